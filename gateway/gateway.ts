@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import { closeServer, createHttpServer, listen, sendJson } from '../subgraphs/shared/http';
+import { createLogger, type Logger } from '../subgraphs/shared/logger';
+import { maskError } from '../subgraphs/shared/subgraph-server';
+import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
+import { createAuthenticator } from './auth';
+import type { GatewayConfig } from './gateway.config';
+import type { GatewayContext } from './gateway.context';
+import { SubgraphDataSource, timeoutFetcher } from './subgraph-datasource';
+
+/** Merges each subgraph's counts into the client's extensions.stats when asked and allowed. */
+const statsPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (!contextValue.debugStats || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, stats: contextValue.stats };
+      },
+    };
+  },
+};
+
+/**
+ * A subgraph that cannot be reached is SERVICE_UNAVAILABLE naming it, not an internal error: the
+ * rest of the response still arrives (references are nullable), and the client sees which part failed.
+ */
+function gatewayFormatError(logger: Logger) {
+  const mask = maskError(logger);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = (error as { originalError?: { name?: string; code?: string; message?: string } })?.originalError;
+    const serviceName = formatted.extensions?.serviceName as string | undefined;
+    const unreachable =
+      original?.name === 'FetchError' || original?.name === 'TimeoutError' || original?.name === 'AbortError' || /fetch failed|ECONNREFUSED|aborted/i.test(formatted.message);
+    if (serviceName && unreachable) {
+      return { message: `the ${serviceName} service is unavailable`, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', serviceName } };
+    }
+    return mask(formatted, error);
+  };
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** Starts the gateway; `supergraphSdl` overrides the file at config.supergraphPath (tests compose in memory). */
+export async function startGateway(
+  config: Readonly<GatewayConfig>,
+  logger: Logger = createLogger('gateway', config.logLevel),
+  supergraphSdl: string = readFileSync(config.supergraphPath, 'utf8'),
+): Promise<RunningGateway> {
+  const fetcher = timeoutFetcher(config.subgraphTimeoutMs);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url!, config.identitySecret, fetcher),
+    logger,
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    introspection: config.introspection,
+    formatError: gatewayFormatError(logger),
+    plugins: [statsPlugin, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+  });
+  await apollo.start();
+  const authenticate = createAuthenticator(config);
+  const server = createHttpServer<GatewayContext>({
+    apollo,
+    maxBodyBytes: config.maxBodyBytes,
+    context: async (req) => ({
+      identity: await authenticate(req),
+      requestId: randomUUID(),
+      debugStats: config.debugStats && req.headers[DEBUG_STATS_HEADER] === '1',
+      stats: {},
+    }),
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    },
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = await listen(server, config.port, config.host);
+  logger.info({ port }, 'gateway listening');
+  return {
+    url: `http://${config.host}:${port}/graphql`,
+    port,
+    server,
+    async stop() {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { signIdentity } from '../subgraphs/shared/identity';
+import type { RequestStats } from '../subgraphs/shared/stats';
+import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
+import type { GatewayContext } from './gateway.context';
+
+/** What the gateway reports per subgraph in extensions.stats: fetches plus the subgraph's own counts. */
+export type SubgraphStats = RequestStats & { fetches: number };
+
+/**
+ * One data source per subgraph (gateway-js's buildService). willSendRequest is the one place where
+ * headers are passed on: the signed identity, the request id and the debug-stats flag.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    url: string,
+    private readonly identitySecret: string,
+    fetcher: Fetcher,
+  ) {
+    super({ url, fetcher });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http!.headers;
+    const identity = context?.identity;
+    if (!identity) return; // schema loading or health checks: no caller to speak for
+    for (const [name, value] of Object.entries(signIdentity(identity, this.identitySecret))) headers.set(name, value);
+    headers.set('x-request-id', context.requestId);
+    if (context.debugStats) headers.set(DEBUG_STATS_HEADER, '1');
+  }
+
+  override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
+    if (context?.stats) {
+      const stats = (context.stats[this.name] ??= { fetches: 0, sql: 0, carrierCalls: 0, cacheHits: 0, cacheMisses: 0 });
+      stats.fetches++;
+      const reported = response.extensions?.stats as Partial<RequestStats> | undefined;
+      if (reported) {
+        for (const key of ['sql', 'carrierCalls', 'cacheHits', 'cacheMisses'] as const) stats[key] += reported[key] ?? 0;
+      }
+    }
+    return response;
+  }
+}
+
+/** fetch with a per-subgraph deadline; undici keeps connections alive between fetches. */
+export function timeoutFetcher(timeoutMs: number): Fetcher {
+  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+}

@@ -1,0 +1,62 @@
+/**
+ * Writes schema/subgraphs/<name>.graphql and schema/supergraph.graphql from the code, with
+ * @apollo/composition (no rover). `--check` writes nothing and fails when the files differ: CI runs
+ * it so the committed supergraph never drifts from the subgraphs.
+ */
+import 'reflect-metadata';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { SUBGRAPHS } from '../subgraphs/registry';
+
+const ROOT = process.cwd(); // npm scripts run at the package root
+
+/** The URL written into the supergraph: the production default; the gateway overrides it per environment. */
+const DEFAULT_PORTS: Record<string, number> = { agents: 4001, cases: 4002, carriers: 4003 };
+
+export async function composeSupergraph(): Promise<{ subgraphs: Record<string, string>; supergraph: string }> {
+  const subgraphs: Record<string, string> = {};
+  for (const definition of SUBGRAPHS) subgraphs[definition.name] = printSubgraphSchema(await definition.schema());
+  const result = composeServices(
+    Object.entries(subgraphs).map(([name, sdl]) => ({ name, url: `http://localhost:${DEFAULT_PORTS[name]}/graphql`, typeDefs: parse(sdl) })),
+  );
+  if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
+  return { subgraphs, supergraph: result.supergraphSdl };
+}
+
+async function main() {
+  const check = process.argv.includes('--check');
+  const { subgraphs, supergraph } = await composeSupergraph();
+  const files: Record<string, string> = { 'schema/supergraph.graphql': supergraph };
+  for (const [name, sdl] of Object.entries(subgraphs)) files[`schema/subgraphs/${name}.graphql`] = `${sdl.trim()}\n`;
+  const drifted: string[] = [];
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(ROOT, path);
+    let current = '';
+    try {
+      current = readFileSync(full, 'utf8');
+    } catch {
+      // missing counts as drift
+    }
+    if (current === content) continue;
+    drifted.push(path);
+    if (!check) {
+      mkdirSync(join(full, '..'), { recursive: true });
+      writeFileSync(full, content);
+    }
+  }
+  if (check && drifted.length) {
+    console.error(`schema/ is out of date with the code: ${drifted.join(', ')}. Run \`npm run compose\` and commit the result.`);
+    process.exit(1);
+  }
+  console.log(check ? 'schema/ matches the code' : drifted.length ? `wrote ${drifted.join(', ')}` : 'schema/ already up to date');
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Postgres in WebAssembly, served over the Postgres wire protocol so every service uses `pg`
+ * exactly as in production. One Postgres session serves every connection (STACK.md): tables are
+ * schema-qualified everywhere and transactions stay short. `dataDir` undefined keeps it in memory.
+ */
+export async function startEmbeddedDatabase(options: { dataDir?: string; port?: number; host?: string } = {}): Promise<EmbeddedDatabase> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const host = options.host ?? '127.0.0.1';
+  const server = new PGLiteSocketServer({ db, port: options.port ?? 0, host, maxConnections: 200 });
+  await server.start();
+  const address = server.getServerConn();
+  return {
+    url: `postgres://postgres@${address}/postgres?sslmode=disable`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * `npm run seed [-- --cases 100000] [-- --force]`: seeds DATABASE_URL (or the embedded database in
+ * .data/pglite when DATABASE_URL is unset). An already seeded database is left alone unless --force.
+ */
+import { join } from 'node:path';
+import { createPool } from '../../subgraphs/shared/db';
+import { startEmbeddedDatabase } from '../embedded/pglite-server';
+import { seedDatabase } from './seed';
+
+async function main() {
+  const args = process.argv.slice(2);
+  const number = (flag: string) => {
+    const i = args.indexOf(flag);
+    if (i < 0) return undefined;
+    const n = Number(args[i + 1]);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number, got "${args[i + 1]}"`);
+    return n;
+  };
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: process.env.PGLITE_DATA_DIR ?? join(process.cwd(), '.data', 'pglite') });
+  const pool = createPool(process.env.DATABASE_URL ?? embedded!.url, 2);
+  try {
+    const started = Date.now();
+    const result = await seedDatabase(pool, { cases: number('--cases'), agents: number('--agents'), force: args.includes('--force'), log: console.log });
+    console.log(result.seeded ? `seeded ${result.cases} cases in ${Date.now() - started} ms` : 'already seeded: pass --force to replace the demo data');
+  } finally {
+    await pool.end();
+    await embedded?.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+/**
+ * `npm start`: the whole graph on embedded defaults, one command. Starts the database (PGlite over
+ * the Postgres wire protocol unless DATABASE_URL is set), Redis (REDIS_URL, else a redis-server from
+ * PATH on a free port, else an in-process cache, said plainly), the carrier simulators, the three
+ * subgraphs and the gateway as their own processes, seeds demo data on first run, and prints how to
+ * query. Ctrl-C stops everything it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { mintDevToken } from '../gateway/auth';
+import { DEV_JWT_SECRET, int } from '../subgraphs/shared/config';
+import { createPool } from '../subgraphs/shared/db';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite-server';
+import { startEmbeddedRedis, type EmbeddedRedis } from './embedded/redis-server';
+import { seedDatabase } from './seed/seed';
+import { startSimulators, type RunningSimulators } from '../simulators/simulators';
+
+const DIST = join(__dirname, '..');
+const say = (message: string) => console.log(`[bga-graph] ${message}`);
+
+async function waitForHealth(url: string, child: ChildProcess, name: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up (see its log above)`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become healthy within ${timeoutMs} ms`);
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const gatewayPort = int(env, 'PORT', 4000, { min: 1, max: 65535 });
+  const ports = {
+    agents: int(env, 'AGENTS_PORT', 4001, { min: 1, max: 65535 }),
+    cases: int(env, 'CASES_PORT', 4002, { min: 1, max: 65535 }),
+    carriers: int(env, 'CARRIERS_PORT', 4003, { min: 1, max: 65535 }),
+  };
+  const children: ChildProcess[] = [];
+  let database: EmbeddedDatabase | undefined;
+  let redis: EmbeddedRedis | undefined;
+  let simulators: RunningSimulators | undefined;
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping...');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+            child.once('exit', () => (clearTimeout(timer), resolve()));
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await simulators?.stop().catch(() => undefined);
+    await redis?.stop().catch(() => undefined);
+    await database?.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  // Never leave orphans, even when we die of something else.
+  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      const dataDir = env.PGLITE_DATA_DIR ?? join(process.cwd(), '.data', 'pglite');
+      say(`starting embedded Postgres (PGlite) with data in ${dataDir}`);
+      database = await startEmbeddedDatabase({ dataDir });
+      databaseUrl = database.url;
+    }
+    const pool = createPool(databaseUrl, 2);
+    const seeded = await seedDatabase(pool, { log: say });
+    await pool.end();
+    say(seeded.seeded ? `seeded demo data (${seeded.cases} cases)` : 'demo data already present (npm run db:reset starts over)');
+
+    let redisUrl = env.REDIS_URL;
+    if (!redisUrl) {
+      redis = await startEmbeddedRedis();
+      redisUrl = redis?.url;
+      say(redis ? `started redis-server at ${redis.url}` : 'no REDIS_URL and no redis-server on PATH: using an in-process cache (not shared between processes)');
+    }
+
+    simulators = await startSimulators({ host: '127.0.0.1' });
+    say(`started ${Object.keys(simulators.endpoints).length} simulated carriers`);
+
+    const childEnv: NodeJS.ProcessEnv = {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      DEBUG_STATS: env.DEBUG_STATS ?? 'true',
+      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      ...simulators.env,
+    };
+    const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}) => {
+      const child = spawn(process.execPath, ['--enable-source-maps', join(DIST, script)], { env: { ...childEnv, ...extra, PORT: String(port) }, stdio: 'inherit' });
+      children.push(child);
+      child.once('exit', (code, signal) => {
+        if (!stopping) {
+          say(`${name} exited (${signal ?? code}); stopping everything`);
+          void stopAll(1);
+        }
+      });
+      return child;
+    };
+    for (const [name, port] of Object.entries(ports)) {
+      const child = spawnService(name, `subgraphs/${name}/main.js`, port);
+      await waitForHealth(`http://127.0.0.1:${port}/health`, child, `${name} subgraph`);
+    }
+    const gateway = spawnService('gateway', 'gateway/main.js', gatewayPort, {
+      AGENTS_URL: `http://127.0.0.1:${ports.agents}/graphql`,
+      CASES_URL: `http://127.0.0.1:${ports.cases}/graphql`,
+      CARRIERS_URL: `http://127.0.0.1:${ports.carriers}/graphql`,
+    });
+    await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, gateway, 'gateway');
+
+    const secret = env.JWT_SECRET || DEV_JWT_SECRET;
+    const staff = await mintDevToken(secret, { sub: 'user:dev-staff', role: 'STAFF' });
+    const agent = await mintDevToken(secret, { sub: 'user:agt_0013', role: 'AGENT', agentId: 'agt_0013' });
+    const url = `http://localhost:${gatewayPort}/graphql`;
+    console.log(`
+bga-graph is up: ${url}
+
+Staff token (12 h):
+  ${staff}
+Agent token for agt_0013 (12 h):
+  ${agent}
+
+Try it:
+  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer ${staff.slice(0, 12)}..." \\
+    -H 'x-debug-stats: 1' -d '{"query":"{ cases(first: 5, filter: {open: true}) { totalCount edges { node { caseNumber status agent { npn lastName licenses { state } } carrier { name amBestRating } product { name } requirements { code status } } } } }"}'
+
+(use the whole staff token above). Ctrl-C stops everything.
+`);
+  } catch (error) {
+    console.error(`[bga-graph] start failed: ${(error as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+void main();

@@ -1,0 +1,60 @@
+import type { Migration } from '../shared/migrate';
+
+export const agentsMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'agents, licenses, appointments, contracting',
+    sql: `
+      CREATE TABLE agents.agent (
+        id text PRIMARY KEY,
+        npn text NOT NULL UNIQUE,
+        first_name text NOT NULL,
+        last_name text NOT NULL,
+        email text NOT NULL,
+        resident_state text NOT NULL,
+        status text NOT NULL CHECK (status IN ('PENDING', 'ACTIVE', 'SUSPENDED', 'TERMINATED')),
+        upline_id text REFERENCES agents.agent (id),
+        eo_expires_on date,
+        aml_trained_on date,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX agent_upline_idx ON agents.agent (upline_id);
+      CREATE INDEX agent_status_idx ON agents.agent (status, id);
+
+      CREATE TABLE agents.license (
+        id text PRIMARY KEY,
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        state text NOT NULL,
+        number text NOT NULL,
+        resident boolean NOT NULL,
+        lines_of_authority text[] NOT NULL,
+        effective_on date NOT NULL,
+        expires_on date NOT NULL,
+        revoked boolean NOT NULL DEFAULT false,
+        UNIQUE (agent_id, state, number)
+      );
+      CREATE INDEX license_agent_idx ON agents.license (agent_id);
+
+      CREATE TABLE agents.appointment (
+        id text PRIMARY KEY,
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        carrier_id text NOT NULL,
+        state text NOT NULL,
+        status text NOT NULL CHECK (status IN ('REQUESTED', 'ACTIVE', 'TERMINATED')),
+        writing_number text,
+        effective_on date,
+        terminated_on date,
+        requested_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX appointment_agent_idx ON agents.appointment (agent_id);
+      -- At most one live (requested or active) appointment per agent, carrier and state.
+      CREATE UNIQUE INDEX appointment_live_idx ON agents.appointment (agent_id, carrier_id, state) WHERE status <> 'TERMINATED';
+
+      -- Contracting data: where each carrier needs the appointment before the application.
+      CREATE TABLE agents.carrier_contracting (
+        carrier_id text PRIMARY KEY,
+        pre_appointment_states text[] NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,145 @@
+/**
+ * The one port every carrier protocol implements. The domain (compareQuotes, submission, status)
+ * speaks only these types; each protocol folder (acord/, rest/, ratebook/) maps its wire format to
+ * them in its own *.mapper.ts. Expected failures are values (CarrierFailure) with namespaced codes;
+ * bugs are thrown.
+ */
+import type { Cache } from '../../shared/cache';
+import type { Logger } from '../../shared/logger';
+import type { CarrierEndpointConfig } from '../carriers.config';
+import type { AgeBasisCode, CarrierFixture, HealthClassCode, PaymentModeCode, ProductFixture, StateCode } from '../fixtures/carriers.fixture';
+
+/** A normalized quote request: no names, no birth date — the issue age under this carrier's basis. */
+export interface QuoteRequest {
+  state: StateCode;
+  issueAge: number;
+  gender: 'MALE' | 'FEMALE';
+  tobacco: boolean;
+  healthClass: HealthClassCode;
+  tableRating: number;
+  faceAmount: number;
+  termYears: number;
+  /** Products of this carrier already judged eligible by product-eligibility.ts; the adapter prices them. */
+  productIds: string[];
+}
+
+export interface CarrierQuote {
+  productId: string;
+  healthClass: HealthClassCode;
+  carrierClassName: string;
+  issueAge: number;
+  ageBasis: AgeBasisCode;
+  faceAmount: number;
+  termYears: number;
+  annualPremiumCents: number;
+  policyFeeCents: number;
+  modalPremiumsCents: Record<PaymentModeCode, number>;
+}
+
+export interface ApplicationRequest {
+  /** Stable per case: TransRefGUID / Idempotency-Key. A resend with it never makes a second application. */
+  reference: string;
+  caseId: string;
+  productId: string;
+  insured: { firstName: string; lastName: string; birthDate: string; gender: 'MALE' | 'FEMALE'; state: StateCode; tobacco: boolean };
+  faceAmount: number;
+  termYears: number | null;
+  healthClass: HealthClassCode;
+  tableRating: number;
+  paymentMode: PaymentModeCode;
+  annualPremiumCents: number;
+  agent: { id: string; npn: string; writingNumber: string | null };
+}
+
+export type ApplicationResult =
+  | { accepted: true; carrierReference: string; message?: string }
+  | { accepted: false; message: string };
+
+export interface CarrierRequirementStatus {
+  /** The carrier's own requirement code, mapped by the caller's code map; unknown codes stay visible. */
+  carrierCode: string;
+  code: string | null;
+  status: 'ORDERED' | 'RECEIVED' | 'WAIVED' | 'CANCELLED' | null;
+  requestedOn: string | null;
+  fulfilledOn: string | null;
+}
+
+export interface CarrierCaseStatus {
+  carrierReference: string;
+  /** The carrier's own status code (an ACORD PolicyStatus tc for ACORD carriers). */
+  carrierStatusCode: string;
+  /** Our CaseStatus, or null when the carrier's code maps to none of ours. */
+  status: string | null;
+  policyNumber: string | null;
+  requirements: CarrierRequirementStatus[];
+}
+
+/**
+ * Expected failures, as values. TIMEOUT, CIRCUIT_OPEN and BULKHEAD_FULL come from the policy around
+ * the adapter (carrier-policy.ts). The policy retries reads on HTTP_ERROR (5xx, connection reset),
+ * MALFORMED and RATE_LIMITED (when retryAfterMs is short); REJECTED never opens the circuit.
+ */
+export type CarrierFailureCode =
+  | 'CARRIER.TIMEOUT'
+  | 'CARRIER.HTTP_ERROR'
+  | 'CARRIER.MALFORMED'
+  | 'CARRIER.RATE_LIMITED'
+  | 'CARRIER.AUTH'
+  | 'CARRIER.CIRCUIT_OPEN'
+  | 'CARRIER.REJECTED'
+  | 'CARRIER.BULKHEAD_FULL';
+
+export class CarrierFailure extends Error {
+  constructor(
+    readonly code: CarrierFailureCode,
+    message: string,
+    /** For RATE_LIMITED: how long the carrier asked us to wait. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'CarrierFailure';
+  }
+}
+
+/** Kinds of real network requests an adapter makes, as counted in `CarrierAdapter.calls`. */
+export type NetworkCallKind = keyof CarrierAdapter['calls'];
+
+export interface CallOptions {
+  /** Abort when the deadline passes: adapters pass it to fetch. */
+  signal: AbortSignal;
+  /**
+   * Adapters call this once per real network request made for this call (token fetches and
+   * rate-book downloads included, each with its kind), right before sending it. The caller counts
+   * carrier calls per GraphQL request from it and marks an answer `cached` when none was needed
+   * (a rate-book price from a table already held). Optional for callers; adapters must call it.
+   */
+  onNetworkCall?: (kind: NetworkCallKind) => void;
+}
+
+export interface CarrierAdapter {
+  readonly carrierId: string;
+  readonly protocol: 'ACORD' | 'REST' | 'RATEBOOK';
+  /** The carrier's current product catalog (for the catalog refresh: upsert, never delete). */
+  products(options: CallOptions): Promise<ProductFixture[]>;
+  /** Prices the request; an empty list means no eligible product at this carrier. */
+  quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]>;
+  submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult>;
+  /** Batched where the protocol allows it: one call for many references of this carrier. */
+  caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>>;
+  /** Counts of real network calls made, by kind, for stats and benchmarks. */
+  readonly calls: { quote: number; token: number; rateBook: number; submit: number; status: number; products: number };
+}
+
+/** What every adapter factory gets besides its carrier: the shared cache (tokens, rate books) and a logger. */
+export interface CarrierAdapterDeps {
+  cache: Cache;
+  logger: Logger;
+}
+
+/**
+ * The signature of each protocol's factory (acord/acord.adapter.ts `createAcordAdapter`,
+ * rest/rest.adapter.ts `createRestAdapter`, ratebook/ratebook.adapter.ts `createRatebookAdapter`).
+ * `endpoint` is that carrier's configuration (carriers.config.ts): base URL, OAuth2 client
+ * credentials, deadline. A factory must not do I/O: the first call connects.
+ */
+export type CarrierAdapterFactory = (carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps) => CarrierAdapter;

@@ -1,0 +1,40 @@
+import type { Migration } from '../shared/migrate';
+
+export const carriersMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'carrier catalog',
+    sql: `
+      -- The catalog adapters refresh: upserted, never deleted, so old cases keep their products.
+      CREATE TABLE carriers.carrier (
+        id text PRIMARY KEY,
+        code text NOT NULL UNIQUE,
+        name text NOT NULL,
+        naic_code text NOT NULL,
+        am_best_rating text NOT NULL,
+        age_basis text NOT NULL CHECK (age_basis IN ('NEAREST', 'LAST')),
+        protocol text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE carriers.product (
+        id text PRIMARY KEY,
+        carrier_id text NOT NULL REFERENCES carriers.carrier (id),
+        code text NOT NULL,
+        name text NOT NULL,
+        type text NOT NULL,
+        terms jsonb NOT NULL DEFAULT '[]',
+        min_issue_age integer NOT NULL,
+        max_issue_age integer NOT NULL,
+        min_face_amount integer NOT NULL,
+        max_face_amount integer NOT NULL,
+        health_classes text[] NOT NULL,
+        available_states text[] NOT NULL,
+        fully_underwritten boolean NOT NULL DEFAULT true,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (carrier_id, code)
+      );
+      CREATE INDEX product_carrier_idx ON carriers.product (carrier_id);
+    `,
+  },
+];

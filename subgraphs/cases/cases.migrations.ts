@@ -1,0 +1,99 @@
+import type { Migration } from '../shared/migrate';
+
+/** Closed statuses, as SQL: a case in one of these is no longer open. */
+export const CLOSED_STATUSES_SQL = `('PLACED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN')`;
+
+export const casesMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'cases, requirements, events, outbox',
+    sql: `
+      CREATE SEQUENCE cases.case_number_seq START 900000;
+
+      CREATE TABLE cases."case" (
+        id text PRIMARY KEY,
+        case_number text NOT NULL UNIQUE,
+        agent_id text NOT NULL,
+        carrier_id text NOT NULL,
+        product_id text NOT NULL,
+        product_type text NOT NULL,
+        insured_first_name text NOT NULL,
+        insured_last_name text NOT NULL,
+        insured_birth_date date NOT NULL,
+        insured_gender text NOT NULL,
+        insured_state text NOT NULL,
+        insured_tobacco boolean NOT NULL,
+        face_amount integer NOT NULL CHECK (face_amount > 0),
+        approved_face_amount integer,
+        term_years integer,
+        applied_health_class text NOT NULL,
+        approved_health_class text,
+        table_rating integer NOT NULL DEFAULT 0,
+        payment_mode text NOT NULL,
+        annual_premium_cents bigint NOT NULL,
+        modal_premium_cents bigint NOT NULL,
+        status text NOT NULL,
+        carrier_reference text,
+        policy_number text,
+        submitted_at timestamptz NOT NULL,
+        approved_at timestamptz,
+        issued_at timestamptz,
+        placed_at timestamptz,
+        closed_at timestamptz,
+        created_by text NOT NULL,
+        idempotency_key text,
+        request_hash text,
+        last_synced_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (created_by, idempotency_key)
+      );
+      -- Keyset pagination on (submitted_at, id), alone and under the common filters.
+      CREATE INDEX case_submitted_idx ON cases."case" (submitted_at, id);
+      CREATE INDEX case_agent_idx ON cases."case" (agent_id, submitted_at, id);
+      CREATE INDEX case_carrier_idx ON cases."case" (carrier_id, submitted_at, id);
+      CREATE INDEX case_status_idx ON cases."case" (status, submitted_at, id);
+      CREATE INDEX case_open_idx ON cases."case" (submitted_at, id) WHERE status NOT IN ${CLOSED_STATUSES_SQL};
+
+      CREATE TABLE cases.requirement (
+        id text PRIMARY KEY,
+        case_id text NOT NULL REFERENCES cases."case" (id),
+        code text NOT NULL,
+        status text NOT NULL CHECK (status IN ('ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED')),
+        ordered_at timestamptz NOT NULL,
+        received_at timestamptz,
+        follow_up_on date,
+        note text,
+        carrier_code text
+      );
+      CREATE INDEX requirement_case_idx ON cases.requirement (case_id);
+      CREATE INDEX requirement_outstanding_idx ON cases.requirement (code, case_id) WHERE status = 'ORDERED';
+
+      -- Append-only history: rows are inserted, never updated or deleted.
+      CREATE TABLE cases.case_event (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        case_id text NOT NULL REFERENCES cases."case" (id),
+        at timestamptz NOT NULL,
+        type text NOT NULL,
+        from_status text,
+        to_status text,
+        requirement_code text,
+        actor text NOT NULL,
+        note text
+      );
+      CREATE INDEX case_event_case_idx ON cases.case_event (case_id, id);
+
+      -- Durable outbox of applications to send to carriers; workers claim rows FOR UPDATE SKIP LOCKED.
+      CREATE TABLE cases.outbox (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        case_id text NOT NULL UNIQUE REFERENCES cases."case" (id),
+        reference text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz,
+        last_error text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX outbox_due_idx ON cases.outbox (next_attempt_at) WHERE sent_at IS NULL;
+    `,
+  },
+];

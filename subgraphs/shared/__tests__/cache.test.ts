@@ -1,0 +1,85 @@
+import { CachedLoader, createCache, MemoryCache, type Cache } from '../cache';
+import { newStats } from '../stats';
+
+const redisUrl = process.env.REDIS_URL;
+
+function behavesLikeACache(name: string, make: () => Cache) {
+  describe(name, () => {
+    let cache: Cache;
+    beforeAll(() => {
+      cache = make();
+    });
+    afterAll(() => cache.close());
+
+    it('stores, expires on TTL and deletes', async () => {
+      const key = `test:${name}:${Date.now()}`;
+      expect(await cache.get(key)).toBeNull();
+      await cache.set(key, 'v', 60);
+      expect(await cache.get(key)).toBe('v');
+      await cache.del(key);
+      expect(await cache.get(key)).toBeNull();
+    });
+
+    it('counts generations atomically', async () => {
+      const key = `test:gen:${name}:${Date.now()}`;
+      const values = await Promise.all([cache.incr(key), cache.incr(key), cache.incr(key)]);
+      expect([...values].sort()).toEqual([1, 2, 3]);
+    });
+
+    it('single-flights concurrent misses into one load and counts hits', async () => {
+      const loader = new CachedLoader(cache);
+      const key = `test:sf:${name}:${Date.now()}`;
+      let loads = 0;
+      const stats = newStats();
+      const load = async () => {
+        loads++;
+        await new Promise((r) => setTimeout(r, 20));
+        return { price: 37000 };
+      };
+      const results = await Promise.all(Array.from({ length: 20 }, () => loader.get(key, 60, load, stats)));
+      expect(loads).toBe(1);
+      expect(results.every((r) => r.value.price === 37000)).toBe(true);
+      const again = await loader.get(key, 60, load, stats);
+      expect(again).toEqual({ value: { price: 37000 }, cached: true });
+      expect(loads).toBe(1);
+      expect(stats.cacheHits).toBe(1);
+      expect(stats.cacheMisses).toBe(20);
+    });
+  });
+}
+
+behavesLikeACache('memory cache', () => new MemoryCache(100));
+
+if (redisUrl) {
+  behavesLikeACache('redis cache', () => createCache({ redisUrl }));
+} else {
+  describe('redis cache', () => {
+    // Skipped without a server: CI sets REDIS_URL and runs this against a real redis-server.
+    it.skip('needs REDIS_URL (CI runs it against a real redis-server)', () => undefined);
+  });
+}
+
+describe('memory cache eviction', () => {
+  it('evicts the least recently used entry past its size', async () => {
+    const cache = new MemoryCache(2);
+    await cache.set('a', '1', 60);
+    await cache.set('b', '2', 60);
+    await cache.get('a');
+    await cache.set('c', '3', 60);
+    expect(await cache.get('b')).toBeNull();
+    expect(await cache.get('a')).toBe('1');
+  });
+});
+
+describe('redis unreachable', () => {
+  it('turns every operation into a miss or a no-op, quickly', async () => {
+    const cache = createCache({ redisUrl: 'redis://127.0.0.1:1', commandTimeoutMs: 100 });
+    const started = Date.now();
+    expect(await cache.get('k')).toBeNull();
+    await expect(cache.set('k', 'v', 10)).resolves.toBeUndefined();
+    expect(await cache.incr('k')).toBeNull();
+    expect(await cache.ping()).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await cache.close();
+  });
+});

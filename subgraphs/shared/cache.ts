@@ -1,0 +1,206 @@
+import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
+import type { RequestStats } from './stats';
+
+/**
+ * The one cache port. Two implementations, chosen by configuration: Redis (REDIS_URL, optionally a
+ * Cluster) shared by every replica, or an in-process LRU when no Redis is configured. A cache is an
+ * optimisation: when Redis fails, reads become misses and writes are dropped, never request errors.
+ * Keys are built by the callers and never contain personal data.
+ */
+export interface Cache {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Atomically adds one and returns the new value; null when the cache is unreachable. */
+  incr(key: string): Promise<number | null>;
+  /** True when the backing store answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /** The ioredis client, for the few users that need Redis itself (APQ, rate limits); absent in memory mode. */
+  readonly redis?: Redis | Cluster;
+}
+
+const KEY_PREFIX = 'bga:';
+
+export interface CacheOptions {
+  redisUrl?: string;
+  /** The URL lists Cluster seed nodes, comma-separated (redis://h1:p1,redis://h2:p2 or h1:p1,h2:p2). */
+  cluster?: boolean;
+  /** Per-command timeout: a slow Redis costs at most this much before it counts as a miss. */
+  commandTimeoutMs?: number;
+  /** Entries the in-process cache keeps before evicting the least recently used. */
+  memoryMaxEntries?: number;
+  logger?: Logger;
+}
+
+export function createCache(options: CacheOptions): Cache {
+  return options.redisUrl ? new RedisCache(options) : new MemoryCache(options.memoryMaxEntries ?? 10_000);
+}
+
+export class RedisCache implements Cache {
+  readonly kind = 'redis' as const;
+  readonly redis: Redis | Cluster;
+  private lastWarning = 0;
+
+  constructor(private readonly options: CacheOptions) {
+    const common: RedisOptions = {
+      keyPrefix: KEY_PREFIX,
+      // Fail fast while disconnected: a queued command would hold a request hostage.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: options.commandTimeoutMs ?? 250,
+      retryStrategy: (times) => Math.min(100 * times, 2_000),
+      lazyConnect: false,
+    };
+    const url = options.redisUrl!;
+    if (options.cluster) {
+      const nodes = url.split(',').map((node) => {
+        const parsed = new URL(node.includes('://') ? node : `redis://${node}`);
+        return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+      });
+      this.redis = new Cluster(nodes, { keyPrefix: KEY_PREFIX, enableOfflineQueue: false, redisOptions: common });
+    } else {
+      this.redis = new Redis(url, common);
+    }
+    this.redis.on('error', (error) => this.warn('redis error', error));
+  }
+
+  private warn(message: string, error: unknown): void {
+    // One line per 10 s at most: a dead Redis under load must not flood the log.
+    const now = Date.now();
+    if (now - this.lastWarning < 10_000) return;
+    this.lastWarning = now;
+    this.options.logger?.warn({ err: (error as Error)?.message }, `${message}; serving without the shared cache`);
+  }
+
+  async get(key: string): Promise<string | null> {
+    try {
+      return await this.redis.get(key);
+    } catch (error) {
+      this.warn('redis get failed', error);
+      return null;
+    }
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    try {
+      await this.redis.set(key, value, 'EX', Math.max(1, Math.round(ttlSeconds)));
+    } catch (error) {
+      this.warn('redis set failed', error);
+    }
+  }
+
+  async del(key: string): Promise<void> {
+    try {
+      await this.redis.del(key);
+    } catch (error) {
+      this.warn('redis del failed', error);
+    }
+  }
+
+  async incr(key: string): Promise<number | null> {
+    try {
+      return await this.redis.incr(key);
+    } catch (error) {
+      this.warn('redis incr failed', error);
+      return null;
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+export class MemoryCache implements Cache {
+  readonly kind = 'memory' as const;
+  // A Map iterates in insertion order: re-inserting on read makes the first key the least recent.
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  // Synchronous inside, so that incr is atomic like Redis's: no await between read and write.
+  private read(key: string): string | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    this.entries.delete(key);
+    if (entry.expiresAt <= Date.now()) return null;
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  private write(key: string, value: string, ttlSeconds: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.read(key);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.write(key, value, ttlSeconds);
+  }
+
+  async del(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async incr(key: string): Promise<number> {
+    const current = Number(this.read(key) ?? 0) + 1;
+    this.write(key, String(current), 365 * 24 * 3600);
+    return current;
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}
+
+/**
+ * Read-through JSON caching with single-flight: concurrent misses for one key in this process share
+ * one load. `load` returning undefined is not cached. Hits and misses are counted into stats.
+ */
+export class CachedLoader {
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly cache: Cache) {}
+
+  async get<T>(key: string, ttlSeconds: number, load: () => Promise<T>, stats?: RequestStats): Promise<{ value: T; cached: boolean }> {
+    const hit = await this.cache.get(key);
+    if (hit !== null) {
+      if (stats) stats.cacheHits++;
+      return { value: JSON.parse(hit) as T, cached: true };
+    }
+    if (stats) stats.cacheMisses++;
+    let pending = this.inflight.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = (async () => {
+        try {
+          const value = await load();
+          if (value !== undefined) await this.cache.set(key, JSON.stringify(value), ttlSeconds);
+          return value;
+        } finally {
+          this.inflight.delete(key);
+        }
+      })();
+      this.inflight.set(key, pending);
+    }
+    return { value: await pending, cached: false };
+  }
+}

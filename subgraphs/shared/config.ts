@@ -1,0 +1,122 @@
+/**
+ * Reading configuration from the environment: each process declares what it needs once, at start-up,
+ * through these readers. A bad value throws a ConfigError that names the variable, and the process
+ * stops with that message instead of failing later in some request.
+ */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Configuration error: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function str(env: Env, name: string, fallback: string): string;
+export function str(env: Env, name: string, fallback?: undefined): string | undefined;
+export function str(env: Env, name: string, fallback?: string): string | undefined {
+  return raw(env, name) ?? fallback;
+}
+
+export function required(env: Env, name: string, hint: string): string {
+  const value = raw(env, name);
+  if (value === undefined) throw new ConfigError(name, `is required: ${hint}`);
+  return value;
+}
+
+export function int(env: Env, name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
+  const n = Number(value);
+  if (range.min !== undefined && n < range.min) throw new ConfigError(name, `must be at least ${range.min}, got ${n}`);
+  if (range.max !== undefined && n > range.max) throw new ConfigError(name, `must be at most ${range.max}, got ${n}`);
+  return n;
+}
+
+export function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `must be true or false, got "${value}"`);
+}
+
+export function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+export function url(env: Env, name: string, fallback?: string): string | undefined {
+  const value = raw(env, name) ?? fallback;
+  if (value === undefined) return undefined;
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${value}"`);
+  }
+  return value;
+}
+
+/** Freezes a configuration object and every object inside it. */
+export function deepFreeze<T>(value: T): Readonly<T> {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value as object)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** The development secrets: documented in README, refused when NODE_ENV=production. */
+export const DEV_JWT_SECRET = 'bga-graph-development-jwt-secret-do-not-use-in-production';
+export const DEV_IDENTITY_SECRET = 'bga-graph-development-identity-secret-do-not-use-in-production';
+
+/** Settings every service shares: database, cache, identity signing, logging, debug stats. */
+export interface CommonConfig {
+  /** DATABASE_URL: PostgreSQL connection string. `npm start` sets it to the embedded PGlite server. */
+  databaseUrl: string;
+  /** DATABASE_POOL_SIZE: connections per process (default 10). */
+  databasePoolSize: number;
+  /** REDIS_URL: Redis for shared caches; unset means an in-process cache (said in the log). */
+  redisUrl: string | undefined;
+  /** REDIS_CLUSTER: treat REDIS_URL as a comma-separated list of Redis Cluster seed nodes (default false). */
+  redisCluster: boolean;
+  /** IDENTITY_SECRET: HMAC secret shared by the gateway and the subgraphs to sign the caller's identity. */
+  identitySecret: string;
+  /** IDENTITY_MAX_SKEW_MS: how old a signed identity header may be (default 60000). */
+  identityMaxSkewMs: number;
+  /** DEBUG_STATS: answer `x-debug-stats: 1` with per-request counts in extensions.stats (default false; on under npm start). */
+  debugStats: boolean;
+  /** LOG_LEVEL: pino level (default info). */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** NODE_ENV: `production` refuses the development secrets and masks errors. */
+  production: boolean;
+}
+
+export function readCommonConfig(env: Env = process.env): CommonConfig {
+  const production = env.NODE_ENV === 'production';
+  const identitySecret = str(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
+  if (production && identitySecret === DEV_IDENTITY_SECRET) {
+    throw new ConfigError('IDENTITY_SECRET', 'must be set to a real secret when NODE_ENV=production');
+  }
+  return {
+    databaseUrl: required(env, 'DATABASE_URL', 'a postgres:// URL (npm start sets it for the embedded database)'),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+    redisUrl: str(env, 'REDIS_URL'),
+    redisCluster: bool(env, 'REDIS_CLUSTER', false),
+    identitySecret,
+    identityMaxSkewMs: int(env, 'IDENTITY_MAX_SKEW_MS', 60_000, { min: 1_000 }),
+    debugStats: bool(env, 'DEBUG_STATS', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    production,
+  };
+}

@@ -1,0 +1,69 @@
+import pg from 'pg';
+import type { RequestStats } from './stats';
+
+// DATE columns stay 'YYYY-MM-DD' strings: pg would otherwise make local-midnight JS Dates.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+// TIMESTAMPTZ stays an ISO string too: resolvers hand it straight to the DateTime scalar.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value) => new Date(value).toISOString());
+// int8 (counts, cents): a JS number while it is exact; money sums beyond 2^53 cents are not a v1 concern.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+});
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+export type Pool = pg.Pool;
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/**
+ * The one way services talk SQL: every statement is counted into the request's stats, so tests can
+ * assert "one statement per table" rather than guess. Tables are always schema-qualified in SQL
+ * (agents.agent, cases.case): under the embedded PGlite server every connection shares one session.
+ */
+export class Db {
+  constructor(
+    private readonly target: Queryable,
+    private readonly stats?: RequestStats,
+    private readonly inTransaction = false,
+  ) {}
+
+  async query<T extends object = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.stats) this.stats.sql++;
+    const result = await this.target.query(sql, params);
+    return result.rows as T[];
+  }
+
+  async one<T extends object = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.query<T>(sql, params))[0];
+  }
+
+  /**
+   * Runs fn in one transaction on one connection; rolls back on any throw. Keep fn free of network
+   * calls other than this database: an open transaction holds the embedded database for everyone.
+   */
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this); // nested: join the transaction already open
+    const client = await (this.target as pg.Pool).connect();
+    const tx = new Db(client, this.stats, true);
+    try {
+      await tx.query('BEGIN');
+      const result = await fn(tx);
+      await tx.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

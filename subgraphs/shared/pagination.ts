@@ -1,0 +1,45 @@
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { badInput } from './errors';
+
+@ObjectType({ description: 'Relay page information for a connection.' })
+@Directive('@shareable')
+export class PageInfo {
+  @Field({ description: 'True when more items follow the last edge.' })
+  hasNextPage!: boolean;
+
+  @Field({ description: 'True when items precede the first edge (i.e. `after` was given).' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge: pass it as `after` for the next page.' })
+  endCursor!: string | null;
+}
+
+/** Cursors are opaque to clients: base64url of a JSON array of the keyset values. */
+export function encodeCursor(values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** The keyset values of a cursor; BAD_USER_INPUT when it was not made by encodeCursor with this shape. */
+export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[], argument = 'after'): (string | number)[] {
+  let values: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw new Error('not base64url');
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badInput(`${argument} is not a valid cursor`);
+  }
+  if (!Array.isArray(values) || values.length !== shape.length || values.some((v, i) => typeof v !== shape[i])) {
+    throw badInput(`${argument} is not a valid cursor`);
+  }
+  return values as (string | number)[];
+}
+
+/** A page size within [0, max]; BAD_USER_INPUT naming the argument otherwise. */
+export function pageSize(first: number | undefined | null, max: number, fallback = 50): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || n > max) throw badInput(`first must be between 0 and ${max}`);
+  return n;
+}

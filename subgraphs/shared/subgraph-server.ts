@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { CachedLoader, createCache, type Cache } from './cache';
+import type { CommonConfig } from './config';
+import type { BaseSubgraphContext } from './context';
+import { createPool, Db, type Pool } from './db';
+import { closeServer, createHttpServer, HttpError, listen, sendJson } from './http';
+import { IdentityError, verifyIdentity } from './identity';
+import { createLogger, type Logger } from './logger';
+import { migrate, type Migration } from './migrate';
+import { DEBUG_STATS_HEADER, newStats } from './stats';
+
+/** Codes the contract lets through to clients; anything else is a bug and is masked. */
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT',
+  'RATE_LIMITED', 'LIMIT_EXCEEDED', 'CARRIER_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
+]);
+
+/** Keeps coded errors, masks the rest as INTERNAL_SERVER_ERROR; never a stack trace. */
+export function maskError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && CLIENT_CODES.has(code)) {
+      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: (error as { originalError?: Error })?.originalError ?? error, path: formatted.path }, 'unexpected error');
+    return { message: 'internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/** Puts the request's counts into extensions.stats when the caller asked and configuration allows. */
+export const statsPlugin: ApolloServerPlugin<BaseSubgraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (!contextValue.debugStats || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, stats: { ...contextValue.stats } };
+      },
+    };
+  },
+};
+
+export interface SubgraphDefinition<TContext extends BaseSubgraphContext> {
+  name: string;
+  schema: () => Promise<GraphQLSchema>;
+  migrations: readonly Migration[];
+  /** Adds the subgraph's own per-request state (loaders) to the base context. */
+  context: (base: BaseSubgraphContext) => TContext;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  port: number;
+  pool: Pool;
+  cache: Cache;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one subgraph: migrations, pool, cache, Apollo Server behind node:http. Every GraphQL
+ * request must carry an identity signed by the gateway; unsigned calls get 401 UNAUTHENTICATED.
+ */
+export async function startSubgraph<TContext extends BaseSubgraphContext>(
+  definition: SubgraphDefinition<TContext>,
+  config: CommonConfig,
+  port: number,
+  host = '127.0.0.1',
+  extra: { cache?: Cache; logger?: Logger } = {},
+): Promise<RunningSubgraph> {
+  const logger = extra.logger ?? createLogger(`subgraph-${definition.name}`, config.logLevel);
+  const pool = createPool(config.databaseUrl, config.databasePoolSize);
+  await migrate(pool, definition.name, definition.migrations);
+  const ownsCache = !extra.cache;
+  const cache = extra.cache ?? createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger });
+  const cached = new CachedLoader(cache);
+  const apollo = new ApolloServer<TContext>({
+    schema: await definition.schema(),
+    includeStacktraceInErrorResponses: false,
+    formatError: maskError(logger),
+    // No federated tracing: nothing reads it here, and it costs every request.
+    plugins: [statsPlugin as ApolloServerPlugin<TContext>, ApolloServerPluginInlineTraceDisabled()],
+    // CSRF prevention stays on: the gateway always sends application/json.
+  });
+  await apollo.start();
+  const context = async (req: IncomingMessage): Promise<TContext> => {
+    let identity;
+    try {
+      identity = verifyIdentity(req.headers, config.identitySecret, config.identityMaxSkewMs);
+    } catch (error) {
+      if (error instanceof IdentityError) throw new HttpError(401, 'UNAUTHENTICATED', `unsigned or badly signed call: ${error.message}`);
+      throw error;
+    }
+    const stats = newStats();
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID();
+    return definition.context({
+      identity,
+      requestId,
+      stats,
+      debugStats: config.debugStats && req.headers[DEBUG_STATS_HEADER] === '1',
+      db: new Db(pool, stats),
+      cache,
+      cached,
+      logger: logger.child({ requestId }),
+    });
+  };
+  const server = createHttpServer({
+    apollo,
+    context,
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+      '/ready': async (_req, res) => {
+        const db = await pool.query('SELECT 1').then(() => true, () => false);
+        const redis = await cache.ping();
+        sendJson(res, db ? 200 : 503, { status: db ? (redis ? 'ready' : 'degraded') : 'unavailable', database: db, cache: { kind: cache.kind, ok: redis } });
+      },
+    },
+  });
+  server.keepAliveTimeout = 65_000;
+  const actualPort = await listen(server, port, host);
+  logger.info({ port: actualPort, cache: cache.kind }, `subgraph ${definition.name} listening`);
+  return {
+    name: definition.name,
+    url: `http://${host}:${actualPort}/graphql`,
+    port: actualPort,
+    pool,
+    cache,
+    async stop() {
+      await closeServer(server);
+      await apollo.stop();
+      await pool.end();
+      if (ownsCache) await cache.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Jest global setup: one database for the whole run, migrated and seeded with a small demo world.
+ * - DATABASE_URL set (CI's PostgreSQL run): a fresh database bga_test_<pid> is created on that server
+ *   and dropped afterwards, so a developer's own data is never touched.
+ * - Otherwise: PGlite in memory, served over the Postgres wire protocol, as `npm start` does.
+ * REDIS_URL set: tests use that Redis; otherwise the Redis-only tests say they are skipped.
+ */
+import 'reflect-metadata';
+import pg from 'pg';
+import { startEmbeddedDatabase } from '../../scripts/embedded/pglite-server';
+import { migrateAll } from '../../scripts/migrate-all';
+
+export const TEST_SEED = { cases: 600, agents: 120, seed: 7 } as const;
+
+export default async function globalSetup(): Promise<void> {
+  const state = globalThis as unknown as { __bgaTeardown?: () => Promise<void> };
+  let url: string;
+  if (process.env.DATABASE_URL) {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    const name = `bga_test_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const target = new URL(process.env.DATABASE_URL);
+    target.pathname = `/${name}`;
+    url = target.toString();
+    state.__bgaTeardown = async () => {
+      const client = new pg.Client({ connectionString: process.env.BGA_ADMIN_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    };
+    process.env.BGA_ADMIN_DATABASE_URL = process.env.DATABASE_URL;
+    console.log(`\n[test] PostgreSQL: ${target.host}/${name}`);
+  } else {
+    const db = await startEmbeddedDatabase();
+    url = db.url;
+    state.__bgaTeardown = () => db.stop();
+    console.log('\n[test] embedded PGlite (set DATABASE_URL to run the suite on PostgreSQL)');
+  }
+  console.log(process.env.REDIS_URL ? `[test] Redis: ${process.env.REDIS_URL}` : '[test] no REDIS_URL: Redis-backed tests are skipped; caches run in process');
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // BOOTSTRAP: while the carrier fixtures are being written the seed cannot load; migrate only.
+  try {
+    const { seedDatabase } = await import('../../scripts/seed/seed');
+    await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    console.log('[test] seed unavailable (fixtures missing): schemas migrated, no demo data');
+    await migrateAll(pool);
+  }
+  await pool.end();
+  process.env.DATABASE_URL = url;
+  process.env.BGA_TEST_DATABASE = '1';
+}
