@@ -4,9 +4,10 @@ import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
+import { isScalarType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { closeServer, createHttpServer, listen, sendJson } from '../subgraphs/shared/http';
 import { createLogger, type Logger } from '../subgraphs/shared/logger';
+import { DateScalar, DateTimeScalar, MoneyScalar } from '../subgraphs/shared/scalars';
 import { maskError } from '../subgraphs/shared/subgraph-server';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
 import { createAuthenticator } from './auth';
@@ -45,6 +46,18 @@ function gatewayFormatError(logger: Logger) {
   };
 }
 
+/**
+ * The supergraph knows our scalars by name only, so the gateway would pass "2025-02-30" on to a
+ * subgraph. Giving the API schema the same parse functions as the subgraphs makes a malformed Date
+ * in variables BAD_USER_INPUT (and in a literal GRAPHQL_VALIDATION_FAILED) before any fetch.
+ */
+function validateCustomScalars(schema: GraphQLSchema): void {
+  for (const scalar of [DateScalar, DateTimeScalar, MoneyScalar]) {
+    const type = schema.getType(scalar.name);
+    if (isScalarType(type)) Object.assign(type, { parseValue: scalar.parseValue, parseLiteral: scalar.parseLiteral });
+  }
+}
+
 export interface RunningGateway {
   url: string;
   port: number;
@@ -64,6 +77,7 @@ export async function startGateway(
     buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url!, config.identitySecret, fetcher),
     logger,
   });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => validateCustomScalars(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,

@@ -1,8 +1,12 @@
 import type pg from 'pg';
+import { agentsMigrations } from '../subgraphs/agents/agents.migrations';
+import { carriersMigrations } from '../subgraphs/carriers/carriers.migrations';
+import { casesMigrations } from '../subgraphs/cases/cases.migrations';
 import { migrate } from '../subgraphs/shared/migrate';
-import { SUBGRAPHS } from '../subgraphs/registry';
 
-/** Applies every subgraph's migrations: each subgraph also does this for its own schema at start. */
+/** Applies every subgraph's migrations (each subgraph also applies its own at start). */
 export async function migrateAll(pool: pg.Pool): Promise<void> {
-  for (const subgraph of SUBGRAPHS) await migrate(pool, subgraph.name, subgraph.migrations);
+  await migrate(pool, 'agents', agentsMigrations);
+  await migrate(pool, 'carriers', carriersMigrations);
+  await migrate(pool, 'cases', casesMigrations);
 }

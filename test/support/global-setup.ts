@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../../scripts/embedded/pglite-server';
-import { migrateAll } from '../../scripts/migrate-all';
+import { seedDatabase } from '../../scripts/seed/seed';
 
 export const TEST_SEED = { cases: 600, agents: 120, seed: 7 } as const;
 
@@ -41,15 +41,7 @@ export default async function globalSetup(): Promise<void> {
   }
   console.log(process.env.REDIS_URL ? `[test] Redis: ${process.env.REDIS_URL}` : '[test] no REDIS_URL: Redis-backed tests are skipped; caches run in process');
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  // BOOTSTRAP: while the carrier fixtures are being written the seed cannot load; migrate only.
-  try {
-    const { seedDatabase } = await import('../../scripts/seed/seed');
-    await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
-    console.log('[test] seed unavailable (fixtures missing): schemas migrated, no demo data');
-    await migrateAll(pool);
-  }
+  await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
   await pool.end();
   process.env.DATABASE_URL = url;
   process.env.BGA_TEST_DATABASE = '1';
