@@ -1,0 +1,107 @@
+import type { CarrierFixture, ProductFixture } from '../../fixtures/carriers.fixture';
+import { carrierById, productById } from '../../fixtures/carriers.fixture';
+import { productEligibility, productEligibilityAtAge, type ProductRequestAtAge } from '../product-eligibility';
+
+/** A hand-made product so each rule is tested against limits written right here. */
+const product: ProductFixture = {
+  id: 'prd_test_term',
+  carrierId: 'car_test',
+  code: 'T-1',
+  name: 'Test Term',
+  type: 'TERM',
+  terms: [{ years: 10, minIssueAge: 18, maxIssueAge: 75 }, { years: 20, minIssueAge: 18, maxIssueAge: 60 }, { years: 30, minIssueAge: 18, maxIssueAge: 50 }],
+  minIssueAge: 18,
+  maxIssueAge: 75,
+  minFaceAmount: 100_000,
+  maxFaceAmount: 5_000_000,
+  healthClasses: ['PREFERRED_PLUS', 'PREFERRED', 'STANDARD'],
+  availableStates: ['TX', 'CA', 'FL'],
+  fullyUnderwritten: true,
+};
+
+const ok: ProductRequestAtAge = { state: 'TX', issueAge: 35, healthClass: 'PREFERRED', tableRating: 0, faceAmount: 500_000, termYears: 20 };
+
+const codeOf = (request: Partial<ProductRequestAtAge>, p: ProductFixture = product) => {
+  const result = productEligibilityAtAge(p, { ...ok, ...request });
+  return result.eligible ? 'ELIGIBLE' : result.code;
+};
+
+describe('productEligibilityAtAge', () => {
+  it('accepts a request inside every limit and returns the issue age', () => {
+    expect(productEligibilityAtAge(product, ok)).toEqual({ eligible: true, issueAge: 35 });
+  });
+
+  it('prices TERM only: other types are ineligible, and a TERM product is not what a WHOLE_LIFE request wants', () => {
+    const wholeLife: ProductFixture = { ...product, type: 'WHOLE_LIFE', terms: [] };
+    expect(codeOf({ productType: 'WHOLE_LIFE' }, wholeLife)).toBe('PRODUCT.TYPE_NOT_PRICED');
+    expect(codeOf({}, wholeLife)).toBe('PRODUCT.TYPE_MISMATCH');
+    expect(codeOf({ productType: 'WHOLE_LIFE' })).toBe('PRODUCT.TYPE_MISMATCH');
+  });
+
+  it('needs a term, and one the product offers', () => {
+    expect(codeOf({ termYears: null })).toBe('PRODUCT.TERM_REQUIRED');
+    expect(codeOf({ termYears: undefined })).toBe('PRODUCT.TERM_REQUIRED');
+    expect(codeOf({ termYears: 15 })).toBe('PRODUCT.TERM_NOT_OFFERED');
+  });
+
+  it("checks the issue age against that term's limits: long terms stop at lower ages", () => {
+    expect(codeOf({ issueAge: 17 })).toBe('PRODUCT.AGE_OUT_OF_RANGE');
+    expect(codeOf({ issueAge: 18 })).toBe('ELIGIBLE');
+    expect(codeOf({ issueAge: 60, termYears: 20 })).toBe('ELIGIBLE');
+    expect(codeOf({ issueAge: 61, termYears: 20 })).toBe('PRODUCT.AGE_OUT_OF_RANGE');
+    expect(codeOf({ issueAge: 61, termYears: 10 })).toBe('ELIGIBLE');
+    expect(codeOf({ issueAge: 50, termYears: 30 })).toBe('ELIGIBLE');
+    expect(codeOf({ issueAge: 51, termYears: 30 })).toBe('PRODUCT.AGE_OUT_OF_RANGE');
+  });
+
+  it('checks the face amount against min and max, inclusive', () => {
+    expect(codeOf({ faceAmount: 99_999 })).toBe('PRODUCT.FACE_OUT_OF_RANGE');
+    expect(codeOf({ faceAmount: 100_000 })).toBe('ELIGIBLE');
+    expect(codeOf({ faceAmount: 5_000_000 })).toBe('ELIGIBLE');
+    expect(codeOf({ faceAmount: 5_000_001 })).toBe('PRODUCT.FACE_OUT_OF_RANGE');
+  });
+
+  it('checks the state and the class', () => {
+    expect(codeOf({ state: 'NY' })).toBe('PRODUCT.STATE_NOT_AVAILABLE');
+    expect(codeOf({ healthClass: 'STANDARD_PLUS' })).toBe('PRODUCT.CLASS_NOT_OFFERED');
+  });
+
+  it('allows table ratings 1..8 only on fully underwritten products', () => {
+    expect(codeOf({ tableRating: 8 })).toBe('ELIGIBLE');
+    expect(codeOf({ tableRating: 9 })).toBe('PRODUCT.TABLE_RATING_NOT_ALLOWED');
+    expect(codeOf({ tableRating: -1 })).toBe('PRODUCT.TABLE_RATING_NOT_ALLOWED');
+    const simplified: ProductFixture = { ...product, fullyUnderwritten: false };
+    expect(codeOf({ tableRating: 0 }, simplified)).toBe('ELIGIBLE');
+    expect(codeOf({ tableRating: 1 }, simplified)).toBe('PRODUCT.TABLE_RATING_NOT_ALLOWED');
+  });
+
+  it('reports the first failing rule with a readable reason', () => {
+    const result = productEligibilityAtAge(product, { ...ok, termYears: 15, state: 'NY', faceAmount: 1 });
+    expect(result).toEqual({ eligible: false, code: 'PRODUCT.TERM_NOT_OFFERED', reason: 'Test Term does not offer a 15-year term' });
+    const face = productEligibilityAtAge(product, { ...ok, faceAmount: 10_000_000 });
+    expect(face.eligible === false && face.reason).toBe('face amount $10,000,000 is outside $100,000-$5,000,000 for Test Term');
+  });
+});
+
+describe('productEligibility (from the birth date, under the carrier age basis)', () => {
+  const nearest: Pick<CarrierFixture, 'id' | 'ageBasis'> = { id: 'car_test', ageBasis: 'NEAREST' };
+  const last: Pick<CarrierFixture, 'id' | 'ageBasis'> = { id: 'car_test', ageBasis: 'LAST' };
+  // Born 1975-03-10, on 2025-11-24: 50 last birthday, 51 nearest. The 30-year term stops at 50.
+  const request = { state: 'TX' as const, birthDate: '1975-03-10', asOf: '2025-11-24', healthClass: 'PREFERRED' as const, tableRating: 0, faceAmount: 500_000, termYears: 30 };
+
+  it('one person, two carriers: eligible at 50 last birthday, too old at 51 nearest', () => {
+    expect(productEligibility(product, last, request)).toEqual({ eligible: true, issueAge: 50 });
+    expect(productEligibility(product, nearest, request)).toMatchObject({ eligible: false, code: 'PRODUCT.AGE_OUT_OF_RANGE' });
+  });
+
+  it("works on the fixture catalog: DOMAIN.md's worked example is 36 at a NEAREST carrier", () => {
+    const summit = carrierById('car_summit')!;
+    const term = productById('prd_summit_level_term')!;
+    expect(productEligibility(term, summit, { ...request, birthDate: '1990-03-10', termYears: 20 })).toEqual({ eligible: true, issueAge: 36 });
+    expect(productEligibility(term, summit, { ...request, birthDate: '1990-03-10', termYears: 20, state: 'NY' })).toMatchObject({ eligible: false, code: 'PRODUCT.STATE_NOT_AVAILABLE' });
+  });
+
+  it("refuses a product of another carrier: that is a caller's bug", () => {
+    expect(() => productEligibility(product, { id: 'car_other', ageBasis: 'LAST' }, request)).toThrow(/does not belong/);
+  });
+});
