@@ -62,4 +62,6 @@ export type AgentLoaders = ReturnType<typeof createAgentLoaders>;
 
 export interface AgentsContext extends BaseSubgraphContext {
   loaders: AgentLoaders;
+  /** The caller's visible agent ids, computed once per request (agent-scope.ts). */
+  scope?: Promise<ReadonlySet<string> | null>;
 }

@@ -8,10 +8,17 @@ import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
 import { AGENT_COLUMNS, type AgentsContext } from './agent.loader';
 import { Agent, AgentConnection, AgentFilter, Appointment, CreateAgentInput, Eligibility, License, LicenseInput, type AgentRow } from './agent.type';
 import { Carrier } from './carrier.type';
+import { canSeeAgent, downlineIds, visibleAgentIds } from './agent-scope';
 import { eligibility } from './eligibility';
 
 const MAX_PAGE = 200;
-const ADMIN_ROLES = ['ADMIN', 'STAFF', 'SERVICE'] as const;
+/** Admins manage agents, licenses and appointments; services request just-in-time appointments. */
+const ADMIN_ROLES = ['ADMIN', 'SERVICE'] as const;
+
+/** The row when the caller may see it; undefined otherwise, so existence never leaks. */
+async function visible(ctx: AgentsContext, row: AgentRow | undefined): Promise<AgentRow | undefined> {
+  return row && (await canSeeAgent(ctx, row.id)) ? row : undefined;
+}
 
 /** Postgres unique_violation: a concurrent or repeated write hit a unique index. */
 const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
@@ -21,7 +28,7 @@ export class AgentResolver {
   @Query(() => Agent, { nullable: true, description: 'An agent by id; null when unknown or not visible to the caller.' })
   async agent(@Arg('id', () => ID, { description: 'The agent id (agt_...).' }) id: string, @Ctx() ctx: AgentsContext): Promise<AgentRow | undefined> {
     requireSignedIn(ctx.identity);
-    return ctx.loaders.agent.load(parseId('agent', id, 'id'));
+    return visible(ctx, await ctx.loaders.agent.load(parseId('agent', id, 'id')));
   }
 
   @Query(() => Agent, { nullable: true, description: 'An agent by National Producer Number; null when unknown or not visible.' })
@@ -30,7 +37,7 @@ export class AgentResolver {
     if (!/^\d{1,10}$/.test(npn)) throw badInput('npn must be 1 to 10 digits');
     const row = await ctx.db.one<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents.agent WHERE npn = $1`, [npn]);
     if (row) ctx.loaders.agent.prime(row.id, row);
-    return row;
+    return visible(ctx, row);
   }
 
   @Query(() => AgentConnection, { description: 'Agents matching the filter, ordered by id, a page at a time.' })
@@ -44,6 +51,8 @@ export class AgentResolver {
     const limit = pageSize(first, MAX_PAGE);
     const where: string[] = [];
     const params: unknown[] = [];
+    const scope = await visibleAgentIds(ctx);
+    if (scope) where.push(`id = ANY($${params.push([...scope])})`);
     if (filter?.statuses?.length) where.push(`status = ANY($${params.push(filter.statuses)})`);
     if (filter?.residentState) where.push(`resident_state = $${params.push(filter.residentState)}`);
     if (filter?.search) {
@@ -75,9 +84,15 @@ export class AgentResolver {
     return connection;
   }
 
-  @FieldResolver(() => Agent, { nullable: true, description: 'The upline agent or agency (hierarchy: agent -> upline agency -> BGA).' })
+  @Query(() => [ID], { description: 'Internal (SERVICE role only): the ids an agent may see, themself and their whole downline.' })
+  async agentScope(@Arg('agentId', () => ID, { description: 'The agent.' }) agentId: string, @Ctx() ctx: AgentsContext): Promise<string[]> {
+    requireRole(ctx.identity, ['SERVICE']);
+    return downlineIds(ctx, parseId('agent', agentId, 'agentId'));
+  }
+
+  @FieldResolver(() => Agent, { nullable: true, description: 'The upline agent or agency (hierarchy: agent -> upline agency -> BGA); null when outside the caller\'s scope.' })
   async upline(@Root() agent: AgentRow, @Ctx() ctx: AgentsContext): Promise<AgentRow | undefined> {
-    return agent.uplineId ? ctx.loaders.agent.load(agent.uplineId) : undefined;
+    return agent.uplineId ? visible(ctx, await ctx.loaders.agent.load(agent.uplineId)) : undefined;
   }
 
   @FieldResolver(() => [Agent], { description: 'Agents directly below this one in the hierarchy.' })
@@ -113,7 +128,7 @@ export class AgentResolver {
     return eligibility({ agent, licenses, appointments, carrierId, state, preAppointmentStates, today: todayUtc() });
   }
 
-  @Mutation(() => Agent, { description: 'Adds an agent in PENDING status (contracting starts). ADMIN or STAFF.' })
+  @Mutation(() => Agent, { description: 'Adds an agent in PENDING status (contracting starts). ADMIN only.' })
   async createAgent(@Arg('input', () => CreateAgentInput, { description: 'The new agent.' }) input: CreateAgentInput, @Ctx() ctx: AgentsContext): Promise<AgentRow> {
     requireRole(ctx.identity, ADMIN_ROLES);
     const reasons: string[] = [];
@@ -137,7 +152,7 @@ export class AgentResolver {
     }
   }
 
-  @Mutation(() => License, { description: 'Records a state license for an agent. ADMIN or STAFF.' })
+  @Mutation(() => License, { description: 'Records a state license for an agent. ADMIN only.' })
   async addLicense(
     @Arg('agentId', () => ID, { description: 'The agent.' }) agentId: string,
     @Arg('input', () => LicenseInput, { description: 'The license.' }) input: LicenseInput,
@@ -170,7 +185,7 @@ export class AgentResolver {
   }
 
   @Mutation(() => Appointment, {
-    description: 'Requests a carrier appointment in a state. Idempotent: a live (requested or active) appointment is returned as it is. ADMIN, STAFF or SERVICE.',
+    description: 'Requests a carrier appointment in a state. Idempotent: a live (requested or active) appointment is returned as it is. ADMIN, or SERVICE when a case submission requests it.',
   })
   async requestAppointment(
     @Arg('agentId', () => ID, { description: 'The agent.' }) agentId: string,

@@ -11,6 +11,7 @@ import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subg
 import { codes, graphql } from '../support/graphql';
 
 const STAFF: Identity = { sub: 'user:test-staff', role: 'STAFF' };
+const ADMIN: Identity = { sub: 'user:test-admin', role: 'ADMIN' };
 const RUN = `t${Date.now().toString(36)}`;
 const id = (n: number) => `agt_${RUN}_${n}`;
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -112,25 +113,58 @@ describe('agents subgraph', () => {
     expect(codes(await ask(query, { after: 'not-a-cursor', count: false }))).toEqual(['BAD_USER_INPUT']);
   });
 
-  it('creates an agent, refuses a duplicate NPN, and lets only staff do it', async () => {
+  it('creates an agent, refuses a duplicate NPN, and lets only admins do it', async () => {
     const create = `mutation($input: CreateAgentInput!) { createAgent(input: $input) { id status npn } }`;
     const input = { npn: `8${Date.now().toString().slice(-7)}`, firstName: 'New', lastName: 'Producer', email: 'new.producer@example.com', residentState: 'TX', uplineId: id(0) };
-    const created = await ask(create, { input });
+    const created = await ask(create, { input }, ADMIN);
     expect(created.errors).toBeUndefined();
     expect(created.data!.createAgent).toMatchObject({ status: 'PENDING', npn: input.npn });
-    expect(codes(await ask(create, { input }))).toEqual(['CONFLICT']);
-    expect(codes(await ask(create, { input: { ...input, npn: 'x', email: 'nope' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await ask(create, { input }, ADMIN))).toEqual(['CONFLICT']);
+    const invalid = await ask(create, { input: { ...input, npn: 'x', email: 'nope' } }, ADMIN);
+    expect(codes(invalid)).toEqual(['BAD_USER_INPUT']);
+    expect(invalid.errors![0].extensions!.reasons).toEqual(['npn must be 1 to 10 digits', 'email is not a valid address']);
+    expect(codes(await ask(create, { input: { ...input, npn: '1' } }))).toEqual(['FORBIDDEN']);
     expect(codes(await ask(create, { input: { ...input, npn: '1' } }, { sub: 'user:a', role: 'AGENT', agentId: id(1) }))).toEqual(['FORBIDDEN']);
   });
 
   it('requests an appointment idempotently', async () => {
     const request = `mutation { requestAppointment(agentId: "${id(3)}", carrierId: "car_${RUN}", state: OK) { state status } }`;
-    const first = await ask(request);
-    const second = await ask(request);
+    const first = await ask(request, {}, ADMIN);
+    const second = await ask(request, {}, { sub: 'service:cases', role: 'SERVICE' });
     expect(first.data!.requestAppointment).toEqual({ state: 'OK', status: 'REQUESTED' });
     expect(second.data!.requestAppointment).toEqual({ state: 'OK', status: 'REQUESTED' });
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM agents.appointment WHERE agent_id = $1', [id(3)]);
     expect(rows[0].n).toBe(1);
-    expect(codes(await ask(`mutation { requestAppointment(agentId: "agt_unknown", carrierId: "car_x", state: OK) { state } }`))).toEqual(['NOT_FOUND']);
+    expect(codes(await ask(`mutation { requestAppointment(agentId: "agt_unknown", carrierId: "car_x", state: OK) { state } }`, {}, ADMIN))).toEqual(['NOT_FOUND']);
+  });
+
+  describe('an agent caller', () => {
+    const asAgent = (n: number): Identity => ({ sub: `user:${id(n)}`, role: 'AGENT', agentId: id(n) });
+
+    it('sees themself and their downline, and nobody else, by any route', async () => {
+      const query = `query($ids: [_Any!]!) { _entities(representations: $ids) { ... on Agent { id upline { id } } } }`;
+      const reps = [0, 1, 2].map((n) => ({ __typename: 'Agent', id: id(n) }));
+      const fromAgency = await ask(query, { ids: reps }, asAgent(0));
+      expect(fromAgency.data!._entities.map((e: { id: string } | null) => e?.id)).toEqual([id(0), id(1), id(2)]);
+      const fromAgent = await ask(query, { ids: reps }, asAgent(1));
+      // Agent 1 sees only itself; its upline (the agency) is outside its scope.
+      expect(fromAgent.data!._entities).toEqual([null, { id: id(1), upline: null }, null]);
+      const byId = await ask(`{ agent(id: "${id(2)}") { id } }`, {}, asAgent(1));
+      expect(byId.data!.agent).toBeNull();
+      const list = await ask(`{ agents(first: 50, filter: { search: "Agent" }) { edges { node { id } } totalCount } }`, {}, asAgent(0));
+      const listed = list.data!.agents.edges.map((e: { node: { id: string } }) => e.node.id);
+      expect(listed.sort()).toEqual([0, 1, 2, 3].map(id).sort());
+      expect(list.data!.agents.totalCount).toBe(4);
+    });
+
+    it('cannot read the internal scope query, which answers services only', async () => {
+      expect(codes(await ask(`{ agentScope(agentId: "${id(0)}") }`, {}, asAgent(0)))).toEqual(['FORBIDDEN']);
+      expect(codes(await ask(`{ agentScope(agentId: "${id(0)}") }`))).toEqual(['FORBIDDEN']);
+      const scope = await ask(`{ agentScope(agentId: "${id(0)}") }`, {}, { sub: 'service:cases', role: 'SERVICE' });
+      // The agency, its three agents, and the agent created under it earlier in this file.
+      const { rows } = await pool.query(`SELECT id FROM agents.agent WHERE id = $1 OR upline_id = $1 ORDER BY id`, [id(0)]);
+      expect(rows).toHaveLength(5);
+      expect(scope.data!.agentScope.sort()).toEqual(rows.map((r) => r.id).sort());
+    });
   });
 });
