@@ -1,10 +1,12 @@
 import { agentsSubgraph } from './agents/agents.subgraph';
+import { carriersSubgraph } from './carriers/carriers.subgraph';
 import type { BaseSubgraphContext } from './shared/context';
 import type { SubgraphDefinition } from './shared/subgraph-server';
 
 /** Every subgraph, by name: the compose script, the launcher and the tests start them from here. */
 export const SUBGRAPHS: readonly SubgraphDefinition<BaseSubgraphContext>[] = [
   agentsSubgraph as unknown as SubgraphDefinition<BaseSubgraphContext>,
+  carriersSubgraph as unknown as SubgraphDefinition<BaseSubgraphContext>,
 ];
 
 export function subgraphByName(name: string): SubgraphDefinition<BaseSubgraphContext> {

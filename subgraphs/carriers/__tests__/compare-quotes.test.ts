@@ -1,0 +1,136 @@
+import type { GraphQLError } from 'graphql';
+import type { QuoteRequest } from '../adapters/carrier-adapter.port';
+import { MAX_FACE_AMOUNT, quoteCacheKey, rankQuotes, toQuoteView, validateQuoteInput } from '../compare-quotes';
+import type { QuoteInput } from '../quote.type';
+import { CARRIER_ROWS, PRODUCT_ROWS } from './fake-carriers';
+
+const CATALOG = { carriers: CARRIER_ROWS, products: PRODUCT_ROWS };
+const TODAY = '2025-11-24';
+const INPUT: QuoteInput = { state: 'TX', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', faceAmount: 500_000, termYears: 20 };
+
+function reasonsOf(input: Partial<QuoteInput>, catalog = CATALOG): string[] {
+  try {
+    validateQuoteInput({ ...INPUT, ...input } as QuoteInput, catalog, TODAY);
+  } catch (error) {
+    expect((error as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
+    return (error as GraphQLError).extensions.reasons as string[];
+  }
+  return [];
+}
+
+describe('validateQuoteInput', () => {
+  it('applies the contract defaults and asks every carrier, by name', () => {
+    const normalized = validateQuoteInput(INPUT, CATALOG, TODAY);
+    expect(normalized).toMatchObject({ tableRating: 0, productType: 'TERM', paymentMode: 'MONTHLY', asOf: TODAY, termYears: 20 });
+    expect(normalized.carriers).toHaveLength(CARRIER_ROWS.length);
+    const names = normalized.carriers.map((c) => c.name);
+    expect(names).toEqual([...names].sort());
+  });
+
+  it('treats explicit nulls like omitted fields', () => {
+    const normalized = validateQuoteInput({ ...INPUT, tableRating: null, paymentMode: null, productType: null, asOf: null, carrierIds: null }, CATALOG, TODAY);
+    expect(normalized).toMatchObject({ tableRating: 0, productType: 'TERM', paymentMode: 'MONTHLY', asOf: TODAY });
+  });
+
+  it.each([
+    [{ birthDate: '2025-11-25' }, 'birthDate is in the future'],
+    [{ birthDate: '2025-02-30' }, 'birthDate must be a calendar date written YYYY-MM-DD'],
+    [{ birthDate: '1900-01-01' }, 'birthDate is more than 120 years before asOf'],
+    [{ birthDate: '2020-01-01', asOf: '2019-06-01' }, 'birthDate is after asOf'],
+    [{ faceAmount: 0 }, 'faceAmount must be a positive whole number of dollars'],
+    [{ faceAmount: -5 }, 'faceAmount must be a positive whole number of dollars'],
+    [{ faceAmount: MAX_FACE_AMOUNT + 1 }, `faceAmount must be at most ${MAX_FACE_AMOUNT}`],
+    [{ tableRating: 9 }, 'tableRating must be between 0 and 8'],
+    [{ tableRating: -1 }, 'tableRating must be between 0 and 8'],
+    [{ termYears: 12 }, 'termYears must be one of 10, 15, 20, 25, 30'],
+    [{ termYears: null }, 'termYears is required for TERM'],
+    [{ carrierIds: ['car_nope'] }, 'carrierIds has unknown carriers: car_nope'],
+    [{ carrierIds: ['not-an-id'] }, 'carrierIds has unknown carriers: not-an-id'],
+    [{ carrierIds: [] }, 'carrierIds must name at least one carrier (omit it to ask every carrier)'],
+  ] as [Partial<QuoteInput>, string][])('refuses %j: %s', (input, reason) => {
+    expect(reasonsOf(input)).toEqual([reason]);
+  });
+
+  it('lists every reason at once, each naming its field', () => {
+    const reasons = reasonsOf({ birthDate: '2030-01-01', faceAmount: 0, tableRating: 12, termYears: 11, carrierIds: ['car_x'] });
+    expect(reasons.map((r) => r.split(' ')[0])).toEqual(['birthDate', 'faceAmount', 'tableRating', 'termYears', 'carrierIds']);
+  });
+
+  it('refuses a term that no carrier offers', () => {
+    const without30 = PRODUCT_ROWS.map((p) => ({ ...p, termYears: p.termYears.filter((y) => y !== 30) }));
+    expect(reasonsOf({ termYears: 30 }, { carriers: CARRIER_ROWS, products: without30 })).toEqual(['termYears 30 is offered by no carrier']);
+  });
+
+  it('accepts a non-TERM type without a term (it quotes as NO_ELIGIBLE_PRODUCT later)', () => {
+    expect(validateQuoteInput({ ...INPUT, termYears: null, productType: 'WHOLE_LIFE' }, CATALOG, TODAY).productType).toBe('WHOLE_LIFE');
+  });
+
+  it('filters carriers by carrierIds and minAmBestRating (best first: A_PLUS keeps A++ and A+)', () => {
+    const ids = CARRIER_ROWS.slice(0, 3).map((c) => c.id);
+    expect(validateQuoteInput({ ...INPUT, carrierIds: [...ids, ids[0]] }, CATALOG, TODAY).carriers.map((c) => c.id).sort()).toEqual([...ids].sort());
+    const rated = validateQuoteInput({ ...INPUT, minAmBestRating: 'A_PLUS' }, CATALOG, TODAY).carriers;
+    expect(rated.length).toBeGreaterThan(0);
+    expect(rated.every((c) => c.amBestRating === 'A_PLUS_PLUS' || c.amBestRating === 'A_PLUS')).toBe(true);
+    expect(rated).toHaveLength(CARRIER_ROWS.filter((c) => ['A_PLUS_PLUS', 'A_PLUS'].includes(c.amBestRating)).length);
+  });
+});
+
+describe('quoteCacheKey', () => {
+  const request: QuoteRequest = { state: 'TX', issueAge: 36, gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', tableRating: 0, faceAmount: 500_000, termYears: 20, productIds: ['prd_b', 'prd_a'] };
+
+  it('is carrier + a sha256 of the normalized request, with no personal data in it', () => {
+    const key = quoteCacheKey('car_summit', request);
+    expect(key).toMatch(/^quote:v1:car_summit:[0-9a-f]{64}$/);
+  });
+
+  it('is the same for the same pricing inputs, whatever the product order', () => {
+    expect(quoteCacheKey('car_summit', { ...request, productIds: ['prd_a', 'prd_b'] })).toBe(quoteCacheKey('car_summit', request));
+  });
+
+  it('differs with anything that changes the price, and by carrier', () => {
+    const key = quoteCacheKey('car_summit', request);
+    for (const change of [{ issueAge: 37 }, { gender: 'FEMALE' }, { tobacco: true }, { healthClass: 'STANDARD' }, { tableRating: 2 }, { faceAmount: 500_001 }, { termYears: 30 }, { state: 'OK' }, { productIds: ['prd_a'] }]) {
+      expect(quoteCacheKey('car_summit', { ...request, ...change } as QuoteRequest)).not.toBe(key);
+    }
+    expect(quoteCacheKey('car_other', request)).not.toBe(key);
+  });
+});
+
+describe('rankQuotes', () => {
+  type Ranked = Parameters<typeof rankQuotes>[0][number];
+  const quote = (cents: number, carrierName: string, code: string) =>
+    ({ annualPremiumCents: cents, carrier: { id: `car_${carrierName.toLowerCase()}`, name: carrierName }, product: { id: `prd_${code.toLowerCase()}`, code } }) as Ranked;
+
+  it('orders by annual premium, then carrier name, then product code', () => {
+    const ranked = rankQuotes([quote(50_000, 'Bravo', 'B1'), quote(40_000, 'Zulu', 'Z1'), quote(50_000, 'Alpha', 'A2'), quote(50_000, 'Alpha', 'A1'), quote(39_999, 'Yankee', 'Y1')]);
+    expect(ranked.map((q) => `${q.annualPremiumCents}/${q.carrier.name}/${q.product.code}`)).toEqual([
+      '39999/Yankee/Y1',
+      '40000/Zulu/Z1',
+      '50000/Alpha/A1',
+      '50000/Alpha/A2',
+      '50000/Bravo/B1',
+    ]);
+  });
+
+  it('does not depend on the input order', () => {
+    const quotes = [quote(3, 'C', 'x'), quote(1, 'B', 'y'), quote(1, 'A', 'z'), quote(2, 'A', 'a')];
+    expect(rankQuotes([...quotes].reverse())).toEqual(rankQuotes(quotes));
+  });
+});
+
+describe('toQuoteView', () => {
+  // DOMAIN.md's worked example: annual $370.00, monthly $32.38, quarterly $98.05, semi-annual $190.55, fee $60.00.
+  const carrierQuote = {
+    productId: 'prd_x', healthClass: 'PREFERRED' as const, carrierClassName: 'Preferred', issueAge: 36, ageBasis: 'NEAREST' as const, faceAmount: 500_000, termYears: 20,
+    annualPremiumCents: 37_000, policyFeeCents: 6_000, modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
+  };
+
+  it('formats every amount as Money and picks the requested mode', () => {
+    const view = toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'QUARTERLY');
+    expect(view).toMatchObject({ annualPremium: '370.00', policyFee: '60.00', modalPremium: '98.05', annualPremiumCents: 37_000 });
+    expect(view.premiums).toEqual({ annual: '370.00', semiAnnual: '190.55', quarterly: '98.05', monthly: '32.38' });
+    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'MONTHLY').modalPremium).toBe('32.38');
+    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'ANNUAL').modalPremium).toBe('370.00');
+    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'SEMI_ANNUAL').modalPremium).toBe('190.55');
+  });
+});

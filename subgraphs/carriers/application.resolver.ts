@@ -1,0 +1,109 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { requireRole } from '../shared/auth';
+import { badInput, coded } from '../shared/errors';
+import { parseId } from '../shared/ids';
+import { CarrierFailure, type ApplicationRequest } from './adapters/carrier-adapter.port';
+import { CarrierApplicationInput, CarrierCaseSnapshot, CarrierSubmission } from './application.type';
+import type { CarriersContext } from './carrier.loader';
+import { statusCacheKey, toStoredStatus } from './case-status.loader';
+import { parseMoney } from './domain/premium';
+
+const SERVICE_ONLY = ['SERVICE'] as const;
+const MAX_REFERENCES = 500;
+const REFERENCE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+@Resolver()
+export class ApplicationResolver {
+  /**
+   * Sends one application to its carrier: a write, so the policy NEVER retries it. The outbox
+   * resends with the same reference when `retryable`; carriers deduplicate on it.
+   */
+  @Mutation(() => CarrierSubmission, {
+    description: 'Sends an application to its carrier through the carrier\'s adapter. SERVICE only (the cases outbox); never retried here: resend with the same reference when retryable.',
+  })
+  async submitApplicationToCarrier(
+    @Arg('input', () => CarrierApplicationInput, { description: 'The application.' }) input: CarrierApplicationInput,
+    @Ctx() ctx: CarriersContext,
+  ): Promise<CarrierSubmission> {
+    requireRole(ctx.identity, SERVICE_ONLY);
+    const reasons: string[] = [];
+    parseId('case', input.caseId, 'input.caseId');
+    parseId('carrier', input.carrierId, 'input.carrierId');
+    parseId('product', input.productId, 'input.productId');
+    if (!REFERENCE.test(input.reference)) reasons.push('reference must be 1 to 128 letters, digits or ._:-');
+    let annualPremiumCents = 0;
+    try {
+      annualPremiumCents = parseMoney(input.annualPremium);
+    } catch {
+      reasons.push('annualPremium must be Money such as "412.50"');
+    }
+    const product = await ctx.loaders.product.load(input.productId);
+    if (!product || product.carrierId !== input.carrierId) reasons.push('productId is not a product of carrierId');
+    if (reasons.length) throw badInput(reasons.join('; '), reasons);
+
+    if (!ctx.runtime.adapter(input.carrierId)) {
+      return { accepted: false, carrierReference: null, message: 'carrier not configured', retryable: true, failureCode: 'CARRIER.NOT_CONFIGURED' };
+    }
+    const application: ApplicationRequest = {
+      reference: input.reference,
+      caseId: input.caseId,
+      productId: input.productId,
+      insured: { ...input.insured, state: input.insured.state as ApplicationRequest['insured']['state'] },
+      faceAmount: input.faceAmount,
+      termYears: input.termYears ?? null,
+      healthClass: input.healthClass,
+      tableRating: input.tableRating ?? 0,
+      paymentMode: input.paymentMode,
+      annualPremiumCents,
+      agent: { id: input.agent.id, npn: input.agent.npn, writingNumber: input.agent.writingNumber ?? null },
+    };
+    try {
+      const result = await ctx.runtime.call(input.carrierId, 'submit', (adapter, options) => adapter.submitApplication(application, options), () => ctx.stats.carrierCalls++);
+      if (result.accepted) return { accepted: true, carrierReference: result.carrierReference, message: result.message ?? null, retryable: false, failureCode: null };
+      return { accepted: false, carrierReference: null, message: result.message, retryable: false, failureCode: 'CARRIER.REJECTED' };
+    } catch (error) {
+      if (error instanceof CarrierFailure) {
+        const rejected = error.code === 'CARRIER.REJECTED';
+        return { accepted: false, carrierReference: null, message: error.message, retryable: !rejected, failureCode: error.code };
+      }
+      // Never log the application itself: it carries the insured's personal data.
+      ctx.logger.error({ err: error, carrierId: input.carrierId, caseId: input.caseId }, 'application submission failed unexpectedly');
+      return { accepted: false, carrierReference: null, message: 'unexpected error while sending the application', retryable: true, failureCode: 'CARRIER.ERROR' };
+    }
+  }
+
+  /** Fresh from the carrier (no cache read), batched in one call; the answers refresh Case.carrierStatus' cache. */
+  @Query(() => [CarrierCaseSnapshot], {
+    description: 'The carrier\'s current view of these applications, asked now in one batched call. SERVICE only (the case sync). References the carrier does not know are left out.',
+  })
+  async carrierCaseSnapshots(
+    @Arg('carrierId', () => ID, { description: 'The carrier (car_...).' }) carrierId: string,
+    @Arg('carrierReferences', () => [String], { description: `The carrier's ids for the applications, at most ${MAX_REFERENCES}.` }) carrierReferences: string[],
+    @Ctx() ctx: CarriersContext,
+  ): Promise<CarrierCaseSnapshot[]> {
+    requireRole(ctx.identity, SERVICE_ONLY);
+    parseId('carrier', carrierId, 'carrierId');
+    if (carrierReferences.length > MAX_REFERENCES) throw badInput(`carrierReferences may name at most ${MAX_REFERENCES} applications`);
+    if (carrierReferences.length === 0) return [];
+    if (!ctx.runtime.adapter(carrierId)) throw coded('CARRIER_UNAVAILABLE', `carrier ${carrierId} is not configured`);
+    const references = [...new Set(carrierReferences)];
+    let found;
+    try {
+      found = await ctx.runtime.call(carrierId, 'status', (adapter, options) => adapter.caseStatuses(references, options), () => ctx.stats.carrierCalls++);
+    } catch (error) {
+      if (!(error instanceof CarrierFailure)) ctx.logger.error({ err: error, carrierId }, 'case status sync failed unexpectedly');
+      const reason = error instanceof CarrierFailure ? error.code : 'CARRIER.ERROR';
+      throw coded('CARRIER_UNAVAILABLE', `carrier ${carrierId} status unavailable${error instanceof CarrierFailure ? `: ${error.message}` : ''}`, { carrierId, reason });
+    }
+    const asOf = new Date().toISOString();
+    const snapshots: CarrierCaseSnapshot[] = [];
+    for (const reference of references) {
+      const status = found.get(reference);
+      if (!status) continue;
+      const stored = toStoredStatus(status, asOf);
+      await ctx.runtime.cache.set(statusCacheKey(carrierId, reference), JSON.stringify(stored), ctx.runtime.config.ttlSeconds.status);
+      snapshots.push({ carrierReference: reference, policyNumber: status.policyNumber, ...stored });
+    }
+    return snapshots;
+  }
+}

@@ -1,0 +1,122 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { CaseStatus, Gender, HealthClass, PaymentMode, State } from '../shared/enums';
+import { DateScalar, DateTimeScalar, MoneyScalar } from '../shared/scalars';
+import { CarrierRequirement } from './case.type';
+
+/**
+ * SERVICE-only operations the cases subgraph uses through the supergraph: hand an application to
+ * its carrier (the outbox worker) and read carrier statuses fresh (the sync worker).
+ */
+
+@InputType({ description: 'The insured on an application (personal data: never logged or cached).' })
+export class ApplicationInsuredInput {
+  @Field(() => String, { description: 'First name.' })
+  firstName!: string;
+
+  @Field(() => String, { description: 'Last name.' })
+  lastName!: string;
+
+  @Field(() => DateScalar, { description: 'Birth date.' })
+  birthDate!: string;
+
+  @Field(() => Gender, { description: 'Gender as rated.' })
+  gender!: Gender;
+
+  @Field(() => State, { description: 'State of residence.' })
+  state!: string;
+
+  @Field(() => Boolean, { description: 'Tobacco or nicotine use.' })
+  tobacco!: boolean;
+}
+
+@InputType({ description: 'The writing agent on an application.' })
+export class ApplicationAgentInput {
+  @Field(() => ID, { description: 'The agent (agt_...).' })
+  id!: string;
+
+  @Field(() => String, { description: 'National Producer Number.' })
+  npn!: string;
+
+  @Field(() => String, { nullable: true, description: 'The carrier\'s producer id for the agent, when appointed.' })
+  writingNumber?: string | null;
+}
+
+@InputType({ description: 'An application to send to its carrier. SERVICE only (the cases outbox).' })
+export class CarrierApplicationInput {
+  @Field(() => String, { description: 'Stable per case (TransRefGUID / Idempotency-Key): a resend with it never makes a second application.' })
+  reference!: string;
+
+  @Field(() => ID, { description: 'The case (case_...).' })
+  caseId!: string;
+
+  @Field(() => ID, { description: 'The carrier (car_...).' })
+  carrierId!: string;
+
+  @Field(() => ID, { description: 'The product applied for (prd_...).' })
+  productId!: string;
+
+  @Field(() => ApplicationInsuredInput, { description: 'The insured.' })
+  insured!: ApplicationInsuredInput;
+
+  @Field(() => Int, { description: 'Face amount in whole dollars.' })
+  faceAmount!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Level-premium period in years (TERM).' })
+  termYears?: number | null;
+
+  @Field(() => HealthClass, { description: 'The health class applied for.' })
+  healthClass!: HealthClass;
+
+  @Field(() => Int, { nullable: true, defaultValue: 0, description: 'Table rating, 0..8.' })
+  tableRating?: number | null;
+
+  @Field(() => PaymentMode, { description: 'Payment mode.' })
+  paymentMode!: PaymentMode;
+
+  @Field(() => MoneyScalar, { description: 'Annual premium as priced at submission.' })
+  annualPremium!: string;
+
+  @Field(() => ApplicationAgentInput, { description: 'The writing agent.' })
+  agent!: ApplicationAgentInput;
+}
+
+@ObjectType({ description: 'What the carrier said to an application. Failures are values, so the outbox can decide to retry.' })
+export class CarrierSubmission {
+  @Field(() => Boolean, { description: 'True when the carrier accepted the application (a resend of an accepted one answers the same).' })
+  accepted!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The carrier\'s id for the application, when accepted.' })
+  carrierReference!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The carrier\'s message, or why the application did not reach it.' })
+  message!: string | null;
+
+  @Field(() => Boolean, {
+    description: 'True when the application did not reach a decision (timeout, carrier down, circuit open): send it again later with the same reference. False for an acceptance or a rejection.',
+  })
+  retryable!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Namespaced failure code (CARRIER.REJECTED, CARRIER.TIMEOUT, ...) when not accepted.' })
+  failureCode!: string | null;
+}
+
+@ObjectType({ description: 'A case as its carrier reports it now, for the case sync. SERVICE only.' })
+export class CarrierCaseSnapshot {
+  @Field(() => String, { description: 'The carrier\'s id for the application.' })
+  carrierReference!: string;
+
+  @Field(() => CaseStatus, { nullable: true, description: 'Our status for the carrier\'s code; null when it maps to none of ours.' })
+  status!: CaseStatus | null;
+
+  @Field(() => String, { description: 'The carrier\'s own status code.' })
+  carrierStatusCode!: string;
+
+  @Field(() => String, { nullable: true, description: 'The policy number, once issued.' })
+  policyNumber!: string | null;
+
+  @Field(() => [CarrierRequirement], { description: 'The requirements the carrier lists for the case.' })
+  requirements!: CarrierRequirement[];
+
+  @Field(() => DateTimeScalar, { description: 'When the carrier gave this answer.' })
+  asOf!: string;
+}

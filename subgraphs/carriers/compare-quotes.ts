@@ -1,0 +1,312 @@
+import { createHash } from 'node:crypto';
+import { todayUtc } from '../shared/dates';
+import { AmBestRating, type Gender, type HealthClass, type PaymentMode, type ProductType, type StateCode } from '../shared/enums';
+import { badInput } from '../shared/errors';
+import { isId } from '../shared/ids';
+import { centsToMoney, isIsoDate } from '../shared/scalars';
+import { CarrierFailure, type CarrierQuote, type QuoteRequest } from './adapters/carrier-adapter.port';
+import type { CarriersContext } from './carrier.loader';
+import type { CarrierRow, ProductRow } from './carrier.type';
+import { issueAge } from './domain/premium';
+import { productEligibilityAtAge } from './domain/product-eligibility';
+import { TERM_YEARS } from './fixtures/carriers.fixture';
+import type { CarrierOutcomeStatus, CarrierOutcomeView, QuoteComparisonView, QuoteInput, QuoteView } from './quote.type';
+
+/**
+ * compareQuotes: every asked carrier in parallel, each through the cache (single-flight) and then
+ * its adapter under its policy; one outcome per carrier, whatever happens to the others; quotes
+ * ranked by annual premium. The pure parts (validation, cache key, ranking) are exported for tests.
+ */
+
+/** Larger faces are not life insurance a BGA quotes online: refused as input, not as an outcome. */
+export const MAX_FACE_AMOUNT = 100_000_000;
+export const MAX_TABLE_RATING = 8;
+/** Nobody is insured past this age: an earlier birth date is a typo. */
+const MAX_AGE_YEARS = 120;
+
+const RATING_ORDER: readonly string[] = Object.keys(AmBestRating);
+
+/** QuoteInput with defaults applied and every field checked. */
+export interface NormalizedQuoteInput {
+  state: StateCode;
+  birthDate: string;
+  gender: Gender;
+  tobacco: boolean;
+  healthClass: HealthClass;
+  tableRating: number;
+  faceAmount: number;
+  termYears: number | null;
+  productType: ProductType;
+  paymentMode: PaymentMode;
+  /** The carriers to ask, after carrierIds and minAmBestRating, ordered by name. */
+  carriers: CarrierRow[];
+  asOf: string;
+}
+
+/**
+ * Checks everything at once and answers BAD_USER_INPUT with every reason in extensions.reasons,
+ * each naming its field. Valid inputs no carrier can cover are not errors: they become outcomes.
+ */
+export function validateQuoteInput(
+  input: QuoteInput,
+  catalog: { carriers: readonly CarrierRow[]; products: readonly ProductRow[] },
+  today = todayUtc(),
+): NormalizedQuoteInput {
+  const reasons: string[] = [];
+  const asOf = input.asOf ?? today;
+  if (!isIsoDate(asOf)) reasons.push('asOf must be a calendar date written YYYY-MM-DD');
+  if (!isIsoDate(input.birthDate)) reasons.push('birthDate must be a calendar date written YYYY-MM-DD');
+  else if (input.birthDate > today) reasons.push('birthDate is in the future');
+  else if (isIsoDate(asOf) && input.birthDate > asOf) reasons.push('birthDate is after asOf');
+  else if (isIsoDate(asOf) && Number(asOf.slice(0, 4)) - Number(input.birthDate.slice(0, 4)) > MAX_AGE_YEARS) {
+    reasons.push(`birthDate is more than ${MAX_AGE_YEARS} years before asOf`);
+  }
+
+  if (!Number.isInteger(input.faceAmount) || input.faceAmount <= 0) reasons.push('faceAmount must be a positive whole number of dollars');
+  else if (input.faceAmount > MAX_FACE_AMOUNT) reasons.push(`faceAmount must be at most ${MAX_FACE_AMOUNT}`);
+
+  const tableRating = input.tableRating ?? 0;
+  if (!Number.isInteger(tableRating) || tableRating < 0 || tableRating > MAX_TABLE_RATING) reasons.push(`tableRating must be between 0 and ${MAX_TABLE_RATING}`);
+
+  const productType = input.productType ?? 'TERM';
+  const termYears = input.termYears ?? null;
+  if (termYears !== null) {
+    if (!(TERM_YEARS as readonly number[]).includes(termYears)) reasons.push(`termYears must be one of ${TERM_YEARS.join(', ')}`);
+    else if (!catalog.products.some((p) => p.type === 'TERM' && p.termYears.includes(termYears))) reasons.push(`termYears ${termYears} is offered by no carrier`);
+  } else if (productType === 'TERM') {
+    reasons.push('termYears is required for TERM');
+  }
+
+  let carriers = [...catalog.carriers];
+  if (input.carrierIds) {
+    if (input.carrierIds.length === 0) reasons.push('carrierIds must name at least one carrier (omit it to ask every carrier)');
+    const known = new Map(catalog.carriers.map((c) => [c.id, c]));
+    const unknown = input.carrierIds.filter((id) => !isId('carrier', id) || !known.has(id));
+    if (unknown.length) reasons.push(`carrierIds has unknown carriers: ${[...new Set(unknown)].slice(0, 5).join(', ')}`.slice(0, 300));
+    const asked = new Set(input.carrierIds);
+    carriers = carriers.filter((c) => asked.has(c.id));
+  }
+  if (input.minAmBestRating) {
+    const floor = RATING_ORDER.indexOf(input.minAmBestRating);
+    carriers = carriers.filter((c) => RATING_ORDER.indexOf(c.amBestRating) <= floor);
+  }
+  if (reasons.length) throw badInput(reasons.length === 1 ? reasons[0] : `invalid quote input: ${reasons.join('; ')}`, reasons);
+
+  return {
+    state: input.state as StateCode,
+    birthDate: input.birthDate,
+    gender: input.gender,
+    tobacco: input.tobacco,
+    healthClass: input.healthClass,
+    tableRating,
+    faceAmount: input.faceAmount,
+    termYears,
+    productType,
+    paymentMode: input.paymentMode ?? 'MONTHLY',
+    carriers: carriers.sort(byName),
+    asOf,
+  };
+}
+
+function byName(a: CarrierRow, b: CarrierRow): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The quote cache key: carrier + a hash of the normalized request that prices it. The request holds
+ * the issue age under that carrier's basis, never a birth date or a name, so the key carries no PII,
+ * and two people of the same age and class share an entry. Fields are written in a fixed order.
+ */
+export function quoteCacheKey(carrierId: string, request: QuoteRequest): string {
+  const canonical = JSON.stringify([
+    request.state,
+    request.issueAge,
+    request.gender,
+    request.tobacco,
+    request.healthClass,
+    request.tableRating,
+    request.faceAmount,
+    request.termYears,
+    [...request.productIds].sort(),
+  ]);
+  return `quote:v1:${carrierId}:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+/** Cheapest annual premium first; ties by carrier name, then product code (then ids, so the order is total). */
+export function rankQuotes<T extends Pick<QuoteView, 'annualPremiumCents' | 'carrier' | 'product'>>(quotes: readonly T[]): T[] {
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...quotes].sort(
+    (a, b) =>
+      a.annualPremiumCents - b.annualPremiumCents ||
+      text(a.carrier.name, b.carrier.name) ||
+      text(a.product.code, b.product.code) ||
+      text(a.carrier.id, b.carrier.id) ||
+      text(a.product.id, b.product.id),
+  );
+}
+
+const MODE_KEYS = { ANNUAL: 'annual', SEMI_ANNUAL: 'semiAnnual', QUARTERLY: 'quarterly', MONTHLY: 'monthly' } as const;
+
+export function toQuoteView(quote: CarrierQuote, carrier: CarrierRow, product: ProductRow, paymentMode: PaymentMode): QuoteView {
+  const premiums = {
+    annual: centsToMoney(quote.modalPremiumsCents.ANNUAL ?? quote.annualPremiumCents),
+    semiAnnual: centsToMoney(quote.modalPremiumsCents.SEMI_ANNUAL),
+    quarterly: centsToMoney(quote.modalPremiumsCents.QUARTERLY),
+    monthly: centsToMoney(quote.modalPremiumsCents.MONTHLY),
+  };
+  return {
+    carrier,
+    product,
+    healthClass: quote.healthClass,
+    carrierClassName: quote.carrierClassName,
+    issueAge: quote.issueAge,
+    ageBasis: quote.ageBasis,
+    faceAmount: quote.faceAmount,
+    termYears: quote.termYears ?? null,
+    annualPremium: centsToMoney(quote.annualPremiumCents),
+    premiums,
+    modalPremium: premiums[MODE_KEYS[paymentMode]],
+    policyFee: centsToMoney(quote.policyFeeCents),
+    annualPremiumCents: quote.annualPremiumCents,
+  };
+}
+
+/** A quote we can show: every amount a non-negative whole number of cents, for a product we asked about. */
+function usable(quote: CarrierQuote, asked: ReadonlySet<string>): boolean {
+  const cents = [quote.annualPremiumCents, quote.policyFeeCents, quote.modalPremiumsCents?.SEMI_ANNUAL, quote.modalPremiumsCents?.QUARTERLY, quote.modalPremiumsCents?.MONTHLY];
+  return asked.has(quote.productId) && cents.every((c) => Number.isSafeInteger(c) && (c as number) >= 0);
+}
+
+interface CarrierResult {
+  outcome: CarrierOutcomeView;
+  quotes: QuoteView[];
+}
+
+const MESSAGE_LIMIT = 300;
+const clip = (message: string) => (message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 1)}…` : message);
+
+/** One carrier's part of a comparison. Never throws: every failure becomes its outcome. */
+async function quoteCarrier(ctx: CarriersContext, carrier: CarrierRow, products: readonly ProductRow[], input: NormalizedQuoteInput): Promise<CarrierResult> {
+  const started = performance.now();
+  const outcome = (status: CarrierOutcomeStatus, extra: { message?: string | null; cached?: boolean; quotes?: QuoteView[] } = {}): CarrierResult => ({
+    outcome: {
+      carrier,
+      status,
+      message: extra.message ? clip(extra.message) : null,
+      latencyMs: Math.round(performance.now() - started),
+      cached: extra.cached ?? false,
+      quoteCount: extra.quotes?.length ?? 0,
+    },
+    quotes: extra.quotes ?? [],
+  });
+
+  const age = issueAge(carrier.ageBasis, input.birthDate, input.asOf);
+  const ineligible: string[] = [];
+  const ofType = products.filter((product) => product.type === input.productType);
+  if (ofType.length === 0) return outcome('NO_ELIGIBLE_PRODUCT', { message: `no ${input.productType} product in this carrier's catalog` });
+  const eligible = ofType.filter((product) => {
+    const verdict = productEligibilityAtAge(product, { ...input, issueAge: age });
+    if (!verdict.eligible) ineligible.push(verdict.reason);
+    return verdict.eligible;
+  });
+  if (eligible.length === 0) {
+    return outcome('NO_ELIGIBLE_PRODUCT', { message: [...new Set(ineligible)].join('; ') });
+  }
+  const { runtime } = ctx;
+  if (!runtime.adapter(carrier.id)) return outcome('ERROR', { message: 'carrier not configured: no endpoint or no adapter for its protocol' });
+
+  const request: QuoteRequest = {
+    state: input.state,
+    issueAge: age,
+    gender: input.gender,
+    tobacco: input.tobacco,
+    healthClass: input.healthClass,
+    tableRating: input.tableRating,
+    faceAmount: input.faceAmount,
+    termYears: input.termYears!,
+    productIds: eligible.map((p) => p.id).sort(),
+  };
+  let leader = false;
+  let networkCalls = 0;
+  try {
+    const { value, cached } = await ctx.cached.get(
+      quoteCacheKey(carrier.id, request),
+      runtime.config.ttlSeconds.quote,
+      () => {
+        leader = true;
+        return runtime.call(carrier.id, 'quote', (adapter, options) => adapter.quote(request, options), () => {
+          networkCalls++;
+          ctx.stats.carrierCalls++;
+        });
+      },
+      ctx.stats,
+    );
+    const asked = new Set(request.productIds);
+    const byId = new Map(eligible.map((p) => [p.id, p]));
+    const quotes = (Array.isArray(value) ? value : []).filter((q) => usable(q, asked)).map((q) => toQuoteView(q, carrier, byId.get(q.productId)!, input.paymentMode));
+    // "cached": answered without calling the carrier — from the cache, or priced from a rate book already held.
+    const answeredLocally = cached || (leader && networkCalls === 0);
+    if (quotes.length === 0) return outcome('NO_ELIGIBLE_PRODUCT', { message: 'the carrier quoted none of its products for these inputs', cached: answeredLocally });
+    return outcome('OK', { cached: answeredLocally, quotes });
+  } catch (error) {
+    if (error instanceof CarrierFailure) {
+      if (error.code === 'CARRIER.CIRCUIT_OPEN') return outcome('CIRCUIT_OPEN', { message: error.message });
+      if (error.code === 'CARRIER.TIMEOUT') return outcome('TIMEOUT', { message: error.message });
+      return outcome('ERROR', { message: `${error.code}: ${error.message}` });
+    }
+    ctx.logger.error({ err: error, carrierId: carrier.id }, 'unexpected error while quoting');
+    return outcome('ERROR', { message: 'unexpected error while quoting this carrier' });
+  }
+}
+
+/** The whole comparison. Validation errors throw BAD_USER_INPUT; nothing a carrier does fails it. */
+export async function compareQuotes(ctx: CarriersContext, input: QuoteInput): Promise<QuoteComparisonView> {
+  const started = performance.now();
+  // Warm comparisons read the catalog from this process's copy: no SQL, no carrier call.
+  const catalog = await ctx.runtime.catalog.get(async () => {
+    const carriers = await ctx.loaders.allCarriers();
+    const lists = await ctx.loaders.productsByCarrier.loadMany(carriers.map((c) => c.id));
+    const failed = lists.find((list): list is Error => list instanceof Error);
+    if (failed) throw failed;
+    return { carriers, products: (lists as ProductRow[][]).flat() };
+  });
+  const normalized = validateQuoteInput(input, catalog);
+  const productsOf = catalog.productsOf;
+  // Quote.product.carrier then resolves from memory too.
+  for (const carrier of normalized.carriers) ctx.loaders.carrier.prime(carrier.id, carrier);
+
+  // One deadline for the whole comparison: a carrier still out when it passes is a TIMEOUT outcome.
+  // Its call goes on under its own deadline and fills the cache for the next comparison.
+  const remaining = Math.max(0, ctx.runtime.config.compareTimeoutMs - (performance.now() - started));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), remaining);
+  });
+  try {
+    const results = await Promise.all(
+      normalized.carriers.map(async (carrier) => {
+        const carrierStarted = performance.now();
+        const result = await Promise.race([quoteCarrier(ctx, carrier, productsOf.get(carrier.id) ?? [], normalized), deadline]);
+        if (result !== 'deadline') return result;
+        return {
+          outcome: {
+            carrier,
+            status: 'TIMEOUT' as const,
+            message: `no answer within the comparison deadline of ${ctx.runtime.config.compareTimeoutMs} ms`,
+            latencyMs: Math.round(performance.now() - carrierStarted),
+            cached: false,
+            quoteCount: 0,
+          },
+          quotes: [],
+        } satisfies CarrierResult;
+      }),
+    );
+    return {
+      quotes: rankQuotes(results.flatMap((r) => r.quotes)),
+      outcomes: results.map((r) => r.outcome),
+      generatedAt: new Date().toISOString(),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}

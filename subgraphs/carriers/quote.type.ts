@@ -1,0 +1,194 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AgeBasis, AmBestRating, Gender, HealthClass, PaymentMode, ProductType, State } from '../shared/enums';
+import { DateScalar, DateTimeScalar, MoneyScalar } from '../shared/scalars';
+import { Carrier, Product, type CarrierRow, type ProductRow } from './carrier.type';
+
+export const CarrierOutcomeStatus = {
+  OK: 'OK',
+  NO_ELIGIBLE_PRODUCT: 'NO_ELIGIBLE_PRODUCT',
+  TIMEOUT: 'TIMEOUT',
+  ERROR: 'ERROR',
+  CIRCUIT_OPEN: 'CIRCUIT_OPEN',
+} as const;
+export type CarrierOutcomeStatus = keyof typeof CarrierOutcomeStatus;
+registerEnumType(CarrierOutcomeStatus, {
+  name: 'CarrierOutcomeStatus',
+  description: 'How one carrier answered a quote comparison.',
+  valuesConfig: {
+    OK: { description: 'The carrier quoted: its quotes are in the comparison.' },
+    NO_ELIGIBLE_PRODUCT: { description: 'No product of this carrier covers the request (state, age, term, face, class, type); not an error.' },
+    TIMEOUT: { description: 'The carrier did not answer within its deadline or the comparison\'s.' },
+    ERROR: { description: 'The carrier answered with an error, an unreadable answer, or is not configured.' },
+    CIRCUIT_OPEN: { description: 'The carrier failed repeatedly of late: it was not called this time.' },
+  },
+});
+
+@InputType({ description: 'Who to quote and how: the inputs that price a term life policy.' })
+export class QuoteInput {
+  @Field(() => State, { description: 'The insured\'s state of residence.' })
+  state!: string;
+
+  @Field(() => DateScalar, { description: 'The insured\'s birth date. Used only to compute issue age under each carrier\'s basis; never stored or cached.' })
+  birthDate!: string;
+
+  @Field(() => Gender, { description: 'The insured\'s gender as rated.' })
+  gender!: Gender;
+
+  @Field(() => Boolean, { description: 'True when the insured uses tobacco or nicotine.' })
+  tobacco!: boolean;
+
+  @Field(() => HealthClass, { description: 'The health class to quote.' })
+  healthClass!: HealthClass;
+
+  @Field(() => Int, { nullable: true, defaultValue: 0, description: 'Table rating: 0 = none; 1..8, each table adds 25% to the rate.' })
+  tableRating?: number | null;
+
+  @Field(() => Int, { description: 'Face amount in whole dollars, 1 to 100,000,000.' })
+  faceAmount!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Level-premium period in years, required for TERM: 10, 15, 20, 25 or 30.' })
+  termYears?: number | null;
+
+  @Field(() => ProductType, { nullable: true, defaultValue: 'TERM', description: 'Product type. v1 prices TERM; other types answer NO_ELIGIBLE_PRODUCT.' })
+  productType?: ProductType | null;
+
+  @Field(() => PaymentMode, { nullable: true, defaultValue: 'MONTHLY', description: 'The payment mode Quote.modalPremium is given in.' })
+  paymentMode?: PaymentMode | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Carriers to ask (car_...); every carrier when omitted.' })
+  carrierIds?: string[] | null;
+
+  @Field(() => AmBestRating, { nullable: true, description: 'Only carriers rated this or better.' })
+  minAmBestRating?: AmBestRating | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'The day issue ages are computed on; today (UTC) when omitted.' })
+  asOf?: string | null;
+}
+
+/** Premiums of one quote in integer cents, by payment mode. */
+export interface ModalPremiumsView {
+  annual: string;
+  semiAnnual: string;
+  quarterly: string;
+  monthly: string;
+}
+
+@ObjectType({ description: 'One premium per payment mode.' })
+export class ModalPremiums implements ModalPremiumsView {
+  @Field(() => MoneyScalar, { description: 'Paid once a year (includes the policy fee).' })
+  annual!: string;
+
+  @Field(() => MoneyScalar, { description: 'Each of two payments a year.' })
+  semiAnnual!: string;
+
+  @Field(() => MoneyScalar, { description: 'Each of four payments a year.' })
+  quarterly!: string;
+
+  @Field(() => MoneyScalar, { description: 'Each of twelve payments a year.' })
+  monthly!: string;
+}
+
+/** A quote as the resolvers see it: rows for the entities, money already formatted, cents kept for ranking. */
+export interface QuoteView {
+  carrier: CarrierRow;
+  product: ProductRow;
+  healthClass: HealthClass;
+  carrierClassName: string;
+  issueAge: number;
+  ageBasis: AgeBasis;
+  faceAmount: number;
+  termYears: number | null;
+  annualPremium: string;
+  premiums: ModalPremiumsView;
+  modalPremium: string;
+  policyFee: string;
+  annualPremiumCents: number;
+}
+
+@ObjectType({ description: 'One carrier\'s price for one eligible product.' })
+export class Quote {
+  @Field(() => Carrier, { description: 'The carrier that quoted.' })
+  carrier!: CarrierRow;
+
+  @Field(() => Product, { description: 'The product quoted.' })
+  product!: ProductRow;
+
+  @Field(() => HealthClass, { description: 'The health class quoted.' })
+  healthClass!: HealthClass;
+
+  @Field(() => String, { description: 'The carrier\'s own name for the class.' })
+  carrierClassName!: string;
+
+  @Field(() => Int, { description: 'Issue age under this carrier\'s age basis on the comparison\'s day.' })
+  issueAge!: number;
+
+  @Field(() => AgeBasis, { description: 'The carrier\'s age basis.' })
+  ageBasis!: AgeBasis;
+
+  @Field(() => Int, { description: 'Face amount in whole dollars.' })
+  faceAmount!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Level-premium period in years (TERM).' })
+  termYears!: number | null;
+
+  @Field(() => MoneyScalar, { description: 'Annual premium, policy fee included.' })
+  annualPremium!: string;
+
+  @Field(() => ModalPremiums, { description: 'The premium in every payment mode.' })
+  premiums!: ModalPremiumsView;
+
+  @Field(() => MoneyScalar, { description: 'The premium per payment in the requested payment mode.' })
+  modalPremium!: string;
+
+  @Field(() => MoneyScalar, { description: 'The carrier\'s annual policy fee, included in annualPremium.' })
+  policyFee!: string;
+}
+
+/** An outcome as the resolvers see it. */
+export interface CarrierOutcomeView {
+  carrier: CarrierRow;
+  status: CarrierOutcomeStatus;
+  message: string | null;
+  latencyMs: number;
+  cached: boolean;
+  quoteCount: number;
+}
+
+@ObjectType({ description: 'How one carrier asked in a comparison answered.' })
+export class CarrierOutcome {
+  @Field(() => Carrier, { description: 'The carrier.' })
+  carrier!: CarrierRow;
+
+  @Field(() => CarrierOutcomeStatus, { description: 'OK, or why there are no quotes from this carrier.' })
+  status!: CarrierOutcomeStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why, for anything but OK; never a stack trace.' })
+  message!: string | null;
+
+  @Field(() => Int, { description: 'Milliseconds this carrier\'s answer took, cache lookups included.' })
+  latencyMs!: number;
+
+  @Field(() => Boolean, { description: 'True when answered without calling the carrier (a cached answer, or a rate book already held).' })
+  cached!: boolean;
+
+  @Field(() => Int, { description: 'Quotes from this carrier in the comparison.' })
+  quoteCount!: number;
+}
+
+export interface QuoteComparisonView {
+  quotes: QuoteView[];
+  outcomes: CarrierOutcomeView[];
+  generatedAt: string;
+}
+
+@ObjectType({ description: 'Every asked carrier\'s answer to one quote request.' })
+export class QuoteComparison {
+  @Field(() => [Quote], { description: 'One per eligible product; cheapest annualPremium first, ties by carrier name then product code.' })
+  quotes!: QuoteView[];
+
+  @Field(() => [CarrierOutcome], { description: 'Exactly one per carrier asked, ordered by carrier name.' })
+  outcomes!: CarrierOutcomeView[];
+
+  @Field(() => DateTimeScalar, { description: 'When the comparison was made.' })
+  generatedAt!: string;
+}
