@@ -8,6 +8,7 @@ import { carrierReferences } from './carrier.reference';
 import { CarrierFieldsResolver, CarrierResolver, ProductResolver } from './carrier.resolver';
 import { readCarriersConfig } from './carriers.config';
 import { carriersMigrations } from './carriers.migrations';
+import { startCatalogRefresh } from './catalog.refresh';
 import { createCarriersRuntime, runtimeFor, type CarriersRuntime } from './carriers.runtime';
 import { createCaseStatusLoader } from './case-status.loader';
 import { CaseStatusResolver } from './case-status.resolver';
@@ -38,6 +39,9 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
         carrierReferences,
       );
     },
+    // The catalog in the carriers schema follows the carriers' own catalogs: refreshed at start and periodically.
+    background: ({ pool, cache, logger }) =>
+      startCatalogRefresh({ pool, cache, logger, runtime: options.runtime ? runtimeFor(cache, logger, options.runtime) : undefined }),
     context: (base) => {
       // The runtime outlives this request: it gets its own logger (same level), not the request's child.
       const runtime = runtimeFor(base.cache, base.logger, (cache, logger) => makeRuntime(cache, createLogger('subgraph-carriers', logger.level)));

@@ -17,6 +17,8 @@ export interface Cache {
   incr(key: string): Promise<number | null>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
+  /** Waits (at most timeoutMs) until the store is connected; false when it is not by then. */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
   /** The ioredis client, for the few users that need Redis itself (APQ, rate limits); absent in memory mode. */
   readonly redis?: Redis | Cluster;
@@ -117,6 +119,21 @@ export class RedisCache implements Cache {
     }
   }
 
+  async ready(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.redis.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.redis.once('ready', onReady);
+    });
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
   }
@@ -164,6 +181,10 @@ export class MemoryCache implements Cache {
   }
 
   async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async ready(): Promise<boolean> {
     return true;
   }
 

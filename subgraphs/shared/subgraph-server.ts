@@ -52,6 +52,8 @@ export interface SubgraphDefinition<TContext extends BaseSubgraphContext> {
   migrations: readonly Migration[];
   /** Adds the subgraph's own per-request state (loaders) to the base context. */
   context: (base: BaseSubgraphContext) => TContext;
+  /** Background work that lives as long as the server (workers, refreshes); stopped before the pool closes. */
+  background?: (services: { pool: Pool; cache: Cache; logger: Logger }) => { stop(): void | Promise<void> };
 }
 
 export interface RunningSubgraph {
@@ -79,6 +81,8 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
   await migrate(pool, definition.name, definition.migrations);
   const ownsCache = !extra.cache;
   const cache = extra.cache ?? createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger });
+  // Commands fail fast while Redis is not connected (no offline queue): give it a moment at start.
+  if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: serving without the shared cache until it is');
   const cached = new CachedLoader(cache);
   const apollo = new ApolloServer<TContext>({
     schema: await definition.schema(),
@@ -124,6 +128,7 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
   });
   server.keepAliveTimeout = 65_000;
   const actualPort = await listen(server, port, host);
+  const background = definition.background?.({ pool, cache, logger });
   logger.info({ port: actualPort, cache: cache.kind }, `subgraph ${definition.name} listening`);
   return {
     name: definition.name,
@@ -133,6 +138,7 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
     cache,
     async stop() {
       await closeServer(server);
+      await background?.stop();
       await apollo.stop();
       await pool.end();
       if (ownsCache) await cache.close();

@@ -6,8 +6,9 @@ const redisUrl = process.env.REDIS_URL;
 function behavesLikeACache(name: string, make: () => Cache) {
   describe(name, () => {
     let cache: Cache;
-    beforeAll(() => {
+    beforeAll(async () => {
       cache = make();
+      expect(await cache.ready(5_000)).toBe(true);
     });
     afterAll(() => cache.close());
 
@@ -52,6 +53,12 @@ behavesLikeACache('memory cache', () => new MemoryCache(100));
 
 if (redisUrl) {
   behavesLikeACache('redis cache', () => createCache({ redisUrl }));
+  it('connects to REDIS_URL', async () => {
+    const cache = createCache({ redisUrl });
+    expect(await cache.ready(5_000)).toBe(true);
+    expect(await cache.ping()).toBe(true);
+    await cache.close();
+  });
 } else {
   describe('redis cache', () => {
     // Skipped without a server: CI sets REDIS_URL and runs this against a real redis-server.
