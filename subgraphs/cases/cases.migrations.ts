@@ -35,7 +35,8 @@ export const casesMigrations: readonly Migration[] = [
         status text NOT NULL,
         carrier_reference text,
         policy_number text,
-        submitted_at timestamptz NOT NULL,
+        -- Millisecond precision: cursors carry it as an ISO instant, and must match it exactly.
+        submitted_at timestamptz NOT NULL CHECK (submitted_at = date_trunc('milliseconds', submitted_at)),
         approved_at timestamptz,
         issued_at timestamptz,
         placed_at timestamptz,

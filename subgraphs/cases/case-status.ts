@@ -1,0 +1,108 @@
+/**
+ * The life of a case (DOMAIN.md "New business") as a pure module: which moves people may make,
+ * which rules a move must satisfy, and which dates a move stamps. No I/O: resolvers load the case
+ * and its requirements, ask here, and write what this answers.
+ */
+import type { CaseStatus, HealthClass, RequirementCode } from '../shared/enums';
+
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['PLACED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN'];
+
+/** The moves the table of DOMAIN.md allows a person to make. A carrier sync may jump further. */
+export const ALLOWED_MOVES: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
+  SUBMITTED: ['IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'DECLINED', 'WITHDRAWN', 'INCOMPLETE'],
+  IN_UNDERWRITING: ['REQUIREMENTS_OUTSTANDING', 'APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE'],
+  REQUIREMENTS_OUTSTANDING: ['IN_UNDERWRITING', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE'],
+  APPROVED: ['ISSUED', 'WITHDRAWN', 'NOT_TAKEN'],
+  APPROVED_OTHER_THAN_APPLIED: ['ISSUED', 'WITHDRAWN', 'NOT_TAKEN'],
+  ISSUED: ['DELIVERY_REQUIREMENTS', 'PLACED', 'NOT_TAKEN'],
+  DELIVERY_REQUIREMENTS: ['PLACED', 'NOT_TAKEN'],
+  PLACED: [],
+  DECLINED: [],
+  POSTPONED: [],
+  WITHDRAWN: [],
+  INCOMPLETE: [],
+  NOT_TAKEN: [],
+};
+
+/** Requirements that stand between issue and placement; every other code is an underwriting requirement. */
+export const DELIVERY_REQUIREMENTS: readonly RequirementCode[] = ['DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT', 'SIGNED_ILLUSTRATION'];
+
+export const isClosed = (status: CaseStatus): boolean => CLOSED_STATUSES.includes(status);
+export const isDeliveryRequirement = (code: RequirementCode): boolean => DELIVERY_REQUIREMENTS.includes(code);
+export const allowedNextStatuses = (status: CaseStatus): readonly CaseStatus[] => ALLOWED_MOVES[status];
+
+export interface CaseState {
+  status: CaseStatus;
+  approvedAt: string | null;
+  issuedAt: string | null;
+  placedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface StatusChange {
+  status: CaseStatus;
+  policyNumber?: string | null;
+  approvedHealthClass?: HealthClass | null;
+  approvedFaceAmount?: number | null;
+}
+
+/** Dates a move sets: each only the first time the case enters that state. */
+export interface Stamps {
+  approvedAt?: string;
+  issuedAt?: string;
+  placedAt?: string;
+  closedAt?: string;
+}
+
+export type TransitionResult =
+  | { ok: true; stamps: Stamps }
+  /** `conflict`: the move is not allowed now (CONFLICT); `input`: the change lacks what the move needs (BAD_USER_INPUT). */
+  | { ok: false; kind: 'conflict' | 'input'; reasons: string[]; allowed: readonly CaseStatus[] };
+
+/** The dates entering `to` stamps on a case that has `state`, at `now`. */
+export function stampsFor(state: CaseState, to: CaseStatus, now: string): Stamps {
+  const stamps: Stamps = {};
+  if ((to === 'APPROVED' || to === 'APPROVED_OTHER_THAN_APPLIED') && !state.approvedAt) stamps.approvedAt = now;
+  if (to === 'ISSUED' && !state.issuedAt) stamps.issuedAt = now;
+  if (to === 'PLACED' && !state.placedAt) stamps.placedAt = now;
+  if (isClosed(to) && !state.closedAt) stamps.closedAt = now;
+  return stamps;
+}
+
+/**
+ * May a person move this case as asked? `outstanding` lists the codes of the case's requirements
+ * that are still ORDERED. Answers the stamps to write, or every reason it may not.
+ */
+export function checkTransition(state: CaseState, change: StatusChange, outstanding: readonly RequirementCode[], now: string): TransitionResult {
+  const allowed = allowedNextStatuses(state.status);
+  if (!allowed.includes(change.status)) {
+    const reason = allowed.length
+      ? `a case in ${state.status} can move only to ${allowed.join(', ')}`
+      : `a case in ${state.status} is closed and cannot move`;
+    return { ok: false, kind: 'conflict', reasons: [reason], allowed };
+  }
+  const input: string[] = [];
+  if (change.status === 'ISSUED' && !change.policyNumber?.trim()) input.push('policyNumber is required to issue a case');
+  if (change.policyNumber !== undefined && change.policyNumber !== null && !/^[A-Za-z0-9-]{1,40}$/.test(change.policyNumber)) {
+    input.push('policyNumber must be 1 to 40 letters, digits or dashes');
+  }
+  if (change.status === 'APPROVED_OTHER_THAN_APPLIED' && !change.approvedHealthClass && change.approvedFaceAmount == null) {
+    input.push('approvedHealthClass or approvedFaceAmount is required for APPROVED_OTHER_THAN_APPLIED');
+  }
+  if (change.approvedFaceAmount != null && (!Number.isInteger(change.approvedFaceAmount) || change.approvedFaceAmount <= 0)) {
+    input.push('approvedFaceAmount must be a positive whole number of dollars');
+  }
+  if (input.length) return { ok: false, kind: 'input', reasons: input, allowed };
+
+  const conflicts: string[] = [];
+  if (change.status === 'APPROVED' || change.status === 'APPROVED_OTHER_THAN_APPLIED') {
+    const underwriting = outstanding.filter((code) => !isDeliveryRequirement(code));
+    if (underwriting.length) conflicts.push(`underwriting requirements are outstanding: ${[...new Set(underwriting)].join(', ')}`);
+  }
+  if (change.status === 'PLACED') {
+    const delivery = outstanding.filter(isDeliveryRequirement);
+    if (delivery.length) conflicts.push(`delivery requirements are outstanding: ${[...new Set(delivery)].join(', ')}`);
+  }
+  if (conflicts.length) return { ok: false, kind: 'conflict', reasons: conflicts, allowed };
+  return { ok: true, stamps: stampsFor(state, change.status, now) };
+}

@@ -1,0 +1,14 @@
+import type { ReferenceResolvers } from '../shared/federation';
+import type { CasesContext } from './case.loader';
+import { canSeeCase } from './case.scope';
+
+export const caseReferences: ReferenceResolvers = {
+  Case: {
+    // Unknown cases, and cases outside an agent caller's scope, resolve to null: existence never leaks.
+    __resolveReference: async (reference: { id: string }, ctx: CasesContext) => {
+      const row = await ctx.loaders.case.load(reference.id);
+      return row && (await canSeeCase(ctx, row)) ? row : null;
+    },
+  },
+  Agent: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
+};
