@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { isScalarType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { isScalarType, type GraphQLSchema } from 'graphql';
 import { closeServer, createHttpServer, listen, sendJson } from '../subgraphs/shared/http';
 import { createLogger, type Logger } from '../subgraphs/shared/logger';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../subgraphs/shared/scalars';
@@ -27,24 +27,6 @@ const statsPlugin: ApolloServerPlugin<GatewayContext> = {
     };
   },
 };
-
-/**
- * A subgraph that cannot be reached is SERVICE_UNAVAILABLE naming it, not an internal error: the
- * rest of the response still arrives (references are nullable), and the client sees which part failed.
- */
-function gatewayFormatError(logger: Logger) {
-  const mask = maskError(logger);
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = (error as { originalError?: { name?: string; code?: string; message?: string } })?.originalError;
-    const serviceName = formatted.extensions?.serviceName as string | undefined;
-    const unreachable =
-      original?.name === 'FetchError' || original?.name === 'TimeoutError' || original?.name === 'AbortError' || /fetch failed|ECONNREFUSED|aborted/i.test(formatted.message);
-    if (serviceName && unreachable) {
-      return { message: `the ${serviceName} service is unavailable`, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', serviceName } };
-    }
-    return mask(formatted, error);
-  };
-}
 
 /**
  * The supergraph knows our scalars by name only, so the gateway would pass "2025-02-30" on to a
@@ -82,7 +64,8 @@ export async function startGateway(
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
-    formatError: gatewayFormatError(logger),
+    // Unreachable subgraphs arrive here already as SERVICE_UNAVAILABLE (subgraph-datasource.ts).
+    formatError: maskError(logger),
     plugins: [statsPlugin, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();

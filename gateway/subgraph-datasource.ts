@@ -1,9 +1,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import { GraphQLError } from 'graphql';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { signIdentity } from '../subgraphs/shared/identity';
 import type { RequestStats } from '../subgraphs/shared/stats';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
+import { EntityBatcher, entitySelections } from './entity-batcher';
 import type { GatewayContext } from './gateway.context';
 
 /** What the gateway reports per subgraph in extensions.stats: fetches plus the subgraph's own counts. */
@@ -21,6 +24,41 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     fetcher: Fetcher,
   ) {
     super({ url, fetcher });
+  }
+
+  /** One batcher per client request: fetches of different callers are never merged. */
+  private readonly batchers = new WeakMap<GatewayContext, EntityBatcher>();
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      if (options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION && options.context) {
+        const context = options.context as GatewayContext;
+        const selections = entitySelections(options.request.query ?? '', options.request.variables);
+        if (selections) {
+          let batcher = this.batchers.get(context);
+          if (!batcher) {
+            batcher = new EntityBatcher((request) => super.process({ ...options, request }));
+            this.batchers.set(context, batcher);
+          }
+          return await batcher.enqueue(options.request, selections);
+        }
+      }
+      return await super.process(options);
+    } catch (error) {
+      throw this.unavailable(error, options);
+    }
+  }
+
+  /**
+   * A subgraph that cannot be reached (refused, reset, timed out) is SERVICE_UNAVAILABLE naming it,
+   * with the path of the fields it would have filled: the rest of the response still arrives.
+   */
+  private unavailable(error: unknown, options: GraphQLDataSourceProcessOptions<GatewayContext>): unknown {
+    if (error instanceof GraphQLError) return error;
+    const at = options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION ? options.pathInIncomingRequest : undefined;
+    // The planner writes list positions as '@': point at the first item, which stands for all.
+    const path = at?.length ? at.map((key: string | number) => (key === '@' ? 0 : key)) : undefined;
+    return new GraphQLError(`the ${this.name} service is unavailable`, { path, extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.name } });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -1,6 +1,6 @@
 /**
  * The whole graph inside one test process, on free loopback ports: the three subgraphs (each its
- * own HTTP server, as in production), the carrier simulators, and the gateway over a supergraph
+ * own HTTP server, as in production) and the gateway over a supergraph
  * composed from the code. Nothing is mocked; stop() shuts everything down.
  */
 import 'reflect-metadata';
@@ -11,12 +11,11 @@ import { composeSupergraph } from '../../scripts/compose';
 import { DEV_JWT_SECRET, readCommonConfig } from '../../subgraphs/shared/config';
 import { SUBGRAPHS } from '../../subgraphs/registry';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
-import { startSimulators, type RunningSimulators } from '../../simulators/simulators';
+import { freePort } from '../../scripts/embedded/redis-server';
 
 export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<string, RunningSubgraph>;
-  simulators: RunningSimulators;
   url: string;
   token(role: 'STAFF' | 'ADMIN'): Promise<string>;
   agentToken(agentId: string): Promise<string>;
@@ -24,10 +23,13 @@ export interface Stack {
 }
 
 export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
-  const simulators = await startSimulators({ host: '127.0.0.1' });
-  const env = { ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...simulators.env, ...options.env };
+  // The gateway's port is chosen first: the cases subgraph calls the graph through it (GATEWAY_URL).
+  const gatewayPort = await freePort();
+  const extra: Record<string, string> = { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`, ...options.env };
+  const env = { ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...extra };
+  // Subgraphs read their own settings from process.env when they start: set them for this run.
   const saved = { ...process.env };
-  Object.assign(process.env, simulators.env);
+  Object.assign(process.env, extra);
   const common = readCommonConfig(env);
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const definition of SUBGRAPHS) subgraphs[definition.name] = await startSubgraph(definition, common, 0);
@@ -35,7 +37,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   const gateway = await startGateway(
     readGatewayConfig({
       ...env,
-      PORT: '0',
+      PORT: String(gatewayPort),
       AGENTS_URL: subgraphs.agents?.url,
       CASES_URL: subgraphs.cases?.url,
       CARRIERS_URL: subgraphs.carriers?.url,
@@ -46,15 +48,16 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   return {
     gateway,
     subgraphs,
-    simulators,
     url: gateway.url,
     token: (role) => mintDevToken(DEV_JWT_SECRET, { sub: `user:test-${role.toLowerCase()}`, role }),
     agentToken: (agentId) => mintDevToken(DEV_JWT_SECRET, { sub: `user:${agentId}`, role: 'AGENT', agentId }),
     async stop() {
       await gateway.stop();
       for (const subgraph of Object.values(subgraphs)) await subgraph.stop();
-      await simulators.stop();
-      for (const key of Object.keys(simulators.env)) if (!(key in saved)) delete process.env[key];
+      for (const key of Object.keys(extra)) {
+        if (key in saved) process.env[key] = saved[key];
+        else delete process.env[key];
+      }
     },
   };
 }

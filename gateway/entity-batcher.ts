@@ -1,0 +1,139 @@
+import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Kind, parse, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+
+/**
+ * Merges the `_entities` fetches that one client request sends to one subgraph at the same moment
+ * into a single fetch. The query planner fetches Case.carrier and Case.product from the carriers
+ * subgraph as two parallel `_entities` calls; merged, a dashboard list costs one fetch (and, with
+ * the subgraph's DataLoaders, one statement per table). Only fetches of the same request, with the
+ * same identity, are merged; anything that is not a plain `_entities(representations:)` fetch passes
+ * through untouched.
+ */
+interface Pending {
+  request: GatewayGraphQLRequest;
+  selections: readonly SelectionNode[];
+  representations: unknown[];
+  resolve: (response: GatewayGraphQLResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+const parsed = new Map<string, readonly SelectionNode[] | null>();
+
+/** The `_entities` selections of a planner fetch, or null when the fetch is anything else. */
+export function entitySelections(query: string, variables: Record<string, unknown> | undefined): readonly SelectionNode[] | null {
+  if (!variables || Object.keys(variables).length !== 1 || !Array.isArray(variables.representations)) return null;
+  let selections = parsed.get(query);
+  if (selections === undefined) {
+    selections = null;
+    try {
+      const document: DocumentNode = parse(query);
+      const operation = document.definitions[0] as OperationDefinitionNode;
+      const field = operation.selectionSet.selections[0] as FieldNode;
+      if (
+        document.definitions.length === 1 && operation.kind === Kind.OPERATION_DEFINITION && operation.operation === 'query' &&
+        operation.selectionSet.selections.length === 1 && field.kind === Kind.FIELD && field.name.value === '_entities' && !field.alias &&
+        field.arguments?.length === 1 && field.arguments[0].value.kind === Kind.VARIABLE && field.arguments[0].value.name.value === 'representations'
+      ) {
+        selections = field.selectionSet!.selections;
+      }
+    } catch {
+      selections = null;
+    }
+    if (parsed.size > 5_000) parsed.clear(); // planner queries are few; bound the memo anyway
+    parsed.set(query, selections);
+  }
+  return selections;
+}
+
+function mergedQuery(batch: readonly Pending[]): string {
+  return print({
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: 'query' as never,
+        variableDefinitions: [
+          {
+            kind: Kind.VARIABLE_DEFINITION,
+            variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
+            type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } } },
+          },
+        ],
+        selectionSet: {
+          kind: Kind.SELECTION_SET,
+          selections: [
+            {
+              kind: Kind.FIELD,
+              name: { kind: Kind.NAME, value: '_entities' },
+              arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'representations' }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } } }],
+              selectionSet: { kind: Kind.SELECTION_SET, selections: batch.flatMap((p) => p.selections) },
+            },
+          ],
+        },
+      },
+    ],
+  });
+}
+
+/** Splits a merged answer back: each fetch gets its slice of `_entities` and the errors on its slice. */
+function split(batch: readonly Pending[], response: GatewayGraphQLResponse): GatewayGraphQLResponse[] {
+  const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
+  let offset = 0;
+  return batch.map((pending) => {
+    const start = offset;
+    const end = (offset += pending.representations.length);
+    const errors = (response.errors ?? []).flatMap((error) => {
+      const path = error.path;
+      if (path?.[0] !== '_entities' || typeof path[1] !== 'number') return [error];
+      if (path[1] < start || path[1] >= end) return [];
+      return [{ ...error, path: ['_entities', path[1] - start, ...path.slice(2)] }];
+    });
+    return {
+      ...response,
+      data: entities ? { _entities: entities.slice(start, end) } : response.data,
+      ...(errors.length ? { errors } : { errors: undefined }),
+    } as GatewayGraphQLResponse;
+  });
+}
+
+export class EntityBatcher {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  /** `send` performs one real fetch for a (possibly merged) request. */
+  constructor(private readonly send: (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>) {}
+
+  /** Queues a fetch; all fetches queued in the same turn of the event loop go out together. */
+  enqueue(request: GatewayGraphQLRequest, selections: readonly SelectionNode[]): Promise<GatewayGraphQLResponse> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ request, selections, representations: request.variables!.representations as unknown[], resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate: the planner starts parallel fetches in one turn, after a few awaits.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    if (batch.length === 1) {
+      const [only] = batch;
+      return this.send(only.request).then(only.resolve, only.reject);
+    }
+    const merged: GatewayGraphQLRequest = {
+      ...batch[0].request,
+      query: mergedQuery(batch),
+      operationName: undefined,
+      variables: { representations: batch.flatMap((p) => p.representations) },
+    };
+    try {
+      const responses = split(batch, await this.send(merged));
+      batch.forEach((pending, i) => pending.resolve(responses[i]));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}
