@@ -1,8 +1,7 @@
 /**
  * `npm start`: the whole graph on embedded defaults, one command. Starts the database (PGlite over
  * the Postgres wire protocol unless DATABASE_URL is set), Redis (REDIS_URL, else a redis-server from
- * PATH on a free port, else an in-process cache, said plainly), the carrier simulators, the three
- * subgraphs and the gateway as their own processes, seeds demo data on first run, and prints how to
+ * PATH on a free port, else an in-process cache, said plainly), the three subgraphs and the gateway as their own processes, seeds demo data on first run, and prints how to
  * query. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +12,6 @@ import { createPool } from '../subgraphs/shared/db';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite-server';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded/redis-server';
 import { seedDatabase } from './seed/seed';
-import { startSimulators, type RunningSimulators } from '../simulators/simulators';
 
 const DIST = join(__dirname, '..');
 const say = (message: string) => console.log(`[bga-graph] ${message}`);
@@ -43,7 +41,6 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let database: EmbeddedDatabase | undefined;
   let redis: EmbeddedRedis | undefined;
-  let simulators: RunningSimulators | undefined;
   let stopping = false;
 
   const stopAll = async (code: number) => {
@@ -61,7 +58,6 @@ async function main(): Promise<void> {
           }),
       ),
     );
-    await simulators?.stop().catch(() => undefined);
     await redis?.stop().catch(() => undefined);
     await database?.stop().catch(() => undefined);
     process.exit(code);
@@ -91,16 +87,13 @@ async function main(): Promise<void> {
       say(redis ? `started redis-server at ${redis.url}` : 'no REDIS_URL and no redis-server on PATH: using an in-process cache (not shared between processes)');
     }
 
-    simulators = await startSimulators({ host: '127.0.0.1' });
-    say(`started ${Object.keys(simulators.endpoints).length} simulated carriers`);
-
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
       DATABASE_URL: databaseUrl,
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       DEBUG_STATS: env.DEBUG_STATS ?? 'true',
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-      ...simulators.env,
+      GATEWAY_URL: env.GATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}/graphql`,
     };
     const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}) => {
       const child = spawn(process.execPath, ['--enable-source-maps', join(DIST, script)], { env: { ...childEnv, ...extra, PORT: String(port) }, stdio: 'inherit' });
@@ -136,11 +129,12 @@ Staff token (12 h):
 Agent token for agt_0013 (12 h):
   ${agent}
 
-Try it:
-  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer ${staff.slice(0, 12)}..." \\
-    -H 'x-debug-stats: 1' -d '{"query":"{ cases(first: 5, filter: {open: true}) { totalCount edges { node { caseNumber status agent { npn lastName licenses { state } } carrier { name amBestRating } product { name } requirements { code status } } } } }"}'
+Try it (copy both lines):
+  TOKEN=${staff}
+  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -H 'x-debug-stats: 1' \\
+    -d '{"query":"{ cases(first: 5, filter: {open: true}) { totalCount edges { node { caseNumber status agent { npn lastName licenses { state } } carrier { name amBestRating } product { name } requirements { code status } } } } }"}'
 
-(use the whole staff token above). Ctrl-C stops everything.
+More tokens: npm run token -- --role admin | npm run token -- --agent agt_0042. Ctrl-C stops everything.
 `);
   } catch (error) {
     console.error(`[bga-graph] start failed: ${(error as Error).message}`);
