@@ -6,6 +6,7 @@
 import { CARRIERS, type CarrierFixture, type ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../../subgraphs/carriers/fixtures/rate-table';
 import { annualPremiumCents, issueAge, modalPremiumsCents } from '../../subgraphs/carriers/domain/premium';
+import { FOLLOW_UP_DAYS } from '../../subgraphs/cases/requirement.rules';
 import { AGENCY_NAMES, FIRST_NAMES, LAST_NAMES } from './names';
 import { DAY_MS, dateMs, isoDate, isoInstant, Random } from './random';
 
@@ -57,12 +58,6 @@ const STATE_WEIGHTS: readonly (readonly [string, number])[] = [
 ];
 const STATES = STATE_WEIGHTS.map(([s]) => s);
 const STAFF = ['usr_staff_01', 'usr_staff_02', 'usr_staff_03', 'usr_staff_04', 'usr_staff_05'];
-
-/** Default follow-up, in days after ordering, by requirement code: an APS takes weeks, an MIB check hours. */
-export const FOLLOW_UP_DAYS: Record<string, number> = {
-  MIB: 2, RX_CHECK: 2, MVR: 3, HIPAA_AUTHORIZATION: 3, PHONE_INTERVIEW: 5, PARAMED_EXAM: 7, BLOOD_URINE: 10, INSPECTION_REPORT: 10,
-  APS: 21, SIGNED_ILLUSTRATION: 14, DELIVERY_RECEIPT: 14, AMENDMENT: 14, GOOD_HEALTH_STATEMENT: 14,
-};
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -226,7 +221,7 @@ function buildCase(rng: Random, n: number, agentId: string, carrier: CarrierFixt
   };
   const order = (code: string, at: number, turnaroundDays: number) => {
     const receivedAt = at + turnaroundDays * DAY_MS + rng.int(0, 8 * 3600) * 1000;
-    requirements.push({ id: `req_${id.slice(5)}_${pad(requirements.length + 1, 2)}`, caseId: id, code, status: 'RECEIVED', orderedAt: isoInstant(at), receivedAt: isoInstant(receivedAt), followUpOn: isoDate(at + FOLLOW_UP_DAYS[code] * DAY_MS) });
+    requirements.push({ id: `req_${id.slice(5)}_${pad(requirements.length + 1, 2)}`, caseId: id, code, status: 'RECEIVED', orderedAt: isoInstant(at), receivedAt: isoInstant(receivedAt), followUpOn: isoDate(at + FOLLOW_UP_DAYS[code as keyof typeof FOLLOW_UP_DAYS] * DAY_MS) });
     event(at, 'REQUIREMENT_ORDERED', { requirementCode: code });
     event(receivedAt, 'REQUIREMENT_RECEIVED', { requirementCode: code });
     return receivedAt;

@@ -4,6 +4,8 @@ import { SupergraphClient } from '../shared/supergraph-client';
 import type { SubgraphDefinition } from '../shared/subgraph-server';
 import { createCaseLoaders, type CasesContext } from './case.loader';
 import { caseReferences } from './case.reference';
+import { CaseMetricsResolver } from './case-metrics.resolver';
+import { CaseMutationResolver } from './case.mutation';
 import { AgentCasesResolver, CaseResolver, RequirementResolver } from './case.resolver';
 import { readCasesConfig } from './cases.config';
 import { casesMigrations } from './cases.migrations';
@@ -19,7 +21,7 @@ export function createCasesSubgraph(env: Record<string, string | undefined> = pr
       const { gatewayUrl } = readCasesConfig(env);
       const { identitySecret } = readCommonConfig({ DATABASE_URL: 'checked-by-the-server', ...env });
       supergraph = new SupergraphClient({ service: 'cases', url: () => gatewayUrl, identitySecret });
-      return buildFederatedSchema({ resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver] }, caseReferences);
+      return buildFederatedSchema({ resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMutationResolver, CaseMetricsResolver] }, caseReferences);
     },
     context: (base) => ({ ...base, loaders: createCaseLoaders(base.db), supergraph: supergraph! }),
   };
