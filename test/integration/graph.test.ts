@@ -4,6 +4,7 @@
  * costs (SQL statements and subgraph fetches, from extensions.stats), partial data when a subgraph
  * is down, authentication, and coded errors for bad input.
  */
+import pg from 'pg';
 import { startSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { readCommonConfig } from '../../subgraphs/shared/config';
 import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
@@ -115,5 +116,36 @@ describe('the federated graph', () => {
     const recovered = await graphql(stack.url, '{ cases(first: 1) { edges { node { agent { npn } } } } }', {}, { token: staff });
     expect(recovered.errors).toBeUndefined();
     expect(recovered.data!.cases.edges[0].node.agent.npn).toEqual(expect.any(String));
+  });
+
+  it('scopes an agent to their own and their downline\'s cases, by every route, via the agents subgraph', async () => {
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    try {
+      // An agency (top of a hierarchy) and the cases of its whole downline, straight from the database.
+      const [{ id: agency }] = (await pool.query(`SELECT id FROM agents.agent WHERE upline_id IS NULL ORDER BY id LIMIT 1`)).rows;
+      const scope = (
+        await pool.query(
+          `WITH RECURSIVE s(id) AS (SELECT $1::text UNION SELECT a.id FROM agents.agent a JOIN s ON a.upline_id = s.id) SELECT id FROM s`,
+          [agency],
+        )
+      ).rows.map((r) => r.id);
+      const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM cases."case" WHERE agent_id = ANY($1)`, [scope])).rows;
+      const [outside] = (await pool.query(`SELECT id, case_number FROM cases."case" WHERE NOT (agent_id = ANY($1)) LIMIT 1`, [scope])).rows;
+      const token = await stack.agentToken(agency);
+
+      const list = await graphql(stack.url, '{ cases(first: 200) { totalCount edges { node { agent { id } } } } }', {}, { token });
+      expect(list.errors).toBeUndefined();
+      expect(list.data!.cases.totalCount).toBe(n);
+      expect(list.data!.cases.edges.every((e: { node: { agent: { id: string } } }) => scope.includes(e.node.agent.id))).toBe(true);
+
+      const other = await graphql(stack.url, 'query($id: ID!, $no: String!) { case(id: $id) { id } caseByNumber(caseNumber: $no) { id } }', { id: outside.id, no: outside.case_number }, { token });
+      expect(other.data).toEqual({ case: null, caseByNumber: null });
+      const metrics = await graphql(stack.url, '{ caseMetrics { totals { submitted } } }', {}, { token });
+      expect(metrics.data!.caseMetrics.totals.submitted).toBe(n);
+      const mutation = await graphql(stack.url, 'mutation($id: ID!) { addCaseNote(caseId: $id, note: "hello") { type } }', { id: outside.id }, { token });
+      expect(codes(mutation)).toEqual(['NOT_FOUND']);
+    } finally {
+      await pool.end();
+    }
   });
 });
