@@ -1,6 +1,7 @@
 /**
  * `npm run seed [-- --cases 100000] [-- --force]`: seeds DATABASE_URL (or the embedded database in
- * .data/pglite when DATABASE_URL is unset). An already seeded database is left alone unless --force.
+ * .data/pglite when DATABASE_URL is unset). An already seeded database is left alone, unless --force
+ * or --cases (asking for a size means: replace the demo data with a world of that size).
  */
 import { join } from 'node:path';
 import { createPool } from '../../subgraphs/shared/db';
@@ -20,7 +21,7 @@ async function main() {
   const pool = createPool(process.env.DATABASE_URL ?? embedded!.url, 2);
   try {
     const started = Date.now();
-    const result = await seedDatabase(pool, { cases: number('--cases'), agents: number('--agents'), force: args.includes('--force'), log: console.log });
+    const result = await seedDatabase(pool, { cases: number('--cases'), agents: number('--agents'), force: args.includes('--force') || args.includes('--cases'), log: console.log });
     console.log(result.seeded ? `seeded ${result.cases} cases in ${Date.now() - started} ms` : 'already seeded: pass --force to replace the demo data');
   } finally {
     await pool.end();

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench:cases`: the cases subgraph on PostgreSQL with a large book (100,000 cases by
+ * default), measured over real HTTP with signed identity headers, side by side in one run:
+ *  - caseMetrics(groupBy: CARRIER): cold (a new generation each time, so nothing is cached) and cached;
+ *  - a filtered cases(first: 50) page without totalCount;
+ *  - page 1,000 of the unfiltered list (keyset cursor) against page 1.
+ * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
+ * (BENCH_CASES sets the size; BENCH_RESEED=1 starts over). Results go to bench/RESULTS.md.
+ */
+import 'reflect-metadata';
+import pg from 'pg';
+import { casesSubgraph } from '../subgraphs/cases/cases.subgraph';
+import { METRICS_GENERATION_KEY } from '../subgraphs/cases/case.history';
+import { readCommonConfig, DEV_IDENTITY_SECRET } from '../subgraphs/shared/config';
+import { signIdentity } from '../subgraphs/shared/identity';
+import { startSubgraph } from '../subgraphs/shared/subgraph-server';
+import { seedDatabase } from '../scripts/seed/seed';
+import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } from './bench-support';
+
+const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
+
+async function benchDatabase(adminUrl: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'bga_bench_cases'`)).rowCount;
+  if (process.env.BENCH_RESEED === '1' && exists) await admin.query('DROP DATABASE bga_bench_cases WITH (FORCE)');
+  if (!exists || process.env.BENCH_RESEED === '1') await admin.query('CREATE DATABASE bga_bench_cases');
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = '/bga_bench_cases';
+  return url.toString();
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL) throw new Error('bench:cases measures PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
+  const url = await benchDatabase(process.env.DATABASE_URL);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const started = Date.now();
+  const seeded = await seedDatabase(pool, { cases: SIZE, agents: 1_000, seed: 99 });
+  const [{ n: cases }] = (await pool.query('SELECT count(*)::int AS n FROM cases."case"')).rows;
+  console.log(seeded.seeded ? `seeded ${cases} cases in ${Math.round((Date.now() - started) / 1000)} s` : `using ${cases} seeded cases`);
+  await pool.query('ANALYZE');
+  const [{ carrier }] = (await pool.query(`SELECT carrier_id AS carrier FROM cases."case" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows;
+  await pool.end();
+
+  const subgraph = await startSubgraph(casesSubgraph, readCommonConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', DEBUG_STATS: 'false' }), 0);
+  const ask = async (query: string, variables: Record<string, unknown> = {}) => {
+    // Signed per request: a signature is valid for a minute, a run takes longer.
+    const response = await fetch(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signIdentity({ sub: 'bench', role: 'STAFF' }, DEV_IDENTITY_SECRET) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: any; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  const METRICS = '{ caseMetrics(groupBy: CARRIER) { totals { submitted placementRatio medianDaysToIssue submittedPremium } groups { key figures { submitted placed placementRatio } } requirementsAging { code outstanding } } }';
+  const cold = await timeSequential(Math.min(ITERATIONS, 20), async () => {
+    await subgraph.cache.incr(METRICS_GENERATION_KEY); // a case write: everything cached before is unreachable
+    await ask(METRICS);
+  }, 2);
+  const cached = await timeSequential(ITERATIONS * 5, () => ask(METRICS), 5);
+  const PAGE = 'query($f: CaseFilter, $after: String) { cases(first: 50, filter: $f, after: $after) { edges { cursor node { id caseNumber status submittedAt } } pageInfo { endCursor } } }';
+  const filter = { carrierIds: [carrier], open: true, submittedFrom: '2000-01-01' };
+  const filtered = await timeSequential(ITERATIONS * 2, () => ask(PAGE, { f: filter }), 5);
+  // The cursor of page 1,000 (49,950 cases in), walked once; then page 1 and page 1,000 timed side by side.
+  let after: string | null = null;
+  for (let page = 1; page < 1_000 && SIZE > 50_000; page++) after = (await ask(PAGE, { after })).cases.pageInfo.endCursor;
+  const pageOne = await timeSequential(ITERATIONS * 2, () => ask(PAGE, {}), 5);
+  const pageThousand = await timeSequential(ITERATIONS * 2, () => ask(PAGE, { after }), 5);
+  await subgraph.stop();
+
+  const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${ITERATIONS}+ iterations each, cases subgraph over HTTP on loopback, PostgreSQL 15 local, Redis ${process.env.REDIS_URL ? 'on' : 'off (in-process cache)'}).
+${machineLine()}
+
+${table(['measure', 'p50', 'p99', 'target'], [
+    ['caseMetrics(groupBy: CARRIER), cold', ms(cold.p50), ms(cold.p99), '≤ 150 ms'],
+    ['caseMetrics(groupBy: CARRIER), cached', ms(cached.p50), ms(cached.p99), '≤ 5 ms'],
+    ['cases(first: 50), filtered (carrier, open, date), no totalCount', ms(filtered.p50), ms(filtered.p99), '≤ 20 ms'],
+    ['cases(first: 50), page 1', ms(pageOne.p50), ms(pageOne.p99), ''],
+    ['cases(first: 50), page 1,000 (keyset cursor)', ms(pageThousand.p50), ms(pageThousand.p99), '≤ 1.5 × page 1'],
+  ])}
+
+Page 1,000 / page 1: ${ratio(pageThousand.p50 / pageOne.p50)}; cold / cached metrics: ${ratio(cold.p50 / cached.p50)}.`;
+  writeResultsSection('Cases: lists and metrics on PostgreSQL (bench:cases)', body);
+  console.log(body);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
