@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { formatMoney } from './money';
 
 /** True for a real calendar date written YYYY-MM-DD (no 2025-02-30). */
 export function isIsoDate(value: unknown): value is string {
@@ -44,13 +45,8 @@ export const DateTimeScalar = new GraphQLScalarType({
   },
 });
 
-/** Formats integer cents as dollars with exactly two places. */
-export function centsToMoney(cents: number | bigint): string {
-  const big = BigInt(cents);
-  const negative = big < 0n;
-  const abs = negative ? -big : big;
-  return `${negative ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-}
+/** Formats integer cents as dollars with exactly two places (the Money scalar's output). */
+export const centsToMoney = formatMoney;
 
 function parseMoney(value: unknown): string {
   if (typeof value !== 'string' || !/^-?\d+\.\d{2}$/.test(value)) throw inputError('Money must be a decimal string with two places, such as "412.50"');
