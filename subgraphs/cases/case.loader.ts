@@ -49,6 +49,8 @@ export type CaseLoaders = ReturnType<typeof createCaseLoaders>;
 export interface CasesContext extends BaseSubgraphContext {
   loaders: CaseLoaders;
   supergraph: SupergraphClient;
+  /** Asks the outbox worker to send now rather than at its next poll (no-op when it is off). */
+  nudgeOutbox: () => void;
   /** The caller's visible agent ids, computed once per request (case.scope.ts). */
   scope?: Promise<ReadonlySet<string> | null>;
 }

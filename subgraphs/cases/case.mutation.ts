@@ -9,6 +9,7 @@ import { CASE_COLUMNS, REQUIREMENT_COLUMNS, type CasesContext } from './case.loa
 import { canSeeCase } from './case.scope';
 import { Case, CaseEvent, Requirement, type CaseRow, type RequirementRow } from './case.type';
 import { followUpOn } from './requirement.rules';
+import { submitCase, SubmitCaseInput } from './submit-case';
 
 /** Staff (and admins) alone change case status and requirements. */
 const CASE_MANAGERS = ['STAFF', 'ADMIN'] as const;
@@ -53,6 +54,16 @@ async function lockRequirement(ctx: CasesContext, tx: CasesContext['db'], id: st
 
 @Resolver()
 export class CaseMutationResolver {
+  @Mutation(() => Case, {
+    description: 'Submits a new case: checks the input, the agent\'s eligibility and the product\'s limits and price first, then writes the case and queues the application for the carrier. Idempotent per caller on idempotencyKey.',
+  })
+  async submitCase(@Arg('input', () => SubmitCaseInput, { description: 'The application.' }) input: SubmitCaseInput, @Ctx() ctx: CasesContext): Promise<CaseRow> {
+    requireSignedIn(ctx.identity);
+    const created = await submitCase(ctx, input);
+    ctx.nudgeOutbox();
+    return created;
+  }
+
   @Mutation(() => Case, {
     description: 'Moves a case to another status (STAFF). Only the moves of Case.allowedNextStatuses; a refused move is CONFLICT with extensions.allowed.',
   })

@@ -1,10 +1,15 @@
-import { deepFreeze, url } from '../shared/config';
+import { deepFreeze, int, url } from '../shared/config';
 
 export interface CasesConfig {
   /** GATEWAY_URL: where this subgraph asks the rest of the graph, as SERVICE (default http://127.0.0.1:4000/graphql). */
   gatewayUrl: string;
+  /** OUTBOX_POLL_MS: how often the outbox worker looks for applications to send (default 1000; 0 turns the worker off). */
+  outboxPollMs: number;
 }
 
 export function readCasesConfig(env: Record<string, string | undefined> = process.env): Readonly<CasesConfig> {
-  return deepFreeze({ gatewayUrl: url(env, 'GATEWAY_URL', 'http://127.0.0.1:4000/graphql')! });
+  return deepFreeze({
+    gatewayUrl: url(env, 'GATEWAY_URL', 'http://127.0.0.1:4000/graphql')!,
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1_000, { min: 0 }),
+  });
 }

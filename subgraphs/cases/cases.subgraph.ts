@@ -2,28 +2,47 @@ import { readCommonConfig } from '../shared/config';
 import { buildFederatedSchema } from '../shared/federation';
 import { SupergraphClient } from '../shared/supergraph-client';
 import type { SubgraphDefinition } from '../shared/subgraph-server';
-import { createCaseLoaders, type CasesContext } from './case.loader';
-import { caseReferences } from './case.reference';
 import { CaseMetricsResolver } from './case-metrics.resolver';
 import { CaseMutationResolver } from './case.mutation';
+import { createCaseLoaders, type CasesContext } from './case.loader';
+import { caseReferences } from './case.reference';
 import { AgentCasesResolver, CaseResolver, RequirementResolver } from './case.resolver';
-import { readCasesConfig } from './cases.config';
+import { readCasesConfig, type CasesConfig } from './cases.config';
 import { casesMigrations } from './cases.migrations';
+import { OutboxWorker } from './outbox.worker';
 
-/** The cases subgraph: cases, requirements, history, and Agent.cases. */
+/** The cases subgraph: cases, requirements, history, Agent.cases, metrics, and the outbox to carriers. */
 export function createCasesSubgraph(env: Record<string, string | undefined> = process.env): SubgraphDefinition<CasesContext> {
+  // Set when the subgraph starts (schema() runs first): configuration is read once, then kept.
+  let config: Readonly<CasesConfig> | undefined;
   let supergraph: SupergraphClient | undefined;
+  let outbox: OutboxWorker | undefined;
   return {
     name: 'cases',
     migrations: casesMigrations,
     schema: () => {
-      // Configuration is read at start-up (when the schema is built), validated, and kept.
-      const { gatewayUrl } = readCasesConfig(env);
+      config = readCasesConfig(env);
+      const { gatewayUrl } = config;
       const { identitySecret } = readCommonConfig({ DATABASE_URL: 'checked-by-the-server', ...env });
       supergraph = new SupergraphClient({ service: 'cases', url: () => gatewayUrl, identitySecret });
-      return buildFederatedSchema({ resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMutationResolver, CaseMetricsResolver] }, caseReferences);
+      return buildFederatedSchema(
+        { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMutationResolver, CaseMetricsResolver] },
+        caseReferences,
+      );
     },
-    context: (base) => ({ ...base, loaders: createCaseLoaders(base.db), supergraph: supergraph! }),
+    // Applications go out through the outbox worker: polling, and nudged after each submission.
+    background: ({ pool, cache, logger }) => {
+      if (!config?.outboxPollMs) return { stop: () => undefined };
+      outbox = new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph!, pollMs: config.outboxPollMs });
+      outbox.start();
+      return { stop: () => outbox!.stop() };
+    },
+    context: (base) => ({
+      ...base,
+      loaders: createCaseLoaders(base.db),
+      supergraph: supergraph!,
+      nudgeOutbox: () => void outbox?.runOnce(),
+    }),
   };
 }
 

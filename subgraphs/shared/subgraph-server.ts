@@ -11,6 +11,7 @@ import { closeServer, createHttpServer, HttpError, listen, sendJson } from './ht
 import { IdentityError, verifyIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
 import { migrate, type Migration } from './migrate';
+import { redactVariableError } from './redact';
 import { DEBUG_STATS_HEADER, newStats } from './stats';
 
 /** Codes the contract lets through to clients; anything else is a bug and is masked. */
@@ -26,7 +27,8 @@ export function maskError(logger: Logger) {
     const code = formatted.extensions?.code as string | undefined;
     if (code && CLIENT_CODES.has(code)) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      const reason = (error as { originalError?: { message?: string } })?.originalError?.message;
+      return { ...formatted, message: redactVariableError(formatted.message, reason), extensions };
     }
     logger.error({ err: (error as { originalError?: Error })?.originalError ?? error, path: formatted.path }, 'unexpected error');
     return { message: 'internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

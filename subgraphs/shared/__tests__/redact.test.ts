@@ -1,0 +1,21 @@
+import { redactVariableError } from '../redact';
+
+describe('variable errors without personal data', () => {
+  it('drops the echoed value and keeps the variable, path and reason', () => {
+    const reason = 'Field "state" is not defined by type "SubmitCaseInput".';
+    const message = `Variable "$input" got invalid value { insured: { firstName: "Pat; Jones", birthDate: "1988-06-15" } }; ${reason}`;
+    expect(redactVariableError(message, reason)).toBe(`Variable "$input" got invalid value; ${reason}`);
+    const enumReason = 'Value "Pat; Jones" does not exist in "Gender" enum.';
+    const nested = `Variable "$input" got invalid value "Pat; Jones" at "input.insured.gender"; ${enumReason}`;
+    expect(redactVariableError(nested, enumReason)).toBe('Variable "$input" got invalid value at "input.insured.gender"; Value (value hidden) does not exist in "Gender" enum.');
+    const intReason = 'Int cannot represent non-integer value: "John"';
+    expect(redactVariableError(`Variable "$f" got invalid value "John" at "f.faceAmount"; ${intReason}`, intReason)).toBe(
+      'Variable "$f" got invalid value at "f.faceAmount"; Int cannot represent non-integer value: (value hidden)',
+    );
+  });
+
+  it('says only which variable when the reason is unknown, and leaves other messages alone', () => {
+    expect(redactVariableError('Variable "$input" got invalid value { name: "Pat" }; whatever')).toBe('Variable "$input" got invalid value');
+    expect(redactVariableError('faceAmount must be positive')).toBe('faceAmount must be positive');
+  });
+});
