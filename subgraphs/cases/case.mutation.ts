@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { requireRole, requireSignedIn } from '../shared/auth';
 import { CaseStatus, HealthClass, RequirementCode } from '../shared/enums';
-import { badInput, conflict, notFound } from '../shared/errors';
+import { badInput, coded, conflict, notFound } from '../shared/errors';
 import { newId, parseId } from '../shared/ids';
 import { checkTransition, isClosed } from './case-status';
 import { appendEvent, bumpMetricsGeneration, nowIso } from './case.history';
@@ -9,6 +9,7 @@ import { CASE_COLUMNS, REQUIREMENT_COLUMNS, type CasesContext } from './case.loa
 import { canSeeCase } from './case.scope';
 import { Case, CaseEvent, Requirement, type CaseRow, type RequirementRow } from './case.type';
 import { followUpOn } from './requirement.rules';
+import { syncCases } from './case.sync';
 import { submitCase, SubmitCaseInput } from './submit-case';
 
 /** Staff (and admins) alone change case status and requirements. */
@@ -166,6 +167,25 @@ export class CaseMutationResolver {
     });
     await bumpMetricsGeneration(ctx.cache);
     return requirement;
+  }
+
+  @Mutation(() => Case, {
+    description: 'Pulls the carrier\'s status and requirements for a case now and applies them as CARRIER_SYNC events (the carrier wins). Anyone who may see the case.',
+  })
+  async syncCaseFromCarrier(@Arg('id', () => ID, { description: 'The case.' }) id: string, @Ctx() ctx: CasesContext): Promise<CaseRow> {
+    requireSignedIn(ctx.identity);
+    parseId('case', id, 'id');
+    const row = await ctx.loaders.case.load(id);
+    if (!row || !(await canSeeCase(ctx, row))) throw notFound('case');
+    if (!row.carrierReference) throw conflict('the carrier has not accepted this application yet: nothing to sync');
+    try {
+      await syncCases({ db: ctx.db, cache: ctx.cache, logger: ctx.logger, supergraph: ctx.supergraph }, [row]);
+    } catch (error) {
+      if ((error as { extensions?: { code?: string } }).extensions?.code === 'SERVICE_UNAVAILABLE') throw coded('CARRIER_UNAVAILABLE', 'the carrier could not be reached; try again shortly');
+      throw error;
+    }
+    ctx.loaders.case.clear(id);
+    return (await ctx.loaders.case.load(id))!;
   }
 
   @Mutation(() => CaseEvent, { description: 'Adds a note to a case\'s history (anyone who may see the case).' })

@@ -9,6 +9,7 @@ import { caseReferences } from './case.reference';
 import { AgentCasesResolver, CaseResolver, RequirementResolver } from './case.resolver';
 import { readCasesConfig, type CasesConfig } from './cases.config';
 import { casesMigrations } from './cases.migrations';
+import { SyncWorker } from './case.sync';
 import { OutboxWorker } from './outbox.worker';
 
 /** The cases subgraph: cases, requirements, history, Agent.cases, metrics, and the outbox to carriers. */
@@ -30,12 +31,14 @@ export function createCasesSubgraph(env: Record<string, string | undefined> = pr
         caseReferences,
       );
     },
-    // Applications go out through the outbox worker: polling, and nudged after each submission.
+    // Applications go out through the outbox worker (polling, and nudged after each submission);
+    // the sync worker pulls carrier status for open cases.
     background: ({ pool, cache, logger }) => {
-      if (!config?.outboxPollMs) return { stop: () => undefined };
-      outbox = new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph!, pollMs: config.outboxPollMs });
-      outbox.start();
-      return { stop: () => outbox!.stop() };
+      const workers: { start(): void; stop(): Promise<void> }[] = [];
+      if (config?.outboxPollMs) workers.push((outbox = new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph!, pollMs: config.outboxPollMs })));
+      if (config?.syncIntervalMs) workers.push(new SyncWorker({ pool, cache, logger, supergraph: () => supergraph!, intervalMs: config.syncIntervalMs }));
+      for (const worker of workers) worker.start();
+      return { stop: () => Promise.all(workers.map((w) => w.stop())).then(() => undefined) };
     },
     context: (base) => ({
       ...base,
