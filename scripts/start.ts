@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole graph on embedded defaults, one command. Starts the database (PGlite over
  * the Postgres wire protocol unless DATABASE_URL is set), Redis (REDIS_URL, else a redis-server from
- * PATH on a free port, else an in-process cache, said plainly), the three subgraphs and the gateway as their own processes, seeds demo data on first run, and prints how to
+ * PATH on a free port, else an in-process cache, said plainly), the carrier simulators, the three
+ * subgraphs and the gateway as their own processes, seeds demo data on first run, and prints how to
  * query. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ import { createPool } from '../subgraphs/shared/db';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite-server';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded/redis-server';
 import { seedDatabase } from './seed/seed';
+import { startSimulators, type RunningSimulators } from '../simulators/simulators';
 
 const DIST = join(__dirname, '..');
 const say = (message: string) => console.log(`[bga-graph] ${message}`);
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let database: EmbeddedDatabase | undefined;
   let redis: EmbeddedRedis | undefined;
+  let simulators: RunningSimulators | undefined;
   let stopping = false;
 
   const stopAll = async (code: number) => {
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
           }),
       ),
     );
+    await simulators?.stop().catch(() => undefined);
     await redis?.stop().catch(() => undefined);
     await database?.stop().catch(() => undefined);
     process.exit(code);
@@ -87,6 +91,15 @@ async function main(): Promise<void> {
       say(redis ? `started redis-server at ${redis.url}` : 'no REDIS_URL and no redis-server on PATH: using an in-process cache (not shared between processes)');
     }
 
+    // The simulated carriers: real HTTP servers speaking each carrier's protocol, with a little latency.
+    simulators = await startSimulators({
+      host: '127.0.0.1',
+      latencyMs: int(env, 'SIMULATOR_LATENCY_MS', 40, { min: 0, max: 60_000 }),
+      jitterMs: int(env, 'SIMULATOR_JITTER_MS', 40, { min: 0, max: 60_000 }),
+      autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0 }),
+    });
+    say(`started ${Object.keys(simulators.endpoints).length} simulated carriers (ACORD TXLife, REST/OAuth2, rate book)`);
+
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
       DATABASE_URL: databaseUrl,
@@ -94,6 +107,7 @@ async function main(): Promise<void> {
       DEBUG_STATS: env.DEBUG_STATS ?? 'true',
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
       GATEWAY_URL: env.GATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}/graphql`,
+      ...simulators.env,
     };
     const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}) => {
       const child = spawn(process.execPath, ['--enable-source-maps', join(DIST, script)], { env: { ...childEnv, ...extra, PORT: String(port) }, stdio: 'inherit' });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { SyncGroupedQueue } from './pglite-queue';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -17,6 +18,8 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const host = options.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db, port: options.port ?? 0, host, maxConnections: 200 });
+  // Before any connection: each handler takes the server's queue when it is created.
+  (server as unknown as { queryQueue: SyncGroupedQueue }).queryQueue = new SyncGroupedQueue(db);
   await server.start();
   const address = server.getServerConn();
   return {

@@ -16,8 +16,8 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 describe('docker-compose.yml', () => {
   const services = compose.services;
 
-  it('describes postgres, redis, three subgraphs and the gateway', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'agents', 'cases', 'carriers', 'gateway']));
+  it('describes postgres, redis, the simulators, three subgraphs and the gateway', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'simulators', 'agents', 'cases', 'carriers', 'gateway']));
   });
 
   it('gives every long-running service a health check', () => {
@@ -48,6 +48,7 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(services)) {
       for (const variable of Object.keys(service.environment ?? {})) {
         if (variable.startsWith('POSTGRES_')) continue; // the postgres image's own settings
+        if (/^CARRIER_[A-Z]+_URL$/.test(variable)) continue; // documented once as CARRIER_<CODE>_URL
         expect({ variable, documented: readme.includes(`\`${variable}\``) }).toEqual({ variable, documented: true });
       }
     }
@@ -59,5 +60,12 @@ describe('docker-compose.yml', () => {
     expect(env.CASES_URL).toBe('http://cases:4002/graphql');
     expect(env.CARRIERS_URL).toBe('http://carriers:4003/graphql');
     expect(services.agents.environment!.PORT).toBe('4001');
+  });
+
+  it('points the carriers subgraph at one simulator port per fixture carrier', () => {
+    const { CARRIERS } = require('../../subgraphs/carriers/fixtures/carriers.fixture') as typeof import('../../subgraphs/carriers/fixtures/carriers.fixture');
+    const env = services.carriers.environment!;
+    CARRIERS.forEach((carrier, i) => expect(env[`CARRIER_${carrier.code.toUpperCase()}_URL`]).toBe(`http://simulators:${5100 + i}`));
+    expect(services.simulators.environment!.SIMULATOR_BASE_PORT).toBe('5100');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The whole graph inside one test process, on free loopback ports: the three subgraphs (each its
- * own HTTP server, as in production) and the gateway over a supergraph
+ * own HTTP server, as in production), the carrier simulators, and the gateway over a supergraph
  * composed from the code. Nothing is mocked; stop() shuts everything down.
  */
 import 'reflect-metadata';
@@ -12,20 +12,23 @@ import { DEV_JWT_SECRET, readCommonConfig } from '../../subgraphs/shared/config'
 import { SUBGRAPHS } from '../../subgraphs/registry';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { freePort } from '../../scripts/embedded/redis-server';
+import { startSimulators, type RunningSimulators, type SimulatorOptions } from '../../simulators/simulators';
 
 export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<string, RunningSubgraph>;
+  simulators: RunningSimulators;
   url: string;
   token(role: 'STAFF' | 'ADMIN'): Promise<string>;
   agentToken(agentId: string): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(options: { env?: Record<string, string>; simulators?: SimulatorOptions } = {}): Promise<Stack> {
+  const simulators = await startSimulators({ host: '127.0.0.1', ...options.simulators });
   // The gateway's port is chosen first: the cases subgraph calls the graph through it (GATEWAY_URL).
   const gatewayPort = await freePort();
-  const extra: Record<string, string> = { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`, ...options.env };
+  const extra: Record<string, string> = { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`, ...simulators.env, ...options.env };
   const env = { ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...extra };
   // Subgraphs read their own settings from process.env when they start: set them for this run.
   const saved = { ...process.env };
@@ -48,12 +51,14 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   return {
     gateway,
     subgraphs,
+    simulators,
     url: gateway.url,
     token: (role) => mintDevToken(DEV_JWT_SECRET, { sub: `user:test-${role.toLowerCase()}`, role }),
     agentToken: (agentId) => mintDevToken(DEV_JWT_SECRET, { sub: `user:${agentId}`, role: 'AGENT', agentId }),
     async stop() {
       await gateway.stop();
       for (const subgraph of Object.values(subgraphs)) await subgraph.stop();
+      await simulators.stop();
       for (const key of Object.keys(extra)) {
         if (key in saved) process.env[key] = saved[key];
         else delete process.env[key];

@@ -1,0 +1,67 @@
+/**
+ * The simulated carriers' own rules: prices equal the fixture rate table × DOMAIN.md's arithmetic,
+ * limits are enforced, and the issue age on an application follows the carrier's OWN age basis.
+ */
+import { carrierByCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { priceQuote, underwriteApplication, type ApplicationAsk, type QuoteAsk } from '../underwriting';
+
+const summit = carrierByCode('SUMMIT')!; // age nearest; level term 20-year to age 65
+const harbor = carrierByCode('HARBOR')!; // age last; term 20-year to age 60
+
+const ask: QuoteAsk = { state: 'CA', issueAge: 36, gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', tableRating: 0, faceAmount: 500_000, termYears: 20, productCodes: ['SR-LT', 'SR-XT', 'SR-GUL', 'NOPE'] };
+
+describe('priceQuote', () => {
+  it("gives DOMAIN.md's worked example and declines what it cannot quote, with reasons", () => {
+    const { priced, declined } = priceQuote(summit, ask);
+    expect(priced.map((p) => [p.product.code, p.rateThousandths, p.annualPremiumCents, p.modalPremiumsCents])).toEqual([
+      ['SR-LT', 620, 37_000, { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 }],
+      ['SR-XT', expect.any(Number), expect.any(Number), expect.any(Object)],
+    ]);
+    expect(declined).toEqual([
+      { productCode: 'SR-GUL', reason: expect.stringContaining('only TERM is priced') },
+      { productCode: 'NOPE', reason: 'unknown product NOPE' },
+    ]);
+  });
+});
+
+function application(overrides: Partial<ApplicationAsk>): ApplicationAsk {
+  return {
+    productCode: 'SR-LT', state: 'CA', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', tableRating: 0,
+    faceAmount: 500_000, termYears: 20, paymentMode: 'MONTHLY', annualPremiumCents: null, applicationDate: '2025-11-24', ...overrides,
+  };
+}
+
+describe('underwriteApplication', () => {
+  it("computes the issue age under the carrier's own basis", () => {
+    // Born 1960-01-15, signed 2025-11-24: 65 last birthday, 66 nearest (half-birthday 2025-07-15 passed).
+    const nearest = underwriteApplication(summit, application({ birthDate: '1960-01-15' }));
+    expect(nearest).toEqual({ accepted: false, message: expect.stringContaining('issue age 66 is outside 18-65') });
+    // Signed before the half-birthday, the same person is 65 nearest: accepted.
+    expect(underwriteApplication(summit, application({ birthDate: '1960-01-15', applicationDate: '2025-07-14' }))).toMatchObject({ accepted: true, terms: { issueAge: 65 } });
+    // At an age-last carrier, born 1965-01-15 is 60 on 2025-11-24 (61 nearest): inside the 20-year limit.
+    expect(underwriteApplication(harbor, application({ productCode: 'HML-T', birthDate: '1965-01-15' }))).toMatchObject({ accepted: true, terms: { issueAge: 60 } });
+  });
+
+  it('rejects impossible applications with a reason and no personal data', () => {
+    const cases: [Partial<ApplicationAsk>, string][] = [
+      [{ faceAmount: 50_000_000 }, 'face amount $50,000,000 is outside'],
+      [{ state: 'NY' }, 'not available in NY'],
+      [{ productCode: 'SR-XT', healthClass: 'PREFERRED_PLUS' }, 'does not offer PREFERRED_PLUS'],
+      [{ productCode: 'SR-XT', tableRating: 2 }, 'table ratings are not allowed'],
+      [{ termYears: 25, birthDate: '1950-01-01' }, 'issue age'],
+      [{ birthDate: '2030-01-01' }, 'not a possible date'],
+      [{ productCode: 'ZZ' }, 'unknown product ZZ'],
+    ];
+    for (const [overrides, reason] of cases) {
+      const decision = underwriteApplication(summit, application(overrides));
+      expect(decision).toEqual({ accepted: false, message: expect.stringContaining(reason) });
+      if (!decision.accepted) expect(decision.message).not.toContain(application(overrides).birthDate);
+    }
+  });
+
+  it("accepts the carrier's own price, and notes a different one", () => {
+    const young = application({ annualPremiumCents: 37_000 });
+    expect(underwriteApplication(summit, young)).toEqual({ accepted: true, terms: expect.objectContaining({ issueAge: 36, annualPremiumCents: 37_000 }), message: undefined });
+    expect(underwriteApplication(summit, { ...young, annualPremiumCents: 36_000 })).toMatchObject({ accepted: true, message: 'premium recalculated to $370.00 a year at issue age 36' });
+  });
+});

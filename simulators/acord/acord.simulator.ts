@@ -1,0 +1,323 @@
+/**
+ * An ACORD TXLife carrier. Endpoints:
+ *   POST /txlife           one TXLife holding one or more TXLifeRequest elements, each answered by its
+ *                          own TXLifeResponse (TransRefGUID echoed): that is how ACORD batches, and
+ *                          how the adapter asks for many holdings' status in one call.
+ *                          TransType 111 illustration (a quote), 103 new business, 203 holding inquiry.
+ *   GET  /txlife/products  the product profile: one PolicyProduct per product the carrier sells.
+ * A request is counted by the TransType of its first TXLifeRequest.
+ */
+import { issueAge } from '../../subgraphs/carriers/domain/premium';
+import type { CarrierFixture, PaymentModeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { ProtocolHandler, SimRequest, SimResponse } from '../carrier-server';
+import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
+import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
+import {
+  GENDER,
+  PAYMENT_MODE,
+  POLICY_STATUS,
+  POLICY_STATUS_PROPOSED,
+  PRODUCT_TYPE,
+  RELATION_ROLE,
+  REQ_CODE,
+  REQ_STATUS,
+  RESULT_CODE,
+  RESULT_CODE_NAMES,
+  RESULT_INFO,
+  SMOKER_STATUS,
+  TRANS_TYPE,
+  TRANS_TYPE_NAMES,
+  UNDERWRITING_APPROACH,
+  UNDERWRITING_CLASS,
+  fromTc,
+} from './acord.codes';
+import { amount, buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from './txlife';
+
+const KIND_BY_TRANS_TYPE: Record<string, CallKind> = { [TRANS_TYPE.QUOTE]: 'quote', [TRANS_TYPE.NEW_BUSINESS]: 'submit', [TRANS_TYPE.HOLDING_INQUIRY]: 'status' };
+
+const xml = (status: number, body: string): SimResponse => ({ status, headers: { 'content-type': 'application/xml; charset=utf-8' }, body });
+
+interface Info {
+  code: string;
+  description: string;
+}
+
+function transResult(code: string, infos: Info[] = []): XmlNode {
+  return {
+    ResultCode: tc(code, RESULT_CODE_NAMES[code]),
+    ...(infos.length ? { ResultInfo: infos.map((info) => ({ ResultInfoCode: tc(info.code), ResultInfoDesc: info.description })) } : {}),
+  };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const nowTime = () => new Date().toISOString().slice(11, 19);
+const DOLLARS = /^\d+(\.\d{1,2})?$/;
+const toCents = (value: string | undefined) => (value && DOLLARS.test(value) ? Math.round(Number(value) * 100) : null);
+const wholeNumber = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
+
+/** The Party related to the holding in this role (RelationRoleCode tc), or undefined. */
+function partyInRole(olife: XmlNode | undefined, role: string): XmlNode | undefined {
+  const relation = children(olife, 'Relation').find((r) => tcOf(r, 'RelationRoleCode') === role);
+  const id = relation?.['@_RelatedObjectID'];
+  return children(olife, 'Party').find((p) => p['@_id'] === id);
+}
+
+/** The pieces of a holding every transaction reads. */
+function holdingParts(request: XmlNode) {
+  const olife = child(request, 'OLifE');
+  const policy = child(child(olife, 'Holding'), 'Policy');
+  const coverage = child(child(policy, 'Life'), 'Coverage');
+  const participant = child(coverage, 'LifeParticipant');
+  const insured = partyInRole(olife, RELATION_ROLE.INSURED) ?? child(olife, 'Party');
+  return { olife, policy, coverage, participant, insured, person: child(insured, 'Person') };
+}
+
+export class AcordCarrier implements ProtocolHandler {
+  // classify() and handle() both need the parsed body: parse it once per request.
+  private readonly parsed = new WeakMap<SimRequest, XmlNode | null>();
+
+  constructor(private readonly sim: SimulatedCarrier) {}
+
+  private get carrier(): CarrierFixture {
+    return this.sim.carrier;
+  }
+
+  private document(request: SimRequest): XmlNode | null {
+    if (!this.parsed.has(request)) this.parsed.set(request, parseTxLife(request.body) ?? null);
+    return this.parsed.get(request)!;
+  }
+
+  classify(request: SimRequest): CallKind | null {
+    if (request.method === 'GET' && request.path === '/txlife/products') return 'products';
+    if (request.method !== 'POST' || request.path !== '/txlife') return null;
+    const first = children(this.document(request) ?? undefined, 'TXLifeRequest')[0];
+    return KIND_BY_TRANS_TYPE[tcOf(first, 'TransType') ?? ''] ?? null;
+  }
+
+  unclassified(request: SimRequest): SimResponse {
+    if (request.path !== '/txlife') return xml(404, buildTxLife({ TXLifeResponse: { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.UNSUPPORTED, description: `no endpoint ${request.method} ${request.path}` }]) } }));
+    return xml(400, buildTxLife({
+      TXLifeResponse: { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.UNSUPPORTED, description: 'expected a TXLife document whose TXLifeRequest has TransType 111, 103 or 203' }]) },
+    }));
+  }
+
+  malformed(): SimResponse {
+    return xml(200, '<?xml version="1.0" encoding="UTF-8"?><TXLife Version="2.43.00"><TXLifeResponse><TransResult><ResultCode tc="1">Succ');
+  }
+
+  handle(request: SimRequest, kind: CallKind): SimResponse {
+    if (kind === 'products') return xml(200, buildTxLife({ TXLifeResponse: { TransResult: transResult(RESULT_CODE.SUCCESS), OLifE: { PolicyProduct: this.carrier.products.map(policyProduct) } } }));
+    const responses = children(this.document(request) ?? undefined, 'TXLifeRequest').map((transaction) => this.answer(transaction));
+    return xml(200, buildTxLife({ TXLifeResponse: responses }));
+  }
+
+  private answer(transaction: XmlNode): XmlNode {
+    const type = tcOf(transaction, 'TransType') ?? '';
+    const envelope = {
+      TransRefGUID: text(transaction, 'TransRefGUID') ?? '',
+      TransType: tc(type, TRANS_TYPE_NAMES[type]),
+      TransExeDate: today(),
+      TransExeTime: nowTime(),
+    };
+    switch (type) {
+      case TRANS_TYPE.QUOTE:
+        return { ...envelope, ...this.illustrate(transaction) };
+      case TRANS_TYPE.NEW_BUSINESS:
+        return { ...envelope, ...this.newBusiness(transaction, envelope.TransRefGUID) };
+      case TRANS_TYPE.HOLDING_INQUIRY:
+        return { ...envelope, ...this.inquiry(transaction) };
+      default:
+        return { ...envelope, TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.UNSUPPORTED, description: `TransType ${type} is not supported` }]) };
+    }
+  }
+
+  /** TransType 111: one illustration per request; an ineligible product is a failure with the reason. */
+  private illustrate(transaction: XmlNode): XmlNode {
+    const ask = this.readQuoteAsk(transaction);
+    if (typeof ask === 'string') return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: ask }]) };
+    const { priced, declined } = priceQuote(this.carrier, ask);
+    if (!priced.length) return { TransResult: transResult(RESULT_CODE.FAILURE, declined.map((d) => ({ code: RESULT_INFO.DATA_ERROR, description: d.reason }))) };
+    const price = priced[0];
+    const modes = Object.entries(price.modalPremiumsCents) as [PaymentModeCode, number][];
+    return {
+      TransResult: transResult(RESULT_CODE.SUCCESS),
+      OLifE: {
+        Holding: [{
+          '@_id': 'Holding_1',
+          HoldingTypeCode: tc('2', 'Policy'),
+          Policy: {
+            ProductCode: price.product.code,
+            PolicyStatus: tc(POLICY_STATUS_PROPOSED, 'Proposed'),
+            PaymentMode: tc(PAYMENT_MODE.ANNUAL, 'Annual'),
+            PaymentAmt: amount(price.annualPremiumCents),
+            Life: {
+              FaceAmt: String(ask.faceAmount),
+              Coverage: [{
+                IndicatorCode: tc('1', 'Base'),
+                CurrentAmt: String(ask.faceAmount),
+                LevelPremiumPeriod: String(ask.termYears),
+                LifeParticipant: [{
+                  LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+                  IssueAge: String(ask.issueAge),
+                  UnderwritingClass: tc(UNDERWRITING_CLASS[ask.healthClass], this.carrier.classNames[ask.healthClass]),
+                  TobaccoPremiumBasis: tc(ask.tobacco ? SMOKER_STATUS.CURRENT : SMOKER_STATUS.NEVER),
+                  ...(ask.tableRating ? { PermTableRating: String(ask.tableRating) } : {}),
+                }],
+              }],
+            },
+            // ACORD's extension point carries what a single PaymentAmt cannot: every mode, and the fee.
+            OLifEExtension: {
+              '@_VendorCode': this.carrier.code,
+              PolicyFeeAmt: amount(price.policyFeeCents),
+              ModalPremium: modes.map(([mode, cents]) => ({ PaymentMode: tc(PAYMENT_MODE[mode]), PaymentAmt: amount(cents) })),
+            },
+          },
+        }],
+      },
+    };
+  }
+
+  private readQuoteAsk(transaction: XmlNode): QuoteAsk | string {
+    const { policy, coverage, participant, insured, person } = holdingParts(transaction);
+    const productCode = text(policy, 'ProductCode');
+    const faceAmount = wholeNumber(text(coverage, 'CurrentAmt'));
+    const termYears = wholeNumber(text(coverage, 'LevelPremiumPeriod'));
+    const gender = fromTc(GENDER, tcOf(participant, 'IssueGender') ?? tcOf(person, 'Gender'));
+    const healthClass = fromTc(UNDERWRITING_CLASS, tcOf(participant, 'UnderwritingClass'));
+    const state = text(child(insured, 'Address'), 'AddressState');
+    const tableRating = wholeNumber(text(participant, 'PermTableRating') ?? '0');
+    if (!productCode) return 'Policy/ProductCode is required';
+    if (faceAmount === undefined) return 'Coverage/CurrentAmt must be a whole number of dollars';
+    if (termYears === undefined) return 'Coverage/LevelPremiumPeriod is required for a term illustration';
+    if (!gender) return 'LifeParticipant/IssueGender tc must be 1 or 2';
+    if (!healthClass) return `UnderwritingClass tc ${tcOf(participant, 'UnderwritingClass') ?? '(missing)'} is not offered`;
+    if (!state) return 'the insured Party needs Address/AddressState';
+    if (tableRating === undefined) return 'PermTableRating must be a whole number';
+    let age = wholeNumber(text(participant, 'IssueAge'));
+    const birthDate = text(person, 'BirthDate');
+    if (age === undefined && birthDate) {
+      try {
+        age = issueAge(this.carrier.ageBasis, birthDate, text(transaction, 'TransExeDate') ?? today());
+      } catch {
+        return 'Person/BirthDate is not a possible date';
+      }
+    }
+    if (age === undefined) return 'LifeParticipant/IssueAge or Person/BirthDate is required';
+    return {
+      productCodes: [productCode],
+      faceAmount,
+      termYears,
+      gender,
+      healthClass,
+      state: state as QuoteAsk['state'],
+      tableRating,
+      issueAge: age,
+      tobacco: tcOf(participant, 'TobaccoPremiumBasis') === SMOKER_STATUS.CURRENT,
+    };
+  }
+
+  /** TransType 103: deduplicated on TransRefGUID; an impossible application is ResultCode 5. */
+  private newBusiness(transaction: XmlNode, reference: string): XmlNode {
+    if (!reference) return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: 'TransRefGUID is required' }]) };
+    const { policy, coverage, participant, insured, person } = holdingParts(transaction);
+    const missing = [
+      ['Policy/ProductCode', text(policy, 'ProductCode')],
+      ['Coverage/CurrentAmt', wholeNumber(text(coverage, 'CurrentAmt'))],
+      ['insured Person/BirthDate', text(person, 'BirthDate')],
+      ['insured Person/LastName', text(person, 'LastName')],
+      ['insured Person/Gender tc 1 or 2', fromTc(GENDER, tcOf(person, 'Gender'))],
+      ['insured Address/AddressState', text(child(insured, 'Address'), 'AddressState')],
+    ].filter(([, value]) => value === undefined || value === '').map(([name]) => name);
+    if (missing.length) return { TransResult: transResult(RESULT_CODE.FAILURE, missing.map((name) => ({ code: RESULT_INFO.DATA_ERROR, description: `${name} is required` }))) };
+
+    const { outcome } = this.sim.store.submit(reference, () =>
+      underwriteApplication(this.carrier, {
+        productCode: text(policy, 'ProductCode')!,
+        state: text(child(insured, 'Address'), 'AddressState')!,
+        birthDate: text(person, 'BirthDate')!,
+        gender: fromTc(GENDER, tcOf(person, 'Gender'))!,
+        tobacco: tcOf(participant, 'TobaccoPremiumBasis') === SMOKER_STATUS.CURRENT,
+        healthClass: fromTc(UNDERWRITING_CLASS, tcOf(participant, 'UnderwritingClass')) ?? `tc ${tcOf(participant, 'UnderwritingClass') ?? 'missing'}`,
+        tableRating: wholeNumber(text(participant, 'PermTableRating') ?? '0') ?? -1,
+        faceAmount: wholeNumber(text(coverage, 'CurrentAmt'))!,
+        termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? null,
+        paymentMode: fromTc(PAYMENT_MODE, tcOf(policy, 'PaymentMode')) ?? `tc ${tcOf(policy, 'PaymentMode') ?? 'missing'}`,
+        annualPremiumCents: toCents(text(policy, 'AnnualPaymentAmt')),
+        applicationDate: text(child(policy, 'ApplicationInfo'), 'SignedDate') ?? text(transaction, 'TransExeDate') ?? today(),
+      }),
+    );
+    return submissionAnswer(outcome);
+  }
+
+  /** TransType 203: the holding's status and requirements; an unknown holding is ResultCode 5. */
+  private inquiry(transaction: XmlNode): XmlNode {
+    const policy = child(child(child(transaction, 'OLifE'), 'Holding'), 'Policy');
+    const trackingId = text(child(policy, 'ApplicationInfo'), 'TrackingID') ?? text(policy, 'PolNumber');
+    const application = trackingId ? this.sim.store.find(trackingId) : undefined;
+    if (!application) {
+      return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.NOT_FOUND, description: `no holding ${trackingId ?? '(no TrackingID)'}` }]) };
+    }
+    return { TransResult: transResult(RESULT_CODE.SUCCESS), OLifE: { Holding: [holdingOf(application)] } };
+  }
+}
+
+function submissionAnswer(outcome: SubmissionOutcome): XmlNode {
+  if (!outcome.accepted) return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: outcome.message }]) };
+  const infos = outcome.message ? [{ code: RESULT_INFO.INFORMATION, description: outcome.message }] : [];
+  const application = outcome.application;
+  return {
+    TransResult: transResult(infos.length ? RESULT_CODE.SUCCESS_WITH_INFO : RESULT_CODE.SUCCESS, infos),
+    OLifE: {
+      Holding: [{
+        '@_id': 'Holding_1',
+        Policy: {
+          ProductCode: application.productCode,
+          PolicyStatus: tc(POLICY_STATUS.SUBMITTED, 'Applied For'),
+          AnnualPaymentAmt: amount(application.annualPremiumCents),
+          ApplicationInfo: { TrackingID: application.carrierReference },
+        },
+      }],
+    },
+  };
+}
+
+function holdingOf(application: StoredApplication): XmlNode {
+  return {
+    '@_id': 'Holding_1',
+    Policy: {
+      ...(application.policyNumber ? { PolNumber: application.policyNumber } : {}),
+      ProductCode: application.productCode,
+      PolicyStatus: tc(application.carrierStatusCode ?? POLICY_STATUS[application.status]),
+      ApplicationInfo: { TrackingID: application.carrierReference },
+      RequirementInfo: application.requirements.map((requirement, i) => ({
+        '@_id': `Requirement_${i + 1}`,
+        ReqCode: tc(requirement.carrierCode ?? REQ_CODE[requirement.code]),
+        ReqStatus: tc(REQ_STATUS[requirement.status]),
+        RequestedDate: requirement.requestedOn,
+        ...(requirement.fulfilledOn ? { FulfilledDate: requirement.fulfilledOn } : {}),
+      })),
+    },
+  };
+}
+
+function policyProduct(product: CarrierFixture['products'][number]): XmlNode {
+  return {
+    '@_id': `Product_${product.code}`,
+    ProductCode: product.code,
+    PlanName: product.name,
+    ProductType: tc(PRODUCT_TYPE[product.type]),
+    UnderwritingApproach: tc(product.fullyUnderwritten ? UNDERWRITING_APPROACH.FULL : UNDERWRITING_APPROACH.SIMPLIFIED),
+    LifeProductInfo: {
+      MinIssueAge: String(product.minIssueAge),
+      MaxIssueAge: String(product.maxIssueAge),
+      MinFaceAmt: String(product.minFaceAmount),
+      MaxFaceAmt: String(product.maxFaceAmount),
+      DurationDesign: product.terms.map((term) => ({ LevelPremiumPeriod: String(term.years), MinIssueAge: String(term.minIssueAge), MaxIssueAge: String(term.maxIssueAge) })),
+      UnderwritingClassProduct: product.healthClasses.map((healthClass) => ({ UnderwritingClass: tc(UNDERWRITING_CLASS[healthClass]) })),
+    },
+    JurisdictionApproval: product.availableStates.map((state) => ({ Jurisdiction: state })),
+  };
+}
+
+export const acordProtocol = (sim: SimulatedCarrier): ProtocolHandler => new AcordCarrier(sim);

@@ -1,0 +1,279 @@
+/**
+ * The carrier side of new business: the applications one simulated carrier has received, in the
+ * simulators' protocol-neutral vocabulary (each protocol renders it in its own codes).
+ *
+ * - Exactly once at the carrier: the first submission under a reference decides the outcome, and
+ *   every resend is answered with that same outcome (accepted or rejected), as real carriers do with
+ *   TransRefGUID / Idempotency-Key.
+ * - Status and requirements move when the control API says so (`advance`), or on their own every
+ *   `autoProgressMs` along a scripted life (computed lazily when read, so no timers run).
+ * - The vocabulary is a superset of ours: REINSURANCE_REVIEW and a couple of requirements exist only
+ *   at carriers, so adapters meet codes they cannot map, as they do with real carriers.
+ * - No personal data is kept: the insured's name and birth date are used to underwrite and dropped.
+ */
+import type { CarrierFixture, HealthClassCode, PaymentModeCode } from '../subgraphs/carriers/fixtures/carriers.fixture';
+
+export const SIM_CASE_STATUSES = [
+  'SUBMITTED', 'IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'ISSUED', 'DELIVERY_REQUIREMENTS', 'PLACED',
+  'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN',
+  // Carrier-only: facultative reinsurance review, which a BGA's status list has no name for.
+  'REINSURANCE_REVIEW',
+] as const;
+export type SimCaseStatus = (typeof SIM_CASE_STATUSES)[number];
+
+export const SIM_REQUIREMENT_CODES = [
+  'PARAMED_EXAM', 'BLOOD_URINE', 'APS', 'MIB', 'RX_CHECK', 'MVR', 'INSPECTION_REPORT', 'PHONE_INTERVIEW',
+  'HIPAA_AUTHORIZATION', 'SIGNED_ILLUSTRATION', 'DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT',
+  // Carrier-only requirements.
+  'FINANCIAL_QUESTIONNAIRE', 'REPLACEMENT_FORM',
+] as const;
+export type SimRequirementCode = (typeof SIM_REQUIREMENT_CODES)[number];
+
+export const SIM_REQUIREMENT_STATUSES = ['ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED'] as const;
+export type SimRequirementStatus = (typeof SIM_REQUIREMENT_STATUSES)[number];
+
+const CLOSED: ReadonlySet<SimCaseStatus> = new Set(['PLACED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN']);
+
+export interface SimRequirement {
+  code: SimRequirementCode;
+  /** A raw wire code sent instead of the code's own (set through the control API to simulate private codes). */
+  carrierCode: string | null;
+  status: SimRequirementStatus;
+  requestedOn: string;
+  fulfilledOn: string | null;
+}
+
+/** What the carrier agreed to underwrite: the application minus personal data. */
+export interface ApplicationTerms {
+  productCode: string;
+  faceAmount: number;
+  termYears: number | null;
+  healthClass: HealthClassCode;
+  tableRating: number;
+  paymentMode: PaymentModeCode;
+  issueAge: number;
+  /** The carrier's own price for these terms. */
+  annualPremiumCents: number;
+}
+
+export interface StoredApplication extends Readonly<ApplicationTerms> {
+  /** The submission's reference (TransRefGUID / Idempotency-Key): the deduplication key. */
+  readonly reference: string;
+  /** The carrier's own id for the application, answered at submission and used for status. */
+  readonly carrierReference: string;
+  readonly submittedAt: number;
+  status: SimCaseStatus;
+  /** A raw wire status code sent instead of the status's own (private codes, via the control API). */
+  carrierStatusCode: string | null;
+  policyNumber: string | null;
+  requirements: SimRequirement[];
+  /** Scripted steps already applied; null once the control API has taken over this application. */
+  autoStep: number | null;
+}
+
+export type SubmissionOutcome =
+  | { accepted: true; application: StoredApplication; message: string | null }
+  | { accepted: false; message: string };
+
+export type UnderwritingDecision =
+  | { accepted: true; terms: ApplicationTerms; message?: string }
+  | { accepted: false; message: string };
+
+export interface RequirementUpdate {
+  code: SimRequirementCode;
+  status?: SimRequirementStatus;
+  /** Send this raw code on the wire instead (a private code); null clears it. */
+  carrierCode?: string | null;
+  requestedOn?: string;
+  fulfilledOn?: string | null;
+}
+
+/** What `advance` changes; anything left out stays as it is. Requirements are upserted by code. */
+export interface ApplicationUpdate {
+  status?: SimCaseStatus;
+  /** Send this raw status code on the wire instead of the status's own; null clears it. */
+  carrierStatusCode?: string | null;
+  /** Defaults to a generated number when the status first reaches ISSUED or later. */
+  policyNumber?: string;
+  requirements?: RequirementUpdate[];
+}
+
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A small stable hash: an application's scripted fate depends only on its carrier reference. */
+function fateOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % 20;
+}
+
+type ScriptStep = (app: StoredApplication, on: string, fate: number) => void;
+
+function upsertRequirement(app: StoredApplication, code: SimRequirementCode, status: SimRequirementStatus, on: string): void {
+  const existing = app.requirements.find((r) => r.code === code);
+  if (existing) {
+    existing.status = status;
+    existing.fulfilledOn = status === 'ORDERED' ? null : existing.fulfilledOn ?? on;
+  } else {
+    app.requirements.push({ code, carrierCode: null, status, requestedOn: on, fulfilledOn: status === 'ORDERED' ? null : on });
+  }
+}
+
+const UNDERWRITING_ONLY = (r: SimRequirement) => !['SIGNED_ILLUSTRATION', 'DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT'].includes(r.code);
+
+/**
+ * A typical life, one step per autoProgressMs: most cases are placed; some are declined, postponed or
+ * not taken; some meet an APS, a carrier-only requirement or a reinsurance review on the way.
+ */
+const SCRIPT: readonly ScriptStep[] = [
+  (app, on, fate) => {
+    app.status = 'IN_UNDERWRITING';
+    upsertRequirement(app, 'MIB', 'RECEIVED', on);
+    upsertRequirement(app, 'RX_CHECK', 'RECEIVED', on);
+    if (fate % 5 === 0) upsertRequirement(app, 'FINANCIAL_QUESTIONNAIRE', 'ORDERED', on);
+  },
+  (app, on, fate) => {
+    app.status = fate % 7 === 3 ? 'REINSURANCE_REVIEW' : 'REQUIREMENTS_OUTSTANDING';
+    upsertRequirement(app, 'PARAMED_EXAM', 'ORDERED', on);
+    upsertRequirement(app, 'BLOOD_URINE', 'ORDERED', on);
+    if (fate % 4 === 1) upsertRequirement(app, 'APS', 'ORDERED', on);
+  },
+  (app, on) => {
+    app.status = 'IN_UNDERWRITING';
+    for (const requirement of app.requirements.filter(UNDERWRITING_ONLY)) {
+      if (requirement.status === 'ORDERED') upsertRequirement(app, requirement.code, 'RECEIVED', on);
+    }
+  },
+  (app, _on, fate) => {
+    app.status = fate === 19 ? 'DECLINED' : fate === 18 ? 'POSTPONED' : fate % 10 === 7 ? 'APPROVED_OTHER_THAN_APPLIED' : 'APPROVED';
+  },
+  (app) => {
+    app.status = 'ISSUED';
+  },
+  (app, on) => {
+    app.status = 'DELIVERY_REQUIREMENTS';
+    upsertRequirement(app, 'DELIVERY_RECEIPT', 'ORDERED', on);
+    if (app.requirements.some((r) => r.code === 'AMENDMENT') || app.tableRating > 0) upsertRequirement(app, 'AMENDMENT', 'ORDERED', on);
+  },
+  (app, on, fate) => {
+    if (fate === 17) {
+      app.status = 'NOT_TAKEN';
+      return;
+    }
+    for (const requirement of app.requirements) if (requirement.status === 'ORDERED') upsertRequirement(app, requirement.code, 'RECEIVED', on);
+    app.status = 'PLACED';
+  },
+];
+
+export class ApplicationStore {
+  private readonly byReference = new Map<string, SubmissionOutcome>();
+  private readonly byCarrierReference = new Map<string, StoredApplication>();
+  private sequence = 0;
+  private readonly autoProgressMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly carrier: CarrierFixture,
+    options: { autoProgressMs: number; now: () => number },
+  ) {
+    this.autoProgressMs = options.autoProgressMs;
+    this.now = options.now;
+  }
+
+  /**
+   * Receives a submission. `underwrite` runs only for a reference never seen before; a resend gets
+   * the first outcome back, so a retry after a timeout never makes a second application.
+   */
+  submit(reference: string, underwrite: () => UnderwritingDecision): { outcome: SubmissionOutcome; replayed: boolean } {
+    const first = this.byReference.get(reference);
+    if (first) return { outcome: first, replayed: true };
+    const decision = underwrite();
+    let outcome: SubmissionOutcome;
+    if (!decision.accepted) {
+      outcome = { accepted: false, message: decision.message };
+    } else {
+      const submittedAt = this.now();
+      const on = isoDate(submittedAt);
+      const application: StoredApplication = {
+        ...decision.terms,
+        reference,
+        carrierReference: `${this.carrier.code}-APP-${String(++this.sequence).padStart(6, '0')}`,
+        submittedAt,
+        status: 'SUBMITTED',
+        carrierStatusCode: null,
+        policyNumber: null,
+        // The HIPAA authorization comes signed with the application; the database checks start at once.
+        requirements: [
+          { code: 'HIPAA_AUTHORIZATION', carrierCode: null, status: 'RECEIVED', requestedOn: on, fulfilledOn: on },
+          { code: 'MIB', carrierCode: null, status: 'ORDERED', requestedOn: on, fulfilledOn: null },
+          { code: 'RX_CHECK', carrierCode: null, status: 'ORDERED', requestedOn: on, fulfilledOn: null },
+        ],
+        autoStep: 0,
+      };
+      this.byCarrierReference.set(application.carrierReference, application);
+      outcome = { accepted: true, application, message: decision.message ?? null };
+    }
+    this.byReference.set(reference, outcome);
+    return { outcome, replayed: false };
+  }
+
+  /** The application as it stands now (scripted progress applied), or undefined for a reference never issued. */
+  find(carrierReference: string): StoredApplication | undefined {
+    const application = this.byCarrierReference.get(carrierReference);
+    if (application) this.progress(application);
+    return application;
+  }
+
+  all(): StoredApplication[] {
+    return [...this.byCarrierReference.values()].map((application) => {
+      this.progress(application);
+      return application;
+    });
+  }
+
+  /** Moves an application as the carrier's underwriters would; from then on only the control API moves it. */
+  advance(carrierReference: string, update: ApplicationUpdate): StoredApplication {
+    const application = this.find(carrierReference);
+    if (!application) throw new RangeError(`${this.carrier.code} has no application ${carrierReference}`);
+    if (update.status !== undefined && !SIM_CASE_STATUSES.includes(update.status)) {
+      throw new RangeError(`unknown status ${String(update.status)}: expected one of ${SIM_CASE_STATUSES.join(', ')}`);
+    }
+    for (const requirement of update.requirements ?? []) {
+      if (!SIM_REQUIREMENT_CODES.includes(requirement.code)) throw new RangeError(`unknown requirement ${String(requirement.code)}: expected one of ${SIM_REQUIREMENT_CODES.join(', ')}`);
+      if (requirement.status !== undefined && !SIM_REQUIREMENT_STATUSES.includes(requirement.status)) throw new RangeError(`unknown requirement status ${String(requirement.status)}`);
+    }
+    application.autoStep = null;
+    const on = isoDate(this.now());
+    if (update.status !== undefined) application.status = update.status;
+    if (update.carrierStatusCode !== undefined) application.carrierStatusCode = update.carrierStatusCode;
+    if (update.policyNumber !== undefined) application.policyNumber = update.policyNumber;
+    for (const change of update.requirements ?? []) {
+      const current = application.requirements.find((r) => r.code === change.code);
+      upsertRequirement(application, change.code, change.status ?? current?.status ?? 'ORDERED', on);
+      const requirement = application.requirements.find((r) => r.code === change.code)!;
+      if (change.requestedOn !== undefined) requirement.requestedOn = change.requestedOn;
+      if (change.fulfilledOn !== undefined) requirement.fulfilledOn = change.fulfilledOn;
+      if (change.carrierCode !== undefined) requirement.carrierCode = change.carrierCode;
+    }
+    this.numberWhenIssued(application);
+    return application;
+  }
+
+  private progress(application: StoredApplication): void {
+    if (application.autoStep === null || this.autoProgressMs <= 0) return;
+    const due = Math.min(Math.floor((this.now() - application.submittedAt) / this.autoProgressMs), SCRIPT.length);
+    const fate = fateOf(application.carrierReference);
+    while (application.autoStep < due && !CLOSED.has(application.status)) {
+      const stepAt = application.submittedAt + (application.autoStep + 1) * this.autoProgressMs;
+      SCRIPT[application.autoStep](application, isoDate(stepAt), fate);
+      application.autoStep++;
+      this.numberWhenIssued(application);
+    }
+  }
+
+  /** ISSUED carries the carrier's policy number: one is assigned when a case first gets that far. */
+  private numberWhenIssued(application: StoredApplication): void {
+    if (application.policyNumber || !['ISSUED', 'DELIVERY_REQUIREMENTS', 'PLACED'].includes(application.status)) return;
+    application.policyNumber = `${this.carrier.code.slice(0, 3)}${application.carrierReference.slice(-6)}L`;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * What tests (and benchmarks) need to drive real adapters against running simulators: each
+ * carrier's endpoint configuration exactly as the carriers subgraph would read it from the
+ * simulators' environment, a logger whose lines can be inspected, and call options that record the
+ * network calls an adapter reports.
+ */
+import pino from 'pino';
+import type { CallOptions, CarrierAdapterDeps, CarrierQuote, NetworkCallKind, QuoteRequest } from '../subgraphs/carriers/adapters/carrier-adapter.port';
+import { readCarriersConfig, type CarrierEndpointConfig } from '../subgraphs/carriers/carriers.config';
+import { annualPremiumCents, modalPremiumsCents } from '../subgraphs/carriers/domain/premium';
+import { CARRIERS, carrierByCode, productById, type CarrierFixture } from '../subgraphs/carriers/fixtures/carriers.fixture';
+import { rateFor } from '../subgraphs/carriers/fixtures/rate-table';
+import { MemoryCache } from '../subgraphs/shared/cache';
+import type { RunningSimulators } from './simulators';
+
+/** The carrier and its endpoint as the carriers subgraph's configuration reads them from `simulators.env`. */
+export function carrierEndpoint(simulators: RunningSimulators, code: string, overrides: Record<string, string> = {}): { carrier: CarrierFixture; endpoint: CarrierEndpointConfig } {
+  const carrier = carrierByCode(code);
+  if (!carrier) throw new RangeError(`no fixture carrier ${code}`);
+  const config = readCarriersConfig(CARRIERS, { ...simulators.env, ...overrides });
+  const endpoint = config.endpoints.find((e) => e.carrierId === carrier.id);
+  if (!endpoint) throw new Error(`the simulators' environment configures no endpoint for ${code}`);
+  return { carrier, endpoint };
+}
+
+export interface CapturedLog {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** Adapter dependencies with an in-process cache and a logger that keeps every line it writes. */
+export function testDeps(cache = new MemoryCache(1_000)): CarrierAdapterDeps & { logs: CapturedLog[]; cache: MemoryCache } {
+  const logs: CapturedLog[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as CapturedLog) });
+  return { cache, logger, logs };
+}
+
+/** Call options with a deadline, recording every network call the adapter reports, in order. */
+export function recordingOptions(timeoutMs = 5_000): CallOptions & { network: NetworkCallKind[] } {
+  const network: NetworkCallKind[] = [];
+  return { signal: AbortSignal.timeout(timeoutMs), onNetworkCall: (kind) => network.push(kind), network };
+}
+
+/**
+ * The quote a carrier must give for one product, computed independently of any protocol: the
+ * fixture rate table's rate × DOMAIN.md's arithmetic. Undefined when the rate table has no row.
+ */
+export function expectedQuote(carrier: CarrierFixture, productId: string, request: QuoteRequest): CarrierQuote | undefined {
+  const product = productById(productId)!;
+  const rate = rateFor(carrier, product, { age: request.issueAge, gender: request.gender, tobacco: request.tobacco, healthClass: request.healthClass, termYears: request.termYears, faceAmount: request.faceAmount });
+  if (rate === undefined) return undefined;
+  const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: request.faceAmount, tableRating: request.tableRating, policyFeeCents: carrier.policyFeeCents });
+  return {
+    productId,
+    healthClass: request.healthClass,
+    carrierClassName: carrier.classNames[request.healthClass],
+    issueAge: request.issueAge,
+    ageBasis: carrier.ageBasis,
+    faceAmount: request.faceAmount,
+    termYears: request.termYears,
+    annualPremiumCents: annual,
+    policyFeeCents: carrier.policyFeeCents,
+    modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The simulated carriers as a process of their own (`npm run start:simulators`, the `simulators`
+ * service of docker-compose.yml). Prints each carrier's endpoint and the environment lines the
+ * carriers subgraph needs to reach them. Settings, read once at start:
+ *   HOST                    interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
+ *   SIMULATOR_BASE_PORT     carrier i listens on this + i, in fixture order (default 0: any free port)
+ *   SIMULATOR_LATENCY_MS    fixed latency of every carrier call (default 0)
+ *   SIMULATOR_JITTER_MS     random extra latency, up to this (default 0)
+ *   SIMULATOR_TOKEN_TTL_S   lifetime of REST carriers' OAuth tokens (default 300)
+ *   SIMULATOR_PROGRESS_MS   time per step of an application's scripted progress (default 60000; 0 = only the control API)
+ */
+import { ConfigError, int, str } from '../subgraphs/shared/config';
+import { startSimulators } from './simulators';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const options = {
+    host: str(env, 'HOST', '127.0.0.1'),
+    basePort: int(env, 'SIMULATOR_BASE_PORT', 0, { min: 0, max: 65_000 }),
+    latencyMs: int(env, 'SIMULATOR_LATENCY_MS', 0, { min: 0, max: 60_000 }),
+    jitterMs: int(env, 'SIMULATOR_JITTER_MS', 0, { min: 0, max: 60_000 }),
+    tokenTtlSeconds: int(env, 'SIMULATOR_TOKEN_TTL_S', 300, { min: 1, max: 86_400 }),
+    autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0, max: 86_400_000 }),
+  };
+  const simulators = await startSimulators(options);
+  for (const [code, url] of Object.entries(simulators.endpoints)) console.log(`${code.padEnd(10)} ${simulators.control.carrier(code).carrier.protocol.padEnd(8)} ${url}`);
+  console.log('\n# for the carriers subgraph:');
+  for (const [name, value] of Object.entries(simulators.env)) console.log(`${name}=${value}`);
+  const stop = () => {
+    void simulators.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

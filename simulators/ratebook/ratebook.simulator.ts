@@ -1,0 +1,181 @@
+/**
+ * A rate-book carrier: it publishes its rates and lets the BGA price locally, so it is called only
+ * for the book itself, the catalog, submissions and status. Endpoints:
+ *   GET  /ratebook             every TERM product's rate table as one CSV (RATE_TABLE_CSV_HEADER),
+ *                              with an ETag; If-None-Match with the current ETag answers 304
+ *   GET  /products             catalog (JSON)
+ *   POST /submissions          JSON application; `submissionRef` is the deduplication key
+ *   GET  /submissions?ids=a,b  status and requirements of several submissions at once
+ */
+import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { RATE_TABLE_CSV_HEADER, rateTableCsv } from '../../subgraphs/carriers/fixtures/rate-table';
+import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
+import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../carrier-server';
+import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
+import { underwriteApplication } from '../underwriting';
+import { PAYMENT_MODE, REQUIREMENT, REQUIREMENT_STATUS, SUBMISSION_STATUS } from './ratebook.codes';
+
+const MAX_IDS = 200;
+
+// A book is about 1 MB and takes ~200 ms of CPU to generate: once per carrier per process.
+const books = new Map<string, string>();
+
+/**
+ * The carrier's whole rate book as CSV. startSimulators builds it before listening: generated on
+ * the first request instead, it would block the event loop (of the simulators, and of any tests
+ * or services sharing their process) long enough to time out every carrier at once.
+ */
+export function rateBookCsv(carrier: CarrierFixture): string {
+  let csv = books.get(carrier.id);
+  if (!csv) {
+    const rows = carrier.products.filter((p) => p.type === 'TERM').flatMap((product) => rateTableCsv(carrier, product).split('\n').slice(1).filter(Boolean));
+    csv = [RATE_TABLE_CSV_HEADER, ...rows].join('\n') + '\n';
+    books.set(carrier.id, csv);
+  }
+  return csv;
+}
+
+/** True when If-None-Match names the current ETag (or is *): weak and strong forms compare alike. */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
+}
+
+const isWhole = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+export class RateBookCarrier implements ProtocolHandler {
+  constructor(private readonly sim: SimulatedCarrier) {}
+
+  private get carrier(): CarrierFixture {
+    return this.sim.carrier;
+  }
+
+  classify(request: SimRequest): CallKind | null {
+    const route = `${request.method} ${request.path}`;
+    if (route === 'GET /ratebook') return 'rateBook';
+    if (route === 'GET /products') return 'products';
+    if (route === 'POST /submissions') return 'submit';
+    if (route === 'GET /submissions') return 'status';
+    return null;
+  }
+
+  malformed(kind: CallKind): SimResponse {
+    // What a misconfigured CDN in front of a carrier really serves: an HTML error page with a 200.
+    if (kind === 'rateBook') return { status: 200, headers: { 'content-type': 'text/csv', etag: '"broken"' }, body: '<html><body><h1>Maintenance</h1></body></html>\n' };
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"submissions": [{"submissionId": ' };
+  }
+
+  handle(request: SimRequest, kind: CallKind): SimResponse {
+    switch (kind) {
+      case 'rateBook':
+        return this.rateBook(request);
+      case 'products':
+        return json(200, { carrier: this.carrier.code, products: this.carrier.products.map(productJson) });
+      case 'submit':
+        return this.submit(request);
+      default:
+        return this.status(request);
+    }
+  }
+
+  private rateBook(request: SimRequest): SimResponse {
+    const etag = this.sim.rateBookEtag();
+    const headers = { etag, 'cache-control': 'no-cache' };
+    if (matches(request.headers['if-none-match'], etag)) {
+      this.sim.counts.rateBookNotModified++;
+      return { status: 304, headers };
+    }
+    return { status: 200, headers: { ...headers, 'content-type': 'text/csv; charset=utf-8' }, body: rateBookCsv(this.carrier) };
+  }
+
+  private submit(request: SimRequest): SimResponse {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(request.body) as Record<string, unknown>;
+    } catch {
+      return json(400, { error: 'invalid_json' });
+    }
+    const insured = (body?.insured ?? {}) as Record<string, unknown>;
+    const problems = [
+      (typeof body?.submissionRef !== 'string' || !body.submissionRef) && 'submissionRef',
+      typeof body?.productCode !== 'string' && 'productCode',
+      typeof body?.signedOn !== 'string' && 'signedOn',
+      typeof insured.birthDate !== 'string' && 'insured.birthDate',
+      (typeof insured.lastName !== 'string' || !insured.lastName) && 'insured.lastName',
+      insured.gender !== 'MALE' && insured.gender !== 'FEMALE' && 'insured.gender',
+      typeof insured.state !== 'string' && 'insured.state',
+      typeof insured.tobacco !== 'boolean' && 'insured.tobacco',
+      !isWhole(body?.faceAmount) && 'faceAmount',
+      body?.termYears !== null && !isWhole(body?.termYears) && 'termYears',
+      !isWhole(body?.annualPremiumCents) && 'annualPremiumCents',
+    ].filter(Boolean);
+    if (problems.length) return json(400, { error: 'invalid_request', message: `invalid or missing: ${problems.join(', ')}` });
+    const mode = Object.entries(PAYMENT_MODE).find(([, code]) => code === body.paymentMode)?.[0];
+    const { outcome } = this.sim.store.submit(body.submissionRef as string, () =>
+      underwriteApplication(this.carrier, {
+        productCode: body.productCode as string,
+        applicationDate: body.signedOn as string,
+        birthDate: insured.birthDate as string,
+        gender: insured.gender as 'MALE' | 'FEMALE',
+        state: insured.state as string,
+        tobacco: insured.tobacco as boolean,
+        healthClass: String(body.healthClass),
+        tableRating: isWhole(body.tableRating) ? body.tableRating : 0,
+        faceAmount: body.faceAmount as number,
+        termYears: (body.termYears ?? null) as number | null,
+        paymentMode: mode ?? `payment mode ${String(body.paymentMode)}`,
+        annualPremiumCents: body.annualPremiumCents as number,
+      }),
+    );
+    return json(200, submissionJson(outcome));
+  }
+
+  private status(request: SimRequest): SimResponse {
+    const ids = (request.query.get('ids') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    if (!ids.length || ids.length > MAX_IDS) return json(400, { error: 'invalid_request', message: `ids must list 1 to ${MAX_IDS} submission ids` });
+    const submissions = ids.map((id) => this.sim.store.find(id)).filter((a): a is StoredApplication => !!a).map(statusJson);
+    return json(200, { submissions });
+  }
+}
+
+function submissionJson(outcome: SubmissionOutcome) {
+  if (!outcome.accepted) return { accepted: false, reason: outcome.message };
+  return {
+    accepted: true,
+    submissionId: outcome.application.carrierReference,
+    status: SUBMISSION_STATUS.SUBMITTED,
+    annualPremiumCents: outcome.application.annualPremiumCents,
+    notes: outcome.message ? [outcome.message] : [],
+  };
+}
+
+function statusJson(application: StoredApplication) {
+  return {
+    submissionId: application.carrierReference,
+    status: application.carrierStatusCode ?? SUBMISSION_STATUS[application.status],
+    policyNumber: application.policyNumber,
+    requirements: application.requirements.map((requirement) => ({
+      code: requirement.carrierCode ?? REQUIREMENT[requirement.code],
+      status: REQUIREMENT_STATUS[requirement.status],
+      requested: requirement.requestedOn,
+      fulfilled: requirement.fulfilledOn,
+    })),
+  };
+}
+
+function productJson(product: ProductFixture) {
+  return {
+    code: product.code,
+    name: product.name,
+    type: product.type,
+    fullyUnderwritten: product.fullyUnderwritten,
+    issueAge: [product.minIssueAge, product.maxIssueAge],
+    faceAmount: [product.minFaceAmount, product.maxFaceAmount],
+    terms: product.terms.map((term) => ({ years: term.years, issueAge: [term.minIssueAge, term.maxIssueAge] })),
+    healthClasses: [...product.healthClasses],
+    states: [...product.availableStates],
+  };
+}
+
+export const rateBookProtocol = (sim: SimulatedCarrier): ProtocolHandler => new RateBookCarrier(sim);

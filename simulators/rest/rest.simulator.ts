@@ -1,0 +1,264 @@
+/**
+ * A REST/JSON carrier behind OAuth2 client credentials. Endpoints:
+ *   POST /oauth/token                         grant_type=client_credentials (form body; credentials in
+ *                                             HTTP Basic or client_id/client_secret) → bearer token
+ *   GET  /v1/products                         catalog
+ *   POST /v1/quotes                           price some products for one insured
+ *   POST /v1/applications                     submit; Idempotency-Key required; a resend with the same
+ *                                             key replays the first response (Idempotent-Replayed: true)
+ *   GET  /v1/applications/:id                 one application's status and requirements
+ *   POST /v1/applications/status-inquiry      {"applicationIds": [...]}: many at once
+ * Every /v1 call needs a valid bearer token: missing, unknown, expired or revoked → 401.
+ * Amounts are decimal strings ("370.00").
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { devCredentials } from '../../subgraphs/carriers/carriers.config';
+import { formatMoney } from '../../subgraphs/carriers/domain/premium';
+import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
+import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../carrier-server';
+import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
+import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
+import { APPLICATION_STATUS, BILLING_MODE, PRODUCT_CATEGORY, REQUIREMENT_STATE, REQUIREMENT_TYPE, RISK_CLASS, fromCode } from './rest.codes';
+
+const APPLICATION_PATH = /^\/v1\/applications\/([^/]+)$/;
+const MAX_INQUIRY = 200;
+
+const invalid = (message: string) => json(400, { error: 'invalid_request', message });
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function bearer(request: SimRequest): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  return match ? match[1] : null;
+}
+
+function parseBody(request: SimRequest): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(request.body);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+const isWhole = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+const MONEY = /^\d+\.\d{2}$/;
+
+export class RestCarrier implements ProtocolHandler {
+  constructor(private readonly sim: SimulatedCarrier) {}
+
+  private get carrier(): CarrierFixture {
+    return this.sim.carrier;
+  }
+
+  classify(request: SimRequest): CallKind | null {
+    const route = `${request.method} ${request.path}`;
+    if (route === 'POST /oauth/token') return 'token';
+    if (route === 'GET /v1/products') return 'products';
+    if (route === 'POST /v1/quotes') return 'quote';
+    if (route === 'POST /v1/applications') return 'submit';
+    if (route === 'POST /v1/applications/status-inquiry') return 'status';
+    if (request.method === 'GET' && APPLICATION_PATH.test(request.path)) return 'status';
+    return null;
+  }
+
+  malformed(kind: CallKind): SimResponse {
+    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: kind === 'token' ? '{"access_token": "abc' : '{"data": [{"productCode": "' };
+  }
+
+  handle(request: SimRequest, kind: CallKind): SimResponse {
+    if (kind === 'token') return this.token(request);
+    if (!this.sim.tokens.isValid(bearer(request))) {
+      return json(401, { error: 'invalid_token', error_description: 'missing, expired or revoked access token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
+    switch (kind) {
+      case 'products':
+        return json(200, { products: this.carrier.products.map(productJson) });
+      case 'quote':
+        return this.quote(request);
+      case 'submit':
+        return this.submit(request);
+      default:
+        return this.status(request);
+    }
+  }
+
+  private token(request: SimRequest): SimResponse {
+    const form = new URLSearchParams(request.body);
+    if (form.get('grant_type') !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+    let clientId = form.get('client_id') ?? '';
+    let clientSecret = form.get('client_secret') ?? '';
+    const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (basic) {
+      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      clientSecret = decodeURIComponent(decoded.slice(colon + 1));
+    }
+    const expected = devCredentials(this.carrier.code);
+    if (clientId !== expected.clientId || !sameSecret(clientSecret, expected.clientSecret)) {
+      return json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="token"' });
+    }
+    const token = this.sim.tokens.issue();
+    return json(200, { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn }, { 'cache-control': 'no-store' });
+  }
+
+  private quote(request: SimRequest): SimResponse {
+    const body = parseBody(request);
+    if (!body) return invalid('the body must be a JSON object');
+    const healthClass = fromCode(RISK_CLASS, body.riskClass);
+    const problems = [
+      typeof body.state !== 'string' && 'state',
+      !isWhole(body.issueAge) && 'issueAge',
+      body.sex !== 'M' && body.sex !== 'F' && 'sex (M or F)',
+      typeof body.tobacco !== 'boolean' && 'tobacco',
+      !healthClass && `riskClass (one of ${Object.values(RISK_CLASS).join(', ')})`,
+      !isWhole(body.tableRating ?? 0) && 'tableRating',
+      !isWhole(body.faceAmount) && 'faceAmount',
+      !isWhole(body.termYears) && 'termYears',
+      !(Array.isArray(body.productCodes) && body.productCodes.every((c) => typeof c === 'string')) && 'productCodes',
+    ].filter(Boolean);
+    if (problems.length) return invalid(`invalid or missing: ${problems.join(', ')}`);
+    const ask: QuoteAsk = {
+      state: body.state as QuoteAsk['state'],
+      issueAge: body.issueAge as number,
+      gender: body.sex === 'F' ? 'FEMALE' : 'MALE',
+      tobacco: body.tobacco as boolean,
+      healthClass: healthClass!,
+      tableRating: (body.tableRating ?? 0) as number,
+      faceAmount: body.faceAmount as number,
+      termYears: body.termYears as number,
+      productCodes: body.productCodes as string[],
+    };
+    const { priced, declined } = priceQuote(this.carrier, ask);
+    return json(200, {
+      quotes: priced.map((price) => ({
+        productCode: price.product.code,
+        riskClass: RISK_CLASS[ask.healthClass],
+        riskClassName: this.carrier.classNames[ask.healthClass],
+        issueAge: ask.issueAge,
+        faceAmount: ask.faceAmount,
+        termYears: ask.termYears,
+        policyFee: formatMoney(price.policyFeeCents),
+        premiums: {
+          annual: formatMoney(price.modalPremiumsCents.ANNUAL),
+          semiannual: formatMoney(price.modalPremiumsCents.SEMI_ANNUAL),
+          quarterly: formatMoney(price.modalPremiumsCents.QUARTERLY),
+          monthly: formatMoney(price.modalPremiumsCents.MONTHLY),
+        },
+      })),
+      declined,
+    });
+  }
+
+  private submit(request: SimRequest): SimResponse {
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || !key.trim() || key.length > 255) return invalid('an Idempotency-Key header (1 to 255 characters) is required');
+    const body = parseBody(request);
+    const insured = body?.insured;
+    const coverage = body?.coverage;
+    const billing = body?.billing;
+    if (!body || !isObject(insured) || !isObject(coverage) || !isObject(billing)) return invalid('insured, coverage and billing are required');
+    const problems = [
+      typeof body.productCode !== 'string' && 'productCode',
+      typeof body.applicationDate !== 'string' && 'applicationDate',
+      (typeof insured.lastName !== 'string' || !insured.lastName) && 'insured.lastName',
+      typeof insured.birthDate !== 'string' && 'insured.birthDate',
+      insured.sex !== 'M' && insured.sex !== 'F' && 'insured.sex',
+      typeof insured.state !== 'string' && 'insured.state',
+      typeof insured.tobacco !== 'boolean' && 'insured.tobacco',
+      !isWhole(coverage.faceAmount) && 'coverage.faceAmount',
+      coverage.termYears !== null && !isWhole(coverage.termYears) && 'coverage.termYears',
+      !isWhole(coverage.tableRating ?? 0) && 'coverage.tableRating',
+      !(typeof billing.annualPremium === 'string' && MONEY.test(billing.annualPremium)) && 'billing.annualPremium',
+    ].filter(Boolean);
+    if (problems.length) return invalid(`invalid or missing: ${problems.join(', ')}`);
+    const { outcome, replayed } = this.sim.store.submit(key, () =>
+      underwriteApplication(this.carrier, {
+        productCode: body.productCode as string,
+        applicationDate: body.applicationDate as string,
+        birthDate: insured.birthDate as string,
+        gender: insured.sex === 'F' ? 'FEMALE' : 'MALE',
+        state: insured.state as string,
+        tobacco: insured.tobacco as boolean,
+        faceAmount: coverage.faceAmount as number,
+        termYears: (coverage.termYears ?? null) as number | null,
+        tableRating: (coverage.tableRating ?? 0) as number,
+        healthClass: fromCode(RISK_CLASS, coverage.riskClass) ?? `risk class ${String(coverage.riskClass)}`,
+        paymentMode: fromCode(BILLING_MODE, billing.mode) ?? `billing mode ${String(billing.mode)}`,
+        annualPremiumCents: Math.round(Number(billing.annualPremium) * 100),
+      }),
+    );
+    const response = submissionResponse(outcome);
+    if (replayed) response.headers = { ...response.headers, 'idempotent-replayed': 'true' };
+    return response;
+  }
+
+  private status(request: SimRequest): SimResponse {
+    const one = APPLICATION_PATH.exec(request.path);
+    if (request.method === 'GET' && one) {
+      const application = this.sim.store.find(decodeURIComponent(one[1]));
+      return application ? json(200, statusJson(application)) : json(404, { error: 'not_found', message: 'no such application' });
+    }
+    const body = parseBody(request);
+    const ids = body?.applicationIds;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string') || ids.length > MAX_INQUIRY) {
+      return invalid(`applicationIds must be a list of at most ${MAX_INQUIRY} ids`);
+    }
+    const found: StoredApplication[] = [];
+    const notFound: string[] = [];
+    for (const id of ids as string[]) {
+      const application = this.sim.store.find(id);
+      if (application) found.push(application);
+      else notFound.push(id);
+    }
+    return json(200, { applications: found.map(statusJson), notFound });
+  }
+}
+
+function submissionResponse(outcome: SubmissionOutcome): SimResponse {
+  if (!outcome.accepted) return json(422, { error: 'application_rejected', message: outcome.message });
+  const application = outcome.application;
+  return json(201, {
+    applicationId: application.carrierReference,
+    status: APPLICATION_STATUS.SUBMITTED,
+    annualPremium: formatMoney(application.annualPremiumCents),
+    ...(outcome.message ? { message: outcome.message } : {}),
+  });
+}
+
+function statusJson(application: StoredApplication) {
+  return {
+    applicationId: application.carrierReference,
+    status: application.carrierStatusCode ?? APPLICATION_STATUS[application.status],
+    policyNumber: application.policyNumber,
+    requirements: application.requirements.map((requirement) => ({
+      type: requirement.carrierCode ?? REQUIREMENT_TYPE[requirement.code],
+      status: REQUIREMENT_STATE[requirement.status],
+      orderedOn: requirement.requestedOn,
+      receivedOn: requirement.fulfilledOn,
+    })),
+  };
+}
+
+function productJson(product: ProductFixture) {
+  return {
+    productCode: product.code,
+    name: product.name,
+    category: PRODUCT_CATEGORY[product.type],
+    underwriting: product.fullyUnderwritten ? 'full' : 'simplified',
+    issueAges: { min: product.minIssueAge, max: product.maxIssueAge },
+    faceAmount: { min: product.minFaceAmount, max: product.maxFaceAmount },
+    terms: product.terms.map((term) => ({ years: term.years, issueAges: { min: term.minIssueAge, max: term.maxIssueAge } })),
+    riskClasses: product.healthClasses.map((healthClass) => RISK_CLASS[healthClass]),
+    states: [...product.availableStates],
+  };
+}
+
+export const restProtocol = (sim: SimulatedCarrier): ProtocolHandler => new RestCarrier(sim);

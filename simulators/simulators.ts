@@ -1,0 +1,88 @@
+/**
+ * Starts every fixture carrier as its own HTTP server speaking its protocol, on loopback ports, and
+ * hands back what the carriers subgraph needs to reach them (CARRIER_<CODE>_URL and, for REST
+ * carriers, OAuth2 client credentials) plus the control API tests and benchmarks steer them with.
+ */
+import { devCredentials, envCode } from '../subgraphs/carriers/carriers.config';
+import { CARRIERS, type CarrierFixture, type Protocol } from '../subgraphs/carriers/fixtures/carriers.fixture';
+import { acordProtocol } from './acord/acord.simulator';
+import { startCarrierServer, type ProtocolHandler, type RunningCarrierServer } from './carrier-server';
+import { SimulatorControl } from './control';
+import { rateBookCsv, rateBookProtocol } from './ratebook/ratebook.simulator';
+import { restProtocol } from './rest/rest.simulator';
+import { SimulatedCarrier } from './simulated-carrier';
+
+export interface SimulatorOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Fixed latency added to every protocol request (default 0, as tests want). */
+  latencyMs?: number;
+  /** Random extra latency in [0, jitterMs) (default 0). */
+  jitterMs?: number;
+  /** Lifetime of the OAuth tokens REST carriers issue (default 300 s). */
+  tokenTtlSeconds?: number;
+  /** Milliseconds per step of an application's scripted progress (default 0: only the control API moves applications). */
+  autoProgressMs?: number;
+  /** First port: carrier i listens on basePort + i in fixture order (default 0: any free port each). */
+  basePort?: number;
+  /** The carriers to simulate (default every fixture carrier). */
+  carriers?: readonly CarrierFixture[];
+}
+
+export interface RunningSimulators {
+  /** Base URL by carrier code. */
+  endpoints: Record<string, string>;
+  /** CARRIER_<CODE>_URL for every carrier, plus CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET for REST ones. */
+  env: Record<string, string>;
+  control: SimulatorControl;
+  stop(): Promise<void>;
+}
+
+const PROTOCOLS: Record<Protocol, (sim: SimulatedCarrier) => ProtocolHandler> = {
+  ACORD: acordProtocol,
+  REST: restProtocol,
+  RATEBOOK: rateBookProtocol,
+};
+
+export async function startSimulators(options: SimulatorOptions = {}): Promise<RunningSimulators> {
+  const host = options.host ?? '127.0.0.1';
+  const carriers = options.carriers ?? CARRIERS;
+  const sims = carriers.map(
+    (carrier) =>
+      new SimulatedCarrier(carrier, {
+        latency: { fixedMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
+        tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
+        autoProgressMs: options.autoProgressMs ?? 0,
+      }),
+  );
+  for (const carrier of carriers) if (carrier.protocol === 'RATEBOOK') rateBookCsv(carrier);
+  const servers: RunningCarrierServer[] = [];
+  const endpoints: Record<string, string> = {};
+  const env: Record<string, string> = {};
+  try {
+    for (const [i, sim] of sims.entries()) {
+      const server = await startCarrierServer(sim, PROTOCOLS[sim.carrier.protocol](sim), { host, port: options.basePort ? options.basePort + i : 0 });
+      servers.push(server);
+      const code = envCode(sim.code);
+      endpoints[sim.code] = server.url;
+      env[`CARRIER_${code}_URL`] = server.url;
+      if (sim.carrier.protocol === 'REST') {
+        const credentials = devCredentials(sim.code);
+        env[`CARRIER_${code}_CLIENT_ID`] = credentials.clientId;
+        env[`CARRIER_${code}_CLIENT_SECRET`] = credentials.clientSecret;
+      }
+    }
+  } catch (error) {
+    // A port already taken must not leave the servers started so far running.
+    await Promise.all(servers.map((server) => server.close()));
+    throw error;
+  }
+  return {
+    endpoints,
+    env,
+    control: new SimulatorControl(sims),
+    async stop() {
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The carrier's own rules, shared by the three protocol simulators: what it will quote and at what
+ * price, and which applications it accepts. Every simulated carrier sells exactly its fixture
+ * products, prices from its fixture rate table and applies the same arithmetic as DOMAIN.md, so
+ * the numbers an adapter gets back can be checked by hand.
+ */
+import { annualPremiumCents, issueAge, modalPremiumsCents, type ModalPremiums } from '../subgraphs/carriers/domain/premium';
+import { productEligibilityAtAge } from '../subgraphs/carriers/domain/product-eligibility';
+import {
+  ALL_STATES,
+  HEALTH_CLASSES,
+  PAYMENT_MODES,
+  type CarrierFixture,
+  type HealthClassCode,
+  type PaymentModeCode,
+  type ProductFixture,
+  type StateCode,
+} from '../subgraphs/carriers/fixtures/carriers.fixture';
+import { rateFor } from '../subgraphs/carriers/fixtures/rate-table';
+import type { UnderwritingDecision } from './carrier-store';
+
+/** A quote as a carrier receives it, already decoded from the protocol. */
+export interface QuoteAsk {
+  state: StateCode;
+  issueAge: number;
+  gender: 'MALE' | 'FEMALE';
+  tobacco: boolean;
+  healthClass: HealthClassCode;
+  tableRating: number;
+  faceAmount: number;
+  termYears: number;
+  productCodes: string[];
+}
+
+export interface PricedProduct {
+  product: ProductFixture;
+  rateThousandths: number;
+  annualPremiumCents: number;
+  policyFeeCents: number;
+  modalPremiumsCents: ModalPremiums;
+}
+
+export interface QuoteAnswer {
+  priced: PricedProduct[];
+  /** Products asked for and not quoted, with the carrier's reason. */
+  declined: { productCode: string; reason: string }[];
+}
+
+/** An application as a carrier receives it, already decoded from the protocol. */
+export interface ApplicationAsk {
+  productCode: string;
+  state: string;
+  birthDate: string;
+  gender: 'MALE' | 'FEMALE';
+  tobacco: boolean;
+  healthClass: string;
+  tableRating: number;
+  faceAmount: number;
+  termYears: number | null;
+  paymentMode: string;
+  /** The premium the BGA quoted: checked against the carrier's own price. */
+  annualPremiumCents: number | null;
+  /** The day the issue age is computed on (the signing date). */
+  applicationDate: string;
+}
+
+/** Prices each asked product the carrier may quote for this request; the others are declined with a reason. */
+export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer {
+  const answer: QuoteAnswer = { priced: [], declined: [] };
+  for (const productCode of ask.productCodes) {
+    const product = carrier.products.find((p) => p.code === productCode);
+    if (!product) {
+      answer.declined.push({ productCode, reason: `unknown product ${productCode}` });
+      continue;
+    }
+    const eligibility = productEligibilityAtAge(product, { ...ask, productType: product.type });
+    if (!eligibility.eligible) {
+      answer.declined.push({ productCode, reason: eligibility.reason });
+      continue;
+    }
+    const rate = rateFor(carrier, product, { age: ask.issueAge, gender: ask.gender, tobacco: ask.tobacco, healthClass: ask.healthClass, termYears: ask.termYears, faceAmount: ask.faceAmount });
+    if (rate === undefined) {
+      answer.declined.push({ productCode, reason: `${product.name} has no rate for this request` });
+      continue;
+    }
+    const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: ask.faceAmount, tableRating: ask.tableRating, policyFeeCents: carrier.policyFeeCents });
+    answer.priced.push({
+      product,
+      rateThousandths: rate,
+      annualPremiumCents: annual,
+      policyFeeCents: carrier.policyFeeCents,
+      modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),
+    });
+  }
+  return answer;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+/**
+ * Accepts or rejects an application as the carrier's new-business intake would: an impossible one
+ * (unknown product, face or age outside the limits under the carrier's OWN age basis, state not
+ * approved, class not offered) is rejected with a message that names the problem and no personal
+ * data. A premium that differs from the carrier's own is accepted with a note, as carriers re-rate.
+ */
+export function underwriteApplication(carrier: CarrierFixture, ask: ApplicationAsk): UnderwritingDecision {
+  const product = carrier.products.find((p) => p.code === ask.productCode);
+  if (!product) return { accepted: false, message: `unknown product ${ask.productCode}` };
+  if (!ALL_STATES.includes(ask.state as StateCode)) return { accepted: false, message: `unknown state ${ask.state}` };
+  if (!HEALTH_CLASSES.includes(ask.healthClass as HealthClassCode)) return { accepted: false, message: 'unknown underwriting class' };
+  if (!PAYMENT_MODES.includes(ask.paymentMode as PaymentModeCode)) return { accepted: false, message: 'unknown payment mode' };
+  if (!ISO_DATE.test(ask.birthDate) || !ISO_DATE.test(ask.applicationDate)) return { accepted: false, message: 'birth date and application date must be YYYY-MM-DD' };
+  let age: number;
+  try {
+    age = issueAge(carrier.ageBasis, ask.birthDate, ask.applicationDate);
+  } catch {
+    return { accepted: false, message: 'the birth date is not a possible date before the application date' };
+  }
+  const eligibility = productEligibilityAtAge(product, {
+    state: ask.state as StateCode,
+    issueAge: age,
+    healthClass: ask.healthClass as HealthClassCode,
+    tableRating: ask.tableRating,
+    faceAmount: ask.faceAmount,
+    termYears: ask.termYears,
+    productType: product.type,
+  });
+  if (!eligibility.eligible) return { accepted: false, message: eligibility.reason };
+
+  const terms = {
+    productCode: product.code,
+    faceAmount: ask.faceAmount,
+    termYears: ask.termYears,
+    healthClass: ask.healthClass as HealthClassCode,
+    tableRating: ask.tableRating,
+    paymentMode: ask.paymentMode as PaymentModeCode,
+    issueAge: age,
+    annualPremiumCents: ask.annualPremiumCents ?? 0,
+  };
+  if (product.type !== 'TERM' || ask.termYears === null) return { accepted: true, terms };
+  const rate = rateFor(carrier, product, { age, gender: ask.gender, tobacco: ask.tobacco, healthClass: terms.healthClass, termYears: ask.termYears, faceAmount: ask.faceAmount });
+  if (rate === undefined) return { accepted: false, message: `${product.name} has no rate for these terms` };
+  const own = annualPremiumCents({ rateThousandths: rate, faceAmount: ask.faceAmount, tableRating: ask.tableRating, policyFeeCents: carrier.policyFeeCents });
+  const note = ask.annualPremiumCents !== null && ask.annualPremiumCents !== own ? `premium recalculated to ${dollars(own)} a year at issue age ${age}` : undefined;
+  return { accepted: true, terms: { ...terms, annualPremiumCents: own }, message: note };
+}

@@ -1,0 +1,249 @@
+/**
+ * The ACORD adapter against a real simulated ACORD carrier over HTTP: premiums to the cent, one
+ * HTTP call per batch, deduplicated submissions, status progression, private codes reported (not
+ * thrown), and every wire failure as the right CarrierFailure.
+ */
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../simulators/harness';
+import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
+import { issueAge } from '../../../domain/premium';
+import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
+import { AcordAdapter, createAcordAdapter } from '../acord.adapter';
+
+const CODE = 'SUMMIT';
+const LEVEL_TERM = 'prd_summit_level_term';
+const EXPRESS_TERM = 'prd_summit_express_term';
+const today = () => new Date().toISOString().slice(0, 10);
+
+let simulators: RunningSimulators;
+
+beforeAll(async () => {
+  simulators = await startSimulators();
+});
+afterAll(() => simulators.stop());
+beforeEach(() => simulators.control.reset());
+
+function adapter(deps = testDeps()) {
+  const { carrier, endpoint } = carrierEndpoint(simulators, CODE);
+  return { adapter: createAcordAdapter(carrier, endpoint, deps) as AcordAdapter, carrier, deps };
+}
+
+const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  state: 'CA',
+  issueAge: 36,
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  tableRating: 0,
+  faceAmount: 500_000,
+  termYears: 20,
+  productIds: [LEVEL_TERM],
+  ...overrides,
+});
+
+function application(reference: string, overrides: Partial<ApplicationRequest> = {}): ApplicationRequest {
+  const { carrier } = adapter();
+  const birthDate = '1990-03-10';
+  const priced = expectedQuote(carrier, LEVEL_TERM, quoteRequest({ issueAge: issueAge(carrier.ageBasis, birthDate, today()) }))!;
+  return {
+    reference,
+    caseId: 'case_acordtest',
+    productId: LEVEL_TERM,
+    insured: { firstName: 'Quill', lastName: 'Examplestone', birthDate, gender: 'MALE', state: 'CA', tobacco: false },
+    faceAmount: 500_000,
+    termYears: 20,
+    healthClass: 'PREFERRED',
+    tableRating: 0,
+    paymentMode: 'MONTHLY',
+    annualPremiumCents: priced.annualPremiumCents,
+    agent: { id: 'agt_test', npn: '19283746', writingNumber: 'SR-4411' },
+    ...overrides,
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<CarrierFailure> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(CarrierFailure);
+  return error as CarrierFailure;
+}
+
+describe('quotes (TransType 111)', () => {
+  it("prices DOMAIN.md's worked example to the cent", async () => {
+    const { adapter: acord, carrier } = adapter();
+    // Born 1990-03-10, quoted 2025-11-24: age nearest 36 at this NEAREST carrier.
+    const age = issueAge(carrier.ageBasis, '1990-03-10', '2025-11-24');
+    expect(age).toBe(36);
+    const [quote] = await acord.quote(quoteRequest({ issueAge: age }), recordingOptions());
+    expect(quote).toEqual({
+      productId: LEVEL_TERM,
+      healthClass: 'PREFERRED',
+      carrierClassName: 'Preferred',
+      issueAge: 36,
+      ageBasis: 'NEAREST',
+      faceAmount: 500_000,
+      termYears: 20,
+      annualPremiumCents: 37_000,
+      policyFeeCents: 6_000,
+      modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
+    });
+    const [rated] = await acord.quote(quoteRequest({ issueAge: age, tableRating: 2 }), recordingOptions());
+    expect(rated.annualPremiumCents).toBe(52_500);
+  });
+
+  it('prices several products in ONE HTTP call, each equal to the fixture rate × the arithmetic', async () => {
+    const { adapter: acord, carrier } = adapter();
+    const request = quoteRequest({ issueAge: 47, gender: 'FEMALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 750_000, termYears: 15, productIds: [LEVEL_TERM, EXPRESS_TERM] });
+    const options = recordingOptions();
+    const quotes = await acord.quote(request, options);
+    expect(quotes).toEqual([expectedQuote(carrier, LEVEL_TERM, request), expectedQuote(carrier, EXPRESS_TERM, request)]);
+    expect(options.network).toEqual(['quote']);
+    expect(acord.calls).toEqual({ quote: 1, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 });
+    expect(simulators.control.counts(CODE)).toMatchObject({ quote: 1, submit: 0, status: 0 });
+  });
+
+  it('leaves out a product the carrier will not illustrate (ResultCode 5) instead of failing', async () => {
+    const { adapter: acord, carrier } = adapter();
+    // 20-year express term stops at 55; level term goes to 65.
+    const request = quoteRequest({ issueAge: 58, productIds: [LEVEL_TERM, EXPRESS_TERM] });
+    expect(await acord.quote(request, recordingOptions())).toEqual([expectedQuote(carrier, LEVEL_TERM, request)]);
+    expect(await acord.quote(quoteRequest({ issueAge: 70 }), recordingOptions())).toEqual([]);
+  });
+});
+
+describe('applications (TransType 103)', () => {
+  it('submits with TransRefGUID = the reference; a resend is answered with the first result and makes no second application', async () => {
+    const { adapter: acord } = adapter();
+    const first = await acord.submitApplication(application('case_acordtest:1'), recordingOptions());
+    expect(first).toEqual({ accepted: true, carrierReference: expect.stringMatching(/^SUMMIT-APP-\d{6}$/) });
+    const again = await acord.submitApplication(application('case_acordtest:1'), recordingOptions());
+    expect(again).toEqual(first);
+    const stored = simulators.control.applications(CODE).filter((a) => a.reference === 'case_acordtest:1');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ productCode: 'SR-LT', faceAmount: 500_000, status: 'SUBMITTED' });
+    expect(simulators.control.counts(CODE).submit).toBe(2);
+    expect(acord.calls.submit).toBe(2);
+  });
+
+  it('returns a rejection (ResultCode 5) as a value with the carrier message, and the resend gets the same rejection', async () => {
+    const { adapter: acord } = adapter();
+    const tooLarge = application('case_acordtest:2', { faceAmount: 20_000_000 });
+    const result = await acord.submitApplication(tooLarge, recordingOptions());
+    expect(result).toEqual({ accepted: false, message: expect.stringContaining('face amount $20,000,000 is outside') });
+    expect(await acord.submitApplication(tooLarge, recordingOptions())).toEqual(result);
+  });
+
+  it('keeps personal data out of its logs', async () => {
+    const { adapter: acord, deps } = adapter();
+    await acord.submitApplication(application('case_acordtest:3'), recordingOptions());
+    simulators.control.setFault(CODE, '5xx', { times: 1 });
+    await failureOf(acord.submitApplication(application('case_acordtest:4'), recordingOptions()));
+    const logged = JSON.stringify(deps.logs);
+    expect(logged).not.toContain('Examplestone');
+    expect(logged).not.toContain('1990-03-10');
+  });
+});
+
+describe('case status (TransType 203)', () => {
+  it('asks for many holdings in ONE call and leaves out the ones the carrier does not know', async () => {
+    const { adapter: acord } = adapter();
+    const a = await acord.submitApplication(application('case_acordtest:10'), recordingOptions());
+    const b = await acord.submitApplication(application('case_acordtest:11'), recordingOptions());
+    if (!a.accepted || !b.accepted) throw new Error('expected both accepted');
+    const options = recordingOptions();
+    const statuses = await acord.caseStatuses([a.carrierReference, 'SUMMIT-APP-999999', b.carrierReference], options);
+    expect(options.network).toEqual(['status']);
+    expect(simulators.control.counts(CODE).status).toBe(1);
+    expect([...statuses.keys()].sort()).toEqual([a.carrierReference, b.carrierReference].sort());
+    expect(statuses.get(a.carrierReference)).toEqual({
+      carrierReference: a.carrierReference,
+      carrierStatusCode: '21',
+      status: 'SUBMITTED',
+      policyNumber: null,
+      requirements: [
+        { carrierCode: '84', code: 'HIPAA_AUTHORIZATION', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
+        { carrierCode: '9', code: 'MIB', status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+        { carrierCode: '181', code: 'RX_CHECK', status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+      ],
+    });
+  });
+
+  it('follows the carrier as control.advance moves the application, even several steps at once', async () => {
+    const { adapter: acord } = adapter();
+    const submitted = await acord.submitApplication(application('case_acordtest:12'), recordingOptions());
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    simulators.control.advance(CODE, ref, { status: 'REQUIREMENTS_OUTSTANDING', requirements: [{ code: 'APS', status: 'ORDERED' }, { code: 'MIB', status: 'RECEIVED' }] });
+    let status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status.status).toBe('REQUIREMENTS_OUTSTANDING');
+    expect(status.carrierStatusCode).toBe('8');
+    expect(status.requirements.find((r) => r.code === 'APS')).toMatchObject({ carrierCode: '1', status: 'ORDERED' });
+    expect(status.requirements.find((r) => r.code === 'MIB')).toMatchObject({ status: 'RECEIVED', fulfilledOn: today() });
+
+    simulators.control.advance(CODE, ref, { status: 'ISSUED', policyNumber: 'SR00012345', requirements: [{ code: 'APS', status: 'RECEIVED' }, { code: 'DELIVERY_RECEIPT', status: 'ORDERED' }] });
+    status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({ status: 'ISSUED', carrierStatusCode: '25', policyNumber: 'SR00012345' });
+    expect(status.requirements.find((r) => r.code === 'DELIVERY_RECEIPT')).toMatchObject({ carrierCode: '43', status: 'ORDERED' });
+  });
+
+  it('reports private codes it cannot map (status null, raw code kept) and never throws', async () => {
+    const { adapter: acord, deps } = adapter();
+    const submitted = await acord.submitApplication(application('case_acordtest:13'), recordingOptions());
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    simulators.control.advance(CODE, ref, { status: 'REINSURANCE_REVIEW', requirements: [{ code: 'FINANCIAL_QUESTIONNAIRE', status: 'ORDERED' }, { code: 'PARAMED_EXAM', carrierCode: '1000500099' }] });
+    const status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({ status: null, carrierStatusCode: '1000500003' });
+    expect(status.requirements).toEqual(expect.arrayContaining([
+      { carrierCode: '1000500017', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+      expect.objectContaining({ carrierCode: '1000500099', code: null }),
+    ]));
+    const warnings = deps.logs.filter((line) => line.msg === 'carrier sent a code we do not map');
+    expect(warnings.map((w) => [w.field, w.code])).toEqual([['PolicyStatus', '1000500003'], ['ReqCode', '1000500017'], ['ReqCode', '1000500099']]);
+
+    // Reported once per code, not once per read.
+    await acord.caseStatuses([ref], recordingOptions());
+    expect(deps.logs.filter((line) => line.msg === 'carrier sent a code we do not map')).toHaveLength(3);
+  });
+});
+
+describe('catalog', () => {
+  it("reads the product profile back into the fixture's products, ids included", async () => {
+    const { adapter: acord, carrier } = adapter();
+    const options = recordingOptions();
+    const products = await acord.products(options);
+    expect(products).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+    expect(options.network).toEqual(['products']);
+  });
+});
+
+describe('wire failures', () => {
+  it.each([
+    ['5xx', 'CARRIER.HTTP_ERROR'],
+    ['malformed', 'CARRIER.MALFORMED'],
+    ['429', 'CARRIER.RATE_LIMITED'],
+    ['expired-token', 'CARRIER.AUTH'],
+  ] as const)('%s becomes %s', async (fault, code) => {
+    const { adapter: acord } = adapter();
+    simulators.control.setFault(CODE, fault, { times: 1, retryAfterSeconds: 2 });
+    const failure = await failureOf(acord.quote(quoteRequest(), recordingOptions()));
+    expect(failure.code).toBe(code);
+    if (code === 'CARRIER.RATE_LIMITED') expect(failure.retryAfterMs).toBe(2_000);
+    // The fault was for one call only: the carrier answers again.
+    expect(await acord.quote(quoteRequest(), recordingOptions())).toHaveLength(1);
+    expect(acord.calls.quote).toBe(2);
+  });
+
+  it('a carrier that never answers becomes CARRIER.TIMEOUT when the signal aborts', async () => {
+    const { adapter: acord } = adapter();
+    simulators.control.setFault(CODE, 'hang');
+    const started = performance.now();
+    const failure = await failureOf(acord.quote(quoteRequest(), recordingOptions(150)));
+    expect(failure.code).toBe('CARRIER.TIMEOUT');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('a carrier that cannot be reached becomes CARRIER.HTTP_ERROR', async () => {
+    const { carrier, endpoint } = carrierEndpoint(simulators, CODE);
+    const acord = createAcordAdapter(carrier, { ...endpoint, url: 'http://127.0.0.1:1' }, testDeps());
+    expect((await failureOf(acord.quote(quoteRequest(), recordingOptions()))).code).toBe('CARRIER.HTTP_ERROR');
+  });
+});

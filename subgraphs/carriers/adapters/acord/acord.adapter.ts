@@ -1,0 +1,160 @@
+/**
+ * The ACORD TXLife adapter: XML over HTTP POST to `<url>/txlife`, the product profile from
+ * `<url>/txlife/products`. A quote is one TXLife of 111s (one per product), a status lookup one
+ * TXLife of 203s (one per holding): one HTTP call each, however many products or cases.
+ * Submissions carry the case's stable reference as TransRefGUID, so a resend is deduplicated by the
+ * carrier. Timeouts, retries and breakers belong to the policy around this adapter (carrier-policy.ts):
+ * here, each call is made once, honours the AbortSignal, and turns wire trouble into CarrierFailure.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../../shared/logger';
+import type { CarrierEndpointConfig } from '../../carriers.config';
+import type { CarrierFixture } from '../../fixtures/carriers.fixture';
+import {
+  CarrierFailure,
+  type ApplicationRequest,
+  type ApplicationResult,
+  type CallOptions,
+  type CarrierAdapter,
+  type CarrierAdapterDeps,
+  type CarrierCaseStatus,
+  type CarrierQuote,
+  type NetworkCallKind,
+  type QuoteRequest,
+} from '../carrier-adapter.port';
+import {
+  TRANS_TYPE,
+  applicationResultFrom,
+  applicationTransaction,
+  caseStatusFrom,
+  productsFrom,
+  quoteTransactions,
+  quotesFrom,
+  responsesOf,
+  statusTransactions,
+} from './acord.mapper';
+import { buildTxLife, parseTxLife, text, type XmlNode } from './txlife.xml';
+
+/** Holdings asked for in one 203 batch: a large sync is split into documents of this many. */
+const MAX_HOLDINGS_PER_INQUIRY = 100;
+
+/** Seconds (or an HTTP date) → milliseconds; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export class AcordAdapter implements CarrierAdapter {
+  readonly protocol = 'ACORD' as const;
+  readonly carrierId: string;
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  private readonly logger: Logger;
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly carrier: CarrierFixture,
+    private readonly endpoint: Pick<CarrierEndpointConfig, 'url'>,
+    deps: CarrierAdapterDeps,
+  ) {
+    this.carrierId = carrier.id;
+    this.logger = deps.logger;
+  }
+
+  async products(options: CallOptions) {
+    const root = await this.exchange('products', 'GET', '/txlife/products', undefined, options);
+    return productsFrom(root, this.carrier, this.reportUnknown);
+  }
+
+  async quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]> {
+    if (!request.productIds.length) return [];
+    const envelopes = request.productIds.map(() => this.envelope(TRANS_TYPE.QUOTE));
+    const root = await this.exchange('quote', 'POST', '/txlife', buildTxLife(quoteTransactions(this.carrier, request, envelopes)), options);
+    return quotesFrom(this.answersFor(envelopes.map((e) => e.guid), root), this.carrier, request, this.reportUnknown);
+  }
+
+  // A write: the policy never retries it; the outbox resends with the same TransRefGUID when it must.
+  async submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult> {
+    const envelope = this.envelope(TRANS_TYPE.NEW_BUSINESS);
+    const root = await this.exchange('submit', 'POST', '/txlife', buildTxLife(applicationTransaction(this.carrier, application, envelope)), options);
+    return applicationResultFrom(this.answersFor([application.reference], root));
+  }
+
+  async caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>> {
+    const statuses = new Map<string, CarrierCaseStatus>();
+    const unique = [...new Set(carrierReferences)];
+    for (let start = 0; start < unique.length; start += MAX_HOLDINGS_PER_INQUIRY) {
+      const batch = unique.slice(start, start + MAX_HOLDINGS_PER_INQUIRY);
+      const envelopes = batch.map(() => this.envelope(TRANS_TYPE.HOLDING_INQUIRY));
+      const root = await this.exchange('status', 'POST', '/txlife', buildTxLife(statusTransactions(batch, envelopes)), options);
+      this.answersFor(envelopes.map((e) => e.guid), root).forEach((response, i) => {
+        const status = caseStatusFrom(response, this.reportUnknown);
+        // Keyed by what we asked for: the carrier's echo of the reference may differ in form.
+        if (status) statuses.set(batch[i], { ...status, carrierReference: batch[i] });
+      });
+    }
+    return statuses;
+  }
+
+  private envelope(type: string) {
+    const now = new Date().toISOString();
+    return { guid: randomUUID(), type, date: now.slice(0, 10), time: now.slice(11, 19) };
+  }
+
+  /** The responses in the order of the requests, matched on TransRefGUID; a missing one is unreadable. */
+  private answersFor(guids: string[], root: XmlNode): XmlNode[] {
+    const responses = responsesOf(root);
+    const byGuid = new Map(responses.map((response) => [text(response, 'TransRefGUID'), response]));
+    return guids.map((guid, i) => {
+      // Carriers that do not echo TransRefGUID answer in request order, as ACORD asks.
+      const response = byGuid.get(guid) ?? (responses.length === guids.length && !text(responses[i], 'TransRefGUID') ? responses[i] : undefined);
+      if (!response) throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable TXLife response: a transaction went unanswered');
+      return response;
+    });
+  }
+
+  /** One HTTP exchange: counted, sent with the caller's signal, answered by a parsed TXLife or a CarrierFailure. */
+  private async exchange(kind: NetworkCallKind, method: 'GET' | 'POST', path: string, body: string | undefined, options: CallOptions): Promise<XmlNode> {
+    this.calls[kind]++;
+    options.onNetworkCall?.(kind);
+    let response: Response;
+    let payload: string;
+    try {
+      response = await fetch(`${this.endpoint.url}${path}`, {
+        method,
+        headers: { accept: 'application/xml', ...(body ? { 'content-type': 'application/xml; charset=utf-8' } : {}) },
+        body,
+        signal: options.signal,
+      });
+      payload = await response.text();
+    } catch (error) {
+      throw this.transportFailure(error, options.signal);
+    }
+    if (response.status === 429) throw new CarrierFailure('CARRIER.RATE_LIMITED', `${this.carrier.code} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
+    if (response.status === 401 || response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our credentials (HTTP ${response.status})`);
+    // ACORD says no in ResultCode: an HTTP error is the carrier's system failing, whatever its number.
+    if (!response.ok) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
+    const root = parseTxLife(payload);
+    if (!root) throw new CarrierFailure('CARRIER.MALFORMED', `unreadable TXLife response from ${this.carrier.code}`);
+    return root;
+  }
+
+  private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
+    if (signal.aborted) return new CarrierFailure('CARRIER.TIMEOUT', `no answer from ${this.carrier.code} before the deadline`);
+    const cause = (error as { cause?: { code?: string } })?.cause?.code;
+    return new CarrierFailure('CARRIER.HTTP_ERROR', `could not reach ${this.carrier.code}${cause ? ` (${cause})` : ''}`);
+  }
+
+  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
+  private readonly reportUnknown = (field: string, code: string): void => {
+    const key = `${field}:${code}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.logger.warn({ carrierId: this.carrierId, protocol: this.protocol, field, code }, 'carrier sent a code we do not map');
+  };
+}
+
+export function createAcordAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {
+  return new AcordAdapter(carrier, endpoint, deps);
+}

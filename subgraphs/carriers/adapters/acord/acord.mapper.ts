@@ -1,0 +1,422 @@
+/**
+ * Our normalized carrier types to and from ACORD TXLife, with every code map in one place (the tc
+ * values of DOMAIN.md "Carrier protocols" and of our ACORD carriers' implementation guide).
+ * Unknown codes never throw: a status or requirement we cannot name maps to null with the raw code
+ * kept, and `report` hears about it. A response we cannot read at all is CARRIER.MALFORMED.
+ */
+import type { CaseStatus, RequirementCode } from '../../../shared/enums';
+import { modalPremiumsCents } from '../../domain/premium';
+import {
+  ALL_STATES,
+  type CarrierFixture,
+  type HealthClassCode,
+  type PaymentModeCode,
+  type ProductFixture,
+  type ProductTypeCode,
+  type StateCode,
+} from '../../fixtures/carriers.fixture';
+import {
+  CarrierFailure,
+  type ApplicationRequest,
+  type ApplicationResult,
+  type CarrierCaseStatus,
+  type CarrierQuote,
+  type CarrierRequirementStatus,
+  type QuoteRequest,
+} from '../carrier-adapter.port';
+import { child, children, tc, tcOf, text, type XmlNode } from './txlife.xml';
+
+/** Hears each code the maps below do not know: the adapter logs it (once per code). */
+export type ReportUnknown = (field: string, code: string) => void;
+
+export const TRANS_TYPE = { QUOTE: '111', NEW_BUSINESS: '103', HOLDING_INQUIRY: '203' } as const;
+const RESULT = { SUCCESS: '1', SUCCESS_WITH_INFO: '2', FAILURE: '5' } as const;
+
+/** PolicyStatus tc → CaseStatus. 12 (proposed) and 21 (applied for) both mean the carrier has it but has not started. */
+export const POLICY_STATUS: Readonly<Record<string, CaseStatus>> = {
+  '12': 'SUBMITTED',
+  '21': 'SUBMITTED',
+  '54': 'IN_UNDERWRITING',
+  '8': 'REQUIREMENTS_OUTSTANDING',
+  '24': 'APPROVED',
+  '26': 'APPROVED_OTHER_THAN_APPLIED',
+  '25': 'ISSUED',
+  '44': 'DELIVERY_REQUIREMENTS',
+  '1': 'PLACED',
+  '27': 'DECLINED',
+  '29': 'POSTPONED',
+  '60': 'WITHDRAWN',
+  '23': 'INCOMPLETE',
+  '7': 'NOT_TAKEN',
+};
+
+/** UnderwritingClass tc. 3 (rated) names no class of ours: a table rating travels separately. */
+export const UNDERWRITING_CLASS: Readonly<Record<HealthClassCode, string>> = { PREFERRED_PLUS: '19', PREFERRED: '2', STANDARD_PLUS: '6', STANDARD: '1' };
+
+/** ReqCode tc → RequirementCode, as the carriers' implementation guide numbers them. */
+export const REQ_CODE: Readonly<Record<string, RequirementCode>> = {
+  '1': 'APS',
+  '3': 'PARAMED_EXAM',
+  '5': 'BLOOD_URINE',
+  '9': 'MIB',
+  '11': 'MVR',
+  '12': 'INSPECTION_REPORT',
+  '16': 'PHONE_INTERVIEW',
+  '39': 'SIGNED_ILLUSTRATION',
+  '43': 'DELIVERY_RECEIPT',
+  '44': 'AMENDMENT',
+  '52': 'GOOD_HEALTH_STATEMENT',
+  '84': 'HIPAA_AUTHORIZATION',
+  '181': 'RX_CHECK',
+};
+
+/** ReqStatus tc → our requirement status: 1 (added, not yet sent) and 3 (sent to the vendor) are still outstanding. */
+export const REQ_STATUS: Readonly<Record<string, CarrierRequirementStatus['status']>> = {
+  '1': 'ORDERED',
+  '2': 'ORDERED',
+  '3': 'ORDERED',
+  '4': 'RECEIVED',
+  '6': 'RECEIVED',
+  '5': 'WAIVED',
+  '7': 'CANCELLED',
+};
+
+export const PAYMENT_MODE: Readonly<Record<PaymentModeCode, string>> = { ANNUAL: '1', SEMI_ANNUAL: '2', QUARTERLY: '3', MONTHLY: '4' };
+const GENDER = { MALE: '1', FEMALE: '2' } as const;
+/** Smoker status: 1 never, 2 prior, 3 current. We quote tobacco users as current smokers, everyone else as never. */
+const SMOKER = { NEVER: '1', CURRENT: '3' } as const;
+const RELATION_ROLE = { INSURED: '32', OWNER: '8', WRITING_AGENT: '37' } as const;
+const PRODUCT_TYPE: Readonly<Record<string, ProductTypeCode>> = { '1': 'WHOLE_LIFE', '2': 'TERM', '3': 'UNIVERSAL_LIFE', '4': 'INDEXED_UNIVERSAL_LIFE', '9': 'FINAL_EXPENSE' };
+const UNDERWRITING_APPROACH_FULL = '1';
+
+const malformed = (what: string) => new CarrierFailure('CARRIER.MALFORMED', `unreadable TXLife response: ${what}`);
+
+const invert = <K extends string>(table: Readonly<Record<K, string>>) => Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<string, K>;
+const CLASS_BY_TC = invert(UNDERWRITING_CLASS);
+const MODE_BY_TC = invert(PAYMENT_MODE);
+
+const AMOUNT = /^\d+(\.\d{1,2})?$/;
+/** An ACORD amount ("370.00") in cents, exactly: never through a float. */
+function cents(value: string | undefined, what: string): number {
+  if (!value || !AMOUNT.test(value)) throw malformed(`${what} is not an amount`);
+  const [whole, fraction = ''] = value.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}
+
+function wholeNumber(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+interface Envelope {
+  guid: string;
+  type: string;
+  date: string;
+  time: string;
+}
+
+function transaction(envelope: Envelope, olife: XmlNode): XmlNode {
+  return {
+    TransRefGUID: envelope.guid,
+    TransType: tc(envelope.type),
+    TransExeDate: envelope.date,
+    TransExeTime: envelope.time,
+    OLifE: olife,
+  };
+}
+
+/** One TXLifeResponse's outcome: succeeded or not, and the carrier's messages. */
+export function resultOf(response: XmlNode): { ok: boolean; code: string; messages: string[] } {
+  const result = child(response, 'TransResult');
+  const code = tcOf(result, 'ResultCode');
+  if (!code) throw malformed('TransResult/ResultCode is missing');
+  const messages = children(result, 'ResultInfo').map((info) => text(info, 'ResultInfoDesc')).filter((m): m is string => !!m);
+  return { ok: code === RESULT.SUCCESS || code === RESULT.SUCCESS_WITH_INFO, code, messages };
+}
+
+/** Every TXLifeResponse of a document; none at all is unreadable. */
+export function responsesOf(root: XmlNode): XmlNode[] {
+  const responses = children(root, 'TXLifeResponse');
+  if (!responses.length) throw malformed('no TXLifeResponse');
+  return responses;
+}
+
+// ---------------------------------------------------------------- 111 illustration (quote)
+
+/**
+ * One TXLifeRequest per product, all in one TXLife (one HTTP call): ACORD illustrates one policy
+ * per transaction and batches transactions in a document.
+ */
+export function quoteTransactions(carrier: CarrierFixture, request: QuoteRequest, envelopes: Envelope[]): XmlNode {
+  const products = request.productIds.map((id) => productOf(carrier, id));
+  return {
+    TXLifeRequest: products.map((product, i) =>
+      transaction(envelopes[i], {
+        Holding: [{
+          '@_id': 'Holding_1',
+          HoldingTypeCode: tc('2', 'Policy'),
+          Policy: {
+            ProductCode: product.code,
+            CarrierCode: carrier.naicCode,
+            Life: {
+              Coverage: [{
+                IndicatorCode: tc('1', 'Base'),
+                CurrentAmt: String(request.faceAmount),
+                LevelPremiumPeriod: String(request.termYears),
+                LifeParticipant: [{
+                  '@_PartyID': 'Party_1',
+                  LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+                  IssueAge: String(request.issueAge),
+                  IssueGender: tc(GENDER[request.gender]),
+                  UnderwritingClass: tc(UNDERWRITING_CLASS[request.healthClass]),
+                  TobaccoPremiumBasis: tc(request.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
+                  ...(request.tableRating ? { PermTableRating: String(request.tableRating) } : {}),
+                }],
+              }],
+            },
+          },
+        }],
+        Party: [{ '@_id': 'Party_1', PartyTypeCode: tc('1', 'Person'), Person: { Gender: tc(GENDER[request.gender]) }, Address: { AddressState: request.state } }],
+        Relation: [{ '@_id': 'Relation_1', '@_OriginatingObjectID': 'Holding_1', '@_RelatedObjectID': 'Party_1', RelationRoleCode: tc(RELATION_ROLE.INSURED, 'Insured') }],
+      }),
+    ),
+  };
+}
+
+function productOf(carrier: CarrierFixture, productId: string): ProductFixture {
+  const product = carrier.products.find((p) => p.id === productId);
+  // The caller passes only this carrier's eligible products: anything else is a bug upstream.
+  if (!product) throw new Error(`product ${productId} is not a product of ${carrier.id}`);
+  return product;
+}
+
+/**
+ * The priced products of a 111 batch. A failed illustration (ResultCode 5) means the carrier will
+ * not quote that product for this request: it is left out, as an empty list means no eligible product.
+ */
+export function quotesFrom(responses: XmlNode[], carrier: CarrierFixture, request: QuoteRequest, report: ReportUnknown): CarrierQuote[] {
+  const asked = new Set(request.productIds);
+  const quotes: CarrierQuote[] = [];
+  for (const response of responses) {
+    if (!resultOf(response).ok) continue;
+    const policy = child(child(child(response, 'OLifE'), 'Holding'), 'Policy');
+    if (!policy) throw malformed('a successful illustration without Holding/Policy');
+    const productCode = text(policy, 'ProductCode');
+    const product = carrier.products.find((p) => p.code === productCode);
+    if (!product || !asked.has(product.id)) {
+      report('ProductCode', productCode ?? '(none)');
+      continue;
+    }
+    const coverage = child(child(policy, 'Life'), 'Coverage');
+    const participant = child(coverage, 'LifeParticipant');
+    const classTc = tcOf(participant, 'UnderwritingClass');
+    const healthClass = classTc ? CLASS_BY_TC[classTc] : request.healthClass;
+    if (!healthClass) {
+      // A price for a class we cannot name cannot be shown as the class asked for.
+      report('UnderwritingClass', classTc!);
+      continue;
+    }
+    const extension = child(policy, 'OLifEExtension');
+    const modal: Partial<Record<PaymentModeCode, number>> = {};
+    for (const entry of children(extension, 'ModalPremium')) {
+      const mode = MODE_BY_TC[tcOf(entry, 'PaymentMode') ?? ''];
+      if (mode) modal[mode] = cents(text(entry, 'PaymentAmt'), 'ModalPremium/PaymentAmt');
+    }
+    const annual = modal.ANNUAL ?? (tcOf(policy, 'PaymentMode') === PAYMENT_MODE.ANNUAL ? cents(text(policy, 'PaymentAmt'), 'Policy/PaymentAmt') : undefined);
+    if (annual === undefined) throw malformed('no annual premium in the illustration');
+    // Carriers that answer only the annual premium leave the modes to their published factors.
+    const fallback = modalPremiumsCents(annual, carrier.modalFactors);
+    quotes.push({
+      productId: product.id,
+      healthClass,
+      carrierClassName: text(participant, 'UnderwritingClass') ?? carrier.classNames[healthClass],
+      issueAge: wholeNumber(text(participant, 'IssueAge')) ?? request.issueAge,
+      ageBasis: carrier.ageBasis,
+      faceAmount: wholeNumber(text(coverage, 'CurrentAmt')) ?? request.faceAmount,
+      termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? request.termYears,
+      annualPremiumCents: annual,
+      policyFeeCents: text(extension, 'PolicyFeeAmt') ? cents(text(extension, 'PolicyFeeAmt'), 'PolicyFeeAmt') : carrier.policyFeeCents,
+      modalPremiumsCents: {
+        ANNUAL: annual,
+        SEMI_ANNUAL: modal.SEMI_ANNUAL ?? fallback.SEMI_ANNUAL,
+        QUARTERLY: modal.QUARTERLY ?? fallback.QUARTERLY,
+        MONTHLY: modal.MONTHLY ?? fallback.MONTHLY,
+      },
+    });
+  }
+  return quotes;
+}
+
+// ---------------------------------------------------------------- 103 new business
+
+/** The application as a 103; TransRefGUID is the stable per-case reference the carrier deduplicates on. */
+export function applicationTransaction(carrier: CarrierFixture, application: ApplicationRequest, envelope: Omit<Envelope, 'guid'>): XmlNode {
+  const product = productOf(carrier, application.productId);
+  const { insured, agent } = application;
+  const relations = [
+    { role: RELATION_ROLE.INSURED, name: 'Insured', party: 'Party_Insured' },
+    // The insured owns the policy: v1 takes no separate owner.
+    { role: RELATION_ROLE.OWNER, name: 'Owner', party: 'Party_Insured' },
+    { role: RELATION_ROLE.WRITING_AGENT, name: 'Primary Writing Agent', party: 'Party_Agent' },
+  ];
+  return {
+    TXLifeRequest: [
+      transaction({ ...envelope, guid: application.reference }, {
+        Holding: [{
+          '@_id': 'Holding_1',
+          HoldingTypeCode: tc('2', 'Policy'),
+          Policy: {
+            ProductCode: product.code,
+            CarrierCode: carrier.naicCode,
+            PaymentMode: tc(PAYMENT_MODE[application.paymentMode]),
+            AnnualPaymentAmt: formatAmount(application.annualPremiumCents),
+            ApplicationInfo: { HOAssignedAppNumber: application.caseId, SignedDate: envelope.date },
+            Life: {
+              FaceAmt: String(application.faceAmount),
+              Coverage: [{
+                IndicatorCode: tc('1', 'Base'),
+                CurrentAmt: String(application.faceAmount),
+                ...(application.termYears ? { LevelPremiumPeriod: String(application.termYears) } : {}),
+                LifeParticipant: [{
+                  '@_PartyID': 'Party_Insured',
+                  LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+                  UnderwritingClass: tc(UNDERWRITING_CLASS[application.healthClass]),
+                  TobaccoPremiumBasis: tc(insured.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
+                  ...(application.tableRating ? { PermTableRating: String(application.tableRating) } : {}),
+                }],
+              }],
+            },
+          },
+        }],
+        Party: [
+          {
+            '@_id': 'Party_Insured',
+            PartyTypeCode: tc('1', 'Person'),
+            Person: { FirstName: insured.firstName, LastName: insured.lastName, Gender: tc(GENDER[insured.gender]), BirthDate: insured.birthDate },
+            Address: { AddressState: insured.state },
+          },
+          {
+            '@_id': 'Party_Agent',
+            PartyTypeCode: tc('1', 'Person'),
+            Producer: { NIPRNumber: agent.npn, ...(agent.writingNumber ? { CarrierAppointment: { CompanyProducerID: agent.writingNumber } } : {}) },
+          },
+        ],
+        Relation: relations.map((relation, i) => ({
+          '@_id': `Relation_${i + 1}`,
+          '@_OriginatingObjectID': 'Holding_1',
+          '@_RelatedObjectID': relation.party,
+          RelationRoleCode: tc(relation.role, relation.name),
+        })),
+      }),
+    ],
+  };
+}
+
+function formatAmount(centsValue: number): string {
+  return `${Math.floor(centsValue / 100)}.${String(centsValue % 100).padStart(2, '0')}`;
+}
+
+/** ResultCode 1/2: accepted, with the carrier's TrackingID; 5: rejected with the carrier's message. */
+export function applicationResultFrom(responses: XmlNode[]): ApplicationResult {
+  const response = responses[0];
+  const result = resultOf(response);
+  if (!result.ok) {
+    if (result.code !== RESULT.FAILURE) throw malformed(`ResultCode ${result.code} is neither success nor failure`);
+    return { accepted: false, message: result.messages.join('; ') || 'rejected by the carrier without a reason' };
+  }
+  const policy = child(child(child(response, 'OLifE'), 'Holding'), 'Policy');
+  const carrierReference = text(child(policy, 'ApplicationInfo'), 'TrackingID') ?? text(policy, 'PolNumber');
+  if (!carrierReference) throw malformed('an accepted application without ApplicationInfo/TrackingID');
+  return { accepted: true, carrierReference, ...(result.messages.length ? { message: result.messages.join('; ') } : {}) };
+}
+
+// ---------------------------------------------------------------- 203 holding inquiry (status)
+
+/** One 203 per holding, batched in one TXLife. */
+export function statusTransactions(carrierReferences: string[], envelopes: Envelope[]): XmlNode {
+  return {
+    TXLifeRequest: carrierReferences.map((reference, i) =>
+      transaction(envelopes[i], { Holding: [{ '@_id': 'Holding_1', Policy: { ApplicationInfo: { TrackingID: reference } } }] }),
+    ),
+  };
+}
+
+/** The status of one holding; a holding the carrier does not know (ResultCode 5) is undefined. */
+export function caseStatusFrom(response: XmlNode, report: ReportUnknown): CarrierCaseStatus | undefined {
+  if (!resultOf(response).ok) return undefined;
+  const policy = child(child(child(response, 'OLifE'), 'Holding'), 'Policy');
+  const reference = text(child(policy, 'ApplicationInfo'), 'TrackingID') ?? text(policy, 'PolNumber');
+  const statusTc = tcOf(policy, 'PolicyStatus');
+  if (!policy || !reference || !statusTc) throw malformed('a holding without TrackingID or PolicyStatus');
+  const status = POLICY_STATUS[statusTc] ?? null;
+  if (!status) report('PolicyStatus', statusTc);
+  return {
+    carrierReference: reference,
+    carrierStatusCode: statusTc,
+    status,
+    policyNumber: text(policy, 'PolNumber') ?? null,
+    requirements: children(policy, 'RequirementInfo').map((info) => {
+      const carrierCode = tcOf(info, 'ReqCode') ?? '';
+      const code = REQ_CODE[carrierCode] ?? null;
+      if (!code) report('ReqCode', carrierCode);
+      const statusCode = tcOf(info, 'ReqStatus');
+      const requirementStatus = statusCode ? REQ_STATUS[statusCode] ?? null : null;
+      if (statusCode && !requirementStatus) report('ReqStatus', statusCode);
+      return { carrierCode, code, status: requirementStatus, requestedOn: text(info, 'RequestedDate') ?? null, fulfilledOn: text(info, 'FulfilledDate') ?? null };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- product profile (catalog)
+
+const STATES = new Set<string>(ALL_STATES);
+
+/**
+ * Each PolicyProduct as a catalog product with our id, matched on the carrier's product code. A code
+ * the fixture does not list has no catalog id yet (ids are configuration): reported and skipped.
+ */
+export function productsFrom(root: XmlNode, carrier: CarrierFixture, report: ReportUnknown): ProductFixture[] {
+  const response = responsesOf(root)[0];
+  if (!resultOf(response).ok) throw malformed('the product profile failed');
+  return children(child(response, 'OLifE'), 'PolicyProduct').flatMap((node) => {
+    const code = text(node, 'ProductCode');
+    const typeTc = tcOf(node, 'ProductType') ?? '';
+    const type = PRODUCT_TYPE[typeTc];
+    if (!code) throw malformed('a PolicyProduct without ProductCode');
+    const known = carrier.products.find((p) => p.code === code);
+    if (!known) {
+      report('ProductCode', code);
+      return [];
+    }
+    if (!type) {
+      report('ProductType', typeTc);
+      return [];
+    }
+    const info = child(node, 'LifeProductInfo');
+    const number = (name: string, from: XmlNode | undefined = info) => {
+      const value = wholeNumber(text(from, name));
+      if (value === undefined) throw malformed(`${code} has no ${name}`);
+      return value;
+    };
+    const healthClasses = children(info, 'UnderwritingClassProduct').flatMap((entry) => {
+      const classTc = tcOf(entry, 'UnderwritingClass') ?? '';
+      const healthClass = CLASS_BY_TC[classTc];
+      if (!healthClass) report('UnderwritingClass', classTc);
+      return healthClass ? [healthClass] : [];
+    });
+    return [{
+      id: known.id,
+      carrierId: carrier.id,
+      code,
+      name: text(node, 'PlanName') ?? code,
+      type,
+      terms: children(info, 'DurationDesign').map((design) => ({ years: number('LevelPremiumPeriod', design), minIssueAge: number('MinIssueAge', design), maxIssueAge: number('MaxIssueAge', design) })),
+      minIssueAge: number('MinIssueAge'),
+      maxIssueAge: number('MaxIssueAge'),
+      minFaceAmount: number('MinFaceAmt'),
+      maxFaceAmount: number('MaxFaceAmt'),
+      healthClasses,
+      availableStates: children(node, 'JurisdictionApproval').map((j) => text(j, 'Jurisdiction') ?? '').filter((s): s is StateCode => STATES.has(s)),
+      fullyUnderwritten: tcOf(node, 'UnderwritingApproach') === UNDERWRITING_APPROACH_FULL,
+    }];
+  });
+}

@@ -1,0 +1,222 @@
+/**
+ * The rate-book adapter against a real simulated rate-book carrier: one download, then prices from
+ * the held book with no network call at all; ETag revalidation (304 downloads nothing); the book
+ * shared through the cache; submissions, status and failures as for the other protocols.
+ */
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../simulators/harness';
+import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
+import { MemoryCache } from '../../../../shared/cache';
+import { issueAge } from '../../../domain/premium';
+import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
+import { createRatebookAdapter, rateBookPointerKey, type RateBookSettings } from '../ratebook.adapter';
+
+const CODE = 'LANTERN';
+const TERM = 'prd_lanternfield_term';
+const EXPRESS = 'prd_lanternfield_express_term';
+const today = () => new Date().toISOString().slice(0, 10);
+
+let simulators: RunningSimulators;
+
+beforeAll(async () => {
+  simulators = await startSimulators();
+});
+afterAll(() => simulators.stop());
+beforeEach(() => simulators.control.reset());
+
+function adapter(settings: RateBookSettings = {}, deps = testDeps()) {
+  const { carrier, endpoint } = carrierEndpoint(simulators, CODE);
+  return { adapter: createRatebookAdapter(carrier, endpoint, deps, settings), carrier, deps };
+}
+
+const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  state: 'OH',
+  issueAge: 44,
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  tableRating: 0,
+  faceAmount: 300_000,
+  termYears: 20,
+  productIds: [TERM, EXPRESS],
+  ...overrides,
+});
+
+function application(reference: string, overrides: Partial<ApplicationRequest> = {}): ApplicationRequest {
+  const { carrier } = adapter();
+  const birthDate = '1979-12-31';
+  const request = quoteRequest({ issueAge: issueAge(carrier.ageBasis, birthDate, today()) });
+  return {
+    reference,
+    caseId: 'case_ratebooktest',
+    productId: TERM,
+    insured: { firstName: 'Rho', lastName: 'Sampleworth', birthDate, gender: 'MALE', state: 'OH', tobacco: false },
+    faceAmount: request.faceAmount,
+    termYears: 20,
+    healthClass: 'PREFERRED',
+    tableRating: 0,
+    paymentMode: 'QUARTERLY',
+    annualPremiumCents: expectedQuote(carrier, TERM, request)!.annualPremiumCents,
+    agent: { id: 'agt_test', npn: '77700011', writingNumber: 'LFL-9' },
+    ...overrides,
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<CarrierFailure> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(CarrierFailure);
+  return error as CarrierFailure;
+}
+
+describe('pricing from the rate book', () => {
+  it('downloads the book once, then prices with NO network call, to the cent', async () => {
+    const { adapter: book, carrier } = adapter();
+    const first = recordingOptions();
+    const request = quoteRequest();
+    expect(await book.quote(request, first)).toEqual([expectedQuote(carrier, TERM, request), expectedQuote(carrier, EXPRESS, request)]);
+    expect(first.network).toEqual(['rateBook']);
+
+    const requests = [
+      quoteRequest({ issueAge: 63, gender: 'FEMALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 2_500_000, termYears: 10, tableRating: 4, productIds: [TERM] }),
+      quoteRequest({ issueAge: 18, healthClass: 'STANDARD_PLUS', faceAmount: 100_000, termYears: 10 }),
+      quoteRequest({ faceAmount: 999_999, termYears: 30, productIds: [TERM] }),
+    ];
+    for (const later of requests) {
+      const options = recordingOptions();
+      expect(await book.quote(later, options)).toEqual(later.productIds.map((id) => expectedQuote(carrier, id, later)).filter(Boolean));
+      expect(options.network).toEqual([]);
+    }
+    expect(book.calls).toEqual({ quote: 0, token: 0, rateBook: 1, submit: 0, status: 0, products: 0 });
+    expect(simulators.control.counts(CODE)).toMatchObject({ rateBook: 1, quote: 0 });
+  });
+
+  it('a product the book has no row for is not quoted (age past its 20-year limit)', async () => {
+    const { adapter: book, carrier } = adapter();
+    const request = quoteRequest({ issueAge: 55 });
+    expect(await book.quote(request, recordingOptions())).toEqual([expectedQuote(carrier, TERM, request)]);
+  });
+
+  it('concurrent first quotes share one download', async () => {
+    const { adapter: book } = adapter();
+    const results = await Promise.all(Array.from({ length: 10 }, () => book.quote(quoteRequest(), recordingOptions())));
+    expect(results.every((quotes) => quotes.length === 2)).toBe(true);
+    expect(simulators.control.counts(CODE).rateBook).toBe(1);
+  });
+
+  it('another adapter sharing the cache (another replica) prices without any download', async () => {
+    const cache = new MemoryCache(100);
+    await adapter({}, testDeps(cache)).adapter.quote(quoteRequest(), recordingOptions());
+    const { adapter: replica } = adapter({}, testDeps(cache));
+    const options = recordingOptions();
+    expect(await replica.quote(quoteRequest(), options)).toHaveLength(2);
+    expect(options.network).toEqual([]);
+    expect(simulators.control.counts(CODE).rateBook).toBe(1);
+    expect(JSON.parse((await cache.get(rateBookPointerKey('car_lanternfield')))!)).toMatchObject({ etag: replica.heldVersion });
+  });
+});
+
+describe('revalidation with the ETag', () => {
+  it('If-None-Match with the held ETag gets 304: nothing downloaded, the book kept', async () => {
+    const { adapter: book } = adapter();
+    await book.quote(quoteRequest(), recordingOptions());
+    const etag = book.heldVersion;
+    const options = recordingOptions();
+    expect(await book.refreshRateBook(options)).toBe('not-modified');
+    expect(options.network).toEqual(['rateBook']);
+    expect(book.heldVersion).toBe(etag);
+    expect(simulators.control.counts(CODE)).toMatchObject({ rateBook: 2, rateBookNotModified: 1 });
+  });
+
+  it('a newly published book is downloaded on revalidation', async () => {
+    const { adapter: book } = adapter();
+    await book.quote(quoteRequest(), recordingOptions());
+    const etag = simulators.control.publishRateBook(CODE);
+    expect(await book.refreshRateBook(recordingOptions())).toBe('downloaded');
+    expect(book.heldVersion).toBe(etag);
+    expect(simulators.control.counts(CODE)).toMatchObject({ rateBook: 2, rateBookNotModified: 0 });
+  });
+
+  it('an old book keeps pricing while it is revalidated in the background', async () => {
+    let now = 1_000_000;
+    const { adapter: book } = adapter({ revalidateAfterMs: 60_000, now: () => now });
+    await book.quote(quoteRequest(), recordingOptions());
+    now += 61_000;
+    const options = recordingOptions();
+    expect(await book.quote(quoteRequest(), options)).toHaveLength(2);
+    // The caller did not wait for the carrier: the revalidation is not its network call.
+    expect(options.network).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(simulators.control.counts(CODE)).toMatchObject({ rateBook: 2, rateBookNotModified: 1 });
+    // Renewed: the next quote does not revalidate again.
+    await book.quote(quoteRequest(), recordingOptions());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(simulators.control.counts(CODE).rateBook).toBe(2);
+  });
+});
+
+describe('applications and status', () => {
+  it('deduplicates on submissionRef and rejects impossible applications', async () => {
+    const { adapter: book } = adapter();
+    const first = await book.submitApplication(application('case_ratebooktest:1'), recordingOptions());
+    expect(first).toEqual({ accepted: true, carrierReference: expect.stringMatching(/^LANTERN-APP-\d{6}$/) });
+    expect(await book.submitApplication(application('case_ratebooktest:1'), recordingOptions())).toEqual(first);
+    expect(simulators.control.applications(CODE).filter((a) => a.reference === 'case_ratebooktest:1')).toHaveLength(1);
+
+    const old = application('case_ratebooktest:2', { insured: { ...application('x').insured, birthDate: '1940-01-01' } });
+    expect(await book.submitApplication(old, recordingOptions())).toEqual({ accepted: false, message: expect.stringMatching(/issue age \d+ is outside/) });
+  });
+
+  it('reads many statuses in one call, following control.advance, and reports unknown codes', async () => {
+    const { adapter: book, deps } = adapter();
+    const a = await book.submitApplication(application('case_ratebooktest:10'), recordingOptions());
+    const b = await book.submitApplication(application('case_ratebooktest:11'), recordingOptions());
+    if (!a.accepted || !b.accepted) throw new Error('expected accepted');
+    simulators.control.advance(CODE, b.carrierReference, { status: 'PLACED', policyNumber: 'LFL778899', requirements: [{ code: 'DELIVERY_RECEIPT', status: 'RECEIVED' }, { code: 'FINANCIAL_QUESTIONNAIRE', status: 'WAIVED' }] });
+    const options = recordingOptions();
+    const statuses = await book.caseStatuses([a.carrierReference, b.carrierReference, 'LANTERN-APP-999999'], options);
+    expect(options.network).toEqual(['status']);
+    expect(statuses.get(a.carrierReference)).toMatchObject({ status: 'SUBMITTED', carrierStatusCode: 'RCVD', policyNumber: null });
+    expect(statuses.get(b.carrierReference)).toMatchObject({ status: 'PLACED', carrierStatusCode: 'INFC', policyNumber: 'LFL778899' });
+    expect(statuses.get(b.carrierReference)!.requirements).toEqual(expect.arrayContaining([
+      { carrierCode: 'DREC', code: 'DELIVERY_RECEIPT', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
+      { carrierCode: 'FINQ', code: null, status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
+    ]));
+    expect(statuses.has('LANTERN-APP-999999')).toBe(false);
+    expect(deps.logs.some((l) => l.msg === 'carrier sent a code we do not map' && l.code === 'FINQ')).toBe(true);
+  });
+});
+
+describe('catalog', () => {
+  it("maps the carrier's products to the fixture's", async () => {
+    const { adapter: book, carrier } = adapter();
+    expect(await book.products(recordingOptions())).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+  });
+});
+
+describe('wire failures', () => {
+  it.each([
+    ['5xx', 'CARRIER.HTTP_ERROR'],
+    ['malformed', 'CARRIER.MALFORMED'],
+    ['429', 'CARRIER.RATE_LIMITED'],
+  ] as const)('%s on the book download becomes %s, and nothing broken is held', async (fault, code) => {
+    const { adapter: book, deps } = adapter();
+    simulators.control.setFault(CODE, fault, { times: 1 });
+    expect((await failureOf(book.quote(quoteRequest(), recordingOptions()))).code).toBe(code);
+    expect(book.heldVersion).toBeUndefined();
+    expect(await deps.cache.get(rateBookPointerKey('car_lanternfield'))).toBeNull();
+    expect(await book.quote(quoteRequest(), recordingOptions())).toHaveLength(2);
+  });
+
+  it('a carrier that never answers becomes CARRIER.TIMEOUT for the waiting quote', async () => {
+    const { adapter: book } = adapter();
+    simulators.control.setFault(CODE, 'hang');
+    expect((await failureOf(book.quote(quoteRequest(), recordingOptions(150)))).code).toBe('CARRIER.TIMEOUT');
+  });
+
+  it('once the book is held, a failing carrier does not stop quoting', async () => {
+    const { adapter: book } = adapter();
+    await book.quote(quoteRequest(), recordingOptions());
+    simulators.control.setFault(CODE, '5xx');
+    expect(await book.quote(quoteRequest(), recordingOptions())).toHaveLength(2);
+    expect((await failureOf(book.caseStatuses(['LANTERN-APP-000001'], recordingOptions()))).code).toBe('CARRIER.HTTP_ERROR');
+  });
+});

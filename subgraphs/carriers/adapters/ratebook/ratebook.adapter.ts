@@ -1,0 +1,301 @@
+/**
+ * The rate-book adapter: the carrier publishes its rates as a CSV with an ETag, and we price
+ * locally, so a quote makes NO network call once a book is held. Where the book comes from:
+ *   1. this process's memory, if held;
+ *   2. else the shared Cache (another replica, or this one before a restart, downloaded it), keyed
+ *      by carrier + ETag, with a pointer to the current ETag: no network call either;
+ *   3. else one download (GET /ratebook), shared by every quote waiting meanwhile, then cached.
+ * A book older than `revalidateAfterMs` keeps pricing while it is revalidated in the background with
+ * If-None-Match: 304 just renews it, 200 replaces it. Submissions and status are JSON calls.
+ */
+import { createHash } from 'node:crypto';
+import type { Cache } from '../../../shared/cache';
+import type { Logger } from '../../../shared/logger';
+import type { CarrierEndpointConfig } from '../../carriers.config';
+import type { CarrierFixture } from '../../fixtures/carriers.fixture';
+import {
+  CarrierFailure,
+  type ApplicationRequest,
+  type ApplicationResult,
+  type CallOptions,
+  type CarrierAdapter,
+  type CarrierAdapterDeps,
+  type CarrierCaseStatus,
+  type CarrierQuote,
+  type NetworkCallKind,
+  type QuoteRequest,
+} from '../carrier-adapter.port';
+import { RateBook } from './rate-book';
+import { caseStatusFrom, productsFrom, quotesFromBook, submissionBody, submissionResultFrom } from './ratebook.mapper';
+
+export interface RateBookSettings {
+  /** Age after which a held book is revalidated in the background (default 15 minutes). */
+  revalidateAfterMs?: number;
+  now?: () => number;
+}
+
+/** A book is immutable under its ETag: keep it a week; the pointer to the current ETag says which is live. */
+const BOOK_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * Deadline of a book download. Every quote waiting for it is bounded by its own signal; the download
+ * itself (~1 MB) must not be cut short by the first caller's deadline, or quotes that join it late
+ * inherit an early timeout and the book never arrives on a slow link.
+ */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+/** After a failed revalidation, try again this soon at the latest (the held book keeps pricing meanwhile). */
+const RETRY_REVALIDATION_MS = 60_000;
+const MAX_IDS_PER_INQUIRY = 200;
+
+interface HeldBook {
+  etag: string;
+  book: RateBook;
+  /** When the carrier last confirmed (200 or 304) that this is its current book. */
+  checkedAt: number;
+}
+
+export const rateBookPointerKey = (carrierId: string) => `ratebook:v1:${carrierId}:current`;
+export const rateBookKey = (carrierId: string, etag: string) => `ratebook:v1:${carrierId}:${createHash('sha256').update(etag).digest('hex').slice(0, 32)}`;
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** The promise's outcome, or CARRIER.TIMEOUT as soon as this caller's signal aborts (others keep waiting). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const timeout = () => new CarrierFailure('CARRIER.TIMEOUT', 'no rate book before the deadline');
+  if (signal.aborted) return Promise.reject(timeout());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(timeout());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export class RateBookAdapter implements CarrierAdapter {
+  readonly protocol = 'RATEBOOK' as const;
+  readonly carrierId: string;
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  private readonly cache: Cache;
+  private readonly logger: Logger;
+  private readonly revalidateAfterMs: number;
+  private readonly now: () => number;
+  private readonly reported = new Set<string>();
+  private held: HeldBook | null = null;
+  private loading: Promise<HeldBook> | null = null;
+  private revalidating: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly carrier: CarrierFixture,
+    private readonly endpoint: Pick<CarrierEndpointConfig, 'url' | 'timeoutMs'>,
+    deps: CarrierAdapterDeps,
+    settings: RateBookSettings = {},
+  ) {
+    this.carrierId = carrier.id;
+    this.cache = deps.cache;
+    this.logger = deps.logger;
+    this.revalidateAfterMs = settings.revalidateAfterMs ?? 15 * 60_000;
+    this.now = settings.now ?? Date.now;
+  }
+
+  /** Priced from the held book: no network call unless no book is held anywhere yet. */
+  async quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]> {
+    if (!request.productIds.length) return [];
+    return quotesFromBook(await this.currentBook(options), this.carrier, request);
+  }
+
+  /** The ETag of the book held in memory, if any. */
+  get heldVersion(): string | undefined {
+    return this.held?.etag;
+  }
+
+  /**
+   * Asks the carrier now whether the held book is current (If-None-Match), downloading it when it
+   * is not or when none is held. The background revalidation uses this too.
+   */
+  async refreshRateBook(options: CallOptions): Promise<'not-modified' | 'downloaded'> {
+    const held = this.held;
+    const answer = await this.download(held?.etag, options.signal, options.onNetworkCall);
+    if (answer === 'not-modified' && held) {
+      held.checkedAt = this.now();
+      await this.cache.set(rateBookPointerKey(this.carrierId), JSON.stringify({ etag: held.etag, checkedAt: held.checkedAt }), BOOK_TTL_SECONDS);
+      return 'not-modified';
+    }
+    if (answer === 'not-modified') throw new CarrierFailure('CARRIER.MALFORMED', `${this.carrier.code} answered 304 to an unconditional rate-book request`);
+    await this.hold(answer.etag, answer.csv);
+    return 'downloaded';
+  }
+
+  async products(options: CallOptions) {
+    const body = await this.json('products', 'GET', '/products', undefined, options);
+    return productsFrom(body, this.carrier, this.reportUnknown);
+  }
+
+  // A write: the policy never retries it; the outbox resends with the same submissionRef when it must.
+  async submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult> {
+    const body = submissionBody(this.carrier, application, new Date().toISOString().slice(0, 10));
+    return submissionResultFrom(await this.json('submit', 'POST', '/submissions', body, options));
+  }
+
+  async caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>> {
+    const unique = [...new Set(carrierReferences)];
+    const statuses = new Map<string, CarrierCaseStatus>();
+    for (let start = 0; start < unique.length; start += MAX_IDS_PER_INQUIRY) {
+      const batch = unique.slice(start, start + MAX_IDS_PER_INQUIRY);
+      const body = await this.json('status', 'GET', `/submissions?ids=${batch.map(encodeURIComponent).join(',')}`, undefined, options);
+      const submissions = (body as { submissions?: unknown })?.submissions;
+      if (!Array.isArray(submissions)) throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable carrier response: no submissions list');
+      const asked = new Set(batch);
+      for (const entry of submissions) {
+        const status = caseStatusFrom(entry, this.reportUnknown);
+        if (asked.has(status.carrierReference)) statuses.set(status.carrierReference, status);
+      }
+    }
+    return statuses;
+  }
+
+  // ---------------------------------------------------------------- the book
+
+  private async currentBook(options: CallOptions): Promise<RateBook> {
+    const held = this.held;
+    if (held) {
+      if (this.now() - held.checkedAt >= this.revalidateAfterMs) this.revalidateInBackground();
+      return held.book;
+    }
+    // One load however many quotes wait for it; it runs under its own deadline, not the first caller's.
+    if (!this.loading) {
+      this.loading = this.load(options.onNetworkCall).finally(() => {
+        this.loading = null;
+      });
+    }
+    return (await untilAborted(this.loading, options.signal)).book;
+  }
+
+  private async load(onNetworkCall: CallOptions['onNetworkCall']): Promise<HeldBook> {
+    const cached = await this.fromCache();
+    if (cached) {
+      this.held = cached;
+      return cached;
+    }
+    const answer = await this.download(undefined, AbortSignal.timeout(Math.max(this.endpoint.timeoutMs, DOWNLOAD_TIMEOUT_MS)), onNetworkCall);
+    if (answer === 'not-modified') throw new CarrierFailure('CARRIER.MALFORMED', `${this.carrier.code} answered 304 to an unconditional rate-book request`);
+    return this.hold(answer.etag, answer.csv);
+  }
+
+  /** The current book from the shared cache, when another process (or an earlier one) downloaded it. */
+  private async fromCache(): Promise<HeldBook | null> {
+    const pointer = await this.cache.get(rateBookPointerKey(this.carrierId));
+    if (!pointer) return null;
+    const { etag, checkedAt } = JSON.parse(pointer) as { etag: string; checkedAt: number };
+    const csv = await this.cache.get(rateBookKey(this.carrierId, etag));
+    if (!csv) return null;
+    try {
+      return { etag, book: await RateBook.parse(csv), checkedAt };
+    } catch {
+      return null; // a damaged cache entry is a miss: download again
+    }
+  }
+
+  /** Parses (refusing a book we cannot read), holds in memory and shares through the cache. */
+  private async hold(etag: string, csv: string): Promise<HeldBook> {
+    const held = { etag, book: await RateBook.parse(csv), checkedAt: this.now() };
+    this.held = held;
+    await this.cache.set(rateBookKey(this.carrierId, etag), csv, BOOK_TTL_SECONDS);
+    await this.cache.set(rateBookPointerKey(this.carrierId), JSON.stringify({ etag, checkedAt: held.checkedAt }), BOOK_TTL_SECONDS);
+    this.logger.info({ carrierId: this.carrierId, etag, rows: held.book.rows }, 'rate book loaded');
+    return held;
+  }
+
+  private revalidateInBackground(): void {
+    if (this.revalidating) return;
+    this.revalidating = this.refreshRateBook({ signal: AbortSignal.timeout(Math.max(this.endpoint.timeoutMs, DOWNLOAD_TIMEOUT_MS)) })
+      .catch((error: unknown) => {
+        // The held book keeps pricing; ask again in a minute rather than on every quote.
+        if (this.held) this.held.checkedAt = Math.max(this.held.checkedAt, this.now() - this.revalidateAfterMs + RETRY_REVALIDATION_MS);
+        this.logger.warn({ carrierId: this.carrierId, code: (error as CarrierFailure)?.code }, 'rate book revalidation failed; pricing from the held book');
+      })
+      .finally(() => {
+        this.revalidating = null;
+      });
+  }
+
+  /** GET /ratebook, conditional when a book is held. */
+  private async download(etag: string | undefined, signal: AbortSignal, onNetworkCall: CallOptions['onNetworkCall']): Promise<'not-modified' | { etag: string; csv: string }> {
+    const response = await this.send('rateBook', '/ratebook', { method: 'GET', headers: { accept: 'text/csv', ...(etag ? { 'if-none-match': etag } : {}) } }, signal, onNetworkCall);
+    if (response.status === 304) return 'not-modified';
+    const csv = await this.body(response, signal);
+    // A book without an ETag still needs a version to be cached under: its content's hash.
+    return { etag: response.headers.get('etag') ?? `"sha256-${createHash('sha256').update(csv).digest('hex').slice(0, 16)}"`, csv };
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private async json(kind: NetworkCallKind, method: 'GET' | 'POST', path: string, body: unknown, options: CallOptions): Promise<unknown> {
+    const response = await this.send(kind, path, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }, options.signal, options.onNetworkCall);
+    const text = await this.body(response, options.signal);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new CarrierFailure('CARRIER.MALFORMED', `unreadable JSON from ${this.carrier.code}`);
+    }
+  }
+
+  /** One HTTP request, counted right before it is sent; transport trouble becomes a CarrierFailure. */
+  private async send(kind: NetworkCallKind, path: string, init: RequestInit, signal: AbortSignal, onNetworkCall: CallOptions['onNetworkCall']): Promise<Response> {
+    this.calls[kind]++;
+    onNetworkCall?.(kind);
+    try {
+      return await fetch(`${this.endpoint.url}${path}`, { ...init, signal });
+    } catch (error) {
+      throw this.transportFailure(error, signal);
+    }
+  }
+
+  /** The body of a successful answer; failures by status become CarrierFailures. */
+  private async body(response: Response, signal: AbortSignal): Promise<string> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw this.transportFailure(error, signal);
+    }
+    if (response.status === 429) throw new CarrierFailure('CARRIER.RATE_LIMITED', `${this.carrier.code} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
+    if (response.status === 401 || response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP ${response.status})`);
+    if (response.status >= 500) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
+    if (!response.ok) throw new CarrierFailure('CARRIER.REJECTED', `${this.carrier.code} refused the request (HTTP ${response.status})`);
+    return text;
+  }
+
+  private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
+    if (signal.aborted) return new CarrierFailure('CARRIER.TIMEOUT', `no answer from ${this.carrier.code} before the deadline`);
+    const cause = (error as { cause?: { code?: string } })?.cause?.code;
+    return new CarrierFailure('CARRIER.HTTP_ERROR', `could not reach ${this.carrier.code}${cause ? ` (${cause})` : ''}`);
+  }
+
+  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
+  private readonly reportUnknown = (field: string, code: string): void => {
+    const key = `${field}:${code}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.logger.warn({ carrierId: this.carrierId, protocol: this.protocol, field, code }, 'carrier sent a code we do not map');
+  };
+}
+
+export function createRatebookAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps, settings?: RateBookSettings): RateBookAdapter {
+  return new RateBookAdapter(carrier, endpoint, deps, settings);
+}

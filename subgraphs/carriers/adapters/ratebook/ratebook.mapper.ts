@@ -1,0 +1,233 @@
+/**
+ * Our normalized carrier types to and from the rate-book carriers: prices from a held rate book
+ * (DOMAIN.md's arithmetic, through the shared premium functions), and the JSON of their catalog,
+ * submission and status endpoints with every code map in one place. Unknown codes map to null with
+ * the raw code kept, and `report` hears of them; a body we cannot read is CARRIER.MALFORMED.
+ */
+import type { CaseStatus, RequirementCode } from '../../../shared/enums';
+import { annualPremiumCents, modalPremiumsCents } from '../../domain/premium';
+import {
+  ALL_STATES,
+  HEALTH_CLASSES,
+  PRODUCT_TYPES,
+  type CarrierFixture,
+  type HealthClassCode,
+  type PaymentModeCode,
+  type ProductFixture,
+  type ProductTypeCode,
+  type StateCode,
+} from '../../fixtures/carriers.fixture';
+import {
+  CarrierFailure,
+  type ApplicationRequest,
+  type ApplicationResult,
+  type CarrierCaseStatus,
+  type CarrierQuote,
+  type CarrierRequirementStatus,
+  type QuoteRequest,
+} from '../carrier-adapter.port';
+import type { RateBook } from './rate-book';
+
+export type ReportUnknown = (field: string, code: string) => void;
+
+export const SUBMISSION_STATUS: Readonly<Record<string, CaseStatus>> = {
+  RCVD: 'SUBMITTED',
+  UW: 'IN_UNDERWRITING',
+  REQ: 'REQUIREMENTS_OUTSTANDING',
+  APPR: 'APPROVED',
+  APMD: 'APPROVED_OTHER_THAN_APPLIED',
+  ISSD: 'ISSUED',
+  DLVR: 'DELIVERY_REQUIREMENTS',
+  INFC: 'PLACED',
+  DECL: 'DECLINED',
+  POST: 'POSTPONED',
+  WDRN: 'WITHDRAWN',
+  INCP: 'INCOMPLETE',
+  NTKN: 'NOT_TAKEN',
+};
+
+export const REQUIREMENT: Readonly<Record<string, RequirementCode>> = {
+  EXAM: 'PARAMED_EXAM',
+  LABS: 'BLOOD_URINE',
+  APS: 'APS',
+  MIB: 'MIB',
+  RX: 'RX_CHECK',
+  MVR: 'MVR',
+  INSP: 'INSPECTION_REPORT',
+  PHI: 'PHONE_INTERVIEW',
+  HIPAA: 'HIPAA_AUTHORIZATION',
+  ILLUS: 'SIGNED_ILLUSTRATION',
+  DREC: 'DELIVERY_RECEIPT',
+  AMND: 'AMENDMENT',
+  GHS: 'GOOD_HEALTH_STATEMENT',
+};
+
+export const REQUIREMENT_STATUS: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = { O: 'ORDERED', R: 'RECEIVED', W: 'WAIVED', C: 'CANCELLED' };
+
+export const PAYMENT_MODE: Readonly<Record<PaymentModeCode, string>> = { ANNUAL: 'A', SEMI_ANNUAL: 'S', QUARTERLY: 'Q', MONTHLY: 'M' };
+
+const STATES = new Set<string>(ALL_STATES);
+const CLASSES = new Set<string>(HEALTH_CLASSES);
+const TYPES = new Set<string>(PRODUCT_TYPES);
+
+const malformed = (what: string) => new CarrierFailure('CARRIER.MALFORMED', `unreadable carrier response: ${what}`);
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
+
+function object(value: unknown, what: string): Json {
+  if (!isObject(value)) throw malformed(`${what} is not an object`);
+  return value;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw malformed(`${what} is not a list`);
+  return value;
+}
+
+function range(value: unknown, what: string): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((n) => Number.isInteger(n) && n >= 0)) throw malformed(`${what} is not a [min, max] pair`);
+  return [value[0] as number, value[1] as number];
+}
+
+const optionalText = (value: unknown) => (typeof value === 'string' && value ? value : null);
+
+// ---------------------------------------------------------------- local pricing
+
+/** Prices every asked product the book has a row for; a product without one is not quoted (not offered). */
+export function quotesFromBook(book: RateBook, carrier: CarrierFixture, request: QuoteRequest): CarrierQuote[] {
+  return request.productIds.flatMap((productId) => {
+    const product = carrier.products.find((p) => p.id === productId);
+    // The caller passes only this carrier's eligible products: anything else is a bug upstream.
+    if (!product) throw new Error(`product ${productId} is not a product of ${carrier.id}`);
+    const rate = book.rate({
+      productCode: product.code,
+      termYears: request.termYears,
+      age: request.issueAge,
+      gender: request.gender,
+      tobacco: request.tobacco,
+      healthClass: request.healthClass,
+      faceAmount: request.faceAmount,
+    });
+    if (rate === undefined) return [];
+    const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: request.faceAmount, tableRating: request.tableRating, policyFeeCents: carrier.policyFeeCents });
+    return [{
+      productId,
+      healthClass: request.healthClass,
+      carrierClassName: carrier.classNames[request.healthClass],
+      issueAge: request.issueAge,
+      ageBasis: carrier.ageBasis,
+      faceAmount: request.faceAmount,
+      termYears: request.termYears,
+      annualPremiumCents: annual,
+      policyFeeCents: carrier.policyFeeCents,
+      modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),
+    }];
+  });
+}
+
+// ---------------------------------------------------------------- submissions
+
+export function submissionBody(carrier: CarrierFixture, application: ApplicationRequest, signedOn: string) {
+  const product = carrier.products.find((p) => p.id === application.productId);
+  if (!product) throw new Error(`product ${application.productId} is not a product of ${carrier.id}`);
+  const { insured, agent } = application;
+  return {
+    submissionRef: application.reference,
+    productCode: product.code,
+    signedOn,
+    insured: { firstName: insured.firstName, lastName: insured.lastName, birthDate: insured.birthDate, gender: insured.gender, state: insured.state, tobacco: insured.tobacco },
+    faceAmount: application.faceAmount,
+    termYears: application.termYears,
+    healthClass: application.healthClass,
+    tableRating: application.tableRating,
+    paymentMode: PAYMENT_MODE[application.paymentMode],
+    annualPremiumCents: application.annualPremiumCents,
+    agent: { npn: agent.npn, writingNumber: agent.writingNumber },
+  };
+}
+
+export function submissionResultFrom(body: unknown): ApplicationResult {
+  const json = object(body, 'submission response');
+  if (json.accepted === false) return { accepted: false, message: optionalText(json.reason) ?? 'rejected by the carrier without a reason' };
+  const carrierReference = optionalText(json.submissionId);
+  if (json.accepted !== true || !carrierReference) throw malformed('a submission answer that is neither accepted with an id nor rejected');
+  const notes = Array.isArray(json.notes) ? json.notes.filter((n): n is string => typeof n === 'string') : [];
+  return { accepted: true, carrierReference, ...(notes.length ? { message: notes.join('; ') } : {}) };
+}
+
+// ---------------------------------------------------------------- status
+
+export function caseStatusFrom(entry: unknown, report: ReportUnknown): CarrierCaseStatus {
+  const json = object(entry, 'submission status');
+  const carrierReference = optionalText(json.submissionId);
+  const carrierStatusCode = optionalText(json.status);
+  if (!carrierReference || !carrierStatusCode) throw malformed('a submission without submissionId or status');
+  const status = SUBMISSION_STATUS[carrierStatusCode] ?? null;
+  if (!status) report('status', carrierStatusCode);
+  return {
+    carrierReference,
+    carrierStatusCode,
+    status,
+    policyNumber: optionalText(json.policyNumber),
+    requirements: list(json.requirements ?? [], 'requirements').map((r, i) => {
+      const requirement = object(r, `requirements[${i}]`);
+      const carrierCode = String(requirement.code ?? '');
+      const code = REQUIREMENT[carrierCode] ?? null;
+      if (!code) report('requirement.code', carrierCode);
+      const state = optionalText(requirement.status);
+      const requirementStatus = state ? REQUIREMENT_STATUS[state] ?? null : null;
+      if (state && !requirementStatus) report('requirement.status', state);
+      return { carrierCode, code, status: requirementStatus, requestedOn: optionalText(requirement.requested), fulfilledOn: optionalText(requirement.fulfilled) };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- catalog
+
+/**
+ * The catalog with our ids, matched on the carrier's product code. A code the fixture does not list
+ * has no catalog id yet (ids are configuration): reported and skipped.
+ */
+export function productsFrom(body: unknown, carrier: CarrierFixture, report: ReportUnknown): ProductFixture[] {
+  return list(object(body, 'products response').products, 'products').flatMap((entry, i) => {
+    const product = object(entry, `products[${i}]`);
+    const code = optionalText(product.code);
+    if (!code) throw malformed(`products[${i}] has no code`);
+    const known = carrier.products.find((p) => p.code === code);
+    if (!known) {
+      report('product code', code);
+      return [];
+    }
+    if (!TYPES.has(String(product.type))) {
+      report('product type', String(product.type));
+      return [];
+    }
+    const [minIssueAge, maxIssueAge] = range(product.issueAge, `${code}.issueAge`);
+    const [minFaceAmount, maxFaceAmount] = range(product.faceAmount, `${code}.faceAmount`);
+    const healthClasses = list(product.healthClasses ?? [], `${code}.healthClasses`).flatMap((value) => {
+      if (!CLASSES.has(String(value))) report('health class', String(value));
+      return CLASSES.has(String(value)) ? [value as HealthClassCode] : [];
+    });
+    return [{
+      id: known.id,
+      carrierId: carrier.id,
+      code,
+      name: optionalText(product.name) ?? code,
+      type: product.type as ProductTypeCode,
+      terms: list(product.terms ?? [], `${code}.terms`).map((t, j) => {
+        const term = object(t, `${code}.terms[${j}]`);
+        const [min, max] = range(term.issueAge, `${code}.terms[${j}].issueAge`);
+        if (!Number.isInteger(term.years)) throw malformed(`${code}.terms[${j}].years is not a whole number`);
+        return { years: term.years as number, minIssueAge: min, maxIssueAge: max };
+      }),
+      minIssueAge,
+      maxIssueAge,
+      minFaceAmount,
+      maxFaceAmount,
+      healthClasses,
+      availableStates: list(product.states ?? [], `${code}.states`).filter((s): s is StateCode => typeof s === 'string' && STATES.has(s)),
+      fullyUnderwritten: product.fullyUnderwritten === true,
+    }];
+  });
+}

@@ -1,0 +1,209 @@
+/**
+ * The REST/JSON adapter, behind OAuth2 client credentials. A bearer token is fetched once and kept in
+ * memory until shortly before it expires; a 401 means the carrier no longer takes it, so the token is
+ * dropped, a new one fetched and the request sent ONCE more: a second 401 is CARRIER.AUTH.
+ * Submissions carry the case's stable reference as Idempotency-Key: the carrier answers a resend
+ * with the first result. Status lookups for many applications are one batched call.
+ * Timeouts, retries and breakers belong to the policy around this adapter (carrier-policy.ts).
+ */
+import type { Logger } from '../../../shared/logger';
+import type { CarrierEndpointConfig } from '../../carriers.config';
+import type { CarrierFixture } from '../../fixtures/carriers.fixture';
+import {
+  CarrierFailure,
+  type ApplicationRequest,
+  type ApplicationResult,
+  type CallOptions,
+  type CarrierAdapter,
+  type CarrierAdapterDeps,
+  type CarrierCaseStatus,
+  type CarrierQuote,
+  type NetworkCallKind,
+  type QuoteRequest,
+} from '../carrier-adapter.port';
+import { OAuthTokenSource, type TokenGrant } from './oauth-token';
+import { applicationBody, applicationResultFrom, caseStatusFrom, productsFrom, quoteBody, quotesFrom } from './rest.mapper';
+
+/**
+ * Deadline of the shared token request. Each caller waits at most until its own deadline; the request
+ * itself outlives them, so callers that join it late get the token instead of an inherited timeout.
+ */
+const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
+/** Applications asked for in one status inquiry (the carrier's documented maximum). */
+const MAX_IDS_PER_INQUIRY = 200;
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** The carrier's own explanation of a refusal, if it gave one, kept short. */
+function reasonOf(body: unknown): string {
+  const json = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const reason = [json.error, json.message ?? json.error_description].filter((part) => typeof part === 'string').join(': ');
+  return reason.slice(0, 200);
+}
+
+export class RestAdapter implements CarrierAdapter {
+  readonly protocol = 'REST' as const;
+  readonly carrierId: string;
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  private readonly tokens: OAuthTokenSource;
+  private readonly logger: Logger;
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly carrier: CarrierFixture,
+    private readonly endpoint: Pick<CarrierEndpointConfig, 'url' | 'clientId' | 'clientSecret' | 'timeoutMs'>,
+    deps: CarrierAdapterDeps,
+  ) {
+    this.carrierId = carrier.id;
+    this.logger = deps.logger;
+    this.tokens = new OAuthTokenSource((signal) => this.requestToken(signal), { requestTimeoutMs: Math.max(endpoint.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS) });
+  }
+
+  async products(options: CallOptions) {
+    const answer = await this.authorized('products', 'GET', '/v1/products', undefined, options);
+    this.expect(answer, 200);
+    return productsFrom(answer.body, this.carrier, this.reportUnknown);
+  }
+
+  async quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]> {
+    if (!request.productIds.length) return [];
+    const answer = await this.authorized('quote', 'POST', '/v1/quotes', quoteBody(this.carrier, request), options);
+    this.expect(answer, 200);
+    return quotesFrom(answer.body, this.carrier, request, this.reportUnknown);
+  }
+
+  // A write: the policy never retries it; the outbox resends with the same Idempotency-Key when it must.
+  async submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult> {
+    const body = applicationBody(this.carrier, application, new Date().toISOString().slice(0, 10));
+    const answer = await this.authorized('submit', 'POST', '/v1/applications', body, options, { 'idempotency-key': application.reference });
+    if (answer.status !== 422) this.expect(answer, 200, 201);
+    return applicationResultFrom(answer.status, answer.body);
+  }
+
+  async caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>> {
+    const unique = [...new Set(carrierReferences)];
+    const statuses = new Map<string, CarrierCaseStatus>();
+    if (unique.length === 1) {
+      const answer = await this.authorized('status', 'GET', `/v1/applications/${encodeURIComponent(unique[0])}`, undefined, options);
+      if (answer.status === 404) return statuses;
+      this.expect(answer, 200);
+      statuses.set(unique[0], { ...caseStatusFrom(answer.body, this.reportUnknown), carrierReference: unique[0] });
+      return statuses;
+    }
+    for (let start = 0; start < unique.length; start += MAX_IDS_PER_INQUIRY) {
+      const batch = unique.slice(start, start + MAX_IDS_PER_INQUIRY);
+      const answer = await this.authorized('status', 'POST', '/v1/applications/status-inquiry', { applicationIds: batch }, options);
+      this.expect(answer, 200);
+      const applications = (answer.body as { applications?: unknown })?.applications;
+      if (!Array.isArray(applications)) throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable carrier response: no applications list');
+      const asked = new Set(batch);
+      for (const entry of applications) {
+        const status = caseStatusFrom(entry, this.reportUnknown);
+        if (asked.has(status.carrierReference)) statuses.set(status.carrierReference, status);
+      }
+    }
+    return statuses;
+  }
+
+  /** Anything but the expected statuses is the carrier refusing the request (a 4xx we did not plan for). */
+  private expect(answer: Answer, ...ok: number[]): void {
+    if (!ok.includes(answer.status)) throw new CarrierFailure('CARRIER.REJECTED', `${this.carrier.code} refused the request (HTTP ${answer.status}${reasonOf(answer.body) ? `: ${reasonOf(answer.body)}` : ''})`);
+  }
+
+  /** An API call with the bearer token; on 401 the token is replaced and the call made once more. */
+  private async authorized(kind: NetworkCallKind, method: 'GET' | 'POST', path: string, body: unknown, options: CallOptions, headers: Record<string, string> = {}): Promise<Answer> {
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.tokens.get(options);
+      const response = await this.send(kind, `${this.endpoint.url}${path}`, {
+        method,
+        headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }, options.signal, options.onNetworkCall);
+      if (response.status !== 401) return this.read(response, options.signal);
+      await response.body?.cancel().catch(() => undefined);
+      this.tokens.invalidate(token);
+      if (attempt >= 2) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused a freshly issued token`);
+    }
+  }
+
+  private async requestToken(signal: AbortSignal): Promise<TokenGrant> {
+    const credentials = Buffer.from(`${encodeURIComponent(this.endpoint.clientId)}:${encodeURIComponent(this.endpoint.clientSecret)}`).toString('base64');
+    const response = await this.send('token', `${this.endpoint.url}/oauth/token`, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${credentials}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+    }, signal);
+    // The token endpoint saying no is an authentication problem, whatever its status code.
+    if (response.status === 400 || response.status === 401 || response.status === 403) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our client credentials (HTTP ${response.status})`);
+    }
+    const answer = await this.read(response, signal);
+    const json = answer.body as { access_token?: unknown; expires_in?: unknown } | null;
+    if (answer.status !== 200 || typeof json?.access_token !== 'string' || !json.access_token || !(Number(json.expires_in) > 0)) {
+      throw new CarrierFailure('CARRIER.MALFORMED', `unreadable token response from ${this.carrier.code}`);
+    }
+    return { accessToken: json.access_token, expiresInSeconds: Number(json.expires_in) };
+  }
+
+  /**
+   * One HTTP request, counted right before it is sent; transport trouble becomes a CarrierFailure.
+   * Token requests are reported to callers by the token source, which knows whose call caused them.
+   */
+  private async send(kind: NetworkCallKind, url: string, init: RequestInit, signal: AbortSignal, onNetworkCall?: CallOptions['onNetworkCall']): Promise<Response> {
+    this.calls[kind]++;
+    onNetworkCall?.(kind);
+    try {
+      return await fetch(url, { ...init, signal });
+    } catch (error) {
+      throw this.transportFailure(error, signal);
+    }
+  }
+
+  /** The status and JSON body; 429 and 5xx become failures here, other statuses are for the caller to judge. */
+  private async read(response: Response, signal: AbortSignal): Promise<Answer> {
+    let payload: string;
+    try {
+      payload = await response.text();
+    } catch (error) {
+      throw this.transportFailure(error, signal);
+    }
+    if (response.status === 429) throw new CarrierFailure('CARRIER.RATE_LIMITED', `${this.carrier.code} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
+    if (response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP 403)`);
+    if (response.status >= 500) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
+    try {
+      return { status: response.status, body: payload ? (JSON.parse(payload) as unknown) : null };
+    } catch {
+      throw new CarrierFailure('CARRIER.MALFORMED', `unreadable JSON from ${this.carrier.code} (HTTP ${response.status})`);
+    }
+  }
+
+  private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
+    if (error instanceof CarrierFailure) return error;
+    if (signal.aborted) return new CarrierFailure('CARRIER.TIMEOUT', `no answer from ${this.carrier.code} before the deadline`);
+    const cause = (error as { cause?: { code?: string } })?.cause?.code;
+    return new CarrierFailure('CARRIER.HTTP_ERROR', `could not reach ${this.carrier.code}${cause ? ` (${cause})` : ''}`);
+  }
+
+  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
+  private readonly reportUnknown = (field: string, code: string): void => {
+    const key = `${field}:${code}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.logger.warn({ carrierId: this.carrierId, protocol: this.protocol, field, code }, 'carrier sent a code we do not map');
+  };
+}
+
+export function createRestAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {
+  return new RestAdapter(carrier, endpoint, deps);
+}

@@ -1,0 +1,279 @@
+/**
+ * Our normalized carrier types to and from the REST carriers' JSON, with every code map in one
+ * place. Bodies are checked field by field: anything we cannot read is CARRIER.MALFORMED; a status
+ * or requirement code we do not know maps to null with the raw code kept, and `report` hears of it.
+ */
+import type { CaseStatus, RequirementCode } from '../../../shared/enums';
+import { formatMoney, parseMoney } from '../../domain/premium';
+import {
+  ALL_STATES,
+  type CarrierFixture,
+  type HealthClassCode,
+  type PaymentModeCode,
+  type ProductFixture,
+  type ProductTypeCode,
+  type StateCode,
+} from '../../fixtures/carriers.fixture';
+import {
+  CarrierFailure,
+  type ApplicationRequest,
+  type ApplicationResult,
+  type CarrierCaseStatus,
+  type CarrierQuote,
+  type CarrierRequirementStatus,
+  type QuoteRequest,
+} from '../carrier-adapter.port';
+
+export type ReportUnknown = (field: string, code: string) => void;
+
+export const RISK_CLASS: Readonly<Record<HealthClassCode, string>> = { PREFERRED_PLUS: 'preferred_best', PREFERRED: 'preferred', STANDARD_PLUS: 'standard_plus', STANDARD: 'standard' };
+
+export const APPLICATION_STATUS: Readonly<Record<string, CaseStatus>> = {
+  received: 'SUBMITTED',
+  in_underwriting: 'IN_UNDERWRITING',
+  awaiting_requirements: 'REQUIREMENTS_OUTSTANDING',
+  approved: 'APPROVED',
+  approved_modified: 'APPROVED_OTHER_THAN_APPLIED',
+  issued: 'ISSUED',
+  pending_delivery: 'DELIVERY_REQUIREMENTS',
+  in_force: 'PLACED',
+  declined: 'DECLINED',
+  postponed: 'POSTPONED',
+  withdrawn: 'WITHDRAWN',
+  closed_incomplete: 'INCOMPLETE',
+  not_taken: 'NOT_TAKEN',
+};
+
+export const REQUIREMENT_TYPE: Readonly<Record<string, RequirementCode>> = {
+  paramed_exam: 'PARAMED_EXAM',
+  lab_specimens: 'BLOOD_URINE',
+  aps: 'APS',
+  mib: 'MIB',
+  rx_history: 'RX_CHECK',
+  mvr: 'MVR',
+  inspection: 'INSPECTION_REPORT',
+  phone_interview: 'PHONE_INTERVIEW',
+  hipaa_authorization: 'HIPAA_AUTHORIZATION',
+  signed_illustration: 'SIGNED_ILLUSTRATION',
+  delivery_receipt: 'DELIVERY_RECEIPT',
+  amendment: 'AMENDMENT',
+  good_health_statement: 'GOOD_HEALTH_STATEMENT',
+};
+
+export const REQUIREMENT_STATE: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = { open: 'ORDERED', received: 'RECEIVED', waived: 'WAIVED', cancelled: 'CANCELLED' };
+
+export const BILLING_MODE: Readonly<Record<PaymentModeCode, string>> = { ANNUAL: 'annual', SEMI_ANNUAL: 'semiannual', QUARTERLY: 'quarterly', MONTHLY: 'monthly' };
+
+const PRODUCT_CATEGORY: Readonly<Record<string, ProductTypeCode>> = {
+  term: 'TERM',
+  whole_life: 'WHOLE_LIFE',
+  universal_life: 'UNIVERSAL_LIFE',
+  indexed_ul: 'INDEXED_UNIVERSAL_LIFE',
+  final_expense: 'FINAL_EXPENSE',
+};
+
+const CLASS_BY_CODE = Object.fromEntries(Object.entries(RISK_CLASS).map(([k, v]) => [v, k])) as Record<string, HealthClassCode>;
+const STATES = new Set<string>(ALL_STATES);
+
+const malformed = (what: string) => new CarrierFailure('CARRIER.MALFORMED', `unreadable carrier response: ${what}`);
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
+const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+function object(value: unknown, what: string): Json {
+  if (!isObject(value)) throw malformed(`${what} is not an object`);
+  return value;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw malformed(`${what} is not a list`);
+  return value;
+}
+
+function count(value: unknown, what: string): number {
+  if (!isCount(value)) throw malformed(`${what} is not a whole number`);
+  return value;
+}
+
+function money(value: unknown, what: string): number {
+  try {
+    const cents = parseMoney(String(value));
+    if (typeof value === 'string' && cents >= 0) return cents;
+  } catch {
+    // reported below
+  }
+  throw malformed(`${what} is not an amount such as "370.00"`);
+}
+
+const optionalText = (value: unknown) => (typeof value === 'string' && value ? value : null);
+
+// ---------------------------------------------------------------- quotes
+
+export function quoteBody(carrier: CarrierFixture, request: QuoteRequest) {
+  return {
+    state: request.state,
+    issueAge: request.issueAge,
+    sex: request.gender === 'FEMALE' ? 'F' : 'M',
+    tobacco: request.tobacco,
+    riskClass: RISK_CLASS[request.healthClass],
+    tableRating: request.tableRating,
+    faceAmount: request.faceAmount,
+    termYears: request.termYears,
+    productCodes: request.productIds.map((id) => productOf(carrier, id).code),
+  };
+}
+
+function productOf(carrier: CarrierFixture, productId: string): ProductFixture {
+  const product = carrier.products.find((p) => p.id === productId);
+  // The caller passes only this carrier's eligible products: anything else is a bug upstream.
+  if (!product) throw new Error(`product ${productId} is not a product of ${carrier.id}`);
+  return product;
+}
+
+/** The carrier's quotes for the products asked; `declined` products are simply absent. */
+export function quotesFrom(body: unknown, carrier: CarrierFixture, request: QuoteRequest, report: ReportUnknown): CarrierQuote[] {
+  const asked = new Set(request.productIds);
+  return list(object(body, 'quote response').quotes, 'quotes').flatMap((entry, i) => {
+    const quote = object(entry, `quotes[${i}]`);
+    const product = carrier.products.find((p) => p.code === quote.productCode);
+    if (!product || !asked.has(product.id)) {
+      report('productCode', String(quote.productCode));
+      return [];
+    }
+    const healthClass = CLASS_BY_CODE[String(quote.riskClass)];
+    if (!healthClass) {
+      // A price for a class we cannot name cannot be shown as the class asked for.
+      report('riskClass', String(quote.riskClass));
+      return [];
+    }
+    const premiums = object(quote.premiums, `quotes[${i}].premiums`);
+    const annual = money(premiums.annual, 'premiums.annual');
+    return [{
+      productId: product.id,
+      healthClass,
+      carrierClassName: optionalText(quote.riskClassName) ?? carrier.classNames[healthClass],
+      issueAge: count(quote.issueAge, 'issueAge'),
+      ageBasis: carrier.ageBasis,
+      faceAmount: count(quote.faceAmount, 'faceAmount'),
+      termYears: count(quote.termYears, 'termYears'),
+      annualPremiumCents: annual,
+      policyFeeCents: money(quote.policyFee, 'policyFee'),
+      modalPremiumsCents: {
+        ANNUAL: annual,
+        SEMI_ANNUAL: money(premiums.semiannual, 'premiums.semiannual'),
+        QUARTERLY: money(premiums.quarterly, 'premiums.quarterly'),
+        MONTHLY: money(premiums.monthly, 'premiums.monthly'),
+      },
+    }];
+  });
+}
+
+// ---------------------------------------------------------------- applications
+
+export function applicationBody(carrier: CarrierFixture, application: ApplicationRequest, applicationDate: string) {
+  const { insured, agent } = application;
+  return {
+    productCode: productOf(carrier, application.productId).code,
+    applicationDate,
+    externalCaseId: application.caseId,
+    insured: {
+      firstName: insured.firstName,
+      lastName: insured.lastName,
+      birthDate: insured.birthDate,
+      sex: insured.gender === 'FEMALE' ? 'F' : 'M',
+      state: insured.state,
+      tobacco: insured.tobacco,
+    },
+    coverage: { faceAmount: application.faceAmount, termYears: application.termYears, riskClass: RISK_CLASS[application.healthClass], tableRating: application.tableRating },
+    billing: { mode: BILLING_MODE[application.paymentMode], annualPremium: formatMoney(application.annualPremiumCents) },
+    agent: { npn: agent.npn, writingNumber: agent.writingNumber },
+  };
+}
+
+/** 201: accepted with the carrier's application id; 422: rejected with its message. */
+export function applicationResultFrom(status: number, body: unknown): ApplicationResult {
+  const json = object(body, 'application response');
+  if (status === 422) return { accepted: false, message: optionalText(json.message) ?? 'rejected by the carrier without a reason' };
+  const carrierReference = optionalText(json.applicationId);
+  if (!carrierReference) throw malformed('an accepted application without applicationId');
+  const message = optionalText(json.message);
+  return { accepted: true, carrierReference, ...(message ? { message } : {}) };
+}
+
+// ---------------------------------------------------------------- status
+
+export function caseStatusFrom(body: unknown, report: ReportUnknown): CarrierCaseStatus {
+  const json = object(body, 'application status');
+  const carrierReference = optionalText(json.applicationId);
+  const carrierStatusCode = optionalText(json.status);
+  if (!carrierReference || !carrierStatusCode) throw malformed('an application without applicationId or status');
+  const status = APPLICATION_STATUS[carrierStatusCode] ?? null;
+  if (!status) report('status', carrierStatusCode);
+  return {
+    carrierReference,
+    carrierStatusCode,
+    status,
+    policyNumber: optionalText(json.policyNumber),
+    requirements: list(json.requirements ?? [], 'requirements').map((entry, i) => {
+      const requirement = object(entry, `requirements[${i}]`);
+      const carrierCode = String(requirement.type ?? '');
+      const code = REQUIREMENT_TYPE[carrierCode] ?? null;
+      if (!code) report('requirement.type', carrierCode);
+      const state = optionalText(requirement.status);
+      const requirementStatus = state ? REQUIREMENT_STATE[state] ?? null : null;
+      if (state && !requirementStatus) report('requirement.status', state);
+      return { carrierCode, code, status: requirementStatus, requestedOn: optionalText(requirement.orderedOn), fulfilledOn: optionalText(requirement.receivedOn) };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- catalog
+
+/**
+ * The catalog with our ids, matched on the carrier's product code. A code the fixture does not list
+ * has no catalog id yet (ids are configuration): reported and skipped.
+ */
+export function productsFrom(body: unknown, carrier: CarrierFixture, report: ReportUnknown): ProductFixture[] {
+  return list(object(body, 'products response').products, 'products').flatMap((entry, i) => {
+    const product = object(entry, `products[${i}]`);
+    const code = optionalText(product.productCode);
+    if (!code) throw malformed(`products[${i}] has no productCode`);
+    const known = carrier.products.find((p) => p.code === code);
+    if (!known) {
+      report('productCode', code);
+      return [];
+    }
+    const type = PRODUCT_CATEGORY[String(product.category)];
+    if (!type) {
+      report('category', String(product.category));
+      return [];
+    }
+    const ages = object(product.issueAges, `${code}.issueAges`);
+    const face = object(product.faceAmount, `${code}.faceAmount`);
+    const healthClasses = list(product.riskClasses ?? [], `${code}.riskClasses`).flatMap((riskClass) => {
+      const healthClass = CLASS_BY_CODE[String(riskClass)];
+      if (!healthClass) report('riskClass', String(riskClass));
+      return healthClass ? [healthClass] : [];
+    });
+    return [{
+      id: known.id,
+      carrierId: carrier.id,
+      code,
+      name: optionalText(product.name) ?? code,
+      type,
+      terms: list(product.terms ?? [], `${code}.terms`).map((t, j) => {
+        const term = object(t, `${code}.terms[${j}]`);
+        const termAges = object(term.issueAges, `${code}.terms[${j}].issueAges`);
+        return { years: count(term.years, 'years'), minIssueAge: count(termAges.min, 'min'), maxIssueAge: count(termAges.max, 'max') };
+      }),
+      minIssueAge: count(ages.min, `${code}.issueAges.min`),
+      maxIssueAge: count(ages.max, `${code}.issueAges.max`),
+      minFaceAmount: count(face.min, `${code}.faceAmount.min`),
+      maxFaceAmount: count(face.max, `${code}.faceAmount.max`),
+      healthClasses,
+      availableStates: list(product.states ?? [], `${code}.states`).filter((s): s is StateCode => typeof s === 'string' && STATES.has(s)),
+      fullyUnderwritten: product.underwriting === 'full',
+    }];
+  });
+}
