@@ -79,13 +79,15 @@ export async function casePage(ctx: CasesContext, db: Db, args: PageArgs, scope:
     edges,
     pageInfo: { hasNextPage: rows.length > limit, hasPreviousPage: Boolean(args.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
   } as unknown as CaseConnection;
-  // A getter: the count(*) runs only when a client selects totalCount.
+  // A getter: the count(*) runs only when a client selects totalCount, and once however often
+  // it is selected (aliases, fragments).
+  let total: Promise<number> | undefined;
   Object.defineProperty(connection, 'totalCount', {
     enumerable: true,
     get: () =>
-      db
+      (total ??= db
         .one<{ n: number }>(`SELECT count(*)::int AS n FROM cases."case" ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`, countParams)
-        .then((r) => r!.n),
+        .then((r) => r!.n)),
   });
   return connection;
 }

@@ -3,7 +3,7 @@ import { requireSignedIn } from '../shared/auth';
 import { daysBetween } from '../shared/dates';
 import type { CaseStatus } from '../shared/enums';
 import { badInput } from '../shared/errors';
-import { parseId } from '../shared/ids';
+import { parseId, parseIds } from '../shared/ids';
 import { centsToMoney, MoneyScalar } from '../shared/scalars';
 import { CaseStatus as CaseStatusEnum } from '../shared/enums';
 import { allowedNextStatuses, isClosed } from './case-status';
@@ -131,6 +131,10 @@ export class AgentCasesResolver {
     requireSignedIn(ctx.identity);
     const scope = await visibleAgentIds(ctx);
     if (scope && !scope.has(agent.id)) return null;
-    return casePage(ctx, ctx.db, { filter: { ...filter, agentIds: [agent.id] }, orderBy, first, after }, scope);
+    // Every condition of the filter holds, agentIds included: asking agent A for agent B's cases
+    // answers an empty page, not A's whole list.
+    const requested = parseIds('agent', filter?.agentIds, 'filter.agentIds');
+    const agentIds = !requested || requested.includes(agent.id) ? [agent.id] : [];
+    return casePage(ctx, ctx.db, { filter: { ...filter, agentIds }, orderBy, first, after }, scope);
   }
 }

@@ -1,5 +1,5 @@
-import { CASE_STATUSES, type CaseStatus } from '../../shared/enums';
-import { ALLOWED_MOVES, checkTransition, isClosed, stampsFor, type CaseState } from '../case-status';
+import { CASE_STATUSES, REQUIREMENT_CODES, type CaseStatus, type RequirementCode } from '../../shared/enums';
+import { ALLOWED_MOVES, allowedNextStatuses, checkTransition, isClosed, stampsFor, type CaseState } from '../case-status';
 
 const NOW = '2026-01-15T12:00:00.000Z';
 const fresh = (status: CaseStatus): CaseState => ({ status, approvedAt: null, issuedAt: null, placedAt: null, closedAt: null });
@@ -69,5 +69,92 @@ describe('case state machine', () => {
     expect(stampsFor(fresh('ISSUED'), 'PLACED', NOW)).toEqual({ placedAt: NOW, closedAt: NOW });
     expect(stampsFor(fresh('SUBMITTED'), 'DECLINED', NOW)).toEqual({ closedAt: NOW });
     expect(stampsFor({ ...fresh('APPROVED'), approvedAt: '2025-01-01T00:00:00.000Z' }, 'APPROVED_OTHER_THAN_APPLIED', NOW)).toEqual({});
+  });
+});
+
+// The rules, generated over every requirement code so a code added to the enum is classified too.
+const DELIVERY: RequirementCode[] = ['DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT', 'SIGNED_ILLUSTRATION'];
+const UNDERWRITING = REQUIREMENT_CODES.filter((code) => !DELIVERY.includes(code));
+const ALLOWED_PAIRS = Object.entries(TABLE).flatMap(([from, tos]) => tos.map((to) => [from as CaseStatus, to as CaseStatus] as const));
+
+describe('case state machine: requirement rules', () => {
+  it('classifies the nine underwriting codes', () => {
+    expect(UNDERWRITING).toHaveLength(9);
+  });
+
+  it.each(UNDERWRITING.flatMap((code) => (['APPROVED', 'APPROVED_OTHER_THAN_APPLIED'] as const).map((to) => [code, to] as const)))(
+    'an outstanding %s refuses %s, and names the code',
+    (code, to) => {
+      const result = checkTransition(fresh('IN_UNDERWRITING'), changeTo(to), [code], NOW);
+      expect(result).toMatchObject({ ok: false, kind: 'conflict', reasons: [`underwriting requirements are outstanding: ${code}`] });
+    },
+  );
+
+  it.each(DELIVERY.flatMap((code) => (['APPROVED', 'APPROVED_OTHER_THAN_APPLIED'] as const).map((to) => [code, to] as const)))(
+    'an outstanding %s does not stop %s',
+    (code, to) => {
+      expect(checkTransition(fresh('IN_UNDERWRITING'), changeTo(to), [code], NOW).ok).toBe(true);
+    },
+  );
+
+  it.each(DELIVERY.flatMap((code) => (['ISSUED', 'DELIVERY_REQUIREMENTS'] as const).map((from) => [code, from] as const)))(
+    'an outstanding %s refuses placement from %s',
+    (code, from) => {
+      const result = checkTransition(fresh(from), { status: 'PLACED' }, [code], NOW);
+      expect(result).toMatchObject({ ok: false, kind: 'conflict', reasons: [`delivery requirements are outstanding: ${code}`] });
+    },
+  );
+
+  it.each(UNDERWRITING)('an outstanding %s does not stop placement', (code) => {
+    expect(checkTransition(fresh('DELIVERY_REQUIREMENTS'), { status: 'PLACED' }, [code], NOW).ok).toBe(true);
+  });
+
+  it('lists each outstanding code once, in order', () => {
+    const result = checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED' }, ['APS', 'MIB', 'APS', 'DELIVERY_RECEIPT'], NOW);
+    expect(result).toMatchObject({ ok: false, reasons: ['underwriting requirements are outstanding: APS, MIB'] });
+  });
+
+  it.each(ALLOWED_PAIRS.filter(([, to]) => !['APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'PLACED'].includes(to)))(
+    '%s -> %s is never blocked by outstanding requirements',
+    (from, to) => {
+      expect(checkTransition(fresh(from), changeTo(to), [...REQUIREMENT_CODES], NOW).ok).toBe(true);
+    },
+  );
+
+  it('checks what a change lacks before what stands in its way', () => {
+    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED' }, ['APS'], NOW)).toMatchObject({ ok: false, kind: 'input' });
+  });
+
+  it('refuses a blank policy number and accepts either approved term, or both, for a counter offer', () => {
+    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: '   ' }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
+    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: 'x'.repeat(41) }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
+    for (const terms of [{ approvedHealthClass: 'STANDARD' as const }, { approvedFaceAmount: 100_000 }, { approvedHealthClass: 'STANDARD' as const, approvedFaceAmount: 100_000 }]) {
+      expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', ...terms }, [], NOW).ok).toBe(true);
+    }
+    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', approvedFaceAmount: 1.5 }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
+  });
+});
+
+describe('case state machine: stamps', () => {
+  /** What entering `to` stamps on a case never stamped before, written out from DOMAIN.md. */
+  const expectedStamps = (to: CaseStatus) => ({
+    ...(to === 'APPROVED' || to === 'APPROVED_OTHER_THAN_APPLIED' ? { approvedAt: NOW } : {}),
+    ...(to === 'ISSUED' ? { issuedAt: NOW } : {}),
+    ...(to === 'PLACED' ? { placedAt: NOW } : {}),
+    ...(['PLACED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN'].includes(to) ? { closedAt: NOW } : {}),
+  });
+  const EARLIER = '2025-06-01T00:00:00.000Z';
+  const stamped = (status: CaseStatus): CaseState => ({ status, approvedAt: EARLIER, issuedAt: EARLIER, placedAt: EARLIER, closedAt: EARLIER });
+
+  it.each(ALLOWED_PAIRS)('%s -> %s stamps what entering it first stamps', (from, to) => {
+    expect(checkTransition(fresh(from), changeTo(to), [], NOW)).toEqual({ ok: true, stamps: expectedStamps(to) });
+  });
+
+  it.each(ALLOWED_PAIRS)('%s -> %s never stamps a date twice', (from, to) => {
+    expect(checkTransition(stamped(from), changeTo(to), [], NOW)).toEqual({ ok: true, stamps: {} });
+  });
+
+  it('answers the table through allowedNextStatuses', () => {
+    for (const status of CASE_STATUSES) expect(allowedNextStatuses(status)).toEqual(TABLE[status] ?? []);
   });
 });
