@@ -73,7 +73,7 @@ export function createCarriersRuntime(options: RuntimeOptions): CarriersRuntime 
   const warnings = [...config.warnings];
   let adapters = options.adapters;
   if (!adapters) {
-    const factories = options.factories ?? defaultAdapterFactories((message) => warnings.push(message));
+    const factories = options.factories ?? defaultAdapterFactories();
     const built = buildAdapters(carriers, config.endpoints, { cache: options.cache, logger: options.logger }, factories);
     warnings.push(...built.warnings);
     adapters = built.adapters;

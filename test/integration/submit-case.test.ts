@@ -1,10 +1,11 @@
 /**
  * submitCase through the gateway: the checks that run before anything is written (input, scope,
  * eligibility asked of the agents subgraph, price asked of the carriers subgraph), and that a refused
- * submission writes nothing. The carriers here are not configured, so a carrier that cannot price
- * the case is CARRIER_UNAVAILABLE; the carrier round trip is tested with the simulators.
+ * submission writes nothing. A carrier that cannot price the case (a simulated outage) is
+ * CARRIER_UNAVAILABLE; the whole round trip is in new-business.test.ts.
  */
 import pg from 'pg';
+import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 
@@ -12,21 +13,21 @@ let stack: Stack;
 let pool: pg.Pool;
 const SUBMIT = `mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id caseNumber status } }`;
 
-/** An ACTIVE agent with current E&O and an ACTIVE appointment in a licensed state: eligible there. */
-async function eligibleAgent(): Promise<{ target: { agentId: string; carrierId: string; productId: string }; state: string }> {
+/** An ACTIVE agent with current E&O and an ACTIVE appointment in a licensed state at an ACORD carrier: eligible there. */
+async function eligibleAgent(): Promise<{ target: { agentId: string; carrierId: string; productId: string }; state: string; code: string }> {
   const [row] = (
     await pool.query(`
       SELECT a.id AS "agentId", p.carrier_id AS "carrierId", p.state, pr.id AS "productId"
         FROM agents.agent a
-        JOIN agents.appointment p ON p.agent_id = a.id AND p.status = 'ACTIVE'
+        JOIN agents.appointment p ON p.agent_id = a.id AND p.status = 'ACTIVE' AND p.carrier_id = ANY($1)
         JOIN agents.license l ON l.agent_id = a.id AND l.state = p.state AND l.resident = (l.state = a.resident_state)
              AND 'LIFE' = ANY(l.lines_of_authority) AND l.expires_on >= current_date AND l.effective_on <= current_date AND NOT l.revoked
         JOIN carriers.product pr ON pr.carrier_id = p.carrier_id AND pr.type = 'TERM' AND p.state = ANY(pr.available_states)
        WHERE a.status = 'ACTIVE' AND a.eo_expires_on >= current_date
-       ORDER BY a.id LIMIT 1`)
+       ORDER BY a.id LIMIT 1`, [CARRIERS.filter((c) => c.protocol === 'ACORD').map((c) => c.id)])
   ).rows;
   const { state, ...target } = row;
-  return { target, state };
+  return { target, state, code: CARRIERS.find((c) => c.id === row.carrierId)!.code };
 }
 
 const input = (over: Record<string, unknown>) => ({
@@ -90,11 +91,16 @@ describe('submitCase checks before it writes', () => {
   });
 
   it('answers CARRIER_UNAVAILABLE when the carrier cannot price the case, and writes nothing', async () => {
-    const { target, state } = await eligibleAgent();
+    const { target, state, code } = await eligibleAgent();
     const before = await countCases();
-    const response = await graphql(stack.url, SUBMIT, { input: input({ ...target, insured: { ...input({}).insured, state } }) }, { token: await stack.token('STAFF') });
-    expect(codes(response)).toEqual(['CARRIER_UNAVAILABLE']);
-    expect(await countCases()).toBe(before);
+    stack.simulators.control.setFault(code, '5xx', { kinds: ['quote'] });
+    try {
+      const response = await graphql(stack.url, SUBMIT, { input: input({ ...target, insured: { ...input({}).insured, state } }) }, { token: await stack.token('STAFF') });
+      expect(codes(response)).toEqual(['CARRIER_UNAVAILABLE']);
+      expect(await countCases()).toBe(before);
+    } finally {
+      stack.simulators.control.clearFaults();
+    }
   });
 
   it('never echoes personal data in a variable error', async () => {

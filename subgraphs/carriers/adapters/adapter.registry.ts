@@ -1,39 +1,27 @@
 import type { CarrierEndpointConfig } from '../carriers.config';
 import type { CarrierFixture } from '../fixtures/carriers.fixture';
+import { createAcordAdapter } from './acord/acord.adapter';
 import type { CarrierAdapter, CarrierAdapterDeps, CarrierAdapterFactory } from './carrier-adapter.port';
+import { createRatebookAdapter } from './ratebook/ratebook.adapter';
+import { createRestAdapter } from './rest/rest.adapter';
 
 /**
  * One adapter per configured carrier, made by its protocol's factory. Adding a carrier of a known
  * protocol is configuration (fixture + CARRIER_<CODE>_URL); adding a protocol is one new folder and
- * one line in PROTOCOL_MODULES. A carrier whose protocol has no factory is reported, never a crash.
+ * one line in PROTOCOL_FACTORIES. A carrier whose protocol has no factory is reported, never a crash.
  */
 export type AdapterFactories = Readonly<Record<string, CarrierAdapterFactory>>;
 
-/** Where each protocol's factory lives, and its exported name. */
-const PROTOCOL_MODULES: Readonly<Record<string, { module: string; factory: string }>> = {
-  ACORD: { module: './acord/acord.adapter', factory: 'createAcordAdapter' },
-  REST: { module: './rest/rest.adapter', factory: 'createRestAdapter' },
-  RATEBOOK: { module: './ratebook/ratebook.adapter', factory: 'createRatebookAdapter' },
+/** The protocols we speak: adding one is one folder and one line here. */
+const PROTOCOL_FACTORIES: AdapterFactories = {
+  ACORD: createAcordAdapter,
+  REST: createRestAdapter,
+  RATEBOOK: createRatebookAdapter,
 };
 
-/**
- * The protocol → factory map. Each protocol module is loaded on first use, so a protocol whose
- * folder is missing from a build (or still being written) disables that protocol's carriers with
- * a warning instead of stopping the subgraph.
- */
-export function defaultAdapterFactories(warn: (message: string) => void = () => undefined): AdapterFactories {
-  const factories: Record<string, CarrierAdapterFactory> = {};
-  for (const [protocol, { module, factory }] of Object.entries(PROTOCOL_MODULES)) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const loaded = require(module) as Record<string, unknown>;
-      if (typeof loaded[factory] !== 'function') throw new Error(`${module} exports no ${factory}`);
-      factories[protocol] = loaded[factory] as CarrierAdapterFactory;
-    } catch (error) {
-      warn(`protocol ${protocol} unavailable (${(error as Error).message.split('\n')[0]}): its carriers answer with an ERROR outcome`);
-    }
-  }
-  return factories;
+/** The protocol -> factory map every runtime uses unless a test passes its own. */
+export function defaultAdapterFactories(): AdapterFactories {
+  return PROTOCOL_FACTORIES;
 }
 
 export interface BuiltAdapters {
