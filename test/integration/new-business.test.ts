@@ -86,6 +86,11 @@ describe('new business, end to end', () => {
     const reference = await until('the carrier to accept', async () => (await readCase(id)).carrierReference ?? undefined);
     const atCarrier = stack.simulators.control.applications(target.code).filter((a) => a.carrierReference === reference);
     expect(atCarrier).toHaveLength(1);
+    // The live view from the carrier (resolved by the carriers subgraph), then the same from its cache.
+    const live = `query($id: ID!) { case(id: $id) { carrierStatus { status carrierStatusCode cached requirements { code carrierCode } } } }`;
+    const first = (await graphql(stack.url, live, { id }, { token: staff })).data!.case.carrierStatus;
+    expect(first).toMatchObject({ carrierStatusCode: expect.any(String), cached: false });
+    expect((await graphql(stack.url, live, { id }, { token: staff })).data!.case.carrierStatus.cached).toBe(true);
 
     stack.simulators.control.advance(target.code, reference, {
       status: 'REQUIREMENTS_OUTSTANDING',

@@ -1,0 +1,124 @@
+/**
+ * compareQuotes through the gateway against the twelve simulated carriers (ACORD TXLife, REST/OAuth2,
+ * rate book): every carrier answers, premiums are what the rate tables and DOMAIN.md's arithmetic
+ * say to the cent, repeats come from the cache, faulty carriers become outcomes (timeouts inside the
+ * deadline, an open circuit answered at once and closing again after recovery), and bad input is
+ * BAD_USER_INPUT naming the field.
+ */
+import { CARRIERS, carrierById, productById } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { rateFor } from '../../subgraphs/carriers/fixtures/rate-table';
+import { annualPremiumCents, issueAge, modalPremiumsCents } from '../../subgraphs/carriers/domain/premium';
+import { centsToMoney } from '../../subgraphs/shared/scalars';
+import { codes, graphql } from '../support/graphql';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let token: string;
+const COMPARE = `query($i: QuoteInput!) { compareQuotes(input: $i) {
+  quotes { carrier { id name } product { id code } healthClass issueAge ageBasis faceAmount termYears annualPremium premiums { annual semiAnnual quarterly monthly } modalPremium policyFee }
+  outcomes { carrier { id } status message latencyMs cached quoteCount } generatedAt } }`;
+const BASE = { state: 'TX', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', faceAmount: 500_000, termYears: 20, asOf: '2025-11-24' };
+const compare = (input: Record<string, unknown>) => graphql(stack.url, COMPARE, { i: { ...BASE, ...input } }, { token });
+
+beforeAll(async () => {
+  stack = await startStack({ env: { CARRIER_TIMEOUT_MS: '700', COMPARE_TIMEOUT_MS: '1500', CARRIER_BREAKER_THRESHOLD: '3', CARRIER_BREAKER_COOLDOWN_MS: '800', CARRIER_RETRIES: '1' } });
+  token = await stack.token('STAFF');
+});
+
+afterAll(() => stack?.stop());
+afterEach(() => stack.simulators.control.clearFaults());
+
+describe('compareQuotes', () => {
+  it('asks every carrier, ranks the quotes, and prices each exactly as the rate table says', async () => {
+    const response = await compare({});
+    expect(response.errors).toBeUndefined();
+    const { quotes, outcomes } = response.data!.compareQuotes;
+    expect(outcomes).toHaveLength(CARRIERS.length);
+    expect(outcomes.every((o: { status: string }) => o.status === 'OK')).toBe(true);
+    expect(quotes.length).toBeGreaterThanOrEqual(CARRIERS.length);
+    for (let i = 1; i < quotes.length; i++) {
+      const [a, b] = [quotes[i - 1], quotes[i]];
+      const order = Number(a.annualPremium) - Number(b.annualPremium) || a.carrier.name.localeCompare(b.carrier.name) || a.product.code.localeCompare(b.product.code);
+      expect(order).toBeLessThanOrEqual(0);
+    }
+    // Each premium by hand: issue age on the carrier's basis, rate from its table, DOMAIN.md's arithmetic.
+    for (const quote of quotes) {
+      const carrier = carrierById(quote.carrier.id)!;
+      const product = productById(quote.product.id)!;
+      const age = issueAge(carrier.ageBasis, BASE.birthDate, BASE.asOf);
+      const rate = rateFor(carrier, product, { age, gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', termYears: 20, faceAmount: 500_000 })!;
+      const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: 500_000, tableRating: 0, policyFeeCents: carrier.policyFeeCents });
+      const modal = modalPremiumsCents(annual, carrier.modalFactors);
+      expect({ id: quote.product.id, issueAge: quote.issueAge, annual: quote.annualPremium, monthly: quote.modalPremium }).toEqual({
+        id: quote.product.id, issueAge: age, annual: centsToMoney(annual), monthly: centsToMoney(modal.MONTHLY),
+      });
+    }
+    // DOMAIN.md's worked example is Summit Ridge's 20-year term: nearest age 36, $370.00 a year, $32.38 a month.
+    const summit = quotes.find((q: { carrier: { id: string } }) => q.carrier.id === CARRIERS.find((c) => c.code === 'SUMMIT')!.id);
+    expect(summit).toMatchObject({ issueAge: 36, annualPremium: '370.00', modalPremium: '32.38', premiums: { quarterly: '98.05', semiAnnual: '190.55' }, policyFee: '60.00' });
+  });
+
+  it('answers a repeat from the cache without calling any carrier', async () => {
+    const first = await compare({ faceAmount: 750_000 });
+    const again = await compare({ faceAmount: 750_000 });
+    expect(again.data!.compareQuotes.quotes).toEqual(first.data!.compareQuotes.quotes);
+    expect(again.data!.compareQuotes.outcomes.every((o: { cached: boolean }) => o.cached)).toBe(true);
+    expect(again.extensions!.stats.carriers).toMatchObject({ carrierCalls: 0, cacheHits: CARRIERS.length });
+  });
+
+  it('turns a hanging, a failing and a garbled carrier into outcomes while the others answer within the deadline', async () => {
+    const [hang, fail, garble] = CARRIERS.filter((c) => c.protocol !== 'RATEBOOK').map((c) => c.code);
+    const control = stack.simulators.control;
+    control.setFault(hang, 'hang', { kinds: ['quote'] });
+    control.setFault(fail, '5xx', { kinds: ['quote'] });
+    control.setFault(garble, 'malformed', { kinds: ['quote'] });
+    const started = Date.now();
+    const response = await compare({ faceAmount: 400_000 });
+    const elapsed = Date.now() - started;
+    const byCode = new Map(response.data!.compareQuotes.outcomes.map((o: { carrier: { id: string } }) => [carrierById(o.carrier.id)!.code, o]));
+    expect((byCode.get(hang) as { status: string }).status).toBe('TIMEOUT');
+    expect((byCode.get(fail) as { status: string }).status).toBe('ERROR');
+    expect((byCode.get(garble) as { status: string }).status).toBe('ERROR');
+    const healthy = [...byCode.entries()].filter(([code]) => ![hang, fail, garble].includes(code as string));
+    expect(healthy.map(([, o]) => (o as { status: string }).status)).toEqual(Array(CARRIERS.length - 3).fill('OK'));
+    expect(elapsed).toBeLessThan(700 + 500); // the per-carrier deadline, with room for a loaded test machine
+    for (const o of response.data!.compareQuotes.outcomes) if ((o as { status: string }).status !== 'OK') expect((o as { message: string }).message).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('opens a failing carrier\'s circuit, answers CIRCUIT_OPEN at once, and closes it once the carrier recovers', async () => {
+    const code = CARRIERS.find((c) => c.protocol === 'REST')!.code;
+    const id = CARRIERS.find((c) => c.code === code)!.id;
+    stack.simulators.control.setFault(code, '5xx', { kinds: ['quote'] });
+    const outcome = async (face: number) =>
+      (await compare({ faceAmount: face, carrierIds: [id] })).data!.compareQuotes.outcomes[0] as { status: string; latencyMs: number };
+    // Three failed calls open the circuit; a retried read counts each try.
+    expect((await outcome(300_000)).status).toBe('ERROR');
+    const statuses: string[] = [];
+    for (let i = 1; i <= 3 && statuses.at(-1) !== 'CIRCUIT_OPEN'; i++) statuses.push((await outcome(300_000 + i)).status);
+    expect(statuses.at(-1)).toBe('CIRCUIT_OPEN');
+    const open = await outcome(310_000);
+    expect(open.status).toBe('CIRCUIT_OPEN');
+    expect(open.latencyMs).toBeLessThan(5);
+    const health = await graphql(stack.url, 'query($id: ID!) { carrier(id: $id) { health { circuit recentErrorRate } } }', { id }, { token });
+    expect(health.data!.carrier.health.circuit).toBe('OPEN');
+    stack.simulators.control.clearFaults();
+    await new Promise((r) => setTimeout(r, 900));
+    expect((await outcome(320_000)).status).toBe('OK');
+    const closed = await graphql(stack.url, 'query($id: ID!) { carrier(id: $id) { health { circuit } } }', { id }, { token });
+    expect(closed.data!.carrier.health.circuit).toBe('CLOSED');
+  });
+
+  it('refuses bad input naming each field, and makes valid but uncoverable input an outcome', async () => {
+    const bad = await compare({ birthDate: '2999-01-01', faceAmount: 0, carrierIds: ['car_nope'] });
+    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    const reasons: string[] = bad.errors![0].extensions!.reasons;
+    expect(reasons.some((r) => r.startsWith('birthDate'))).toBe(true);
+    expect(reasons.some((r) => r.startsWith('faceAmount'))).toBe(true);
+    expect(reasons.some((r) => r.startsWith('carrierIds'))).toBe(true);
+    expect(codes(await compare({ termYears: 12 }))).toEqual(['BAD_USER_INPUT']);
+    const old = await compare({ birthDate: '1935-01-01' });
+    expect(old.data!.compareQuotes.quotes).toEqual([]);
+    expect(old.data!.compareQuotes.outcomes.every((o: { status: string }) => o.status === 'NO_ELIGIBLE_PRODUCT')).toBe(true);
+    expect(old.extensions!.stats.carriers.carrierCalls).toBe(0);
+  });
+});
