@@ -7,7 +7,6 @@
  * here, each call is made once, honours the AbortSignal, and turns wire trouble into CarrierFailure.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../../shared/logger';
 import type { CarrierEndpointConfig } from '../../carriers.config';
 import type { CarrierFixture } from '../../fixtures/carriers.fixture';
 import {
@@ -22,6 +21,7 @@ import {
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
+import { throwForStatus, transportFailure, unknownCodeReporter } from '../wire';
 import {
   TRANS_TYPE,
   applicationResultFrom,
@@ -38,20 +38,13 @@ import { buildTxLife, parseTxLife, text, type XmlNode } from './txlife.xml';
 /** Holdings asked for in one 203 batch: a large sync is split into documents of this many. */
 const MAX_HOLDINGS_PER_INQUIRY = 100;
 
-/** Seconds (or an HTTP date) → milliseconds; undefined when absent or unreadable. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
 
 export class AcordAdapter implements CarrierAdapter {
   readonly protocol = 'ACORD' as const;
   readonly carrierId: string;
   readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
-  private readonly logger: Logger;
-  private readonly reported = new Set<string>();
+  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
+  private readonly reportUnknown: (field: string, code: string) => void;
 
   constructor(
     private readonly carrier: CarrierFixture,
@@ -59,7 +52,7 @@ export class AcordAdapter implements CarrierAdapter {
     deps: CarrierAdapterDeps,
   ) {
     this.carrierId = carrier.id;
-    this.logger = deps.logger;
+    this.reportUnknown = unknownCodeReporter(deps.logger, carrier.id, this.protocol);
   }
 
   async products(options: CallOptions) {
@@ -131,7 +124,7 @@ export class AcordAdapter implements CarrierAdapter {
     } catch (error) {
       throw this.transportFailure(error, options.signal);
     }
-    if (response.status === 429) throw new CarrierFailure('CARRIER.RATE_LIMITED', `${this.carrier.code} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
+    throwForStatus(this.carrier.code, response);
     if (response.status === 401 || response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our credentials (HTTP ${response.status})`);
     // ACORD says no in ResultCode: an HTTP error is the carrier's system failing, whatever its number.
     if (!response.ok) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
@@ -141,18 +134,9 @@ export class AcordAdapter implements CarrierAdapter {
   }
 
   private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
-    if (signal.aborted) return new CarrierFailure('CARRIER.TIMEOUT', `no answer from ${this.carrier.code} before the deadline`);
-    const cause = (error as { cause?: { code?: string } })?.cause?.code;
-    return new CarrierFailure('CARRIER.HTTP_ERROR', `could not reach ${this.carrier.code}${cause ? ` (${cause})` : ''}`);
+    return transportFailure(this.carrier.code, error, signal);
   }
 
-  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
-  private readonly reportUnknown = (field: string, code: string): void => {
-    const key = `${field}:${code}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.logger.warn({ carrierId: this.carrierId, protocol: this.protocol, field, code }, 'carrier sent a code we do not map');
-  };
 }
 
 export function createAcordAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {

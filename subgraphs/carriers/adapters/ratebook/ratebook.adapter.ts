@@ -25,6 +25,7 @@ import {
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
+import { throwForStatus, transportFailure, unknownCodeReporter } from '../wire';
 import { RateBook } from './rate-book';
 import { caseStatusFrom, productsFrom, quotesFromBook, submissionBody, submissionResultFrom } from './ratebook.mapper';
 
@@ -56,12 +57,6 @@ interface HeldBook {
 export const rateBookPointerKey = (carrierId: string) => `ratebook:v1:${carrierId}:current`;
 export const rateBookKey = (carrierId: string, etag: string) => `ratebook:v1:${carrierId}:${createHash('sha256').update(etag).digest('hex').slice(0, 32)}`;
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
 
 /** The promise's outcome, or CARRIER.TIMEOUT as soon as this caller's signal aborts (others keep waiting). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -87,11 +82,12 @@ export class RateBookAdapter implements CarrierAdapter {
   readonly protocol = 'RATEBOOK' as const;
   readonly carrierId: string;
   readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
+  private readonly reportUnknown: (field: string, code: string) => void;
   private readonly cache: Cache;
   private readonly logger: Logger;
   private readonly revalidateAfterMs: number;
   private readonly now: () => number;
-  private readonly reported = new Set<string>();
   private held: HeldBook | null = null;
   private loading: Promise<HeldBook> | null = null;
   private revalidating: Promise<unknown> | null = null;
@@ -105,6 +101,7 @@ export class RateBookAdapter implements CarrierAdapter {
     this.carrierId = carrier.id;
     this.cache = deps.cache;
     this.logger = deps.logger;
+    this.reportUnknown = unknownCodeReporter(deps.logger, carrier.id, this.protocol);
     this.revalidateAfterMs = settings.revalidateAfterMs ?? 15 * 60_000;
     this.now = settings.now ?? Date.now;
   }
@@ -274,26 +271,16 @@ export class RateBookAdapter implements CarrierAdapter {
     } catch (error) {
       throw this.transportFailure(error, signal);
     }
-    if (response.status === 429) throw new CarrierFailure('CARRIER.RATE_LIMITED', `${this.carrier.code} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
+    throwForStatus(this.carrier.code, response);
     if (response.status === 401 || response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP ${response.status})`);
-    if (response.status >= 500) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
     if (!response.ok) throw new CarrierFailure('CARRIER.REJECTED', `${this.carrier.code} refused the request (HTTP ${response.status})`);
     return text;
   }
 
   private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
-    if (signal.aborted) return new CarrierFailure('CARRIER.TIMEOUT', `no answer from ${this.carrier.code} before the deadline`);
-    const cause = (error as { cause?: { code?: string } })?.cause?.code;
-    return new CarrierFailure('CARRIER.HTTP_ERROR', `could not reach ${this.carrier.code}${cause ? ` (${cause})` : ''}`);
+    return transportFailure(this.carrier.code, error, signal);
   }
 
-  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
-  private readonly reportUnknown = (field: string, code: string): void => {
-    const key = `${field}:${code}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.logger.warn({ carrierId: this.carrierId, protocol: this.protocol, field, code }, 'carrier sent a code we do not map');
-  };
 }
 
 export function createRatebookAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps, settings?: RateBookSettings): RateBookAdapter {

@@ -6,7 +6,6 @@
  * with the first result. Status lookups for many applications are one batched call.
  * Timeouts, retries and breakers belong to the policy around this adapter (carrier-policy.ts).
  */
-import type { Logger } from '../../../shared/logger';
 import type { CarrierEndpointConfig } from '../../carriers.config';
 import type { CarrierFixture } from '../../fixtures/carriers.fixture';
 import {
@@ -21,6 +20,7 @@ import {
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
+import { throwForStatus, transportFailure, unknownCodeReporter } from '../wire';
 import { OAuthTokenSource, type TokenGrant } from './oauth-token';
 import { applicationBody, applicationResultFrom, caseStatusFrom, productsFrom, quoteBody, quotesFrom } from './rest.mapper';
 
@@ -37,12 +37,6 @@ interface Answer {
   body: unknown;
 }
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
 
 /** The carrier's own explanation of a refusal, if it gave one, kept short. */
 function reasonOf(body: unknown): string {
@@ -55,9 +49,9 @@ export class RestAdapter implements CarrierAdapter {
   readonly protocol = 'REST' as const;
   readonly carrierId: string;
   readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
+  private readonly reportUnknown: (field: string, code: string) => void;
   private readonly tokens: OAuthTokenSource;
-  private readonly logger: Logger;
-  private readonly reported = new Set<string>();
 
   constructor(
     private readonly carrier: CarrierFixture,
@@ -65,7 +59,7 @@ export class RestAdapter implements CarrierAdapter {
     deps: CarrierAdapterDeps,
   ) {
     this.carrierId = carrier.id;
-    this.logger = deps.logger;
+    this.reportUnknown = unknownCodeReporter(deps.logger, carrier.id, this.protocol);
     this.tokens = new OAuthTokenSource((signal) => this.requestToken(signal), { requestTimeoutMs: Math.max(endpoint.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS) });
   }
 
@@ -178,9 +172,8 @@ export class RestAdapter implements CarrierAdapter {
     } catch (error) {
       throw this.transportFailure(error, signal);
     }
-    if (response.status === 429) throw new CarrierFailure('CARRIER.RATE_LIMITED', `${this.carrier.code} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
+    throwForStatus(this.carrier.code, response);
     if (response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP 403)`);
-    if (response.status >= 500) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
     try {
       return { status: response.status, body: payload ? (JSON.parse(payload) as unknown) : null };
     } catch {
@@ -189,19 +182,9 @@ export class RestAdapter implements CarrierAdapter {
   }
 
   private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
-    if (error instanceof CarrierFailure) return error;
-    if (signal.aborted) return new CarrierFailure('CARRIER.TIMEOUT', `no answer from ${this.carrier.code} before the deadline`);
-    const cause = (error as { cause?: { code?: string } })?.cause?.code;
-    return new CarrierFailure('CARRIER.HTTP_ERROR', `could not reach ${this.carrier.code}${cause ? ` (${cause})` : ''}`);
+    return transportFailure(this.carrier.code, error, signal);
   }
 
-  /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
-  private readonly reportUnknown = (field: string, code: string): void => {
-    const key = `${field}:${code}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.logger.warn({ carrierId: this.carrierId, protocol: this.protocol, field, code }, 'carrier sent a code we do not map');
-  };
 }
 
 export function createRestAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {
