@@ -14,5 +14,3 @@ export function requireRole(identity: Identity, roles: readonly Role[]): void {
   requireSignedIn(identity);
   if (!roles.includes(identity.role)) throw forbidden(`needs role ${roles.join(' or ')}`);
 }
-
-export const STAFF_ROLES: readonly Role[] = ['STAFF', 'ADMIN', 'SERVICE'];
