@@ -28,6 +28,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** INTROSPECTION: allow schema introspection (default: on outside production). */
   introspection: boolean;
+  /** MAX_DEPTH (12), MAX_ALIASES (20), MAX_TOKENS (3000), MAX_COST (20000), MAX_DIRECTIVES (50), BLOCK_SUGGESTIONS (on in production). */
+  limits: { depth: number; aliases: number; tokens: number; cost: number; directives: number; blockSuggestions: boolean };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   production: boolean;
 }
@@ -54,6 +56,14 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     debugStats: bool(env, 'DEBUG_STATS', false),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024 }),
     introspection: bool(env, 'INTROSPECTION', !production),
+    limits: {
+      depth: int(env, 'MAX_DEPTH', 12, { min: 1 }),
+      aliases: int(env, 'MAX_ALIASES', 20, { min: 0 }),
+      tokens: int(env, 'MAX_TOKENS', 3_000, { min: 10 }),
+      cost: int(env, 'MAX_COST', 20_000, { min: 1 }),
+      directives: int(env, 'MAX_DIRECTIVES', 50, { min: 0 }),
+      blockSuggestions: bool(env, 'BLOCK_SUGGESTIONS', production),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     production,
   });

@@ -11,6 +11,7 @@ import { DateScalar, DateTimeScalar, MoneyScalar } from '../subgraphs/shared/sca
 import { maskError } from '../subgraphs/shared/subgraph-server';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
 import { createAuthenticator } from './auth';
+import { armor, limitCode } from './limits';
 import type { GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway.context';
 import { SubgraphDataSource, timeoutFetcher } from './subgraph-datasource';
@@ -60,13 +61,18 @@ export async function startGateway(
     logger,
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => validateCustomScalars(apiSchema));
+  const limits = armor(config);
+  const mask = maskError(logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    validationRules: limits.validationRules,
+    // Batched operations (an array of requests in one body) are refused: one request, one operation.
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     // Unreachable subgraphs arrive here already as SERVICE_UNAVAILABLE (subgraph-datasource.ts).
-    formatError: maskError(logger),
-    plugins: [statsPlugin, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    formatError: (formatted, error) => mask(limitCode(formatted), error),
+    plugins: [statsPlugin, ...limits.plugins, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
   const authenticate = createAuthenticator(config);
