@@ -5,6 +5,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { isScalarType, type GraphQLSchema } from 'graphql';
+import { createCache } from '../subgraphs/shared/cache';
 import { closeServer, createHttpServer, listen, sendJson } from '../subgraphs/shared/http';
 import { createLogger, type Logger } from '../subgraphs/shared/logger';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../subgraphs/shared/scalars';
@@ -12,6 +13,7 @@ import { maskError } from '../subgraphs/shared/subgraph-server';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
 import { createAuthenticator } from './auth';
 import { armor, limitCode } from './limits';
+import { readiness } from './readiness';
 import type { GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway.context';
 import { SubgraphDataSource, timeoutFetcher } from './subgraph-datasource';
@@ -55,12 +57,23 @@ export async function startGateway(
   supergraphSdl: string = readFileSync(config.supergraphPath, 'utf8'),
 ): Promise<RunningGateway> {
   const fetcher = timeoutFetcher(config.subgraphTimeoutMs);
+  // Filled as the gateway builds a data source per subgraph of the supergraph; /ready checks each.
+  const subgraphUrls = new Map<string, string>();
+  const cache = config.redisUrl ? createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger }) : undefined;
+  let supergraphLoaded = false;
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url!, config.identitySecret, fetcher),
+    buildService: ({ name, url }) => {
+      const target = config.subgraphUrls[name] ?? url!;
+      subgraphUrls.set(name, target);
+      return new SubgraphDataSource(name, target, config.identitySecret, fetcher);
+    },
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => validateCustomScalars(apiSchema));
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    validateCustomScalars(apiSchema);
+    supergraphLoaded = true;
+  });
   const limits = armor(config);
   const mask = maskError(logger);
   const apollo = new ApolloServer<GatewayContext>({
@@ -87,6 +100,10 @@ export async function startGateway(
     }),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/ready': async (_req, res) => {
+        const state = await readiness({ supergraphLoaded, subgraphs: subgraphUrls, cache });
+        sendJson(res, state.status === 'unavailable' ? 503 : 200, state);
+      },
     },
   });
   server.keepAliveTimeout = 65_000;
@@ -99,6 +116,7 @@ export async function startGateway(
     async stop() {
       await closeServer(server);
       await apollo.stop();
+      await cache?.close();
     },
   };
 }

@@ -108,11 +108,16 @@ describe('the federated graph', () => {
       expect(response.errors!.length).toBeGreaterThan(0);
       expect(response.errors![0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', serviceName: 'agents' });
       expect(response.errors![0].path?.[0]).toBe('cases');
+      // The gateway says which part is missing, and stays in service (degraded, not unavailable).
+      const ready = await fetch(new URL('/ready', stack.url));
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'degraded', supergraph: true, subgraphs: { agents: 'down', cases: 'up', carriers: 'up' } });
     } finally {
       // Bring it back on the same port for the tests that follow.
       const port = Number(new URL(agentsUrl).port);
       stack.subgraphs.agents = await startSubgraph(agentsSubgraph, readCommonConfig({ ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }), port);
     }
+    expect(await (await fetch(new URL('/ready', stack.url))).json()).toMatchObject({ status: 'ready', subgraphs: { agents: 'up' } });
     const recovered = await graphql(stack.url, '{ cases(first: 1) { edges { node { agent { npn } } } } }', {}, { token: staff });
     expect(recovered.errors).toBeUndefined();
     expect(recovered.data!.cases.edges[0].node.agent.npn).toEqual(expect.any(String));
