@@ -13,6 +13,7 @@ import { maskError } from '../subgraphs/shared/subgraph-server';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
 import { createAuthenticator } from './auth';
 import { armor, limitCode } from './limits';
+import { GatewayMetrics } from './metrics';
 import { readiness } from './readiness';
 import type { GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway.context';
@@ -61,12 +62,15 @@ export async function startGateway(
   const subgraphUrls = new Map<string, string>();
   const cache = config.redisUrl ? createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger }) : undefined;
   let supergraphLoaded = false;
+  const metrics = new GatewayMetrics();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return new SubgraphDataSource(name, target, config.identitySecret, fetcher);
+      return new SubgraphDataSource(name, target, config.identitySecret, fetcher, (subgraph, seconds, failed) =>
+        metrics.subgraphFetches.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds),
+      );
     },
     logger,
   });
@@ -85,7 +89,7 @@ export async function startGateway(
     introspection: config.introspection,
     // Unreachable subgraphs arrive here already as SERVICE_UNAVAILABLE (subgraph-datasource.ts).
     formatError: (formatted, error) => mask(limitCode(formatted), error),
-    plugins: [statsPlugin, ...limits.plugins, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [statsPlugin, metrics.plugin(), ...limits.plugins, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
   const authenticate = createAuthenticator(config);
@@ -100,6 +104,10 @@ export async function startGateway(
     }),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
       '/ready': async (_req, res) => {
         const state = await readiness({ supergraphLoaded, subgraphs: subgraphUrls, cache });
         sendJson(res, state.status === 'unavailable' ? 503 : 200, state);

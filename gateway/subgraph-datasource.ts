@@ -22,6 +22,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     private readonly identitySecret: string,
     fetcher: Fetcher,
+    /** Called once per real fetch with its duration and whether it failed (for /metrics). */
+    private readonly observe: (subgraph: string, seconds: number, failed: boolean) => void = () => undefined,
   ) {
     super({ url, fetcher });
   }
@@ -37,15 +39,27 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         if (selections) {
           let batcher = this.batchers.get(context);
           if (!batcher) {
-            batcher = new EntityBatcher((request) => super.process({ ...options, request }));
+            batcher = new EntityBatcher((request) => this.timed(() => super.process({ ...options, request })));
             this.batchers.set(context, batcher);
           }
           return await batcher.enqueue(options.request, selections);
         }
       }
-      return await super.process(options);
+      return await this.timed(() => super.process(options));
     } catch (error) {
       throw this.unavailable(error, options);
+    }
+  }
+
+  private async timed(fetch: () => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
+    let failed = true;
+    try {
+      const response = await fetch();
+      failed = Boolean(response.errors?.length);
+      return response;
+    } finally {
+      this.observe(this.name, (performance.now() - started) / 1000, failed);
     }
   }
 

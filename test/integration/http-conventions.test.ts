@@ -32,4 +32,17 @@ describe('GraphQL over HTTP', () => {
   it('answers 404 off the GraphQL path', async () => {
     expect((await fetch(new URL('/nowhere', stack.url))).status).toBe(404);
   });
+
+  it('exposes Prometheus metrics: requests per operation and outcome, latency, subgraph fetches', async () => {
+    await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query CarrierNames { carriers { name } }' }) });
+    await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Private { cases { totalCount } }' }) });
+    const response = await fetch(new URL('/metrics', stack.url));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/bga_gateway_requests_total\{operation="CarrierNames",outcome="ok"\} 1/);
+    expect(text).toMatch(/bga_gateway_requests_total\{operation="Private",outcome="UNAUTHENTICATED"\} 1/);
+    expect(text).toMatch(/bga_gateway_request_duration_seconds_count\{operation="CarrierNames"\} 1/);
+    expect(text).toMatch(/bga_gateway_subgraph_fetch_duration_seconds_count\{subgraph="carriers",outcome="ok"\} [1-9]/);
+    expect(text).toContain('bga_gateway_process_resident_memory_bytes');
+  });
 });
