@@ -28,6 +28,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** INTROSPECTION: allow schema introspection (default: on outside production). */
   introspection: boolean;
+  /** RATE_LIMIT (requests per client per window, default 6000; 0 = off) and RATE_LIMIT_WINDOW_S (60). */
+  rateLimit: { limit: number; windowSeconds: number };
   /** MAX_DEPTH (12), MAX_ALIASES (20), MAX_TOKENS (3000), MAX_COST (20000), MAX_DIRECTIVES (50), BLOCK_SUGGESTIONS (on in production). */
   limits: { depth: number; aliases: number; tokens: number; cost: number; directives: number; blockSuggestions: boolean };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -56,6 +58,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     debugStats: bool(env, 'DEBUG_STATS', false),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024 }),
     introspection: bool(env, 'INTROSPECTION', !production),
+    rateLimit: { limit: int(env, 'RATE_LIMIT', 6_000, { min: 0 }), windowSeconds: int(env, 'RATE_LIMIT_WINDOW_S', 60, { min: 1 }) },
     limits: {
       depth: int(env, 'MAX_DEPTH', 12, { min: 1 }),
       aliases: int(env, 'MAX_ALIASES', 20, { min: 0 }),

@@ -14,6 +14,7 @@ import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
 import { createAuthenticator } from './auth';
 import { armor, limitCode } from './limits';
 import { GatewayMetrics } from './metrics';
+import { rateLimiter } from './rate-limit';
 import { readiness } from './readiness';
 import type { GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway.context';
@@ -60,7 +61,9 @@ export async function startGateway(
   const fetcher = timeoutFetcher(config.subgraphTimeoutMs);
   // Filled as the gateway builds a data source per subgraph of the supergraph; /ready checks each.
   const subgraphUrls = new Map<string, string>();
-  const cache = config.redisUrl ? createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger }) : undefined;
+  // Redis when configured (shared by every replica), else this process's memory (said in the log).
+  const cache = createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger });
+  if (!config.redisUrl) logger.info('no REDIS_URL: rate limits are counted per gateway process');
   let supergraphLoaded = false;
   const metrics = new GatewayMetrics();
   const gateway = new ApolloGateway({
@@ -96,6 +99,7 @@ export async function startGateway(
   const server = createHttpServer<GatewayContext>({
     apollo,
     maxBodyBytes: config.maxBodyBytes,
+    beforeGraphql: rateLimiter(cache, config.rateLimit),
     context: async (req) => ({
       identity: await authenticate(req),
       requestId: randomUUID(),
@@ -109,7 +113,7 @@ export async function startGateway(
         res.end(await metrics.registry.metrics());
       },
       '/ready': async (_req, res) => {
-        const state = await readiness({ supergraphLoaded, subgraphs: subgraphUrls, cache });
+        const state = await readiness({ supergraphLoaded, subgraphs: subgraphUrls, cache: config.redisUrl ? cache : undefined });
         sendJson(res, state.status === 'unavailable' ? 503 : 200, state);
       },
     },
@@ -124,7 +128,7 @@ export async function startGateway(
     async stop() {
       await closeServer(server);
       await apollo.stop();
-      await cache?.close();
+      await cache.close();
     },
   };
 }

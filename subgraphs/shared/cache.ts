@@ -13,8 +13,11 @@ export interface Cache {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
-  /** Atomically adds one and returns the new value; null when the cache is unreachable. */
-  incr(key: string): Promise<number | null>;
+  /**
+   * Atomically adds one and returns the new value; null when the cache is unreachable. With
+   * ttlSeconds, a key the call creates expires then (a fixed window); an existing key keeps its expiry.
+   */
+  incr(key: string, ttlSeconds?: number): Promise<number | null>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
   /** Waits (at most timeoutMs) until the store is connected; false when it is not by then. */
@@ -25,6 +28,8 @@ export interface Cache {
 }
 
 const KEY_PREFIX = 'bga:';
+
+const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 export interface CacheOptions {
   redisUrl?: string;
@@ -102,9 +107,11 @@ export class RedisCache implements Cache {
     }
   }
 
-  async incr(key: string): Promise<number | null> {
+  async incr(key: string, ttlSeconds?: number): Promise<number | null> {
     try {
-      return await this.redis.incr(key);
+      if (ttlSeconds === undefined) return await this.redis.incr(key);
+      // One key, one script: atomic, and safe on a Cluster.
+      return (await this.redis.eval(INCR_WITH_TTL, 1, key, Math.max(1, Math.round(ttlSeconds)))) as number;
     } catch (error) {
       this.warn('redis incr failed', error);
       return null;
@@ -174,9 +181,13 @@ export class MemoryCache implements Cache {
     this.entries.delete(key);
   }
 
-  async incr(key: string): Promise<number> {
-    const current = Number(this.read(key) ?? 0) + 1;
-    this.write(key, String(current), 365 * 24 * 3600);
+  async incr(key: string, ttlSeconds?: number): Promise<number> {
+    const existing = this.entries.get(key);
+    const live = existing && existing.expiresAt > Date.now() ? existing : undefined;
+    const current = Number(live?.value ?? 0) + 1;
+    // A new key gets the window's expiry; an existing one keeps its own.
+    const ttl = live ? (live.expiresAt - Date.now()) / 1000 : (ttlSeconds ?? 365 * 24 * 3600);
+    this.write(key, String(current), ttl);
     return current;
   }
 

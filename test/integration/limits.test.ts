@@ -53,3 +53,29 @@ describe('gateway limits', () => {
     expect(response.data!.cases.edges).toHaveLength(200);
   });
 });
+
+describe('per-client rate limit', () => {
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await startStack({ env: { RATE_LIMIT: '5', RATE_LIMIT_WINDOW_S: '60' } });
+  });
+  afterAll(() => limited?.stop());
+
+  it('answers 429 RATE_LIMITED with Retry-After past the limit, per client', async () => {
+    const staff = await limited.token('STAFF');
+    const admin = await limited.token('ADMIN');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await graphql(limited.url, '{ carriers { id } }', {}, { token: staff, debugStats: false })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const refused = await fetch(limited.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${staff}` },
+      body: JSON.stringify({ query: '{ carriers { id } }' }),
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
+    // Another client has its own count.
+    expect((await graphql(limited.url, '{ carriers { id } }', {}, { token: admin })).status).toBe(200);
+  });
+});

@@ -27,6 +27,14 @@ function behavesLikeACache(name: string, make: () => Cache) {
       expect([...values].sort()).toEqual([1, 2, 3]);
     });
 
+    it('counts in a window that a new key opens and an existing key keeps', async () => {
+      const key = `test:window:${name}:${Date.now()}`;
+      expect(await cache.incr(key, 1)).toBe(1);
+      expect(await cache.incr(key, 100)).toBe(2);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(await cache.incr(key, 1)).toBe(1);
+    });
+
     it('single-flights concurrent misses into one load and counts hits', async () => {
       const loader = new CachedLoader(cache);
       const key = `test:sf:${name}:${Date.now()}`;
