@@ -64,6 +64,8 @@ export async function startGateway(
   // Redis when configured (shared by every replica), else this process's memory (said in the log).
   const cache = createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger });
   if (!config.redisUrl) logger.info('no REDIS_URL: rate limits are counted per gateway process');
+  // Commands fail fast while Redis is not connected (no offline queue): give it a moment at start.
+  else if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: rate limits are not enforced until it is');
   let supergraphLoaded = false;
   const metrics = new GatewayMetrics();
   const gateway = new ApolloGateway({
