@@ -114,7 +114,7 @@ describe('caseMetrics', () => {
   const METRICS = `query($filter: CaseFilter, $groupBy: MetricsGrouping) { caseMetrics(filter: $filter, groupBy: $groupBy) {
     totals { submitted open placed declined notTaken placementRatio notTakenRate declineRate averageDaysToIssue medianDaysToIssue averageDaysToPlace submittedPremium placedPremium }
     byStatus { status count }
-    groups { key label figures { submitted placed placedPremium } }
+    groups { key label figures { submitted placed placedPremium declineRate medianDaysToIssue } }
     requirementsAging { code outstanding averageAgeDays pastFollowUp } } }`;
   const day = (d: string, plus = 0) => new Date(Date.parse(`${d}T00:00:00.000Z`) + plus * 86_400_000).toISOString();
 
@@ -152,8 +152,9 @@ describe('caseMetrics', () => {
       { status: 'PLACED', count: 2 }, { status: 'DECLINED', count: 1 }, { status: 'IN_UNDERWRITING', count: 1 }, { status: 'NOT_TAKEN', count: 1 }, { status: 'POSTPONED', count: 1 },
     ]);
     expect(metrics.groups).toEqual([
-      { key: '2025-01', label: 'January 2025', figures: { submitted: 2, placed: 2, placedPremium: '3000.00' } },
-      { key: '2025-02', label: 'February 2025', figures: { submitted: 4, placed: 0, placedPremium: '0.00' } },
+      { key: '2025-01', label: 'January 2025', figures: { submitted: 2, placed: 2, placedPremium: '3000.00', declineRate: 0, medianDaysToIssue: 20 } },
+      // declined / (declined + postponed + approved) = 1 / 3; the one issued case took 20 days.
+      { key: '2025-02', label: 'February 2025', figures: { submitted: 4, placed: 0, placedPremium: '0.00', declineRate: 1 / 3, medianDaysToIssue: 20 } },
     ]);
     expect(metrics.requirementsAging).toHaveLength(1);
     expect(metrics.requirementsAging[0]).toMatchObject({ code: 'APS', outstanding: 1, pastFollowUp: 1 });
@@ -166,6 +167,12 @@ describe('caseMetrics', () => {
     expect(metrics.totals.submitted).toBe(3);
     expect(metrics.totals.placementRatio).toBe(1 / 3);
     expect(metrics.groups.map((g: { key: string; label: string }) => [g.key, g.label])).toEqual([['TERM', 'Term']]);
+    // Medians per group: TERM issued after 30, 10 and 20 days; the whole-life case was never issued.
+    const byType = (await ask(METRICS, { filter: { agentIds: [AGENT], submittedFrom: '2025-01-01', submittedTo: '2025-02-28' }, groupBy: 'PRODUCT_TYPE' })).data!.caseMetrics;
+    expect(byType.groups.map((g: { key: string; figures: object }) => [g.key, g.figures])).toEqual([
+      ['TERM', { submitted: 5, placed: 2, placedPremium: '3000.00', declineRate: 1 / 4, medianDaysToIssue: 20 }],
+      ['WHOLE_LIFE', { submitted: 1, placed: 0, placedPremium: '0.00', declineRate: 0, medianDaysToIssue: null }],
+    ]);
     const none = await ask(METRICS, { filter: { agentIds: [AGENT], submittedFrom: '2030-01-01' } });
     expect(none.data!.caseMetrics.totals).toMatchObject({ submitted: 0, placementRatio: null, notTakenRate: null, declineRate: null, averageDaysToIssue: null, submittedPremium: '0.00' });
   });
@@ -179,7 +186,7 @@ describe('caseMetrics', () => {
     const [open] = (await pool.query(`SELECT id FROM cases."case" WHERE agent_id = $1 AND status = 'IN_UNDERWRITING'`, [AGENT])).rows;
     await ask(MOVE, { id: open.id, change: { status: 'WITHDRAWN' } });
     const third = await ask(METRICS, variables);
-    expect(third.extensions!.stats.sql).toBe(2);
+    expect(third.extensions!.stats.sql).toBe(3); // parts, medians, aging
     expect(third.data!.caseMetrics.totals.open).toBe(first.data!.caseMetrics.totals.open - 1);
   });
 });
