@@ -11,9 +11,15 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string | undefined>;
   /** JWT_SECRET: HS256 secret for development tokens (npm run token). */
   jwtSecret: string;
-  /** JWT_ISSUER / JWT_AUDIENCE: checked when set. */
+  /** JWT_ISSUER / JWT_AUDIENCE: checked when set; both required in production with a JWKS. */
   jwtIssuer: string | undefined;
   jwtAudience: string | undefined;
+  /** JWT_JWKS_URL: RS256/ES256 tokens are verified with the keys published here (https or loopback in production). */
+  jwtJwksUrl: string | undefined;
+  /** HS256 (JWT_SECRET) tokens are accepted unless NODE_ENV=production and JWT_JWKS_URL is set. */
+  jwtAcceptHs256: boolean;
+  /** JWT_CLOCK_SKEW_S: seconds of clock difference tolerated on exp/nbf (default 30). */
+  jwtClockSkewSeconds: number;
   /** IDENTITY_SECRET: signs the identity passed to subgraphs (shared with them). */
   identitySecret: string;
   identityMaxSkewMs: number;
@@ -32,6 +38,18 @@ export interface GatewayConfig {
   rateLimit: { limit: number; windowSeconds: number };
   /** MAX_DEPTH (12), MAX_ALIASES (20), MAX_TOKENS (3000), MAX_COST (20000), MAX_DIRECTIVES (50), BLOCK_SUGGESTIONS (on in production). */
   limits: { depth: number; aliases: number; tokens: number; cost: number; directives: number; blockSuggestions: boolean };
+  /** APQ_TTL_S: how long an automatic persisted query is kept in the shared cache (default 86400; 0 = APQ off). */
+  apqTtlSeconds: number;
+  /** RESPONSE_CACHE: whole-response cache for queries the subgraphs hint cacheable (default on). */
+  responseCache: boolean;
+  /** SUBGRAPH_MAX_SOCKETS: keep-alive connections per subgraph (default 64). */
+  subgraphMaxSockets: number;
+  /** REQUEST_COALESCING: identical in-flight queries of one caller share one execution (default on). */
+  coalesce: boolean;
+  /** SUBGRAPH_DEDUPE: merge identical in-flight subgraph queries of one caller identity (default on). */
+  subgraphDedupe: boolean;
+  /** SHUTDOWN_GRACE_MS: how long a stopping gateway waits for requests in flight (default 10000). */
+  shutdownGraceMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   production: boolean;
 }
@@ -40,7 +58,9 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
   const production = env.NODE_ENV === 'production';
   const jwtSecret = str(env, 'JWT_SECRET', DEV_JWT_SECRET);
   const identitySecret = str(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
-  if (production && jwtSecret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET', 'must be set to a real secret when NODE_ENV=production');
+  const jwt = readJwtConfig(env, production);
+  // With a JWKS in production HS256 tokens are refused, so JWT_SECRET is not used there.
+  if (production && jwt.jwtAcceptHs256 && jwtSecret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET', 'must be set to a real secret when NODE_ENV=production');
   if (production && identitySecret === DEV_IDENTITY_SECRET) throw new ConfigError('IDENTITY_SECRET', 'must be set to a real secret when NODE_ENV=production');
   return deepFreeze({
     port: int(env, 'PORT', 4000, { min: 0, max: 65535 }),
@@ -48,8 +68,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     supergraphPath: str(env, 'SUPERGRAPH_PATH', 'schema/supergraph.graphql'),
     subgraphUrls: { agents: url(env, 'AGENTS_URL'), cases: url(env, 'CASES_URL'), carriers: url(env, 'CARRIERS_URL') },
     jwtSecret,
-    jwtIssuer: str(env, 'JWT_ISSUER'),
-    jwtAudience: str(env, 'JWT_AUDIENCE'),
+    ...jwt,
     identitySecret,
     identityMaxSkewMs: int(env, 'IDENTITY_MAX_SKEW_MS', 60_000, { min: 1_000 }),
     subgraphTimeoutMs: int(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 100 }),
@@ -67,7 +86,41 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       directives: int(env, 'MAX_DIRECTIVES', 50, { min: 0 }),
       blockSuggestions: bool(env, 'BLOCK_SUGGESTIONS', production),
     },
+    apqTtlSeconds: int(env, 'APQ_TTL_S', 86_400, { min: 0 }),
+    responseCache: bool(env, 'RESPONSE_CACHE', true),
+    subgraphMaxSockets: int(env, 'SUBGRAPH_MAX_SOCKETS', 64, { min: 1, max: 10_000 }),
+    subgraphDedupe: bool(env, 'SUBGRAPH_DEDUPE', true),
+    coalesce: bool(env, 'REQUEST_COALESCING', true),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     production,
   });
+}
+
+/**
+ * The JWT settings besides the HS256 secret. In production with a JWKS the identity provider signs
+ * tokens for every application of the tenant (and, on multi-tenant endpoints, for other tenants) with
+ * the same keys, so the issuer and the audience must be pinned, and the keys fetched over https
+ * (or from loopback).
+ */
+function readJwtConfig(env: Record<string, string | undefined>, production: boolean) {
+  const jwtJwksUrl = url(env, 'JWT_JWKS_URL');
+  const jwtIssuer = str(env, 'JWT_ISSUER');
+  const jwtAudience = str(env, 'JWT_AUDIENCE');
+  if (jwtJwksUrl) {
+    const { protocol, hostname } = new URL(jwtJwksUrl);
+    if (protocol !== 'https:' && protocol !== 'http:') throw new ConfigError('JWT_JWKS_URL', `must be an http(s) URL, got "${jwtJwksUrl}"`);
+    // Keys fetched in clear text could be swapped on the way: that is forging tokens. Loopback (a sidecar) is fine.
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+    if (production && protocol !== 'https:' && !loopback) throw new ConfigError('JWT_JWKS_URL', 'must be an https URL (or loopback) when NODE_ENV=production');
+    if (production && !jwtIssuer) throw new ConfigError('JWT_ISSUER', 'is required with JWT_JWKS_URL when NODE_ENV=production');
+    if (production && !jwtAudience) throw new ConfigError('JWT_AUDIENCE', 'is required with JWT_JWKS_URL when NODE_ENV=production');
+  }
+  return {
+    jwtIssuer,
+    jwtAudience,
+    jwtJwksUrl,
+    jwtAcceptHs256: !(production && jwtJwksUrl),
+    jwtClockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_S', 30, { min: 0, max: 300 }),
+  };
 }

@@ -4,21 +4,27 @@ import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { isScalarType, type GraphQLSchema } from 'graphql';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import { isScalarType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { createCache } from '../subgraphs/shared/cache';
 import { closeServer, createHttpServer, listen, sendJson } from '../subgraphs/shared/http';
 import { createLogger, type Logger } from '../subgraphs/shared/logger';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../subgraphs/shared/scalars';
 import { maskError } from '../subgraphs/shared/subgraph-server';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
+import { accessLogPlugin } from './access-log';
 import { createAuthenticator } from './auth';
+import { BoundedDocumentStore } from './document-store';
+import { GatewayFront } from './front';
+import { CacheKeyValueStore } from './kv-cache';
 import { armor, limitCode } from './limits';
 import { GatewayMetrics } from './metrics';
 import { rateLimiter } from './rate-limit';
 import { readiness } from './readiness';
 import type { GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway.context';
-import { SubgraphDataSource, timeoutFetcher } from './subgraph-datasource';
+import { SubgraphDataSource } from './subgraph-datasource';
+import { createSubgraphFetcher } from './subgraph-fetcher';
 
 /** Merges each subgraph's counts into the client's extensions.stats when asked and allowed. */
 const statsPlugin: ApolloServerPlugin<GatewayContext> = {
@@ -45,6 +51,18 @@ function validateCustomScalars(schema: GraphQLSchema): void {
   }
 }
 
+/** Apollo answers an APQ hash that does not match its query (or a version it does not know) without a code: it is the client's input. */
+function persistedQueryCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  // Apollo has already called it INTERNAL_SERVER_ERROR by the time formatError sees it.
+  if (formatted.message !== 'provided sha does not match query' && formatted.message !== 'Unsupported persisted query version') return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+}
+
+/** The caller's x-request-id when it is a sane token (a load balancer's), else a new one. */
+function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{8,64}$/.test(header) ? header : randomUUID();
+}
+
 export interface RunningGateway {
   url: string;
   port: number;
@@ -58,14 +76,14 @@ export async function startGateway(
   logger: Logger = createLogger('gateway', config.logLevel),
   supergraphSdl: string = readFileSync(config.supergraphPath, 'utf8'),
 ): Promise<RunningGateway> {
-  const fetcher = timeoutFetcher(config.subgraphTimeoutMs);
+  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, dedupe: config.subgraphDedupe });
   // Filled as the gateway builds a data source per subgraph of the supergraph; /ready checks each.
   const subgraphUrls = new Map<string, string>();
   // Redis when configured (shared by every replica), else this process's memory (said in the log).
   const cache = createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger });
-  if (!config.redisUrl) logger.info('no REDIS_URL: rate limits are counted per gateway process');
+  if (!config.redisUrl) logger.info('no REDIS_URL: rate limits, persisted queries and the response cache are per gateway process');
   // Commands fail fast while Redis is not connected (no offline queue): give it a moment at start.
-  else if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: rate limits are not enforced until it is');
+  else if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: rate limits are not enforced and caches miss until it is');
   let supergraphLoaded = false;
   const metrics = new GatewayMetrics();
   const gateway = new ApolloGateway({
@@ -73,7 +91,7 @@ export async function startGateway(
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return new SubgraphDataSource(name, target, config.identitySecret, fetcher, (subgraph, seconds, failed) =>
+      return new SubgraphDataSource(name, target, config.identitySecret, fetcher.fetch, (subgraph, seconds, failed) =>
         metrics.subgraphFetches.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds),
       );
     },
@@ -85,28 +103,70 @@ export async function startGateway(
   });
   const limits = armor(config);
   const mask = maskError(logger);
+  const countLookup = (namespace: string, hit: boolean) => metrics.cacheLookups.inc({ cache: namespace, result: hit ? 'hit' : 'miss' });
+  // The response cache stores what the subgraphs' Cache-Control allows (the catalog, PUBLIC) and
+  // nothing else: a response with any uncacheable field (cases, quotes, metrics) is never stored.
+  // Keys: the operation, variables and the caller's role; PRIVATE answers also the caller's subject.
+  const responseCache = config.responseCache
+    ? [
+        responseCachePlugin<GatewayContext>({
+          cache: new CacheKeyValueStore(cache, 'response', 3_600, countLookup),
+          sessionId: async ({ contextValue }) => (contextValue.identity.role === 'ANONYMOUS' ? null : contextValue.identity.sub),
+          extraCacheKeyData: async ({ contextValue }) => contextValue.identity.role,
+        }),
+      ]
+    : [];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
+    // The token limit: graphql-js stops parsing past it (limits.ts).
+    parseOptions: limits.parseOptions,
+    // Parsed documents, bounded by their source text too (Apollo's default store leaves it out).
+    documentStore: new BoundedDocumentStore(),
     // Batched operations (an array of requests in one body) are refused: one request, one operation.
     allowBatchedHttpRequests: false,
+    // Shutdown is ours (drain, then stop): Apollo's own signal handlers would stop it mid-request.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
+    // Automatic persisted queries, kept in the shared cache: a hash registered through one gateway
+    // replica is known to every other.
+    persistedQueries: config.apqTtlSeconds > 0 ? { cache: new CacheKeyValueStore(cache, 'apq', config.apqTtlSeconds, countLookup), ttl: config.apqTtlSeconds } : false,
     // Unreachable subgraphs arrive here already as SERVICE_UNAVAILABLE (subgraph-datasource.ts).
-    formatError: (formatted, error) => mask(limitCode(formatted), error),
-    plugins: [statsPlugin, metrics.plugin(), ...limits.plugins, ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    formatError: (formatted, error) => mask(persistedQueryCode(limitCode(formatted)), error),
+    plugins: [
+      statsPlugin,
+      metrics.plugin(),
+      accessLogPlugin(logger),
+      ...limits.plugins,
+      ...responseCache,
+      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
   await apollo.start();
+  const front = new GatewayFront(
+    { responseCache: config.responseCache, coalesce: config.coalesce, maxEntries: 500, maxAnswerBytes: 64 * 1024 },
+    (outcome, name, context, started) => {
+      const durationMs = performance.now() - started;
+      const operation = name ?? 'anonymous';
+      metrics.requests.inc({ operation, outcome: 'ok' });
+      metrics.latency.observe({ operation }, durationMs / 1000);
+      metrics.frontAnswers.inc({ outcome });
+      logger.info({ requestId: context.requestId, operation: name, type: 'query', outcome: 'ok', role: context.identity.role, durationMs: Math.round(durationMs * 10) / 10, front: outcome }, 'graphql request');
+    },
+  );
   const authenticate = createAuthenticator(config);
   const server = createHttpServer<GatewayContext>({
     apollo,
     maxBodyBytes: config.maxBodyBytes,
     beforeGraphql: rateLimiter(cache, config.rateLimit),
+    around: front.around,
     context: async (req) => ({
       identity: await authenticate(req),
-      requestId: randomUUID(),
+      requestId: requestIdOf(req.headers['x-request-id']),
       debugStats: config.debugStats && req.headers[DEBUG_STATS_HEADER] === '1',
       stats: {},
+      operation: { type: null, name: null },
     }),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -128,8 +188,9 @@ export async function startGateway(
     port,
     server,
     async stop() {
-      await closeServer(server);
+      await closeServer(server, config.shutdownGraceMs);
       await apollo.stop();
+      await fetcher.close();
       await cache.close();
     },
   };

@@ -2,11 +2,16 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GatewayContext } from './gateway.context';
 
+/** Distinct operation names that get their own label (the application's own operations fit many times over). */
+export const MAX_OPERATION_LABELS = 500;
+
 /**
  * Prometheus metrics of one gateway process (prom-client), served at /metrics: requests and their
- * latency per operation, subgraph fetch latency and failures per subgraph, plus the process
- * defaults (memory, event-loop lag, handles). Operation names come from clients: they are labels,
- * so an unnamed operation is "anonymous" and names are cut to a sane length.
+ * latency per operation, subgraph fetch latency and failures per subgraph, APQ and response-cache
+ * lookups (the hit ratio), plus the process defaults (memory, event-loop lag, handles). Each
+ * subgraph serves its own /metrics (cache lookups; carrier outcomes by status in carriers). Operation names come from clients: they are labels,
+ * so an unnamed operation is "anonymous", names are cut to a sane length, and past
+ * MAX_OPERATION_LABELS distinct names a new one counts as "other".
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -31,8 +36,36 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly cacheLookups = new Counter({
+    name: 'bga_gateway_cache_lookups_total',
+    help: 'Gateway cache lookups by cache (apq: persisted queries, response: whole responses) and result (hit or miss).',
+    labelNames: ['cache', 'result'],
+    registers: [this.registry],
+  });
+
+  readonly frontAnswers = new Counter({
+    name: 'bga_gateway_front_answers_total',
+    help: 'Requests answered before Apollo Server: hit (the in-process response cache) or coalesced (shared an identical query in flight).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'bga_gateway_' });
+  }
+
+  /**
+   * Operation names get a label of their own up to MAX_OPERATION_LABELS distinct names, then "other":
+   * every label value is a series kept for the life of the process (a few KB each, and as many
+   * lines in every scrape), and a client can send a new name with every request.
+   */
+  private readonly operations = new Set<string>();
+
+  private operationLabel(name: string): string {
+    if (this.operations.has(name)) return name;
+    if (this.operations.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operations.add(name);
+    return name;
   }
 
   plugin(): ApolloServerPlugin<GatewayContext> {
@@ -41,7 +74,7 @@ export class GatewayMetrics {
         const started = performance.now();
         return {
           willSendResponse: async ({ operationName, errors }) => {
-            const operation = (operationName ?? 'anonymous').slice(0, 64);
+            const operation = this.operationLabel((operationName ?? 'anonymous').slice(0, 64));
             const outcome = errors?.length ? String(errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
             this.requests.inc({ operation, outcome });
             this.latency.observe({ operation }, (performance.now() - started) / 1000);

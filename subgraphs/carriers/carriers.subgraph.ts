@@ -16,6 +16,21 @@ import { Case } from './case.type';
 import { CARRIERS } from './fixtures/carriers.fixture';
 import { QuoteResolver } from './quote.resolver';
 
+/**
+ * The catalog is the same for every caller and changes only with a catalog refresh: five minutes at
+ * the gateway's response cache. Everything else here (quotes, health, a case's carrier status) is
+ * per request or per caller and stays uncacheable.
+ */
+const CATALOG = { maxAge: 300, scope: 'PUBLIC' as const };
+export const CARRIERS_CACHE_HINTS = {
+  'Query.carriers': CATALOG,
+  'Query.carrier': CATALOG,
+  'Query.products': CATALOG,
+  'Carrier.products': CATALOG,
+  'Product.carrier': CATALOG,
+  'Product.terms': CATALOG,
+};
+
 export interface CarriersSubgraphOptions {
   /** Makes the process-wide runtime (config, adapters, policies) for a cache; tests pass fakes here. */
   runtime?: (cache: Cache, logger: Logger) => CarriersRuntime;
@@ -30,6 +45,7 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
   return {
     name: 'carriers',
     migrations: carriersMigrations,
+    cacheHints: CARRIERS_CACHE_HINTS,
     schema: () => {
       // Read the carrier configuration now, at start-up: a bad value stops the process naming the variable.
       if (!options.runtime) readCarriersConfig(CARRIERS);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { todayUtc } from '../shared/dates';
 import { AmBestRating, type Gender, type HealthClass, type PaymentMode, type ProductType, type StateCode } from '../shared/enums';
 import { badInput } from '../shared/errors';
+import { carrierOutcomes } from '../shared/metrics';
 import { isId } from '../shared/ids';
 import { centsToMoney, isIsoDate } from '../shared/scalars';
 import { CarrierFailure, type CarrierQuote, type QuoteRequest } from './adapters/carrier-adapter.port';
@@ -188,17 +189,20 @@ const clip = (message: string) => (message.length > MESSAGE_LIMIT ? `${message.s
 /** One carrier's part of a comparison. Never throws: every failure becomes its outcome. */
 async function quoteCarrier(ctx: CarriersContext, carrier: CarrierRow, products: readonly ProductRow[], input: NormalizedQuoteInput): Promise<CarrierResult> {
   const started = performance.now();
-  const outcome = (status: CarrierOutcomeStatus, extra: { message?: string | null; cached?: boolean; quotes?: QuoteView[] } = {}): CarrierResult => ({
-    outcome: {
-      carrier,
-      status,
-      message: extra.message ? clip(extra.message) : null,
-      latencyMs: Math.round(performance.now() - started),
-      cached: extra.cached ?? false,
-      quoteCount: extra.quotes?.length ?? 0,
-    },
-    quotes: extra.quotes ?? [],
-  });
+  const outcome = (status: CarrierOutcomeStatus, extra: { message?: string | null; cached?: boolean; quotes?: QuoteView[] } = {}): CarrierResult => {
+    carrierOutcomes.inc({ carrier: carrier.id, status });
+    return {
+      outcome: {
+        carrier,
+        status,
+        message: extra.message ? clip(extra.message) : null,
+        latencyMs: Math.round(performance.now() - started),
+        cached: extra.cached ?? false,
+        quoteCount: extra.quotes?.length ?? 0,
+      },
+      quotes: extra.quotes ?? [],
+    };
+  };
 
   const age = issueAge(carrier.ageBasis, input.birthDate, input.asOf);
   const ineligible: string[] = [];

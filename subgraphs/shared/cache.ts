@@ -1,5 +1,6 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger';
+import { cacheFamily, cacheLookups } from './metrics';
 import type { RequestStats } from './stats';
 
 /**
@@ -150,23 +151,45 @@ export class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
   // A Map iterates in insertion order: re-inserting on read makes the first key the least recent.
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  /** Characters held in keys and values. */
+  private chars = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  /**
+   * maxChars bounds what the entries hold, not only how many there are: callers cache what clients
+   * send (APQ stores whole queries, up to the body limit each), and 10,000 of those would fill the
+   * process. A value larger than the whole budget is not kept.
+   */
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars = 32 * 2 ** 20,
+  ) {}
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.chars -= key.length + entry.value.length;
+    this.entries.delete(key);
+  }
 
   // Synchronous inside, so that incr is atomic like Redis's: no await between read and write.
   private read(key: string): string | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
+    if (entry.expiresAt <= Date.now()) {
+      this.drop(key);
+      return null;
+    }
     this.entries.delete(key);
-    if (entry.expiresAt <= Date.now()) return null;
     this.entries.set(key, entry);
     return entry.value;
   }
 
   private write(key: string, value: string, ttlSeconds: number): void {
-    this.entries.delete(key);
+    this.drop(key);
+    if (key.length + value.length > this.maxChars) return;
     this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.chars += key.length + value.length;
+    while (this.entries.size > 0 && (this.entries.size > this.maxEntries || this.chars > this.maxChars)) this.drop(this.entries.keys().next().value!);
   }
 
   async get(key: string): Promise<string | null> {
@@ -178,7 +201,7 @@ export class MemoryCache implements Cache {
   }
 
   async del(key: string): Promise<void> {
-    this.entries.delete(key);
+    this.drop(key);
   }
 
   async incr(key: string, ttlSeconds?: number): Promise<number> {
@@ -201,6 +224,7 @@ export class MemoryCache implements Cache {
 
   async close(): Promise<void> {
     this.entries.clear();
+    this.chars = 0;
   }
 }
 
@@ -217,9 +241,11 @@ export class CachedLoader {
     const hit = await this.cache.get(key);
     if (hit !== null) {
       if (stats) stats.cacheHits++;
+      cacheLookups.inc({ cache: cacheFamily(key), result: 'hit' });
       return { value: JSON.parse(hit) as T, cached: true };
     }
     if (stats) stats.cacheMisses++;
+    cacheLookups.inc({ cache: cacheFamily(key), result: 'miss' });
     let pending = this.inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
       pending = (async () => {

@@ -30,6 +30,28 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Runs before GraphQL for every /graphql request (rate limits); may throw HttpError. */
   beforeGraphql?: (req: IncomingMessage) => Promise<void>;
+  /**
+   * Wraps the GraphQL execution of an authenticated request (the gateway's response cache and
+   * request coalescing): may answer without calling `run`, or share one run's answer.
+   */
+  around?: (request: GraphqlHttpRequest<TContext>, run: () => Promise<GraphqlAnswer>) => Promise<GraphqlAnswer>;
+}
+
+/** A GraphQL request as it arrived, after authentication. */
+export interface GraphqlHttpRequest<TContext> {
+  req: IncomingMessage;
+  method: string;
+  search: string;
+  /** The raw body text ('' for GET). */
+  bodyText: string;
+  context: TContext;
+}
+
+/** A complete GraphQL HTTP answer. */
+export interface GraphqlAnswer {
+  status: number;
+  headers: [string, string][];
+  body: string;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -42,22 +64,71 @@ export function sendGraphqlError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, error.headers);
 }
 
+/**
+ * Too large: the rest of the body is never read, so the connection is closed after the answer
+ * (kept alive, it would sit with the unread body until the request timeout, minutes later).
+ */
+const tooLarge = (limit: number) => new HttpError(413, 'LIMIT_EXCEEDED', `request body exceeds ${limit} bytes`, { connection: 'close' });
+
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'LIMIT_EXCEEDED', `request body exceeds ${limit} bytes`);
+  if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'LIMIT_EXCEEDED', `request body exceeds ${limit} bytes`);
+    if (size > limit) throw tooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Deeper than any real request (an input object in a list in the variables is a handful of levels).
+ * Deeper JSON reaches code that recurses over it (the response cache's key, graphql-js coercion)
+ * and overflows the stack: refused up front.
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** Whether [ and { nest deeper than `max` in JSON text, strings skipped: no parse, no recursion. */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+const tooDeep = () => new HttpError(400, 'LIMIT_EXCEEDED', `request JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+
+/** GET carries variables and extensions as JSON in the query string: the same depth limit. */
+function checkSearchDepth(url: URL): void {
+  for (const name of ['variables', 'extensions']) {
+    for (const value of url.searchParams.getAll(name)) if (nestsDeeperThan(value, MAX_JSON_DEPTH)) throw tooDeep();
+  }
+}
+
+/** The request target; one that is no URL at all (`GET //[ HTTP/1.1`) is the client's error, not a crash. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'malformed request target');
+  }
+}
+
 function parseBody(text: string, contentType: string | undefined): unknown {
   if (text === '') return undefined;
   if (contentType?.includes('application/json') || contentType?.includes('application/graphql-response+json')) {
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw tooDeep();
     try {
       return JSON.parse(text);
     } catch {
@@ -70,25 +141,40 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): http.Server {
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   return http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      const url = requestUrl(req);
       const route = options.routes?.[url.pathname];
       if (route) return await route(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, { error: 'not found' });
       }
       await options.beforeGraphql?.(req);
-      const body = req.method === 'POST' ? parseBody(await readBody(req, maxBody), req.headers['content-type']) : undefined;
+      if (req.method === 'GET') checkSearchDepth(url);
+      const bodyText = req.method === 'POST' ? await readBody(req, maxBody) : '';
+      const body = req.method === 'POST' ? parseBody(bodyText, req.headers['content-type']) : undefined;
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
       // Built before Apollo runs, so that a refused caller gets its own status (401), not a 500.
       const context = await options.context(req);
-      const result = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body },
-        context: async () => context,
-      });
+      const method = req.method?.toUpperCase() ?? 'GET';
+      const execute = () =>
+        options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search: url.search, body }, context: async () => context });
+      if (options.around) {
+        const answer = await options.around({ req, method, search: url.search, bodyText, context }, async () => {
+          const result = await execute();
+          // Incremental delivery is not used here; an answer is one string.
+          let text = '';
+          if (result.body.kind === 'complete') text = result.body.string;
+          else for await (const chunk of result.body.asyncIterator) text += chunk;
+          return { status: result.status ?? 200, headers: [...result.headers], body: text };
+        });
+        for (const [name, value] of answer.headers) res.setHeader(name, value);
+        res.statusCode = answer.status;
+        return void res.end(answer.body);
+      }
+      const result = await execute();
       for (const [name, value] of result.headers) res.setHeader(name, value);
       res.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {
@@ -117,10 +203,19 @@ export async function listen(server: http.Server, port: number, host = '127.0.0.
   return (server.address() as AddressInfo).port;
 }
 
-/** Stops accepting connections and waits for requests in flight, closing idle keep-alive sockets. */
-export async function closeServer(server: http.Server): Promise<void> {
+/**
+ * Stops accepting connections and waits for requests in flight, closing idle keep-alive sockets
+ * (and each busy one as soon as its response is sent). Requests still running after graceMs are cut.
+ */
+export async function closeServer(server: http.Server, graceMs = 10_000): Promise<void> {
   await new Promise<void>((resolve) => {
-    server.close(() => resolve());
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(force);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

@@ -10,6 +10,7 @@ import { createPool, Db, type Pool } from './db';
 import { closeServer, createHttpServer, HttpError, listen, sendJson } from './http';
 import { IdentityError, verifyIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
+import { subgraphRegistry } from './metrics';
 import { migrate, type Migration } from './migrate';
 import { redactVariableError } from './redact';
 import { DEBUG_STATS_HEADER, newStats } from './stats';
@@ -56,6 +57,37 @@ export interface SubgraphDefinition<TContext extends BaseSubgraphContext> {
   context: (base: BaseSubgraphContext) => TContext;
   /** Background work that lives as long as the server (workers, refreshes); stopped before the pool closes. */
   background?: (services: { pool: Pool; cache: Cache; logger: Logger }) => { stop(): void | Promise<void> };
+  /**
+   * Cache hints by field coordinate ("Query.carriers"): the subgraph answers Cache-Control from them
+   * and the gateway's response cache honours it. Every field not listed is uncacheable (max-age 0)
+   * and so is any response that contains one.
+   */
+  cacheHints?: Readonly<Record<string, CacheHint>>;
+}
+
+/** A cache hint as Apollo's cache-control plugin takes it. */
+export interface CacheHint {
+  maxAge: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** Sets the subgraph's static cache hints on the fields they name (after Apollo's cache-control plugin set up info.cacheControl). */
+function cacheHintsPlugin(hints: Readonly<Record<string, CacheHint>>): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          return {
+            willResolveField({ info }) {
+              const hint = hints[`${info.parentType.name}.${info.fieldName}`];
+              // info.cacheControl is Apollo's augmentation of GraphQLResolveInfo (@apollo/cache-control-types).
+              if (hint) (info as unknown as { cacheControl: { setCacheHint(hint: CacheHint): void } }).cacheControl.setCacheHint(hint);
+            },
+          };
+        },
+      };
+    },
+  };
 }
 
 export interface RunningSubgraph {
@@ -89,9 +121,15 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
   const apollo = new ApolloServer<TContext>({
     schema: await definition.schema(),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (drain, then stop): Apollo's own signal handlers would stop it mid-request.
+    stopOnTerminationSignals: false,
     formatError: maskError(logger),
     // No federated tracing: nothing reads it here, and it costs every request.
-    plugins: [statsPlugin as ApolloServerPlugin<TContext>, ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      statsPlugin as ApolloServerPlugin<TContext>,
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(definition.cacheHints ? [cacheHintsPlugin(definition.cacheHints) as ApolloServerPlugin<TContext>] : []),
+    ],
     // CSRF prevention stays on: the gateway always sends application/json.
   });
   await apollo.start();
@@ -121,6 +159,10 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
     context,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+      '/metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': subgraphRegistry.contentType });
+        res.end(await subgraphRegistry.metrics());
+      },
       '/ready': async (_req, res) => {
         const db = await pool.query('SELECT 1').then(() => true, () => false);
         const redis = await cache.ping();

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { GraphqlAnswer, GraphqlHttpRequest } from '../subgraphs/shared/http';
+import type { GatewayContext } from './gateway.context';
+
+export interface FrontOptions {
+  /** Keep cacheable answers in this process (the response cache's first level). */
+  responseCache: boolean;
+  /** Share one execution among identical queries of one caller that arrive while it runs. */
+  coalesce: boolean;
+  /** Most answers (and known operation types) kept; the least recently used go first. */
+  maxEntries: number;
+  /** Answers larger than this are not kept. */
+  maxAnswerBytes: number;
+}
+
+export type FrontOutcome = 'hit' | 'coalesced';
+
+interface Kept {
+  answer: GraphqlAnswer;
+  storedAt: number;
+  expiresAt: number;
+  age: number;
+}
+
+/** A Map used as an LRU: reads move an entry to the back, writes evict from the front. */
+class Lru<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+const DECIDING_HEADERS = ['content-type', 'accept', 'apollo-require-preflight', 'x-apollo-operation-name'] as const;
+const MAX_AGE = /(?:^|,)\s*max-age=(\d+)/;
+
+/**
+ * The gateway's front door, before Apollo Server runs, for requests that are byte-for-byte the same
+ * as an earlier one from the same caller (identity, method, query string, body, and the headers
+ * Apollo Server decides by):
+ *
+ * - **Response cache, first level.** An answer the subgraphs' cache hints made cacheable (Apollo sets
+ *   `Cache-Control: max-age=N, public|private` only for an error-free, fully hinted response) is kept
+ *   in this process for what remains of N and served without parsing, planning or any cache round
+ *   trip. The shared second level is Apollo's response-cache plugin in Redis, which this falls back to.
+ * - **Request coalescing.** A query (known to be one because the same request ran before: a mutation
+ *   is never shared) that is already executing for the same caller is not executed again: the
+ *   second request waits for the first one's answer.
+ *
+ * Authentication and the rate limit run before this for every request; requests asking for
+ * x-debug-stats bypass it (their counts are their own). Keys are a hash: no personal data is kept
+ * beside the answers themselves, which only their own caller can reach.
+ */
+export class GatewayFront {
+  private readonly answers: Lru<Kept>;
+  /** What each request turned out to be, once it ran: its operation's type and name. */
+  private readonly operations: Lru<{ type: string; name: string | null }>;
+  private readonly inFlight = new Map<string, Promise<GraphqlAnswer>>();
+
+  constructor(
+    private readonly options: FrontOptions,
+    /** Told of every request answered here, for logs and metrics. */
+    private readonly onAnswer: (outcome: FrontOutcome, operationName: string | null, context: GatewayContext, started: number) => void = () => undefined,
+  ) {
+    this.answers = new Lru(options.maxEntries);
+    this.operations = new Lru(options.maxEntries);
+  }
+
+  readonly around = async (request: GraphqlHttpRequest<GatewayContext>, run: () => Promise<GraphqlAnswer>): Promise<GraphqlAnswer> => {
+    const { context } = request;
+    if (context.debugStats || (!this.options.responseCache && !this.options.coalesce)) return run();
+    const started = performance.now();
+    const { identity } = context;
+    const hash = createHash('sha256').update(`${identity.role}\n${identity.sub}\n${identity.agentId ?? ''}\n${request.method}\n${request.search}\n`);
+    // The headers Apollo Server decides by (CSRF prevention, the response's content type) are part of the request.
+    for (const name of DECIDING_HEADERS) hash.update(`${request.req.headers[name] ?? ''}\n`);
+    const key = hash.update(request.bodyText).digest('base64url');
+
+    const operation = this.operations.get(key);
+    if (this.options.responseCache) {
+      const kept = this.answers.get(key);
+      if (kept && kept.expiresAt > Date.now()) {
+        this.onAnswer('hit', operation?.name ?? null, context, started);
+        return this.forCaller(kept.answer, context, kept.age + Math.floor((Date.now() - kept.storedAt) / 1000));
+      }
+      if (kept) this.answers.delete(key);
+    }
+
+    if (this.options.coalesce && operation?.type === 'query') {
+      const shared = this.inFlight.get(key);
+      if (shared) {
+        const answer = await shared;
+        this.onAnswer('coalesced', operation.name, context, started);
+        return this.forCaller(answer, context);
+      }
+      const running = run().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, running);
+      const answer = await running;
+      this.keep(key, answer);
+      return answer;
+    }
+
+    const answer = await run();
+    if (context.operation.type) this.operations.set(key, { type: context.operation.type, name: context.operation.name });
+    this.keep(key, answer);
+    return answer;
+  };
+
+  private keep(key: string, answer: GraphqlAnswer): void {
+    if (!this.options.responseCache || answer.status !== 200 || answer.body.length > this.options.maxAnswerBytes) return;
+    const cacheControl = answer.headers.find(([name]) => name === 'cache-control')?.[1];
+    const maxAge = cacheControl ? MAX_AGE.exec(cacheControl) : null;
+    if (!maxAge) return;
+    const age = Number(answer.headers.find(([name]) => name === 'age')?.[1] ?? 0);
+    const remaining = Number(maxAge[1]) - age;
+    if (remaining <= 0) return;
+    const now = Date.now();
+    this.answers.set(key, { answer, storedAt: now, expiresAt: now + remaining * 1000, age });
+  }
+
+  /** The shared answer with this request's own id (and the entry's age, when it came from the cache). */
+  private forCaller(answer: GraphqlAnswer, context: GatewayContext, age?: number): GraphqlAnswer {
+    const headers = answer.headers.filter(([name]) => name !== 'x-request-id' && name !== 'age');
+    headers.push(['x-request-id', context.requestId]);
+    if (age !== undefined) headers.push(['age', String(age)]);
+    return { ...answer, headers };
+  }
+}
