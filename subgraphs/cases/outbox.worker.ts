@@ -89,9 +89,12 @@ export class OutboxWorker {
   private async send(row: Claimed): Promise<void> {
     const { logger } = this.options;
     const supergraph = this.options.supergraph();
-    const caseRow = await this.db.one<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases."case" WHERE id = $1`, [row.caseId]);
-    if (!caseRow) return;
     try {
+      // Inside the try: a database gone between the claim and this read used to reject the whole
+      // pass, and the timer's `void runOnce()` turned that into an unhandled rejection that ended
+      // the process (found by test:chaos). The row's lease brings it back.
+      const caseRow = await this.db.one<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases."case" WHERE id = $1`, [row.caseId]);
+      if (!caseRow) return;
       const jit = await this.db.one(`SELECT 1 FROM cases.case_event WHERE case_id = $1 AND type = 'APPOINTMENT_REQUESTED'`, [row.caseId]);
       // Idempotent at the agents subgraph: asking again after a crash is harmless.
       if (jit) await supergraph.request(REQUEST_APPOINTMENT, { agentId: caseRow.agentId, carrierId: caseRow.carrierId, state: caseRow.insuredState });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { coded } from './errors';
 import type { RequestStats } from './stats';
 
 // DATE columns stay 'YYYY-MM-DD' strings: pg would otherwise make local-midnight JS Dates.
@@ -19,10 +20,36 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a client that is checked out (a transaction, migrations): the pool listens for 'error'
+  // only on idle clients and pool.query's own, so a database that goes away while a transaction
+  // holds its client emitted an unheard 'error' and killed the process (found by test:chaos). The
+  // statement in flight still fails, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+// SQLSTATE classes 08 (connection exception) and 57P (shutting down, starting up), too many
+// connections, and the socket errors of a server that is not there.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '53300']);
+const UNREACHABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect/i;
+
+/** True when the error says the database cannot be reached now, rather than that a statement is wrong. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) return true;
+  return typeof message === 'string' && UNREACHABLE_MESSAGES.test(message);
+}
+
+/**
+ * A database that is down (restarting, unreachable) is SERVICE_UNAVAILABLE for the caller, at once:
+ * a coded error the client can retry on, instead of INTERNAL_SERVER_ERROR "internal error" and an
+ * error log line per request. Any other failure is left as it is (a bug stays masked and logged).
+ */
+function unavailable(error: unknown): unknown {
+  return isDatabaseUnavailable(error) ? coded('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly') : error;
+}
 
 /**
  * The one way services talk SQL: every statement is counted into the request's stats, so tests can
@@ -38,8 +65,12 @@ export class Db {
 
   async query<T extends object = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.stats) this.stats.sql++;
-    const result = await this.target.query(sql, params);
-    return result.rows as T[];
+    try {
+      const result = await this.target.query(sql, params);
+      return result.rows as T[];
+    } catch (error) {
+      throw unavailable(error);
+    }
   }
 
   async one<T extends object = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T | undefined> {
@@ -52,7 +83,7 @@ export class Db {
    */
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this); // nested: join the transaction already open
-    const client = await (this.target as pg.Pool).connect();
+    const client = await (this.target as pg.Pool).connect().catch((error: unknown) => Promise.reject(unavailable(error)));
     const tx = new Db(client, this.stats, true);
     try {
       await tx.query('BEGIN');
