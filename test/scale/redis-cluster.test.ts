@@ -1,12 +1,22 @@
 /**
  * The cache port over a real 3-node Redis Cluster (ioredis Cluster, configured as in production by
  * REDIS_URL + REDIS_CLUSTER): keys spread over the nodes' hash slots, reads and writes and
- * generation counters work, and no operation needs two keys in one slot.
+ * generation counters work, and no operation needs two keys in one slot. Then the whole graph with
+ * two gateways, configured by those two variables only: ready, quotes and metrics generations
+ * shared across gateways, and one rate limit counted by both.
  */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { RunningGateway } from '../../gateway/gateway';
+import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { CachedLoader, createCache, type Cache } from '../../subgraphs/shared/cache';
 import { readCommonConfig } from '../../subgraphs/shared/config';
 import { newStats } from '../../subgraphs/shared/stats';
+import { graphql } from '../support/graphql';
 import { canRunRedisCluster, startRedisCluster, type RedisCluster } from '../support/redis-cluster';
+import { startGatewayFor } from '../support/scale-out';
+import { startStack, type Stack } from '../support/stack';
+import { eligibleTargets, submission } from '../support/submissions';
 
 const available = canRunRedisCluster();
 if (!available) console.log('[test] redis-server/redis-cli not on PATH: the Redis Cluster tests are skipped (CI installs them)');
@@ -51,5 +61,87 @@ describeCluster('cache on a 3-node Redis Cluster', () => {
     expect(loads).toBe(1);
     expect(results.every((r) => r.value === 1)).toBe(true);
     expect((await loader.get(`sf:${key}`, 60, async () => ++loads, stats)).cached).toBe(true);
+  });
+});
+
+describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_URL and REDIS_CLUSTER', () => {
+  let cluster: RedisCluster;
+  let stack: Stack;
+  let gatewayB: RunningGateway;
+  let staff: string;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    stack = await startStack({ env: { REDIS_URL: cluster.url, REDIS_CLUSTER: 'true' } });
+    gatewayB = await startGatewayFor(stack);
+    staff = await stack.token('STAFF');
+  }, 60_000);
+
+  afterAll(async () => {
+    await gatewayB?.stop();
+    await stack?.stop();
+    await cluster?.stop();
+  });
+
+  it('reports the cluster as its cache on /ready, at the gateway and at every subgraph', async () => {
+    const ready = await (await fetch(new URL('/ready', stack.url))).json();
+    expect(ready).toMatchObject({ status: 'ready', cache: { kind: 'redis', ok: true } });
+    for (const subgraph of Object.values(stack.subgraphs)) {
+      expect(await (await fetch(new URL('/ready', subgraph.url))).json()).toMatchObject({ status: 'ready', cache: { kind: 'redis', ok: true } });
+    }
+  });
+
+  it('answers through gateway B from the quotes gateway A cached, spread over every node', async () => {
+    const input = { state: 'OH', birthDate: '1979-11-02', gender: 'MALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 250_000 + 1_000 * Math.floor(Math.random() * 500), termYears: 20 };
+    const query = `query($i: QuoteInput!) { compareQuotes(input: $i) { quotes { product { id } annualPremium } outcomes { status cached } } }`;
+    const first = await graphql(stack.url, query, { i: input }, { token: staff });
+    expect(first.errors).toBeUndefined();
+    const before = stack.simulators.control.totalCounts();
+    const again = await graphql(gatewayB.url, query, { i: input }, { token: staff });
+    expect(again.data!.compareQuotes).toEqual({ ...first.data!.compareQuotes, outcomes: first.data!.compareQuotes.outcomes.map((o: object) => ({ ...o, cached: true })) });
+    expect(again.extensions!.stats.carriers).toMatchObject({ carrierCalls: 0, cacheHits: CARRIERS.length });
+    expect(stack.simulators.control.totalCounts().quote).toBe(before.quote);
+    // The keys the graph wrote (quotes, catalogs, tokens, generations, rate-limit counts) live on every node.
+    const perNode = await Promise.all((stack.subgraphs.carriers.cache.redis as import('ioredis').Cluster).nodes('master').map((node) => node.dbsize()));
+    expect(perNode).toHaveLength(3);
+    expect(perNode.every((n) => n > 0)).toBe(true);
+  });
+
+  it('makes caseMetrics through gateway B fresh after a case written through gateway A', async () => {
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    try {
+      const [target] = await eligibleTargets(pool);
+      const filter = { agentIds: [target.agentId], carrierIds: [target.carrierId] };
+      const read = async () => {
+        const response = await graphql(gatewayB.url, 'query($f: CaseFilter) { caseMetrics(filter: $f) { totals { submitted } } }', { f: filter }, { token: staff });
+        return { submitted: response.data!.caseMetrics.totals.submitted as number, cached: response.extensions!.stats.cases.cacheHits === 1 };
+      };
+      await read();
+      let before = await read();
+      for (let i = 0; i < 10 && !before.cached; i++) before = await read(); // other test files' writes start new generations too
+      expect(before.cached).toBe(true);
+      const submitted = await graphql(stack.url, 'mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id } }', { input: submission(target, `cluster-${randomUUID()}`) }, { token: staff });
+      expect(submitted.errors).toBeUndefined();
+      expect(await read()).toEqual({ submitted: before.submitted + 1, cached: false });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('counts one rate limit for a client across both gateways (one key per client and window, on one slot)', async () => {
+    // Two more gateways with a small limit; a client of its own, so no other test's requests count.
+    const limited = [await startGatewayFor(stack, { env: { RATE_LIMIT: '4', RATE_LIMIT_WINDOW_S: '60' } }), await startGatewayFor(stack, { env: { RATE_LIMIT: '4', RATE_LIMIT_WINDOW_S: '60' } })];
+    try {
+      const token = await stack.agentToken(`agt_cluster_${randomUUID().slice(0, 8)}`);
+      // Windows are fixed (60 s): start well inside one, so all six requests count in the same.
+      const intoWindow = Date.now() % 60_000;
+      if (intoWindow > 55_000) await new Promise((r) => setTimeout(r, 60_500 - intoWindow));
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await graphql(limited[i % 2].url, '{ carriers { id } }', {}, { token })).status);
+      expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+      expect(statuses.slice(4)).toEqual([429, 429]);
+    } finally {
+      for (const gateway of limited) await gateway.stop();
+    }
   });
 });

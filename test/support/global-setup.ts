@@ -9,6 +9,23 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../../scripts/embedded/pglite-server';
 import { seedDatabase } from '../../scripts/seed/seed';
+import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case.history';
+import { createCache } from '../../subgraphs/shared/cache';
+import { bool } from '../../subgraphs/shared/config';
+
+/**
+ * Redis outlives a test run, the database does not: cached caseMetrics of an earlier run sit under
+ * the generation it left behind and would answer for this run's fresh data. The seed is a case
+ * write like any other, so it starts a new generation.
+ */
+async function newMetricsGeneration(redisUrl: string): Promise<void> {
+  const cache = createCache({ redisUrl, cluster: bool(process.env, 'REDIS_CLUSTER', false) });
+  try {
+    if (!(await cache.ready(5_000)) || (await cache.incr(METRICS_GENERATION_KEY)) === null) console.warn(`[test] Redis at ${redisUrl} is not reachable: cached caseMetrics of an earlier run may answer`);
+  } finally {
+    await cache.close();
+  }
+}
 
 export const TEST_SEED = { cases: 600, agents: 120, seed: 7 } as const;
 
@@ -43,6 +60,7 @@ export default async function globalSetup(): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
   await pool.end();
+  if (process.env.REDIS_URL) await newMetricsGeneration(process.env.REDIS_URL);
   process.env.DATABASE_URL = url;
   process.env.BGA_TEST_DATABASE = '1';
 }

@@ -1,0 +1,72 @@
+/**
+ * Scale-out on top of a running stack (test/support/stack.ts), for the tests that show replicas
+ * share what they must through Redis and nothing else:
+ * - startGatewayFor: one more gateway process-equivalent (its own Apollo Server, its own Redis
+ *   client) over the stack's subgraphs, or over replicas of them;
+ * - startSubgraphReplicas: a second instance of every subgraph (own pool, own cache client, own
+ *   carrier runtime and workers) on the same database and the same Redis.
+ * Both read the settings the stack put into process.env while it runs, so start them after the
+ * stack and stop them before it.
+ */
+import 'reflect-metadata';
+import { readGatewayConfig } from '../../gateway/gateway.config';
+import { startGateway, type RunningGateway } from '../../gateway/gateway';
+import { composeSupergraph } from '../../scripts/compose';
+import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
+import { createCarriersSubgraph } from '../../subgraphs/carriers/carriers.subgraph';
+import { createCasesSubgraph } from '../../subgraphs/cases/cases.subgraph';
+import { readCommonConfig } from '../../subgraphs/shared/config';
+import type { BaseSubgraphContext } from '../../subgraphs/shared/context';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../subgraphs/shared/subgraph-server';
+import type { Stack } from './stack';
+
+/** The settings the stack gives its own processes, plus the caller's. */
+const settings = (env: Record<string, string> = {}) => ({ ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...env });
+
+let supergraph: Promise<string> | undefined;
+
+/**
+ * Another gateway over the stack's subgraphs (or over `subgraphs`, e.g. replicas): the same
+ * configuration as the stack's gateway, on its own free port. The caller stops it.
+ */
+export async function startGatewayFor(
+  stack: Stack,
+  options: { subgraphs?: Record<string, Pick<RunningSubgraph, 'url'>>; env?: Record<string, string> } = {},
+): Promise<RunningGateway> {
+  supergraph ??= composeSupergraph().then((composed) => composed.supergraph);
+  const subgraphs = options.subgraphs ?? stack.subgraphs;
+  return startGateway(
+    readGatewayConfig({
+      ...settings(options.env),
+      PORT: '0',
+      AGENTS_URL: subgraphs.agents?.url,
+      CASES_URL: subgraphs.cases?.url,
+      CARRIERS_URL: subgraphs.carriers?.url,
+    }),
+    undefined,
+    await supergraph,
+  );
+}
+
+export interface SubgraphReplicas {
+  subgraphs: Record<string, RunningSubgraph>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A second instance of each subgraph, built from fresh definitions (a definition keeps per-process
+ * state: the cases outbox, the carriers runtime), on the database and Redis the stack uses.
+ */
+export async function startSubgraphReplicas(options: { env?: Record<string, string> } = {}): Promise<SubgraphReplicas> {
+  const env = settings(options.env);
+  const common = readCommonConfig(env);
+  const definitions = [agentsSubgraph, createCasesSubgraph(env), createCarriersSubgraph()] as unknown as SubgraphDefinition<BaseSubgraphContext>[];
+  const subgraphs: Record<string, RunningSubgraph> = {};
+  for (const definition of definitions) subgraphs[definition.name] = await startSubgraph(definition, common, 0);
+  return {
+    subgraphs,
+    async stop() {
+      for (const subgraph of Object.values(subgraphs)) await subgraph.stop();
+    },
+  };
+}
