@@ -1,0 +1,538 @@
+/**
+ * `npm run bench:gateway` (issue #5): three gateways side by side in one run, over the same subgraphs
+ * and the same supergraph (schema/supergraph.graphql, subgraph URLs rewritten):
+ *  - ours (`dist/gateway/main.js`) with every feature on: JWT, signed identity per request, request
+ *    limits, rate limit (counted in Redis, limit set out of reach), metrics, error masking; the
+ *    response cache off (RESPONSE_CACHE=false) except for the cacheable query; GATEWAY_WORKERS worker
+ *    processes (default: one per CPU core);
+ *  - a stock @apollo/gateway in @apollo/server, no plugins (bench/gateway/stock-gateway.ts);
+ *  - Hive Gateway (@graphql-hive/gateway CLI, its defaults; bench/gateway/hive.config.ts).
+ * The peers cannot sign identities: the subgraphs are started with one fixed STAFF identity, signed
+ * once, accepted for a day (IDENTITY_MAX_SKEW_MS), and the peers send it on every subgraph request.
+ * Every client request carries the same development STAFF token (the peers ignore it).
+ *
+ * Backends (BENCH_BACKENDS, default "static,real"): `static` is the static-data build of the three
+ * subgraphs (bench/gateway/static-subgraphs.ts: committed SDLs, in-memory demo world, no database);
+ * `real` is the real subgraphs over the embedded PGlite (or DATABASE_URL) with the demo data, and
+ * Redis. Workloads: one nested query repeated, a mix of five nested shapes with varied variables, and a
+ * cacheable public query. Beside them, the subgraph-direct ceiling: the same subgraph fetches
+ * replayed straight to the subgraphs (bench/gateway/workloads.ts). Each gateway first gets
+ * BENCH_GATEWAY_WARMUP_SECONDS (5) of every workload; each cell is then BENCH_CONNECTIONS (20)
+ * connections for BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (3). Per cell: good answers per
+ * second (200, data, no errors), latency, the CPU time of the gateway's and the subgraphs' processes
+ * per answer, the peak summed RSS of every process of the gateway (sampled every 200 ms), where the
+ * machine's CPU went and so what the limit was (bench/gateway/processes.ts limitOf). Every answer is
+ * checked once against the stock gateway's before the load.
+ *
+ * Other knobs: BENCH_GATEWAY_WORKERS (our worker processes), BENCH_HIVE_FORK (Hive Gateway's
+ * --fork for the extra equal-processes row; 0 leaves the row out), BENCH_VERBOSE=1 (children's logs),
+ * BENCH_CPU_PROF=<dir> (CPU profiles of every gateway process).
+ * Results go to bench/RESULTS.md.
+ */
+import 'reflect-metadata';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintDevToken } from '../gateway/auth';
+import { freePort, redisServerOnPath } from '../scripts/embedded/redis-server';
+import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../subgraphs/shared/config';
+import { signIdentity } from '../subgraphs/shared/identity';
+import { machineLine, ratio, table, writeResultsSection } from './bench-support';
+import { seed } from './gateway/database';
+import { runCell, type CellResult } from './gateway/load';
+import { cpuSplit, installCleanup, limitOf, otherCores, startChild, stopAll, waitForOutput, waitUntil, type Child, type Watched } from './gateway/processes';
+import { body, CACHEABLE, captureFetches, mix, NESTED, replayCeiling, SAMPLE_QUERIES, type CeilingResult, type Operation, type Samples } from './gateway/workloads';
+
+const env = process.env;
+const SECONDS = Number(env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 20);
+// One gateway process by default: ours holds the targets in one (peak memory ≤ 300 MB is for all its processes together).
+const WORKERS = Number(env.BENCH_GATEWAY_WORKERS ?? 1);
+const HIVE_FORK = Number(env.BENCH_HIVE_FORK ?? (WORKERS > 1 ? WORKERS : 0));
+const BACKENDS = (env.BENCH_BACKENDS ?? 'static,real').split(',').map((b) => b.trim()).filter(Boolean) as Backend[];
+const MIX_SIZE = 100;
+/** Seconds of every workload sent to each gateway once it is up, before any cell (JIT, lazy loading). */
+const GATEWAY_WARMUP = Number(env.BENCH_GATEWAY_WARMUP_SECONDS ?? 5);
+
+type Backend = 'static' | 'real';
+const SUBGRAPH_NAMES = ['agents', 'cases', 'carriers'] as const;
+const DIST = join(process.cwd(), 'dist');
+const IDENTITY_MAX_SKEW_MS = '86400000';
+
+/** BENCH_CPU_PROF=<dir>: every gateway process writes a V8 CPU profile under <dir>/<gateway>/ when it exits. */
+const profiling = (gateway: string): string[] => (env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(env.BENCH_CPU_PROF, gateway)}`] : []);
+
+interface Gateway {
+  key: string;
+  label: string;
+  url: string;
+  child: Child;
+}
+
+interface Row {
+  backend: Backend;
+  workload: 'nested' | 'mix' | 'cacheable';
+  gateway: string;
+  label: string;
+  result?: CellResult;
+  ceiling?: CeilingResult;
+}
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const latency = (msValue: number) => fixed(msValue, msValue < 100 ? 1 : 0);
+
+async function post(url: string, headers: Record<string, string>, payload: string): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { raw: text.slice(0, 300) };
+  }
+  return { status: response.status, json };
+}
+
+/** One POST on a new connection (so that a cluster's round-robin hands it to the next worker). */
+function postOnNewConnection(url: string, headers: Record<string, string>, payload: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close', ...headers }, timeout: 5_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Ready when `{ __typename }` answers on `processes` × 2 new connections in a row: every worker is up. */
+const answersGraphql = (url: string, headers: Record<string, string>, processes = 1) => async () => {
+  for (let i = 0; i < processes * 2; i++) {
+    const { status, text } = await postOnNewConnection(url, headers, JSON.stringify({ query: '{ __typename }' }));
+    if (status !== 200 || !text.includes('"__typename":"Query"')) return false;
+  }
+  return true;
+};
+
+function rewriteSupergraph(urls: Record<string, string>, path: string): string {
+  let sdl = readFileSync(join(process.cwd(), 'schema', 'supergraph.graphql'), 'utf8');
+  for (const [name, url] of Object.entries(urls)) {
+    const pattern = new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`);
+    if (!pattern.test(sdl)) throw new Error(`supergraph has no subgraph "${name}"`);
+    sdl = sdl.replace(pattern, `$1${url}$2`);
+  }
+  writeFileSync(path, sdl);
+  return sdl;
+}
+
+interface Subgraphs {
+  urls: Record<string, string>;
+  /** The subgraph processes. */
+  children: Child[];
+  /** The embedded database's process, when there is one. */
+  database?: Child;
+}
+
+async function startStaticSubgraphs(): Promise<Subgraphs> {
+  const children: Child[] = [];
+  const urls: Record<string, string> = {};
+  await Promise.all(
+    SUBGRAPH_NAMES.map(async (name) => {
+      const child = startChild(`static-${name}`, process.execPath, [join(DIST, 'bench/gateway/static-subgraphs.js'), name], {
+        ...env,
+        PORT: String(await freePort()),
+        IDENTITY_MAX_SKEW_MS,
+      });
+      children.push(child);
+      urls[name] = (await waitForOutput(child, /listening (\S+)/))[1];
+    }),
+  );
+  return { urls, children };
+}
+
+async function startRealSubgraphs(redisUrl: string | undefined): Promise<Subgraphs> {
+  const children: Child[] = [];
+  let databaseUrl = env.DATABASE_URL;
+  let database: Child | undefined;
+  if (databaseUrl) {
+    await seed(databaseUrl);
+  } else {
+    database = startChild('pglite', process.execPath, [join(DIST, 'bench/gateway/database.js')], { ...env });
+    databaseUrl = (await waitForOutput(database, /listening (\S+)/, 300_000))[1];
+  }
+  const urls: Record<string, string> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const port = await freePort();
+    const child = startChild(name, process.execPath, [join(DIST, `subgraphs/${name}/main.js`)], {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      IDENTITY_MAX_SKEW_MS,
+      LOG_LEVEL: 'warn',
+      DEBUG_STATS: 'false',
+      // No background work: the bench measures reads.
+      OUTBOX_POLL_MS: '0',
+      SYNC_INTERVAL_MS: '0',
+      CATALOG_REFRESH_MS: '0',
+    });
+    children.push(child);
+    await waitUntil(child, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);
+    urls[name] = `http://127.0.0.1:${port}/graphql`;
+  }
+  return { urls, children, database };
+}
+
+interface Context {
+  tmp: string;
+  token: string;
+  identity: Record<string, string>;
+  redisUrl: string | undefined;
+}
+
+/**
+ * What each step of ours buys, on the repeated nested query: ours with its throughput features
+ * switched off one by one (everything else — JWT, limits, rate limit, metrics, logs — stays on).
+ */
+const STEPS: { key: string; label: string; env: Record<string, string> }[] = [
+  { key: 'ours-step-0', label: 'ours, 1 process, no fetch dedupe, no coalescing (undici keep-alive pool only)', env: { GATEWAY_WORKERS: '1', SUBGRAPH_DEDUPE: 'false', REQUEST_COALESCING: 'false' } },
+  { key: 'ours-step-1', label: 'ours, 1 process, + identical in-flight subgraph fetches merged', env: { GATEWAY_WORKERS: '1', REQUEST_COALESCING: 'false' } },
+  { key: 'ours-step-2', label: 'ours, 1 process, + identical in-flight requests coalesced', env: { GATEWAY_WORKERS: '1' } },
+];
+const RUN_STEPS = env.BENCH_STEPS !== '0';
+
+async function startOurs(ctx: Context, supergraphPath: string, urls: Record<string, string>, responseCache: boolean, step?: (typeof STEPS)[number]): Promise<Gateway> {
+  const port = await freePort();
+  const name = step?.key ?? `ours${responseCache ? '-cache' : ''}`;
+  const child = startChild(name, process.execPath, [...profiling(name), join(DIST, 'gateway/main.js')], {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SUPERGRAPH_PATH: supergraphPath,
+    AGENTS_URL: urls.agents,
+    CASES_URL: urls.cases,
+    CARRIERS_URL: urls.carriers,
+    ...(ctx.redisUrl ? { REDIS_URL: ctx.redisUrl } : {}),
+    // Every feature on; the rate limit counts every request but is out of reach.
+    RATE_LIMIT: '1000000000',
+    LOG_LEVEL: 'warn',
+    DEBUG_STATS: 'false',
+    GATEWAY_WORKERS: String(WORKERS),
+    RESPONSE_CACHE: String(responseCache),
+    ...step?.env,
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitUntil(child, answersGraphql(url, { authorization: `Bearer ${ctx.token}` }, Number(step?.env.GATEWAY_WORKERS ?? WORKERS)));
+  if (step) return { key: step.key, label: step.label, url, child };
+  return { key: responseCache ? 'ours-cache' : 'ours', label: responseCache ? 'ours, response cache on' : 'ours', url, child };
+}
+
+async function startStock(ctx: Context, supergraphPath: string): Promise<Gateway> {
+  const port = await freePort();
+  const child = startChild('stock', process.execPath, [...profiling('stock'), join(DIST, 'bench/gateway/stock-gateway.js')], {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SUPERGRAPH_PATH: supergraphPath,
+    BENCH_IDENTITY_HEADERS: JSON.stringify(ctx.identity),
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitUntil(child, answersGraphql(url, {}));
+  return { key: 'stock', label: 'stock @apollo/gateway', url, child };
+}
+
+async function startHive(ctx: Context, supergraphPath: string, fork: number): Promise<Gateway> {
+  const port = await freePort();
+  const bin = join(process.cwd(), 'node_modules/@graphql-hive/gateway/dist/bin.js');
+  const child = startChild(`hive${fork > 1 ? `-fork${fork}` : ''}`, process.execPath, [
+    ...profiling(fork > 1 ? 'hive-fork' : 'hive'),
+    bin, 'supergraph', supergraphPath,
+    '--config-path', join(DIST, 'bench/gateway/hive.config.js'),
+    '--port', String(port), '--host', '127.0.0.1', '--fork', String(fork),
+  ], { ...env, BENCH_IDENTITY_HEADERS: JSON.stringify(ctx.identity) });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitUntil(child, answersGraphql(url, {}, fork));
+  return { key: fork > 1 ? 'hive-fork' : 'hive', label: fork > 1 ? `Hive Gateway --fork ${fork}` : 'Hive Gateway', url, child };
+}
+
+async function readSamples(urls: Record<string, string>, identity: Record<string, string>): Promise<Samples> {
+  const ask = async (name: string, query: string) => {
+    const { status, json } = await post(urls[name], identity, JSON.stringify({ query }));
+    if (status !== 200 || json.errors) throw new Error(`reading samples from ${name}: ${status} ${JSON.stringify(json.errors ?? json)}`);
+    return json.data;
+  };
+  const agents = await ask('agents', SAMPLE_QUERIES.agents);
+  const cases = await ask('cases', SAMPLE_QUERIES.cases);
+  const carriers = await ask('carriers', SAMPLE_QUERIES.carriers);
+  return {
+    agents: agents.agents.edges.map((e: any) => e.node),
+    cases: cases.cases.edges.map((e: any) => e.node),
+    carriers: carriers.carriers.map((c: any) => c.id),
+  };
+}
+
+/**
+ * Every operation once through every gateway: no errors, and the same data as the stock gateway's.
+ * Returns one line per problem, and the size of each answer (the stock gateway's JSON, in bytes).
+ */
+async function checkAnswers(gateways: Gateway[], operations: Operation[], headers: Record<string, string>): Promise<{ problems: string[]; bytes: number[] }> {
+  const problems: string[] = [];
+  const bytes: number[] = [];
+  for (const op of operations) {
+    const payload = body(op);
+    const answers = await Promise.all(gateways.map(async (g) => ({ g, ...(await post(g.url, headers, payload)) })));
+    const reference = answers.find((a) => a.g.key === 'stock') ?? answers[0];
+    bytes.push(JSON.stringify(reference.json).length);
+    for (const a of answers) {
+      if (a.status !== 200 || a.json.errors || !a.json.data) {
+        problems.push(`${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: HTTP ${a.status} ${JSON.stringify(a.json.errors ?? a.json).slice(0, 300)}`);
+      } else if (a !== reference && JSON.stringify(a.json.data) !== JSON.stringify(reference.json.data)) {
+        problems.push(`${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: data differs from ${reference.g.label}'s`);
+      }
+    }
+  }
+  return { problems, bytes };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const versionOf = (pkg: string) => (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+
+async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: string[]): Promise<void> {
+  const log = (message: string) => console.log(`[bench:gateway] ${backend}: ${message}`);
+  // A Redis of its own for each backend (unless REDIS_URL): nothing cached over one set of subgraphs answers for the other.
+  let redis: Child | undefined;
+  if (!env.REDIS_URL && redisServerOnPath()) {
+    const port = await freePort();
+    redis = startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { ...env });
+    await waitForOutput(redis, /Ready to accept connections/);
+    ctx = { ...ctx, redisUrl: `redis://127.0.0.1:${port}` };
+  }
+  log('starting subgraphs');
+  const subgraphs = backend === 'static' ? await startStaticSubgraphs() : await startRealSubgraphs(ctx.redisUrl);
+  const supergraphPath = join(ctx.tmp, `supergraph-${backend}.graphql`);
+  const supergraphSdl = rewriteSupergraph(subgraphs.urls, supergraphPath);
+  const clientHeaders = { authorization: `Bearer ${ctx.token}` };
+  const running: Gateway[] = [];
+  try {
+    const samples = await readSamples(subgraphs.urls, ctx.identity);
+    const operations = mix(samples, MIX_SIZE);
+    log('capturing the subgraph fetches of each operation');
+    const [nestedPlan] = await captureFetches(supergraphSdl, ctx.identity, [NESTED]);
+    const mixPlans = await captureFetches(supergraphSdl, ctx.identity, operations);
+
+    log('starting gateways');
+    const ours = await startOurs(ctx, supergraphPath, subgraphs.urls, false);
+    running.push(ours);
+    const stock = await startStock(ctx, supergraphPath);
+    running.push(stock);
+    const hive = await startHive(ctx, supergraphPath, 1);
+    running.push(hive);
+
+    const { problems, bytes } = await checkAnswers([stock, ours, hive], [NESTED, CACHEABLE, ...operations], clientHeaders);
+    const mixBytes = bytes.slice(2).sort((a, b) => a - b);
+    notes.push(
+      `${backend}: ${
+        problems.length === 0
+          ? `every operation (the nested query, the cacheable query and the ${operations.length} of the mix) answered without errors and with the same data by all three gateways`
+          : `**${problems.length} answer problem(s)** before the load: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`
+      }. Answers: nested ${kb(bytes[0])}, cacheable ${kb(bytes[1])}, mix ${kb(mixBytes[0])} to ${kb(mixBytes.at(-1)!)} (median ${kb(mixBytes[Math.floor(mixBytes.length / 2)])}).`,
+    );
+
+    const backendWatched: Watched[] = [
+      ...subgraphs.children.map((c) => ({ label: `${c.name.replace(/^static-/, '')} subgraph`, kind: 'subgraph' as const, pgid: c.pid })),
+      ...(subgraphs.database ? [{ label: 'the database (PGlite)', kind: 'database' as const, pgid: subgraphs.database.pid }] : []),
+      ...(redis ? [{ label: 'Redis', kind: 'redis' as const, pgid: redis.pid }] : []),
+    ];
+    const warm = async (gateway: Gateway) => {
+      if (GATEWAY_WARMUP <= 0) return;
+      log(`warming up ${gateway.label} (${GATEWAY_WARMUP} s of every workload)`);
+      await runCell({ url: gateway.url, headers: clientHeaders, bodies: [NESTED, CACHEABLE, ...operations].map(body), connections: CONNECTIONS, seconds: GATEWAY_WARMUP, warmupSeconds: 0, pgids: [] });
+    };
+    for (const g of [ours, stock, hive]) await warm(g);
+    const cell = async (workload: Row['workload'], gateway: Gateway, ops: readonly Operation[]) => {
+      log(`${workload}: ${gateway.label}`);
+      const result = await runCell({ url: gateway.url, headers: clientHeaders, bodies: ops.map(body), connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, pgids: [gateway.child.pid],
+        watched: [{ label: gateway.label, kind: 'gateway', pgid: gateway.child.pid }, ...backendWatched],
+      });
+      rows.push({ backend, workload, gateway: gateway.key, label: gateway.label, result });
+      log(`  ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, CPU ${fixed(result.cpuMsPerRequest, 2)} ms/req (subgraphs ${fixed(result.subgraphCpuMsPerRequest, 2)}), peak ${fixed(result.peakMb)} MB, errors ${result.non2xx + result.graphqlErrors + result.transportErrors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`);
+    };
+    const ceiling = async (workload: Row['workload'], plans: Parameters<typeof replayCeiling>[0]) => {
+      log(`${workload}: subgraph-direct ceiling`);
+      const result = await replayCeiling(plans, ctx.identity, CONNECTIONS, SECONDS, WARMUP, backendWatched);
+      rows.push({ backend, workload, gateway: 'ceiling', label: 'subgraph-direct ceiling', ceiling: result });
+      log(`  ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, subgraphs CPU ${fixed(result.subgraphCpuMsPerRequest, 2)} ms/req, ${fixed(result.fetchesPerRequest, 1)} fetches in ${result.stages} stages, errors ${result.errors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`);
+    };
+
+    // The repeated nested query.
+    await ceiling('nested', [nestedPlan]);
+    for (const g of [ours, stock, hive]) await cell('nested', g, [NESTED]);
+    if (HIVE_FORK > 1) {
+      const forked = await startHive(ctx, supergraphPath, HIVE_FORK);
+      running.push(forked);
+      await warm(forked);
+      await cell('nested', forked, [NESTED]);
+      await forked.child.stop();
+      running.splice(running.indexOf(forked), 1);
+    }
+    // What each step buys (the full "ours" above adds the worker processes).
+    if (RUN_STEPS) {
+      for (const step of STEPS) {
+        const stepped = await startOurs(ctx, supergraphPath, subgraphs.urls, false, step);
+        running.push(stepped);
+        await warm(stepped);
+        await cell('nested', stepped, [NESTED]);
+        await stepped.child.stop();
+        running.splice(running.indexOf(stepped), 1);
+      }
+    }
+    // The mix.
+    await ceiling('mix', mixPlans);
+    for (const g of [ours, stock, hive]) await cell('mix', g, operations);
+    // The cacheable query: ours with the response cache on, beside everyone without.
+    const cached = await startOurs(ctx, supergraphPath, subgraphs.urls, true);
+    running.push(cached);
+    // Twice: the second answer comes from the cache, and must be the stock gateway's too.
+    const cachedCheck = [...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems, ...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems];
+    if (cachedCheck.length) notes.push(`${backend}: **ours with the response cache answered the cacheable query wrongly**: ${cachedCheck.join('; ')}`);
+    await warm(cached);
+    await cell('cacheable', cached, [CACHEABLE]);
+    for (const g of [ours, stock, hive]) await cell('cacheable', g, [CACHEABLE]);
+  } finally {
+    await Promise.all(running.map((g) => g.child.stop()));
+    await Promise.all(subgraphs.children.map((c) => c.stop()));
+    await subgraphs.database?.stop();
+    await redis?.stop();
+  }
+}
+
+function report(rows: Row[], notes: string[], redisLine: string): string {
+  const find = (backend: Backend, workload: Row['workload'], gateway: string) => rows.find((r) => r.backend === backend && r.workload === workload && r.gateway === gateway);
+  const rps = (row: Row | undefined) => row?.result?.rps ?? row?.ceiling?.rps ?? NaN;
+  const WORKLOADS: Record<Row['workload'], string> = {
+    nested: 'nested query, repeated',
+    mix: `varied mix (${MIX_SIZE} operations, 5 shapes)`,
+    cacheable: 'cacheable query',
+  };
+  const sections: string[] = [];
+  const verdicts: string[] = [];
+  const ratioRows: (string | number)[][] = [];
+  for (const backend of BACKENDS) {
+    const mine = rows.filter((r) => r.backend === backend);
+    if (mine.length === 0) continue;
+    const tableRows = mine.map((r) => {
+      const ceilingRps = rps(find(backend, r.workload, 'ceiling'));
+      if (r.ceiling) {
+        const c = r.ceiling;
+        return [WORKLOADS[r.workload], `${r.label} (${fixed(c.fetchesPerRequest, 1)} fetches, ${c.stages} stages)`, fixed(c.rps), latency(c.p50), latency(c.p99), '–', fixed(c.subgraphCpuMsPerRequest, 2), '–', String(c.errors), '100%', cpuSplit(c.cpu), limitOf(c.cpu).text];
+      }
+      const x = r.result!;
+      const errors = x.non2xx + x.graphqlErrors + x.transportErrors;
+      const share = r.workload === 'cacheable' || !Number.isFinite(ceilingRps) ? '–' : `${fixed((100 * x.rps) / ceilingRps)}%`;
+      const memory = x.processes > 1 ? `${fixed(x.peakMb)} (${x.processes}: ${x.perProcessMb.map((m) => fixed(m)).join(' + ')})` : fixed(x.peakMb);
+      return [WORKLOADS[r.workload], r.label, fixed(x.rps), latency(x.p50), latency(x.p99), fixed(x.cpuMsPerRequest, 2), fixed(x.subgraphCpuMsPerRequest, 2), memory, errors ? `**${errors}**` : '0', share, cpuSplit(x.cpu), limitOf(x.cpu).text];
+    });
+    sections.push(`### ${backend === 'static' ? 'Static-data subgraphs (no database)' : `Real subgraphs (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}, demo data${redisLine ? ', Redis' : ''})`}
+
+${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU ms/req', 'subgraphs CPU ms/req', 'peak MB (processes: each)', 'errors', 'of ceiling', 'cores: gateway / subgraphs / db / Redis / load gen. / other', 'limit'], tableRows)}`);
+    const firstErrors = mine.filter((r) => r.result?.firstError).map((r) => `${r.label} (${r.workload}): ${r.result!.firstError}`);
+    if (firstErrors.length) sections.push(`First bad answers: ${firstErrors.map((e) => `\`${e.replace(/`/g, "'").slice(0, 200)}\``).join('; ')}`);
+
+    // Which is the limit, per workload and gateway: where the CPU went (processes.ts limitOf).
+    for (const workload of ['nested', 'mix', 'cacheable'] as const) {
+      const ceilingRow = find(backend, workload, 'ceiling');
+      const gateways = mine.filter((r) => r.workload === workload && r.result);
+      if (gateways.length === 0) continue;
+      const limits = gateways.map((g) => ({ g, limit: limitOf(g.result!.cpu) }));
+      const backendBound = limits.filter((l) => l.limit.backend);
+      const parts = limits.map(({ g, limit }) => `${g.label} ${ceilingRow ? `${fixed((100 * rps(g)) / rps(ceilingRow))}% of the ceiling, ` : ''}held by ${limit.short}`);
+      verdicts.push(
+        `- ${backend}, ${WORKLOADS[workload]}${ceilingRow ? ` (ceiling ${fixed(rps(ceilingRow))} req/s, ${fixed(ceilingRow.ceiling!.fetchesPerRequest, 1)} subgraph fetches in ${ceilingRow.ceiling!.stages} stages, held by ${limitOf(ceilingRow.ceiling!.cpu).short})` : ''}: ${parts.join('; ')}. ${
+          backendBound.length
+            ? `**The ${backend === 'real' ? 'Postgres-backed subgraphs' : 'subgraphs'} are the limit for ${backendBound.map((l) => l.g.label).join(', ')}**: ratios involving ${backendBound.length > 1 ? 'them' : 'it'} understate the gateways' differences.`
+            : 'No subgraph, database or Redis process saturated: the gateways (and the machine they share) are the limit.'
+        }`,
+      );
+    }
+    const target = (label: string, value: number, goal: number, unit: '×' | 'MB' = '×') => {
+      const ok = unit === 'MB' ? value <= goal : value >= goal;
+      ratioRows.push([backend, label, unit === 'MB' ? `${fixed(value)} MB` : ratio(value), unit === 'MB' ? `≤ ${goal} MB` : `≥ ${goal}×`, Number.isFinite(value) ? (ok ? '✓' : '✗') : '–']);
+    };
+    const info = (label: string, value: number) => ratioRows.push([backend, label, ratio(value), '', '']);
+    const r = (workload: Row['workload'], gateway: string) => rps(find(backend, workload, gateway));
+    const cpu = (workload: Row['workload'], gateway: string) => find(backend, workload, gateway)?.result?.cpuMsPerRequest ?? NaN;
+    target('repeated nested: ours / stock', r('nested', 'ours') / r('nested', 'stock'), 4);
+    target('repeated nested: ours / Hive Gateway', r('nested', 'ours') / r('nested', 'hive'), 2.5);
+    if (find(backend, 'nested', 'hive-fork')) info(`repeated nested: ours / Hive Gateway --fork ${HIVE_FORK}`, r('nested', 'ours') / r('nested', 'hive-fork'));
+    info('repeated nested: Hive Gateway / stock', r('nested', 'hive') / r('nested', 'stock'));
+    info('repeated nested, CPU per request: stock / ours', cpu('nested', 'stock') / cpu('nested', 'ours'));
+    info('repeated nested, CPU per request: Hive Gateway / ours', cpu('nested', 'hive') / cpu('nested', 'ours'));
+    for (const step of STEPS) if (find(backend, 'nested', step.key)) info(`repeated nested: ${step.label} / stock`, r('nested', step.key) / r('nested', 'stock'));
+    target('varied mix: ours / stock', r('mix', 'ours') / r('mix', 'stock'), 1.8);
+    info('varied mix: ours / Hive Gateway', r('mix', 'ours') / r('mix', 'hive'));
+    info('varied mix, CPU per request: stock / ours', cpu('mix', 'stock') / cpu('mix', 'ours'));
+    target('cacheable, response cache on: ours / stock', r('cacheable', 'ours-cache') / r('cacheable', 'stock'), 20);
+    info('cacheable: ours with / without the response cache', r('cacheable', 'ours-cache') / r('cacheable', 'ours'));
+    const oursPeak = Math.max(...mine.filter((x) => x.gateway.startsWith('ours') && x.result).map((x) => x.result!.peakMb));
+    target('peak memory of ours (all its processes, any cell)', oursPeak, 300, 'MB');
+  }
+  const oursProcesses = Math.max(0, ...rows.filter((r) => r.gateway === 'ours' && r.result).map((r) => r.result!.processes));
+  const others = rows.map((r) => otherCores((r.result ?? r.ceiling)!.cpu));
+  const meanOther = others.reduce((a, b) => a + b, 0) / Math.max(1, others.length);
+  if (meanOther > 0.2) {
+    notes.unshift(`**Not a quiet machine**: processes the bench did not start used ${meanOther.toFixed(2)} of the ${availableParallelism()} cores on average during the cells (up to ${Math.max(...others).toFixed(2)}); requests/s and latencies are skewed by them, CPU ms per request much less. Rerun on a quiet machine for the figures that count.`);
+  }
+  return `Command: \`npm run bench:gateway\` (BENCH_SECONDS=${SECONDS} per cell after ${WARMUP} s of warm-up, ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}).
+${machineLine()}
+
+Gateways, all over the same supergraph and subgraphs: **ours** (\`dist/gateway/main.js\`, every feature on — JWT, signed identity per request, request limits, rate limit counted in ${redisLine || 'process'} with the limit out of reach, metrics, error masking — response cache off except where said; GATEWAY_WORKERS=${WORKERS} (BENCH_GATEWAY_WORKERS); ${oursProcesses} process(es) seen under load); **stock** @apollo/gateway ${versionOf('@apollo/gateway')} in @apollo/server ${versionOf('@apollo/server')}, no plugins (\`bench/gateway/stock-gateway.ts\`, one process); **Hive Gateway** ${versionOf('@graphql-hive/gateway')} CLI with its defaults (one process; \`bench/gateway/hive.config.ts\` adds only the identity headers)${HIVE_FORK > 1 ? `, and once more with \`--fork ${HIVE_FORK}\`, as many processes as ours, on the repeated query` : ''}. The peers send one fixed STAFF identity, signed at start, to every subgraph (IDENTITY_MAX_SKEW_MS=${IDENTITY_MAX_SKEW_MS}); every client request carries a development STAFF token. Requests/s counts only 200 answers with data and no errors; gateway CPU ms/req is the user + system CPU time of all the gateway's processes during the measured seconds divided by those answers (less sensitive than requests/s to what else runs on the machine), subgraphs CPU ms/req the same for the subgraph processes (the database process not included); peak MB is the summed RSS of every process of the gateway under test, sampled every 200 ms (warm-up included). The subgraph-direct ceiling replays, straight to the subgraphs, the subgraph fetches @apollo/gateway's query plan makes for the same operations (stage after stage, parallel within a stage, ${CONNECTIONS} at once): what a gateway costing nothing would reach.
+
+${sections.join('\n\n')}
+
+Which is the limit, from where the CPU went during each cell: a subgraph or database process at ≥ 85% of a core is saturated (the backend is the limit), else a gateway process at ≥ 85% (the gateway is), else the load generator, else all the machine's CPUs busy (the gateway, the subgraphs and the load generator share ${availableParallelism()} cores), else nothing (latency-bound). "Other" cores are everything else running on the machine. Ours may pass 100% of the ceiling: it merges and deduplicates subgraph fetches, so it sends fewer than the plan's.
+${verdicts.join('\n')}
+
+${table(['backend', 'measure', 'value', 'target', ''], ratioRows)}
+
+${notes.map((n) => `- ${n}`).join('\n')}`;
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'bga-bench-gateway-'));
+  installCleanup(async () => rmSync(tmp, { recursive: true, force: true }));
+  const notes: string[] = [];
+  const rows: Row[] = [];
+  try {
+    const redisLine = env.REDIS_URL ? 'Redis (REDIS_URL)' : redisServerOnPath() ? 'Redis (a redis-server started for each backend)' : '';
+    if (!redisLine) notes.push('No REDIS_URL and no redis-server on PATH: our gateway and the real subgraphs used in-process caches.');
+    if (env.REDIS_URL) notes.push('REDIS_URL is shared by both backends: what one left in the response cache may answer the other.');
+    const ctx: Context = {
+      tmp,
+      redisUrl: env.REDIS_URL,
+      token: await mintDevToken(env.JWT_SECRET || DEV_JWT_SECRET, { sub: 'user:bench-gateway', role: 'STAFF' }),
+      identity: signIdentity({ sub: 'user:bench-gateway', role: 'STAFF' }, env.IDENTITY_SECRET || DEV_IDENTITY_SECRET),
+    };
+    for (const backend of BACKENDS) {
+      if (backend !== 'static' && backend !== 'real') throw new Error(`BENCH_BACKENDS: unknown backend "${backend}" (static, real)`);
+      await benchBackend(ctx, backend, rows, notes);
+    }
+    const text = report(rows, notes, redisLine);
+    writeResultsSection('Gateway: ours vs stock @apollo/gateway vs Hive Gateway (bench:gateway)', text);
+    console.log(`\n${text}`);
+  } finally {
+    await stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await stopAll();
+  process.exit(1);
+});
