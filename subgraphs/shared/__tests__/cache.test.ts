@@ -81,6 +81,27 @@ describe('memory cache eviction', () => {
     expect(await cache.get('b')).toBeNull();
     expect(await cache.get('a')).toBe('1');
   });
+
+  it('keeps what it holds within its character budget, whatever the number of entries (found by the gateway fuzz suite)', async () => {
+    const cache = new MemoryCache(10_000, 1_000);
+    for (let i = 0; i < 50; i++) await cache.set(`k${i}`, 'x'.repeat(200), 60);
+    const kept = (await Promise.all(Array.from({ length: 50 }, (_, i) => cache.get(`k${i}`)))).filter((v) => v !== null);
+    expect(kept.length).toBe(4); // 4 x (3 + 200) characters fit in 1,000; the most recent ones
+    expect(await cache.get('k49')).not.toBeNull();
+    await cache.set('huge', 'x'.repeat(2_000), 60);
+    expect(await cache.get('huge')).toBeNull();
+    expect(await cache.get('k49')).not.toBeNull();
+    await cache.del('k49');
+    for (let i = 0; i < 5; i++) await cache.set(`n${i}`, 'y'.repeat(150), 60);
+    expect(await cache.get('n4')).not.toBeNull();
+    // An entry found expired gives its characters back.
+    const expiring = new MemoryCache(10, 1_000);
+    await expiring.set('old', 'z'.repeat(900), 0.001);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await expiring.get('old')).toBeNull();
+    await expiring.set('new', 'z'.repeat(900), 60);
+    expect(await expiring.get('new')).not.toBeNull();
+  });
 });
 
 describe('redis unreachable', () => {
