@@ -40,7 +40,9 @@ async function main() {
   const seeded = await seedDatabase(pool, { cases: SIZE, agents: 1_000, seed: 99 });
   const [{ n: cases }] = (await pool.query('SELECT count(*)::int AS n FROM cases."case"')).rows;
   console.log(seeded.seeded ? `seeded ${cases} cases in ${Math.round((Date.now() - started) / 1000)} s` : `using ${cases} seeded cases`);
-  await pool.query('ANALYZE');
+  // What autovacuum does on a live database: statistics, and the visibility map that lets the
+  // metrics read their indexes alone (index-only scans).
+  await pool.query('VACUUM ANALYZE');
   const [{ carrier }] = (await pool.query(`SELECT carrier_id AS carrier FROM cases."case" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows;
   await pool.end();
 
