@@ -4,6 +4,8 @@
  * or --cases (asking for a size means: replace the demo data with a world of that size).
  */
 import { join } from 'node:path';
+import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case.history';
+import { createCache } from '../../subgraphs/shared/cache';
 import { createPool } from '../../subgraphs/shared/db';
 import { startEmbeddedDatabase } from '../embedded/pglite-server';
 import { seedDatabase } from './seed';
@@ -23,6 +25,13 @@ async function main() {
     const started = Date.now();
     const result = await seedDatabase(pool, { cases: number('--cases'), agents: number('--agents'), force: args.includes('--force') || args.includes('--cases'), log: console.log });
     console.log(result.seeded ? `seeded ${result.cases} cases in ${Date.now() - started} ms` : 'already seeded: pass --force to replace the demo data');
+    if (result.seeded && process.env.REDIS_URL) {
+      // New data under a long-lived Redis: metrics cached for the old data must not be served.
+      const cache = createCache({ redisUrl: process.env.REDIS_URL, cluster: process.env.REDIS_CLUSTER === 'true' });
+      if (await cache.ready(2_000)) await cache.incr(METRICS_GENERATION_KEY);
+      else console.warn('Redis not reachable: cached caseMetrics may show the old data until the next case write');
+      await cache.close();
+    }
   } finally {
     await pool.end();
     await embedded?.stop();

@@ -12,7 +12,18 @@
  * Amounts are decimal strings ("370.00").
  */
 import { timingSafeEqual } from 'node:crypto';
-import { devCredentials } from '../../subgraphs/carriers/carriers.config';
+import { devCredentials, envCode } from '../../subgraphs/carriers/carriers.config';
+
+/**
+ * The client credentials this simulated carrier accepts: CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET
+ * from its environment (the same names the carriers subgraph reads, so one env file configures both
+ * sides, e.g. in docker-compose), else the documented development pair.
+ */
+export function simulatorCredentials(code: string, env: Record<string, string | undefined> = process.env): { clientId: string; clientSecret: string } {
+  const dev = devCredentials(code);
+  const prefix = `CARRIER_${envCode(code)}_`;
+  return { clientId: env[`${prefix}CLIENT_ID`] || dev.clientId, clientSecret: env[`${prefix}CLIENT_SECRET`] || dev.clientSecret };
+}
 import { formatMoney } from '../../subgraphs/carriers/domain/premium';
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
@@ -101,7 +112,7 @@ export class RestCarrier implements ProtocolHandler {
       clientId = decodeURIComponent(decoded.slice(0, colon));
       clientSecret = decodeURIComponent(decoded.slice(colon + 1));
     }
-    const expected = devCredentials(this.carrier.code);
+    const expected = simulatorCredentials(this.carrier.code);
     if (clientId !== expected.clientId || !sameSecret(clientSecret, expected.clientSecret)) {
       return json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="token"' });
     }

@@ -3,6 +3,8 @@ import { requireRole, requireSignedIn } from '../shared/auth';
 import { todayUtc } from '../shared/dates';
 import { State } from '../shared/enums';
 import { badInput, conflict, notFound } from '../shared/errors';
+
+const MAX_SEARCH = 100;
 import { newId, parseId } from '../shared/ids';
 import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
 import { AGENT_COLUMNS, type AgentsContext } from './agent.loader';
@@ -56,6 +58,8 @@ export class AgentResolver {
     if (filter?.statuses?.length) where.push(`status = ANY($${params.push(filter.statuses)})`);
     if (filter?.residentState) where.push(`resident_state = $${params.push(filter.residentState)}`);
     if (filter?.search) {
+      // A prefix of a name or an NPN: anything longer is no search, and a megabyte pattern per request is work for nobody.
+      if (filter.search.length > MAX_SEARCH) throw badInput(`filter.search takes at most ${MAX_SEARCH} characters`);
       const term = filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
       where.push(`(npn LIKE $${params.push(`${term}%`)} OR lower(last_name) LIKE lower($${params.length}))`);
     }

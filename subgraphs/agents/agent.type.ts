@@ -165,7 +165,7 @@ export class AgentFilter {
   @Field(() => State, { nullable: true, description: 'Only agents whose home state is this.' })
   residentState?: string;
 
-  @Field(() => String, { nullable: true, description: 'NPN prefix, or the start of the last name (case-insensitive).' })
+  @Field(() => String, { nullable: true, description: 'NPN prefix, or the start of the last name (case-insensitive); at most 100 characters.' })
   search?: string;
 }
 

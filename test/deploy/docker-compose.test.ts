@@ -48,7 +48,7 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(services)) {
       for (const variable of Object.keys(service.environment ?? {})) {
         if (variable.startsWith('POSTGRES_')) continue; // the postgres image's own settings
-        if (/^CARRIER_[A-Z]+_URL$/.test(variable)) continue; // documented once as CARRIER_<CODE>_URL
+        if (/^CARRIER_[A-Z]+_(URL|CLIENT_ID|CLIENT_SECRET)$/.test(variable)) continue; // documented once as CARRIER_<CODE>_…
         expect({ variable, documented: readme.includes(`\`${variable}\``) }).toEqual({ variable, documented: true });
       }
     }
@@ -67,5 +67,19 @@ describe('docker-compose.yml', () => {
     const env = services.carriers.environment!;
     CARRIERS.forEach((carrier, i) => expect(env[`CARRIER_${carrier.code.toUpperCase()}_URL`]).toBe(`http://simulators:${5100 + i}`));
     expect(services.simulators.environment!.SIMULATOR_BASE_PORT).toBe('5100');
+  });
+
+  it('starts the carriers subgraph in production, with REST credentials the simulators accept', () => {
+    const { CARRIERS } = require('../../subgraphs/carriers/fixtures/carriers.fixture') as typeof import('../../subgraphs/carriers/fixtures/carriers.fixture');
+    const { readCarriersConfig } = require('../../subgraphs/carriers/carriers.config') as typeof import('../../subgraphs/carriers/carriers.config');
+    const { simulatorCredentials } = require('../../simulators/rest/rest.simulator') as typeof import('../../simulators/rest/rest.simulator');
+    const env = services.carriers.environment!;
+    expect(env.NODE_ENV).toBe('production');
+    const config = readCarriersConfig(CARRIERS, env); // throws on a development secret in production
+    expect(config.unconfigured).toEqual([]);
+    for (const carrier of CARRIERS.filter((c) => c.protocol === 'REST')) {
+      const accepted = simulatorCredentials(carrier.code, services.simulators.environment!);
+      expect(config.endpoints.find((e) => e.carrierId === carrier.id)).toMatchObject({ clientId: accepted.clientId, clientSecret: accepted.clientSecret });
+    }
   });
 });

@@ -88,6 +88,8 @@ describe('agents subgraph', () => {
     expect(codes(malformed)).toEqual(['BAD_USER_INPUT']);
     const badEnum = await ask('query($s: State!) { agent(id: "agt_0001") { eligibility(carrierId: "car_x", state: $s) { eligible } } }', { s: 'XX' });
     expect(codes(badEnum)).toEqual(['BAD_USER_INPUT']);
+    const hugeSearch = await ask('query($s: String) { agents(first: 1, filter: { search: $s }) { edges { node { id } } } }', { s: 'x'.repeat(101) });
+    expect(codes(hugeSearch)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('pages through agents with keyset cursors, counting only when asked', async () => {
