@@ -16,9 +16,7 @@ async function serve(): Promise<void> {
   let running: RunningGateway;
   try {
     // Loaded here, not at the top: the primary of a cluster only supervises and stays small.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { readGatewayConfig } = require('./gateway.config') as typeof import('./gateway.config');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startGateway } = require('./gateway') as typeof import('./gateway');
     const config = readGatewayConfig();
     running = await startGateway(config, createLogger('gateway', config.logLevel));

@@ -161,28 +161,18 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       const method = req.method?.toUpperCase() ?? 'GET';
       const execute = () =>
         options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search: url.search, body }, context: async () => context });
-      if (options.around) {
-        const answer = await options.around({ req, method, search: url.search, bodyText, context }, async () => {
-          const result = await execute();
-          // Incremental delivery is not used here; an answer is one string.
-          let text = '';
-          if (result.body.kind === 'complete') text = result.body.string;
-          else for await (const chunk of result.body.asyncIterator) text += chunk;
-          return { status: result.status ?? 200, headers: [...result.headers], body: text };
-        });
-        for (const [name, value] of answer.headers) res.setHeader(name, value);
-        res.statusCode = answer.status;
-        return void res.end(answer.body);
-      }
-      const result = await execute();
-      for (const [name, value] of result.headers) res.setHeader(name, value);
-      res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        res.end(result.body.string);
-      } else {
-        for await (const chunk of result.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
+      const run = async (): Promise<GraphqlAnswer> => {
+        const result = await execute();
+        // Incremental delivery is not used here; an answer is one string.
+        let text = '';
+        if (result.body.kind === 'complete') text = result.body.string;
+        else for await (const chunk of result.body.asyncIterator) text += chunk;
+        return { status: result.status ?? 200, headers: [...result.headers], body: text };
+      };
+      const answer = options.around ? await options.around({ req, method, search: url.search, bodyText, context }, run) : await run();
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      res.statusCode = answer.status;
+      res.end(answer.body);
     } catch (error) {
       if (res.headersSent) return void res.end();
       if (error instanceof HttpError) return sendGraphqlError(res, error);

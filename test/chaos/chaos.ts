@@ -19,6 +19,7 @@ import { mintDevToken } from '../../gateway/auth';
 import { machineLine, percentile, table, writeResultsSection } from '../../bench/bench-support';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { DEV_JWT_SECRET } from '../../subgraphs/shared/config';
+import { eligibleTargets } from '../support/submissions';
 import { COMPARE_QUERY, LoadDriver, overlapping, QUOTE_BASE, type Outcome, type SubmitTarget } from './load';
 import { sleep } from './processes';
 import { carrierScenario, databaseScenario, deliveryChecks, describeFailures, redisScenario, subgraphScenario, type ChaosContext, type ScenarioResult, type Timing } from './scenarios';
@@ -81,17 +82,7 @@ hardTimeout.unref();
 
 /** Eligible agent + carrier + product triples across the protocols, each proven to price the standard insured. */
 async function pickTargets(t: Topology, token: string): Promise<SubmitTarget[]> {
-  const { rows } = await t.pool.query<Omit<SubmitTarget, 'code' | 'protocol'>>(
-    `SELECT DISTINCT ON (p.carrier_id) a.id AS "agentId", p.carrier_id AS "carrierId", p.state, pr.id AS "productId"
-       FROM agents.agent a
-       JOIN agents.appointment p ON p.agent_id = a.id AND p.status = 'ACTIVE'
-       JOIN agents.license l ON l.agent_id = a.id AND l.state = p.state AND l.resident = (l.state = a.resident_state)
-            AND 'LIFE' = ANY(l.lines_of_authority) AND l.expires_on >= current_date AND l.effective_on <= current_date AND NOT l.revoked
-       JOIN carriers.product pr ON pr.carrier_id = p.carrier_id AND pr.type = 'TERM' AND p.state = ANY(pr.available_states)
-            AND pr.min_face_amount <= 500000 AND pr.max_face_amount >= 500000 AND 'PREFERRED' = ANY(pr.health_classes)
-      WHERE a.status = 'ACTIVE' AND a.eo_expires_on >= current_date
-      ORDER BY p.carrier_id, a.id, pr.id`,
-  );
+  const rows = await eligibleTargets(t.pool, CARRIERS.length, 'carrier');
   const targets: SubmitTarget[] = [];
   for (const row of rows) {
     const carrier = CARRIERS.find((c) => c.id === row.carrierId)!;

@@ -12,10 +12,13 @@ export interface SubmissionTarget {
   state: string;
 }
 
-/** Up to `limit` eligible (agent, carrier, product, state), one per agent, from the last agent id down. */
-export async function eligibleTargets(pool: pg.Pool, limit = 1): Promise<SubmissionTarget[]> {
+/**
+ * Up to `limit` eligible (agent, carrier, product, state): one per agent, from the last agent id down,
+ * or (onePer: 'carrier') one per carrier, the lowest agent id of each.
+ */
+export async function eligibleTargets(pool: pg.Pool, limit = 1, onePer: 'agent' | 'carrier' = 'agent'): Promise<SubmissionTarget[]> {
   const { rows } = await pool.query(
-    `SELECT DISTINCT ON (a.id) a.id AS "agentId", p.carrier_id AS "carrierId", p.state, pr.id AS "productId"
+    `SELECT DISTINCT ON (${onePer === 'agent' ? 'a.id' : 'p.carrier_id'}) a.id AS "agentId", p.carrier_id AS "carrierId", p.state, pr.id AS "productId"
        FROM agents.agent a
        JOIN agents.appointment p ON p.agent_id = a.id AND p.status = 'ACTIVE'
        JOIN agents.license l ON l.agent_id = a.id AND l.state = p.state AND l.resident = (l.state = a.resident_state)
@@ -23,7 +26,7 @@ export async function eligibleTargets(pool: pg.Pool, limit = 1): Promise<Submiss
        JOIN carriers.product pr ON pr.carrier_id = p.carrier_id AND pr.type = 'TERM' AND p.state = ANY(pr.available_states)
             AND pr.min_face_amount <= 500000 AND pr.max_face_amount >= 500000 AND 'PREFERRED' = ANY(pr.health_classes)
       WHERE a.status = 'ACTIVE' AND a.eo_expires_on >= current_date
-      ORDER BY a.id DESC, p.carrier_id, pr.id LIMIT $1`,
+      ORDER BY ${onePer === 'agent' ? 'a.id DESC, p.carrier_id' : 'p.carrier_id, a.id'}, pr.id LIMIT $1`,
     [limit],
   );
   return rows as SubmissionTarget[];
