@@ -15,10 +15,10 @@ export interface Cache {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
   /**
-   * Atomically adds one and returns the new value; null when the cache is unreachable. With
-   * ttlSeconds, a key the call creates expires then (a fixed window); an existing key keeps its expiry.
+   * Atomically adds `by` (default one) and returns the new value; null when the cache is unreachable.
+   * With ttlSeconds, a key the call creates expires then (a fixed window); an existing key keeps its expiry.
    */
-  incr(key: string, ttlSeconds?: number): Promise<number | null>;
+  incr(key: string, ttlSeconds?: number, by?: number): Promise<number | null>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
   /** Waits (at most timeoutMs) until the store is connected; false when it is not by then. */
@@ -30,7 +30,7 @@ export interface Cache {
 
 const KEY_PREFIX = 'bga:';
 
-const INCR_WITH_TTL = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
+const INCR_WITH_TTL = `local n = redis.call('INCRBY', KEYS[1], ARGV[2]) if n == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 export interface CacheOptions {
   redisUrl?: string;
@@ -108,11 +108,11 @@ export class RedisCache implements Cache {
     }
   }
 
-  async incr(key: string, ttlSeconds?: number): Promise<number | null> {
+  async incr(key: string, ttlSeconds?: number, by = 1): Promise<number | null> {
     try {
-      if (ttlSeconds === undefined) return await this.redis.incr(key);
+      if (ttlSeconds === undefined) return await this.redis.incrby(key, by);
       // One key, one script: atomic, and safe on a Cluster.
-      return (await this.redis.eval(INCR_WITH_TTL, 1, key, Math.max(1, Math.round(ttlSeconds)))) as number;
+      return (await this.redis.eval(INCR_WITH_TTL, 1, key, Math.max(1, Math.round(ttlSeconds)), by)) as number;
     } catch (error) {
       this.warn('redis incr failed', error);
       return null;
@@ -204,10 +204,10 @@ export class MemoryCache implements Cache {
     this.drop(key);
   }
 
-  async incr(key: string, ttlSeconds?: number): Promise<number> {
+  async incr(key: string, ttlSeconds?: number, by = 1): Promise<number> {
     const existing = this.entries.get(key);
     const live = existing && existing.expiresAt > Date.now() ? existing : undefined;
-    const current = Number(live?.value ?? 0) + 1;
+    const current = Number(live?.value ?? 0) + by;
     // A new key gets the window's expiry; an existing one keeps its own.
     const ttl = live ? (live.expiresAt - Date.now()) / 1000 : (ttlSeconds ?? 365 * 24 * 3600);
     this.write(key, String(current), ttl);

@@ -35,6 +35,14 @@ function behavesLikeACache(name: string, make: () => Cache) {
       expect(await cache.incr(key, 1)).toBe(1);
     });
 
+    it('adds more than one at a time, and a key the call creates still gets its window', async () => {
+      const key = `test:window-by:${name}:${Date.now()}`;
+      expect(await cache.incr(key, 1, 5)).toBe(5);
+      expect(await cache.incr(key, 100, 3)).toBe(8);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(await cache.incr(key, 1, 2)).toBe(2);
+    });
+
     it('single-flights concurrent misses into one load and counts hits', async () => {
       const loader = new CachedLoader(cache);
       const key = `test:sf:${name}:${Date.now()}`;
