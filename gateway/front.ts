@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { GraphqlAnswer, GraphqlHttpRequest } from '../subgraphs/shared/http';
 import type { GatewayContext } from './gateway.context';
 
@@ -16,6 +16,7 @@ export interface FrontOptions {
 export type FrontOutcome = 'hit' | 'coalesced';
 
 interface Kept {
+  /** Encoded once, its headers without the request's own (x-request-id, age): sent as is to each caller. */
   answer: GraphqlAnswer;
   storedAt: number;
   expiresAt: number;
@@ -84,17 +85,20 @@ export class GatewayFront {
     if (context.debugStats || (!this.options.responseCache && !this.options.coalesce)) return run();
     const started = performance.now();
     const { identity } = context;
-    const hash = createHash('sha256').update(`${identity.role}\n${identity.sub}\n${identity.agentId ?? ''}\n${request.method}\n${request.search}\n`);
+    const { headers } = request.req;
     // The headers Apollo Server decides by (CSRF prevention, the response's content type) are part of the request.
-    for (const name of DECIDING_HEADERS) hash.update(`${request.req.headers[name] ?? ''}\n`);
-    const key = hash.update(request.bodyText).digest('base64url');
+    let deciding = '';
+    for (const name of DECIDING_HEADERS) deciding += `${headers[name] ?? ''}\n`;
+    const key = hash('sha256', `${identity.role}\n${identity.sub}\n${identity.agentId ?? ''}\n${request.method}\n${request.search}\n${deciding}${request.bodyText}`, 'base64url');
 
     const operation = this.operations.get(key);
     if (this.options.responseCache) {
       const kept = this.answers.get(key);
       if (kept && kept.expiresAt > Date.now()) {
         this.onAnswer('hit', operation?.name ?? null, context, started);
-        return this.forCaller(kept.answer, context, kept.age + Math.floor((Date.now() - kept.storedAt) / 1000));
+        const { answer } = kept;
+        const age = kept.age + Math.floor((Date.now() - kept.storedAt) / 1000);
+        return { status: answer.status, headers: [...answer.headers, ['x-request-id', context.requestId], ['age', String(age)]], body: answer.body };
       }
       if (kept) this.answers.delete(key);
     }
@@ -128,14 +132,14 @@ export class GatewayFront {
     const remaining = Number(maxAge[1]) - age;
     if (remaining <= 0) return;
     const now = Date.now();
-    this.answers.set(key, { answer, storedAt: now, expiresAt: now + remaining * 1000, age });
+    const kept = { ...answer, headers: answer.headers.filter(([name]) => name !== 'x-request-id' && name !== 'age'), body: Buffer.from(answer.body) };
+    this.answers.set(key, { answer: kept, storedAt: now, expiresAt: now + remaining * 1000, age });
   }
 
-  /** The shared answer with this request's own id (and the entry's age, when it came from the cache). */
-  private forCaller(answer: GraphqlAnswer, context: GatewayContext, age?: number): GraphqlAnswer {
-    const headers = answer.headers.filter(([name]) => name !== 'x-request-id' && name !== 'age');
+  /** The shared answer with this request's own id. */
+  private forCaller(answer: GraphqlAnswer, context: GatewayContext): GraphqlAnswer {
+    const headers = answer.headers.filter(([name]) => name !== 'x-request-id');
     headers.push(['x-request-id', context.requestId]);
-    if (age !== undefined) headers.push(['age', String(age)]);
     return { ...answer, headers };
   }
 }

@@ -144,15 +144,17 @@ export async function startGateway(
     ],
   });
   await apollo.start();
+  const frontHits = metrics.frontAnswers.labels({ outcome: 'hit' });
+  const frontCoalesced = metrics.frontAnswers.labels({ outcome: 'coalesced' });
   const front = new GatewayFront(
     { responseCache: config.responseCache, coalesce: config.coalesce, maxEntries: 500, maxAnswerBytes: 64 * 1024 },
     (outcome, name, context, started) => {
       const durationMs = performance.now() - started;
-      const operation = name ?? 'anonymous';
-      metrics.requests.inc({ operation, outcome: 'ok' });
-      metrics.latency.observe({ operation }, durationMs / 1000);
-      metrics.frontAnswers.inc({ outcome });
-      logger.info({ requestId: context.requestId, operation: name, type: 'query', outcome: 'ok', role: context.identity.role, durationMs: Math.round(durationMs * 10) / 10, front: outcome }, 'graphql request');
+      metrics.recordRequest(name, 'ok', durationMs / 1000);
+      (outcome === 'hit' ? frontHits : frontCoalesced).inc();
+      if (logger.isLevelEnabled('info')) {
+        logger.info({ requestId: context.requestId, operation: name, type: 'query', outcome: 'ok', role: context.identity.role, durationMs: Math.round(durationMs * 10) / 10, front: outcome }, 'graphql request');
+      }
     },
   );
   const authenticate = createAuthenticator(config);

@@ -29,7 +29,7 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Largest request body accepted, in bytes (default 1 MiB): larger is 413 LIMIT_EXCEEDED. */
   maxBodyBytes?: number;
   /** Runs before GraphQL for every /graphql request (rate limits); may throw HttpError. */
-  beforeGraphql?: (req: IncomingMessage) => Promise<void>;
+  beforeGraphql?: (req: IncomingMessage) => Promise<void> | void;
   /**
    * Wraps the GraphQL execution of an authenticated request (the gateway's response cache and
    * request coalescing): may answer without calling `run`, or share one run's answer.
@@ -51,7 +51,8 @@ export interface GraphqlHttpRequest<TContext> {
 export interface GraphqlAnswer {
   status: number;
   headers: [string, string][];
-  body: string;
+  /** Text, or already encoded (answers kept to be sent many times). */
+  body: string | Buffer;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -70,17 +71,30 @@ export function sendGraphqlError(res: ServerResponse, error: HttpError): void {
  */
 const tooLarge = (limit: number) => new HttpError(413, 'LIMIT_EXCEEDED', `request body exceeds ${limit} bytes`, { connection: 'close' });
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** The whole body as text; events rather than an async iterator (this runs for every request). */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData).off('end', onEnd).off('error', onError);
+        reject(tooLarge(limit));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      req.off('error', onError);
+      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      req.off('data', onData).off('end', onEnd);
+      reject(error);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 /**
@@ -116,8 +130,12 @@ function checkSearchDepth(url: URL): void {
   }
 }
 
+/** The usual target, parsed once (read only). */
+const GRAPHQL_URL = new URL('/graphql', 'http://localhost');
+
 /** The request target; one that is no URL at all (`GET //[ HTTP/1.1`) is the client's error, not a crash. */
 function requestUrl(req: IncomingMessage): URL {
+  if (req.url === '/graphql') return GRAPHQL_URL;
   try {
     return new URL(req.url ?? '/', 'http://localhost');
   } catch {
@@ -148,21 +166,21 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, { error: 'not found' });
       }
-      await options.beforeGraphql?.(req);
+      const limited = options.beforeGraphql?.(req);
+      if (limited) await limited;
       if (req.method === 'GET') checkSearchDepth(url);
       const bodyText = req.method === 'POST' ? await readBody(req, maxBody) : '';
-      const body = req.method === 'POST' ? parseBody(bodyText, req.headers['content-type']) : undefined;
-      const headers = new HeaderMap();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      }
       // Built before Apollo runs, so that a refused caller gets its own status (401), not a 500.
       const context = await options.context(req);
       const method = req.method?.toUpperCase() ?? 'GET';
-      const execute = () =>
-        options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search: url.search, body }, context: async () => context });
+      // Parsing waits until GraphQL runs: an answer `around` already has needs none of it.
       const run = async (): Promise<GraphqlAnswer> => {
-        const result = await execute();
+        const body = req.method === 'POST' ? parseBody(bodyText, req.headers['content-type']) : undefined;
+        const headers = new HeaderMap();
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const result = await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search: url.search, body }, context: async () => context });
         // Incremental delivery is not used here; an answer is one string.
         let text = '';
         if (result.body.kind === 'complete') text = result.body.string;
@@ -170,8 +188,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         return { status: result.status ?? 200, headers: [...result.headers], body: text };
       };
       const answer = options.around ? await options.around({ req, method, search: url.search, bodyText, context }, run) : await run();
-      for (const [name, value] of answer.headers) res.setHeader(name, value);
-      res.statusCode = answer.status;
+      res.writeHead(answer.status, answer.headers.flat());
       res.end(answer.body);
     } catch (error) {
       if (res.headersSent) return void res.end();
