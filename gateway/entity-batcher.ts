@@ -45,7 +45,21 @@ export function entitySelections(query: string, variables: Record<string, unknow
   return selections;
 }
 
+/** Merged queries printed so far, by the queries merged: a plan sends the same few combinations again and again. */
+const mergedQueries = new Map<string, string>();
+
 function mergedQuery(batch: readonly Pending[]): string {
+  const key = batch.map((p) => p.request.query).join('\n\u0000');
+  let query = mergedQueries.get(key);
+  if (query === undefined) {
+    query = printMerged(batch);
+    if (mergedQueries.size > 1_000) mergedQueries.clear(); // bounded, like the selections memo
+    mergedQueries.set(key, query);
+  }
+  return query;
+}
+
+function printMerged(batch: readonly Pending[]): string {
   return print({
     kind: Kind.DOCUMENT,
     definitions: [

@@ -28,7 +28,7 @@ import { allowedNextStatuses, isClosed } from '../../subgraphs/cases/case-status
 import { DEV_IDENTITY_SECRET } from '../../subgraphs/shared/config';
 import type { CaseStatus } from '../../subgraphs/shared/enums';
 import { listen } from '../../subgraphs/shared/http';
-import { IdentityError, verifyIdentity, type Identity } from '../../subgraphs/shared/identity';
+import { IdentityError, identityVerifier, type Identity } from '../../subgraphs/shared/identity';
 import { formatMoney } from '../../subgraphs/shared/money';
 import type { CacheHint } from '../../subgraphs/shared/subgraph-server';
 import { subgraphByName } from '../../subgraphs/registry';
@@ -292,6 +292,7 @@ interface Prepared {
  * little as possible between the gateway and the in-memory data, so that the gateways are the limit.
  */
 function handler(name: string, schema: GraphQLSchema, hints: Readonly<Record<string, CacheHint>>, secret: string, maxSkewMs: number) {
+  const verify = identityVerifier(secret, maxSkewMs);
   const prepared = new Map<string, Prepared>();
   const prepare = (query: string): Prepared => {
     let entry = prepared.get(query);
@@ -326,7 +327,7 @@ function handler(name: string, schema: GraphQLSchema, hints: Readonly<Record<str
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let identity: Identity;
     try {
-      identity = verifyIdentity(req.headers, secret, maxSkewMs);
+      identity = verify(req.headers);
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
       return send(res, 401, { errors: [{ message: `unsigned or badly signed call: ${error.message}`, extensions: { code: 'UNAUTHENTICATED' } }] });

@@ -31,6 +31,26 @@ export function signIdentity(identity: Identity, secret: string, now = Date.now(
   return { [IDENTITY_HEADER]: payload, [SIGNATURE_HEADER]: `t=${now},v1=${mac(secret, now, payload)}` };
 }
 
+/**
+ * signIdentity for a caller that signs for the same identities again and again (the gateway: every
+ * subgraph fetch of every request): one identity's signed headers are reused for up to `reuseMs`,
+ * well inside the receivers' skew, instead of an HMAC per call. Bounded; returned headers are shared
+ * (read only).
+ */
+export function identitySigner(secret: string, reuseMs = 1_000): (identity: Identity) => Readonly<Record<string, string>> {
+  const signed = new Map<string, { at: number; headers: Record<string, string> }>();
+  return (identity) => {
+    const now = Date.now();
+    const key = `${identity.role}\n${identity.sub}\n${identity.agentId ?? ''}`;
+    const known = signed.get(key);
+    if (known && now - known.at < reuseMs) return known.headers;
+    if (signed.size >= 10_000) signed.clear();
+    const headers = signIdentity(identity, secret, now);
+    signed.set(key, { at: now, headers });
+    return headers;
+  };
+}
+
 export class IdentityError extends Error {}
 
 type HeaderBag = Record<string, string | string[] | undefined>;
@@ -65,6 +85,29 @@ export function verifyIdentity(headers: HeaderBag, secret: string, maxSkewMs: nu
   if (typeof sub !== 'string' || !ROLES.includes(role as Role)) throw new IdentityError('malformed identity');
   if (role === 'AGENT' && typeof agentId !== 'string') throw new IdentityError('agent identity without agentId');
   return Object.freeze({ sub, role: role as Role, ...(typeof agentId === 'string' ? { agentId } : {}) });
+}
+
+/**
+ * verifyIdentity for a receiver (a subgraph): a header pair already verified is not verified again
+ * (the gateway reuses one signature per identity for a second, over many calls), but its age is
+ * checked on every call all the same. Bounded.
+ */
+export function identityVerifier(secret: string, maxSkewMs: number): (headers: HeaderBag) => Identity {
+  const verified = new Map<string, { identity: Identity; timestamp: number }>();
+  return (headers) => {
+    const payload = header(headers, IDENTITY_HEADER);
+    const signature = header(headers, SIGNATURE_HEADER);
+    const key = payload && signature ? `${payload}\n${signature}` : undefined;
+    const known = key ? verified.get(key) : undefined;
+    if (known) {
+      if (Math.abs(Date.now() - known.timestamp) > maxSkewMs) throw new IdentityError('identity signature expired');
+      return known.identity;
+    }
+    const identity = verifyIdentity(headers, secret, maxSkewMs);
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(key!, { identity, timestamp: Number(/^t=(\d+)/.exec(signature!)![1]) });
+    return identity;
+  };
 }
 
 /** The identity a service uses when it calls the supergraph on its own behalf. */

@@ -8,7 +8,7 @@ import type { CommonConfig } from './config';
 import type { BaseSubgraphContext } from './context';
 import { createPool, Db, type Pool } from './db';
 import { closeServer, createHttpServer, HttpError, listen, sendJson } from './http';
-import { IdentityError, verifyIdentity } from './identity';
+import { IdentityError, identityVerifier } from './identity';
 import { createLogger, type Logger } from './logger';
 import { subgraphRegistry } from './metrics';
 import { migrate, type Migration } from './migrate';
@@ -133,10 +133,11 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
     // CSRF prevention stays on: the gateway always sends application/json.
   });
   await apollo.start();
+  const verify = identityVerifier(config.identitySecret, config.identityMaxSkewMs);
   const context = async (req: IncomingMessage): Promise<TContext> => {
     let identity;
     try {
-      identity = verifyIdentity(req.headers, config.identitySecret, config.identityMaxSkewMs);
+      identity = verify(req.headers);
     } catch (error) {
       if (error instanceof IdentityError) throw new HttpError(401, 'UNAUTHENTICATED', `unsigned or badly signed call: ${error.message}`);
       throw error;

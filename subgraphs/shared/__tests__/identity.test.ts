@@ -1,4 +1,4 @@
-import { IdentityError, signIdentity, verifyIdentity, IDENTITY_HEADER, SIGNATURE_HEADER } from '../identity';
+import { IdentityError, identitySigner, identityVerifier, signIdentity, verifyIdentity, IDENTITY_HEADER, SIGNATURE_HEADER } from '../identity';
 
 const SECRET = 'test-secret';
 const NOW = 1_760_000_000_000;
@@ -22,5 +22,36 @@ describe('signed identity headers', () => {
   it('refuses an agent identity without agentId even when signed', () => {
     const headers = signIdentity({ sub: 'u', role: 'AGENT' }, SECRET, NOW);
     expect(() => verifyIdentity(headers, SECRET, 60_000, NOW)).toThrow('agentId');
+  });
+});
+
+describe('reused signatures (gateway) and remembered verifications (subgraphs)', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('signs an identity once per reuse period, and each identity on its own', async () => {
+    const sign = identitySigner(SECRET, 40);
+    const staff = { sub: 'u1', role: 'STAFF' as const };
+    const first = sign(staff);
+    expect(sign({ ...staff })).toBe(first);
+    const agent = sign({ sub: 'user:agt_1', role: 'AGENT', agentId: 'agt_1' });
+    expect(agent[IDENTITY_HEADER]).not.toBe(first[IDENTITY_HEADER]);
+    expect(verifyIdentity(agent, SECRET, 60_000)).toEqual({ sub: 'user:agt_1', role: 'AGENT', agentId: 'agt_1' });
+    await sleep(60);
+    const later = sign(staff);
+    expect(later[SIGNATURE_HEADER]).not.toBe(first[SIGNATURE_HEADER]);
+    expect(verifyIdentity(later, SECRET, 60_000)).toEqual(staff);
+  });
+
+  it('remembers a verified header pair but still refuses it once stale, and refuses anything tampered', async () => {
+    const verify = identityVerifier(SECRET, 50);
+    const headers = signIdentity({ sub: 'u', role: 'STAFF' }, SECRET);
+    expect(verify(headers)).toEqual({ sub: 'u', role: 'STAFF' });
+    expect(verify({ ...headers })).toEqual({ sub: 'u', role: 'STAFF' });
+    const elevated = Buffer.from(JSON.stringify({ sub: 'u', role: 'ADMIN' })).toString('base64url');
+    expect(() => verify({ ...headers, [IDENTITY_HEADER]: elevated })).toThrow('bad identity signature');
+    expect(() => verify({ [IDENTITY_HEADER]: headers[IDENTITY_HEADER] })).toThrow(IdentityError);
+    expect(() => verify(signIdentity({ sub: 'u', role: 'STAFF' }, 'other-secret'))).toThrow('bad identity signature');
+    await sleep(80);
+    expect(() => verify(headers)).toThrow('expired');
   });
 });
