@@ -14,4 +14,4 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
 COPY package.json ./
 USER node
-CMD ["node", "--enable-source-maps", "dist/gateway/main.js"]
+CMD ["node", "--enable-source-maps", "--max-old-space-size=192", "dist/gateway/main.js"]

@@ -35,6 +35,7 @@ import { request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintDevToken } from '../gateway/auth';
+import { GATEWAY_NODE_ARGS } from '../gateway/runtime';
 import { freePort, redisServerOnPath } from '../scripts/embedded/redis-server';
 import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../subgraphs/shared/config';
 import { signIdentity } from '../subgraphs/shared/identity';
@@ -53,6 +54,12 @@ const WORKERS = Number(env.BENCH_GATEWAY_WORKERS ?? 1);
 const HIVE_FORK = Number(env.BENCH_HIVE_FORK ?? (WORKERS > 1 ? WORKERS : 0));
 const BACKENDS = (env.BENCH_BACKENDS ?? 'static,real').split(',').map((b) => b.trim()).filter(Boolean) as Backend[];
 const MIX_SIZE = 100;
+type Workload = 'nested' | 'mix' | 'cacheable';
+const ALL_WORKLOADS: readonly Workload[] = ['nested', 'mix', 'cacheable'];
+/** BENCH_WORKLOADS=mix,cacheable runs only those cells (for working on one of them): printed, not written to RESULTS.md. */
+const WORKLOADS_RUN = (env.BENCH_WORKLOADS ?? ALL_WORKLOADS.join(',')).split(',').map((w) => w.trim()) as Workload[];
+for (const w of WORKLOADS_RUN) if (!ALL_WORKLOADS.includes(w)) throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (${ALL_WORKLOADS.join(', ')})`);
+const runs = (workload: Workload) => WORKLOADS_RUN.includes(workload);
 /** Seconds of every workload sent to each gateway once it is up, before any cell (JIT, lazy loading). */
 const GATEWAY_WARMUP = Number(env.BENCH_GATEWAY_WARMUP_SECONDS ?? 5);
 
@@ -73,7 +80,7 @@ interface Gateway {
 
 interface Row {
   backend: Backend;
-  workload: 'nested' | 'mix' | 'cacheable';
+  workload: Workload;
   gateway: string;
   label: string;
   result?: CellResult;
@@ -210,7 +217,8 @@ const RUN_STEPS = env.BENCH_STEPS !== '0';
 async function startOurs(ctx: Context, supergraphPath: string, urls: Record<string, string>, responseCache: boolean, step?: (typeof STEPS)[number]): Promise<Gateway> {
   const port = await freePort();
   const name = step?.key ?? `ours${responseCache ? '-cache' : ''}`;
-  const child = startChild(name, process.execPath, [...profiling(name), join(DIST, 'gateway/main.js')], {
+  // Started as it is deployed (gateway/runtime.ts: the heap cap).
+  const child = startChild(name, process.execPath, [...GATEWAY_NODE_ARGS, ...profiling(name), join(DIST, 'gateway/main.js')], {
     ...env,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -371,9 +379,9 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
     };
 
     // The repeated nested query.
-    await ceiling('nested', [nestedPlan]);
-    for (const g of [ours, stock, hive]) await cell('nested', g, [NESTED]);
-    if (HIVE_FORK > 1) {
+    if (runs('nested')) await ceiling('nested', [nestedPlan]);
+    if (runs('nested')) for (const g of [ours, stock, hive]) await cell('nested', g, [NESTED]);
+    if (runs('nested') && HIVE_FORK > 1) {
       const forked = await startHive(ctx, supergraphPath, HIVE_FORK);
       running.push(forked);
       await warm(forked);
@@ -382,7 +390,7 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
       running.splice(running.indexOf(forked), 1);
     }
     // What each step buys (the full "ours" above adds the worker processes).
-    if (RUN_STEPS) {
+    if (runs('nested') && RUN_STEPS) {
       for (const step of STEPS) {
         const stepped = await startOurs(ctx, supergraphPath, subgraphs.urls, false, step);
         running.push(stepped);
@@ -393,8 +401,9 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
       }
     }
     // The mix.
-    await ceiling('mix', mixPlans);
-    for (const g of [ours, stock, hive]) await cell('mix', g, operations);
+    if (runs('mix')) await ceiling('mix', mixPlans);
+    if (runs('mix')) for (const g of [ours, stock, hive]) await cell('mix', g, operations);
+    if (!runs('cacheable')) return;
     // The cacheable query: ours with the response cache on, beside everyone without.
     const cached = await startOurs(ctx, supergraphPath, subgraphs.urls, true);
     running.push(cached);
@@ -523,7 +532,7 @@ async function main(): Promise<void> {
       await benchBackend(ctx, backend, rows, notes);
     }
     const text = report(rows, notes, redisLine);
-    writeResultsSection('Gateway: ours vs stock @apollo/gateway vs Hive Gateway (bench:gateway)', text);
+    if (WORKLOADS_RUN.length === ALL_WORKLOADS.length) writeResultsSection('Gateway: ours vs stock @apollo/gateway vs Hive Gateway (bench:gateway)', text);
     console.log(`\n${text}`);
   } finally {
     await stopAll();

@@ -14,6 +14,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite-
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded/redis-server';
 import { seedDatabase } from './seed/seed';
 import { startSimulators, type RunningSimulators } from '../simulators/simulators';
+import { GATEWAY_NODE_ARGS } from '../gateway/runtime';
 
 const DIST = join(__dirname, '..');
 const say = (message: string) => console.log(`[bga-graph] ${message}`);
@@ -109,8 +110,8 @@ async function main(): Promise<void> {
       GATEWAY_URL: env.GATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}/graphql`,
       ...simulators.env,
     };
-    const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}) => {
-      const child = spawn(process.execPath, ['--enable-source-maps', join(DIST, script)], { env: { ...childEnv, ...extra, PORT: String(port) }, stdio: 'inherit' });
+    const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []) => {
+      const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(DIST, script)], { env: { ...childEnv, ...extra, PORT: String(port) }, stdio: 'inherit' });
       children.push(child);
       child.once('exit', (code, signal) => {
         if (!stopping) {
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
       AGENTS_URL: `http://127.0.0.1:${ports.agents}/graphql`,
       CASES_URL: `http://127.0.0.1:${ports.cases}/graphql`,
       CARRIERS_URL: `http://127.0.0.1:${ports.carriers}/graphql`,
-    });
+    }, GATEWAY_NODE_ARGS);
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, gateway, 'gateway');
 
     const secret = env.JWT_SECRET || DEV_JWT_SECRET;

@@ -13,6 +13,7 @@ import { seedDatabase } from '../../scripts/seed/seed';
 import { createPool } from '../../subgraphs/shared/db';
 import { startSimulators, type RunningSimulators } from '../../simulators/simulators';
 import { portOpen, ProcessGroup, until, type ManagedProcess } from './processes';
+import { GATEWAY_NODE_ARGS } from '../../gateway/runtime';
 
 export const SUBGRAPH_NAMES = ['agents', 'cases', 'carriers'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -248,7 +249,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       process: group.add({
         name: 'gateway',
         command: process.execPath,
-        args: ['--enable-source-maps', dist(options.root, 'gateway/main.js')],
+        args: ['--enable-source-maps', ...GATEWAY_NODE_ARGS, dist(options.root, 'gateway/main.js')],
         env: {
           ...env,
           PORT: String(gatewayPort),

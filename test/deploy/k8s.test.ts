@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { readGatewayConfig } from '../../gateway/gateway.config';
+import { GATEWAY_HEAP_MB, GATEWAY_NODE_ARGS } from '../../gateway/runtime';
 import { readCarriersConfig } from '../../subgraphs/carriers/carriers.config';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { readCasesConfig } from '../../subgraphs/cases/cases.config';
@@ -139,6 +140,18 @@ describe('deploy/k8s', () => {
     // The npm scripts of the production topology run the same files.
     expect(pkg.scripts['start:gateway']).toContain(main('gateway').command!.find((p) => p.startsWith('dist/')));
     expect(pkg.scripts['start:simulators']).toContain(main('simulators').command!.find((p) => p.startsWith('dist/')));
+  });
+
+  it('starts the gateway with its heap cap everywhere it is started, under the container\'s memory limit', () => {
+    const gateway = main('gateway');
+    const composed = compose.services.gateway.command!;
+    const dockerCmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+    for (const [where, command] of [['k8s', gateway.command!], ['docker-compose', composed], ['Dockerfile', dockerCmd], ['start:gateway', pkg.scripts['start:gateway'].split(/\s+/)]] as const) {
+      expect({ where, args: command.filter((part) => GATEWAY_NODE_ARGS.includes(part)) }).toEqual({ where, args: [...GATEWAY_NODE_ARGS] });
+    }
+    // The cap leaves room for the young generation, code and buffers (~100 MB more) under the limit.
+    const limitMi = Number(/^(\d+)Mi$/.exec(gateway.resources.limits.memory)![1]);
+    expect(GATEWAY_HEAP_MB + 150).toBeLessThanOrEqual(limitMi);
   });
 
   it('gives every container resource requests and limits, and runs it as the image\'s non-root user', () => {
