@@ -18,7 +18,9 @@
  * cacheable public query. Beside them, the subgraph-direct ceiling: the same subgraph fetches
  * replayed straight to the subgraphs (bench/gateway/workloads.ts). Each gateway first gets
  * BENCH_GATEWAY_WARMUP_SECONDS (5) of every workload; each cell is then BENCH_CONNECTIONS (20)
- * connections for BENCH_SECONDS (10) after BENCH_WARMUP_SECONDS (3). Per cell: good answers per
+ * connections for BENCH_SECONDS (12) per gateway, in BENCH_ROUNDS (3) slices that the gateways of
+ * the cell take in turns (a slow spell of this noisy machine falls on all of them), each slice after
+ * BENCH_WARMUP_SECONDS (2) unmeasured. Per cell: good answers per
  * second (200, data, no errors), latency, the CPU time of the gateway's and the subgraphs' processes
  * per answer, the peak summed RSS of every process of the gateway (sampled every 200 ms), where the
  * machine's CPU went and so what the limit was (bench/gateway/processes.ts limitOf). Every answer is
@@ -41,13 +43,16 @@ import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../subgraphs/shared/config'
 import { signIdentity } from '../subgraphs/shared/identity';
 import { machineLine, ratio, table, writeResultsSection } from './bench-support';
 import { seed } from './gateway/database';
-import { runCell, type CellResult } from './gateway/load';
+import { mergeRounds, runCell, type CellResult } from './gateway/load';
 import { cpuSplit, installCleanup, limitOf, otherCores, startChild, stopAll, waitForOutput, waitUntil, type Child, type Watched } from './gateway/processes';
 import { body, CACHEABLE, captureFetches, mix, NESTED, replayCeiling, SAMPLE_QUERIES, type CeilingResult, type Operation, type Samples } from './gateway/workloads';
 
 const env = process.env;
-const SECONDS = Number(env.BENCH_SECONDS ?? 10);
-const WARMUP = Number(env.BENCH_WARMUP_SECONDS ?? 3);
+/** Measured seconds per gateway and cell, in ROUNDS slices taken in turns with the other gateways of the cell. */
+const SECONDS = Number(env.BENCH_SECONDS ?? 12);
+const ROUNDS = Math.max(1, Number(env.BENCH_ROUNDS ?? 3));
+/** Unmeasured seconds before each slice. */
+const WARMUP = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 20);
 // One gateway process by default: ours holds the targets in one (peak memory ≤ 300 MB is for all its processes together).
 const WORKERS = Number(env.BENCH_GATEWAY_WORKERS ?? 1);
@@ -363,13 +368,25 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
       await runCell({ url: gateway.url, headers: clientHeaders, bodies: [NESTED, CACHEABLE, ...operations].map(body), connections: CONNECTIONS, seconds: GATEWAY_WARMUP, warmupSeconds: 0, pgids: [] });
     };
     for (const g of [ours, stock, hive]) await warm(g);
-    const cell = async (workload: Row['workload'], gateway: Gateway, ops: readonly Operation[]) => {
-      log(`${workload}: ${gateway.label}`);
-      const result = await runCell({ url: gateway.url, headers: clientHeaders, bodies: ops.map(body), connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, pgids: [gateway.child.pid],
-        watched: [{ label: gateway.label, kind: 'gateway', pgid: gateway.child.pid }, ...backendWatched],
-      });
-      rows.push({ backend, workload, gateway: gateway.key, label: gateway.label, result });
-      log(`  ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, CPU ${fixed(result.cpuMsPerRequest, 2)} ms/req (subgraphs ${fixed(result.subgraphCpuMsPerRequest, 2)}), peak ${fixed(result.peakMb)} MB, errors ${result.non2xx + result.graphqlErrors + result.transportErrors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`);
+    // The gateways of a cell take turns: ROUNDS slices each, so that a slow spell of the machine falls on all of them.
+    const cells = async (workload: Row['workload'], gateways: readonly Gateway[], ops: readonly Operation[]) => {
+      const rounds = gateways.length > 1 ? ROUNDS : 1;
+      const slices = new Map<Gateway, CellResult[]>(gateways.map((g) => [g, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (const gateway of gateways) {
+          log(`${workload}: ${gateway.label}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}`);
+          slices.get(gateway)!.push(
+            await runCell({ url: gateway.url, headers: clientHeaders, bodies: ops.map(body), connections: CONNECTIONS, seconds: SECONDS / rounds, warmupSeconds: WARMUP, pgids: [gateway.child.pid],
+              watched: [{ label: gateway.label, kind: 'gateway', pgid: gateway.child.pid }, ...backendWatched],
+            }),
+          );
+        }
+      }
+      for (const gateway of gateways) {
+        const result = mergeRounds(slices.get(gateway)!);
+        rows.push({ backend, workload, gateway: gateway.key, label: gateway.label, result });
+        log(`  ${gateway.label}: ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, CPU ${fixed(result.cpuMsPerRequest, 2)} ms/req (subgraphs ${fixed(result.subgraphCpuMsPerRequest, 2)}), peak ${fixed(result.peakMb)} MB, errors ${result.non2xx + result.graphqlErrors + result.transportErrors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`);
+      }
     };
     const ceiling = async (workload: Row['workload'], plans: Parameters<typeof replayCeiling>[0]) => {
       log(`${workload}: subgraph-direct ceiling`);
@@ -380,12 +397,12 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
 
     // The repeated nested query.
     if (runs('nested')) await ceiling('nested', [nestedPlan]);
-    if (runs('nested')) for (const g of [ours, stock, hive]) await cell('nested', g, [NESTED]);
+    if (runs('nested')) await cells('nested', [ours, stock, hive], [NESTED]);
     if (runs('nested') && HIVE_FORK > 1) {
       const forked = await startHive(ctx, supergraphPath, HIVE_FORK);
       running.push(forked);
       await warm(forked);
-      await cell('nested', forked, [NESTED]);
+      await cells('nested', [forked], [NESTED]);
       await forked.child.stop();
       running.splice(running.indexOf(forked), 1);
     }
@@ -395,14 +412,14 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
         const stepped = await startOurs(ctx, supergraphPath, subgraphs.urls, false, step);
         running.push(stepped);
         await warm(stepped);
-        await cell('nested', stepped, [NESTED]);
+        await cells('nested', [stepped], [NESTED]);
         await stepped.child.stop();
         running.splice(running.indexOf(stepped), 1);
       }
     }
     // The mix.
     if (runs('mix')) await ceiling('mix', mixPlans);
-    if (runs('mix')) for (const g of [ours, stock, hive]) await cell('mix', g, operations);
+    if (runs('mix')) await cells('mix', [ours, stock, hive], operations);
     if (!runs('cacheable')) return;
     // The cacheable query: ours with the response cache on, beside everyone without.
     const cached = await startOurs(ctx, supergraphPath, subgraphs.urls, true);
@@ -411,8 +428,7 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
     const cachedCheck = [...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems, ...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems];
     if (cachedCheck.length) notes.push(`${backend}: **ours with the response cache answered the cacheable query wrongly**: ${cachedCheck.join('; ')}`);
     await warm(cached);
-    await cell('cacheable', cached, [CACHEABLE]);
-    for (const g of [ours, stock, hive]) await cell('cacheable', g, [CACHEABLE]);
+    await cells('cacheable', [cached, ours, stock, hive], [CACHEABLE]);
   } finally {
     await Promise.all(running.map((g) => g.child.stop()));
     await Promise.all(subgraphs.children.map((c) => c.stop()));
@@ -497,7 +513,7 @@ ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU m
   if (meanOther > 0.2) {
     notes.unshift(`**Not a quiet machine**: processes the bench did not start used ${meanOther.toFixed(2)} of the ${availableParallelism()} cores on average during the cells (up to ${Math.max(...others).toFixed(2)}); requests/s and latencies are skewed by them, CPU ms per request much less. Rerun on a quiet machine for the figures that count.`);
   }
-  return `Command: \`npm run bench:gateway\` (BENCH_SECONDS=${SECONDS} per cell after ${WARMUP} s of warm-up, ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}).
+  return `Command: \`npm run bench:gateway\` (BENCH_SECONDS=${SECONDS} measured per gateway and cell, in BENCH_ROUNDS=${ROUNDS} slices the gateways of a cell take in turns, each after ${WARMUP} s of warm-up; ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}). A merged cell sums answers and seconds; p50 is the mean of the slices', p99 and memory the worst.
 ${machineLine()}
 
 Gateways, all over the same supergraph and subgraphs: **ours** (\`dist/gateway/main.js\`, every feature on — JWT, signed identity per request, request limits, rate limit counted in ${redisLine || 'process'} with the limit out of reach, metrics, error masking — response cache off except where said; GATEWAY_WORKERS=${WORKERS} (BENCH_GATEWAY_WORKERS); ${oursProcesses} process(es) seen under load); **stock** @apollo/gateway ${versionOf('@apollo/gateway')} in @apollo/server ${versionOf('@apollo/server')}, no plugins (\`bench/gateway/stock-gateway.ts\`, one process); **Hive Gateway** ${versionOf('@graphql-hive/gateway')} CLI with its defaults (one process; \`bench/gateway/hive.config.ts\` adds only the identity headers)${HIVE_FORK > 1 ? `, and once more with \`--fork ${HIVE_FORK}\`, as many processes as ours, on the repeated query` : ''}. The peers send one fixed STAFF identity, signed at start, to every subgraph (IDENTITY_MAX_SKEW_MS=${IDENTITY_MAX_SKEW_MS}); every client request carries a development STAFF token. Requests/s counts only 200 answers with data and no errors; gateway CPU ms/req is the user + system CPU time of all the gateway's processes during the measured seconds divided by those answers (less sensitive than requests/s to what else runs on the machine), subgraphs CPU ms/req the same for the subgraph processes (the database process not included); peak MB is the summed RSS of every process of the gateway under test, sampled every 200 ms (warm-up included). The subgraph-direct ceiling replays, straight to the subgraphs, the subgraph fetches @apollo/gateway's query plan makes for the same operations (stage after stage, parallel within a stage, ${CONNECTIONS} at once): what a gateway costing nothing would reach.

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { IDENTITY_HEADER } from '../subgraphs/shared/identity';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
@@ -58,16 +58,67 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
   const inFlight = new Map<string, Promise<FetchedText>>();
   const counts = { sent: 0, deduplicated: 0 };
 
-  async function send(url: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<FetchedText> {
+  // Subgraph URLs are few: each parsed once.
+  const targets = new Map<string, { origin: string; path: string }>();
+  const targetOf = (url: string) => {
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      targets.set(url, target);
+    }
+    return target;
+  };
+
+  /**
+   * One fetch through undici's dispatcher API: the answer's chunks are collected straight into one
+   * text (no response stream, no AbortSignal per fetch). The deadline counts from here, time
+   * waiting for a free socket included.
+   */
+  function send(url: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<FetchedText> {
     counts.sent++;
-    const response = await request(url, {
-      method: method as 'POST',
-      headers,
-      body,
-      dispatcher: agent,
-      signal: AbortSignal.timeout(options.timeoutMs),
+    const { origin, path } = targetOf(url);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let status = 0;
+      let responseHeaders: FetchedText['headers'] = {};
+      let controller: Dispatcher.DispatchController | undefined;
+      let settled = false;
+      const timedOut = new Error(`subgraph fetch timeout after ${options.timeoutMs} ms`);
+      const settle = (error: Error | undefined, value?: FetchedText) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(value!);
+      };
+      const timer = setTimeout(() => {
+        controller?.abort(timedOut);
+        settle(timedOut);
+      }, options.timeoutMs);
+      agent.dispatch(
+        { origin, path, method: method as Dispatcher.HttpMethod, headers, body },
+        {
+          onRequestStart(started) {
+            controller = started;
+            if (settled) started.abort(timedOut);
+          },
+          onResponseStart(_controller, statusCode, received) {
+            status = statusCode;
+            responseHeaders = received;
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            settle(undefined, { status, headers: responseHeaders, text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8') });
+          },
+          onResponseError(_controller, error) {
+            settle(error);
+          },
+        },
+      );
     });
-    return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
   }
 
   const fetch = (async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {

@@ -50,6 +50,9 @@ export interface LoadOptions {
 export interface CellResult {
   /** Good answers (200, data, no errors) per second. */
   rps: number;
+  /** Good answers, and the seconds measured. */
+  good: number;
+  seconds: number;
   p50: number;
   p99: number;
   /** Peak of the summed resident memory of the sampled processes, in MB; NaN when nothing is sampled. */
@@ -130,6 +133,8 @@ export async function runCell(options: LoadOptions): Promise<CellResult> {
     const { peakBytes, processes, perProcess } = memory.stop();
     return {
       rps: good / result.duration,
+      good,
+      seconds: result.duration,
       p50: result.latency.p50,
       p99: result.latency.p99,
       peakMb: options.pgids.length ? peakBytes / 2 ** 20 : NaN,
@@ -147,4 +152,45 @@ export async function runCell(options: LoadOptions): Promise<CellResult> {
   } finally {
     memory.stop();
   }
+}
+
+/**
+ * One result from the rounds of a cell (bench:gateway measures each gateway in several slices,
+ * taking turns with the others, so that a slow spell of a noisy machine falls on all of them):
+ * answers and seconds summed, CPU weighted by the answers (per request) or the seconds (cores),
+ * p50 the mean of the rounds', p99 and memory the worst.
+ */
+export function mergeRounds(rounds: readonly CellResult[]): CellResult {
+  if (rounds.length === 1) return rounds[0];
+  const sum = (pick: (r: CellResult) => number) => rounds.reduce((a, r) => a + pick(r), 0);
+  const good = sum((r) => r.good);
+  const seconds = sum((r) => r.seconds);
+  const perAnswer = (pick: (r: CellResult) => number) => sum((r) => pick(r) * r.good) / Math.max(1, good);
+  const wall = sum((r) => r.cpu.wall);
+  const perSecond = (pick: (r: CellResult) => number) => sum((r) => pick(r) * r.cpu.wall) / wall;
+  const cpu: CpuReport = {
+    groups: rounds[0].cpu.groups.map((g, i) => ({ ...g, cores: perSecond((r) => r.cpu.groups[i].cores), busiest: perSecond((r) => r.cpu.groups[i].busiest) })),
+    bench: perSecond((r) => r.cpu.bench),
+    machine: perSecond((r) => r.cpu.machine),
+    cpus: rounds[0].cpu.cpus,
+    wall,
+  };
+  return {
+    rps: good / seconds,
+    good,
+    seconds,
+    p50: sum((r) => r.p50) / rounds.length,
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    peakMb: Math.max(...rounds.map((r) => r.peakMb)),
+    processes: Math.max(...rounds.map((r) => r.processes)),
+    cpuMsPerRequest: perAnswer((r) => r.cpuMsPerRequest),
+    subgraphCpuMsPerRequest: perAnswer((r) => r.subgraphCpuMsPerRequest),
+    cpu,
+    perProcessMb: rounds[0].perProcessMb.map((_, i) => Math.max(...rounds.map((r) => r.perProcessMb[i] ?? 0))),
+    total: sum((r) => r.total),
+    non2xx: sum((r) => r.non2xx),
+    graphqlErrors: sum((r) => r.graphqlErrors),
+    transportErrors: sum((r) => r.transportErrors),
+    firstError: rounds.find((r) => r.firstError)?.firstError,
+  };
 }

@@ -1,0 +1,29 @@
+import { Lru } from '../front';
+
+describe('the front\'s approximate LRU', () => {
+  it('keeps at most its bound, evicting the oldest first', () => {
+    const lru = new Lru<number>(10);
+    for (let i = 0; i < 25; i++) lru.set(`k${i}`, i);
+    const kept = Array.from({ length: 25 }, (_, i) => lru.get(`k${i}`)).filter((v) => v !== undefined);
+    expect(kept).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+  });
+
+  it('never lets an entry that is read again and again be evicted, however many others come', () => {
+    const lru = new Lru<string>(10);
+    lru.set('hot', 'h');
+    for (let i = 0; i < 1_000; i++) {
+      lru.set(`cold${i}`, 'c');
+      expect(lru.get('hot')).toBe('h');
+    }
+    expect(lru.get('cold0')).toBeUndefined();
+  });
+
+  it('replaces a value and forgets a deleted key', () => {
+    const lru = new Lru<number>(3);
+    lru.set('a', 1);
+    lru.set('a', 2);
+    expect(lru.get('a')).toBe(2);
+    lru.delete('a');
+    expect(lru.get('a')).toBeUndefined();
+  });
+});
