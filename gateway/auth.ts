@@ -107,11 +107,12 @@ export function createAuthenticator(options: AuthOptions) {
     }
     const authorization = req.headers.authorization;
     if (!authorization) return ANONYMOUS;
+    // Keyed by the whole header: a remembered token is found before any parsing.
+    const known = verified.get(authorization);
+    if (known && known.until > Date.now()) return known.identity;
+    if (known) verified.delete(authorization);
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization);
     if (!match) throw unauthenticated('Authorization must be "Bearer <jwt>"');
-    const known = verified.get(match[1]);
-    if (known && known.until > Date.now()) return known.identity;
-    if (known) verified.delete(match[1]);
     try {
       const { payload, protectedHeader } = await jwtVerify(match[1], getKey, {
         algorithms,
@@ -124,7 +125,7 @@ export function createAuthenticator(options: AuthOptions) {
       if (!TOKEN_ROLES.includes(role)) throw unauthenticated('token has no valid role');
       if (role === 'AGENT' && typeof payload.agentId !== 'string') throw unauthenticated('agent token without agentId');
       const identity: Identity = Object.freeze({ sub: payload.sub!, role, ...(role === 'AGENT' ? { agentId: payload.agentId as string } : {}) });
-      if (protectedHeader.alg === 'HS256') remember(match[1], identity, payload.exp!);
+      if (protectedHeader.alg === 'HS256') remember(authorization, identity, payload.exp!);
       return identity;
     } catch (error) {
       if (error instanceof HttpError) throw error;

@@ -24,45 +24,58 @@ export function armor(config: Pick<GatewayConfig, 'limits'>) {
     blockFieldSuggestion: { enabled: config.limits.blockSuggestions },
   }).protect();
   const parseOptions: ParseOptions = { maxTokens: tokens };
-  return { ...protection, plugins: [...protection.plugins, unresolvedOperation, variableErrorLimit], parseOptions };
+  return { ...protection, plugins: [...protection.plugins, operationChecks], parseOptions };
 }
-
-/**
- * An operationName that names no operation of the document (or none where the document has
- * several): Apollo leaves the operation unresolved and hands the document to the gateway's executor
- * anyway, which throws, and the client got a 500. Refused here, before planning, as the malformed
- * request it is. The name is not repeated back.
- */
-export const unresolvedOperation: ApolloServerPlugin<BaseContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, request }) {
-        if (operation) return;
-        const message =
-          request.operationName != null ? 'operationName names no operation of the document' : 'the document has several operations: operationName must name one';
-        throw new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
-      },
-    };
-  },
-};
 
 /** Errors in the variables past which a request is refused without listing them. */
 export const MAX_VARIABLE_ERRORS = 20;
 
 /**
- * The gateway coerces the variables without graphql-js's error limit, and each error's message
- * prints the whole offending value: an input object with 20,000 unknown keys made 20,000 errors of
- * 700 KB each, gigabytes in quadratic time, and one request of 600 KB took the process down (found
- * by the gateway fuzz suite). Counted here first, cheaply (no message is built), and refused past
- * MAX_VARIABLE_ERRORS; below that the gateway reports each error as before.
+ * Variables smaller than this (values plus string lengths) are not pre-counted: the most errors they
+ * can make, each printing them whole, is a few hundred KB of messages, not gigabytes.
  */
-export const variableErrorLimit: ApolloServerPlugin<BaseContext> = {
+const SMALL_VARIABLES = 256;
+
+/** Whether a JSON value has fewer than `budget` values and characters of strings, without walking past it. */
+function smallerThan(value: unknown, budget: number): boolean {
+  let left = budget;
+  const walk = (v: unknown): boolean => {
+    left -= typeof v === 'string' ? 1 + v.length : 1;
+    if (left <= 0) return false;
+    if (Array.isArray(v)) return v.every(walk);
+    if (v !== null && typeof v === 'object') return Object.entries(v).every(([key, item]) => (left -= key.length) > 0 && walk(item));
+    return true;
+  };
+  return walk(value);
+}
+
+/**
+ * Checks of the resolved operation, before planning (one plugin: every hook is a promise per request):
+ *
+ * - An operationName that names no operation of the document (or none where the document has
+ *   several): Apollo leaves the operation unresolved and hands the document to the gateway's executor
+ *   anyway, which throws, and the client got a 500. Refused here as the malformed request it is. The
+ *   name is not repeated back.
+ * - The gateway coerces the variables without graphql-js's error limit, and each error's message
+ *   prints the whole offending value: an input object with 20,000 unknown keys made 20,000 errors of
+ *   700 KB each, gigabytes in quadratic time, and one request of 600 KB took the process down (found
+ *   by the gateway fuzz suite). Unless the variables are small, they are counted here first, cheaply
+ *   (no message is built), and refused past MAX_VARIABLE_ERRORS; below that the gateway reports each
+ *   error as before.
+ */
+export const operationChecks: ApolloServerPlugin<BaseContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, request, schema }) {
-        const definitions = operation?.variableDefinitions;
+        if (!operation) {
+          const message =
+            request.operationName != null ? 'operationName names no operation of the document' : 'the document has several operations: operationName must name one';
+          throw new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+        }
+        const definitions = operation.variableDefinitions;
         if (!definitions?.length) return;
         const values = request.variables ?? {};
+        if (smallerThan(values, SMALL_VARIABLES)) return;
         const tooMany = new Error('too many variable errors');
         let errors = 0;
         try {

@@ -41,7 +41,9 @@ function clientKey(req: IncomingMessage): string {
   const authorization = req.headers.authorization;
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
   // The JWT's signature part identifies the token without putting the token itself in a key.
-  return token ? `t:${token.split('.').at(-1)?.slice(0, 43)}` : `a:${req.socket.remoteAddress ?? 'unknown'}`;
+  if (!token) return `a:${req.socket.remoteAddress ?? 'unknown'}`;
+  const signature = token.lastIndexOf('.') + 1;
+  return `t:${token.slice(signature, signature + 43)}`;
 }
 
 export function rateLimiter(cache: Cache, options: RateLimitOptions): (req: IncomingMessage) => Promise<void> | void {
