@@ -42,6 +42,8 @@ export interface GatewayConfig {
   apqTtlSeconds: number;
   /** RESPONSE_CACHE: whole-response cache for queries the subgraphs hint cacheable (default on). */
   responseCache: boolean;
+  /** ENTITY_CACHE_ENTRIES: entities kept per gateway process from `_entities` fetches a subgraph hints public (default 10000; 0 = off). */
+  entityCacheEntries: number;
   /** SUBGRAPH_MAX_SOCKETS: keep-alive connections per subgraph (default 64). */
   subgraphMaxSockets: number;
   /** REQUEST_COALESCING: identical in-flight queries of one caller share one execution (default on). */
@@ -88,6 +90,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     },
     apqTtlSeconds: int(env, 'APQ_TTL_S', 86_400, { min: 0 }),
     responseCache: bool(env, 'RESPONSE_CACHE', true),
+    entityCacheEntries: int(env, 'ENTITY_CACHE_ENTRIES', 10_000, { min: 0, max: 1_000_000 }),
     subgraphMaxSockets: int(env, 'SUBGRAPH_MAX_SOCKETS', 64, { min: 1, max: 10_000 }),
     subgraphDedupe: bool(env, 'SUBGRAPH_DEDUPE', true),
     coalesce: bool(env, 'REQUEST_COALESCING', true),

@@ -15,6 +15,7 @@ import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
 import { accessLogPlugin } from './access-log';
 import { createAuthenticator } from './auth';
 import { BoundedDocumentStore } from './document-store';
+import { EntityCache } from './entity-cache';
 import { GatewayFront } from './front';
 import { CacheKeyValueStore } from './kv-cache';
 import { armor, limitCode } from './limits';
@@ -86,13 +87,20 @@ export async function startGateway(
   else if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: rate limits are not enforced and caches miss until it is');
   let supergraphLoaded = false;
   const metrics = new GatewayMetrics();
+  const entityLookups = { hit: metrics.cacheLookups.labels({ cache: 'entity', result: 'hit' }), miss: metrics.cacheLookups.labels({ cache: 'entity', result: 'miss' }) };
+  const entities = config.entityCacheEntries > 0 ? new EntityCache(config.entityCacheEntries, (hit) => (hit ? entityLookups.hit : entityLookups.miss).inc()) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls.set(name, target);
-      return new SubgraphDataSource(name, target, config.identitySecret, fetcher.fetch, (subgraph, seconds, failed) =>
-        metrics.subgraphFetches.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds),
+      return new SubgraphDataSource(
+        name,
+        target,
+        config.identitySecret,
+        fetcher.fetch,
+        (subgraph, seconds, failed) => metrics.subgraphFetches.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds),
+        entities,
       );
     },
     logger,

@@ -38,7 +38,7 @@ export class GatewayMetrics {
 
   readonly cacheLookups = new Counter({
     name: 'bga_gateway_cache_lookups_total',
-    help: 'Gateway cache lookups by cache (apq: persisted queries, response: whole responses) and result (hit or miss).',
+    help: 'Gateway cache lookups by cache (apq: persisted queries, response: whole responses, entity: entities fetched by reference, one per entity) and result (hit or miss).',
     labelNames: ['cache', 'result'],
     registers: [this.registry],
   });

@@ -8,7 +8,16 @@ import { identitySigner } from '../subgraphs/shared/identity';
 import type { RequestStats } from '../subgraphs/shared/stats';
 import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
 import { EntityBatcher, entitySelections } from './entity-batcher';
+import type { EntityCache } from './entity-cache';
 import type { GatewayContext } from './gateway.context';
+
+/** For how many seconds a subgraph's answer may be kept for anyone (public, max-age, no errors); 0 when not. */
+function keepable(response: GatewayGraphQLResponse): number {
+  if (response.errors?.length) return 0;
+  const cacheControl = parseCacheControlHeader(response.http?.headers.get('cache-control'));
+  const maxAge = Number(cacheControl['max-age']);
+  return cacheControl.public === true && maxAge > 0 ? maxAge : 0;
+}
 
 /** What the gateway reports per subgraph in extensions.stats: fetches plus the subgraph's own counts. */
 export type SubgraphStats = RequestStats & { fetches: number };
@@ -31,6 +40,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     fetcher: Fetcher,
     /** Called once per real fetch with its duration and whether it failed (for /metrics). */
     private readonly observe: (subgraph: string, seconds: number, failed: boolean) => void = () => undefined,
+    /** Entities this subgraph said may be kept (gateway/entity-cache.ts); none kept without it. */
+    private readonly entities?: EntityCache,
   ) {
     super({ url, fetcher });
     this.sign = identitySigner(identitySecret);
@@ -49,7 +60,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         if (selections) {
           let batcher = this.batchers.get(context);
           if (!batcher) {
-            batcher = new EntityBatcher((request) => this.timed(() => this.send({ ...options, request })));
+            batcher = new EntityBatcher((request) => this.fetchEntities({ ...options, request }));
             this.batchers.set(context, batcher);
           }
           return await batcher.enqueue(options.request, selections);
@@ -71,6 +82,47 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     } finally {
       this.observe(this.name, (performance.now() - started) / 1000, failed);
     }
+  }
+
+  /**
+   * An `_entities` fetch (merged by the batcher), with the entities kept from earlier ones taken from
+   * the entity cache: only the others are asked for, and nothing is sent when none is left. The
+   * answer is in the order of the representations asked, with the errors' paths pointing there.
+   */
+  private async fetchEntities(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const representations = request.variables?.representations as unknown[];
+    const role = (options.context as GatewayContext).identity?.role;
+    if (!this.entities || !role || options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION || !this.entities.mayKeep(this.name, request.query!)) {
+      return this.timed(() => this.send(options)).then((response) => {
+        if (this.entities && !response.errors?.length && !keepable(response)) this.entities.notCacheable(this.name, request.query!);
+        return response;
+      });
+    }
+    const keys = this.entities.keys(this.name, role, request.query!, representations);
+    const kept = this.entities.lookup(keys);
+    const missing = kept.flatMap((entity, i) => (entity ? [] : [i]));
+    // What is served from the cache bounds the whole response's cache policy, as a fetch's Cache-Control would.
+    const soonest = Math.min(...kept.map((entity) => entity?.expiresAt ?? Infinity));
+    if (Number.isFinite(soonest)) {
+      const policy = options.incomingRequestContext.overallCachePolicy;
+      if (policy && 'restrict' in policy) policy.restrict({ maxAge: Math.floor((soonest - Date.now()) / 1000), scope: 'PUBLIC' });
+    }
+    if (missing.length === 0) return { data: { _entities: kept.map((entity) => entity!.value) } };
+    const partial = missing.length < representations.length;
+    const asked = partial ? { ...options, request: { ...request, variables: { representations: missing.map((i) => representations[i]) } } } : options;
+    const response = await this.timed(() => this.send(asked));
+    const fetched = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
+    const maxAge = keepable(response);
+    if (maxAge && Array.isArray(fetched) && fetched.length === missing.length) this.entities.store(missing.map((i) => keys[i]), fetched, maxAge);
+    else if (!response.errors?.length) this.entities.notCacheable(this.name, request.query!);
+    if (!partial) return response;
+    const merged = kept.map((entity) => entity?.value ?? null);
+    missing.forEach((i, j) => (merged[i] = fetched?.[j] ?? null));
+    const errors = response.errors?.map((error) =>
+      error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? { ...error, path: ['_entities', missing[error.path[1]] ?? error.path[1], ...error.path.slice(2)] } : error,
+    );
+    return { ...response, data: { _entities: merged }, ...(errors ? { errors } : {}) } as GatewayGraphQLResponse;
   }
 
   /**

@@ -30,7 +30,7 @@ import type { CaseStatus } from '../../subgraphs/shared/enums';
 import { listen } from '../../subgraphs/shared/http';
 import { IdentityError, identityVerifier, type Identity } from '../../subgraphs/shared/identity';
 import { formatMoney } from '../../subgraphs/shared/money';
-import type { CacheHint } from '../../subgraphs/shared/subgraph-server';
+import { entitiesHint, type CacheHint } from '../../subgraphs/shared/subgraph-server';
 import { subgraphByName } from '../../subgraphs/registry';
 import { generateWorld, type SeedAgent, type SeedCase } from '../../scripts/seed/world';
 
@@ -240,7 +240,7 @@ export function staticResolvers(anchor = today()): Record<'agents' | 'cases' | '
  * without a hint are uncacheable (max-age 0), leaf fields inherit; the response gets the smallest
  * max-age and the most restrictive scope. Computed from the document, once per document.
  */
-function cacheControlOf(schema: GraphQLSchema, document: DocumentNode, hints: Readonly<Record<string, CacheHint>>): string | undefined {
+function cacheControlOf(schema: GraphQLSchema, document: DocumentNode, hints: Readonly<Record<string, CacheHint>>, entityHints: Readonly<Record<string, CacheHint>>): string | undefined {
   let maxAge = Infinity;
   let scope: 'PUBLIC' | 'PRIVATE' = 'PUBLIC';
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
@@ -261,7 +261,11 @@ function cacheControlOf(schema: GraphQLSchema, document: DocumentNode, hints: Re
       const field = parent.getFields()[selection.name.value];
       if (!field) continue;
       const type = getNamedType(field.type);
-      const hint = hints[`${parent.name}.${field.name}`];
+      // _entities: by the types its fragments ask for (the planner sends representations of those only).
+      const hint =
+        root && field.name === '_entities'
+          ? entitiesHint((selection.selectionSet?.selections ?? []).map((s) => (s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : undefined)), entityHints)
+          : hints[`${parent.name}.${field.name}`];
       if (hint) {
         maxAge = Math.min(maxAge, hint.maxAge);
         if (hint.scope === 'PRIVATE') scope = 'PRIVATE';
@@ -291,7 +295,7 @@ interface Prepared {
  * so each is parsed and validated once; then graphql-js executes it over the subgraph schema. As
  * little as possible between the gateway and the in-memory data, so that the gateways are the limit.
  */
-function handler(name: string, schema: GraphQLSchema, hints: Readonly<Record<string, CacheHint>>, secret: string, maxSkewMs: number) {
+function handler(name: string, schema: GraphQLSchema, hints: { fields: Readonly<Record<string, CacheHint>>; entities: Readonly<Record<string, CacheHint>> }, secret: string, maxSkewMs: number) {
   const verify = identityVerifier(secret, maxSkewMs);
   const prepared = new Map<string, Prepared>();
   const prepare = (query: string): Prepared => {
@@ -300,7 +304,7 @@ function handler(name: string, schema: GraphQLSchema, hints: Readonly<Record<str
       try {
         const document = parse(query);
         const errors = validate(schema, document);
-        entry = errors.length ? { errors } : { document, cacheControl: cacheControlOf(schema, document, hints) };
+        entry = errors.length ? { errors } : { document, cacheControl: cacheControlOf(schema, document, hints.fields, hints.entities) };
       } catch (error) {
         entry = { errors: [error as GraphQLError] };
       }
@@ -358,7 +362,8 @@ async function main(): Promise<void> {
   const sdl = readFileSync(join(process.cwd(), 'schema', 'subgraphs', `${name}.graphql`), 'utf8');
   const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: staticResolvers()[name] as any });
   // The real subgraph's cache hints, so that the gateways see the same Cache-Control.
-  const hints = subgraphByName(name).cacheHints ?? {};
+  const definition = subgraphByName(name);
+  const hints = { fields: definition.cacheHints ?? {}, entities: definition.entityCacheHints ?? {} };
   const serve = handler(name, schema, hints, secret, maxSkewMs);
   const server = createServer((req, res) => {
     serve(req, res).catch(() => {

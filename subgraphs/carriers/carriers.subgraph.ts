@@ -30,6 +30,8 @@ export const CARRIERS_CACHE_HINTS = {
   'Product.carrier': CATALOG,
   'Product.terms': CATALOG,
 };
+/** Carriers and products fetched by reference (a case's carrier and product) are the same catalog. */
+export const CARRIERS_ENTITY_CACHE_HINTS = { Carrier: CATALOG, Product: CATALOG };
 
 export interface CarriersSubgraphOptions {
   /** Makes the process-wide runtime (config, adapters, policies) for a cache; tests pass fakes here. */
@@ -46,6 +48,7 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
     name: 'carriers',
     migrations: carriersMigrations,
     cacheHints: CARRIERS_CACHE_HINTS,
+    entityCacheHints: CARRIERS_ENTITY_CACHE_HINTS,
     schema: () => {
       // Read the carrier configuration now, at start-up: a bad value stops the process naming the variable.
       if (!options.runtime) readCarriersConfig(CARRIERS);

@@ -63,6 +63,24 @@ export interface SubgraphDefinition<TContext extends BaseSubgraphContext> {
    * and so is any response that contains one.
    */
   cacheHints?: Readonly<Record<string, CacheHint>>;
+  /**
+   * Cache hints of entities by type, for `_entities`: a fetch whose representations are all of hinted
+   * types gets the smallest of their hints (each field it selects then restricts that as above), so
+   * the gateway may keep the entities it fetched (gateway/entity-cache.ts). Any other type makes the
+   * fetch uncacheable.
+   */
+  entityCacheHints?: Readonly<Record<string, CacheHint>>;
+}
+
+/** The hint of an `_entities` fetch: the smallest of its types' hints, or none when any type has none. */
+export function entitiesHint(typenames: Iterable<unknown>, hints: Readonly<Record<string, CacheHint>>): CacheHint | undefined {
+  let hint: CacheHint | undefined;
+  for (const typename of typenames) {
+    const own = typeof typename === 'string' ? hints[typename] : undefined;
+    if (!own) return undefined;
+    hint = !hint ? own : { maxAge: Math.min(hint.maxAge, own.maxAge), scope: hint.scope === 'PRIVATE' || own.scope === 'PRIVATE' ? 'PRIVATE' : 'PUBLIC' };
+  }
+  return hint;
 }
 
 /** A cache hint as Apollo's cache-control plugin takes it. */
@@ -72,14 +90,17 @@ export interface CacheHint {
 }
 
 /** Sets the subgraph's static cache hints on the fields they name (after Apollo's cache-control plugin set up info.cacheControl). */
-function cacheHintsPlugin(hints: Readonly<Record<string, CacheHint>>): ApolloServerPlugin {
+function cacheHintsPlugin(hints: Readonly<Record<string, CacheHint>>, entityHints: Readonly<Record<string, CacheHint>>): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async executionDidStart() {
           return {
-            willResolveField({ info }) {
-              const hint = hints[`${info.parentType.name}.${info.fieldName}`];
+            willResolveField({ info, args }) {
+              const hint =
+                info.parentType.name === 'Query' && info.fieldName === '_entities'
+                  ? entitiesHint(((args as { representations?: { __typename?: unknown }[] }).representations ?? []).map((r) => r?.__typename), entityHints)
+                  : hints[`${info.parentType.name}.${info.fieldName}`];
               // info.cacheControl is Apollo's augmentation of GraphQLResolveInfo (@apollo/cache-control-types).
               if (hint) (info as unknown as { cacheControl: { setCacheHint(hint: CacheHint): void } }).cacheControl.setCacheHint(hint);
             },
@@ -128,7 +149,7 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
     plugins: [
       statsPlugin as ApolloServerPlugin<TContext>,
       ApolloServerPluginInlineTraceDisabled(),
-      ...(definition.cacheHints ? [cacheHintsPlugin(definition.cacheHints) as ApolloServerPlugin<TContext>] : []),
+      ...(definition.cacheHints || definition.entityCacheHints ? [cacheHintsPlugin(definition.cacheHints ?? {}, definition.entityCacheHints ?? {}) as ApolloServerPlugin<TContext>] : []),
     ],
     // CSRF prevention stays on: the gateway always sends application/json.
   });
