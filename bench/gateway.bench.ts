@@ -28,6 +28,8 @@
  * machine's CPU went and so what the limit was (bench/gateway/processes.ts limitOf). Every answer is
  * checked once against the stock gateway's before the load.
  *
+ * Beside "ours" on the repeated query, ours with its throughput steps switched off one by one, and on
+ * the mix, ours without the entity cache (BENCH_STEPS=0 leaves them out).
  * Other knobs: BENCH_GATEWAY_WORKERS (our worker processes), BENCH_HIVE_FORK (Hive Gateway's
  * --fork for the extra equal-processes row; 0 leaves the row out), BENCH_VERBOSE=1 (children's logs),
  * BENCH_CPU_PROF=<dir> (CPU profiles of every gateway process).
@@ -222,8 +224,10 @@ const STEPS: { key: string; label: string; env: Record<string, string> }[] = [
   { key: 'ours-step-2', label: 'ours, 1 process, + identical in-flight requests coalesced', env: { GATEWAY_WORKERS: '1' } },
 ];
 const RUN_STEPS = env.BENCH_STEPS !== '0';
+/** What the entity cache buys, on the mix: ours with it off (everything else on). */
+const MIX_STEP = { key: 'ours-no-entity-cache', label: 'ours without the entity cache', env: { ENTITY_CACHE_ENTRIES: '0' } };
 
-async function startOurs(ctx: Context, supergraphPath: string, urls: Record<string, string>, responseCache: boolean, step?: (typeof STEPS)[number]): Promise<Gateway> {
+async function startOurs(ctx: Context, supergraphPath: string, urls: Record<string, string>, responseCache: boolean, step?: { key: string; label: string; env: Record<string, string> }): Promise<Gateway> {
   const port = await freePort();
   const name = step?.key ?? `ours${responseCache ? '-cache' : ''}`;
   // Started as it is deployed (gateway/runtime.ts: the heap cap).
@@ -442,6 +446,14 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
     // The mix.
     if (runs('mix')) await ceiling('mix', mixPlans);
     if (runs('mix')) await cells('mix', [ours, stock, hive], operations);
+    if (runs('mix') && RUN_STEPS) {
+      const stepped = await startOurs(ctx, supergraphPath, subgraphs.urls, false, MIX_STEP);
+      running.push(stepped);
+      await warm(stepped);
+      await cells('mix', [stepped], operations);
+      await stepped.child.stop();
+      running.splice(running.indexOf(stepped), 1);
+    }
     if (!runs('cacheable')) return;
     // The cacheable query: ours with the response cache on, beside everyone without.
     const cached = await startOurs(ctx, supergraphPath, subgraphs.urls, true);
@@ -538,6 +550,7 @@ ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU m
     target('varied mix: ours / stock', r('mix', 'ours') / r('mix', 'stock'), TARGET_OVER_STOCK.mix);
     info('varied mix: ours / Hive Gateway', r('mix', 'ours') / r('mix', 'hive'));
     info('varied mix, CPU per request: stock / ours', cpu('mix', 'stock') / cpu('mix', 'ours'));
+    if (find(backend, 'mix', MIX_STEP.key)) info(`varied mix: ${MIX_STEP.label} / stock`, r('mix', MIX_STEP.key) / r('mix', 'stock'));
     target('cacheable, response cache on: ours / stock', r('cacheable', 'ours-cache') / r('cacheable', 'stock'), TARGET_OVER_STOCK.cacheable);
     info('cacheable: ours with / without the response cache', r('cacheable', 'ours-cache') / r('cacheable', 'ours'));
     info('cacheable: node:http floor / stock', r('cacheable', 'floor') / r('cacheable', 'stock'));

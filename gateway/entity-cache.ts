@@ -29,8 +29,10 @@ const UNCACHEABLE_MS = 60_000;
 
 export class EntityCache {
   private readonly entries: Lru<KeptEntity>;
-  /** Selections (subgraph and query) answered uncacheable lately: most fetches are, and are not looked up. */
-  private readonly uncacheable = new Lru<number>(1_000);
+  /** Selections answered uncacheable lately, by subgraph: most entity fetches are, and are not looked up. */
+  private readonly uncacheable = new Map<string, Lru<number>>();
+  /** A short id per selection (the planner's queries are few and come back as the same strings). */
+  private readonly selections = new Map<string, number>();
 
   constructor(
     maxEntries: number,
@@ -42,33 +44,50 @@ export class EntityCache {
 
   /** Whether entities of this selection may be kept, as far as its last answer said. */
   mayKeep(subgraph: string, query: string): boolean {
-    const until = this.uncacheable.get(`${subgraph}\n${query}`);
+    const until = this.uncacheable.get(subgraph)?.get(query);
     return until === undefined || until < Date.now();
   }
 
   /** The selection's last answer was not cacheable. */
   notCacheable(subgraph: string, query: string): void {
-    this.uncacheable.set(`${subgraph}\n${query}`, Date.now() + UNCACHEABLE_MS);
-  }
-
-  keys(subgraph: string, role: string, query: string, representations: readonly unknown[]): string[] {
-    const prefix = `${subgraph}\n${role}\n${query}\n`;
-    return representations.map((representation) => hash('sha256', prefix + JSON.stringify(representation), 'base64url'));
+    let memo = this.uncacheable.get(subgraph);
+    if (!memo) this.uncacheable.set(subgraph, (memo = new Lru(1_000)));
+    memo.set(query, Date.now() + UNCACHEABLE_MS);
   }
 
   /**
-   * The entity kept under each key, a new object each time, or undefined; one with a second or less
-   * left counts as gone.
+   * One fetch's representations: each one's key, and the entity kept under it (a new object each
+   * time) or undefined; one with a second or less left counts as gone. Each distinct representation
+   * is hashed and looked up once (a list of cases names the same carriers many times).
    */
-  lookup(keys: readonly string[]): ({ value: unknown; expiresAt: number } | undefined)[] {
+  lookup(subgraph: string, role: string, query: string, representations: readonly unknown[]): { keys: string[]; kept: ({ value: unknown; expiresAt: number } | undefined)[] } {
+    let selection = this.selections.get(query);
+    if (selection === undefined) {
+      if (this.selections.size > 5_000) this.selections.clear(); // planner queries are few; bounded anyway
+      this.selections.set(query, (selection = this.selections.size));
+    }
+    const scope = `${subgraph}\n${role}\n${selection}\n`;
     const soon = Date.now() + 1_000;
-    return keys.map((key) => {
-      const kept = this.entries.get(key);
-      if (kept && kept.expiresAt <= soon) this.entries.delete(key);
-      const found = kept !== undefined && kept.expiresAt > soon;
-      this.count(found);
-      return found ? { value: JSON.parse(kept.json), expiresAt: kept.expiresAt } : undefined;
-    });
+    const seen = new Map<string, { key: string; entity?: KeptEntity }>();
+    const keys: string[] = [];
+    const kept: ({ value: unknown; expiresAt: number } | undefined)[] = [];
+    for (const representation of representations) {
+      const json = JSON.stringify(representation);
+      let found = seen.get(json);
+      if (!found) {
+        const key = hash('sha256', scope + json, 'base64url');
+        let entity = this.entries.get(key);
+        if (entity && entity.expiresAt <= soon) {
+          this.entries.delete(key);
+          entity = undefined;
+        }
+        seen.set(json, (found = { key, entity }));
+      }
+      this.count(found.entity !== undefined);
+      keys.push(found.key);
+      kept.push(found.entity ? { value: JSON.parse(found.entity.json), expiresAt: found.entity.expiresAt } : undefined);
+    }
+    return { keys, kept };
   }
 
   store(keys: readonly string[], values: readonly unknown[], maxAgeSeconds: number): void {

@@ -99,8 +99,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return response;
       });
     }
-    const keys = this.entities.keys(this.name, role, request.query!, representations);
-    const kept = this.entities.lookup(keys);
+    const { keys, kept } = this.entities.lookup(this.name, role, request.query!, representations);
     const missing = kept.flatMap((entity, i) => (entity ? [] : [i]));
     // What is served from the cache bounds the whole response's cache policy, as a fetch's Cache-Control would.
     const soonest = Math.min(...kept.map((entity) => entity?.expiresAt ?? Infinity));
