@@ -33,6 +33,8 @@ export class EntityCache {
   private readonly uncacheable = new Map<string, Lru<number>>();
   /** A short id per selection (the planner's queries are few and come back as the same strings). */
   private readonly selections = new Map<string, number>();
+  /** Never reused, even after the ids are forgotten: an old id's entities must not answer a new selection. */
+  private nextSelection = 0;
 
   constructor(
     maxEntries: number,
@@ -64,7 +66,7 @@ export class EntityCache {
     let selection = this.selections.get(query);
     if (selection === undefined) {
       if (this.selections.size > 5_000) this.selections.clear(); // planner queries are few; bounded anyway
-      this.selections.set(query, (selection = this.selections.size));
+      this.selections.set(query, (selection = this.nextSelection++));
     }
     const scope = `${subgraph}\n${role}\n${selection}\n`;
     const soon = Date.now() + 1_000;

@@ -49,6 +49,15 @@ describe('the entity cache', () => {
     expect(cache.lookup('carriers', 'STAFF', 'q', products.slice(15)).kept.every(Boolean)).toBe(true);
   });
 
+  it('never answers a selection with the entities of another, however many selections came between', () => {
+    const cache = new EntityCache(100);
+    const { keys } = cache.lookup('carriers', 'STAFF', 'query 0', [carrier]);
+    cache.store(keys, [{ id: 'car_summit', from: 'query 0' }], 300);
+    for (let i = 1; i <= 6_000; i++) {
+      expect(cache.lookup('carriers', 'STAFF', `query ${i}`, [carrier]).kept[0]).toBeUndefined();
+    }
+  });
+
   it('remembers for a while a selection whose answer could not be kept', () => {
     const cache = new EntityCache(10);
     expect(cache.mayKeep('agents', 'q')).toBe(true);
