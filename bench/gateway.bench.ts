@@ -218,16 +218,22 @@ interface Context {
  * What each step of ours buys, on the repeated nested query: ours with its throughput features
  * switched off one by one (everything else — JWT, limits, rate limit, metrics, logs — stays on).
  */
-const STEPS: { key: string; label: string; env: Record<string, string> }[] = [
+/** Ours with some of its features switched off (their env), measured beside the full one. */
+interface Step {
+  key: string;
+  label: string;
+  env: Record<string, string>;
+}
+const STEPS: Step[] = [
   { key: 'ours-step-0', label: 'ours, 1 process, no fetch dedupe, no coalescing (undici keep-alive pool only)', env: { GATEWAY_WORKERS: '1', SUBGRAPH_DEDUPE: 'false', REQUEST_COALESCING: 'false' } },
   { key: 'ours-step-1', label: 'ours, 1 process, + identical in-flight subgraph fetches merged', env: { GATEWAY_WORKERS: '1', REQUEST_COALESCING: 'false' } },
   { key: 'ours-step-2', label: 'ours, 1 process, + identical in-flight requests coalesced', env: { GATEWAY_WORKERS: '1' } },
 ];
 const RUN_STEPS = env.BENCH_STEPS !== '0';
 /** What the entity cache buys, on the mix: ours with it off (everything else on). */
-const MIX_STEP = { key: 'ours-no-entity-cache', label: 'ours without the entity cache', env: { ENTITY_CACHE_ENTRIES: '0' } };
+const MIX_STEP: Step = { key: 'ours-no-entity-cache', label: 'ours without the entity cache', env: { ENTITY_CACHE_ENTRIES: '0' } };
 
-async function startOurs(ctx: Context, supergraphPath: string, urls: Record<string, string>, responseCache: boolean, step?: { key: string; label: string; env: Record<string, string> }): Promise<Gateway> {
+async function startOurs(ctx: Context, supergraphPath: string, urls: Record<string, string>, responseCache: boolean, step?: Step): Promise<Gateway> {
   const port = await freePort();
   const name = step?.key ?? `ours${responseCache ? '-cache' : ''}`;
   // Started as it is deployed (gateway/runtime.ts: the heap cap).
@@ -421,39 +427,30 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
       log(`  ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, subgraphs CPU ${fixed(result.subgraphCpuMsPerRequest, 2)} ms/req, ${fixed(result.fetchesPerRequest, 1)} fetches in ${result.stages} stages, errors ${result.errors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`);
     };
 
+    /** One cell of a gateway started for it alone (a step of ours, Hive with --fork), stopped after. */
+    const aloneCell = async (start: () => Promise<Gateway>, workload: Row['workload'], ops: readonly Operation[]) => {
+      const gateway = await start();
+      running.push(gateway);
+      await warm(gateway);
+      await cells(workload, [gateway], ops);
+      await gateway.child.stop();
+      running.splice(running.indexOf(gateway), 1);
+    };
+    const stepCell = (step: Step, workload: Row['workload'], ops: readonly Operation[]) =>
+      aloneCell(() => startOurs(ctx, supergraphPath, subgraphs.urls, false, step), workload, ops);
+
     // The repeated nested query.
     if (runs('nested')) await ceiling('nested', [nestedPlan]);
     if (runs('nested')) await cells('nested', [ours, stock, hive], [NESTED]);
-    if (runs('nested') && HIVE_FORK > 1) {
-      const forked = await startHive(ctx, supergraphPath, HIVE_FORK);
-      running.push(forked);
-      await warm(forked);
-      await cells('nested', [forked], [NESTED]);
-      await forked.child.stop();
-      running.splice(running.indexOf(forked), 1);
-    }
+    if (runs('nested') && HIVE_FORK > 1) await aloneCell(() => startHive(ctx, supergraphPath, HIVE_FORK), 'nested', [NESTED]);
     // What each step buys (the full "ours" above adds the worker processes).
     if (runs('nested') && RUN_STEPS) {
-      for (const step of STEPS) {
-        const stepped = await startOurs(ctx, supergraphPath, subgraphs.urls, false, step);
-        running.push(stepped);
-        await warm(stepped);
-        await cells('nested', [stepped], [NESTED]);
-        await stepped.child.stop();
-        running.splice(running.indexOf(stepped), 1);
-      }
+      for (const step of STEPS) await stepCell(step, 'nested', [NESTED]);
     }
     // The mix.
     if (runs('mix')) await ceiling('mix', mixPlans);
     if (runs('mix')) await cells('mix', [ours, stock, hive], operations);
-    if (runs('mix') && RUN_STEPS) {
-      const stepped = await startOurs(ctx, supergraphPath, subgraphs.urls, false, MIX_STEP);
-      running.push(stepped);
-      await warm(stepped);
-      await cells('mix', [stepped], operations);
-      await stepped.child.stop();
-      running.splice(running.indexOf(stepped), 1);
-    }
+    if (runs('mix') && RUN_STEPS) await stepCell(MIX_STEP, 'mix', operations);
     if (!runs('cacheable')) return;
     // The cacheable query: ours with the response cache on, beside everyone without.
     const cached = await startOurs(ctx, supergraphPath, subgraphs.urls, true);

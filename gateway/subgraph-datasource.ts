@@ -93,11 +93,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { request } = options;
     const representations = request.variables?.representations as unknown[];
     const role = (options.context as GatewayContext).identity?.role;
+    // A selection found uncacheable is looked up again once its memo runs out (entity-cache.ts).
     if (!this.entities || !role || options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION || !this.entities.mayKeep(this.name, request.query!)) {
-      return this.timed(() => this.send(options)).then((response) => {
-        if (this.entities && !response.errors?.length && !keepable(response)) this.entities.notCacheable(this.name, request.query!);
-        return response;
-      });
+      return this.timed(() => this.send(options));
     }
     const { keys, kept } = this.entities.lookup(this.name, role, request.query!, representations);
     const missing = kept.flatMap((entity, i) => (entity ? [] : [i]));
