@@ -157,8 +157,8 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 }
 
 /**
- * [name, value] pairs as writeHead takes them, flat. By hand: Array.prototype.flat costs ~2 µs on an
- * answer's handful of pairs (~0.07 µs this way), a noticeable share of an answer from the response cache.
+ * [name, value] pairs as writeHead takes them, flat. By hand: Array.prototype.flat costs ~1.6 µs on an
+ * answer's four or five pairs (this loop ~0.08 µs), a noticeable share of an answer from the response cache.
  */
 function flatHeaders(pairs: readonly [string, string][]): string[] {
   const flat: string[] = [];
