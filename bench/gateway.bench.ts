@@ -216,16 +216,16 @@ interface Context {
   redisUrl: string | undefined;
 }
 
-/**
- * What each step of ours buys, on the repeated nested query: ours with its throughput features
- * switched off one by one (everything else — JWT, limits, rate limit, metrics, logs — stays on).
- */
 /** Ours with some of its features switched off (their env), measured beside the full one. */
 interface Step {
   key: string;
   label: string;
   env: Record<string, string>;
 }
+/**
+ * What each step of ours buys, on the repeated nested query: ours with its throughput features
+ * switched off one by one (everything else — JWT, limits, rate limit, metrics, logs — stays on).
+ */
 const STEPS: Step[] = [
   { key: 'ours-step-0', label: 'ours, 1 process, no fetch dedupe, no coalescing (undici keep-alive pool only)', env: { GATEWAY_WORKERS: '1', SUBGRAPH_DEDUPE: 'false', REQUEST_COALESCING: 'false' } },
   { key: 'ours-step-1', label: 'ours, 1 process, + identical in-flight subgraph fetches merged', env: { GATEWAY_WORKERS: '1', REQUEST_COALESCING: 'false' } },
