@@ -36,8 +36,8 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../scripts/embedded/redi
 import { seedDatabase } from '../scripts/seed/seed';
 import { METRICS_GENERATION_KEY } from '../subgraphs/cases/case.history';
 import { CARRIERS } from '../subgraphs/carriers/fixtures/carriers.fixture';
-import { createCache } from '../subgraphs/shared/cache';
-import { DEV_JWT_SECRET, int } from '../subgraphs/shared/config';
+import { createCache } from '../platform/cache';
+import { DEV_JWT_SECRET, int } from '../platform/config';
 import { graphql } from '../test/support/graphql';
 import { startStack, type Stack } from '../test/support/stack';
 import { eligibleTargets, submission, type SubmissionTarget } from '../test/support/submissions';
@@ -365,7 +365,7 @@ function dropOldSoakSections(): void {
     const start = text.indexOf('## Soak: realistic mix held for ');
     if (start < 0) break;
     const after = text.indexOf('\n## ', start + 3);
-    text = after < 0 ? text.slice(0, start).trimEnd() + '\n' : text.slice(0, start) + text.slice(after + 1);
+    text = after < 0 ? `${text.slice(0, start).trimEnd()}\n` : text.slice(0, start) + text.slice(after + 1);
   }
   writeFileSync(path, text);
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '../subgraphs/shared/logger';
+import type { Logger } from '../platform/logger';
 import type { GatewayContext } from './gateway.context';
 
 /**

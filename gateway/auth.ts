@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
-import { HttpError } from '../subgraphs/shared/http';
-import { ANONYMOUS, IdentityError, type Identity, IDENTITY_HEADER, type Role, verifyIdentity } from '../subgraphs/shared/identity';
+import { HttpError } from '../platform/http';
+import { ANONYMOUS, IdentityError, type Identity, IDENTITY_HEADER, type Role, verifyIdentity } from '../platform/identity';
 
 /** Roles a JWT may carry; SERVICE comes only from a signed internal identity header. */
 const TOKEN_ROLES: readonly Role[] = ['AGENT', 'STAFF', 'ADMIN'];

@@ -145,7 +145,7 @@ export class EntityBatcher {
     };
     try {
       const responses = split(batch, await this.send(merged));
-      batch.forEach((pending, i) => pending.resolve(responses[i]));
+      for (const [i, pending] of batch.entries()) pending.resolve(responses[i]);
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     }

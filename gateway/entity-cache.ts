@@ -94,6 +94,6 @@ export class EntityCache {
 
   store(keys: readonly string[], values: readonly unknown[], maxAgeSeconds: number): void {
     const expiresAt = Date.now() + maxAgeSeconds * 1000;
-    keys.forEach((key, i) => this.entries.set(key, { json: JSON.stringify(values[i]), expiresAt }));
+    for (const [i, key] of keys.entries()) this.entries.set(key, { json: JSON.stringify(values[i]), expiresAt });
   }
 }

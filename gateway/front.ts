@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { GraphqlAnswer, GraphqlHttpRequest } from '../subgraphs/shared/http';
+import type { GraphqlAnswer, GraphqlHttpRequest } from '../platform/http';
 import type { GatewayContext } from './gateway.context';
 
 export interface FrontOptions {

@@ -1,4 +1,4 @@
-import { bool, ConfigError, DEV_IDENTITY_SECRET, DEV_JWT_SECRET, deepFreeze, int, oneOf, str, url } from '../subgraphs/shared/config';
+import { bool, ConfigError, DEV_IDENTITY_SECRET, DEV_JWT_SECRET, deepFreeze, int, oneOf, str, url } from '../platform/config';
 
 /** The gateway's configuration: read once at start, validated, frozen. README lists every variable. */
 export interface GatewayConfig {

@@ -1,4 +1,4 @@
-import type { Identity } from '../subgraphs/shared/identity';
+import type { Identity } from '../platform/identity';
 import type { SubgraphStats } from './subgraph-datasource';
 
 export interface GatewayContext {

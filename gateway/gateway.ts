@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { isScalarType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { createCache } from '../subgraphs/shared/cache';
-import { closeServer, createHttpServer, listen, sendJson } from '../subgraphs/shared/http';
-import { createLogger, type Logger } from '../subgraphs/shared/logger';
-import { DateScalar, DateTimeScalar, MoneyScalar } from '../subgraphs/shared/scalars';
-import { maskError } from '../subgraphs/shared/subgraph-server';
-import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
+import { createCache } from '../platform/cache';
+import { closeServer, createHttpServer, listen, sendJson } from '../platform/http';
+import { createLogger, type Logger } from '../platform/logger';
+import { DateScalar, DateTimeScalar, MoneyScalar } from '../platform/scalars';
+import { maskError } from '../platform/errors';
+import { DEBUG_STATS_HEADER, statsPlugin } from '../platform/stats';
 import { accessLogPlugin } from './access-log';
 import { createAuthenticator } from './auth';
 import { BoundedDocumentStore } from './document-store';
@@ -26,19 +26,6 @@ import type { GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway.context';
 import { SubgraphDataSource } from './subgraph-datasource';
 import { createSubgraphFetcher } from './subgraph-fetcher';
-
-/** Merges each subgraph's counts into the client's extensions.stats when asked and allowed. */
-const statsPlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (!contextValue.debugStats || response.body.kind !== 'single') return;
-        const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, stats: contextValue.stats };
-      },
-    };
-  },
-};
 
 /**
  * The supergraph knows our scalars by name only, so the gateway would pass "2025-02-30" on to a
@@ -143,7 +130,7 @@ export async function startGateway(
     // Unreachable subgraphs arrive here already as SERVICE_UNAVAILABLE (subgraph-datasource.ts).
     formatError: (formatted, error) => mask(persistedQueryCode(limitCode(formatted)), error),
     plugins: [
-      statsPlugin,
+      statsPlugin<GatewayContext>(),
       metrics.plugin(),
       accessLogPlugin(logger),
       ...limits.plugins,

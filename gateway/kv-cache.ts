@@ -1,5 +1,5 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import type { Cache } from '../subgraphs/shared/cache';
+import type { Cache } from '../platform/cache';
 
 /**
  * Apollo Server's KeyValueCache over the project's one cache port: APQ and the response cache live

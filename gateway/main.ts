@@ -7,8 +7,8 @@
  * Redis (rate limits, persisted queries, response cache), so workers behave as one gateway.
  */
 import cluster from 'node:cluster';
-import { int } from '../subgraphs/shared/config';
-import { createLogger } from '../subgraphs/shared/logger';
+import { int } from '../platform/config';
+import { createLogger } from '../platform/logger';
 import type { RunningGateway } from './gateway';
 
 async function serve(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { Cache } from '../subgraphs/shared/cache';
-import { HttpError } from '../subgraphs/shared/http';
+import type { Cache } from '../platform/cache';
+import { HttpError } from '../platform/http';
 
 /**
  * A per-client rate limit in a fixed window, counted in the shared cache (one Redis key per client

@@ -1,4 +1,4 @@
-import type { Cache } from '../subgraphs/shared/cache';
+import type { Cache } from '../platform/cache';
 
 /**
  * What /ready answers: whether the supergraph is loaded, and which subgraphs and which cache the

@@ -4,9 +4,9 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import { GraphQLError } from 'graphql';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { identitySigner } from '../subgraphs/shared/identity';
-import type { RequestStats } from '../subgraphs/shared/stats';
-import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
+import { identitySigner } from '../platform/identity';
+import type { RequestStats } from '../platform/stats';
+import { DEBUG_STATS_HEADER } from '../platform/stats';
 import { EntityBatcher, entitySelections } from './entity-batcher';
 import type { EntityCache } from './entity-cache';
 import type { GatewayContext } from './gateway.context';
@@ -115,7 +115,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     else if (!response.errors?.length) this.entities.notCacheable(this.name, request.query!);
     if (!partial) return response;
     const merged = kept.map((entity) => entity?.value ?? null);
-    missing.forEach((i, j) => (merged[i] = fetched?.[j] ?? null));
+    for (const [j, i] of missing.entries()) merged[i] = fetched?.[j] ?? null;
     const errors = response.errors?.map((error) =>
       error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? { ...error, path: ['_entities', missing[error.path[1]] ?? error.path[1], ...error.path.slice(2)] } : error,
     );

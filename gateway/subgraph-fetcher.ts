@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { IDENTITY_HEADER } from '../subgraphs/shared/identity';
-import { DEBUG_STATS_HEADER } from '../subgraphs/shared/stats';
+import { IDENTITY_HEADER } from '../platform/identity';
+import { DEBUG_STATS_HEADER } from '../platform/stats';
 
 export interface SubgraphFetcherOptions {
   /** Deadline of one fetch, headers and body together. */

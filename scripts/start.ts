@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { mintDevToken } from '../gateway/auth';
-import { DEV_JWT_SECRET, int } from '../subgraphs/shared/config';
+import { DEV_JWT_SECRET, int } from '../platform/config';
 import { createPool } from '../subgraphs/shared/db';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite-server';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded/redis-server';
@@ -70,7 +70,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
   // Never leave orphans, even when we die of something else.
-  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+  process.once('exit', () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  });
 
   try {
     let databaseUrl = env.DATABASE_URL;

@@ -4,8 +4,8 @@
  *   npm run token -- --agent agt_0013
  */
 import { mintDevToken } from '../gateway/auth';
-import { DEV_JWT_SECRET } from '../subgraphs/shared/config';
-import { isId } from '../subgraphs/shared/ids';
+import { DEV_JWT_SECRET } from '../platform/config';
+import { isId } from '../platform/ids';
 
 async function main() {
   const args = process.argv.slice(2);

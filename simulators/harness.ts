@@ -10,7 +10,7 @@ import { readCarriersConfig, type CarrierEndpointConfig } from '../subgraphs/car
 import { annualPremiumCents, modalPremiumsCents } from '../subgraphs/carriers/domain/premium';
 import { CARRIERS, carrierByCode, productById, type CarrierFixture } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../subgraphs/carriers/fixtures/rate-table';
-import { MemoryCache } from '../subgraphs/shared/cache';
+import { MemoryCache } from '../platform/cache';
 import type { RunningSimulators } from './simulators';
 
 /** The carrier and its endpoint as the carriers subgraph's configuration reads them from `simulators.env`. */

@@ -9,7 +9,7 @@
  *   SIMULATOR_TOKEN_TTL_S   lifetime of REST carriers' OAuth tokens (default 300)
  *   SIMULATOR_PROGRESS_MS   time per step of an application's scripted progress (default 60000; 0 = only the control API)
  */
-import { ConfigError, int, str } from '../subgraphs/shared/config';
+import { ConfigError, int, str } from '../platform/config';
 import { startSimulators } from './simulators';
 
 async function main(): Promise<void> {

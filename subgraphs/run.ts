@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { int, readCommonConfig } from './shared/config';
-import { createLogger } from './shared/logger';
+import { int, readCommonConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
 import { startSubgraph, type RunningSubgraph } from './shared/subgraph-server';
 import { subgraphByName } from './registry';
 

@@ -9,7 +9,7 @@
  */
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { listen } from '../../subgraphs/shared/http';
+import { listen } from '../../platform/http';
 
 interface Answer {
   status: number;

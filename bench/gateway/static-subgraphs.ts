@@ -25,11 +25,11 @@ import {
 } from 'graphql';
 import { CARRIERS, PRODUCTS, type CarrierFixture, type ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { allowedNextStatuses, isClosed } from '../../subgraphs/cases/case-status';
-import { DEV_IDENTITY_SECRET } from '../../subgraphs/shared/config';
+import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import type { CaseStatus } from '../../subgraphs/shared/enums';
-import { listen } from '../../subgraphs/shared/http';
-import { IdentityError, identityVerifier, type Identity } from '../../subgraphs/shared/identity';
-import { formatMoney } from '../../subgraphs/shared/money';
+import { listen } from '../../platform/http';
+import { IdentityError, identityVerifier, type Identity } from '../../platform/identity';
+import { formatMoney } from '../../platform/money';
 import { entitiesHint, type CacheHint } from '../../subgraphs/shared/subgraph-server';
 import { subgraphByName } from '../../subgraphs/registry';
 import { generateWorld, type SeedAgent, type SeedCase } from '../../scripts/seed/world';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case.history';
-import { createCache } from '../../subgraphs/shared/cache';
+import { createCache } from '../../platform/cache';
 import { createPool } from '../../subgraphs/shared/db';
 import { startEmbeddedDatabase } from '../embedded/pglite-server';
 import { seedDatabase } from './seed';

@@ -3,7 +3,7 @@
  * the adapter (one parser configuration, one set of readers), so both ends agree on the envelope.
  * What each side says inside it — codes, transactions, answers — stays in its own module.
  */
-import { formatMoney } from '../../subgraphs/shared/money';
+import { formatMoney } from '../../platform/money';
 
 export { buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from '../../subgraphs/carriers/adapters/acord/txlife.xml';
 

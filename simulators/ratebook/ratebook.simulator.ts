@@ -29,7 +29,7 @@ export function rateBookCsv(carrier: CarrierFixture): string {
   let csv = books.get(carrier.id);
   if (!csv) {
     const rows = carrier.products.filter((p) => p.type === 'TERM').flatMap((product) => rateTableCsv(carrier, product).split('\n').slice(1).filter(Boolean));
-    csv = [RATE_TABLE_CSV_HEADER, ...rows].join('\n') + '\n';
+    csv = `${[RATE_TABLE_CSV_HEADER, ...rows].join('\n')}\n`;
     books.set(carrier.id, csv);
   }
   return csv;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { BaseSubgraphContext } from '../shared/context';
 import type { Db } from '../shared/db';
-import { todayUtc } from '../shared/dates';
+import { todayUtc } from '../../platform/dates';
 import { byKey, groupBy } from '../shared/loaders';
 import type { AgentRow, Appointment, License } from './agent.type';
 import { licenseActive } from './eligibility';

@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireRole, requireSignedIn } from '../shared/auth';
-import { todayUtc } from '../shared/dates';
+import { todayUtc } from '../../platform/dates';
 import { State } from '../shared/enums';
-import { badInput, conflict, notFound } from '../shared/errors';
+import { badInput, conflict, notFound } from '../../platform/errors';
 
 const MAX_SEARCH = 100;
-import { newId, parseId } from '../shared/ids';
+import { newId, parseId } from '../../platform/ids';
 import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
 import { AGENT_COLUMNS, type AgentsContext } from './agent.loader';
 import { Agent, AgentConnection, AgentFilter, Appointment, CreateAgentInput, Eligibility, License, LicenseInput, type AgentRow } from './agent.type';

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgentStatus, AppointmentStatus, LineOfAuthority, State } from '../shared/enums';
 import { PageInfo } from '../shared/pagination';
-import { DateScalar } from '../shared/scalars';
+import { DateScalar } from '../../platform/scalars';
 import type { EligibilityReason as EligibilityReasonCode } from './eligibility';
 
 export const EligibilityReason = {

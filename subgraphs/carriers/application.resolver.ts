@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../shared/auth';
-import { badInput, coded } from '../shared/errors';
-import { parseId } from '../shared/ids';
-import { CarrierFailure, type ApplicationRequest } from './adapters/carrier-adapter.port';
+import { badInput, coded } from '../../platform/errors';
+import { parseId } from '../../platform/ids';
+import { CarrierFailure, type ApplicationRequest, type CarrierCaseStatus } from './adapters/carrier-adapter.port';
 import { CarrierApplicationInput, CarrierCaseSnapshot, CarrierSubmission } from './application.type';
 import type { CarriersContext } from './carrier.loader';
 import { statusCacheKey, toStoredStatus } from './case-status.loader';
@@ -87,7 +87,7 @@ export class ApplicationResolver {
     if (carrierReferences.length === 0) return [];
     if (!ctx.runtime.adapter(carrierId)) throw coded('CARRIER_UNAVAILABLE', `carrier ${carrierId} is not configured`);
     const references = [...new Set(carrierReferences)];
-    let found;
+    let found: Map<string, CarrierCaseStatus>;
     try {
       found = await ctx.runtime.call(carrierId, 'status', (adapter, options) => adapter.caseStatuses(references, options), () => ctx.stats.carrierCalls++);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CaseStatus, Gender, HealthClass, PaymentMode, State } from '../shared/enums';
-import { DateScalar, DateTimeScalar, MoneyScalar } from '../shared/scalars';
+import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { CarrierRequirement } from './case.type';
 
 /**

@@ -1,7 +1,7 @@
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
-  CircuitBreakerPolicy,
+  type CircuitBreakerPolicy,
   CircuitState,
   ConsecutiveBreaker,
   DelegateBackoff,

@@ -1,5 +1,5 @@
 import type { ReferenceResolvers } from '../shared/federation';
-import { isId } from '../shared/ids';
+import { isId } from '../../platform/ids';
 import type { CarriersContext } from './carrier.loader';
 import type { CaseRepresentation } from './case.type';
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { ProductType } from '../shared/enums';
-import { parseId, parseIds } from '../shared/ids';
+import { parseId, parseIds } from '../../platform/ids';
 import { PRODUCT_COLUMNS, withTermYears, type CarriersContext } from './carrier.loader';
 import { Carrier, CarrierHealth, Product, ProductFilter, type CarrierRow, type ProductRow } from './carrier.type';
 

@@ -1,4 +1,4 @@
-import { ConfigError, deepFreeze, int, str, url } from '../shared/config';
+import { ConfigError, deepFreeze, int, str, url } from '../../platform/config';
 import type { CarrierPolicySettings } from './carrier-policy';
 
 /**

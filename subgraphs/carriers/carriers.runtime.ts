@@ -1,5 +1,5 @@
-import type { Cache } from '../shared/cache';
-import type { Logger } from '../shared/logger';
+import type { Cache } from '../../platform/cache';
+import type { Logger } from '../../platform/logger';
 import { buildAdapters, defaultAdapterFactories, type AdapterFactories } from './adapters/adapter.registry';
 import type { CallOptions, CarrierAdapter, NetworkCallKind } from './adapters/carrier-adapter.port';
 import { CarrierPolicy, type CarrierHealthSnapshot, type CarrierOperation } from './carrier-policy';

@@ -1,6 +1,6 @@
-import type { Cache } from '../shared/cache';
+import type { Cache } from '../../platform/cache';
 import { buildFederatedSchema } from '../shared/federation';
-import { createLogger, type Logger } from '../shared/logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { SubgraphDefinition } from '../shared/subgraph-server';
 import { ApplicationResolver } from './application.resolver';
 import { createCarrierLoaders, type CarriersContext } from './carrier.loader';

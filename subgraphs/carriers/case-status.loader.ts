@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { CASE_STATUSES, REQUIREMENT_CODES, RequirementStatus, type CaseStatus, type RequirementCode } from '../shared/enums';
-import { coded } from '../shared/errors';
-import type { RequestStats } from '../shared/stats';
+import { coded } from '../../platform/errors';
+import type { RequestStats } from '../../platform/stats';
 import { CarrierFailure, type CarrierCaseStatus } from './adapters/carrier-adapter.port';
 import type { CarrierCaseStatusView } from './case.type';
 import type { CarriersRuntime } from './carriers.runtime';
@@ -55,12 +55,15 @@ export function createCaseStatusLoader(runtime: CarriersRuntime, stats: RequestS
         const unique = [...new Set(references)];
         const hits = await Promise.all(unique.map((reference) => runtime.cache.get(statusCacheKey(carrierId, reference))));
         const missing: string[] = [];
-        unique.forEach((reference, i) => {
+        for (const [i, reference] of unique.entries()) {
           const hit = hits[i];
-          if (hit === null) return void missing.push(reference);
+          if (hit === null) {
+            missing.push(reference);
+            continue;
+          }
           stats.cacheHits++;
           answers.set(carrierId + SEPARATOR + reference, { ...(JSON.parse(hit) as StoredStatus), cached: true });
-        });
+        }
         if (missing.length === 0) return;
         stats.cacheMisses += missing.length;
         if (!runtime.adapter(carrierId)) {

@@ -1,7 +1,7 @@
-import type { Cache } from '../shared/cache';
+import type { Cache } from '../../platform/cache';
 import { Db, type Pool } from '../shared/db';
-import { isId } from '../shared/ids';
-import type { Logger } from '../shared/logger';
+import { isId } from '../../platform/ids';
+import type { Logger } from '../../platform/logger';
 import { CarrierFailure } from './adapters/carrier-adapter.port';
 import { createCarriersRuntime, runtimeFor, type CarriersRuntime } from './carriers.runtime';
 import { upsertCatalog, type CatalogProduct } from './catalog.repository';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { todayUtc } from '../shared/dates';
+import { todayUtc } from '../../platform/dates';
 import { AmBestRating, type Gender, type HealthClass, type PaymentMode, type ProductType, type StateCode } from '../shared/enums';
-import { badInput } from '../shared/errors';
-import { carrierOutcomes } from '../shared/metrics';
-import { isId } from '../shared/ids';
-import { centsToMoney, isIsoDate } from '../shared/scalars';
+import { badInput } from '../../platform/errors';
+import { carrierOutcomes } from '../../platform/metrics';
+import { isId } from '../../platform/ids';
+import { centsToMoney, isIsoDate } from '../../platform/scalars';
 import { CarrierFailure, type CarrierQuote, type QuoteRequest } from './adapters/carrier-adapter.port';
 import type { CarriersContext } from './carrier.loader';
 import type { CarrierRow, ProductRow } from './carrier.type';

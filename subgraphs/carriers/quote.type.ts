@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgeBasis, AmBestRating, Gender, HealthClass, PaymentMode, ProductType, State } from '../shared/enums';
-import { DateScalar, DateTimeScalar, MoneyScalar } from '../shared/scalars';
+import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { Carrier, Product, type CarrierRow, type ProductRow } from './carrier.type';
 
 export const CarrierOutcomeStatus = {

@@ -18,7 +18,7 @@ import { caseConditions } from './case.query';
 import { isClosed } from './case-status';
 import type { CaseFilter } from './case.type';
 import type { CaseMetrics, CaseMetricsFigures, MetricsGrouping } from './case-metrics.type';
-import { centsToMoney } from '../shared/scalars';
+import { centsToMoney } from '../../platform/scalars';
 import type { CaseStatus, RequirementCode } from '../shared/enums';
 
 const GROUP_KEY: Record<MetricsGrouping, string> = {

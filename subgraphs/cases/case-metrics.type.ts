@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CaseStatus, RequirementCode } from '../shared/enums';
-import { DateTimeScalar, MoneyScalar } from '../shared/scalars';
+import { DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { Agent, Carrier } from './references.type';
 
 export const MetricsGrouping = { CARRIER: 'CARRIER', AGENT: 'AGENT', MONTH: 'MONTH', PRODUCT_TYPE: 'PRODUCT_TYPE' } as const;

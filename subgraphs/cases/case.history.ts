@@ -1,4 +1,4 @@
-import type { Cache } from '../shared/cache';
+import type { Cache } from '../../platform/cache';
 import type { Db } from '../shared/db';
 import type { CaseStatus, RequirementCode } from '../shared/enums';
 import type { CaseEventType } from './case.type';

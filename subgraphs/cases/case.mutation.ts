@@ -1,8 +1,8 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { requireRole, requireSignedIn } from '../shared/auth';
 import { CaseStatus, HealthClass, RequirementCode } from '../shared/enums';
-import { badInput, coded, conflict, notFound } from '../shared/errors';
-import { newId, parseId } from '../shared/ids';
+import { badInput, coded, conflict, notFound } from '../../platform/errors';
+import { newId, parseId } from '../../platform/ids';
 import { checkTransition, isClosed } from './case-status';
 import { appendEvent, bumpMetricsGeneration, nowIso } from './case.history';
 import { CASE_COLUMNS, REQUIREMENT_COLUMNS, type CasesContext } from './case.loader';

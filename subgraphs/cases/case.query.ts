@@ -2,9 +2,9 @@
  * SQL for case lists: the filter as WHERE conditions, and keyset pages on (submitted_at, id) so
  * page 1,000 costs what page 1 costs. Shared by `cases`, `Agent.cases` and the metrics.
  */
-import { parseIds } from '../shared/ids';
+import { parseIds } from '../../platform/ids';
 import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
-import { badInput } from '../shared/errors';
+import { badInput } from '../../platform/errors';
 import type { Db } from '../shared/db';
 import { CLOSED_STATUSES_SQL } from './cases.migrations';
 import { CASE_COLUMNS, type CasesContext } from './case.loader';

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { requireSignedIn } from '../shared/auth';
-import { daysBetween } from '../shared/dates';
+import { daysBetween } from '../../platform/dates';
 import type { CaseStatus } from '../shared/enums';
-import { badInput } from '../shared/errors';
-import { parseId, parseIds } from '../shared/ids';
-import { centsToMoney, MoneyScalar } from '../shared/scalars';
+import { badInput } from '../../platform/errors';
+import { parseId, parseIds } from '../../platform/ids';
+import { centsToMoney, MoneyScalar } from '../../platform/scalars';
 import { CaseStatus as CaseStatusEnum } from '../shared/enums';
 import { allowedNextStatuses, isClosed } from './case-status';
 import { CASE_COLUMNS, type CasesContext } from './case.loader';

@@ -5,17 +5,17 @@
  * recorded once as a note and reported in the log, never fatal. Statuses are asked in one batched
  * call per carrier, and each case is applied in its own short transaction.
  */
-import type { Cache } from '../shared/cache';
+import type { Cache } from '../../platform/cache';
 import { Db } from '../shared/db';
 import type { CaseStatus, RequirementCode, RequirementStatus } from '../shared/enums';
-import type { Logger } from '../shared/logger';
+import type { Logger } from '../../platform/logger';
 import type { SupergraphClient } from '../shared/supergraph-client';
 import { stampsFor } from './case-status';
 import { appendEvent, bumpMetricsGeneration, nowIso } from './case.history';
 import { CASE_COLUMNS, REQUIREMENT_COLUMNS } from './case.loader';
 import type { CaseRow, RequirementRow } from './case.type';
 import { followUpOn } from './requirement.rules';
-import { newId } from '../shared/ids';
+import { newId } from '../../platform/ids';
 
 export interface CarrierSnapshot {
   carrierReference: string;

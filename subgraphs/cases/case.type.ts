@@ -1,7 +1,7 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CaseStatus, Gender, HealthClass, PaymentMode, RequirementCode, RequirementStatus, State } from '../shared/enums';
 import { PageInfo } from '../shared/pagination';
-import { DateScalar, DateTimeScalar } from '../shared/scalars';
+import { DateScalar, DateTimeScalar } from '../../platform/scalars';
 
 export const CASE_EVENT_TYPES = [
   'STATUS_CHANGED', 'REQUIREMENT_ORDERED', 'REQUIREMENT_RECEIVED', 'REQUIREMENT_WAIVED', 'NOTE', 'CARRIER_SYNC', 'SUBMITTED_TO_CARRIER',

@@ -1,4 +1,4 @@
-import { deepFreeze, int, url } from '../shared/config';
+import { deepFreeze, int, url } from '../../platform/config';
 
 export interface CasesConfig {
   /** GATEWAY_URL: where this subgraph asks the rest of the graph, as SERVICE (default http://127.0.0.1:4000/graphql). */

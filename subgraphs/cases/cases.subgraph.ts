@@ -1,4 +1,4 @@
-import { readCommonConfig } from '../shared/config';
+import { readCommonConfig } from '../../platform/config';
 import { buildFederatedSchema } from '../shared/federation';
 import { SupergraphClient } from '../shared/supergraph-client';
 import type { SubgraphDefinition } from '../shared/subgraph-server';

@@ -5,11 +5,11 @@
  * next_attempt_at ahead), so replicas never send the same row at once and no transaction stays open
  * while the carrier is called. A carrier that is down means backoff and retry, never a lost case.
  */
-import type { Cache } from '../shared/cache';
+import type { Cache } from '../../platform/cache';
 import { Db, type Pool } from '../shared/db';
-import type { Logger } from '../shared/logger';
+import type { Logger } from '../../platform/logger';
 import type { SupergraphClient } from '../shared/supergraph-client';
-import { centsToMoney } from '../shared/scalars';
+import { centsToMoney } from '../../platform/scalars';
 import { appendEvent, bumpMetricsGeneration, nowIso } from './case.history';
 import { CASE_COLUMNS } from './case.loader';
 import type { CaseRow } from './case.type';

@@ -8,11 +8,11 @@
 import { createHash } from 'node:crypto';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { Gender, HealthClass, PaymentMode, State } from '../shared/enums';
-import { badInput, coded, conflict, forbidden, notFound } from '../shared/errors';
-import { parseId, newId } from '../shared/ids';
-import { DateScalar, isIsoDate } from '../shared/scalars';
-import { parseMoney } from '../shared/money';
-import { todayUtc } from '../shared/dates';
+import { badInput, coded, conflict, forbidden, notFound } from '../../platform/errors';
+import { parseId, newId } from '../../platform/ids';
+import { DateScalar, isIsoDate } from '../../platform/scalars';
+import { parseMoney } from '../../platform/money';
+import { todayUtc } from '../../platform/dates';
 import { appendEvent, bumpMetricsGeneration, nowIso } from './case.history';
 import { CASE_COLUMNS, type CasesContext } from './case.loader';
 import { visibleAgentIds } from './case.scope';

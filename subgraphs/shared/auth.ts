@@ -1,5 +1,5 @@
-import { forbidden, unauthenticated } from './errors';
-import type { Identity, Role } from './identity';
+import { forbidden, unauthenticated } from '../../platform/errors';
+import type { Identity, Role } from '../../platform/identity';
 
 /**
  * Authorization hooks. Who the caller is comes verified from the gateway (identity.ts); what each

@@ -1,8 +1,8 @@
-import type { Cache, CachedLoader } from './cache';
+import type { Cache, CachedLoader } from '../../platform/cache';
 import type { Db } from './db';
-import type { Identity } from './identity';
-import type { Logger } from './logger';
-import type { RequestStats } from './stats';
+import type { Identity } from '../../platform/identity';
+import type { Logger } from '../../platform/logger';
+import type { RequestStats } from '../../platform/stats';
 
 /** What every subgraph resolver gets; each subgraph adds its own per-request loaders. */
 export interface BaseSubgraphContext {

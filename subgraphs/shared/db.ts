@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { coded } from './errors';
-import type { RequestStats } from './stats';
+import { coded } from '../../platform/errors';
+import type { RequestStats } from '../../platform/stats';
 
 // DATE columns stay 'YYYY-MM-DD' strings: pg would otherwise make local-midnight JS Dates.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);

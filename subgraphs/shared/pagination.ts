@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { badInput } from './errors';
+import { badInput } from '../../platform/errors';
 
 @ObjectType({ description: 'Relay page information for a connection.' })
 @Directive('@shareable')

@@ -2,52 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { CachedLoader, createCache, type Cache } from './cache';
-import type { CommonConfig } from './config';
+import type { GraphQLSchema } from 'graphql';
+import { CachedLoader, createCache, type Cache } from '../../platform/cache';
+import type { CommonConfig } from '../../platform/config';
 import type { BaseSubgraphContext } from './context';
 import { createPool, Db, type Pool } from './db';
-import { closeServer, createHttpServer, HttpError, listen, sendJson } from './http';
-import { IdentityError, identityVerifier } from './identity';
-import { createLogger, type Logger } from './logger';
-import { subgraphRegistry } from './metrics';
+import { closeServer, createHttpServer, HttpError, listen, sendJson } from '../../platform/http';
+import { type Identity, IdentityError, identityVerifier } from '../../platform/identity';
+import { createLogger, type Logger } from '../../platform/logger';
+import { subgraphRegistry } from '../../platform/metrics';
 import { migrate, type Migration } from './migrate';
-import { redactVariableError } from './redact';
-import { DEBUG_STATS_HEADER, newStats } from './stats';
-
-/** Codes the contract lets through to clients; anything else is a bug and is masked. */
-const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT',
-  'RATE_LIMITED', 'LIMIT_EXCEEDED', 'CARRIER_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
-]);
-
-/** Keeps coded errors, masks the rest as INTERNAL_SERVER_ERROR; never a stack trace. */
-export function maskError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code as string | undefined;
-    if (code && CLIENT_CODES.has(code)) {
-      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      const reason = (error as { originalError?: { message?: string } })?.originalError?.message;
-      return { ...formatted, message: redactVariableError(formatted.message, reason), extensions };
-    }
-    logger.error({ err: (error as { originalError?: Error })?.originalError ?? error, path: formatted.path }, 'unexpected error');
-    return { message: 'internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-  };
-}
-
-/** Puts the request's counts into extensions.stats when the caller asked and configuration allows. */
-export const statsPlugin: ApolloServerPlugin<BaseSubgraphContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (!contextValue.debugStats || response.body.kind !== 'single') return;
-        const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, stats: { ...contextValue.stats } };
-      },
-    };
-  },
-};
+import { maskError } from '../../platform/errors';
+import { DEBUG_STATS_HEADER, newStats, statsPlugin } from '../../platform/stats';
 
 export interface SubgraphDefinition<TContext extends BaseSubgraphContext> {
   name: string;
@@ -147,7 +113,7 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
     formatError: maskError(logger),
     // No federated tracing: nothing reads it here, and it costs every request.
     plugins: [
-      statsPlugin as ApolloServerPlugin<TContext>,
+      statsPlugin<TContext>(),
       ApolloServerPluginInlineTraceDisabled(),
       ...(definition.cacheHints || definition.entityCacheHints ? [cacheHintsPlugin(definition.cacheHints ?? {}, definition.entityCacheHints ?? {}) as ApolloServerPlugin<TContext>] : []),
     ],
@@ -156,7 +122,7 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
   await apollo.start();
   const verify = identityVerifier(config.identitySecret, config.identityMaxSkewMs);
   const context = async (req: IncomingMessage): Promise<TContext> => {
-    let identity;
+    let identity: Identity;
     try {
       identity = verify(req.headers);
     } catch (error) {

@@ -1,5 +1,5 @@
-import { coded } from './errors';
-import { serviceIdentity, signIdentity } from './identity';
+import { coded } from '../../platform/errors';
+import { serviceIdentity, signIdentity } from '../../platform/identity';
 
 /**
  * How a subgraph asks the rest of the graph: through the gateway, as role SERVICE, never through

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { mintDevToken } from '../../gateway/auth';
 import { machineLine, percentile, table, writeResultsSection } from '../../bench/bench-support';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import { DEV_JWT_SECRET } from '../../subgraphs/shared/config';
+import { DEV_JWT_SECRET } from '../../platform/config';
 import { eligibleTargets } from '../support/submissions';
 import { COMPARE_QUERY, LoadDriver, overlapping, QUOTE_BASE, type Outcome, type SubmitTarget } from './load';
 import { sleep } from './processes';
@@ -75,7 +75,7 @@ process.once('SIGTERM', () => (say('SIGTERM: stopping everything'), void finish(
 process.on('exit', () => topology?.group.killAllNow());
 const hardTimeout = setTimeout(() => {
   console.error(`[chaos] hard timeout: ${HARD_TIMEOUT_MS / 1000} s passed; killing everything`);
-  topology?.group.processes.forEach((p) => console.error(`--- ${p.spec.name} (last lines)\n${p.tail(15)}`));
+  for (const p of topology?.group.processes ?? []) console.error(`--- ${p.spec.name} (last lines)\n${p.tail(15)}`);
   void finish(124, true);
 }, HARD_TIMEOUT_MS);
 hardTimeout.unref();
@@ -199,6 +199,6 @@ async function main(): Promise<void> {
 
 main().catch(async (error) => {
   console.error(`[chaos] failed: ${(error as Error).stack ?? error}`);
-  topology?.group.processes.forEach((p) => console.error(`--- ${p.spec.name} (last lines)\n${p.tail(15)}`));
+  for (const p of topology?.group.processes ?? []) console.error(`--- ${p.spec.name} (last lines)\n${p.tail(15)}`);
   await finish(1, true);
 });

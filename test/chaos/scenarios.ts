@@ -8,7 +8,7 @@ import type { Fault, FaultOptions } from '../../simulators/simulated-carrier';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { COMPARE_QUERY, overlapping, QUOTE_BASE, type LoadDriver, type Outcome, type SubmitTarget } from './load';
 import { portOpen, sleep, until } from './processes';
-import { health, startService, SUBGRAPH_NAMES, type Topology } from './topology';
+import { health, startService, type SUBGRAPH_NAMES, type Topology } from './topology';
 
 export interface Timing {
   warmupMs: number;

@@ -65,7 +65,7 @@ describe('docker-compose.yml', () => {
   it('points the carriers subgraph at one simulator port per fixture carrier', () => {
     const { CARRIERS } = require('../../subgraphs/carriers/fixtures/carriers.fixture') as typeof import('../../subgraphs/carriers/fixtures/carriers.fixture');
     const env = services.carriers.environment!;
-    CARRIERS.forEach((carrier, i) => expect(env[`CARRIER_${carrier.code.toUpperCase()}_URL`]).toBe(`http://simulators:${5100 + i}`));
+    for (const [i, carrier] of CARRIERS.entries()) expect(env[`CARRIER_${carrier.code.toUpperCase()}_URL`]).toBe(`http://simulators:${5100 + i}`);
     expect(services.simulators.environment!.SIMULATOR_BASE_PORT).toBe('5100');
   });
 

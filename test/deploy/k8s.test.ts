@@ -16,7 +16,7 @@ import { GATEWAY_HEAP_MB, GATEWAY_NODE_ARGS } from '../../gateway/runtime';
 import { readCarriersConfig } from '../../subgraphs/carriers/carriers.config';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { readCasesConfig } from '../../subgraphs/cases/cases.config';
-import { readCommonConfig } from '../../subgraphs/shared/config';
+import { readCommonConfig } from '../../platform/config';
 import { startStack, type Stack } from '../support/stack';
 
 const ROOT = join(__dirname, '..', '..');

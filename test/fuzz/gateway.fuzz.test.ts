@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { mintDevToken } from '../../gateway/auth';
 import { machineLine, table, writeResultsSection } from '../../bench/bench-support';
-import { DEV_JWT_SECRET } from '../../subgraphs/shared/config';
+import { DEV_JWT_SECRET } from '../../platform/config';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { attacks, randomHttp, type Attack } from './support/attacks';
@@ -94,7 +94,7 @@ beforeAll(async () => {
     { arbitrary: fc.constant(`Bearer ${agentToken}`), weight: 3 },
     { arbitrary: fc.constant(undefined), weight: 3 },
     {
-      arbitrary: fc.constantFrom(`Bearer ${expired}`, `Bearer ${serviceClaim}`, `Bearer ${authStaff.slice(0, -4)}AAAA`, 'Bearer a.b.c', 'Bearer', 'Basic dXNlcjpwYXNz', `Bearer ${'x'.repeat(6000)}`, 'bearer ' + authStaff),
+      arbitrary: fc.constantFrom(`Bearer ${expired}`, `Bearer ${serviceClaim}`, `Bearer ${authStaff.slice(0, -4)}AAAA`, 'Bearer a.b.c', 'Bearer', 'Basic dXNlcjpwYXNz', `Bearer ${'x'.repeat(6000)}`, `bearer ${authStaff}`),
       weight: 1,
     },
   );

@@ -4,7 +4,7 @@
  * answered 401 UNAUTHENTICATED.
  */
 import { SignJWT } from 'jose';
-import { DEV_JWT_SECRET } from '../../subgraphs/shared/config';
+import { DEV_JWT_SECRET } from '../../platform/config';
 import { codes, graphql } from '../support/graphql';
 import { makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 import { startStack, type Stack } from '../support/stack';

@@ -4,8 +4,8 @@
  * gateway's signature. Answers about data outside a caller's scope say nothing about whether it exists.
  */
 import pg from 'pg';
-import { signIdentity, type Identity } from '../../subgraphs/shared/identity';
-import { DEV_IDENTITY_SECRET } from '../../subgraphs/shared/config';
+import { signIdentity, type Identity } from '../../platform/identity';
+import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { codes, graphql, type GraphqlResponse } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 

@@ -8,7 +8,7 @@
 import { CARRIERS, carrierById, productById } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../../subgraphs/carriers/fixtures/rate-table';
 import { annualPremiumCents, issueAge, modalPremiumsCents } from '../../subgraphs/carriers/domain/premium';
-import { centsToMoney } from '../../subgraphs/shared/scalars';
+import { centsToMoney } from '../../platform/scalars';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 

@@ -5,8 +5,8 @@
  * subgraphs' stats (x-debug-stats) and the gateway's entity lookups in /metrics. Background work is
  * off, so that nothing but these requests looks entities up.
  */
-import { signIdentity } from '../../subgraphs/shared/identity';
-import { DEV_IDENTITY_SECRET } from '../../subgraphs/shared/config';
+import { signIdentity } from '../../platform/identity';
+import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 

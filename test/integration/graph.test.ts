@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { startSubgraph } from '../../subgraphs/shared/subgraph-server';
-import { readCommonConfig } from '../../subgraphs/shared/config';
+import { readCommonConfig } from '../../platform/config';
 import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

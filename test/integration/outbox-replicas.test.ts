@@ -6,9 +6,9 @@
 import pg from 'pg';
 import { OutboxWorker } from '../../subgraphs/cases/outbox.worker';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import { createCache } from '../../subgraphs/shared/cache';
-import { DEV_IDENTITY_SECRET } from '../../subgraphs/shared/config';
-import { createLogger } from '../../subgraphs/shared/logger';
+import { createCache } from '../../platform/cache';
+import { DEV_IDENTITY_SECRET } from '../../platform/config';
+import { createLogger } from '../../platform/logger';
 import { SupergraphClient } from '../../subgraphs/shared/supergraph-client';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

@@ -7,8 +7,8 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { codes, graphql } from '../support/graphql';
-import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../subgraphs/shared/config';
-import { signIdentity, type Identity } from '../../subgraphs/shared/identity';
+import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
+import { signIdentity, type Identity } from '../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 

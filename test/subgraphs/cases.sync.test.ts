@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { applySnapshot, type CarrierSnapshot } from '../../subgraphs/cases/case.sync';
 import { Db } from '../../subgraphs/shared/db';
-import { createLogger } from '../../subgraphs/shared/logger';
+import { createLogger } from '../../platform/logger';
 
 let pool: pg.Pool;
 const RUN = Date.now().toString(36);

@@ -10,8 +10,8 @@ import pg from 'pg';
 import { startEmbeddedDatabase } from '../../scripts/embedded/pglite-server';
 import { seedDatabase } from '../../scripts/seed/seed';
 import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case.history';
-import { createCache } from '../../subgraphs/shared/cache';
-import { bool } from '../../subgraphs/shared/config';
+import { createCache } from '../../platform/cache';
+import { bool } from '../../platform/config';
 
 /**
  * Redis outlives a test run, the database does not: cached caseMetrics of an earlier run sit under

@@ -57,7 +57,7 @@ export async function startJwksServer(...keys: SigningKey[]): Promise<JwksServer
   let fetches = 0;
   const state = { mode: 'ok' as JwksServer['mode'] };
   const hanging = new Set<http.ServerResponse>();
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     fetches += 1;
     if (state.mode === 'hang') return void hanging.add(res);
     if (state.mode === 'error') return void res.writeHead(500).end('boom');

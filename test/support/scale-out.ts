@@ -15,7 +15,7 @@ import { composeSupergraph } from '../../scripts/compose';
 import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
 import { createCarriersSubgraph } from '../../subgraphs/carriers/carriers.subgraph';
 import { createCasesSubgraph } from '../../subgraphs/cases/cases.subgraph';
-import { readCommonConfig } from '../../subgraphs/shared/config';
+import { readCommonConfig } from '../../platform/config';
 import type { BaseSubgraphContext } from '../../subgraphs/shared/context';
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../subgraphs/shared/subgraph-server';
 import type { Stack } from './stack';

@@ -8,7 +8,7 @@ import { readGatewayConfig } from '../../gateway/gateway.config';
 import { startGateway, type RunningGateway } from '../../gateway/gateway';
 import { mintDevToken } from '../../gateway/auth';
 import { composeSupergraph } from '../../scripts/compose';
-import { DEV_JWT_SECRET, readCommonConfig } from '../../subgraphs/shared/config';
+import { DEV_JWT_SECRET, readCommonConfig } from '../../platform/config';
 import { SUBGRAPHS } from '../../subgraphs/registry';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { freePort } from '../../scripts/embedded/redis-server';

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { MemoryCache } from '../../shared/cache';
-import { ConfigError } from '../../shared/config';
+import { MemoryCache } from '../../../platform/cache';
+import { ConfigError } from '../../../platform/config';
 import { buildAdapters } from '../adapters/adapter.registry';
 import type { CarrierAdapterFactory } from '../adapters/carrier-adapter.port';
 import { devCredentials, envCode, readCarriersConfig } from '../carriers.config';

@@ -6,8 +6,8 @@
  */
 import 'reflect-metadata';
 import pino from 'pino';
-import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../shared/config';
-import { signIdentity, type Identity } from '../../shared/identity';
+import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../../platform/config';
+import { signIdentity, type Identity } from '../../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../shared/subgraph-server';
 import { codes, graphql } from '../../../test/support/graphql';
 import { createCarriersRuntime } from '../carriers.runtime';

@@ -3,7 +3,7 @@
  * shared test catalog (12 fixture carriers) is never changed for the other suites.
  */
 import { createPool, Db, type Pool } from '../../shared/db';
-import { newStats } from '../../shared/stats';
+import { newStats } from '../../../platform/stats';
 import { upsertCatalog } from '../catalog.repository';
 import { CARRIERS, PRODUCTS } from '../fixtures/carriers.fixture';
 

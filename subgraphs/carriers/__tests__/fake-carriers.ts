@@ -4,8 +4,8 @@
  * Protocol behaviour is the adapters' and simulators' business and is tested against real HTTP.
  */
 import pino from 'pino';
-import { CachedLoader, MemoryCache } from '../../shared/cache';
-import { newStats } from '../../shared/stats';
+import { CachedLoader, MemoryCache } from '../../../platform/cache';
+import { newStats } from '../../../platform/stats';
 import type { ApplicationRequest, ApplicationResult, CallOptions, CarrierAdapter, CarrierCaseStatus, CarrierQuote } from '../adapters/carrier-adapter.port';
 import { CarrierFailure } from '../adapters/carrier-adapter.port';
 import { withTermYears, type CarrierLoaders, type CarriersContext } from '../carrier.loader';

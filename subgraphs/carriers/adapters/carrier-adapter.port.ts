@@ -4,8 +4,8 @@
  * them in its own *.mapper.ts. Expected failures are values (CarrierFailure) with namespaced codes;
  * bugs are thrown.
  */
-import type { Cache } from '../../shared/cache';
-import type { Logger } from '../../shared/logger';
+import type { Cache } from '../../../platform/cache';
+import type { Logger } from '../../../platform/logger';
 import type { CarrierEndpointConfig } from '../carriers.config';
 import type { AgeBasisCode, CarrierFixture, HealthClassCode, PaymentModeCode, ProductFixture, StateCode } from '../fixtures/carriers.fixture';
 

@@ -2,7 +2,7 @@
  * What every protocol adapter does the same way on the wire: turn transport failures and HTTP
  * statuses into CarrierFailure values, read Retry-After, and report carrier codes we do not map.
  */
-import type { Logger } from '../../shared/logger';
+import type { Logger } from '../../../platform/logger';
 import { CarrierFailure } from './carrier-adapter.port';
 
 /** Seconds (or an HTTP date) → milliseconds; undefined when absent or unreadable. */

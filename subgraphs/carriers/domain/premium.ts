@@ -150,4 +150,4 @@ export function modalPremiumsCents(annualCents: number, modalFactors: ModalFacto
 export const PAYMENTS_PER_YEAR: Readonly<Record<keyof ModalPremiums, number>> = Object.freeze({ ANNUAL: 1, SEMI_ANNUAL: 2, QUARTERLY: 4, MONTHLY: 12 });
 
 /** Money formatting lives with the Money scalar's rules, shared by every subgraph. */
-export { formatMoney, parseMoney } from '../../shared/money';
+export { formatMoney, parseMoney } from '../../../platform/money';

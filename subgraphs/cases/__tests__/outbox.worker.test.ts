@@ -4,9 +4,9 @@
  * back when their lease expires. It used to reject, and the timer's `void runOnce()` made that an
  * unhandled rejection, which ends a Node process.
  */
-import { MemoryCache } from '../../shared/cache';
+import { MemoryCache } from '../../../platform/cache';
 import type { Pool } from '../../shared/db';
-import type { Logger } from '../../shared/logger';
+import type { Logger } from '../../../platform/logger';
 import type { SupergraphClient } from '../../shared/supergraph-client';
 import { OutboxWorker } from '../outbox.worker';
 

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, pageSize } from '../pagination';
-import { isId, parseId } from '../ids';
+import { isId, parseId } from '../../../platform/ids';
 
 describe('cursors, page sizes and ids', () => {
   it('round-trips keyset values and refuses anything else as BAD_USER_INPUT', () => {

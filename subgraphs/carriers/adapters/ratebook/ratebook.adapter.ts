@@ -9,8 +9,8 @@
  * If-None-Match: 304 just renews it, 200 replaces it. Submissions and status are JSON calls.
  */
 import { createHash } from 'node:crypto';
-import type { Cache } from '../../../shared/cache';
-import type { Logger } from '../../../shared/logger';
+import type { Cache } from '../../../../platform/cache';
+import type { Logger } from '../../../../platform/logger';
 import type { CarrierEndpointConfig } from '../../carriers.config';
 import type { CarrierFixture } from '../../fixtures/carriers.fixture';
 import {

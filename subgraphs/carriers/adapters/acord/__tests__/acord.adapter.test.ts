@@ -7,7 +7,7 @@ import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../.
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { issueAge } from '../../../domain/premium';
 import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
-import { AcordAdapter, createAcordAdapter } from '../acord.adapter';
+import { type AcordAdapter, createAcordAdapter } from '../acord.adapter';
 
 const CODE = 'SUMMIT';
 const LEVEL_TERM = 'prd_summit_level_term';

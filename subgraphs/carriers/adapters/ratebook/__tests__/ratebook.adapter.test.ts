@@ -5,7 +5,7 @@
  */
 import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../simulators/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
-import { MemoryCache } from '../../../../shared/cache';
+import { MemoryCache } from '../../../../../platform/cache';
 import { issueAge } from '../../../domain/premium';
 import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
 import { createRatebookAdapter, rateBookPointerKey, type RateBookSettings } from '../ratebook.adapter';

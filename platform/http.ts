@@ -6,9 +6,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
  * A small node:http integration for Apollo Server 5 (it ships none since v5), shared by the gateway
  * and the subgraphs: plain routes first (/health, /ready, /metrics), then GraphQL at /graphql.
  */
-export interface Route {
-  (req: IncomingMessage, res: ServerResponse): Promise<void> | void;
-}
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
 
 export class HttpError extends Error {
   constructor(
