@@ -33,7 +33,8 @@ async function benchDatabase(adminUrl: string): Promise<string> {
 }
 
 async function main() {
-  if (!process.env.DATABASE_URL) throw new Error('bench:cases measures PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
+  if (!process.env.DATABASE_URL)
+    throw new Error('bench:cases measures PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
   const url = await benchDatabase(process.env.DATABASE_URL);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const started = Date.now();
@@ -46,7 +47,11 @@ async function main() {
   const [{ carrier }] = (await pool.query(`SELECT carrier_id AS carrier FROM cases."case" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows;
   await pool.end();
 
-  const subgraph = await startSubgraph(casesSubgraph, readCommonConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', DEBUG_STATS: 'false' }), 0);
+  const subgraph = await startSubgraph(
+    casesSubgraph,
+    readCommonConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', DEBUG_STATS: 'false' }),
+    0,
+  );
   const ask = async (query: string, variables: Record<string, unknown> = {}) => {
     // Signed per request: a signature is valid for a minute, a run takes longer.
     const response = await fetch(subgraph.url, {
@@ -58,13 +63,19 @@ async function main() {
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
   };
-  const METRICS = '{ caseMetrics(groupBy: CARRIER) { totals { submitted placementRatio medianDaysToIssue submittedPremium } groups { key figures { submitted placed placementRatio } } requirementsAging { code outstanding } } }';
-  const cold = await timeSequential(Math.min(ITERATIONS, 20), async () => {
-    await subgraph.cache.incr(METRICS_GENERATION_KEY); // a case write: everything cached before is unreachable
-    await ask(METRICS);
-  }, 2);
+  const METRICS =
+    '{ caseMetrics(groupBy: CARRIER) { totals { submitted placementRatio medianDaysToIssue submittedPremium } groups { key figures { submitted placed placementRatio } } requirementsAging { code outstanding } } }';
+  const cold = await timeSequential(
+    Math.min(ITERATIONS, 20),
+    async () => {
+      await subgraph.cache.incr(METRICS_GENERATION_KEY); // a case write: everything cached before is unreachable
+      await ask(METRICS);
+    },
+    2,
+  );
   const cached = await timeSequential(ITERATIONS * 5, () => ask(METRICS), 5);
-  const PAGE = 'query($f: CaseFilter, $after: String) { cases(first: 50, filter: $f, after: $after) { edges { cursor node { id caseNumber status submittedAt } } pageInfo { endCursor } } }';
+  const PAGE =
+    'query($f: CaseFilter, $after: String) { cases(first: 50, filter: $f, after: $after) { edges { cursor node { id caseNumber status submittedAt } } pageInfo { endCursor } } }';
   const filter = { carrierIds: [carrier], open: true, submittedFrom: '2000-01-01' };
   const filtered = await timeSequential(ITERATIONS * 2, () => ask(PAGE, { f: filter }), 5);
   // The cursor of page 1,000 (49,950 cases in), walked once; then page 1 and page 1,000 timed side by side.
@@ -77,13 +88,16 @@ async function main() {
   const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${ITERATIONS}+ iterations each, cases subgraph over HTTP on loopback, PostgreSQL 15 local, Redis ${process.env.REDIS_URL ? 'on' : 'off (in-process cache)'}).
 ${machineLine()}
 
-${table(['measure', 'p50', 'p99', 'target'], [
+${table(
+  ['measure', 'p50', 'p99', 'target'],
+  [
     ['caseMetrics(groupBy: CARRIER), cold', ms(cold.p50), ms(cold.p99), '≤ 150 ms'],
     ['caseMetrics(groupBy: CARRIER), cached', ms(cached.p50), ms(cached.p99), '≤ 5 ms'],
     ['cases(first: 50), filtered (carrier, open, date), no totalCount', ms(filtered.p50), ms(filtered.p99), '≤ 20 ms'],
     ['cases(first: 50), page 1', ms(pageOne.p50), ms(pageOne.p99), ''],
     ['cases(first: 50), page 1,000 (keyset cursor)', ms(pageThousand.p50), ms(pageThousand.p99), '≤ 1.5 × page 1'],
-  ])}
+  ],
+)}
 
 Page 1,000 / page 1: ${ratio(pageThousand.p50 / pageOne.p50)}; cold / cached metrics: ${ratio(cold.p50 / cached.p50)}.`;
   writeResultsSection('Cases: lists and metrics on PostgreSQL (bench:cases)', body);

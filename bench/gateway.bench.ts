@@ -50,8 +50,30 @@ import { signIdentity } from '../platform/identity';
 import { machineLine, ratio, table, writeResultsSection } from './bench-support';
 import { seed } from './gateway/database';
 import { mergeRounds, runCell, type CellResult } from './gateway/load';
-import { cpuSplit, installCleanup, limitOf, otherCores, startChild, stopAll, waitForOutput, waitUntil, type Child, type Watched } from './gateway/processes';
-import { body, CACHEABLE, captureFetches, mix, NESTED, replayCeiling, SAMPLE_QUERIES, type CeilingResult, type Operation, type Samples } from './gateway/workloads';
+import {
+  cpuSplit,
+  installCleanup,
+  limitOf,
+  otherCores,
+  startChild,
+  stopAll,
+  waitForOutput,
+  waitUntil,
+  type Child,
+  type Watched,
+} from './gateway/processes';
+import {
+  body,
+  CACHEABLE,
+  captureFetches,
+  mix,
+  NESTED,
+  replayCeiling,
+  SAMPLE_QUERIES,
+  type CeilingResult,
+  type Operation,
+  type Samples,
+} from './gateway/workloads';
 
 const env = process.env;
 /** Measured seconds per gateway and cell, in ROUNDS slices taken in turns with the other gateways of the cell. */
@@ -63,7 +85,10 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 20);
 // One gateway process by default: ours holds the targets in one (peak memory ≤ 300 MB is for all its processes together).
 const WORKERS = Number(env.BENCH_GATEWAY_WORKERS ?? 1);
 const HIVE_FORK = Number(env.BENCH_HIVE_FORK ?? (WORKERS > 1 ? WORKERS : 0));
-const BACKENDS = (env.BENCH_BACKENDS ?? 'static,real').split(',').map((b) => b.trim()).filter(Boolean) as Backend[];
+const BACKENDS = (env.BENCH_BACKENDS ?? 'static,real')
+  .split(',')
+  .map((b) => b.trim())
+  .filter(Boolean) as Backend[];
 const MIX_SIZE = 100;
 type Workload = 'nested' | 'mix' | 'cacheable';
 /** Issue #5's targets for ours over the stock gateway (response cache on for the cacheable query only). */
@@ -71,7 +96,8 @@ const TARGET_OVER_STOCK: Record<Workload, number> = { nested: 4, mix: 1.8, cache
 const ALL_WORKLOADS: readonly Workload[] = ['nested', 'mix', 'cacheable'];
 /** BENCH_WORKLOADS=mix,cacheable runs only those cells (for working on one of them): printed, not written to RESULTS.md. */
 const WORKLOADS_RUN = (env.BENCH_WORKLOADS ?? ALL_WORKLOADS.join(',')).split(',').map((w) => w.trim()) as Workload[];
-for (const w of WORKLOADS_RUN) if (!ALL_WORKLOADS.includes(w)) throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (${ALL_WORKLOADS.join(', ')})`);
+for (const w of WORKLOADS_RUN)
+  if (!ALL_WORKLOADS.includes(w)) throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (${ALL_WORKLOADS.join(', ')})`);
 const runs = (workload: Workload) => WORKLOADS_RUN.includes(workload);
 /** Seconds of every workload sent to each gateway once it is up, before any cell (JIT, lazy loading). */
 const GATEWAY_WARMUP = Number(env.BENCH_GATEWAY_WARMUP_SECONDS ?? 5);
@@ -82,7 +108,8 @@ const DIST = join(process.cwd(), 'dist');
 const IDENTITY_MAX_SKEW_MS = '86400000';
 
 /** BENCH_CPU_PROF=<dir>: every gateway process writes a V8 CPU profile under <dir>/<gateway>/ when it exits. */
-const profiling = (gateway: string): string[] => (env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(env.BENCH_CPU_PROF, gateway)}`] : []);
+const profiling = (gateway: string): string[] =>
+  env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(env.BENCH_CPU_PROF, gateway)}`] : [];
 
 interface Gateway {
   key: string;
@@ -118,12 +145,16 @@ async function post(url: string, headers: Record<string, string>, payload: strin
 /** One POST on a new connection (so that a cluster's round-robin hands it to the next worker). */
 function postOnNewConnection(url: string, headers: Record<string, string>, payload: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close', ...headers }, timeout: 5_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = httpRequest(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', connection: 'close', ...headers }, timeout: 5_000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(payload);
@@ -131,13 +162,15 @@ function postOnNewConnection(url: string, headers: Record<string, string>, paylo
 }
 
 /** Ready when `{ __typename }` answers on `processes` × 2 new connections in a row: every worker is up. */
-const answersGraphql = (url: string, headers: Record<string, string>, processes = 1) => async () => {
-  for (let i = 0; i < processes * 2; i++) {
-    const { status, text } = await postOnNewConnection(url, headers, JSON.stringify({ query: '{ __typename }' }));
-    if (status !== 200 || !text.includes('"__typename":"Query"')) return false;
-  }
-  return true;
-};
+const answersGraphql =
+  (url: string, headers: Record<string, string>, processes = 1) =>
+  async () => {
+    for (let i = 0; i < processes * 2; i++) {
+      const { status, text } = await postOnNewConnection(url, headers, JSON.stringify({ query: '{ __typename }' }));
+      if (status !== 200 || !text.includes('"__typename":"Query"')) return false;
+    }
+    return true;
+  };
 
 function rewriteSupergraph(urls: Record<string, string>, path: string): string {
   let sdl = readFileSync(join(process.cwd(), 'schema', 'supergraph.graphql'), 'utf8');
@@ -227,17 +260,35 @@ interface Step {
  * switched off one by one (everything else — JWT, limits, rate limit, metrics, logs — stays on).
  */
 const STEPS: Step[] = [
-  { key: 'ours-step-0', label: 'ours, 1 process, no fetch dedupe, no coalescing (undici keep-alive pool only)', env: { GATEWAY_WORKERS: '1', SUBGRAPH_DEDUPE: 'false', REQUEST_COALESCING: 'false' } },
-  { key: 'ours-step-1', label: 'ours, 1 process, + identical in-flight subgraph fetches merged', env: { GATEWAY_WORKERS: '1', REQUEST_COALESCING: 'false' } },
+  {
+    key: 'ours-step-0',
+    label: 'ours, 1 process, no fetch dedupe, no coalescing (undici keep-alive pool only)',
+    env: { GATEWAY_WORKERS: '1', SUBGRAPH_DEDUPE: 'false', REQUEST_COALESCING: 'false' },
+  },
+  {
+    key: 'ours-step-1',
+    label: 'ours, 1 process, + identical in-flight subgraph fetches merged',
+    env: { GATEWAY_WORKERS: '1', REQUEST_COALESCING: 'false' },
+  },
   { key: 'ours-step-2', label: 'ours, 1 process, + identical in-flight requests coalesced', env: { GATEWAY_WORKERS: '1' } },
 ];
 const RUN_STEPS = env.BENCH_STEPS !== '0';
 /** What the entity cache buys, on the mix: ours with it off (everything else on). */
 const MIX_STEP: Step = { key: 'ours-no-entity-cache', label: 'ours without the entity cache', env: { ENTITY_CACHE_ENTRIES: '0' } };
 /** What a second process buys on the cacheable query, and what it costs in memory (run when ours is one process). */
-const CACHE_WORKERS_STEP: Step = { key: 'ours-cache-2-workers', label: 'ours, response cache on, 2 worker processes', env: { GATEWAY_WORKERS: '2' } };
+const CACHE_WORKERS_STEP: Step = {
+  key: 'ours-cache-2-workers',
+  label: 'ours, response cache on, 2 worker processes',
+  env: { GATEWAY_WORKERS: '2' },
+};
 
-async function startOurs(ctx: Context, supergraphPath: string, urls: Record<string, string>, responseCache: boolean, step?: Step): Promise<Gateway> {
+async function startOurs(
+  ctx: Context,
+  supergraphPath: string,
+  urls: Record<string, string>,
+  responseCache: boolean,
+  step?: Step,
+): Promise<Gateway> {
   const port = await freePort();
   const name = step?.key ?? `ours${responseCache ? '-cache' : ''}`;
   // Started as it is deployed (gateway/runtime.ts: the heap cap).
@@ -281,12 +332,25 @@ async function startStock(ctx: Context, supergraphPath: string): Promise<Gateway
 async function startHive(ctx: Context, supergraphPath: string, fork: number): Promise<Gateway> {
   const port = await freePort();
   const bin = join(process.cwd(), 'node_modules/@graphql-hive/gateway/dist/bin.js');
-  const child = startChild(`hive${fork > 1 ? `-fork${fork}` : ''}`, process.execPath, [
-    ...profiling(fork > 1 ? 'hive-fork' : 'hive'),
-    bin, 'supergraph', supergraphPath,
-    '--config-path', join(DIST, 'bench/gateway/hive.config.js'),
-    '--port', String(port), '--host', '127.0.0.1', '--fork', String(fork),
-  ], { ...env, BENCH_IDENTITY_HEADERS: JSON.stringify(ctx.identity) });
+  const child = startChild(
+    `hive${fork > 1 ? `-fork${fork}` : ''}`,
+    process.execPath,
+    [
+      ...profiling(fork > 1 ? 'hive-fork' : 'hive'),
+      bin,
+      'supergraph',
+      supergraphPath,
+      '--config-path',
+      join(DIST, 'bench/gateway/hive.config.js'),
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--fork',
+      String(fork),
+    ],
+    { ...env, BENCH_IDENTITY_HEADERS: JSON.stringify(ctx.identity) },
+  );
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, answersGraphql(url, {}, fork));
   return { key: fork > 1 ? 'hive-fork' : 'hive', label: fork > 1 ? `Hive Gateway --fork ${fork}` : 'Hive Gateway', url, child };
@@ -300,12 +364,25 @@ const HOP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encod
  * response cache sends it, bytes and headers, served by a process that does nothing else.
  */
 async function startFloor(ctx: Context, cached: Gateway, headers: Record<string, string>): Promise<Gateway> {
-  const response = await fetch(cached.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body(CACHEABLE) });
-  const answer = { status: response.status, headers: [...response.headers].filter(([name]) => !HOP_HEADERS.has(name)).flat(), body: await response.text() };
-  if (response.status !== 200 || response.headers.get('age') === null) throw new Error(`the cacheable query was not answered from the response cache: HTTP ${response.status}`);
+  const response = await fetch(cached.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body(CACHEABLE),
+  });
+  const answer = {
+    status: response.status,
+    headers: [...response.headers].filter(([name]) => !HOP_HEADERS.has(name)).flat(),
+    body: await response.text(),
+  };
+  if (response.status !== 200 || response.headers.get('age') === null)
+    throw new Error(`the cacheable query was not answered from the response cache: HTTP ${response.status}`);
   const file = join(ctx.tmp, 'floor-answer.json');
   writeFileSync(file, JSON.stringify(answer));
-  const child = startChild('floor', process.execPath, [join(DIST, 'bench/gateway/http-floor.js')], { ...env, PORT: String(await freePort()), BENCH_FLOOR_ANSWER: file });
+  const child = startChild('floor', process.execPath, [join(DIST, 'bench/gateway/http-floor.js')], {
+    ...env,
+    PORT: String(await freePort()),
+    BENCH_FLOOR_ANSWER: file,
+  });
   const url = (await waitForOutput(child, /listening (\S+)/))[1];
   return { key: 'floor', label: 'node:http floor (the same answer from memory, nothing else)', url, child };
 }
@@ -330,7 +407,11 @@ async function readSamples(urls: Record<string, string>, identity: Record<string
  * Every operation once through every gateway: no errors, and the same data as the stock gateway's.
  * Returns one line per problem, and the size of each answer (the stock gateway's JSON, in bytes).
  */
-async function checkAnswers(gateways: Gateway[], operations: Operation[], headers: Record<string, string>): Promise<{ problems: string[]; bytes: number[] }> {
+async function checkAnswers(
+  gateways: Gateway[],
+  operations: Operation[],
+  headers: Record<string, string>,
+): Promise<{ problems: string[]; bytes: number[] }> {
   const problems: string[] = [];
   const bytes: number[] = [];
   for (const op of operations) {
@@ -340,7 +421,9 @@ async function checkAnswers(gateways: Gateway[], operations: Operation[], header
     bytes.push(JSON.stringify(reference.json).length);
     for (const a of answers) {
       if (a.status !== 200 || a.json.errors || !a.json.data) {
-        problems.push(`${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: HTTP ${a.status} ${JSON.stringify(a.json.errors ?? a.json).slice(0, 300)}`);
+        problems.push(
+          `${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: HTTP ${a.status} ${JSON.stringify(a.json.errors ?? a.json).slice(0, 300)}`,
+        );
       } else if (a !== reference && JSON.stringify(a.json.data) !== JSON.stringify(reference.json.data)) {
         problems.push(`${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: data differs from ${reference.g.label}'s`);
       }
@@ -350,7 +433,8 @@ async function checkAnswers(gateways: Gateway[], operations: Operation[], header
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const versionOf = (pkg: string) => (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string) =>
+  (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: string[]): Promise<void> {
   const log = (message: string) => console.log(`[bench:gateway] ${backend}: ${message}`);
@@ -358,7 +442,9 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
   let redis: Child | undefined;
   if (!env.REDIS_URL && redisServerOnPath()) {
     const port = await freePort();
-    redis = startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { ...env });
+    redis = startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      ...env,
+    });
     await waitForOutput(redis, /Ready to accept connections/);
     ctx = { ...ctx, redisUrl: `redis://127.0.0.1:${port}` };
   }
@@ -401,7 +487,15 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
     const warm = async (gateway: Gateway) => {
       if (GATEWAY_WARMUP <= 0) return;
       log(`warming up ${gateway.label} (${GATEWAY_WARMUP} s of every workload)`);
-      await runCell({ url: gateway.url, headers: clientHeaders, bodies: [NESTED, CACHEABLE, ...operations].map(body), connections: CONNECTIONS, seconds: GATEWAY_WARMUP, warmupSeconds: 0, pgids: [] });
+      await runCell({
+        url: gateway.url,
+        headers: clientHeaders,
+        bodies: [NESTED, CACHEABLE, ...operations].map(body),
+        connections: CONNECTIONS,
+        seconds: GATEWAY_WARMUP,
+        warmupSeconds: 0,
+        pgids: [],
+      });
     };
     for (const g of [ours, stock, hive]) await warm(g);
     // The gateways of a cell take turns: ROUNDS slices each, so that a slow spell of the machine falls on all of them.
@@ -411,24 +505,37 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
       for (let round = 0; round < rounds; round++) {
         for (const gateway of gateways) {
           log(`${workload}: ${gateway.label}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}`);
-          slices.get(gateway)!.push(
-            await runCell({ url: gateway.url, headers: clientHeaders, bodies: ops.map(body), connections: CONNECTIONS, seconds: SECONDS / rounds, warmupSeconds: WARMUP, pgids: [gateway.child.pid],
-              watched: [{ label: gateway.label, kind: 'gateway', pgid: gateway.child.pid }, ...backendWatched],
-            }),
-          );
+          slices
+            .get(gateway)!
+            .push(
+              await runCell({
+                url: gateway.url,
+                headers: clientHeaders,
+                bodies: ops.map(body),
+                connections: CONNECTIONS,
+                seconds: SECONDS / rounds,
+                warmupSeconds: WARMUP,
+                pgids: [gateway.child.pid],
+                watched: [{ label: gateway.label, kind: 'gateway', pgid: gateway.child.pid }, ...backendWatched],
+              }),
+            );
         }
       }
       for (const gateway of gateways) {
         const result = mergeRounds(slices.get(gateway)!);
         rows.push({ backend, workload, gateway: gateway.key, label: gateway.label, result });
-        log(`  ${gateway.label}: ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, CPU ${fixed(result.cpuMsPerRequest, 2)} ms/req (subgraphs ${fixed(result.subgraphCpuMsPerRequest, 2)}), peak ${fixed(result.peakMb)} MB, errors ${result.non2xx + result.graphqlErrors + result.transportErrors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`);
+        log(
+          `  ${gateway.label}: ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, CPU ${fixed(result.cpuMsPerRequest, 2)} ms/req (subgraphs ${fixed(result.subgraphCpuMsPerRequest, 2)}), peak ${fixed(result.peakMb)} MB, errors ${result.non2xx + result.graphqlErrors + result.transportErrors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`,
+        );
       }
     };
     const ceiling = async (workload: Row['workload'], plans: Parameters<typeof replayCeiling>[0]) => {
       log(`${workload}: subgraph-direct ceiling`);
       const result = await replayCeiling(plans, ctx.identity, CONNECTIONS, SECONDS, WARMUP, backendWatched);
       rows.push({ backend, workload, gateway: 'ceiling', label: 'subgraph-direct ceiling', ceiling: result });
-      log(`  ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, subgraphs CPU ${fixed(result.subgraphCpuMsPerRequest, 2)} ms/req, ${fixed(result.fetchesPerRequest, 1)} fetches in ${result.stages} stages, errors ${result.errors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`);
+      log(
+        `  ${fixed(result.rps)} req/s, p99 ${fixed(result.p99)} ms, subgraphs CPU ${fixed(result.subgraphCpuMsPerRequest, 2)} ms/req, ${fixed(result.fetchesPerRequest, 1)} fetches in ${result.stages} stages, errors ${result.errors}; cores ${cpuSplit(result.cpu)}; limit: ${limitOf(result.cpu).text}`,
+      );
     };
 
     /** One cell of a gateway started for it alone (a step of ours, Hive with --fork), stopped after. */
@@ -460,13 +567,18 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
     const cached = await startOurs(ctx, supergraphPath, subgraphs.urls, true);
     running.push(cached);
     // Twice: the second answer comes from the cache, and must be the stock gateway's too.
-    const cachedCheck = [...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems, ...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems];
-    if (cachedCheck.length) notes.push(`${backend}: **ours with the response cache answered the cacheable query wrongly**: ${cachedCheck.join('; ')}`);
+    const cachedCheck = [
+      ...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems,
+      ...(await checkAnswers([stock, cached], [CACHEABLE], clientHeaders)).problems,
+    ];
+    if (cachedCheck.length)
+      notes.push(`${backend}: **ours with the response cache answered the cacheable query wrongly**: ${cachedCheck.join('; ')}`);
     await warm(cached);
     const floor = await startFloor(ctx, cached, clientHeaders);
     running.push(floor);
     await cells('cacheable', [cached, ours, stock, hive, floor], [CACHEABLE]);
-    if (RUN_STEPS && WORKERS === 1) await aloneCell(() => startOurs(ctx, supergraphPath, subgraphs.urls, true, CACHE_WORKERS_STEP), 'cacheable', [CACHEABLE]);
+    if (RUN_STEPS && WORKERS === 1)
+      await aloneCell(() => startOurs(ctx, supergraphPath, subgraphs.urls, true, CACHE_WORKERS_STEP), 'cacheable', [CACHEABLE]);
   } finally {
     await Promise.all(running.map((g) => g.child.stop()));
     await Promise.all(subgraphs.children.map((c) => c.stop()));
@@ -476,7 +588,8 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
 }
 
 function report(rows: Row[], notes: string[], redisLine: string): string {
-  const find = (backend: Backend, workload: Row['workload'], gateway: string) => rows.find((r) => r.backend === backend && r.workload === workload && r.gateway === gateway);
+  const find = (backend: Backend, workload: Row['workload'], gateway: string) =>
+    rows.find((r) => r.backend === backend && r.workload === workload && r.gateway === gateway);
   const rps = (row: Row | undefined) => row?.result?.rps ?? row?.ceiling?.rps ?? NaN;
   const WORKLOADS: Record<Row['workload'], string> = {
     nested: 'nested query, repeated',
@@ -493,19 +606,47 @@ function report(rows: Row[], notes: string[], redisLine: string): string {
       const ceilingRps = rps(find(backend, r.workload, 'ceiling'));
       if (r.ceiling) {
         const c = r.ceiling;
-        return [WORKLOADS[r.workload], `${r.label} (${fixed(c.fetchesPerRequest, 1)} fetches, ${c.stages} stages)`, fixed(c.rps), latency(c.p50), latency(c.p99), '–', fixed(c.subgraphCpuMsPerRequest, 2), '–', String(c.errors), '100%', cpuSplit(c.cpu), limitOf(c.cpu).text];
+        return [
+          WORKLOADS[r.workload],
+          `${r.label} (${fixed(c.fetchesPerRequest, 1)} fetches, ${c.stages} stages)`,
+          fixed(c.rps),
+          latency(c.p50),
+          latency(c.p99),
+          '–',
+          fixed(c.subgraphCpuMsPerRequest, 2),
+          '–',
+          String(c.errors),
+          '100%',
+          cpuSplit(c.cpu),
+          limitOf(c.cpu).text,
+        ];
       }
       const x = r.result!;
       const errors = x.non2xx + x.graphqlErrors + x.transportErrors;
       const share = r.workload === 'cacheable' || !Number.isFinite(ceilingRps) ? '–' : `${fixed((100 * x.rps) / ceilingRps)}%`;
-      const memory = x.processes > 1 ? `${fixed(x.peakMb)} (${x.processes}: ${x.perProcessMb.map((m) => fixed(m)).join(' + ')})` : fixed(x.peakMb);
-      return [WORKLOADS[r.workload], r.label, fixed(x.rps), latency(x.p50), latency(x.p99), fixed(x.cpuMsPerRequest, 2), fixed(x.subgraphCpuMsPerRequest, 2), memory, errors ? `**${errors}**` : '0', share, cpuSplit(x.cpu), limitOf(x.cpu).text];
+      const memory =
+        x.processes > 1 ? `${fixed(x.peakMb)} (${x.processes}: ${x.perProcessMb.map((m) => fixed(m)).join(' + ')})` : fixed(x.peakMb);
+      return [
+        WORKLOADS[r.workload],
+        r.label,
+        fixed(x.rps),
+        latency(x.p50),
+        latency(x.p99),
+        fixed(x.cpuMsPerRequest, 2),
+        fixed(x.subgraphCpuMsPerRequest, 2),
+        memory,
+        errors ? `**${errors}**` : '0',
+        share,
+        cpuSplit(x.cpu),
+        limitOf(x.cpu).text,
+      ];
     });
     sections.push(`### ${backend === 'static' ? 'Static-data subgraphs (no database)' : `Real subgraphs (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}, demo data${redisLine ? ', Redis' : ''})`}
 
 ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU ms/req', 'subgraphs CPU ms/req', 'peak MB (processes: each)', 'errors', 'of ceiling', 'cores: gateway / subgraphs / db / Redis / load gen. / other', 'limit'], tableRows)}`);
     const firstErrors = mine.filter((r) => r.result?.firstError).map((r) => `${r.label} (${r.workload}): ${r.result!.firstError}`);
-    if (firstErrors.length) sections.push(`First bad answers: ${firstErrors.map((e) => `\`${e.replace(/`/g, "'").slice(0, 200)}\``).join('; ')}`);
+    if (firstErrors.length)
+      sections.push(`First bad answers: ${firstErrors.map((e) => `\`${e.replace(/`/g, "'").slice(0, 200)}\``).join('; ')}`);
 
     // Which is the limit, per workload and gateway: where the CPU went (processes.ts limitOf).
     for (const workload of ['nested', 'mix', 'cacheable'] as const) {
@@ -514,7 +655,10 @@ ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU m
       if (gateways.length === 0) continue;
       const limits = gateways.map((g) => ({ g, limit: limitOf(g.result!.cpu) }));
       const backendBound = limits.filter((l) => l.limit.backend);
-      const parts = limits.map(({ g, limit }) => `${g.label} ${ceilingRow ? `${fixed((100 * rps(g)) / rps(ceilingRow))}% of the ceiling, ` : ''}held by ${limit.short}`);
+      const parts = limits.map(
+        ({ g, limit }) =>
+          `${g.label} ${ceilingRow ? `${fixed((100 * rps(g)) / rps(ceilingRow))}% of the ceiling, ` : ''}held by ${limit.short}`,
+      );
       verdicts.push(
         `- ${backend}, ${WORKLOADS[workload]}${ceilingRow ? ` (ceiling ${fixed(rps(ceilingRow))} req/s, ${fixed(ceilingRow.ceiling!.fetchesPerRequest, 1)} subgraph fetches in ${ceilingRow.ceiling!.stages} stages, held by ${limitOf(ceilingRow.ceiling!.cpu).short})` : ''}: ${parts.join('; ')}. ${
           backendBound.length
@@ -537,36 +681,56 @@ ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU m
     }
     const target = (label: string, value: number, goal: number, unit: '×' | 'MB' = '×') => {
       const ok = unit === 'MB' ? value <= goal : value >= goal;
-      ratioRows.push([backend, label, unit === 'MB' ? `${fixed(value)} MB` : ratio(value), unit === 'MB' ? `≤ ${goal} MB` : `≥ ${goal}×`, Number.isFinite(value) ? (ok ? '✓' : '✗') : '–']);
+      ratioRows.push([
+        backend,
+        label,
+        unit === 'MB' ? `${fixed(value)} MB` : ratio(value),
+        unit === 'MB' ? `≤ ${goal} MB` : `≥ ${goal}×`,
+        Number.isFinite(value) ? (ok ? '✓' : '✗') : '–',
+      ]);
     };
     const info = (label: string, value: number) => ratioRows.push([backend, label, ratio(value), '', '']);
     const r = (workload: Row['workload'], gateway: string) => rps(find(backend, workload, gateway));
     const cpu = (workload: Row['workload'], gateway: string) => find(backend, workload, gateway)?.result?.cpuMsPerRequest ?? NaN;
     target('repeated nested: ours / stock', r('nested', 'ours') / r('nested', 'stock'), TARGET_OVER_STOCK.nested);
     target('repeated nested: ours / Hive Gateway', r('nested', 'ours') / r('nested', 'hive'), 2.5);
-    if (find(backend, 'nested', 'hive-fork')) info(`repeated nested: ours / Hive Gateway --fork ${HIVE_FORK}`, r('nested', 'ours') / r('nested', 'hive-fork'));
+    if (find(backend, 'nested', 'hive-fork'))
+      info(`repeated nested: ours / Hive Gateway --fork ${HIVE_FORK}`, r('nested', 'ours') / r('nested', 'hive-fork'));
     info('repeated nested: Hive Gateway / stock', r('nested', 'hive') / r('nested', 'stock'));
     info('repeated nested, CPU per request: stock / ours', cpu('nested', 'stock') / cpu('nested', 'ours'));
     info('repeated nested, CPU per request: Hive Gateway / ours', cpu('nested', 'hive') / cpu('nested', 'ours'));
-    for (const step of STEPS) if (find(backend, 'nested', step.key)) info(`repeated nested: ${step.label} / stock`, r('nested', step.key) / r('nested', 'stock'));
+    for (const step of STEPS)
+      if (find(backend, 'nested', step.key)) info(`repeated nested: ${step.label} / stock`, r('nested', step.key) / r('nested', 'stock'));
     target('varied mix: ours / stock', r('mix', 'ours') / r('mix', 'stock'), TARGET_OVER_STOCK.mix);
     info('varied mix: ours / Hive Gateway', r('mix', 'ours') / r('mix', 'hive'));
     info('varied mix, CPU per request: stock / ours', cpu('mix', 'stock') / cpu('mix', 'ours'));
     if (find(backend, 'mix', MIX_STEP.key)) info(`varied mix: ${MIX_STEP.label} / stock`, r('mix', MIX_STEP.key) / r('mix', 'stock'));
-    target('cacheable, response cache on: ours / stock', r('cacheable', 'ours-cache') / r('cacheable', 'stock'), TARGET_OVER_STOCK.cacheable);
+    target(
+      'cacheable, response cache on: ours / stock',
+      r('cacheable', 'ours-cache') / r('cacheable', 'stock'),
+      TARGET_OVER_STOCK.cacheable,
+    );
     info('cacheable: ours with / without the response cache', r('cacheable', 'ours-cache') / r('cacheable', 'ours'));
     info('cacheable: node:http floor / stock', r('cacheable', 'floor') / r('cacheable', 'stock'));
     info('cacheable: ours with the response cache / node:http floor', r('cacheable', 'ours-cache') / r('cacheable', 'floor'));
     const workers = find(backend, 'cacheable', CACHE_WORKERS_STEP.key)?.result;
-    if (workers) info(`cacheable: ${CACHE_WORKERS_STEP.label} / stock (peak ${fixed(workers.peakMb)} MB: ${workers.perProcessMb.map((m) => fixed(m)).join(' + ')})`, workers.rps / r('cacheable', 'stock'));
-    const oursPeak = Math.max(...mine.filter((x) => x.gateway.startsWith('ours') && x.gateway !== CACHE_WORKERS_STEP.key && x.result).map((x) => x.result!.peakMb));
+    if (workers)
+      info(
+        `cacheable: ${CACHE_WORKERS_STEP.label} / stock (peak ${fixed(workers.peakMb)} MB: ${workers.perProcessMb.map((m) => fixed(m)).join(' + ')})`,
+        workers.rps / r('cacheable', 'stock'),
+      );
+    const oursPeak = Math.max(
+      ...mine.filter((x) => x.gateway.startsWith('ours') && x.gateway !== CACHE_WORKERS_STEP.key && x.result).map((x) => x.result!.peakMb),
+    );
     target(`peak memory of ours (all its processes, any cell${workers ? ' but the 2-worker row' : ''})`, oursPeak, 300, 'MB');
   }
   const oursProcesses = Math.max(0, ...rows.filter((r) => r.gateway === 'ours' && r.result).map((r) => r.result!.processes));
   const others = rows.map((r) => otherCores((r.result ?? r.ceiling)!.cpu));
   const meanOther = others.reduce((a, b) => a + b, 0) / Math.max(1, others.length);
   if (meanOther > 0.2) {
-    notes.unshift(`**Not a quiet machine**: processes the bench did not start used ${meanOther.toFixed(2)} of the ${availableParallelism()} cores on average during the cells (up to ${Math.max(...others).toFixed(2)}); requests/s and latencies are skewed by them, CPU ms per request much less. Rerun on a quiet machine for the figures that count.`);
+    notes.unshift(
+      `**Not a quiet machine**: processes the bench did not start used ${meanOther.toFixed(2)} of the ${availableParallelism()} cores on average during the cells (up to ${Math.max(...others).toFixed(2)}); requests/s and latencies are skewed by them, CPU ms per request much less. Rerun on a quiet machine for the figures that count.`,
+    );
   }
   return `Command: \`npm run bench:gateway\` (BENCH_SECONDS=${SECONDS} measured per gateway and cell, in BENCH_ROUNDS=${ROUNDS} slices the gateways of a cell take in turns, each after ${WARMUP} s of warm-up; ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}). A merged cell sums answers and seconds; p50 is the mean of the slices', p99 and memory the worst.
 ${machineLine()}
@@ -603,7 +767,8 @@ async function main(): Promise<void> {
       await benchBackend(ctx, backend, rows, notes);
     }
     const text = report(rows, notes, redisLine);
-    if (WORKLOADS_RUN.length === ALL_WORKLOADS.length) writeResultsSection('Gateway: ours vs stock @apollo/gateway vs Hive Gateway (bench:gateway)', text);
+    if (WORKLOADS_RUN.length === ALL_WORKLOADS.length)
+      writeResultsSection('Gateway: ours vs stock @apollo/gateway vs Hive Gateway (bench:gateway)', text);
     console.log(`\n${text}`);
   } finally {
     await stopAll();

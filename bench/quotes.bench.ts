@@ -23,7 +23,14 @@ const TIMEOUT_MS = 1_000;
 
 const COMPARE = `query($i: QuoteInput!) { compareQuotes(input: $i) { quotes { carrier { id } annualPremium } outcomes { carrier { id } status latencyMs cached } } }`;
 const input = (faceAmount: number, extra: Record<string, unknown> = {}) => ({
-  state: 'TX', birthDate: '1985-07-01', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', faceAmount, termYears: 20, ...extra,
+  state: 'TX',
+  birthDate: '1985-07-01',
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  faceAmount,
+  termYears: 20,
+  ...extra,
 });
 
 async function main() {
@@ -34,7 +41,13 @@ async function main() {
   await pool.end();
   const stack = await startStack({
     simulators: { latencyMs: LATENCY_MS },
-    env: { CARRIER_TIMEOUT_MS: String(TIMEOUT_MS), COMPARE_TIMEOUT_MS: '3000', CARRIER_BREAKER_THRESHOLD: '3', CARRIER_BREAKER_COOLDOWN_MS: '2000', DEBUG_STATS: 'true' },
+    env: {
+      CARRIER_TIMEOUT_MS: String(TIMEOUT_MS),
+      COMPARE_TIMEOUT_MS: '3000',
+      CARRIER_BREAKER_THRESHOLD: '3',
+      CARRIER_BREAKER_COOLDOWN_MS: '2000',
+      DEBUG_STATS: 'true',
+    },
   });
   const token = await stack.token('STAFF');
   const control = stack.simulators.control;
@@ -44,7 +57,10 @@ async function main() {
   const compare = async (i: Record<string, unknown>) => {
     const response = await graphql(stack.url, COMPARE, { i }, { token });
     if (response.errors) throw new Error(JSON.stringify(response.errors));
-    return response.data!.compareQuotes as { quotes: unknown[]; outcomes: { carrier: { id: string }; status: string; latencyMs: number; cached: boolean }[] };
+    return response.data!.compareQuotes as {
+      quotes: unknown[];
+      outcomes: { carrier: { id: string }; status: string; latencyMs: number; cached: boolean }[];
+    };
   };
 
   // Steady state first: tokens fetched, rate books downloaded.
@@ -86,7 +102,9 @@ async function main() {
     faultRuns.push({
       total,
       slowestHealthy: Math.max(...healthy.map((o) => o.latencyMs)),
-      statuses: result.outcomes.filter((o) => faulty.has(o.carrier.id)).map((o) => `${CARRIERS.find((c) => c.id === o.carrier.id)!.code}:${o.status}(${o.latencyMs} ms)`),
+      statuses: result.outcomes
+        .filter((o) => faulty.has(o.carrier.id))
+        .map((o) => `${CARRIERS.find((c) => c.id === o.carrier.id)!.code}:${o.status}(${o.latencyMs} ms)`),
     });
   }
   control.clearFaults();
@@ -96,17 +114,22 @@ async function main() {
   await embedded?.stop();
 
   const slowest = LATENCY_MS;
-  const burstOk = quoteCalls.filter((q) => q.protocol !== 'RATEBOOK').every((q) => q.calls === 1) && quoteCalls.filter((q) => q.protocol === 'RATEBOOK').every((q) => q.calls === 0);
+  const burstOk =
+    quoteCalls.filter((q) => q.protocol !== 'RATEBOOK').every((q) => q.calls === 1) &&
+    quoteCalls.filter((q) => q.protocol === 'RATEBOOK').every((q) => q.calls === 0);
   const lastFault = faultRuns.at(-1)!;
   const firstFault = faultRuns[0];
   const body = `Command: \`npm run bench:quotes\` (${ITERATIONS} iterations; 12 simulated carriers at ${LATENCY_MS} ms each; per-carrier deadline ${TIMEOUT_MS} ms; gateway -> carriers subgraph over HTTP on loopback; cache: ${process.env.REDIS_URL ? 'Redis' : 'in-process'}).
 ${machineLine()}
 
-${table(['measure', 'p50', 'p99', 'target'], [
+${table(
+  ['measure', 'p50', 'p99', 'target'],
+  [
     ['cold comparison, 12 carriers in parallel', ms(cold.p50), ms(cold.p99), `≤ 1.2 × ${slowest} ms = ${ms(1.2 * slowest)}`],
     ['sequential baseline, the same 12 one after another', ms(sequential.p50), ms(sequential.p99), ''],
     ['warm comparison (carriers subgraph cache)', ms(warm.p50), ms(warm.p99), '≤ 5 ms, ≥ 30× faster than cold'],
-  ])}
+  ],
+)}
 
 - cold / slowest carrier: ${ratio(cold.p50 / slowest)}; sequential / cold: ${ratio(sequential.p50 / cold.p50)}; cold / warm: ${ratio(cold.p50 / warm.p50)}.
 - 50 concurrent identical cold comparisons (${ms(burstMs)} for all): quote calls per carrier ${quoteCalls.map((q) => `${q.code} ${q.calls}`).join(', ')} — ${burstOk ? 'exactly one per quoting carrier; rate-book carriers price locally (0)' : 'NOT one per carrier'}.

@@ -194,8 +194,13 @@ const FACES = [250_000, 500_000, 750_000, 1_000_000];
 const TERMS = [10, 20, 30];
 const birthDate = () => `${1960 + Math.floor(Math.random() * 40)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}-15`;
 const randomQuote = () => ({
-  state: pick(STATES), birthDate: birthDate(), gender: pick(['MALE', 'FEMALE']), tobacco: Math.random() < 0.15,
-  healthClass: pick(CLASSES), faceAmount: pick(FACES), termYears: pick(TERMS),
+  state: pick(STATES),
+  birthDate: birthDate(),
+  gender: pick(['MALE', 'FEMALE']),
+  tobacco: Math.random() < 0.15,
+  healthClass: pick(CLASSES),
+  faceAmount: pick(FACES),
+  termYears: pick(TERMS),
 });
 /** Quoting screens ask the same popular questions again and again; some questions are new. */
 const POPULAR = Array.from({ length: 60 }, randomQuote);
@@ -213,7 +218,12 @@ interface World {
 
 type Outcome = { ok: true } | { ok: false; error: string };
 
-async function ask(world: World, token: string, query: string, variables: Record<string, unknown>): Promise<{ outcome: Outcome; data?: Record<string, any> }> {
+async function ask(
+  world: World,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ outcome: Outcome; data?: Record<string, any> }> {
   try {
     const response = await graphql(world.stack.url, query, variables, { token, debugStats: false });
     if (response.status !== 200 || response.errors?.length) {
@@ -236,7 +246,13 @@ const MIX: { kind: string; weight: number; run: (world: World) => Promise<Outcom
     kind: 'cases list (staff)',
     weight: 15,
     run: async (w) => {
-      const filters = [{ open: true }, { carrierIds: [pick(w.carrierIds)] }, { statuses: ['REQUIREMENTS_OUTSTANDING', 'IN_UNDERWRITING'] }, { open: true, agentIds: [pick(w.agents).id] }, {}];
+      const filters = [
+        { open: true },
+        { carrierIds: [pick(w.carrierIds)] },
+        { statuses: ['REQUIREMENTS_OUTSTANDING', 'IN_UNDERWRITING'] },
+        { open: true, agentIds: [pick(w.agents).id] },
+        {},
+      ];
       const first = await ask(w, pick(w.staff), CASE_LIST, { first: pick([20, 50, 100]), filter: pick(filters) });
       // Some screens page on.
       const cursor = first.data?.cases?.pageInfo?.hasNextPage ? first.data.cases.pageInfo.endCursor : null;
@@ -251,14 +267,21 @@ const MIX: { kind: string; weight: number; run: (world: World) => Promise<Outcom
     weight: 15,
     run: async (w) => {
       const filters = [null, { submittedFrom: '2025-01-01' }, { carrierIds: [pick(w.carrierIds)] }, { open: true }];
-      return (await ask(w, pick(w.staff), METRICS, { filter: pick(filters), groupBy: pick([null, 'CARRIER', 'MONTH', 'PRODUCT_TYPE', 'AGENT']) })).outcome;
+      return (
+        await ask(w, pick(w.staff), METRICS, { filter: pick(filters), groupBy: pick([null, 'CARRIER', 'MONTH', 'PRODUCT_TYPE', 'AGENT']) })
+      ).outcome;
     },
   },
   { kind: 'carriers', weight: 7, run: async (w) => (await ask(w, pick(w.staff), CARRIERS_QUERY, {})).outcome },
   {
     kind: 'products',
     weight: 8,
-    run: async (w) => (await ask(w, pick(w.staff), PRODUCTS, { filter: pick([{ state: pick(STATES) }, { type: 'TERM' }, { carrierIds: [pick(w.carrierIds)] }, null]) })).outcome,
+    run: async (w) =>
+      (
+        await ask(w, pick(w.staff), PRODUCTS, {
+          filter: pick([{ state: pick(STATES) }, { type: 'TERM' }, { carrierIds: [pick(w.carrierIds)] }, null]),
+        })
+      ).outcome,
   },
   {
     kind: 'submitCase',
@@ -277,7 +300,8 @@ const MIX: { kind: string; weight: number; run: (world: World) => Promise<Outcom
         w.retried++;
         const again = await ask(w, token, SUBMIT, { input });
         if (!again.outcome.ok) return again.outcome;
-        if (again.data!.submitCase.id !== id) return { ok: false, error: `retried submission made another case (${again.data!.submitCase.id} vs ${id})` };
+        if (again.data!.submitCase.id !== id)
+          return { ok: false, error: `retried submission made another case (${again.data!.submitCase.id} vs ${id})` };
       }
       return first.outcome;
     },
@@ -285,7 +309,8 @@ const MIX: { kind: string; weight: number; run: (world: World) => Promise<Outcom
   {
     kind: 'addCaseNote',
     weight: 10,
-    run: async (w) => (await ask(w, pick(w.staff), NOTE, { caseId: pick(w.caseIds), note: `Called the client ${new Date().toISOString()}` })).outcome,
+    run: async (w) =>
+      (await ask(w, pick(w.staff), NOTE, { caseId: pick(w.caseIds), note: `Called the client ${new Date().toISOString()}` })).outcome,
   },
 ];
 
@@ -377,7 +402,11 @@ async function main() {
   env.DATABASE_URL ??= database!.url;
   let redis: EmbeddedRedis | undefined;
   if (!env.REDIS_URL && (redis = await startEmbeddedRedis())) env.REDIS_URL = redis.url;
-  const cacheKind = env.REDIS_URL ? (redis ? 'a throwaway redis-server' : 'Redis at REDIS_URL') : 'in-process (no Redis: the bounded LRU fills inside the measured heap)';
+  const cacheKind = env.REDIS_URL
+    ? redis
+      ? 'a throwaway redis-server'
+      : 'Redis at REDIS_URL'
+    : 'in-process (no Redis: the bounded LRU fills inside the measured heap)';
   log(`database: ${database ? 'PGlite in a child process' : 'DATABASE_URL'}; cache: ${cacheKind}`);
 
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
@@ -395,8 +424,15 @@ async function main() {
   const agentRows = (await pool.query(`SELECT id FROM agents.agent WHERE status = 'ACTIVE' ORDER BY id LIMIT 40`)).rows as { id: string }[];
   const world: World = {
     stack,
-    staff: await Promise.all(['ops-1', 'ops-2', 'ops-3', 'underwriting-desk'].map((name) => mintDevToken(DEV_JWT_SECRET, { sub: `user:${name}`, role: 'STAFF' }))),
-    agents: await Promise.all(agentRows.map(async ({ id }) => ({ id, token: await mintDevToken(DEV_JWT_SECRET, { sub: `user:${id}`, role: 'AGENT', agentId: id }) }))),
+    staff: await Promise.all(
+      ['ops-1', 'ops-2', 'ops-3', 'underwriting-desk'].map((name) => mintDevToken(DEV_JWT_SECRET, { sub: `user:${name}`, role: 'STAFF' })),
+    ),
+    agents: await Promise.all(
+      agentRows.map(async ({ id }) => ({
+        id,
+        token: await mintDevToken(DEV_JWT_SECRET, { sub: `user:${id}`, role: 'AGENT', agentId: id }),
+      })),
+    ),
     carrierIds: CARRIERS.map((c) => c.id),
     caseIds: (await pool.query(`SELECT id FROM cases."case" ORDER BY submitted_at DESC LIMIT 500`)).rows.map((r: { id: string }) => r.id),
     targets: await eligibleTargets(pool, 30),
@@ -428,7 +464,9 @@ async function main() {
     const h = handles();
     samples.push({ ...memory(), sockets: h.sockets, resources: total(h) });
     const s = samples.at(-1)!;
-    log(`rss ${MB(s.rss)} heapUsed ${MB(s.heapUsed)} sockets ${s.sockets} resources ${s.resources} failures ${[...errors.values()].reduce((a, b) => a + b, 0)}`);
+    log(
+      `rss ${MB(s.rss)} heapUsed ${MB(s.heapUsed)} sockets ${s.sockets} resources ${s.resources} failures ${[...errors.values()].reduce((a, b) => a + b, 0)}`,
+    );
   }
   const loadAtEnd = loadavg()[0];
   await load.stop();
@@ -440,7 +478,12 @@ async function main() {
   // Every submitted case: exactly once in the database, with the id its submission answered, and
   // (once the outbox is done) exactly once at its carrier.
   const keys = world.submitted.map((s) => s.key);
-  const rows = (await pool.query(`SELECT idempotency_key AS key, count(*)::int AS n, min(id) AS id FROM cases."case" WHERE idempotency_key = ANY($1) GROUP BY idempotency_key`, [keys])).rows as { key: string; n: number; id: string }[];
+  const rows = (
+    await pool.query(
+      `SELECT idempotency_key AS key, count(*)::int AS n, min(id) AS id FROM cases."case" WHERE idempotency_key = ANY($1) GROUP BY idempotency_key`,
+      [keys],
+    )
+  ).rows as { key: string; n: number; id: string }[];
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const missing = world.submitted.filter((s) => !byKey.has(s.key)).length;
   const duplicated = rows.filter((r) => r.n !== 1).length;
@@ -452,7 +495,9 @@ async function main() {
     if (unsent > 0) await sleep(1000);
   }
   const atCarriers = new Map<string, number>();
-  for (const carrier of CARRIERS) for (const application of stack.simulators.control.applications(carrier.code)) atCarriers.set(application.reference, (atCarriers.get(application.reference) ?? 0) + 1);
+  for (const carrier of CARRIERS)
+    for (const application of stack.simulators.control.applications(carrier.code))
+      atCarriers.set(application.reference, (atCarriers.get(application.reference) ?? 0) + 1);
   const notAtCarrier = ids.filter((id) => (atCarriers.get(`bga-${id}`) ?? 0) === 0).length;
   const twiceAtCarrier = ids.filter((id) => (atCarriers.get(`bga-${id}`) ?? 0) > 1).length;
 
@@ -470,14 +515,31 @@ async function main() {
   const grownTypes = types.filter((t) => (end.handles.resources[t] ?? 0) > (start.handles.resources[t] ?? 0));
   const checks: [string, boolean, string][] = [
     [`RSS growth < ${MAX_GROWTH * 100} %`, rssGrowth < MAX_GROWTH, `${MB(start.memory.rss)} → ${MB(end.memory.rss)} (${pct(rssGrowth)})`],
-    [`heapUsed growth < ${MAX_GROWTH * 100} %`, heapGrowth < MAX_GROWTH, `${MB(start.memory.heapUsed)} → ${MB(end.memory.heapUsed)} (${pct(heapGrowth)})`],
+    [
+      `heapUsed growth < ${MAX_GROWTH * 100} %`,
+      heapGrowth < MAX_GROWTH,
+      `${MB(start.memory.heapUsed)} → ${MB(end.memory.heapUsed)} (${pct(heapGrowth)})`,
+    ],
     ['no more sockets at rest', !(end.handles.sockets > start.handles.sockets), `${start.handles.sockets} → ${end.handles.sockets}`],
     ['no more file descriptors at rest', !(end.handles.fds > start.handles.fds), `${start.handles.fds} → ${end.handles.fds}`],
-    ['no more active resources of any type at rest', grownTypes.length === 0, grownTypes.length ? `grew: ${grownTypes.map((t) => `${t} ${start.handles.resources[t] ?? 0} → ${end.handles.resources[t]}`).join(', ')}` : `${total(start.handles)} → ${total(end.handles)}`],
+    [
+      'no more active resources of any type at rest',
+      grownTypes.length === 0,
+      grownTypes.length
+        ? `grew: ${grownTypes.map((t) => `${t} ${start.handles.resources[t] ?? 0} → ${end.handles.resources[t]}`).join(', ')}`
+        : `${total(start.handles)} → ${total(end.handles)}`,
+    ],
     ['failed requests = 0', failures === 0, `${failures} of ${requests}`],
-    ['every submitted case exists exactly once, with the id its submission answered', missing + duplicated + wrongId === 0,
-      `${world.submitted.length - submittedBefore} submitted in the soak (${world.submitted.length} in all, ${world.retried} retried): ${missing} missing, ${duplicated} duplicated, ${wrongId} with another id`],
-    ['every submitted case reached its carrier exactly once', unsent + notAtCarrier + twiceAtCarrier === 0, `${unsent} unsent, ${notAtCarrier} not at the carrier, ${twiceAtCarrier} twice`],
+    [
+      'every submitted case exists exactly once, with the id its submission answered',
+      missing + duplicated + wrongId === 0,
+      `${world.submitted.length - submittedBefore} submitted in the soak (${world.submitted.length} in all, ${world.retried} retried): ${missing} missing, ${duplicated} duplicated, ${wrongId} with another id`,
+    ],
+    [
+      'every submitted case reached its carrier exactly once',
+      unsent + notAtCarrier + twiceAtCarrier === 0,
+      `${unsent} unsent, ${notAtCarrier} not at the carrier, ${twiceAtCarrier} twice`,
+    ],
   ];
   const passed = checks.every(([, ok]) => ok);
   const minutes = SOAK_SECONDS % 60 === 0 ? `${SOAK_SECONDS / 60} minute${SOAK_SECONDS === 60 ? '' : 's'}` : `${SOAK_SECONDS} seconds`;
@@ -489,17 +551,38 @@ ${checks.map(([name, ok, detail]) => `- ${ok ? 'PASS' : 'FAIL'} ${name}: ${detai
 
 ${requests} requests in ${(soakMs / 1000).toFixed(0)} s (${(requests / (soakMs / 1000)).toFixed(1)} req/s; ${load.late()} slots skipped because a client was behind); ${warmupErrors} failures during the warm-up. The machine's load average (1 min) was ${loadAtStart.toFixed(1)} when the soak started and ${loadAtEnd.toFixed(1)} when it ended on ${cpus().length} cores.${requests / (soakMs / 1000) < 0.95 * RPS ? ` Below the target rate: a client falls behind when its requests take longer than its share of the rate (${((1000 * CLIENTS) / RPS).toFixed(0)} ms), and skips the slots it missed.` : ''}
 
-${table(['operation', 'share', 'requests', 'failed', 'p50', 'p99'], MIX.map((m) => {
+${table(
+  ['operation', 'share', 'requests', 'failed', 'p50', 'p99'],
+  MIX.map((m) => {
     const s = stats.get(m.kind)!;
-    return [m.kind, `${Math.round((100 * m.weight) / WEIGHTS)} %`, s.histogram.count, s.failures, `${s.histogram.percentile(50)} ms`, `${s.histogram.percentile(99)} ms`];
-  }))}
+    return [
+      m.kind,
+      `${Math.round((100 * m.weight) / WEIGHTS)} %`,
+      s.histogram.count,
+      s.failures,
+      `${s.histogram.percentile(50)} ms`,
+      `${s.histogram.percentile(99)} ms`,
+    ];
+  }),
+)}
 
 Memory under load (after a full GC), every ${SAMPLE_SECONDS} s:
 
-${table(['t', 'RSS', 'heapUsed', 'external', 'sockets', 'active resources'], series.map((s) => [`${Math.round((s.at - soakStarted) / 1000)} s`, MB(s.rss), MB(s.heapUsed), MB(s.external), s.sockets, s.resources]))}
+${table(
+  ['t', 'RSS', 'heapUsed', 'external', 'sockets', 'active resources'],
+  series.map((s) => [`${Math.round((s.at - soakStarted) / 1000)} s`, MB(s.rss), MB(s.heapUsed), MB(s.external), s.sockets, s.resources]),
+)}
 
 At rest (least over the last seconds of each rest), after the warm-up → at the end: ${types.map((t) => `${t} ${start.handles.resources[t] ?? 0} → ${end.handles.resources[t] ?? 0}`).join(', ')}; file descriptors ${start.handles.fds} → ${end.handles.fds}, of them sockets ${start.handles.sockets} → ${end.handles.sockets}.
-${errors.size ? `\nFailures by message:\n${[...errors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([m, n]) => `- ${n}× ${m}`).join('\n')}\n` : ''}`;
+${
+  errors.size
+    ? `\nFailures by message:\n${[...errors.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([m, n]) => `- ${n}× ${m}`)
+        .join('\n')}\n`
+    : ''
+}`;
   dropOldSoakSections();
   writeResultsSection(`Soak: realistic mix held for ${minutes} (bench:soak)`, body);
   console.log(body);

@@ -22,7 +22,9 @@ export function accessLogPlugin(logger: Logger): ApolloServerPlugin<GatewayConte
         async willSendResponse({ operationName, operation, errors, metrics, response }) {
           response.http.headers.set('x-request-id', contextValue.requestId);
           if (!logger.isLevelEnabled('info')) return;
-          const codes = errors?.length ? [...new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))] : undefined;
+          const codes = errors?.length
+            ? [...new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))]
+            : undefined;
           logger.info(
             {
               requestId: contextValue.requestId,

@@ -124,7 +124,11 @@ export function createAuthenticator(options: AuthOptions) {
       const role = payload.role as Role;
       if (!TOKEN_ROLES.includes(role)) throw unauthenticated('token has no valid role');
       if (role === 'AGENT' && typeof payload.agentId !== 'string') throw unauthenticated('agent token without agentId');
-      const identity: Identity = Object.freeze({ sub: payload.sub!, role, ...(role === 'AGENT' ? { agentId: payload.agentId as string } : {}) });
+      const identity: Identity = Object.freeze({
+        sub: payload.sub!,
+        role,
+        ...(role === 'AGENT' ? { agentId: payload.agentId as string } : {}),
+      });
       if (protectedHeader.alg === 'HS256') remember(authorization, identity, payload.exp!);
       return identity;
     } catch (error) {
@@ -135,7 +139,11 @@ export function createAuthenticator(options: AuthOptions) {
 }
 
 /** A development token (HS256), as `npm run token` prints. */
-export async function mintDevToken(secret: string, claims: { sub: string; role: Role; agentId?: string }, ttlSeconds = 12 * 3600): Promise<string> {
+export async function mintDevToken(
+  secret: string,
+  claims: { sub: string; role: Role; agentId?: string },
+  ttlSeconds = 12 * 3600,
+): Promise<string> {
   return new SignJWT({ role: claims.role, ...(claims.agentId ? { agentId: claims.agentId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)

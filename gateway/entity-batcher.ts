@@ -30,9 +30,16 @@ export function entitySelections(query: string, variables: Record<string, unknow
       const operation = document.definitions[0] as OperationDefinitionNode;
       const field = operation.selectionSet.selections[0] as FieldNode;
       if (
-        document.definitions.length === 1 && operation.kind === Kind.OPERATION_DEFINITION && operation.operation === 'query' &&
-        operation.selectionSet.selections.length === 1 && field.kind === Kind.FIELD && field.name.value === '_entities' && !field.alias &&
-        field.arguments?.length === 1 && field.arguments[0].value.kind === Kind.VARIABLE && field.arguments[0].value.name.value === 'representations'
+        document.definitions.length === 1 &&
+        operation.kind === Kind.OPERATION_DEFINITION &&
+        operation.operation === 'query' &&
+        operation.selectionSet.selections.length === 1 &&
+        field.kind === Kind.FIELD &&
+        field.name.value === '_entities' &&
+        !field.alias &&
+        field.arguments?.length === 1 &&
+        field.arguments[0].value.kind === Kind.VARIABLE &&
+        field.arguments[0].value.name.value === 'representations'
       ) {
         selections = field.selectionSet!.selections;
       }
@@ -70,7 +77,13 @@ function printMerged(batch: readonly Pending[]): string {
           {
             kind: Kind.VARIABLE_DEFINITION,
             variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
-            type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } } },
+            type: {
+              kind: Kind.NON_NULL_TYPE,
+              type: {
+                kind: Kind.LIST_TYPE,
+                type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } },
+              },
+            },
           },
         ],
         selectionSet: {
@@ -79,7 +92,13 @@ function printMerged(batch: readonly Pending[]): string {
             {
               kind: Kind.FIELD,
               name: { kind: Kind.NAME, value: '_entities' },
-              arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'representations' }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } } }],
+              arguments: [
+                {
+                  kind: Kind.ARGUMENT,
+                  name: { kind: Kind.NAME, value: 'representations' },
+                  value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
+                },
+              ],
               selectionSet: { kind: Kind.SELECTION_SET, selections: batch.flatMap((p) => p.selections) },
             },
           ],

@@ -62,7 +62,12 @@ export class EntityCache {
    * time) or undefined; one with a second or less left counts as gone. Each distinct representation
    * is hashed and looked up once (a list of cases names the same carriers many times).
    */
-  lookup(subgraph: string, role: string, query: string, representations: readonly unknown[]): { keys: string[]; kept: ({ value: unknown; expiresAt: number } | undefined)[] } {
+  lookup(
+    subgraph: string,
+    role: string,
+    query: string,
+    representations: readonly unknown[],
+  ): { keys: string[]; kept: ({ value: unknown; expiresAt: number } | undefined)[] } {
     let selection = this.selections.get(query);
     if (selection === undefined) {
       if (this.selections.size > 5_000) this.selections.clear(); // planner queries are few; bounded anyway

@@ -81,7 +81,12 @@ export class GatewayFront {
   constructor(
     private readonly options: FrontOptions,
     /** Told of every request answered here, for logs and metrics. */
-    private readonly onAnswer: (outcome: FrontOutcome, operationName: string | null, context: GatewayContext, started: number) => void = () => undefined,
+    private readonly onAnswer: (
+      outcome: FrontOutcome,
+      operationName: string | null,
+      context: GatewayContext,
+      started: number,
+    ) => void = () => undefined,
   ) {
     this.answers = new Lru(options.maxEntries);
     this.operations = new Lru(options.maxEntries);
@@ -96,7 +101,11 @@ export class GatewayFront {
     // The headers Apollo Server decides by (CSRF prevention, the response's content type) are part of the request.
     let deciding = '';
     for (const name of DECIDING_HEADERS) deciding += `${headers[name] ?? ''}\n`;
-    const key = hash('sha256', `${identity.role}\n${identity.sub}\n${identity.agentId ?? ''}\n${request.method}\n${request.search}\n${deciding}${request.bodyText}`, 'base64url');
+    const key = hash(
+      'sha256',
+      `${identity.role}\n${identity.sub}\n${identity.agentId ?? ''}\n${request.method}\n${request.search}\n${deciding}${request.bodyText}`,
+      'base64url',
+    );
 
     const operation = this.operations.get(key);
     if (this.options.responseCache) {
@@ -105,7 +114,11 @@ export class GatewayFront {
         this.onAnswer('hit', operation?.name ?? null, context, started);
         const { answer } = kept;
         const age = kept.age + Math.floor((Date.now() - kept.storedAt) / 1000);
-        return { status: answer.status, headers: [...answer.headers, ['x-request-id', context.requestId], ['age', String(age)]], body: answer.body };
+        return {
+          status: answer.status,
+          headers: [...answer.headers, ['x-request-id', context.requestId], ['age', String(age)]],
+          body: answer.body,
+        };
       }
       if (kept) this.answers.delete(key);
     }
@@ -139,7 +152,11 @@ export class GatewayFront {
     const remaining = Number(maxAge[1]) - age;
     if (remaining <= 0) return;
     const now = Date.now();
-    const kept = { ...answer, headers: answer.headers.filter(([name]) => name !== 'x-request-id' && name !== 'age'), body: Buffer.from(answer.body) };
+    const kept = {
+      ...answer,
+      headers: answer.headers.filter(([name]) => name !== 'x-request-id' && name !== 'age'),
+      body: Buffer.from(answer.body),
+    };
     this.answers.set(key, { answer: kept, storedAt: now, expiresAt: now + remaining * 1000, age });
   }
 

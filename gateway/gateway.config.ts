@@ -62,8 +62,10 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
   const identitySecret = str(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
   const jwt = readJwtConfig(env, production);
   // With a JWKS in production HS256 tokens are refused, so JWT_SECRET is not used there.
-  if (production && jwt.jwtAcceptHs256 && jwtSecret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET', 'must be set to a real secret when NODE_ENV=production');
-  if (production && identitySecret === DEV_IDENTITY_SECRET) throw new ConfigError('IDENTITY_SECRET', 'must be set to a real secret when NODE_ENV=production');
+  if (production && jwt.jwtAcceptHs256 && jwtSecret === DEV_JWT_SECRET)
+    throw new ConfigError('JWT_SECRET', 'must be set to a real secret when NODE_ENV=production');
+  if (production && identitySecret === DEV_IDENTITY_SECRET)
+    throw new ConfigError('IDENTITY_SECRET', 'must be set to a real secret when NODE_ENV=production');
   return deepFreeze({
     port: int(env, 'PORT', 4000, { min: 0, max: 65535 }),
     host: str(env, 'HOST', '127.0.0.1'),
@@ -115,7 +117,8 @@ function readJwtConfig(env: Record<string, string | undefined>, production: bool
     if (protocol !== 'https:' && protocol !== 'http:') throw new ConfigError('JWT_JWKS_URL', `must be an http(s) URL, got "${jwtJwksUrl}"`);
     // Keys fetched in clear text could be swapped on the way: that is forging tokens. Loopback (a sidecar) is fine.
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
-    if (production && protocol !== 'https:' && !loopback) throw new ConfigError('JWT_JWKS_URL', 'must be an https URL (or loopback) when NODE_ENV=production');
+    if (production && protocol !== 'https:' && !loopback)
+      throw new ConfigError('JWT_JWKS_URL', 'must be an https URL (or loopback) when NODE_ENV=production');
     if (production && !jwtIssuer) throw new ConfigError('JWT_ISSUER', 'is required with JWT_JWKS_URL when NODE_ENV=production');
     if (production && !jwtAudience) throw new ConfigError('JWT_AUDIENCE', 'is required with JWT_JWKS_URL when NODE_ENV=production');
   }

@@ -42,7 +42,8 @@ function validateCustomScalars(schema: GraphQLSchema): void {
 /** Apollo answers an APQ hash that does not match its query (or a version it does not know) without a code: it is the client's input. */
 function persistedQueryCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
   // Apollo has already called it INTERNAL_SERVER_ERROR by the time formatError sees it.
-  if (formatted.message !== 'provided sha does not match query' && formatted.message !== 'Unsupported persisted query version') return formatted;
+  if (formatted.message !== 'provided sha does not match query' && formatted.message !== 'Unsupported persisted query version')
+    return formatted;
   return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
 }
 
@@ -64,7 +65,11 @@ export async function startGateway(
   logger: Logger = createLogger('gateway', config.logLevel),
   supergraphSdl: string = readFileSync(config.supergraphPath, 'utf8'),
 ): Promise<RunningGateway> {
-  const fetcher = createSubgraphFetcher({ timeoutMs: config.subgraphTimeoutMs, maxSockets: config.subgraphMaxSockets, dedupe: config.subgraphDedupe });
+  const fetcher = createSubgraphFetcher({
+    timeoutMs: config.subgraphTimeoutMs,
+    maxSockets: config.subgraphMaxSockets,
+    dedupe: config.subgraphDedupe,
+  });
   // Filled as the gateway builds a data source per subgraph of the supergraph; /ready checks each.
   const subgraphUrls = new Map<string, string>();
   // Redis when configured (shared by every replica), else this process's memory (said in the log).
@@ -74,8 +79,14 @@ export async function startGateway(
   else if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: rate limits are not enforced and caches miss until it is');
   let supergraphLoaded = false;
   const metrics = new GatewayMetrics();
-  const entityLookups = { hit: metrics.cacheLookups.labels({ cache: 'entity', result: 'hit' }), miss: metrics.cacheLookups.labels({ cache: 'entity', result: 'miss' }) };
-  const entities = config.entityCacheEntries > 0 ? new EntityCache(config.entityCacheEntries, (hit) => (hit ? entityLookups.hit : entityLookups.miss).inc()) : undefined;
+  const entityLookups = {
+    hit: metrics.cacheLookups.labels({ cache: 'entity', result: 'hit' }),
+    miss: metrics.cacheLookups.labels({ cache: 'entity', result: 'miss' }),
+  };
+  const entities =
+    config.entityCacheEntries > 0
+      ? new EntityCache(config.entityCacheEntries, (hit) => (hit ? entityLookups.hit : entityLookups.miss).inc())
+      : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
@@ -126,7 +137,10 @@ export async function startGateway(
     introspection: config.introspection,
     // Automatic persisted queries, kept in the shared cache: a hash registered through one gateway
     // replica is known to every other.
-    persistedQueries: config.apqTtlSeconds > 0 ? { cache: new CacheKeyValueStore(cache, 'apq', config.apqTtlSeconds, countLookup), ttl: config.apqTtlSeconds } : false,
+    persistedQueries:
+      config.apqTtlSeconds > 0
+        ? { cache: new CacheKeyValueStore(cache, 'apq', config.apqTtlSeconds, countLookup), ttl: config.apqTtlSeconds }
+        : false,
     // Unreachable subgraphs arrive here already as SERVICE_UNAVAILABLE (subgraph-datasource.ts).
     formatError: (formatted, error) => mask(persistedQueryCode(limitCode(formatted)), error),
     plugins: [
@@ -148,7 +162,18 @@ export async function startGateway(
       metrics.recordRequest(name, 'ok', durationMs / 1000);
       (outcome === 'hit' ? frontHits : frontCoalesced).inc();
       if (logger.isLevelEnabled('info')) {
-        logger.info({ requestId: context.requestId, operation: name, type: 'query', outcome: 'ok', role: context.identity.role, durationMs: Math.round(durationMs * 10) / 10, front: outcome }, 'graphql request');
+        logger.info(
+          {
+            requestId: context.requestId,
+            operation: name,
+            type: 'query',
+            outcome: 'ok',
+            role: context.identity.role,
+            durationMs: Math.round(durationMs * 10) / 10,
+            front: outcome,
+          },
+          'graphql request',
+        );
       }
     },
   );

@@ -69,7 +69,9 @@ export const operationChecks: ApolloServerPlugin<BaseContext> = {
       async didResolveOperation({ operation, request, schema }) {
         if (!operation) {
           const message =
-            request.operationName != null ? 'operationName names no operation of the document' : 'the document has several operations: operationName must name one';
+            request.operationName != null
+              ? 'operationName names no operation of the document'
+              : 'the document has several operations: operationName must name one';
           throw new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
         }
         const definitions = operation.variableDefinitions;
@@ -89,14 +91,17 @@ export const operationChecks: ApolloServerPlugin<BaseContext> = {
           }
         } catch (error) {
           if (error !== tooMany) throw error;
-          throw new GraphQLError(`the variables have more than ${MAX_VARIABLE_ERRORS} errors`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          throw new GraphQLError(`the variables have more than ${MAX_VARIABLE_ERRORS} errors`, {
+            extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+          });
         }
       },
     };
   },
 };
 
-const LIMIT_MESSAGE = /(depth limit|Aliases limit|Token limit|Query Cost limit|Directives limit|Document contains more th(?:at|an) \d+ tokens)/i;
+const LIMIT_MESSAGE =
+  /(depth limit|Aliases limit|Token limit|Query Cost limit|Directives limit|Document contains more th(?:at|an) \d+ tokens)/i;
 const TOKENS_MESSAGE = /^(?:Syntax Error: )?Document contains more th(?:at|an) (\d+) tokens\. Parsing aborted\.[\s\S]*$/;
 
 /**

@@ -53,7 +53,9 @@ export function rateLimiter(cache: Cache, options: RateLimitOptions): (req: Inco
 
   const refuse = () => {
     const retryAfter = Math.max(1, (window + 1) * options.windowSeconds - Math.floor(Date.now() / 1000));
-    return new HttpError(429, 'RATE_LIMITED', `too many requests: at most ${options.limit} per ${options.windowSeconds} s`, { 'retry-after': String(retryAfter) });
+    return new HttpError(429, 'RATE_LIMITED', `too many requests: at most ${options.limit} per ${options.windowSeconds} s`, {
+      'retry-after': String(retryAfter),
+    });
   };
 
   async function lease(client: string, permits: Permits, leaseWindow: number): Promise<void> {

@@ -15,17 +15,30 @@ export interface Readiness {
 /** The /health URL next to a subgraph's /graphql URL. */
 const healthUrl = (graphqlUrl: string) => new URL('/health', graphqlUrl).toString();
 
-export async function readiness(options: { supergraphLoaded: boolean; subgraphs: ReadonlyMap<string, string>; cache?: Cache; timeoutMs?: number }): Promise<Readiness> {
+export async function readiness(options: {
+  supergraphLoaded: boolean;
+  subgraphs: ReadonlyMap<string, string>;
+  cache?: Cache;
+  timeoutMs?: number;
+}): Promise<Readiness> {
   const timeoutMs = options.timeoutMs ?? 1_000;
   const checks = await Promise.all(
     [...options.subgraphs].map(async ([name, url]) => {
-      const up = await fetch(healthUrl(url), { signal: AbortSignal.timeout(timeoutMs) }).then((r) => r.ok, () => false);
+      const up = await fetch(healthUrl(url), { signal: AbortSignal.timeout(timeoutMs) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       return [name, up ? 'up' : 'down'] as const;
     }),
   );
   const subgraphs = Object.fromEntries(checks);
   const cacheOk = options.cache ? await options.cache.ping() : true;
   const down = checks.filter(([, state]) => state === 'down').length;
-  const status = !options.supergraphLoaded || (checks.length > 0 && down === checks.length) ? 'unavailable' : down > 0 || !cacheOk ? 'degraded' : 'ready';
+  const status =
+    !options.supergraphLoaded || (checks.length > 0 && down === checks.length)
+      ? 'unavailable'
+      : down > 0 || !cacheOk
+        ? 'degraded'
+        : 'ready';
   return { status, supergraph: options.supergraphLoaded, subgraphs, cache: { kind: options.cache?.kind ?? 'none', ok: cacheOk } };
 }

@@ -94,7 +94,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const representations = request.variables?.representations as unknown[];
     const role = (options.context as GatewayContext).identity?.role;
     // A selection found uncacheable is looked up again once its memo runs out (entity-cache.ts).
-    if (!this.entities || !role || options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION || !this.entities.mayKeep(this.name, request.query!)) {
+    if (
+      !this.entities ||
+      !role ||
+      options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION ||
+      !this.entities.mayKeep(this.name, request.query!)
+    ) {
       return this.timed(() => this.send(options));
     }
     const { keys, kept } = this.entities.lookup(this.name, role, request.query!, representations);
@@ -107,17 +112,26 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     if (missing.length === 0) return { data: { _entities: kept.map((entity) => entity!.value) } };
     const partial = missing.length < representations.length;
-    const asked = partial ? { ...options, request: { ...request, variables: { representations: missing.map((i) => representations[i]) } } } : options;
+    const asked = partial
+      ? { ...options, request: { ...request, variables: { representations: missing.map((i) => representations[i]) } } }
+      : options;
     const response = await this.timed(() => this.send(asked));
     const fetched = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
     const maxAge = keepable(response);
-    if (maxAge && Array.isArray(fetched) && fetched.length === missing.length) this.entities.store(missing.map((i) => keys[i]), fetched, maxAge);
+    if (maxAge && Array.isArray(fetched) && fetched.length === missing.length)
+      this.entities.store(
+        missing.map((i) => keys[i]),
+        fetched,
+        maxAge,
+      );
     else if (!response.errors?.length) this.entities.notCacheable(this.name, request.query!);
     if (!partial) return response;
     const merged = kept.map((entity) => entity?.value ?? null);
     for (const [j, i] of missing.entries()) merged[i] = fetched?.[j] ?? null;
     const errors = response.errors?.map((error) =>
-      error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? { ...error, path: ['_entities', missing[error.path[1]] ?? error.path[1], ...error.path.slice(2)] } : error,
+      error.path?.[0] === '_entities' && typeof error.path[1] === 'number'
+        ? { ...error, path: ['_entities', missing[error.path[1]] ?? error.path[1], ...error.path.slice(2)] }
+        : error,
     );
     return { ...response, data: { _entities: merged }, ...(errors ? { errors } : {}) } as GatewayGraphQLResponse;
   }
@@ -131,7 +145,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const at = options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION ? options.pathInIncomingRequest : undefined;
     // The planner writes list positions as '@': point at the first item, which stands for all.
     const path = at?.length ? at.map((key: string | number) => (key === '@' ? 0 : key)) : undefined;
-    return new GraphQLError(`the ${this.name} service is unavailable`, { path, extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.name } });
+    return new GraphQLError(`the ${this.name} service is unavailable`, {
+      path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: this.name },
+    });
   }
 
   private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -148,11 +165,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
     const { query, variables, operationName, extensions } = request;
     if (!query) throw new Error('Missing query');
-    const response = await this.fetcher(this.url!, { method: 'POST', headers, body: JSON.stringify({ query, variables, operationName, extensions }) });
+    const response = await this.fetcher(this.url!, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables, operationName, extensions }),
+    });
     if (!response.ok) throw await this.errorFromResponse(response);
     const body = await this.parseBody(response);
-    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body).slice(0, 100)}`);
-    const answer = this.didReceiveResponse({ response: { ...body, http: response } as GatewayGraphQLResponse, context: context as GatewayContext });
+    if (typeof body !== 'object' || body === null)
+      throw new Error(`Expected JSON response body, but received: ${String(body).slice(0, 100)}`);
+    const answer = this.didReceiveResponse({
+      response: { ...body, http: response } as GatewayGraphQLResponse,
+      context: context as GatewayContext,
+    });
     if (options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
       const policy = options.incomingRequestContext.overallCachePolicy;
       if (policy && 'restrict' in policy) {
@@ -168,7 +193,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return answer;
   }
 
-  override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
+  override didReceiveResponse({
+    response,
+    context,
+  }: {
+    response: GatewayGraphQLResponse;
+    context: GatewayContext;
+  }): GatewayGraphQLResponse {
     if (context?.stats) {
       const stats = (context.stats[this.name] ??= { fetches: 0, sql: 0, carrierCalls: 0, cacheHits: 0, cacheMisses: 0 });
       stats.fetches++;

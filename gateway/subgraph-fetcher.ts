@@ -111,7 +111,11 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
             chunks.push(chunk);
           },
           onResponseEnd() {
-            settle(undefined, { status, headers: responseHeaders, text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8') });
+            settle(undefined, {
+              status,
+              headers: responseHeaders,
+              text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'),
+            });
           },
           onResponseError(_controller, error) {
             settle(error);

@@ -189,7 +189,8 @@ export class MemoryCache implements Cache {
     if (key.length + value.length > this.maxChars) return;
     this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
     this.chars += key.length + value.length;
-    while (this.entries.size > 0 && (this.entries.size > this.maxEntries || this.chars > this.maxChars)) this.drop(this.entries.keys().next().value!);
+    while (this.entries.size > 0 && (this.entries.size > this.maxEntries || this.chars > this.maxChars))
+      this.drop(this.entries.keys().next().value!);
   }
 
   async get(key: string): Promise<string | null> {

@@ -34,9 +34,21 @@ export const conflict = (message: string, extensions: Record<string, unknown> = 
 
 /** Codes the contract lets through to clients; anything else is a bug and is masked. */
 const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT',
-  'RATE_LIMITED', 'LIMIT_EXCEEDED', 'CARRIER_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'LIMIT_EXCEEDED',
+  'CARRIER_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
 ]);
 
 /** Keeps coded errors, masks the rest as INTERNAL_SERVER_ERROR; never a stack trace. */
@@ -49,6 +61,11 @@ export function maskError(logger: Logger) {
       return { ...formatted, message: redactVariableError(formatted.message, reason), extensions };
     }
     logger.error({ err: (error as { originalError?: Error })?.originalError ?? error, path: formatted.path }, 'unexpected error');
-    return { message: 'internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'internal error',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }

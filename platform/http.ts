@@ -6,7 +6,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
  * A small node:http integration for Apollo Server 5 (it ships none since v5), shared by the gateway
  * and the subgraphs: plain routes first (/health, /ready, /metrics), then GraphQL at /graphql.
  */
-export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export class HttpError extends Error {
   constructor(
@@ -188,7 +188,10 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         for (const [name, value] of Object.entries(req.headers)) {
           if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
         }
-        const result = await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search: url.search, body }, context: async () => context });
+        const result = await options.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search: url.search, body },
+          context: async () => context,
+        });
         // Incremental delivery is not used here; an answer is one string.
         let text = '';
         if (result.body.kind === 'complete') text = result.body.string;

@@ -17,6 +17,7 @@ export function parseMoney(text: string): number {
   if (!match) throw new RangeError(`Money must be a decimal with exactly two places, such as "412.50": ${text}`);
   const cents = BigInt(match[2]) * 100n + BigInt(match[3]);
   const signed = match[1] === '-' ? -cents : cents;
-  if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Money out of range: ${text}`);
+  if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RangeError(`Money out of range: ${text}`);
   return Number(signed);
 }

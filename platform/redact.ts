@@ -6,7 +6,8 @@
 const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value /;
 
 /** Quoted strings and bare literals (numbers whole, 12.5 too) after words that introduce a value, inside the reason. */
-const VALUE_AFTER = /\b(found|value|Value|represent[^:]*:)\s*("(?:[^"\\]|\\.)*"|\{[^}]*\}|\[[^\]]*\]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[^\s;,.]+)/g;
+const VALUE_AFTER =
+  /\b(found|value|Value|represent[^:]*:)\s*("(?:[^"\\]|\\.)*"|\{[^}]*\}|\[[^\]]*\]|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[^\s;,.]+)/g;
 
 /**
  * An input object's unknown key is part of the value: repeated only when it could be a field name

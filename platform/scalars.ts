@@ -28,7 +28,11 @@ export const DateScalar = new GraphQLScalarType({
 });
 
 function parseDateTime(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(Date.parse(value))
+  ) {
     throw inputError('DateTime must be an ISO-8601 instant such as 2025-11-24T15:04:05Z');
   }
   return new Date(value).toISOString();
@@ -49,7 +53,8 @@ export const DateTimeScalar = new GraphQLScalarType({
 export const centsToMoney = formatMoney;
 
 function parseMoney(value: unknown): string {
-  if (typeof value !== 'string' || !/^-?\d+\.\d{2}$/.test(value)) throw inputError('Money must be a decimal string with two places, such as "412.50"');
+  if (typeof value !== 'string' || !/^-?\d+\.\d{2}$/.test(value))
+    throw inputError('Money must be a decimal string with two places, such as "412.50"');
   return value;
 }
 

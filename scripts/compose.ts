@@ -20,7 +20,11 @@ export async function composeSupergraph(): Promise<{ subgraphs: Record<string, s
   const subgraphs: Record<string, string> = {};
   for (const definition of SUBGRAPHS) subgraphs[definition.name] = printSubgraphSchema(await definition.schema());
   const result = composeServices(
-    Object.entries(subgraphs).map(([name, sdl]) => ({ name, url: `http://localhost:${DEFAULT_PORTS[name]}/graphql`, typeDefs: parse(sdl) })),
+    Object.entries(subgraphs).map(([name, sdl]) => ({
+      name,
+      url: `http://localhost:${DEFAULT_PORTS[name]}/graphql`,
+      typeDefs: parse(sdl),
+    })),
   );
   if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
   return { subgraphs, supergraph: result.supergraphSdl };

@@ -91,7 +91,11 @@ async function main(): Promise<void> {
     if (!redisUrl) {
       redis = await startEmbeddedRedis();
       redisUrl = redis?.url;
-      say(redis ? `started redis-server at ${redis.url}` : 'no REDIS_URL and no redis-server on PATH: using an in-process cache (not shared between processes)');
+      say(
+        redis
+          ? `started redis-server at ${redis.url}`
+          : 'no REDIS_URL and no redis-server on PATH: using an in-process cache (not shared between processes)',
+      );
     }
 
     // The simulated carriers: real HTTP servers speaking each carrier's protocol, with a little latency.
@@ -113,7 +117,10 @@ async function main(): Promise<void> {
       ...simulators.env,
     };
     const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []) => {
-      const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(DIST, script)], { env: { ...childEnv, ...extra, PORT: String(port) }, stdio: 'inherit' });
+      const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(DIST, script)], {
+        env: { ...childEnv, ...extra, PORT: String(port) },
+        stdio: 'inherit',
+      });
       children.push(child);
       child.once('exit', (code, signal) => {
         if (!stopping) {
@@ -127,11 +134,17 @@ async function main(): Promise<void> {
       const child = spawnService(name, `subgraphs/${name}/main.js`, port);
       await waitForHealth(`http://127.0.0.1:${port}/health`, child, `${name} subgraph`);
     }
-    const gateway = spawnService('gateway', 'gateway/main.js', gatewayPort, {
-      AGENTS_URL: `http://127.0.0.1:${ports.agents}/graphql`,
-      CASES_URL: `http://127.0.0.1:${ports.cases}/graphql`,
-      CARRIERS_URL: `http://127.0.0.1:${ports.carriers}/graphql`,
-    }, GATEWAY_NODE_ARGS);
+    const gateway = spawnService(
+      'gateway',
+      'gateway/main.js',
+      gatewayPort,
+      {
+        AGENTS_URL: `http://127.0.0.1:${ports.agents}/graphql`,
+        CASES_URL: `http://127.0.0.1:${ports.cases}/graphql`,
+        CARRIERS_URL: `http://127.0.0.1:${ports.carriers}/graphql`,
+      },
+      GATEWAY_NODE_ARGS,
+    );
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, gateway, 'gateway');
 
     const secret = env.JWT_SECRET || DEV_JWT_SECRET;

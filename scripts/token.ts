@@ -22,7 +22,8 @@ async function main() {
     console.log(await mintDevToken(secret, { sub: `user:${agentId}`, role: 'AGENT', agentId }, hours * 3600));
     return;
   }
-  if (role !== 'STAFF' && role !== 'ADMIN') throw new Error('usage: npm run token -- --role staff|admin  |  npm run token -- --agent <agentId>');
+  if (role !== 'STAFF' && role !== 'ADMIN')
+    throw new Error('usage: npm run token -- --role staff|admin  |  npm run token -- --agent <agentId>');
   console.log(await mintDevToken(secret, { sub: `user:dev-${role.toLowerCase()}`, role }, hours * 3600));
 }
 

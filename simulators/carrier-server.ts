@@ -87,7 +87,11 @@ function faultResponse(fault: string, retryAfterSeconds: number, handler: Protoc
     case '429':
       return json(429, { error: 'rate_limited', message: 'too many requests' }, { 'retry-after': String(retryAfterSeconds) });
     case 'expired-token':
-      return json(401, { error: 'invalid_token', error_description: 'the access token expired' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return json(
+        401,
+        { error: 'invalid_token', error_description: 'the access token expired' },
+        { 'www-authenticate': 'Bearer error="invalid_token"' },
+      );
     case 'malformed':
       return handler.malformed(kind);
     default:
@@ -95,9 +99,19 @@ function faultResponse(fault: string, retryAfterSeconds: number, handler: Protoc
   }
 }
 
-async function handleProtocolRequest(sim: SimulatedCarrier, handler: ProtocolHandler, request: SimRequest, res: ServerResponse): Promise<void> {
+async function handleProtocolRequest(
+  sim: SimulatedCarrier,
+  handler: ProtocolHandler,
+  request: SimRequest,
+  res: ServerResponse,
+): Promise<void> {
   const kind = handler.classify(request);
-  if (!kind) return send(res, handler.unclassified?.(request) ?? json(404, { error: 'not_found', message: `${request.method} ${request.path} is not an endpoint of ${sim.code}` }));
+  if (!kind)
+    return send(
+      res,
+      handler.unclassified?.(request) ??
+        json(404, { error: 'not_found', message: `${request.method} ${request.path} is not an endpoint of ${sim.code}` }),
+    );
   sim.record(kind);
   const delay = sim.delayMs();
   if (delay > 0) await sleep(delay);
@@ -111,7 +125,11 @@ async function handleProtocolRequest(sim: SimulatedCarrier, handler: ProtocolHan
   send(res, await handler.handle(request, kind));
 }
 
-export async function startCarrierServer(sim: SimulatedCarrier, handler: ProtocolHandler, options: { host: string; port: number }): Promise<RunningCarrierServer> {
+export async function startCarrierServer(
+  sim: SimulatedCarrier,
+  handler: ProtocolHandler,
+  options: { host: string; port: number },
+): Promise<RunningCarrierServer> {
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://simulator');

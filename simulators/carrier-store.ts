@@ -14,18 +14,41 @@
 import type { CarrierFixture, HealthClassCode, PaymentModeCode } from '../subgraphs/carriers/fixtures/carriers.fixture';
 
 export const SIM_CASE_STATUSES = [
-  'SUBMITTED', 'IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'ISSUED', 'DELIVERY_REQUIREMENTS', 'PLACED',
-  'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN',
+  'SUBMITTED',
+  'IN_UNDERWRITING',
+  'REQUIREMENTS_OUTSTANDING',
+  'APPROVED',
+  'APPROVED_OTHER_THAN_APPLIED',
+  'ISSUED',
+  'DELIVERY_REQUIREMENTS',
+  'PLACED',
+  'DECLINED',
+  'POSTPONED',
+  'WITHDRAWN',
+  'INCOMPLETE',
+  'NOT_TAKEN',
   // Carrier-only: facultative reinsurance review, which a BGA's status list has no name for.
   'REINSURANCE_REVIEW',
 ] as const;
 export type SimCaseStatus = (typeof SIM_CASE_STATUSES)[number];
 
 export const SIM_REQUIREMENT_CODES = [
-  'PARAMED_EXAM', 'BLOOD_URINE', 'APS', 'MIB', 'RX_CHECK', 'MVR', 'INSPECTION_REPORT', 'PHONE_INTERVIEW',
-  'HIPAA_AUTHORIZATION', 'SIGNED_ILLUSTRATION', 'DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT',
+  'PARAMED_EXAM',
+  'BLOOD_URINE',
+  'APS',
+  'MIB',
+  'RX_CHECK',
+  'MVR',
+  'INSPECTION_REPORT',
+  'PHONE_INTERVIEW',
+  'HIPAA_AUTHORIZATION',
+  'SIGNED_ILLUSTRATION',
+  'DELIVERY_RECEIPT',
+  'AMENDMENT',
+  'GOOD_HEALTH_STATEMENT',
   // Carrier-only requirements.
-  'FINANCIAL_QUESTIONNAIRE', 'REPLACEMENT_FORM',
+  'FINANCIAL_QUESTIONNAIRE',
+  'REPLACEMENT_FORM',
 ] as const;
 export type SimRequirementCode = (typeof SIM_REQUIREMENT_CODES)[number];
 
@@ -75,9 +98,7 @@ export type SubmissionOutcome =
   | { accepted: true; application: StoredApplication; message: string | null }
   | { accepted: false; message: string };
 
-export type UnderwritingDecision =
-  | { accepted: true; terms: ApplicationTerms; message?: string }
-  | { accepted: false; message: string };
+export type UnderwritingDecision = { accepted: true; terms: ApplicationTerms; message?: string } | { accepted: false; message: string };
 
 export interface RequirementUpdate {
   code: SimRequirementCode;
@@ -113,13 +134,14 @@ function upsertRequirement(app: StoredApplication, code: SimRequirementCode, sta
   const existing = app.requirements.find((r) => r.code === code);
   if (existing) {
     existing.status = status;
-    existing.fulfilledOn = status === 'ORDERED' ? null : existing.fulfilledOn ?? on;
+    existing.fulfilledOn = status === 'ORDERED' ? null : (existing.fulfilledOn ?? on);
   } else {
     app.requirements.push({ code, carrierCode: null, status, requestedOn: on, fulfilledOn: status === 'ORDERED' ? null : on });
   }
 }
 
-const UNDERWRITING_ONLY = (r: SimRequirement) => !['SIGNED_ILLUSTRATION', 'DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT'].includes(r.code);
+const UNDERWRITING_ONLY = (r: SimRequirement) =>
+  !['SIGNED_ILLUSTRATION', 'DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT'].includes(r.code);
 
 /**
  * A typical life, one step per autoProgressMs: most cases are placed; some are declined, postponed or
@@ -160,7 +182,8 @@ const SCRIPT: readonly ScriptStep[] = [
       app.status = 'NOT_TAKEN';
       return;
     }
-    for (const requirement of app.requirements) if (requirement.status === 'ORDERED') upsertRequirement(app, requirement.code, 'RECEIVED', on);
+    for (const requirement of app.requirements)
+      if (requirement.status === 'ORDERED') upsertRequirement(app, requirement.code, 'RECEIVED', on);
     app.status = 'PLACED';
   },
 ];
@@ -239,8 +262,10 @@ export class ApplicationStore {
       throw new RangeError(`unknown status ${String(update.status)}: expected one of ${SIM_CASE_STATUSES.join(', ')}`);
     }
     for (const requirement of update.requirements ?? []) {
-      if (!SIM_REQUIREMENT_CODES.includes(requirement.code)) throw new RangeError(`unknown requirement ${String(requirement.code)}: expected one of ${SIM_REQUIREMENT_CODES.join(', ')}`);
-      if (requirement.status !== undefined && !SIM_REQUIREMENT_STATUSES.includes(requirement.status)) throw new RangeError(`unknown requirement status ${String(requirement.status)}`);
+      if (!SIM_REQUIREMENT_CODES.includes(requirement.code))
+        throw new RangeError(`unknown requirement ${String(requirement.code)}: expected one of ${SIM_REQUIREMENT_CODES.join(', ')}`);
+      if (requirement.status !== undefined && !SIM_REQUIREMENT_STATUSES.includes(requirement.status))
+        throw new RangeError(`unknown requirement status ${String(requirement.status)}`);
     }
     application.autoStep = null;
     const on = isoDate(this.now());

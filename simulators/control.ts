@@ -20,7 +20,14 @@
  */
 import type { ApplicationUpdate, StoredApplication } from './carrier-store';
 import type { SimRequest, SimResponse } from './carrier-server';
-import { zeroCounts, type CallCounts, type Fault, type FaultOptions, type LatencySetting, type SimulatedCarrier } from './simulated-carrier';
+import {
+  zeroCounts,
+  type CallCounts,
+  type Fault,
+  type FaultOptions,
+  type LatencySetting,
+  type SimulatedCarrier,
+} from './simulated-carrier';
 
 /** An application as the control API shows it. */
 export interface ApplicationView extends Omit<StoredApplication, 'submittedAt' | 'autoStep' | 'requirements'> {
@@ -125,7 +132,11 @@ export class SimulatorControl {
   }
 }
 
-const ok = (body: unknown = { ok: true }): SimResponse => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
+const ok = (body: unknown = { ok: true }): SimResponse => ({
+  status: 200,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(body),
+});
 const problem = (status: number, message: string): SimResponse => ({
   status,
   headers: { 'content-type': 'application/json; charset=utf-8' },

@@ -5,7 +5,13 @@
  * network calls an adapter reports.
  */
 import pino from 'pino';
-import type { CallOptions, CarrierAdapterDeps, CarrierQuote, NetworkCallKind, QuoteRequest } from '../subgraphs/carriers/adapters/carrier-adapter.port';
+import type {
+  CallOptions,
+  CarrierAdapterDeps,
+  CarrierQuote,
+  NetworkCallKind,
+  QuoteRequest,
+} from '../subgraphs/carriers/adapters/carrier-adapter.port';
 import { readCarriersConfig, type CarrierEndpointConfig } from '../subgraphs/carriers/carriers.config';
 import { annualPremiumCents, modalPremiumsCents } from '../subgraphs/carriers/domain/premium';
 import { CARRIERS, carrierByCode, productById, type CarrierFixture } from '../subgraphs/carriers/fixtures/carriers.fixture';
@@ -14,7 +20,11 @@ import { MemoryCache } from '../platform/cache';
 import type { RunningSimulators } from './simulators';
 
 /** The carrier and its endpoint as the carriers subgraph's configuration reads them from `simulators.env`. */
-export function carrierEndpoint(simulators: RunningSimulators, code: string, overrides: Record<string, string> = {}): { carrier: CarrierFixture; endpoint: CarrierEndpointConfig } {
+export function carrierEndpoint(
+  simulators: RunningSimulators,
+  code: string,
+  overrides: Record<string, string> = {},
+): { carrier: CarrierFixture; endpoint: CarrierEndpointConfig } {
   const carrier = carrierByCode(code);
   if (!carrier) throw new RangeError(`no fixture carrier ${code}`);
   const config = readCarriersConfig(CARRIERS, { ...simulators.env, ...overrides });
@@ -48,9 +58,21 @@ export function recordingOptions(timeoutMs = 5_000): CallOptions & { network: Ne
  */
 export function expectedQuote(carrier: CarrierFixture, productId: string, request: QuoteRequest): CarrierQuote | undefined {
   const product = productById(productId)!;
-  const rate = rateFor(carrier, product, { age: request.issueAge, gender: request.gender, tobacco: request.tobacco, healthClass: request.healthClass, termYears: request.termYears, faceAmount: request.faceAmount });
+  const rate = rateFor(carrier, product, {
+    age: request.issueAge,
+    gender: request.gender,
+    tobacco: request.tobacco,
+    healthClass: request.healthClass,
+    termYears: request.termYears,
+    faceAmount: request.faceAmount,
+  });
   if (rate === undefined) return undefined;
-  const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: request.faceAmount, tableRating: request.tableRating, policyFeeCents: carrier.policyFeeCents });
+  const annual = annualPremiumCents({
+    rateThousandths: rate,
+    faceAmount: request.faceAmount,
+    tableRating: request.tableRating,
+    policyFeeCents: carrier.policyFeeCents,
+  });
   return {
     productId,
     healthClass: request.healthClass,

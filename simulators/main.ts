@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0, max: 86_400_000 }),
   };
   const simulators = await startSimulators(options);
-  for (const [code, url] of Object.entries(simulators.endpoints)) console.log(`${code.padEnd(10)} ${simulators.control.carrier(code).carrier.protocol.padEnd(8)} ${url}`);
+  for (const [code, url] of Object.entries(simulators.endpoints))
+    console.log(`${code.padEnd(10)} ${simulators.control.carrier(code).carrier.protocol.padEnd(8)} ${url}`);
   console.log('\n# for the carriers subgraph:');
   for (const [name, value] of Object.entries(simulators.env)) console.log(`${name}=${value}`);
   const stop = () => {

@@ -51,7 +51,15 @@ export interface SimulatedCarrierOptions {
   now?: () => number;
 }
 
-export const zeroCounts = (): CallCounts => ({ quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, rateBookNotModified: 0 });
+export const zeroCounts = (): CallCounts => ({
+  quote: 0,
+  token: 0,
+  rateBook: 0,
+  submit: 0,
+  status: 0,
+  products: 0,
+  rateBookNotModified: 0,
+});
 
 export class SimulatedCarrier {
   readonly store: ApplicationStore;
@@ -91,7 +99,8 @@ export class SimulatedCarrier {
       return;
     }
     if (!FAULTS.includes(fault)) throw new RangeError(`unknown fault ${String(fault)}: expected one of ${FAULTS.join(', ')}`);
-    if (options.times !== undefined && (!Number.isInteger(options.times) || options.times < 1)) throw new RangeError('times must be a positive integer');
+    if (options.times !== undefined && (!Number.isInteger(options.times) || options.times < 1))
+      throw new RangeError('times must be a positive integer');
     // An expired token is a property of API calls: the token endpoint itself keeps working, so a refresh can succeed.
     const kinds = options.kinds ?? (fault === 'expired-token' ? CALL_KINDS.filter((k) => k !== 'token') : null);
     this.fault = { fault, remaining: options.times ?? null, kinds, retryAfterSeconds: options.retryAfterSeconds ?? 1 };

@@ -61,7 +61,10 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
   const env: Record<string, string> = {};
   try {
     for (const [i, sim] of sims.entries()) {
-      const server = await startCarrierServer(sim, PROTOCOLS[sim.carrier.protocol](sim), { host, port: options.basePort ? options.basePort + i : 0 });
+      const server = await startCarrierServer(sim, PROTOCOLS[sim.carrier.protocol](sim), {
+        host,
+        port: options.basePort ? options.basePort + i : 0,
+      });
       servers.push(server);
       const code = envCode(sim.code);
       endpoints[sim.code] = server.url;

@@ -78,12 +78,24 @@ export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer 
       answer.declined.push({ productCode, reason: eligibility.reason });
       continue;
     }
-    const rate = rateFor(carrier, product, { age: ask.issueAge, gender: ask.gender, tobacco: ask.tobacco, healthClass: ask.healthClass, termYears: ask.termYears, faceAmount: ask.faceAmount });
+    const rate = rateFor(carrier, product, {
+      age: ask.issueAge,
+      gender: ask.gender,
+      tobacco: ask.tobacco,
+      healthClass: ask.healthClass,
+      termYears: ask.termYears,
+      faceAmount: ask.faceAmount,
+    });
     if (rate === undefined) {
       answer.declined.push({ productCode, reason: `${product.name} has no rate for this request` });
       continue;
     }
-    const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: ask.faceAmount, tableRating: ask.tableRating, policyFeeCents: carrier.policyFeeCents });
+    const annual = annualPremiumCents({
+      rateThousandths: rate,
+      faceAmount: ask.faceAmount,
+      tableRating: ask.tableRating,
+      policyFeeCents: carrier.policyFeeCents,
+    });
     answer.priced.push({
       product,
       rateThousandths: rate,
@@ -110,7 +122,8 @@ export function underwriteApplication(carrier: CarrierFixture, ask: ApplicationA
   if (!ALL_STATES.includes(ask.state as StateCode)) return { accepted: false, message: `unknown state ${ask.state}` };
   if (!HEALTH_CLASSES.includes(ask.healthClass as HealthClassCode)) return { accepted: false, message: 'unknown underwriting class' };
   if (!PAYMENT_MODES.includes(ask.paymentMode as PaymentModeCode)) return { accepted: false, message: 'unknown payment mode' };
-  if (!ISO_DATE.test(ask.birthDate) || !ISO_DATE.test(ask.applicationDate)) return { accepted: false, message: 'birth date and application date must be YYYY-MM-DD' };
+  if (!ISO_DATE.test(ask.birthDate) || !ISO_DATE.test(ask.applicationDate))
+    return { accepted: false, message: 'birth date and application date must be YYYY-MM-DD' };
   let age: number;
   try {
     age = issueAge(carrier.ageBasis, ask.birthDate, ask.applicationDate);
@@ -139,9 +152,24 @@ export function underwriteApplication(carrier: CarrierFixture, ask: ApplicationA
     annualPremiumCents: ask.annualPremiumCents ?? 0,
   };
   if (product.type !== 'TERM' || ask.termYears === null) return { accepted: true, terms };
-  const rate = rateFor(carrier, product, { age, gender: ask.gender, tobacco: ask.tobacco, healthClass: terms.healthClass, termYears: ask.termYears, faceAmount: ask.faceAmount });
+  const rate = rateFor(carrier, product, {
+    age,
+    gender: ask.gender,
+    tobacco: ask.tobacco,
+    healthClass: terms.healthClass,
+    termYears: ask.termYears,
+    faceAmount: ask.faceAmount,
+  });
   if (rate === undefined) return { accepted: false, message: `${product.name} has no rate for these terms` };
-  const own = annualPremiumCents({ rateThousandths: rate, faceAmount: ask.faceAmount, tableRating: ask.tableRating, policyFeeCents: carrier.policyFeeCents });
-  const note = ask.annualPremiumCents !== null && ask.annualPremiumCents !== own ? `premium recalculated to ${dollars(own)} a year at issue age ${age}` : undefined;
+  const own = annualPremiumCents({
+    rateThousandths: rate,
+    faceAmount: ask.faceAmount,
+    tableRating: ask.tableRating,
+    policyFeeCents: carrier.policyFeeCents,
+  });
+  const note =
+    ask.annualPremiumCents !== null && ask.annualPremiumCents !== own
+      ? `premium recalculated to ${dollars(own)} a year at issue age ${age}`
+      : undefined;
   return { accepted: true, terms: { ...terms, annualPremiumCents: own }, message: note };
 }

@@ -23,10 +23,12 @@ async function main(): Promise<void> {
   const body = Buffer.from(answer.body);
   const server = createServer((req, res) => {
     // The body is read as a gateway must before it can key its cache on it.
-    req.on('data', () => undefined).on('end', () => {
-      res.writeHead(answer.status, answer.headers);
-      res.end(body);
-    });
+    req
+      .on('data', () => undefined)
+      .on('end', () => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(body);
+      });
   });
   server.keepAliveTimeout = 65_000;
   const port = await listen(server, Number(process.env.PORT ?? 0), '127.0.0.1');

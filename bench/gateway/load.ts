@@ -169,7 +169,11 @@ export function mergeRounds(rounds: readonly CellResult[]): CellResult {
   const wall = sum((r) => r.cpu.wall);
   const perSecond = (pick: (r: CellResult) => number) => sum((r) => pick(r) * r.cpu.wall) / wall;
   const cpu: CpuReport = {
-    groups: rounds[0].cpu.groups.map((g, i) => ({ ...g, cores: perSecond((r) => r.cpu.groups[i].cores), busiest: perSecond((r) => r.cpu.groups[i].busiest) })),
+    groups: rounds[0].cpu.groups.map((g, i) => ({
+      ...g,
+      cores: perSecond((r) => r.cpu.groups[i].cores),
+      busiest: perSecond((r) => r.cpu.groups[i].busiest),
+    })),
     bench: perSecond((r) => r.cpu.bench),
     machine: perSecond((r) => r.cpu.machine),
     cpus: rounds[0].cpu.cpus,

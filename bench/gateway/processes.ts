@@ -68,7 +68,8 @@ export function startChild(name: string, command: string, args: string[], env: N
 export async function waitUntil(child: Child, ready: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!alive(child.process)) throw new Error(`${child.name} exited (${child.process.exitCode ?? child.process.signalCode}) during start-up:\n${child.output()}`);
+    if (!alive(child.process))
+      throw new Error(`${child.name} exited (${child.process.exitCode ?? child.process.signalCode}) during start-up:\n${child.output()}`);
     if (await ready().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -81,7 +82,8 @@ export async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 1
   while (Date.now() < deadline) {
     const match = pattern.exec(child.output());
     if (match) return match;
-    if (!alive(child.process)) throw new Error(`${child.name} exited (${child.process.exitCode ?? child.process.signalCode}) during start-up:\n${child.output()}`);
+    if (!alive(child.process))
+      throw new Error(`${child.name} exited (${child.process.exitCode ?? child.process.signalCode}) during start-up:\n${child.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${child.name}: no ${pattern} within ${timeoutMs} ms:\n${child.output()}`);
@@ -223,19 +225,35 @@ export function limitOf(report: CpuReport): { backend: boolean; short: string; t
   const pct = (cores: number) => `${Math.round(100 * cores)}%`;
   const backend = report.groups.filter((g) => g.kind !== 'gateway' && g.busiest >= SATURATED);
   if (backend.length) {
-    return { backend: true, short: backend.map((g) => g.label).join(' + '), text: backend.map((g) => `${g.label} (${pct(g.busiest)} of a core)`).join(', ') };
+    return {
+      backend: true,
+      short: backend.map((g) => g.label).join(' + '),
+      text: backend.map((g) => `${g.label} (${pct(g.busiest)} of a core)`).join(', '),
+    };
   }
   const gateway = report.groups.find((g) => g.kind === 'gateway' && g.busiest >= SATURATED);
-  if (gateway) return { backend: false, short: 'gateway CPU', text: `the gateway (${gateway.processes > 1 ? 'busiest process ' : ''}${pct(gateway.busiest)} of a core)` };
-  if (report.bench >= SATURATED) return { backend: false, short: 'load generator', text: `the load generator (${pct(report.bench)} of a core)` };
-  if (report.machine >= SATURATED * report.cpus) return { backend: false, short: 'machine CPU', text: `the machine's CPUs (${report.machine.toFixed(1)} of ${report.cpus} busy)` };
+  if (gateway)
+    return {
+      backend: false,
+      short: 'gateway CPU',
+      text: `the gateway (${gateway.processes > 1 ? 'busiest process ' : ''}${pct(gateway.busiest)} of a core)`,
+    };
+  if (report.bench >= SATURATED)
+    return { backend: false, short: 'load generator', text: `the load generator (${pct(report.bench)} of a core)` };
+  if (report.machine >= SATURATED * report.cpus)
+    return { backend: false, short: 'machine CPU', text: `the machine's CPUs (${report.machine.toFixed(1)} of ${report.cpus} busy)` };
   return { backend: false, short: 'latency', text: 'nothing saturated (latency-bound)' };
 }
 
 /** Where the CPU went, in cores: gateway / subgraphs / database / Redis / load generator / everything else. */
 export function cpuSplit(report: CpuReport): string {
   const sum = (kind: WatchedKind) =>
-    report.groups.some((g) => g.kind === kind) ? report.groups.filter((g) => g.kind === kind).reduce((a, g) => a + g.cores, 0).toFixed(2) : '–';
+    report.groups.some((g) => g.kind === kind)
+      ? report.groups
+          .filter((g) => g.kind === kind)
+          .reduce((a, g) => a + g.cores, 0)
+          .toFixed(2)
+      : '–';
   return `${sum('gateway')} / ${sum('subgraph')} / ${sum('database')} / ${sum('redis')} / ${report.bench.toFixed(2)} / ${otherCores(report).toFixed(2)}`;
 }
 

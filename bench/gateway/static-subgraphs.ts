@@ -20,8 +20,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
-  execute, getNamedType, GraphQLError, isCompositeType, isObjectType, Kind, parse, validate,
-  type DocumentNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type SelectionNode,
+  execute,
+  getNamedType,
+  GraphQLError,
+  isCompositeType,
+  isObjectType,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionNode,
 } from 'graphql';
 import { CARRIERS, PRODUCTS, type CarrierFixture, type ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { allowedNextStatuses, isClosed } from '../../subgraphs/cases/case-status';
@@ -43,7 +54,8 @@ export const STATIC_WORLD = { cases: 3000, agents: 300, seed: 20251124 };
 const DAY_MS = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) => Math.floor((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / DAY_MS);
-const notServed = (what: string) => new GraphQLError(`${what} is not served by the static bench subgraphs`, { extensions: { code: 'NOT_IMPLEMENTED' } });
+const notServed = (what: string) =>
+  new GraphQLError(`${what} is not served by the static bench subgraphs`, { extensions: { code: 'NOT_IMPLEMENTED' } });
 
 interface Connection<T> {
   edges: { cursor: string; node: T }[];
@@ -53,14 +65,21 @@ interface Connection<T> {
 
 /** A page of `list` after the cursor (here simply the position), like the real keyset pages. */
 function page<T>(list: readonly T[], first: number | undefined, after: string | undefined): Connection<T> {
-  if (first !== undefined && (first < 0 || first > 200)) throw new GraphQLError('first must be between 0 and 200', { extensions: { code: 'BAD_USER_INPUT' } });
+  if (first !== undefined && (first < 0 || first > 200))
+    throw new GraphQLError('first must be between 0 and 200', { extensions: { code: 'BAD_USER_INPUT' } });
   const start = after ? Number(Buffer.from(after, 'base64url').toString('utf8')) + 1 : 0;
-  if (!Number.isInteger(start) || start < 0) throw new GraphQLError('after is not a valid cursor', { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!Number.isInteger(start) || start < 0)
+    throw new GraphQLError('after is not a valid cursor', { extensions: { code: 'BAD_USER_INPUT' } });
   const slice = list.slice(start, start + (first ?? 50));
   const edges = slice.map((node, i) => ({ cursor: Buffer.from(String(start + i)).toString('base64url'), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: start + slice.length < list.length, hasPreviousPage: start > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: start + slice.length < list.length,
+      hasPreviousPage: start > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
     totalCount: list.length,
   };
 }
@@ -113,10 +132,9 @@ export function staticResolvers(anchor = today()): Record<'agents' | 'cases' | '
     },
     Agent: {
       __resolveReference: (ref: { id: string }) => agentById.get(ref.id) ?? null,
-      upline: (a: SeedAgent) => (a.uplineId ? agentById.get(a.uplineId) ?? null : null),
+      upline: (a: SeedAgent) => (a.uplineId ? (agentById.get(a.uplineId) ?? null) : null),
       downline: (a: SeedAgent) => downlineOf.get(a.id) ?? [],
-      licenses: (a: SeedAgent) =>
-        (licensesOf.get(a.id) ?? []).map((l) => ({ ...l, active: l.effectiveOn <= now && now <= l.expiresOn })),
+      licenses: (a: SeedAgent) => (licensesOf.get(a.id) ?? []).map((l) => ({ ...l, active: l.effectiveOn <= now && now <= l.expiresOn })),
       appointments: (a: SeedAgent) => (appointmentsOf.get(a.id) ?? []).map((p) => ({ ...p, carrier: { id: p.carrierId } })),
       eligibility: (a: SeedAgent, { state, carrierId }: Args) => {
         const reasons: string[] = [];
@@ -125,11 +143,17 @@ export function staticResolvers(anchor = today()): Record<'agents' | 'cases' | '
         if (!license) reasons.push('NOT_LICENSED_IN_STATE');
         else if (license.expiresOn < now) reasons.push('LICENSE_EXPIRED');
         else if (!license.linesOfAuthority.includes('LIFE')) reasons.push('NO_LIFE_AUTHORITY');
-        const appointed = (appointmentsOf.get(a.id) ?? []).some((p) => p.carrierId === carrierId && p.state === state && p.status !== 'TERMINATED');
+        const appointed = (appointmentsOf.get(a.id) ?? []).some(
+          (p) => p.carrierId === carrierId && p.state === state && p.status !== 'TERMINATED',
+        );
         const preAppointment = carrierById.get(carrierId)?.preAppointmentStates.includes(state) ?? false;
         if (preAppointment && !appointed) reasons.push('NOT_APPOINTED');
         if (!a.eoExpiresOn || a.eoExpiresOn < now) reasons.push('EO_EXPIRED');
-        return { eligible: reasons.length === 0, reasons, appointmentWillBeRequested: reasons.length === 0 && !preAppointment && !appointed };
+        return {
+          eligible: reasons.length === 0,
+          reasons,
+          appointmentWillBeRequested: reasons.length === 0 && !preAppointment && !appointed,
+        };
       },
     },
     Carrier: {
@@ -181,8 +205,12 @@ export function staticResolvers(anchor = today()): Record<'agents' | 'cases' | '
       carrier: (c: SeedCase) => ({ id: c.carrierId }),
       product: (c: SeedCase) => ({ id: c.productId }),
       insured: (c: SeedCase) => ({
-        firstName: c.insuredFirstName, lastName: c.insuredLastName, birthDate: c.insuredBirthDate,
-        gender: c.insuredGender, state: c.insuredState, tobacco: c.insuredTobacco,
+        firstName: c.insuredFirstName,
+        lastName: c.insuredLastName,
+        birthDate: c.insuredBirthDate,
+        gender: c.insuredGender,
+        state: c.insuredState,
+        tobacco: c.insuredTobacco,
       }),
       annualPremium: (c: SeedCase) => formatMoney(c.annualPremiumCents),
       modalPremium: (c: SeedCase) => formatMoney(c.modalPremiumCents),
@@ -240,10 +268,17 @@ export function staticResolvers(anchor = today()): Record<'agents' | 'cases' | '
  * without a hint are uncacheable (max-age 0), leaf fields inherit; the response gets the smallest
  * max-age and the most restrictive scope. Computed from the document, once per document.
  */
-function cacheControlOf(schema: GraphQLSchema, document: DocumentNode, hints: Readonly<Record<string, CacheHint>>, entityHints: Readonly<Record<string, CacheHint>>): string | undefined {
+function cacheControlOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  hints: Readonly<Record<string, CacheHint>>,
+  entityHints: Readonly<Record<string, CacheHint>>,
+): string | undefined {
   let maxAge = Infinity;
   let scope: 'PUBLIC' | 'PRIVATE' = 'PUBLIC';
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
   const walk = (selections: readonly SelectionNode[], parent: GraphQLNamedType, root: boolean) => {
     for (const selection of selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -264,7 +299,12 @@ function cacheControlOf(schema: GraphQLSchema, document: DocumentNode, hints: Re
       // _entities: by the types its fragments ask for (the planner sends representations of those only).
       const hint =
         root && field.name === '_entities'
-          ? entitiesHint((selection.selectionSet?.selections ?? []).map((s) => (s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : undefined)), entityHints)
+          ? entitiesHint(
+              (selection.selectionSet?.selections ?? []).map((s) =>
+                s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : undefined,
+              ),
+              entityHints,
+            )
           : hints[`${parent.name}.${field.name}`];
       if (hint) {
         maxAge = Math.min(maxAge, hint.maxAge);
@@ -277,7 +317,8 @@ function cacheControlOf(schema: GraphQLSchema, document: DocumentNode, hints: Re
   };
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    const root = definition.operation === 'query' ? schema.getQueryType() : definition.operation === 'mutation' ? schema.getMutationType() : null;
+    const root =
+      definition.operation === 'query' ? schema.getQueryType() : definition.operation === 'mutation' ? schema.getMutationType() : null;
     if (!root) return undefined;
     walk(definition.selectionSet.selections, root, true);
   }
@@ -295,7 +336,13 @@ interface Prepared {
  * so each is parsed and validated once; then graphql-js executes it over the subgraph schema. As
  * little as possible between the gateway and the in-memory data, so that the gateways are the limit.
  */
-function handler(name: string, schema: GraphQLSchema, hints: { fields: Readonly<Record<string, CacheHint>>; entities: Readonly<Record<string, CacheHint>> }, secret: string, maxSkewMs: number) {
+function handler(
+  name: string,
+  schema: GraphQLSchema,
+  hints: { fields: Readonly<Record<string, CacheHint>>; entities: Readonly<Record<string, CacheHint>> },
+  secret: string,
+  maxSkewMs: number,
+) {
   const verify = identityVerifier(secret, maxSkewMs);
   const prepared = new Map<string, Prepared>();
   const prepare = (query: string): Prepared => {
@@ -334,7 +381,9 @@ function handler(name: string, schema: GraphQLSchema, hints: { fields: Readonly<
       identity = verify(req.headers);
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      return send(res, 401, { errors: [{ message: `unsigned or badly signed call: ${error.message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
+      return send(res, 401, {
+        errors: [{ message: `unsigned or badly signed call: ${error.message}`, extensions: { code: 'UNAUTHENTICATED' } }],
+      });
     }
     let request: { query?: string; variables?: Record<string, unknown>; operationName?: string };
     try {
@@ -344,9 +393,18 @@ function handler(name: string, schema: GraphQLSchema, hints: { fields: Readonly<
     }
     if (typeof request.query !== 'string') return send(res, 400, { errors: [{ message: 'no query' }] });
     const { document, errors, cacheControl } = prepare(request.query);
-    if (!document) return send(res, 400, { errors: errors!.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) });
-    const result = await execute({ schema, document, variableValues: request.variables, operationName: request.operationName, contextValue: { identity } });
-    const body = result.errors ? { ...result, errors: result.errors.map((e) => ({ message: e.message, path: e.path, extensions: e.extensions })) } : result;
+    if (!document)
+      return send(res, 400, { errors: errors!.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) });
+    const result = await execute({
+      schema,
+      document,
+      variableValues: request.variables,
+      operationName: request.operationName,
+      contextValue: { identity },
+    });
+    const body = result.errors
+      ? { ...result, errors: result.errors.map((e) => ({ message: e.message, path: e.path, extensions: e.extensions })) }
+      : result;
     send(res, 200, body, result.errors ? 'no-store' : cacheControl);
   };
 }

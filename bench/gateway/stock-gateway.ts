@@ -25,7 +25,9 @@ async function main(): Promise<void> {
       }),
   });
   const server = new ApolloServer({ gateway });
-  const { url } = await startStandaloneServer(server, { listen: { port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '127.0.0.1' } });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '127.0.0.1' },
+  });
   console.log(`listening ${url}`);
   const stop = () => void server.stop().finally(() => process.exit(0));
   process.once('SIGTERM', stop);

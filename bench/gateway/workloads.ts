@@ -86,10 +86,18 @@ const AGENT_TEAM = `query AgentTeam($id: ID!, $casesFirst: Int!) {
 }`;
 
 /** The repeated query: five active agents, four cases each, four stages of fetches (about 18 KB of JSON). */
-export const NESTED: Operation = { name: 'AgentBook', query: AGENT_BOOK, variables: { first: 5, casesFirst: 4, filter: { statuses: ['ACTIVE'] } } };
+export const NESTED: Operation = {
+  name: 'AgentBook',
+  query: AGENT_BOOK,
+  variables: { first: 5, casesFirst: 4, filter: { statuses: ['ACTIVE'] } },
+};
 
 /** Public and the same for everyone: what a response cache can answer. */
-export const CACHEABLE: Operation = { name: 'Carriers', query: '{ carriers { id name amBestRating products { id name type } } }', variables: {} };
+export const CACHEABLE: Operation = {
+  name: 'Carriers',
+  query: '{ carriers { id name amBestRating products { id name type } } }',
+  variables: {},
+};
 
 /** Ids and values the mix draws its variables from, read from the subgraphs themselves. */
 export interface Samples {
@@ -161,7 +169,11 @@ export interface Fetch {
  * subgraphs (the fetcher records the bytes sent; a fetch's stage is one more than the stage of the
  * last fetch that completed before it started).
  */
-export async function captureFetches(supergraphSdl: string, headers: Record<string, string>, operations: readonly Operation[]): Promise<Fetch[][]> {
+export async function captureFetches(
+  supergraphSdl: string,
+  headers: Record<string, string>,
+  operations: readonly Operation[],
+): Promise<Fetch[][]> {
   let seq = 0;
   let current: { subgraph: string; url: string; body: string; start: number; end: number; stage: number }[] = [];
   const gateway = new ApolloGateway({

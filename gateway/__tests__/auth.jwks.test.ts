@@ -56,8 +56,14 @@ const base = (overrides: Partial<AuthOptions> = {}): AuthOptions => ({
 describe('JWKS authentication', () => {
   it('accepts RS256 and ES256 tokens and maps their claims to the same identities as HS256 tokens', async () => {
     const authenticate = createAuthenticator(base());
-    expect(await authenticate(request(await signToken(keyA, { sub: 'user:s1', role: 'STAFF' })))).toEqual({ sub: 'user:s1', role: 'STAFF' });
-    expect(await authenticate(request(await signToken(ecKey, { sub: 'user:a1', role: 'ADMIN' })))).toEqual({ sub: 'user:a1', role: 'ADMIN' });
+    expect(await authenticate(request(await signToken(keyA, { sub: 'user:s1', role: 'STAFF' })))).toEqual({
+      sub: 'user:s1',
+      role: 'STAFF',
+    });
+    expect(await authenticate(request(await signToken(ecKey, { sub: 'user:a1', role: 'ADMIN' })))).toEqual({
+      sub: 'user:a1',
+      role: 'ADMIN',
+    });
     const agent = await authenticate(request(await signToken(keyA, { sub: 'user:agt_0013', role: 'AGENT', agentId: 'agt_0013' })));
     expect(agent).toEqual({ sub: 'user:agt_0013', role: 'AGENT', agentId: 'agt_0013' });
     expect(Object.isFrozen(agent)).toBe(true);
@@ -115,7 +121,9 @@ describe('JWKS authentication', () => {
     // Within the cooldown the new kid is not looked up: refused, no fetch.
     expect(await outcome(authenticate, rotated)).toEqual(refused('token signed with an unknown key'));
     for (let i = 0; i < 20; i++) {
-      expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF' }, { kid: `made-up-${i}` }))).toEqual(refused('token signed with an unknown key'));
+      expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF' }, { kid: `made-up-${i}` }))).toEqual(
+        refused('token signed with an unknown key'),
+      );
     }
     expect(jwks.fetches).toBe(fetches);
     await new Promise((resolve) => setTimeout(resolve, 350));
@@ -127,8 +135,12 @@ describe('JWKS authentication', () => {
     const authenticate = createAuthenticator(readGatewayConfig({ JWT_JWKS_URL: jwks.url, JWT_CLOCK_SKEW_S: '30' }));
     const at = now();
     expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', iat: at - 600, exp: at - 20 }))).toBe('accepted');
-    expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', iat: at - 600, exp: at - 40 }))).toEqual(refused('token expired'));
-    expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', iat: at - 7200, exp: at - 3600 }))).toEqual(refused('token expired'));
+    expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', iat: at - 600, exp: at - 40 }))).toEqual(
+      refused('token expired'),
+    );
+    expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', iat: at - 7200, exp: at - 3600 }))).toEqual(
+      refused('token expired'),
+    );
     expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', nbf: at + 20 }))).toBe('accepted');
     expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', nbf: at + 40 }))).toEqual(refused('token not yet valid'));
     // A tighter skew from the configuration applies.
@@ -146,7 +158,9 @@ describe('JWKS authentication', () => {
       { aud: AUDIENCE },
       { iss: ISSUER },
     ]) {
-      expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', ...claims }))).toEqual(refused('token claims not accepted'));
+      expect(await outcome(authenticate, await signToken(keyA, { role: 'STAFF', ...claims }))).toEqual(
+        refused('token claims not accepted'),
+      );
     }
   });
 
@@ -179,7 +193,9 @@ describe('JWKS authentication', () => {
     for (const junk of ['abc.def.ghi', `${header}.${payload}`, 'e30.e30.e30']) {
       expect((await outcome(authenticate, junk)) as object).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
     }
-    const notBearer = await authenticate({ headers: { authorization: `Basic ${good}` } } as IncomingMessage).catch((error: HttpError) => error);
+    const notBearer = await authenticate({ headers: { authorization: `Basic ${good}` } } as IncomingMessage).catch(
+      (error: HttpError) => error,
+    );
     expect(notBearer).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
@@ -204,7 +220,11 @@ describe('JWKS authentication', () => {
 
   it('answers 503 SERVICE_UNAVAILABLE, not 401, when the key set cannot be fetched', async () => {
     const token = await signToken(keyA, { role: 'STAFF' });
-    const unavailable = { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'cannot verify tokens now: the signing key set is unavailable' };
+    const unavailable = {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'cannot verify tokens now: the signing key set is unavailable',
+    };
     jwks.mode = 'error';
     expect(await outcome(createAuthenticator(base()), token)).toEqual(unavailable);
     jwks.mode = 'hang';
@@ -227,7 +247,9 @@ describe('HS256 development tokens beside a JWKS', () => {
     expect(await outcome(createAuthenticator(readGatewayConfig({ JWT_JWKS_URL: jwks.url })), dev)).toBe('accepted');
     expect(await outcome(createAuthenticator(readGatewayConfig({})), dev)).toBe('accepted');
     // Without a JWKS, RS256 is not an accepted algorithm at all.
-    expect(await outcome(createAuthenticator(readGatewayConfig({})), await signToken(keyA, { role: 'STAFF' }))).toEqual(refused('token algorithm not accepted'));
+    expect(await outcome(createAuthenticator(readGatewayConfig({})), await signToken(keyA, { role: 'STAFF' }))).toEqual(
+      refused('token algorithm not accepted'),
+    );
   });
 
   it('are refused in production with a JWKS, whatever secret signed them; RS256 is accepted', async () => {
@@ -242,16 +264,28 @@ describe('HS256 development tokens beside a JWKS', () => {
   });
 
   it('are still the production tokens when no JWKS is configured (with a real JWT_SECRET)', async () => {
-    const config = readGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-jwt-secret', IDENTITY_SECRET: 'a-real-identity-secret' });
+    const config = readGatewayConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-real-jwt-secret',
+      IDENTITY_SECRET: 'a-real-identity-secret',
+    });
     expect(config.jwtAcceptHs256).toBe(true);
-    expect(await outcome(createAuthenticator(config), await mintDevToken('a-real-jwt-secret', { sub: 'user:x', role: 'STAFF' }))).toBe('accepted');
+    expect(await outcome(createAuthenticator(config), await mintDevToken('a-real-jwt-secret', { sub: 'user:x', role: 'STAFF' }))).toBe(
+      'accepted',
+    );
   });
 });
 
 describe('JWT configuration', () => {
   it('defaults: no JWKS, HS256 accepted, 30 s of clock skew; frozen', () => {
     const config = readGatewayConfig({});
-    expect(config).toMatchObject({ jwtJwksUrl: undefined, jwtAcceptHs256: true, jwtClockSkewSeconds: 30, jwtIssuer: undefined, jwtAudience: undefined });
+    expect(config).toMatchObject({
+      jwtJwksUrl: undefined,
+      jwtAcceptHs256: true,
+      jwtClockSkewSeconds: 30,
+      jwtIssuer: undefined,
+      jwtAudience: undefined,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -262,12 +296,20 @@ describe('JWT configuration', () => {
     expect(() => readGatewayConfig({ JWT_CLOCK_SKEW_S: '3600' })).toThrow(/JWT_CLOCK_SKEW_S must be at most 300/);
     expect(() => readGatewayConfig({ JWT_JWKS_URL: 'not a url' })).toThrow(/JWT_JWKS_URL must be a URL/);
     expect(() => readGatewayConfig({ JWT_JWKS_URL: 'file:///etc/jwks.json' })).toThrow(/JWT_JWKS_URL must be an http\(s\) URL/);
-    expect(() => readGatewayConfig({ ...production, JWT_JWKS_URL: 'http://idp.internal/jwks.json' })).toThrow(/JWT_JWKS_URL must be an https URL/);
-    expect(() => readGatewayConfig({ ...production, JWT_ISSUER: '', JWT_JWKS_URL: 'https://idp.example.test/jwks.json' })).toThrow(/JWT_ISSUER is required/);
-    expect(() => readGatewayConfig({ ...production, JWT_AUDIENCE: '', JWT_JWKS_URL: 'https://idp.example.test/jwks.json' })).toThrow(/JWT_AUDIENCE is required/);
+    expect(() => readGatewayConfig({ ...production, JWT_JWKS_URL: 'http://idp.internal/jwks.json' })).toThrow(
+      /JWT_JWKS_URL must be an https URL/,
+    );
+    expect(() => readGatewayConfig({ ...production, JWT_ISSUER: '', JWT_JWKS_URL: 'https://idp.example.test/jwks.json' })).toThrow(
+      /JWT_ISSUER is required/,
+    );
+    expect(() => readGatewayConfig({ ...production, JWT_AUDIENCE: '', JWT_JWKS_URL: 'https://idp.example.test/jwks.json' })).toThrow(
+      /JWT_AUDIENCE is required/,
+    );
     // Production without a JWKS still needs a real JWT_SECRET; with one, JWT_SECRET is not used.
     expect(() => readGatewayConfig(production)).toThrow(/JWT_SECRET must be set/);
     expect(readGatewayConfig({ ...production, JWT_JWKS_URL: 'https://idp.example.test/jwks.json' }).jwtAcceptHs256).toBe(false);
-    expect(readGatewayConfig({ ...production, JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).jwtJwksUrl).toBe('http://127.0.0.1:8080/jwks.json');
+    expect(readGatewayConfig({ ...production, JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).jwtJwksUrl).toBe(
+      'http://127.0.0.1:8080/jwks.json',
+    );
   });
 });

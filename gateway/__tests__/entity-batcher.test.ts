@@ -2,7 +2,8 @@ import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/serv
 import { EntityBatcher, entitySelections } from '../entity-batcher';
 
 const CARRIERS = 'query Q__carriers__1($representations:[_Any!]!){_entities(representations:$representations){...on Carrier{id name}}}';
-const PRODUCTS = 'query Q__carriers__2($representations:[_Any!]!){_entities(representations:$representations){...on Product{id name type}}}';
+const PRODUCTS =
+  'query Q__carriers__2($representations:[_Any!]!){_entities(representations:$representations){...on Product{id name type}}}';
 const request = (query: string, representations: unknown[]): GatewayGraphQLRequest => ({ query, variables: { representations } });
 
 describe('entity fetch batching', () => {
@@ -28,7 +29,13 @@ describe('entity fetch batching', () => {
       } as GatewayGraphQLResponse;
     });
     const [carriers, products] = await Promise.all([
-      batcher.enqueue(request(CARRIERS, [{ __typename: 'Carrier', id: 'car_1' }, { __typename: 'Carrier', id: 'car_2' }]), entitySelections(CARRIERS, { representations: [] })!),
+      batcher.enqueue(
+        request(CARRIERS, [
+          { __typename: 'Carrier', id: 'car_1' },
+          { __typename: 'Carrier', id: 'car_2' },
+        ]),
+        entitySelections(CARRIERS, { representations: [] })!,
+      ),
       batcher.enqueue(request(PRODUCTS, [{ __typename: 'Product', id: 'prd_1' }]), entitySelections(PRODUCTS, { representations: [] })!),
     ]);
     expect(sent).toHaveLength(1);
@@ -37,8 +44,14 @@ describe('entity fetch batching', () => {
     expect(sent[0].query).toContain('... on Product');
     expect(carriers.data).toEqual({ _entities: [{ id: 'car_1' }, { id: 'car_2' }] });
     expect(products.data).toEqual({ _entities: [{ id: 'prd_1' }] });
-    expect(carriers.errors!.map((e) => [e.message, e.path])).toEqual([['bad carrier', ['_entities', 1]], ['everyone', undefined]]);
-    expect(products.errors!.map((e) => [e.message, e.path])).toEqual([['bad product', ['_entities', 0, 'name']], ['everyone', undefined]]);
+    expect(carriers.errors!.map((e) => [e.message, e.path])).toEqual([
+      ['bad carrier', ['_entities', 1]],
+      ['everyone', undefined],
+    ]);
+    expect(products.errors!.map((e) => [e.message, e.path])).toEqual([
+      ['bad product', ['_entities', 0, 'name']],
+      ['everyone', undefined],
+    ]);
   });
 
   it('passes a lone fetch through unchanged and fails every fetch of a failed batch', async () => {

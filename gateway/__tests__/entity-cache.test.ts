@@ -44,7 +44,11 @@ describe('the entity cache', () => {
     const cache = new EntityCache(10);
     const products = Array.from({ length: 25 }, (_, i) => ({ __typename: 'Product', id: `p${i}` }));
     const { keys } = cache.lookup('carriers', 'STAFF', 'q', products);
-    cache.store(keys, products.map(({ id }) => ({ id })), 300);
+    cache.store(
+      keys,
+      products.map(({ id }) => ({ id })),
+      300,
+    );
     expect(cache.lookup('carriers', 'STAFF', 'q', products).kept.filter(Boolean)).toHaveLength(10);
     expect(cache.lookup('carriers', 'STAFF', 'q', products.slice(15)).kept.every(Boolean)).toBe(true);
   });

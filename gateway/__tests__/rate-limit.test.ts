@@ -4,7 +4,8 @@ import { HttpError } from '../../platform/http';
 import { rateLimiter } from '../rate-limit';
 
 /** The limiter reads only these of a request. */
-const requestOf = (token: string) => ({ headers: { authorization: `Bearer aaa.bbb.${token}` }, socket: { remoteAddress: '10.0.0.1' } }) as unknown as IncomingMessage;
+const requestOf = (token: string) =>
+  ({ headers: { authorization: `Bearer aaa.bbb.${token}` }, socket: { remoteAddress: '10.0.0.1' } }) as unknown as IncomingMessage;
 
 /** The real in-process cache, with its round trips counted. */
 function counted(cache: Cache): Cache & { incrCalls: number } {

@@ -11,7 +11,9 @@ describe('configuration readers', () => {
     expect(() => int({ PORT: 'abc' }, 'PORT', 1)).toThrow(new ConfigError('PORT', 'must be a whole number, got "abc"'));
     expect(() => int({ PORT: '70000' }, 'PORT', 1, { max: 65535 })).toThrow(/PORT must be at most 65535/);
     expect(() => bool({ DEBUG_STATS: 'maybe' }, 'DEBUG_STATS', false)).toThrow(/DEBUG_STATS must be true or false/);
-    expect(() => oneOf({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', ['info', 'warn'] as const, 'info')).toThrow(/LOG_LEVEL must be one of info, warn/);
+    expect(() => oneOf({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', ['info', 'warn'] as const, 'info')).toThrow(
+      /LOG_LEVEL must be one of info, warn/,
+    );
     expect(() => url({ AGENTS_URL: 'not a url' }, 'AGENTS_URL')).toThrow(/AGENTS_URL must be a URL/);
   });
 

@@ -1,4 +1,12 @@
-import { IdentityError, identitySigner, identityVerifier, signIdentity, verifyIdentity, IDENTITY_HEADER, SIGNATURE_HEADER } from '../identity';
+import {
+  IdentityError,
+  identitySigner,
+  identityVerifier,
+  signIdentity,
+  verifyIdentity,
+  IDENTITY_HEADER,
+  SIGNATURE_HEADER,
+} from '../identity';
 
 const SECRET = 'test-secret';
 const NOW = 1_760_000_000_000;

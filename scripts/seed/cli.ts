@@ -19,12 +19,23 @@ async function main() {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number, got "${args[i + 1]}"`);
     return n;
   };
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase({ dataDir: process.env.PGLITE_DATA_DIR ?? join(process.cwd(), '.data', 'pglite') });
+  const embedded = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir: process.env.PGLITE_DATA_DIR ?? join(process.cwd(), '.data', 'pglite') });
   const pool = createPool(process.env.DATABASE_URL ?? embedded!.url, 2);
   try {
     const started = Date.now();
-    const result = await seedDatabase(pool, { cases: number('--cases'), agents: number('--agents'), force: args.includes('--force') || args.includes('--cases'), log: console.log });
-    console.log(result.seeded ? `seeded ${result.cases} cases in ${Date.now() - started} ms` : 'already seeded: pass --force to replace the demo data');
+    const result = await seedDatabase(pool, {
+      cases: number('--cases'),
+      agents: number('--agents'),
+      force: args.includes('--force') || args.includes('--cases'),
+      log: console.log,
+    });
+    console.log(
+      result.seeded
+        ? `seeded ${result.cases} cases in ${Date.now() - started} ms`
+        : 'already seeded: pass --force to replace the demo data',
+    );
     if (result.seeded && process.env.REDIS_URL) {
       // New data under a long-lived Redis: metrics cached for the old data must not be served.
       const cache = createCache({ redisUrl: process.env.REDIS_URL, cluster: process.env.REDIS_CLUSTER === 'true' });

@@ -35,7 +35,9 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
     agents: options.agents ?? 300,
     seed: options.seed ?? 20251124,
   });
-  log(`seeding ${world.agents.length} agents, ${world.cases.length} cases, ${world.requirements.length} requirements, ${world.events.length} events`);
+  log(
+    `seeding ${world.agents.length} agents, ${world.cases.length} cases, ${world.requirements.length} requirements, ${world.events.length} events`,
+  );
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -43,36 +45,169 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
       await client.query(`TRUNCATE cases.case_event, cases.requirement, cases.outbox, cases."case", agents.appointment, agents.license,
         agents.carrier_contracting, agents.agent, carriers.product, carriers.carrier`);
     }
-    await insertRows(client, 'carriers.carrier', ['id', 'code', 'name', 'naic_code', 'am_best_rating', 'age_basis', 'protocol'],
-      CARRIERS.map((c) => [c.id, c.code, c.name, c.naicCode, c.amBestRating, c.ageBasis, c.protocol]), 'ON CONFLICT (id) DO NOTHING');
-    await insertRows(client, 'carriers.product',
-      ['id', 'carrier_id', 'code', 'name', 'type', 'terms', 'min_issue_age', 'max_issue_age', 'min_face_amount', 'max_face_amount', 'health_classes', 'available_states', 'fully_underwritten'],
-      PRODUCTS.map((p) => [p.id, p.carrierId, p.code, p.name, p.type, JSON.stringify(p.terms), p.minIssueAge, p.maxIssueAge, p.minFaceAmount, p.maxFaceAmount, p.healthClasses, p.availableStates, p.fullyUnderwritten]),
-      'ON CONFLICT (id) DO NOTHING');
-    await insertRows(client, 'agents.carrier_contracting', ['carrier_id', 'pre_appointment_states'],
-      CARRIERS.map((c) => [c.id, c.preAppointmentStates]), 'ON CONFLICT (carrier_id) DO NOTHING');
+    await insertRows(
+      client,
+      'carriers.carrier',
+      ['id', 'code', 'name', 'naic_code', 'am_best_rating', 'age_basis', 'protocol'],
+      CARRIERS.map((c) => [c.id, c.code, c.name, c.naicCode, c.amBestRating, c.ageBasis, c.protocol]),
+      'ON CONFLICT (id) DO NOTHING',
+    );
+    await insertRows(
+      client,
+      'carriers.product',
+      [
+        'id',
+        'carrier_id',
+        'code',
+        'name',
+        'type',
+        'terms',
+        'min_issue_age',
+        'max_issue_age',
+        'min_face_amount',
+        'max_face_amount',
+        'health_classes',
+        'available_states',
+        'fully_underwritten',
+      ],
+      PRODUCTS.map((p) => [
+        p.id,
+        p.carrierId,
+        p.code,
+        p.name,
+        p.type,
+        JSON.stringify(p.terms),
+        p.minIssueAge,
+        p.maxIssueAge,
+        p.minFaceAmount,
+        p.maxFaceAmount,
+        p.healthClasses,
+        p.availableStates,
+        p.fullyUnderwritten,
+      ]),
+      'ON CONFLICT (id) DO NOTHING',
+    );
+    await insertRows(
+      client,
+      'agents.carrier_contracting',
+      ['carrier_id', 'pre_appointment_states'],
+      CARRIERS.map((c) => [c.id, c.preAppointmentStates]),
+      'ON CONFLICT (carrier_id) DO NOTHING',
+    );
     // Agencies first: agents reference their upline.
-    await insertRows(client, 'agents.agent', ['id', 'npn', 'first_name', 'last_name', 'email', 'resident_state', 'status', 'upline_id', 'eo_expires_on', 'aml_trained_on'],
-      world.agents.map((a) => [a.id, a.npn, a.firstName, a.lastName, a.email, a.residentState, a.status, a.uplineId, a.eoExpiresOn, a.amlTrainedOn]));
-    await insertRows(client, 'agents.license', ['id', 'agent_id', 'state', 'number', 'resident', 'lines_of_authority', 'effective_on', 'expires_on'],
-      world.licenses.map((l) => [l.id, l.agentId, l.state, l.number, l.resident, l.linesOfAuthority, l.effectiveOn, l.expiresOn]));
-    await insertRows(client, 'agents.appointment', ['id', 'agent_id', 'carrier_id', 'state', 'status', 'writing_number', 'effective_on', 'terminated_on'],
-      world.appointments.map((a) => [a.id, a.agentId, a.carrierId, a.state, a.status, a.writingNumber, a.effectiveOn, a.terminatedOn]));
-    await insertRows(client, 'cases."case"',
-      ['id', 'case_number', 'agent_id', 'carrier_id', 'product_id', 'product_type', 'insured_first_name', 'insured_last_name', 'insured_birth_date',
-        'insured_gender', 'insured_state', 'insured_tobacco', 'face_amount', 'approved_face_amount', 'term_years', 'applied_health_class',
-        'approved_health_class', 'table_rating', 'payment_mode', 'annual_premium_cents', 'modal_premium_cents', 'status', 'carrier_reference',
-        'policy_number', 'submitted_at', 'approved_at', 'issued_at', 'placed_at', 'closed_at', 'created_by'],
-      world.cases.map((c) => [c.id, c.caseNumber, c.agentId, c.carrierId, c.productId, c.productType, c.insuredFirstName, c.insuredLastName,
-        c.insuredBirthDate, c.insuredGender, c.insuredState, c.insuredTobacco, c.faceAmount, c.approvedFaceAmount, c.termYears, c.appliedHealthClass,
-        c.approvedHealthClass, c.tableRating, c.paymentMode, c.annualPremiumCents, c.modalPremiumCents, c.status, c.carrierReference,
-        c.policyNumber, c.submittedAt, c.approvedAt, c.issuedAt, c.placedAt, c.closedAt, c.createdBy]));
-    await insertRows(client, 'cases.requirement', ['id', 'case_id', 'code', 'status', 'ordered_at', 'received_at', 'follow_up_on'],
-      world.requirements.map((r) => [r.id, r.caseId, r.code, r.status, r.orderedAt, r.receivedAt, r.followUpOn]));
-    await insertRows(client, 'cases.case_event', ['case_id', 'at', 'type', 'from_status', 'to_status', 'requirement_code', 'actor', 'note'],
-      world.events.map((e) => [e.caseId, e.at, e.type, e.fromStatus, e.toStatus, e.requirementCode, e.actor, e.note]));
+    await insertRows(
+      client,
+      'agents.agent',
+      ['id', 'npn', 'first_name', 'last_name', 'email', 'resident_state', 'status', 'upline_id', 'eo_expires_on', 'aml_trained_on'],
+      world.agents.map((a) => [
+        a.id,
+        a.npn,
+        a.firstName,
+        a.lastName,
+        a.email,
+        a.residentState,
+        a.status,
+        a.uplineId,
+        a.eoExpiresOn,
+        a.amlTrainedOn,
+      ]),
+    );
+    await insertRows(
+      client,
+      'agents.license',
+      ['id', 'agent_id', 'state', 'number', 'resident', 'lines_of_authority', 'effective_on', 'expires_on'],
+      world.licenses.map((l) => [l.id, l.agentId, l.state, l.number, l.resident, l.linesOfAuthority, l.effectiveOn, l.expiresOn]),
+    );
+    await insertRows(
+      client,
+      'agents.appointment',
+      ['id', 'agent_id', 'carrier_id', 'state', 'status', 'writing_number', 'effective_on', 'terminated_on'],
+      world.appointments.map((a) => [a.id, a.agentId, a.carrierId, a.state, a.status, a.writingNumber, a.effectiveOn, a.terminatedOn]),
+    );
+    await insertRows(
+      client,
+      'cases."case"',
+      [
+        'id',
+        'case_number',
+        'agent_id',
+        'carrier_id',
+        'product_id',
+        'product_type',
+        'insured_first_name',
+        'insured_last_name',
+        'insured_birth_date',
+        'insured_gender',
+        'insured_state',
+        'insured_tobacco',
+        'face_amount',
+        'approved_face_amount',
+        'term_years',
+        'applied_health_class',
+        'approved_health_class',
+        'table_rating',
+        'payment_mode',
+        'annual_premium_cents',
+        'modal_premium_cents',
+        'status',
+        'carrier_reference',
+        'policy_number',
+        'submitted_at',
+        'approved_at',
+        'issued_at',
+        'placed_at',
+        'closed_at',
+        'created_by',
+      ],
+      world.cases.map((c) => [
+        c.id,
+        c.caseNumber,
+        c.agentId,
+        c.carrierId,
+        c.productId,
+        c.productType,
+        c.insuredFirstName,
+        c.insuredLastName,
+        c.insuredBirthDate,
+        c.insuredGender,
+        c.insuredState,
+        c.insuredTobacco,
+        c.faceAmount,
+        c.approvedFaceAmount,
+        c.termYears,
+        c.appliedHealthClass,
+        c.approvedHealthClass,
+        c.tableRating,
+        c.paymentMode,
+        c.annualPremiumCents,
+        c.modalPremiumCents,
+        c.status,
+        c.carrierReference,
+        c.policyNumber,
+        c.submittedAt,
+        c.approvedAt,
+        c.issuedAt,
+        c.placedAt,
+        c.closedAt,
+        c.createdBy,
+      ]),
+    );
+    await insertRows(
+      client,
+      'cases.requirement',
+      ['id', 'case_id', 'code', 'status', 'ordered_at', 'received_at', 'follow_up_on'],
+      world.requirements.map((r) => [r.id, r.caseId, r.code, r.status, r.orderedAt, r.receivedAt, r.followUpOn]),
+    );
+    await insertRows(
+      client,
+      'cases.case_event',
+      ['case_id', 'at', 'type', 'from_status', 'to_status', 'requirement_code', 'actor', 'note'],
+      world.events.map((e) => [e.caseId, e.at, e.type, e.fromStatus, e.toStatus, e.requirementCode, e.actor, e.note]),
+    );
     // New cases are numbered after the seeded ones.
-    await client.query(`SELECT setval('cases.case_number_seq', GREATEST($1::bigint, nextval('cases.case_number_seq')))`, [100000 + world.cases.length + 1]);
+    await client.query(`SELECT setval('cases.case_number_seq', GREATEST($1::bigint, nextval('cases.case_number_seq')))`, [
+      100000 + world.cases.length + 1,
+    ]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

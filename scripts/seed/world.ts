@@ -11,33 +11,95 @@ import { AGENCY_NAMES, FIRST_NAMES, LAST_NAMES } from './names';
 import { DAY_MS, dateMs, isoDate, isoInstant, Random } from './random';
 
 export interface SeedAgent {
-  id: string; npn: string; firstName: string; lastName: string; email: string; residentState: string;
-  status: 'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'TERMINATED'; uplineId: string | null; eoExpiresOn: string | null; amlTrainedOn: string | null;
+  id: string;
+  npn: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  residentState: string;
+  status: 'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
+  uplineId: string | null;
+  eoExpiresOn: string | null;
+  amlTrainedOn: string | null;
 }
 export interface SeedLicense {
-  id: string; agentId: string; state: string; number: string; resident: boolean; linesOfAuthority: string[]; effectiveOn: string; expiresOn: string;
+  id: string;
+  agentId: string;
+  state: string;
+  number: string;
+  resident: boolean;
+  linesOfAuthority: string[];
+  effectiveOn: string;
+  expiresOn: string;
 }
 export interface SeedAppointment {
-  id: string; agentId: string; carrierId: string; state: string; status: 'REQUESTED' | 'ACTIVE' | 'TERMINATED';
-  writingNumber: string | null; effectiveOn: string | null; terminatedOn: string | null;
+  id: string;
+  agentId: string;
+  carrierId: string;
+  state: string;
+  status: 'REQUESTED' | 'ACTIVE' | 'TERMINATED';
+  writingNumber: string | null;
+  effectiveOn: string | null;
+  terminatedOn: string | null;
 }
 export interface SeedCase {
-  id: string; caseNumber: string; agentId: string; carrierId: string; productId: string; productType: string;
-  insuredFirstName: string; insuredLastName: string; insuredBirthDate: string; insuredGender: 'MALE' | 'FEMALE'; insuredState: string; insuredTobacco: boolean;
-  faceAmount: number; approvedFaceAmount: number | null; termYears: number | null; appliedHealthClass: string; approvedHealthClass: string | null;
-  tableRating: number; paymentMode: string; annualPremiumCents: number; modalPremiumCents: number; status: string;
-  carrierReference: string | null; policyNumber: string | null; submittedAt: string; approvedAt: string | null; issuedAt: string | null;
-  placedAt: string | null; closedAt: string | null; createdBy: string;
+  id: string;
+  caseNumber: string;
+  agentId: string;
+  carrierId: string;
+  productId: string;
+  productType: string;
+  insuredFirstName: string;
+  insuredLastName: string;
+  insuredBirthDate: string;
+  insuredGender: 'MALE' | 'FEMALE';
+  insuredState: string;
+  insuredTobacco: boolean;
+  faceAmount: number;
+  approvedFaceAmount: number | null;
+  termYears: number | null;
+  appliedHealthClass: string;
+  approvedHealthClass: string | null;
+  tableRating: number;
+  paymentMode: string;
+  annualPremiumCents: number;
+  modalPremiumCents: number;
+  status: string;
+  carrierReference: string | null;
+  policyNumber: string | null;
+  submittedAt: string;
+  approvedAt: string | null;
+  issuedAt: string | null;
+  placedAt: string | null;
+  closedAt: string | null;
+  createdBy: string;
 }
 export interface SeedRequirement {
-  id: string; caseId: string; code: string; status: 'ORDERED' | 'RECEIVED' | 'WAIVED' | 'CANCELLED'; orderedAt: string; receivedAt: string | null; followUpOn: string;
+  id: string;
+  caseId: string;
+  code: string;
+  status: 'ORDERED' | 'RECEIVED' | 'WAIVED' | 'CANCELLED';
+  orderedAt: string;
+  receivedAt: string | null;
+  followUpOn: string;
 }
 export interface SeedEvent {
-  caseId: string; at: string; type: string; fromStatus: string | null; toStatus: string | null; requirementCode: string | null; actor: string; note: string | null;
+  caseId: string;
+  at: string;
+  type: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  requirementCode: string | null;
+  actor: string;
+  note: string | null;
 }
 export interface DemoWorld {
-  agents: SeedAgent[]; licenses: SeedLicense[]; appointments: SeedAppointment[];
-  cases: SeedCase[]; requirements: SeedRequirement[]; events: SeedEvent[];
+  agents: SeedAgent[];
+  licenses: SeedLicense[];
+  appointments: SeedAppointment[];
+  cases: SeedCase[];
+  requirements: SeedRequirement[];
+  events: SeedEvent[];
 }
 
 export interface WorldOptions {
@@ -50,11 +112,57 @@ export interface WorldOptions {
 
 // Populous states come up more often, as they would in a real book of business.
 const STATE_WEIGHTS: readonly (readonly [string, number])[] = [
-  ['CA', 12], ['TX', 10], ['FL', 9], ['NY', 6], ['PA', 5], ['IL', 5], ['OH', 5], ['GA', 4], ['NC', 4], ['MI', 4], ['NJ', 3], ['VA', 3],
-  ['WA', 3], ['AZ', 3], ['TN', 3], ['MA', 3], ['IN', 2], ['MO', 2], ['MD', 2], ['WI', 2], ['CO', 2], ['MN', 2], ['SC', 2], ['AL', 2],
-  ['LA', 2], ['KY', 2], ['OR', 1], ['OK', 1], ['CT', 1], ['UT', 1], ['IA', 1], ['NV', 1], ['AR', 1], ['MS', 1], ['KS', 1], ['NM', 1],
-  ['NE', 1], ['ID', 1], ['WV', 1], ['HI', 1], ['NH', 1], ['ME', 1], ['MT', 1], ['RI', 1], ['DE', 1], ['SD', 1], ['ND', 1], ['AK', 1],
-  ['DC', 1], ['VT', 1], ['WY', 1],
+  ['CA', 12],
+  ['TX', 10],
+  ['FL', 9],
+  ['NY', 6],
+  ['PA', 5],
+  ['IL', 5],
+  ['OH', 5],
+  ['GA', 4],
+  ['NC', 4],
+  ['MI', 4],
+  ['NJ', 3],
+  ['VA', 3],
+  ['WA', 3],
+  ['AZ', 3],
+  ['TN', 3],
+  ['MA', 3],
+  ['IN', 2],
+  ['MO', 2],
+  ['MD', 2],
+  ['WI', 2],
+  ['CO', 2],
+  ['MN', 2],
+  ['SC', 2],
+  ['AL', 2],
+  ['LA', 2],
+  ['KY', 2],
+  ['OR', 1],
+  ['OK', 1],
+  ['CT', 1],
+  ['UT', 1],
+  ['IA', 1],
+  ['NV', 1],
+  ['AR', 1],
+  ['MS', 1],
+  ['KS', 1],
+  ['NM', 1],
+  ['NE', 1],
+  ['ID', 1],
+  ['WV', 1],
+  ['HI', 1],
+  ['NH', 1],
+  ['ME', 1],
+  ['MT', 1],
+  ['RI', 1],
+  ['DE', 1],
+  ['SD', 1],
+  ['ND', 1],
+  ['AK', 1],
+  ['DC', 1],
+  ['VT', 1],
+  ['WY', 1],
 ];
 const STATES = STATE_WEIGHTS.map(([s]) => s);
 const STAFF = ['usr_staff_01', 'usr_staff_02', 'usr_staff_03', 'usr_staff_04', 'usr_staff_05'];
@@ -84,8 +192,19 @@ function generateAgents(rng: Random, options: WorldOptions, anchorMs: number, wo
       const seniors = world.agents.filter((a) => a.uplineId === `agt_${pad(agency, 4)}`);
       uplineId = seniors.length > 3 && rng.chance(0.2) ? rng.pick(seniors).id : `agt_${pad(agency, 4)}`;
     }
-    const status = isAgency ? 'ACTIVE' : rng.weighted([['ACTIVE', 88], ['PENDING', 5], ['SUSPENDED', 4], ['TERMINATED', 3]] as const);
-    const eo = rng.weighted([['current', 91], ['expired', 6], ['none', 3]] as const);
+    const status = isAgency
+      ? 'ACTIVE'
+      : rng.weighted([
+          ['ACTIVE', 88],
+          ['PENDING', 5],
+          ['SUSPENDED', 4],
+          ['TERMINATED', 3],
+        ] as const);
+    const eo = rng.weighted([
+      ['current', 91],
+      ['expired', 6],
+      ['none', 3],
+    ] as const);
     const agent: SeedAgent = {
       id,
       npn: String(10_000_000 + i * 7919),
@@ -104,7 +223,10 @@ function generateAgents(rng: Random, options: WorldOptions, anchorMs: number, wo
 }
 
 function generateLicensesAndAppointments(rng: Random, agent: SeedAgent, anchorMs: number, world: DemoWorld): void {
-  const nonResident = rng.sample(STATES.filter((s) => s !== agent.residentState), rng.int(2, 8));
+  const nonResident = rng.sample(
+    STATES.filter((s) => s !== agent.residentState),
+    rng.int(2, 8),
+  );
   const licensed: string[] = [];
   for (const state of [agent.residentState, ...nonResident]) {
     const expired = rng.chance(0.07);
@@ -124,7 +246,11 @@ function generateLicensesAndAppointments(rng: Random, agent: SeedAgent, anchorMs
   if (agent.status === 'PENDING' || licensed.length === 0) return;
   for (const carrier of rng.sample(CARRIERS, rng.int(3, 7))) {
     for (const state of rng.sample(licensed, rng.int(1, licensed.length))) {
-      const status = rng.weighted([['ACTIVE', 85], ['REQUESTED', 10], ['TERMINATED', 5]] as const);
+      const status = rng.weighted([
+        ['ACTIVE', 85],
+        ['REQUESTED', 10],
+        ['TERMINATED', 5],
+      ] as const);
       world.appointments.push({
         id: `apt_${agent.id.slice(4)}_${carrier.code.toLowerCase()}_${state.toLowerCase()}`,
         agentId: agent.id,
@@ -139,15 +265,32 @@ function generateLicensesAndAppointments(rng: Random, agent: SeedAgent, anchorMs
   }
 }
 
-const HEALTH_CLASSES = [['PREFERRED_PLUS', 15], ['PREFERRED', 35], ['STANDARD_PLUS', 25], ['STANDARD', 25]] as const;
-const FACE_AMOUNTS = [[100_000, 10], [250_000, 25], [500_000, 30], [750_000, 10], [1_000_000, 15], [1_500_000, 5], [2_000_000, 5]] as const;
+const HEALTH_CLASSES = [
+  ['PREFERRED_PLUS', 15],
+  ['PREFERRED', 35],
+  ['STANDARD_PLUS', 25],
+  ['STANDARD', 25],
+] as const;
+const FACE_AMOUNTS = [
+  [100_000, 10],
+  [250_000, 25],
+  [500_000, 30],
+  [750_000, 10],
+  [1_000_000, 15],
+  [1_500_000, 5],
+  [2_000_000, 5],
+] as const;
 const UNDERWRITING_REQUIREMENTS = new Set(['PARAMED_EXAM', 'BLOOD_URINE', 'APS', 'INSPECTION_REPORT', 'PHONE_INTERVIEW']);
 
 function generateCases(rng: Random, options: WorldOptions, anchorMs: number, world: DemoWorld): void {
   // Writers: some agents write far more than others (a long tail), as in a real BGA.
   const writers = world.agents
     .filter((a) => a.status === 'ACTIVE')
-    .map((agent) => ({ agent, weight: 1 / (1 + rng.int(0, 20)), appointments: world.appointments.filter((p) => p.agentId === agent.id && p.status === 'ACTIVE') }))
+    .map((agent) => ({
+      agent,
+      weight: 1 / (1 + rng.int(0, 20)),
+      appointments: world.appointments.filter((p) => p.agentId === agent.id && p.status === 'ACTIVE'),
+    }))
     .filter((w) => w.appointments.length > 0);
   const writerWeights = writers.map((w) => [w, w.weight] as const);
   const carriersById = new Map(CARRIERS.map((c) => [c.id, c]));
@@ -160,7 +303,7 @@ function generateCases(rng: Random, options: WorldOptions, anchorMs: number, wor
     const carrier = carriersById.get(appointment.carrierId)!;
     const products = carrier.products.filter((p) => p.availableStates.includes(appointment.state as never));
     if (products.length === 0) continue;
-    const product = rng.chance(0.9) ? products.find((p) => p.type === 'TERM') ?? rng.pick(products) : rng.pick(products);
+    const product = rng.chance(0.9) ? (products.find((p) => p.type === 'TERM') ?? rng.pick(products)) : rng.pick(products);
     const priced = priceCase(rng, carrier, product, appointment.state, anchorMs);
     if (!priced) continue;
     made++;
@@ -169,8 +312,18 @@ function generateCases(rng: Random, options: WorldOptions, anchorMs: number, wor
 }
 
 interface PricedCase {
-  submittedMs: number; birthDate: string; gender: 'MALE' | 'FEMALE'; tobacco: boolean; healthClass: string; faceAmount: number;
-  termYears: number | null; tableRating: number; paymentMode: string; annualCents: number; modalCents: number; state: string;
+  submittedMs: number;
+  birthDate: string;
+  gender: 'MALE' | 'FEMALE';
+  tobacco: boolean;
+  healthClass: string;
+  faceAmount: number;
+  termYears: number | null;
+  tableRating: number;
+  paymentMode: string;
+  annualCents: number;
+  modalCents: number;
+  state: string;
 }
 
 function priceCase(rng: Random, carrier: CarrierFixture, product: ProductFixture, state: string, anchorMs: number): PricedCase | undefined {
@@ -183,7 +336,12 @@ function priceCase(rng: Random, carrier: CarrierFixture, product: ProductFixture
   const healthClass = rng.weighted(HEALTH_CLASSES.filter(([c]) => product.healthClasses.includes(c)));
   if (!healthClass) return undefined;
   const faceAmount = Math.min(Math.max(rng.weighted(FACE_AMOUNTS), product.minFaceAmount), product.maxFaceAmount);
-  const paymentMode = rng.weighted([['MONTHLY', 70], ['ANNUAL', 20], ['QUARTERLY', 5], ['SEMI_ANNUAL', 5]] as const);
+  const paymentMode = rng.weighted([
+    ['MONTHLY', 70],
+    ['ANNUAL', 20],
+    ['QUARTERLY', 5],
+    ['SEMI_ANNUAL', 5],
+  ] as const);
   const tableRating = product.fullyUnderwritten && rng.chance(0.06) ? rng.int(1, 4) : 0;
   const ageAtIssue = issueAge(carrier.ageBasis, birthDate, submittedDay);
   let termYears: number | null = null;
@@ -200,12 +358,34 @@ function priceCase(rng: Random, carrier: CarrierFixture, product: ProductFixture
   }
   const annualCents = annualPremiumCents({ rateThousandths: rate, faceAmount, tableRating, policyFeeCents: carrier.policyFeeCents });
   const modal = modalPremiumsCents(annualCents, carrier.modalFactors);
-  return { submittedMs, birthDate, gender, tobacco, healthClass, faceAmount, termYears, tableRating, paymentMode, annualCents, modalCents: modal[paymentMode as keyof typeof modal], state };
+  return {
+    submittedMs,
+    birthDate,
+    gender,
+    tobacco,
+    healthClass,
+    faceAmount,
+    termYears,
+    tableRating,
+    paymentMode,
+    annualCents,
+    modalCents: modal[paymentMode as keyof typeof modal],
+    state,
+  };
 }
 
 type Outcome = 'INCOMPLETE' | 'WITHDRAWN' | 'DECLINED' | 'POSTPONED' | 'NOT_TAKEN_BEFORE_ISSUE' | 'NOT_TAKEN' | 'PLACED';
 
-function buildCase(rng: Random, n: number, agentId: string, carrier: CarrierFixture, product: ProductFixture, p: PricedCase, anchorMs: number, world: DemoWorld): void {
+function buildCase(
+  rng: Random,
+  n: number,
+  agentId: string,
+  carrier: CarrierFixture,
+  product: ProductFixture,
+  p: PricedCase,
+  anchorMs: number,
+  world: DemoWorld,
+): void {
   const id = `case_${pad(n, 6)}`;
   const staff = rng.pick(STAFF);
   const carrierActor = `carrier:${carrier.id}`;
@@ -214,14 +394,32 @@ function buildCase(rng: Random, n: number, agentId: string, carrier: CarrierFixt
   const stamps: { approvedAt?: number; issuedAt?: number; placedAt?: number; closedAt?: number } = {};
   let status = 'SUBMITTED';
   const event = (at: number, type: string, fields: Partial<SeedEvent> = {}) =>
-    events.push({ caseId: id, at: isoInstant(at), type, fromStatus: null, toStatus: null, requirementCode: null, actor: staff, note: null, ...fields });
+    events.push({
+      caseId: id,
+      at: isoInstant(at),
+      type,
+      fromStatus: null,
+      toStatus: null,
+      requirementCode: null,
+      actor: staff,
+      note: null,
+      ...fields,
+    });
   const move = (at: number, to: string, actor = carrierActor) => {
     event(at, actor === carrierActor ? 'CARRIER_SYNC' : 'STATUS_CHANGED', { fromStatus: status, toStatus: to, actor });
     status = to;
   };
   const order = (code: string, at: number, turnaroundDays: number) => {
     const receivedAt = at + turnaroundDays * DAY_MS + rng.int(0, 8 * 3600) * 1000;
-    requirements.push({ id: `req_${id.slice(5)}_${pad(requirements.length + 1, 2)}`, caseId: id, code, status: 'RECEIVED', orderedAt: isoInstant(at), receivedAt: isoInstant(receivedAt), followUpOn: isoDate(at + FOLLOW_UP_DAYS[code as keyof typeof FOLLOW_UP_DAYS] * DAY_MS) });
+    requirements.push({
+      id: `req_${id.slice(5)}_${pad(requirements.length + 1, 2)}`,
+      caseId: id,
+      code,
+      status: 'RECEIVED',
+      orderedAt: isoInstant(at),
+      receivedAt: isoInstant(receivedAt),
+      followUpOn: isoDate(at + FOLLOW_UP_DAYS[code as keyof typeof FOLLOW_UP_DAYS] * DAY_MS),
+    });
     event(at, 'REQUIREMENT_ORDERED', { requirementCode: code });
     event(receivedAt, 'REQUIREMENT_RECEIVED', { requirementCode: code });
     return receivedAt;
@@ -234,8 +432,9 @@ function buildCase(rng: Random, n: number, agentId: string, carrier: CarrierFixt
   move(t, 'IN_UNDERWRITING');
   // Requirements ordered at the start of underwriting; exams and an APS keep the case waiting.
   let lastUnderwriting = t;
-  for (const code of ['HIPAA_AUTHORIZATION', 'MIB', 'RX_CHECK', 'MVR']) lastUnderwriting = Math.max(lastUnderwriting, order(code, t, code === 'HIPAA_AUTHORIZATION' ? 0 : rng.int(0, 1)));
-  const exams = p.faceAmount >= 250_000 || p.faceAmount >= 100_000 && rng.chance(0.4);
+  for (const code of ['HIPAA_AUTHORIZATION', 'MIB', 'RX_CHECK', 'MVR'])
+    lastUnderwriting = Math.max(lastUnderwriting, order(code, t, code === 'HIPAA_AUTHORIZATION' ? 0 : rng.int(0, 1)));
+  const exams = p.faceAmount >= 250_000 || (p.faceAmount >= 100_000 && rng.chance(0.4));
   const slow: [string, number][] = [];
   if (exams) slow.push(['PARAMED_EXAM', rng.int(4, 14)], ['BLOOD_URINE', rng.int(7, 18)]);
   if (rng.chance(0.3)) slow.push(['APS', rng.int(14, 45)]);
@@ -247,7 +446,15 @@ function buildCase(rng: Random, n: number, agentId: string, carrier: CarrierFixt
     t = lastUnderwriting + rng.int(0, 2) * DAY_MS + 3600_000;
     move(t, 'IN_UNDERWRITING');
   }
-  const outcome = rng.weighted<Outcome>([['INCOMPLETE', 5], ['WITHDRAWN', 5], ['DECLINED', 8], ['POSTPONED', 3], ['NOT_TAKEN_BEFORE_ISSUE', 3], ['NOT_TAKEN', 9], ['PLACED', 67]]);
+  const outcome = rng.weighted<Outcome>([
+    ['INCOMPLETE', 5],
+    ['WITHDRAWN', 5],
+    ['DECLINED', 8],
+    ['POSTPONED', 3],
+    ['NOT_TAKEN_BEFORE_ISSUE', 3],
+    ['NOT_TAKEN', 9],
+    ['PLACED', 67],
+  ]);
   t = Math.max(t, lastUnderwriting) + rng.int(2, 12) * DAY_MS;
   let approvedClass: string | null = null;
   let approvedFace: number | null = null;

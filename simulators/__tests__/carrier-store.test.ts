@@ -7,7 +7,14 @@ import { ApplicationStore, type ApplicationTerms, type UnderwritingDecision } fr
 
 const carrier = carrierByCode('HARBOR')!;
 const terms: ApplicationTerms = {
-  productCode: 'HML-T', faceAmount: 400_000, termYears: 20, healthClass: 'PREFERRED', tableRating: 0, paymentMode: 'MONTHLY', issueAge: 40, annualPremiumCents: 41_000,
+  productCode: 'HML-T',
+  faceAmount: 400_000,
+  termYears: 20,
+  healthClass: 'PREFERRED',
+  tableRating: 0,
+  paymentMode: 'MONTHLY',
+  issueAge: 40,
+  annualPremiumCents: 41_000,
 };
 const accept = (): UnderwritingDecision => ({ accepted: true, terms });
 const DAY = 86_400_000;
@@ -43,7 +50,11 @@ describe('submissions', () => {
     const { outcome } = carrierSide.submit('ref-3', accept);
     if (!outcome.accepted) throw new Error('expected accepted');
     expect(outcome.application).toMatchObject({ carrierReference: 'HARBOR-APP-000001', status: 'SUBMITTED', policyNumber: null });
-    expect(outcome.application.requirements.map((r) => [r.code, r.status])).toEqual([['HIPAA_AUTHORIZATION', 'RECEIVED'], ['MIB', 'ORDERED'], ['RX_CHECK', 'ORDERED']]);
+    expect(outcome.application.requirements.map((r) => [r.code, r.status])).toEqual([
+      ['HIPAA_AUTHORIZATION', 'RECEIVED'],
+      ['MIB', 'ORDERED'],
+      ['RX_CHECK', 'ORDERED'],
+    ]);
   });
 });
 
@@ -52,11 +63,25 @@ describe('advance', () => {
     const { store: carrierSide, clock } = store();
     carrierSide.submit('ref-4', accept);
     clock.advance(3 * DAY);
-    const moved = carrierSide.advance('HARBOR-APP-000001', { status: 'ISSUED', requirements: [{ code: 'MIB', status: 'RECEIVED' }, { code: 'APS', status: 'ORDERED', requestedOn: '2025-01-07' }] });
+    const moved = carrierSide.advance('HARBOR-APP-000001', {
+      status: 'ISSUED',
+      requirements: [
+        { code: 'MIB', status: 'RECEIVED' },
+        { code: 'APS', status: 'ORDERED', requestedOn: '2025-01-07' },
+      ],
+    });
     expect(moved.status).toBe('ISSUED');
     expect(moved.policyNumber).toMatch(/^HAR\d{6}L$/);
-    expect(moved.requirements.find((r) => r.code === 'MIB')).toMatchObject({ status: 'RECEIVED', requestedOn: '2025-01-06', fulfilledOn: '2025-01-09' });
-    expect(moved.requirements.find((r) => r.code === 'APS')).toMatchObject({ status: 'ORDERED', requestedOn: '2025-01-07', fulfilledOn: null });
+    expect(moved.requirements.find((r) => r.code === 'MIB')).toMatchObject({
+      status: 'RECEIVED',
+      requestedOn: '2025-01-06',
+      fulfilledOn: '2025-01-09',
+    });
+    expect(moved.requirements.find((r) => r.code === 'APS')).toMatchObject({
+      status: 'ORDERED',
+      requestedOn: '2025-01-07',
+      fulfilledOn: null,
+    });
     expect(carrierSide.advance('HARBOR-APP-000001', { policyNumber: 'HML-1' }).policyNumber).toBe('HML-1');
   });
 
@@ -65,7 +90,9 @@ describe('advance', () => {
     carrierSide.submit('ref-5', accept);
     expect(() => carrierSide.advance('HARBOR-APP-000009', { status: 'APPROVED' })).toThrow('has no application');
     expect(() => carrierSide.advance('HARBOR-APP-000001', { status: 'ALMOST' as never })).toThrow('unknown status ALMOST');
-    expect(() => carrierSide.advance('HARBOR-APP-000001', { requirements: [{ code: 'X_RAY' as never }] })).toThrow('unknown requirement X_RAY');
+    expect(() => carrierSide.advance('HARBOR-APP-000001', { requirements: [{ code: 'X_RAY' as never }] })).toThrow(
+      'unknown requirement X_RAY',
+    );
   });
 });
 

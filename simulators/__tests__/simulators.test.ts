@@ -17,13 +17,21 @@ beforeEach(() => simulators.control.reset());
 
 const url = (code: string, path: string) => `${simulators.endpoints[code]}${path}`;
 const sendJson = (method: string, target: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(target, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(target, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 async function restToken(code: string): Promise<string> {
   const response = await fetch(url(code, '/oauth/token'), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: `bga-dev-${code.toLowerCase()}`, client_secret: `bga-dev-secret-${code.toLowerCase()}` }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: `bga-dev-${code.toLowerCase()}`,
+      client_secret: `bga-dev-secret-${code.toLowerCase()}`,
+    }).toString(),
   });
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
@@ -40,7 +48,15 @@ describe('startSimulators', () => {
       expect(await health.json()).toEqual({ status: 'ok', carrier: carrier.code, protocol: carrier.protocol });
     }
     // Health checks are not carrier calls.
-    expect(simulators.control.totalCounts()).toEqual({ quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, rateBookNotModified: 0 });
+    expect(simulators.control.totalCounts()).toEqual({
+      quote: 0,
+      token: 0,
+      rateBook: 0,
+      submit: 0,
+      status: 0,
+      products: 0,
+      rateBookNotModified: 0,
+    });
   });
 
   it('applies the launch latency to protocol calls', async () => {
@@ -82,15 +98,24 @@ describe('control over HTTP', () => {
     const bad = await sendJson('PUT', url('PRAIRIE', '/_control/fault'), { fault: 'gremlins' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toContain('unknown fault gremlins');
-    expect((await sendJson('POST', url('PRAIRIE', '/_control/applications/PRAIRIE-APP-424242/advance'), { status: 'ISSUED' })).status).toBe(404);
+    expect((await sendJson('POST', url('PRAIRIE', '/_control/applications/PRAIRIE-APP-424242/advance'), { status: 'ISSUED' })).status).toBe(
+      404,
+    );
     expect((await fetch(url('PRAIRIE', '/_control/nothing'))).status).toBe(404);
   });
 
   it('advances an application and publishes a new rate book', async () => {
     const submitted = await sendJson('POST', url('PRAIRIE', '/submissions'), {
-      submissionRef: 'http-control-1', productCode: 'PSM-TERM', signedOn: '2025-11-24',
+      submissionRef: 'http-control-1',
+      productCode: 'PSM-TERM',
+      signedOn: '2025-11-24',
       insured: { firstName: 'Ima', lastName: 'Fixture', birthDate: '1985-05-05', gender: 'FEMALE', state: 'KS', tobacco: false },
-      faceAmount: 250_000, termYears: 20, healthClass: 'STANDARD', tableRating: 0, paymentMode: 'M', annualPremiumCents: 1,
+      faceAmount: 250_000,
+      termYears: 20,
+      healthClass: 'STANDARD',
+      tableRating: 0,
+      paymentMode: 'M',
+      annualPremiumCents: 1,
     });
     const { submissionId } = (await submitted.json()) as { submissionId: string };
     const advanced = await sendJson('POST', url('PRAIRIE', `/_control/applications/${submissionId}/advance`), { status: 'DECLINED' });
@@ -118,7 +143,10 @@ describe('ACORD carriers', () => {
   it('answers every TXLifeRequest of a batch with its own TXLifeResponse and TransRefGUID', async () => {
     const inquiry = (guid: string, trackingId: string) =>
       `<TXLifeRequest><TransRefGUID>${guid}</TransRefGUID><TransType tc="203"/><OLifE><Holding><Policy><ApplicationInfo><TrackingID>${trackingId}</TrackingID></ApplicationInfo></Policy></Holding></OLifE></TXLifeRequest>`;
-    const response = await fetch(url('IRONWOOD', '/txlife'), { method: 'POST', body: `<TXLife>${inquiry('g-1', 'NOPE-1')}${inquiry('g-2', 'NOPE-2')}</TXLife>` });
+    const response = await fetch(url('IRONWOOD', '/txlife'), {
+      method: 'POST',
+      body: `<TXLife>${inquiry('g-1', 'NOPE-1')}${inquiry('g-2', 'NOPE-2')}</TXLife>`,
+    });
     const xml = await response.text();
     expect(xml.match(/<TXLifeResponse>/g)).toHaveLength(2);
     expect(xml).toMatch(/<TransRefGUID>g-1<\/TransRefGUID>.*<ResultCode tc="5">.*no holding NOPE-1.*<TransRefGUID>g-2<\/TransRefGUID>/);
@@ -130,7 +158,10 @@ describe('REST carriers', () => {
   it('issues expiring bearer tokens and refuses API calls without a valid one', async () => {
     expect((await sendJson('POST', url('CEDAR', '/v1/quotes'), {})).status).toBe(401);
     expect((await sendJson('POST', url('CEDAR', '/v1/quotes'), {}, { authorization: 'Bearer forged' })).status).toBe(401);
-    const wrong = await fetch(url('CEDAR', '/oauth/token'), { method: 'POST', body: 'grant_type=client_credentials&client_id=bga-dev-cedar&client_secret=nope' });
+    const wrong = await fetch(url('CEDAR', '/oauth/token'), {
+      method: 'POST',
+      body: 'grant_type=client_credentials&client_id=bga-dev-cedar&client_secret=nope',
+    });
     expect(wrong.status).toBe(401);
     const token = await restToken('CEDAR');
     expect((await fetch(url('CEDAR', '/v1/products'), { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
@@ -143,7 +174,9 @@ describe('REST carriers', () => {
   it('replays the first response for a resent Idempotency-Key and requires the key', async () => {
     const token = await restToken('NORTHWIND');
     const body = {
-      productCode: 'NWL-TERM', applicationDate: '2025-11-24', externalCaseId: 'case_x',
+      productCode: 'NWL-TERM',
+      applicationDate: '2025-11-24',
+      externalCaseId: 'case_x',
       insured: { firstName: 'Bo', lastName: 'Testcase', birthDate: '1988-08-08', sex: 'M', state: 'OR', tobacco: false },
       coverage: { faceAmount: 600_000, termYears: 30, riskClass: 'standard_plus', tableRating: 0 },
       billing: { mode: 'monthly', annualPremium: '999.99' },
@@ -180,7 +213,10 @@ describe('hanging carriers', () => {
   it('keep other carriers and other requests answering, and do not hold up stop()', async () => {
     const own = await startSimulators({ carriers: CARRIERS.filter((c) => c.code === 'SUMMIT' || c.code === 'HARBOR') });
     own.control.setFault('SUMMIT', 'hang');
-    const hung = fetch(`${own.endpoints.SUMMIT}/txlife/products`).then(() => 'answered', () => 'cut off');
+    const hung = fetch(`${own.endpoints.SUMMIT}/txlife/products`).then(
+      () => 'answered',
+      () => 'cut off',
+    );
     expect((await fetch(`${own.endpoints.HARBOR}/txlife/products`)).status).toBe(200);
     expect((await fetch(`${own.endpoints.SUMMIT}/health`)).status).toBe(200);
     const started = performance.now();

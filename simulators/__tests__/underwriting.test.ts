@@ -8,7 +8,17 @@ import { priceQuote, underwriteApplication, type ApplicationAsk, type QuoteAsk }
 const summit = carrierByCode('SUMMIT')!; // age nearest; level term 20-year to age 65
 const harbor = carrierByCode('HARBOR')!; // age last; term 20-year to age 60
 
-const ask: QuoteAsk = { state: 'CA', issueAge: 36, gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', tableRating: 0, faceAmount: 500_000, termYears: 20, productCodes: ['SR-LT', 'SR-XT', 'SR-GUL', 'NOPE'] };
+const ask: QuoteAsk = {
+  state: 'CA',
+  issueAge: 36,
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  tableRating: 0,
+  faceAmount: 500_000,
+  termYears: 20,
+  productCodes: ['SR-LT', 'SR-XT', 'SR-GUL', 'NOPE'],
+};
 
 describe('priceQuote', () => {
   it("gives DOMAIN.md's worked example and declines what it cannot quote, with reasons", () => {
@@ -26,8 +36,19 @@ describe('priceQuote', () => {
 
 function application(overrides: Partial<ApplicationAsk>): ApplicationAsk {
   return {
-    productCode: 'SR-LT', state: 'CA', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', tableRating: 0,
-    faceAmount: 500_000, termYears: 20, paymentMode: 'MONTHLY', annualPremiumCents: null, applicationDate: '2025-11-24', ...overrides,
+    productCode: 'SR-LT',
+    state: 'CA',
+    birthDate: '1990-03-10',
+    gender: 'MALE',
+    tobacco: false,
+    healthClass: 'PREFERRED',
+    tableRating: 0,
+    faceAmount: 500_000,
+    termYears: 20,
+    paymentMode: 'MONTHLY',
+    annualPremiumCents: null,
+    applicationDate: '2025-11-24',
+    ...overrides,
   };
 }
 
@@ -37,9 +58,15 @@ describe('underwriteApplication', () => {
     const nearest = underwriteApplication(summit, application({ birthDate: '1960-01-15' }));
     expect(nearest).toEqual({ accepted: false, message: expect.stringContaining('issue age 66 is outside 18-65') });
     // Signed before the half-birthday, the same person is 65 nearest: accepted.
-    expect(underwriteApplication(summit, application({ birthDate: '1960-01-15', applicationDate: '2025-07-14' }))).toMatchObject({ accepted: true, terms: { issueAge: 65 } });
+    expect(underwriteApplication(summit, application({ birthDate: '1960-01-15', applicationDate: '2025-07-14' }))).toMatchObject({
+      accepted: true,
+      terms: { issueAge: 65 },
+    });
     // At an age-last carrier, born 1965-01-15 is 60 on 2025-11-24 (61 nearest): inside the 20-year limit.
-    expect(underwriteApplication(harbor, application({ productCode: 'HML-T', birthDate: '1965-01-15' }))).toMatchObject({ accepted: true, terms: { issueAge: 60 } });
+    expect(underwriteApplication(harbor, application({ productCode: 'HML-T', birthDate: '1965-01-15' }))).toMatchObject({
+      accepted: true,
+      terms: { issueAge: 60 },
+    });
   });
 
   it('rejects impossible applications with a reason and no personal data', () => {
@@ -61,7 +88,14 @@ describe('underwriteApplication', () => {
 
   it("accepts the carrier's own price, and notes a different one", () => {
     const young = application({ annualPremiumCents: 37_000 });
-    expect(underwriteApplication(summit, young)).toEqual({ accepted: true, terms: expect.objectContaining({ issueAge: 36, annualPremiumCents: 37_000 }), message: undefined });
-    expect(underwriteApplication(summit, { ...young, annualPremiumCents: 36_000 })).toMatchObject({ accepted: true, message: 'premium recalculated to $370.00 a year at issue age 36' });
+    expect(underwriteApplication(summit, young)).toEqual({
+      accepted: true,
+      terms: expect.objectContaining({ issueAge: 36, annualPremiumCents: 37_000 }),
+      message: undefined,
+    });
+    expect(underwriteApplication(summit, { ...young, annualPremiumCents: 36_000 })).toMatchObject({
+      accepted: true,
+      message: 'premium recalculated to $370.00 a year at issue age 36',
+    });
   });
 });

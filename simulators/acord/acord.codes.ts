@@ -8,7 +8,11 @@ import type { HealthClassCode, PaymentModeCode, ProductTypeCode } from '../../su
 import type { SimCaseStatus, SimRequirementCode, SimRequirementStatus } from '../carrier-store';
 
 export const TRANS_TYPE = { QUOTE: '111', NEW_BUSINESS: '103', HOLDING_INQUIRY: '203' } as const;
-export const TRANS_TYPE_NAMES: Record<string, string> = { '111': 'Illustration Calculation', '103': 'New Business Submission', '203': 'Holding Inquiry' };
+export const TRANS_TYPE_NAMES: Record<string, string> = {
+  '111': 'Illustration Calculation',
+  '103': 'New Business Submission',
+  '203': 'Holding Inquiry',
+};
 
 export const RESULT_CODE = { SUCCESS: '1', SUCCESS_WITH_INFO: '2', FAILURE: '5' } as const;
 export const RESULT_CODE_NAMES: Record<string, string> = { '1': 'Success', '2': 'Success With Information', '5': 'Failure' };
@@ -34,7 +38,12 @@ export const POLICY_STATUS: Record<SimCaseStatus, string> = {
 };
 export const POLICY_STATUS_PROPOSED = '12';
 
-export const UNDERWRITING_CLASS: Record<HealthClassCode, string> = { PREFERRED_PLUS: '19', PREFERRED: '2', STANDARD_PLUS: '6', STANDARD: '1' };
+export const UNDERWRITING_CLASS: Record<HealthClassCode, string> = {
+  PREFERRED_PLUS: '19',
+  PREFERRED: '2',
+  STANDARD_PLUS: '6',
+  STANDARD: '1',
+};
 
 /** ReqCode tc as this guide numbers them; the last two are private. */
 export const REQ_CODE: Record<SimRequirementCode, string> = {
@@ -63,7 +72,13 @@ export const GENDER = { MALE: '1', FEMALE: '2' } as const;
 export const SMOKER_STATUS = { NEVER: '1', PRIOR: '2', CURRENT: '3' } as const;
 export const RELATION_ROLE = { INSURED: '32', OWNER: '8', WRITING_AGENT: '37' } as const;
 
-export const PRODUCT_TYPE: Record<ProductTypeCode, string> = { WHOLE_LIFE: '1', TERM: '2', UNIVERSAL_LIFE: '3', INDEXED_UNIVERSAL_LIFE: '4', FINAL_EXPENSE: '9' };
+export const PRODUCT_TYPE: Record<ProductTypeCode, string> = {
+  WHOLE_LIFE: '1',
+  TERM: '2',
+  UNIVERSAL_LIFE: '3',
+  INDEXED_UNIVERSAL_LIFE: '4',
+  FINAL_EXPENSE: '9',
+};
 /** 1 fully underwritten, 2 simplified issue. */
 export const UNDERWRITING_APPROACH = { FULL: '1', SIMPLIFIED: '2' } as const;
 

@@ -34,9 +34,17 @@ import {
 } from './acord.codes';
 import { amount, buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from './txlife';
 
-const KIND_BY_TRANS_TYPE: Record<string, CallKind> = { [TRANS_TYPE.QUOTE]: 'quote', [TRANS_TYPE.NEW_BUSINESS]: 'submit', [TRANS_TYPE.HOLDING_INQUIRY]: 'status' };
+const KIND_BY_TRANS_TYPE: Record<string, CallKind> = {
+  [TRANS_TYPE.QUOTE]: 'quote',
+  [TRANS_TYPE.NEW_BUSINESS]: 'submit',
+  [TRANS_TYPE.HOLDING_INQUIRY]: 'status',
+};
 
-const xml = (status: number, body: string): SimResponse => ({ status, headers: { 'content-type': 'application/xml; charset=utf-8' }, body });
+const xml = (status: number, body: string): SimResponse => ({
+  status,
+  headers: { 'content-type': 'application/xml; charset=utf-8' },
+  body,
+});
 
 interface Info {
   code: string;
@@ -96,10 +104,27 @@ export class AcordCarrier implements ProtocolHandler {
   }
 
   unclassified(request: SimRequest): SimResponse {
-    if (request.path !== '/txlife') return xml(404, buildTxLife({ TXLifeResponse: { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.UNSUPPORTED, description: `no endpoint ${request.method} ${request.path}` }]) } }));
-    return xml(400, buildTxLife({
-      TXLifeResponse: { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.UNSUPPORTED, description: 'expected a TXLife document whose TXLifeRequest has TransType 111, 103 or 203' }]) },
-    }));
+    if (request.path !== '/txlife')
+      return xml(
+        404,
+        buildTxLife({
+          TXLifeResponse: {
+            TransResult: transResult(RESULT_CODE.FAILURE, [
+              { code: RESULT_INFO.UNSUPPORTED, description: `no endpoint ${request.method} ${request.path}` },
+            ]),
+          },
+        }),
+      );
+    return xml(
+      400,
+      buildTxLife({
+        TXLifeResponse: {
+          TransResult: transResult(RESULT_CODE.FAILURE, [
+            { code: RESULT_INFO.UNSUPPORTED, description: 'expected a TXLife document whose TXLifeRequest has TransType 111, 103 or 203' },
+          ]),
+        },
+      }),
+    );
   }
 
   malformed(): SimResponse {
@@ -107,7 +132,16 @@ export class AcordCarrier implements ProtocolHandler {
   }
 
   handle(request: SimRequest, kind: CallKind): SimResponse {
-    if (kind === 'products') return xml(200, buildTxLife({ TXLifeResponse: { TransResult: transResult(RESULT_CODE.SUCCESS), OLifE: { PolicyProduct: this.carrier.products.map(policyProduct) } } }));
+    if (kind === 'products')
+      return xml(
+        200,
+        buildTxLife({
+          TXLifeResponse: {
+            TransResult: transResult(RESULT_CODE.SUCCESS),
+            OLifE: { PolicyProduct: this.carrier.products.map(policyProduct) },
+          },
+        }),
+      );
     const responses = children(this.document(request) ?? undefined, 'TXLifeRequest').map((transaction) => this.answer(transaction));
     return xml(200, buildTxLife({ TXLifeResponse: responses }));
   }
@@ -128,52 +162,70 @@ export class AcordCarrier implements ProtocolHandler {
       case TRANS_TYPE.HOLDING_INQUIRY:
         return { ...envelope, ...this.inquiry(transaction) };
       default:
-        return { ...envelope, TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.UNSUPPORTED, description: `TransType ${type} is not supported` }]) };
+        return {
+          ...envelope,
+          TransResult: transResult(RESULT_CODE.FAILURE, [
+            { code: RESULT_INFO.UNSUPPORTED, description: `TransType ${type} is not supported` },
+          ]),
+        };
     }
   }
 
   /** TransType 111: one illustration per request; an ineligible product is a failure with the reason. */
   private illustrate(transaction: XmlNode): XmlNode {
     const ask = this.readQuoteAsk(transaction);
-    if (typeof ask === 'string') return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: ask }]) };
+    if (typeof ask === 'string')
+      return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: ask }]) };
     const { priced, declined } = priceQuote(this.carrier, ask);
-    if (!priced.length) return { TransResult: transResult(RESULT_CODE.FAILURE, declined.map((d) => ({ code: RESULT_INFO.DATA_ERROR, description: d.reason }))) };
+    if (!priced.length)
+      return {
+        TransResult: transResult(
+          RESULT_CODE.FAILURE,
+          declined.map((d) => ({ code: RESULT_INFO.DATA_ERROR, description: d.reason })),
+        ),
+      };
     const price = priced[0];
     const modes = Object.entries(price.modalPremiumsCents) as [PaymentModeCode, number][];
     return {
       TransResult: transResult(RESULT_CODE.SUCCESS),
       OLifE: {
-        Holding: [{
-          '@_id': 'Holding_1',
-          HoldingTypeCode: tc('2', 'Policy'),
-          Policy: {
-            ProductCode: price.product.code,
-            PolicyStatus: tc(POLICY_STATUS_PROPOSED, 'Proposed'),
-            PaymentMode: tc(PAYMENT_MODE.ANNUAL, 'Annual'),
-            PaymentAmt: amount(price.annualPremiumCents),
-            Life: {
-              FaceAmt: String(ask.faceAmount),
-              Coverage: [{
-                IndicatorCode: tc('1', 'Base'),
-                CurrentAmt: String(ask.faceAmount),
-                LevelPremiumPeriod: String(ask.termYears),
-                LifeParticipant: [{
-                  LifeParticipantRoleCode: tc('1', 'Primary Insured'),
-                  IssueAge: String(ask.issueAge),
-                  UnderwritingClass: tc(UNDERWRITING_CLASS[ask.healthClass], this.carrier.classNames[ask.healthClass]),
-                  TobaccoPremiumBasis: tc(ask.tobacco ? SMOKER_STATUS.CURRENT : SMOKER_STATUS.NEVER),
-                  ...(ask.tableRating ? { PermTableRating: String(ask.tableRating) } : {}),
-                }],
-              }],
-            },
-            // ACORD's extension point carries what a single PaymentAmt cannot: every mode, and the fee.
-            OLifEExtension: {
-              '@_VendorCode': this.carrier.code,
-              PolicyFeeAmt: amount(price.policyFeeCents),
-              ModalPremium: modes.map(([mode, cents]) => ({ PaymentMode: tc(PAYMENT_MODE[mode]), PaymentAmt: amount(cents) })),
+        Holding: [
+          {
+            '@_id': 'Holding_1',
+            HoldingTypeCode: tc('2', 'Policy'),
+            Policy: {
+              ProductCode: price.product.code,
+              PolicyStatus: tc(POLICY_STATUS_PROPOSED, 'Proposed'),
+              PaymentMode: tc(PAYMENT_MODE.ANNUAL, 'Annual'),
+              PaymentAmt: amount(price.annualPremiumCents),
+              Life: {
+                FaceAmt: String(ask.faceAmount),
+                Coverage: [
+                  {
+                    IndicatorCode: tc('1', 'Base'),
+                    CurrentAmt: String(ask.faceAmount),
+                    LevelPremiumPeriod: String(ask.termYears),
+                    LifeParticipant: [
+                      {
+                        LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+                        IssueAge: String(ask.issueAge),
+                        UnderwritingClass: tc(UNDERWRITING_CLASS[ask.healthClass], this.carrier.classNames[ask.healthClass]),
+                        TobaccoPremiumBasis: tc(ask.tobacco ? SMOKER_STATUS.CURRENT : SMOKER_STATUS.NEVER),
+                        ...(ask.tableRating ? { PermTableRating: String(ask.tableRating) } : {}),
+                      },
+                    ],
+                  },
+                ],
+              },
+              // ACORD's extension point carries what a single PaymentAmt cannot: every mode, and the fee.
+              OLifEExtension: {
+                '@_VendorCode': this.carrier.code,
+                PolicyFeeAmt: amount(price.policyFeeCents),
+                ModalPremium: modes.map(([mode, cents]) => ({ PaymentMode: tc(PAYMENT_MODE[mode]), PaymentAmt: amount(cents) })),
+              },
             },
           },
-        }],
+        ],
       },
     };
   }
@@ -219,7 +271,8 @@ export class AcordCarrier implements ProtocolHandler {
 
   /** TransType 103: deduplicated on TransRefGUID; an impossible application is ResultCode 5. */
   private newBusiness(transaction: XmlNode, reference: string): XmlNode {
-    if (!reference) return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: 'TransRefGUID is required' }]) };
+    if (!reference)
+      return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: 'TransRefGUID is required' }]) };
     const { policy, coverage, participant, insured, person } = holdingParts(transaction);
     const missing = [
       ['Policy/ProductCode', text(policy, 'ProductCode')],
@@ -228,8 +281,16 @@ export class AcordCarrier implements ProtocolHandler {
       ['insured Person/LastName', text(person, 'LastName')],
       ['insured Person/Gender tc 1 or 2', fromTc(GENDER, tcOf(person, 'Gender'))],
       ['insured Address/AddressState', text(child(insured, 'Address'), 'AddressState')],
-    ].filter(([, value]) => value === undefined || value === '').map(([name]) => name);
-    if (missing.length) return { TransResult: transResult(RESULT_CODE.FAILURE, missing.map((name) => ({ code: RESULT_INFO.DATA_ERROR, description: `${name} is required` }))) };
+    ]
+      .filter(([, value]) => value === undefined || value === '')
+      .map(([name]) => name);
+    if (missing.length)
+      return {
+        TransResult: transResult(
+          RESULT_CODE.FAILURE,
+          missing.map((name) => ({ code: RESULT_INFO.DATA_ERROR, description: `${name} is required` })),
+        ),
+      };
 
     const { outcome } = this.sim.store.submit(reference, () =>
       underwriteApplication(this.carrier, {
@@ -238,7 +299,8 @@ export class AcordCarrier implements ProtocolHandler {
         birthDate: text(person, 'BirthDate')!,
         gender: fromTc(GENDER, tcOf(person, 'Gender'))!,
         tobacco: tcOf(participant, 'TobaccoPremiumBasis') === SMOKER_STATUS.CURRENT,
-        healthClass: fromTc(UNDERWRITING_CLASS, tcOf(participant, 'UnderwritingClass')) ?? `tc ${tcOf(participant, 'UnderwritingClass') ?? 'missing'}`,
+        healthClass:
+          fromTc(UNDERWRITING_CLASS, tcOf(participant, 'UnderwritingClass')) ?? `tc ${tcOf(participant, 'UnderwritingClass') ?? 'missing'}`,
         tableRating: wholeNumber(text(participant, 'PermTableRating') ?? '0') ?? -1,
         faceAmount: wholeNumber(text(coverage, 'CurrentAmt'))!,
         termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? null,
@@ -256,28 +318,35 @@ export class AcordCarrier implements ProtocolHandler {
     const trackingId = text(child(policy, 'ApplicationInfo'), 'TrackingID') ?? text(policy, 'PolNumber');
     const application = trackingId ? this.sim.store.find(trackingId) : undefined;
     if (!application) {
-      return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.NOT_FOUND, description: `no holding ${trackingId ?? '(no TrackingID)'}` }]) };
+      return {
+        TransResult: transResult(RESULT_CODE.FAILURE, [
+          { code: RESULT_INFO.NOT_FOUND, description: `no holding ${trackingId ?? '(no TrackingID)'}` },
+        ]),
+      };
     }
     return { TransResult: transResult(RESULT_CODE.SUCCESS), OLifE: { Holding: [holdingOf(application)] } };
   }
 }
 
 function submissionAnswer(outcome: SubmissionOutcome): XmlNode {
-  if (!outcome.accepted) return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: outcome.message }]) };
+  if (!outcome.accepted)
+    return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: outcome.message }]) };
   const infos = outcome.message ? [{ code: RESULT_INFO.INFORMATION, description: outcome.message }] : [];
   const application = outcome.application;
   return {
     TransResult: transResult(infos.length ? RESULT_CODE.SUCCESS_WITH_INFO : RESULT_CODE.SUCCESS, infos),
     OLifE: {
-      Holding: [{
-        '@_id': 'Holding_1',
-        Policy: {
-          ProductCode: application.productCode,
-          PolicyStatus: tc(POLICY_STATUS.SUBMITTED, 'Applied For'),
-          AnnualPaymentAmt: amount(application.annualPremiumCents),
-          ApplicationInfo: { TrackingID: application.carrierReference },
+      Holding: [
+        {
+          '@_id': 'Holding_1',
+          Policy: {
+            ProductCode: application.productCode,
+            PolicyStatus: tc(POLICY_STATUS.SUBMITTED, 'Applied For'),
+            AnnualPaymentAmt: amount(application.annualPremiumCents),
+            ApplicationInfo: { TrackingID: application.carrierReference },
+          },
         },
-      }],
+      ],
     },
   };
 }
@@ -313,7 +382,11 @@ function policyProduct(product: CarrierFixture['products'][number]): XmlNode {
       MaxIssueAge: String(product.maxIssueAge),
       MinFaceAmt: String(product.minFaceAmount),
       MaxFaceAmt: String(product.maxFaceAmount),
-      DurationDesign: product.terms.map((term) => ({ LevelPremiumPeriod: String(term.years), MinIssueAge: String(term.minIssueAge), MaxIssueAge: String(term.maxIssueAge) })),
+      DurationDesign: product.terms.map((term) => ({
+        LevelPremiumPeriod: String(term.years),
+        MinIssueAge: String(term.minIssueAge),
+        MaxIssueAge: String(term.maxIssueAge),
+      })),
       UnderwritingClassProduct: product.healthClasses.map((healthClass) => ({ UnderwritingClass: tc(UNDERWRITING_CLASS[healthClass]) })),
     },
     JurisdictionApproval: product.availableStates.map((state) => ({ Jurisdiction: state })),

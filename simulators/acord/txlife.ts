@@ -5,7 +5,16 @@
  */
 import { formatMoney } from '../../platform/money';
 
-export { buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from '../../subgraphs/carriers/adapters/acord/txlife.xml';
+export {
+  buildTxLife,
+  child,
+  children,
+  parseTxLife,
+  tc,
+  tcOf,
+  text,
+  type XmlNode,
+} from '../../subgraphs/carriers/adapters/acord/txlife.xml';
 
 /** Cents as an ACORD amount: dollars with two decimals. */
 export const amount = (cents: number): string => formatMoney(cents);

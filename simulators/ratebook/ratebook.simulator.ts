@@ -28,7 +28,9 @@ const books = new Map<string, string>();
 export function rateBookCsv(carrier: CarrierFixture): string {
   let csv = books.get(carrier.id);
   if (!csv) {
-    const rows = carrier.products.filter((p) => p.type === 'TERM').flatMap((product) => rateTableCsv(carrier, product).split('\n').slice(1).filter(Boolean));
+    const rows = carrier.products
+      .filter((p) => p.type === 'TERM')
+      .flatMap((product) => rateTableCsv(carrier, product).split('\n').slice(1).filter(Boolean));
     csv = `${[RATE_TABLE_CSV_HEADER, ...rows].join('\n')}\n`;
     books.set(carrier.id, csv);
   }
@@ -62,7 +64,12 @@ export class RateBookCarrier implements ProtocolHandler {
 
   malformed(kind: CallKind): SimResponse {
     // What a misconfigured CDN in front of a carrier really serves: an HTML error page with a 200.
-    if (kind === 'rateBook') return { status: 200, headers: { 'content-type': 'text/csv', etag: '"broken"' }, body: '<html><body><h1>Maintenance</h1></body></html>\n' };
+    if (kind === 'rateBook')
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/csv', etag: '"broken"' },
+        body: '<html><body><h1>Maintenance</h1></body></html>\n',
+      };
     return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"submissions": [{"submissionId": ' };
   }
 
@@ -132,9 +139,16 @@ export class RateBookCarrier implements ProtocolHandler {
   }
 
   private status(request: SimRequest): SimResponse {
-    const ids = (request.query.get('ids') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
-    if (!ids.length || ids.length > MAX_IDS) return json(400, { error: 'invalid_request', message: `ids must list 1 to ${MAX_IDS} submission ids` });
-    const submissions = ids.map((id) => this.sim.store.find(id)).filter((a): a is StoredApplication => !!a).map(statusJson);
+    const ids = (request.query.get('ids') ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+    if (!ids.length || ids.length > MAX_IDS)
+      return json(400, { error: 'invalid_request', message: `ids must list 1 to ${MAX_IDS} submission ids` });
+    const submissions = ids
+      .map((id) => this.sim.store.find(id))
+      .filter((a): a is StoredApplication => !!a)
+      .map(statusJson);
     return json(200, { submissions });
   }
 }

@@ -6,7 +6,12 @@
 import type { HealthClassCode, PaymentModeCode, ProductTypeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { SimCaseStatus, SimRequirementCode, SimRequirementStatus } from '../carrier-store';
 
-export const RISK_CLASS: Record<HealthClassCode, string> = { PREFERRED_PLUS: 'preferred_best', PREFERRED: 'preferred', STANDARD_PLUS: 'standard_plus', STANDARD: 'standard' };
+export const RISK_CLASS: Record<HealthClassCode, string> = {
+  PREFERRED_PLUS: 'preferred_best',
+  PREFERRED: 'preferred',
+  STANDARD_PLUS: 'standard_plus',
+  STANDARD: 'standard',
+};
 
 export const APPLICATION_STATUS: Record<SimCaseStatus, string> = {
   SUBMITTED: 'received',
@@ -43,9 +48,19 @@ export const REQUIREMENT_TYPE: Record<SimRequirementCode, string> = {
   REPLACEMENT_FORM: 'replacement_form',
 };
 
-export const REQUIREMENT_STATE: Record<SimRequirementStatus, string> = { ORDERED: 'open', RECEIVED: 'received', WAIVED: 'waived', CANCELLED: 'cancelled' };
+export const REQUIREMENT_STATE: Record<SimRequirementStatus, string> = {
+  ORDERED: 'open',
+  RECEIVED: 'received',
+  WAIVED: 'waived',
+  CANCELLED: 'cancelled',
+};
 
-export const BILLING_MODE: Record<PaymentModeCode, string> = { ANNUAL: 'annual', SEMI_ANNUAL: 'semiannual', QUARTERLY: 'quarterly', MONTHLY: 'monthly' };
+export const BILLING_MODE: Record<PaymentModeCode, string> = {
+  ANNUAL: 'annual',
+  SEMI_ANNUAL: 'semiannual',
+  QUARTERLY: 'quarterly',
+  MONTHLY: 'monthly',
+};
 
 export const PRODUCT_CATEGORY: Record<ProductTypeCode, string> = {
   TERM: 'term',

@@ -19,7 +19,10 @@ import { devCredentials, envCode } from '../../subgraphs/carriers/carriers.confi
  * from its environment (the same names the carriers subgraph reads, so one env file configures both
  * sides, e.g. in docker-compose), else the documented development pair.
  */
-export function simulatorCredentials(code: string, env: Record<string, string | undefined> = process.env): { clientId: string; clientSecret: string } {
+export function simulatorCredentials(
+  code: string,
+  env: Record<string, string | undefined> = process.env,
+): { clientId: string; clientSecret: string } {
   const dev = devCredentials(code);
   const prefix = `CARRIER_${envCode(code)}_`;
   return { clientId: env[`${prefix}CLIENT_ID`] || dev.clientId, clientSecret: env[`${prefix}CLIENT_SECRET`] || dev.clientSecret };
@@ -30,7 +33,15 @@ import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../carrier-server';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
-import { APPLICATION_STATUS, BILLING_MODE, PRODUCT_CATEGORY, REQUIREMENT_STATE, REQUIREMENT_TYPE, RISK_CLASS, fromCode } from './rest.codes';
+import {
+  APPLICATION_STATUS,
+  BILLING_MODE,
+  PRODUCT_CATEGORY,
+  REQUIREMENT_STATE,
+  REQUIREMENT_TYPE,
+  RISK_CLASS,
+  fromCode,
+} from './rest.codes';
 
 const APPLICATION_PATH = /^\/v1\/applications\/([^/]+)$/;
 const MAX_INQUIRY = 200;
@@ -80,13 +91,21 @@ export class RestCarrier implements ProtocolHandler {
   }
 
   malformed(kind: CallKind): SimResponse {
-    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: kind === 'token' ? '{"access_token": "abc' : '{"data": [{"productCode": "' };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: kind === 'token' ? '{"access_token": "abc' : '{"data": [{"productCode": "',
+    };
   }
 
   handle(request: SimRequest, kind: CallKind): SimResponse {
     if (kind === 'token') return this.token(request);
     if (!this.sim.tokens.isValid(bearer(request))) {
-      return json(401, { error: 'invalid_token', error_description: 'missing, expired or revoked access token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return json(
+        401,
+        { error: 'invalid_token', error_description: 'missing, expired or revoked access token' },
+        { 'www-authenticate': 'Bearer error="invalid_token"' },
+      );
     }
     switch (kind) {
       case 'products':
@@ -117,7 +136,11 @@ export class RestCarrier implements ProtocolHandler {
       return json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="token"' });
     }
     const token = this.sim.tokens.issue();
-    return json(200, { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn }, { 'cache-control': 'no-store' });
+    return json(
+      200,
+      { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn },
+      { 'cache-control': 'no-store' },
+    );
   }
 
   private quote(request: SimRequest): SimResponse {
@@ -170,12 +193,14 @@ export class RestCarrier implements ProtocolHandler {
 
   private submit(request: SimRequest): SimResponse {
     const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || !key.trim() || key.length > 255) return invalid('an Idempotency-Key header (1 to 255 characters) is required');
+    if (typeof key !== 'string' || !key.trim() || key.length > 255)
+      return invalid('an Idempotency-Key header (1 to 255 characters) is required');
     const body = parseBody(request);
     const insured = body?.insured;
     const coverage = body?.coverage;
     const billing = body?.billing;
-    if (!body || !isObject(insured) || !isObject(coverage) || !isObject(billing)) return invalid('insured, coverage and billing are required');
+    if (!body || !isObject(insured) || !isObject(coverage) || !isObject(billing))
+      return invalid('insured, coverage and billing are required');
     const problems = [
       typeof body.productCode !== 'string' && 'productCode',
       typeof body.applicationDate !== 'string' && 'applicationDate',

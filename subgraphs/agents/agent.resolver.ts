@@ -8,7 +8,17 @@ const MAX_SEARCH = 100;
 import { newId, parseId } from '../../platform/ids';
 import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
 import { AGENT_COLUMNS, type AgentsContext } from './agent.loader';
-import { Agent, AgentConnection, AgentFilter, Appointment, CreateAgentInput, Eligibility, License, LicenseInput, type AgentRow } from './agent.type';
+import {
+  Agent,
+  AgentConnection,
+  AgentFilter,
+  Appointment,
+  CreateAgentInput,
+  Eligibility,
+  License,
+  LicenseInput,
+  type AgentRow,
+} from './agent.type';
 import { Carrier } from './carrier.type';
 import { canSeeAgent, downlineIds, visibleAgentIds } from './agent-scope';
 import { eligibility } from './eligibility';
@@ -28,13 +38,19 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code
 @Resolver(() => Agent)
 export class AgentResolver {
   @Query(() => Agent, { nullable: true, description: 'An agent by id; null when unknown or not visible to the caller.' })
-  async agent(@Arg('id', () => ID, { description: 'The agent id (agt_...).' }) id: string, @Ctx() ctx: AgentsContext): Promise<AgentRow | undefined> {
+  async agent(
+    @Arg('id', () => ID, { description: 'The agent id (agt_...).' }) id: string,
+    @Ctx() ctx: AgentsContext,
+  ): Promise<AgentRow | undefined> {
     requireSignedIn(ctx.identity);
     return visible(ctx, await ctx.loaders.agent.load(parseId('agent', id, 'id')));
   }
 
   @Query(() => Agent, { nullable: true, description: 'An agent by National Producer Number; null when unknown or not visible.' })
-  async agentByNpn(@Arg('npn', () => String, { description: 'The National Producer Number.' }) npn: string, @Ctx() ctx: AgentsContext): Promise<AgentRow | undefined> {
+  async agentByNpn(
+    @Arg('npn', () => String, { description: 'The National Producer Number.' }) npn: string,
+    @Ctx() ctx: AgentsContext,
+  ): Promise<AgentRow | undefined> {
     requireSignedIn(ctx.identity);
     if (!/^\d{1,10}$/.test(npn)) throw badInput('npn must be 1 to 10 digits');
     const row = await ctx.db.one<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents.agent WHERE npn = $1`, [npn]);
@@ -75,14 +91,22 @@ export class AgentResolver {
     const edges = page.map((node) => ({ cursor: encodeCursor([node.id]), node: node as Agent }));
     const connection = {
       edges,
-      pageInfo: { hasNextPage: rows.length > limit, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: rows.length > limit,
+        hasPreviousPage: Boolean(after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
     } as AgentConnection;
     // totalCount is a getter: the count(*) runs only when a client selects the field.
     Object.defineProperty(connection, 'totalCount', {
       enumerable: true,
       get: () =>
         ctx.db
-          .one<{ n: number }>(`SELECT count(*)::int AS n FROM agents.agent ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`, countParams)
+          .one<{ n: number }>(
+            `SELECT count(*)::int AS n FROM agents.agent ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
+            countParams,
+          )
           .then((r) => r!.n),
     });
     return connection;
@@ -94,7 +118,10 @@ export class AgentResolver {
     return downlineIds(ctx, parseId('agent', agentId, 'agentId'));
   }
 
-  @FieldResolver(() => Agent, { nullable: true, description: 'The upline agent or agency (hierarchy: agent -> upline agency -> BGA); null when outside the caller\'s scope.' })
+  @FieldResolver(() => Agent, {
+    nullable: true,
+    description: "The upline agent or agency (hierarchy: agent -> upline agency -> BGA); null when outside the caller's scope.",
+  })
   async upline(@Root() agent: AgentRow, @Ctx() ctx: AgentsContext): Promise<AgentRow | undefined> {
     return agent.uplineId ? visible(ctx, await ctx.loaders.agent.load(agent.uplineId)) : undefined;
   }
@@ -116,11 +143,13 @@ export class AgentResolver {
     return ctx.loaders.appointments.load(agent.id);
   }
 
-  @FieldResolver(() => Eligibility, { description: 'Can this agent write this carrier\'s business for an insured in this state today (UTC)?' })
+  @FieldResolver(() => Eligibility, {
+    description: "Can this agent write this carrier's business for an insured in this state today (UTC)?",
+  })
   async eligibility(
     @Root() agent: AgentRow,
     @Arg('carrierId', () => ID, { description: 'The carrier (car_...).' }) carrierId: string,
-    @Arg('state', () => State, { description: 'The insured\'s state.' }) state: string,
+    @Arg('state', () => State, { description: "The insured's state." }) state: string,
     @Ctx() ctx: AgentsContext,
   ): Promise<Eligibility> {
     parseId('carrier', carrierId, 'carrierId');
@@ -133,7 +162,10 @@ export class AgentResolver {
   }
 
   @Mutation(() => Agent, { description: 'Adds an agent in PENDING status (contracting starts). ADMIN only.' })
-  async createAgent(@Arg('input', () => CreateAgentInput, { description: 'The new agent.' }) input: CreateAgentInput, @Ctx() ctx: AgentsContext): Promise<AgentRow> {
+  async createAgent(
+    @Arg('input', () => CreateAgentInput, { description: 'The new agent.' }) input: CreateAgentInput,
+    @Ctx() ctx: AgentsContext,
+  ): Promise<AgentRow> {
     requireRole(ctx.identity, ADMIN_ROLES);
     const reasons: string[] = [];
     if (!/^\d{1,10}$/.test(input.npn)) reasons.push('npn must be 1 to 10 digits');
@@ -147,7 +179,15 @@ export class AgentResolver {
       const row = await ctx.db.one<AgentRow>(
         `INSERT INTO agents.agent (id, npn, first_name, last_name, email, resident_state, status, upline_id)
          VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7) RETURNING ${AGENT_COLUMNS}`,
-        [newId('agent'), input.npn, input.firstName.trim(), input.lastName.trim(), input.email.trim().toLowerCase(), input.residentState, input.uplineId ?? null],
+        [
+          newId('agent'),
+          input.npn,
+          input.firstName.trim(),
+          input.lastName.trim(),
+          input.email.trim().toLowerCase(),
+          input.residentState,
+          input.uplineId ?? null,
+        ],
       );
       return row!;
     } catch (error) {
@@ -170,7 +210,7 @@ export class AgentResolver {
     if (input.linesOfAuthority.length === 0) reasons.push('linesOfAuthority must name at least one line');
     const agent = await ctx.loaders.agent.load(agentId);
     if (!agent) throw notFound('agent');
-    if (input.resident !== (input.state === agent.residentState)) reasons.push('resident must be true exactly for the agent\'s home state');
+    if (input.resident !== (input.state === agent.residentState)) reasons.push("resident must be true exactly for the agent's home state");
     if (reasons.length) throw badInput(reasons.join('; '), reasons);
     try {
       const row = await ctx.db.one<License>(
@@ -178,7 +218,16 @@ export class AgentResolver {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING agent_id AS "agentId", state, number, resident, lines_of_authority AS "linesOfAuthority",
                    effective_on AS "effectiveOn", expires_on AS "expiresOn", revoked`,
-        [newId('license'), agentId, input.state, input.number, input.resident, [...new Set(input.linesOfAuthority)], input.effectiveOn, input.expiresOn],
+        [
+          newId('license'),
+          agentId,
+          input.state,
+          input.number,
+          input.resident,
+          [...new Set(input.linesOfAuthority)],
+          input.effectiveOn,
+          input.expiresOn,
+        ],
       );
       const today = todayUtc();
       return { ...row!, active: !row!.revoked && row!.effectiveOn <= today && today <= row!.expiresOn } as License;
@@ -189,7 +238,8 @@ export class AgentResolver {
   }
 
   @Mutation(() => Appointment, {
-    description: 'Requests a carrier appointment in a state. Idempotent: a live (requested or active) appointment is returned as it is. ADMIN, or SERVICE when a case submission requests it.',
+    description:
+      'Requests a carrier appointment in a state. Idempotent: a live (requested or active) appointment is returned as it is. ADMIN, or SERVICE when a case submission requests it.',
   })
   async requestAppointment(
     @Arg('agentId', () => ID, { description: 'The agent.' }) agentId: string,
@@ -229,7 +279,9 @@ export class AppointmentResolver {
 
 @Resolver(() => Carrier)
 export class CarrierContractingResolver {
-  @FieldResolver(() => [State], { description: 'States where this carrier requires an ACTIVE appointment before the application; elsewhere appointment is just-in-time.' })
+  @FieldResolver(() => [State], {
+    description: 'States where this carrier requires an ACTIVE appointment before the application; elsewhere appointment is just-in-time.',
+  })
   async preAppointmentStates(@Root() carrier: Pick<Carrier, 'id'>, @Ctx() ctx: AgentsContext): Promise<string[]> {
     return ctx.loaders.preAppointmentStates.load(carrier.id);
   }

@@ -14,7 +14,7 @@ export const EligibilityReason = {
 } as const satisfies Record<EligibilityReasonCode, EligibilityReasonCode>;
 registerEnumType(EligibilityReason, {
   name: 'EligibilityReason',
-  description: 'Why an agent may not write a carrier\'s business in a state.',
+  description: "Why an agent may not write a carrier's business in a state.",
   valuesConfig: {
     AGENT_NOT_ACTIVE: { description: 'The agent is not ACTIVE with the BGA.' },
     NOT_LICENSED_IN_STATE: 'No license in the state (resident in the home state, non-resident elsewhere).',
@@ -44,7 +44,7 @@ export class License {
   @Field(() => State, { description: 'The licensing state.' })
   state!: string;
 
-  @Field(() => String, { description: 'The state\'s license number.' })
+  @Field(() => String, { description: "The state's license number." })
   number!: string;
 
   @Field(() => Boolean, { description: 'True for the home-state (resident) license; false for a non-resident license.' })
@@ -66,7 +66,7 @@ export class License {
   agentId!: string;
 }
 
-@ObjectType({ description: 'A carrier\'s appointment of an agent in one state.' })
+@ObjectType({ description: "A carrier's appointment of an agent in one state." })
 export class Appointment {
   @Field(() => State, { description: 'The state the appointment is for.' })
   state!: string;
@@ -74,7 +74,7 @@ export class Appointment {
   @Field(() => AppointmentStatus, { description: 'Requested, active or terminated.' })
   status!: AppointmentStatus;
 
-  @Field(() => String, { nullable: true, description: 'The carrier\'s producer id for this agent.' })
+  @Field(() => String, { nullable: true, description: "The carrier's producer id for this agent." })
   writingNumber!: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'The day the appointment became active.' })
@@ -88,7 +88,7 @@ export class Appointment {
   carrierId!: string;
 }
 
-@ObjectType({ description: 'Whether an agent may write a carrier\'s business for an insured in a state today.' })
+@ObjectType({ description: "Whether an agent may write a carrier's business for an insured in a state today." })
 export class Eligibility {
   @Field(() => Boolean, { description: 'True when every licensing and contracting rule is met.' })
   eligible!: boolean;
@@ -97,7 +97,8 @@ export class Eligibility {
   reasons!: EligibilityReasonCode[];
 
   @Field(() => Boolean, {
-    description: 'True in a just-in-time state with no active or requested appointment: eligible, and submitting a case requests the appointment.',
+    description:
+      'True in a just-in-time state with no active or requested appointment: eligible, and submitting a case requests the appointment.',
   })
   appointmentWillBeRequested!: boolean;
 }
@@ -129,7 +130,10 @@ export class Agent implements AgentRow {
   @Field(() => DateScalar, { nullable: true, description: 'Last day of errors-and-omissions coverage; null when none is on file.' })
   eoExpiresOn!: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: 'Day of the last anti-money-laundering training (annuities only; not checked in v1).' })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'Day of the last anti-money-laundering training (annuities only; not checked in v1).',
+  })
   amlTrainedOn!: string | null;
 
   uplineId!: string | null;
@@ -165,7 +169,10 @@ export class AgentFilter {
   @Field(() => State, { nullable: true, description: 'Only agents whose home state is this.' })
   residentState?: string;
 
-  @Field(() => String, { nullable: true, description: 'NPN prefix, or the start of the last name (case-insensitive); at most 100 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'NPN prefix, or the start of the last name (case-insensitive); at most 100 characters.',
+  })
   search?: string;
 }
 
@@ -195,7 +202,7 @@ export class LicenseInput {
   @Field(() => State, { description: 'The licensing state.' })
   state!: string;
 
-  @Field(() => String, { description: 'The state\'s license number.' })
+  @Field(() => String, { description: "The state's license number." })
   number!: string;
 
   @Field(() => Boolean, { description: 'True for the home-state license.' })

@@ -8,6 +8,8 @@ export class Carrier {
   @Field(() => ID, { description: 'Opaque id, prefixed car_.' })
   id!: string;
 
-  @Field(() => [State], { description: 'States where this carrier requires an ACTIVE appointment before the application; elsewhere appointment is just-in-time.' })
+  @Field(() => [State], {
+    description: 'States where this carrier requires an ACTIVE appointment before the application; elsewhere appointment is just-in-time.',
+  })
   preAppointmentStates!: string[];
 }

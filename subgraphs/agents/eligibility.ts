@@ -4,11 +4,24 @@ import type { AgentStatus, AppointmentStatus, LineOfAuthority } from '../shared/
  * DOMAIN.md's licensing and contracting rules as one pure function: may this agent write this
  * carrier's business for an insured in this state on this day? No I/O: the caller loads the rows.
  */
-export type EligibilityReason = 'AGENT_NOT_ACTIVE' | 'NOT_LICENSED_IN_STATE' | 'LICENSE_EXPIRED' | 'NO_LIFE_AUTHORITY' | 'NOT_APPOINTED' | 'EO_EXPIRED';
+export type EligibilityReason =
+  | 'AGENT_NOT_ACTIVE'
+  | 'NOT_LICENSED_IN_STATE'
+  | 'LICENSE_EXPIRED'
+  | 'NO_LIFE_AUTHORITY'
+  | 'NOT_APPOINTED'
+  | 'EO_EXPIRED';
 
 export interface EligibilityInput {
   agent: { status: AgentStatus; residentState: string; eoExpiresOn: string | null };
-  licenses: readonly { state: string; resident: boolean; linesOfAuthority: readonly LineOfAuthority[]; effectiveOn: string; expiresOn: string; revoked: boolean }[];
+  licenses: readonly {
+    state: string;
+    resident: boolean;
+    linesOfAuthority: readonly LineOfAuthority[];
+    effectiveOn: string;
+    expiresOn: string;
+    revoked: boolean;
+  }[];
   appointments: readonly { carrierId: string; state: string; status: AppointmentStatus }[];
   carrierId: string;
   state: string;

@@ -19,7 +19,8 @@ export class ApplicationResolver {
    * resends with the same reference when `retryable`; carriers deduplicate on it.
    */
   @Mutation(() => CarrierSubmission, {
-    description: 'Sends an application to its carrier through the carrier\'s adapter. SERVICE only (the cases outbox); never retried here: resend with the same reference when retryable.',
+    description:
+      "Sends an application to its carrier through the carrier's adapter. SERVICE only (the cases outbox); never retried here: resend with the same reference when retryable.",
   })
   async submitApplicationToCarrier(
     @Arg('input', () => CarrierApplicationInput, { description: 'The application.' }) input: CarrierApplicationInput,
@@ -42,7 +43,13 @@ export class ApplicationResolver {
     if (reasons.length) throw badInput(reasons.join('; '), reasons);
 
     if (!ctx.runtime.adapter(input.carrierId)) {
-      return { accepted: false, carrierReference: null, message: 'carrier not configured', retryable: true, failureCode: 'CARRIER.NOT_CONFIGURED' };
+      return {
+        accepted: false,
+        carrierReference: null,
+        message: 'carrier not configured',
+        retryable: true,
+        failureCode: 'CARRIER.NOT_CONFIGURED',
+      };
     }
     const application: ApplicationRequest = {
       reference: input.reference,
@@ -58,8 +65,20 @@ export class ApplicationResolver {
       agent: { id: input.agent.id, npn: input.agent.npn, writingNumber: input.agent.writingNumber ?? null },
     };
     try {
-      const result = await ctx.runtime.call(input.carrierId, 'submit', (adapter, options) => adapter.submitApplication(application, options), () => ctx.stats.carrierCalls++);
-      if (result.accepted) return { accepted: true, carrierReference: result.carrierReference, message: result.message ?? null, retryable: false, failureCode: null };
+      const result = await ctx.runtime.call(
+        input.carrierId,
+        'submit',
+        (adapter, options) => adapter.submitApplication(application, options),
+        () => ctx.stats.carrierCalls++,
+      );
+      if (result.accepted)
+        return {
+          accepted: true,
+          carrierReference: result.carrierReference,
+          message: result.message ?? null,
+          retryable: false,
+          failureCode: null,
+        };
       return { accepted: false, carrierReference: null, message: result.message, retryable: false, failureCode: 'CARRIER.REJECTED' };
     } catch (error) {
       if (error instanceof CarrierFailure) {
@@ -68,17 +87,25 @@ export class ApplicationResolver {
       }
       // Never log the application itself: it carries the insured's personal data.
       ctx.logger.error({ err: error, carrierId: input.carrierId, caseId: input.caseId }, 'application submission failed unexpectedly');
-      return { accepted: false, carrierReference: null, message: 'unexpected error while sending the application', retryable: true, failureCode: 'CARRIER.ERROR' };
+      return {
+        accepted: false,
+        carrierReference: null,
+        message: 'unexpected error while sending the application',
+        retryable: true,
+        failureCode: 'CARRIER.ERROR',
+      };
     }
   }
 
   /** Fresh from the carrier (no cache read), batched in one call; the answers refresh Case.carrierStatus' cache. */
   @Query(() => [CarrierCaseSnapshot], {
-    description: 'The carrier\'s current view of these applications, asked now in one batched call. SERVICE only (the case sync). References the carrier does not know are left out.',
+    description:
+      "The carrier's current view of these applications, asked now in one batched call. SERVICE only (the case sync). References the carrier does not know are left out.",
   })
   async carrierCaseSnapshots(
     @Arg('carrierId', () => ID, { description: 'The carrier (car_...).' }) carrierId: string,
-    @Arg('carrierReferences', () => [String], { description: `The carrier's ids for the applications, at most ${MAX_REFERENCES}.` }) carrierReferences: string[],
+    @Arg('carrierReferences', () => [String], { description: `The carrier's ids for the applications, at most ${MAX_REFERENCES}.` })
+    carrierReferences: string[],
     @Ctx() ctx: CarriersContext,
   ): Promise<CarrierCaseSnapshot[]> {
     requireRole(ctx.identity, SERVICE_ONLY);
@@ -89,11 +116,20 @@ export class ApplicationResolver {
     const references = [...new Set(carrierReferences)];
     let found: Map<string, CarrierCaseStatus>;
     try {
-      found = await ctx.runtime.call(carrierId, 'status', (adapter, options) => adapter.caseStatuses(references, options), () => ctx.stats.carrierCalls++);
+      found = await ctx.runtime.call(
+        carrierId,
+        'status',
+        (adapter, options) => adapter.caseStatuses(references, options),
+        () => ctx.stats.carrierCalls++,
+      );
     } catch (error) {
       if (!(error instanceof CarrierFailure)) ctx.logger.error({ err: error, carrierId }, 'case status sync failed unexpectedly');
       const reason = error instanceof CarrierFailure ? error.code : 'CARRIER.ERROR';
-      throw coded('CARRIER_UNAVAILABLE', `carrier ${carrierId} status unavailable${error instanceof CarrierFailure ? `: ${error.message}` : ''}`, { carrierId, reason });
+      throw coded(
+        'CARRIER_UNAVAILABLE',
+        `carrier ${carrierId} status unavailable${error instanceof CarrierFailure ? `: ${error.message}` : ''}`,
+        { carrierId, reason },
+      );
     }
     const asOf = new Date().toISOString();
     const snapshots: CarrierCaseSnapshot[] = [];

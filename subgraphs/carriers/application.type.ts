@@ -37,13 +37,15 @@ export class ApplicationAgentInput {
   @Field(() => String, { description: 'National Producer Number.' })
   npn!: string;
 
-  @Field(() => String, { nullable: true, description: 'The carrier\'s producer id for the agent, when appointed.' })
+  @Field(() => String, { nullable: true, description: "The carrier's producer id for the agent, when appointed." })
   writingNumber?: string | null;
 }
 
 @InputType({ description: 'An application to send to its carrier. SERVICE only (the cases outbox).' })
 export class CarrierApplicationInput {
-  @Field(() => String, { description: 'Stable per case (TransRefGUID / Idempotency-Key): a resend with it never makes a second application.' })
+  @Field(() => String, {
+    description: 'Stable per case (TransRefGUID / Idempotency-Key): a resend with it never makes a second application.',
+  })
   reference!: string;
 
   @Field(() => ID, { description: 'The case (case_...).' })
@@ -85,30 +87,34 @@ export class CarrierSubmission {
   @Field(() => Boolean, { description: 'True when the carrier accepted the application (a resend of an accepted one answers the same).' })
   accepted!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'The carrier\'s id for the application, when accepted.' })
+  @Field(() => String, { nullable: true, description: "The carrier's id for the application, when accepted." })
   carrierReference!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The carrier\'s message, or why the application did not reach it.' })
+  @Field(() => String, { nullable: true, description: "The carrier's message, or why the application did not reach it." })
   message!: string | null;
 
   @Field(() => Boolean, {
-    description: 'True when the application did not reach a decision (timeout, carrier down, circuit open): send it again later with the same reference. False for an acceptance or a rejection.',
+    description:
+      'True when the application did not reach a decision (timeout, carrier down, circuit open): send it again later with the same reference. False for an acceptance or a rejection.',
   })
   retryable!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Namespaced failure code (CARRIER.REJECTED, CARRIER.TIMEOUT, ...) when not accepted.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Namespaced failure code (CARRIER.REJECTED, CARRIER.TIMEOUT, ...) when not accepted.',
+  })
   failureCode!: string | null;
 }
 
 @ObjectType({ description: 'A case as its carrier reports it now, for the case sync. SERVICE only.' })
 export class CarrierCaseSnapshot {
-  @Field(() => String, { description: 'The carrier\'s id for the application.' })
+  @Field(() => String, { description: "The carrier's id for the application." })
   carrierReference!: string;
 
-  @Field(() => CaseStatus, { nullable: true, description: 'Our status for the carrier\'s code; null when it maps to none of ours.' })
+  @Field(() => CaseStatus, { nullable: true, description: "Our status for the carrier's code; null when it maps to none of ours." })
   status!: CaseStatus | null;
 
-  @Field(() => String, { description: 'The carrier\'s own status code.' })
+  @Field(() => String, { description: "The carrier's own status code." })
   carrierStatusCode!: string;
 
   @Field(() => String, { nullable: true, description: 'The policy number, once issued.' })

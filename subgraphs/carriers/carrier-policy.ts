@@ -134,7 +134,10 @@ export class CarrierPolicy {
       const asked = error instanceof CarrierFailure ? (error.retryAfterMs ?? 0) : 0;
       return Math.round(Math.max(jittered, asked));
     });
-    const retries = retry(handleWhen((error) => isTransient(error, settings.retryMaxDelayMs)), { maxAttempts: settings.retries, backoff });
+    const retries = retry(
+      handleWhen((error) => isTransient(error, settings.retryMaxDelayMs)),
+      { maxAttempts: settings.retries, backoff },
+    );
     // Order matters: the deadline covers queueing and every retry; each attempt passes the breaker.
     this.readPolicy = wrap(deadline, slots, retries, this.breaker);
     this.writePolicy = wrap(deadline, slots, this.breaker);
@@ -177,7 +180,8 @@ export class CarrierPolicy {
 
   private normalize(error: unknown): unknown {
     if (error instanceof CarrierFailure) return error;
-    if (error instanceof BrokenCircuitError) return toFailure('CARRIER.CIRCUIT_OPEN', 'circuit open after repeated failures: carrier not called');
+    if (error instanceof BrokenCircuitError)
+      return toFailure('CARRIER.CIRCUIT_OPEN', 'circuit open after repeated failures: carrier not called');
     if (error instanceof TaskCancelledError || error instanceof DeadlinePassedError) {
       return toFailure('CARRIER.TIMEOUT', `no answer within ${this.settings.timeoutMs} ms`);
     }
@@ -195,7 +199,8 @@ export class CarrierPolicy {
     const state = this.breaker.state;
     let circuit: CircuitStateName = 'CLOSED';
     if (state === CircuitState.HalfOpen) circuit = 'HALF_OPEN';
-    else if (state === CircuitState.Open || state === CircuitState.Isolated) circuit = this.cooledDown() && state === CircuitState.Open ? 'HALF_OPEN' : 'OPEN';
+    else if (state === CircuitState.Open || state === CircuitState.Isolated)
+      circuit = this.cooledDown() && state === CircuitState.Open ? 'HALF_OPEN' : 'OPEN';
     return { circuit, recentErrorRate: Math.round(this.recent.errorRate() * 1000) / 1000, p50LatencyMs: this.recent.p50() };
   }
 }

@@ -27,12 +27,18 @@ export function createCarrierLoaders(db: Db) {
     byKey(ids, await db.query<CarrierRow>(`SELECT ${CARRIER_COLUMNS} FROM carriers.carrier WHERE id = ANY($1)`, [ids]), (r) => r.id),
   );
   const product = new DataLoader<string, ProductRow | undefined>(async (ids) =>
-    byKey(ids, (await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM carriers.product WHERE id = ANY($1)`, [ids])).map(withTermYears), (r) => r.id),
+    byKey(
+      ids,
+      (await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM carriers.product WHERE id = ANY($1)`, [ids])).map(withTermYears),
+      (r) => r.id,
+    ),
   );
   const productsByCarrier = new DataLoader<string, ProductRow[]>(async (carrierIds) => {
-    const rows = (await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM carriers.product WHERE carrier_id = ANY($1) ORDER BY carrier_id, code`, [carrierIds])).map(
-      withTermYears,
-    );
+    const rows = (
+      await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM carriers.product WHERE carrier_id = ANY($1) ORDER BY carrier_id, code`, [
+        carrierIds,
+      ])
+    ).map(withTermYears);
     for (const row of rows) product.prime(row.id, row);
     return groupBy(carrierIds, rows, (r) => r.carrierId);
   });

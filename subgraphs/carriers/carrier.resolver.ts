@@ -13,7 +13,10 @@ export class CarrierResolver {
   }
 
   @Query(() => Carrier, { nullable: true, description: 'A carrier by id; null when unknown.' })
-  async carrier(@Arg('id', () => ID, { description: 'The carrier id (car_...).' }) id: string, @Ctx() ctx: CarriersContext): Promise<CarrierRow | undefined> {
+  async carrier(
+    @Arg('id', () => ID, { description: 'The carrier id (car_...).' }) id: string,
+    @Ctx() ctx: CarriersContext,
+  ): Promise<CarrierRow | undefined> {
     return ctx.loaders.carrier.load(parseId('carrier', id, 'id'));
   }
 
@@ -29,7 +32,10 @@ export class CarrierResolver {
     if (filter?.type) where.push(`type = $${params.push(filter.type)}`);
     if (filter?.state) where.push(`$${params.push(filter.state)} = ANY(available_states)`);
     const rows = (
-      await ctx.db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM carriers.product ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY carrier_id, code`, params)
+      await ctx.db.query<ProductRow>(
+        `SELECT ${PRODUCT_COLUMNS} FROM carriers.product ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY carrier_id, code`,
+        params,
+      )
     ).map(withTermYears);
     for (const row of rows) ctx.loaders.product.prime(row.id, row);
     return rows;
@@ -38,7 +44,7 @@ export class CarrierResolver {
 
 @Resolver(() => Carrier)
 export class CarrierFieldsResolver {
-  @FieldResolver(() => [Product], { description: 'The carrier\'s products, ordered by code; only those of a type when given.' })
+  @FieldResolver(() => [Product], { description: "The carrier's products, ordered by code; only those of a type when given." })
   async products(
     @Root() carrier: Pick<CarrierRow, 'id'>,
     @Ctx() ctx: CarriersContext,
@@ -48,7 +54,7 @@ export class CarrierFieldsResolver {
     return type ? rows.filter((row) => row.type === type) : rows;
   }
 
-  @FieldResolver(() => CarrierHealth, { description: 'What the adapter has seen of this carrier\'s system lately (this replica\'s view).' })
+  @FieldResolver(() => CarrierHealth, { description: "What the adapter has seen of this carrier's system lately (this replica's view)." })
   health(@Root() carrier: Pick<CarrierRow, 'id'>, @Ctx() ctx: CarriersContext): CarrierHealth {
     return ctx.runtime.health(carrier.id);
   }

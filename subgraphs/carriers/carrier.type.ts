@@ -9,7 +9,7 @@ export const CircuitState = {
 } as const satisfies Record<CircuitStateName, CircuitStateName>;
 registerEnumType(CircuitState, {
   name: 'CircuitState',
-  description: 'State of the circuit breaker in front of a carrier\'s system.',
+  description: "State of the circuit breaker in front of a carrier's system.",
   valuesConfig: {
     CLOSED: { description: 'Calls go through: the carrier answers normally.' },
     OPEN: { description: 'Repeated failures: calls are refused without reaching the carrier until a cooldown passes.' },
@@ -54,9 +54,9 @@ export interface ProductRow {
   fullyUnderwritten: boolean;
 }
 
-@ObjectType({ description: 'What the carriers subgraph has seen of a carrier\'s system lately.' })
+@ObjectType({ description: "What the carriers subgraph has seen of a carrier's system lately." })
 export class CarrierHealth {
-  @Field(() => CircuitState, { description: 'The circuit breaker\'s state for this carrier.' })
+  @Field(() => CircuitState, { description: "The circuit breaker's state for this carrier." })
   circuit!: CircuitStateName;
 
   @Field(() => Float, { description: 'Share of failed calls over the recent window, 0..1 (0 when no call was made yet).' })
@@ -84,10 +84,10 @@ export class Carrier implements Omit<CarrierRow, 'code' | 'protocol'> {
   @Field(() => ID, { description: 'Opaque id, prefixed car_.' })
   id!: string;
 
-  @Field(() => String, { description: 'The carrier\'s name.' })
+  @Field(() => String, { description: "The carrier's name." })
   name!: string;
 
-  @Field(() => String, { description: 'The carrier\'s NAIC company code.' })
+  @Field(() => String, { description: "The carrier's NAIC company code." })
   naicCode!: string;
 
   @Field(() => AmBestRating, { description: 'AM Best financial strength rating.' })
@@ -103,10 +103,10 @@ export class Product {
   @Field(() => ID, { description: 'Opaque id, prefixed prd_.' })
   id!: string;
 
-  @Field(() => String, { description: 'The carrier\'s product code.' })
+  @Field(() => String, { description: "The carrier's product code." })
   code!: string;
 
-  @Field(() => String, { description: 'The product\'s marketing name.' })
+  @Field(() => String, { description: "The product's marketing name." })
   name!: string;
 
   @Field(() => ProductType, { description: 'Kind of product.' })

@@ -101,7 +101,7 @@ export function readCarriersConfig(
     const dev = devCredentials(carrier.code);
     const clientSecret = str(env, `CARRIER_${code}_CLIENT_SECRET`, dev.clientSecret);
     if (production && carrier.protocol === 'REST' && clientSecret === dev.clientSecret) {
-      throw new ConfigError(`CARRIER_${code}_CLIENT_SECRET`, 'must be set to the carrier\'s real client secret when NODE_ENV=production');
+      throw new ConfigError(`CARRIER_${code}_CLIENT_SECRET`, "must be set to the carrier's real client secret when NODE_ENV=production");
     }
     endpoints.push({
       carrierId: carrier.id,
@@ -113,7 +113,10 @@ export function readCarriersConfig(
       timeoutMs: int(env, `CARRIER_${code}_TIMEOUT_MS`, timeoutMs, { min: 50, max: 120_000 }),
     });
   }
-  if (unconfigured.length) warnings.push(`${unconfigured.length} of ${carriers.length} carriers unconfigured (their quotes answer ERROR): set ${unconfigured.join(', ')}`);
+  if (unconfigured.length)
+    warnings.push(
+      `${unconfigured.length} of ${carriers.length} carriers unconfigured (their quotes answer ERROR): set ${unconfigured.join(', ')}`,
+    );
   for (const name of Object.keys(env).sort()) {
     const match = PER_CARRIER.exec(name);
     if (match && !known.has(match[1])) warnings.push(`${name} names an unknown carrier code ${match[1]}: ignored`);

@@ -54,7 +54,10 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
       if (!options.runtime) readCarriersConfig(CARRIERS);
       return buildFederatedSchema(
         // Case is reachable only through _entities: name it, or type-graphql leaves it out.
-        { resolvers: [CarrierResolver, CarrierFieldsResolver, ProductResolver, QuoteResolver, CaseStatusResolver, ApplicationResolver], orphanedTypes: [Case] },
+        {
+          resolvers: [CarrierResolver, CarrierFieldsResolver, ProductResolver, QuoteResolver, CaseStatusResolver, ApplicationResolver],
+          orphanedTypes: [Case],
+        },
         carrierReferences,
       );
     },
@@ -63,7 +66,9 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
       startCatalogRefresh({ pool, cache, logger, runtime: options.runtime ? runtimeFor(cache, logger, options.runtime) : undefined }),
     context: (base) => {
       // The runtime outlives this request: it gets its own logger (same level), not the request's child.
-      const runtime = runtimeFor(base.cache, base.logger, (cache, logger) => makeRuntime(cache, createLogger('subgraph-carriers', logger.level)));
+      const runtime = runtimeFor(base.cache, base.logger, (cache, logger) =>
+        makeRuntime(cache, createLogger('subgraph-carriers', logger.level)),
+      );
       return { ...base, loaders: createCarrierLoaders(base.db), runtime, caseStatus: createCaseStatusLoader(runtime, base.stats) };
     },
   };

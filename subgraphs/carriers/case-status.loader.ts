@@ -72,7 +72,12 @@ export function createCaseStatusLoader(runtime: CarriersRuntime, stats: RequestS
           return;
         }
         try {
-          const found = await runtime.call(carrierId, 'status', (adapter, options) => adapter.caseStatuses(missing, options), () => stats.carrierCalls++);
+          const found = await runtime.call(
+            carrierId,
+            'status',
+            (adapter, options) => adapter.caseStatuses(missing, options),
+            () => stats.carrierCalls++,
+          );
           const asOf = new Date().toISOString();
           await Promise.all(
             missing.map(async (reference) => {
@@ -86,8 +91,14 @@ export function createCaseStatusLoader(runtime: CarriersRuntime, stats: RequestS
           );
         } catch (error) {
           if (!(error instanceof CarrierFailure)) runtime.logger.error({ err: error, carrierId }, 'case status lookup failed unexpectedly');
-          const message = error instanceof CarrierFailure ? `carrier ${carrierId} status unavailable: ${error.message}` : `carrier ${carrierId} status unavailable`;
-          const failure = coded('CARRIER_UNAVAILABLE', message, { carrierId, reason: error instanceof CarrierFailure ? error.code : 'CARRIER.ERROR' });
+          const message =
+            error instanceof CarrierFailure
+              ? `carrier ${carrierId} status unavailable: ${error.message}`
+              : `carrier ${carrierId} status unavailable`;
+          const failure = coded('CARRIER_UNAVAILABLE', message, {
+            carrierId,
+            reason: error instanceof CarrierFailure ? error.code : 'CARRIER.ERROR',
+          });
           for (const reference of missing) answers.set(carrierId + SEPARATOR + reference, failure);
         }
       }),

@@ -3,15 +3,18 @@ import { CaseStatus, RequirementCode, RequirementStatus } from '../shared/enums'
 import { DateScalar, DateTimeScalar } from '../../platform/scalars';
 import { Carrier } from './carrier.type';
 
-@ObjectType({ description: 'A requirement as the carrier\'s system reports it.' })
+@ObjectType({ description: "A requirement as the carrier's system reports it." })
 export class CarrierRequirement {
-  @Field(() => RequirementCode, { nullable: true, description: 'Our requirement code; null when the carrier\'s code maps to none of ours.' })
+  @Field(() => RequirementCode, { nullable: true, description: "Our requirement code; null when the carrier's code maps to none of ours." })
   code!: RequirementCode | null;
 
-  @Field(() => String, { description: 'The carrier\'s own requirement code.' })
+  @Field(() => String, { description: "The carrier's own requirement code." })
   carrierCode!: string;
 
-  @Field(() => RequirementStatus, { nullable: true, description: 'Where the requirement stands at the carrier; null when its status maps to none of ours.' })
+  @Field(() => RequirementStatus, {
+    nullable: true,
+    description: 'Where the requirement stands at the carrier; null when its status maps to none of ours.',
+  })
   status!: RequirementStatus | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'The day the carrier requested it.' })
@@ -30,12 +33,15 @@ export interface CarrierCaseStatusView {
   cached: boolean;
 }
 
-@ObjectType({ description: 'A case as the carrier\'s system sees it right now (or within the last minute).' })
+@ObjectType({ description: "A case as the carrier's system sees it right now (or within the last minute)." })
 export class CarrierCaseStatus implements CarrierCaseStatusView {
-  @Field(() => CaseStatus, { nullable: true, description: 'Our status for the carrier\'s code; null when the carrier\'s code maps to none of ours.' })
+  @Field(() => CaseStatus, {
+    nullable: true,
+    description: "Our status for the carrier's code; null when the carrier's code maps to none of ours.",
+  })
   status!: CaseStatus | null;
 
-  @Field(() => String, { description: 'The carrier\'s own status code (an ACORD PolicyStatus tc, for ACORD carriers).' })
+  @Field(() => String, { description: "The carrier's own status code (an ACORD PolicyStatus tc, for ACORD carriers)." })
   carrierStatusCode!: string;
 
   @Field(() => [CarrierRequirement], { description: 'The requirements the carrier lists for the case.' })
@@ -44,7 +50,9 @@ export class CarrierCaseStatus implements CarrierCaseStatusView {
   @Field(() => DateTimeScalar, { description: 'When the carrier gave this answer.' })
   asOf!: string;
 
-  @Field(() => Boolean, { description: 'True when served from the cache (answers are kept about a minute) rather than asked of the carrier now.' })
+  @Field(() => Boolean, {
+    description: 'True when served from the cache (answers are kept about a minute) rather than asked of the carrier now.',
+  })
   cached!: boolean;
 }
 
@@ -70,13 +78,14 @@ export class Case implements CaseRepresentation {
   carrier?: { id: string } | null;
 
   @Directive('@external')
-  @Field(() => String, { nullable: true, description: 'The carrier\'s id for the application, set once it accepts it.' })
+  @Field(() => String, { nullable: true, description: "The carrier's id for the application, set once it accepts it." })
   carrierReference?: string | null;
 
   @Directive('@requires(fields: "carrier { id } carrierReference")')
   @Field(() => CarrierCaseStatus, {
     nullable: true,
-    description: 'Live from the carrier\'s system, batched per carrier and cached about a minute; null until the carrier has accepted the application.',
+    description:
+      "Live from the carrier's system, batched per carrier and cached about a minute; null until the carrier has accepted the application.",
   })
   carrierStatus?: CarrierCaseStatusView | null;
 }

@@ -36,15 +36,20 @@ export function catalogProblem(product: ProductFixture, carrierId: string): stri
   if (!product || typeof product !== 'object') return 'not an object';
   if (!isId('product', product.id)) return `id ${String(product.id)} is not a product id`;
   if (product.carrierId !== carrierId) return `${product.id} belongs to ${String(product.carrierId)}`;
-  if (typeof product.code !== 'string' || !product.code || typeof product.name !== 'string' || !product.name) return `${product.id} lacks a code or name`;
+  if (typeof product.code !== 'string' || !product.code || typeof product.name !== 'string' || !product.name)
+    return `${product.id} lacks a code or name`;
   if (!TYPES.has(product.type)) return `${product.id} has unknown type ${String(product.type)}`;
-  if (![product.minIssueAge, product.maxIssueAge, product.minFaceAmount, product.maxFaceAmount].every(isCount)) return `${product.id} has bad limits`;
-  if (product.minIssueAge > product.maxIssueAge || product.minFaceAmount > product.maxFaceAmount) return `${product.id} has inverted limits`;
+  if (![product.minIssueAge, product.maxIssueAge, product.minFaceAmount, product.maxFaceAmount].every(isCount))
+    return `${product.id} has bad limits`;
+  if (product.minIssueAge > product.maxIssueAge || product.minFaceAmount > product.maxFaceAmount)
+    return `${product.id} has inverted limits`;
   if (!Array.isArray(product.terms) || !product.terms.every((t) => isCount(t?.years) && isCount(t.minIssueAge) && isCount(t.maxIssueAge))) {
     return `${product.id} has bad terms`;
   }
-  if (!Array.isArray(product.healthClasses) || !product.healthClasses.every((c) => CLASSES.has(c))) return `${product.id} has unknown health classes`;
-  if (!Array.isArray(product.availableStates) || !product.availableStates.every((s) => STATES.has(s))) return `${product.id} has unknown states`;
+  if (!Array.isArray(product.healthClasses) || !product.healthClasses.every((c) => CLASSES.has(c)))
+    return `${product.id} has unknown health classes`;
+  if (!Array.isArray(product.availableStates) || !product.availableStates.every((s) => STATES.has(s)))
+    return `${product.id} has unknown states`;
   return null;
 }
 
@@ -92,12 +97,17 @@ export class CatalogRefresher {
     } catch (error) {
       const message = error instanceof CarrierFailure ? `${error.code}: ${error.message}` : (error as Error).message;
       this.logger.warn({ carrierId, err: message }, 'catalog refresh failed; the catalog keeps its rows');
-      if (held) return this.apply(carrierId, held.products, 'stale-cache').catch(() => ({ carrierId, source: 'failed' as const, error: message }));
+      if (held)
+        return this.apply(carrierId, held.products, 'stale-cache').catch(() => ({ carrierId, source: 'failed' as const, error: message }));
       return { carrierId, source: 'failed', error: message };
     }
   }
 
-  private async apply(carrierId: string, products: ProductFixture[], source: 'carrier' | 'cache' | 'stale-cache'): Promise<CarrierRefreshResult> {
+  private async apply(
+    carrierId: string,
+    products: ProductFixture[],
+    source: 'carrier' | 'cache' | 'stale-cache',
+  ): Promise<CarrierRefreshResult> {
     const carrier = this.runtime.carriers.find((c) => c.id === carrierId)!;
     const valid: CatalogProduct[] = [];
     for (const product of products) {
@@ -126,7 +136,12 @@ export interface CatalogRefreshHandle {
  * startSubgraph returned (RunningSubgraph.pool / .cache), so it shares the runtime (adapters,
  * breakers) that requests use. A pass at start, then every CATALOG_REFRESH_MS (0: start only).
  */
-export function startCatalogRefresh(options: { pool: Pool; cache: Cache; logger: Logger; runtime?: CarriersRuntime }): CatalogRefreshHandle {
+export function startCatalogRefresh(options: {
+  pool: Pool;
+  cache: Cache;
+  logger: Logger;
+  runtime?: CarriersRuntime;
+}): CatalogRefreshHandle {
   const runtime = options.runtime ?? runtimeFor(options.cache, options.logger, (cache, logger) => createCarriersRuntime({ cache, logger }));
   const refresher = new CatalogRefresher(new Db(options.pool), runtime, options.logger);
   const pass = () =>

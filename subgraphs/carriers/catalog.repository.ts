@@ -7,7 +7,19 @@ export type CatalogCarrier = Pick<CarrierFixture, 'id' | 'code' | 'name' | 'naic
 /** The product columns the catalog keeps. */
 export type CatalogProduct = Pick<
   ProductFixture,
-  'id' | 'carrierId' | 'code' | 'name' | 'type' | 'terms' | 'minIssueAge' | 'maxIssueAge' | 'minFaceAmount' | 'maxFaceAmount' | 'healthClasses' | 'availableStates' | 'fullyUnderwritten'
+  | 'id'
+  | 'carrierId'
+  | 'code'
+  | 'name'
+  | 'type'
+  | 'terms'
+  | 'minIssueAge'
+  | 'maxIssueAge'
+  | 'minFaceAmount'
+  | 'maxFaceAmount'
+  | 'healthClasses'
+  | 'availableStates'
+  | 'fullyUnderwritten'
 >;
 
 export interface UpsertCounts {
@@ -22,10 +34,22 @@ export interface UpsertCounts {
  * (no write, updated_at kept), so a refresh that finds nothing new writes nothing.
  * Returns how many rows were inserted or changed. Carriers go first: products reference them.
  */
-export async function upsertCatalog(db: Db, carriers: readonly CatalogCarrier[], products: readonly CatalogProduct[]): Promise<UpsertCounts> {
+export async function upsertCatalog(
+  db: Db,
+  carriers: readonly CatalogCarrier[],
+  products: readonly CatalogProduct[],
+): Promise<UpsertCounts> {
   const counts: UpsertCounts = { carriers: 0, products: 0 };
   if (carriers.length) {
-    const rows = carriers.map((c) => ({ id: c.id, code: c.code, name: c.name, naic_code: c.naicCode, am_best_rating: c.amBestRating, age_basis: c.ageBasis, protocol: c.protocol }));
+    const rows = carriers.map((c) => ({
+      id: c.id,
+      code: c.code,
+      name: c.name,
+      naic_code: c.naicCode,
+      am_best_rating: c.amBestRating,
+      age_basis: c.ageBasis,
+      protocol: c.protocol,
+    }));
     const written = await db.query(
       `INSERT INTO carriers.carrier AS t (id, code, name, naic_code, am_best_rating, age_basis, protocol)
        SELECT id, code, name, naic_code, am_best_rating, age_basis, protocol
@@ -47,7 +71,9 @@ export async function upsertCatalog(db: Db, carriers: readonly CatalogCarrier[],
       code: p.code,
       name: p.name,
       type: p.type,
-      terms: [...p.terms].sort((a, b) => a.years - b.years).map((t) => ({ years: t.years, minIssueAge: t.minIssueAge, maxIssueAge: t.maxIssueAge })),
+      terms: [...p.terms]
+        .sort((a, b) => a.years - b.years)
+        .map((t) => ({ years: t.years, minIssueAge: t.minIssueAge, maxIssueAge: t.maxIssueAge })),
       min_issue_age: p.minIssueAge,
       max_issue_age: p.maxIssueAge,
       min_face_amount: p.minFaceAmount,

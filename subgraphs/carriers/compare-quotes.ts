@@ -67,13 +67,15 @@ export function validateQuoteInput(
   else if (input.faceAmount > MAX_FACE_AMOUNT) reasons.push(`faceAmount must be at most ${MAX_FACE_AMOUNT}`);
 
   const tableRating = input.tableRating ?? 0;
-  if (!Number.isInteger(tableRating) || tableRating < 0 || tableRating > MAX_TABLE_RATING) reasons.push(`tableRating must be between 0 and ${MAX_TABLE_RATING}`);
+  if (!Number.isInteger(tableRating) || tableRating < 0 || tableRating > MAX_TABLE_RATING)
+    reasons.push(`tableRating must be between 0 and ${MAX_TABLE_RATING}`);
 
   const productType = input.productType ?? 'TERM';
   const termYears = input.termYears ?? null;
   if (termYears !== null) {
     if (!(TERM_YEARS as readonly number[]).includes(termYears)) reasons.push(`termYears must be one of ${TERM_YEARS.join(', ')}`);
-    else if (!catalog.products.some((p) => p.type === 'TERM' && p.termYears.includes(termYears))) reasons.push(`termYears ${termYears} is offered by no carrier`);
+    else if (!catalog.products.some((p) => p.type === 'TERM' && p.termYears.includes(termYears)))
+      reasons.push(`termYears ${termYears} is offered by no carrier`);
   } else if (productType === 'TERM') {
     reasons.push('termYears is required for TERM');
   }
@@ -174,7 +176,13 @@ export function toQuoteView(quote: CarrierQuote, carrier: CarrierRow, product: P
 
 /** A quote we can show: every amount a non-negative whole number of cents, for a product we asked about. */
 function usable(quote: CarrierQuote, asked: ReadonlySet<string>): boolean {
-  const cents = [quote.annualPremiumCents, quote.policyFeeCents, quote.modalPremiumsCents?.SEMI_ANNUAL, quote.modalPremiumsCents?.QUARTERLY, quote.modalPremiumsCents?.MONTHLY];
+  const cents = [
+    quote.annualPremiumCents,
+    quote.policyFeeCents,
+    quote.modalPremiumsCents?.SEMI_ANNUAL,
+    quote.modalPremiumsCents?.QUARTERLY,
+    quote.modalPremiumsCents?.MONTHLY,
+  ];
   return asked.has(quote.productId) && cents.every((c) => Number.isSafeInteger(c) && (c as number) >= 0);
 }
 
@@ -187,9 +195,17 @@ const MESSAGE_LIMIT = 300;
 const clip = (message: string) => (message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 1)}…` : message);
 
 /** One carrier's part of a comparison. Never throws: every failure becomes its outcome. */
-async function quoteCarrier(ctx: CarriersContext, carrier: CarrierRow, products: readonly ProductRow[], input: NormalizedQuoteInput): Promise<CarrierResult> {
+async function quoteCarrier(
+  ctx: CarriersContext,
+  carrier: CarrierRow,
+  products: readonly ProductRow[],
+  input: NormalizedQuoteInput,
+): Promise<CarrierResult> {
   const started = performance.now();
-  const outcome = (status: CarrierOutcomeStatus, extra: { message?: string | null; cached?: boolean; quotes?: QuoteView[] } = {}): CarrierResult => {
+  const outcome = (
+    status: CarrierOutcomeStatus,
+    extra: { message?: string | null; cached?: boolean; quotes?: QuoteView[] } = {},
+  ): CarrierResult => {
     carrierOutcomes.inc({ carrier: carrier.id, status });
     return {
       outcome: {
@@ -217,7 +233,8 @@ async function quoteCarrier(ctx: CarriersContext, carrier: CarrierRow, products:
     return outcome('NO_ELIGIBLE_PRODUCT', { message: [...new Set(ineligible)].join('; ') });
   }
   const { runtime } = ctx;
-  if (!runtime.adapter(carrier.id)) return outcome('ERROR', { message: 'carrier not configured: no endpoint or no adapter for its protocol' });
+  if (!runtime.adapter(carrier.id))
+    return outcome('ERROR', { message: 'carrier not configured: no endpoint or no adapter for its protocol' });
 
   const request: QuoteRequest = {
     state: input.state,
@@ -238,19 +255,30 @@ async function quoteCarrier(ctx: CarriersContext, carrier: CarrierRow, products:
       runtime.config.ttlSeconds.quote,
       () => {
         leader = true;
-        return runtime.call(carrier.id, 'quote', (adapter, options) => adapter.quote(request, options), () => {
-          networkCalls++;
-          ctx.stats.carrierCalls++;
-        });
+        return runtime.call(
+          carrier.id,
+          'quote',
+          (adapter, options) => adapter.quote(request, options),
+          () => {
+            networkCalls++;
+            ctx.stats.carrierCalls++;
+          },
+        );
       },
       ctx.stats,
     );
     const asked = new Set(request.productIds);
     const byId = new Map(eligible.map((p) => [p.id, p]));
-    const quotes = (Array.isArray(value) ? value : []).filter((q) => usable(q, asked)).map((q) => toQuoteView(q, carrier, byId.get(q.productId)!, input.paymentMode));
+    const quotes = (Array.isArray(value) ? value : [])
+      .filter((q) => usable(q, asked))
+      .map((q) => toQuoteView(q, carrier, byId.get(q.productId)!, input.paymentMode));
     // "cached": answered without calling the carrier — from the cache, or priced from a rate book already held.
     const answeredLocally = cached || (leader && networkCalls === 0);
-    if (quotes.length === 0) return outcome('NO_ELIGIBLE_PRODUCT', { message: 'the carrier quoted none of its products for these inputs', cached: answeredLocally });
+    if (quotes.length === 0)
+      return outcome('NO_ELIGIBLE_PRODUCT', {
+        message: 'the carrier quoted none of its products for these inputs',
+        cached: answeredLocally,
+      });
     return outcome('OK', { cached: answeredLocally, quotes });
   } catch (error) {
     if (error instanceof CarrierFailure) {

@@ -11,7 +11,10 @@ export class QuoteResolver {
     description:
       'Prices the request at every asked carrier in parallel: one quote per eligible product, cheapest first, and exactly one outcome per carrier asked. One carrier failing never fails the comparison.',
   })
-  async compareQuotes(@Arg('input', () => QuoteInput, { description: 'Who to quote and how.' }) input: QuoteInput, @Ctx() ctx: CarriersContext): Promise<QuoteComparisonView> {
+  async compareQuotes(
+    @Arg('input', () => QuoteInput, { description: 'Who to quote and how.' }) input: QuoteInput,
+    @Ctx() ctx: CarriersContext,
+  ): Promise<QuoteComparisonView> {
     requireSignedIn(ctx.identity);
     return compareQuotes(ctx, input);
   }

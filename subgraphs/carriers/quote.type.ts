@@ -16,8 +16,10 @@ registerEnumType(CarrierOutcomeStatus, {
   description: 'How one carrier answered a quote comparison.',
   valuesConfig: {
     OK: { description: 'The carrier quoted: its quotes are in the comparison.' },
-    NO_ELIGIBLE_PRODUCT: { description: 'No product of this carrier covers the request (state, age, term, face, class, type); not an error.' },
-    TIMEOUT: { description: 'The carrier did not answer within its deadline or the comparison\'s.' },
+    NO_ELIGIBLE_PRODUCT: {
+      description: 'No product of this carrier covers the request (state, age, term, face, class, type); not an error.',
+    },
+    TIMEOUT: { description: "The carrier did not answer within its deadline or the comparison's." },
     ERROR: { description: 'The carrier answered with an error, an unreadable answer, or is not configured.' },
     CIRCUIT_OPEN: { description: 'The carrier failed repeatedly of late: it was not called this time.' },
   },
@@ -25,13 +27,15 @@ registerEnumType(CarrierOutcomeStatus, {
 
 @InputType({ description: 'Who to quote and how: the inputs that price a term life policy.' })
 export class QuoteInput {
-  @Field(() => State, { description: 'The insured\'s state of residence.' })
+  @Field(() => State, { description: "The insured's state of residence." })
   state!: string;
 
-  @Field(() => DateScalar, { description: 'The insured\'s birth date. Used only to compute issue age under each carrier\'s basis; never stored or cached.' })
+  @Field(() => DateScalar, {
+    description: "The insured's birth date. Used only to compute issue age under each carrier's basis; never stored or cached.",
+  })
   birthDate!: string;
 
-  @Field(() => Gender, { description: 'The insured\'s gender as rated.' })
+  @Field(() => Gender, { description: "The insured's gender as rated." })
   gender!: Gender;
 
   @Field(() => Boolean, { description: 'True when the insured uses tobacco or nicotine.' })
@@ -49,7 +53,11 @@ export class QuoteInput {
   @Field(() => Int, { nullable: true, description: 'Level-premium period in years, required for TERM: 10, 15, 20, 25 or 30.' })
   termYears?: number | null;
 
-  @Field(() => ProductType, { nullable: true, defaultValue: 'TERM', description: 'Product type. v1 prices TERM; other types answer NO_ELIGIBLE_PRODUCT.' })
+  @Field(() => ProductType, {
+    nullable: true,
+    defaultValue: 'TERM',
+    description: 'Product type. v1 prices TERM; other types answer NO_ELIGIBLE_PRODUCT.',
+  })
   productType?: ProductType | null;
 
   @Field(() => PaymentMode, { nullable: true, defaultValue: 'MONTHLY', description: 'The payment mode Quote.modalPremium is given in.' })
@@ -105,7 +113,7 @@ export interface QuoteView {
   annualPremiumCents: number;
 }
 
-@ObjectType({ description: 'One carrier\'s price for one eligible product.' })
+@ObjectType({ description: "One carrier's price for one eligible product." })
 export class Quote {
   @Field(() => Carrier, { description: 'The carrier that quoted.' })
   carrier!: CarrierRow;
@@ -116,13 +124,13 @@ export class Quote {
   @Field(() => HealthClass, { description: 'The health class quoted.' })
   healthClass!: HealthClass;
 
-  @Field(() => String, { description: 'The carrier\'s own name for the class.' })
+  @Field(() => String, { description: "The carrier's own name for the class." })
   carrierClassName!: string;
 
-  @Field(() => Int, { description: 'Issue age under this carrier\'s age basis on the comparison\'s day.' })
+  @Field(() => Int, { description: "Issue age under this carrier's age basis on the comparison's day." })
   issueAge!: number;
 
-  @Field(() => AgeBasis, { description: 'The carrier\'s age basis.' })
+  @Field(() => AgeBasis, { description: "The carrier's age basis." })
   ageBasis!: AgeBasis;
 
   @Field(() => Int, { description: 'Face amount in whole dollars.' })
@@ -140,7 +148,7 @@ export class Quote {
   @Field(() => MoneyScalar, { description: 'The premium per payment in the requested payment mode.' })
   modalPremium!: string;
 
-  @Field(() => MoneyScalar, { description: 'The carrier\'s annual policy fee, included in annualPremium.' })
+  @Field(() => MoneyScalar, { description: "The carrier's annual policy fee, included in annualPremium." })
   policyFee!: string;
 }
 
@@ -165,7 +173,7 @@ export class CarrierOutcome {
   @Field(() => String, { nullable: true, description: 'Why, for anything but OK; never a stack trace.' })
   message!: string | null;
 
-  @Field(() => Int, { description: 'Milliseconds this carrier\'s answer took, cache lookups included.' })
+  @Field(() => Int, { description: "Milliseconds this carrier's answer took, cache lookups included." })
   latencyMs!: number;
 
   @Field(() => Boolean, { description: 'True when answered without calling the carrier (a cached answer, or a rate book already held).' })
@@ -181,7 +189,7 @@ export interface QuoteComparisonView {
   generatedAt: string;
 }
 
-@ObjectType({ description: 'Every asked carrier\'s answer to one quote request.' })
+@ObjectType({ description: "Every asked carrier's answer to one quote request." })
 export class QuoteComparison {
   @Field(() => [Quote], { description: 'One per eligible product; cheapest annualPremium first, ties by carrier name then product code.' })
   quotes!: QuoteView[];

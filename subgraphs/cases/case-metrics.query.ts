@@ -102,11 +102,21 @@ class Tally {
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 function label(grouping: MetricsGrouping, key: string): string {
   if (grouping === 'MONTH') return `${MONTHS[Number(key.slice(5, 7)) - 1]} ${key.slice(0, 4)}`;
-  if (grouping === 'PRODUCT_TYPE') return key.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+  if (grouping === 'PRODUCT_TYPE')
+    return key
+      .toLowerCase()
+      .split('_')
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join(' ');
   return key;
 }
 
-export async function computeCaseMetrics(db: Db, filter: CaseFilter | null | undefined, scope: ReadonlySet<string> | null, groupBy: MetricsGrouping | null | undefined): Promise<CaseMetrics> {
+export async function computeCaseMetrics(
+  db: Db,
+  filter: CaseFilter | null | undefined,
+  scope: ReadonlySet<string> | null,
+  groupBy: MetricsGrouping | null | undefined,
+): Promise<CaseMetrics> {
   const groupKey = groupBy ? GROUP_KEY[groupBy] : 'NULL::text';
   const cohort = (alias = '') => {
     const params: unknown[] = [];
@@ -160,10 +170,14 @@ export async function computeCaseMetrics(db: Db, filter: CaseFilter | null | und
   const groupMedians = new Map(medianRows.filter((row) => !row.overall && row.key !== null).map((row) => [row.key!, row.median]));
   return {
     totals: totals.figures(overallMedian),
-    byStatus: [...byStatus].map(([status, count]) => ({ status, count })).sort((a, b) => b.count - a.count || a.status.localeCompare(b.status)),
+    byStatus: [...byStatus]
+      .map(([status, count]) => ({ status, count }))
+      .sort((a, b) => b.count - a.count || a.status.localeCompare(b.status)),
     groups: groupBy
       ? [...groups]
-          .sort(([keyA, a], [keyB, b]) => (groupBy === 'MONTH' ? keyA.localeCompare(keyB) : b.submitted - a.submitted || keyA.localeCompare(keyB)))
+          .sort(([keyA, a], [keyB, b]) =>
+            groupBy === 'MONTH' ? keyA.localeCompare(keyB) : b.submitted - a.submitted || keyA.localeCompare(keyB),
+          )
           .map(([key, group]) => ({
             key,
             label: label(groupBy, key),

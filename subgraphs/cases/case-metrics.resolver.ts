@@ -16,10 +16,19 @@ export const METRICS_TTL_SECONDS = 300;
  * a write makes every older entry unreachable at once) and a hash of (scope, filter, grouping).
  * Ids and dates only: no personal data.
  */
-export function metricsCacheKey(generation: number, scope: ReadonlySet<string> | null, filter: CaseFilter | null | undefined, groupBy: string | null | undefined): string {
+export function metricsCacheKey(
+  generation: number,
+  scope: ReadonlySet<string> | null,
+  filter: CaseFilter | null | undefined,
+  groupBy: string | null | undefined,
+): string {
   const canonical = JSON.stringify([
     scope ? [...scope].sort() : null,
-    filter ? Object.keys(filter).sort().map((k) => [k, (filter as Record<string, unknown>)[k]]) : null,
+    filter
+      ? Object.keys(filter)
+          .sort()
+          .map((k) => [k, (filter as Record<string, unknown>)[k]])
+      : null,
     groupBy ?? null,
   ]);
   return `metrics:v1:${generation}:${createHash('sha256').update(canonical).digest('hex')}`;
@@ -28,11 +37,13 @@ export function metricsCacheKey(generation: number, scope: ReadonlySet<string> |
 @Resolver()
 export class CaseMetricsResolver {
   @Query(() => CaseMetrics, {
-    description: 'Dashboard figures over the cases submitted in the filter\'s date range that match it, as they stand now (DOMAIN.md). Never older than the last case change the caller could see.',
+    description:
+      "Dashboard figures over the cases submitted in the filter's date range that match it, as they stand now (DOMAIN.md). Never older than the last case change the caller could see.",
   })
   async caseMetrics(
     @Ctx() ctx: CasesContext,
-    @Arg('filter', () => CaseFilter, { nullable: true, description: 'The cohort: submittedFrom/submittedTo and any other condition.' }) filter?: CaseFilter,
+    @Arg('filter', () => CaseFilter, { nullable: true, description: 'The cohort: submittedFrom/submittedTo and any other condition.' })
+    filter?: CaseFilter,
     @Arg('groupBy', () => MetricsGrouping, { nullable: true, description: 'Split the cohort into groups.' }) groupBy?: MetricsGrouping,
   ): Promise<CaseMetrics> {
     requireSignedIn(ctx.identity);

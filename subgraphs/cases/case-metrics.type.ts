@@ -54,7 +54,7 @@ export class CaseMetricsFigures {
   @Field(() => MoneyScalar, { description: 'Annual premium of the cohort.' })
   submittedPremium!: string;
 
-  @Field(() => MoneyScalar, { description: 'Annual premium of the cohort\'s placed cases.' })
+  @Field(() => MoneyScalar, { description: "Annual premium of the cohort's placed cases." })
   placedPremium!: string;
 }
 
@@ -67,7 +67,7 @@ export class StatusCount {
   count!: number;
 }
 
-@ObjectType({ description: 'Outstanding requirements of one code, over the cohort\'s open cases.' })
+@ObjectType({ description: "Outstanding requirements of one code, over the cohort's open cases." })
 export class RequirementAging {
   @Field(() => RequirementCode, { description: 'The requirement.' })
   code!: RequirementCode;
@@ -87,7 +87,10 @@ export class CaseMetricsGroup {
   @Field(() => String, { description: 'Carrier id, agent id, YYYY-MM (UTC), or product type.' })
   key!: string;
 
-  @Field(() => String, { description: 'A label to show: the month spelled out, the product type in words; for carriers and agents the id (select carrier { name } or agent { lastName } for names).' })
+  @Field(() => String, {
+    description:
+      'A label to show: the month spelled out, the product type in words; for carriers and agents the id (select carrier { name } or agent { lastName } for names).',
+  })
   label!: string;
 
   @Field(() => Carrier, { nullable: true, description: 'The carrier, for CARRIER groups.' })
@@ -96,7 +99,7 @@ export class CaseMetricsGroup {
   @Field(() => Agent, { nullable: true, description: 'The agent, for AGENT groups.' })
   agent!: Agent | null;
 
-  @Field(() => CaseMetricsFigures, { description: 'The group\'s figures.' })
+  @Field(() => CaseMetricsFigures, { description: "The group's figures." })
   figures!: CaseMetricsFigures;
 }
 
@@ -111,9 +114,11 @@ export class CaseMetrics {
   @Field(() => [CaseMetricsGroup], { description: 'Figures per group; empty without groupBy.' })
   groups!: CaseMetricsGroup[];
 
-  @Field(() => [RequirementAging], { description: 'Outstanding requirements of the cohort\'s open cases, by code.' })
+  @Field(() => [RequirementAging], { description: "Outstanding requirements of the cohort's open cases, by code." })
   requirementsAging!: RequirementAging[];
 
-  @Field(() => DateTimeScalar, { description: 'When these figures were computed (they may come from a cache no older than the last case change).' })
+  @Field(() => DateTimeScalar, {
+    description: 'When these figures were computed (they may come from a cache no older than the last case change).',
+  })
   asOf!: string;
 }

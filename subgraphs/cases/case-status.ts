@@ -10,7 +10,15 @@ export const CLOSED_STATUSES: readonly CaseStatus[] = ['PLACED', 'DECLINED', 'PO
 /** The moves the table of DOMAIN.md allows a person to make. A carrier sync may jump further. */
 export const ALLOWED_MOVES: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
   SUBMITTED: ['IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'DECLINED', 'WITHDRAWN', 'INCOMPLETE'],
-  IN_UNDERWRITING: ['REQUIREMENTS_OUTSTANDING', 'APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE'],
+  IN_UNDERWRITING: [
+    'REQUIREMENTS_OUTSTANDING',
+    'APPROVED',
+    'APPROVED_OTHER_THAN_APPLIED',
+    'DECLINED',
+    'POSTPONED',
+    'WITHDRAWN',
+    'INCOMPLETE',
+  ],
   REQUIREMENTS_OUTSTANDING: ['IN_UNDERWRITING', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE'],
   APPROVED: ['ISSUED', 'WITHDRAWN', 'NOT_TAKEN'],
   APPROVED_OTHER_THAN_APPLIED: ['ISSUED', 'WITHDRAWN', 'NOT_TAKEN'],
@@ -25,7 +33,12 @@ export const ALLOWED_MOVES: Readonly<Record<CaseStatus, readonly CaseStatus[]>> 
 };
 
 /** Requirements that stand between issue and placement; every other code is an underwriting requirement. */
-export const DELIVERY_REQUIREMENTS: readonly RequirementCode[] = ['DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT', 'SIGNED_ILLUSTRATION'];
+export const DELIVERY_REQUIREMENTS: readonly RequirementCode[] = [
+  'DELIVERY_RECEIPT',
+  'AMENDMENT',
+  'GOOD_HEALTH_STATEMENT',
+  'SIGNED_ILLUSTRATION',
+];
 
 export const isClosed = (status: CaseStatus): boolean => CLOSED_STATUSES.includes(status);
 export const isDeliveryRequirement = (code: RequirementCode): boolean => DELIVERY_REQUIREMENTS.includes(code);
@@ -73,7 +86,12 @@ export function stampsFor(state: CaseState, to: CaseStatus, now: string): Stamps
  * May a person move this case as asked? `outstanding` lists the codes of the case's requirements
  * that are still ORDERED. Answers the stamps to write, or every reason it may not.
  */
-export function checkTransition(state: CaseState, change: StatusChange, outstanding: readonly RequirementCode[], now: string): TransitionResult {
+export function checkTransition(
+  state: CaseState,
+  change: StatusChange,
+  outstanding: readonly RequirementCode[],
+  now: string,
+): TransitionResult {
   const allowed = allowedNextStatuses(state.status);
   if (!allowed.includes(change.status)) {
     const reason = allowed.length

@@ -25,7 +25,16 @@ export async function appendEvent(tx: Db, event: NewEvent) {
   const row = await tx.one<{ at: string }>(
     `INSERT INTO cases.case_event (case_id, at, type, from_status, to_status, requirement_code, actor, note)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING at`,
-    [event.caseId, event.at, event.type, event.fromStatus ?? null, event.toStatus ?? null, event.requirementCode ?? null, event.actor, event.note ?? null],
+    [
+      event.caseId,
+      event.at,
+      event.type,
+      event.fromStatus ?? null,
+      event.toStatus ?? null,
+      event.requirementCode ?? null,
+      event.actor,
+      event.note ?? null,
+    ],
   );
   return { fromStatus: null, toStatus: null, requirementCode: null, note: null, ...event, at: row!.at };
 }

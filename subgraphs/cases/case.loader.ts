@@ -26,7 +26,10 @@ export function createCaseLoaders(db: Db) {
     requirements: new DataLoader<string, RequirementRow[]>(async (caseIds) =>
       groupBy(
         caseIds,
-        await db.query<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE case_id = ANY($1) ORDER BY ordered_at, id`, [caseIds]),
+        await db.query<RequirementRow>(
+          `SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE case_id = ANY($1) ORDER BY ordered_at, id`,
+          [caseIds],
+        ),
         (r) => r.caseId,
       ),
     ),

@@ -23,7 +23,7 @@ export class CaseStatusChangeInput {
   @Field(() => String, { nullable: true, description: 'Why, for the history.' })
   note?: string;
 
-  @Field(() => String, { nullable: true, description: 'The carrier\'s policy number: required for ISSUED.' })
+  @Field(() => String, { nullable: true, description: "The carrier's policy number: required for ISSUED." })
   policyNumber?: string;
 
   @Field(() => HealthClass, { nullable: true, description: 'The class approved (APPROVED / APPROVED_OTHER_THAN_APPLIED).' })
@@ -47,7 +47,11 @@ async function lockCase(ctx: CasesContext, tx: CasesContext['db'], id: string): 
   return row;
 }
 
-async function lockRequirement(ctx: CasesContext, tx: CasesContext['db'], id: string): Promise<{ requirement: RequirementRow; caseRow: CaseRow }> {
+async function lockRequirement(
+  ctx: CasesContext,
+  tx: CasesContext['db'],
+  id: string,
+): Promise<{ requirement: RequirementRow; caseRow: CaseRow }> {
   const requirement = await tx.one<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE id = $1 FOR UPDATE`, [id]);
   if (!requirement) throw notFound('requirement');
   return { requirement, caseRow: await lockCase(ctx, tx, requirement.caseId) };
@@ -56,9 +60,13 @@ async function lockRequirement(ctx: CasesContext, tx: CasesContext['db'], id: st
 @Resolver()
 export class CaseMutationResolver {
   @Mutation(() => Case, {
-    description: 'Submits a new case: checks the input, the agent\'s eligibility and the product\'s limits and price first, then writes the case and queues the application for the carrier. Idempotent per caller on idempotencyKey.',
+    description:
+      "Submits a new case: checks the input, the agent's eligibility and the product's limits and price first, then writes the case and queues the application for the carrier. Idempotent per caller on idempotencyKey.",
   })
-  async submitCase(@Arg('input', () => SubmitCaseInput, { description: 'The application.' }) input: SubmitCaseInput, @Ctx() ctx: CasesContext): Promise<CaseRow> {
+  async submitCase(
+    @Arg('input', () => SubmitCaseInput, { description: 'The application.' }) input: SubmitCaseInput,
+    @Ctx() ctx: CasesContext,
+  ): Promise<CaseRow> {
     requireSignedIn(ctx.identity);
     const created = await submitCase(ctx, input);
     ctx.nudgeOutbox();
@@ -66,7 +74,8 @@ export class CaseMutationResolver {
   }
 
   @Mutation(() => Case, {
-    description: 'Moves a case to another status (STAFF). Only the moves of Case.allowedNextStatuses; a refused move is CONFLICT with extensions.allowed.',
+    description:
+      'Moves a case to another status (STAFF). Only the moves of Case.allowedNextStatuses; a refused move is CONFLICT with extensions.allowed.',
   })
   async updateCaseStatus(
     @Arg('id', () => ID, { description: 'The case.' }) id: string,
@@ -78,9 +87,17 @@ export class CaseMutationResolver {
     const note = text(change.note, 'note', 2000);
     const updated = await ctx.db.transaction(async (tx) => {
       const row = await lockCase(ctx, tx, id);
-      const outstanding = await tx.query<{ code: RequirementCode }>(`SELECT code FROM cases.requirement WHERE case_id = $1 AND status = 'ORDERED'`, [id]);
+      const outstanding = await tx.query<{ code: RequirementCode }>(
+        `SELECT code FROM cases.requirement WHERE case_id = $1 AND status = 'ORDERED'`,
+        [id],
+      );
       const at = nowIso();
-      const result = checkTransition(row, change, outstanding.map((r) => r.code), at);
+      const result = checkTransition(
+        row,
+        change,
+        outstanding.map((r) => r.code),
+        at,
+      );
       if (!result.ok) {
         if (result.kind === 'input') throw badInput(result.reasons.join('; '), result.reasons);
         throw conflict(result.reasons.join('; '), { allowed: result.allowed, reasons: result.reasons });
@@ -92,17 +109,37 @@ export class CaseMutationResolver {
             approved_at = COALESCE(approved_at, $6), issued_at = COALESCE(issued_at, $7), placed_at = COALESCE(placed_at, $8),
             closed_at = COALESCE(closed_at, $9), updated_at = $10
           WHERE id = $1 RETURNING ${CASE_COLUMNS}`,
-        [id, change.status, change.policyNumber?.trim() ?? null, change.approvedHealthClass ?? (change.status === 'APPROVED' ? row.appliedHealthClass : null),
-          change.approvedFaceAmount ?? null, stamps.approvedAt ?? null, stamps.issuedAt ?? null, stamps.placedAt ?? null, stamps.closedAt ?? null, at],
+        [
+          id,
+          change.status,
+          change.policyNumber?.trim() ?? null,
+          change.approvedHealthClass ?? (change.status === 'APPROVED' ? row.appliedHealthClass : null),
+          change.approvedFaceAmount ?? null,
+          stamps.approvedAt ?? null,
+          stamps.issuedAt ?? null,
+          stamps.placedAt ?? null,
+          stamps.closedAt ?? null,
+          at,
+        ],
       );
-      await appendEvent(tx, { caseId: id, at, type: 'STATUS_CHANGED', actor: ctx.identity.sub, fromStatus: row.status, toStatus: change.status, note });
+      await appendEvent(tx, {
+        caseId: id,
+        at,
+        type: 'STATUS_CHANGED',
+        actor: ctx.identity.sub,
+        fromStatus: row.status,
+        toStatus: change.status,
+        note,
+      });
       return next!;
     });
     await bumpMetricsGeneration(ctx.cache);
     return updated;
   }
 
-  @Mutation(() => Requirement, { description: 'Orders a requirement on an open case (STAFF); its follow-up date defaults by code (an APS later than an MIB check).' })
+  @Mutation(() => Requirement, {
+    description: 'Orders a requirement on an open case (STAFF); its follow-up date defaults by code (an APS later than an MIB check).',
+  })
   async orderRequirement(
     @Arg('caseId', () => ID, { description: 'The case.' }) caseId: string,
     @Arg('code', () => RequirementCode, { description: 'What to order.' }) code: RequirementCode,
@@ -131,7 +168,10 @@ export class CaseMutationResolver {
   }
 
   @Mutation(() => Requirement, { description: 'Records an outstanding requirement as received (STAFF).' })
-  async receiveRequirement(@Arg('requirementId', () => ID, { description: 'The requirement.' }) requirementId: string, @Ctx() ctx: CasesContext): Promise<RequirementRow> {
+  async receiveRequirement(
+    @Arg('requirementId', () => ID, { description: 'The requirement.' }) requirementId: string,
+    @Ctx() ctx: CasesContext,
+  ): Promise<RequirementRow> {
     return this.close(ctx, requirementId, 'RECEIVED', null);
   }
 
@@ -144,7 +184,12 @@ export class CaseMutationResolver {
     return this.close(ctx, requirementId, 'WAIVED', text(reason, 'reason', 500));
   }
 
-  private async close(ctx: CasesContext, requirementId: string, status: 'RECEIVED' | 'WAIVED', reason: string | null): Promise<RequirementRow> {
+  private async close(
+    ctx: CasesContext,
+    requirementId: string,
+    status: 'RECEIVED' | 'WAIVED',
+    reason: string | null,
+  ): Promise<RequirementRow> {
     requireRole(ctx.identity, CASE_MANAGERS);
     parseId('requirement', requirementId, 'requirementId');
     const requirement = await ctx.db.transaction(async (tx) => {
@@ -170,7 +215,8 @@ export class CaseMutationResolver {
   }
 
   @Mutation(() => Case, {
-    description: 'Pulls the carrier\'s status and requirements for a case now and applies them as CARRIER_SYNC events (the carrier wins). Anyone who may see the case.',
+    description:
+      "Pulls the carrier's status and requirements for a case now and applies them as CARRIER_SYNC events (the carrier wins). Anyone who may see the case.",
   })
   async syncCaseFromCarrier(@Arg('id', () => ID, { description: 'The case.' }) id: string, @Ctx() ctx: CasesContext): Promise<CaseRow> {
     requireSignedIn(ctx.identity);
@@ -181,14 +227,15 @@ export class CaseMutationResolver {
     try {
       await syncCases({ db: ctx.db, cache: ctx.cache, logger: ctx.logger, supergraph: ctx.supergraph }, [row]);
     } catch (error) {
-      if ((error as { extensions?: { code?: string } }).extensions?.code === 'SERVICE_UNAVAILABLE') throw coded('CARRIER_UNAVAILABLE', 'the carrier could not be reached; try again shortly');
+      if ((error as { extensions?: { code?: string } }).extensions?.code === 'SERVICE_UNAVAILABLE')
+        throw coded('CARRIER_UNAVAILABLE', 'the carrier could not be reached; try again shortly');
       throw error;
     }
     ctx.loaders.case.clear(id);
     return (await ctx.loaders.case.load(id))!;
   }
 
-  @Mutation(() => CaseEvent, { description: 'Adds a note to a case\'s history (anyone who may see the case).' })
+  @Mutation(() => CaseEvent, { description: "Adds a note to a case's history (anyone who may see the case)." })
   async addCaseNote(
     @Arg('caseId', () => ID, { description: 'The case.' }) caseId: string,
     @Arg('note', () => String, { description: 'The note, 1 to 2,000 characters.' }) note: string,

@@ -23,7 +23,12 @@ function dayAfter(date: string): string {
  * WHERE conditions for a filter (plus an optional agent scope), pushing parameters onto `params`.
  * Ids are checked here so a malformed one is BAD_USER_INPUT, not an empty list.
  */
-export function caseConditions(filter: CaseFilter | undefined | null, scope: ReadonlySet<string> | null, params: unknown[], alias = ''): string[] {
+export function caseConditions(
+  filter: CaseFilter | undefined | null,
+  scope: ReadonlySet<string> | null,
+  params: unknown[],
+  alias = '',
+): string[] {
   const column = (name: string) => `${alias}${name}`;
   const where: string[] = [];
   if (scope) where.push(`${column('agent_id')} = ANY($${params.push([...scope])})`);
@@ -77,7 +82,12 @@ export async function casePage(ctx: CasesContext, db: Db, args: PageArgs, scope:
   const edges = page.map((row) => ({ cursor: encodeCursor([row.submittedAt, row.id]), node: row as unknown as Case }));
   const connection = {
     edges,
-    pageInfo: { hasNextPage: rows.length > limit, hasPreviousPage: Boolean(args.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
   } as unknown as CaseConnection;
   // A getter: the count(*) runs only when a client selects totalCount, and once however often
   // it is selected (aliases, fragments).
@@ -86,7 +96,10 @@ export async function casePage(ctx: CasesContext, db: Db, args: PageArgs, scope:
     enumerable: true,
     get: () =>
       (total ??= db
-        .one<{ n: number }>(`SELECT count(*)::int AS n FROM cases."case" ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`, countParams)
+        .one<{ n: number }>(
+          `SELECT count(*)::int AS n FROM cases."case" ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`,
+          countParams,
+        )
         .then((r) => r!.n)),
   });
   return connection;

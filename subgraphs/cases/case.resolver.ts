@@ -10,7 +10,18 @@ import { allowedNextStatuses, isClosed } from './case-status';
 import { CASE_COLUMNS, type CasesContext } from './case.loader';
 import { casePage, MAX_PAGE } from './case.query';
 import { canSeeCase, visibleAgentIds } from './case.scope';
-import { Case, CaseConnection, CaseEvent, CaseFilter, CaseOrder, Insured, Requirement, type CaseEventRow, type CaseRow, type RequirementRow } from './case.type';
+import {
+  Case,
+  CaseConnection,
+  CaseEvent,
+  CaseFilter,
+  CaseOrder,
+  Insured,
+  Requirement,
+  type CaseEventRow,
+  type CaseRow,
+  type RequirementRow,
+} from './case.type';
 import { Agent, Carrier, Product } from './references.type';
 
 /** The row when the caller may see the case; undefined otherwise, so existence never leaks. */
@@ -21,13 +32,19 @@ async function visible(ctx: CasesContext, row: CaseRow | undefined): Promise<Cas
 @Resolver(() => Case)
 export class CaseResolver {
   @Query(() => Case, { nullable: true, description: 'A case by id; null when unknown or not visible to the caller.' })
-  async case(@Arg('id', () => ID, { description: 'The case id (case_...).' }) id: string, @Ctx() ctx: CasesContext): Promise<CaseRow | undefined> {
+  async case(
+    @Arg('id', () => ID, { description: 'The case id (case_...).' }) id: string,
+    @Ctx() ctx: CasesContext,
+  ): Promise<CaseRow | undefined> {
     requireSignedIn(ctx.identity);
     return visible(ctx, await ctx.loaders.case.load(parseId('case', id, 'id')));
   }
 
   @Query(() => Case, { nullable: true, description: 'A case by its case number (BGA-0100001); null when unknown or not visible.' })
-  async caseByNumber(@Arg('caseNumber', () => String, { description: 'The case number.' }) caseNumber: string, @Ctx() ctx: CasesContext): Promise<CaseRow | undefined> {
+  async caseByNumber(
+    @Arg('caseNumber', () => String, { description: 'The case number.' }) caseNumber: string,
+    @Ctx() ctx: CasesContext,
+  ): Promise<CaseRow | undefined> {
     requireSignedIn(ctx.identity);
     if (!/^[A-Z]{2,5}-\d{1,12}$/.test(caseNumber)) throw badInput('caseNumber must look like BGA-0100001');
     const row = await ctx.db.one<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases."case" WHERE case_number = $1`, [caseNumber]);
@@ -39,7 +56,8 @@ export class CaseResolver {
   async cases(
     @Ctx() ctx: CasesContext,
     @Arg('filter', () => CaseFilter, { nullable: true, description: 'Which cases; all visible ones when omitted.' }) filter?: CaseFilter,
-    @Arg('orderBy', () => CaseOrder, { nullable: true, defaultValue: 'SUBMITTED_AT_DESC', description: 'Order of the list.' }) orderBy?: CaseOrder,
+    @Arg('orderBy', () => CaseOrder, { nullable: true, defaultValue: 'SUBMITTED_AT_DESC', description: 'Order of the list.' })
+    orderBy?: CaseOrder,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: `Page size, 0 to ${MAX_PAGE}.` }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' }) after?: string,
   ): Promise<CaseConnection> {
@@ -79,7 +97,7 @@ export class CaseResolver {
     return centsToMoney(row.annualPremiumCents);
   }
 
-  @FieldResolver(() => MoneyScalar, { description: 'Premium per payment in the case\'s payment mode, as priced at submission.' })
+  @FieldResolver(() => MoneyScalar, { description: "Premium per payment in the case's payment mode, as priced at submission." })
   modalPremium(@Root() row: CaseRow): string {
     return centsToMoney(row.modalPremiumCents);
   }
@@ -119,12 +137,16 @@ export class AgentCasesResolver {
    * Each agent of a list runs its own page query: pages cannot be batched into one statement without
    * a lateral join per agent, and lists of agents with their cases are small (the dashboard lists cases).
    */
-  @FieldResolver(() => CaseConnection, { nullable: true, description: 'This agent\'s cases; null when the agent is not visible to the caller.' })
+  @FieldResolver(() => CaseConnection, {
+    nullable: true,
+    description: "This agent's cases; null when the agent is not visible to the caller.",
+  })
   async cases(
     @Root() agent: Agent,
     @Ctx() ctx: CasesContext,
-    @Arg('filter', () => CaseFilter, { nullable: true, description: 'Which of the agent\'s cases.' }) filter?: CaseFilter,
-    @Arg('orderBy', () => CaseOrder, { nullable: true, defaultValue: 'SUBMITTED_AT_DESC', description: 'Order of the list.' }) orderBy?: CaseOrder,
+    @Arg('filter', () => CaseFilter, { nullable: true, description: "Which of the agent's cases." }) filter?: CaseFilter,
+    @Arg('orderBy', () => CaseOrder, { nullable: true, defaultValue: 'SUBMITTED_AT_DESC', description: 'Order of the list.' })
+    orderBy?: CaseOrder,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: `Page size, 0 to ${MAX_PAGE}.` }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' }) after?: string,
   ): Promise<CaseConnection | null> {

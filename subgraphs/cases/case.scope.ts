@@ -16,8 +16,13 @@ export function visibleAgentIds(ctx: CasesContext): Promise<ReadonlySet<string> 
       `scope:v1:${identity.agentId}`,
       SCOPE_TTL_SECONDS,
       async () =>
-        (await ctx.supergraph.request<{ agentScope: string[] }>('query Scope($id: ID!) { agentScope(agentId: $id) }', { id: identity.agentId }, ctx.requestId))
-          .agentScope,
+        (
+          await ctx.supergraph.request<{ agentScope: string[] }>(
+            'query Scope($id: ID!) { agentScope(agentId: $id) }',
+            { id: identity.agentId },
+            ctx.requestId,
+          )
+        ).agentScope,
       ctx.stats,
     )
     .then(({ value }) => new Set(value));

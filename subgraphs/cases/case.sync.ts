@@ -22,7 +22,13 @@ export interface CarrierSnapshot {
   status: CaseStatus | null;
   carrierStatusCode: string;
   policyNumber: string | null;
-  requirements: { code: RequirementCode | null; carrierCode: string; status: RequirementStatus | null; requestedOn: string | null; fulfilledOn: string | null }[];
+  requirements: {
+    code: RequirementCode | null;
+    carrierCode: string;
+    status: RequirementStatus | null;
+    requestedOn: string | null;
+    fulfilledOn: string | null;
+  }[];
 }
 
 const SNAPSHOTS = `query Sync($carrierId: ID!, $refs: [String!]!) {
@@ -41,7 +47,10 @@ export async function applySnapshot(db: Db, caseId: string, snapshot: CarrierSna
     let written = 0;
     const noted = async (note: string) => {
       // Recorded once: the same unknown code on every sync would bury the history.
-      const seen = await tx.one(`SELECT 1 FROM cases.case_event WHERE case_id = $1 AND type = 'CARRIER_SYNC' AND note = $2`, [caseId, note]);
+      const seen = await tx.one(`SELECT 1 FROM cases.case_event WHERE case_id = $1 AND type = 'CARRIER_SYNC' AND note = $2`, [
+        caseId,
+        note,
+      ]);
       if (seen) return;
       logger.warn({ caseId, carrierId: row.carrierId, note }, 'carrier sync: unknown carrier code');
       await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, note });
@@ -55,15 +64,35 @@ export async function applySnapshot(db: Db, caseId: string, snapshot: CarrierSna
       await tx.query(
         `UPDATE cases."case" SET status = $2, policy_number = COALESCE($3, policy_number), approved_at = COALESCE(approved_at, $4),
             issued_at = COALESCE(issued_at, $5), placed_at = COALESCE(placed_at, $6), closed_at = COALESCE(closed_at, $7), updated_at = $8 WHERE id = $1`,
-        [caseId, snapshot.status, snapshot.policyNumber, stamps.approvedAt ?? null, stamps.issuedAt ?? null, stamps.placedAt ?? null, stamps.closedAt ?? null, at],
+        [
+          caseId,
+          snapshot.status,
+          snapshot.policyNumber,
+          stamps.approvedAt ?? null,
+          stamps.issuedAt ?? null,
+          stamps.placedAt ?? null,
+          stamps.closedAt ?? null,
+          at,
+        ],
       );
-      await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, fromStatus: row.status, toStatus: snapshot.status, note: `carrier status ${snapshot.carrierStatusCode}` });
+      await appendEvent(tx, {
+        caseId,
+        at,
+        type: 'CARRIER_SYNC',
+        actor,
+        fromStatus: row.status,
+        toStatus: snapshot.status,
+        note: `carrier status ${snapshot.carrierStatusCode}`,
+      });
       written++;
     } else if (snapshot.policyNumber && snapshot.policyNumber !== row.policyNumber) {
       await tx.query(`UPDATE cases."case" SET policy_number = $2, updated_at = $3 WHERE id = $1`, [caseId, snapshot.policyNumber, at]);
     }
 
-    const ours = await tx.query<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE case_id = $1 ORDER BY ordered_at DESC`, [caseId]);
+    const ours = await tx.query<RequirementRow>(
+      `SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE case_id = $1 ORDER BY ordered_at DESC`,
+      [caseId],
+    );
     for (const theirs of snapshot.requirements) {
       if (theirs.code === null) {
         await noted(`unknown carrier requirement code ${theirs.carrierCode}`);
@@ -75,14 +104,39 @@ export async function applySnapshot(db: Db, caseId: string, snapshot: CarrierSna
         const orderedAt = theirs.requestedOn ? `${theirs.requestedOn}T00:00:00.000Z` : at;
         await tx.query(
           `INSERT INTO cases.requirement (id, case_id, code, status, ordered_at, received_at, follow_up_on, carrier_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [newId('requirement'), caseId, theirs.code, status, orderedAt, status === 'RECEIVED' ? (theirs.fulfilledOn ? `${theirs.fulfilledOn}T00:00:00.000Z` : at) : null,
-            followUpOn(theirs.code, orderedAt), theirs.carrierCode],
+          [
+            newId('requirement'),
+            caseId,
+            theirs.code,
+            status,
+            orderedAt,
+            status === 'RECEIVED' ? (theirs.fulfilledOn ? `${theirs.fulfilledOn}T00:00:00.000Z` : at) : null,
+            followUpOn(theirs.code, orderedAt),
+            theirs.carrierCode,
+          ],
         );
-        await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, requirementCode: theirs.code, note: `requirement ${status.toLowerCase()} at the carrier` });
+        await appendEvent(tx, {
+          caseId,
+          at,
+          type: 'CARRIER_SYNC',
+          actor,
+          requirementCode: theirs.code,
+          note: `requirement ${status.toLowerCase()} at the carrier`,
+        });
         written++;
       } else if (mine.status !== status) {
-        await tx.query(`UPDATE cases.requirement SET status = $2, received_at = CASE WHEN $2 = 'RECEIVED' THEN COALESCE(received_at, $3::timestamptz) ELSE received_at END WHERE id = $1`, [mine.id, status, at]);
-        await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, requirementCode: theirs.code, note: `requirement ${status.toLowerCase()} at the carrier` });
+        await tx.query(
+          `UPDATE cases.requirement SET status = $2, received_at = CASE WHEN $2 = 'RECEIVED' THEN COALESCE(received_at, $3::timestamptz) ELSE received_at END WHERE id = $1`,
+          [mine.id, status, at],
+        );
+        await appendEvent(tx, {
+          caseId,
+          at,
+          type: 'CARRIER_SYNC',
+          actor,
+          requirementCode: theirs.code,
+          note: `requirement ${status.toLowerCase()} at the carrier`,
+        });
         written++;
       }
     }
@@ -92,7 +146,10 @@ export async function applySnapshot(db: Db, caseId: string, snapshot: CarrierSna
 }
 
 /** Asks each carrier once for all of its cases here, then applies each answer. */
-export async function syncCases(deps: { db: Db; cache: Cache; logger: Logger; supergraph: SupergraphClient }, cases: readonly Pick<CaseRow, 'id' | 'carrierId' | 'carrierReference'>[]): Promise<number> {
+export async function syncCases(
+  deps: { db: Db; cache: Cache; logger: Logger; supergraph: SupergraphClient },
+  cases: readonly Pick<CaseRow, 'id' | 'carrierId' | 'carrierReference'>[],
+): Promise<number> {
   const byCarrier = new Map<string, Pick<CaseRow, 'id' | 'carrierId' | 'carrierReference'>[]>();
   for (const c of cases) if (c.carrierReference) byCarrier.set(c.carrierId, [...(byCarrier.get(c.carrierId) ?? []), c]);
   let written = 0;
@@ -122,7 +179,16 @@ export class SyncWorker {
   private running?: Promise<number>;
   private readonly db: Db;
 
-  constructor(private readonly deps: { pool: import('../shared/db').Pool; cache: Cache; logger: Logger; supergraph: () => SupergraphClient; intervalMs: number; batchSize?: number }) {
+  constructor(
+    private readonly deps: {
+      pool: import('../shared/db').Pool;
+      cache: Cache;
+      logger: Logger;
+      supergraph: () => SupergraphClient;
+      intervalMs: number;
+      batchSize?: number;
+    },
+  ) {
     this.db = new Db(deps.pool);
   }
 

@@ -4,8 +4,15 @@ import { PageInfo } from '../shared/pagination';
 import { DateScalar, DateTimeScalar } from '../../platform/scalars';
 
 export const CASE_EVENT_TYPES = [
-  'STATUS_CHANGED', 'REQUIREMENT_ORDERED', 'REQUIREMENT_RECEIVED', 'REQUIREMENT_WAIVED', 'NOTE', 'CARRIER_SYNC', 'SUBMITTED_TO_CARRIER',
-  'SUBMISSION_REJECTED', 'APPOINTMENT_REQUESTED',
+  'STATUS_CHANGED',
+  'REQUIREMENT_ORDERED',
+  'REQUIREMENT_RECEIVED',
+  'REQUIREMENT_WAIVED',
+  'NOTE',
+  'CARRIER_SYNC',
+  'SUBMITTED_TO_CARRIER',
+  'SUBMISSION_REJECTED',
+  'APPOINTMENT_REQUESTED',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 export const CaseEventType = Object.fromEntries(CASE_EVENT_TYPES.map((t) => [t, t])) as { [K in CaseEventType]: K };
@@ -136,7 +143,7 @@ export interface CaseEventRow {
   note: string | null;
 }
 
-@ObjectType({ description: 'One entry of a case\'s append-only history.' })
+@ObjectType({ description: "One entry of a case's append-only history." })
 export class CaseEvent {
   @Field(() => DateTimeScalar, { description: 'When it happened.' })
   at!: string;
@@ -166,7 +173,7 @@ export class Case {
   @Field(() => ID, { description: 'Opaque id, prefixed case_.' })
   id!: string;
 
-  @Field(() => String, { description: 'The BGA\'s case number, as people quote it (BGA-0100001).' })
+  @Field(() => String, { description: "The BGA's case number, as people quote it (BGA-0100001)." })
   caseNumber!: string;
 
   @Field(() => Int, { description: 'Face amount applied for, in whole dollars.' })
@@ -190,7 +197,7 @@ export class Case {
   @Field(() => CaseStatus, { description: 'Where the case stands.' })
   status!: CaseStatus;
 
-  @Field(() => String, { nullable: true, description: 'The carrier\'s id for the application, set once the carrier accepts it.' })
+  @Field(() => String, { nullable: true, description: "The carrier's id for the application, set once the carrier accepts it." })
   carrierReference!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The policy number, set at ISSUED.' })
@@ -238,7 +245,7 @@ export class CaseFilter {
   @Field(() => [ID], { nullable: true, description: 'Only these carriers.' })
   carrierIds?: string[];
 
-  @Field(() => [ID], { nullable: true, description: 'Only these agents\' cases.' })
+  @Field(() => [ID], { nullable: true, description: "Only these agents' cases." })
   agentIds?: string[];
 
   @Field(() => DateScalar, { nullable: true, description: 'Submitted on or after this UTC date.' })
@@ -247,6 +254,9 @@ export class CaseFilter {
   @Field(() => DateScalar, { nullable: true, description: 'Submitted on or before this UTC date.' })
   submittedTo?: string;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: only open cases; false: only closed ones (PLACED, DECLINED, POSTPONED, WITHDRAWN, INCOMPLETE, NOT_TAKEN).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only open cases; false: only closed ones (PLACED, DECLINED, POSTPONED, WITHDRAWN, INCOMPLETE, NOT_TAKEN).',
+  })
   open?: boolean;
 }

@@ -35,8 +35,10 @@ export function createCasesSubgraph(env: Record<string, string | undefined> = pr
     // the sync worker pulls carrier status for open cases.
     background: ({ pool, cache, logger }) => {
       const workers: { start(): void; stop(): Promise<void> }[] = [];
-      if (config?.outboxPollMs) workers.push((outbox = new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph!, pollMs: config.outboxPollMs })));
-      if (config?.syncIntervalMs) workers.push(new SyncWorker({ pool, cache, logger, supergraph: () => supergraph!, intervalMs: config.syncIntervalMs }));
+      if (config?.outboxPollMs)
+        workers.push((outbox = new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph!, pollMs: config.outboxPollMs })));
+      if (config?.syncIntervalMs)
+        workers.push(new SyncWorker({ pool, cache, logger, supergraph: () => supergraph!, intervalMs: config.syncIntervalMs }));
       for (const worker of workers) worker.start();
       return { stop: () => Promise.all(workers.map((w) => w.stop())).then(() => undefined) };
     },

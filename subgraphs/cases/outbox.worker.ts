@@ -40,7 +40,13 @@ const AGENT = `query OutboxAgent($id: ID!) { agent(id: $id) { npn appointments {
 const REQUEST_APPOINTMENT = `mutation Jit($agentId: ID!, $carrierId: ID!, $state: State!) { requestAppointment(agentId: $agentId, carrierId: $carrierId, state: $state) { status } }`;
 const SEND = `mutation Send($input: CarrierApplicationInput!) { submitApplicationToCarrier(input: $input) { accepted carrierReference message retryable failureCode } }`;
 
-interface SendResult { accepted: boolean; carrierReference: string | null; message: string | null; retryable: boolean; failureCode: string | null }
+interface SendResult {
+  accepted: boolean;
+  carrierReference: string | null;
+  message: string | null;
+  retryable: boolean;
+  failureCode: string | null;
+}
 
 export class OutboxWorker {
   private readonly db: Db;
@@ -97,12 +103,21 @@ export class OutboxWorker {
       if (!caseRow) return;
       const jit = await this.db.one(`SELECT 1 FROM cases.case_event WHERE case_id = $1 AND type = 'APPOINTMENT_REQUESTED'`, [row.caseId]);
       // Idempotent at the agents subgraph: asking again after a crash is harmless.
-      if (jit) await supergraph.request(REQUEST_APPOINTMENT, { agentId: caseRow.agentId, carrierId: caseRow.carrierId, state: caseRow.insuredState });
-      const { agent } = await supergraph.request<{ agent: { npn: string; appointments: { state: string; status: string; writingNumber: string | null; carrier: { id: string } | null }[] } | null }>(
-        AGENT,
-        { id: caseRow.agentId },
+      if (jit)
+        await supergraph.request(REQUEST_APPOINTMENT, {
+          agentId: caseRow.agentId,
+          carrierId: caseRow.carrierId,
+          state: caseRow.insuredState,
+        });
+      const { agent } = await supergraph.request<{
+        agent: {
+          npn: string;
+          appointments: { state: string; status: string; writingNumber: string | null; carrier: { id: string } | null }[];
+        } | null;
+      }>(AGENT, { id: caseRow.agentId });
+      const appointment = agent?.appointments.find(
+        (a) => a.carrier?.id === caseRow.carrierId && a.state === caseRow.insuredState && a.status !== 'TERMINATED',
       );
-      const appointment = agent?.appointments.find((a) => a.carrier?.id === caseRow.carrierId && a.state === caseRow.insuredState && a.status !== 'TERMINATED');
       const { submitApplicationToCarrier: result } = await supergraph.request<{ submitApplicationToCarrier: SendResult }>(SEND, {
         input: {
           reference: row.reference,
@@ -110,8 +125,12 @@ export class OutboxWorker {
           carrierId: caseRow.carrierId,
           productId: caseRow.productId,
           insured: {
-            firstName: caseRow.insuredFirstName, lastName: caseRow.insuredLastName, birthDate: caseRow.insuredBirthDate,
-            gender: caseRow.insuredGender, state: caseRow.insuredState, tobacco: caseRow.insuredTobacco,
+            firstName: caseRow.insuredFirstName,
+            lastName: caseRow.insuredLastName,
+            birthDate: caseRow.insuredBirthDate,
+            gender: caseRow.insuredGender,
+            state: caseRow.insuredState,
+            tobacco: caseRow.insuredTobacco,
           },
           faceAmount: caseRow.faceAmount,
           termYears: caseRow.termYears,
@@ -135,7 +154,13 @@ export class OutboxWorker {
   private async accepted(row: Claimed, carrierReference: string, message: string | null): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(`UPDATE cases."case" SET carrier_reference = $2, updated_at = now() WHERE id = $1`, [row.caseId, carrierReference]);
-      await appendEvent(tx, { caseId: row.caseId, at: nowIso(), type: 'SUBMITTED_TO_CARRIER', actor: 'system:outbox', note: message ? `${carrierReference}: ${message}`.slice(0, 500) : carrierReference });
+      await appendEvent(tx, {
+        caseId: row.caseId,
+        at: nowIso(),
+        type: 'SUBMITTED_TO_CARRIER',
+        actor: 'system:outbox',
+        note: message ? `${carrierReference}: ${message}`.slice(0, 500) : carrierReference,
+      });
       await tx.query(`UPDATE cases.outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, [row.id]);
     });
   }
@@ -144,10 +169,19 @@ export class OutboxWorker {
     await this.db.transaction(async (tx) => {
       const at = nowIso();
       const closes = caseRow.status === 'SUBMITTED';
-      if (closes) await tx.query(`UPDATE cases."case" SET status = 'INCOMPLETE', closed_at = COALESCE(closed_at, $2), updated_at = $2 WHERE id = $1`, [row.caseId, at]);
+      if (closes)
+        await tx.query(
+          `UPDATE cases."case" SET status = 'INCOMPLETE', closed_at = COALESCE(closed_at, $2), updated_at = $2 WHERE id = $1`,
+          [row.caseId, at],
+        );
       await appendEvent(tx, {
-        caseId: row.caseId, at, type: 'SUBMISSION_REJECTED', actor: `carrier:${caseRow.carrierId}`,
-        fromStatus: closes ? caseRow.status : null, toStatus: closes ? 'INCOMPLETE' : null, note: message.slice(0, 500),
+        caseId: row.caseId,
+        at,
+        type: 'SUBMISSION_REJECTED',
+        actor: `carrier:${caseRow.carrierId}`,
+        fromStatus: closes ? caseRow.status : null,
+        toStatus: closes ? 'INCOMPLETE' : null,
+        note: message.slice(0, 500),
       });
       await tx.query(`UPDATE cases.outbox SET sent_at = now(), last_error = $2 WHERE id = $1`, [row.id, message.slice(0, 500)]);
     });
@@ -156,7 +190,11 @@ export class OutboxWorker {
 
   private async retryLater(row: Claimed, reason: string): Promise<void> {
     await this.db
-      .query(`UPDATE cases.outbox SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1`, [row.id, backoffSeconds(row.attempts), reason.slice(0, 500)])
+      .query(`UPDATE cases.outbox SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1`, [
+        row.id,
+        backoffSeconds(row.attempts),
+        reason.slice(0, 500),
+      ])
       .catch(() => undefined); // if even this fails, the lease expires and the row comes back
   }
 }

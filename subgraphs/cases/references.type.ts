@@ -15,7 +15,7 @@ export class Product {
   id!: string;
 }
 
-@ObjectType({ description: 'An agent (resolved by the agents subgraph); this subgraph adds the agent\'s cases.' })
+@ObjectType({ description: "An agent (resolved by the agents subgraph); this subgraph adds the agent's cases." })
 @Directive('@key(fields: "id")')
 export class Agent {
   @Field(() => ID, { description: 'Opaque id, prefixed agt_.' })

@@ -41,7 +41,9 @@ export class InsuredInput {
 
 @InputType({ description: 'A new application. Everything is checked before anything is written.' })
 export class SubmitCaseInput {
-  @Field(() => String, { description: 'Per caller: the same key and payload twice make one case; the same key with another payload is CONFLICT.' })
+  @Field(() => String, {
+    description: 'Per caller: the same key and payload twice make one case; the same key with another payload is CONFLICT.',
+  })
   idempotencyKey!: string;
 
   @Field(() => ID, { description: 'The writing agent.' })
@@ -50,7 +52,7 @@ export class SubmitCaseInput {
   @Field(() => ID, { description: 'The carrier.' })
   carrierId!: string;
 
-  @Field(() => ID, { description: 'The carrier\'s product.' })
+  @Field(() => ID, { description: "The carrier's product." })
   productId!: string;
 
   @Field(() => InsuredInput, { description: 'The person to insure.' })
@@ -76,8 +78,20 @@ export class SubmitCaseInput {
 export function payloadHash(input: SubmitCaseInput): string {
   const i = input.insured;
   const canonical = JSON.stringify([
-    input.agentId, input.carrierId, input.productId, i.firstName.trim(), i.lastName.trim(), i.birthDate, i.gender, i.state, i.tobacco,
-    input.faceAmount, input.termYears ?? null, input.healthClass, input.tableRating ?? 0, input.paymentMode ?? 'MONTHLY',
+    input.agentId,
+    input.carrierId,
+    input.productId,
+    i.firstName.trim(),
+    i.lastName.trim(),
+    i.birthDate,
+    i.gender,
+    i.state,
+    i.tobacco,
+    input.faceAmount,
+    input.termYears ?? null,
+    input.healthClass,
+    input.tableRating ?? 0,
+    input.paymentMode ?? 'MONTHLY',
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -85,11 +99,16 @@ export function payloadHash(input: SubmitCaseInput): string {
 function validate(input: SubmitCaseInput): void {
   const reasons: string[] = [];
   if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(input.idempotencyKey)) reasons.push('idempotencyKey must be 1 to 100 letters, digits or _.:-');
-  for (const [field, value] of [['insured.firstName', input.insured.firstName], ['insured.lastName', input.insured.lastName]] as const) {
+  for (const [field, value] of [
+    ['insured.firstName', input.insured.firstName],
+    ['insured.lastName', input.insured.lastName],
+  ] as const) {
     if (!value.trim() || value.length > 100) reasons.push(`${field} must be 1 to 100 characters`);
   }
-  if (!isIsoDate(input.insured.birthDate) || input.insured.birthDate >= todayUtc()) reasons.push('insured.birthDate must be a date in the past');
-  if (!Number.isInteger(input.faceAmount) || input.faceAmount <= 0 || input.faceAmount > 100_000_000) reasons.push('faceAmount must be a whole number of dollars from 1 to 100,000,000');
+  if (!isIsoDate(input.insured.birthDate) || input.insured.birthDate >= todayUtc())
+    reasons.push('insured.birthDate must be a date in the past');
+  if (!Number.isInteger(input.faceAmount) || input.faceAmount <= 0 || input.faceAmount > 100_000_000)
+    reasons.push('faceAmount must be a whole number of dollars from 1 to 100,000,000');
   const table = input.tableRating ?? 0;
   if (!Number.isInteger(table) || table < 0 || table > 8) reasons.push('tableRating must be between 0 and 8');
   if (input.termYears != null && ![10, 15, 20, 25, 30].includes(input.termYears)) reasons.push('termYears must be 10, 15, 20, 25 or 30');
@@ -106,7 +125,10 @@ const CHECK = `query SubmitCheck($agentId: ID!, $carrierId: ID!, $state: State!,
 
 interface CheckAnswer {
   agent: { id: string; eligibility: { eligible: boolean; reasons: string[]; appointmentWillBeRequested: boolean } } | null;
-  compareQuotes: { quotes: { product: { id: string; type: string }; annualPremium: string; modalPremium: string }[]; outcomes: { status: string; message: string | null }[] };
+  compareQuotes: {
+    quotes: { product: { id: string; type: string }; annualPremium: string; modalPremium: string }[];
+    outcomes: { status: string; message: string | null }[];
+  };
 }
 
 async function existing(ctx: CasesContext, key: string): Promise<{ row: CaseRow; hash: string } | undefined> {
@@ -143,9 +165,16 @@ export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Pro
       carrierId: input.carrierId,
       state: input.insured.state,
       quote: {
-        state: input.insured.state, birthDate: input.insured.birthDate, gender: input.insured.gender, tobacco: input.insured.tobacco,
-        healthClass: input.healthClass, tableRating: input.tableRating ?? 0, faceAmount: input.faceAmount, termYears: input.termYears ?? null,
-        paymentMode: input.paymentMode ?? 'MONTHLY', carrierIds: [input.carrierId],
+        state: input.insured.state,
+        birthDate: input.insured.birthDate,
+        gender: input.insured.gender,
+        tobacco: input.insured.tobacco,
+        healthClass: input.healthClass,
+        tableRating: input.tableRating ?? 0,
+        faceAmount: input.faceAmount,
+        termYears: input.termYears ?? null,
+        paymentMode: input.paymentMode ?? 'MONTHLY',
+        carrierIds: [input.carrierId],
       },
     },
     ctx.requestId,
@@ -155,10 +184,12 @@ export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Pro
   const quote = answer.compareQuotes.quotes.find((q) => q.product.id === input.productId);
   const outcome = answer.compareQuotes.outcomes[0];
   const carrierDown = !quote && outcome !== undefined && ['TIMEOUT', 'ERROR', 'CIRCUIT_OPEN'].includes(outcome.status);
-  if (!quote && !carrierDown) reasons.push(`product: ${outcome?.message ?? 'the product is not available for this insured, amount, term or class'}`);
+  if (!quote && !carrierDown)
+    reasons.push(`product: ${outcome?.message ?? 'the product is not available for this insured, amount, term or class'}`);
   // What the caller must fix comes first; a carrier that cannot price now is worth a retry.
   if (reasons.length) throw badInput(`the case cannot be submitted: ${reasons.join('; ')}`, reasons);
-  if (carrierDown) throw coded('CARRIER_UNAVAILABLE', 'the carrier could not price the case now; try again shortly', { carrierStatus: outcome.status });
+  if (carrierDown)
+    throw coded('CARRIER_UNAVAILABLE', 'the carrier could not price the case now; try again shortly', { carrierStatus: outcome.status });
 
   const at = nowIso();
   const id = newId('case');
@@ -171,16 +202,42 @@ export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Pro
          $17, $18, 'SUBMITTED', $19, $20, $21, $22, $19)
        ON CONFLICT (created_by, idempotency_key) DO NOTHING
        RETURNING ${CASE_COLUMNS}`,
-      [id, input.agentId, input.carrierId, input.productId, quote!.product.type, input.insured.firstName.trim(), input.insured.lastName.trim(),
-        input.insured.birthDate, input.insured.gender, input.insured.state, input.insured.tobacco, input.faceAmount, input.termYears ?? null,
-        input.healthClass, input.tableRating ?? 0, input.paymentMode ?? 'MONTHLY', parseMoney(quote!.annualPremium), parseMoney(quote!.modalPremium),
-        at, identity.sub, input.idempotencyKey, hash],
+      [
+        id,
+        input.agentId,
+        input.carrierId,
+        input.productId,
+        quote!.product.type,
+        input.insured.firstName.trim(),
+        input.insured.lastName.trim(),
+        input.insured.birthDate,
+        input.insured.gender,
+        input.insured.state,
+        input.insured.tobacco,
+        input.faceAmount,
+        input.termYears ?? null,
+        input.healthClass,
+        input.tableRating ?? 0,
+        input.paymentMode ?? 'MONTHLY',
+        parseMoney(quote!.annualPremium),
+        parseMoney(quote!.modalPremium),
+        at,
+        identity.sub,
+        input.idempotencyKey,
+        hash,
+      ],
     );
     // A concurrent duplicate committed first: this transaction writes nothing and answers with that case.
     if (!row) return undefined;
     await appendEvent(tx, { caseId: id, at, type: 'STATUS_CHANGED', actor: identity.sub, toStatus: 'SUBMITTED' });
     if (answer.agent!.eligibility.appointmentWillBeRequested) {
-      await appendEvent(tx, { caseId: id, at, type: 'APPOINTMENT_REQUESTED', actor: identity.sub, note: `just-in-time appointment in ${input.insured.state}` });
+      await appendEvent(tx, {
+        caseId: id,
+        at,
+        type: 'APPOINTMENT_REQUESTED',
+        actor: identity.sub,
+        note: `just-in-time appointment in ${input.insured.state}`,
+      });
     }
     // The reference is stable per case: every resend carries it, so the carrier never sees two applications.
     await tx.query(`INSERT INTO cases.outbox (case_id, reference, next_attempt_at) VALUES ($1, $2, $3)`, [id, `bga-${id}`, at]);

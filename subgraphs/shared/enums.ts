@@ -4,7 +4,12 @@ import { registerEnumType } from 'type-graphql';
  * The contract's enums, defined once for every subgraph: federation composes an enum only when the
  * subgraphs that share it agree on its values, and front ends read these descriptions.
  */
-function register<T extends Record<string, string>>(values: T, name: string, description: string, valueDescriptions: Record<keyof T, string>): T {
+function register<T extends Record<string, string>>(
+  values: T,
+  name: string,
+  description: string,
+  valueDescriptions: Record<keyof T, string>,
+): T {
   registerEnumType(values, {
     name,
     description,
@@ -13,47 +18,114 @@ function register<T extends Record<string, string>>(values: T, name: string, des
   return values;
 }
 
-const enumOf = <K extends string>(keys: readonly K[]) => Object.freeze(Object.fromEntries(keys.map((k) => [k, k]))) as { readonly [P in K]: P };
+const enumOf = <K extends string>(keys: readonly K[]) =>
+  Object.freeze(Object.fromEntries(keys.map((k) => [k, k]))) as { readonly [P in K]: P };
 
 export const STATE_CODES = [
-  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO',
-  'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
 ] as const;
 export type StateCode = (typeof STATE_CODES)[number];
-export const State = register(enumOf(STATE_CODES), 'State', 'A US state or the District of Columbia, by its USPS code.',
-  Object.fromEntries(STATE_CODES.map((code) => [code, `USPS code ${code}.`])) as Record<StateCode, string>);
+export const State = register(
+  enumOf(STATE_CODES),
+  'State',
+  'A US state or the District of Columbia, by its USPS code.',
+  Object.fromEntries(STATE_CODES.map((code) => [code, `USPS code ${code}.`])) as Record<StateCode, string>,
+);
 
-export const Gender = register(enumOf(['MALE', 'FEMALE'] as const), 'Gender', 'The insured\'s gender as rated by carriers.', {
+export const Gender = register(enumOf(['MALE', 'FEMALE'] as const), 'Gender', "The insured's gender as rated by carriers.", {
   MALE: 'Rated as male.',
   FEMALE: 'Rated as female.',
 });
 export type Gender = keyof typeof Gender;
 
-export const HealthClass = register(enumOf(['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'] as const), 'HealthClass',
-  'Underwriting health class, best first. Each carrier has its own name for each (Quote.carrierClassName).', {
+export const HealthClass = register(
+  enumOf(['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'] as const),
+  'HealthClass',
+  'Underwriting health class, best first. Each carrier has its own name for each (Quote.carrierClassName).',
+  {
     PREFERRED_PLUS: 'The best class: excellent health and family history.',
     PREFERRED: 'Very good health.',
     STANDARD_PLUS: 'Good health with minor issues.',
     STANDARD: 'Average health.',
-  });
+  },
+);
 export type HealthClass = keyof typeof HealthClass;
 
-export const ProductType = register(enumOf(['TERM', 'UNIVERSAL_LIFE', 'INDEXED_UNIVERSAL_LIFE', 'WHOLE_LIFE', 'FINAL_EXPENSE'] as const), 'ProductType',
-  'Kind of life insurance product. v1 prices TERM only.', {
+export const ProductType = register(
+  enumOf(['TERM', 'UNIVERSAL_LIFE', 'INDEXED_UNIVERSAL_LIFE', 'WHOLE_LIFE', 'FINAL_EXPENSE'] as const),
+  'ProductType',
+  'Kind of life insurance product. v1 prices TERM only.',
+  {
     TERM: 'Level-premium term life for a fixed period.',
     UNIVERSAL_LIFE: 'Flexible-premium permanent life.',
     INDEXED_UNIVERSAL_LIFE: 'Universal life with index-linked crediting.',
     WHOLE_LIFE: 'Fixed-premium permanent life with cash value.',
     FINAL_EXPENSE: 'Small simplified-issue whole life for burial costs.',
-  });
+  },
+);
 export type ProductType = keyof typeof ProductType;
 
-export const PaymentMode = register(enumOf(['ANNUAL', 'SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const), 'PaymentMode', 'How often the premium is paid.', {
-  ANNUAL: 'Once a year.',
-  SEMI_ANNUAL: 'Twice a year.',
-  QUARTERLY: 'Four times a year.',
-  MONTHLY: 'Twelve times a year (usually bank draft).',
-});
+export const PaymentMode = register(
+  enumOf(['ANNUAL', 'SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const),
+  'PaymentMode',
+  'How often the premium is paid.',
+  {
+    ANNUAL: 'Once a year.',
+    SEMI_ANNUAL: 'Twice a year.',
+    QUARTERLY: 'Four times a year.',
+    MONTHLY: 'Twelve times a year (usually bank draft).',
+  },
+);
 export type PaymentMode = keyof typeof PaymentMode;
 
 export const AgeBasis = register(enumOf(['NEAREST', 'LAST'] as const), 'AgeBasis', 'How a carrier computes issue age.', {
@@ -62,32 +134,49 @@ export const AgeBasis = register(enumOf(['NEAREST', 'LAST'] as const), 'AgeBasis
 });
 export type AgeBasis = keyof typeof AgeBasis;
 
-export const LineOfAuthority = register(enumOf(['LIFE', 'HEALTH', 'ACCIDENT_HEALTH', 'VARIABLE_LIFE_ANNUITY'] as const), 'LineOfAuthority',
-  'A line of business a license authorizes.', {
+export const LineOfAuthority = register(
+  enumOf(['LIFE', 'HEALTH', 'ACCIDENT_HEALTH', 'VARIABLE_LIFE_ANNUITY'] as const),
+  'LineOfAuthority',
+  'A line of business a license authorizes.',
+  {
     LIFE: 'Life insurance: required to write any case here.',
     HEALTH: 'Health insurance.',
     ACCIDENT_HEALTH: 'Accident and health insurance.',
     VARIABLE_LIFE_ANNUITY: 'Variable life and variable annuities (securities-registered).',
-  });
+  },
+);
 export type LineOfAuthority = keyof typeof LineOfAuthority;
 
-export const AgentStatus = register(enumOf(['PENDING', 'ACTIVE', 'SUSPENDED', 'TERMINATED'] as const), 'AgentStatus', 'An agent\'s standing with the BGA.', {
-  PENDING: 'Contracting in progress: cannot write business yet.',
-  ACTIVE: 'May write business.',
-  SUSPENDED: 'Temporarily barred from writing business.',
-  TERMINATED: 'No longer contracted with the BGA.',
-});
+export const AgentStatus = register(
+  enumOf(['PENDING', 'ACTIVE', 'SUSPENDED', 'TERMINATED'] as const),
+  'AgentStatus',
+  "An agent's standing with the BGA.",
+  {
+    PENDING: 'Contracting in progress: cannot write business yet.',
+    ACTIVE: 'May write business.',
+    SUSPENDED: 'Temporarily barred from writing business.',
+    TERMINATED: 'No longer contracted with the BGA.',
+  },
+);
 export type AgentStatus = keyof typeof AgentStatus;
 
-export const AppointmentStatus = register(enumOf(['REQUESTED', 'ACTIVE', 'TERMINATED'] as const), 'AppointmentStatus', 'State of a carrier appointment.', {
-  REQUESTED: 'Filed with the carrier, not yet active.',
-  ACTIVE: 'The carrier has appointed the agent in the state.',
-  TERMINATED: 'The appointment has ended.',
-});
+export const AppointmentStatus = register(
+  enumOf(['REQUESTED', 'ACTIVE', 'TERMINATED'] as const),
+  'AppointmentStatus',
+  'State of a carrier appointment.',
+  {
+    REQUESTED: 'Filed with the carrier, not yet active.',
+    ACTIVE: 'The carrier has appointed the agent in the state.',
+    TERMINATED: 'The appointment has ended.',
+  },
+);
 export type AppointmentStatus = keyof typeof AppointmentStatus;
 
-export const AmBestRating = register(enumOf(['A_PLUS_PLUS', 'A_PLUS', 'A', 'A_MINUS', 'B_PLUS_PLUS', 'B_PLUS', 'B', 'B_MINUS'] as const), 'AmBestRating',
-  'AM Best financial strength rating, best first: the order is meaningful (minAmBestRating filters on it).', {
+export const AmBestRating = register(
+  enumOf(['A_PLUS_PLUS', 'A_PLUS', 'A', 'A_MINUS', 'B_PLUS_PLUS', 'B_PLUS', 'B', 'B_MINUS'] as const),
+  'AmBestRating',
+  'AM Best financial strength rating, best first: the order is meaningful (minAmBestRating filters on it).',
+  {
     A_PLUS_PLUS: 'A++ (Superior).',
     A_PLUS: 'A+ (Superior).',
     A: 'A (Excellent).',
@@ -96,38 +185,66 @@ export const AmBestRating = register(enumOf(['A_PLUS_PLUS', 'A_PLUS', 'A', 'A_MI
     B_PLUS: 'B+ (Good).',
     B: 'B (Fair).',
     B_MINUS: 'B- (Fair).',
-  });
+  },
+);
 export type AmBestRating = keyof typeof AmBestRating;
 
 export const CASE_STATUSES = [
-  'SUBMITTED', 'IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'ISSUED', 'DELIVERY_REQUIREMENTS', 'PLACED',
-  'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN',
+  'SUBMITTED',
+  'IN_UNDERWRITING',
+  'REQUIREMENTS_OUTSTANDING',
+  'APPROVED',
+  'APPROVED_OTHER_THAN_APPLIED',
+  'ISSUED',
+  'DELIVERY_REQUIREMENTS',
+  'PLACED',
+  'DECLINED',
+  'POSTPONED',
+  'WITHDRAWN',
+  'INCOMPLETE',
+  'NOT_TAKEN',
 ] as const;
-export const CaseStatus = register(enumOf(CASE_STATUSES), 'CaseStatus', 'Where a new-business case stands. Closed: PLACED, DECLINED, POSTPONED, WITHDRAWN, INCOMPLETE, NOT_TAKEN.', {
-  SUBMITTED: 'Application received by the BGA.',
-  IN_UNDERWRITING: 'The carrier is underwriting the application.',
-  REQUIREMENTS_OUTSTANDING: 'Underwriting waits on requirements (exam, APS, ...).',
-  APPROVED: 'Approved as applied.',
-  APPROVED_OTHER_THAN_APPLIED: 'Approved at another class or amount (a counter offer).',
-  ISSUED: 'The policy is issued; carries the policy number.',
-  DELIVERY_REQUIREMENTS: 'Issued; waiting on delivery requirements before placement.',
-  PLACED: 'Delivered and paid: in force (closed).',
-  DECLINED: 'The carrier declined (closed).',
-  POSTPONED: 'The carrier postponed the decision (closed).',
-  WITHDRAWN: 'Withdrawn by the client or the agent (closed).',
-  INCOMPLETE: 'Closed for missing information, or rejected by the carrier at submission.',
-  NOT_TAKEN: 'Approved or issued but the client did not accept or pay (closed).',
-});
+export const CaseStatus = register(
+  enumOf(CASE_STATUSES),
+  'CaseStatus',
+  'Where a new-business case stands. Closed: PLACED, DECLINED, POSTPONED, WITHDRAWN, INCOMPLETE, NOT_TAKEN.',
+  {
+    SUBMITTED: 'Application received by the BGA.',
+    IN_UNDERWRITING: 'The carrier is underwriting the application.',
+    REQUIREMENTS_OUTSTANDING: 'Underwriting waits on requirements (exam, APS, ...).',
+    APPROVED: 'Approved as applied.',
+    APPROVED_OTHER_THAN_APPLIED: 'Approved at another class or amount (a counter offer).',
+    ISSUED: 'The policy is issued; carries the policy number.',
+    DELIVERY_REQUIREMENTS: 'Issued; waiting on delivery requirements before placement.',
+    PLACED: 'Delivered and paid: in force (closed).',
+    DECLINED: 'The carrier declined (closed).',
+    POSTPONED: 'The carrier postponed the decision (closed).',
+    WITHDRAWN: 'Withdrawn by the client or the agent (closed).',
+    INCOMPLETE: 'Closed for missing information, or rejected by the carrier at submission.',
+    NOT_TAKEN: 'Approved or issued but the client did not accept or pay (closed).',
+  },
+);
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const REQUIREMENT_CODES = [
-  'PARAMED_EXAM', 'BLOOD_URINE', 'APS', 'MIB', 'RX_CHECK', 'MVR', 'INSPECTION_REPORT', 'PHONE_INTERVIEW',
-  'HIPAA_AUTHORIZATION', 'SIGNED_ILLUSTRATION', 'DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT',
+  'PARAMED_EXAM',
+  'BLOOD_URINE',
+  'APS',
+  'MIB',
+  'RX_CHECK',
+  'MVR',
+  'INSPECTION_REPORT',
+  'PHONE_INTERVIEW',
+  'HIPAA_AUTHORIZATION',
+  'SIGNED_ILLUSTRATION',
+  'DELIVERY_RECEIPT',
+  'AMENDMENT',
+  'GOOD_HEALTH_STATEMENT',
 ] as const;
 export const RequirementCode = register(enumOf(REQUIREMENT_CODES), 'RequirementCode', 'An underwriting or delivery requirement.', {
   PARAMED_EXAM: 'Paramedical exam (days).',
   BLOOD_URINE: 'Blood and urine specimens (days).',
-  APS: 'Attending physician\'s statement (2-6 weeks; the usual bottleneck).',
+  APS: "Attending physician's statement (2-6 weeks; the usual bottleneck).",
   MIB: 'MIB check (minutes to hours).',
   RX_CHECK: 'Prescription history check (minutes to hours).',
   MVR: 'Motor vehicle report (minutes to hours).',
@@ -141,10 +258,15 @@ export const RequirementCode = register(enumOf(REQUIREMENT_CODES), 'RequirementC
 });
 export type RequirementCode = (typeof REQUIREMENT_CODES)[number];
 
-export const RequirementStatus = register(enumOf(['ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED'] as const), 'RequirementStatus', 'Where a requirement stands.', {
-  ORDERED: 'Ordered and outstanding.',
-  RECEIVED: 'Received.',
-  WAIVED: 'Waived, with a reason.',
-  CANCELLED: 'No longer needed.',
-});
+export const RequirementStatus = register(
+  enumOf(['ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED'] as const),
+  'RequirementStatus',
+  'Where a requirement stands.',
+  {
+    ORDERED: 'Ordered and outstanding.',
+    RECEIVED: 'Received.',
+    WAIVED: 'Waived, with a reason.',
+    CANCELLED: 'No longer needed.',
+  },
+);
 export type RequirementStatus = keyof typeof RequirementStatus;

@@ -44,7 +44,9 @@ export function entitiesHint(typenames: Iterable<unknown>, hints: Readonly<Recor
   for (const typename of typenames) {
     const own = typeof typename === 'string' ? hints[typename] : undefined;
     if (!own) return undefined;
-    hint = !hint ? own : { maxAge: Math.min(hint.maxAge, own.maxAge), scope: hint.scope === 'PRIVATE' || own.scope === 'PRIVATE' ? 'PRIVATE' : 'PUBLIC' };
+    hint = !hint
+      ? own
+      : { maxAge: Math.min(hint.maxAge, own.maxAge), scope: hint.scope === 'PRIVATE' || own.scope === 'PRIVATE' ? 'PRIVATE' : 'PUBLIC' };
   }
   return hint;
 }
@@ -56,7 +58,10 @@ export interface CacheHint {
 }
 
 /** Sets the subgraph's static cache hints on the fields they name (after Apollo's cache-control plugin set up info.cacheControl). */
-function cacheHintsPlugin(hints: Readonly<Record<string, CacheHint>>, entityHints: Readonly<Record<string, CacheHint>>): ApolloServerPlugin {
+function cacheHintsPlugin(
+  hints: Readonly<Record<string, CacheHint>>,
+  entityHints: Readonly<Record<string, CacheHint>>,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -65,7 +70,10 @@ function cacheHintsPlugin(hints: Readonly<Record<string, CacheHint>>, entityHint
             willResolveField({ info, args }) {
               const hint =
                 info.parentType.name === 'Query' && info.fieldName === '_entities'
-                  ? entitiesHint(((args as { representations?: { __typename?: unknown }[] }).representations ?? []).map((r) => r?.__typename), entityHints)
+                  ? entitiesHint(
+                      ((args as { representations?: { __typename?: unknown }[] }).representations ?? []).map((r) => r?.__typename),
+                      entityHints,
+                    )
                   : hints[`${info.parentType.name}.${info.fieldName}`];
               // info.cacheControl is Apollo's augmentation of GraphQLResolveInfo (@apollo/cache-control-types).
               if (hint) (info as unknown as { cacheControl: { setCacheHint(hint: CacheHint): void } }).cacheControl.setCacheHint(hint);
@@ -115,7 +123,9 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
     plugins: [
       statsPlugin<TContext>(),
       ApolloServerPluginInlineTraceDisabled(),
-      ...(definition.cacheHints || definition.entityCacheHints ? [cacheHintsPlugin(definition.cacheHints ?? {}, definition.entityCacheHints ?? {}) as ApolloServerPlugin<TContext>] : []),
+      ...(definition.cacheHints || definition.entityCacheHints
+        ? [cacheHintsPlugin(definition.cacheHints ?? {}, definition.entityCacheHints ?? {}) as ApolloServerPlugin<TContext>]
+        : []),
     ],
     // CSRF prevention stays on: the gateway always sends application/json.
   });
@@ -152,9 +162,16 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
         res.end(await subgraphRegistry.metrics());
       },
       '/ready': async (_req, res) => {
-        const db = await pool.query('SELECT 1').then(() => true, () => false);
+        const db = await pool.query('SELECT 1').then(
+          () => true,
+          () => false,
+        );
         const redis = await cache.ping();
-        sendJson(res, db ? 200 : 503, { status: db ? (redis ? 'ready' : 'degraded') : 'unavailable', database: db, cache: { kind: cache.kind, ok: redis } });
+        sendJson(res, db ? 200 : 503, {
+          status: db ? (redis ? 'ready' : 'degraded') : 'unavailable',
+          database: db,
+          cache: { kind: cache.kind, ok: redis },
+        });
       },
     },
   });

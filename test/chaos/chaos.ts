@@ -22,7 +22,17 @@ import { DEV_JWT_SECRET } from '../../platform/config';
 import { eligibleTargets } from '../support/submissions';
 import { COMPARE_QUERY, LoadDriver, overlapping, QUOTE_BASE, type Outcome, type SubmitTarget } from './load';
 import { sleep } from './processes';
-import { carrierScenario, databaseScenario, deliveryChecks, describeFailures, redisScenario, subgraphScenario, type ChaosContext, type ScenarioResult, type Timing } from './scenarios';
+import {
+  carrierScenario,
+  databaseScenario,
+  deliveryChecks,
+  describeFailures,
+  redisScenario,
+  subgraphScenario,
+  type ChaosContext,
+  type ScenarioResult,
+  type Timing,
+} from './scenarios';
 import { startTopology, type Topology } from './topology';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -30,8 +40,26 @@ const short = process.argv.includes('--short');
 const writeResults = process.argv.includes('--write-results') || !short;
 
 const TIMING: Timing = short
-  ? { warmupMs: 6_000, redisBaselineMs: 8_000, redisHoldMs: 3_000, subgraphHoldMs: 4_000, dbHoldMs: 3_000, recoveryMs: 8_000, faultPhaseMs: 5_000, drainMs: 30_000 }
-  : { warmupMs: 15_000, redisBaselineMs: 20_000, redisHoldMs: 10_000, subgraphHoldMs: 15_000, dbHoldMs: 10_000, recoveryMs: 20_000, faultPhaseMs: 15_000, drainMs: 90_000 };
+  ? {
+      warmupMs: 6_000,
+      redisBaselineMs: 8_000,
+      redisHoldMs: 3_000,
+      subgraphHoldMs: 4_000,
+      dbHoldMs: 3_000,
+      recoveryMs: 8_000,
+      faultPhaseMs: 5_000,
+      drainMs: 30_000,
+    }
+  : {
+      warmupMs: 15_000,
+      redisBaselineMs: 20_000,
+      redisHoldMs: 10_000,
+      subgraphHoldMs: 15_000,
+      dbHoldMs: 10_000,
+      recoveryMs: 20_000,
+      faultPhaseMs: 15_000,
+      drainMs: 90_000,
+    };
 const CLIENTS = short ? 4 : 6;
 const RATE_PER_CLIENT = 3;
 const CLIENT_TIMEOUT_MS = 15_000;
@@ -89,18 +117,28 @@ async function pickTargets(t: Topology, token: string): Promise<SubmitTarget[]> 
     const response = await fetch(t.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: COMPARE_QUERY, variables: { input: { ...QUOTE_BASE, state: row.state, faceAmount: 500_000, carrierIds: [row.carrierId] } } }),
+      body: JSON.stringify({
+        query: COMPARE_QUERY,
+        variables: { input: { ...QUOTE_BASE, state: row.state, faceAmount: 500_000, carrierIds: [row.carrierId] } },
+      }),
     });
     const body = (await response.json()) as { data?: { compareQuotes: { quotes: { product: { id: string } }[] } } };
-    if (body.data?.compareQuotes.quotes.some((q) => q.product.id === row.productId)) targets.push({ ...row, code: carrier.code, protocol: carrier.protocol });
+    if (body.data?.compareQuotes.quotes.some((q) => q.product.id === row.productId))
+      targets.push({ ...row, code: carrier.code, protocol: carrier.protocol });
   }
   // Two of each protocol at most: enough spread, and each target sees several submissions.
   const chosen = ['ACORD', 'REST', 'RATEBOOK'].flatMap((protocol) => targets.filter((x) => x.protocol === protocol).slice(0, 2));
-  for (const protocol of ['ACORD', 'REST']) if (!chosen.some((x) => x.protocol === protocol)) throw new Error(`no eligible ${protocol} target in the seeded data`);
+  for (const protocol of ['ACORD', 'REST'])
+    if (!chosen.some((x) => x.protocol === protocol)) throw new Error(`no eligible ${protocol} target in the seeded data`);
   return chosen;
 }
 
-function summary(load: LoadDriver, scenarios: ScenarioResult[], ledger: Awaited<ReturnType<typeof deliveryChecks>>['ledger'], t: Topology): { text: string; failedChecks: number; outsideFailed: Outcome[] } {
+function summary(
+  load: LoadDriver,
+  scenarios: ScenarioResult[],
+  ledger: Awaited<ReturnType<typeof deliveryChecks>>['ledger'],
+  t: Topology,
+): { text: string; failedChecks: number; outsideFailed: Outcome[] } {
   const outcomes = load.outcomes;
   const windows = scenarios.flatMap((s) => s.windows);
   const inside = (o: Outcome) => windows.some((w) => o.start <= w.to && o.end >= w.from);
@@ -109,19 +147,30 @@ function summary(load: LoadDriver, scenarios: ScenarioResult[], ledger: Awaited<
   const seconds = (load.stoppedAt - load.startedAt) / 1000;
   const latencies = outcomes.filter((o) => !o.failed).map((o) => o.end - o.start);
   const lines: string[] = [];
-  lines.push(`\`npm run test:chaos${short ? ':short' : ''}\` — ${t.database.kind === 'pglite' ? 'PGlite wire server' : 'PostgreSQL'}, redis-server ${t.redis ? 'child' : 'absent (in-process caches)'}, 3 subgraphs and the gateway as separate processes on loopback; simulated carriers in the runner. ${machineLine()}`);
+  lines.push(
+    `\`npm run test:chaos${short ? ':short' : ''}\` — ${t.database.kind === 'pglite' ? 'PGlite wire server' : 'PostgreSQL'}, redis-server ${t.redis ? 'child' : 'absent (in-process caches)'}, 3 subgraphs and the gateway as separate processes on loopback; simulated carriers in the runner. ${machineLine()}`,
+  );
   lines.push('');
   lines.push(
     table(
       ['load held', 'value'],
       [
-        ['clients × rate', `${CLIENTS} × ${RATE_PER_CLIENT} req/s (mix: carriers, products, case lists, compareQuotes cached and fresh, caseMetrics, submitCase)`],
+        [
+          'clients × rate',
+          `${CLIENTS} × ${RATE_PER_CLIENT} req/s (mix: carriers, products, case lists, compareQuotes cached and fresh, caseMetrics, submitCase)`,
+        ],
         ['requests', `${outcomes.length} in ${seconds.toFixed(0)} s = ${(outcomes.length / seconds).toFixed(1)} req/s`],
         ['latency of successful requests', `p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`],
         ['failed inside outage windows', `${failed.length - outsideFailed.length}`],
-        ['**failed outside outage windows**', `**${outsideFailed.length}**${outsideFailed.length ? ` (${describeFailures(outsideFailed)})` : ''}`],
+        [
+          '**failed outside outage windows**',
+          `**${outsideFailed.length}**${outsideFailed.length ? ` (${describeFailures(outsideFailed)})` : ''}`,
+        ],
         ['submissions (idempotency keys)', `${ledger.attempted}; client retries with the same key afterwards: ${ledger.clientRetries}`],
-        ['cases written / at carriers', `${ledger.cases} / ${ledger.acceptedAtCarriers} accepted (+${ledger.rejectedByCarriers} refused by underwriting)`],
+        [
+          'cases written / at carriers',
+          `${ledger.cases} / ${ledger.acceptedAtCarriers} accepted (+${ledger.rejectedByCarriers} refused by underwriting)`,
+        ],
         ['**cases lost / duplicated**', `**${ledger.lost} / ${ledger.duplicates}**`],
         ['duration (start-up to clean-up)', `${((Date.now() - started) / 1000).toFixed(0)} s`],
       ],
@@ -147,7 +196,8 @@ function summary(load: LoadDriver, scenarios: ScenarioResult[], ledger: Awaited<
   lines.push('');
   lines.push('Checks:');
   lines.push('');
-  for (const s of scenarios) for (const c of s.checks) lines.push(`- ${c.pass ? 'PASS' : '**FAIL**'} ${s.name} — ${c.name}: ${c.detail.replace(/\|/g, '/')}`);
+  for (const s of scenarios)
+    for (const c of s.checks) lines.push(`- ${c.pass ? 'PASS' : '**FAIL**'} ${s.name} — ${c.name}: ${c.detail.replace(/\|/g, '/')}`);
   const failedChecks = scenarios.reduce((n, s) => n + s.checks.filter((c) => !c.pass).length, 0) + (outsideFailed.length > 0 ? 1 : 0);
   return { text: lines.join('\n'), failedChecks, outsideFailed };
 }
@@ -161,10 +211,19 @@ async function main(): Promise<void> {
   if (t.redisSkipped) say(`Redis: ${t.redisSkipped}`);
   say(`graph up at ${t.graphqlUrl}`);
   const secret = process.env.JWT_SECRET || DEV_JWT_SECRET;
-  const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => mintDevToken(secret, { sub: `user:chaos-${i}`, role: 'STAFF' })));
+  const tokens = await Promise.all(
+    Array.from({ length: CLIENTS }, (_, i) => mintDevToken(secret, { sub: `user:chaos-${i}`, role: 'STAFF' })),
+  );
   const targets = await pickTargets(t, tokens[0]);
   say(`submitting to ${targets.map((x) => `${x.code} (${x.protocol})`).join(', ')}`);
-  const load = new LoadDriver({ url: t.graphqlUrl, tokens, ratePerClient: RATE_PER_CLIENT, clientTimeoutMs: CLIENT_TIMEOUT_MS, targets, runId });
+  const load = new LoadDriver({
+    url: t.graphqlUrl,
+    tokens,
+    ratePerClient: RATE_PER_CLIENT,
+    clientTimeoutMs: CLIENT_TIMEOUT_MS,
+    targets,
+    runId,
+  });
   const ctx: ChaosContext = { topology: t, load, timing: TIMING, targets, say };
   load.start();
   say(`load: ${CLIENTS} clients × ${RATE_PER_CLIENT} req/s; warming up ${TIMING.warmupMs / 1000} s`);
@@ -188,7 +247,10 @@ async function main(): Promise<void> {
 
   const { text, failedChecks, outsideFailed } = summary(load, scenarios, delivery.ledger, t);
   console.log(`\n## Chaos: faults under load (test:chaos)\n\n${text}\n`);
-  for (const o of outsideFailed.slice(0, 20)) console.log(`outside a window: ${new Date(o.start).toISOString()} ${o.op} ${o.end - o.start} ms HTTP ${o.status} ${o.error ?? ''} ${JSON.stringify(o.errors).slice(0, 300)}`);
+  for (const o of outsideFailed.slice(0, 20))
+    console.log(
+      `outside a window: ${new Date(o.start).toISOString()} ${o.op} ${o.end - o.start} ms HTTP ${o.status} ${o.error ?? ''} ${JSON.stringify(o.errors).slice(0, 300)}`,
+    );
   if (writeResults) {
     writeResultsSection('Chaos: faults under load (test:chaos)', text);
     say('written to bench/RESULTS.md');

@@ -43,7 +43,14 @@ export interface Outcome {
   caseId?: string;
 }
 
-export const QUOTE_BASE = { state: 'TX', birthDate: '1988-06-15', gender: 'FEMALE', tobacco: false, healthClass: 'PREFERRED', termYears: 20 } as const;
+export const QUOTE_BASE = {
+  state: 'TX',
+  birthDate: '1988-06-15',
+  gender: 'FEMALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  termYears: 20,
+} as const;
 /** A small set of comparisons that repeat, so the carriers' cache has something to hit. */
 const CACHED_FACES = [250_000, 500_000, 750_000, 1_000_000];
 
@@ -169,7 +176,19 @@ export class LoadDriver {
 
   async request(client: number, op: OpName, query: string, variables: Record<string, unknown>): Promise<Outcome> {
     const start = Date.now();
-    const outcome: Outcome = { op, client, start, end: 0, status: 0, timedOut: false, codes: [], errors: [], hasData: false, failed: true, stackInBody: false };
+    const outcome: Outcome = {
+      op,
+      client,
+      start,
+      end: 0,
+      status: 0,
+      timedOut: false,
+      codes: [],
+      errors: [],
+      hasData: false,
+      failed: true,
+      stackInBody: false,
+    };
     try {
       const response = await fetch(this.options.url, {
         method: 'POST',
@@ -185,18 +204,28 @@ export class LoadDriver {
         errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; serviceName?: string } }[];
         extensions?: { stats?: Outcome['stats'] };
       };
-      outcome.errors = (body.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code, path: e.path, serviceName: e.extensions?.serviceName }));
+      outcome.errors = (body.errors ?? []).map((e) => ({
+        message: e.message,
+        code: e.extensions?.code,
+        path: e.path,
+        serviceName: e.extensions?.serviceName,
+      }));
       outcome.codes = outcome.errors.map((e) => e.code ?? 'NO_CODE');
       outcome.hasData = body.data !== null && body.data !== undefined && Object.values(body.data).some((v) => v !== null);
       outcome.stats = body.extensions?.stats;
       if (body.data?.compareQuotes) {
-        outcome.carrierOutcomes = Object.fromEntries((body.data.compareQuotes.outcomes as { carrier: { id: string }; status: string }[]).map((o) => [o.carrier.id, o.status]));
+        outcome.carrierOutcomes = Object.fromEntries(
+          (body.data.compareQuotes.outcomes as { carrier: { id: string }; status: string }[]).map((o) => [o.carrier.id, o.status]),
+        );
       }
       if (body.data?.submitCase) outcome.caseId = body.data.submitCase.id;
     } catch (error) {
       const e = error as Error;
       outcome.timedOut = e.name === 'TimeoutError';
-      outcome.error = e.name === 'TimeoutError' ? `no answer within ${this.options.clientTimeoutMs} ms` : `${e.name}: ${(e as { cause?: Error }).cause?.message ?? e.message}`;
+      outcome.error =
+        e.name === 'TimeoutError'
+          ? `no answer within ${this.options.clientTimeoutMs} ms`
+          : `${e.name}: ${(e as { cause?: Error }).cause?.message ?? e.message}`;
     }
     outcome.end = Date.now();
     outcome.failed = outcome.status !== 200 || outcome.errors.length > 0 || !outcome.hasData;
@@ -221,7 +250,14 @@ export function submitInput(target: SubmitTarget, idempotencyKey: string) {
     agentId: target.agentId,
     carrierId: target.carrierId,
     productId: target.productId,
-    insured: { firstName: 'Chaos', lastName: 'Example', birthDate: QUOTE_BASE.birthDate, gender: QUOTE_BASE.gender, state: target.state, tobacco: false },
+    insured: {
+      firstName: 'Chaos',
+      lastName: 'Example',
+      birthDate: QUOTE_BASE.birthDate,
+      gender: QUOTE_BASE.gender,
+      state: target.state,
+      tobacco: false,
+    },
     faceAmount: 500_000,
     termYears: 20,
     healthClass: 'PREFERRED',
@@ -232,4 +268,5 @@ export function submitInput(target: SubmitTarget, idempotencyKey: string) {
 export const COMPARE_QUERY = COMPARE;
 
 /** Outcomes whose [start, end] overlaps [from, to]. */
-export const overlapping = (outcomes: readonly Outcome[], from: number, to: number) => outcomes.filter((o) => o.start <= to && o.end >= from);
+export const overlapping = (outcomes: readonly Outcome[], from: number, to: number) =>
+  outcomes.filter((o) => o.start <= to && o.end >= from);

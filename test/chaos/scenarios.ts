@@ -143,7 +143,8 @@ export async function redisScenario(ctx: ChaosContext): Promise<ScenarioResult> 
   const services = [...Object.values(t.subgraphs), t.gateway];
   const reconnectedAt = await until(
     'every service to reconnect to Redis',
-    async () => ((await Promise.all(services.map((s) => health(s.base, '/ready')))).every((a) => a?.body?.cache?.ok === true) ? Date.now() : undefined),
+    async () =>
+      (await Promise.all(services.map((s) => health(s.base, '/ready')))).every((a) => a?.body?.cache?.ok === true) ? Date.now() : undefined,
     20_000,
     100,
   ).catch(() => undefined);
@@ -154,10 +155,18 @@ export async function redisScenario(ctx: ChaosContext): Promise<ScenarioResult> 
   const recovered = hitRatio(load.outcomes, r.to - timing.recoveryMs / 2, r.to);
 
   const sawDown = ready.samples.some((s) => s.at >= downAt && s.at <= upAt && s.body?.cache?.ok === false && s.status === 200);
-  r.check('gateway /ready reported the cache down (degraded, HTTP 200) during the outage', sawDown, sawDown ? 'cache.ok=false seen' : 'never saw cache.ok=false');
+  r.check(
+    'gateway /ready reported the cache down (degraded, HTTP 200) during the outage',
+    sawDown,
+    sawDown ? 'cache.ok=false seen' : 'never saw cache.ok=false',
+  );
   const failed = overlapping(load.outcomes, r.from, r.to).filter((o) => o.failed);
   const total = overlapping(load.outcomes, r.from, r.to).length;
-  r.check('zero failed requests, before, during and after the outage', failed.length === 0, failed.length ? describeFailures(failed) : `0 of ${total}`);
+  r.check(
+    'zero failed requests, before, during and after the outage',
+    failed.length === 0,
+    failed.length ? describeFailures(failed) : `0 of ${total}`,
+  );
   r.check(
     'every service reconnected by itself (subgraphs and gateway /ready cache.ok)',
     reconnectedAt !== undefined,
@@ -186,9 +195,12 @@ export async function subgraphScenario(ctx: ChaosContext, name: (typeof SUBGRAPH
   const restartAt = Date.now();
   say(`${name}: restarting it (and nothing else)`);
   await startService(victim);
-  const readyAt = await until('the gateway to be ready again', async () => ((await health(t.gateway.base, '/ready'))?.body?.status === 'ready' ? Date.now() : undefined), 30_000, 100).catch(
-    () => undefined,
-  );
+  const readyAt = await until(
+    'the gateway to be ready again',
+    async () => ((await health(t.gateway.base, '/ready'))?.body?.status === 'ready' ? Date.now() : undefined),
+    30_000,
+    100,
+  ).catch(() => undefined);
   await sleep(timing.recoveryMs);
   r.to = Date.now();
   await ready.stop();
@@ -197,12 +209,25 @@ export async function subgraphScenario(ctx: ChaosContext, name: (typeof SUBGRAPH
 
   const down = ready.samples.filter((s) => s.at > downAt && s.at < restartAt);
   const named = down.some((s) => s.status === 200 && s.body?.status === 'degraded' && s.body?.subgraphs?.[name] === 'down');
-  r.check(`gateway /ready named ${name} down (degraded, HTTP 200)`, named, named ? `seen in ${down.filter((s) => s.body?.subgraphs?.[name] === 'down').length} of ${down.length} samples` : `samples: ${JSON.stringify(down.at(-1)?.body)}`);
+  r.check(
+    `gateway /ready named ${name} down (degraded, HTTP 200)`,
+    named,
+    named
+      ? `seen in ${down.filter((s) => s.body?.subgraphs?.[name] === 'down').length} of ${down.length} samples`
+      : `samples: ${JSON.stringify(down.at(-1)?.body)}`,
+  );
 
   const during = overlapping(load.outcomes, downAt + 200, restartAt).filter((o) => o.start >= downAt);
   // A list whose agents cannot be resolved: the cases, with agent null and an error at each agent's path.
   const partial = during.filter(
-    (o) => o.op === 'cases' && o.status === 200 && o.hasData && o.errors.length > 0 && o.errors.every((e) => e.code === 'SERVICE_UNAVAILABLE' && e.path?.[0] === 'cases' && (e.path?.length ?? 0) > 1 && e.serviceName === name),
+    (o) =>
+      o.op === 'cases' &&
+      o.status === 200 &&
+      o.hasData &&
+      o.errors.length > 0 &&
+      o.errors.every(
+        (e) => e.code === 'SERVICE_UNAVAILABLE' && e.path?.[0] === 'cases' && (e.path?.length ?? 0) > 1 && e.serviceName === name,
+      ),
   );
   const lists = during.filter((o) => o.op === 'cases');
   r.check(
@@ -211,11 +236,22 @@ export async function subgraphScenario(ctx: ChaosContext, name: (typeof SUBGRAPH
     `${partial.length} of ${lists.length} lists partial${lists.length > partial.length ? `; others: ${describeFailures(lists.filter((o) => !partial.includes(o)))}` : ''}; e.g. path ${JSON.stringify(partial[0]?.errors[0]?.path)}`,
   );
   const inWindow = overlapping(load.outcomes, downAt, end);
-  const badErrors = inWindow.filter((o) => o.failed && (o.status >= 500 || o.status === 0 || o.stackInBody || o.errors.some((e) => e.code !== 'SERVICE_UNAVAILABLE' || !e.path)));
-  r.check('every error in the outage was SERVICE_UNAVAILABLE with a path (no 5xx, no stack)', badErrors.length === 0, badErrors.length ? describeFailures(badErrors) : `${inWindow.filter((o) => o.failed).length} failed requests, all so`);
+  const badErrors = inWindow.filter(
+    (o) =>
+      o.failed && (o.status >= 500 || o.status === 0 || o.stackInBody || o.errors.some((e) => e.code !== 'SERVICE_UNAVAILABLE' || !e.path)),
+  );
+  r.check(
+    'every error in the outage was SERVICE_UNAVAILABLE with a path (no 5xx, no stack)',
+    badErrors.length === 0,
+    badErrors.length ? describeFailures(badErrors) : `${inWindow.filter((o) => o.failed).length} failed requests, all so`,
+  );
   const independent = inWindow.filter((o) => ['carriers', 'products', 'compareQuotes', 'compareQuotesFresh', 'caseMetrics'].includes(o.op));
   const independentFailed = independent.filter((o) => o.failed);
-  r.check(`reads that do not need ${name} kept answering in full`, independentFailed.length === 0, independentFailed.length ? describeFailures(independentFailed) : `${independent.length} of ${independent.length}`);
+  r.check(
+    `reads that do not need ${name} kept answering in full`,
+    independentFailed.length === 0,
+    independentFailed.length ? describeFailures(independentFailed) : `${independent.length} of ${independent.length}`,
+  );
 
   const others = unchanged(before, pids(t), [name]);
   const after = overlapping(load.outcomes, end + 1_000, r.to);
@@ -232,14 +268,19 @@ export async function subgraphScenario(ctx: ChaosContext, name: (typeof SUBGRAPH
 export async function databaseScenario(ctx: ChaosContext): Promise<ScenarioResult> {
   const { topology: t, load, timing, say } = ctx;
   const r = result(`${t.database.kind === 'pglite' ? 'PostgreSQL (PGlite wire server)' : 'PostgreSQL'} restarted`);
-  r.faults.push(`${t.database.kind === 'pglite' ? 'PGlite server SIGKILL' : 'PostgreSQL stop'}, down ${timing.dbHoldMs / 1000} s, restarted on the same data`);
+  r.faults.push(
+    `${t.database.kind === 'pglite' ? 'PGlite server SIGKILL' : 'PostgreSQL stop'}, down ${timing.dbHoldMs / 1000} s, restarted on the same data`,
+  );
   const before = pids(t);
   say('database: going down');
   const { downAt, upAt } = await t.database.restart(timing.dbHoldMs);
   say(`database: back after ${ms(upAt - downAt)}; waiting for the subgraphs to see it`);
   const recoveredAt = await until(
     'every subgraph to reach the database again',
-    async () => ((await Promise.all(Object.values(t.subgraphs).map((s) => health(s.base, '/ready')))).every((a) => a?.body?.database === true) ? Date.now() : undefined),
+    async () =>
+      (await Promise.all(Object.values(t.subgraphs).map((s) => health(s.base, '/ready')))).every((a) => a?.body?.database === true)
+        ? Date.now()
+        : undefined,
     30_000,
     100,
   ).catch(() => undefined);
@@ -250,12 +291,18 @@ export async function databaseScenario(ctx: ChaosContext): Promise<ScenarioResul
 
   const inWindow = overlapping(load.outcomes, downAt, end);
   const failed = inWindow.filter((o) => o.failed);
-  r.check('requests touching the database failed during the outage (the fault took effect)', failed.length > 0, `${failed.length} of ${inWindow.length} failed`);
+  r.check(
+    'requests touching the database failed during the outage (the fault took effect)',
+    failed.length > 0,
+    `${failed.length} of ${inWindow.length} failed`,
+  );
   const slowest = Math.max(0, ...failed.map((o) => o.end - o.start));
   r.check('they failed fast (each within 3 s; the client waits 15 s)', slowest < 3_000, `slowest failure ${ms(slowest)}`);
   const slowestAny = Math.max(0, ...inWindow.map((o) => o.end - o.start));
   r.check('no request hung (every request in the window answered within 6 s)', slowestAny < 6_000, `slowest ${ms(slowestAny)}`);
-  const unclear = failed.filter((o) => o.status >= 500 || o.status === 0 || o.stackInBody || o.errors.some((e) => e.code !== 'SERVICE_UNAVAILABLE'));
+  const unclear = failed.filter(
+    (o) => o.status >= 500 || o.status === 0 || o.stackInBody || o.errors.some((e) => e.code !== 'SERVICE_UNAVAILABLE'),
+  );
   r.check(
     'each failure was a clear coded error: SERVICE_UNAVAILABLE, not a 500, not a stack',
     unclear.length === 0,
@@ -286,14 +333,21 @@ export async function carrierScenario(ctx: ChaosContext): Promise<ScenarioResult
   // protocol is kept out of the quote faults. The quote faults go to other carriers, each its own,
   // so every fault meets a closed circuit (five failures open one for 10 s, hiding a next fault),
   // and to carriers that quote the comparisons' insured at all (else the fault is never met).
-  const reservedTargets = ['ACORD', 'REST', 'RATEBOOK'].map((protocol) => targets.find((x) => x.protocol === protocol)).filter((x): x is SubmitTarget => x !== undefined);
+  const reservedTargets = ['ACORD', 'REST', 'RATEBOOK']
+    .map((protocol) => targets.find((x) => x.protocol === protocol))
+    .filter((x): x is SubmitTarget => x !== undefined);
   const reserved = new Set(reservedTargets.map((x) => x.code));
   const probe0 = await load.request(0, 'compareQuotes', COMPARE_QUERY, { input: { ...QUOTE_BASE, faceAmount: 500_000 } });
-  const quoting = new Set(Object.entries(probe0.carrierOutcomes ?? {}).filter(([, status]) => status === 'OK').map(([id]) => CARRIERS.find((c) => c.id === id)!.code));
+  const quoting = new Set(
+    Object.entries(probe0.carrierOutcomes ?? {})
+      .filter(([, status]) => status === 'OK')
+      .map(([id]) => CARRIERS.find((c) => c.id === id)!.code),
+  );
   const targeted = new Set(targets.map((x) => x.code));
   // Carriers nobody submits to first: their open circuits cost no submission.
-  const free = CARRIERS.filter((c) => !reserved.has(c.code) && quoting.has(c.code) && c.protocol !== 'RATEBOOK')
-    .sort((a, b) => Number(targeted.has(a.code)) - Number(targeted.has(b.code)));
+  const free = CARRIERS.filter((c) => !reserved.has(c.code) && quoting.has(c.code) && c.protocol !== 'RATEBOOK').sort(
+    (a, b) => Number(targeted.has(a.code)) - Number(targeted.has(b.code)),
+  );
   const take = (protocol?: string) => {
     const i = free.findIndex((c) => !protocol || c.protocol === protocol);
     return i < 0 ? undefined : free.splice(i, 1)[0].code;
@@ -311,7 +365,11 @@ export async function carrierScenario(ctx: ChaosContext): Promise<ScenarioResult
   const quoteFaults: Phase['faults'] = candidates.filter((f): f is Phase['faults'][number] => f.code !== undefined);
   const missing = candidates.filter((f) => f.code === undefined).map((f) => f.fault);
   const refusals: Fault[] = ['hang', '5xx', 'malformed'];
-  const handOff: Phase['faults'] = reservedTargets.map((x, i) => ({ code: x.code, fault: refusals[i % refusals.length], options: { kinds: ['submit'] } }));
+  const handOff: Phase['faults'] = reservedTargets.map((x, i) => ({
+    code: x.code,
+    fault: refusals[i % refusals.length],
+    options: { kinds: ['submit'] },
+  }));
   const phases: (Phase & { ms: number })[] = [
     { label: 'quote faults', faults: quoteFaults, ms: 2 * timing.faultPhaseMs },
     // Priced fine, refused at hand-off: the cases are written and the outbox must keep trying.
@@ -328,12 +386,15 @@ export async function carrierScenario(ctx: ChaosContext): Promise<ScenarioResult
     if (phase.faults === handOff) handOffFrom = from;
     for (const f of phase.faults) {
       control.setFault(f.code, f.fault, f.options);
-      r.faults.push(`${f.code} (${CARRIERS.find((c) => c.code === f.code)!.protocol}): ${f.fault}${f.options?.kinds ? ` on ${f.options.kinds.join(',')}` : ''}`);
+      r.faults.push(
+        `${f.code} (${CARRIERS.find((c) => c.code === f.code)!.protocol}): ${f.fault}${f.options?.kinds ? ` on ${f.options.kinds.join(',')}` : ''}`,
+      );
     }
     say(`carriers: ${phase.faults.map((f) => `${f.code} ${f.fault}${f.options?.kinds ? ` (${f.options.kinds})` : ''}`).join(', ')}`);
     if (phase.label === 'submissions refused') {
       // Make sure each refusing carrier gets submissions now, whatever the load's rotation.
-      for (const target of targets.filter((x) => handOffCodes.has(x.code))) for (let i = 0; i < 2; i++) void load.send(0, 'submitCase', target);
+      for (const target of targets.filter((x) => handOffCodes.has(x.code)))
+        for (let i = 0; i < 2; i++) void load.send(0, 'submitCase', target);
     }
     await sleep(phase.ms);
     control.clearFaults();
@@ -357,8 +418,13 @@ export async function carrierScenario(ctx: ChaosContext): Promise<ScenarioResult
   const recoveredAt = await until(
     'every carrier to answer a fresh comparison',
     async () => {
-      const o = await load.request(0, 'compareQuotesFresh', COMPARE_QUERY, { input: { ...QUOTE_BASE, faceAmount: 950_250 - ++probe * 500 } });
-      return o.carrierOutcomes && [...faultedIds].every((id) => o.carrierOutcomes![id] === 'OK' || o.carrierOutcomes![id] === 'NO_ELIGIBLE_PRODUCT') ? Date.now() : undefined;
+      const o = await load.request(0, 'compareQuotesFresh', COMPARE_QUERY, {
+        input: { ...QUOTE_BASE, faceAmount: 950_250 - ++probe * 500 },
+      });
+      return o.carrierOutcomes &&
+        [...faultedIds].every((id) => o.carrierOutcomes![id] === 'OK' || o.carrierOutcomes![id] === 'NO_ELIGIBLE_PRODUCT')
+        ? Date.now()
+        : undefined;
     },
     40_000,
     1_000,
@@ -380,25 +446,49 @@ export async function carrierScenario(ctx: ChaosContext): Promise<ScenarioResult
   const protocolOf = (code: string) => CARRIERS.find((c) => c.code === code)!.protocol;
   const unseen = seen.filter((s) => protocolOf(s.code) !== 'RATEBOOK' && Object.keys(s.statuses).every((k) => k === 'OK'));
   r.check(
-    'each fault showed as that carrier\'s outcome (not OK) in fresh comparisons; the others answered',
+    "each fault showed as that carrier's outcome (not OK) in fresh comparisons; the others answered",
     unseen.length === 0 && seen.length > 0 && missing.length === 0,
-    seen.map((s) => `${s.code} ${s.fault}: ${Object.entries(s.statuses).map(([k, n]) => `${k}×${n}`).join(' ') || 'no fresh comparison'}`).join('; ') +
-      (missing.length ? `; no quoting carrier left for: ${missing.join(', ')}` : ''),
+    seen
+      .map(
+        (s) =>
+          `${s.code} ${s.fault}: ${
+            Object.entries(s.statuses)
+              .map(([k, n]) => `${k}×${n}`)
+              .join(' ') || 'no fresh comparison'
+          }`,
+      )
+      .join('; ') + (missing.length ? `; no quoting carrier left for: ${missing.join(', ')}` : ''),
   );
   const slowest = Math.max(0, ...comparisons.map((o) => o.end - o.start));
   r.check('comparisons stayed within their deadline (COMPARE_TIMEOUT_MS 4 s + 2 s)', slowest < 6_000, `slowest ${ms(slowest)}`);
   const submissions = inWindow.filter((o) => o.op === 'submitCase');
-  const wrong = submissions.filter((o) => o.failed && !(o.errors.length > 0 && o.errors.every((e) => e.code === 'CARRIER_UNAVAILABLE') && faultedIds.has(o.target!.carrierId)));
+  const wrong = submissions.filter(
+    (o) =>
+      o.failed && !(o.errors.length > 0 && o.errors.every((e) => e.code === 'CARRIER_UNAVAILABLE') && faultedIds.has(o.target!.carrierId)),
+  );
   r.check(
     'each submission got its case, or CARRIER_UNAVAILABLE from a faulted carrier',
     wrong.length === 0,
-    wrong.length ? describeFailures(wrong) : `${submissions.filter((o) => o.caseId).length} cases, ${submissions.filter((o) => o.failed).length} CARRIER_UNAVAILABLE`,
+    wrong.length
+      ? describeFailures(wrong)
+      : `${submissions.filter((o) => o.caseId).length} cases, ${submissions.filter((o) => o.failed).length} CARRIER_UNAVAILABLE`,
   );
   const otherFailed = inWindow.filter((o) => o.failed && !isComparison(o) && o.op !== 'submitCase');
-  r.check('reads other than comparisons were unaffected', otherFailed.length === 0, otherFailed.length ? describeFailures(otherFailed) : `${inWindow.filter((o) => !isComparison(o) && o.op !== 'submitCase').length} answered`);
+  r.check(
+    'reads other than comparisons were unaffected',
+    otherFailed.length === 0,
+    otherFailed.length
+      ? describeFailures(otherFailed)
+      : `${inWindow.filter((o) => !isComparison(o) && o.op !== 'submitCase').length} answered`,
+  );
   // The cases written for refusing carriers during the faults: the final checks show the outbox delivered them.
-  for (const o of submissions) if (o.caseId && handOffCodes.has(o.target!.code) && o.start >= handOffFrom && o.start <= handOffTo) r.retriedCaseIds.add(o.caseId);
-  r.check('every carrier answered again after the faults cleared', recoveredAt !== undefined, recoveredAt !== undefined ? `${ms(recoveredAt - clearedAt)} after clearing` : 'not within 40 s');
+  for (const o of submissions)
+    if (o.caseId && handOffCodes.has(o.target!.code) && o.start >= handOffFrom && o.start <= handOffTo) r.retriedCaseIds.add(o.caseId);
+  r.check(
+    'every carrier answered again after the faults cleared',
+    recoveredAt !== undefined,
+    recoveredAt !== undefined ? `${ms(recoveredAt - clearedAt)} after clearing` : 'not within 40 s',
+  );
   return r;
 }
 
@@ -421,10 +511,23 @@ export interface Ledger {
  * case must have reached its carrier exactly once. Submissions that got no answer or a retryable
  * error are sent again with the same key first, as a client would.
  */
-export async function deliveryChecks(ctx: ChaosContext, runId: string, retriedCaseIds: ReadonlySet<string>): Promise<ScenarioResult & { ledger: Ledger }> {
+export async function deliveryChecks(
+  ctx: ChaosContext,
+  runId: string,
+  retriedCaseIds: ReadonlySet<string>,
+): Promise<ScenarioResult & { ledger: Ledger }> {
   const { topology: t, load, timing, say } = ctx;
   const r = Object.assign(result('Afterwards: every submission exactly once, in the database and at its carrier'), {
-    ledger: { attempted: 0, cases: 0, clientRetries: 0, acceptedAtCarriers: 0, rejectedByCarriers: 0, lost: 0, duplicates: 0, unresolved: 0 } as Ledger,
+    ledger: {
+      attempted: 0,
+      cases: 0,
+      clientRetries: 0,
+      acceptedAtCarriers: 0,
+      rejectedByCarriers: 0,
+      lost: 0,
+      duplicates: 0,
+      unresolved: 0,
+    } as Ledger,
   });
   const ledger = r.ledger;
   const submissions = load.outcomes.filter((o) => o.op === 'submitCase' && o.idempotencyKey);
@@ -436,7 +539,16 @@ export async function deliveryChecks(ctx: ChaosContext, runId: string, retriedCa
   // What the clients saw, before any retry: the cases they were told about must all exist, once.
   const rows = async () =>
     (
-      await t.pool.query<{ id: string; createdBy: string; key: string; carrierId: string; carrierReference: string | null; sentAt: string | null; attempts: number; rejected: boolean }>(
+      await t.pool.query<{
+        id: string;
+        createdBy: string;
+        key: string;
+        carrierId: string;
+        carrierReference: string | null;
+        sentAt: string | null;
+        attempts: number;
+        rejected: boolean;
+      }>(
         `SELECT c.id, c.created_by AS "createdBy", c.idempotency_key AS key, c.carrier_id AS "carrierId", c.carrier_reference AS "carrierReference",
                 o.sent_at AS "sentAt", o.attempts,
                 EXISTS (SELECT 1 FROM cases.case_event e WHERE e.case_id = c.id AND e.type = 'SUBMISSION_REJECTED') AS rejected
@@ -447,12 +559,20 @@ export async function deliveryChecks(ctx: ChaosContext, runId: string, retriedCa
     ).rows;
   let found = await rows();
   const told = submissions.filter((o) => o.caseId);
-  const lost = told.filter((o) => !found.some((row) => row.id === o.caseId && row.key === o.idempotencyKey && row.createdBy === tokenOf(o.client)));
+  const lost = told.filter(
+    (o) => !found.some((row) => row.id === o.caseId && row.key === o.idempotencyKey && row.createdBy === tokenOf(o.client)),
+  );
   ledger.lost = lost.length;
-  r.check('no case lost: every case a client was given exists', lost.length === 0, `${told.length} cases given to clients, ${lost.length} missing`);
+  r.check(
+    'no case lost: every case a client was given exists',
+    lost.length === 0,
+    `${told.length} cases given to clients, ${lost.length} missing`,
+  );
 
   // Client retries: same key, same payload.
-  const retry = [...byKey.values()].filter((tries) => !tries.some((o) => o.caseId) && tries.every((o) => o.status === 0 || o.codes.some((c) => RETRYABLE.has(c))));
+  const retry = [...byKey.values()].filter(
+    (tries) => !tries.some((o) => o.caseId) && tries.every((o) => o.status === 0 || o.codes.some((c) => RETRYABLE.has(c))),
+  );
   say(`delivery: ${told.length} submissions answered with a case; retrying ${retry.length} that got none, with the same keys`);
   ledger.clientRetries = retry.length;
   const queue = [...retry];
@@ -481,7 +601,11 @@ export async function deliveryChecks(ctx: ChaosContext, runId: string, retriedCa
     500,
   ).catch(() => undefined);
   const pending = found.filter((row) => row.sentAt === null);
-  r.check(`the outbox delivered every case (within ${timing.drainMs / 1000} s)`, drained !== undefined, `${found.length - pending.length} of ${found.length} sent${pending.length ? `; pending attempts: ${pending.map((p) => p.attempts).join(',')}` : ''}`);
+  r.check(
+    `the outbox delivered every case (within ${timing.drainMs / 1000} s)`,
+    drained !== undefined,
+    `${found.length - pending.length} of ${found.length} sent${pending.length ? `; pending attempts: ${pending.map((p) => p.attempts).join(',')}` : ''}`,
+  );
 
   const perKey = new Map<string, number>();
   for (const row of found) perKey.set(`${row.createdBy}/${row.key}`, (perKey.get(`${row.createdBy}/${row.key}`) ?? 0) + 1);
@@ -503,14 +627,21 @@ export async function deliveryChecks(ctx: ChaosContext, runId: string, retriedCa
   ledger.rejectedByCarriers = found.filter((row) => row.rejected).length;
   const mismatched = accepted.filter((row) => {
     const mine = applications.filter((a) => a.reference === `bga-${row.id}`);
-    return mine.length !== 1 || mine[0].carrierReference !== row.carrierReference || mine[0].code !== CARRIERS.find((c) => c.id === row.carrierId)!.code;
+    return (
+      mine.length !== 1 ||
+      mine[0].carrierReference !== row.carrierReference ||
+      mine[0].code !== CARRIERS.find((c) => c.id === row.carrierId)!.code
+    );
   });
   const ours = new Set(found.map((row) => `bga-${row.id}`));
   const strays = applications.filter((a) => !ours.has(a.reference));
   const rejectedButThere = found.filter((row) => row.rejected && applications.some((a) => a.reference === `bga-${row.id}`));
   r.check(
     'every accepted case reached its carrier exactly once, and nothing else did',
-    mismatched.length === 0 && strays.length === 0 && rejectedButThere.length === 0 && accepted.length + ledger.rejectedByCarriers === found.length,
+    mismatched.length === 0 &&
+      strays.length === 0 &&
+      rejectedButThere.length === 0 &&
+      accepted.length + ledger.rejectedByCarriers === found.length,
     `${accepted.length} accepted = ${applications.length} applications at the carriers; ${ledger.rejectedByCarriers} refused by underwriting; ${mismatched.length} mismatched, ${strays.length} strays`,
   );
   const retried = found.filter((row) => retriedCaseIds.has(row.id));

@@ -85,14 +85,24 @@ async function canQuery(url: string): Promise<boolean> {
 async function startPglite(group: ProcessGroup, options: TopologyOptions): Promise<DatabaseUnderTest> {
   const port = await freePort();
   const dataDir = join(options.workDir, 'pglite');
-  const process_ = group.add({ name: 'postgres-pglite', command: process.execPath, args: [dist(options.root, 'test/chaos/pglite-process.js'), dataDir, String(port)], env: { ...process.env } });
+  const process_ = group.add({
+    name: 'postgres-pglite',
+    command: process.execPath,
+    args: [dist(options.root, 'test/chaos/pglite-process.js'), dataDir, String(port)],
+    env: { ...process.env },
+  });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   const up = async () => {
     process_.start();
-    await until('the database to accept queries', async () => {
-      if (!process_.alive) throw new Error(`the database process exited:\n${process_.tail()}`);
-      return (await canQuery(url)) || undefined;
-    }, 60_000, 100);
+    await until(
+      'the database to accept queries',
+      async () => {
+        if (!process_.alive) throw new Error(`the database process exited:\n${process_.tail()}`);
+        return (await canQuery(url)) || undefined;
+      },
+      60_000,
+      100,
+    );
   };
   await up();
   return {
@@ -178,10 +188,15 @@ async function startRedis(group: ProcessGroup): Promise<{ process: ManagedProces
 /** Starts a service and waits for its /health. */
 export async function startService(service: Service, timeoutMs = 60_000): Promise<void> {
   service.process.start();
-  await until(`${service.name} to answer /health`, async () => {
-    if (!service.process.alive) throw new Error(`${service.name} exited during start-up:\n${service.process.tail()}`);
-    return (await health(service.base))?.status === 200 || undefined;
-  }, timeoutMs, 100);
+  await until(
+    `${service.name} to answer /health`,
+    async () => {
+      if (!service.process.alive) throw new Error(`${service.name} exited during start-up:\n${service.process.tail()}`);
+      return (await health(service.base))?.status === 200 || undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
@@ -237,7 +252,12 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
         name: `${name} subgraph`,
         port,
         base: `http://127.0.0.1:${port}`,
-        process: group.add({ name, command: process.execPath, args: ['--enable-source-maps', dist(options.root, 'subgraphs/run.js'), name], env: { ...env, PORT: String(port) } }),
+        process: group.add({
+          name,
+          command: process.execPath,
+          args: ['--enable-source-maps', dist(options.root, 'subgraphs/run.js'), name],
+          env: { ...env, PORT: String(port) },
+        }),
       };
     }
     say('starting the three subgraphs');
@@ -260,7 +280,12 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     };
     say('starting the gateway');
     await startService(gateway);
-    await until('the gateway to be ready', async () => ((await health(gateway.base, '/ready'))?.body?.status === 'ready' ? true : undefined), 30_000, 200);
+    await until(
+      'the gateway to be ready',
+      async () => ((await health(gateway.base, '/ready'))?.body?.status === 'ready' ? true : undefined),
+      30_000,
+      200,
+    );
     return { group, database, pool, redis, redisSkipped, simulators, subgraphs, gateway, graphqlUrl: `${gateway.base}/graphql`, stop };
   } catch (error) {
     await stop();

@@ -9,7 +9,16 @@ import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command?: string[]; healthcheck?: unknown; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string>; profiles?: string[] }>;
+  services: Record<
+    string,
+    {
+      command?: string[];
+      healthcheck?: unknown;
+      depends_on?: Record<string, { condition: string }>;
+      environment?: Record<string, string>;
+      profiles?: string[];
+    }
+  >;
 };
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -17,7 +26,9 @@ describe('docker-compose.yml', () => {
   const services = compose.services;
 
   it('describes postgres, redis, the simulators, three subgraphs and the gateway', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'simulators', 'agents', 'cases', 'carriers', 'gateway']));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgres', 'redis', 'simulators', 'agents', 'cases', 'carriers', 'gateway']),
+    );
   });
 
   it('gives every long-running service a health check', () => {
@@ -63,23 +74,31 @@ describe('docker-compose.yml', () => {
   });
 
   it('points the carriers subgraph at one simulator port per fixture carrier', () => {
-    const { CARRIERS } = require('../../subgraphs/carriers/fixtures/carriers.fixture') as typeof import('../../subgraphs/carriers/fixtures/carriers.fixture');
+    const { CARRIERS } =
+      require('../../subgraphs/carriers/fixtures/carriers.fixture') as typeof import('../../subgraphs/carriers/fixtures/carriers.fixture');
     const env = services.carriers.environment!;
-    for (const [i, carrier] of CARRIERS.entries()) expect(env[`CARRIER_${carrier.code.toUpperCase()}_URL`]).toBe(`http://simulators:${5100 + i}`);
+    for (const [i, carrier] of CARRIERS.entries())
+      expect(env[`CARRIER_${carrier.code.toUpperCase()}_URL`]).toBe(`http://simulators:${5100 + i}`);
     expect(services.simulators.environment!.SIMULATOR_BASE_PORT).toBe('5100');
   });
 
   it('starts the carriers subgraph in production, with REST credentials the simulators accept', () => {
-    const { CARRIERS } = require('../../subgraphs/carriers/fixtures/carriers.fixture') as typeof import('../../subgraphs/carriers/fixtures/carriers.fixture');
-    const { readCarriersConfig } = require('../../subgraphs/carriers/carriers.config') as typeof import('../../subgraphs/carriers/carriers.config');
-    const { simulatorCredentials } = require('../../simulators/rest/rest.simulator') as typeof import('../../simulators/rest/rest.simulator');
+    const { CARRIERS } =
+      require('../../subgraphs/carriers/fixtures/carriers.fixture') as typeof import('../../subgraphs/carriers/fixtures/carriers.fixture');
+    const { readCarriersConfig } =
+      require('../../subgraphs/carriers/carriers.config') as typeof import('../../subgraphs/carriers/carriers.config');
+    const { simulatorCredentials } =
+      require('../../simulators/rest/rest.simulator') as typeof import('../../simulators/rest/rest.simulator');
     const env = services.carriers.environment!;
     expect(env.NODE_ENV).toBe('production');
     const config = readCarriersConfig(CARRIERS, env); // throws on a development secret in production
     expect(config.unconfigured).toEqual([]);
     for (const carrier of CARRIERS.filter((c) => c.protocol === 'REST')) {
       const accepted = simulatorCredentials(carrier.code, services.simulators.environment!);
-      expect(config.endpoints.find((e) => e.carrierId === carrier.id)).toMatchObject({ clientId: accepted.clientId, clientSecret: accepted.clientSecret });
+      expect(config.endpoints.find((e) => e.carrierId === carrier.id)).toMatchObject({
+        clientId: accepted.clientId,
+        clientSecret: accepted.clientSecret,
+      });
     }
   });
 });

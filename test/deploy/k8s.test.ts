@@ -24,12 +24,27 @@ const DIR = join(ROOT, 'deploy', 'k8s');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: string[] }> };
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { command?: string[] }>;
+};
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any };
-type Container = { name: string; image: string; command?: string[]; args?: string[]; env?: any[]; envFrom?: any[]; ports?: { name?: string; containerPort: number }[]; [key: string]: any };
+type Container = {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: any[];
+  envFrom?: any[];
+  ports?: { name?: string; containerPort: number }[];
+  [key: string]: any;
+};
 
-const kustomization = parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as { namespace: string; resources: string[]; images?: { name: string }[] };
+const kustomization = parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as {
+  namespace: string;
+  resources: string[];
+  images?: { name: string }[];
+};
 const manifests: (Manifest & { file: string })[] = kustomization.resources.flatMap((file) =>
   parseAllDocuments(readFileSync(join(DIR, file), 'utf8')).map((doc) => ({ ...(doc.toJS() as Manifest), file })),
 );
@@ -43,11 +58,14 @@ const deployments = manifests.filter((m) => m.kind === 'Deployment');
 const workloads = manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job');
 const containersOf = (workload: Manifest): Container[] => workload.spec.template.spec.containers;
 const podLabels = (workload: Manifest): Record<string, string> => workload.spec.template.metadata.labels;
-const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 function secretData(name: string): Record<string, string> {
   const secret = get('Secret', name);
-  const decoded = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64').toString('utf8')]));
+  const decoded = Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64').toString('utf8')]),
+  );
   return { ...decoded, ...(secret.stringData ?? {}) };
 }
 
@@ -62,7 +80,8 @@ function containerEnv(container: Container): Record<string, string> {
     if ('value' in entry) env[entry.name] = entry.value;
     else if (entry.valueFrom?.secretKeyRef) {
       const value = secretData(entry.valueFrom.secretKeyRef.name)[entry.valueFrom.secretKeyRef.key];
-      if (value === undefined) throw new Error(`${container.name}: ${entry.name} refers to a missing key ${entry.valueFrom.secretKeyRef.key}`);
+      if (value === undefined)
+        throw new Error(`${container.name}: ${entry.name} refers to a missing key ${entry.valueFrom.secretKeyRef.key}`);
       env[entry.name] = value;
     } else if (entry.valueFrom?.configMapKeyRef) {
       env[entry.name] = get('ConfigMap', entry.valueFrom.configMapKeyRef.name).data[entry.valueFrom.configMapKeyRef.key];
@@ -84,10 +103,18 @@ function servicePort(url: string): { service: Manifest; port: any } | undefined 
 
 describe('deploy/k8s', () => {
   it('lists every manifest in the kustomization, into one namespace', () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+    const files = readdirSync(DIR)
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .sort();
     expect([...kustomization.resources].sort()).toEqual(files);
     expect(get('Namespace', kustomization.namespace)).toBeDefined();
-    for (const m of manifests) expect({ file: m.file, kind: m.kind, apiVersion: Boolean(m.apiVersion), name: Boolean(m.metadata?.name) }).toEqual({ file: m.file, kind: m.kind, apiVersion: true, name: true });
+    for (const m of manifests)
+      expect({ file: m.file, kind: m.kind, apiVersion: Boolean(m.apiVersion), name: Boolean(m.metadata?.name) }).toEqual({
+        file: m.file,
+        kind: m.kind,
+        apiVersion: true,
+        name: true,
+      });
     const keys = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -132,7 +159,12 @@ describe('deploy/k8s', () => {
         expect(container.command?.[0]).toBe('node');
         const script = container.command!.find((part) => part.startsWith('dist/'))!;
         const source = join(ROOT, script.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
-        expect({ name, source, exists: existsSync(source), built: built.some((dir) => script.startsWith(`dist/${dir}/`)) }).toEqual({ name, source, exists: true, built: true });
+        expect({ name, source, exists: existsSync(source), built: built.some((dir) => script.startsWith(`dist/${dir}/`)) }).toEqual({
+          name,
+          source,
+          exists: true,
+          built: true,
+        });
         const composed = compose.services[name]?.command?.find((part) => part.startsWith('dist/'));
         if (composed) expect({ name, script }).toEqual({ name, script: composed });
       }
@@ -142,11 +174,16 @@ describe('deploy/k8s', () => {
     expect(pkg.scripts['start:simulators']).toContain(main('simulators').command!.find((p) => p.startsWith('dist/')));
   });
 
-  it('starts the gateway with its heap cap everywhere it is started, under the container\'s memory limit', () => {
+  it("starts the gateway with its heap cap everywhere it is started, under the container's memory limit", () => {
     const gateway = main('gateway');
     const composed = compose.services.gateway.command!;
     const dockerCmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
-    for (const [where, command] of [['k8s', gateway.command!], ['docker-compose', composed], ['Dockerfile', dockerCmd], ['start:gateway', pkg.scripts['start:gateway'].split(/\s+/)]] as const) {
+    for (const [where, command] of [
+      ['k8s', gateway.command!],
+      ['docker-compose', composed],
+      ['Dockerfile', dockerCmd],
+      ['start:gateway', pkg.scripts['start:gateway'].split(/\s+/)],
+    ] as const) {
       expect({ where, args: command.filter((part) => GATEWAY_NODE_ARGS.includes(part)) }).toEqual({ where, args: [...GATEWAY_NODE_ARGS] });
     }
     // The cap leaves room for the young generation, code and buffers (~100 MB more) under the limit.
@@ -154,7 +191,7 @@ describe('deploy/k8s', () => {
     expect(GATEWAY_HEAP_MB + 150).toBeLessThanOrEqual(limitMi);
   });
 
-  it('gives every container resource requests and limits, and runs it as the image\'s non-root user', () => {
+  it("gives every container resource requests and limits, and runs it as the image's non-root user", () => {
     for (const workload of workloads) {
       expect(workload.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 }); // USER node
       for (const container of containersOf(workload)) {
@@ -172,7 +209,9 @@ describe('deploy/k8s', () => {
   it('gives each process an environment its configuration readers accept, in production, with nothing missing', () => {
     for (const workload of workloads) {
       for (const container of containersOf(workload)) {
-        for (const entry of container.env ?? []) if ('value' in entry) expect({ variable: entry.name, type: typeof entry.value }).toEqual({ variable: entry.name, type: 'string' });
+        for (const entry of container.env ?? [])
+          if ('value' in entry)
+            expect({ variable: entry.name, type: typeof entry.value }).toEqual({ variable: entry.name, type: 'string' });
       }
     }
     for (const map of manifests.filter((m) => m.kind === 'ConfigMap')) {
@@ -202,7 +241,8 @@ describe('deploy/k8s', () => {
       const container = main(name);
       const env = containerEnv(container);
       expect({ name, HOST: env.HOST }).toEqual({ name, HOST: '0.0.0.0' }); // the default 127.0.0.1 refuses the Service's traffic
-      if (name !== 'simulators') expect({ name, PORT: Number(env.PORT) }).toEqual({ name, PORT: container.ports!.find((p) => p.name === 'http')!.containerPort });
+      if (name !== 'simulators')
+        expect({ name, PORT: Number(env.PORT) }).toEqual({ name, PORT: container.ports!.find((p) => p.name === 'http')!.containerPort });
     }
     // Carrier i of the fixture listens on SIMULATOR_BASE_PORT + i.
     const simulators = main('simulators');
@@ -212,22 +252,34 @@ describe('deploy/k8s', () => {
 
   it('points every URL at a Service that publishes that port', () => {
     const gateway = containerEnv(main('gateway'));
-    for (const [variable, subgraph] of [['AGENTS_URL', 'agents'], ['CASES_URL', 'cases'], ['CARRIERS_URL', 'carriers']]) {
+    for (const [variable, subgraph] of [
+      ['AGENTS_URL', 'agents'],
+      ['CASES_URL', 'cases'],
+      ['CARRIERS_URL', 'carriers'],
+    ]) {
       const target = servicePort(gateway[variable]);
-      expect({ variable, service: target?.service.metadata.name, path: new URL(gateway[variable]).pathname }).toEqual({ variable, service: subgraph, path: '/graphql' });
+      expect({ variable, service: target?.service.metadata.name, path: new URL(gateway[variable]).pathname }).toEqual({
+        variable,
+        service: subgraph,
+        path: '/graphql',
+      });
     }
     expect(servicePort(containerEnv(main('cases')).GATEWAY_URL)?.service.metadata.name).toBe('gateway');
     const carriers = containerEnv(main('carriers'));
     CARRIERS.forEach((carrier, i) => {
       const url = carriers[`CARRIER_${carrier.code.toUpperCase()}_URL`];
-      expect({ carrier: carrier.code, target: servicePort(url)?.port.targetPort }).toEqual({ carrier: carrier.code, target: main('simulators').ports![i].name });
+      expect({ carrier: carrier.code, target: servicePort(url)?.port.targetPort }).toEqual({
+        carrier: carrier.code,
+        target: main('simulators').ports![i].name,
+      });
     });
     // PostgreSQL and Redis are outside the cluster, reached through ExternalName Services.
     for (const name of SUBGRAPHS) {
       const env = containerEnv(main(name));
       const database = servicePort(env.DATABASE_URL);
       expect({ name, database: database?.service.spec.type }).toEqual({ name, database: 'ExternalName' });
-      for (const node of env.REDIS_URL.split(',')) expect({ name, redis: servicePort(node)?.service.spec.type }).toEqual({ name, redis: 'ExternalName' });
+      for (const node of env.REDIS_URL.split(','))
+        expect({ name, redis: servicePort(node)?.service.spec.type }).toEqual({ name, redis: 'ExternalName' });
     }
   });
 
@@ -248,9 +300,16 @@ describe('deploy/k8s', () => {
       const container = main(name);
       const readiness = container.readinessProbe?.httpGet;
       const liveness = container.livenessProbe?.httpGet;
-      expect({ name, readiness: readiness?.path, liveness: liveness?.path }).toEqual({ name, readiness: name === 'simulators' ? '/health' : '/ready', liveness: '/health' });
+      expect({ name, readiness: readiness?.path, liveness: liveness?.path }).toEqual({
+        name,
+        readiness: name === 'simulators' ? '/health' : '/ready',
+        liveness: '/health',
+      });
       for (const probe of [readiness, liveness, container.startupProbe?.httpGet].filter(Boolean)) {
-        expect({ name, port: container.ports!.some((p) => p.name === probe.port || p.containerPort === probe.port) }).toEqual({ name, port: true });
+        expect({ name, port: container.ports!.some((p) => p.name === probe.port || p.containerPort === probe.port) }).toEqual({
+          name,
+          port: true,
+        });
       }
     }
   });

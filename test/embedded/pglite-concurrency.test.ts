@@ -14,8 +14,18 @@ describe('concurrent connections to the database', () => {
       const answers = await Promise.all(
         Array.from({ length: 300 }, (_, i) =>
           i % 2
-            ? pool.query<{ n: number; s: string }>('SELECT $1::int AS n, $2::text AS s, (SELECT count(*) FROM cases.case_event) AS c', [i, `v${i}`]).then((r) => r.rows[0])
-            : pool.query<{ n: number; s: string }>('SELECT $2::int AS n, $1::text AS s FROM (SELECT count(*) FROM cases.requirement) r', [`v${i}`, i]).then((r) => r.rows[0]),
+            ? pool
+                .query<{ n: number; s: string }>('SELECT $1::int AS n, $2::text AS s, (SELECT count(*) FROM cases.case_event) AS c', [
+                  i,
+                  `v${i}`,
+                ])
+                .then((r) => r.rows[0])
+            : pool
+                .query<{ n: number; s: string }>('SELECT $2::int AS n, $1::text AS s FROM (SELECT count(*) FROM cases.requirement) r', [
+                  `v${i}`,
+                  i,
+                ])
+                .then((r) => r.rows[0]),
         ),
       );
       expect(answers.filter((row, i) => row.n !== i || row.s !== `v${i}`)).toEqual([]);
@@ -33,7 +43,10 @@ describe('concurrent connections to the database', () => {
           const client = await pool.connect();
           try {
             await client.query('BEGIN');
-            const { rows } = await client.query<{ n: number }>('SELECT $1::int AS n FROM agents.agent WHERE id = ANY($2) OR true LIMIT 1', [i, ['agt_0001']]);
+            const { rows } = await client.query<{ n: number }>('SELECT $1::int AS n FROM agents.agent WHERE id = ANY($2) OR true LIMIT 1', [
+              i,
+              ['agt_0001'],
+            ]);
             await client.query('COMMIT');
             return rows[0].n;
           } finally {

@@ -94,12 +94,26 @@ beforeAll(async () => {
     { arbitrary: fc.constant(`Bearer ${agentToken}`), weight: 3 },
     { arbitrary: fc.constant(undefined), weight: 3 },
     {
-      arbitrary: fc.constantFrom(`Bearer ${expired}`, `Bearer ${serviceClaim}`, `Bearer ${authStaff.slice(0, -4)}AAAA`, 'Bearer a.b.c', 'Bearer', 'Basic dXNlcjpwYXNz', `Bearer ${'x'.repeat(6000)}`, `bearer ${authStaff}`),
+      arbitrary: fc.constantFrom(
+        `Bearer ${expired}`,
+        `Bearer ${serviceClaim}`,
+        `Bearer ${authStaff.slice(0, -4)}AAAA`,
+        'Bearer a.b.c',
+        'Bearer',
+        'Basic dXNlcjpwYXNz',
+        `Bearer ${'x'.repeat(6000)}`,
+        `bearer ${authStaff}`,
+      ),
       weight: 1,
     },
   );
   // Warm every path once (schema, plans, pools, JIT) before the baseline is taken.
-  for (const arbitrary of [grammar({ shape: 0, value: 0 }, 0), grammar({ shape: 0.03, value: 0.2 }, 0), ...Object.values(attacks(auth, stackMaxBody())), randomHttp(auth)]) {
+  for (const arbitrary of [
+    grammar({ shape: 0, value: 0 }, 0),
+    grammar({ shape: 0.03, value: 0.2 }, 0),
+    ...Object.values(attacks(auth, stackMaxBody())),
+    randomHttp(auth),
+  ]) {
     for (const sample of fc.sample(arbitrary, { numRuns: 3, seed: 1 })) await client.send(sample.request).catch(() => undefined);
   }
   baseline = await settledHeap(gc);
@@ -116,13 +130,24 @@ function stackMaxBody(): number {
   return 1024 * 1024; // MAX_BODY_BYTES default: the stack runs with it
 }
 
-function asRequest(document: { query: string; variables: Record<string, unknown>; operationName?: string }, authorization: string | undefined) {
+function asRequest(
+  document: { query: string; variables: Record<string, unknown>; operationName?: string },
+  authorization: string | undefined,
+) {
   return {
     method: 'POST',
     path: '/graphql',
     // Half of them ask for extensions.stats (a different response path), chosen by the document so that a seed replays.
-    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...(document.query.length % 2 ? { 'x-debug-stats': '1' } : {}) },
-    body: JSON.stringify({ query: document.query, variables: document.variables, ...(document.operationName ? { operationName: document.operationName } : {}) }),
+    headers: {
+      'content-type': 'application/json',
+      ...(authorization ? { authorization } : {}),
+      ...(document.query.length % 2 ? { 'x-debug-stats': '1' } : {}),
+    },
+    body: JSON.stringify({
+      query: document.query,
+      variables: document.variables,
+      ...(document.operationName ? { operationName: document.operationName } : {}),
+    }),
   };
 }
 
@@ -147,13 +172,22 @@ async function exercise(category: string, arbitrary: fc.Arbitrary<Attack>, runs:
       const caller = callerOf(attack.request.headers?.authorization);
       callers.set(caller, (callers.get(caller) ?? 0) + 1);
       const sent = performance.now();
-      if (process.env.FUZZ_TRACE) process.stderr.write(`[fuzz trace] ${category} ${attack.label.slice(0, 120)} heap ${mib(process.memoryUsage().heapUsed)}\n`);
+      if (process.env.FUZZ_TRACE)
+        process.stderr.write(`[fuzz trace] ${category} ${attack.label.slice(0, 120)} heap ${mib(process.memoryUsage().heapUsed)}\n`);
       const reply = await client.send(attack.request);
-      const verdict = check(reply, { markers: attack.markers, mayClose: attack.mayClose, head: attack.request.method === 'HEAD', path: attack.request.path });
+      const verdict = check(reply, {
+        markers: attack.markers,
+        mayClose: attack.mayClose,
+        head: attack.request.method === 'HEAD',
+        path: attack.request.path,
+      });
       tally.record(category, reply, verdict, performance.now() - sent, attack.markers?.length ?? 0);
-      if (attack.meantValid && verdict.codes.includes('GRAPHQL_VALIDATION_FAILED')) verdict.violations.push('a well-typed document was refused as invalid');
+      if (attack.meantValid && verdict.codes.includes('GRAPHQL_VALIDATION_FAILED'))
+        verdict.violations.push('a well-typed document was refused as invalid');
       if (verdict.violations.length) {
-        throw new Error(`${category} / ${attack.label}: ${verdict.violations.join('; ')}\n  -> ${reply.status} ${reply.text.slice(0, 600)}`);
+        throw new Error(
+          `${category} / ${attack.label}: ${verdict.violations.join('; ')}\n  -> ${reply.status} ${reply.text.slice(0, 600)}`,
+        );
       }
     }),
     { numRuns: runs, seed, interruptAfterTimeLimit: TIMEOUT - 10_000, markInterruptAsFailure: false },
@@ -176,7 +210,8 @@ function printable(attack: Attack): Attack {
   const preview = body !== undefined ? Buffer.from(body).subarray(0, 400).toString('utf8') : chunks ? `${chunks.length} chunks` : '';
   const shown = { ...headers, ...(headers.authorization ? { authorization: `${String(headers.authorization).slice(0, 16)}…` } : {}) };
   return Object.assign(attack, {
-    [fc.toStringMethod]: () => `${attack.label}\n    ${method} ${path.slice(0, 300)} ${JSON.stringify(shown)}\n    body (${size} bytes): ${JSON.stringify(preview)}`,
+    [fc.toStringMethod]: () =>
+      `${attack.label}\n    ${method} ${path.slice(0, 300)} ${JSON.stringify(shown)}\n    body (${size} bytes): ${JSON.stringify(preview)}`,
   });
 }
 
@@ -190,16 +225,26 @@ async function expectAlive(): Promise<void> {
 }
 
 const grammar = (chaos: { shape: number; value: number }, mutations: number) =>
-  fc.tuple(documents(schema, pools, { chaos, mutations }), auth).map(([document, authorization]): Attack => ({
-    label: `${document.operation} ${document.query.slice(0, 300)} variables ${JSON.stringify(document.variables).slice(0, 200)}`,
-    markers: document.markers,
-    meantValid: document.meantValid,
-    request: asRequest(document, authorization),
-  }));
+  fc.tuple(documents(schema, pools, { chaos, mutations }), auth).map(
+    ([document, authorization]): Attack => ({
+      label: `${document.operation} ${document.query.slice(0, 300)} variables ${JSON.stringify(document.variables).slice(0, 200)}`,
+      markers: document.markers,
+      meantValid: document.meantValid,
+      request: asRequest(document, authorization),
+    }),
+  );
 
 describe('grammar-based documents over the API schema', () => {
-  it('well-typed documents: answered, never a 5xx or an uncoded error', () => fuzz('grammar-valid', grammar({ shape: 0, value: 0 }, 0.1), RUNS * 4), TIMEOUT);
-  it('documents with wrong fields, arguments, variable types and values: refused cleanly, no echo of the variables', () => fuzz('grammar-wrong', grammar({ shape: 0.03, value: 0.2 }, 0.15), RUNS * 4), TIMEOUT);
+  it(
+    'well-typed documents: answered, never a 5xx or an uncoded error',
+    () => fuzz('grammar-valid', grammar({ shape: 0, value: 0 }, 0.1), RUNS * 4),
+    TIMEOUT,
+  );
+  it(
+    'documents with wrong fields, arguments, variable types and values: refused cleanly, no echo of the variables',
+    () => fuzz('grammar-wrong', grammar({ shape: 0.03, value: 0.2 }, 0.15), RUNS * 4),
+    TIMEOUT,
+  );
 });
 
 describe('attacks', () => {
@@ -212,28 +257,40 @@ describe('random HTTP', () => {
 });
 
 describe('after all of it', () => {
-  it('keeps nothing per request: the same inputs sent again leave the heap where the first time left it', async () => {
-    // A fixed sample of every category, big bodies included: the first pass fills the caches, the
-    // second finds everything cached, so whatever it adds was kept per request.
-    const sample = [grammar({ shape: 0, value: 0 }, 0.1), grammar({ shape: 0.03, value: 0.2 }, 0.15), ...Object.values(attacks(auth, stackMaxBody())), randomHttp(auth)].flatMap(
-      (arbitrary) => fc.sample(arbitrary, { numRuns: 8, seed: SEED }),
-    );
-    const violations: string[] = [];
-    const pass = async () => {
-      for (const attack of sample) {
-        const reply = await client.send(attack.request);
-        const verdict = check(reply, { markers: attack.markers, mayClose: attack.mayClose, head: attack.request.method === 'HEAD', path: attack.request.path });
-        violations.push(...verdict.violations.map((v) => `${attack.label.slice(0, 100)}: ${v}`));
-      }
-      return settledHeap(gc);
-    };
-    const first = await pass();
-    const second = await pass();
-    expect(violations).toEqual([]);
-    const growth = second.heapUsed - first.heapUsed;
-    replay = `${sample.length} inputs sent again: heapUsed ${mib(first.heapUsed)} -> ${mib(second.heapUsed)}`;
-    expect(growth).toBeLessThan(REPLAY_GROWTH_LIMIT);
-  }, TIMEOUT);
+  it(
+    'keeps nothing per request: the same inputs sent again leave the heap where the first time left it',
+    async () => {
+      // A fixed sample of every category, big bodies included: the first pass fills the caches, the
+      // second finds everything cached, so whatever it adds was kept per request.
+      const sample = [
+        grammar({ shape: 0, value: 0 }, 0.1),
+        grammar({ shape: 0.03, value: 0.2 }, 0.15),
+        ...Object.values(attacks(auth, stackMaxBody())),
+        randomHttp(auth),
+      ].flatMap((arbitrary) => fc.sample(arbitrary, { numRuns: 8, seed: SEED }));
+      const violations: string[] = [];
+      const pass = async () => {
+        for (const attack of sample) {
+          const reply = await client.send(attack.request);
+          const verdict = check(reply, {
+            markers: attack.markers,
+            mayClose: attack.mayClose,
+            head: attack.request.method === 'HEAD',
+            path: attack.request.path,
+          });
+          violations.push(...verdict.violations.map((v) => `${attack.label.slice(0, 100)}: ${v}`));
+        }
+        return settledHeap(gc);
+      };
+      const first = await pass();
+      const second = await pass();
+      expect(violations).toEqual([]);
+      const growth = second.heapUsed - first.heapUsed;
+      replay = `${sample.length} inputs sent again: heapUsed ${mib(first.heapUsed)} -> ${mib(second.heapUsed)}`;
+      expect(growth).toBeLessThan(REPLAY_GROWTH_LIMIT);
+    },
+    TIMEOUT,
+  );
 
   it('the gateway is alive, nothing crashed, and the heap grew by a bounded amount', async () => {
     await expectAlive();
@@ -243,7 +300,9 @@ describe('after all of it', () => {
     const seconds = (Date.now() - started) / 1000;
     const codes = [...tally.codeTotals()].map(([code, n]) => `${code} ${n}`).join(', ');
     const statuses = [...tally.statusTotals()].map(([status, n]) => `${status}: ${n}`).join(', ');
-    const executed = ['grammar-valid', 'grammar-wrong'].map((c) => `${c} ${tally.categories.get(c)?.statuses.get(200) ?? 0}/${tally.categories.get(c)?.inputs ?? 0}`).join(', ');
+    const executed = ['grammar-valid', 'grammar-wrong']
+      .map((c) => `${c} ${tally.categories.get(c)?.statuses.get(200) ?? 0}/${tally.categories.get(c)?.inputs ?? 0}`)
+      .join(', ');
     const memory = `heapUsed ${mib(baseline.heapUsed)} -> ${mib(after.heapUsed)} (+${mib(growth)}) after GC, rss ${mib(after.rss)}`;
     // The one-line summary.
     console.log(
@@ -252,11 +311,15 @@ describe('after all of it', () => {
     );
     if (process.env.FUZZ_VERBOSE) {
       for (const [name, entry] of tally.categories) {
-        for (const [key, messages] of tally.samples) if (key.startsWith(`${name} `)) console.log(`[fuzz]   ${key}:\n      ${messages.join('\n      ')}`);
-        console.log(`[fuzz] ${name}: ${entry.inputs} inputs in ${(entry.ms / 1000).toFixed(1)} s, statuses ${JSON.stringify(Object.fromEntries(entry.statuses))}, codes ${JSON.stringify(Object.fromEntries(entry.codes))}, with data ${entry.withData}`);
+        for (const [key, messages] of tally.samples)
+          if (key.startsWith(`${name} `)) console.log(`[fuzz]   ${key}:\n      ${messages.join('\n      ')}`);
+        console.log(
+          `[fuzz] ${name}: ${entry.inputs} inputs in ${(entry.ms / 1000).toFixed(1)} s, statuses ${JSON.stringify(Object.fromEntries(entry.statuses))}, codes ${JSON.stringify(Object.fromEntries(entry.codes))}, with data ${entry.withData}`,
+        );
       }
     }
-    if (process.env.FUZZ_RESULTS === '1') writeResultsSection('Fuzz: hostile input against the gateway (test:fuzz)', resultsSection(growth, after.rss, seconds));
+    if (process.env.FUZZ_RESULTS === '1')
+      writeResultsSection('Fuzz: hostile input against the gateway (test:fuzz)', resultsSection(growth, after.rss, seconds));
     expect(growth).toBeLessThan(HEAP_GROWTH_LIMIT);
   }, 60_000);
 });
@@ -265,8 +328,21 @@ describe('after all of it', () => {
 function resultsSection(growth: number, rss: number, seconds: number): string {
   const rows = [...tally.categories].map(([name, entry]) => {
     const byClass = (lo: number, hi: number) => [...entry.statuses].filter(([s]) => s >= lo && s < hi).reduce((n, [, c]) => n + c, 0);
-    const top = [...entry.codes].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([code, n]) => `${code} ${n}`).join(', ');
-    return [name, entry.inputs, byClass(200, 300), byClass(400, 500), byClass(500, 600), entry.statuses.get(0) ?? 0, top || '—', `${(entry.ms / 1000).toFixed(1)} s`];
+    const top = [...entry.codes]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
+    return [
+      name,
+      entry.inputs,
+      byClass(200, 300),
+      byClass(400, 500),
+      byClass(500, 600),
+      entry.statuses.get(0) ?? 0,
+      top || '—',
+      `${(entry.ms / 1000).toFixed(1)} s`,
+    ];
   });
   const total = tally.total;
   const fiveHundreds = [...tally.statusTotals()].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);

@@ -28,7 +28,11 @@ afterAll(async () => {
 
 const post = async (body: unknown, headers: Record<string, string> = {}) => {
   const reply = await client.post(body, { authorization: `Bearer ${staff}`, ...headers });
-  return { status: reply.status, headers: reply.headers, body: JSON.parse(reply.text) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: reply.status,
+    headers: reply.headers,
+    body: JSON.parse(reply.text) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 };
 const errorCodes = (body: { errors?: { extensions?: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
 
@@ -42,7 +46,12 @@ it('answers a syntax error 400 GRAPHQL_VALIDATION_FAILED and a token flood 400 L
 
 it('answers an operationName that names no operation 400 GRAPHQL_VALIDATION_FAILED (was 500 from the gateway executor)', async () => {
   const two = 'query A { carriers { id } } query B { carriers { name } }';
-  for (const body of [{ query: '{ carriers { id } }', operationName: '' }, { query: '{ carriers { id } }', operationName: 'Nope' }, { query: two, operationName: 'Nope' }, { query: two }]) {
+  for (const body of [
+    { query: '{ carriers { id } }', operationName: '' },
+    { query: '{ carriers { id } }', operationName: 'Nope' },
+    { query: two, operationName: 'Nope' },
+    { query: two },
+  ]) {
     const response = await post(body);
     expect([response.status, errorCodes(response.body)]).toEqual([400, ['GRAPHQL_VALIDATION_FAILED']]);
   }
@@ -56,11 +65,20 @@ it('refuses JSON nested deeper than 64 levels, by POST and by GET, as 400 LIMIT_
   const posted = await client.send({ body: deep, headers: { 'content-type': 'application/json', authorization: `Bearer ${staff}` } });
   expect(posted.status).toBe(400);
   expect(JSON.parse(posted.text).errors[0].extensions.code).toBe('LIMIT_EXCEEDED');
-  const got = await client.send({ method: 'GET', path: `/graphql?query=${encodeURIComponent('{ carriers { id } }')}&variables=${'%5B'.repeat(1_500)}${'%5D'.repeat(1_500)}`, headers: { 'apollo-require-preflight': 'true' } });
+  const got = await client.send({
+    method: 'GET',
+    path: `/graphql?query=${encodeURIComponent('{ carriers { id } }')}&variables=${'%5B'.repeat(1_500)}${'%5D'.repeat(1_500)}`,
+    headers: { 'apollo-require-preflight': 'true' },
+  });
   expect(got.status).toBe(400);
   expect(JSON.parse(got.text).errors[0].extensions.code).toBe('LIMIT_EXCEEDED');
   // Real inputs nest a few levels: untouched.
-  const nested = await graphql(stack.url, 'query Q($f: CaseFilter) { cases(first: 1, filter: $f) { totalCount } }', { f: { statuses: ['SUBMITTED'], open: true } }, { token: staff });
+  const nested = await graphql(
+    stack.url,
+    'query Q($f: CaseFilter) { cases(first: 1, filter: $f) { totalCount } }',
+    { f: { statuses: ['SUBMITTED'], open: true } },
+    { token: staff },
+  );
   expect(nested.errors).toBeUndefined();
 });
 
@@ -106,16 +124,26 @@ it('closes the connection after refusing a body as too large (it stayed open wit
 it(`refuses variables with more than ${MAX_VARIABLE_ERRORS} errors at once (20,000 unknown keys made 20,000 errors, each printing the whole object: gigabytes, the process died)`, async () => {
   const input = Object.fromEntries(Array.from({ length: 20_000 }, (_, k) => [`k${k}`, 'x']));
   const started = performance.now();
-  const response = await post({ query: 'query Q($i: QuoteInput!) { compareQuotes(input: $i) { quotes { annualPremium } } }', variables: { i: input } });
+  const response = await post({
+    query: 'query Q($i: QuoteInput!) { compareQuotes(input: $i) { quotes { annualPremium } } }',
+    variables: { i: input },
+  });
   expect([response.status, errorCodes(response.body)]).toEqual([400, ['BAD_USER_INPUT']]);
   expect(performance.now() - started).toBeLessThan(5_000);
   // A few errors are still each reported.
-  const few = await post({ query: 'query Q($a: Int, $b: Boolean!, $c: Date) { carriers @include(if: $b) { id } cases(first: $a, filter: { submittedFrom: $c }) { totalCount } }', variables: { a: 'x', b: 'y', c: 'z' } });
+  const few = await post({
+    query:
+      'query Q($a: Int, $b: Boolean!, $c: Date) { carriers @include(if: $b) { id } cases(first: $a, filter: { submittedFrom: $c }) { totalCount } }',
+    variables: { a: 'x', b: 'y', c: 'z' },
+  });
   expect(errorCodes(few.body)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
 });
 
 it('does not repeat an unknown input key that cannot be a field name (was echoed: keys are part of the variables)', async () => {
-  const response = await post({ query: 'query Q($f: AgentFilter) { agents(filter: $f) { totalCount } }', variables: { f: { 'pat.jones@example.com': 'x' } } });
+  const response = await post({
+    query: 'query Q($f: AgentFilter) { agents(filter: $f) { totalCount } }',
+    variables: { f: { 'pat.jones@example.com': 'x' } },
+  });
   expect(errorCodes(response.body)).toEqual(['BAD_USER_INPUT']);
   expect(JSON.stringify(response.body)).not.toContain('pat.jones');
 });

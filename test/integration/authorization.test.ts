@@ -22,11 +22,14 @@ beforeAll(async () => {
   stack = await startStack();
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   const agencies = (
-    await pool.query(`SELECT a.id FROM agents.agent a WHERE a.upline_id IS NULL AND EXISTS (SELECT 1 FROM cases."case" c WHERE c.agent_id = a.id) ORDER BY a.id LIMIT 2`)
+    await pool.query(
+      `SELECT a.id FROM agents.agent a WHERE a.upline_id IS NULL AND EXISTS (SELECT 1 FROM cases."case" c WHERE c.agent_id = a.id) ORDER BY a.id LIMIT 2`,
+    )
   ).rows.map((r) => r.id as string);
   [agencyA, agencyB] = agencies;
   const caseOf = async (agent: string) => {
-    const [row] = (await pool.query(`SELECT id, case_number AS number FROM cases."case" WHERE agent_id = $1 ORDER BY id LIMIT 1`, [agent])).rows;
+    const [row] = (await pool.query(`SELECT id, case_number AS number FROM cases."case" WHERE agent_id = $1 ORDER BY id LIMIT 1`, [agent]))
+      .rows;
     return row as { id: string; number: string };
   };
   caseA = await caseOf(agencyA);
@@ -42,7 +45,12 @@ afterAll(async () => {
 const ask = (query: string, variables: Record<string, unknown>, token?: string) => graphql(stack.url, query, variables, { token });
 
 /** A subgraph called directly, as the gateway would, with a signed identity (or none). */
-async function direct(subgraph: string, query: string, variables: Record<string, unknown>, identity?: Identity): Promise<GraphqlResponse & { httpStatus: number }> {
+async function direct(
+  subgraph: string,
+  query: string,
+  variables: Record<string, unknown>,
+  identity?: Identity,
+): Promise<GraphqlResponse & { httpStatus: number }> {
   const response = await fetch(stack.subgraphs[subgraph].url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(identity ? signIdentity(identity, DEV_IDENTITY_SECRET) : {}) },
@@ -72,19 +80,34 @@ describe('an agent', () => {
     expect(agent.errors).toBeUndefined();
     expect(agent.data).toEqual({ agent: null });
 
-    const metrics = await ask('query($f: CaseFilter) { caseMetrics(filter: $f) { totals { submitted } } }', { f: { agentIds: [agencyB] } }, tokens.agentA);
+    const metrics = await ask(
+      'query($f: CaseFilter) { caseMetrics(filter: $f) { totals { submitted } } }',
+      { f: { agentIds: [agencyB] } },
+      tokens.agentA,
+    );
     expect(metrics.errors).toBeUndefined();
     expect(metrics.data!.caseMetrics.totals.submitted).toBe(0);
 
-    const list = await ask('query($f: CaseFilter) { cases(first: 50, filter: $f) { edges { node { id } } } }', { f: { agentIds: [agencyB] } }, tokens.agentA);
+    const list = await ask(
+      'query($f: CaseFilter) { cases(first: 50, filter: $f) { edges { node { id } } } }',
+      { f: { agentIds: [agencyB] } },
+      tokens.agentA,
+    );
     expect(list.data!.cases.edges).toEqual([]);
   });
 
-  it('gets nothing through _entities called directly either, for cases and for another agent\'s case list', async () => {
+  it("gets nothing through _entities called directly either, for cases and for another agent's case list", async () => {
     const entities = await direct(
       'cases',
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id } ... on Agent { cases(first: 5) { totalCount edges { node { id } } } } } }',
-      { r: [{ __typename: 'Case', id: caseB.id }, { __typename: 'Case', id: caseA.id }, { __typename: 'Agent', id: agencyB }, { __typename: 'Agent', id: 'agt_99999' }] },
+      {
+        r: [
+          { __typename: 'Case', id: caseB.id },
+          { __typename: 'Case', id: caseA.id },
+          { __typename: 'Agent', id: agencyB },
+          { __typename: 'Agent', id: 'agt_99999' },
+        ],
+      },
       agentIdentity(agencyA),
     );
     expect(entities.errors).toBeUndefined();
@@ -95,8 +118,12 @@ describe('an agent', () => {
     expect(agentB).toEqual({ cases: null }); // the same as for an agent id that does not exist
   });
 
-  it('may not change a case\'s status or requirements, nor submit for another branch', async () => {
-    const move = await ask('mutation($id: ID!) { updateCaseStatus(id: $id, change: { status: WITHDRAWN }) { id } }', { id: caseA.id }, tokens.agentA);
+  it("may not change a case's status or requirements, nor submit for another branch", async () => {
+    const move = await ask(
+      'mutation($id: ID!) { updateCaseStatus(id: $id, change: { status: WITHDRAWN }) { id } }',
+      { id: caseA.id },
+      tokens.agentA,
+    );
     expect(codes(move)).toEqual(['FORBIDDEN']);
     const order = await ask('mutation($id: ID!) { orderRequirement(caseId: $id, code: APS) { id } }', { id: caseA.id }, tokens.agentA);
     expect(codes(order)).toEqual(['FORBIDDEN']);
@@ -105,7 +132,13 @@ describe('an agent', () => {
       'mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id } }',
       {
         input: {
-          idempotencyKey: `authz-${Date.now()}`, agentId: agencyB, carrierId: product.carrier_id, productId: product.id, faceAmount: 500_000, termYears: 20, healthClass: 'PREFERRED',
+          idempotencyKey: `authz-${Date.now()}`,
+          agentId: agencyB,
+          carrierId: product.carrier_id,
+          productId: product.id,
+          faceAmount: 500_000,
+          termYears: 20,
+          healthClass: 'PREFERRED',
           insured: { firstName: 'Pat', lastName: 'Example', birthDate: '1988-06-15', gender: 'FEMALE', state: 'TX', tobacco: false },
         },
       },
@@ -117,9 +150,17 @@ describe('an agent', () => {
 
 describe('staff and admin', () => {
   it('staff see every branch and change case status; only admins manage agents', async () => {
-    const both = await ask('query($a: ID!, $b: ID!) { a: case(id: $a) { id } b: case(id: $b) { id } }', { a: caseA.id, b: caseB.id }, tokens.staff);
+    const both = await ask(
+      'query($a: ID!, $b: ID!) { a: case(id: $a) { id } b: case(id: $b) { id } }',
+      { a: caseA.id, b: caseB.id },
+      tokens.staff,
+    );
     expect(both.data).toEqual({ a: { id: caseA.id }, b: { id: caseB.id } });
-    const note = await ask('mutation($id: ID!) { addCaseNote(caseId: $id, note: "called the carrier") { type } }', { id: caseB.id }, tokens.staff);
+    const note = await ask(
+      'mutation($id: ID!) { addCaseNote(caseId: $id, note: "called the carrier") { type } }',
+      { id: caseB.id },
+      tokens.staff,
+    );
     expect(note.errors).toBeUndefined();
 
     const CREATE = `mutation($input: CreateAgentInput!) { createAgent(input: $input) { id } }`;
@@ -139,7 +180,11 @@ describe('SERVICE-only operations', () => {
       const refused = await ask(SCOPE, { id: agencyA }, token);
       expect(codes(refused)).toEqual(['FORBIDDEN']);
     }
-    const snapshots = await ask('query($c: ID!) { carrierCaseSnapshots(carrierId: $c, carrierReferences: ["x"]) { status } }', { c: 'car_summit' }, tokens.admin);
+    const snapshots = await ask(
+      'query($c: ID!) { carrierCaseSnapshots(carrierId: $c, carrierReferences: ["x"]) { status } }',
+      { c: 'car_summit' },
+      tokens.admin,
+    );
     expect(codes(snapshots)).toEqual(['FORBIDDEN']);
     const service = await direct('agents', SCOPE, { id: agencyA }, { sub: 'service:cases', role: 'SERVICE' });
     expect(service.errors).toBeUndefined();

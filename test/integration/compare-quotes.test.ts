@@ -17,7 +17,16 @@ let token: string;
 const COMPARE = `query($i: QuoteInput!) { compareQuotes(input: $i) {
   quotes { carrier { id name } product { id code } healthClass issueAge ageBasis faceAmount termYears annualPremium premiums { annual semiAnnual quarterly monthly } modalPremium policyFee }
   outcomes { carrier { id } status message latencyMs cached quoteCount } generatedAt } }`;
-const BASE = { state: 'TX', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', faceAmount: 500_000, termYears: 20, asOf: '2025-11-24' };
+const BASE = {
+  state: 'TX',
+  birthDate: '1990-03-10',
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  faceAmount: 500_000,
+  termYears: 20,
+  asOf: '2025-11-24',
+};
 const compare = (input: Record<string, unknown>) => graphql(stack.url, COMPARE, { i: { ...BASE, ...input } }, { token });
 
 /**
@@ -28,7 +37,15 @@ const compare = (input: Record<string, unknown>) => graphql(stack.url, COMPARE, 
 const CARRIER_DEADLINE_MS = 1_500;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { CARRIER_TIMEOUT_MS: String(CARRIER_DEADLINE_MS), COMPARE_TIMEOUT_MS: String(CARRIER_DEADLINE_MS + 1_000), CARRIER_BREAKER_THRESHOLD: '3', CARRIER_BREAKER_COOLDOWN_MS: '800', CARRIER_RETRIES: '1' } });
+  stack = await startStack({
+    env: {
+      CARRIER_TIMEOUT_MS: String(CARRIER_DEADLINE_MS),
+      COMPARE_TIMEOUT_MS: String(CARRIER_DEADLINE_MS + 1_000),
+      CARRIER_BREAKER_THRESHOLD: '3',
+      CARRIER_BREAKER_COOLDOWN_MS: '800',
+      CARRIER_RETRIES: '1',
+    },
+  });
   token = await stack.token('STAFF');
 });
 
@@ -45,7 +62,10 @@ describe('compareQuotes', () => {
     expect(quotes.length).toBeGreaterThanOrEqual(CARRIERS.length);
     for (let i = 1; i < quotes.length; i++) {
       const [a, b] = [quotes[i - 1], quotes[i]];
-      const order = Number(a.annualPremium) - Number(b.annualPremium) || a.carrier.name.localeCompare(b.carrier.name) || a.product.code.localeCompare(b.product.code);
+      const order =
+        Number(a.annualPremium) - Number(b.annualPremium) ||
+        a.carrier.name.localeCompare(b.carrier.name) ||
+        a.product.code.localeCompare(b.product.code);
       expect(order).toBeLessThanOrEqual(0);
     }
     // Each premium by hand: issue age on the carrier's basis, rate from its table, DOMAIN.md's arithmetic.
@@ -53,16 +73,37 @@ describe('compareQuotes', () => {
       const carrier = carrierById(quote.carrier.id)!;
       const product = productById(quote.product.id)!;
       const age = issueAge(carrier.ageBasis, BASE.birthDate, BASE.asOf);
-      const rate = rateFor(carrier, product, { age, gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', termYears: 20, faceAmount: 500_000 })!;
-      const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: 500_000, tableRating: 0, policyFeeCents: carrier.policyFeeCents });
+      const rate = rateFor(carrier, product, {
+        age,
+        gender: 'MALE',
+        tobacco: false,
+        healthClass: 'PREFERRED',
+        termYears: 20,
+        faceAmount: 500_000,
+      })!;
+      const annual = annualPremiumCents({
+        rateThousandths: rate,
+        faceAmount: 500_000,
+        tableRating: 0,
+        policyFeeCents: carrier.policyFeeCents,
+      });
       const modal = modalPremiumsCents(annual, carrier.modalFactors);
       expect({ id: quote.product.id, issueAge: quote.issueAge, annual: quote.annualPremium, monthly: quote.modalPremium }).toEqual({
-        id: quote.product.id, issueAge: age, annual: centsToMoney(annual), monthly: centsToMoney(modal.MONTHLY),
+        id: quote.product.id,
+        issueAge: age,
+        annual: centsToMoney(annual),
+        monthly: centsToMoney(modal.MONTHLY),
       });
     }
     // DOMAIN.md's worked example is Summit Ridge's 20-year term: nearest age 36, $370.00 a year, $32.38 a month.
     const summit = quotes.find((q: { carrier: { id: string } }) => q.carrier.id === CARRIERS.find((c) => c.code === 'SUMMIT')!.id);
-    expect(summit).toMatchObject({ issueAge: 36, annualPremium: '370.00', modalPremium: '32.38', premiums: { quarterly: '98.05', semiAnnual: '190.55' }, policyFee: '60.00' });
+    expect(summit).toMatchObject({
+      issueAge: 36,
+      annualPremium: '370.00',
+      modalPremium: '32.38',
+      premiums: { quarterly: '98.05', semiAnnual: '190.55' },
+      policyFee: '60.00',
+    });
   });
 
   it('answers a repeat from the cache without calling any carrier', async () => {
@@ -82,17 +123,20 @@ describe('compareQuotes', () => {
     const started = Date.now();
     const response = await compare({ faceAmount: 400_000 });
     const elapsed = Date.now() - started;
-    const byCode = new Map(response.data!.compareQuotes.outcomes.map((o: { carrier: { id: string } }) => [carrierById(o.carrier.id)!.code, o]));
+    const byCode = new Map(
+      response.data!.compareQuotes.outcomes.map((o: { carrier: { id: string } }) => [carrierById(o.carrier.id)!.code, o]),
+    );
     expect((byCode.get(hang) as { status: string }).status).toBe('TIMEOUT');
     expect((byCode.get(fail) as { status: string }).status).toBe('ERROR');
     expect((byCode.get(garble) as { status: string }).status).toBe('ERROR');
     const healthy = [...byCode.entries()].filter(([code]) => ![hang, fail, garble].includes(code as string));
     expect(healthy.map(([, o]) => (o as { status: string }).status)).toEqual(Array(CARRIERS.length - 3).fill('OK'));
     expect(elapsed).toBeLessThan(CARRIER_DEADLINE_MS + 500); // the per-carrier deadline, with room for a loaded test machine
-    for (const o of response.data!.compareQuotes.outcomes) if ((o as { status: string }).status !== 'OK') expect((o as { message: string }).message).not.toMatch(/at .*\.ts:\d+/);
+    for (const o of response.data!.compareQuotes.outcomes)
+      if ((o as { status: string }).status !== 'OK') expect((o as { message: string }).message).not.toMatch(/at .*\.ts:\d+/);
   });
 
-  it('opens a failing carrier\'s circuit, answers CIRCUIT_OPEN at once, and closes it once the carrier recovers', async () => {
+  it("opens a failing carrier's circuit, answers CIRCUIT_OPEN at once, and closes it once the carrier recovers", async () => {
     const code = CARRIERS.find((c) => c.protocol === 'REST')!.code;
     const id = CARRIERS.find((c) => c.code === code)!.id;
     stack.simulators.control.setFault(code, '5xx', { kinds: ['quote'] });
@@ -106,7 +150,12 @@ describe('compareQuotes', () => {
     const open = await outcome(310_000);
     expect(open.status).toBe('CIRCUIT_OPEN');
     expect(open.latencyMs).toBeLessThan(5);
-    const health = await graphql(stack.url, 'query($id: ID!) { carrier(id: $id) { health { circuit recentErrorRate } } }', { id }, { token });
+    const health = await graphql(
+      stack.url,
+      'query($id: ID!) { carrier(id: $id) { health { circuit recentErrorRate } } }',
+      { id },
+      { token },
+    );
     expect(health.data!.carrier.health.circuit).toBe('OPEN');
     stack.simulators.control.clearFaults();
     await new Promise((r) => setTimeout(r, 900));

@@ -21,7 +21,8 @@ afterAll(() => stack?.stop());
 
 async function lookups(): Promise<{ hit: number; miss: number }> {
   const text = await (await fetch(new URL('/metrics', stack.url))).text();
-  const count = (result: string) => Number(new RegExp(`bga_gateway_cache_lookups_total\\{cache="entity",result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const count = (result: string) =>
+    Number(new RegExp(`bga_gateway_cache_lookups_total\\{cache="entity",result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { hit: count('hit'), miss: count('miss') };
 }
 
@@ -56,7 +57,8 @@ describe('entity cache', () => {
     const carriers = new Set(seen.nodes.map((n) => n.carrier.id));
     const products = new Set(seen.nodes.map((n) => n.product.id));
     const longer = await list(40);
-    const expectedHits = longer.nodes.filter((n) => carriers.has(n.carrier.id)).length + longer.nodes.filter((n) => products.has(n.product.id)).length;
+    const expectedHits =
+      longer.nodes.filter((n) => carriers.has(n.carrier.id)).length + longer.nodes.filter((n) => products.has(n.product.id)).length;
     expect(longer.hits).toBe(expectedHits);
     expect(longer.misses).toBe(80 - expectedHits);
     expect(longer.misses).toBeGreaterThan(0); // 40 cases name carriers or products the first 10 did not
@@ -70,7 +72,7 @@ describe('entity cache', () => {
     });
   });
 
-  it('keeps nothing the subgraph does not hint public: a case\'s live carrier status is fetched every time', async () => {
+  it("keeps nothing the subgraph does not hint public: a case's live carrier status is fetched every time", async () => {
     const query = `{ cases(first: 3) { edges { node { id carrierStatus { status } } } } }`;
     await graphql(stack.url, query, {}, { token: staff });
     const again = await graphql(stack.url, query, {}, { token: staff });
@@ -83,13 +85,22 @@ describe('entity cache', () => {
       const response = await fetch(stack.subgraphs.carriers.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signIdentity({ sub: 'user:test', role: 'STAFF' }, DEV_IDENTITY_SECRET) },
-        body: JSON.stringify({ query: `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`, variables: { representations } }),
+        body: JSON.stringify({
+          query: `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
+          variables: { representations },
+        }),
       });
       expect(response.status).toBe(200);
       return response.headers.get('cache-control');
     };
     const [someCase] = (await list(1)).nodes;
-    const catalog = await ask([{ __typename: 'Carrier', id: someCase.carrier.id }, { __typename: 'Product', id: someCase.product.id }], '... on Carrier { id name } ... on Product { id code }');
+    const catalog = await ask(
+      [
+        { __typename: 'Carrier', id: someCase.carrier.id },
+        { __typename: 'Product', id: someCase.product.id },
+      ],
+      '... on Carrier { id name } ... on Product { id code }',
+    );
     expect(catalog).toBe('max-age=300, public');
     // An entity field without a hint of its own makes the fetch uncacheable, like any other field.
     expect(await ask([{ __typename: 'Carrier', id: someCase.carrier.id }], '... on Carrier { id health { circuit } }')).toBe('no-store');

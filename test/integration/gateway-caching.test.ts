@@ -26,7 +26,11 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${staff}`, 'x-debug-stats': '1', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: any; errors?: any[]; extensions?: any } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: any; errors?: any[]; extensions?: any },
+  };
 }
 
 async function metric(url: string, pattern: RegExp): Promise<number> {
@@ -114,7 +118,7 @@ describe('the front: in-process response cache and request coalescing', () => {
   const plain = (body: unknown, headers: Record<string, string> = {}) => post(body, { 'x-debug-stats': '0', ...headers });
   const front = (outcome: string) => metric(stack.url, new RegExp(`bga_gateway_front_answers_total\\{outcome="${outcome}"\\} (\\d+)`));
 
-  it('answers a repeated cacheable query before Apollo runs, with its own request id and the entry\'s age', async () => {
+  it("answers a repeated cacheable query before Apollo runs, with its own request id and the entry's age", async () => {
     const query = `query Front_${RUN} { carriers { id name } }`;
     const first = await plain({ query });
     const before = await front('hit');
@@ -167,14 +171,28 @@ describe('request ids and metrics', () => {
     const response = await graphql(
       stack.url,
       `query($input: QuoteInput!) { compareQuotes(input: $input) { outcomes { status } } }`,
-      { input: { birthDate: '1985-06-15', gender: 'FEMALE', state: 'TX', tobacco: false, healthClass: 'PREFERRED', faceAmount: 500000, productType: 'TERM', termYears: 20 } },
+      {
+        input: {
+          birthDate: '1985-06-15',
+          gender: 'FEMALE',
+          state: 'TX',
+          tobacco: false,
+          healthClass: 'PREFERRED',
+          faceAmount: 500000,
+          productType: 'TERM',
+          termYears: 20,
+        },
+      },
       { token: staff },
     );
     expect(response.errors).toBeUndefined();
     const text = await (await fetch(new URL('/metrics', stack.subgraphs.carriers.url))).text();
     expect(text).toMatch(/bga_carrier_outcomes_total\{carrier="[^"]+",status="OK"\} \d+/);
     expect(before).toBeGreaterThanOrEqual(0);
-    const total = [...text.matchAll(/bga_carrier_outcomes_total\{carrier="[^"]+",status="[A-Z_]+"\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    const total = [...text.matchAll(/bga_carrier_outcomes_total\{carrier="[^"]+",status="[A-Z_]+"\} (\d+)/g)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
     expect(total).toBeGreaterThanOrEqual(12);
   });
 });

@@ -27,12 +27,19 @@ const subgraphEnv = () => ({
 describe('production settings', () => {
   it('refuses the development secrets by name', () => {
     expect(() => readGatewayConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET|JWT_JWKS_URL/);
-    expect(() => readGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length-0123456789' })).toThrow(/IDENTITY_SECRET/);
+    expect(() => readGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length-0123456789' })).toThrow(
+      /IDENTITY_SECRET/,
+    );
   });
 
   it('turns introspection and the landing page off', async () => {
     const gateway = await startGateway(
-      readGatewayConfig({ ...subgraphEnv(), NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-enough-length-0123456789', IDENTITY_SECRET: 'another-real-secret-0123456789abcdef' }),
+      readGatewayConfig({
+        ...subgraphEnv(),
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a-real-secret-of-enough-length-0123456789',
+        IDENTITY_SECRET: 'another-real-secret-0123456789abcdef',
+      }),
       undefined,
       supergraph,
     );
@@ -55,7 +62,18 @@ describe('graceful stop', () => {
     const inFlight = graphql(
       gateway.url,
       `query($input: QuoteInput!) { compareQuotes(input: $input) { outcomes { status } } }`,
-      { input: { birthDate: '1980-03-02', gender: 'MALE', state: 'OH', tobacco: false, healthClass: 'STANDARD', faceAmount: 250000, productType: 'TERM', termYears: 20 } },
+      {
+        input: {
+          birthDate: '1980-03-02',
+          gender: 'MALE',
+          state: 'OH',
+          tobacco: false,
+          healthClass: 'STANDARD',
+          faceAmount: 250000,
+          productType: 'TERM',
+          termYears: 20,
+        },
+      },
       { token },
     );
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -77,7 +77,12 @@ describe('the federated graph', () => {
   });
 
   it('gives null for unknown ids and BAD_USER_INPUT for malformed variables, never a 500', async () => {
-    const unknown = await graphql(stack.url, 'query($id: ID!) { case(id: $id) { id } agent(id: "agt_9999") { id } }', { id: 'case_999999' }, { token: staff });
+    const unknown = await graphql(
+      stack.url,
+      'query($id: ID!) { case(id: $id) { id } agent(id: "agt_9999") { id } }',
+      { id: 'case_999999' },
+      { token: staff },
+    );
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data).toEqual({ case: null, agent: null });
     const bad: [string, Record<string, unknown>][] = [
@@ -88,9 +93,19 @@ describe('the federated graph', () => {
     ];
     for (const [query, variables] of bad) {
       const response = await graphql(stack.url, query, variables, { token: staff });
-      expect({ query, variables, status: response.status < 500, codes: codes(response) }).toEqual({ query, variables, status: true, codes: ['BAD_USER_INPUT'] });
+      expect({ query, variables, status: response.status < 500, codes: codes(response) }).toEqual({
+        query,
+        variables,
+        status: true,
+        codes: ['BAD_USER_INPUT'],
+      });
     }
-    const literal = await graphql(stack.url, '{ cases(first: 2, filter: { statuses: [LOST] }) { edges { node { id } } } }', {}, { token: staff });
+    const literal = await graphql(
+      stack.url,
+      '{ cases(first: 2, filter: { statuses: [LOST] }) { edges { node { id } } } }',
+      {},
+      { token: staff },
+    );
     expect(codes(literal)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
@@ -98,7 +113,12 @@ describe('the federated graph', () => {
     const agentsUrl = stack.subgraphs.agents.url;
     await stack.subgraphs.agents.stop();
     try {
-      const response = await graphql(stack.url, '{ cases(first: 3) { edges { node { caseNumber agent { npn } carrier { name } } } } }', {}, { token: staff });
+      const response = await graphql(
+        stack.url,
+        '{ cases(first: 3) { edges { node { caseNumber agent { npn } carrier { name } } } } }',
+        {},
+        { token: staff },
+      );
       expect(response.data!.cases.edges).toHaveLength(3);
       for (const { node } of response.data!.cases.edges) {
         expect(node.caseNumber).toEqual(expect.any(String));
@@ -111,11 +131,19 @@ describe('the federated graph', () => {
       // The gateway says which part is missing, and stays in service (degraded, not unavailable).
       const ready = await fetch(new URL('/ready', stack.url));
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: 'degraded', supergraph: true, subgraphs: { agents: 'down', cases: 'up', carriers: 'up' } });
+      expect(await ready.json()).toMatchObject({
+        status: 'degraded',
+        supergraph: true,
+        subgraphs: { agents: 'down', cases: 'up', carriers: 'up' },
+      });
     } finally {
       // Bring it back on the same port for the tests that follow.
       const port = Number(new URL(agentsUrl).port);
-      stack.subgraphs.agents = await startSubgraph(agentsSubgraph, readCommonConfig({ ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }), port);
+      stack.subgraphs.agents = await startSubgraph(
+        agentsSubgraph,
+        readCommonConfig({ ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
+        port,
+      );
     }
     expect(await (await fetch(new URL('/ready', stack.url))).json()).toMatchObject({ status: 'ready', subgraphs: { agents: 'up' } });
     const recovered = await graphql(stack.url, '{ cases(first: 1) { edges { node { agent { npn } } } } }', {}, { token: staff });
@@ -123,7 +151,7 @@ describe('the federated graph', () => {
     expect(recovered.data!.cases.edges[0].node.agent.npn).toEqual(expect.any(String));
   });
 
-  it('scopes an agent to their own and their downline\'s cases, by every route, via the agents subgraph', async () => {
+  it("scopes an agent to their own and their downline's cases, by every route, via the agents subgraph", async () => {
     const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
     try {
       // An agency (top of a hierarchy) and the cases of its whole downline, straight from the database.
@@ -143,11 +171,21 @@ describe('the federated graph', () => {
       expect(list.data!.cases.totalCount).toBe(n);
       expect(list.data!.cases.edges.every((e: { node: { agent: { id: string } } }) => scope.includes(e.node.agent.id))).toBe(true);
 
-      const other = await graphql(stack.url, 'query($id: ID!, $no: String!) { case(id: $id) { id } caseByNumber(caseNumber: $no) { id } }', { id: outside.id, no: outside.case_number }, { token });
+      const other = await graphql(
+        stack.url,
+        'query($id: ID!, $no: String!) { case(id: $id) { id } caseByNumber(caseNumber: $no) { id } }',
+        { id: outside.id, no: outside.case_number },
+        { token },
+      );
       expect(other.data).toEqual({ case: null, caseByNumber: null });
       const metrics = await graphql(stack.url, '{ caseMetrics { totals { submitted } } }', {}, { token });
       expect(metrics.data!.caseMetrics.totals.submitted).toBe(n);
-      const mutation = await graphql(stack.url, 'mutation($id: ID!) { addCaseNote(caseId: $id, note: "hello") { type } }', { id: outside.id }, { token });
+      const mutation = await graphql(
+        stack.url,
+        'mutation($id: ID!) { addCaseNote(caseId: $id, note: "hello") { type } }',
+        { id: outside.id },
+        { token },
+      );
       expect(codes(mutation)).toEqual(['NOT_FOUND']);
     } finally {
       await pool.end();

@@ -34,8 +34,16 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('exposes Prometheus metrics: requests per operation and outcome, latency, subgraph fetches', async () => {
-    await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query CarrierNames { carriers { name } }' }) });
-    await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Private { cases { totalCount } }' }) });
+    await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query CarrierNames { carriers { name } }' }),
+    });
+    await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Private { cases { totalCount } }' }),
+    });
     const response = await fetch(new URL('/metrics', stack.url));
     expect(response.status).toBe(200);
     const text = await response.text();

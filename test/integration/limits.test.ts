@@ -48,7 +48,12 @@ describe('gateway limits', () => {
   });
 
   it('admits the documented dashboard query', async () => {
-    const response = await graphql(stack.url, `{ cases(first: 200) { totalCount edges { node { caseNumber status agent { npn lastName licenses { state } } carrier { name amBestRating } product { name } requirements { code status } } } } }`, {}, { token });
+    const response = await graphql(
+      stack.url,
+      `{ cases(first: 200) { totalCount edges { node { caseNumber status agent { npn lastName licenses { state } } carrier { name amBestRating } product { name } requirements { code status } } } } }`,
+      {},
+      { token },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data!.cases.edges).toHaveLength(200);
   });
@@ -66,7 +71,8 @@ describe('per-client rate limit', () => {
     const staff = await limited.token('STAFF');
     const admin = await limited.token('ADMIN');
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await graphql(limited.url, '{ carriers { id } }', {}, { token: staff, debugStats: false })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await graphql(limited.url, '{ carriers { id } }', {}, { token: staff, debugStats: false })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     const refused = await fetch(limited.url, {
       method: 'POST',

@@ -94,13 +94,19 @@ describe('new business, end to end', () => {
 
     stack.simulators.control.advance(target.code, reference, {
       status: 'REQUIREMENTS_OUTSTANDING',
-      requirements: [{ code: 'PARAMED_EXAM', status: 'ORDERED', requestedOn: '2026-01-02' }, { code: 'MIB', status: 'RECEIVED', requestedOn: '2026-01-02', fulfilledOn: '2026-01-02' }],
+      requirements: [
+        { code: 'PARAMED_EXAM', status: 'ORDERED', requestedOn: '2026-01-02' },
+        { code: 'MIB', status: 'RECEIVED', requestedOn: '2026-01-02', fulfilledOn: '2026-01-02' },
+      ],
     });
     const synced = await graphql(stack.url, 'mutation($id: ID!) { syncCaseFromCarrier(id: $id) { status } }', { id }, { token: staff });
     expect(synced.errors).toBeUndefined();
     expect(synced.data!.syncCaseFromCarrier.status).toBe('REQUIREMENTS_OUTSTANDING');
 
-    stack.simulators.control.advance(target.code, reference, { status: 'IN_UNDERWRITING', requirements: [{ code: 'PARAMED_EXAM', status: 'RECEIVED', fulfilledOn: '2026-01-09' }] });
+    stack.simulators.control.advance(target.code, reference, {
+      status: 'IN_UNDERWRITING',
+      requirements: [{ code: 'PARAMED_EXAM', status: 'RECEIVED', fulfilledOn: '2026-01-09' }],
+    });
     await graphql(stack.url, 'mutation($id: ID!) { syncCaseFromCarrier(id: $id) { status } }', { id }, { token: staff });
     let current = await readCase(id);
     expect(current.status).toBe('IN_UNDERWRITING');
@@ -110,21 +116,44 @@ describe('new business, end to end', () => {
     // Whatever else the carrier ordered at submission, the case manager receives before approving.
     const outstanding = current.requirements.filter((r: { status: string }) => r.status === 'ORDERED');
     for (const r of outstanding) {
-      const received = await graphql(stack.url, 'mutation($r: ID!) { receiveRequirement(requirementId: $r) { status } }', { r: r.id }, { token: staff });
+      const received = await graphql(
+        stack.url,
+        'mutation($r: ID!) { receiveRequirement(requirementId: $r) { status } }',
+        { r: r.id },
+        { token: staff },
+      );
       expect(received.data!.receiveRequirement.status).toBe('RECEIVED');
     }
 
     const move = (change: Record<string, unknown>) =>
-      graphql(stack.url, 'mutation($id: ID!, $c: CaseStatusChangeInput!) { updateCaseStatus(id: $id, change: $c) { status } }', { id, c: change }, { token: staff });
+      graphql(
+        stack.url,
+        'mutation($id: ID!, $c: CaseStatusChangeInput!) { updateCaseStatus(id: $id, change: $c) { status } }',
+        { id, c: change },
+        { token: staff },
+      );
     expect((await move({ status: 'APPROVED' })).data!.updateCaseStatus.status).toBe('APPROVED');
     expect((await move({ status: 'ISSUED', policyNumber: 'POL-42' })).data!.updateCaseStatus.status).toBe('ISSUED');
-    const delivery = await graphql(stack.url, 'mutation($id: ID!) { orderRequirement(caseId: $id, code: DELIVERY_RECEIPT) { id } }', { id }, { token: staff });
+    const delivery = await graphql(
+      stack.url,
+      'mutation($id: ID!) { orderRequirement(caseId: $id, code: DELIVERY_RECEIPT) { id } }',
+      { id },
+      { token: staff },
+    );
     expect(codes(await move({ status: 'PLACED' }))).toEqual(['CONFLICT']);
-    await graphql(stack.url, 'mutation($r: ID!) { receiveRequirement(requirementId: $r) { status } }', { r: delivery.data!.orderRequirement.id }, { token: staff });
+    await graphql(
+      stack.url,
+      'mutation($r: ID!) { receiveRequirement(requirementId: $r) { status } }',
+      { r: delivery.data!.orderRequirement.id },
+      { token: staff },
+    );
     expect((await move({ status: 'PLACED' })).data!.updateCaseStatus.status).toBe('PLACED');
 
     current = await readCase(id);
-    const story = current.events.map((e: { type: string; toStatus: string | null; requirementCode: string | null }) => `${e.type}:${e.toStatus ?? e.requirementCode ?? ''}`);
+    const story = current.events.map(
+      (e: { type: string; toStatus: string | null; requirementCode: string | null }) =>
+        `${e.type}:${e.toStatus ?? e.requirementCode ?? ''}`,
+    );
     // Every step, in order (the carrier's own requirements and their receipts sit in between).
     const steps = [
       'STATUS_CHANGED:SUBMITTED',
@@ -144,13 +173,19 @@ describe('new business, end to end', () => {
     expect({ story, found: at }).toEqual({ story, found: steps.length });
     expect(story.at(-1)).toBe('STATUS_CHANGED:PLACED');
     expect(story).toContain('CARRIER_SYNC:MIB');
-    expect(current.events.filter((e: { type: string }) => e.type === 'CARRIER_SYNC').every((e: { actor: string }) => e.actor.startsWith('carrier:car_'))).toBe(true);
+    expect(
+      current.events
+        .filter((e: { type: string }) => e.type === 'CARRIER_SYNC')
+        .every((e: { actor: string }) => e.actor.startsWith('carrier:car_')),
+    ).toBe(true);
   });
 
   it('makes exactly one case of concurrent duplicates, and CONFLICT of a reused key', async () => {
     const target = await eligible('REST');
     const key = `dup-${Date.now()}`;
-    const answers = await Promise.all(Array.from({ length: 5 }, () => graphql(stack.url, SUBMIT, { input: target.input(key) }, { token: staff })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => graphql(stack.url, SUBMIT, { input: target.input(key) }, { token: staff })),
+    );
     const ids = new Set(answers.map((a) => a.data?.submitCase?.id));
     expect(answers.map((a) => a.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(ids.size).toBe(1);
@@ -168,13 +203,20 @@ describe('new business, end to end', () => {
     expect(submitted.errors).toBeUndefined();
     const { id } = submitted.data!.submitCase;
     // Wait until a failure is recorded (not merely claimed: the send may still be on its way).
-    const failure = await until('a failed attempt', async () => (await pool.query(`SELECT last_error FROM cases.outbox WHERE case_id = $1`, [id])).rows[0].last_error ?? undefined);
+    const failure = await until(
+      'a failed attempt',
+      async () => (await pool.query(`SELECT last_error FROM cases.outbox WHERE case_id = $1`, [id])).rows[0].last_error ?? undefined,
+    );
     expect(failure).toContain('CARRIER.HTTP_ERROR');
     expect((await readCase(id)).carrierReference).toBeNull();
     stack.simulators.control.clearFaults();
     // Backoff is seconds: let the row come due now rather than wait.
     await pool.query(`UPDATE cases.outbox SET next_attempt_at = now() WHERE case_id = $1`, [id]);
-    const reference = await until('the carrier to accept after it recovers', async () => (await readCase(id)).carrierReference ?? undefined, 15_000);
+    const reference = await until(
+      'the carrier to accept after it recovers',
+      async () => (await readCase(id)).carrierReference ?? undefined,
+      15_000,
+    );
     expect(stack.simulators.control.applications(target.code).filter((a) => a.carrierReference === reference)).toHaveLength(1);
     const [outbox] = (await pool.query(`SELECT attempts, sent_at IS NOT NULL AS sent FROM cases.outbox WHERE case_id = $1`, [id])).rows;
     expect(outbox.sent).toBe(true);

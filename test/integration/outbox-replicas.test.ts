@@ -47,12 +47,23 @@ it('sends each application exactly once with two workers racing', async () => {
   const token = await stack.token('STAFF');
   const ids: string[] = [];
   for (const [i, t] of targets.entries()) {
-    const response = await graphql(stack.url, `mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id } }`, {
-      input: {
-        idempotencyKey: `replica-${Date.now()}-${i}`, agentId: t.agentId, carrierId: t.carrierId, productId: t.productId, faceAmount: 250_000, termYears: 20,
-        healthClass: 'STANDARD', insured: { firstName: 'Lee', lastName: 'Example', birthDate: '1979-09-09', gender: 'MALE', state: t.state, tobacco: false },
+    const response = await graphql(
+      stack.url,
+      `mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id } }`,
+      {
+        input: {
+          idempotencyKey: `replica-${Date.now()}-${i}`,
+          agentId: t.agentId,
+          carrierId: t.carrierId,
+          productId: t.productId,
+          faceAmount: 250_000,
+          termYears: 20,
+          healthClass: 'STANDARD',
+          insured: { firstName: 'Lee', lastName: 'Example', birthDate: '1979-09-09', gender: 'MALE', state: t.state, tobacco: false },
+        },
       },
-    }, { token });
+      { token },
+    );
     expect(response.errors).toBeUndefined();
     ids.push(response.data!.submitCase.id);
   }
@@ -64,11 +75,14 @@ it('sends each application exactly once with two workers racing', async () => {
     const handled = await Promise.all(replicas.map((r) => r.runOnce()));
     if (handled.every((n) => n === 0)) break;
   }
-  const rows = (await pool.query(`SELECT case_id, attempts, sent_at IS NOT NULL AS sent FROM cases.outbox WHERE case_id = ANY($1)`, [ids])).rows;
+  const rows = (await pool.query(`SELECT case_id, attempts, sent_at IS NOT NULL AS sent FROM cases.outbox WHERE case_id = ANY($1)`, [ids]))
+    .rows;
   expect(rows).toHaveLength(ids.length);
   expect(rows.every((r) => r.sent && r.attempts === 1)).toBe(true);
   // At the carriers: one application per case, whoever sent it.
-  const applications = CARRIERS.flatMap((c) => stack.simulators.control.applications(c.code)).filter((a) => ids.some((id) => a.reference === `bga-${id}`));
+  const applications = CARRIERS.flatMap((c) => stack.simulators.control.applications(c.code)).filter((a) =>
+    ids.some((id) => a.reference === `bga-${id}`),
+  );
   expect(applications).toHaveLength(ids.length);
   const received = CARRIERS.reduce((n, c) => n + stack.simulators.control.counts(c.code).submit, 0);
   expect(received).toBe(ids.length);

@@ -14,9 +14,14 @@ let pool: pg.Pool;
 const SUBMIT = `mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id caseNumber status } }`;
 
 /** An ACTIVE agent with current E&O and an ACTIVE appointment in a licensed state at an ACORD carrier: eligible there. */
-async function eligibleAgent(): Promise<{ target: { agentId: string; carrierId: string; productId: string }; state: string; code: string }> {
+async function eligibleAgent(): Promise<{
+  target: { agentId: string; carrierId: string; productId: string };
+  state: string;
+  code: string;
+}> {
   const [row] = (
-    await pool.query(`
+    await pool.query(
+      `
       SELECT a.id AS "agentId", p.carrier_id AS "carrierId", p.state, pr.id AS "productId"
         FROM agents.agent a
         JOIN agents.appointment p ON p.agent_id = a.id AND p.status = 'ACTIVE' AND p.carrier_id = ANY($1)
@@ -24,7 +29,9 @@ async function eligibleAgent(): Promise<{ target: { agentId: string; carrierId: 
              AND 'LIFE' = ANY(l.lines_of_authority) AND l.expires_on >= current_date AND l.effective_on <= current_date AND NOT l.revoked
         JOIN carriers.product pr ON pr.carrier_id = p.carrier_id AND pr.type = 'TERM' AND p.state = ANY(pr.available_states)
        WHERE a.status = 'ACTIVE' AND a.eo_expires_on >= current_date
-       ORDER BY a.id LIMIT 1`, [CARRIERS.filter((c) => c.protocol === 'ACORD').map((c) => c.id)])
+       ORDER BY a.id LIMIT 1`,
+      [CARRIERS.filter((c) => c.protocol === 'ACORD').map((c) => c.id)],
+    )
   ).rows;
   const { state, ...target } = row;
   return { target, state, code: CARRIERS.find((c) => c.id === row.carrierId)!.code };
@@ -55,9 +62,19 @@ describe('submitCase checks before it writes', () => {
   it('refuses bad input with every reason, and writes nothing', async () => {
     const { target, state } = await eligibleAgent();
     const before = await countCases();
-    const response = await graphql(stack.url, SUBMIT, {
-      input: input({ ...target, faceAmount: 0, tableRating: 9, insured: { firstName: ' ', lastName: 'X', birthDate: '2999-01-01', gender: 'MALE', state, tobacco: false } }),
-    }, { token: await stack.token('STAFF') });
+    const response = await graphql(
+      stack.url,
+      SUBMIT,
+      {
+        input: input({
+          ...target,
+          faceAmount: 0,
+          tableRating: 9,
+          insured: { firstName: ' ', lastName: 'X', birthDate: '2999-01-01', gender: 'MALE', state, tobacco: false },
+        }),
+      },
+      { token: await stack.token('STAFF') },
+    );
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0].extensions!.reasons).toEqual([
       'insured.firstName must be 1 to 100 characters',
@@ -74,9 +91,17 @@ describe('submitCase checks before it writes', () => {
     const { target, state } = await eligibleAgent();
     // An agent with no downline sees only themself.
     const [{ id: stranger }] = (
-      await pool.query(`SELECT id FROM agents.agent a WHERE id <> $1 AND NOT EXISTS (SELECT 1 FROM agents.agent d WHERE d.upline_id = a.id) ORDER BY id DESC LIMIT 1`, [target.agentId])
+      await pool.query(
+        `SELECT id FROM agents.agent a WHERE id <> $1 AND NOT EXISTS (SELECT 1 FROM agents.agent d WHERE d.upline_id = a.id) ORDER BY id DESC LIMIT 1`,
+        [target.agentId],
+      )
     ).rows;
-    const asStranger = await graphql(stack.url, SUBMIT, { input: input({ ...target, insured: { ...input({}).insured, state } }) }, { token: await stack.agentToken(stranger) });
+    const asStranger = await graphql(
+      stack.url,
+      SUBMIT,
+      { input: input({ ...target, insured: { ...input({}).insured, state } }) },
+      { token: await stack.agentToken(stranger) },
+    );
     expect(codes(asStranger)).toEqual(['FORBIDDEN']);
     const anonymous = await graphql(stack.url, SUBMIT, { input: input({ ...target }) });
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
@@ -84,8 +109,18 @@ describe('submitCase checks before it writes', () => {
 
   it('explains an ineligible agent with the eligibility reasons', async () => {
     const { target } = await eligibleAgent();
-    const [{ state: unlicensed }] = (await pool.query(`SELECT s AS state FROM unnest(ARRAY['AK','HI','VT','WY','ND','SD']) s WHERE NOT EXISTS (SELECT 1 FROM agents.license WHERE agent_id = $1 AND state = s) LIMIT 1`, [target.agentId])).rows;
-    const response = await graphql(stack.url, SUBMIT, { input: input({ ...target, insured: { ...input({}).insured, state: unlicensed } }) }, { token: await stack.token('STAFF') });
+    const [{ state: unlicensed }] = (
+      await pool.query(
+        `SELECT s AS state FROM unnest(ARRAY['AK','HI','VT','WY','ND','SD']) s WHERE NOT EXISTS (SELECT 1 FROM agents.license WHERE agent_id = $1 AND state = s) LIMIT 1`,
+        [target.agentId],
+      )
+    ).rows;
+    const response = await graphql(
+      stack.url,
+      SUBMIT,
+      { input: input({ ...target, insured: { ...input({}).insured, state: unlicensed } }) },
+      { token: await stack.token('STAFF') },
+    );
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0].extensions!.reasons).toContain('agent: NOT_LICENSED_IN_STATE');
   });
@@ -95,7 +130,12 @@ describe('submitCase checks before it writes', () => {
     const before = await countCases();
     stack.simulators.control.setFault(code, '5xx', { kinds: ['quote'] });
     try {
-      const response = await graphql(stack.url, SUBMIT, { input: input({ ...target, insured: { ...input({}).insured, state } }) }, { token: await stack.token('STAFF') });
+      const response = await graphql(
+        stack.url,
+        SUBMIT,
+        { input: input({ ...target, insured: { ...input({}).insured, state } }) },
+        { token: await stack.token('STAFF') },
+      );
       expect(codes(response)).toEqual(['CARRIER_UNAVAILABLE']);
       expect(await countCases()).toBe(before);
     } finally {
@@ -104,7 +144,12 @@ describe('submitCase checks before it writes', () => {
   });
 
   it('never echoes personal data in a variable error', async () => {
-    const response = await graphql(stack.url, SUBMIT, { input: { ...input({ agentId: 'agt_0001', carrierId: 'car_x', productId: 'prd_x' }), unknownField: 1 } }, { token: await stack.token('STAFF') });
+    const response = await graphql(
+      stack.url,
+      SUBMIT,
+      { input: { ...input({ agentId: 'agt_0001', carrierId: 'car_x', productId: 'prd_x' }), unknownField: 1 } },
+      { token: await stack.token('STAFF') },
+    );
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(response.errors)).not.toMatch(/Pat|Example|1988-06-15/);
   });

@@ -43,9 +43,7 @@ describeCluster('cache on a 3-node Redis Cluster', () => {
     await Promise.all(keys.map((key, i) => cache.set(key, String(i), 60)));
     expect(await Promise.all(keys.map((key) => cache.get(key)))).toEqual(keys.map((_, i) => String(i)));
     // The keys really are spread: every node holds some of them.
-    const perNode = await Promise.all(
-      (cache.redis as import('ioredis').Cluster).nodes('master').map((node) => node.dbsize()),
-    );
+    const perNode = await Promise.all((cache.redis as import('ioredis').Cluster).nodes('master').map((node) => node.dbsize()));
     expect(perNode).toHaveLength(3);
     expect(perNode.every((n) => n > 0)).toBe(true);
   });
@@ -87,22 +85,38 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
     const ready = await (await fetch(new URL('/ready', stack.url))).json();
     expect(ready).toMatchObject({ status: 'ready', cache: { kind: 'redis', ok: true } });
     for (const subgraph of Object.values(stack.subgraphs)) {
-      expect(await (await fetch(new URL('/ready', subgraph.url))).json()).toMatchObject({ status: 'ready', cache: { kind: 'redis', ok: true } });
+      expect(await (await fetch(new URL('/ready', subgraph.url))).json()).toMatchObject({
+        status: 'ready',
+        cache: { kind: 'redis', ok: true },
+      });
     }
   });
 
   it('answers through gateway B from the quotes gateway A cached, spread over every node', async () => {
-    const input = { state: 'OH', birthDate: '1979-11-02', gender: 'MALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 250_000 + 1_000 * Math.floor(Math.random() * 500), termYears: 20 };
+    const input = {
+      state: 'OH',
+      birthDate: '1979-11-02',
+      gender: 'MALE',
+      tobacco: true,
+      healthClass: 'STANDARD',
+      faceAmount: 250_000 + 1_000 * Math.floor(Math.random() * 500),
+      termYears: 20,
+    };
     const query = `query($i: QuoteInput!) { compareQuotes(input: $i) { quotes { product { id } annualPremium } outcomes { status cached } } }`;
     const first = await graphql(stack.url, query, { i: input }, { token: staff });
     expect(first.errors).toBeUndefined();
     const before = stack.simulators.control.totalCounts();
     const again = await graphql(gatewayB.url, query, { i: input }, { token: staff });
-    expect(again.data!.compareQuotes).toEqual({ ...first.data!.compareQuotes, outcomes: first.data!.compareQuotes.outcomes.map((o: object) => ({ ...o, cached: true })) });
+    expect(again.data!.compareQuotes).toEqual({
+      ...first.data!.compareQuotes,
+      outcomes: first.data!.compareQuotes.outcomes.map((o: object) => ({ ...o, cached: true })),
+    });
     expect(again.extensions!.stats.carriers).toMatchObject({ carrierCalls: 0, cacheHits: CARRIERS.length });
     expect(stack.simulators.control.totalCounts().quote).toBe(before.quote);
     // The keys the graph wrote (quotes, catalogs, tokens, generations, rate-limit counts) live on every node.
-    const perNode = await Promise.all((stack.subgraphs.carriers.cache.redis as import('ioredis').Cluster).nodes('master').map((node) => node.dbsize()));
+    const perNode = await Promise.all(
+      (stack.subgraphs.carriers.cache.redis as import('ioredis').Cluster).nodes('master').map((node) => node.dbsize()),
+    );
     expect(perNode).toHaveLength(3);
     expect(perNode.every((n) => n > 0)).toBe(true);
   });
@@ -113,14 +127,27 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
       const [target] = await eligibleTargets(pool);
       const filter = { agentIds: [target.agentId], carrierIds: [target.carrierId] };
       const read = async () => {
-        const response = await graphql(gatewayB.url, 'query($f: CaseFilter) { caseMetrics(filter: $f) { totals { submitted } } }', { f: filter }, { token: staff });
-        return { submitted: response.data!.caseMetrics.totals.submitted as number, cached: response.extensions!.stats.cases.cacheHits === 1 };
+        const response = await graphql(
+          gatewayB.url,
+          'query($f: CaseFilter) { caseMetrics(filter: $f) { totals { submitted } } }',
+          { f: filter },
+          { token: staff },
+        );
+        return {
+          submitted: response.data!.caseMetrics.totals.submitted as number,
+          cached: response.extensions!.stats.cases.cacheHits === 1,
+        };
       };
       await read();
       let before = await read();
       for (let i = 0; i < 10 && !before.cached; i++) before = await read(); // other test files' writes start new generations too
       expect(before.cached).toBe(true);
-      const submitted = await graphql(stack.url, 'mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id } }', { input: submission(target, `cluster-${randomUUID()}`) }, { token: staff });
+      const submitted = await graphql(
+        stack.url,
+        'mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id } }',
+        { input: submission(target, `cluster-${randomUUID()}`) },
+        { token: staff },
+      );
       expect(submitted.errors).toBeUndefined();
       expect(await read()).toEqual({ submitted: before.submitted + 1, cached: false });
     } finally {
@@ -130,7 +157,10 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
 
   it('counts one rate limit for a client across both gateways (one key per client and window, on one slot)', async () => {
     // Two more gateways with a small limit; a client of its own, so no other test's requests count.
-    const limited = [await startGatewayFor(stack, { env: { RATE_LIMIT: '4', RATE_LIMIT_WINDOW_S: '60' } }), await startGatewayFor(stack, { env: { RATE_LIMIT: '4', RATE_LIMIT_WINDOW_S: '60' } })];
+    const limited = [
+      await startGatewayFor(stack, { env: { RATE_LIMIT: '4', RATE_LIMIT_WINDOW_S: '60' } }),
+      await startGatewayFor(stack, { env: { RATE_LIMIT: '4', RATE_LIMIT_WINDOW_S: '60' } }),
+    ];
     try {
       const token = await stack.agentToken(`agt_cluster_${randomUUID().slice(0, 8)}`);
       // Windows are fixed (60 s): start well inside one, so all six requests count in the same.

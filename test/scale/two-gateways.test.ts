@@ -20,7 +20,10 @@ import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
 
 const redisUrl = process.env.REDIS_URL;
-if (!redisUrl) console.log('[test] no REDIS_URL: the two-gateway scale-out tests are skipped (replicas share quotes, metrics and persisted queries only through Redis)');
+if (!redisUrl)
+  console.log(
+    '[test] no REDIS_URL: the two-gateway scale-out tests are skipped (replicas share quotes, metrics and persisted queries only through Redis)',
+  );
 const describeRedis = redisUrl ? describe : describe.skip;
 
 const COMPARE = `query($i: QuoteInput!) { compareQuotes(input: $i) {
@@ -42,8 +45,13 @@ let staff: string;
  * of some 28,000 (age, gender, face amount) combinations, all of which every carrier quotes.
  */
 const newQuestion = () => ({
-  state: 'TX', birthDate: `${1975 + Math.floor(Math.random() * 20)}-05-20`, gender: Math.random() < 0.5 ? 'FEMALE' : 'MALE', tobacco: false,
-  healthClass: 'PREFERRED', faceAmount: 300_000 + 1_000 * Math.floor(Math.random() * 700), termYears: 20,
+  state: 'TX',
+  birthDate: `${1975 + Math.floor(Math.random() * 20)}-05-20`,
+  gender: Math.random() < 0.5 ? 'FEMALE' : 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  faceAmount: 300_000 + 1_000 * Math.floor(Math.random() * 700),
+  termYears: 20,
 });
 
 beforeAll(async () => {
@@ -87,10 +95,11 @@ async function persisted(url: string, hash: string, query?: string): Promise<Gra
   return { status: response.status, ...((await response.json()) as object) };
 }
 
-const pairs = () => [
-  ['B, over the same subgraphs', () => gatewayB.url],
-  ['C, over replicas of every subgraph', () => gatewayC.url],
-] as const;
+const pairs = () =>
+  [
+    ['B, over the same subgraphs', () => gatewayB.url],
+    ['C, over replicas of every subgraph', () => gatewayC.url],
+  ] as const;
 
 describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, other) => {
   it('answers through the other gateway, from the cache, a comparison A already made', async () => {
@@ -99,7 +108,9 @@ describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, 
     expect(first.errors).toBeUndefined();
     // Asked for the first time: every carrier that is called over the network was called (a rate-book
     // carrier prices locally from a book it already holds, which also counts as "cached").
-    const outcomes = new Map(first.data!.compareQuotes.outcomes.map((o: { carrier: { id: string }; status: string; cached: boolean }) => [o.carrier.id, o]));
+    const outcomes = new Map(
+      first.data!.compareQuotes.outcomes.map((o: { carrier: { id: string }; status: string; cached: boolean }) => [o.carrier.id, o]),
+    );
     expect(CARRIERS.map((c) => (outcomes.get(c.id) as { status: string })?.status)).toEqual(CARRIERS.map(() => 'OK'));
     expect(CARRIERS.filter((c) => c.protocol !== 'RATEBOOK').every((c) => !(outcomes.get(c.id) as { cached: boolean }).cached)).toBe(true);
     expect(first.extensions!.stats.carriers.cacheHits).toBe(0);
@@ -120,7 +131,10 @@ describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, 
     const read = async () => {
       const response = await graphql(other(), METRICS, { f: filter }, { token: staff });
       expect(response.errors).toBeUndefined();
-      return { figures: response.data!.caseMetrics as Figures, stats: response.extensions!.stats.cases as { sql: number; cacheHits: number } };
+      return {
+        figures: response.data!.caseMetrics as Figures,
+        stats: response.extensions!.stats.cases as { sql: number; cacheHits: number },
+      };
     };
     /** Reads until an answer comes from the cache: other test files write cases too, and each write starts a new generation. */
     const readCached = async () => {
@@ -153,7 +167,10 @@ describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, 
     expect(moved.errors).toBeUndefined();
     const afterMove = await read();
     expect(afterMove.stats.cacheHits).toBe(0);
-    expect(afterMove.figures.totals).toEqual({ submitted: afterSubmit.figures.totals.submitted, open: afterSubmit.figures.totals.open - 1 });
+    expect(afterMove.figures.totals).toEqual({
+      submitted: afterSubmit.figures.totals.submitted,
+      open: afterSubmit.figures.totals.open - 1,
+    });
     expect(count(afterMove.figures, 'SUBMITTED')).toBe(count(afterSubmit.figures, 'SUBMITTED') - 1);
     expect(count(afterMove.figures, 'WITHDRAWN')).toBe(count(afterSubmit.figures, 'WITHDRAWN') + 1);
   });

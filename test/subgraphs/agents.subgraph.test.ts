@@ -23,7 +23,11 @@ const ask = (query: string, variables: Record<string, unknown> = {}, identity: I
   graphql(subgraph.url, query, variables, { headers: identity ? signIdentity(identity, DEV_IDENTITY_SECRET) : {} });
 
 beforeAll(async () => {
-  subgraph = await startSubgraph(agentsSubgraph, readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }), 0);
+  subgraph = await startSubgraph(
+    agentsSubgraph,
+    readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
+    0,
+  );
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   // An agency with three agents under it, each licensed in TX and OK.
   for (let n = 0; n < 4; n++) {
@@ -38,8 +42,15 @@ beforeAll(async () => {
       [`lic_${RUN}_${n}_tx`, id(n), `TX${n}${RUN}`, NEXT_YEAR, `lic_${RUN}_${n}_ok`, `OK${n}${RUN}`],
     );
   }
-  await pool.query(`INSERT INTO agents.carrier_contracting (carrier_id, pre_appointment_states) VALUES ($1, '{TX}') ON CONFLICT DO NOTHING`, [`car_${RUN}`]);
-  await pool.query(`INSERT INTO agents.appointment (id, agent_id, carrier_id, state, status) VALUES ($1, $2, $3, 'TX', 'ACTIVE')`, [`apt_${RUN}_1`, id(1), `car_${RUN}`]);
+  await pool.query(
+    `INSERT INTO agents.carrier_contracting (carrier_id, pre_appointment_states) VALUES ($1, '{TX}') ON CONFLICT DO NOTHING`,
+    [`car_${RUN}`],
+  );
+  await pool.query(`INSERT INTO agents.appointment (id, agent_id, carrier_id, state, status) VALUES ($1, $2, $3, 'TX', 'ACTIVE')`, [
+    `apt_${RUN}_1`,
+    id(1),
+    `car_${RUN}`,
+  ]);
 });
 
 afterAll(async () => {
@@ -70,7 +81,10 @@ describe('agents subgraph', () => {
     const entities = response.data!._entities;
     expect(entities.map((e: { id: string }) => e.id)).toEqual([0, 1, 2, 3].map(id));
     expect(entities[0].downline.map((d: { id: string }) => d.id).sort()).toEqual([id(1), id(2), id(3)]);
-    expect(entities[1].licenses).toEqual([{ state: 'OK', active: true }, { state: 'TX', active: true }]);
+    expect(entities[1].licenses).toEqual([
+      { state: 'OK', active: true },
+      { state: 'TX', active: true },
+    ]);
     expect(entities[1].eligibility).toEqual({ eligible: true, reasons: [], appointmentWillBeRequested: false });
     expect(entities[2].eligibility).toEqual({ eligible: false, reasons: ['NOT_APPOINTED'], appointmentWillBeRequested: false });
     expect(entities[1].appointments).toEqual([{ state: 'TX', status: 'ACTIVE', carrier: { id: `car_${RUN}` } }]);
@@ -82,13 +96,19 @@ describe('agents subgraph', () => {
     const unknown = await ask('query($id: ID!) { agent(id: $id) { id } }', { id: 'agt_doesnotexist' });
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data!.agent).toBeNull();
-    const entities = await ask('query($r: [_Any!]!) { _entities(representations: $r) { ... on Agent { id } } }', { r: [{ __typename: 'Agent', id: 'agt_nope' }] });
+    const entities = await ask('query($r: [_Any!]!) { _entities(representations: $r) { ... on Agent { id } } }', {
+      r: [{ __typename: 'Agent', id: 'agt_nope' }],
+    });
     expect(entities.data!._entities).toEqual([null]);
     const malformed = await ask('query($id: ID!) { agent(id: $id) { id } }', { id: 'case_000001' });
     expect(codes(malformed)).toEqual(['BAD_USER_INPUT']);
-    const badEnum = await ask('query($s: State!) { agent(id: "agt_0001") { eligibility(carrierId: "car_x", state: $s) { eligible } } }', { s: 'XX' });
+    const badEnum = await ask('query($s: State!) { agent(id: "agt_0001") { eligibility(carrierId: "car_x", state: $s) { eligible } } }', {
+      s: 'XX',
+    });
     expect(codes(badEnum)).toEqual(['BAD_USER_INPUT']);
-    const hugeSearch = await ask('query($s: String) { agents(first: 1, filter: { search: $s }) { edges { node { id } } } }', { s: 'x'.repeat(101) });
+    const hugeSearch = await ask('query($s: String) { agents(first: 1, filter: { search: $s }) { edges { node { id } } } }', {
+      s: 'x'.repeat(101),
+    });
     expect(codes(hugeSearch)).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -117,7 +137,14 @@ describe('agents subgraph', () => {
 
   it('creates an agent, refuses a duplicate NPN, and lets only admins do it', async () => {
     const create = `mutation($input: CreateAgentInput!) { createAgent(input: $input) { id status npn } }`;
-    const input = { npn: `8${Date.now().toString().slice(-7)}`, firstName: 'New', lastName: 'Producer', email: 'new.producer@example.com', residentState: 'TX', uplineId: id(0) };
+    const input = {
+      npn: `8${Date.now().toString().slice(-7)}`,
+      firstName: 'New',
+      lastName: 'Producer',
+      email: 'new.producer@example.com',
+      residentState: 'TX',
+      uplineId: id(0),
+    };
     const created = await ask(create, { input }, ADMIN);
     expect(created.errors).toBeUndefined();
     expect(created.data!.createAgent).toMatchObject({ status: 'PENDING', npn: input.npn });
@@ -126,7 +153,9 @@ describe('agents subgraph', () => {
     expect(codes(invalid)).toEqual(['BAD_USER_INPUT']);
     expect(invalid.errors![0].extensions!.reasons).toEqual(['npn must be 1 to 10 digits', 'email is not a valid address']);
     expect(codes(await ask(create, { input: { ...input, npn: '1' } }))).toEqual(['FORBIDDEN']);
-    expect(codes(await ask(create, { input: { ...input, npn: '1' } }, { sub: 'user:a', role: 'AGENT', agentId: id(1) }))).toEqual(['FORBIDDEN']);
+    expect(codes(await ask(create, { input: { ...input, npn: '1' } }, { sub: 'user:a', role: 'AGENT', agentId: id(1) }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('requests an appointment idempotently', async () => {
@@ -137,7 +166,9 @@ describe('agents subgraph', () => {
     expect(second.data!.requestAppointment).toEqual({ state: 'OK', status: 'REQUESTED' });
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM agents.appointment WHERE agent_id = $1', [id(3)]);
     expect(rows[0].n).toBe(1);
-    expect(codes(await ask(`mutation { requestAppointment(agentId: "agt_unknown", carrierId: "car_x", state: OK) { state } }`, {}, ADMIN))).toEqual(['NOT_FOUND']);
+    expect(
+      codes(await ask(`mutation { requestAppointment(agentId: "agt_unknown", carrierId: "car_x", state: OK) { state } }`, {}, ADMIN)),
+    ).toEqual(['NOT_FOUND']);
   });
 
   describe('an agent caller', () => {

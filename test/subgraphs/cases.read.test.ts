@@ -26,21 +26,45 @@ let pool: pg.Pool;
 const ask = (query: string, variables: Record<string, unknown> = {}, identity: Identity | null = STAFF) =>
   graphql(subgraph.url, query, variables, { headers: identity ? signIdentity(identity, DEV_IDENTITY_SECRET) : {} });
 
-interface Fixture { id: string; caseNumber: string; agentId: string; submittedAt: string; status: string; closedAt?: string }
+interface Fixture {
+  id: string;
+  caseNumber: string;
+  agentId: string;
+  submittedAt: string;
+  status: string;
+  closedAt?: string;
+}
 const fixtures: Fixture[] = [];
 let counter = 0;
 
 async function insertCase(agentId: string, submittedAt: string, status = 'IN_UNDERWRITING', closedAt?: string): Promise<Fixture> {
   counter += 1;
   // Ids chosen so that the tie-break on id is not the insertion order.
-  const fixture = { id: `case_rd${RUN}_${String((counter * 7) % 13).padStart(2, '0')}`, caseNumber: `RD-${NUMBER_BASE + counter}`, agentId, submittedAt, status, closedAt };
+  const fixture = {
+    id: `case_rd${RUN}_${String((counter * 7) % 13).padStart(2, '0')}`,
+    caseNumber: `RD-${NUMBER_BASE + counter}`,
+    agentId,
+    submittedAt,
+    status,
+    closedAt,
+  };
   await pool.query(
     `INSERT INTO cases."case" (id, case_number, agent_id, carrier_id, product_id, product_type, insured_first_name, insured_last_name, insured_birth_date,
        insured_gender, insured_state, insured_tobacco, face_amount, term_years, applied_health_class, payment_mode, annual_premium_cents, modal_premium_cents,
        status, submitted_at, placed_at, closed_at, created_by)
      VALUES ($1, $2, $3, $4, $5, 'TERM', 'Zebulon', 'Quartermaine', '1988-02-29', 'FEMALE', 'OH', true, 500000, 20, 'PREFERRED', 'MONTHLY', 37000, 3238,
        $6, $7, $8, $9, 'user:test-read')`,
-    [fixture.id, fixture.caseNumber, agentId, CARRIER, `prd_rd${RUN}`, status, submittedAt, status === 'PLACED' ? closedAt : null, closedAt ?? null],
+    [
+      fixture.id,
+      fixture.caseNumber,
+      agentId,
+      CARRIER,
+      `prd_rd${RUN}`,
+      status,
+      submittedAt,
+      status === 'PLACED' ? closedAt : null,
+      closedAt ?? null,
+    ],
   );
   fixtures.push(fixture);
   return fixture;
@@ -53,7 +77,11 @@ let open: Fixture;
 let placed: Fixture;
 
 beforeAll(async () => {
-  subgraph = await startSubgraph(casesSubgraph, readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }), 0);
+  subgraph = await startSubgraph(
+    casesSubgraph,
+    readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
+    0,
+  );
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   // Five cases submitted at the same instant: only the id orders them, and a page boundary falls among them.
   for (let i = 0; i < 5; i++) await insertCase(AGENT_A, TIE);
@@ -126,17 +154,30 @@ describe('case lists', () => {
   });
 
   it('takes submittedFrom and submittedTo as inclusive UTC dates', async () => {
-    const response = await ask(PAGE, { first: 50, filter: { carrierIds: [CARRIER], submittedFrom: '2024-05-09', submittedTo: '2024-05-11' } });
-    const inside = fixtures.filter((f) => f.submittedAt >= '2024-05-09T00:00:00.000Z' && f.submittedAt < '2024-05-12T00:00:00.000Z').map((f) => f.id);
+    const response = await ask(PAGE, {
+      first: 50,
+      filter: { carrierIds: [CARRIER], submittedFrom: '2024-05-09', submittedTo: '2024-05-11' },
+    });
+    const inside = fixtures
+      .filter((f) => f.submittedAt >= '2024-05-09T00:00:00.000Z' && f.submittedAt < '2024-05-12T00:00:00.000Z')
+      .map((f) => f.id);
     expect(inside).toHaveLength(7);
     expect(new Set(response.data!.cases.edges.map((e: { node: { id: string } }) => e.node.id))).toEqual(new Set(inside));
-    const oneDay = await ask(PAGE, { first: 50, filter: { carrierIds: [CARRIER], submittedFrom: '2024-05-12', submittedTo: '2024-05-12' } });
+    const oneDay = await ask(PAGE, {
+      first: 50,
+      filter: { carrierIds: [CARRIER], submittedFrom: '2024-05-12', submittedTo: '2024-05-12' },
+    });
     expect(oneDay.data!.cases.edges).toHaveLength(1);
   });
 
   it('combines statuses, agents and openness', async () => {
     const closed = await ask(PAGE, { first: 50, filter: { carrierIds: [CARRIER], open: false } });
-    expect(closed.data!.cases.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(fixtures.filter((f) => f.closedAt).map((f) => f.id).sort());
+    expect(closed.data!.cases.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(
+      fixtures
+        .filter((f) => f.closedAt)
+        .map((f) => f.id)
+        .sort(),
+    );
     const openB = await ask(PAGE, { first: 50, filter: { carrierIds: [CARRIER], agentIds: [AGENT_B], open: true } });
     expect(openB.data!.cases.edges).toEqual([]);
     const declined = await ask(PAGE, { first: 50, filter: { carrierIds: [CARRIER], statuses: ['DECLINED'] } });
@@ -186,7 +227,15 @@ describe('case fields', () => {
       annualPremium: '370.00',
       modalPremium: '32.38',
       status: 'IN_UNDERWRITING',
-      allowedNextStatuses: ['REQUIREMENTS_OUTSTANDING', 'APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE'],
+      allowedNextStatuses: [
+        'REQUIREMENTS_OUTSTANDING',
+        'APPROVED',
+        'APPROVED_OTHER_THAN_APPLIED',
+        'DECLINED',
+        'POSTPONED',
+        'WITHDRAWN',
+        'INCOMPLETE',
+      ],
       carrierReference: null,
       submittedAt: TIE,
       closedAt: null,
@@ -194,8 +243,26 @@ describe('case fields', () => {
     });
     // Requirements in the order they were ordered; age to receipt, or to today while outstanding.
     expect(c.requirements).toEqual([
-      { id: `req_rd${RUN}_mib`, code: 'MIB', status: 'RECEIVED', orderedAt: '2024-05-10T12:30:00.000Z', receivedAt: '2024-05-20T08:00:00.000Z', followUpOn: '2024-05-12', ageDays: 10, note: null },
-      { id: `req_rd${RUN}_aps`, code: 'APS', status: 'ORDERED', orderedAt: '2024-05-10T13:00:00.000Z', receivedAt: null, followUpOn: '2024-05-31', ageDays: daysSince('2024-05-10'), note: null },
+      {
+        id: `req_rd${RUN}_mib`,
+        code: 'MIB',
+        status: 'RECEIVED',
+        orderedAt: '2024-05-10T12:30:00.000Z',
+        receivedAt: '2024-05-20T08:00:00.000Z',
+        followUpOn: '2024-05-12',
+        ageDays: 10,
+        note: null,
+      },
+      {
+        id: `req_rd${RUN}_aps`,
+        code: 'APS',
+        status: 'ORDERED',
+        orderedAt: '2024-05-10T13:00:00.000Z',
+        receivedAt: null,
+        followUpOn: '2024-05-31',
+        ageDays: daysSince('2024-05-10'),
+        note: null,
+      },
     ]);
     // History oldest first.
     expect(c.events.map((e: { type: string; toStatus: string | null }) => [e.type, e.toStatus])).toEqual([
@@ -207,9 +274,12 @@ describe('case fields', () => {
   });
 
   it('stops counting days pending once a case is closed, and offers no next status', async () => {
-    const response = await ask(`query($n: String!) { caseByNumber(caseNumber: $n) { id status daysPending allowedNextStatuses placedAt closedAt requirements { id } events { type } } }`, {
-      n: placed.caseNumber,
-    });
+    const response = await ask(
+      `query($n: String!) { caseByNumber(caseNumber: $n) { id status daysPending allowedNextStatuses placedAt closedAt requirements { id } events { type } } }`,
+      {
+        n: placed.caseNumber,
+      },
+    );
     expect(response.data!.caseByNumber).toEqual({
       id: placed.id,
       status: 'PLACED',
@@ -227,21 +297,42 @@ describe('Agent.cases', () => {
   const AGENT_CASES = `query($r: [_Any!]!, $f: CaseFilter) { _entities(representations: $r) { ... on Agent { id cases(first: 200, filter: $f) { edges { node { id } } } } } }`;
   const idsOf = (entity: { cases: { edges: { node: { id: string } }[] } }) => entity.cases.edges.map((e) => e.node.id).sort();
 
-  it('lists each agent\'s own cases, one page statement per agent', async () => {
-    const response = await ask(AGENT_CASES, { r: [{ __typename: 'Agent', id: AGENT_A }, { __typename: 'Agent', id: AGENT_B }], f: { carrierIds: [CARRIER] } });
+  it("lists each agent's own cases, one page statement per agent", async () => {
+    const response = await ask(AGENT_CASES, {
+      r: [
+        { __typename: 'Agent', id: AGENT_A },
+        { __typename: 'Agent', id: AGENT_B },
+      ],
+      f: { carrierIds: [CARRIER] },
+    });
     expect(response.errors).toBeUndefined();
     const [a, b] = response.data!._entities;
-    expect(idsOf(a)).toEqual(fixtures.filter((f) => f.agentId === AGENT_A).map((f) => f.id).sort());
-    expect(idsOf(b)).toEqual(fixtures.filter((f) => f.agentId === AGENT_B).map((f) => f.id).sort());
+    expect(idsOf(a)).toEqual(
+      fixtures
+        .filter((f) => f.agentId === AGENT_A)
+        .map((f) => f.id)
+        .sort(),
+    );
+    expect(idsOf(b)).toEqual(
+      fixtures
+        .filter((f) => f.agentId === AGENT_B)
+        .map((f) => f.id)
+        .sort(),
+    );
     expect(response.extensions!.stats.sql).toBe(2);
   });
 
   it('keeps every condition of the filter, agentIds included', async () => {
     const other = await ask(AGENT_CASES, { r: [{ __typename: 'Agent', id: AGENT_A }], f: { agentIds: [AGENT_B] } });
     expect(other.data!._entities[0].cases.edges).toEqual([]);
-    const both = await ask(AGENT_CASES, { r: [{ __typename: 'Agent', id: AGENT_B }], f: { agentIds: [AGENT_A, AGENT_B], statuses: ['PLACED'] } });
+    const both = await ask(AGENT_CASES, {
+      r: [{ __typename: 'Agent', id: AGENT_B }],
+      f: { agentIds: [AGENT_A, AGENT_B], statuses: ['PLACED'] },
+    });
     expect(idsOf(both.data!._entities[0])).toEqual([placed.id]);
-    expect(codes(await ask(AGENT_CASES, { r: [{ __typename: 'Agent', id: AGENT_A }], f: { agentIds: ['car_nope'] } }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await ask(AGENT_CASES, { r: [{ __typename: 'Agent', id: AGENT_A }], f: { agentIds: ['car_nope'] } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });
 
@@ -249,11 +340,21 @@ describe('Case references', () => {
   it('resolves representations in order, null for unknown ones, with one statement per table', async () => {
     const response = await ask(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id carrier { id } carrierReference requirements { code } events { type } } } }`,
-      { r: [{ __typename: 'Case', id: placed.id }, { __typename: 'Case', id: `case_rd${RUN}_unknown` }, { __typename: 'Case', id: open.id }] },
+      {
+        r: [
+          { __typename: 'Case', id: placed.id },
+          { __typename: 'Case', id: `case_rd${RUN}_unknown` },
+          { __typename: 'Case', id: open.id },
+        ],
+      },
     );
     expect(response.errors).toBeUndefined();
     expect(response.data!._entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual([placed.id, null, open.id]);
-    expect(response.data!._entities[2]).toMatchObject({ carrier: { id: CARRIER }, carrierReference: null, requirements: [{ code: 'MIB' }, { code: 'APS' }] });
+    expect(response.data!._entities[2]).toMatchObject({
+      carrier: { id: CARRIER },
+      carrierReference: null,
+      requirements: [{ code: 'MIB' }, { code: 'APS' }],
+    });
     expect(response.extensions!.stats.sql).toBe(3);
   });
 });
@@ -268,7 +369,10 @@ describe('who may read, and bad input', () => {
       ['query($id: ID!) { case(id: $id) { id } }', { id: open.id }],
       ['query($n: String!) { caseByNumber(caseNumber: $n) { id } }', { n: open.caseNumber }],
       ['query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id } } }', { r: [{ __typename: 'Case', id: open.id }] }],
-      ['query($r: [_Any!]!) { _entities(representations: $r) { ... on Agent { cases { totalCount } } } }', { r: [{ __typename: 'Agent', id: AGENT_A }] }],
+      [
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Agent { cases { totalCount } } } }',
+        { r: [{ __typename: 'Agent', id: AGENT_A }] },
+      ],
     ] as const) {
       const response = await ask(query, variables as Record<string, unknown>, ANONYMOUS);
       expect({ query, codes: codes(response) }).toEqual({ query, codes: ['UNAUTHENTICATED'] });
@@ -277,7 +381,10 @@ describe('who may read, and bad input', () => {
   });
 
   it('answers null for unknown ids and BAD_USER_INPUT for malformed ids and cursors, never echoing them', async () => {
-    const unknown = await ask('query($id: ID!, $n: String!) { case(id: $id) { id } caseByNumber(caseNumber: $n) { id } }', { id: `case_rd${RUN}_none`, n: 'RD-1' });
+    const unknown = await ask('query($id: ID!, $n: String!) { case(id: $id) { id } caseByNumber(caseNumber: $n) { id } }', {
+      id: `case_rd${RUN}_none`,
+      n: 'RD-1',
+    });
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data).toEqual({ case: null, caseByNumber: null });
     for (const [query, variables] of [

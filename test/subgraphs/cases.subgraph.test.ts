@@ -18,7 +18,11 @@ const ask = (query: string, variables: Record<string, unknown> = {}, identity: I
 const sql = async (text: string, params: unknown[] = []) => (await pool.query(text, params)).rows;
 
 beforeAll(async () => {
-  subgraph = await startSubgraph(casesSubgraph, readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }), 0);
+  subgraph = await startSubgraph(
+    casesSubgraph,
+    readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
+    0,
+  );
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
 });
 
@@ -71,7 +75,11 @@ describe('cases subgraph', () => {
 
   it('pages through every case of many agents, newest first and oldest first, with no gap or duplicate', async () => {
     // Seeded agents other tests leave alone, so that cases written meanwhile by other suites do not move the list.
-    const agentIds = (await sql(`SELECT agent_id FROM cases."case" WHERE agent_id LIKE 'agt_0%' AND agent_id <> 'agt_0001' GROUP BY 1 ORDER BY count(*) DESC LIMIT 30`)).map((r) => r.agent_id);
+    const agentIds = (
+      await sql(
+        `SELECT agent_id FROM cases."case" WHERE agent_id LIKE 'agt_0%' AND agent_id <> 'agt_0001' GROUP BY 1 ORDER BY count(*) DESC LIMIT 30`,
+      )
+    ).map((r) => r.agent_id);
     const [{ n }] = await sql('SELECT count(*)::int AS n FROM cases."case" WHERE agent_id = ANY($1)', [agentIds]);
     expect(n).toBeGreaterThan(250);
     const desc = await walk({ first: 97, orderBy: 'SUBMITTED_AT_DESC', filter: { agentIds } });
@@ -79,13 +87,23 @@ describe('cases subgraph', () => {
     expect(desc.length).toBe(n);
     expect(new Set(desc).size).toBe(n);
     expect(asc).toEqual([...desc].reverse());
-    const expected = (await sql('SELECT id FROM cases."case" WHERE agent_id = ANY($1) ORDER BY submitted_at DESC, id DESC', [agentIds])).map((r) => r.id);
+    const expected = (
+      await sql('SELECT id FROM cases."case" WHERE agent_id = ANY($1) ORDER BY submitted_at DESC, id DESC', [agentIds])
+    ).map((r) => r.id);
     expect(desc).toEqual(expected);
   });
 
   it('filters by status, carrier, agent, dates and openness, and counts only when asked', async () => {
-    const [sample] = await sql(`SELECT agent_id, carrier_id, to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM cases."case" ORDER BY id LIMIT 1`);
-    const filter = { agentIds: [sample.agent_id], carrierIds: [sample.carrier_id], submittedFrom: sample.day, submittedTo: sample.day, open: false };
+    const [sample] = await sql(
+      `SELECT agent_id, carrier_id, to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM cases."case" ORDER BY id LIMIT 1`,
+    );
+    const filter = {
+      agentIds: [sample.agent_id],
+      carrierIds: [sample.carrier_id],
+      submittedFrom: sample.day,
+      submittedTo: sample.day,
+      open: false,
+    };
     const [{ n }] = await sql(
       `SELECT count(*)::int AS n FROM cases."case" WHERE agent_id = $1 AND carrier_id = $2 AND (submitted_at AT TIME ZONE 'UTC')::date = $3::date
          AND status IN ('PLACED','DECLINED','POSTPONED','WITHDRAWN','INCOMPLETE','NOT_TAKEN')`,
@@ -97,10 +115,14 @@ describe('cases subgraph', () => {
     expect(counted.extensions!.stats.sql).toBe(uncounted.extensions!.stats.sql + 1);
 
     const open = await ask(PAGE, { first: 200, filter: { open: true }, count: true });
-    const [{ n: openCount }] = await sql(`SELECT count(*)::int AS n FROM cases."case" WHERE status NOT IN ('PLACED','DECLINED','POSTPONED','WITHDRAWN','INCOMPLETE','NOT_TAKEN')`);
+    const [{ n: openCount }] = await sql(
+      `SELECT count(*)::int AS n FROM cases."case" WHERE status NOT IN ('PLACED','DECLINED','POSTPONED','WITHDRAWN','INCOMPLETE','NOT_TAKEN')`,
+    );
     expect(open.data!.cases.totalCount).toBe(openCount);
     const statuses = await ask(PAGE, { first: 200, filter: { statuses: ['DECLINED', 'POSTPONED'] }, count: false });
-    expect(new Set(statuses.data!.cases.edges.map((e: { node: { status: string } }) => e.node.status))).toEqual(new Set(['DECLINED', 'POSTPONED']));
+    expect(new Set(statuses.data!.cases.edges.map((e: { node: { status: string } }) => e.node.status))).toEqual(
+      new Set(['DECLINED', 'POSTPONED']),
+    );
   });
 
   it('answers null for unknown ids and BAD_USER_INPUT for malformed ids, cursors, ranges and sizes', async () => {
@@ -115,24 +137,43 @@ describe('cases subgraph', () => {
       [PAGE, { first: 201, count: false }],
       [PAGE, { filter: { submittedFrom: '2025-13-01' }, count: false }],
     ] as const) {
-      expect({ variables, codes: codes(await ask(query, variables as Record<string, unknown>)) }).toEqual({ variables, codes: ['BAD_USER_INPUT'] });
+      expect({ variables, codes: codes(await ask(query, variables as Record<string, unknown>)) }).toEqual({
+        variables,
+        codes: ['BAD_USER_INPUT'],
+      });
     }
   });
 
   it('resolves cases as entities, in order, with null for unknown ones', async () => {
-    const [a, b] = (await sql('SELECT id, case_number FROM cases."case" ORDER BY id LIMIT 2'));
-    const response = await ask('query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id caseNumber carrierReference } } }', {
-      r: [{ __typename: 'Case', id: b.id }, { __typename: 'Case', id: 'case_nope' }, { __typename: 'Case', id: a.id }],
-    });
-    expect(response.data!._entities.map((e: { caseNumber: string } | null) => e?.caseNumber ?? null)).toEqual([b.case_number, null, a.case_number]);
+    const [a, b] = await sql('SELECT id, case_number FROM cases."case" ORDER BY id LIMIT 2');
+    const response = await ask(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id caseNumber carrierReference } } }',
+      {
+        r: [
+          { __typename: 'Case', id: b.id },
+          { __typename: 'Case', id: 'case_nope' },
+          { __typename: 'Case', id: a.id },
+        ],
+      },
+    );
+    expect(response.data!._entities.map((e: { caseNumber: string } | null) => e?.caseNumber ?? null)).toEqual([
+      b.case_number,
+      null,
+      a.case_number,
+    ]);
     expect(response.extensions!.stats.sql).toBe(1);
   });
 
-  it('shows an agent\'s cases through Agent.cases', async () => {
-    const [{ agent_id: agentId, n }] = await sql('SELECT agent_id, count(*)::int AS n FROM cases."case" GROUP BY 1 ORDER BY 2 DESC LIMIT 1');
-    const response = await ask('query($r: [_Any!]!) { _entities(representations: $r) { ... on Agent { cases(first: 200) { totalCount edges { node { id } } } } } }', {
-      r: [{ __typename: 'Agent', id: agentId }],
-    });
+  it("shows an agent's cases through Agent.cases", async () => {
+    const [{ agent_id: agentId, n }] = await sql(
+      'SELECT agent_id, count(*)::int AS n FROM cases."case" GROUP BY 1 ORDER BY 2 DESC LIMIT 1',
+    );
+    const response = await ask(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Agent { cases(first: 200) { totalCount edges { node { id } } } } } }',
+      {
+        r: [{ __typename: 'Agent', id: agentId }],
+      },
+    );
     expect(response.data!._entities[0].cases.totalCount).toBe(n);
     expect(response.data!._entities[0].cases.edges).toHaveLength(Math.min(n, 200));
   });

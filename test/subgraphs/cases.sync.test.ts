@@ -26,7 +26,10 @@ async function submittedCase(n: number): Promise<string> {
        'SUBMITTED', $3, '2026-01-05T10:00:00.000Z', 'user:test')`,
     [id, `SYN-${(Date.now() % 1e8) * 10 + n}`, `REF-${RUN}-${n}`],
   );
-  await pool.query(`INSERT INTO cases.requirement (id, case_id, code, status, ordered_at) VALUES ($1, $2, 'MIB', 'ORDERED', now())`, [`req_s${RUN}_${n}`, id]);
+  await pool.query(`INSERT INTO cases.requirement (id, case_id, code, status, ordered_at) VALUES ($1, $2, 'MIB', 'ORDERED', now())`, [
+    `req_s${RUN}_${n}`,
+    id,
+  ]);
   return id;
 }
 
@@ -45,16 +48,56 @@ describe('carrier sync', () => {
       ],
     };
     expect(await applySnapshot(new Db(pool), id, snapshot, logger)).toBe(4);
-    const [row] = (await pool.query(`SELECT status, policy_number, issued_at IS NOT NULL AS issued, last_synced_at IS NOT NULL AS synced FROM cases."case" WHERE id = $1`, [id])).rows;
+    const [row] = (
+      await pool.query(
+        `SELECT status, policy_number, issued_at IS NOT NULL AS issued, last_synced_at IS NOT NULL AS synced FROM cases."case" WHERE id = $1`,
+        [id],
+      )
+    ).rows;
     expect(row).toEqual({ status: 'ISSUED', policy_number: 'SRL-9000001', issued: true, synced: true });
-    const events = (await pool.query(`SELECT type, from_status, to_status, requirement_code, actor, note FROM cases.case_event WHERE case_id = $1 ORDER BY id`, [id])).rows;
+    const events = (
+      await pool.query(
+        `SELECT type, from_status, to_status, requirement_code, actor, note FROM cases.case_event WHERE case_id = $1 ORDER BY id`,
+        [id],
+      )
+    ).rows;
     expect(events).toEqual([
-      { type: 'CARRIER_SYNC', from_status: 'SUBMITTED', to_status: 'ISSUED', requirement_code: null, actor: 'carrier:car_summit', note: 'carrier status 25' },
-      { type: 'CARRIER_SYNC', from_status: null, to_status: null, requirement_code: 'MIB', actor: 'carrier:car_summit', note: 'requirement received at the carrier' },
-      { type: 'CARRIER_SYNC', from_status: null, to_status: null, requirement_code: 'APS', actor: 'carrier:car_summit', note: 'requirement ordered at the carrier' },
-      { type: 'CARRIER_SYNC', from_status: null, to_status: null, requirement_code: null, actor: 'carrier:car_summit', note: 'unknown carrier requirement code X-PRIVATE-77' },
+      {
+        type: 'CARRIER_SYNC',
+        from_status: 'SUBMITTED',
+        to_status: 'ISSUED',
+        requirement_code: null,
+        actor: 'carrier:car_summit',
+        note: 'carrier status 25',
+      },
+      {
+        type: 'CARRIER_SYNC',
+        from_status: null,
+        to_status: null,
+        requirement_code: 'MIB',
+        actor: 'carrier:car_summit',
+        note: 'requirement received at the carrier',
+      },
+      {
+        type: 'CARRIER_SYNC',
+        from_status: null,
+        to_status: null,
+        requirement_code: 'APS',
+        actor: 'carrier:car_summit',
+        note: 'requirement ordered at the carrier',
+      },
+      {
+        type: 'CARRIER_SYNC',
+        from_status: null,
+        to_status: null,
+        requirement_code: null,
+        actor: 'carrier:car_summit',
+        note: 'unknown carrier requirement code X-PRIVATE-77',
+      },
     ]);
-    const requirements = (await pool.query(`SELECT code, status, carrier_code FROM cases.requirement WHERE case_id = $1 ORDER BY code`, [id])).rows;
+    const requirements = (
+      await pool.query(`SELECT code, status, carrier_code FROM cases.requirement WHERE case_id = $1 ORDER BY code`, [id])
+    ).rows;
     expect(requirements).toEqual([
       { code: 'APS', status: 'ORDERED', carrier_code: 'APS' },
       { code: 'MIB', status: 'RECEIVED', carrier_code: null },
@@ -65,7 +108,12 @@ describe('carrier sync', () => {
 
   it('notes an unknown status code without changing the status', async () => {
     const id = await submittedCase(2);
-    const written = await applySnapshot(new Db(pool), id, { carrierReference: `REF-${RUN}-2`, status: null, carrierStatusCode: '9999', policyNumber: null, requirements: [] }, logger);
+    const written = await applySnapshot(
+      new Db(pool),
+      id,
+      { carrierReference: `REF-${RUN}-2`, status: null, carrierStatusCode: '9999', policyNumber: null, requirements: [] },
+      logger,
+    );
     expect(written).toBe(1);
     const [row] = (await pool.query(`SELECT status FROM cases."case" WHERE id = $1`, [id])).rows;
     expect(row.status).toBe('SUBMITTED');

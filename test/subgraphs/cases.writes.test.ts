@@ -20,7 +20,16 @@ let caseCounter = 0;
 const ask = (query: string, variables: Record<string, unknown> = {}, identity: Identity = STAFF) =>
   graphql(subgraph.url, query, variables, { headers: signIdentity(identity, DEV_IDENTITY_SECRET) });
 
-interface CaseSeed { status: string; submittedAt: string; approvedAt?: string; issuedAt?: string; placedAt?: string; closedAt?: string; premiumCents: number; productType?: string }
+interface CaseSeed {
+  status: string;
+  submittedAt: string;
+  approvedAt?: string;
+  issuedAt?: string;
+  placedAt?: string;
+  closedAt?: string;
+  premiumCents: number;
+  productType?: string;
+}
 async function insertCase(seed: CaseSeed): Promise<string> {
   const id = `case_m${RUN}_${++caseCounter}`;
   await pool.query(
@@ -29,10 +38,24 @@ async function insertCase(seed: CaseSeed): Promise<string> {
        status, submitted_at, approved_at, issued_at, placed_at, closed_at, created_by)
      VALUES ($1, $2, $3, 'car_summit', 'prd_summit_term', $4, 'Test', 'Insured', '1980-01-01', 'MALE', 'TX', false, 500000, 20, 'PREFERRED', 'ANNUAL', $5, $5,
        $6, $7, $8, $9, $10, $11, 'user:test')`,
-    [id, `TST-${(Date.now() % 1e9) * 10 + caseCounter}`, AGENT, seed.productType ?? 'TERM', seed.premiumCents, seed.status, seed.submittedAt, seed.approvedAt ?? null,
-      seed.issuedAt ?? null, seed.placedAt ?? null, seed.closedAt ?? null],
+    [
+      id,
+      `TST-${(Date.now() % 1e9) * 10 + caseCounter}`,
+      AGENT,
+      seed.productType ?? 'TERM',
+      seed.premiumCents,
+      seed.status,
+      seed.submittedAt,
+      seed.approvedAt ?? null,
+      seed.issuedAt ?? null,
+      seed.placedAt ?? null,
+      seed.closedAt ?? null,
+    ],
   );
-  await pool.query(`INSERT INTO cases.case_event (case_id, at, type, to_status, actor) VALUES ($1, $2, 'STATUS_CHANGED', 'SUBMITTED', 'user:test')`, [id, seed.submittedAt]);
+  await pool.query(
+    `INSERT INTO cases.case_event (case_id, at, type, to_status, actor) VALUES ($1, $2, 'STATUS_CHANGED', 'SUBMITTED', 'user:test')`,
+    [id, seed.submittedAt],
+  );
   return id;
 }
 
@@ -51,7 +74,10 @@ const MOVE = `mutation($id: ID!, $change: CaseStatusChangeInput!) { updateCaseSt
 describe('case management', () => {
   it('walks a case from underwriting to placement, refusing what the rules refuse, recording every step', async () => {
     const id = await insertCase({ status: 'IN_UNDERWRITING', submittedAt: '2025-03-01T10:00:00.000Z', premiumCents: 100_00 });
-    const ordered = await ask(`mutation($id: ID!) { orderRequirement(caseId: $id, code: APS, note: "Dr. visit 2024") { id code status followUpOn ageDays } }`, { id });
+    const ordered = await ask(
+      `mutation($id: ID!) { orderRequirement(caseId: $id, code: APS, note: "Dr. visit 2024") { id code status followUpOn ageDays } }`,
+      { id },
+    );
     expect(ordered.errors).toBeUndefined();
     const aps = ordered.data!.orderRequirement;
     expect(aps).toMatchObject({ code: 'APS', status: 'ORDERED', ageDays: 0 });
@@ -64,10 +90,17 @@ describe('case management', () => {
     expect(codes(blocked)).toEqual(['CONFLICT']);
     expect(blocked.errors![0].message).toContain('APS');
 
-    expect((await ask(`mutation($r: ID!) { receiveRequirement(requirementId: $r) { status receivedAt } }`, { r: aps.id })).data!.receiveRequirement.status).toBe('RECEIVED');
+    expect(
+      (await ask(`mutation($r: ID!) { receiveRequirement(requirementId: $r) { status receivedAt } }`, { r: aps.id })).data!
+        .receiveRequirement.status,
+    ).toBe('RECEIVED');
     expect(codes(await ask(`mutation($r: ID!) { receiveRequirement(requirementId: $r) { status } }`, { r: aps.id }))).toEqual(['CONFLICT']);
 
-    expect((await ask(MOVE, { id, change: { status: 'APPROVED' } })).data!.updateCaseStatus.allowedNextStatuses).toEqual(['ISSUED', 'WITHDRAWN', 'NOT_TAKEN']);
+    expect((await ask(MOVE, { id, change: { status: 'APPROVED' } })).data!.updateCaseStatus.allowedNextStatuses).toEqual([
+      'ISSUED',
+      'WITHDRAWN',
+      'NOT_TAKEN',
+    ]);
     expect(codes(await ask(MOVE, { id, change: { status: 'ISSUED' } }))).toEqual(['BAD_USER_INPUT']);
     const issued = await ask(MOVE, { id, change: { status: 'ISSUED', policyNumber: 'SRL-0001' } });
     expect(issued.data!.updateCaseStatus).toMatchObject({ status: 'ISSUED', policyNumber: 'SRL-0001', placedAt: null, closedAt: null });
@@ -80,32 +113,69 @@ describe('case management', () => {
     expect(codes(refused)).toEqual(['CONFLICT']);
     expect(refused.errors![0].extensions!.allowed).toEqual([]);
 
-    const history = await ask(`query($id: ID!) { case(id: $id) { events { type fromStatus toStatus requirementCode actor note } } }`, { id });
+    const history = await ask(`query($id: ID!) { case(id: $id) { events { type fromStatus toStatus requirementCode actor note } } }`, {
+      id,
+    });
     expect(history.data!.case.events.slice(1)).toEqual([
-      { type: 'REQUIREMENT_ORDERED', fromStatus: null, toStatus: null, requirementCode: 'APS', actor: 'user:test-staff', note: 'Dr. visit 2024' },
+      {
+        type: 'REQUIREMENT_ORDERED',
+        fromStatus: null,
+        toStatus: null,
+        requirementCode: 'APS',
+        actor: 'user:test-staff',
+        note: 'Dr. visit 2024',
+      },
       { type: 'REQUIREMENT_RECEIVED', fromStatus: null, toStatus: null, requirementCode: 'APS', actor: 'user:test-staff', note: null },
-      { type: 'STATUS_CHANGED', fromStatus: 'IN_UNDERWRITING', toStatus: 'APPROVED', requirementCode: null, actor: 'user:test-staff', note: null },
+      {
+        type: 'STATUS_CHANGED',
+        fromStatus: 'IN_UNDERWRITING',
+        toStatus: 'APPROVED',
+        requirementCode: null,
+        actor: 'user:test-staff',
+        note: null,
+      },
       { type: 'STATUS_CHANGED', fromStatus: 'APPROVED', toStatus: 'ISSUED', requirementCode: null, actor: 'user:test-staff', note: null },
-      { type: 'STATUS_CHANGED', fromStatus: 'ISSUED', toStatus: 'PLACED', requirementCode: null, actor: 'user:test-staff', note: 'delivered' },
+      {
+        type: 'STATUS_CHANGED',
+        fromStatus: 'ISSUED',
+        toStatus: 'PLACED',
+        requirementCode: null,
+        actor: 'user:test-staff',
+        note: 'delivered',
+      },
     ]);
     expect(codes(await ask(`mutation($id: ID!) { orderRequirement(caseId: $id, code: MIB) { id } }`, { id }))).toEqual(['CONFLICT']);
   });
 
   it('waives with a reason, notes from anyone who sees the case, and changes nothing when refused', async () => {
     const id = await insertCase({ status: 'REQUIREMENTS_OUTSTANDING', submittedAt: '2025-03-02T10:00:00.000Z', premiumCents: 100_00 });
-    const req = (await ask(`mutation($id: ID!) { orderRequirement(caseId: $id, code: PARAMED_EXAM) { id } }`, { id })).data!.orderRequirement;
-    expect(codes(await ask(`mutation($r: ID!) { waiveRequirement(requirementId: $r, reason: "  ") { status } }`, { r: req.id }))).toEqual(['BAD_USER_INPUT']);
-    const waived = await ask(`mutation($r: ID!) { waiveRequirement(requirementId: $r, reason: "recent exam on file") { status note } }`, { r: req.id });
+    const req = (await ask(`mutation($id: ID!) { orderRequirement(caseId: $id, code: PARAMED_EXAM) { id } }`, { id })).data!
+      .orderRequirement;
+    expect(codes(await ask(`mutation($r: ID!) { waiveRequirement(requirementId: $r, reason: "  ") { status } }`, { r: req.id }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    const waived = await ask(`mutation($r: ID!) { waiveRequirement(requirementId: $r, reason: "recent exam on file") { status note } }`, {
+      r: req.id,
+    });
     expect(waived.data!.waiveRequirement).toEqual({ status: 'WAIVED', note: 'recent exam on file' });
-    const note = await ask(`mutation($id: ID!) { addCaseNote(caseId: $id, note: "called the client") { type note actor } }`, { id }, { sub: 'user:agent', role: 'ADMIN' });
+    const note = await ask(
+      `mutation($id: ID!) { addCaseNote(caseId: $id, note: "called the client") { type note actor } }`,
+      { id },
+      { sub: 'user:agent', role: 'ADMIN' },
+    );
     expect(note.data!.addCaseNote).toEqual({ type: 'NOTE', note: 'called the client', actor: 'user:agent' });
 
     const before = (await pool.query('SELECT count(*)::int AS n FROM cases.case_event WHERE case_id = $1', [id])).rows[0].n;
     expect(codes(await ask(MOVE, { id, change: { status: 'PLACED' } }))).toEqual(['CONFLICT']);
-    expect(codes(await ask(MOVE, { id, change: { status: 'WITHDRAWN' } }, { sub: 'user:a', role: 'AGENT', agentId: AGENT }))).toEqual(['FORBIDDEN']);
+    expect(codes(await ask(MOVE, { id, change: { status: 'WITHDRAWN' } }, { sub: 'user:a', role: 'AGENT', agentId: AGENT }))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(codes(await ask(MOVE, { id: 'case_nope', change: { status: 'WITHDRAWN' } }))).toEqual(['NOT_FOUND']);
     expect(codes(await ask(MOVE, { id: 'nope', change: { status: 'WITHDRAWN' } }))).toEqual(['BAD_USER_INPUT']);
-    const after = await pool.query('SELECT status, (SELECT count(*)::int FROM cases.case_event WHERE case_id = $1) AS n FROM cases."case" WHERE id = $1', [id]);
+    const after = await pool.query(
+      'SELECT status, (SELECT count(*)::int FROM cases.case_event WHERE case_id = $1) AS n FROM cases."case" WHERE id = $1',
+      [id],
+    );
     expect(after.rows[0]).toEqual({ status: 'REQUIREMENTS_OUTSTANDING', n: before });
   });
 });
@@ -120,11 +190,40 @@ describe('caseMetrics', () => {
 
   beforeAll(async () => {
     // The cohort, by hand: 6 cases of one agent in January and February 2025.
-    await insertCase({ status: 'PLACED', submittedAt: day('2025-01-10'), approvedAt: day('2025-01-10', 20), issuedAt: day('2025-01-10', 30), placedAt: day('2025-01-10', 40), closedAt: day('2025-01-10', 40), premiumCents: 1000_00 });
-    await insertCase({ status: 'PLACED', submittedAt: day('2025-01-20'), approvedAt: day('2025-01-20', 5), issuedAt: day('2025-01-20', 10), placedAt: day('2025-01-20', 30), closedAt: day('2025-01-20', 30), premiumCents: 2000_00 });
-    await insertCase({ status: 'NOT_TAKEN', submittedAt: day('2025-02-01'), approvedAt: day('2025-02-01', 10), issuedAt: day('2025-02-01', 20), closedAt: day('2025-02-01', 50), premiumCents: 500_00 });
+    await insertCase({
+      status: 'PLACED',
+      submittedAt: day('2025-01-10'),
+      approvedAt: day('2025-01-10', 20),
+      issuedAt: day('2025-01-10', 30),
+      placedAt: day('2025-01-10', 40),
+      closedAt: day('2025-01-10', 40),
+      premiumCents: 1000_00,
+    });
+    await insertCase({
+      status: 'PLACED',
+      submittedAt: day('2025-01-20'),
+      approvedAt: day('2025-01-20', 5),
+      issuedAt: day('2025-01-20', 10),
+      placedAt: day('2025-01-20', 30),
+      closedAt: day('2025-01-20', 30),
+      premiumCents: 2000_00,
+    });
+    await insertCase({
+      status: 'NOT_TAKEN',
+      submittedAt: day('2025-02-01'),
+      approvedAt: day('2025-02-01', 10),
+      issuedAt: day('2025-02-01', 20),
+      closedAt: day('2025-02-01', 50),
+      premiumCents: 500_00,
+    });
     await insertCase({ status: 'DECLINED', submittedAt: day('2025-02-05'), closedAt: day('2025-02-05', 30), premiumCents: 300_00 });
-    await insertCase({ status: 'POSTPONED', submittedAt: day('2025-02-10'), closedAt: day('2025-02-10', 30), premiumCents: 100_00, productType: 'WHOLE_LIFE' });
+    await insertCase({
+      status: 'POSTPONED',
+      submittedAt: day('2025-02-10'),
+      closedAt: day('2025-02-10', 30),
+      premiumCents: 100_00,
+      productType: 'WHOLE_LIFE',
+    });
     const open = await insertCase({ status: 'IN_UNDERWRITING', submittedAt: day('2025-02-20'), premiumCents: 400_00 });
     const orderedAt = new Date(Date.now() - 10 * 86_400_000);
     await pool.query(
@@ -134,11 +233,18 @@ describe('caseMetrics', () => {
   });
 
   it('computes every figure of DOMAIN.md over the cohort', async () => {
-    const response = await ask(METRICS, { filter: { agentIds: [AGENT], submittedFrom: '2025-01-01', submittedTo: '2025-02-28' }, groupBy: 'MONTH' });
+    const response = await ask(METRICS, {
+      filter: { agentIds: [AGENT], submittedFrom: '2025-01-01', submittedTo: '2025-02-28' },
+      groupBy: 'MONTH',
+    });
     expect(response.errors).toBeUndefined();
     const metrics = response.data!.caseMetrics;
     expect(metrics.totals).toEqual({
-      submitted: 6, open: 1, placed: 2, declined: 1, notTaken: 1,
+      submitted: 6,
+      open: 1,
+      placed: 2,
+      declined: 1,
+      notTaken: 1,
       placementRatio: 2 / 5, // placed / closed
       notTakenRate: 1 / 3, // notTaken / (placed + notTaken)
       declineRate: 1 / 5, // declined / (declined + postponed + 3 approved)
@@ -149,12 +255,24 @@ describe('caseMetrics', () => {
       placedPremium: '3000.00',
     });
     expect(metrics.byStatus).toEqual([
-      { status: 'PLACED', count: 2 }, { status: 'DECLINED', count: 1 }, { status: 'IN_UNDERWRITING', count: 1 }, { status: 'NOT_TAKEN', count: 1 }, { status: 'POSTPONED', count: 1 },
+      { status: 'PLACED', count: 2 },
+      { status: 'DECLINED', count: 1 },
+      { status: 'IN_UNDERWRITING', count: 1 },
+      { status: 'NOT_TAKEN', count: 1 },
+      { status: 'POSTPONED', count: 1 },
     ]);
     expect(metrics.groups).toEqual([
-      { key: '2025-01', label: 'January 2025', figures: { submitted: 2, placed: 2, placedPremium: '3000.00', declineRate: 0, medianDaysToIssue: 20 } },
+      {
+        key: '2025-01',
+        label: 'January 2025',
+        figures: { submitted: 2, placed: 2, placedPremium: '3000.00', declineRate: 0, medianDaysToIssue: 20 },
+      },
       // declined / (declined + postponed + approved) = 1 / 3; the one issued case took 20 days.
-      { key: '2025-02', label: 'February 2025', figures: { submitted: 4, placed: 0, placedPremium: '0.00', declineRate: 1 / 3, medianDaysToIssue: 20 } },
+      {
+        key: '2025-02',
+        label: 'February 2025',
+        figures: { submitted: 4, placed: 0, placedPremium: '0.00', declineRate: 1 / 3, medianDaysToIssue: 20 },
+      },
     ]);
     expect(metrics.requirementsAging).toHaveLength(1);
     expect(metrics.requirementsAging[0]).toMatchObject({ code: 'APS', outstanding: 1, pastFollowUp: 1 });
@@ -162,19 +280,31 @@ describe('caseMetrics', () => {
   });
 
   it('honours the cohort dates inclusively and groups by product type', async () => {
-    const response = await ask(METRICS, { filter: { agentIds: [AGENT], submittedFrom: '2025-01-20', submittedTo: '2025-02-05' }, groupBy: 'PRODUCT_TYPE' });
+    const response = await ask(METRICS, {
+      filter: { agentIds: [AGENT], submittedFrom: '2025-01-20', submittedTo: '2025-02-05' },
+      groupBy: 'PRODUCT_TYPE',
+    });
     const metrics = response.data!.caseMetrics;
     expect(metrics.totals.submitted).toBe(3);
     expect(metrics.totals.placementRatio).toBe(1 / 3);
     expect(metrics.groups.map((g: { key: string; label: string }) => [g.key, g.label])).toEqual([['TERM', 'Term']]);
     // Medians per group: TERM issued after 30, 10 and 20 days; the whole-life case was never issued.
-    const byType = (await ask(METRICS, { filter: { agentIds: [AGENT], submittedFrom: '2025-01-01', submittedTo: '2025-02-28' }, groupBy: 'PRODUCT_TYPE' })).data!.caseMetrics;
+    const byType = (
+      await ask(METRICS, { filter: { agentIds: [AGENT], submittedFrom: '2025-01-01', submittedTo: '2025-02-28' }, groupBy: 'PRODUCT_TYPE' })
+    ).data!.caseMetrics;
     expect(byType.groups.map((g: { key: string; figures: object }) => [g.key, g.figures])).toEqual([
       ['TERM', { submitted: 5, placed: 2, placedPremium: '3000.00', declineRate: 1 / 4, medianDaysToIssue: 20 }],
       ['WHOLE_LIFE', { submitted: 1, placed: 0, placedPremium: '0.00', declineRate: 0, medianDaysToIssue: null }],
     ]);
     const none = await ask(METRICS, { filter: { agentIds: [AGENT], submittedFrom: '2030-01-01' } });
-    expect(none.data!.caseMetrics.totals).toMatchObject({ submitted: 0, placementRatio: null, notTakenRate: null, declineRate: null, averageDaysToIssue: null, submittedPremium: '0.00' });
+    expect(none.data!.caseMetrics.totals).toMatchObject({
+      submitted: 0,
+      placementRatio: null,
+      notTakenRate: null,
+      declineRate: null,
+      averageDaysToIssue: null,
+      submittedPremium: '0.00',
+    });
   });
 
   it('answers a repeat from the cache and recomputes after any case write', async () => {

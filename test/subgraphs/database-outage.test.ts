@@ -38,7 +38,8 @@ class Outage {
   }
 }
 
-const code = (error: unknown) => (error instanceof GraphQLError ? error.extensions.code : `not a GraphQLError: ${(error as Error)?.message}`);
+const code = (error: unknown) =>
+  error instanceof GraphQLError ? error.extensions.code : `not a GraphQLError: ${(error as Error)?.message}`;
 
 describe('the database going away and coming back', () => {
   let outage: Outage;
@@ -72,7 +73,10 @@ describe('the database going away and coming back', () => {
     });
     await reached;
     await outage.down();
-    const failure = await held.then(() => undefined, (error: unknown) => error);
+    const failure = await held.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(code(failure)).toBe('SERVICE_UNAVAILABLE');
     expect((failure as Error).message).toBe('the database is unavailable; try again shortly');
 
@@ -90,10 +94,14 @@ describe('the database going away and coming back', () => {
 
   it('tells an unreachable database from a bad statement', async () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(
+      true,
+    );
     expect(isDatabaseUnavailable(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(true);
     expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(
+      false,
+    );
     expect(isDatabaseUnavailable(Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' }))).toBe(false);
     // A bad statement stays what it is (masked and logged as a bug by the server).
     const db = new Db(pool);

@@ -21,7 +21,8 @@ import { bool } from '../../platform/config';
 async function newMetricsGeneration(redisUrl: string): Promise<void> {
   const cache = createCache({ redisUrl, cluster: bool(process.env, 'REDIS_CLUSTER', false) });
   try {
-    if (!(await cache.ready(5_000)) || (await cache.incr(METRICS_GENERATION_KEY)) === null) console.warn(`[test] Redis at ${redisUrl} is not reachable: cached caseMetrics of an earlier run may answer`);
+    if (!(await cache.ready(5_000)) || (await cache.incr(METRICS_GENERATION_KEY)) === null)
+      console.warn(`[test] Redis at ${redisUrl} is not reachable: cached caseMetrics of an earlier run may answer`);
   } finally {
     await cache.close();
   }
@@ -56,7 +57,11 @@ export default async function globalSetup(): Promise<void> {
     state.__bgaTeardown = () => db.stop();
     console.log('\n[test] embedded PGlite (set DATABASE_URL to run the suite on PostgreSQL)');
   }
-  console.log(process.env.REDIS_URL ? `[test] Redis: ${process.env.REDIS_URL}` : '[test] no REDIS_URL: Redis-backed tests are skipped; caches run in process');
+  console.log(
+    process.env.REDIS_URL
+      ? `[test] Redis: ${process.env.REDIS_URL}`
+      : '[test] no REDIS_URL: Redis-backed tests are skipped; caches run in process',
+  );
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
   await pool.end();

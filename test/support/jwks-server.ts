@@ -34,7 +34,11 @@ export interface TokenClaims {
 export async function signToken(key: SigningKey, claims: TokenClaims, header: { kid?: string } = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const { sub = 'user:idp-staff', exp = now + 3600, iat = now, iss, aud, nbf, ...rest } = claims;
-  const jwt = new SignJWT({ ...rest }).setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: header.kid ?? key.kid }).setSubject(sub).setIssuedAt(iat).setExpirationTime(exp);
+  const jwt = new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: header.kid ?? key.kid })
+    .setSubject(sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp);
   if (iss) jwt.setIssuer(iss);
   if (aud) jwt.setAudience(aud);
   if (nbf !== undefined) jwt.setNotBefore(nbf);

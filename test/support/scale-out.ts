@@ -60,7 +60,11 @@ export interface SubgraphReplicas {
 export async function startSubgraphReplicas(options: { env?: Record<string, string> } = {}): Promise<SubgraphReplicas> {
   const env = settings(options.env);
   const common = readCommonConfig(env);
-  const definitions = [agentsSubgraph, createCasesSubgraph(env), createCarriersSubgraph()] as unknown as SubgraphDefinition<BaseSubgraphContext>[];
+  const definitions = [
+    agentsSubgraph,
+    createCasesSubgraph(env),
+    createCarriersSubgraph(),
+  ] as unknown as SubgraphDefinition<BaseSubgraphContext>[];
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const definition of definitions) subgraphs[definition.name] = await startSubgraph(definition, common, 0);
   return {

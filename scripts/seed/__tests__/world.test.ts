@@ -57,7 +57,10 @@ describe('the demo world', () => {
     const check = (ok: boolean, what: string) => ok || problems.push(what);
     for (const c of world.cases) {
       const events = eventsByCase.get(c.id)!;
-      check(events[0].type === 'STATUS_CHANGED' && events[0].toStatus === 'SUBMITTED' && events[0].at === c.submittedAt, `${c.id}: first event is not the submission`);
+      check(
+        events[0].type === 'STATUS_CHANGED' && events[0].toStatus === 'SUBMITTED' && events[0].at === c.submittedAt,
+        `${c.id}: first event is not the submission`,
+      );
       for (let i = 1; i < events.length; i++) check(events[i].at >= events[i - 1].at, `${c.id}: events out of order`);
       check(Date.parse(events.at(-1)!.at) <= anchorMs, `${c.id}: event after the anchor`);
       // The status is where the last status event left the case; each move starts where the last ended.

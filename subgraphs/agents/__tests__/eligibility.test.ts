@@ -5,7 +5,14 @@ const base: EligibilityInput = {
   agent: { status: 'ACTIVE', residentState: 'TX', eoExpiresOn: '2026-06-30' },
   licenses: [
     { state: 'TX', resident: true, linesOfAuthority: ['LIFE'], effectiveOn: '2020-01-01', expiresOn: '2026-12-31', revoked: false },
-    { state: 'OK', resident: false, linesOfAuthority: ['LIFE', 'ACCIDENT_HEALTH'], effectiveOn: '2020-01-01', expiresOn: '2026-12-31', revoked: false },
+    {
+      state: 'OK',
+      resident: false,
+      linesOfAuthority: ['LIFE', 'ACCIDENT_HEALTH'],
+      effectiveOn: '2020-01-01',
+      expiresOn: '2026-12-31',
+      revoked: false,
+    },
   ],
   appointments: [{ carrierId: 'car_a', state: 'TX', status: 'ACTIVE' }],
   carrierId: 'car_a',
@@ -61,18 +68,24 @@ describe('eligibility (DOMAIN.md licensing and contracting)', () => {
   it('in a just-in-time state is eligible and requests the appointment unless one is live', () => {
     const jit = { state: 'OK', preAppointmentStates: ['TX'] };
     expect(check({ ...jit, appointments: [] })).toEqual({ eligible: true, reasons: [], appointmentWillBeRequested: true });
-    expect(check({ ...jit, appointments: [{ carrierId: 'car_a', state: 'OK', status: 'REQUESTED' }] }).appointmentWillBeRequested).toBe(false);
-    expect(check({ ...jit, appointments: [{ carrierId: 'car_a', state: 'OK', status: 'TERMINATED' }] }).appointmentWillBeRequested).toBe(true);
+    expect(check({ ...jit, appointments: [{ carrierId: 'car_a', state: 'OK', status: 'REQUESTED' }] }).appointmentWillBeRequested).toBe(
+      false,
+    );
+    expect(check({ ...jit, appointments: [{ carrierId: 'car_a', state: 'OK', status: 'TERMINATED' }] }).appointmentWillBeRequested).toBe(
+      true,
+    );
     // Not eligible for another reason: nothing will be requested.
     expect(check({ ...jit, appointments: [], agent: { ...base.agent, eoExpiresOn: null } }).appointmentWillBeRequested).toBe(false);
   });
 
   it('lists every reason at once', () => {
-    expect(check({ agent: { status: 'SUSPENDED', residentState: 'TX', eoExpiresOn: null }, state: 'CA', preAppointmentStates: ['CA'], appointments: [] }).reasons).toEqual([
-      'AGENT_NOT_ACTIVE',
-      'NOT_LICENSED_IN_STATE',
-      'EO_EXPIRED',
-      'NOT_APPOINTED',
-    ]);
+    expect(
+      check({
+        agent: { status: 'SUSPENDED', residentState: 'TX', eoExpiresOn: null },
+        state: 'CA',
+        preAppointmentStates: ['CA'],
+        appointments: [],
+      }).reasons,
+    ).toEqual(['AGENT_NOT_ACTIVE', 'NOT_LICENSED_IN_STATE', 'EO_EXPIRED', 'NOT_APPOINTED']);
   });
 });

@@ -36,30 +36,47 @@ async function errorCode(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('submitApplicationToCarrier', () => {
-  it('hands the application to the carrier\'s adapter once, with the premium in cents', async () => {
+  it("hands the application to the carrier's adapter once, with the premium in cents", async () => {
     const ctx = world.context();
     const result = await resolver.submitApplicationToCarrier(APPLICATION, ctx);
     expect(result).toEqual({ accepted: true, carrierReference: 'CEDAR-case_abc-1', message: null, retryable: false, failureCode: null });
     const adapter = world.adapters.get(CARRIER)!;
     expect(adapter.calls.submit).toBe(1);
-    expect(adapter.applications.get('case_abc-1')).toMatchObject({ caseId: 'case_abc', annualPremiumCents: 33_000, termYears: 20, agent: { writingNumber: 'CED1234' } });
+    expect(adapter.applications.get('case_abc-1')).toMatchObject({
+      caseId: 'case_abc',
+      annualPremiumCents: 33_000,
+      termYears: 20,
+      agent: { writingNumber: 'CED1234' },
+    });
     expect(ctx.stats.carrierCalls).toBe(1);
   });
 
   it('reports a rejection as final (not retryable)', async () => {
     world.adapters.get(CARRIER)!.mode = 'reject';
     expect(await resolver.submitApplicationToCarrier(APPLICATION, world.context())).toEqual({
-      accepted: false, carrierReference: null, message: 'face amount exceeds the retention limit', retryable: false, failureCode: 'CARRIER.REJECTED',
+      accepted: false,
+      carrierReference: null,
+      message: 'face amount exceeds the retention limit',
+      retryable: false,
+      failureCode: 'CARRIER.REJECTED',
     });
   });
 
   it('never retries a failed send itself, and tells the outbox to resend later', async () => {
     const adapter = world.adapters.get(CARRIER)!;
     adapter.mode = 'http-error';
-    expect(await resolver.submitApplicationToCarrier(APPLICATION, world.context())).toMatchObject({ accepted: false, retryable: true, failureCode: 'CARRIER.HTTP_ERROR' });
+    expect(await resolver.submitApplicationToCarrier(APPLICATION, world.context())).toMatchObject({
+      accepted: false,
+      retryable: true,
+      failureCode: 'CARRIER.HTTP_ERROR',
+    });
     expect(adapter.calls.submit).toBe(1);
     adapter.mode = 'hang';
-    expect(await resolver.submitApplicationToCarrier(APPLICATION, world.context())).toMatchObject({ accepted: false, retryable: true, failureCode: 'CARRIER.TIMEOUT' });
+    expect(await resolver.submitApplicationToCarrier(APPLICATION, world.context())).toMatchObject({
+      accepted: false,
+      retryable: true,
+      failureCode: 'CARRIER.TIMEOUT',
+    });
   });
 
   it('answers only the SERVICE role', async () => {
@@ -78,7 +95,11 @@ describe('submitApplicationToCarrier', () => {
     } catch (error) {
       expect((error as GraphQLError).extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
-        reasons: ['reference must be 1 to 128 letters, digits or ._:-', 'annualPremium must be Money such as "412.50"', 'productId is not a product of carrierId'],
+        reasons: [
+          'reference must be 1 to 128 letters, digits or ._:-',
+          'annualPremium must be Money such as "412.50"',
+          'productId is not a product of carrierId',
+        ],
       });
     }
     expect(world.adapters.get(CARRIER)!.calls.submit).toBe(0);
@@ -88,10 +109,25 @@ describe('submitApplicationToCarrier', () => {
 describe('carrierCaseSnapshots', () => {
   it('asks the carrier now in one call, leaves unknown references out and refreshes the status cache', async () => {
     const adapter = world.adapters.get(CARRIER)!;
-    adapter.statuses.set('R-1', { carrierReference: 'R-1', carrierStatusCode: 'ISSUED', status: 'ISSUED', policyNumber: 'CED0000001', requirements: [] });
+    adapter.statuses.set('R-1', {
+      carrierReference: 'R-1',
+      carrierStatusCode: 'ISSUED',
+      status: 'ISSUED',
+      policyNumber: 'CED0000001',
+      requirements: [],
+    });
     const ctx = world.context();
     const snapshots = await resolver.carrierCaseSnapshots(CARRIER, ['R-1', 'R-2', 'R-1'], ctx);
-    expect(snapshots).toEqual([{ carrierReference: 'R-1', status: 'ISSUED', carrierStatusCode: 'ISSUED', policyNumber: 'CED0000001', requirements: [], asOf: expect.any(String) }]);
+    expect(snapshots).toEqual([
+      {
+        carrierReference: 'R-1',
+        status: 'ISSUED',
+        carrierStatusCode: 'ISSUED',
+        policyNumber: 'CED0000001',
+        requirements: [],
+        asOf: expect.any(String),
+      },
+    ]);
     expect(adapter.statusBatches).toEqual([['R-1', 'R-2']]);
     const cached = await world.context().caseStatus.load(CARRIER, 'R-1');
     expect(cached).toMatchObject({ status: 'ISSUED', cached: true });

@@ -15,7 +15,8 @@ const SETTINGS: CarrierPolicySettings = {
 
 const policy = (overrides: Partial<CarrierPolicySettings> = {}) => new CarrierPolicy('car_test', { ...SETTINGS, ...overrides });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const failure = (code: ConstructorParameters<typeof CarrierFailure>[0], retryAfterMs?: number) => new CarrierFailure(code, `fake ${code}`, retryAfterMs);
+const failure = (code: ConstructorParameters<typeof CarrierFailure>[0], retryAfterMs?: number) =>
+  new CarrierFailure(code, `fake ${code}`, retryAfterMs);
 
 /** A call that fails `failures` times with `error`, then answers 'ok'; counts its attempts. */
 function flaky(failures: number, error: () => Error) {
@@ -123,7 +124,14 @@ describe('CarrierPolicy circuit breaker', () => {
 
   it('counts each retry attempt: one call with retries can open the circuit', async () => {
     const p = policy({ retries: 2 });
-    expect(await codeOf(p.execute('quote', flaky(100, () => failure('CARRIER.HTTP_ERROR'))))).toBe('CARRIER.HTTP_ERROR');
+    expect(
+      await codeOf(
+        p.execute(
+          'quote',
+          flaky(100, () => failure('CARRIER.HTTP_ERROR')),
+        ),
+      ),
+    ).toBe('CARRIER.HTTP_ERROR');
     expect(p.health().circuit).toBe('OPEN');
   });
 
@@ -156,7 +164,13 @@ describe('CarrierPolicy circuit breaker', () => {
 
   it('refuses other calls at once while the half-open test call is out, instead of queueing them behind it', async () => {
     const p = policy({ retries: 0, timeoutMs: 500 });
-    for (let i = 0; i < SETTINGS.breakerThreshold; i++) await codeOf(p.execute('quote', flaky(1, () => failure('CARRIER.HTTP_ERROR'))));
+    for (let i = 0; i < SETTINGS.breakerThreshold; i++)
+      await codeOf(
+        p.execute(
+          'quote',
+          flaky(1, () => failure('CARRIER.HTTP_ERROR')),
+        ),
+      );
     await sleep(SETTINGS.breakerCooldownMs + 10);
     const test = p.execute('quote', () => sleep(100).then(() => 'ok'));
     const started = performance.now();
@@ -168,14 +182,19 @@ describe('CarrierPolicy circuit breaker', () => {
 
   it('does not count a carrier rejecting an application against it', async () => {
     const p = policy();
-    for (let i = 0; i < SETTINGS.breakerThreshold * 2; i++) expect(await codeOf(p.execute('submit', async () => Promise.reject(failure('CARRIER.REJECTED'))))).toBe('CARRIER.REJECTED');
+    for (let i = 0; i < SETTINGS.breakerThreshold * 2; i++)
+      expect(await codeOf(p.execute('submit', async () => Promise.reject(failure('CARRIER.REJECTED'))))).toBe('CARRIER.REJECTED');
     expect(p.health()).toEqual({ circuit: 'CLOSED', recentErrorRate: 0, p50LatencyMs: expect.any(Number) });
   });
 
   it('counts hangs that hit the deadline as failures', async () => {
     const p = policy({ timeoutMs: 20, retries: 0 });
     for (let i = 0; i < SETTINGS.breakerThreshold; i++) {
-      expect(await codeOf(p.execute('quote', (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))))).toBe('CARRIER.TIMEOUT');
+      expect(
+        await codeOf(
+          p.execute('quote', (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))),
+        ),
+      ).toBe('CARRIER.TIMEOUT');
     }
     await sleep(5);
     expect(p.health().circuit).toBe('OPEN');

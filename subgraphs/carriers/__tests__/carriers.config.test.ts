@@ -7,15 +7,23 @@ import { devCredentials, envCode, readCarriersConfig } from '../carriers.config'
 import { CARRIERS } from '../fixtures/carriers.fixture';
 import { FakeAdapter } from './fake-carriers';
 
-const urls = (carriers = CARRIERS) => Object.fromEntries(carriers.map((c) => [`CARRIER_${envCode(c.code)}_URL`, `http://127.0.0.1:9/${c.code.toLowerCase()}/`]));
+const urls = (carriers = CARRIERS) =>
+  Object.fromEntries(carriers.map((c) => [`CARRIER_${envCode(c.code)}_URL`, `http://127.0.0.1:9/${c.code.toLowerCase()}/`]));
 
 describe('readCarriersConfig', () => {
   it('has the documented defaults', () => {
     const config = readCarriersConfig(CARRIERS, urls());
     expect(config.compareTimeoutMs).toBe(4000);
     expect(config.policy).toEqual({
-      timeoutMs: 2500, retries: 2, retryInitialDelayMs: 50, retryMaxDelayMs: 400, breakerThreshold: 5, breakerCooldownMs: 10_000,
-      bulkheadLimit: 32, bulkheadQueue: 256, healthWindow: 50,
+      timeoutMs: 2500,
+      retries: 2,
+      retryInitialDelayMs: 50,
+      retryMaxDelayMs: 400,
+      breakerThreshold: 5,
+      breakerCooldownMs: 10_000,
+      bulkheadLimit: 32,
+      bulkheadQueue: 256,
+      healthWindow: 50,
     });
     expect(config.ttlSeconds).toEqual({ quote: 900, status: 60, catalog: 3600 });
     expect(config.catalogRefreshMs).toBe(900_000);
@@ -27,14 +35,24 @@ describe('readCarriersConfig', () => {
     const summit = CARRIERS[0];
     const endpoint = readCarriersConfig(CARRIERS, urls()).endpoints.find((e) => e.carrierId === summit.id)!;
     expect(endpoint).toEqual({
-      carrierId: summit.id, code: summit.code, protocol: summit.protocol, url: `http://127.0.0.1:9/${summit.code.toLowerCase()}`,
-      ...devCredentials(summit.code), timeoutMs: 2500,
+      carrierId: summit.id,
+      code: summit.code,
+      protocol: summit.protocol,
+      url: `http://127.0.0.1:9/${summit.code.toLowerCase()}`,
+      ...devCredentials(summit.code),
+      timeoutMs: 2500,
     });
   });
 
   it('reads per-carrier credentials and deadline overrides', () => {
     const code = envCode(CARRIERS[4].code);
-    const config = readCarriersConfig(CARRIERS, { ...urls(), [`CARRIER_${code}_CLIENT_ID`]: 'id-1', [`CARRIER_${code}_CLIENT_SECRET`]: 's3cret', [`CARRIER_${code}_TIMEOUT_MS`]: '700', CARRIER_TIMEOUT_MS: '900' });
+    const config = readCarriersConfig(CARRIERS, {
+      ...urls(),
+      [`CARRIER_${code}_CLIENT_ID`]: 'id-1',
+      [`CARRIER_${code}_CLIENT_SECRET`]: 's3cret',
+      [`CARRIER_${code}_TIMEOUT_MS`]: '700',
+      CARRIER_TIMEOUT_MS: '900',
+    });
     const endpoint = config.endpoints.find((e) => e.carrierId === CARRIERS[4].id)!;
     expect(endpoint).toMatchObject({ clientId: 'id-1', clientSecret: 's3cret', timeoutMs: 700 });
     expect(config.endpoints.find((e) => e.carrierId === CARRIERS[0].id)!.timeoutMs).toBe(900);
@@ -66,8 +84,12 @@ describe('readCarriersConfig', () => {
 
   it('refuses the development client secret of a REST carrier in production', () => {
     const rest = CARRIERS.find((c) => c.protocol === 'REST')!;
-    expect(() => readCarriersConfig(CARRIERS, { ...urls(), NODE_ENV: 'production' })).toThrow(`CARRIER_${envCode(rest.code)}_CLIENT_SECRET`);
-    const secrets = Object.fromEntries(CARRIERS.filter((c) => c.protocol === 'REST').map((c) => [`CARRIER_${envCode(c.code)}_CLIENT_SECRET`, 'real']));
+    expect(() => readCarriersConfig(CARRIERS, { ...urls(), NODE_ENV: 'production' })).toThrow(
+      `CARRIER_${envCode(rest.code)}_CLIENT_SECRET`,
+    );
+    const secrets = Object.fromEntries(
+      CARRIERS.filter((c) => c.protocol === 'REST').map((c) => [`CARRIER_${envCode(c.code)}_CLIENT_SECRET`, 'real']),
+    );
     expect(() => readCarriersConfig(CARRIERS, { ...urls(), ...secrets, NODE_ENV: 'production' })).not.toThrow();
   });
 
@@ -83,7 +105,7 @@ describe('buildAdapters', () => {
   const deps = { cache: new MemoryCache(10), logger: pino({ level: 'silent' }) };
   const fake: CarrierAdapterFactory = (carrier) => new FakeAdapter(carrier);
 
-  it('builds one adapter per configured carrier with its protocol\'s factory, passing the endpoint', () => {
+  it("builds one adapter per configured carrier with its protocol's factory, passing the endpoint", () => {
     const seen: string[] = [];
     const factory: CarrierAdapterFactory = (carrier, endpoint) => {
       seen.push(`${carrier.id}@${endpoint.url}`);
@@ -107,7 +129,9 @@ describe('buildAdapters', () => {
     expect(built.adapters.size).toBe(CARRIERS.filter((c) => c.protocol === 'ACORD').length);
     expect(built.warnings).toEqual(
       CARRIERS.filter((c) => c.protocol !== 'ACORD').map((c) =>
-        c.protocol === 'REST' ? `carrier ${c.id} (${c.code}): adapter could not be built: no code map for class STANDARD` : `carrier ${c.id} (${c.code}) speaks unknown protocol RATEBOOK: no adapter`,
+        c.protocol === 'REST'
+          ? `carrier ${c.id} (${c.code}): adapter could not be built: no code map for class STANDARD`
+          : `carrier ${c.id} (${c.code}) speaks unknown protocol RATEBOOK: no adapter`,
       ),
     );
     expect(ratebook.length + rest.length).toBe(built.warnings.length);

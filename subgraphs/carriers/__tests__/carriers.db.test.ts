@@ -22,8 +22,14 @@ const ask = (query: string, variables: Record<string, unknown> = {}, identity: I
   graphql(subgraph.url, query, variables, { headers: identity ? signIdentity(identity, DEV_IDENTITY_SECRET) : {} });
 
 beforeAll(async () => {
-  const definition = createCarriersSubgraph({ runtime: (cache) => createCarriersRuntime({ cache, logger: pino({ level: 'silent' }), env: {} }) });
-  subgraph = await startSubgraph(definition, readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }), 0);
+  const definition = createCarriersSubgraph({
+    runtime: (cache) => createCarriersRuntime({ cache, logger: pino({ level: 'silent' }), env: {} }),
+  });
+  subgraph = await startSubgraph(
+    definition,
+    readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
+    0,
+  );
 });
 
 afterAll(async () => {
@@ -40,9 +46,15 @@ describe('carriers subgraph: the public catalog', () => {
   });
 
   it('lists 12 carriers with their products and health for anonymous callers in 2 SQL statements', async () => {
-    const response = await ask('{ carriers { id name naicCode amBestRating ageBasis health { circuit recentErrorRate p50LatencyMs } products { id code type termYears terms { years minIssueAge maxIssueAge } healthClasses availableStates carrier { id } } } }');
+    const response = await ask(
+      '{ carriers { id name naicCode amBestRating ageBasis health { circuit recentErrorRate p50LatencyMs } products { id code type termYears terms { years minIssueAge maxIssueAge } healthClasses availableStates carrier { id } } } }',
+    );
     expect(response.errors).toBeUndefined();
-    const carriers = response.data!.carriers as { id: string; name: string; products: { id: string; carrier: { id: string }; type: string; termYears: number[]; terms: { years: number }[] }[] }[];
+    const carriers = response.data!.carriers as {
+      id: string;
+      name: string;
+      products: { id: string; carrier: { id: string }; type: string; termYears: number[]; terms: { years: number }[] }[];
+    }[];
     expect(carriers).toHaveLength(CARRIERS.length);
     expect(carriers.map((c) => c.name)).toEqual([...carriers.map((c) => c.name)].sort());
     expect(sorted(carriers.flatMap((c) => c.products.map((p) => p.id)))).toEqual(sorted(PRODUCTS.map((p) => p.id)));
@@ -54,12 +66,16 @@ describe('carriers subgraph: the public catalog', () => {
       }
     }
     const summit = CARRIERS.find((c) => c.id === 'car_summit')!;
-    expect(carriers.find((c) => c.id === summit.id)).toMatchObject({ naicCode: summit.naicCode, amBestRating: summit.amBestRating, ageBasis: summit.ageBasis });
+    expect(carriers.find((c) => c.id === summit.id)).toMatchObject({
+      naicCode: summit.naicCode,
+      amBestRating: summit.amBestRating,
+      ageBasis: summit.ageBasis,
+    });
     // carriers, products by carrier; Product.carrier comes from the primed carrier loader.
     expect(response.extensions!.stats).toEqual({ sql: 2, carrierCalls: 0, cacheHits: 0, cacheMisses: 0 });
   });
 
-  it('filters a carrier\'s products by type', async () => {
+  it("filters a carrier's products by type", async () => {
     const response = await ask('{ carrier(id: "car_summit") { products(type: TERM) { type } all: products { id } } }');
     const summit = CARRIERS.find((c) => c.id === 'car_summit')!;
     expect(response.data!.carrier.products).toEqual(summit.products.filter((p) => p.type === 'TERM').map(() => ({ type: 'TERM' })));
@@ -75,11 +91,17 @@ describe('carriers subgraph: the public catalog', () => {
 
   it('filters products by carriers, type and state in one statement', async () => {
     const ids = ['car_summit', 'car_tidewater'];
-    const response = await ask('query($f: ProductFilter) { products(filter: $f) { id carrier { id } } }', { f: { carrierIds: ids, type: 'TERM', state: 'NY' } });
-    const expected = PRODUCTS.filter((p) => ids.includes(p.carrierId) && p.type === 'TERM' && p.availableStates.includes('NY')).map((p) => p.id);
+    const response = await ask('query($f: ProductFilter) { products(filter: $f) { id carrier { id } } }', {
+      f: { carrierIds: ids, type: 'TERM', state: 'NY' },
+    });
+    const expected = PRODUCTS.filter((p) => ids.includes(p.carrierId) && p.type === 'TERM' && p.availableStates.includes('NY')).map(
+      (p) => p.id,
+    );
     expect(response.data!.products.map((p: { id: string }) => p.id)).toEqual(sorted(expected));
     const all = await ask('{ products(filter: { state: NY }) { id } }');
-    expect(sorted(all.data!.products.map((p: { id: string }) => p.id))).toEqual(sorted(PRODUCTS.filter((p) => p.availableStates.includes('NY')).map((p) => p.id)));
+    expect(sorted(all.data!.products.map((p: { id: string }) => p.id))).toEqual(
+      sorted(PRODUCTS.filter((p) => p.availableStates.includes('NY')).map((p) => p.id)),
+    );
     expect(all.extensions!.stats.sql).toBe(1);
     expect(codes(await ask('{ products(filter: { carrierIds: ["x"] }) { id } }'))).toEqual(['BAD_USER_INPUT']);
   });
@@ -108,7 +130,11 @@ describe('carriers subgraph: entities for the gateway', () => {
       null,
       null,
       { id: 'car_tidewater', name: CARRIERS.find((c) => c.id === 'car_tidewater')!.name },
-      { id: 'prd_tidewater_term', code: 'THL-TERM', carrier: { id: 'car_tidewater', name: CARRIERS.find((c) => c.id === 'car_tidewater')!.name } },
+      {
+        id: 'prd_tidewater_term',
+        code: 'THL-TERM',
+        carrier: { id: 'car_tidewater', name: CARRIERS.find((c) => c.id === 'car_tidewater')!.name },
+      },
     ]);
     // carriers by id (references and Product.carrier batch together), products by id.
     expect(response.extensions!.stats.sql).toBe(2);
@@ -117,10 +143,18 @@ describe('carriers subgraph: entities for the gateway', () => {
   it('answers Case.carrierStatus null before the carrier has a reference, without calling it', async () => {
     const response = await ask(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id carrierStatus { status } } } }',
-      { r: [{ __typename: 'Case', id: 'case_1', carrier: { id: 'car_summit' }, carrierReference: null }, { __typename: 'Case', id: 'case_2', carrier: null, carrierReference: 'X-1' }] },
+      {
+        r: [
+          { __typename: 'Case', id: 'case_1', carrier: { id: 'car_summit' }, carrierReference: null },
+          { __typename: 'Case', id: 'case_2', carrier: null, carrierReference: 'X-1' },
+        ],
+      },
       STAFF,
     );
-    expect(response.data!._entities).toEqual([{ id: 'case_1', carrierStatus: null }, { id: 'case_2', carrierStatus: null }]);
+    expect(response.data!._entities).toEqual([
+      { id: 'case_1', carrierStatus: null },
+      { id: 'case_2', carrierStatus: null },
+    ]);
     expect(response.extensions!.stats).toMatchObject({ sql: 0, carrierCalls: 0 });
   });
 
@@ -131,21 +165,39 @@ describe('carriers subgraph: entities for the gateway', () => {
       STAFF,
     );
     expect(response.data!._entities).toEqual([{ id: 'case_1', carrierStatus: null }]);
-    expect(response.errors).toEqual([expect.objectContaining({ path: ['_entities', 0, 'carrierStatus'], extensions: expect.objectContaining({ code: 'CARRIER_UNAVAILABLE' }) })]);
+    expect(response.errors).toEqual([
+      expect.objectContaining({
+        path: ['_entities', 0, 'carrierStatus'],
+        extensions: expect.objectContaining({ code: 'CARRIER_UNAVAILABLE' }),
+      }),
+    ]);
   });
 });
 
 describe('carriers subgraph: compareQuotes', () => {
   const QUERY = `query($i: QuoteInput!) { compareQuotes(input: $i) {
     quotes { annualPremium } outcomes { carrier { id name } status message latencyMs cached quoteCount } generatedAt } }`;
-  const INPUT = { state: 'TX', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', faceAmount: 500_000, termYears: 20, asOf: '2025-11-24' };
+  const INPUT = {
+    state: 'TX',
+    birthDate: '1990-03-10',
+    gender: 'MALE',
+    tobacco: false,
+    healthClass: 'PREFERRED',
+    faceAmount: 500_000,
+    termYears: 20,
+    asOf: '2025-11-24',
+  };
 
   it('needs a token', async () => {
     expect(codes(await ask(QUERY, { i: INPUT }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('answers BAD_USER_INPUT with every reason, naming each field, and never calls a carrier', async () => {
-    const response = await ask(QUERY, { i: { ...INPUT, birthDate: '2999-01-01', faceAmount: 0, tableRating: 9, termYears: 12, carrierIds: ['car_nope'] } }, STAFF);
+    const response = await ask(
+      QUERY,
+      { i: { ...INPUT, birthDate: '2999-01-01', faceAmount: 0, tableRating: 9, termYears: 12, carrierIds: ['car_nope'] } },
+      STAFF,
+    );
     expect(response.extensions!.stats.sql).toBe(2); // the first comparison of the process reads the catalog
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0].extensions!.reasons).toEqual([
@@ -158,9 +210,13 @@ describe('carriers subgraph: compareQuotes', () => {
     expect(response.extensions!.stats.carrierCalls).toBe(0);
   });
 
-  it('reads the catalog once (2 statements) and then answers from the process\'s copy without SQL', async () => {
+  it("reads the catalog once (2 statements) and then answers from the process's copy without SQL", async () => {
     await ask(QUERY, { i: INPUT }, STAFF);
-    const response = await ask(`query($i: QuoteInput!) { compareQuotes(input: $i) { outcomes { carrier { name products { id } } } quotes { product { carrier { name } } } } }`, { i: { ...INPUT, state: 'OK' } }, STAFF);
+    const response = await ask(
+      `query($i: QuoteInput!) { compareQuotes(input: $i) { outcomes { carrier { name products { id } } } quotes { product { carrier { name } } } } }`,
+      { i: { ...INPUT, state: 'OK' } },
+      STAFF,
+    );
     expect(response.errors).toBeUndefined();
     // Only the products a client asks for through Carrier.products cost a statement.
     expect(response.extensions!.stats.sql).toBe(1);
@@ -177,22 +233,41 @@ describe('carriers subgraph: compareQuotes', () => {
   it('gives one outcome per carrier asked: NO_ELIGIBLE_PRODUCT without a call, ERROR where no carrier is configured', async () => {
     const response = await ask(QUERY, { i: { ...INPUT, birthDate: '1950-06-01', termYears: 10 } }, STAFF);
     expect(response.errors).toBeUndefined();
-    const outcomes = response.data!.compareQuotes.outcomes as { carrier: { id: string; name: string }; status: string; message: string; cached: boolean; quoteCount: number; latencyMs: number }[];
+    const outcomes = response.data!.compareQuotes.outcomes as {
+      carrier: { id: string; name: string };
+      status: string;
+      message: string;
+      cached: boolean;
+      quoteCount: number;
+      latencyMs: number;
+    }[];
     expect(sorted(outcomes.map((o) => o.carrier.id))).toEqual(sorted(CARRIERS.map((c) => c.id)));
     expect(outcomes.map((o) => o.carrier.name)).toEqual([...outcomes.map((o) => o.carrier.name)].sort());
     const statuses = new Set(outcomes.map((o) => o.status));
     expect([...statuses].sort()).toEqual(['ERROR', 'NO_ELIGIBLE_PRODUCT']);
     for (const outcome of outcomes) {
       expect(outcome).toMatchObject({ cached: false, quoteCount: 0 });
-      expect(outcome.message).toEqual(outcome.status === 'ERROR' ? 'carrier not configured: no endpoint or no adapter for its protocol' : expect.stringMatching(/issue age|not available|does not offer/));
+      expect(outcome.message).toEqual(
+        outcome.status === 'ERROR'
+          ? 'carrier not configured: no endpoint or no adapter for its protocol'
+          : expect.stringMatching(/issue age|not available|does not offer/),
+      );
     }
     expect(response.data!.compareQuotes.quotes).toEqual([]);
     expect(response.extensions!.stats).toMatchObject({ sql: 0, carrierCalls: 0 });
   });
 
   it('asks only the carriers named and rated well enough', async () => {
-    const response = await ask(QUERY, { i: { ...INPUT, carrierIds: ['car_summit', 'car_tidewater', 'car_silver_birch'], minAmBestRating: 'A' } }, STAFF);
-    const expected = CARRIERS.filter((c) => ['car_summit', 'car_tidewater', 'car_silver_birch'].includes(c.id) && ['A_PLUS_PLUS', 'A_PLUS', 'A'].includes(c.amBestRating));
-    expect(sorted(response.data!.compareQuotes.outcomes.map((o: { carrier: { id: string } }) => o.carrier.id))).toEqual(sorted(expected.map((c) => c.id)));
+    const response = await ask(
+      QUERY,
+      { i: { ...INPUT, carrierIds: ['car_summit', 'car_tidewater', 'car_silver_birch'], minAmBestRating: 'A' } },
+      STAFF,
+    );
+    const expected = CARRIERS.filter(
+      (c) => ['car_summit', 'car_tidewater', 'car_silver_birch'].includes(c.id) && ['A_PLUS_PLUS', 'A_PLUS', 'A'].includes(c.amBestRating),
+    );
+    expect(sorted(response.data!.compareQuotes.outcomes.map((o: { carrier: { id: string } }) => o.carrier.id))).toEqual(
+      sorted(expected.map((c) => c.id)),
+    );
   });
 });

@@ -18,21 +18,47 @@ const status = (reference: string, extra: Partial<CarrierCaseStatus> = {}): Carr
 let world: FakeWorld;
 beforeEach(() => {
   world = fakeWorld();
-  world.adapters.get(ACORD)!.statuses = new Map([['S-1', status('S-1')], ['S-2', status('S-2', { carrierStatusCode: '25', status: 'ISSUED', requirements: [] })]]);
-  world.adapters.get(REST)!.statuses = new Map([['C-1', status('C-1', { carrierStatusCode: 'PENDING_XYZ', status: 'SOMETHING_ELSE', requirements: [{ carrierCode: 'Q9', code: 'NOT_OURS', status: 'LOST' as never, requestedOn: null, fulfilledOn: null }] })]]);
+  world.adapters.get(ACORD)!.statuses = new Map([
+    ['S-1', status('S-1')],
+    ['S-2', status('S-2', { carrierStatusCode: '25', status: 'ISSUED', requirements: [] })],
+  ]);
+  world.adapters.get(REST)!.statuses = new Map([
+    [
+      'C-1',
+      status('C-1', {
+        carrierStatusCode: 'PENDING_XYZ',
+        status: 'SOMETHING_ELSE',
+        requirements: [{ carrierCode: 'Q9', code: 'NOT_OURS', status: 'LOST' as never, requestedOn: null, fulfilledOn: null }],
+      }),
+    ],
+  ]);
 });
 
 describe('Case.carrierStatus loader', () => {
   it('asks each carrier once for all its references in the request', async () => {
     const ctx = world.context();
-    const [s1, c1, s2] = await Promise.all([ctx.caseStatus.load(ACORD, 'S-1'), ctx.caseStatus.load(REST, 'C-1'), ctx.caseStatus.load(ACORD, 'S-2')]);
+    const [s1, c1, s2] = await Promise.all([
+      ctx.caseStatus.load(ACORD, 'S-1'),
+      ctx.caseStatus.load(REST, 'C-1'),
+      ctx.caseStatus.load(ACORD, 'S-2'),
+    ]);
     expect(world.adapters.get(ACORD)!.statusBatches).toEqual([['S-1', 'S-2']]);
     expect(world.adapters.get(REST)!.statusBatches).toEqual([['C-1']]);
     expect(ctx.stats).toMatchObject({ carrierCalls: 2, cacheHits: 0, cacheMisses: 3 });
-    expect(s1).toEqual({ status: 'IN_UNDERWRITING', carrierStatusCode: '8', requirements: [{ code: 'APS', carrierCode: '6', status: 'ORDERED', requestedOn: '2025-11-01', fulfilledOn: null }], asOf: expect.any(String), cached: false });
+    expect(s1).toEqual({
+      status: 'IN_UNDERWRITING',
+      carrierStatusCode: '8',
+      requirements: [{ code: 'APS', carrierCode: '6', status: 'ORDERED', requestedOn: '2025-11-01', fulfilledOn: null }],
+      asOf: expect.any(String),
+      cached: false,
+    });
     expect(s2).toMatchObject({ status: 'ISSUED', carrierStatusCode: '25', cached: false });
     // Codes we do not know stay visible as the carrier's own, and map to null rather than failing.
-    expect(c1).toMatchObject({ status: null, carrierStatusCode: 'PENDING_XYZ', requirements: [{ code: null, carrierCode: 'Q9', status: null, requestedOn: null, fulfilledOn: null }] });
+    expect(c1).toMatchObject({
+      status: null,
+      carrierStatusCode: 'PENDING_XYZ',
+      requirements: [{ code: null, carrierCode: 'Q9', status: null, requestedOn: null, fulfilledOn: null }],
+    });
   });
 
   it('serves the next request from the cache (about a minute), marked cached, without a carrier call', async () => {
@@ -50,7 +76,7 @@ describe('Case.carrierStatus loader', () => {
     expect(world.adapters.get(ACORD)!.statusBatches).toEqual([['S-404'], ['S-404']]);
   });
 
-  it('makes a failing carrier\'s cases CARRIER_UNAVAILABLE, leaving the other carriers\' answers intact', async () => {
+  it("makes a failing carrier's cases CARRIER_UNAVAILABLE, leaving the other carriers' answers intact", async () => {
     world.adapters.get(REST)!.mode = 'http-error';
     const ctx = world.context();
     const [ok, failed] = await Promise.allSettled([ctx.caseStatus.load(ACORD, 'S-1'), ctx.caseStatus.load(REST, 'C-1')]);

@@ -33,7 +33,12 @@ describe('CatalogRefresher', () => {
   it('asks the carrier, keeps its answer in the cache and upserts carrier and products', async () => {
     const { db, writes } = recordingDb();
     const result = await refresher(db).refresh(CARRIER.id);
-    expect(result).toEqual({ carrierId: CARRIER.id, source: 'carrier', products: CARRIER.products.length, written: 1 + CARRIER.products.length });
+    expect(result).toEqual({
+      carrierId: CARRIER.id,
+      source: 'carrier',
+      products: CARRIER.products.length,
+      written: 1 + CARRIER.products.length,
+    });
     expect(world.adapters.get(CARRIER.id)!.calls.products).toBe(1);
     expect(writes.map((w) => w.rows.map((r) => r.id))).toEqual([[CARRIER.id], CARRIER.products.map((p) => p.id)]);
     expect(writes.every((w) => !/DELETE/i.test(w.sql))).toBe(true);
@@ -60,7 +65,11 @@ describe('CatalogRefresher', () => {
   it('writes nothing when the carrier fails and nothing is held: the catalog keeps its rows', async () => {
     world.adapters.get(CARRIER.id)!.mode = 'malformed';
     const { db, writes } = recordingDb();
-    expect(await refresher(db).refresh(CARRIER.id)).toEqual({ carrierId: CARRIER.id, source: 'failed', error: 'CARRIER.MALFORMED: unreadable TXLife response' });
+    expect(await refresher(db).refresh(CARRIER.id)).toEqual({
+      carrierId: CARRIER.id,
+      source: 'failed',
+      error: 'CARRIER.MALFORMED: unreadable TXLife response',
+    });
     expect(writes).toEqual([]);
   });
 

@@ -8,14 +8,25 @@ import { upsertCatalog } from '../catalog.repository';
 import { CARRIERS, PRODUCTS } from '../fixtures/carriers.fixture';
 
 const RUN = `t${Date.now().toString(36)}`;
-const carrier = { id: `car_${RUN}`, code: `TEST_${RUN}`, name: 'Test Mutual', naicCode: '00001', amBestRating: 'A' as const, ageBasis: 'LAST' as const, protocol: 'REST' as const };
+const carrier = {
+  id: `car_${RUN}`,
+  code: `TEST_${RUN}`,
+  name: 'Test Mutual',
+  naicCode: '00001',
+  amBestRating: 'A' as const,
+  ageBasis: 'LAST' as const,
+  protocol: 'REST' as const,
+};
 const product = (n: number) => ({
   ...PRODUCTS[0],
   id: `prd_${RUN}_${n}`,
   carrierId: carrier.id,
   code: `T-${n}`,
   name: `Test Term ${n}`,
-  terms: [{ years: 20, minIssueAge: 18, maxIssueAge: 60 }, { years: 10, minIssueAge: 18, maxIssueAge: 70 }],
+  terms: [
+    { years: 20, minIssueAge: 18, maxIssueAge: 60 },
+    { years: 10, minIssueAge: 18, maxIssueAge: 70 },
+  ],
 });
 
 class Rollback extends Error {}
@@ -62,8 +73,14 @@ describe('upsertCatalog', () => {
       await upsertCatalog(db, [carrier], [product(1), product(2)]);
       const before = await db.one<{ updated_at: string }>('SELECT updated_at FROM carriers.product WHERE id = $1', [product(2).id]);
       // The carrier renames product 1 and no longer lists product 2.
-      expect(await upsertCatalog(db, [carrier], [{ ...product(1), name: 'Renamed Term', maxFaceAmount: 2_000_000 }])).toEqual({ carriers: 0, products: 1 });
-      const rows = await db.query<{ id: string; name: string; max_face_amount: number }>('SELECT id, name, max_face_amount FROM carriers.product WHERE carrier_id = $1 ORDER BY id', [carrier.id]);
+      expect(await upsertCatalog(db, [carrier], [{ ...product(1), name: 'Renamed Term', maxFaceAmount: 2_000_000 }])).toEqual({
+        carriers: 0,
+        products: 1,
+      });
+      const rows = await db.query<{ id: string; name: string; max_face_amount: number }>(
+        'SELECT id, name, max_face_amount FROM carriers.product WHERE carrier_id = $1 ORDER BY id',
+        [carrier.id],
+      );
       expect(rows).toEqual([
         { id: product(1).id, name: 'Renamed Term', max_face_amount: 2_000_000 },
         { id: product(2).id, name: 'Test Term 2', max_face_amount: PRODUCTS[0].maxFaceAmount },

@@ -25,7 +25,9 @@ describe('CatalogSnapshot', () => {
     expect(a).toBe(b);
     expect(await snapshot.get(load)).toBe(a);
     expect(load.calls).toBe(1);
-    expect(a.productsOf.get('car_summit')!.map((p) => p.id)).toEqual(PRODUCT_ROWS.filter((p) => p.carrierId === 'car_summit').map((p) => p.id));
+    expect(a.productsOf.get('car_summit')!.map((p) => p.id)).toEqual(
+      PRODUCT_ROWS.filter((p) => p.carrierId === 'car_summit').map((p) => p.id),
+    );
     expect(Object.isFrozen(a.carriers[0])).toBe(true);
   });
 

@@ -9,7 +9,16 @@ import { CARRIERS } from '../fixtures/carriers.fixture';
 import type { QuoteInput } from '../quote.type';
 import { fakeWorld, type FakeWorld } from './fake-carriers';
 
-const INPUT: QuoteInput = { state: 'TX', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', faceAmount: 500_000, termYears: 20, asOf: '2025-11-24' };
+const INPUT: QuoteInput = {
+  state: 'TX',
+  birthDate: '1990-03-10',
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  faceAmount: 500_000,
+  termYears: 20,
+  asOf: '2025-11-24',
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Carriers with at least one product eligible for INPUT, from the fixture itself. */
@@ -116,7 +125,7 @@ describe('compareQuotes with every carrier healthy', () => {
 describe('compareQuotes with failing carriers', () => {
   const [hang, broken, garbled, buggy] = ['car_summit', 'car_cedar_crest', 'car_harborlight', 'car_northwind'];
 
-  it('turns each failure into that carrier\'s outcome and still quotes the others within the deadline', async () => {
+  it("turns each failure into that carrier's outcome and still quotes the others within the deadline", async () => {
     world.adapters.get(hang)!.mode = 'hang';
     world.adapters.get(broken)!.mode = 'http-error';
     world.adapters.get(garbled)!.mode = 'malformed';
@@ -133,7 +142,9 @@ describe('compareQuotes with failing carriers', () => {
     expect(world.adapters.get(broken)!.calls.quote).toBe(3);
     expect(world.adapters.get(garbled)!.calls.quote).toBe(3);
     expect(world.adapters.get(buggy)!.calls.quote).toBe(1);
-    const healthy = result.outcomes.filter((o) => ![hang, broken, garbled, buggy].includes(o.carrier.id) && o.status !== 'NO_ELIGIBLE_PRODUCT');
+    const healthy = result.outcomes.filter(
+      (o) => ![hang, broken, garbled, buggy].includes(o.carrier.id) && o.status !== 'NO_ELIGIBLE_PRODUCT',
+    );
     expect(healthy.length).toBeGreaterThanOrEqual(5);
     expect(healthy.every((o) => o.status === 'OK')).toBe(true);
     expect(elapsed).toBeLessThan(300 + 100);

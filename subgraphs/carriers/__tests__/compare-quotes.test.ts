@@ -6,7 +6,15 @@ import { CARRIER_ROWS, PRODUCT_ROWS } from './fake-carriers';
 
 const CATALOG = { carriers: CARRIER_ROWS, products: PRODUCT_ROWS };
 const TODAY = '2025-11-24';
-const INPUT: QuoteInput = { state: 'TX', birthDate: '1990-03-10', gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', faceAmount: 500_000, termYears: 20 };
+const INPUT: QuoteInput = {
+  state: 'TX',
+  birthDate: '1990-03-10',
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  faceAmount: 500_000,
+  termYears: 20,
+};
 
 function reasonsOf(input: Partial<QuoteInput>, catalog = CATALOG): string[] {
   try {
@@ -28,7 +36,11 @@ describe('validateQuoteInput', () => {
   });
 
   it('treats explicit nulls like omitted fields', () => {
-    const normalized = validateQuoteInput({ ...INPUT, tableRating: null, paymentMode: null, productType: null, asOf: null, carrierIds: null }, CATALOG, TODAY);
+    const normalized = validateQuoteInput(
+      { ...INPUT, tableRating: null, paymentMode: null, productType: null, asOf: null, carrierIds: null },
+      CATALOG,
+      TODAY,
+    );
     expect(normalized).toMatchObject({ tableRating: 0, productType: 'TERM', paymentMode: 'MONTHLY', asOf: TODAY });
   });
 
@@ -58,7 +70,9 @@ describe('validateQuoteInput', () => {
 
   it('refuses a term that no carrier offers', () => {
     const without30 = PRODUCT_ROWS.map((p) => ({ ...p, termYears: p.termYears.filter((y) => y !== 30) }));
-    expect(reasonsOf({ termYears: 30 }, { carriers: CARRIER_ROWS, products: without30 })).toEqual(['termYears 30 is offered by no carrier']);
+    expect(reasonsOf({ termYears: 30 }, { carriers: CARRIER_ROWS, products: without30 })).toEqual([
+      'termYears 30 is offered by no carrier',
+    ]);
   });
 
   it('accepts a non-TERM type without a term (it quotes as NO_ELIGIBLE_PRODUCT later)', () => {
@@ -67,7 +81,11 @@ describe('validateQuoteInput', () => {
 
   it('filters carriers by carrierIds and minAmBestRating (best first: A_PLUS keeps A++ and A+)', () => {
     const ids = CARRIER_ROWS.slice(0, 3).map((c) => c.id);
-    expect(validateQuoteInput({ ...INPUT, carrierIds: [...ids, ids[0]] }, CATALOG, TODAY).carriers.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect(
+      validateQuoteInput({ ...INPUT, carrierIds: [...ids, ids[0]] }, CATALOG, TODAY)
+        .carriers.map((c) => c.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     const rated = validateQuoteInput({ ...INPUT, minAmBestRating: 'A_PLUS' }, CATALOG, TODAY).carriers;
     expect(rated.length).toBeGreaterThan(0);
     expect(rated.every((c) => c.amBestRating === 'A_PLUS_PLUS' || c.amBestRating === 'A_PLUS')).toBe(true);
@@ -76,7 +94,17 @@ describe('validateQuoteInput', () => {
 });
 
 describe('quoteCacheKey', () => {
-  const request: QuoteRequest = { state: 'TX', issueAge: 36, gender: 'MALE', tobacco: false, healthClass: 'PREFERRED', tableRating: 0, faceAmount: 500_000, termYears: 20, productIds: ['prd_b', 'prd_a'] };
+  const request: QuoteRequest = {
+    state: 'TX',
+    issueAge: 36,
+    gender: 'MALE',
+    tobacco: false,
+    healthClass: 'PREFERRED',
+    tableRating: 0,
+    faceAmount: 500_000,
+    termYears: 20,
+    productIds: ['prd_b', 'prd_a'],
+  };
 
   it('is carrier + a sha256 of the normalized request, with no personal data in it', () => {
     const key = quoteCacheKey('car_summit', request);
@@ -89,7 +117,17 @@ describe('quoteCacheKey', () => {
 
   it('differs with anything that changes the price, and by carrier', () => {
     const key = quoteCacheKey('car_summit', request);
-    for (const change of [{ issueAge: 37 }, { gender: 'FEMALE' }, { tobacco: true }, { healthClass: 'STANDARD' }, { tableRating: 2 }, { faceAmount: 500_001 }, { termYears: 30 }, { state: 'OK' }, { productIds: ['prd_a'] }]) {
+    for (const change of [
+      { issueAge: 37 },
+      { gender: 'FEMALE' },
+      { tobacco: true },
+      { healthClass: 'STANDARD' },
+      { tableRating: 2 },
+      { faceAmount: 500_001 },
+      { termYears: 30 },
+      { state: 'OK' },
+      { productIds: ['prd_a'] },
+    ]) {
       expect(quoteCacheKey('car_summit', { ...request, ...change } as QuoteRequest)).not.toBe(key);
     }
     expect(quoteCacheKey('car_other', request)).not.toBe(key);
@@ -99,10 +137,20 @@ describe('quoteCacheKey', () => {
 describe('rankQuotes', () => {
   type Ranked = Parameters<typeof rankQuotes>[0][number];
   const quote = (cents: number, carrierName: string, code: string) =>
-    ({ annualPremiumCents: cents, carrier: { id: `car_${carrierName.toLowerCase()}`, name: carrierName }, product: { id: `prd_${code.toLowerCase()}`, code } }) as Ranked;
+    ({
+      annualPremiumCents: cents,
+      carrier: { id: `car_${carrierName.toLowerCase()}`, name: carrierName },
+      product: { id: `prd_${code.toLowerCase()}`, code },
+    }) as Ranked;
 
   it('orders by annual premium, then carrier name, then product code', () => {
-    const ranked = rankQuotes([quote(50_000, 'Bravo', 'B1'), quote(40_000, 'Zulu', 'Z1'), quote(50_000, 'Alpha', 'A2'), quote(50_000, 'Alpha', 'A1'), quote(39_999, 'Yankee', 'Y1')]);
+    const ranked = rankQuotes([
+      quote(50_000, 'Bravo', 'B1'),
+      quote(40_000, 'Zulu', 'Z1'),
+      quote(50_000, 'Alpha', 'A2'),
+      quote(50_000, 'Alpha', 'A1'),
+      quote(39_999, 'Yankee', 'Y1'),
+    ]);
     expect(ranked.map((q) => `${q.annualPremiumCents}/${q.carrier.name}/${q.product.code}`)).toEqual([
       '39999/Yankee/Y1',
       '40000/Zulu/Z1',
@@ -121,8 +169,16 @@ describe('rankQuotes', () => {
 describe('toQuoteView', () => {
   // DOMAIN.md's worked example: annual $370.00, monthly $32.38, quarterly $98.05, semi-annual $190.55, fee $60.00.
   const carrierQuote = {
-    productId: 'prd_x', healthClass: 'PREFERRED' as const, carrierClassName: 'Preferred', issueAge: 36, ageBasis: 'NEAREST' as const, faceAmount: 500_000, termYears: 20,
-    annualPremiumCents: 37_000, policyFeeCents: 6_000, modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
+    productId: 'prd_x',
+    healthClass: 'PREFERRED' as const,
+    carrierClassName: 'Preferred',
+    issueAge: 36,
+    ageBasis: 'NEAREST' as const,
+    faceAmount: 500_000,
+    termYears: 20,
+    annualPremiumCents: 37_000,
+    policyFeeCents: 6_000,
+    modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
   };
 
   it('formats every amount as Money and picks the requested mode', () => {

@@ -6,7 +6,14 @@
 import pino from 'pino';
 import { CachedLoader, MemoryCache } from '../../../platform/cache';
 import { newStats } from '../../../platform/stats';
-import type { ApplicationRequest, ApplicationResult, CallOptions, CarrierAdapter, CarrierCaseStatus, CarrierQuote } from '../adapters/carrier-adapter.port';
+import type {
+  ApplicationRequest,
+  ApplicationResult,
+  CallOptions,
+  CarrierAdapter,
+  CarrierCaseStatus,
+  CarrierQuote,
+} from '../adapters/carrier-adapter.port';
 import { CarrierFailure } from '../adapters/carrier-adapter.port';
 import { withTermYears, type CarrierLoaders, type CarriersContext } from '../carrier.loader';
 import type { CarrierRow, ProductRow } from '../carrier.type';
@@ -40,7 +47,9 @@ export class FakeAdapter implements CarrierAdapter {
     options.onNetworkCall?.(kind);
     if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (this.mode === 'hang') {
-      await new Promise((_, reject) => options.signal.addEventListener('abort', () => reject(new CarrierFailure('CARRIER.TIMEOUT', 'aborted'))));
+      await new Promise((_, reject) =>
+        options.signal.addEventListener('abort', () => reject(new CarrierFailure('CARRIER.TIMEOUT', 'aborted'))),
+      );
     }
     if (this.mode === 'http-error') throw new CarrierFailure('CARRIER.HTTP_ERROR', 'HTTP 500 from the carrier');
     if (this.mode === 'malformed') throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable TXLife response');
@@ -57,9 +66,21 @@ export class FakeAdapter implements CarrierAdapter {
     const quotes: CarrierQuote[] = [];
     for (const productId of request.productIds) {
       const product = this.carrier.products.find((p) => p.id === productId)!;
-      const rate = rateFor(this.carrier, product, { age: request.issueAge, gender: request.gender, tobacco: request.tobacco, healthClass: request.healthClass, termYears: request.termYears, faceAmount: request.faceAmount });
+      const rate = rateFor(this.carrier, product, {
+        age: request.issueAge,
+        gender: request.gender,
+        tobacco: request.tobacco,
+        healthClass: request.healthClass,
+        termYears: request.termYears,
+        faceAmount: request.faceAmount,
+      });
       if (rate === undefined) continue;
-      const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: request.faceAmount, tableRating: request.tableRating, policyFeeCents: this.carrier.policyFeeCents });
+      const annual = annualPremiumCents({
+        rateThousandths: rate,
+        faceAmount: request.faceAmount,
+        tableRating: request.tableRating,
+        policyFeeCents: this.carrier.policyFeeCents,
+      });
       quotes.push({
         productId,
         healthClass: request.healthClass,
@@ -93,8 +114,18 @@ export class FakeAdapter implements CarrierAdapter {
   }
 }
 
-export const CARRIER_ROWS: CarrierRow[] = CARRIERS.map((c) => ({ id: c.id, code: c.code, name: c.name, naicCode: c.naicCode, amBestRating: c.amBestRating, ageBasis: c.ageBasis, protocol: c.protocol }));
-export const PRODUCT_ROWS: ProductRow[] = CARRIERS.flatMap((c) => c.products).map((p) => withTermYears({ ...p, terms: [...p.terms] } as never));
+export const CARRIER_ROWS: CarrierRow[] = CARRIERS.map((c) => ({
+  id: c.id,
+  code: c.code,
+  name: c.name,
+  naicCode: c.naicCode,
+  amBestRating: c.amBestRating,
+  ageBasis: c.ageBasis,
+  protocol: c.protocol,
+}));
+export const PRODUCT_ROWS: ProductRow[] = CARRIERS.flatMap((c) => c.products).map((p) =>
+  withTermYears({ ...p, terms: [...p.terms] } as never),
+);
 
 export interface FakeWorld {
   adapters: Map<string, FakeAdapter>;
@@ -106,7 +137,15 @@ export interface FakeWorld {
 /** Every fixture carrier with a FakeAdapter, a shared MemoryCache and one runtime, as one process would have. */
 export function fakeWorld(env: Record<string, string> = {}): FakeWorld {
   const urls = Object.fromEntries(CARRIERS.map((c) => [`CARRIER_${envCode(c.code)}_URL`, `http://fake.invalid/${c.code.toLowerCase()}`]));
-  const config = readCarriersConfig(CARRIERS, { CARRIER_TIMEOUT_MS: '300', COMPARE_TIMEOUT_MS: '1000', CARRIER_RETRY_DELAY_MS: '5', CARRIER_RETRY_MAX_DELAY_MS: '20', CARRIER_BREAKER_COOLDOWN_MS: '200', ...urls, ...env });
+  const config = readCarriersConfig(CARRIERS, {
+    CARRIER_TIMEOUT_MS: '300',
+    COMPARE_TIMEOUT_MS: '1000',
+    CARRIER_RETRY_DELAY_MS: '5',
+    CARRIER_RETRY_MAX_DELAY_MS: '20',
+    CARRIER_BREAKER_COOLDOWN_MS: '200',
+    ...urls,
+    ...env,
+  });
   const adapters = new Map(CARRIERS.map((c) => [c.id, new FakeAdapter(c)]));
   const cache = new MemoryCache(10_000);
   const cached = new CachedLoader(cache);

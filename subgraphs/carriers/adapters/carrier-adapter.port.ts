@@ -7,7 +7,14 @@
 import type { Cache } from '../../../platform/cache';
 import type { Logger } from '../../../platform/logger';
 import type { CarrierEndpointConfig } from '../carriers.config';
-import type { AgeBasisCode, CarrierFixture, HealthClassCode, PaymentModeCode, ProductFixture, StateCode } from '../fixtures/carriers.fixture';
+import type {
+  AgeBasisCode,
+  CarrierFixture,
+  HealthClassCode,
+  PaymentModeCode,
+  ProductFixture,
+  StateCode,
+} from '../fixtures/carriers.fixture';
 
 /** A normalized quote request: no names, no birth date — the issue age under this carrier's basis. */
 export interface QuoteRequest {
@@ -51,9 +58,7 @@ export interface ApplicationRequest {
   agent: { id: string; npn: string; writingNumber: string | null };
 }
 
-export type ApplicationResult =
-  | { accepted: true; carrierReference: string; message?: string }
-  | { accepted: false; message: string };
+export type ApplicationResult = { accepted: true; carrierReference: string; message?: string } | { accepted: false; message: string };
 
 export interface CarrierRequirementStatus {
   /** The carrier's own requirement code, mapped by the caller's code map; unknown codes stay visible. */

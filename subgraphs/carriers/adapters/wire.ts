@@ -23,7 +23,8 @@ export function transportFailure(carrierCode: string, error: unknown, signal: Ab
 
 /** 429 and 5xx mean the same at every carrier; other statuses are for each protocol to judge. */
 export function throwForStatus(carrierCode: string, response: Response): void {
-  if (response.status === 429) throw new CarrierFailure('CARRIER.RATE_LIMITED', `${carrierCode} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
+  if (response.status === 429)
+    throw new CarrierFailure('CARRIER.RATE_LIMITED', `${carrierCode} is rate limiting`, retryAfterMs(response.headers.get('retry-after')));
   if (response.status >= 500) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${carrierCode}`);
 }
 

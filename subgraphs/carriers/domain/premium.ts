@@ -5,7 +5,11 @@
  */
 import type { AgeBasisCode } from '../fixtures/carriers.fixture';
 
-interface CalendarDate { year: number; month: number; day: number }
+interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -21,7 +25,8 @@ function daysInMonth(year: number, month: number): number {
 function parseDate(value: string): CalendarDate {
   const match = ISO_DATE.exec(value);
   const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  if (!match || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${value}`);
+  if (!match || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    throw new RangeError(`not a calendar date (YYYY-MM-DD): ${value}`);
   return { year, month, day };
 }
 
@@ -85,7 +90,8 @@ export function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
 }
 
 function requireInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): bigint {
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${value}`);
   return BigInt(value);
 }
 
@@ -127,7 +133,12 @@ export function exactDecimal(value: number): { numerator: bigint; denominator: b
 }
 
 export type ModalFactors = { readonly SEMI_ANNUAL: number; readonly QUARTERLY: number; readonly MONTHLY: number };
-export interface ModalPremiums { ANNUAL: number; SEMI_ANNUAL: number; QUARTERLY: number; MONTHLY: number }
+export interface ModalPremiums {
+  ANNUAL: number;
+  SEMI_ANNUAL: number;
+  QUARTERLY: number;
+  MONTHLY: number;
+}
 
 /** One modal premium: annual × factor, rounded half-up to cents. */
 export function modalPremiumCents(annualCents: number, factor: number): number {
@@ -147,7 +158,12 @@ export function modalPremiumsCents(annualCents: number, modalFactors: ModalFacto
 }
 
 /** Payments a year per mode: a modal premium times this is what the client pays in a year. */
-export const PAYMENTS_PER_YEAR: Readonly<Record<keyof ModalPremiums, number>> = Object.freeze({ ANNUAL: 1, SEMI_ANNUAL: 2, QUARTERLY: 4, MONTHLY: 12 });
+export const PAYMENTS_PER_YEAR: Readonly<Record<keyof ModalPremiums, number>> = Object.freeze({
+  ANNUAL: 1,
+  SEMI_ANNUAL: 2,
+  QUARTERLY: 4,
+  MONTHLY: 12,
+});
 
 /** Money formatting lives with the Money scalar's rules, shared by every subgraph. */
 export { formatMoney, parseMoney } from '../../../platform/money';

@@ -20,9 +20,7 @@ export type ProductIneligibilityCode =
   | 'PRODUCT.CLASS_NOT_OFFERED'
   | 'PRODUCT.TABLE_RATING_NOT_ALLOWED';
 
-export type ProductEligibility =
-  | { eligible: true; issueAge: number }
-  | { eligible: false; code: ProductIneligibilityCode; reason: string };
+export type ProductEligibility = { eligible: true; issueAge: number } | { eligible: false; code: ProductIneligibilityCode; reason: string };
 
 /** A request whose issue age is already known under this carrier's basis (what adapters and simulators see). */
 export interface ProductRequestAtAge {
@@ -61,7 +59,8 @@ export function productEligibilityAtAge(product: ProductFixture, request: Produc
   if (product.type !== wanted) return no('PRODUCT.TYPE_MISMATCH', `${product.name} is ${product.type}, not ${wanted}`);
   if (product.type !== 'TERM') return no('PRODUCT.TYPE_NOT_PRICED', `${product.type} products are not quoted yet: only TERM is priced`);
 
-  if (request.termYears === undefined || request.termYears === null) return no('PRODUCT.TERM_REQUIRED', 'a term (in years) is required to quote TERM');
+  if (request.termYears === undefined || request.termYears === null)
+    return no('PRODUCT.TERM_REQUIRED', 'a term (in years) is required to quote TERM');
   const term = product.terms.find((t) => t.years === request.termYears);
   if (!term) return no('PRODUCT.TERM_NOT_OFFERED', `${product.name} does not offer a ${request.termYears}-year term`);
 
@@ -69,15 +68,23 @@ export function productEligibilityAtAge(product: ProductFixture, request: Produc
   const minAge = Math.max(term.minIssueAge, product.minIssueAge);
   const maxAge = Math.min(term.maxIssueAge, product.maxIssueAge);
   if (request.issueAge < minAge || request.issueAge > maxAge) {
-    return no('PRODUCT.AGE_OUT_OF_RANGE', `issue age ${request.issueAge} is outside ${minAge}-${maxAge} for the ${term.years}-year term of ${product.name}`);
+    return no(
+      'PRODUCT.AGE_OUT_OF_RANGE',
+      `issue age ${request.issueAge} is outside ${minAge}-${maxAge} for the ${term.years}-year term of ${product.name}`,
+    );
   }
 
   if (!Number.isInteger(request.faceAmount) || request.faceAmount < product.minFaceAmount || request.faceAmount > product.maxFaceAmount) {
-    return no('PRODUCT.FACE_OUT_OF_RANGE', `face amount ${dollars(request.faceAmount)} is outside ${dollars(product.minFaceAmount)}-${dollars(product.maxFaceAmount)} for ${product.name}`);
+    return no(
+      'PRODUCT.FACE_OUT_OF_RANGE',
+      `face amount ${dollars(request.faceAmount)} is outside ${dollars(product.minFaceAmount)}-${dollars(product.maxFaceAmount)} for ${product.name}`,
+    );
   }
 
-  if (!product.availableStates.includes(request.state)) return no('PRODUCT.STATE_NOT_AVAILABLE', `${product.name} is not available in ${request.state}`);
-  if (!product.healthClasses.includes(request.healthClass)) return no('PRODUCT.CLASS_NOT_OFFERED', `${product.name} does not offer ${request.healthClass}`);
+  if (!product.availableStates.includes(request.state))
+    return no('PRODUCT.STATE_NOT_AVAILABLE', `${product.name} is not available in ${request.state}`);
+  if (!product.healthClasses.includes(request.healthClass))
+    return no('PRODUCT.CLASS_NOT_OFFERED', `${product.name} does not offer ${request.healthClass}`);
 
   const table = request.tableRating;
   if (!Number.isInteger(table) || table < 0 || table > MAX_TABLE_RATING) {
@@ -95,7 +102,11 @@ export function productEligibilityAtAge(product: ProductFixture, request: Produc
  * then productEligibilityAtAge. Throws RangeError for a malformed date or a birth after asOf
  * (input validation's job, not an outcome).
  */
-export function productEligibility(product: ProductFixture, carrier: Pick<CarrierFixture, 'id' | 'ageBasis'>, request: ProductRequest): ProductEligibility {
+export function productEligibility(
+  product: ProductFixture,
+  carrier: Pick<CarrierFixture, 'id' | 'ageBasis'>,
+  request: ProductRequest,
+): ProductEligibility {
   if (product.carrierId !== carrier.id) throw new Error(`product ${product.id} does not belong to carrier ${carrier.id}`);
   const { birthDate, asOf, ...rest } = request;
   return productEligibilityAtAge(product, { ...rest, issueAge: issueAge(carrier.ageBasis, birthDate, asOf) });

@@ -13,7 +13,15 @@ const changeTo = (status: CaseStatus) => ({
 // DOMAIN.md's table, written out independently of the module, so a typo in either shows.
 const TABLE: Record<string, string[]> = {
   SUBMITTED: ['IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'DECLINED', 'WITHDRAWN', 'INCOMPLETE'],
-  IN_UNDERWRITING: ['REQUIREMENTS_OUTSTANDING', 'APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE'],
+  IN_UNDERWRITING: [
+    'REQUIREMENTS_OUTSTANDING',
+    'APPROVED',
+    'APPROVED_OTHER_THAN_APPLIED',
+    'DECLINED',
+    'POSTPONED',
+    'WITHDRAWN',
+    'INCOMPLETE',
+  ],
   REQUIREMENTS_OUTSTANDING: ['IN_UNDERWRITING', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE'],
   APPROVED: ['ISSUED', 'WITHDRAWN', 'NOT_TAKEN'],
   APPROVED_OTHER_THAN_APPLIED: ['ISSUED', 'WITHDRAWN', 'NOT_TAKEN'],
@@ -50,17 +58,34 @@ describe('case state machine', () => {
 
   it('refuses placement while a delivery requirement is outstanding', () => {
     for (const code of ['DELIVERY_RECEIPT', 'AMENDMENT', 'GOOD_HEALTH_STATEMENT', 'SIGNED_ILLUSTRATION'] as const) {
-      expect(checkTransition(fresh('DELIVERY_REQUIREMENTS'), { status: 'PLACED' }, [code], NOW)).toMatchObject({ ok: false, kind: 'conflict' });
+      expect(checkTransition(fresh('DELIVERY_REQUIREMENTS'), { status: 'PLACED' }, [code], NOW)).toMatchObject({
+        ok: false,
+        kind: 'conflict',
+      });
     }
     expect(checkTransition(fresh('ISSUED'), { status: 'PLACED' }, ['APS'], NOW).ok).toBe(true);
   });
 
   it('requires a policy number to issue and the approved terms for a counter offer', () => {
-    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED' }, [], NOW)).toMatchObject({ ok: false, kind: 'input', reasons: ['policyNumber is required to issue a case'] });
-    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: 'bad number!' }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
-    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED' }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
-    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', approvedFaceAmount: 250_000 }, [], NOW).ok).toBe(true);
-    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', approvedFaceAmount: -1 }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
+    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED' }, [], NOW)).toMatchObject({
+      ok: false,
+      kind: 'input',
+      reasons: ['policyNumber is required to issue a case'],
+    });
+    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: 'bad number!' }, [], NOW)).toMatchObject({
+      ok: false,
+      kind: 'input',
+    });
+    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED' }, [], NOW)).toMatchObject({
+      ok: false,
+      kind: 'input',
+    });
+    expect(
+      checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', approvedFaceAmount: 250_000 }, [], NOW).ok,
+    ).toBe(true);
+    expect(
+      checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', approvedFaceAmount: -1 }, [], NOW),
+    ).toMatchObject({ ok: false, kind: 'input' });
   });
 
   it('stamps each date the first time the case enters its state, and closes closed states', () => {
@@ -122,16 +147,31 @@ describe('case state machine: requirement rules', () => {
   );
 
   it('checks what a change lacks before what stands in its way', () => {
-    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED' }, ['APS'], NOW)).toMatchObject({ ok: false, kind: 'input' });
+    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED' }, ['APS'], NOW)).toMatchObject({
+      ok: false,
+      kind: 'input',
+    });
   });
 
   it('refuses a blank policy number and accepts either approved term, or both, for a counter offer', () => {
-    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: '   ' }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
-    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: 'x'.repeat(41) }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
-    for (const terms of [{ approvedHealthClass: 'STANDARD' as const }, { approvedFaceAmount: 100_000 }, { approvedHealthClass: 'STANDARD' as const, approvedFaceAmount: 100_000 }]) {
+    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: '   ' }, [], NOW)).toMatchObject({
+      ok: false,
+      kind: 'input',
+    });
+    expect(checkTransition(fresh('APPROVED'), { status: 'ISSUED', policyNumber: 'x'.repeat(41) }, [], NOW)).toMatchObject({
+      ok: false,
+      kind: 'input',
+    });
+    for (const terms of [
+      { approvedHealthClass: 'STANDARD' as const },
+      { approvedFaceAmount: 100_000 },
+      { approvedHealthClass: 'STANDARD' as const, approvedFaceAmount: 100_000 },
+    ]) {
       expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', ...terms }, [], NOW).ok).toBe(true);
     }
-    expect(checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', approvedFaceAmount: 1.5 }, [], NOW)).toMatchObject({ ok: false, kind: 'input' });
+    expect(
+      checkTransition(fresh('IN_UNDERWRITING'), { status: 'APPROVED_OTHER_THAN_APPLIED', approvedFaceAmount: 1.5 }, [], NOW),
+    ).toMatchObject({ ok: false, kind: 'input' });
   });
 });
 
@@ -144,7 +184,13 @@ describe('case state machine: stamps', () => {
     ...(['PLACED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN'].includes(to) ? { closedAt: NOW } : {}),
   });
   const EARLIER = '2025-06-01T00:00:00.000Z';
-  const stamped = (status: CaseStatus): CaseState => ({ status, approvedAt: EARLIER, issuedAt: EARLIER, placedAt: EARLIER, closedAt: EARLIER });
+  const stamped = (status: CaseStatus): CaseState => ({
+    status,
+    approvedAt: EARLIER,
+    issuedAt: EARLIER,
+    placedAt: EARLIER,
+    closedAt: EARLIER,
+  });
 
   it.each(ALLOWED_PAIRS)('%s -> %s stamps what entering it first stamps', (from, to) => {
     expect(checkTransition(fresh(from), changeTo(to), [], NOW)).toEqual({ ok: true, stamps: expectedStamps(to) });

@@ -24,7 +24,8 @@ describe('OutboxWorker when the database goes away mid-pass', () => {
       },
     } as unknown as Pool;
     const logger = { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined } as unknown as Logger;
-    const supergraph = () => ({ request: () => Promise.reject(new Error('the carrier must not be asked without the case')) }) as unknown as SupergraphClient;
+    const supergraph = () =>
+      ({ request: () => Promise.reject(new Error('the carrier must not be asked without the case')) }) as unknown as SupergraphClient;
     const worker = new OutboxWorker({ pool, cache: new MemoryCache(10), logger, supergraph, pollMs: 60_000 });
 
     await expect(worker.runOnce()).resolves.toBe(1);

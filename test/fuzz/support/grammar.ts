@@ -159,7 +159,8 @@ class Builder {
     const parts: string[] = [];
     if (isUnionType(type)) {
       parts.push('__typename');
-      for (const member of type.getTypes()) if (this.chance(0.5)) parts.push(`... on ${member.name} ${this.selectionSet(member, depth, maxDepth)}`);
+      for (const member of type.getTypes())
+        if (this.chance(0.5)) parts.push(`... on ${member.name} ${this.selectionSet(member, depth, maxDepth)}`);
       return `{ ${parts.join(' ')} }`;
     }
     if (depth > maxDepth + 2) return '{ __typename }'; // a type without leaves: stop anyway
@@ -290,7 +291,9 @@ class Builder {
       case 'DateTime':
         return !this.wrong('value') ? this.g(instants).toISOString() : 'yesterday';
       case 'Money':
-        return !this.wrong('value') ? `${this.g(fc.nat, { max: 1_000_000 })}.${String(this.g(fc.nat, { max: 99 })).padStart(2, '0')}` : '12.5';
+        return !this.wrong('value')
+          ? `${this.g(fc.nat, { max: 1_000_000 })}.${String(this.g(fc.nat, { max: 99 })).padStart(2, '0')}`
+          : '12.5';
       default:
         return this.string(mode);
     }
@@ -338,7 +341,10 @@ class Builder {
     if (typeof value === 'object') {
       const tagged = value as { enum?: string; input?: Record<string, unknown>; not?: unknown };
       if (tagged.enum !== undefined) return tagged.enum;
-      if (tagged.input !== undefined) return `{ ${Object.entries(tagged.input).map(([k, v]) => `${k}: ${this.literal(v)}`).join(', ')} }`;
+      if (tagged.input !== undefined)
+        return `{ ${Object.entries(tagged.input)
+          .map(([k, v]) => `${k}: ${this.literal(v)}`)
+          .join(', ')} }`;
       return `{ x: ${this.literal(tagged.not === undefined ? null : String(tagged.not).replace(/PIIMARK/g, 'pii'))} }`;
     }
     if (typeof value === 'string') return JSON.stringify(value.replace(/PIIMARK/g, 'pii'));

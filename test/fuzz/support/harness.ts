@@ -10,8 +10,17 @@ import vm from 'node:vm';
 
 /** The codes the contract lists (contract.graphql, "Errors carry extensions.code"). */
 export const CONTRACT_CODES = [
-  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED',
-  'LIMIT_EXCEEDED', 'CARRIER_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR',
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'LIMIT_EXCEEDED',
+  'CARRIER_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
 ] as const;
 
 /**
@@ -27,7 +36,8 @@ export const TRANSPORT_CODES = ['BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PER
 const ACCEPTED_CODES = new Set<string>([...CONTRACT_CODES, ...TRANSPORT_CODES].filter((code) => code !== 'INTERNAL_SERVER_ERROR'));
 
 /** A stack frame ("    at fn (/path/file.ts:12:3)"), a source path with a line, or a Node internal. */
-const STACK_TRACE = /(\bat (?:[\w.<>$[\] ]+ )?\(?(?:\/|node:|file:)[^)"\s]*:\d+:\d+)|(\/(?:work|home|app|usr|src)\/[^\s"']+\.(?:ts|js|mjs|cjs)\b)|(node_modules\/)|("stacktrace")/;
+const STACK_TRACE =
+  /(\bat (?:[\w.<>$[\] ]+ )?\(?(?:\/|node:|file:)[^)"\s]*:\d+:\d+)|(\/(?:work|home|app|usr|src)\/[^\s"']+\.(?:ts|js|mjs|cjs)\b)|(node_modules\/)|("stacktrace")/;
 
 export interface Reply {
   status: number;
@@ -79,7 +89,14 @@ export class RawClient {
         headers['content-length'] = String(Buffer.byteLength(request.body));
       }
       const fresh = request.fresh || request.chunks !== undefined;
-      const req = http.request({ host: this.host, port: this.port, method: request.method ?? 'POST', path: request.path ?? '/graphql', headers, agent: fresh ? false : this.agent });
+      const req = http.request({
+        host: this.host,
+        port: this.port,
+        method: request.method ?? 'POST',
+        path: request.path ?? '/graphql',
+        headers,
+        agent: fresh ? false : this.agent,
+      });
       const timer = setTimeout(() => {
         req.destroy();
         finish(new Error(`no answer within ${timeoutMs} ms to ${request.method ?? 'POST'} ${(request.path ?? '/graphql').slice(0, 80)}`));
@@ -92,11 +109,15 @@ export class RawClient {
           // Answered before the body was all out (413): stop sending, drop the connection.
           if (!req.writableFinished) req.destroy();
         });
-        res.on('error', (error) => finish({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString('utf8'), closed: error.message }));
+        res.on('error', (error) =>
+          finish({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString('utf8'), closed: error.message }),
+        );
       });
       // The server may answer (413) and close while the body is still going out: that is a reply
       // when the response came first, and a closed connection otherwise.
-      req.on('error', (error) => finish({ status: 0, headers: {}, text: '', closed: (error as NodeJS.ErrnoException).code ?? error.message }));
+      req.on('error', (error) =>
+        finish({ status: 0, headers: {}, text: '', closed: (error as NodeJS.ErrnoException).code ?? error.message }),
+      );
       if (request.chunks) {
         (async () => {
           for (const chunk of request.chunks!) {
@@ -121,7 +142,10 @@ export class RawClient {
 
   /** POST a JSON body to /graphql. */
   post(body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    return this.send({ body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    return this.send({
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
   }
 
   close(): void {
@@ -195,7 +219,8 @@ export function check(reply: Reply, options: CheckOptions = {}): Verdict {
         codes.push(String(code));
         messages.push(`${String(code)}: ${String(error?.message)}`);
         if (typeof code !== 'string') violations.push(`error without extensions.code: ${String(error?.message).slice(0, 160)}`);
-        else if (!ACCEPTED_CODES.has(code)) violations.push(`error code ${code} is not in the contract: ${String(error?.message).slice(0, 160)}`);
+        else if (!ACCEPTED_CODES.has(code))
+          violations.push(`error code ${code} is not in the contract: ${String(error?.message).slice(0, 160)}`);
         if (error?.extensions?.stacktrace !== undefined) violations.push('extensions.stacktrace present');
         const text = JSON.stringify(error);
         for (const marker of options.markers ?? []) {
@@ -217,7 +242,10 @@ function excerpt(text: string, pattern: RegExp): string {
 
 /** Inputs tried, responses by status and by error code, per category: the suite's one-line summary. */
 export class Tally {
-  readonly categories = new Map<string, { inputs: number; statuses: Map<number, number>; codes: Map<string, number>; withData: number; ms: number }>();
+  readonly categories = new Map<
+    string,
+    { inputs: number; statuses: Map<number, number>; codes: Map<string, number>; withData: number; ms: number }
+  >();
   /** Error responses to requests that carried a planted marker: how often the no-echo property was really at stake. */
   markerChecks = 0;
   /** A few messages per category and code, for FUZZ_VERBOSE. */
@@ -252,7 +280,8 @@ export class Tally {
 
   statusTotals(): Map<number, number> {
     const totals = new Map<number, number>();
-    for (const entry of this.categories.values()) for (const [status, n] of entry.statuses) totals.set(status, (totals.get(status) ?? 0) + n);
+    for (const entry of this.categories.values())
+      for (const [status, n] of entry.statuses) totals.set(status, (totals.get(status) ?? 0) + n);
     return new Map([...totals].sort((a, b) => a[0] - b[0]));
   }
 

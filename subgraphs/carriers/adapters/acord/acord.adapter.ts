@@ -38,7 +38,6 @@ import { buildTxLife, parseTxLife, text, type XmlNode } from './txlife.xml';
 /** Holdings asked for in one 203 batch: a large sync is split into documents of this many. */
 const MAX_HOLDINGS_PER_INQUIRY = 100;
 
-
 export class AcordAdapter implements CarrierAdapter {
   readonly protocol = 'ACORD' as const;
   readonly carrierId: string;
@@ -64,13 +63,27 @@ export class AcordAdapter implements CarrierAdapter {
     if (!request.productIds.length) return [];
     const envelopes = request.productIds.map(() => this.envelope(TRANS_TYPE.QUOTE));
     const root = await this.exchange('quote', 'POST', '/txlife', buildTxLife(quoteTransactions(this.carrier, request, envelopes)), options);
-    return quotesFrom(this.answersFor(envelopes.map((e) => e.guid), root), this.carrier, request, this.reportUnknown);
+    return quotesFrom(
+      this.answersFor(
+        envelopes.map((e) => e.guid),
+        root,
+      ),
+      this.carrier,
+      request,
+      this.reportUnknown,
+    );
   }
 
   // A write: the policy never retries it; the outbox resends with the same TransRefGUID when it must.
   async submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult> {
     const envelope = this.envelope(TRANS_TYPE.NEW_BUSINESS);
-    const root = await this.exchange('submit', 'POST', '/txlife', buildTxLife(applicationTransaction(this.carrier, application, envelope)), options);
+    const root = await this.exchange(
+      'submit',
+      'POST',
+      '/txlife',
+      buildTxLife(applicationTransaction(this.carrier, application, envelope)),
+      options,
+    );
     return applicationResultFrom(this.answersFor([application.reference], root));
   }
 
@@ -81,7 +94,10 @@ export class AcordAdapter implements CarrierAdapter {
       const batch = unique.slice(start, start + MAX_HOLDINGS_PER_INQUIRY);
       const envelopes = batch.map(() => this.envelope(TRANS_TYPE.HOLDING_INQUIRY));
       const root = await this.exchange('status', 'POST', '/txlife', buildTxLife(statusTransactions(batch, envelopes)), options);
-      this.answersFor(envelopes.map((e) => e.guid), root).forEach((response, i) => {
+      this.answersFor(
+        envelopes.map((e) => e.guid),
+        root,
+      ).forEach((response, i) => {
         const status = caseStatusFrom(response, this.reportUnknown);
         // Keyed by what we asked for: the carrier's echo of the reference may differ in form.
         if (status) statuses.set(batch[i], { ...status, carrierReference: batch[i] });
@@ -101,14 +117,21 @@ export class AcordAdapter implements CarrierAdapter {
     const byGuid = new Map(responses.map((response) => [text(response, 'TransRefGUID'), response]));
     return guids.map((guid, i) => {
       // Carriers that do not echo TransRefGUID answer in request order, as ACORD asks.
-      const response = byGuid.get(guid) ?? (responses.length === guids.length && !text(responses[i], 'TransRefGUID') ? responses[i] : undefined);
+      const response =
+        byGuid.get(guid) ?? (responses.length === guids.length && !text(responses[i], 'TransRefGUID') ? responses[i] : undefined);
       if (!response) throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable TXLife response: a transaction went unanswered');
       return response;
     });
   }
 
   /** One HTTP exchange: counted, sent with the caller's signal, answered by a parsed TXLife or a CarrierFailure. */
-  private async exchange(kind: NetworkCallKind, method: 'GET' | 'POST', path: string, body: string | undefined, options: CallOptions): Promise<XmlNode> {
+  private async exchange(
+    kind: NetworkCallKind,
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    options: CallOptions,
+  ): Promise<XmlNode> {
     this.calls[kind]++;
     options.onNetworkCall?.(kind);
     let response: Response;
@@ -125,7 +148,8 @@ export class AcordAdapter implements CarrierAdapter {
       throw this.transportFailure(error, options.signal);
     }
     throwForStatus(this.carrier.code, response);
-    if (response.status === 401 || response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our credentials (HTTP ${response.status})`);
+    if (response.status === 401 || response.status === 403)
+      throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our credentials (HTTP ${response.status})`);
     // ACORD says no in ResultCode: an HTTP error is the carrier's system failing, whatever its number.
     if (!response.ok) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
     const root = parseTxLife(payload);
@@ -136,7 +160,6 @@ export class AcordAdapter implements CarrierAdapter {
   private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
     return transportFailure(this.carrier.code, error, signal);
   }
-
 }
 
 export function createAcordAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {

@@ -51,7 +51,12 @@ export const POLICY_STATUS: Readonly<Record<string, CaseStatus>> = {
 };
 
 /** UnderwritingClass tc. 3 (rated) names no class of ours: a table rating travels separately. */
-export const UNDERWRITING_CLASS: Readonly<Record<HealthClassCode, string>> = { PREFERRED_PLUS: '19', PREFERRED: '2', STANDARD_PLUS: '6', STANDARD: '1' };
+export const UNDERWRITING_CLASS: Readonly<Record<HealthClassCode, string>> = {
+  PREFERRED_PLUS: '19',
+  PREFERRED: '2',
+  STANDARD_PLUS: '6',
+  STANDARD: '1',
+};
 
 /** ReqCode tc → RequirementCode, as the carriers' implementation guide numbers them. */
 export const REQ_CODE: Readonly<Record<string, RequirementCode>> = {
@@ -86,12 +91,19 @@ const GENDER = { MALE: '1', FEMALE: '2' } as const;
 /** Smoker status: 1 never, 2 prior, 3 current. We quote tobacco users as current smokers, everyone else as never. */
 const SMOKER = { NEVER: '1', CURRENT: '3' } as const;
 const RELATION_ROLE = { INSURED: '32', OWNER: '8', WRITING_AGENT: '37' } as const;
-const PRODUCT_TYPE: Readonly<Record<string, ProductTypeCode>> = { '1': 'WHOLE_LIFE', '2': 'TERM', '3': 'UNIVERSAL_LIFE', '4': 'INDEXED_UNIVERSAL_LIFE', '9': 'FINAL_EXPENSE' };
+const PRODUCT_TYPE: Readonly<Record<string, ProductTypeCode>> = {
+  '1': 'WHOLE_LIFE',
+  '2': 'TERM',
+  '3': 'UNIVERSAL_LIFE',
+  '4': 'INDEXED_UNIVERSAL_LIFE',
+  '9': 'FINAL_EXPENSE',
+};
 const UNDERWRITING_APPROACH_FULL = '1';
 
 const malformed = (what: string) => new CarrierFailure('CARRIER.MALFORMED', `unreadable TXLife response: ${what}`);
 
-const invert = <K extends string>(table: Readonly<Record<K, string>>) => Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<string, K>;
+const invert = <K extends string>(table: Readonly<Record<K, string>>) =>
+  Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<string, K>;
 const CLASS_BY_TC = invert(UNDERWRITING_CLASS);
 const MODE_BY_TC = invert(PAYMENT_MODE);
 
@@ -129,7 +141,9 @@ export function resultOf(response: XmlNode): { ok: boolean; code: string; messag
   const result = child(response, 'TransResult');
   const code = tcOf(result, 'ResultCode');
   if (!code) throw malformed('TransResult/ResultCode is missing');
-  const messages = children(result, 'ResultInfo').map((info) => text(info, 'ResultInfoDesc')).filter((m): m is string => !!m);
+  const messages = children(result, 'ResultInfo')
+    .map((info) => text(info, 'ResultInfoDesc'))
+    .filter((m): m is string => !!m);
   return { ok: code === RESULT.SUCCESS || code === RESULT.SUCCESS_WITH_INFO, code, messages };
 }
 
@@ -151,32 +165,52 @@ export function quoteTransactions(carrier: CarrierFixture, request: QuoteRequest
   return {
     TXLifeRequest: products.map((product, i) =>
       transaction(envelopes[i], {
-        Holding: [{
-          '@_id': 'Holding_1',
-          HoldingTypeCode: tc('2', 'Policy'),
-          Policy: {
-            ProductCode: product.code,
-            CarrierCode: carrier.naicCode,
-            Life: {
-              Coverage: [{
-                IndicatorCode: tc('1', 'Base'),
-                CurrentAmt: String(request.faceAmount),
-                LevelPremiumPeriod: String(request.termYears),
-                LifeParticipant: [{
-                  '@_PartyID': 'Party_1',
-                  LifeParticipantRoleCode: tc('1', 'Primary Insured'),
-                  IssueAge: String(request.issueAge),
-                  IssueGender: tc(GENDER[request.gender]),
-                  UnderwritingClass: tc(UNDERWRITING_CLASS[request.healthClass]),
-                  TobaccoPremiumBasis: tc(request.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
-                  ...(request.tableRating ? { PermTableRating: String(request.tableRating) } : {}),
-                }],
-              }],
+        Holding: [
+          {
+            '@_id': 'Holding_1',
+            HoldingTypeCode: tc('2', 'Policy'),
+            Policy: {
+              ProductCode: product.code,
+              CarrierCode: carrier.naicCode,
+              Life: {
+                Coverage: [
+                  {
+                    IndicatorCode: tc('1', 'Base'),
+                    CurrentAmt: String(request.faceAmount),
+                    LevelPremiumPeriod: String(request.termYears),
+                    LifeParticipant: [
+                      {
+                        '@_PartyID': 'Party_1',
+                        LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+                        IssueAge: String(request.issueAge),
+                        IssueGender: tc(GENDER[request.gender]),
+                        UnderwritingClass: tc(UNDERWRITING_CLASS[request.healthClass]),
+                        TobaccoPremiumBasis: tc(request.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
+                        ...(request.tableRating ? { PermTableRating: String(request.tableRating) } : {}),
+                      },
+                    ],
+                  },
+                ],
+              },
             },
           },
-        }],
-        Party: [{ '@_id': 'Party_1', PartyTypeCode: tc('1', 'Person'), Person: { Gender: tc(GENDER[request.gender]) }, Address: { AddressState: request.state } }],
-        Relation: [{ '@_id': 'Relation_1', '@_OriginatingObjectID': 'Holding_1', '@_RelatedObjectID': 'Party_1', RelationRoleCode: tc(RELATION_ROLE.INSURED, 'Insured') }],
+        ],
+        Party: [
+          {
+            '@_id': 'Party_1',
+            PartyTypeCode: tc('1', 'Person'),
+            Person: { Gender: tc(GENDER[request.gender]) },
+            Address: { AddressState: request.state },
+          },
+        ],
+        Relation: [
+          {
+            '@_id': 'Relation_1',
+            '@_OriginatingObjectID': 'Holding_1',
+            '@_RelatedObjectID': 'Party_1',
+            RelationRoleCode: tc(RELATION_ROLE.INSURED, 'Insured'),
+          },
+        ],
       }),
     ),
   };
@@ -221,7 +255,9 @@ export function quotesFrom(responses: XmlNode[], carrier: CarrierFixture, reques
       const mode = MODE_BY_TC[tcOf(entry, 'PaymentMode') ?? ''];
       if (mode) modal[mode] = cents(text(entry, 'PaymentAmt'), 'ModalPremium/PaymentAmt');
     }
-    const annual = modal.ANNUAL ?? (tcOf(policy, 'PaymentMode') === PAYMENT_MODE.ANNUAL ? cents(text(policy, 'PaymentAmt'), 'Policy/PaymentAmt') : undefined);
+    const annual =
+      modal.ANNUAL ??
+      (tcOf(policy, 'PaymentMode') === PAYMENT_MODE.ANNUAL ? cents(text(policy, 'PaymentAmt'), 'Policy/PaymentAmt') : undefined);
     if (annual === undefined) throw malformed('no annual premium in the illustration');
     // Carriers that answer only the annual premium leave the modes to their published factors.
     const fallback = modalPremiumsCents(annual, carrier.modalFactors);
@@ -249,7 +285,11 @@ export function quotesFrom(responses: XmlNode[], carrier: CarrierFixture, reques
 // ---------------------------------------------------------------- 103 new business
 
 /** The application as a 103; TransRefGUID is the stable per-case reference the carrier deduplicates on. */
-export function applicationTransaction(carrier: CarrierFixture, application: ApplicationRequest, envelope: Omit<Envelope, 'guid'>): XmlNode {
+export function applicationTransaction(
+  carrier: CarrierFixture,
+  application: ApplicationRequest,
+  envelope: Omit<Envelope, 'guid'>,
+): XmlNode {
   const product = productOf(carrier, application.productId);
   const { insured, agent } = application;
   const relations = [
@@ -260,53 +300,70 @@ export function applicationTransaction(carrier: CarrierFixture, application: App
   ];
   return {
     TXLifeRequest: [
-      transaction({ ...envelope, guid: application.reference }, {
-        Holding: [{
-          '@_id': 'Holding_1',
-          HoldingTypeCode: tc('2', 'Policy'),
-          Policy: {
-            ProductCode: product.code,
-            CarrierCode: carrier.naicCode,
-            PaymentMode: tc(PAYMENT_MODE[application.paymentMode]),
-            AnnualPaymentAmt: formatAmount(application.annualPremiumCents),
-            ApplicationInfo: { HOAssignedAppNumber: application.caseId, SignedDate: envelope.date },
-            Life: {
-              FaceAmt: String(application.faceAmount),
-              Coverage: [{
-                IndicatorCode: tc('1', 'Base'),
-                CurrentAmt: String(application.faceAmount),
-                ...(application.termYears ? { LevelPremiumPeriod: String(application.termYears) } : {}),
-                LifeParticipant: [{
-                  '@_PartyID': 'Party_Insured',
-                  LifeParticipantRoleCode: tc('1', 'Primary Insured'),
-                  UnderwritingClass: tc(UNDERWRITING_CLASS[application.healthClass]),
-                  TobaccoPremiumBasis: tc(insured.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
-                  ...(application.tableRating ? { PermTableRating: String(application.tableRating) } : {}),
-                }],
-              }],
+      transaction(
+        { ...envelope, guid: application.reference },
+        {
+          Holding: [
+            {
+              '@_id': 'Holding_1',
+              HoldingTypeCode: tc('2', 'Policy'),
+              Policy: {
+                ProductCode: product.code,
+                CarrierCode: carrier.naicCode,
+                PaymentMode: tc(PAYMENT_MODE[application.paymentMode]),
+                AnnualPaymentAmt: formatAmount(application.annualPremiumCents),
+                ApplicationInfo: { HOAssignedAppNumber: application.caseId, SignedDate: envelope.date },
+                Life: {
+                  FaceAmt: String(application.faceAmount),
+                  Coverage: [
+                    {
+                      IndicatorCode: tc('1', 'Base'),
+                      CurrentAmt: String(application.faceAmount),
+                      ...(application.termYears ? { LevelPremiumPeriod: String(application.termYears) } : {}),
+                      LifeParticipant: [
+                        {
+                          '@_PartyID': 'Party_Insured',
+                          LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+                          UnderwritingClass: tc(UNDERWRITING_CLASS[application.healthClass]),
+                          TobaccoPremiumBasis: tc(insured.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
+                          ...(application.tableRating ? { PermTableRating: String(application.tableRating) } : {}),
+                        },
+                      ],
+                    },
+                  ],
+                },
+              },
             },
-          },
-        }],
-        Party: [
-          {
-            '@_id': 'Party_Insured',
-            PartyTypeCode: tc('1', 'Person'),
-            Person: { FirstName: insured.firstName, LastName: insured.lastName, Gender: tc(GENDER[insured.gender]), BirthDate: insured.birthDate },
-            Address: { AddressState: insured.state },
-          },
-          {
-            '@_id': 'Party_Agent',
-            PartyTypeCode: tc('1', 'Person'),
-            Producer: { NIPRNumber: agent.npn, ...(agent.writingNumber ? { CarrierAppointment: { CompanyProducerID: agent.writingNumber } } : {}) },
-          },
-        ],
-        Relation: relations.map((relation, i) => ({
-          '@_id': `Relation_${i + 1}`,
-          '@_OriginatingObjectID': 'Holding_1',
-          '@_RelatedObjectID': relation.party,
-          RelationRoleCode: tc(relation.role, relation.name),
-        })),
-      }),
+          ],
+          Party: [
+            {
+              '@_id': 'Party_Insured',
+              PartyTypeCode: tc('1', 'Person'),
+              Person: {
+                FirstName: insured.firstName,
+                LastName: insured.lastName,
+                Gender: tc(GENDER[insured.gender]),
+                BirthDate: insured.birthDate,
+              },
+              Address: { AddressState: insured.state },
+            },
+            {
+              '@_id': 'Party_Agent',
+              PartyTypeCode: tc('1', 'Person'),
+              Producer: {
+                NIPRNumber: agent.npn,
+                ...(agent.writingNumber ? { CarrierAppointment: { CompanyProducerID: agent.writingNumber } } : {}),
+              },
+            },
+          ],
+          Relation: relations.map((relation, i) => ({
+            '@_id': `Relation_${i + 1}`,
+            '@_OriginatingObjectID': 'Holding_1',
+            '@_RelatedObjectID': relation.party,
+            RelationRoleCode: tc(relation.role, relation.name),
+          })),
+        },
+      ),
     ],
   };
 }
@@ -359,9 +416,15 @@ export function caseStatusFrom(response: XmlNode, report: ReportUnknown): Carrie
       const code = REQ_CODE[carrierCode] ?? null;
       if (!code) report('ReqCode', carrierCode);
       const statusCode = tcOf(info, 'ReqStatus');
-      const requirementStatus = statusCode ? REQ_STATUS[statusCode] ?? null : null;
+      const requirementStatus = statusCode ? (REQ_STATUS[statusCode] ?? null) : null;
       if (statusCode && !requirementStatus) report('ReqStatus', statusCode);
-      return { carrierCode, code, status: requirementStatus, requestedOn: text(info, 'RequestedDate') ?? null, fulfilledOn: text(info, 'FulfilledDate') ?? null };
+      return {
+        carrierCode,
+        code,
+        status: requirementStatus,
+        requestedOn: text(info, 'RequestedDate') ?? null,
+        fulfilledOn: text(info, 'FulfilledDate') ?? null,
+      };
     }),
   };
 }
@@ -403,20 +466,28 @@ export function productsFrom(root: XmlNode, carrier: CarrierFixture, report: Rep
       if (!healthClass) report('UnderwritingClass', classTc);
       return healthClass ? [healthClass] : [];
     });
-    return [{
-      id: known.id,
-      carrierId: carrier.id,
-      code,
-      name: text(node, 'PlanName') ?? code,
-      type,
-      terms: children(info, 'DurationDesign').map((design) => ({ years: number('LevelPremiumPeriod', design), minIssueAge: number('MinIssueAge', design), maxIssueAge: number('MaxIssueAge', design) })),
-      minIssueAge: number('MinIssueAge'),
-      maxIssueAge: number('MaxIssueAge'),
-      minFaceAmount: number('MinFaceAmt'),
-      maxFaceAmount: number('MaxFaceAmt'),
-      healthClasses,
-      availableStates: children(node, 'JurisdictionApproval').map((j) => text(j, 'Jurisdiction') ?? '').filter((s): s is StateCode => STATES.has(s)),
-      fullyUnderwritten: tcOf(node, 'UnderwritingApproach') === UNDERWRITING_APPROACH_FULL,
-    }];
+    return [
+      {
+        id: known.id,
+        carrierId: carrier.id,
+        code,
+        name: text(node, 'PlanName') ?? code,
+        type,
+        terms: children(info, 'DurationDesign').map((design) => ({
+          years: number('LevelPremiumPeriod', design),
+          minIssueAge: number('MinIssueAge', design),
+          maxIssueAge: number('MaxIssueAge', design),
+        })),
+        minIssueAge: number('MinIssueAge'),
+        maxIssueAge: number('MaxIssueAge'),
+        minFaceAmount: number('MinFaceAmt'),
+        maxFaceAmount: number('MaxFaceAmt'),
+        healthClasses,
+        availableStates: children(node, 'JurisdictionApproval')
+          .map((j) => text(j, 'Jurisdiction') ?? '')
+          .filter((s): s is StateCode => STATES.has(s)),
+        fullyUnderwritten: tcOf(node, 'UnderwritingApproach') === UNDERWRITING_APPROACH_FULL,
+      },
+    ];
   });
 }

@@ -9,8 +9,20 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 export type XmlNode = { [name: string]: unknown };
 
 const REPEATABLE = new Set([
-  'TXLifeRequest', 'TXLifeResponse', 'Holding', 'Party', 'Relation', 'Coverage', 'LifeParticipant', 'RequirementInfo', 'ResultInfo',
-  'ModalPremium', 'PolicyProduct', 'DurationDesign', 'UnderwritingClassProduct', 'JurisdictionApproval',
+  'TXLifeRequest',
+  'TXLifeResponse',
+  'Holding',
+  'Party',
+  'Relation',
+  'Coverage',
+  'LifeParticipant',
+  'RequirementInfo',
+  'ResultInfo',
+  'ModalPremium',
+  'PolicyProduct',
+  'DurationDesign',
+  'UnderwritingClassProduct',
+  'JurisdictionApproval',
 ]);
 
 const parser = new XMLParser({

@@ -23,7 +23,17 @@ interface Band {
   rateThousandths: number;
 }
 
-const COLUMNS = ['product_code', 'term_years', 'issue_age', 'gender', 'tobacco', 'health_class', 'face_band_min', 'face_band_max', 'rate_thousandths'] as const;
+const COLUMNS = [
+  'product_code',
+  'term_years',
+  'issue_age',
+  'gender',
+  'tobacco',
+  'health_class',
+  'face_band_min',
+  'face_band_max',
+  'rate_thousandths',
+] as const;
 const CLASSES = new Set<string>(HEALTH_CLASSES);
 /** Rows parsed between two yields to the event loop (a few milliseconds of work). */
 const ROWS_PER_SLICE = 2_000;
@@ -42,7 +52,8 @@ function wholeNumber(cell: string | undefined): number {
 }
 
 /** Must build the same key as parse() does from a row. */
-const keyOf = (l: Omit<RateLookup, 'faceAmount'>) => `${l.productCode}|${l.termYears}|${l.age}|${l.gender}|${l.tobacco ? 'Y' : 'N'}|${l.healthClass}`;
+const keyOf = (l: Omit<RateLookup, 'faceAmount'>) =>
+  `${l.productCode}|${l.termYears}|${l.age}|${l.gender}|${l.tobacco ? 'Y' : 'N'}|${l.healthClass}`;
 
 export class RateBook {
   private constructor(
@@ -73,10 +84,22 @@ export class RateBook {
       const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
       if (!line) continue;
       const cells = line.split(',');
-      const numbers = [wholeNumber(cells[term]), wholeNumber(cells[age]), wholeNumber(cells[min]), wholeNumber(cells[max]), wholeNumber(cells[rate])];
+      const numbers = [
+        wholeNumber(cells[term]),
+        wholeNumber(cells[age]),
+        wholeNumber(cells[min]),
+        wholeNumber(cells[max]),
+        wholeNumber(cells[rate]),
+      ];
       const sex = cells[gender];
       const smoker = cells[tobacco];
-      if (!cells[product] || numbers.includes(-1) || (sex !== 'MALE' && sex !== 'FEMALE') || (smoker !== 'Y' && smoker !== 'N') || !CLASSES.has(cells[healthClass])) {
+      if (
+        !cells[product] ||
+        numbers.includes(-1) ||
+        (sex !== 'MALE' && sex !== 'FEMALE') ||
+        (smoker !== 'Y' && smoker !== 'N') ||
+        !CLASSES.has(cells[healthClass])
+      ) {
         throw malformed(`line ${i + 1} is not a rate row`);
       }
       if (numbers[2] > numbers[3]) throw malformed(`line ${i + 1} has an inverted face band`);

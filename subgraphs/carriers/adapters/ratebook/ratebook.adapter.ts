@@ -55,8 +55,8 @@ interface HeldBook {
 }
 
 export const rateBookPointerKey = (carrierId: string) => `ratebook:v1:${carrierId}:current`;
-export const rateBookKey = (carrierId: string, etag: string) => `ratebook:v1:${carrierId}:${createHash('sha256').update(etag).digest('hex').slice(0, 32)}`;
-
+export const rateBookKey = (carrierId: string, etag: string) =>
+  `ratebook:v1:${carrierId}:${createHash('sha256').update(etag).digest('hex').slice(0, 32)}`;
 
 /** The promise's outcome, or CARRIER.TIMEOUT as soon as this caller's signal aborts (others keep waiting). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -126,10 +126,15 @@ export class RateBookAdapter implements CarrierAdapter {
     const answer = await this.download(held?.etag, options.signal, options.onNetworkCall);
     if (answer === 'not-modified' && held) {
       held.checkedAt = this.now();
-      await this.cache.set(rateBookPointerKey(this.carrierId), JSON.stringify({ etag: held.etag, checkedAt: held.checkedAt }), BOOK_TTL_SECONDS);
+      await this.cache.set(
+        rateBookPointerKey(this.carrierId),
+        JSON.stringify({ etag: held.etag, checkedAt: held.checkedAt }),
+        BOOK_TTL_SECONDS,
+      );
       return 'not-modified';
     }
-    if (answer === 'not-modified') throw new CarrierFailure('CARRIER.MALFORMED', `${this.carrier.code} answered 304 to an unconditional rate-book request`);
+    if (answer === 'not-modified')
+      throw new CarrierFailure('CARRIER.MALFORMED', `${this.carrier.code} answered 304 to an unconditional rate-book request`);
     await this.hold(answer.etag, answer.csv);
     return 'downloaded';
   }
@@ -185,8 +190,13 @@ export class RateBookAdapter implements CarrierAdapter {
       this.held = cached;
       return cached;
     }
-    const answer = await this.download(undefined, AbortSignal.timeout(Math.max(this.endpoint.timeoutMs, DOWNLOAD_TIMEOUT_MS)), onNetworkCall);
-    if (answer === 'not-modified') throw new CarrierFailure('CARRIER.MALFORMED', `${this.carrier.code} answered 304 to an unconditional rate-book request`);
+    const answer = await this.download(
+      undefined,
+      AbortSignal.timeout(Math.max(this.endpoint.timeoutMs, DOWNLOAD_TIMEOUT_MS)),
+      onNetworkCall,
+    );
+    if (answer === 'not-modified')
+      throw new CarrierFailure('CARRIER.MALFORMED', `${this.carrier.code} answered 304 to an unconditional rate-book request`);
     return this.hold(answer.etag, answer.csv);
   }
 
@@ -220,7 +230,10 @@ export class RateBookAdapter implements CarrierAdapter {
       .catch((error: unknown) => {
         // The held book keeps pricing; ask again in a minute rather than on every quote.
         if (this.held) this.held.checkedAt = Math.max(this.held.checkedAt, this.now() - this.revalidateAfterMs + RETRY_REVALIDATION_MS);
-        this.logger.warn({ carrierId: this.carrierId, code: (error as CarrierFailure)?.code }, 'rate book revalidation failed; pricing from the held book');
+        this.logger.warn(
+          { carrierId: this.carrierId, code: (error as CarrierFailure)?.code },
+          'rate book revalidation failed; pricing from the held book',
+        );
       })
       .finally(() => {
         this.revalidating = null;
@@ -228,8 +241,18 @@ export class RateBookAdapter implements CarrierAdapter {
   }
 
   /** GET /ratebook, conditional when a book is held. */
-  private async download(etag: string | undefined, signal: AbortSignal, onNetworkCall: CallOptions['onNetworkCall']): Promise<'not-modified' | { etag: string; csv: string }> {
-    const response = await this.send('rateBook', '/ratebook', { method: 'GET', headers: { accept: 'text/csv', ...(etag ? { 'if-none-match': etag } : {}) } }, signal, onNetworkCall);
+  private async download(
+    etag: string | undefined,
+    signal: AbortSignal,
+    onNetworkCall: CallOptions['onNetworkCall'],
+  ): Promise<'not-modified' | { etag: string; csv: string }> {
+    const response = await this.send(
+      'rateBook',
+      '/ratebook',
+      { method: 'GET', headers: { accept: 'text/csv', ...(etag ? { 'if-none-match': etag } : {}) } },
+      signal,
+      onNetworkCall,
+    );
     if (response.status === 304) return 'not-modified';
     const csv = await this.body(response, signal);
     // A book without an ETag still needs a version to be cached under: its content's hash.
@@ -239,11 +262,17 @@ export class RateBookAdapter implements CarrierAdapter {
   // ---------------------------------------------------------------- HTTP
 
   private async json(kind: NetworkCallKind, method: 'GET' | 'POST', path: string, body: unknown, options: CallOptions): Promise<unknown> {
-    const response = await this.send(kind, path, {
-      method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }, options.signal, options.onNetworkCall);
+    const response = await this.send(
+      kind,
+      path,
+      {
+        method,
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
+      options.signal,
+      options.onNetworkCall,
+    );
     const text = await this.body(response, options.signal);
     try {
       return JSON.parse(text) as unknown;
@@ -253,7 +282,13 @@ export class RateBookAdapter implements CarrierAdapter {
   }
 
   /** One HTTP request, counted right before it is sent; transport trouble becomes a CarrierFailure. */
-  private async send(kind: NetworkCallKind, path: string, init: RequestInit, signal: AbortSignal, onNetworkCall: CallOptions['onNetworkCall']): Promise<Response> {
+  private async send(
+    kind: NetworkCallKind,
+    path: string,
+    init: RequestInit,
+    signal: AbortSignal,
+    onNetworkCall: CallOptions['onNetworkCall'],
+  ): Promise<Response> {
     this.calls[kind]++;
     onNetworkCall?.(kind);
     try {
@@ -272,7 +307,8 @@ export class RateBookAdapter implements CarrierAdapter {
       throw this.transportFailure(error, signal);
     }
     throwForStatus(this.carrier.code, response);
-    if (response.status === 401 || response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP ${response.status})`);
+    if (response.status === 401 || response.status === 403)
+      throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP ${response.status})`);
     if (!response.ok) throw new CarrierFailure('CARRIER.REJECTED', `${this.carrier.code} refused the request (HTTP ${response.status})`);
     return text;
   }
@@ -280,9 +316,13 @@ export class RateBookAdapter implements CarrierAdapter {
   private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
     return transportFailure(this.carrier.code, error, signal);
   }
-
 }
 
-export function createRatebookAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps, settings?: RateBookSettings): RateBookAdapter {
+export function createRatebookAdapter(
+  carrier: CarrierFixture,
+  endpoint: CarrierEndpointConfig,
+  deps: CarrierAdapterDeps,
+  settings?: RateBookSettings,
+): RateBookAdapter {
   return new RateBookAdapter(carrier, endpoint, deps, settings);
 }

@@ -62,7 +62,12 @@ export const REQUIREMENT: Readonly<Record<string, RequirementCode>> = {
   GHS: 'GOOD_HEALTH_STATEMENT',
 };
 
-export const REQUIREMENT_STATUS: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = { O: 'ORDERED', R: 'RECEIVED', W: 'WAIVED', C: 'CANCELLED' };
+export const REQUIREMENT_STATUS: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = {
+  O: 'ORDERED',
+  R: 'RECEIVED',
+  W: 'WAIVED',
+  C: 'CANCELLED',
+};
 
 export const PAYMENT_MODE: Readonly<Record<PaymentModeCode, string>> = { ANNUAL: 'A', SEMI_ANNUAL: 'S', QUARTERLY: 'Q', MONTHLY: 'M' };
 
@@ -86,7 +91,8 @@ function list(value: unknown, what: string): unknown[] {
 }
 
 function range(value: unknown, what: string): [number, number] {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((n) => Number.isInteger(n) && n >= 0)) throw malformed(`${what} is not a [min, max] pair`);
+  if (!Array.isArray(value) || value.length !== 2 || !value.every((n) => Number.isInteger(n) && n >= 0))
+    throw malformed(`${what} is not a [min, max] pair`);
   return [value[0] as number, value[1] as number];
 }
 
@@ -110,19 +116,26 @@ export function quotesFromBook(book: RateBook, carrier: CarrierFixture, request:
       faceAmount: request.faceAmount,
     });
     if (rate === undefined) return [];
-    const annual = annualPremiumCents({ rateThousandths: rate, faceAmount: request.faceAmount, tableRating: request.tableRating, policyFeeCents: carrier.policyFeeCents });
-    return [{
-      productId,
-      healthClass: request.healthClass,
-      carrierClassName: carrier.classNames[request.healthClass],
-      issueAge: request.issueAge,
-      ageBasis: carrier.ageBasis,
+    const annual = annualPremiumCents({
+      rateThousandths: rate,
       faceAmount: request.faceAmount,
-      termYears: request.termYears,
-      annualPremiumCents: annual,
+      tableRating: request.tableRating,
       policyFeeCents: carrier.policyFeeCents,
-      modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),
-    }];
+    });
+    return [
+      {
+        productId,
+        healthClass: request.healthClass,
+        carrierClassName: carrier.classNames[request.healthClass],
+        issueAge: request.issueAge,
+        ageBasis: carrier.ageBasis,
+        faceAmount: request.faceAmount,
+        termYears: request.termYears,
+        annualPremiumCents: annual,
+        policyFeeCents: carrier.policyFeeCents,
+        modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),
+      },
+    ];
   });
 }
 
@@ -136,7 +149,14 @@ export function submissionBody(carrier: CarrierFixture, application: Application
     submissionRef: application.reference,
     productCode: product.code,
     signedOn,
-    insured: { firstName: insured.firstName, lastName: insured.lastName, birthDate: insured.birthDate, gender: insured.gender, state: insured.state, tobacco: insured.tobacco },
+    insured: {
+      firstName: insured.firstName,
+      lastName: insured.lastName,
+      birthDate: insured.birthDate,
+      gender: insured.gender,
+      state: insured.state,
+      tobacco: insured.tobacco,
+    },
     faceAmount: application.faceAmount,
     termYears: application.termYears,
     healthClass: application.healthClass,
@@ -176,9 +196,15 @@ export function caseStatusFrom(entry: unknown, report: ReportUnknown): CarrierCa
       const code = REQUIREMENT[carrierCode] ?? null;
       if (!code) report('requirement.code', carrierCode);
       const state = optionalText(requirement.status);
-      const requirementStatus = state ? REQUIREMENT_STATUS[state] ?? null : null;
+      const requirementStatus = state ? (REQUIREMENT_STATUS[state] ?? null) : null;
       if (state && !requirementStatus) report('requirement.status', state);
-      return { carrierCode, code, status: requirementStatus, requestedOn: optionalText(requirement.requested), fulfilledOn: optionalText(requirement.fulfilled) };
+      return {
+        carrierCode,
+        code,
+        status: requirementStatus,
+        requestedOn: optionalText(requirement.requested),
+        fulfilledOn: optionalText(requirement.fulfilled),
+      };
     }),
   };
 }
@@ -209,25 +235,27 @@ export function productsFrom(body: unknown, carrier: CarrierFixture, report: Rep
       if (!CLASSES.has(String(value))) report('health class', String(value));
       return CLASSES.has(String(value)) ? [value as HealthClassCode] : [];
     });
-    return [{
-      id: known.id,
-      carrierId: carrier.id,
-      code,
-      name: optionalText(product.name) ?? code,
-      type: product.type as ProductTypeCode,
-      terms: list(product.terms ?? [], `${code}.terms`).map((t, j) => {
-        const term = object(t, `${code}.terms[${j}]`);
-        const [min, max] = range(term.issueAge, `${code}.terms[${j}].issueAge`);
-        if (!Number.isInteger(term.years)) throw malformed(`${code}.terms[${j}].years is not a whole number`);
-        return { years: term.years as number, minIssueAge: min, maxIssueAge: max };
-      }),
-      minIssueAge,
-      maxIssueAge,
-      minFaceAmount,
-      maxFaceAmount,
-      healthClasses,
-      availableStates: list(product.states ?? [], `${code}.states`).filter((s): s is StateCode => typeof s === 'string' && STATES.has(s)),
-      fullyUnderwritten: product.fullyUnderwritten === true,
-    }];
+    return [
+      {
+        id: known.id,
+        carrierId: carrier.id,
+        code,
+        name: optionalText(product.name) ?? code,
+        type: product.type as ProductTypeCode,
+        terms: list(product.terms ?? [], `${code}.terms`).map((t, j) => {
+          const term = object(t, `${code}.terms[${j}]`);
+          const [min, max] = range(term.issueAge, `${code}.terms[${j}].issueAge`);
+          if (!Number.isInteger(term.years)) throw malformed(`${code}.terms[${j}].years is not a whole number`);
+          return { years: term.years as number, minIssueAge: min, maxIssueAge: max };
+        }),
+        minIssueAge,
+        maxIssueAge,
+        minFaceAmount,
+        maxFaceAmount,
+        healthClasses,
+        availableStates: list(product.states ?? [], `${code}.states`).filter((s): s is StateCode => typeof s === 'string' && STATES.has(s)),
+        fullyUnderwritten: product.fullyUnderwritten === true,
+      },
+    ];
   });
 }

@@ -37,7 +37,6 @@ interface Answer {
   body: unknown;
 }
 
-
 /** The carrier's own explanation of a refusal, if it gave one, kept short. */
 function reasonOf(body: unknown): string {
   const json = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
@@ -60,7 +59,9 @@ export class RestAdapter implements CarrierAdapter {
   ) {
     this.carrierId = carrier.id;
     this.reportUnknown = unknownCodeReporter(deps.logger, carrier.id, this.protocol);
-    this.tokens = new OAuthTokenSource((signal) => this.requestToken(signal), { requestTimeoutMs: Math.max(endpoint.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS) });
+    this.tokens = new OAuthTokenSource((signal) => this.requestToken(signal), {
+      requestTimeoutMs: Math.max(endpoint.timeoutMs, TOKEN_REQUEST_TIMEOUT_MS),
+    });
   }
 
   async products(options: CallOptions) {
@@ -111,18 +112,40 @@ export class RestAdapter implements CarrierAdapter {
 
   /** Anything but the expected statuses is the carrier refusing the request (a 4xx we did not plan for). */
   private expect(answer: Answer, ...ok: number[]): void {
-    if (!ok.includes(answer.status)) throw new CarrierFailure('CARRIER.REJECTED', `${this.carrier.code} refused the request (HTTP ${answer.status}${reasonOf(answer.body) ? `: ${reasonOf(answer.body)}` : ''})`);
+    if (!ok.includes(answer.status))
+      throw new CarrierFailure(
+        'CARRIER.REJECTED',
+        `${this.carrier.code} refused the request (HTTP ${answer.status}${reasonOf(answer.body) ? `: ${reasonOf(answer.body)}` : ''})`,
+      );
   }
 
   /** An API call with the bearer token; on 401 the token is replaced and the call made once more. */
-  private async authorized(kind: NetworkCallKind, method: 'GET' | 'POST', path: string, body: unknown, options: CallOptions, headers: Record<string, string> = {}): Promise<Answer> {
+  private async authorized(
+    kind: NetworkCallKind,
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    options: CallOptions,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       const token = await this.tokens.get(options);
-      const response = await this.send(kind, `${this.endpoint.url}${path}`, {
-        method,
-        headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }, options.signal, options.onNetworkCall);
+      const response = await this.send(
+        kind,
+        `${this.endpoint.url}${path}`,
+        {
+          method,
+          headers: {
+            accept: 'application/json',
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        },
+        options.signal,
+        options.onNetworkCall,
+      );
       if (response.status !== 401) return this.read(response, options.signal);
       await response.body?.cancel().catch(() => undefined);
       this.tokens.invalidate(token);
@@ -131,12 +154,19 @@ export class RestAdapter implements CarrierAdapter {
   }
 
   private async requestToken(signal: AbortSignal): Promise<TokenGrant> {
-    const credentials = Buffer.from(`${encodeURIComponent(this.endpoint.clientId)}:${encodeURIComponent(this.endpoint.clientSecret)}`).toString('base64');
-    const response = await this.send('token', `${this.endpoint.url}/oauth/token`, {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${credentials}` },
-      body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-    }, signal);
+    const credentials = Buffer.from(
+      `${encodeURIComponent(this.endpoint.clientId)}:${encodeURIComponent(this.endpoint.clientSecret)}`,
+    ).toString('base64');
+    const response = await this.send(
+      'token',
+      `${this.endpoint.url}/oauth/token`,
+      {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${credentials}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+      },
+      signal,
+    );
     // The token endpoint saying no is an authentication problem, whatever its status code.
     if (response.status === 400 || response.status === 401 || response.status === 403) {
       await response.body?.cancel().catch(() => undefined);
@@ -154,7 +184,13 @@ export class RestAdapter implements CarrierAdapter {
    * One HTTP request, counted right before it is sent; transport trouble becomes a CarrierFailure.
    * Token requests are reported to callers by the token source, which knows whose call caused them.
    */
-  private async send(kind: NetworkCallKind, url: string, init: RequestInit, signal: AbortSignal, onNetworkCall?: CallOptions['onNetworkCall']): Promise<Response> {
+  private async send(
+    kind: NetworkCallKind,
+    url: string,
+    init: RequestInit,
+    signal: AbortSignal,
+    onNetworkCall?: CallOptions['onNetworkCall'],
+  ): Promise<Response> {
     this.calls[kind]++;
     onNetworkCall?.(kind);
     try {
@@ -184,7 +220,6 @@ export class RestAdapter implements CarrierAdapter {
   private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
     return transportFailure(this.carrier.code, error, signal);
   }
-
 }
 
 export function createRestAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {

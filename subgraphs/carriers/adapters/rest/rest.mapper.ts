@@ -26,7 +26,12 @@ import {
 
 export type ReportUnknown = (field: string, code: string) => void;
 
-export const RISK_CLASS: Readonly<Record<HealthClassCode, string>> = { PREFERRED_PLUS: 'preferred_best', PREFERRED: 'preferred', STANDARD_PLUS: 'standard_plus', STANDARD: 'standard' };
+export const RISK_CLASS: Readonly<Record<HealthClassCode, string>> = {
+  PREFERRED_PLUS: 'preferred_best',
+  PREFERRED: 'preferred',
+  STANDARD_PLUS: 'standard_plus',
+  STANDARD: 'standard',
+};
 
 export const APPLICATION_STATUS: Readonly<Record<string, CaseStatus>> = {
   received: 'SUBMITTED',
@@ -60,9 +65,19 @@ export const REQUIREMENT_TYPE: Readonly<Record<string, RequirementCode>> = {
   good_health_statement: 'GOOD_HEALTH_STATEMENT',
 };
 
-export const REQUIREMENT_STATE: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = { open: 'ORDERED', received: 'RECEIVED', waived: 'WAIVED', cancelled: 'CANCELLED' };
+export const REQUIREMENT_STATE: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = {
+  open: 'ORDERED',
+  received: 'RECEIVED',
+  waived: 'WAIVED',
+  cancelled: 'CANCELLED',
+};
 
-export const BILLING_MODE: Readonly<Record<PaymentModeCode, string>> = { ANNUAL: 'annual', SEMI_ANNUAL: 'semiannual', QUARTERLY: 'quarterly', MONTHLY: 'monthly' };
+export const BILLING_MODE: Readonly<Record<PaymentModeCode, string>> = {
+  ANNUAL: 'annual',
+  SEMI_ANNUAL: 'semiannual',
+  QUARTERLY: 'quarterly',
+  MONTHLY: 'monthly',
+};
 
 const PRODUCT_CATEGORY: Readonly<Record<string, ProductTypeCode>> = {
   term: 'TERM',
@@ -149,23 +164,25 @@ export function quotesFrom(body: unknown, carrier: CarrierFixture, request: Quot
     }
     const premiums = object(quote.premiums, `quotes[${i}].premiums`);
     const annual = money(premiums.annual, 'premiums.annual');
-    return [{
-      productId: product.id,
-      healthClass,
-      carrierClassName: optionalText(quote.riskClassName) ?? carrier.classNames[healthClass],
-      issueAge: count(quote.issueAge, 'issueAge'),
-      ageBasis: carrier.ageBasis,
-      faceAmount: count(quote.faceAmount, 'faceAmount'),
-      termYears: count(quote.termYears, 'termYears'),
-      annualPremiumCents: annual,
-      policyFeeCents: money(quote.policyFee, 'policyFee'),
-      modalPremiumsCents: {
-        ANNUAL: annual,
-        SEMI_ANNUAL: money(premiums.semiannual, 'premiums.semiannual'),
-        QUARTERLY: money(premiums.quarterly, 'premiums.quarterly'),
-        MONTHLY: money(premiums.monthly, 'premiums.monthly'),
+    return [
+      {
+        productId: product.id,
+        healthClass,
+        carrierClassName: optionalText(quote.riskClassName) ?? carrier.classNames[healthClass],
+        issueAge: count(quote.issueAge, 'issueAge'),
+        ageBasis: carrier.ageBasis,
+        faceAmount: count(quote.faceAmount, 'faceAmount'),
+        termYears: count(quote.termYears, 'termYears'),
+        annualPremiumCents: annual,
+        policyFeeCents: money(quote.policyFee, 'policyFee'),
+        modalPremiumsCents: {
+          ANNUAL: annual,
+          SEMI_ANNUAL: money(premiums.semiannual, 'premiums.semiannual'),
+          QUARTERLY: money(premiums.quarterly, 'premiums.quarterly'),
+          MONTHLY: money(premiums.monthly, 'premiums.monthly'),
+        },
       },
-    }];
+    ];
   });
 }
 
@@ -185,7 +202,12 @@ export function applicationBody(carrier: CarrierFixture, application: Applicatio
       state: insured.state,
       tobacco: insured.tobacco,
     },
-    coverage: { faceAmount: application.faceAmount, termYears: application.termYears, riskClass: RISK_CLASS[application.healthClass], tableRating: application.tableRating },
+    coverage: {
+      faceAmount: application.faceAmount,
+      termYears: application.termYears,
+      riskClass: RISK_CLASS[application.healthClass],
+      tableRating: application.tableRating,
+    },
     billing: { mode: BILLING_MODE[application.paymentMode], annualPremium: formatMoney(application.annualPremiumCents) },
     agent: { npn: agent.npn, writingNumber: agent.writingNumber },
   };
@@ -221,9 +243,15 @@ export function caseStatusFrom(body: unknown, report: ReportUnknown): CarrierCas
       const code = REQUIREMENT_TYPE[carrierCode] ?? null;
       if (!code) report('requirement.type', carrierCode);
       const state = optionalText(requirement.status);
-      const requirementStatus = state ? REQUIREMENT_STATE[state] ?? null : null;
+      const requirementStatus = state ? (REQUIREMENT_STATE[state] ?? null) : null;
       if (state && !requirementStatus) report('requirement.status', state);
-      return { carrierCode, code, status: requirementStatus, requestedOn: optionalText(requirement.orderedOn), fulfilledOn: optionalText(requirement.receivedOn) };
+      return {
+        carrierCode,
+        code,
+        status: requirementStatus,
+        requestedOn: optionalText(requirement.orderedOn),
+        fulfilledOn: optionalText(requirement.receivedOn),
+      };
     }),
   };
 }
@@ -256,24 +284,26 @@ export function productsFrom(body: unknown, carrier: CarrierFixture, report: Rep
       if (!healthClass) report('riskClass', String(riskClass));
       return healthClass ? [healthClass] : [];
     });
-    return [{
-      id: known.id,
-      carrierId: carrier.id,
-      code,
-      name: optionalText(product.name) ?? code,
-      type,
-      terms: list(product.terms ?? [], `${code}.terms`).map((t, j) => {
-        const term = object(t, `${code}.terms[${j}]`);
-        const termAges = object(term.issueAges, `${code}.terms[${j}].issueAges`);
-        return { years: count(term.years, 'years'), minIssueAge: count(termAges.min, 'min'), maxIssueAge: count(termAges.max, 'max') };
-      }),
-      minIssueAge: count(ages.min, `${code}.issueAges.min`),
-      maxIssueAge: count(ages.max, `${code}.issueAges.max`),
-      minFaceAmount: count(face.min, `${code}.faceAmount.min`),
-      maxFaceAmount: count(face.max, `${code}.faceAmount.max`),
-      healthClasses,
-      availableStates: list(product.states ?? [], `${code}.states`).filter((s): s is StateCode => typeof s === 'string' && STATES.has(s)),
-      fullyUnderwritten: product.underwriting === 'full',
-    }];
+    return [
+      {
+        id: known.id,
+        carrierId: carrier.id,
+        code,
+        name: optionalText(product.name) ?? code,
+        type,
+        terms: list(product.terms ?? [], `${code}.terms`).map((t, j) => {
+          const term = object(t, `${code}.terms[${j}]`);
+          const termAges = object(term.issueAges, `${code}.terms[${j}].issueAges`);
+          return { years: count(term.years, 'years'), minIssueAge: count(termAges.min, 'min'), maxIssueAge: count(termAges.max, 'max') };
+        }),
+        minIssueAge: count(ages.min, `${code}.issueAges.min`),
+        maxIssueAge: count(ages.max, `${code}.issueAges.max`),
+        minFaceAmount: count(face.min, `${code}.faceAmount.min`),
+        maxFaceAmount: count(face.max, `${code}.faceAmount.max`),
+        healthClasses,
+        availableStates: list(product.states ?? [], `${code}.states`).filter((s): s is StateCode => typeof s === 'string' && STATES.has(s)),
+        fullyUnderwritten: product.underwriting === 'full',
+      },
+    ];
   });
 }

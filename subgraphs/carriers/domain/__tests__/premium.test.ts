@@ -174,13 +174,16 @@ const dayArb = fc.integer({ min: 0, max: 200 * 366 });
 
 describe('properties', () => {
   it('age nearest is age last or age last + 1, and + 1 exactly from the half-birthday on', () => {
-    fc.assert(fc.property(dayArb, fc.integer({ min: 0, max: 100 * 366 }), (birthDay, daysLater) => {
-      const birth = isoFromDay(birthDay);
-      const asOf = isoFromDay(birthDay + daysLater);
-      const last = ageLastBirthday(birth, asOf);
-      const nearest = ageNearestBirthday(birth, asOf);
-      expect(nearest - last).toBe(asOf >= halfBirthday(birth, asOf) ? 1 : 0);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(dayArb, fc.integer({ min: 0, max: 100 * 366 }), (birthDay, daysLater) => {
+        const birth = isoFromDay(birthDay);
+        const asOf = isoFromDay(birthDay + daysLater);
+        const last = ageLastBirthday(birth, asOf);
+        const nearest = ageNearestBirthday(birth, asOf);
+        expect(nearest - last).toBe(asOf >= halfBirthday(birth, asOf) ? 1 : 0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   /** An independent reference through UTC Date arithmetic: the last birthday on or before asOf, and the count of birthdays passed. */
@@ -194,23 +197,31 @@ describe('properties', () => {
     let count = 0;
     let last = observed(y);
     for (let year = y + 1; year <= Number(asOf.slice(0, 4)); year++) {
-      if (observed(year).toISOString().slice(0, 10) <= asOf) { count++; last = observed(year); }
+      if (observed(year).toISOString().slice(0, 10) <= asOf) {
+        count++;
+        last = observed(year);
+      }
     }
     // Six calendar months on, the day clamped: day 0 of the month after is the month's last day.
     const monthEnd = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 7, 0)).getUTCDate();
-    const half = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 6, Math.min(last.getUTCDate(), monthEnd))).toISOString().slice(0, 10);
+    const half = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 6, Math.min(last.getUTCDate(), monthEnd)))
+      .toISOString()
+      .slice(0, 10);
     return { last: count, nearest: asOf >= half ? count + 1 : count, half };
   };
 
   it('both ages agree with an independent count through UTC dates', () => {
-    fc.assert(fc.property(dayArb, fc.integer({ min: 0, max: 100 * 366 }), (birthDay, daysLater) => {
-      const birth = isoFromDay(birthDay);
-      const asOf = isoFromDay(birthDay + daysLater);
-      const expected = reference(birth, asOf);
-      expect(ageLastBirthday(birth, asOf)).toBe(expected.last);
-      expect(ageNearestBirthday(birth, asOf)).toBe(expected.nearest);
-      expect(halfBirthday(birth, asOf)).toBe(expected.half);
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(dayArb, fc.integer({ min: 0, max: 100 * 366 }), (birthDay, daysLater) => {
+        const birth = isoFromDay(birthDay);
+        const asOf = isoFromDay(birthDay + daysLater);
+        const expected = reference(birth, asOf);
+        expect(ageLastBirthday(birth, asOf)).toBe(expected.last);
+        expect(ageNearestBirthday(birth, asOf)).toBe(expected.nearest);
+        expect(halfBirthday(birth, asOf)).toBe(expected.half);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('29 February births agree with the independent count on every day of 30 years', () => {
@@ -228,12 +239,14 @@ describe('properties', () => {
       tableRating: fc.integer({ min: 0, max: 8 }),
       policyFeeCents: fc.integer({ min: 5000, max: 10000 }),
     });
-    fc.assert(fc.property(input, fc.integer({ min: 1, max: 1_000_000 }), (base, step) => {
-      const annual = annualPremiumCents(base);
-      expect(annualPremiumCents({ ...base, faceAmount: base.faceAmount + step })).toBeGreaterThanOrEqual(annual);
-      expect(annualPremiumCents({ ...base, rateThousandths: base.rateThousandths + 1 })).toBeGreaterThanOrEqual(annual);
-      if (base.tableRating < 8) expect(annualPremiumCents({ ...base, tableRating: base.tableRating + 1 })).toBeGreaterThanOrEqual(annual);
-    }));
+    fc.assert(
+      fc.property(input, fc.integer({ min: 1, max: 1_000_000 }), (base, step) => {
+        const annual = annualPremiumCents(base);
+        expect(annualPremiumCents({ ...base, faceAmount: base.faceAmount + step })).toBeGreaterThanOrEqual(annual);
+        expect(annualPremiumCents({ ...base, rateThousandths: base.rateThousandths + 1 })).toBeGreaterThanOrEqual(annual);
+        if (base.tableRating < 8) expect(annualPremiumCents({ ...base, tableRating: base.tableRating + 1 })).toBeGreaterThanOrEqual(annual);
+      }),
+    );
   });
 
   it('each modal premium times its payments a year covers at least the annual premium', () => {
@@ -244,18 +257,23 @@ describe('properties', () => {
       MONTHLY: fc.integer({ min: 875, max: 950 }).map((n) => n / 10_000),
     });
     // Every real annual premium includes a policy fee of at least $50.
-    fc.assert(fc.property(fc.integer({ min: 5000, max: 1_000_000_000 }), factors, (annual, modalFactors) => {
-      const modal = modalPremiumsCents(annual, modalFactors);
-      for (const mode of ['ANNUAL', 'SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const) {
-        expect(modal[mode] * PAYMENTS_PER_YEAR[mode]).toBeGreaterThanOrEqual(annual);
-      }
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 5000, max: 1_000_000_000 }), factors, (annual, modalFactors) => {
+        const modal = modalPremiumsCents(annual, modalFactors);
+        for (const mode of ['ANNUAL', 'SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const) {
+          expect(modal[mode] * PAYMENTS_PER_YEAR[mode]).toBeGreaterThanOrEqual(annual);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('modal rounding agrees with an exact rational reference', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), fc.integer({ min: 1, max: 9999 }), (annual, tenThousandths) => {
-      const exact = (BigInt(annual) * BigInt(tenThousandths) * 2n + 10_000n) / 20_000n;
-      expect(modalPremiumCents(annual, tenThousandths / 10_000)).toBe(Number(exact));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), fc.integer({ min: 1, max: 9999 }), (annual, tenThousandths) => {
+        const exact = (BigInt(annual) * BigInt(tenThousandths) * 2n + 10_000n) / 20_000n;
+        expect(modalPremiumCents(annual, tenThousandths / 10_000)).toBe(Number(exact));
+      }),
+    );
   });
 });

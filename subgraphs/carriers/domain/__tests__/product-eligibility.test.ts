@@ -9,7 +9,11 @@ const product: ProductFixture = {
   code: 'T-1',
   name: 'Test Term',
   type: 'TERM',
-  terms: [{ years: 10, minIssueAge: 18, maxIssueAge: 75 }, { years: 20, minIssueAge: 18, maxIssueAge: 60 }, { years: 30, minIssueAge: 18, maxIssueAge: 50 }],
+  terms: [
+    { years: 10, minIssueAge: 18, maxIssueAge: 75 },
+    { years: 20, minIssueAge: 18, maxIssueAge: 60 },
+    { years: 30, minIssueAge: 18, maxIssueAge: 50 },
+  ],
   minIssueAge: 18,
   maxIssueAge: 75,
   minFaceAmount: 100_000,
@@ -87,7 +91,15 @@ describe('productEligibility (from the birth date, under the carrier age basis)'
   const nearest: Pick<CarrierFixture, 'id' | 'ageBasis'> = { id: 'car_test', ageBasis: 'NEAREST' };
   const last: Pick<CarrierFixture, 'id' | 'ageBasis'> = { id: 'car_test', ageBasis: 'LAST' };
   // Born 1975-03-10, on 2025-11-24: 50 last birthday, 51 nearest. The 30-year term stops at 50.
-  const request = { state: 'TX' as const, birthDate: '1975-03-10', asOf: '2025-11-24', healthClass: 'PREFERRED' as const, tableRating: 0, faceAmount: 500_000, termYears: 30 };
+  const request = {
+    state: 'TX' as const,
+    birthDate: '1975-03-10',
+    asOf: '2025-11-24',
+    healthClass: 'PREFERRED' as const,
+    tableRating: 0,
+    faceAmount: 500_000,
+    termYears: 30,
+  };
 
   it('one person, two carriers: eligible at 50 last birthday, too old at 51 nearest', () => {
     expect(productEligibility(product, last, request)).toEqual({ eligible: true, issueAge: 50 });
@@ -97,8 +109,14 @@ describe('productEligibility (from the birth date, under the carrier age basis)'
   it("works on the fixture catalog: DOMAIN.md's worked example is 36 at a NEAREST carrier", () => {
     const summit = carrierById('car_summit')!;
     const term = productById('prd_summit_level_term')!;
-    expect(productEligibility(term, summit, { ...request, birthDate: '1990-03-10', termYears: 20 })).toEqual({ eligible: true, issueAge: 36 });
-    expect(productEligibility(term, summit, { ...request, birthDate: '1990-03-10', termYears: 20, state: 'NY' })).toMatchObject({ eligible: false, code: 'PRODUCT.STATE_NOT_AVAILABLE' });
+    expect(productEligibility(term, summit, { ...request, birthDate: '1990-03-10', termYears: 20 })).toEqual({
+      eligible: true,
+      issueAge: 36,
+    });
+    expect(productEligibility(term, summit, { ...request, birthDate: '1990-03-10', termYears: 20, state: 'NY' })).toMatchObject({
+      eligible: false,
+      code: 'PRODUCT.STATE_NOT_AVAILABLE',
+    });
   });
 
   it("refuses a product of another carrier: that is a caller's bug", () => {

@@ -61,7 +61,10 @@ function application(reference: string, overrides: Partial<ApplicationRequest> =
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<CarrierFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CarrierFailure);
   return error as CarrierFailure;
 }
@@ -91,7 +94,15 @@ describe('quotes (TransType 111)', () => {
 
   it('prices several products in ONE HTTP call, each equal to the fixture rate × the arithmetic', async () => {
     const { adapter: acord, carrier } = adapter();
-    const request = quoteRequest({ issueAge: 47, gender: 'FEMALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 750_000, termYears: 15, productIds: [LEVEL_TERM, EXPRESS_TERM] });
+    const request = quoteRequest({
+      issueAge: 47,
+      gender: 'FEMALE',
+      tobacco: true,
+      healthClass: 'STANDARD',
+      faceAmount: 750_000,
+      termYears: 15,
+      productIds: [LEVEL_TERM, EXPRESS_TERM],
+    });
     const options = recordingOptions();
     const quotes = await acord.quote(request, options);
     expect(quotes).toEqual([expectedQuote(carrier, LEVEL_TERM, request), expectedQuote(carrier, EXPRESS_TERM, request)]);
@@ -171,14 +182,27 @@ describe('case status (TransType 203)', () => {
     const submitted = await acord.submitApplication(application('case_acordtest:12'), recordingOptions());
     if (!submitted.accepted) throw new Error('expected accepted');
     const ref = submitted.carrierReference;
-    simulators.control.advance(CODE, ref, { status: 'REQUIREMENTS_OUTSTANDING', requirements: [{ code: 'APS', status: 'ORDERED' }, { code: 'MIB', status: 'RECEIVED' }] });
+    simulators.control.advance(CODE, ref, {
+      status: 'REQUIREMENTS_OUTSTANDING',
+      requirements: [
+        { code: 'APS', status: 'ORDERED' },
+        { code: 'MIB', status: 'RECEIVED' },
+      ],
+    });
     let status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
     expect(status.status).toBe('REQUIREMENTS_OUTSTANDING');
     expect(status.carrierStatusCode).toBe('8');
     expect(status.requirements.find((r) => r.code === 'APS')).toMatchObject({ carrierCode: '1', status: 'ORDERED' });
     expect(status.requirements.find((r) => r.code === 'MIB')).toMatchObject({ status: 'RECEIVED', fulfilledOn: today() });
 
-    simulators.control.advance(CODE, ref, { status: 'ISSUED', policyNumber: 'SR00012345', requirements: [{ code: 'APS', status: 'RECEIVED' }, { code: 'DELIVERY_RECEIPT', status: 'ORDERED' }] });
+    simulators.control.advance(CODE, ref, {
+      status: 'ISSUED',
+      policyNumber: 'SR00012345',
+      requirements: [
+        { code: 'APS', status: 'RECEIVED' },
+        { code: 'DELIVERY_RECEIPT', status: 'ORDERED' },
+      ],
+    });
     status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
     expect(status).toMatchObject({ status: 'ISSUED', carrierStatusCode: '25', policyNumber: 'SR00012345' });
     expect(status.requirements.find((r) => r.code === 'DELIVERY_RECEIPT')).toMatchObject({ carrierCode: '43', status: 'ORDERED' });
@@ -189,15 +213,27 @@ describe('case status (TransType 203)', () => {
     const submitted = await acord.submitApplication(application('case_acordtest:13'), recordingOptions());
     if (!submitted.accepted) throw new Error('expected accepted');
     const ref = submitted.carrierReference;
-    simulators.control.advance(CODE, ref, { status: 'REINSURANCE_REVIEW', requirements: [{ code: 'FINANCIAL_QUESTIONNAIRE', status: 'ORDERED' }, { code: 'PARAMED_EXAM', carrierCode: '1000500099' }] });
+    simulators.control.advance(CODE, ref, {
+      status: 'REINSURANCE_REVIEW',
+      requirements: [
+        { code: 'FINANCIAL_QUESTIONNAIRE', status: 'ORDERED' },
+        { code: 'PARAMED_EXAM', carrierCode: '1000500099' },
+      ],
+    });
     const status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
     expect(status).toMatchObject({ status: null, carrierStatusCode: '1000500003' });
-    expect(status.requirements).toEqual(expect.arrayContaining([
-      { carrierCode: '1000500017', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
-      expect.objectContaining({ carrierCode: '1000500099', code: null }),
-    ]));
+    expect(status.requirements).toEqual(
+      expect.arrayContaining([
+        { carrierCode: '1000500017', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+        expect.objectContaining({ carrierCode: '1000500099', code: null }),
+      ]),
+    );
     const warnings = deps.logs.filter((line) => line.msg === 'carrier sent a code we do not map');
-    expect(warnings.map((w) => [w.field, w.code])).toEqual([['PolicyStatus', '1000500003'], ['ReqCode', '1000500017'], ['ReqCode', '1000500099']]);
+    expect(warnings.map((w) => [w.field, w.code])).toEqual([
+      ['PolicyStatus', '1000500003'],
+      ['ReqCode', '1000500017'],
+      ['ReqCode', '1000500099'],
+    ]);
 
     // Reported once per code, not once per read.
     await acord.caseStatuses([ref], recordingOptions());

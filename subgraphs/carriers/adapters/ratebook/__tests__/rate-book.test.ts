@@ -16,7 +16,14 @@ describe('RateBook', () => {
     const rows = rateTable(carrier, product);
     expect(book.rows).toBe(rows.length);
     for (const row of rows.filter((_, i) => i % 97 === 0)) {
-      const lookup = { productCode: product.code, termYears: row.termYears, age: row.age, gender: row.gender, tobacco: row.tobacco, healthClass: row.healthClass };
+      const lookup = {
+        productCode: product.code,
+        termYears: row.termYears,
+        age: row.age,
+        gender: row.gender,
+        tobacco: row.tobacco,
+        healthClass: row.healthClass,
+      };
       expect(book.rate({ ...lookup, faceAmount: row.faceBandMin })).toBe(row.rateThousandths);
       expect(book.rate({ ...lookup, faceAmount: row.faceBandMax })).toBe(row.rateThousandths);
     }
@@ -24,7 +31,15 @@ describe('RateBook', () => {
 
   it('answers undefined for what the book does not offer', async () => {
     const book = await RateBook.parse(rateTableCsv(carrier, product));
-    const lookup = { productCode: product.code, termYears: 20, age: 40, gender: 'MALE' as const, tobacco: false, healthClass: 'PREFERRED' as const, faceAmount: 100_000 };
+    const lookup = {
+      productCode: product.code,
+      termYears: 20,
+      age: 40,
+      gender: 'MALE' as const,
+      tobacco: false,
+      healthClass: 'PREFERRED' as const,
+      faceAmount: 100_000,
+    };
     expect(book.rate(lookup)).toEqual(expect.any(Number));
     expect(book.rate({ ...lookup, faceAmount: product.maxFaceAmount + 1 })).toBeUndefined();
     expect(book.rate({ ...lookup, age: 56 })).toBeUndefined(); // the 20-year term stops at 55
@@ -34,19 +49,42 @@ describe('RateBook', () => {
   });
 
   it('reads columns by name, in any order, with CRLF line ends and extra columns', async () => {
-    const csv = 'rate_thousandths,note,health_class,tobacco,gender,issue_age,term_years,product_code,face_band_min,face_band_max\r\n' +
+    const csv =
+      'rate_thousandths,note,health_class,tobacco,gender,issue_age,term_years,product_code,face_band_min,face_band_max\r\n' +
       '1234,x,STANDARD,Y,FEMALE,50,10,P1,0,99999\r\n';
     const book = await RateBook.parse(csv);
-    expect(book.rate({ productCode: 'P1', termYears: 10, age: 50, gender: 'FEMALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 50_000 })).toBe(1234);
+    expect(
+      book.rate({
+        productCode: 'P1',
+        termYears: 10,
+        age: 50,
+        gender: 'FEMALE',
+        tobacco: true,
+        healthClass: 'STANDARD',
+        faceAmount: 50_000,
+      }),
+    ).toBe(1234);
   });
 
   it.each([
     ['an HTML error page', '<html><body>Maintenance</body></html>\n'],
-    ['a missing column', 'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max\nP1,10,50,MALE,N,STANDARD,0,1\n'],
+    [
+      'a missing column',
+      'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max\nP1,10,50,MALE,N,STANDARD,0,1\n',
+    ],
     ['no rows', 'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\n'],
-    ['a rate that is not a whole number', 'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,MALE,N,STANDARD,0,1,1.5\n'],
-    ['an unknown class', 'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,MALE,N,SUPER,0,1,15\n'],
-    ['an inverted band', 'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,MALE,N,STANDARD,9,1,15\n'],
+    [
+      'a rate that is not a whole number',
+      'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,MALE,N,STANDARD,0,1,1.5\n',
+    ],
+    [
+      'an unknown class',
+      'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,MALE,N,SUPER,0,1,15\n',
+    ],
+    [
+      'an inverted band',
+      'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,MALE,N,STANDARD,9,1,15\n',
+    ],
   ])('refuses %s as CARRIER.MALFORMED', async (_what, csv) => {
     const error = await RateBook.parse(csv).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CarrierFailure);

@@ -62,7 +62,10 @@ function application(reference: string, overrides: Partial<ApplicationRequest> =
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<CarrierFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CarrierFailure);
   return error as CarrierFailure;
 }
@@ -76,7 +79,16 @@ describe('pricing from the rate book', () => {
     expect(first.network).toEqual(['rateBook']);
 
     const requests = [
-      quoteRequest({ issueAge: 63, gender: 'FEMALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 2_500_000, termYears: 10, tableRating: 4, productIds: [TERM] }),
+      quoteRequest({
+        issueAge: 63,
+        gender: 'FEMALE',
+        tobacco: true,
+        healthClass: 'STANDARD',
+        faceAmount: 2_500_000,
+        termYears: 10,
+        tableRating: 4,
+        productIds: [TERM],
+      }),
       quoteRequest({ issueAge: 18, healthClass: 'STANDARD_PLUS', faceAmount: 100_000, termYears: 10 }),
       quoteRequest({ faceAmount: 999_999, termYears: 30, productIds: [TERM] }),
     ];
@@ -162,7 +174,10 @@ describe('applications and status', () => {
     expect(simulators.control.applications(CODE).filter((a) => a.reference === 'case_ratebooktest:1')).toHaveLength(1);
 
     const old = application('case_ratebooktest:2', { insured: { ...application('x').insured, birthDate: '1940-01-01' } });
-    expect(await book.submitApplication(old, recordingOptions())).toEqual({ accepted: false, message: expect.stringMatching(/issue age \d+ is outside/) });
+    expect(await book.submitApplication(old, recordingOptions())).toEqual({
+      accepted: false,
+      message: expect.stringMatching(/issue age \d+ is outside/),
+    });
   });
 
   it('reads many statuses in one call, following control.advance, and reports unknown codes', async () => {
@@ -170,16 +185,25 @@ describe('applications and status', () => {
     const a = await book.submitApplication(application('case_ratebooktest:10'), recordingOptions());
     const b = await book.submitApplication(application('case_ratebooktest:11'), recordingOptions());
     if (!a.accepted || !b.accepted) throw new Error('expected accepted');
-    simulators.control.advance(CODE, b.carrierReference, { status: 'PLACED', policyNumber: 'LFL778899', requirements: [{ code: 'DELIVERY_RECEIPT', status: 'RECEIVED' }, { code: 'FINANCIAL_QUESTIONNAIRE', status: 'WAIVED' }] });
+    simulators.control.advance(CODE, b.carrierReference, {
+      status: 'PLACED',
+      policyNumber: 'LFL778899',
+      requirements: [
+        { code: 'DELIVERY_RECEIPT', status: 'RECEIVED' },
+        { code: 'FINANCIAL_QUESTIONNAIRE', status: 'WAIVED' },
+      ],
+    });
     const options = recordingOptions();
     const statuses = await book.caseStatuses([a.carrierReference, b.carrierReference, 'LANTERN-APP-999999'], options);
     expect(options.network).toEqual(['status']);
     expect(statuses.get(a.carrierReference)).toMatchObject({ status: 'SUBMITTED', carrierStatusCode: 'RCVD', policyNumber: null });
     expect(statuses.get(b.carrierReference)).toMatchObject({ status: 'PLACED', carrierStatusCode: 'INFC', policyNumber: 'LFL778899' });
-    expect(statuses.get(b.carrierReference)!.requirements).toEqual(expect.arrayContaining([
-      { carrierCode: 'DREC', code: 'DELIVERY_RECEIPT', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
-      { carrierCode: 'FINQ', code: null, status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
-    ]));
+    expect(statuses.get(b.carrierReference)!.requirements).toEqual(
+      expect.arrayContaining([
+        { carrierCode: 'DREC', code: 'DELIVERY_RECEIPT', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
+        { carrierCode: 'FINQ', code: null, status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
+      ]),
+    );
     expect(statuses.has('LANTERN-APP-999999')).toBe(false);
     expect(deps.logs.some((l) => l.msg === 'carrier sent a code we do not map' && l.code === 'FINQ')).toBe(true);
   });

@@ -61,7 +61,10 @@ function application(reference: string, overrides: Partial<ApplicationRequest> =
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<CarrierFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CarrierFailure);
   return error as CarrierFailure;
 }
@@ -129,7 +132,19 @@ describe('OAuth2 client credentials', () => {
 describe('quotes', () => {
   it('prices each eligible product exactly as the fixture rate × the arithmetic, in one call', async () => {
     const { adapter: rest, carrier } = adapter();
-    for (const request of [quoteRequest(), quoteRequest({ issueAge: 55, gender: 'MALE', tobacco: true, healthClass: 'STANDARD', faceAmount: 250_000, termYears: 10, tableRating: 3, productIds: [TERM] })]) {
+    for (const request of [
+      quoteRequest(),
+      quoteRequest({
+        issueAge: 55,
+        gender: 'MALE',
+        tobacco: true,
+        healthClass: 'STANDARD',
+        faceAmount: 250_000,
+        termYears: 10,
+        tableRating: 3,
+        productIds: [TERM],
+      }),
+    ]) {
       expect(await rest.quote(request, recordingOptions())).toEqual(request.productIds.map((id) => expectedQuote(carrier, id, request)));
     }
     // The instant term offers no STANDARD_PLUS: the carrier declines it, the adapter leaves it out.
@@ -187,18 +202,29 @@ describe('case status', () => {
     const submitted = await rest.submitApplication(application('case_resttest:20'), recordingOptions());
     if (!submitted.accepted) throw new Error('expected accepted');
     const ref = submitted.carrierReference;
-    simulators.control.advance(CODE, ref, { status: 'APPROVED_OTHER_THAN_APPLIED', requirements: [{ code: 'BLOOD_URINE', status: 'RECEIVED' }, { code: 'REPLACEMENT_FORM', status: 'ORDERED' }] });
+    simulators.control.advance(CODE, ref, {
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      requirements: [
+        { code: 'BLOOD_URINE', status: 'RECEIVED' },
+        { code: 'REPLACEMENT_FORM', status: 'ORDERED' },
+      ],
+    });
     const status = (await rest.caseStatuses([ref], recordingOptions())).get(ref)!;
     expect(status.status).toBe('APPROVED_OTHER_THAN_APPLIED');
-    expect(status.requirements).toEqual(expect.arrayContaining([
-      { carrierCode: 'lab_specimens', code: 'BLOOD_URINE', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
-      { carrierCode: 'replacement_form', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
-    ]));
+    expect(status.requirements).toEqual(
+      expect.arrayContaining([
+        { carrierCode: 'lab_specimens', code: 'BLOOD_URINE', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
+        { carrierCode: 'replacement_form', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+      ]),
+    );
 
     simulators.control.advance(CODE, ref, { carrierStatusCode: 'referred_to_medical_director' });
     const odd = (await rest.caseStatuses([ref], recordingOptions())).get(ref)!;
     expect(odd).toMatchObject({ status: null, carrierStatusCode: 'referred_to_medical_director' });
-    expect(deps.logs.filter((l) => l.msg === 'carrier sent a code we do not map').map((l) => l.code)).toEqual(['replacement_form', 'referred_to_medical_director']);
+    expect(deps.logs.filter((l) => l.msg === 'carrier sent a code we do not map').map((l) => l.code)).toEqual([
+      'replacement_form',
+      'referred_to_medical_director',
+    ]);
   });
 });
 
