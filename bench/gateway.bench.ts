@@ -505,20 +505,18 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
       for (let round = 0; round < rounds; round++) {
         for (const gateway of gateways) {
           log(`${workload}: ${gateway.label}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''}`);
-          slices
-            .get(gateway)!
-            .push(
-              await runCell({
-                url: gateway.url,
-                headers: clientHeaders,
-                bodies: ops.map(body),
-                connections: CONNECTIONS,
-                seconds: SECONDS / rounds,
-                warmupSeconds: WARMUP,
-                pgids: [gateway.child.pid],
-                watched: [{ label: gateway.label, kind: 'gateway', pgid: gateway.child.pid }, ...backendWatched],
-              }),
-            );
+          slices.get(gateway)!.push(
+            await runCell({
+              url: gateway.url,
+              headers: clientHeaders,
+              bodies: ops.map(body),
+              connections: CONNECTIONS,
+              seconds: SECONDS / rounds,
+              warmupSeconds: WARMUP,
+              pgids: [gateway.child.pid],
+              watched: [{ label: gateway.label, kind: 'gateway', pgid: gateway.child.pid }, ...backendWatched],
+            }),
+          );
         }
       }
       for (const gateway of gateways) {

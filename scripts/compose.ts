@@ -18,7 +18,7 @@ const DEFAULT_PORTS: Record<string, number> = { agents: 4001, cases: 4002, carri
 
 export async function composeSupergraph(): Promise<{ subgraphs: Record<string, string>; supergraph: string }> {
   const subgraphs: Record<string, string> = {};
-  for (const definition of SUBGRAPHS) subgraphs[definition.name] = printSubgraphSchema(await definition.schema());
+  for (const definition of SUBGRAPHS) subgraphs[definition.name] = printSubgraphSchema(await definition.buildSchema());
   const result = composeServices(
     Object.entries(subgraphs).map(([name, sdl]) => ({
       name,

@@ -1,13 +1,20 @@
 import { buildFederatedSchema } from '../shared/federation';
-import type { SubgraphDefinition } from '../shared/subgraph-server';
-import { createAgentLoaders, type AgentsContext } from './agent.loader';
+import type { SubgraphModule } from '../shared/subgraph-server';
+import { createAgentLoaders } from './agent.loader';
 import { agentReferences } from './agent.reference';
 import { AgentResolver, AppointmentResolver, CarrierContractingResolver } from './agent.resolver';
 import { agentsMigrations } from './agents.migrations';
 
-export const agentsSubgraph: SubgraphDefinition<AgentsContext> = {
+const buildSchema = () =>
+  buildFederatedSchema({ resolvers: [AgentResolver, AppointmentResolver, CarrierContractingResolver] }, agentReferences);
+
+/** The agents subgraph: agents, licenses, appointments, eligibility. Nothing outlives a request. */
+export const agentsSubgraph: SubgraphModule = {
   name: 'agents',
   migrations: agentsMigrations,
-  schema: () => buildFederatedSchema({ resolvers: [AgentResolver, AppointmentResolver, CarrierContractingResolver] }, agentReferences),
-  context: (base) => ({ ...base, loaders: createAgentLoaders(base.db) }),
+  buildSchema,
+  create: async () => ({
+    schema: await buildSchema(),
+    context: (base) => ({ ...base, loaders: createAgentLoaders(base.db) }),
+  }),
 };

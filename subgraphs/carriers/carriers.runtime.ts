@@ -82,15 +82,3 @@ export function createCarriersRuntime(options: RuntimeOptions): CarriersRuntime 
   options.logger.info({ adapters: adapters.size, carriers: carriers.length }, 'carrier adapters ready');
   return new CarriersRuntime(config, carriers, adapters, options.cache, options.logger);
 }
-
-// One runtime per cache: a process normally has one; tests that start several subgraphs get one each.
-const runtimes = new WeakMap<Cache, CarriersRuntime>();
-
-export function runtimeFor(cache: Cache, logger: Logger, make: (cache: Cache, logger: Logger) => CarriersRuntime): CarriersRuntime {
-  let runtime = runtimes.get(cache);
-  if (!runtime) {
-    runtime = make(cache, logger);
-    runtimes.set(cache, runtime);
-  }
-  return runtime;
-}

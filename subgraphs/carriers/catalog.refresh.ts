@@ -1,9 +1,8 @@
-import type { Cache } from '../../platform/cache';
 import { Db, type Pool } from '../shared/db';
 import { isId } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import { CarrierFailure } from './adapters/carrier-adapter.port';
-import { createCarriersRuntime, runtimeFor, type CarriersRuntime } from './carriers.runtime';
+import type { CarriersRuntime } from './carriers.runtime';
 import { upsertCatalog, type CatalogProduct } from './catalog.repository';
 import { HEALTH_CLASSES, PRODUCT_TYPES, ALL_STATES, type ProductFixture } from './fixtures/carriers.fixture';
 
@@ -136,13 +135,8 @@ export interface CatalogRefreshHandle {
  * startSubgraph returned (RunningSubgraph.pool / .cache), so it shares the runtime (adapters,
  * breakers) that requests use. A pass at start, then every CATALOG_REFRESH_MS (0: start only).
  */
-export function startCatalogRefresh(options: {
-  pool: Pool;
-  cache: Cache;
-  logger: Logger;
-  runtime?: CarriersRuntime;
-}): CatalogRefreshHandle {
-  const runtime = options.runtime ?? runtimeFor(options.cache, options.logger, (cache, logger) => createCarriersRuntime({ cache, logger }));
+export function startCatalogRefresh(options: { pool: Pool; logger: Logger; runtime: CarriersRuntime }): CatalogRefreshHandle {
+  const { runtime } = options;
   const refresher = new CatalogRefresher(new Db(options.pool), runtime, options.logger);
   const pass = () =>
     refresher.refreshAll().catch((error) => {

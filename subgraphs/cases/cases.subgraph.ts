@@ -1,54 +1,54 @@
-import { readCommonConfig } from '../../platform/config';
 import { buildFederatedSchema } from '../shared/federation';
 import { SupergraphClient } from '../shared/supergraph-client';
-import type { SubgraphDefinition } from '../shared/subgraph-server';
+import type { Background, SubgraphModule } from '../shared/subgraph-server';
 import { CaseMetricsResolver } from './case-metrics.resolver';
 import { CaseMutationResolver } from './case.mutation';
 import { createCaseLoaders, type CasesContext } from './case.loader';
 import { caseReferences } from './case.reference';
 import { AgentCasesResolver, CaseResolver, RequirementResolver } from './case.resolver';
-import { readCasesConfig, type CasesConfig } from './cases.config';
+import { readCasesConfig } from './cases.config';
 import { casesMigrations } from './cases.migrations';
 import { SyncWorker } from './case.sync';
 import { OutboxWorker } from './outbox.worker';
 
+const buildSchema = () =>
+  buildFederatedSchema(
+    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMutationResolver, CaseMetricsResolver] },
+    caseReferences,
+  );
+
 /** The cases subgraph: cases, requirements, history, Agent.cases, metrics, and the outbox to carriers. */
-export function createCasesSubgraph(env: Record<string, string | undefined> = process.env): SubgraphDefinition<CasesContext> {
-  // Set when the subgraph starts (schema() runs first): configuration is read once, then kept.
-  let config: Readonly<CasesConfig> | undefined;
-  let supergraph: SupergraphClient | undefined;
-  let outbox: OutboxWorker | undefined;
-  return {
-    name: 'cases',
-    migrations: casesMigrations,
-    schema: () => {
-      config = readCasesConfig(env);
-      const { gatewayUrl } = config;
-      const { identitySecret } = readCommonConfig({ DATABASE_URL: 'checked-by-the-server', ...env });
-      supergraph = new SupergraphClient({ service: 'cases', url: () => gatewayUrl, identitySecret });
-      return buildFederatedSchema(
-        { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMutationResolver, CaseMetricsResolver] },
-        caseReferences,
-      );
-    },
+export const casesSubgraph: SubgraphModule = {
+  name: 'cases',
+  migrations: casesMigrations,
+  buildSchema,
+  async create({ config: common, env, pool, cache, logger }) {
+    const config = readCasesConfig(env);
+    const supergraph = new SupergraphClient({ service: 'cases', url: () => config.gatewayUrl, identitySecret: common.identitySecret });
     // Applications go out through the outbox worker (polling, and nudged after each submission);
     // the sync worker pulls carrier status for open cases.
-    background: ({ pool, cache, logger }) => {
-      const workers: { start(): void; stop(): Promise<void> }[] = [];
-      if (config?.outboxPollMs)
-        workers.push((outbox = new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph!, pollMs: config.outboxPollMs })));
-      if (config?.syncIntervalMs)
-        workers.push(new SyncWorker({ pool, cache, logger, supergraph: () => supergraph!, intervalMs: config.syncIntervalMs }));
-      for (const worker of workers) worker.start();
-      return { stop: () => Promise.all(workers.map((w) => w.stop())).then(() => undefined) };
-    },
-    context: (base) => ({
-      ...base,
-      loaders: createCaseLoaders(base.db),
-      supergraph: supergraph!,
-      nudgeOutbox: () => void outbox?.runOnce(),
-    }),
-  };
-}
-
-export const casesSubgraph: SubgraphDefinition<CasesContext> = createCasesSubgraph();
+    const outbox = config.outboxPollMs
+      ? new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph, pollMs: config.outboxPollMs })
+      : undefined;
+    const sync = config.syncIntervalMs
+      ? new SyncWorker({ pool, cache, logger, supergraph: () => supergraph, intervalMs: config.syncIntervalMs })
+      : undefined;
+    const workers = [outbox, sync].filter((worker) => worker !== undefined);
+    const background: Background = {
+      start: () => {
+        for (const worker of workers) worker.start();
+      },
+      stop: () => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined),
+    };
+    return {
+      schema: await buildSchema(),
+      background,
+      context: (base): CasesContext => ({
+        ...base,
+        loaders: createCaseLoaders(base.db),
+        supergraph,
+        nudgeOutbox: () => void outbox?.runOnce(),
+      }),
+    };
+  },
+};

@@ -15,14 +15,40 @@ import { migrate, type Migration } from './migrate';
 import { maskError } from '../../platform/errors';
 import { DEBUG_STATS_HEADER, newStats, statsPlugin } from '../../platform/stats';
 
-export interface SubgraphDefinition<TContext extends BaseSubgraphContext> {
+/** What a subgraph is given once, at start: everything it may hold for the life of the process. */
+export interface SubgraphDeps {
+  config: Readonly<CommonConfig>;
+  /** The process environment, for the subgraph's own typed configuration (read once, here). */
+  env: Readonly<Record<string, string | undefined>>;
+  pool: Pool;
+  cache: Cache;
+  logger: Logger;
+}
+
+/** Work that lives as long as the server (workers, refreshes): started once it listens, stopped before the pool closes. */
+export interface Background {
+  start(): void;
+  stop(): void | Promise<void>;
+}
+
+/** One started subgraph: its schema, its per-request context, its background work. */
+export interface SubgraphInstance {
+  schema: GraphQLSchema;
+  /** Adds the subgraph's own per-request state (loaders, ports) to the base context. */
+  context(base: BaseSubgraphContext): BaseSubgraphContext;
+  background?: Background;
+}
+
+/**
+ * A subgraph as a module: a name, its migrations and hints, a pure schema builder (the compose
+ * script needs only that), and one factory called once at start with what the process holds.
+ */
+export interface SubgraphModule {
   name: string;
-  schema: () => Promise<GraphQLSchema>;
   migrations: readonly Migration[];
-  /** Adds the subgraph's own per-request state (loaders) to the base context. */
-  context: (base: BaseSubgraphContext) => TContext;
-  /** Background work that lives as long as the server (workers, refreshes); stopped before the pool closes. */
-  background?: (services: { pool: Pool; cache: Cache; logger: Logger }) => { stop(): void | Promise<void> };
+  /** The federated schema alone: no configuration, no I/O. */
+  buildSchema(): Promise<GraphQLSchema>;
+  create(deps: SubgraphDeps): SubgraphInstance | Promise<SubgraphInstance>;
   /**
    * Cache hints by field coordinate ("Query.carriers"): the subgraph answers Cache-Control from them
    * and the gateway's response cache honours it. Every field not listed is uncacheable (max-age 0)
@@ -32,7 +58,7 @@ export interface SubgraphDefinition<TContext extends BaseSubgraphContext> {
   /**
    * Cache hints of entities by type, for `_entities`: a fetch whose representations are all of hinted
    * types gets the smallest of their hints (each field it selects then restricts that as above), so
-   * the gateway may keep the entities it fetched (gateway/entity-cache.ts). Any other type makes the
+   * the gateway may keep the entities it fetched (its entity cache). Any other type makes the
    * fetch uncacheable.
    */
   entityCacheHints?: Readonly<Record<string, CacheHint>>;
@@ -98,12 +124,12 @@ export interface RunningSubgraph {
  * Starts one subgraph: migrations, pool, cache, Apollo Server behind node:http. Every GraphQL
  * request must carry an identity signed by the gateway; unsigned calls get 401 UNAUTHENTICATED.
  */
-export async function startSubgraph<TContext extends BaseSubgraphContext>(
-  definition: SubgraphDefinition<TContext>,
+export async function startSubgraph(
+  definition: SubgraphModule,
   config: CommonConfig,
   port: number,
   host = '127.0.0.1',
-  extra: { cache?: Cache; logger?: Logger } = {},
+  extra: { cache?: Cache; logger?: Logger; env?: Readonly<Record<string, string | undefined>> } = {},
 ): Promise<RunningSubgraph> {
   const logger = extra.logger ?? createLogger(`subgraph-${definition.name}`, config.logLevel);
   const pool = createPool(config.databaseUrl, config.databasePoolSize);
@@ -113,25 +139,26 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
   // Commands fail fast while Redis is not connected (no offline queue): give it a moment at start.
   if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: serving without the shared cache until it is');
   const cached = new CachedLoader(cache);
-  const apollo = new ApolloServer<TContext>({
-    schema: await definition.schema(),
+  const instance = await definition.create({ config, env: extra.env ?? process.env, pool, cache, logger });
+  const apollo = new ApolloServer<BaseSubgraphContext>({
+    schema: instance.schema,
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (drain, then stop): Apollo's own signal handlers would stop it mid-request.
     stopOnTerminationSignals: false,
     formatError: maskError(logger),
     // No federated tracing: nothing reads it here, and it costs every request.
     plugins: [
-      statsPlugin<TContext>(),
+      statsPlugin<BaseSubgraphContext>(),
       ApolloServerPluginInlineTraceDisabled(),
       ...(definition.cacheHints || definition.entityCacheHints
-        ? [cacheHintsPlugin(definition.cacheHints ?? {}, definition.entityCacheHints ?? {}) as ApolloServerPlugin<TContext>]
+        ? [cacheHintsPlugin(definition.cacheHints ?? {}, definition.entityCacheHints ?? {}) as ApolloServerPlugin<BaseSubgraphContext>]
         : []),
     ],
     // CSRF prevention stays on: the gateway always sends application/json.
   });
   await apollo.start();
   const verify = identityVerifier(config.identitySecret, config.identityMaxSkewMs);
-  const context = async (req: IncomingMessage): Promise<TContext> => {
+  const context = async (req: IncomingMessage): Promise<BaseSubgraphContext> => {
     let identity: Identity;
     try {
       identity = verify(req.headers);
@@ -141,7 +168,7 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
     }
     const stats = newStats();
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID();
-    return definition.context({
+    return instance.context({
       identity,
       requestId,
       stats,
@@ -177,7 +204,8 @@ export async function startSubgraph<TContext extends BaseSubgraphContext>(
   });
   server.keepAliveTimeout = 65_000;
   const actualPort = await listen(server, port, host);
-  const background = definition.background?.({ pool, cache, logger });
+  const background = instance.background;
+  background?.start();
   logger.info({ port: actualPort, cache: cache.kind }, `subgraph ${definition.name} listening`);
   return {
     name: definition.name,

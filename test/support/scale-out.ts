@@ -12,12 +12,9 @@ import 'reflect-metadata';
 import { readGatewayConfig } from '../../gateway/gateway.config';
 import { startGateway, type RunningGateway } from '../../gateway/gateway';
 import { composeSupergraph } from '../../scripts/compose';
-import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
-import { createCarriersSubgraph } from '../../subgraphs/carriers/carriers.subgraph';
-import { createCasesSubgraph } from '../../subgraphs/cases/cases.subgraph';
+import { SUBGRAPHS } from '../../subgraphs/registry';
 import { readCommonConfig } from '../../platform/config';
-import type { BaseSubgraphContext } from '../../subgraphs/shared/context';
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../subgraphs/shared/subgraph-server';
+import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import type { Stack } from './stack';
 
 /** The settings the stack gives its own processes, plus the caller's. */
@@ -54,19 +51,14 @@ export interface SubgraphReplicas {
 }
 
 /**
- * A second instance of each subgraph, built from fresh definitions (a definition keeps per-process
- * state: the cases outbox, the carriers runtime), on the database and Redis the stack uses.
+ * A second instance of each subgraph (each start makes its own runtime: the cases outbox, the
+ * carriers adapters and breakers), on the database and Redis the stack uses.
  */
 export async function startSubgraphReplicas(options: { env?: Record<string, string> } = {}): Promise<SubgraphReplicas> {
   const env = settings(options.env);
   const common = readCommonConfig(env);
-  const definitions = [
-    agentsSubgraph,
-    createCasesSubgraph(env),
-    createCarriersSubgraph(),
-  ] as unknown as SubgraphDefinition<BaseSubgraphContext>[];
   const subgraphs: Record<string, RunningSubgraph> = {};
-  for (const definition of definitions) subgraphs[definition.name] = await startSubgraph(definition, common, 0);
+  for (const definition of SUBGRAPHS) subgraphs[definition.name] = await startSubgraph(definition, common, 0, '127.0.0.1', { env });
   return {
     subgraphs,
     async stop() {

@@ -268,12 +268,10 @@ export function attacks(auth: fc.Arbitrary<string | undefined>, maxBodyBytes: nu
       fc
         .constantFrom<unknown>('x', 1, [], true, '{"a":1}')
         .map((v) => ({ body: json({ query: '{ carriers { id } }', variables: v }), label: `variables as ${JSON.stringify(v)}` })),
-      fc
-        .constantFrom<unknown>(1, {}, [], true, 'x'.repeat(5_000))
-        .map((o) => ({
-          body: json({ query: '{ carriers { id } }', operationName: o }),
-          label: `operationName as ${String(o).slice(0, 20)}`,
-        })),
+      fc.constantFrom<unknown>(1, {}, [], true, 'x'.repeat(5_000)).map((o) => ({
+        body: json({ query: '{ carriers { id } }', operationName: o }),
+        label: `operationName as ${String(o).slice(0, 20)}`,
+      })),
       fc
         .tuple(
           fc.constantFrom<unknown>(
@@ -400,12 +398,10 @@ export function attacks(auth: fc.Arbitrary<string | undefined>, maxBodyBytes: nu
     fc
       .integer({ min: 100, max: 200_000 })
       .map((n) => ({ body: Buffer.from(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`), label: `JSON nested ${n} deep` })),
-    fc
-      .integer({ min: 100, max: 200_000 })
-      .map((n) => ({
-        body: Buffer.from(`{"query":"{ carriers { id } }","variables":{"v":${'['.repeat(n)}${']'.repeat(n)}}}`),
-        label: `JSON array nested ${n} deep`,
-      })),
+    fc.integer({ min: 100, max: 200_000 }).map((n) => ({
+      body: Buffer.from(`{"query":"{ carriers { id } }","variables":{"v":${'['.repeat(n)}${']'.repeat(n)}}}`),
+      label: `JSON array nested ${n} deep`,
+    })),
     fc.string({ unit: 'binary', maxLength: 300 }).map((text) => ({ body: Buffer.from(`{"query":${text}`), label: 'truncated random' })),
   );
 
@@ -599,30 +595,24 @@ export function attacks(auth: fc.Arbitrary<string | undefined>, maxBodyBytes: nu
     );
 
   const operationNames = fc.oneof(
-    fc
-      .string({ unit: 'grapheme', maxLength: 60 })
-      .map((name) => ({
-        body: json({ query: 'query A { carriers { id } } query B { carriers { name } }', operationName: name }),
-        label: `operationName ${JSON.stringify(name).slice(0, 30)} of two`,
-      })),
-    fc
-      .string({ unit: 'grapheme', maxLength: 60 })
-      .map((name) => ({
-        body: json({ query: '{ carriers { id } }', operationName: name }),
-        label: `operationName ${JSON.stringify(name).slice(0, 30)} of anonymous`,
-      })),
+    fc.string({ unit: 'grapheme', maxLength: 60 }).map((name) => ({
+      body: json({ query: 'query A { carriers { id } } query B { carriers { name } }', operationName: name }),
+      label: `operationName ${JSON.stringify(name).slice(0, 30)} of two`,
+    })),
+    fc.string({ unit: 'grapheme', maxLength: 60 }).map((name) => ({
+      body: json({ query: '{ carriers { id } }', operationName: name }),
+      label: `operationName ${JSON.stringify(name).slice(0, 30)} of anonymous`,
+    })),
     fc.constant({ body: json({ query: 'query A { carriers { id } } query B { carriers { name } }' }), label: 'two operations, no name' }),
     fc.constant({
       body: json({ query: 'query A { carriers { id } } query A { carriers { name } }', operationName: 'A' }),
       label: 'two operations, one name',
     }),
     fc.constant({ body: json({ query: 'fragment F on Carrier { id }' }), label: 'no operation at all' }),
-    fc
-      .integer({ min: 2, max: 500 })
-      .map((n) => ({
-        body: json({ query: Array.from({ length: n }, (_, i) => `query O${i} { carriers { id } }`).join(' '), operationName: `O${n - 1}` }),
-        label: `${n} operations`,
-      })),
+    fc.integer({ min: 2, max: 500 }).map((n) => ({
+      body: json({ query: Array.from({ length: n }, (_, i) => `query O${i} { carriers { id } }`).join(' '), operationName: `O${n - 1}` }),
+      label: `${n} operations`,
+    })),
     // Distinct valid names: each becomes a metrics label (bounded by the gateway, see metrics.ts).
     fc
       .stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,80}$/)
