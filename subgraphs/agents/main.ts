@@ -1,4 +1,5 @@
 /** Entry point of the agents subgraph process: `node dist/subgraphs/agents/main.js`. */
-import { runSubgraph } from '../run';
+import { runSubgraph } from '../shared/run-subgraph';
+import { agentsSubgraph } from './agents.subgraph';
 
-void runSubgraph('agents');
+void runSubgraph(agentsSubgraph);

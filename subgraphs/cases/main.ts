@@ -1,4 +1,5 @@
 /** Entry point of the cases subgraph process: `node dist/subgraphs/cases/main.js`. */
-import { runSubgraph } from '../run';
+import { runSubgraph } from '../shared/run-subgraph';
+import { casesSubgraph } from './cases.subgraph';
 
-void runSubgraph('cases');
+void runSubgraph(casesSubgraph);
