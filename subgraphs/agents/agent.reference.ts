@@ -1,17 +1,13 @@
-import type { ReferenceResolvers } from '../shared/federation';
-import type { AgentsContext } from './agent.loader';
-import { canSeeAgent } from './agent-scope';
+import type { AgentsContext } from './agents.context';
+import { canSeeAgent } from './agent-scope.loader';
 
-/** Entities other subgraphs point at: Case.agent, CaseMetricsGroup.agent; Carrier for its contracting data. */
-export const agentReferences: ReferenceResolvers = {
-  Agent: {
-    // Unknown ids, and agents outside an agent caller's scope, resolve to null: existence never leaks.
-    __resolveReference: async (reference: { id: string }, ctx: AgentsContext) => {
-      const row = await ctx.loaders.agent.load(reference.id);
-      return row && (await canSeeAgent(ctx, row.id)) ? row : null;
-    },
-  },
-  Carrier: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+/**
+ * Agent as other subgraphs point at it (Case.agent, CaseMetricsGroup.agent). Unknown ids, and agents
+ * outside an agent caller's scope, resolve to null: existence never leaks.
+ */
+export const agentReference = {
+  __resolveReference: async (reference: { id: string }, ctx: AgentsContext) => {
+    const row = await ctx.loaders.agent.load(reference.id);
+    return row && (await canSeeAgent(ctx, row.id)) ? row : null;
   },
 };

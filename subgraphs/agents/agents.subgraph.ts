@@ -1,12 +1,22 @@
 import { buildFederatedSchema } from '../shared/federation';
 import type { SubgraphModule } from '../shared/subgraph-server';
-import { createAgentLoaders } from './agent.loader';
-import { agentReferences } from './agent.reference';
-import { AgentResolver, AppointmentResolver, CarrierContractingResolver } from './agent.resolver';
+// type-graphql orders root fields by the order their resolver modules load: these keep the
+// schema's Query and Mutation fields in their published order.
+import { AgentResolver } from './agent.resolver';
+import { AgentScopeResolver } from './agent-scope.resolver';
+import { LicenseResolver } from './license.resolver';
+import { AppointmentResolver } from './appointment.resolver';
+import { CarrierContractingResolver } from './carrier/carrier-contracting.resolver';
+import { agentReference } from './agent.reference';
+import { carrierReference } from './carrier/carrier.reference';
+import { createAgentsContext } from './agents.context';
 import { agentsMigrations } from './agents.migrations';
 
 const buildSchema = () =>
-  buildFederatedSchema({ resolvers: [AgentResolver, AppointmentResolver, CarrierContractingResolver] }, agentReferences);
+  buildFederatedSchema(
+    { resolvers: [AgentResolver, AgentScopeResolver, LicenseResolver, AppointmentResolver, CarrierContractingResolver] },
+    { Agent: agentReference, Carrier: carrierReference },
+  );
 
 /** The agents subgraph: agents, licenses, appointments, eligibility. Nothing outlives a request. */
 export const agentsSubgraph: SubgraphModule = {
@@ -15,6 +25,6 @@ export const agentsSubgraph: SubgraphModule = {
   buildSchema,
   create: async () => ({
     schema: await buildSchema(),
-    context: (base) => ({ ...base, loaders: createAgentLoaders(base.db) }),
+    context: createAgentsContext,
   }),
 };

@@ -42,6 +42,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof message === 'string' && UNREACHABLE_MESSAGES.test(message);
 }
 
+/** Postgres unique_violation: a concurrent or repeated write hit a unique index. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
+}
+
 /**
  * A database that is down (restarting, unreachable) is SERVICE_UNAVAILABLE for the caller, at once:
  * a coded error the client can retry on, instead of INTERNAL_SERVER_ERROR "internal error" and an

@@ -3,6 +3,7 @@
  * resolution through _entities (as the gateway calls it), signatures, bad input and SQL counts.
  */
 import 'reflect-metadata';
+import { parse } from 'graphql';
 import pg from 'pg';
 import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
@@ -169,6 +170,19 @@ describe('agents subgraph', () => {
     expect(
       codes(await ask(`mutation { requestAppointment(agentId: "agt_unknown", carrierId: "car_x", state: OK) { state } }`, {}, ADMIN)),
     ).toEqual(['NOT_FOUND']);
+  });
+
+  it('finds the internal scope query, and nothing else, marked @inaccessible: the gateway leaves it out of the public API', async () => {
+    const response = await ask('{ _service { sdl } }');
+    expect(response.errors).toBeUndefined();
+    const inaccessible: string[] = [];
+    for (const type of parse(response.data!._service.sdl).definitions) {
+      if (!('fields' in type) || !type.fields || !('name' in type) || !type.name) continue;
+      for (const field of type.fields) {
+        if (field.directives?.some((d) => d.name.value === 'inaccessible')) inaccessible.push(`${type.name.value}.${field.name.value}`);
+      }
+    }
+    expect(inaccessible).toEqual(['Query.agentScope']);
   });
 
   describe('an agent caller', () => {

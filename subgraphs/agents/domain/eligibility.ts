@@ -1,9 +1,6 @@
-import type { AgentStatus, AppointmentStatus, LineOfAuthority } from '../shared/enums';
+import type { AgentStatus, AppointmentStatus, LineOfAuthority } from '../../shared/enums';
 
-/**
- * DOMAIN.md's licensing and contracting rules as one pure function: may this agent write this
- * carrier's business for an insured in this state on this day? No I/O: the caller loads the rows.
- */
+/** Why an agent may not write a carrier's business in a state: every rule eligibility() checks. */
 export type EligibilityReason =
   | 'AGENT_NOT_ACTIVE'
   | 'NOT_LICENSED_IN_STATE'
@@ -42,6 +39,10 @@ export function licenseActive(license: { effectiveOn: string; expiresOn: string;
   return !license.revoked && license.effectiveOn <= today && today <= license.expiresOn;
 }
 
+/**
+ * The licensing and contracting rules as one pure function: may this agent write this carrier's
+ * business for an insured in this state on this day? No I/O: the caller loads the rows.
+ */
 export function eligibility(input: EligibilityInput): EligibilityResult {
   const reasons: EligibilityReason[] = [];
   const { agent, state, today } = input;

@@ -22,7 +22,7 @@ const base: EligibilityInput = {
 };
 const check = (overrides: Partial<EligibilityInput>) => eligibility({ ...base, ...overrides });
 
-describe('eligibility (DOMAIN.md licensing and contracting)', () => {
+describe('eligibility (the licensing and contracting rules)', () => {
   it('is eligible with an active resident LIFE license, current E&O and an active appointment', () => {
     expect(check({})).toEqual({ eligible: true, reasons: [], appointmentWillBeRequested: false });
   });

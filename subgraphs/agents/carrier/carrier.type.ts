@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { State } from '../shared/enums';
+import { State } from '../../shared/enums';
 
 /** The agents subgraph's view of Carrier: only the contracting data it owns. */
 @ObjectType({ description: 'An insurance carrier the BGA is appointed with.' })

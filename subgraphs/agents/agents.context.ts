@@ -1,0 +1,33 @@
+import { todayUtc } from '../../platform/dates';
+import type { BaseSubgraphContext } from '../shared/context';
+import { createAgentLoaders } from './agent.loader';
+import { createAppointmentLoader } from './appointment.loader';
+import { createPreAppointmentStatesLoader } from './carrier/carrier-contracting.loader';
+import type { AgentScope } from './domain/agent-scope';
+import { createLicenseLoader } from './license.loader';
+
+/** What every agents resolver gets: the base context and this request's loaders. */
+export interface AgentsContext extends BaseSubgraphContext {
+  loaders: AgentsLoaders;
+  /** The caller's visible agent ids, computed once per request (agent-scope.loader.ts). */
+  scope?: Promise<AgentScope>;
+}
+
+export type AgentsLoaders = ReturnType<typeof createAgentsLoaders>;
+
+/**
+ * The agents subgraph's per-request loaders: one SQL statement per table per batch. Created fresh
+ * for every request so nothing leaks between callers; licenses are active or not as of today (UTC).
+ */
+function createAgentsLoaders(base: BaseSubgraphContext) {
+  return {
+    ...createAgentLoaders(base.db),
+    licenses: createLicenseLoader(base.db, todayUtc()),
+    appointments: createAppointmentLoader(base.db),
+    preAppointmentStates: createPreAppointmentStatesLoader(base.db),
+  };
+}
+
+export function createAgentsContext(base: BaseSubgraphContext): AgentsContext {
+  return { ...base, loaders: createAgentsLoaders(base) };
+}

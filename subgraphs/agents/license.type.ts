@@ -1,0 +1,51 @@
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { DateScalar } from '../../platform/scalars';
+import { LineOfAuthority, State } from '../shared/enums';
+
+@ObjectType({ description: 'A state insurance license held by an agent.' })
+export class License {
+  @Field(() => State, { description: 'The licensing state.' })
+  state!: string;
+
+  @Field(() => String, { description: "The state's license number." })
+  number!: string;
+
+  @Field(() => Boolean, { description: 'True for the home-state (resident) license; false for a non-resident license.' })
+  resident!: boolean;
+
+  @Field(() => [LineOfAuthority], { description: 'Lines of business the license authorizes.' })
+  linesOfAuthority!: LineOfAuthority[];
+
+  @Field(() => DateScalar, { description: 'First day the license is valid.' })
+  effectiveOn!: string;
+
+  @Field(() => DateScalar, { description: 'Last day the license is valid.' })
+  expiresOn!: string;
+
+  @Field(() => Boolean, { description: 'Effective, not expired and not revoked today (UTC).' })
+  active!: boolean;
+
+  revoked!: boolean;
+  agentId!: string;
+}
+
+@InputType({ description: 'A state license to record for an agent.' })
+export class LicenseInput {
+  @Field(() => State, { description: 'The licensing state.' })
+  state!: string;
+
+  @Field(() => String, { description: "The state's license number." })
+  number!: string;
+
+  @Field(() => Boolean, { description: 'True for the home-state license.' })
+  resident!: boolean;
+
+  @Field(() => [LineOfAuthority], { description: 'Lines of authority granted.' })
+  linesOfAuthority!: LineOfAuthority[];
+
+  @Field(() => DateScalar, { description: 'First valid day.' })
+  effectiveOn!: string;
+
+  @Field(() => DateScalar, { description: 'Last valid day (on or after effectiveOn).' })
+  expiresOn!: string;
+}
