@@ -6,6 +6,7 @@
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { RATE_TABLE_CSV_HEADER, rateTableCsv } from '../../subgraphs/carriers/fixtures/rate-table';
 import { startSimulators, type RunningSimulators } from '../simulators';
+import { rateBookTermsLines } from '../ratebook/ratebook.simulator';
 
 let simulators: RunningSimulators;
 
@@ -199,7 +200,17 @@ describe('rate-book carriers', () => {
     const etag = response.headers.get('etag')!;
     const csv = await response.text();
     const expected = carrier.products.filter((p) => p.type === 'TERM').flatMap((p) => rateTableCsv(carrier, p).trim().split('\n').slice(1));
-    expect(csv.trim().split('\n')).toEqual([RATE_TABLE_CSV_HEADER, ...expected]);
+    expect(csv.trim().split('\n')).toEqual([...rateBookTermsLines(carrier), RATE_TABLE_CSV_HEADER, ...expected]);
+    expect(rateBookTermsLines(carrier)).toEqual([
+      '# policy_fee_cents=5000',
+      '# modal_factor.SEMI_ANNUAL=0.53',
+      '# modal_factor.QUARTERLY=0.27',
+      '# modal_factor.MONTHLY=0.095',
+      '# class_name.PREFERRED_PLUS=Select Preferred',
+      '# class_name.PREFERRED=Preferred',
+      '# class_name.STANDARD_PLUS=Select',
+      '# class_name.STANDARD=Standard',
+    ]);
     expect(etag).toMatch(/^"tidewater-[0-9a-f]{8}-r1"$/);
 
     const again = await fetch(url('TIDEWATER', '/ratebook'), { headers: { 'if-none-match': `W/${etag}` } });

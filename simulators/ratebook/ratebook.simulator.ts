@@ -2,7 +2,9 @@
  * A rate-book carrier: it publishes its rates and lets the BGA price locally, so it is called only
  * for the book itself, the catalog, submissions and status. Endpoints:
  *   GET  /ratebook             every TERM product's rate table as one CSV (RATE_TABLE_CSV_HEADER),
- *                              with an ETag; If-None-Match with the current ETag answers 304
+ *                              after the terms it prices with (`# name=value` lines: policy fee,
+ *                              modal factors, class names), with an ETag; If-None-Match with the
+ *                              current ETag answers 304
  *   GET  /products             catalog (JSON)
  *   POST /submissions          JSON application; `submissionRef` is the deduplication key
  *   GET  /submissions?ids=a,b  status and requirements of several submissions at once
@@ -31,10 +33,22 @@ export function rateBookCsv(carrier: CarrierFixture): string {
     const rows = carrier.products
       .filter((p) => p.type === 'TERM')
       .flatMap((product) => rateTableCsv(carrier, product).split('\n').slice(1).filter(Boolean));
-    csv = `${[RATE_TABLE_CSV_HEADER, ...rows].join('\n')}\n`;
+    csv = `${[...rateBookTermsLines(carrier), RATE_TABLE_CSV_HEADER, ...rows].join('\n')}\n`;
     books.set(carrier.id, csv);
   }
   return csv;
+}
+
+/**
+ * The terms this carrier prices with besides its rates, as the book's `# name=value` lines before
+ * the header: the BGA prices a rate-book carrier with exactly these, never with its own copy.
+ */
+export function rateBookTermsLines(carrier: CarrierFixture): string[] {
+  return [
+    `# policy_fee_cents=${carrier.policyFeeCents}`,
+    ...(['SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const).map((mode) => `# modal_factor.${mode}=${carrier.modalFactors[mode]}`),
+    ...Object.entries(carrier.classNames).map(([healthClass, name]) => `# class_name.${healthClass}=${name}`),
+  ];
 }
 
 /** True when If-None-Match names the current ETag (or is *): weak and strong forms compare alike. */

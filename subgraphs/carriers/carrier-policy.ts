@@ -15,7 +15,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import { CarrierFailure, type CarrierFailureCode } from './adapters/carrier-adapter.port';
+import { CarrierFailure, type CarrierFailureCode } from './domain/carrier-failure';
 
 /**
  * The one policy every call out to a carrier goes through, one instance per carrier for the

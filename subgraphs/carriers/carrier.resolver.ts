@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { ProductType } from '../shared/enums';
 import { parseId, parseIds } from '../../platform/ids';
-import { PRODUCT_COLUMNS, withTermYears, type CarriersContext } from './carrier.loader';
+import type { CarriersContext } from './carrier.loader';
+import { filteredProducts } from './carrier.repository';
 import { Carrier, CarrierHealth, Product, ProductFilter, type CarrierRow, type ProductRow } from './carrier.type';
 
 /** The catalog is public: carriers and products answer without a token (quotes and cases do not). */
@@ -25,18 +26,8 @@ export class CarrierResolver {
     @Ctx() ctx: CarriersContext,
     @Arg('filter', () => ProductFilter, { nullable: true, description: 'Which products; all when omitted.' }) filter?: ProductFilter,
   ): Promise<ProductRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
     const carrierIds = parseIds('carrier', filter?.carrierIds, 'filter.carrierIds');
-    if (carrierIds) where.push(`carrier_id = ANY($${params.push(carrierIds)})`);
-    if (filter?.type) where.push(`type = $${params.push(filter.type)}`);
-    if (filter?.state) where.push(`$${params.push(filter.state)} = ANY(available_states)`);
-    const rows = (
-      await ctx.db.query<ProductRow>(
-        `SELECT ${PRODUCT_COLUMNS} FROM carriers.product ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY carrier_id, code`,
-        params,
-      )
-    ).map(withTermYears);
+    const rows = await filteredProducts(ctx.db, { carrierIds, type: filter?.type, state: filter?.state });
     for (const row of rows) ctx.loaders.product.prime(row.id, row);
     return rows;
   }

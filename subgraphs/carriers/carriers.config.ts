@@ -3,9 +3,10 @@ import type { CarrierPolicySettings } from './carrier-policy';
 
 /**
  * The carriers subgraph's configuration, read once from the environment at start-up, validated
- * (a bad value throws ConfigError naming the variable) and frozen. Which carriers exist, their
- * protocol and code maps come from the fixture module; where each one lives and how we
- * authenticate come from the environment, so adding a carrier of a known protocol is configuration.
+ * (a bad value throws ConfigError naming the variable) and frozen. Which carriers exist and the
+ * protocol each speaks come from the catalog (carriers.carrier); where each one lives and how we
+ * authenticate come from the environment, so adding a carrier of a known protocol is one catalog
+ * row (with its products) and its CARRIER_<CODE>_URL: no source change.
  *
  * Per carrier, with <CODE> the carrier's code upper-cased (non-alphanumerics become _):
  *   CARRIER_<CODE>_URL            base URL of the carrier's system (the launcher and the tests point
@@ -34,9 +35,7 @@ import type { CarrierPolicySettings } from './carrier-policy';
  *                                 re-reading it (stale-while-revalidate; default 30000; 0 = read per comparison)
  */
 
-export type CarrierProtocol = 'ACORD' | 'REST' | 'RATEBOOK';
-
-/** Where one carrier lives and how to authenticate: what an adapter factory gets besides the fixture. */
+/** Where one carrier lives and how to authenticate: what an adapter factory gets besides the catalog row. */
 export interface CarrierEndpointConfig {
   carrierId: string;
   code: string;
@@ -51,7 +50,7 @@ export interface CarrierEndpointConfig {
 }
 
 export interface CarriersConfig {
-  /** Carriers with an endpoint, in fixture order. */
+  /** Carriers with an endpoint, in catalog order. */
   endpoints: readonly CarrierEndpointConfig[];
   /** The CARRIER_<CODE>_URL variables missing: those carriers answer with an ERROR outcome. */
   unconfigured: readonly string[];

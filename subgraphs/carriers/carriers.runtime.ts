@@ -5,11 +5,12 @@ import type { CallOptions, CarrierAdapter, NetworkCallKind } from './adapters/ca
 import { CarrierPolicy, type CarrierHealthSnapshot, type CarrierOperation } from './carrier-policy';
 import { readCarriersConfig, type CarriersConfig } from './carriers.config';
 import { CatalogSnapshot } from './catalog.snapshot';
-import { CARRIERS, type CarrierFixture } from './fixtures/carriers.fixture';
+import type { CarrierProfile } from './domain/carrier';
 
 /**
- * What the carriers subgraph keeps for the life of the process: its configuration, one adapter and
- * one policy per carrier. Breaker state and health are per process (each replica judges the
+ * What the carriers subgraph keeps for the life of the process: its configuration, the carriers of
+ * the catalog as it stood at start (the registry: catalog rows + CARRIER_<CODE>_* settings), one
+ * adapter and one policy per configured carrier. Breaker state and health are per process (each replica judges the
  * carriers it calls); cached carrier answers are shared through the Cache (Redis).
  */
 export class CarriersRuntime {
@@ -19,7 +20,7 @@ export class CarriersRuntime {
 
   constructor(
     readonly config: Readonly<CarriersConfig>,
-    readonly carriers: readonly CarrierFixture[],
+    readonly carriers: readonly CarrierProfile[],
     readonly adapters: ReadonlyMap<string, CarrierAdapter>,
     readonly cache: Cache,
     readonly logger: Logger,
@@ -60,15 +61,16 @@ export class CarriersRuntime {
 export interface RuntimeOptions {
   cache: Cache;
   logger: Logger;
-  env?: Record<string, string | undefined>;
-  carriers?: readonly CarrierFixture[];
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The registry: every carrier of the catalog with its products (carrier.repository.ts readCarrierProfiles). */
+  carriers: readonly CarrierProfile[];
   factories?: AdapterFactories;
   /** Pre-built adapters by carrier id (tests); otherwise built by the protocol factories. */
   adapters?: ReadonlyMap<string, CarrierAdapter>;
 }
 
 export function createCarriersRuntime(options: RuntimeOptions): CarriersRuntime {
-  const carriers = options.carriers ?? CARRIERS;
+  const { carriers } = options;
   const config = readCarriersConfig(carriers, options.env ?? process.env);
   const warnings = [...config.warnings];
   let adapters = options.adapters;

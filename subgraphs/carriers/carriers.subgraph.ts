@@ -1,4 +1,5 @@
 import type { Cache } from '../../platform/cache';
+import { Db } from '../shared/db';
 import { buildFederatedSchema } from '../shared/federation';
 import type { Logger } from '../../platform/logger';
 import type { SubgraphModule } from '../shared/subgraph-server';
@@ -6,7 +7,9 @@ import { ApplicationResolver } from './application.resolver';
 import { createCarrierLoaders, type CarriersContext } from './carrier.loader';
 import { carrierReferences } from './carrier.reference';
 import { CarrierFieldsResolver, CarrierResolver, ProductResolver } from './carrier.resolver';
+import { readCarrierProfiles } from './carrier.repository';
 import { carriersMigrations } from './carriers.migrations';
+import type { CarrierProfile } from './domain/carrier';
 import { type CatalogRefreshHandle, startCatalogRefresh } from './catalog.refresh';
 import { createCarriersRuntime, type CarriersRuntime } from './carriers.runtime';
 import { createCaseStatusLoader } from './case-status.loader';
@@ -33,7 +36,12 @@ export const CARRIERS_ENTITY_CACHE_HINTS = { Carrier: CATALOG, Product: CATALOG 
 
 export interface CarriersSubgraphOptions {
   /** Makes the runtime (config, adapters, policies) for the process; tests pass fakes here. */
-  runtime?: (cache: Cache, logger: Logger, env: Readonly<Record<string, string | undefined>>) => CarriersRuntime;
+  runtime?: (
+    cache: Cache,
+    logger: Logger,
+    env: Readonly<Record<string, string | undefined>>,
+    carriers: readonly CarrierProfile[],
+  ) => CarriersRuntime;
 }
 
 const buildSchema = () =>
@@ -59,8 +67,15 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
     entityCacheHints: CARRIERS_ENTITY_CACHE_HINTS,
     buildSchema,
     async create({ env, pool, cache, logger }) {
+      // The registry: the catalog's carriers as they stand now, each reached through its CARRIER_<CODE>_* settings.
+      const registry = await readCarrierProfiles(new Db(pool));
+      for (const warning of registry.warnings) logger.warn(warning);
+      if (registry.carriers.length === 0) logger.warn('the catalog has no carriers (seed it, or add carriers.carrier rows, then restart)');
       // A bad carrier setting stops the process here, naming the variable.
-      const runtime = options.runtime ? options.runtime(cache, logger, env) : createCarriersRuntime({ cache, logger, env });
+      const carriers = registry.carriers;
+      const runtime = options.runtime
+        ? options.runtime(cache, logger, env, carriers)
+        : createCarriersRuntime({ cache, logger, env, carriers });
       let refresh: CatalogRefreshHandle | undefined;
       return {
         schema: await buildSchema(),

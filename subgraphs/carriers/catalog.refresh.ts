@@ -3,8 +3,9 @@ import { isId } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import { CarrierFailure } from './adapters/carrier-adapter.port';
 import type { CarriersRuntime } from './carriers.runtime';
-import { upsertCatalog, type CatalogProduct } from './catalog.repository';
-import { HEALTH_CLASSES, PRODUCT_TYPES, ALL_STATES, type ProductFixture } from './fixtures/carriers.fixture';
+import { upsertCatalog, type CatalogProduct } from './carrier.repository';
+import { HEALTH_CLASSES, PRODUCT_TYPES, STATE_CODES } from '../shared/vocabulary';
+import type { Product } from './domain/carrier';
 
 /**
  * Keeps the `carriers` catalog in step with what the carriers say they sell: at start and then
@@ -16,7 +17,7 @@ import { HEALTH_CLASSES, PRODUCT_TYPES, ALL_STATES, type ProductFixture } from '
  */
 interface CachedCatalog {
   fetchedAt: number;
-  products: ProductFixture[];
+  products: Product[];
 }
 
 export type CarrierRefreshResult =
@@ -27,11 +28,11 @@ export const catalogCacheKey = (carrierId: string) => `catalog:v1:${carrierId}`;
 
 const TYPES = new Set<string>(PRODUCT_TYPES);
 const CLASSES = new Set<string>(HEALTH_CLASSES);
-const STATES = new Set<string>(ALL_STATES);
+const STATES = new Set<string>(STATE_CODES);
 const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
 
 /** Why a product a carrier sent cannot go into the catalog; null when it can. */
-export function catalogProblem(product: ProductFixture, carrierId: string): string | null {
+export function catalogProblem(product: Product, carrierId: string): string | null {
   if (!product || typeof product !== 'object') return 'not an object';
   if (!isId('product', product.id)) return `id ${String(product.id)} is not a product id`;
   if (product.carrierId !== carrierId) return `${product.id} belongs to ${String(product.carrierId)}`;
@@ -102,11 +103,7 @@ export class CatalogRefresher {
     }
   }
 
-  private async apply(
-    carrierId: string,
-    products: ProductFixture[],
-    source: 'carrier' | 'cache' | 'stale-cache',
-  ): Promise<CarrierRefreshResult> {
+  private async apply(carrierId: string, products: Product[], source: 'carrier' | 'cache' | 'stale-cache'): Promise<CarrierRefreshResult> {
     const carrier = this.runtime.carriers.find((c) => c.id === carrierId)!;
     const valid: CatalogProduct[] = [];
     for (const product of products) {

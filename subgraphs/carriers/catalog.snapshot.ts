@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../platform/config';
 import type { CarrierRow, ProductRow } from './carrier.type';
 
 /** The whole catalog, as compareQuotes needs it: every carrier and every product. */
@@ -47,6 +48,8 @@ export class CatalogSnapshot {
         const { carriers, products } = await load();
         const productsOf = new Map<string, ProductRow[]>(carriers.map((c) => [c.id, []]));
         for (const product of products) productsOf.get(product.carrierId)?.push(product);
+        // A Map's entries are not its properties: freeze each list, then the rows and the catalog.
+        for (const list of productsOf.values()) Object.freeze(list);
         const catalog: Catalog = deepFreeze({ carriers, products, productsOf });
         // A write during the load may not be in it: keep it for this caller only.
         if (generation === this.generation && this.maxAgeMs > 0) this.current = { catalog, loadedAt: Date.now() };
@@ -58,13 +61,4 @@ export class CatalogSnapshot {
     this.loading = loading;
     return loading;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    if (value instanceof Map) for (const inner of value.values()) deepFreeze(inner);
-    else for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }

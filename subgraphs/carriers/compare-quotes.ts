@@ -10,7 +10,7 @@ import type { CarriersContext } from './carrier.loader';
 import type { CarrierRow, ProductRow } from './carrier.type';
 import { issueAge } from './domain/premium';
 import { productEligibilityAtAge } from './domain/product-eligibility';
-import { TERM_YEARS } from './fixtures/carriers.fixture';
+import { TERM_YEARS } from './domain/carrier';
 import type { CarrierOutcomeStatus, CarrierOutcomeView, QuoteComparisonView, QuoteInput, QuoteView } from './quote.type';
 
 /**

@@ -1,8 +1,25 @@
 import { registerEnumType } from 'type-graphql';
+import {
+  AGE_BASES,
+  AGENT_STATUSES,
+  AM_BEST_RATINGS,
+  APPOINTMENT_STATUSES,
+  CASE_STATUSES,
+  GENDERS,
+  HEALTH_CLASSES,
+  LINES_OF_AUTHORITY,
+  PAYMENT_MODES,
+  PRODUCT_TYPES,
+  REQUIREMENT_CODES,
+  REQUIREMENT_STATUSES,
+  STATE_CODES,
+  type StateCode,
+} from './vocabulary';
 
 /**
- * The contract's enums, defined once for every subgraph: federation composes an enum only when the
- * subgraphs that share it agree on its values, and front ends read these descriptions.
+ * The contract's enums, registered once for every subgraph: federation composes an enum only when the
+ * subgraphs that share it agree on its values, and front ends read these descriptions. The values
+ * are vocabulary.ts's code lists (framework-free, for domain modules); only descriptions live here.
  */
 function register<T extends Record<string, string>>(
   values: T,
@@ -21,60 +38,8 @@ function register<T extends Record<string, string>>(
 const enumOf = <K extends string>(keys: readonly K[]) =>
   Object.freeze(Object.fromEntries(keys.map((k) => [k, k]))) as { readonly [P in K]: P };
 
-export const STATE_CODES = [
-  'AL',
-  'AK',
-  'AZ',
-  'AR',
-  'CA',
-  'CO',
-  'CT',
-  'DE',
-  'DC',
-  'FL',
-  'GA',
-  'HI',
-  'ID',
-  'IL',
-  'IN',
-  'IA',
-  'KS',
-  'KY',
-  'LA',
-  'ME',
-  'MD',
-  'MA',
-  'MI',
-  'MN',
-  'MS',
-  'MO',
-  'MT',
-  'NE',
-  'NV',
-  'NH',
-  'NJ',
-  'NM',
-  'NY',
-  'NC',
-  'ND',
-  'OH',
-  'OK',
-  'OR',
-  'PA',
-  'RI',
-  'SC',
-  'SD',
-  'TN',
-  'TX',
-  'UT',
-  'VT',
-  'VA',
-  'WA',
-  'WV',
-  'WI',
-  'WY',
-] as const;
-export type StateCode = (typeof STATE_CODES)[number];
+export { STATE_CODES };
+export type { StateCode };
 export const State = register(
   enumOf(STATE_CODES),
   'State',
@@ -82,14 +47,14 @@ export const State = register(
   Object.fromEntries(STATE_CODES.map((code) => [code, `USPS code ${code}.`])) as Record<StateCode, string>,
 );
 
-export const Gender = register(enumOf(['MALE', 'FEMALE'] as const), 'Gender', "The insured's gender as rated by carriers.", {
+export const Gender = register(enumOf(GENDERS), 'Gender', "The insured's gender as rated by carriers.", {
   MALE: 'Rated as male.',
   FEMALE: 'Rated as female.',
 });
 export type Gender = keyof typeof Gender;
 
 export const HealthClass = register(
-  enumOf(['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'] as const),
+  enumOf(HEALTH_CLASSES),
   'HealthClass',
   'Underwriting health class, best first. Each carrier has its own name for each (Quote.carrierClassName).',
   {
@@ -101,79 +66,54 @@ export const HealthClass = register(
 );
 export type HealthClass = keyof typeof HealthClass;
 
-export const ProductType = register(
-  enumOf(['TERM', 'UNIVERSAL_LIFE', 'INDEXED_UNIVERSAL_LIFE', 'WHOLE_LIFE', 'FINAL_EXPENSE'] as const),
-  'ProductType',
-  'Kind of life insurance product. v1 prices TERM only.',
-  {
-    TERM: 'Level-premium term life for a fixed period.',
-    UNIVERSAL_LIFE: 'Flexible-premium permanent life.',
-    INDEXED_UNIVERSAL_LIFE: 'Universal life with index-linked crediting.',
-    WHOLE_LIFE: 'Fixed-premium permanent life with cash value.',
-    FINAL_EXPENSE: 'Small simplified-issue whole life for burial costs.',
-  },
-);
+export const ProductType = register(enumOf(PRODUCT_TYPES), 'ProductType', 'Kind of life insurance product. v1 prices TERM only.', {
+  TERM: 'Level-premium term life for a fixed period.',
+  UNIVERSAL_LIFE: 'Flexible-premium permanent life.',
+  INDEXED_UNIVERSAL_LIFE: 'Universal life with index-linked crediting.',
+  WHOLE_LIFE: 'Fixed-premium permanent life with cash value.',
+  FINAL_EXPENSE: 'Small simplified-issue whole life for burial costs.',
+});
 export type ProductType = keyof typeof ProductType;
 
-export const PaymentMode = register(
-  enumOf(['ANNUAL', 'SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const),
-  'PaymentMode',
-  'How often the premium is paid.',
-  {
-    ANNUAL: 'Once a year.',
-    SEMI_ANNUAL: 'Twice a year.',
-    QUARTERLY: 'Four times a year.',
-    MONTHLY: 'Twelve times a year (usually bank draft).',
-  },
-);
+export const PaymentMode = register(enumOf(PAYMENT_MODES), 'PaymentMode', 'How often the premium is paid.', {
+  ANNUAL: 'Once a year.',
+  SEMI_ANNUAL: 'Twice a year.',
+  QUARTERLY: 'Four times a year.',
+  MONTHLY: 'Twelve times a year (usually bank draft).',
+});
 export type PaymentMode = keyof typeof PaymentMode;
 
-export const AgeBasis = register(enumOf(['NEAREST', 'LAST'] as const), 'AgeBasis', 'How a carrier computes issue age.', {
+export const AgeBasis = register(enumOf(AGE_BASES), 'AgeBasis', 'How a carrier computes issue age.', {
   NEAREST: 'Age nearest birthday: one more than the completed years from the half-birthday on.',
   LAST: 'Age last birthday: completed years.',
 });
 export type AgeBasis = keyof typeof AgeBasis;
 
-export const LineOfAuthority = register(
-  enumOf(['LIFE', 'HEALTH', 'ACCIDENT_HEALTH', 'VARIABLE_LIFE_ANNUITY'] as const),
-  'LineOfAuthority',
-  'A line of business a license authorizes.',
-  {
-    LIFE: 'Life insurance: required to write any case here.',
-    HEALTH: 'Health insurance.',
-    ACCIDENT_HEALTH: 'Accident and health insurance.',
-    VARIABLE_LIFE_ANNUITY: 'Variable life and variable annuities (securities-registered).',
-  },
-);
+export const LineOfAuthority = register(enumOf(LINES_OF_AUTHORITY), 'LineOfAuthority', 'A line of business a license authorizes.', {
+  LIFE: 'Life insurance: required to write any case here.',
+  HEALTH: 'Health insurance.',
+  ACCIDENT_HEALTH: 'Accident and health insurance.',
+  VARIABLE_LIFE_ANNUITY: 'Variable life and variable annuities (securities-registered).',
+});
 export type LineOfAuthority = keyof typeof LineOfAuthority;
 
-export const AgentStatus = register(
-  enumOf(['PENDING', 'ACTIVE', 'SUSPENDED', 'TERMINATED'] as const),
-  'AgentStatus',
-  "An agent's standing with the BGA.",
-  {
-    PENDING: 'Contracting in progress: cannot write business yet.',
-    ACTIVE: 'May write business.',
-    SUSPENDED: 'Temporarily barred from writing business.',
-    TERMINATED: 'No longer contracted with the BGA.',
-  },
-);
+export const AgentStatus = register(enumOf(AGENT_STATUSES), 'AgentStatus', "An agent's standing with the BGA.", {
+  PENDING: 'Contracting in progress: cannot write business yet.',
+  ACTIVE: 'May write business.',
+  SUSPENDED: 'Temporarily barred from writing business.',
+  TERMINATED: 'No longer contracted with the BGA.',
+});
 export type AgentStatus = keyof typeof AgentStatus;
 
-export const AppointmentStatus = register(
-  enumOf(['REQUESTED', 'ACTIVE', 'TERMINATED'] as const),
-  'AppointmentStatus',
-  'State of a carrier appointment.',
-  {
-    REQUESTED: 'Filed with the carrier, not yet active.',
-    ACTIVE: 'The carrier has appointed the agent in the state.',
-    TERMINATED: 'The appointment has ended.',
-  },
-);
+export const AppointmentStatus = register(enumOf(APPOINTMENT_STATUSES), 'AppointmentStatus', 'State of a carrier appointment.', {
+  REQUESTED: 'Filed with the carrier, not yet active.',
+  ACTIVE: 'The carrier has appointed the agent in the state.',
+  TERMINATED: 'The appointment has ended.',
+});
 export type AppointmentStatus = keyof typeof AppointmentStatus;
 
 export const AmBestRating = register(
-  enumOf(['A_PLUS_PLUS', 'A_PLUS', 'A', 'A_MINUS', 'B_PLUS_PLUS', 'B_PLUS', 'B', 'B_MINUS'] as const),
+  enumOf(AM_BEST_RATINGS),
   'AmBestRating',
   'AM Best financial strength rating, best first: the order is meaningful (minAmBestRating filters on it).',
   {
@@ -189,21 +129,7 @@ export const AmBestRating = register(
 );
 export type AmBestRating = keyof typeof AmBestRating;
 
-export const CASE_STATUSES = [
-  'SUBMITTED',
-  'IN_UNDERWRITING',
-  'REQUIREMENTS_OUTSTANDING',
-  'APPROVED',
-  'APPROVED_OTHER_THAN_APPLIED',
-  'ISSUED',
-  'DELIVERY_REQUIREMENTS',
-  'PLACED',
-  'DECLINED',
-  'POSTPONED',
-  'WITHDRAWN',
-  'INCOMPLETE',
-  'NOT_TAKEN',
-] as const;
+export { CASE_STATUSES };
 export const CaseStatus = register(
   enumOf(CASE_STATUSES),
   'CaseStatus',
@@ -226,21 +152,7 @@ export const CaseStatus = register(
 );
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const REQUIREMENT_CODES = [
-  'PARAMED_EXAM',
-  'BLOOD_URINE',
-  'APS',
-  'MIB',
-  'RX_CHECK',
-  'MVR',
-  'INSPECTION_REPORT',
-  'PHONE_INTERVIEW',
-  'HIPAA_AUTHORIZATION',
-  'SIGNED_ILLUSTRATION',
-  'DELIVERY_RECEIPT',
-  'AMENDMENT',
-  'GOOD_HEALTH_STATEMENT',
-] as const;
+export { REQUIREMENT_CODES };
 export const RequirementCode = register(enumOf(REQUIREMENT_CODES), 'RequirementCode', 'An underwriting or delivery requirement.', {
   PARAMED_EXAM: 'Paramedical exam (days).',
   BLOOD_URINE: 'Blood and urine specimens (days).',
@@ -258,15 +170,10 @@ export const RequirementCode = register(enumOf(REQUIREMENT_CODES), 'RequirementC
 });
 export type RequirementCode = (typeof REQUIREMENT_CODES)[number];
 
-export const RequirementStatus = register(
-  enumOf(['ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED'] as const),
-  'RequirementStatus',
-  'Where a requirement stands.',
-  {
-    ORDERED: 'Ordered and outstanding.',
-    RECEIVED: 'Received.',
-    WAIVED: 'Waived, with a reason.',
-    CANCELLED: 'No longer needed.',
-  },
-);
+export const RequirementStatus = register(enumOf(REQUIREMENT_STATUSES), 'RequirementStatus', 'Where a requirement stands.', {
+  ORDERED: 'Ordered and outstanding.',
+  RECEIVED: 'Received.',
+  WAIVED: 'Waived, with a reason.',
+  CANCELLED: 'No longer needed.',
+});
 export type RequirementStatus = keyof typeof RequirementStatus;

@@ -23,7 +23,7 @@ const ask = (query: string, variables: Record<string, unknown> = {}, identity: I
 
 beforeAll(async () => {
   const definition = createCarriersSubgraph({
-    runtime: (cache) => createCarriersRuntime({ cache, logger: pino({ level: 'silent' }), env: {} }),
+    runtime: (cache, _logger, _env, carriers) => createCarriersRuntime({ cache, logger: pino({ level: 'silent' }), env: {}, carriers }),
   });
   subgraph = await startSubgraph(
     definition,

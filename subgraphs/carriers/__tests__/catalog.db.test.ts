@@ -4,7 +4,7 @@
  */
 import { createPool, Db, type Pool } from '../../shared/db';
 import { newStats } from '../../../platform/stats';
-import { upsertCatalog } from '../catalog.repository';
+import { upsertCatalog } from '../carrier.repository';
 import { CARRIERS, PRODUCTS } from '../fixtures/carriers.fixture';
 
 const RUN = `t${Date.now().toString(36)}`;

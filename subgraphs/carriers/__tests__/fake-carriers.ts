@@ -15,13 +15,15 @@ import type {
   CarrierQuote,
 } from '../adapters/carrier-adapter.port';
 import { CarrierFailure } from '../adapters/carrier-adapter.port';
-import { withTermYears, type CarrierLoaders, type CarriersContext } from '../carrier.loader';
+import type { CarrierLoaders, CarriersContext } from '../carrier.loader';
+import { withTermYears } from '../carrier.repository';
 import type { CarrierRow, ProductRow } from '../carrier.type';
 import { envCode, readCarriersConfig } from '../carriers.config';
 import { CarriersRuntime } from '../carriers.runtime';
 import { createCaseStatusLoader } from '../case-status.loader';
 import { annualPremiumCents, modalPremiumsCents } from '../domain/premium';
-import { CARRIERS, type CarrierFixture } from '../fixtures/carriers.fixture';
+import type { CarrierProfile } from '../domain/carrier';
+import { CARRIERS, carrierById, type CarrierFixture } from '../fixtures/carriers.fixture';
 import { rateFor } from '../fixtures/rate-table';
 
 export type FakeMode = 'ok' | 'http-error' | 'malformed' | 'hang' | 'bug' | 'local' | 'reject';
@@ -36,7 +38,13 @@ export class FakeAdapter implements CarrierAdapter {
   statuses = new Map<string, CarrierCaseStatus>();
   statusBatches: string[][] = [];
 
-  constructor(readonly carrier: CarrierFixture) {
+  /** The demo carrier behind the catalog row: its rate curve and terms price the fake's quotes. */
+  readonly carrier: CarrierFixture;
+
+  constructor(profile: CarrierProfile) {
+    const carrier = carrierById(profile.id);
+    if (!carrier) throw new Error(`FakeAdapter prices demo carriers only, not ${profile.id}`);
+    this.carrier = carrier;
     this.carrierId = carrier.id;
     this.protocol = carrier.protocol;
   }

@@ -1,5 +1,5 @@
 import type { CarrierEndpointConfig } from '../carriers.config';
-import type { CarrierFixture } from '../fixtures/carriers.fixture';
+import type { CarrierProfile } from '../domain/carrier';
 import { createAcordAdapter } from './acord/acord.adapter';
 import type { CarrierAdapter, CarrierAdapterDeps, CarrierAdapterFactory } from './carrier-adapter.port';
 import { createRatebookAdapter } from './ratebook/ratebook.adapter';
@@ -31,7 +31,7 @@ export interface BuiltAdapters {
 }
 
 export function buildAdapters(
-  carriers: readonly CarrierFixture[],
+  carriers: readonly CarrierProfile[],
   endpoints: readonly CarrierEndpointConfig[],
   deps: CarrierAdapterDeps,
   factories: AdapterFactories,

@@ -7,14 +7,9 @@
 import type { Cache } from '../../../platform/cache';
 import type { Logger } from '../../../platform/logger';
 import type { CarrierEndpointConfig } from '../carriers.config';
-import type {
-  AgeBasisCode,
-  CarrierFixture,
-  HealthClassCode,
-  PaymentModeCode,
-  ProductFixture,
-  StateCode,
-} from '../fixtures/carriers.fixture';
+import type { AgeBasisCode, CarrierProfile, HealthClassCode, PaymentModeCode, Product, Protocol, StateCode } from '../domain/carrier';
+
+export { CarrierFailure, type CarrierFailureCode } from '../domain/carrier-failure';
 
 /** A normalized quote request: no names, no birth date — the issue age under this carrier's basis. */
 export interface QuoteRequest {
@@ -79,33 +74,6 @@ export interface CarrierCaseStatus {
   requirements: CarrierRequirementStatus[];
 }
 
-/**
- * Expected failures, as values. TIMEOUT, CIRCUIT_OPEN and BULKHEAD_FULL come from the policy around
- * the adapter (carrier-policy.ts). The policy retries reads on HTTP_ERROR (5xx, connection reset),
- * MALFORMED and RATE_LIMITED (when retryAfterMs is short); REJECTED never opens the circuit.
- */
-export type CarrierFailureCode =
-  | 'CARRIER.TIMEOUT'
-  | 'CARRIER.HTTP_ERROR'
-  | 'CARRIER.MALFORMED'
-  | 'CARRIER.RATE_LIMITED'
-  | 'CARRIER.AUTH'
-  | 'CARRIER.CIRCUIT_OPEN'
-  | 'CARRIER.REJECTED'
-  | 'CARRIER.BULKHEAD_FULL';
-
-export class CarrierFailure extends Error {
-  constructor(
-    readonly code: CarrierFailureCode,
-    message: string,
-    /** For RATE_LIMITED: how long the carrier asked us to wait. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'CarrierFailure';
-  }
-}
-
 /** Kinds of real network requests an adapter makes, as counted in `CarrierAdapter.calls`. */
 export type NetworkCallKind = keyof CarrierAdapter['calls'];
 
@@ -123,9 +91,9 @@ export interface CallOptions {
 
 export interface CarrierAdapter {
   readonly carrierId: string;
-  readonly protocol: 'ACORD' | 'REST' | 'RATEBOOK';
+  readonly protocol: Protocol;
   /** The carrier's current product catalog (for the catalog refresh: upsert, never delete). */
-  products(options: CallOptions): Promise<ProductFixture[]>;
+  products(options: CallOptions): Promise<Product[]>;
   /** Prices the request; an empty list means no eligible product at this carrier. */
   quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]>;
   submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult>;
@@ -144,7 +112,7 @@ export interface CarrierAdapterDeps {
 /**
  * The signature of each protocol's factory (acord/acord.adapter.ts `createAcordAdapter`,
  * rest/rest.adapter.ts `createRestAdapter`, ratebook/ratebook.adapter.ts `createRatebookAdapter`).
- * `endpoint` is that carrier's configuration (carriers.config.ts): base URL, OAuth2 client
+ * `carrier` is its catalog row with its products (ids <-> the carrier's product codes); `endpoint` is that carrier's configuration (carriers.config.ts): base URL, OAuth2 client
  * credentials, deadline. A factory must not do I/O: the first call connects.
  */
-export type CarrierAdapterFactory = (carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps) => CarrierAdapter;
+export type CarrierAdapterFactory = (carrier: CarrierProfile, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps) => CarrierAdapter;

@@ -3,7 +3,7 @@
  * cents. Every implementation must agree to the cent, so nothing here goes through a binary float:
  * dates are integer fields, products are BigInt, rounding is half-up exactly once per figure.
  */
-import type { AgeBasisCode } from '../fixtures/carriers.fixture';
+import type { AgeBasisCode } from '../../shared/vocabulary';
 
 interface CalendarDate {
   year: number;

@@ -3,7 +3,7 @@
  * request? An ineligible product is an outcome (it feeds NO_ELIGIBLE_PRODUCT), never an error, so
  * the answer is a value with a namespaced code and a reason a person can read.
  */
-import type { CarrierFixture, HealthClassCode, ProductFixture, ProductTypeCode, StateCode } from '../fixtures/carriers.fixture';
+import type { Carrier, HealthClassCode, Product, ProductTypeCode, StateCode } from './carrier';
 import { issueAge } from './premium';
 
 /** The largest table rating carriers use: each table adds 25%. */
@@ -54,7 +54,7 @@ const dollars = (amount: number) => `$${String(amount).replace(/\B(?=(\d{3})+(?!
  * Checks, in order: product type (v1 prices TERM only), term offered, issue age within that term's
  * limits, face within min/max, state, class, table rating. The first failure is the reason.
  */
-export function productEligibilityAtAge(product: ProductFixture, request: ProductRequestAtAge): ProductEligibility {
+export function productEligibilityAtAge(product: Product, request: ProductRequestAtAge): ProductEligibility {
   const wanted = request.productType ?? 'TERM';
   if (product.type !== wanted) return no('PRODUCT.TYPE_MISMATCH', `${product.name} is ${product.type}, not ${wanted}`);
   if (product.type !== 'TERM') return no('PRODUCT.TYPE_NOT_PRICED', `${product.type} products are not quoted yet: only TERM is priced`);
@@ -103,8 +103,8 @@ export function productEligibilityAtAge(product: ProductFixture, request: Produc
  * (input validation's job, not an outcome).
  */
 export function productEligibility(
-  product: ProductFixture,
-  carrier: Pick<CarrierFixture, 'id' | 'ageBasis'>,
+  product: Product,
+  carrier: Pick<Carrier, 'id' | 'ageBasis'>,
   request: ProductRequest,
 ): ProductEligibility {
   if (product.carrierId !== carrier.id) throw new Error(`product ${product.id} does not belong to carrier ${carrier.id}`);

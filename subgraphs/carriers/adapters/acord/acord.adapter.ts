@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CarrierEndpointConfig } from '../../carriers.config';
-import type { CarrierFixture } from '../../fixtures/carriers.fixture';
+import type { CarrierProfile } from '../../domain/carrier';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -46,7 +46,7 @@ export class AcordAdapter implements CarrierAdapter {
   private readonly reportUnknown: (field: string, code: string) => void;
 
   constructor(
-    private readonly carrier: CarrierFixture,
+    private readonly carrier: CarrierProfile,
     private readonly endpoint: Pick<CarrierEndpointConfig, 'url'>,
     deps: CarrierAdapterDeps,
   ) {
@@ -162,6 +162,6 @@ export class AcordAdapter implements CarrierAdapter {
   }
 }
 
-export function createAcordAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {
+export function createAcordAdapter(carrier: CarrierProfile, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {
   return new AcordAdapter(carrier, endpoint, deps);
 }

@@ -5,16 +5,8 @@
  * kept, and `report` hears about it. A response we cannot read at all is CARRIER.MALFORMED.
  */
 import type { CaseStatus, RequirementCode } from '../../../shared/enums';
-import { modalPremiumsCents } from '../../domain/premium';
-import {
-  ALL_STATES,
-  type CarrierFixture,
-  type HealthClassCode,
-  type PaymentModeCode,
-  type ProductFixture,
-  type ProductTypeCode,
-  type StateCode,
-} from '../../fixtures/carriers.fixture';
+import { STATE_CODES } from '../../../shared/vocabulary';
+import type { CarrierProfile, HealthClassCode, PaymentModeCode, Product, ProductTypeCode, StateCode } from '../../domain/carrier';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -160,7 +152,7 @@ export function responsesOf(root: XmlNode): XmlNode[] {
  * One TXLifeRequest per product, all in one TXLife (one HTTP call): ACORD illustrates one policy
  * per transaction and batches transactions in a document.
  */
-export function quoteTransactions(carrier: CarrierFixture, request: QuoteRequest, envelopes: Envelope[]): XmlNode {
+export function quoteTransactions(carrier: CarrierProfile, request: QuoteRequest, envelopes: Envelope[]): XmlNode {
   const products = request.productIds.map((id) => productOf(carrier, id));
   return {
     TXLifeRequest: products.map((product, i) =>
@@ -216,7 +208,7 @@ export function quoteTransactions(carrier: CarrierFixture, request: QuoteRequest
   };
 }
 
-function productOf(carrier: CarrierFixture, productId: string): ProductFixture {
+function productOf(carrier: CarrierProfile, productId: string): Product {
   const product = carrier.products.find((p) => p.id === productId);
   // The caller passes only this carrier's eligible products: anything else is a bug upstream.
   if (!product) throw new Error(`product ${productId} is not a product of ${carrier.id}`);
@@ -227,7 +219,7 @@ function productOf(carrier: CarrierFixture, productId: string): ProductFixture {
  * The priced products of a 111 batch. A failed illustration (ResultCode 5) means the carrier will
  * not quote that product for this request: it is left out, as an empty list means no eligible product.
  */
-export function quotesFrom(responses: XmlNode[], carrier: CarrierFixture, request: QuoteRequest, report: ReportUnknown): CarrierQuote[] {
+export function quotesFrom(responses: XmlNode[], carrier: CarrierProfile, request: QuoteRequest, report: ReportUnknown): CarrierQuote[] {
   const asked = new Set(request.productIds);
   const quotes: CarrierQuote[] = [];
   for (const response of responses) {
@@ -259,24 +251,23 @@ export function quotesFrom(responses: XmlNode[], carrier: CarrierFixture, reques
       modal.ANNUAL ??
       (tcOf(policy, 'PaymentMode') === PAYMENT_MODE.ANNUAL ? cents(text(policy, 'PaymentAmt'), 'Policy/PaymentAmt') : undefined);
     if (annual === undefined) throw malformed('no annual premium in the illustration');
-    // Carriers that answer only the annual premium leave the modes to their published factors.
-    const fallback = modalPremiumsCents(annual, carrier.modalFactors);
+    // The carrier prices every mode itself: its modal factors are its own, and we hold no copy of them.
+    const missing = (['SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const).filter((mode) => modal[mode] === undefined);
+    if (missing.length) throw malformed(`no ${missing.join(', ')} premium in the illustration`);
+    const feeAmount = text(extension, 'PolicyFeeAmt');
+    if (!feeAmount) throw malformed('no PolicyFeeAmt in the illustration');
     quotes.push({
       productId: product.id,
       healthClass,
-      carrierClassName: text(participant, 'UnderwritingClass') ?? carrier.classNames[healthClass],
+      // A carrier that does not name its class shows ours.
+      carrierClassName: text(participant, 'UnderwritingClass') ?? healthClass,
       issueAge: wholeNumber(text(participant, 'IssueAge')) ?? request.issueAge,
       ageBasis: carrier.ageBasis,
       faceAmount: wholeNumber(text(coverage, 'CurrentAmt')) ?? request.faceAmount,
       termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? request.termYears,
       annualPremiumCents: annual,
-      policyFeeCents: text(extension, 'PolicyFeeAmt') ? cents(text(extension, 'PolicyFeeAmt'), 'PolicyFeeAmt') : carrier.policyFeeCents,
-      modalPremiumsCents: {
-        ANNUAL: annual,
-        SEMI_ANNUAL: modal.SEMI_ANNUAL ?? fallback.SEMI_ANNUAL,
-        QUARTERLY: modal.QUARTERLY ?? fallback.QUARTERLY,
-        MONTHLY: modal.MONTHLY ?? fallback.MONTHLY,
-      },
+      policyFeeCents: cents(feeAmount, 'PolicyFeeAmt'),
+      modalPremiumsCents: { ANNUAL: annual, SEMI_ANNUAL: modal.SEMI_ANNUAL!, QUARTERLY: modal.QUARTERLY!, MONTHLY: modal.MONTHLY! },
     });
   }
   return quotes;
@@ -286,7 +277,7 @@ export function quotesFrom(responses: XmlNode[], carrier: CarrierFixture, reques
 
 /** The application as a 103; TransRefGUID is the stable per-case reference the carrier deduplicates on. */
 export function applicationTransaction(
-  carrier: CarrierFixture,
+  carrier: CarrierProfile,
   application: ApplicationRequest,
   envelope: Omit<Envelope, 'guid'>,
 ): XmlNode {
@@ -431,13 +422,13 @@ export function caseStatusFrom(response: XmlNode, report: ReportUnknown): Carrie
 
 // ---------------------------------------------------------------- product profile (catalog)
 
-const STATES = new Set<string>(ALL_STATES);
+const STATES = new Set<string>(STATE_CODES);
 
 /**
  * Each PolicyProduct as a catalog product with our id, matched on the carrier's product code. A code
  * the fixture does not list has no catalog id yet (ids are configuration): reported and skipped.
  */
-export function productsFrom(root: XmlNode, carrier: CarrierFixture, report: ReportUnknown): ProductFixture[] {
+export function productsFrom(root: XmlNode, carrier: CarrierProfile, report: ReportUnknown): Product[] {
   const response = responsesOf(root)[0];
   if (!resultOf(response).ok) throw malformed('the product profile failed');
   return children(child(response, 'OLifE'), 'PolicyProduct').flatMap((node) => {

@@ -1,11 +1,18 @@
 /**
  * A carrier's published rate book, parsed and indexed for local pricing: one lookup per product
- * quoted, no network. The CSV has a header naming its columns (RATE_TABLE_CSV_HEADER's names, in
- * any order; extra columns are ignored); every row is checked, and a book with a row we cannot read
- * is refused whole (CARRIER.MALFORMED) rather than priced from partly.
+ * quoted, no network. The CSV has a header naming its columns (COLUMNS' names, in any order; extra
+ * columns are ignored); every row is checked, and a book with a row we cannot read is refused whole
+ * (CARRIER.MALFORMED) rather than priced from partly.
+ *
+ * Before the header, lines starting with '#' carry the terms the carrier prices with besides its
+ * rates, one `# name=value` each: `policy_fee_cents` (integer cents), `modal_factor.SEMI_ANNUAL`,
+ * `modal_factor.QUARTERLY`, `modal_factor.MONTHLY` (decimals), and `class_name.<HealthClass>` (the
+ * carrier's own name for a class). Unknown names are ignored; a book that states a term badly is
+ * refused. `terms` is null when the book states no fee or factors: such a book cannot price.
  */
-import { HEALTH_CLASSES, type HealthClassCode } from '../../fixtures/carriers.fixture';
-import { CarrierFailure } from '../carrier-adapter.port';
+import { HEALTH_CLASSES, type HealthClassCode } from '../../../shared/vocabulary';
+import type { RateTerms } from '../../domain/carrier';
+import { CarrierFailure } from '../../domain/carrier-failure';
 
 export interface RateLookup {
   productCode: string;
@@ -55,11 +62,42 @@ function wholeNumber(cell: string | undefined): number {
 const keyOf = (l: Omit<RateLookup, 'faceAmount'>) =>
   `${l.productCode}|${l.termYears}|${l.age}|${l.gender}|${l.tobacco ? 'Y' : 'N'}|${l.healthClass}`;
 
+const MODES = ['SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const;
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/** The `# name=value` lines before the header as the book's terms; null when it states no fee or factors. */
+function termsOf(lines: readonly string[], malformed: (what: string) => CarrierFailure): RateTerms | null {
+  const values = new Map<string, string>();
+  for (const line of lines) {
+    const at = line.indexOf('=');
+    if (at > 0) values.set(line.slice(1, at).trim(), line.slice(at + 1).trim());
+  }
+  const fee = values.get('policy_fee_cents');
+  const factors = MODES.map((mode) => values.get(`modal_factor.${mode}`));
+  if (fee === undefined && factors.every((f) => f === undefined)) return null;
+  if (fee === undefined || wholeNumber(fee) < 0)
+    throw malformed(`policy_fee_cents is ${fee === undefined ? 'missing' : `not whole cents: ${fee}`}`);
+  factors.forEach((factor, i) => {
+    if (factor === undefined || !DECIMAL.test(factor) || !(Number(factor) > 0 && Number(factor) <= 1))
+      throw malformed(`modal_factor.${MODES[i]} is ${factor === undefined ? 'missing' : `not a factor: ${factor}`}`);
+  });
+  const classNames = Object.fromEntries(
+    HEALTH_CLASSES.map((healthClass) => [healthClass, values.get(`class_name.${healthClass}`) || healthClass]),
+  );
+  return {
+    policyFeeCents: wholeNumber(fee),
+    modalFactors: { SEMI_ANNUAL: Number(factors[0]), QUARTERLY: Number(factors[1]), MONTHLY: Number(factors[2]) },
+    classNames: classNames as Record<HealthClassCode, string>,
+  };
+}
+
 export class RateBook {
   private constructor(
     private readonly bands: ReadonlyMap<string, readonly Band[]>,
     /** Rows in the book, for logs. */
     readonly rows: number,
+    /** The fee, modal factors and class names the carrier publishes with its rates. */
+    readonly terms: RateTerms | null,
   ) {}
 
   /**
@@ -70,7 +108,10 @@ export class RateBook {
   static async parse(csv: string): Promise<RateBook> {
     const malformed = (what: string) => new CarrierFailure('CARRIER.MALFORMED', `unreadable rate book: ${what}`);
     const lines = csv.split('\n');
-    const header = (lines[0] ?? '').trim().split(',');
+    let first = 0;
+    while (first < lines.length && lines[first].startsWith('#')) first++;
+    const terms = termsOf(lines.slice(0, first), malformed);
+    const header = (lines[first] ?? '').trim().split(',');
     const at = COLUMNS.map((column) => header.indexOf(column));
     const absent = COLUMNS.filter((_, i) => at[i] < 0);
     if (absent.length) throw malformed(`the header lacks ${absent.join(', ')}`);
@@ -79,7 +120,7 @@ export class RateBook {
     // One split per line and no regex: this loop is the whole cost of loading a book.
     const bands = new Map<string, Band[]>();
     let rows = 0;
-    for (let i = 1; i < lines.length; i++) {
+    for (let i = first + 1; i < lines.length; i++) {
       if (i % ROWS_PER_SLICE === 0) await yieldToEventLoop();
       const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
       if (!line) continue;
@@ -111,7 +152,7 @@ export class RateBook {
       rows++;
     }
     if (!rows) throw malformed('no rate rows');
-    return new RateBook(bands, rows);
+    return new RateBook(bands, rows, terms);
   }
 
   /** The rate per $1,000 in thousandths of a dollar, or undefined when the book has no row for it (not offered). */

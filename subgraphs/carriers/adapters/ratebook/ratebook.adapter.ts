@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Cache } from '../../../../platform/cache';
 import type { Logger } from '../../../../platform/logger';
 import type { CarrierEndpointConfig } from '../../carriers.config';
-import type { CarrierFixture } from '../../fixtures/carriers.fixture';
+import type { CarrierProfile } from '../../domain/carrier';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -93,7 +93,7 @@ export class RateBookAdapter implements CarrierAdapter {
   private revalidating: Promise<unknown> | null = null;
 
   constructor(
-    private readonly carrier: CarrierFixture,
+    private readonly carrier: CarrierProfile,
     private readonly endpoint: Pick<CarrierEndpointConfig, 'url' | 'timeoutMs'>,
     deps: CarrierAdapterDeps,
     settings: RateBookSettings = {},
@@ -208,7 +208,7 @@ export class RateBookAdapter implements CarrierAdapter {
     const csv = await this.cache.get(rateBookKey(this.carrierId, etag));
     if (!csv) return null;
     try {
-      return { etag, book: await RateBook.parse(csv), checkedAt };
+      return { etag, book: await this.parse(csv), checkedAt };
     } catch {
       return null; // a damaged cache entry is a miss: download again
     }
@@ -216,12 +216,23 @@ export class RateBookAdapter implements CarrierAdapter {
 
   /** Parses (refusing a book we cannot read), holds in memory and shares through the cache. */
   private async hold(etag: string, csv: string): Promise<HeldBook> {
-    const held = { etag, book: await RateBook.parse(csv), checkedAt: this.now() };
+    const held = { etag, book: await this.parse(csv), checkedAt: this.now() };
     this.held = held;
     await this.cache.set(rateBookKey(this.carrierId, etag), csv, BOOK_TTL_SECONDS);
     await this.cache.set(rateBookPointerKey(this.carrierId), JSON.stringify({ etag, checkedAt: held.checkedAt }), BOOK_TTL_SECONDS);
     this.logger.info({ carrierId: this.carrierId, etag, rows: held.book.rows }, 'rate book loaded');
     return held;
+  }
+
+  /** A book that cannot price (no fee or modal factors stated) is refused like an unreadable one. */
+  private async parse(csv: string): Promise<RateBook> {
+    const book = await RateBook.parse(csv);
+    if (!book.terms)
+      throw new CarrierFailure(
+        'CARRIER.MALFORMED',
+        `unreadable rate book from ${this.carrier.code}: it states no policy fee or modal factors`,
+      );
+    return book;
   }
 
   private revalidateInBackground(): void {
@@ -319,7 +330,7 @@ export class RateBookAdapter implements CarrierAdapter {
 }
 
 export function createRatebookAdapter(
-  carrier: CarrierFixture,
+  carrier: CarrierProfile,
   endpoint: CarrierEndpointConfig,
   deps: CarrierAdapterDeps,
   settings?: RateBookSettings,

@@ -1,22 +1,13 @@
 /**
  * Our normalized carrier types to and from the rate-book carriers: prices from a held rate book
- * (DOMAIN.md's arithmetic, through the shared premium functions), and the JSON of their catalog,
+ * (the book's rates and terms, through the domain's premium functions), and the JSON of their catalog,
  * submission and status endpoints with every code map in one place. Unknown codes map to null with
  * the raw code kept, and `report` hears of them; a body we cannot read is CARRIER.MALFORMED.
  */
 import type { CaseStatus, RequirementCode } from '../../../shared/enums';
 import { annualPremiumCents, modalPremiumsCents } from '../../domain/premium';
-import {
-  ALL_STATES,
-  HEALTH_CLASSES,
-  PRODUCT_TYPES,
-  type CarrierFixture,
-  type HealthClassCode,
-  type PaymentModeCode,
-  type ProductFixture,
-  type ProductTypeCode,
-  type StateCode,
-} from '../../fixtures/carriers.fixture';
+import { STATE_CODES, HEALTH_CLASSES, PRODUCT_TYPES } from '../../../shared/vocabulary';
+import type { CarrierProfile, HealthClassCode, PaymentModeCode, Product, ProductTypeCode, StateCode } from '../../domain/carrier';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -71,7 +62,7 @@ export const REQUIREMENT_STATUS: Readonly<Record<string, NonNullable<CarrierRequ
 
 export const PAYMENT_MODE: Readonly<Record<PaymentModeCode, string>> = { ANNUAL: 'A', SEMI_ANNUAL: 'S', QUARTERLY: 'Q', MONTHLY: 'M' };
 
-const STATES = new Set<string>(ALL_STATES);
+const STATES = new Set<string>(STATE_CODES);
 const CLASSES = new Set<string>(HEALTH_CLASSES);
 const TYPES = new Set<string>(PRODUCT_TYPES);
 
@@ -101,7 +92,10 @@ const optionalText = (value: unknown) => (typeof value === 'string' && value ? v
 // ---------------------------------------------------------------- local pricing
 
 /** Prices every asked product the book has a row for; a product without one is not quoted (not offered). */
-export function quotesFromBook(book: RateBook, carrier: CarrierFixture, request: QuoteRequest): CarrierQuote[] {
+/** Prices with the book's rates AND the book's terms (fee, modal factors, class names): all of it is the carrier's word. */
+export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request: QuoteRequest): CarrierQuote[] {
+  const { terms } = book;
+  if (!terms) throw new CarrierFailure('CARRIER.MALFORMED', `the rate book of ${carrier.code} states no policy fee or modal factors`);
   return request.productIds.flatMap((productId) => {
     const product = carrier.products.find((p) => p.id === productId);
     // The caller passes only this carrier's eligible products: anything else is a bug upstream.
@@ -120,20 +114,20 @@ export function quotesFromBook(book: RateBook, carrier: CarrierFixture, request:
       rateThousandths: rate,
       faceAmount: request.faceAmount,
       tableRating: request.tableRating,
-      policyFeeCents: carrier.policyFeeCents,
+      policyFeeCents: terms.policyFeeCents,
     });
     return [
       {
         productId,
         healthClass: request.healthClass,
-        carrierClassName: carrier.classNames[request.healthClass],
+        carrierClassName: terms.classNames[request.healthClass],
         issueAge: request.issueAge,
         ageBasis: carrier.ageBasis,
         faceAmount: request.faceAmount,
         termYears: request.termYears,
         annualPremiumCents: annual,
-        policyFeeCents: carrier.policyFeeCents,
-        modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),
+        policyFeeCents: terms.policyFeeCents,
+        modalPremiumsCents: modalPremiumsCents(annual, terms.modalFactors),
       },
     ];
   });
@@ -141,7 +135,7 @@ export function quotesFromBook(book: RateBook, carrier: CarrierFixture, request:
 
 // ---------------------------------------------------------------- submissions
 
-export function submissionBody(carrier: CarrierFixture, application: ApplicationRequest, signedOn: string) {
+export function submissionBody(carrier: CarrierProfile, application: ApplicationRequest, signedOn: string) {
   const product = carrier.products.find((p) => p.id === application.productId);
   if (!product) throw new Error(`product ${application.productId} is not a product of ${carrier.id}`);
   const { insured, agent } = application;
@@ -215,7 +209,7 @@ export function caseStatusFrom(entry: unknown, report: ReportUnknown): CarrierCa
  * The catalog with our ids, matched on the carrier's product code. A code the fixture does not list
  * has no catalog id yet (ids are configuration): reported and skipped.
  */
-export function productsFrom(body: unknown, carrier: CarrierFixture, report: ReportUnknown): ProductFixture[] {
+export function productsFrom(body: unknown, carrier: CarrierProfile, report: ReportUnknown): Product[] {
   return list(object(body, 'products response').products, 'products').flatMap((entry, i) => {
     const product = object(entry, `products[${i}]`);
     const code = optionalText(product.code);

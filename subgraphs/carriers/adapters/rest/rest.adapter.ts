@@ -7,7 +7,7 @@
  * Timeouts, retries and breakers belong to the policy around this adapter (carrier-policy.ts).
  */
 import type { CarrierEndpointConfig } from '../../carriers.config';
-import type { CarrierFixture } from '../../fixtures/carriers.fixture';
+import type { CarrierProfile } from '../../domain/carrier';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -53,7 +53,7 @@ export class RestAdapter implements CarrierAdapter {
   private readonly tokens: OAuthTokenSource;
 
   constructor(
-    private readonly carrier: CarrierFixture,
+    private readonly carrier: CarrierProfile,
     private readonly endpoint: Pick<CarrierEndpointConfig, 'url' | 'clientId' | 'clientSecret' | 'timeoutMs'>,
     deps: CarrierAdapterDeps,
   ) {
@@ -222,6 +222,6 @@ export class RestAdapter implements CarrierAdapter {
   }
 }
 
-export function createRestAdapter(carrier: CarrierFixture, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {
+export function createRestAdapter(carrier: CarrierProfile, endpoint: CarrierEndpointConfig, deps: CarrierAdapterDeps): CarrierAdapter {
   return new RestAdapter(carrier, endpoint, deps);
 }

@@ -5,15 +5,8 @@
  */
 import type { CaseStatus, RequirementCode } from '../../../shared/enums';
 import { formatMoney, parseMoney } from '../../domain/premium';
-import {
-  ALL_STATES,
-  type CarrierFixture,
-  type HealthClassCode,
-  type PaymentModeCode,
-  type ProductFixture,
-  type ProductTypeCode,
-  type StateCode,
-} from '../../fixtures/carriers.fixture';
+import { STATE_CODES } from '../../../shared/vocabulary';
+import type { CarrierProfile, HealthClassCode, PaymentModeCode, Product, ProductTypeCode, StateCode } from '../../domain/carrier';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -88,7 +81,7 @@ const PRODUCT_CATEGORY: Readonly<Record<string, ProductTypeCode>> = {
 };
 
 const CLASS_BY_CODE = Object.fromEntries(Object.entries(RISK_CLASS).map(([k, v]) => [v, k])) as Record<string, HealthClassCode>;
-const STATES = new Set<string>(ALL_STATES);
+const STATES = new Set<string>(STATE_CODES);
 
 const malformed = (what: string) => new CarrierFailure('CARRIER.MALFORMED', `unreadable carrier response: ${what}`);
 
@@ -125,7 +118,7 @@ const optionalText = (value: unknown) => (typeof value === 'string' && value ? v
 
 // ---------------------------------------------------------------- quotes
 
-export function quoteBody(carrier: CarrierFixture, request: QuoteRequest) {
+export function quoteBody(carrier: CarrierProfile, request: QuoteRequest) {
   return {
     state: request.state,
     issueAge: request.issueAge,
@@ -139,7 +132,7 @@ export function quoteBody(carrier: CarrierFixture, request: QuoteRequest) {
   };
 }
 
-function productOf(carrier: CarrierFixture, productId: string): ProductFixture {
+function productOf(carrier: CarrierProfile, productId: string): Product {
   const product = carrier.products.find((p) => p.id === productId);
   // The caller passes only this carrier's eligible products: anything else is a bug upstream.
   if (!product) throw new Error(`product ${productId} is not a product of ${carrier.id}`);
@@ -147,7 +140,7 @@ function productOf(carrier: CarrierFixture, productId: string): ProductFixture {
 }
 
 /** The carrier's quotes for the products asked; `declined` products are simply absent. */
-export function quotesFrom(body: unknown, carrier: CarrierFixture, request: QuoteRequest, report: ReportUnknown): CarrierQuote[] {
+export function quotesFrom(body: unknown, carrier: CarrierProfile, request: QuoteRequest, report: ReportUnknown): CarrierQuote[] {
   const asked = new Set(request.productIds);
   return list(object(body, 'quote response').quotes, 'quotes').flatMap((entry, i) => {
     const quote = object(entry, `quotes[${i}]`);
@@ -168,7 +161,8 @@ export function quotesFrom(body: unknown, carrier: CarrierFixture, request: Quot
       {
         productId: product.id,
         healthClass,
-        carrierClassName: optionalText(quote.riskClassName) ?? carrier.classNames[healthClass],
+        // A carrier that does not name its class shows ours.
+        carrierClassName: optionalText(quote.riskClassName) ?? healthClass,
         issueAge: count(quote.issueAge, 'issueAge'),
         ageBasis: carrier.ageBasis,
         faceAmount: count(quote.faceAmount, 'faceAmount'),
@@ -188,7 +182,7 @@ export function quotesFrom(body: unknown, carrier: CarrierFixture, request: Quot
 
 // ---------------------------------------------------------------- applications
 
-export function applicationBody(carrier: CarrierFixture, application: ApplicationRequest, applicationDate: string) {
+export function applicationBody(carrier: CarrierProfile, application: ApplicationRequest, applicationDate: string) {
   const { insured, agent } = application;
   return {
     productCode: productOf(carrier, application.productId).code,
@@ -262,7 +256,7 @@ export function caseStatusFrom(body: unknown, report: ReportUnknown): CarrierCas
  * The catalog with our ids, matched on the carrier's product code. A code the fixture does not list
  * has no catalog id yet (ids are configuration): reported and skipped.
  */
-export function productsFrom(body: unknown, carrier: CarrierFixture, report: ReportUnknown): ProductFixture[] {
+export function productsFrom(body: unknown, carrier: CarrierProfile, report: ReportUnknown): Product[] {
   return list(object(body, 'products response').products, 'products').flatMap((entry, i) => {
     const product = object(entry, `products[${i}]`);
     const code = optionalText(product.productCode);

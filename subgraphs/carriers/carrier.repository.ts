@@ -1,12 +1,98 @@
+/**
+ * Every SQL statement on the catalog (carriers.carrier, carriers.product): the reads behind the
+ * loaders and resolvers, the registry read at start, and the catalog refresh's upserts.
+ */
 import type { Db } from '../shared/db';
-import type { CarrierFixture, ProductFixture } from './fixtures/carriers.fixture';
+import type { CarrierRow, ProductRow } from './carrier.type';
+import { isProtocol, type Carrier, type CarrierProfile, type Product } from './domain/carrier';
 
-/** The carrier columns the catalog keeps: the fixture's pricing details stay with the adapters. */
-export type CatalogCarrier = Pick<CarrierFixture, 'id' | 'code' | 'name' | 'naicCode' | 'amBestRating' | 'ageBasis' | 'protocol'>;
+export const CARRIER_COLUMNS = `id, code, name, naic_code AS "naicCode", am_best_rating AS "amBestRating", age_basis AS "ageBasis", protocol`;
+
+export const PRODUCT_COLUMNS = `id, carrier_id AS "carrierId", code, name, type, terms, min_issue_age AS "minIssueAge", max_issue_age AS "maxIssueAge",
+  min_face_amount AS "minFaceAmount", max_face_amount AS "maxFaceAmount", health_classes AS "healthClasses",
+  available_states AS "availableStates", fully_underwritten AS "fullyUnderwritten"`;
+
+/** Terms ordered by years, and the years themselves for TERM products (the contract: empty otherwise). */
+export function withTermYears(row: Omit<ProductRow, 'termYears'> & { termYears?: number[] }): ProductRow {
+  const terms = [...(row.terms ?? [])].sort((a, b) => a.years - b.years);
+  return Object.assign(row, { terms, termYears: row.type === 'TERM' ? terms.map((t) => t.years) : [] });
+}
+
+export function carriersByIds(db: Db, ids: readonly string[]): Promise<CarrierRow[]> {
+  return db.query<CarrierRow>(`SELECT ${CARRIER_COLUMNS} FROM carriers.carrier WHERE id = ANY($1)`, [ids]);
+}
+
+/** Every carrier, ordered by name. */
+export function allCarriers(db: Db): Promise<CarrierRow[]> {
+  return db.query<CarrierRow>(`SELECT ${CARRIER_COLUMNS} FROM carriers.carrier ORDER BY name, id`);
+}
+
+export async function productsByIds(db: Db, ids: readonly string[]): Promise<ProductRow[]> {
+  return (await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM carriers.product WHERE id = ANY($1)`, [ids])).map(withTermYears);
+}
+
+/** The products of these carriers, ordered by carrier and code. */
+export async function productsOfCarriers(db: Db, carrierIds: readonly string[]): Promise<ProductRow[]> {
+  return (
+    await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM carriers.product WHERE carrier_id = ANY($1) ORDER BY carrier_id, code`, [
+      carrierIds,
+    ])
+  ).map(withTermYears);
+}
+
+export interface ProductFilterValues {
+  carrierIds?: readonly string[] | null;
+  type?: string | null;
+  state?: string | null;
+}
+
+/** Products matching every given criterion, ordered by carrier and code. */
+export async function filteredProducts(db: Db, filter: ProductFilterValues): Promise<ProductRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.carrierIds) where.push(`carrier_id = ANY($${params.push(filter.carrierIds)})`);
+  if (filter.type) where.push(`type = $${params.push(filter.type)}`);
+  if (filter.state) where.push(`$${params.push(filter.state)} = ANY(available_states)`);
+  return (
+    await db.query<ProductRow>(
+      `SELECT ${PRODUCT_COLUMNS} FROM carriers.product ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY carrier_id, code`,
+      params,
+    )
+  ).map(withTermYears);
+}
+
+/**
+ * The registry as the catalog holds it: every carrier with its products, in catalog order (by
+ * name). A carrier whose protocol we do not speak is left out and named in `warnings`.
+ */
+export async function readCarrierProfiles(db: Db): Promise<{ carriers: CarrierProfile[]; warnings: string[] }> {
+  const carriers = await allCarriers(db);
+  const products = await productsOfCarriers(
+    db,
+    carriers.map((c) => c.id),
+  );
+  const warnings: string[] = [];
+  const profiles: CarrierProfile[] = [];
+  for (const carrier of carriers) {
+    if (!isProtocol(carrier.protocol)) {
+      warnings.push(`carrier ${carrier.id} (${carrier.code}) speaks unknown protocol ${carrier.protocol}: no adapter`);
+      continue;
+    }
+    profiles.push({
+      ...carrier,
+      protocol: carrier.protocol,
+      products: products.filter((p) => p.carrierId === carrier.id).map(({ termYears: _years, ...product }) => product),
+    });
+  }
+  return { carriers: profiles, warnings };
+}
+
+/** The carrier columns the catalog keeps. */
+export type CatalogCarrier = Carrier;
 
 /** The product columns the catalog keeps. */
 export type CatalogProduct = Pick<
-  ProductFixture,
+  Product,
   | 'id'
   | 'carrierId'
   | 'code'

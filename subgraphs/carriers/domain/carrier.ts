@@ -1,0 +1,82 @@
+/**
+ * What the carriers subgraph knows about a carrier and its products, free of any framework: the
+ * catalog's rows (carriers.carrier, carriers.product) as the domain, the adapters and the resolvers
+ * see them. Who the carriers are is catalog data plus configuration, never code: a carrier of a
+ * known protocol is added with its catalog rows and its CARRIER_<CODE>_* settings.
+ */
+import type { AgeBasisCode, AmBestCode, HealthClassCode, ProductTypeCode, StateCode } from '../../shared/vocabulary';
+import type { ModalFactors } from './premium';
+
+export type {
+  AgeBasisCode,
+  AmBestCode,
+  GenderCode,
+  HealthClassCode,
+  PaymentModeCode,
+  ProductTypeCode,
+  StateCode,
+} from '../../shared/vocabulary';
+
+/** The wire protocols we speak: each is one adapter folder behind the one port. */
+export const PROTOCOLS = Object.freeze(['ACORD', 'REST', 'RATEBOOK'] as const);
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export const isProtocol = (value: string): value is Protocol => (PROTOCOLS as readonly string[]).includes(value);
+
+/** The level-premium periods we quote. */
+export const TERM_YEARS = Object.freeze([10, 15, 20, 25, 30] as const);
+export type TermYears = (typeof TERM_YEARS)[number];
+
+/** One level period of a TERM product with its issue-age limits (long terms stop at lower ages). */
+export interface ProductTerm {
+  years: number;
+  minIssueAge: number;
+  maxIssueAge: number;
+}
+
+export interface Product {
+  /** 'prd_' + a stable slug: never renamed, old cases refer to it. */
+  id: string;
+  carrierId: string;
+  /** The carrier's own product code (unique per carrier): what its wire format names. */
+  code: string;
+  name: string;
+  type: ProductTypeCode;
+  /** TERM only ([] otherwise). */
+  terms: readonly ProductTerm[];
+  minIssueAge: number;
+  maxIssueAge: number;
+  minFaceAmount: number;
+  maxFaceAmount: number;
+  healthClasses: readonly HealthClassCode[];
+  availableStates: readonly StateCode[];
+  /** Table ratings (1..8) are allowed only on fully underwritten products. */
+  fullyUnderwritten: boolean;
+}
+
+export interface Carrier {
+  /** 'car_' + a stable slug. */
+  id: string;
+  /** Short code used in configuration (CARRIER_<CODE>_URL ...). */
+  code: string;
+  name: string;
+  naicCode: string;
+  amBestRating: AmBestCode;
+  ageBasis: AgeBasisCode;
+  protocol: Protocol;
+}
+
+/** A carrier with its catalog products: what an adapter needs to map product ids to the carrier's codes. */
+export interface CarrierProfile extends Carrier {
+  products: readonly Product[];
+}
+
+/**
+ * The pricing terms a carrier publishes beside its rates (a rate-book carrier in its book): the
+ * annual policy fee, the modal factors (ANNUAL is 1) and its own name for each health class.
+ */
+export interface RateTerms {
+  policyFeeCents: number;
+  modalFactors: ModalFactors;
+  classNames: Readonly<Record<HealthClassCode, string>>;
+}

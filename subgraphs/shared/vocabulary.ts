@@ -1,0 +1,126 @@
+/**
+ * The contract's code lists, defined once and free of any framework: domain modules, fixtures and
+ * the seed use these, and enums.ts registers the same lists as GraphQL enums. Where the order is
+ * meaningful (health classes, AM Best ratings: best first) it is the contract's order.
+ */
+
+export const STATE_CODES = Object.freeze([
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+] as const);
+export type StateCode = (typeof STATE_CODES)[number];
+
+export const GENDERS = Object.freeze(['MALE', 'FEMALE'] as const);
+export type GenderCode = (typeof GENDERS)[number];
+
+/** Best first. */
+export const HEALTH_CLASSES = Object.freeze(['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'] as const);
+export type HealthClassCode = (typeof HEALTH_CLASSES)[number];
+
+export const PRODUCT_TYPES = Object.freeze(['TERM', 'UNIVERSAL_LIFE', 'INDEXED_UNIVERSAL_LIFE', 'WHOLE_LIFE', 'FINAL_EXPENSE'] as const);
+export type ProductTypeCode = (typeof PRODUCT_TYPES)[number];
+
+export const PAYMENT_MODES = Object.freeze(['ANNUAL', 'SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const);
+export type PaymentModeCode = (typeof PAYMENT_MODES)[number];
+
+export const AGE_BASES = Object.freeze(['NEAREST', 'LAST'] as const);
+export type AgeBasisCode = (typeof AGE_BASES)[number];
+
+/** Best first: the order is meaningful (minAmBestRating filters on it). */
+export const AM_BEST_RATINGS = Object.freeze(['A_PLUS_PLUS', 'A_PLUS', 'A', 'A_MINUS', 'B_PLUS_PLUS', 'B_PLUS', 'B', 'B_MINUS'] as const);
+export type AmBestCode = (typeof AM_BEST_RATINGS)[number];
+
+export const LINES_OF_AUTHORITY = Object.freeze(['LIFE', 'HEALTH', 'ACCIDENT_HEALTH', 'VARIABLE_LIFE_ANNUITY'] as const);
+export type LineOfAuthorityCode = (typeof LINES_OF_AUTHORITY)[number];
+
+export const AGENT_STATUSES = Object.freeze(['PENDING', 'ACTIVE', 'SUSPENDED', 'TERMINATED'] as const);
+export type AgentStatusCode = (typeof AGENT_STATUSES)[number];
+
+export const APPOINTMENT_STATUSES = Object.freeze(['REQUESTED', 'ACTIVE', 'TERMINATED'] as const);
+export type AppointmentStatusCode = (typeof APPOINTMENT_STATUSES)[number];
+
+export const CASE_STATUSES = Object.freeze([
+  'SUBMITTED',
+  'IN_UNDERWRITING',
+  'REQUIREMENTS_OUTSTANDING',
+  'APPROVED',
+  'APPROVED_OTHER_THAN_APPLIED',
+  'ISSUED',
+  'DELIVERY_REQUIREMENTS',
+  'PLACED',
+  'DECLINED',
+  'POSTPONED',
+  'WITHDRAWN',
+  'INCOMPLETE',
+  'NOT_TAKEN',
+] as const);
+export type CaseStatusCode = (typeof CASE_STATUSES)[number];
+
+export const REQUIREMENT_CODES = Object.freeze([
+  'PARAMED_EXAM',
+  'BLOOD_URINE',
+  'APS',
+  'MIB',
+  'RX_CHECK',
+  'MVR',
+  'INSPECTION_REPORT',
+  'PHONE_INTERVIEW',
+  'HIPAA_AUTHORIZATION',
+  'SIGNED_ILLUSTRATION',
+  'DELIVERY_RECEIPT',
+  'AMENDMENT',
+  'GOOD_HEALTH_STATEMENT',
+] as const);
+export type RequirementCodeValue = (typeof REQUIREMENT_CODES)[number];
+
+export const REQUIREMENT_STATUSES = Object.freeze(['ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED'] as const);
+export type RequirementStatusCode = (typeof REQUIREMENT_STATUSES)[number];
