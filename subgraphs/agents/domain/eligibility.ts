@@ -1,4 +1,4 @@
-import type { AgentStatus, AppointmentStatus, LineOfAuthority } from '../../shared/enums';
+import type { AgentStatusCode, AppointmentStatusCode, LineOfAuthorityCode } from '../../shared/vocabulary';
 
 /** Why an agent may not write a carrier's business in a state: every rule eligibility() checks. */
 export type EligibilityReason =
@@ -10,16 +10,16 @@ export type EligibilityReason =
   | 'EO_EXPIRED';
 
 export interface EligibilityInput {
-  agent: { status: AgentStatus; residentState: string; eoExpiresOn: string | null };
+  agent: { status: AgentStatusCode; residentState: string; eoExpiresOn: string | null };
   licenses: readonly {
     state: string;
     resident: boolean;
-    linesOfAuthority: readonly LineOfAuthority[];
+    linesOfAuthority: readonly LineOfAuthorityCode[];
     effectiveOn: string;
     expiresOn: string;
     revoked: boolean;
   }[];
-  appointments: readonly { carrierId: string; state: string; status: AppointmentStatus }[];
+  appointments: readonly { carrierId: string; state: string; status: AppointmentStatusCode }[];
   carrierId: string;
   state: string;
   /** The carrier's pre-appointment states: elsewhere the appointment is just-in-time. */
