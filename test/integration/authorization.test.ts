@@ -176,9 +176,18 @@ describe('staff and admin', () => {
 describe('SERVICE-only operations', () => {
   it('answer no person, whatever their role, and answer a signed service', async () => {
     const SCOPE = 'query($id: ID!) { agentScope(agentId: $id) }';
+    // agentScope is @inaccessible: not in the public API at all, so the gateway refuses to plan it.
     for (const token of [tokens.agentA, tokens.staff, tokens.admin]) {
       const refused = await ask(SCOPE, { id: agencyA }, token);
-      expect(codes(refused)).toEqual(['FORBIDDEN']);
+      expect(codes(refused)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+    // On the agents subgraph itself it answers services only.
+    for (const identity of [
+      { sub: `user:${agencyA}`, role: 'AGENT', agentId: agencyA },
+      { sub: 'user:staff', role: 'STAFF' },
+      { sub: 'user:admin', role: 'ADMIN' },
+    ] as const) {
+      expect(codes(await direct('agents', SCOPE, { id: agencyA }, identity))).toEqual(['FORBIDDEN']);
     }
     const snapshots = await ask(
       'query($c: ID!) { carrierCaseSnapshots(carrierId: $c, carrierReferences: ["x"]) { status } }',
