@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { casesSubgraph } from '../subgraphs/cases/cases.subgraph';
-import { METRICS_GENERATION_KEY } from '../subgraphs/cases/case.history';
+import { METRICS_GENERATION_KEY } from '../subgraphs/cases/case-metrics.cache';
 import { readCommonConfig, DEV_IDENTITY_SECRET } from '../platform/config';
 import { signIdentity } from '../platform/identity';
 import { startSubgraph } from '../subgraphs/shared/subgraph-server';

@@ -34,7 +34,7 @@ import { mintDevToken } from '../gateway/auth';
 import { startEmbeddedDatabase } from '../scripts/embedded/pglite-server';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../scripts/embedded/redis-server';
 import { seedDatabase } from '../scripts/seed/seed';
-import { METRICS_GENERATION_KEY } from '../subgraphs/cases/case.history';
+import { METRICS_GENERATION_KEY } from '../subgraphs/cases/case-metrics.cache';
 import { CARRIERS } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { createCache } from '../platform/cache';
 import { DEV_JWT_SECRET, int } from '../platform/config';

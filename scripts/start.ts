@@ -113,7 +113,9 @@ async function main(): Promise<void> {
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       DEBUG_STATS: env.DEBUG_STATS ?? 'true',
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-      GATEWAY_URL: env.GATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}/graphql`,
+      // The cases subgraph asks the agents and carriers subgraphs on their own ports (internal fields are not public).
+      AGENTS_SUBGRAPH_URL: env.AGENTS_SUBGRAPH_URL ?? `http://127.0.0.1:${ports.agents}/graphql`,
+      CARRIERS_SUBGRAPH_URL: env.CARRIERS_SUBGRAPH_URL ?? `http://127.0.0.1:${ports.carriers}/graphql`,
       ...simulators.env,
     };
     const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []) => {

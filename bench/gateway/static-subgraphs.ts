@@ -35,7 +35,7 @@ import {
   type SelectionNode,
 } from 'graphql';
 import { CARRIERS, PRODUCTS, type CarrierFixture, type ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import { allowedNextStatuses, isClosed } from '../../subgraphs/cases/case-status';
+import { allowedNextStatuses, isClosed } from '../../subgraphs/cases/domain/case-status';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import type { CaseStatus } from '../../subgraphs/shared/enums';
 import { listen } from '../../platform/http';

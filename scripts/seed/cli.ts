@@ -4,7 +4,7 @@
  * or --cases (asking for a size means: replace the demo data with a world of that size).
  */
 import { join } from 'node:path';
-import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case.history';
+import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case-metrics.cache';
 import { createCache } from '../../platform/cache';
 import { createPool } from '../../subgraphs/shared/db';
 import { startEmbeddedDatabase } from '../embedded/pglite-server';

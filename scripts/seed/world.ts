@@ -6,7 +6,7 @@
 import { CARRIERS, type CarrierFixture, type ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../../subgraphs/carriers/fixtures/rate-table';
 import { annualPremiumCents, issueAge, modalPremiumsCents } from '../../subgraphs/carriers/domain/premium';
-import { FOLLOW_UP_DAYS } from '../../subgraphs/cases/requirement.rules';
+import { FOLLOW_UP_DAYS } from '../../subgraphs/cases/domain/requirement.rules';
 import { AGENCY_NAMES, FIRST_NAMES, LAST_NAMES } from './names';
 import { DAY_MS, dateMs, isoDate, isoInstant, Random } from './random';
 

@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../shared/auth';
 import { badInput, coded } from '../../platform/errors';
 import { parseId } from '../../platform/ids';
@@ -18,6 +18,8 @@ export class ApplicationResolver {
    * Sends one application to its carrier: a write, so the policy NEVER retries it. The outbox
    * resends with the same reference when `retryable`; carriers deduplicate on it.
    */
+  // Internal: @inaccessible keeps it out of the public API; the cases outbox asks this subgraph directly, as SERVICE.
+  @Directive('@inaccessible')
   @Mutation(() => CarrierSubmission, {
     description:
       "Sends an application to its carrier through the carrier's adapter. SERVICE only (the cases outbox); never retried here: resend with the same reference when retryable.",
@@ -98,6 +100,8 @@ export class ApplicationResolver {
   }
 
   /** Fresh from the carrier (no cache read), batched in one call; the answers refresh Case.carrierStatus' cache. */
+  // Internal: @inaccessible keeps it out of the public API; the case sync asks this subgraph directly, as SERVICE.
+  @Directive('@inaccessible')
   @Query(() => [CarrierCaseSnapshot], {
     description:
       "The carrier's current view of these applications, asked now in one batched call. SERVICE only (the case sync). References the carrier does not know are left out.",

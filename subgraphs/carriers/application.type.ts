@@ -1,13 +1,15 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CaseStatus, Gender, HealthClass, PaymentMode, State } from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { CarrierRequirement } from './case.type';
 
 /**
- * SERVICE-only operations the cases subgraph uses through the supergraph: hand an application to
- * its carrier (the outbox worker) and read carrier statuses fresh (the sync worker).
+ * The types of the SERVICE-only operations the cases subgraph asks this subgraph for directly: hand
+ * an application to its carrier (the outbox worker) and read carrier statuses fresh (the sync
+ * worker). Each is @inaccessible, like the fields that use them: none is in the public API.
  */
 
+@Directive('@inaccessible')
 @InputType({ description: 'The insured on an application (personal data: never logged or cached).' })
 export class ApplicationInsuredInput {
   @Field(() => String, { description: 'First name.' })
@@ -29,6 +31,7 @@ export class ApplicationInsuredInput {
   tobacco!: boolean;
 }
 
+@Directive('@inaccessible')
 @InputType({ description: 'The writing agent on an application.' })
 export class ApplicationAgentInput {
   @Field(() => ID, { description: 'The agent (agt_...).' })
@@ -41,6 +44,7 @@ export class ApplicationAgentInput {
   writingNumber?: string | null;
 }
 
+@Directive('@inaccessible')
 @InputType({ description: 'An application to send to its carrier. SERVICE only (the cases outbox).' })
 export class CarrierApplicationInput {
   @Field(() => String, {
@@ -82,6 +86,7 @@ export class CarrierApplicationInput {
   agent!: ApplicationAgentInput;
 }
 
+@Directive('@inaccessible')
 @ObjectType({ description: 'What the carrier said to an application. Failures are values, so the outbox can decide to retry.' })
 export class CarrierSubmission {
   @Field(() => Boolean, { description: 'True when the carrier accepted the application (a resend of an accepted one answers the same).' })
@@ -106,6 +111,7 @@ export class CarrierSubmission {
   failureCode!: string | null;
 }
 
+@Directive('@inaccessible')
 @ObjectType({ description: 'A case as its carrier reports it now, for the case sync. SERVICE only.' })
 export class CarrierCaseSnapshot {
   @Field(() => String, { description: "The carrier's id for the application." })

@@ -1,38 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { requireSignedIn } from '../shared/auth';
-import { METRICS_GENERATION_KEY } from './case.history';
-import type { CasesContext } from './case.loader';
-import { visibleAgentIds } from './case.scope';
 import { CaseFilter } from './case.type';
+import { visibleAgentIds } from './case.scope';
+import { METRICS_GENERATION_KEY, METRICS_TTL_SECONDS, metricsCacheKey } from './case-metrics.cache';
+import { computeCaseMetrics } from './case-metrics.repository';
 import { CaseMetrics, MetricsGrouping } from './case-metrics.type';
-import { computeCaseMetrics } from './case-metrics.query';
-
-/** Cached metrics are short-lived anyway; the generation number is what keeps them exact. */
-export const METRICS_TTL_SECONDS = 300;
-
-/**
- * The cache key of one dashboard question: the current generation (bumped by every case write, so
- * a write makes every older entry unreachable at once) and a hash of (scope, filter, grouping).
- * Ids and dates only: no personal data.
- */
-export function metricsCacheKey(
-  generation: number,
-  scope: ReadonlySet<string> | null,
-  filter: CaseFilter | null | undefined,
-  groupBy: string | null | undefined,
-): string {
-  const canonical = JSON.stringify([
-    scope ? [...scope].sort() : null,
-    filter
-      ? Object.keys(filter)
-          .sort()
-          .map((k) => [k, (filter as Record<string, unknown>)[k]])
-      : null,
-    groupBy ?? null,
-  ]);
-  return `metrics:v1:${generation}:${createHash('sha256').update(canonical).digest('hex')}`;
-}
+import type { CasesContext } from './cases.context';
 
 @Resolver()
 export class CaseMetricsResolver {

@@ -1,7 +1,8 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CaseStatus, RequirementCode } from '../shared/enums';
 import { DateTimeScalar, MoneyScalar } from '../../platform/scalars';
-import { Agent, Carrier } from './references.type';
+import { Agent } from './agent/agent.type';
+import { Carrier } from './carrier/carrier.type';
 
 export const MetricsGrouping = { CARRIER: 'CARRIER', AGENT: 'AGENT', MONTH: 'MONTH', PRODUCT_TYPE: 'PRODUCT_TYPE' } as const;
 export type MetricsGrouping = keyof typeof MetricsGrouping;

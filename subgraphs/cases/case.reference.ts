@@ -1,7 +1,7 @@
 import { requireSignedIn } from '../shared/auth';
 import type { ReferenceResolvers } from '../shared/federation';
-import type { CasesContext } from './case.loader';
 import { canSeeCase } from './case.scope';
+import type { CasesContext } from './cases.context';
 
 export const caseReferences: ReferenceResolvers = {
   Case: {
@@ -13,5 +13,4 @@ export const caseReferences: ReferenceResolvers = {
       return row && (await canSeeCase(ctx, row)) ? row : null;
     },
   },
-  Agent: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
 };

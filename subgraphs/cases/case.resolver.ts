@@ -1,34 +1,32 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { requireSignedIn } from '../shared/auth';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { daysBetween } from '../../platform/dates';
-import type { CaseStatus } from '../shared/enums';
-import { badInput } from '../../platform/errors';
-import { parseId, parseIds } from '../../platform/ids';
+import { badInput, coded, conflict, notFound } from '../../platform/errors';
+import { parseId } from '../../platform/ids';
 import { centsToMoney, MoneyScalar } from '../../platform/scalars';
+import { requireRole, requireSignedIn } from '../shared/auth';
+import type { CaseStatus } from '../shared/enums';
 import { CaseStatus as CaseStatusEnum } from '../shared/enums';
-import { allowedNextStatuses, isClosed } from './case-status';
-import { CASE_COLUMNS, type CasesContext } from './case.loader';
-import { casePage, MAX_PAGE } from './case.query';
-import { canSeeCase, visibleAgentIds } from './case.scope';
-import {
-  Case,
-  CaseConnection,
-  CaseEvent,
-  CaseFilter,
-  CaseOrder,
-  Insured,
-  Requirement,
-  type CaseEventRow,
-  type CaseRow,
-  type RequirementRow,
-} from './case.type';
-import { Agent, Carrier, Product } from './references.type';
+import { optionalText } from '../shared/text-input';
+import { Agent } from './agent/agent.type';
+import { Carrier, Product } from './carrier/carrier.type';
+import { CaseEvent, type CaseEventRow } from './case-event.type';
+import { bumpMetricsGeneration } from './case-metrics.cache';
+import { appendEvent, caseByNumber, casePage, MAX_PAGE, moveCaseStatus, nowIso } from './case.repository';
+import { CASE_MANAGERS, canSeeCase, lockVisibleCase, visibleAgentIds } from './case.scope';
+import { syncCases } from './case-sync.worker';
+import { Case, CaseConnection, CaseFilter, CaseOrder, type CaseRow, CaseStatusChangeInput, Insured, SubmitCaseInput } from './case.type';
+import type { CasesContext } from './cases.context';
+import { allowedNextStatuses, checkTransition, isClosed } from './domain/case-status';
+import { outstandingCodes } from './requirement.repository';
+import { Requirement, type RequirementRow } from './requirement.type';
+import { submitCase } from './submit-case.service';
 
 /** The row when the caller may see the case; undefined otherwise, so existence never leaks. */
 async function visible(ctx: CasesContext, row: CaseRow | undefined): Promise<CaseRow | undefined> {
   return row && (await canSeeCase(ctx, row)) ? row : undefined;
 }
 
+/** Every field of Case this subgraph resolves, and the root fields that read or change cases. */
 @Resolver(() => Case)
 export class CaseResolver {
   @Query(() => Case, { nullable: true, description: 'A case by id; null when unknown or not visible to the caller.' })
@@ -47,7 +45,7 @@ export class CaseResolver {
   ): Promise<CaseRow | undefined> {
     requireSignedIn(ctx.identity);
     if (!/^[A-Z]{2,5}-\d{1,12}$/.test(caseNumber)) throw badInput('caseNumber must look like BGA-0100001');
-    const row = await ctx.db.one<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases."case" WHERE case_number = $1`, [caseNumber]);
+    const row = await caseByNumber(ctx.db, caseNumber);
     if (row) ctx.loaders.case.prime(row.id, row);
     return visible(ctx, row);
   }
@@ -62,7 +60,9 @@ export class CaseResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' }) after?: string,
   ): Promise<CaseConnection> {
     requireSignedIn(ctx.identity);
-    return casePage(ctx, ctx.db, { filter, orderBy, first, after }, await visibleAgentIds(ctx));
+    const { rows, connection } = await casePage(ctx.db, { filter, orderBy, first, after }, await visibleAgentIds(ctx));
+    for (const row of rows) ctx.loaders.case.prime(row.id, row);
+    return connection;
   }
 
   @FieldResolver(() => Agent, { nullable: true, description: 'The writing agent (resolved by the agents subgraph).' })
@@ -121,42 +121,99 @@ export class CaseResolver {
   events(@Root() row: CaseRow, @Ctx() ctx: CasesContext): Promise<CaseEventRow[]> {
     return ctx.loaders.events.load(row.id);
   }
-}
 
-@Resolver(() => Requirement)
-export class RequirementResolver {
-  @FieldResolver(() => Int, { description: 'Days outstanding: from ordering to receipt, or to today while outstanding (UTC dates).' })
-  ageDays(@Root() row: RequirementRow): number {
-    return daysBetween(row.orderedAt, row.receivedAt ?? new Date().toISOString());
-  }
-}
-
-@Resolver(() => Agent)
-export class AgentCasesResolver {
-  /**
-   * Each agent of a list runs its own page query: pages cannot be batched into one statement without
-   * a lateral join per agent, and lists of agents with their cases are small (the dashboard lists cases).
-   */
-  @FieldResolver(() => CaseConnection, {
-    nullable: true,
-    description: "This agent's cases; null when the agent is not visible to the caller.",
+  @Mutation(() => Case, {
+    description:
+      "Submits a new case: checks the input, the agent's eligibility and the product's limits and price first, then writes the case and queues the application for the carrier. Idempotent per caller on idempotencyKey.",
   })
-  async cases(
-    @Root() agent: Agent,
+  async submitCase(
+    @Arg('input', () => SubmitCaseInput, { description: 'The application.' }) input: SubmitCaseInput,
     @Ctx() ctx: CasesContext,
-    @Arg('filter', () => CaseFilter, { nullable: true, description: "Which of the agent's cases." }) filter?: CaseFilter,
-    @Arg('orderBy', () => CaseOrder, { nullable: true, defaultValue: 'SUBMITTED_AT_DESC', description: 'Order of the list.' })
-    orderBy?: CaseOrder,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: `Page size, 0 to ${MAX_PAGE}.` }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' }) after?: string,
-  ): Promise<CaseConnection | null> {
+  ): Promise<CaseRow> {
     requireSignedIn(ctx.identity);
-    const scope = await visibleAgentIds(ctx);
-    if (scope && !scope.has(agent.id)) return null;
-    // Every condition of the filter holds, agentIds included: asking agent A for agent B's cases
-    // answers an empty page, not A's whole list.
-    const requested = parseIds('agent', filter?.agentIds, 'filter.agentIds');
-    const agentIds = !requested || requested.includes(agent.id) ? [agent.id] : [];
-    return casePage(ctx, ctx.db, { filter: { ...filter, agentIds }, orderBy, first, after }, scope);
+    const created = await submitCase(ctx, input);
+    ctx.nudgeOutbox();
+    return created;
+  }
+
+  @Mutation(() => Case, {
+    description:
+      'Moves a case to another status (STAFF). Only the moves of Case.allowedNextStatuses; a refused move is CONFLICT with extensions.allowed.',
+  })
+  async updateCaseStatus(
+    @Arg('id', () => ID, { description: 'The case.' }) id: string,
+    @Arg('change', () => CaseStatusChangeInput, { description: 'The new status and what it needs.' }) change: CaseStatusChangeInput,
+    @Ctx() ctx: CasesContext,
+  ): Promise<CaseRow> {
+    requireRole(ctx.identity, CASE_MANAGERS);
+    parseId('case', id, 'id');
+    const note = optionalText(change.note, 'note', 2000);
+    const updated = await ctx.db.transaction(async (tx) => {
+      const row = await lockVisibleCase(ctx, tx, id);
+      const at = nowIso();
+      const result = checkTransition(row, change, await outstandingCodes(tx, id), at);
+      if (!result.ok) {
+        if (result.kind === 'input') throw badInput(result.reasons.join('; '), result.reasons);
+        throw conflict(result.reasons.join('; '), { allowed: result.allowed, reasons: result.reasons });
+      }
+      const next = await moveCaseStatus(tx, id, {
+        status: change.status,
+        policyNumber: change.policyNumber?.trim() ?? null,
+        approvedHealthClass: change.approvedHealthClass ?? (change.status === 'APPROVED' ? row.appliedHealthClass : null),
+        approvedFaceAmount: change.approvedFaceAmount ?? null,
+        stamps: result.stamps,
+        at,
+      });
+      await appendEvent(tx, {
+        caseId: id,
+        at,
+        type: 'STATUS_CHANGED',
+        actor: ctx.identity.sub,
+        fromStatus: row.status,
+        toStatus: change.status,
+        note,
+      });
+      return next;
+    });
+    await bumpMetricsGeneration(ctx.cache);
+    return updated;
+  }
+
+  @Mutation(() => Case, {
+    description:
+      "Pulls the carrier's status and requirements for a case now and applies them as CARRIER_SYNC events (the carrier wins). Anyone who may see the case.",
+  })
+  async syncCaseFromCarrier(@Arg('id', () => ID, { description: 'The case.' }) id: string, @Ctx() ctx: CasesContext): Promise<CaseRow> {
+    requireSignedIn(ctx.identity);
+    parseId('case', id, 'id');
+    const row = await ctx.loaders.case.load(id);
+    if (!row || !(await canSeeCase(ctx, row))) throw notFound('case');
+    if (!row.carrierReference) throw conflict('the carrier has not accepted this application yet: nothing to sync');
+    try {
+      await syncCases({ db: ctx.db, cache: ctx.cache, logger: ctx.logger, carriers: ctx.carriers }, [row]);
+    } catch (error) {
+      // The carrier down (CARRIER_UNAVAILABLE from the carriers subgraph) or the carriers subgraph unreachable: the same to the caller.
+      const code = (error as { extensions?: { code?: string } }).extensions?.code;
+      if (code === 'SERVICE_UNAVAILABLE' || code === 'CARRIER_UNAVAILABLE')
+        throw coded('CARRIER_UNAVAILABLE', 'the carrier could not be reached; try again shortly');
+      throw error;
+    }
+    ctx.loaders.case.clear(id);
+    return (await ctx.loaders.case.load(id))!;
+  }
+
+  @Mutation(() => CaseEvent, { description: "Adds a note to a case's history (anyone who may see the case)." })
+  async addCaseNote(
+    @Arg('caseId', () => ID, { description: 'The case.' }) caseId: string,
+    @Arg('note', () => String, { description: 'The note, 1 to 2,000 characters.' }) note: string,
+    @Ctx() ctx: CasesContext,
+  ) {
+    requireSignedIn(ctx.identity);
+    parseId('case', caseId, 'caseId');
+    const cleanNote = optionalText(note, 'note', 2000);
+    return ctx.db.transaction(async (tx) => {
+      await lockVisibleCase(ctx, tx, caseId);
+      return appendEvent(tx, { caseId, at: nowIso(), type: 'NOTE', actor: ctx.identity.sub, note: cleanNote });
+    });
   }
 }

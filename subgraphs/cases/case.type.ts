@@ -1,36 +1,7 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CaseStatus, Gender, HealthClass, PaymentMode, RequirementCode, RequirementStatus, State } from '../shared/enums';
-import { PageInfo } from '../shared/pagination';
 import { DateScalar, DateTimeScalar } from '../../platform/scalars';
-
-export const CASE_EVENT_TYPES = [
-  'STATUS_CHANGED',
-  'REQUIREMENT_ORDERED',
-  'REQUIREMENT_RECEIVED',
-  'REQUIREMENT_WAIVED',
-  'NOTE',
-  'CARRIER_SYNC',
-  'SUBMITTED_TO_CARRIER',
-  'SUBMISSION_REJECTED',
-  'APPOINTMENT_REQUESTED',
-] as const;
-export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
-export const CaseEventType = Object.fromEntries(CASE_EVENT_TYPES.map((t) => [t, t])) as { [K in CaseEventType]: K };
-registerEnumType(CaseEventType, {
-  name: 'CaseEventType',
-  description: 'What happened to a case.',
-  valuesConfig: {
-    STATUS_CHANGED: { description: 'A person moved the case to another status.' },
-    REQUIREMENT_ORDERED: { description: 'A requirement was ordered.' },
-    REQUIREMENT_RECEIVED: { description: 'A requirement was received.' },
-    REQUIREMENT_WAIVED: { description: 'A requirement was waived, with a reason.' },
-    NOTE: { description: 'A note was added.' },
-    CARRIER_SYNC: { description: 'The carrier reported a change (actor carrier:<carrierId>).' },
-    SUBMITTED_TO_CARRIER: { description: 'The application reached the carrier, which accepted it.' },
-    SUBMISSION_REJECTED: { description: 'The carrier rejected the application; the note carries its message.' },
-    APPOINTMENT_REQUESTED: { description: 'A just-in-time appointment was requested with the submission.' },
-  },
-});
+import { CaseStatus, Gender, HealthClass, PaymentMode, State } from '../shared/enums';
+import { PageInfo } from '../shared/pagination';
 
 export const CaseOrder = { SUBMITTED_AT_DESC: 'SUBMITTED_AT_DESC', SUBMITTED_AT_ASC: 'SUBMITTED_AT_ASC' } as const;
 export type CaseOrder = keyof typeof CaseOrder;
@@ -95,76 +66,6 @@ export class Insured {
 
   @Field(() => Boolean, { description: 'Uses tobacco or nicotine.' })
   tobacco!: boolean;
-}
-
-export interface RequirementRow {
-  id: string;
-  caseId: string;
-  code: RequirementCode;
-  status: RequirementStatus;
-  orderedAt: string;
-  receivedAt: string | null;
-  followUpOn: string | null;
-  note: string | null;
-}
-
-@ObjectType({ description: 'An underwriting or delivery requirement of a case.' })
-export class Requirement {
-  @Field(() => ID, { description: 'Opaque id, prefixed req_.' })
-  id!: string;
-
-  @Field(() => RequirementCode, { description: 'What is required.' })
-  code!: RequirementCode;
-
-  @Field(() => RequirementStatus, { description: 'Ordered, received, waived or cancelled.' })
-  status!: RequirementStatus;
-
-  @Field(() => DateTimeScalar, { description: 'When it was ordered.' })
-  orderedAt!: string;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was received.' })
-  receivedAt!: string | null;
-
-  @Field(() => DateScalar, { nullable: true, description: 'The day to chase it if it has not arrived.' })
-  followUpOn!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'A note (for a waiver: the reason).' })
-  note!: string | null;
-}
-
-export interface CaseEventRow {
-  caseId: string;
-  at: string;
-  type: CaseEventType;
-  fromStatus: CaseStatus | null;
-  toStatus: CaseStatus | null;
-  requirementCode: RequirementCode | null;
-  actor: string;
-  note: string | null;
-}
-
-@ObjectType({ description: "One entry of a case's append-only history." })
-export class CaseEvent {
-  @Field(() => DateTimeScalar, { description: 'When it happened.' })
-  at!: string;
-
-  @Field(() => CaseEventType, { description: 'What happened.' })
-  type!: CaseEventType;
-
-  @Field(() => CaseStatus, { nullable: true, description: 'The status before, for status changes.' })
-  fromStatus!: CaseStatus | null;
-
-  @Field(() => CaseStatus, { nullable: true, description: 'The status after, for status changes.' })
-  toStatus!: CaseStatus | null;
-
-  @Field(() => RequirementCode, { nullable: true, description: 'The requirement, for requirement events.' })
-  requirementCode!: RequirementCode | null;
-
-  @Field(() => String, { description: 'Who: a user id, system:<worker>, or carrier:<carrierId> for what a carrier sent.' })
-  actor!: string;
-
-  @Field(() => String, { nullable: true, description: 'Free text: a note, a reason, a carrier message.' })
-  note!: string | null;
 }
 
 @ObjectType({ description: 'A new-business case: one application for one insured with one carrier.' })
@@ -259,4 +160,78 @@ export class CaseFilter {
     description: 'true: only open cases; false: only closed ones (PLACED, DECLINED, POSTPONED, WITHDRAWN, INCOMPLETE, NOT_TAKEN).',
   })
   open?: boolean;
+}
+
+@InputType({ description: 'A status change asked of a case.' })
+export class CaseStatusChangeInput {
+  @Field(() => CaseStatus, { description: 'The status to move to: one of Case.allowedNextStatuses.' })
+  status!: CaseStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the history.' })
+  note?: string;
+
+  @Field(() => String, { nullable: true, description: "The carrier's policy number: required for ISSUED." })
+  policyNumber?: string;
+
+  @Field(() => HealthClass, { nullable: true, description: 'The class approved (APPROVED / APPROVED_OTHER_THAN_APPLIED).' })
+  approvedHealthClass?: HealthClass;
+
+  @Field(() => Int, { nullable: true, description: 'The face amount approved (APPROVED_OTHER_THAN_APPLIED).' })
+  approvedFaceAmount?: number;
+}
+
+@InputType({ description: 'The person to insure.' })
+export class InsuredInput {
+  @Field(() => String, { description: 'First name (1 to 100 characters).' })
+  firstName!: string;
+
+  @Field(() => String, { description: 'Last name (1 to 100 characters).' })
+  lastName!: string;
+
+  @Field(() => DateScalar, { description: 'Birth date (in the past).' })
+  birthDate!: string;
+
+  @Field(() => Gender, { description: 'Gender as rated.' })
+  gender!: Gender;
+
+  @Field(() => State, { description: 'State of residence: where the policy is written.' })
+  state!: string;
+
+  @Field(() => Boolean, { description: 'Uses tobacco or nicotine.' })
+  tobacco!: boolean;
+}
+
+@InputType({ description: 'A new application. Everything is checked before anything is written.' })
+export class SubmitCaseInput {
+  @Field(() => String, {
+    description: 'Per caller: the same key and payload twice make one case; the same key with another payload is CONFLICT.',
+  })
+  idempotencyKey!: string;
+
+  @Field(() => ID, { description: 'The writing agent.' })
+  agentId!: string;
+
+  @Field(() => ID, { description: 'The carrier.' })
+  carrierId!: string;
+
+  @Field(() => ID, { description: "The carrier's product." })
+  productId!: string;
+
+  @Field(() => InsuredInput, { description: 'The person to insure.' })
+  insured!: InsuredInput;
+
+  @Field(() => Int, { description: 'Face amount in whole dollars.' })
+  faceAmount!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Level-premium period (TERM): 10, 15, 20, 25 or 30.' })
+  termYears?: number;
+
+  @Field(() => HealthClass, { description: 'The health class applied for.' })
+  healthClass!: HealthClass;
+
+  @Field(() => Int, { nullable: true, defaultValue: 0, description: 'Table rating, 0 (none) to 8.' })
+  tableRating?: number;
+
+  @Field(() => PaymentMode, { nullable: true, defaultValue: 'MONTHLY', description: 'How often the client pays.' })
+  paymentMode?: PaymentMode;
 }

@@ -111,4 +111,14 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX case_carrier_issue_seconds_idx ON cases."case" (carrier_id, issue_seconds) WHERE issue_seconds IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'the agent on each queued application, as the submission named them',
+    // Recorded by the eligibility check at submission, so sending an application is one call to the
+    // carriers subgraph instead of a read of the agent first. Rows queued before stay NULL: the
+    // outbox asks the agents subgraph for those.
+    sql: `
+      ALTER TABLE cases.outbox ADD COLUMN agent_npn text, ADD COLUMN writing_number text;
+    `,
+  },
 ];

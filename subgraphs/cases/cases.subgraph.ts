@@ -1,20 +1,25 @@
 import { buildFederatedSchema } from '../shared/federation';
-import { SupergraphClient } from '../shared/supergraph-client';
+import { SubgraphClient } from '../shared/subgraph-client';
 import type { Background, SubgraphModule } from '../shared/subgraph-server';
+import { AgentCasesResolver } from './agent/agent-cases.resolver';
+import { agentReferences } from './agent/agent.reference';
 import { CaseMetricsResolver } from './case-metrics.resolver';
-import { CaseMutationResolver } from './case.mutation';
-import { createCaseLoaders, type CasesContext } from './case.loader';
+import { createSyncWorker } from './case-sync.worker';
+import { createCaseLoaders } from './case.loader';
 import { caseReferences } from './case.reference';
-import { AgentCasesResolver, CaseResolver, RequirementResolver } from './case.resolver';
+import { CaseResolver } from './case.resolver';
 import { readCasesConfig } from './cases.config';
+import type { CasesContext } from './cases.context';
 import { casesMigrations } from './cases.migrations';
-import { SyncWorker } from './case.sync';
 import { OutboxWorker } from './outbox.worker';
+import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
+import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
+import { RequirementResolver } from './requirement.resolver';
 
 const buildSchema = () =>
   buildFederatedSchema(
-    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMutationResolver, CaseMetricsResolver] },
-    caseReferences,
+    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMetricsResolver] },
+    { ...caseReferences, ...agentReferences },
   );
 
 /** The cases subgraph: cases, requirements, history, Agent.cases, metrics, and the outbox to carriers. */
@@ -24,15 +29,17 @@ export const casesSubgraph: SubgraphModule = {
   buildSchema,
   async create({ config: common, env, pool, cache, logger }) {
     const config = readCasesConfig(env);
-    const supergraph = new SupergraphClient({ service: 'cases', url: () => config.gatewayUrl, identitySecret: common.identitySecret });
+    // The other subgraphs, each on its own URL, asked as SERVICE through the ports.
+    const client = (target: string, url: string) =>
+      new SubgraphClient({ service: 'cases', target, url, identitySecret: common.identitySecret });
+    const agents = new AgentsGraphqlAdapter(client('agents', config.agentsSubgraphUrl));
+    const carriers = new CarriersGraphqlAdapter(client('carriers', config.carriersSubgraphUrl));
     // Applications go out through the outbox worker (polling, and nudged after each submission);
     // the sync worker pulls carrier status for open cases.
     const outbox = config.outboxPollMs
-      ? new OutboxWorker({ pool, cache, logger, supergraph: () => supergraph, pollMs: config.outboxPollMs })
+      ? new OutboxWorker({ pool, cache, logger, agents, carriers, pollMs: config.outboxPollMs })
       : undefined;
-    const sync = config.syncIntervalMs
-      ? new SyncWorker({ pool, cache, logger, supergraph: () => supergraph, intervalMs: config.syncIntervalMs })
-      : undefined;
+    const sync = config.syncIntervalMs ? createSyncWorker({ pool, cache, logger, carriers, intervalMs: config.syncIntervalMs }) : undefined;
     const workers = [outbox, sync].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
@@ -46,8 +53,9 @@ export const casesSubgraph: SubgraphModule = {
       context: (base): CasesContext => ({
         ...base,
         loaders: createCaseLoaders(base.db),
-        supergraph,
-        nudgeOutbox: () => void outbox?.runOnce(),
+        agents,
+        carriers,
+        nudgeOutbox: () => outbox?.nudge(),
       }),
     };
   },

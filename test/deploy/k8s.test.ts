@@ -264,7 +264,10 @@ describe('deploy/k8s', () => {
         path: '/graphql',
       });
     }
-    expect(servicePort(containerEnv(main('cases')).GATEWAY_URL)?.service.metadata.name).toBe('gateway');
+    // The cases subgraph asks the agents and carriers subgraphs on their own services (internal fields are not public).
+    const cases = containerEnv(main('cases'));
+    expect(servicePort(cases.AGENTS_SUBGRAPH_URL)?.service.metadata.name).toBe('agents');
+    expect(servicePort(cases.CARRIERS_SUBGRAPH_URL)?.service.metadata.name).toBe('carriers');
     const carriers = containerEnv(main('carriers'));
     CARRIERS.forEach((carrier, i) => {
       const url = carriers[`CARRIER_${carrier.code.toUpperCase()}_URL`];

@@ -9,7 +9,9 @@ import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { createCache } from '../../platform/cache';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
-import { SupergraphClient } from '../../subgraphs/shared/supergraph-client';
+import { AgentsGraphqlAdapter } from '../../subgraphs/cases/ports/graphql/agents.adapter';
+import { CarriersGraphqlAdapter } from '../../subgraphs/cases/ports/graphql/carriers.adapter';
+import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 
@@ -69,8 +71,20 @@ it('sends each application exactly once with two workers racing', async () => {
   }
   const logger = createLogger('test', 'silent');
   const cache = createCache({});
-  const supergraph = () => new SupergraphClient({ service: 'cases', url: () => stack.url, identitySecret: DEV_IDENTITY_SECRET });
-  const replicas = [0, 1].map(() => new OutboxWorker({ pool, cache, logger, supergraph, pollMs: 60_000, batchSize: 2 }));
+  const client = (target: 'agents' | 'carriers') =>
+    new SubgraphClient({ service: 'cases', target, url: stack.subgraphs[target].url, identitySecret: DEV_IDENTITY_SECRET });
+  const replicas = [0, 1].map(
+    () =>
+      new OutboxWorker({
+        pool,
+        cache,
+        logger,
+        agents: new AgentsGraphqlAdapter(client('agents')),
+        carriers: new CarriersGraphqlAdapter(client('carriers')),
+        pollMs: 60_000,
+        batchSize: 2,
+      }),
+  );
   for (let round = 0; round < 10; round++) {
     const handled = await Promise.all(replicas.map((r) => r.runOnce()));
     if (handled.every((n) => n === 0)) break;

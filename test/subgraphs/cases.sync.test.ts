@@ -3,7 +3,8 @@
  * event, unknown codes are noted once, and applying the same answer again changes nothing.
  */
 import pg from 'pg';
-import { applySnapshot, type CarrierSnapshot } from '../../subgraphs/cases/case.sync';
+import { applySnapshot } from '../../subgraphs/cases/case-sync.worker';
+import type { CarrierSnapshot } from '../../subgraphs/cases/ports/carriers.port';
 import { Db } from '../../subgraphs/shared/db';
 import { createLogger } from '../../platform/logger';
 

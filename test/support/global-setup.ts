@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../../scripts/embedded/pglite-server';
 import { seedDatabase } from '../../scripts/seed/seed';
-import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case.history';
+import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case-metrics.cache';
 import { createCache } from '../../platform/cache';
 import { bool } from '../../platform/config';
 

@@ -26,16 +26,23 @@ export interface Stack {
 
 export async function startStack(options: { env?: Record<string, string>; simulators?: SimulatorOptions } = {}): Promise<Stack> {
   const simulators = await startSimulators({ host: '127.0.0.1', ...options.simulators });
-  // The gateway's port is chosen first: the cases subgraph calls the graph through it (GATEWAY_URL).
   const gatewayPort = await freePort();
-  const extra: Record<string, string> = { GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`, ...simulators.env, ...options.env };
+  // Every subgraph's port is chosen first: the cases subgraph asks the agents and carriers subgraphs on their own URLs.
+  const ports: Record<string, number> = {};
+  for (const definition of SUBGRAPHS) ports[definition.name] = await freePort();
+  const extra: Record<string, string> = {
+    AGENTS_SUBGRAPH_URL: `http://127.0.0.1:${ports.agents}/graphql`,
+    CARRIERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.carriers}/graphql`,
+    ...simulators.env,
+    ...options.env,
+  };
   const env = { ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...extra };
   // Subgraphs read their own settings from process.env when they start: set them for this run.
   const saved = { ...process.env };
   Object.assign(process.env, extra);
   const common = readCommonConfig(env);
   const subgraphs: Record<string, RunningSubgraph> = {};
-  for (const definition of SUBGRAPHS) subgraphs[definition.name] = await startSubgraph(definition, common, 0);
+  for (const definition of SUBGRAPHS) subgraphs[definition.name] = await startSubgraph(definition, common, ports[definition.name]);
   const { supergraph } = await composeSupergraph();
   const gateway = await startGateway(
     readGatewayConfig({

@@ -7,8 +7,9 @@
 import { MemoryCache } from '../../../platform/cache';
 import type { Pool } from '../../shared/db';
 import type { Logger } from '../../../platform/logger';
-import type { SupergraphClient } from '../../shared/supergraph-client';
 import { OutboxWorker } from '../outbox.worker';
+import type { AgentsPort } from '../ports/agents.port';
+import type { CarriersPort } from '../ports/carriers.port';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
@@ -24,9 +25,10 @@ describe('OutboxWorker when the database goes away mid-pass', () => {
       },
     } as unknown as Pool;
     const logger = { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined } as unknown as Logger;
-    const supergraph = () =>
-      ({ request: () => Promise.reject(new Error('the carrier must not be asked without the case')) }) as unknown as SupergraphClient;
-    const worker = new OutboxWorker({ pool, cache: new MemoryCache(10), logger, supergraph, pollMs: 60_000 });
+    const unasked = () => Promise.reject(new Error('no one must be asked without the case'));
+    const agents: AgentsPort = { scope: unasked, eligibility: unasked, requestAppointment: unasked, applicationAgent: unasked };
+    const carriers: CarriersPort = { price: unasked, sendApplication: unasked, caseSnapshots: unasked };
+    const worker = new OutboxWorker({ pool, cache: new MemoryCache(10), logger, agents, carriers, pollMs: 60_000 });
 
     await expect(worker.runOnce()).resolves.toBe(1);
     // The claim, the failed read of the case, then the (failed, swallowed) reschedule of the row.

@@ -1,6 +1,6 @@
 /**
- * caseMetrics as SQL: DOMAIN.md's definitions, over one cohort (the cases submitted in the filter's
- * date range that match it, as they stand now).
+ * caseMetrics as SQL: the figures over one cohort (the cases submitted in the filter's date range
+ * that match it, as they stand now); the arithmetic over the rows is domain/case-metrics.ts.
  *
  * Three statements, sent at once on separate connections:
  *  - one pass over the cohort grouped by (group key, status) with only additive aggregates (counts,
@@ -10,16 +10,14 @@
  *  - the medians, which are not additive: percentile_cont over the issued cases only, per group and
  *    overall (from an index, in order, for the whole book and per carrier: migration 2);
  *  - the requirement aging.
- * Money stays integer cents (BigInt) until formatted; days are seconds / 86400 at the end.
  */
 import type { Db } from '../shared/db';
-import { CLOSED_STATUSES_SQL } from './cases.migrations';
-import { caseConditions } from './case.query';
-import { isClosed } from './case-status';
-import type { CaseFilter } from './case.type';
-import type { CaseMetrics, CaseMetricsFigures, MetricsGrouping } from './case-metrics.type';
-import { centsToMoney } from '../../platform/scalars';
 import type { CaseStatus, RequirementCode } from '../shared/enums';
+import type { CaseFilter } from './case.type';
+import type { CaseMetrics, MetricsGrouping } from './case-metrics.type';
+import { caseConditions } from './case.repository';
+import { CLOSED_STATUSES_SQL } from './cases.migrations';
+import { groupLabel, type PartRow, SECONDS_PER_DAY, Tally } from './domain/case-metrics';
 
 const GROUP_KEY: Record<MetricsGrouping, string> = {
   CARRIER: 'carrier_id',
@@ -27,89 +25,6 @@ const GROUP_KEY: Record<MetricsGrouping, string> = {
   MONTH: `to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM')`,
   PRODUCT_TYPE: 'product_type',
 };
-
-const SECONDS_PER_DAY = 86_400;
-
-/** One row per (group key, status): everything additive DOMAIN.md's figures are made of. */
-interface PartRow {
-  key: string | null;
-  status: CaseStatus;
-  cases: number;
-  approved: number;
-  issued: number;
-  issueSeconds: number | null;
-  placedCount: number;
-  placeSeconds: number | null;
-  premiumCents: string;
-}
-
-/** The sums of PartRows of one group (or of the whole cohort). */
-class Tally {
-  submitted = 0;
-  open = 0;
-  closed = 0;
-  placed = 0;
-  declined = 0;
-  postponed = 0;
-  notTaken = 0;
-  approved = 0;
-  issued = 0;
-  issueSeconds = 0;
-  placedCount = 0;
-  placeSeconds = 0;
-  premiumCents = 0n;
-  placedPremiumCents = 0n;
-
-  add(row: PartRow): void {
-    this.submitted += row.cases;
-    if (isClosed(row.status)) this.closed += row.cases;
-    else this.open += row.cases;
-    if (row.status === 'PLACED') this.placed += row.cases;
-    if (row.status === 'DECLINED') this.declined += row.cases;
-    if (row.status === 'POSTPONED') this.postponed += row.cases;
-    if (row.status === 'NOT_TAKEN') this.notTaken += row.cases;
-    this.approved += row.approved;
-    this.issued += row.issued;
-    this.issueSeconds += row.issueSeconds ?? 0;
-    this.placedCount += row.placedCount;
-    this.placeSeconds += row.placeSeconds ?? 0;
-    // Sums arrive as text: totals can pass 2^53 cents on a large book, so they go through BigInt.
-    const cents = BigInt(row.premiumCents);
-    this.premiumCents += cents;
-    if (row.status === 'PLACED') this.placedPremiumCents += cents;
-  }
-
-  figures(medianSeconds: number | null | undefined): CaseMetricsFigures {
-    const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
-    return {
-      submitted: this.submitted,
-      open: this.open,
-      placed: this.placed,
-      declined: this.declined,
-      notTaken: this.notTaken,
-      placementRatio: ratio(this.placed, this.closed),
-      notTakenRate: ratio(this.notTaken, this.placed + this.notTaken),
-      declineRate: ratio(this.declined, this.declined + this.postponed + this.approved),
-      averageDaysToIssue: this.issued === 0 ? null : this.issueSeconds / this.issued / SECONDS_PER_DAY,
-      medianDaysToIssue: medianSeconds == null ? null : medianSeconds / SECONDS_PER_DAY,
-      averageDaysToPlace: this.placedCount === 0 ? null : this.placeSeconds / this.placedCount / SECONDS_PER_DAY,
-      submittedPremium: centsToMoney(this.premiumCents),
-      placedPremium: centsToMoney(this.placedPremiumCents),
-    };
-  }
-}
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-function label(grouping: MetricsGrouping, key: string): string {
-  if (grouping === 'MONTH') return `${MONTHS[Number(key.slice(5, 7)) - 1]} ${key.slice(0, 4)}`;
-  if (grouping === 'PRODUCT_TYPE')
-    return key
-      .toLowerCase()
-      .split('_')
-      .map((w) => w[0].toUpperCase() + w.slice(1))
-      .join(' ');
-  return key;
-}
 
 export async function computeCaseMetrics(
   db: Db,
@@ -180,7 +95,7 @@ export async function computeCaseMetrics(
           )
           .map(([key, group]) => ({
             key,
-            label: label(groupBy, key),
+            label: groupLabel(groupBy, key),
             carrier: groupBy === 'CARRIER' ? { id: key } : null,
             agent: groupBy === 'AGENT' ? { id: key } : null,
             figures: group.figures(groupMedians.get(key)),

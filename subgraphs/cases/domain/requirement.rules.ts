@@ -1,8 +1,8 @@
-import type { RequirementCode } from '../shared/enums';
+import type { RequirementCodeValue as RequirementCode } from '../../shared/vocabulary';
 
 /**
  * Default follow-up, in days after ordering, by requirement code: when a case manager should chase
- * it. Quick database checks come back in hours, exams in days, an APS in weeks (DOMAIN.md).
+ * it. Quick database checks come back in hours, exams in days, an APS in weeks (docs/domain.md).
  */
 export const FOLLOW_UP_DAYS: Readonly<Record<RequirementCode, number>> = {
   MIB: 2,

@@ -1,13 +1,17 @@
 /**
- * The life of a case (DOMAIN.md "New business") as a pure module: which moves people may make,
+ * The life of a case (docs/domain.md "New business") as a pure module: which moves people may make,
  * which rules a move must satisfy, and which dates a move stamps. No I/O: resolvers load the case
  * and its requirements, ask here, and write what this answers.
  */
-import type { CaseStatus, HealthClass, RequirementCode } from '../shared/enums';
+import type {
+  CaseStatusCode as CaseStatus,
+  HealthClassCode as HealthClass,
+  RequirementCodeValue as RequirementCode,
+} from '../../shared/vocabulary';
 
 export const CLOSED_STATUSES: readonly CaseStatus[] = ['PLACED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN'];
 
-/** The moves the table of DOMAIN.md allows a person to make. A carrier sync may jump further. */
+/** The moves the table of docs/domain.md allows a person to make. A carrier sync may jump further. */
 export const ALLOWED_MOVES: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
   SUBMITTED: ['IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'DECLINED', 'WITHDRAWN', 'INCOMPLETE'],
   IN_UNDERWRITING: [

@@ -1,4 +1,4 @@
-import { CASE_STATUSES, REQUIREMENT_CODES, type CaseStatus, type RequirementCode } from '../../shared/enums';
+import { CASE_STATUSES, REQUIREMENT_CODES, type CaseStatus, type RequirementCode } from '../../../shared/enums';
 import { ALLOWED_MOVES, allowedNextStatuses, checkTransition, isClosed, stampsFor, type CaseState } from '../case-status';
 
 const NOW = '2026-01-15T12:00:00.000Z';
@@ -10,7 +10,7 @@ const changeTo = (status: CaseStatus) => ({
   ...(status === 'APPROVED_OTHER_THAN_APPLIED' ? { approvedHealthClass: 'STANDARD' as const } : {}),
 });
 
-// DOMAIN.md's table, written out independently of the module, so a typo in either shows.
+// docs/domain.md's table, written out independently of the module, so a typo in either shows.
 const TABLE: Record<string, string[]> = {
   SUBMITTED: ['IN_UNDERWRITING', 'REQUIREMENTS_OUTSTANDING', 'DECLINED', 'WITHDRAWN', 'INCOMPLETE'],
   IN_UNDERWRITING: [
@@ -32,7 +32,7 @@ const TABLE: Record<string, string[]> = {
 describe('case state machine', () => {
   const pairs = CASE_STATUSES.flatMap((from) => CASE_STATUSES.map((to) => [from, to] as const));
 
-  it.each(pairs)('%s -> %s is allowed exactly when DOMAIN.md says so', (from, to) => {
+  it.each(pairs)('%s -> %s is allowed exactly when docs/domain.md says so', (from, to) => {
     const expected = (TABLE[from] ?? []).includes(to);
     const result = checkTransition(fresh(from), changeTo(to), [], NOW);
     expect(result.ok).toBe(expected);
@@ -176,7 +176,7 @@ describe('case state machine: requirement rules', () => {
 });
 
 describe('case state machine: stamps', () => {
-  /** What entering `to` stamps on a case never stamped before, written out from DOMAIN.md. */
+  /** What entering `to` stamps on a case never stamped before, written out from docs/domain.md. */
   const expectedStamps = (to: CaseStatus) => ({
     ...(to === 'APPROVED' || to === 'APPROVED_OTHER_THAN_APPLIED' ? { approvedAt: NOW } : {}),
     ...(to === 'ISSUED' ? { issuedAt: NOW } : {}),

@@ -1,0 +1,38 @@
+/**
+ * What the cases subgraph needs of the agents subgraph, in the cases subgraph's terms. The adapter
+ * (graphql/agents.adapter.ts) asks the agents subgraph itself as SERVICE; a client error of the
+ * agents subgraph (BAD_USER_INPUT, NOT_FOUND) reaches the caller with its own code and message, an
+ * outage is SERVICE_UNAVAILABLE.
+ */
+export interface AgentsPort {
+  /** The agent ids an agent may see: themself and their whole downline. */
+  scope(agentId: string, requestId?: string): Promise<string[]>;
+  /** May the agent write this carrier's business in this state, and how an application names them; null for an unknown agent. */
+  eligibility(question: AppointmentKey, requestId?: string): Promise<AgentEligibility | null>;
+  /** Files the just-in-time appointment with the agents subgraph (idempotent there: asking again is harmless). */
+  requestAppointment(key: AppointmentKey): Promise<void>;
+  /** How an application names the agent at this carrier in this state; null for an unknown agent. */
+  applicationAgent(key: AppointmentKey): Promise<ApplicationAgent | null>;
+}
+
+/** An agent at a carrier in a state (the insured's). */
+export interface AppointmentKey {
+  agentId: string;
+  carrierId: string;
+  state: string;
+}
+
+/** The agent as an application names them. */
+export interface ApplicationAgent {
+  npn: string;
+  /** The carrier's producer id for the agent in the state, when appointed there (none while the appointment is requested). */
+  writingNumber: string | null;
+}
+
+export interface AgentEligibility extends ApplicationAgent {
+  eligible: boolean;
+  /** Every rule not met (EligibilityReason codes); empty when eligible. */
+  reasons: string[];
+  /** Eligible in a just-in-time state with no live appointment: submitting the case requests one. */
+  appointmentWillBeRequested: boolean;
+}

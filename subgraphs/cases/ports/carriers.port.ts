@@ -1,0 +1,79 @@
+import type { CaseStatus, RequirementCode, RequirementStatus } from '../../shared/enums';
+
+/**
+ * What the cases subgraph needs of the carriers subgraph, in the cases subgraph's terms: the price of
+ * an application, handing it to its carrier, and the carrier's current view of accepted cases. The
+ * adapter (graphql/carriers.adapter.ts) asks the carriers subgraph itself as SERVICE; its client
+ * errors (BAD_USER_INPUT, CARRIER_UNAVAILABLE) reach the caller with their own code and message.
+ */
+export interface CarriersPort {
+  /** The product's price for this insured now, or why there is none. */
+  price(application: PricingRequest, requestId?: string): Promise<Pricing>;
+  /** Sends an application to its carrier once (never retried by the carriers subgraph: resend with the same reference). */
+  sendApplication(application: CarrierApplication): Promise<SendResult>;
+  /** The carrier's view of these applications, asked now in one batched call; references it does not know are left out. */
+  caseSnapshots(carrierId: string, carrierReferences: readonly string[]): Promise<CarrierSnapshot[]>;
+}
+
+export interface InsuredFacts {
+  birthDate: string;
+  gender: string;
+  state: string;
+  tobacco: boolean;
+}
+
+export interface PricingRequest {
+  carrierId: string;
+  productId: string;
+  insured: InsuredFacts;
+  healthClass: string;
+  tableRating: number;
+  faceAmount: number;
+  termYears: number | null;
+  paymentMode: string;
+}
+
+export type Pricing =
+  | { priced: true; productType: string; annualPremium: string; modalPremium: string }
+  /** `carrierDown`: the carrier could not answer now (a retry may price it); otherwise `message` says why the product does not fit. */
+  | { priced: false; carrierDown: boolean; carrierStatus: string | null; message: string | null };
+
+export interface CarrierApplication {
+  /** Stable per case: every resend carries it, so the carrier never makes two applications. */
+  reference: string;
+  caseId: string;
+  carrierId: string;
+  productId: string;
+  insured: InsuredFacts & { firstName: string; lastName: string };
+  faceAmount: number;
+  termYears: number | null;
+  healthClass: string;
+  tableRating: number;
+  paymentMode: string;
+  annualPremium: string;
+  agent: { id: string; npn: string; writingNumber: string | null };
+}
+
+export interface SendResult {
+  accepted: boolean;
+  carrierReference: string | null;
+  message: string | null;
+  /** No decision was reached (timeout, carrier down): send again later with the same reference. */
+  retryable: boolean;
+  failureCode: string | null;
+}
+
+export interface CarrierSnapshot {
+  carrierReference: string;
+  /** Our status for the carrier's code; null when it maps to none of ours. */
+  status: CaseStatus | null;
+  carrierStatusCode: string;
+  policyNumber: string | null;
+  requirements: {
+    code: RequirementCode | null;
+    carrierCode: string;
+    status: RequirementStatus | null;
+    requestedOn: string | null;
+    fulfilledOn: string | null;
+  }[];
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { readOperations, type SubgraphClient } from '../../../shared/subgraph-client';
+import type { AgentEligibility, AgentsPort, ApplicationAgent, AppointmentKey } from '../agents.port';
+
+/** The operations of agents.graphql, read once when the adapter is made. */
+export const AGENTS_OPERATIONS = ['Scope', 'Eligibility', 'ApplicationAgent', 'RequestAppointment'] as const;
+
+interface AgentAnswer {
+  npn: string;
+  appointments: { state: string; status: string; writingNumber: string | null; carrier: { id: string } | null }[];
+}
+
+/** The live appointment's writing number at this carrier in this state (a terminated one names no one). */
+function applicationAgent(agent: AgentAnswer, key: AppointmentKey): ApplicationAgent {
+  const appointment = agent.appointments.find((a) => a.carrier?.id === key.carrierId && a.state === key.state && a.status !== 'TERMINATED');
+  return { npn: agent.npn, writingNumber: appointment?.writingNumber ?? null };
+}
+
+/** AgentsPort over GraphQL on the agents subgraph. */
+export class AgentsGraphqlAdapter implements AgentsPort {
+  // Beside this module in the source tree, and copied beside the compiled one by the build (swc --copy-files).
+  private readonly operations = readOperations(join(__dirname, 'agents.graphql'), AGENTS_OPERATIONS);
+
+  constructor(private readonly client: SubgraphClient) {}
+
+  async scope(agentId: string, requestId?: string): Promise<string[]> {
+    return (await this.client.request<{ agentScope: string[] }>(this.operations.Scope, { agentId }, requestId)).agentScope;
+  }
+
+  async eligibility(key: AppointmentKey, requestId?: string): Promise<AgentEligibility | null> {
+    const { agent } = await this.client.request<{
+      agent: (AgentAnswer & { eligibility: Omit<AgentEligibility, keyof ApplicationAgent> }) | null;
+    }>(this.operations.Eligibility, { ...key }, requestId);
+    return agent && { ...agent.eligibility, ...applicationAgent(agent, key) };
+  }
+
+  async requestAppointment(key: AppointmentKey): Promise<void> {
+    await this.client.request(this.operations.RequestAppointment, { ...key });
+  }
+
+  async applicationAgent(key: AppointmentKey): Promise<ApplicationAgent | null> {
+    const { agent } = await this.client.request<{ agent: AgentAnswer | null }>(this.operations.ApplicationAgent, { agentId: key.agentId });
+    return agent && applicationAgent(agent, key);
+  }
+}

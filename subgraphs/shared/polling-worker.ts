@@ -1,0 +1,73 @@
+import type { Logger } from '../../platform/logger';
+
+/**
+ * One leased polling worker: every `intervalMs` (and when nudged) it claims the due items and works
+ * them. Claiming is a lease: one short UPDATE ... FOR UPDATE SKIP LOCKED that pushes the items' next
+ * due time ahead, so replicas never take the same item and no transaction stays open while the work
+ * runs; an item whose work fails or never finishes comes back when its lease runs out.
+ */
+export interface PollingWorkerOptions<T> {
+  /** For the logs. */
+  name: string;
+  intervalMs: number;
+  logger: Logger;
+  /** Claims (leases) the due items. */
+  claim(): Promise<T[]>;
+  /** Works what was claimed. A failure is logged and the pass ends; the leases bring the items back. */
+  work(claimed: T[]): Promise<void>;
+}
+
+export class PollingWorker<T> {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private stopped = false;
+
+  constructor(private readonly options: PollingWorkerOptions<T>) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /**
+   * One pass now, or the pass already in flight (one at a time in a process; replicas are kept apart
+   * by the lease). Resolves with how many items were claimed, and never rejects: the timer's
+   * `void runOnce()` would turn a rejection into an unhandled one, which ends the process.
+   */
+  runOnce(): Promise<number> {
+    if (this.stopped) return Promise.resolve(0);
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Asks for a pass now rather than at the next interval (after a write that made an item due). */
+  nudge(): void {
+    void this.runOnce();
+  }
+
+  /** No new pass starts; resolves once the pass in flight has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const { name, logger } = this.options;
+    let claimed: T[];
+    try {
+      claimed = await this.options.claim();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, `${name}: cannot claim work (database unavailable?); will try again`);
+      return 0;
+    }
+    if (claimed.length === 0) return 0;
+    try {
+      await this.options.work(claimed);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message, claimed: claimed.length }, `${name}: pass failed; its leases bring the work back`);
+    }
+    return claimed.length;
+  }
+}
