@@ -93,6 +93,22 @@ describe('agents subgraph', () => {
     expect(response.extensions!.stats.sql).toBe(5);
   });
 
+  it("contributes each carrier's pre-appointment states to Carrier, in one statement for every carrier asked", async () => {
+    const response = await ask(
+      'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Carrier { id preAppointmentStates } } }',
+      {
+        reps: [`car_${RUN}`, `car_${RUN}_none`].map((carrierId) => ({ __typename: 'Carrier', id: carrierId })),
+      },
+    );
+    expect(response.errors).toBeUndefined();
+    // A carrier with no contracting data on file needs no appointment in advance anywhere.
+    expect(response.data!._entities).toEqual([
+      { id: `car_${RUN}`, preAppointmentStates: ['TX'] },
+      { id: `car_${RUN}_none`, preAppointmentStates: [] },
+    ]);
+    expect(response.extensions!.stats.sql).toBe(1);
+  });
+
   it('answers null for an unknown id and BAD_USER_INPUT for a malformed one', async () => {
     const unknown = await ask('query($id: ID!) { agent(id: $id) { id } }', { id: 'agt_doesnotexist' });
     expect(unknown.errors).toBeUndefined();
@@ -170,6 +186,45 @@ describe('agents subgraph', () => {
     expect(
       codes(await ask(`mutation { requestAppointment(agentId: "agt_unknown", carrierId: "car_x", state: OK) { state } }`, {}, ADMIN)),
     ).toEqual(['NOT_FOUND']);
+  });
+
+  it('records a license once, listing every problem of a bad one, and lets only admins do it', async () => {
+    const add = `mutation($agentId: ID!, $input: LicenseInput!) { addLicense(agentId: $agentId, input: $input) { state number resident active } }`;
+    const input = {
+      state: 'AR',
+      number: `AR3${RUN}`,
+      resident: false,
+      linesOfAuthority: ['LIFE', 'LIFE'],
+      effectiveOn: '2020-01-01',
+      expiresOn: NEXT_YEAR,
+    };
+    const added = await ask(add, { agentId: id(3), input }, ADMIN);
+    expect(added.errors).toBeUndefined();
+    expect(added.data!.addLicense).toEqual({ state: 'AR', number: input.number, resident: false, active: true });
+    const { rows } = await pool.query('SELECT lines_of_authority FROM agents.license WHERE agent_id = $1 AND state = $2', [id(3), 'AR']);
+    expect(rows).toEqual([{ lines_of_authority: ['LIFE'] }]);
+    expect(codes(await ask(add, { agentId: id(3), input }, ADMIN))).toEqual(['CONFLICT']);
+    const invalid = await ask(
+      add,
+      { agentId: id(3), input: { ...input, number: 'no spaces', resident: true, linesOfAuthority: [] } },
+      ADMIN,
+    );
+    expect(invalid.errors![0].extensions!.reasons).toEqual([
+      'number must be 1 to 30 letters, digits or dashes',
+      'linesOfAuthority must name at least one line',
+      "resident must be true exactly for the agent's home state",
+    ]);
+    expect(codes(await ask(add, { agentId: 'agt_unknown', input }, ADMIN))).toEqual(['NOT_FOUND']);
+    expect(codes(await ask(add, { agentId: id(3), input }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('finds an agent by NPN, within the caller scope, and refuses what is no NPN', async () => {
+    const { rows } = await pool.query<{ npn: string }>('SELECT npn FROM agents.agent WHERE id = $1', [id(2)]);
+    const byNpn = 'query($npn: String!) { agentByNpn(npn: $npn) { id } }';
+    expect((await ask(byNpn, { npn: rows[0].npn })).data!.agentByNpn).toEqual({ id: id(2) });
+    expect((await ask(byNpn, { npn: rows[0].npn }, { sub: `user:${id(1)}`, role: 'AGENT', agentId: id(1) })).data!.agentByNpn).toBeNull();
+    expect((await ask(byNpn, { npn: '1' })).data!.agentByNpn).toBeNull();
+    expect(codes(await ask(byNpn, { npn: '12ab' }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('finds the internal scope query, and nothing else, marked @inaccessible: the gateway leaves it out of the public API', async () => {
