@@ -5,35 +5,11 @@
  * fault or answered by the protocol handler. /health and /_control/... are never counted, delayed
  * or faulted: tests must be able to steer a carrier that is "down".
  */
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleControlRequest } from './control';
+import { json, type ProtocolHandler, type SimRequest, type SimResponse } from './protocol';
 import type { CallKind, SimulatedCarrier } from './simulated-carrier';
-
-export interface SimRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-export interface SimResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-/** One protocol, as seen by the server: which kind of call a request is, and how to answer it. */
-export interface ProtocolHandler {
-  /** The kind of call, for counting and faults; null when the request is none of this protocol's calls. */
-  classify(request: SimRequest): CallKind | null;
-  /** The answer to a request classify() could not place (default 404); such requests are not counted. */
-  unclassified?(request: SimRequest): SimResponse;
-  handle(request: SimRequest, kind: CallKind): SimResponse | Promise<SimResponse>;
-  /** A 200 answer whose body a client cannot read, in this protocol's content type. */
-  malformed(kind: CallKind): SimResponse;
-}
 
 export interface RunningCarrierServer {
   url: string;
@@ -43,12 +19,6 @@ export interface RunningCarrierServer {
 
 /** Requests larger than this are refused: a simulator has no reason to buffer more. */
 const MAX_BODY_BYTES = 1024 * 1024;
-
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimResponse => ({
-  status,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-  body: JSON.stringify(body),
-});
 
 class BodyTooLarge extends Error {}
 

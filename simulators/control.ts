@@ -19,7 +19,7 @@
  *   POST   /_control/reset                       latency, fault, counts and token lifetime back to their start values
  */
 import type { ApplicationUpdate, StoredApplication } from './carrier-store';
-import type { SimRequest, SimResponse } from './carrier-server';
+import type { SimRequest, SimResponse } from './protocol';
 import {
   zeroCounts,
   type CallCounts,

@@ -3,10 +3,11 @@
  * hands back what the carriers subgraph needs to reach them (CARRIER_<CODE>_URL and, for REST
  * carriers, OAuth2 client credentials) plus the control API tests and benchmarks steer them with.
  */
-import { devCredentials, envCode } from '../subgraphs/carriers/carriers.config';
 import { CARRIERS, type CarrierFixture, type Protocol } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { acordProtocol } from './acord/acord.simulator';
-import { startCarrierServer, type ProtocolHandler, type RunningCarrierServer } from './carrier-server';
+import { devClientCredentials, envName } from './environment';
+import { startCarrierServer, type RunningCarrierServer } from './carrier-server';
+import type { ProtocolHandler } from './protocol';
 import { SimulatorControl } from './control';
 import { rateBookCsv, rateBookProtocol } from './ratebook/ratebook.simulator';
 import { restProtocol } from './rest/rest.simulator';
@@ -66,11 +67,11 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
         port: options.basePort ? options.basePort + i : 0,
       });
       servers.push(server);
-      const code = envCode(sim.code);
+      const code = envName(sim.code);
       endpoints[sim.code] = server.url;
       env[`CARRIER_${code}_URL`] = server.url;
       if (sim.carrier.protocol === 'REST') {
-        const credentials = devCredentials(sim.code);
+        const credentials = devClientCredentials(sim.code);
         env[`CARRIER_${code}_CLIENT_ID`] = credentials.clientId;
         env[`CARRIER_${code}_CLIENT_SECRET`] = credentials.clientSecret;
       }

@@ -1,11 +1,9 @@
 /**
  * The carrier's own rules, shared by the three protocol simulators: what it will quote and at what
  * price, and which applications it accepts. Every simulated carrier sells exactly its fixture
- * products, prices from its fixture rate table and applies the same arithmetic as DOMAIN.md, so
- * the numbers an adapter gets back can be checked by hand.
+ * products, prices from its fixture rate table with its own arithmetic (pricing.ts) and rules
+ * (product-rules.ts), so the numbers an adapter gets back can be checked by hand.
  */
-import { annualPremiumCents, issueAge, modalPremiumsCents, type ModalPremiums } from '../subgraphs/carriers/domain/premium';
-import { productEligibilityAtAge } from '../subgraphs/carriers/domain/product-eligibility';
 import {
   ALL_STATES,
   HEALTH_CLASSES,
@@ -18,6 +16,8 @@ import {
 } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../subgraphs/carriers/fixtures/rate-table';
 import type { UnderwritingDecision } from './carrier-store';
+import { ageOn, annualPremium, type ModalPremiumSet, modalPremiums } from './pricing';
+import { ruleBroken } from './product-rules';
 
 /** A quote as a carrier receives it, already decoded from the protocol. */
 export interface QuoteAsk {
@@ -37,7 +37,7 @@ export interface PricedProduct {
   rateThousandths: number;
   annualPremiumCents: number;
   policyFeeCents: number;
-  modalPremiumsCents: ModalPremiums;
+  modalPremiumsCents: ModalPremiumSet;
 }
 
 export interface QuoteAnswer {
@@ -73,9 +73,9 @@ export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer 
       answer.declined.push({ productCode, reason: `unknown product ${productCode}` });
       continue;
     }
-    const eligibility = productEligibilityAtAge(product, { ...ask, productType: product.type });
-    if (!eligibility.eligible) {
-      answer.declined.push({ productCode, reason: eligibility.reason });
+    const broken = ruleBroken(product, ask);
+    if (broken) {
+      answer.declined.push({ productCode, reason: broken });
       continue;
     }
     const rate = rateFor(carrier, product, {
@@ -90,18 +90,13 @@ export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer 
       answer.declined.push({ productCode, reason: `${product.name} has no rate for this request` });
       continue;
     }
-    const annual = annualPremiumCents({
-      rateThousandths: rate,
-      faceAmount: ask.faceAmount,
-      tableRating: ask.tableRating,
-      policyFeeCents: carrier.policyFeeCents,
-    });
+    const annual = annualPremium(rate, ask.faceAmount, ask.tableRating, carrier.policyFeeCents);
     answer.priced.push({
       product,
       rateThousandths: rate,
       annualPremiumCents: annual,
       policyFeeCents: carrier.policyFeeCents,
-      modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),
+      modalPremiumsCents: modalPremiums(annual, carrier.modalFactors),
     });
   }
   return answer;
@@ -126,20 +121,12 @@ export function underwriteApplication(carrier: CarrierFixture, ask: ApplicationA
     return { accepted: false, message: 'birth date and application date must be YYYY-MM-DD' };
   let age: number;
   try {
-    age = issueAge(carrier.ageBasis, ask.birthDate, ask.applicationDate);
+    age = ageOn(carrier.ageBasis, ask.birthDate, ask.applicationDate);
   } catch {
     return { accepted: false, message: 'the birth date is not a possible date before the application date' };
   }
-  const eligibility = productEligibilityAtAge(product, {
-    state: ask.state as StateCode,
-    issueAge: age,
-    healthClass: ask.healthClass as HealthClassCode,
-    tableRating: ask.tableRating,
-    faceAmount: ask.faceAmount,
-    termYears: ask.termYears,
-    productType: product.type,
-  });
-  if (!eligibility.eligible) return { accepted: false, message: eligibility.reason };
+  const broken = ruleBroken(product, { ...ask, issueAge: age });
+  if (broken) return { accepted: false, message: broken };
 
   const terms = {
     productCode: product.code,
@@ -161,12 +148,7 @@ export function underwriteApplication(carrier: CarrierFixture, ask: ApplicationA
     faceAmount: ask.faceAmount,
   });
   if (rate === undefined) return { accepted: false, message: `${product.name} has no rate for these terms` };
-  const own = annualPremiumCents({
-    rateThousandths: rate,
-    faceAmount: ask.faceAmount,
-    tableRating: ask.tableRating,
-    policyFeeCents: carrier.policyFeeCents,
-  });
+  const own = annualPremium(rate, ask.faceAmount, ask.tableRating, carrier.policyFeeCents);
   const note =
     ask.annualPremiumCents !== null && ask.annualPremiumCents !== own
       ? `premium recalculated to ${dollars(own)} a year at issue age ${age}`

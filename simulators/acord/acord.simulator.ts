@@ -7,10 +7,10 @@
  *   GET  /txlife/products  the product profile: one PolicyProduct per product the carrier sells.
  * A request is counted by the TransType of its first TXLifeRequest.
  */
-import { issueAge } from '../../subgraphs/carriers/domain/premium';
+import { ageOn } from '../pricing';
 import type { CarrierFixture, PaymentModeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
-import type { ProtocolHandler, SimRequest, SimResponse } from '../carrier-server';
+import type { ProtocolHandler, SimRequest, SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
 import {
@@ -250,7 +250,7 @@ export class AcordCarrier implements ProtocolHandler {
     const birthDate = text(person, 'BirthDate');
     if (age === undefined && birthDate) {
       try {
-        age = issueAge(this.carrier.ageBasis, birthDate, text(transaction, 'TransExeDate') ?? today());
+        age = ageOn(this.carrier.ageBasis, birthDate, text(transaction, 'TransExeDate') ?? today());
       } catch {
         return 'Person/BirthDate is not a possible date';
       }

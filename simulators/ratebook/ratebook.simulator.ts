@@ -12,7 +12,7 @@
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { RATE_TABLE_CSV_HEADER, rateTableCsv } from '../../subgraphs/carriers/fixtures/rate-table';
 import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
-import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../carrier-server';
+import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { underwriteApplication } from '../underwriting';
 import { PAYMENT_MODE, REQUIREMENT, REQUIREMENT_STATUS, SUBMISSION_STATUS } from './ratebook.codes';

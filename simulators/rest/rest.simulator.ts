@@ -12,7 +12,7 @@
  * Amounts are decimal strings ("370.00").
  */
 import { timingSafeEqual } from 'node:crypto';
-import { devCredentials, envCode } from '../../subgraphs/carriers/carriers.config';
+import { devClientCredentials, envName } from '../environment';
 
 /**
  * The client credentials this simulated carrier accepts: CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET
@@ -23,14 +23,14 @@ export function simulatorCredentials(
   code: string,
   env: Record<string, string | undefined> = process.env,
 ): { clientId: string; clientSecret: string } {
-  const dev = devCredentials(code);
-  const prefix = `CARRIER_${envCode(code)}_`;
+  const dev = devClientCredentials(code);
+  const prefix = `CARRIER_${envName(code)}_`;
   return { clientId: env[`${prefix}CLIENT_ID`] || dev.clientId, clientSecret: env[`${prefix}CLIENT_SECRET`] || dev.clientSecret };
 }
-import { formatMoney } from '../../subgraphs/carriers/domain/premium';
+import { formatMoney } from '../../platform/money';
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
-import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../carrier-server';
+import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
 import {

@@ -5,6 +5,7 @@ import { buildAdapters } from '../adapters/adapter.registry';
 import type { CarrierAdapterFactory } from '../adapters/carrier-adapter.port';
 import { devCredentials, envCode, readCarriersConfig } from '../carriers.config';
 import { CARRIERS } from '../fixtures/carriers.fixture';
+import { devClientCredentials, envName } from '../../../simulators/environment';
 import { FakeAdapter } from './fake-carriers';
 
 const urls = (carriers = CARRIERS) =>
@@ -135,5 +136,14 @@ describe('buildAdapters', () => {
       ),
     );
     expect(ratebook.length + rest.length).toBe(built.warnings.length);
+  });
+});
+
+describe('agreement with the simulators', () => {
+  it('uses the variable names and development credentials the simulators announce', () => {
+    for (const code of ['SUMMIT', 'CEDAR', 'new-co.7']) {
+      expect(envCode(code)).toBe(envName(code));
+      expect(devCredentials(code)).toEqual(devClientCredentials(code));
+    }
   });
 });

@@ -3,7 +3,7 @@
  * HTTP call per batch, deduplicated submissions, status progression, private codes reported (not
  * thrown), and every wire failure as the right CarrierFailure.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../simulators/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { issueAge } from '../../../domain/premium';
 import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';

@@ -91,3 +91,39 @@ describe('RateBook', () => {
     expect((error as CarrierFailure).code).toBe('CARRIER.MALFORMED');
   });
 });
+
+describe('RateBook terms', () => {
+  const rows =
+    'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,MALE,N,STANDARD,0,99999,1234\n';
+  const terms = [
+    '# policy_fee_cents=6500',
+    '# modal_factor.SEMI_ANNUAL=0.52',
+    '# modal_factor.QUARTERLY=0.265',
+    '# modal_factor.MONTHLY=0.0875',
+    '# class_name.PREFERRED_PLUS=Elite',
+    '# something_new=ignored',
+  ];
+
+  it('reads the fee, the modal factors and the class names the book states before its header', async () => {
+    const book = await RateBook.parse(`${terms.join('\n')}\n${rows}`);
+    expect(book.rows).toBe(1);
+    expect(book.terms).toEqual({
+      policyFeeCents: 6500,
+      modalFactors: { SEMI_ANNUAL: 0.52, QUARTERLY: 0.265, MONTHLY: 0.0875 },
+      // A class the book does not name keeps our name.
+      classNames: { PREFERRED_PLUS: 'Elite', PREFERRED: 'PREFERRED', STANDARD_PLUS: 'STANDARD_PLUS', STANDARD: 'STANDARD' },
+    });
+  });
+
+  it('has no terms when the book states none, and refuses terms stated badly', async () => {
+    expect((await RateBook.parse(rows)).terms).toBeNull();
+    for (const bad of [
+      terms.filter((line) => !line.includes('policy_fee')),
+      terms.filter((line) => !line.includes('MONTHLY')),
+      terms.map((line) => line.replace('6500', '65.00')),
+      terms.map((line) => line.replace('0.265', '1.5')),
+    ]) {
+      await expect(RateBook.parse(`${bad.join('\n')}\n${rows}`)).rejects.toBeInstanceOf(CarrierFailure);
+    }
+  });
+});

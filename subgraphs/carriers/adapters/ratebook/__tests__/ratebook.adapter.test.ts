@@ -3,7 +3,7 @@
  * the held book with no network call at all; ETag revalidation (304 downloads nothing); the book
  * shared through the cache; submissions, status and failures as for the other protocols.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../simulators/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { MemoryCache } from '../../../../../platform/cache';
 import { issueAge } from '../../../domain/premium';

@@ -3,7 +3,7 @@
  * refreshed before expiry and exactly once on a 401; premiums to the cent; Idempotency-Key
  * deduplication; batched status; unknown codes reported; every wire failure as a CarrierFailure.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../simulators/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { issueAge } from '../../../domain/premium';
 import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';

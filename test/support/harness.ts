@@ -11,13 +11,13 @@ import type {
   CarrierQuote,
   NetworkCallKind,
   QuoteRequest,
-} from '../subgraphs/carriers/adapters/carrier-adapter.port';
-import { readCarriersConfig, type CarrierEndpointConfig } from '../subgraphs/carriers/carriers.config';
-import { annualPremiumCents, modalPremiumsCents } from '../subgraphs/carriers/domain/premium';
-import { CARRIERS, carrierByCode, productById, type CarrierFixture } from '../subgraphs/carriers/fixtures/carriers.fixture';
-import { rateFor } from '../subgraphs/carriers/fixtures/rate-table';
-import { MemoryCache } from '../platform/cache';
-import type { RunningSimulators } from './simulators';
+} from '../../subgraphs/carriers/adapters/carrier-adapter.port';
+import { readCarriersConfig, type CarrierEndpointConfig } from '../../subgraphs/carriers/carriers.config';
+import { annualPremiumCents, modalPremiumsCents } from '../../subgraphs/carriers/domain/premium';
+import { CARRIERS, carrierByCode, productById, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { rateFor } from '../../subgraphs/carriers/fixtures/rate-table';
+import { MemoryCache } from '../../platform/cache';
+import type { RunningSimulators } from '../../simulators/simulators';
 
 /** The carrier and its endpoint as the carriers subgraph's configuration reads them from `simulators.env`. */
 export function carrierEndpoint(
