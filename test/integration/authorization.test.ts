@@ -194,7 +194,8 @@ describe('SERVICE-only operations', () => {
       { c: 'car_summit' },
       tokens.admin,
     );
-    expect(codes(snapshots)).toEqual(['FORBIDDEN']);
+    // Internal to the carriers subgraph too (@inaccessible): the gateway does not know the field.
+    expect(codes(snapshots)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const service = await direct('agents', SCOPE, { id: agencyA }, { sub: 'service:cases', role: 'SERVICE' });
     expect(service.errors).toBeUndefined();
     expect(service.data!.agentScope).toContain(agencyA);
