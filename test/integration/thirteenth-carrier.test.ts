@@ -1,0 +1,205 @@
+/**
+ * Adding a carrier of a known protocol is configuration and catalog data, with no source change: a
+ * thirteenth carrier (REST/OAuth2), simulated like the twelve, is added to a database of its own by
+ * two catalog rows and reached through CARRIER_QUARRY_* variables alone. compareQuotes through the
+ * gateway then asks it once and shows the premium its simulator priced, to the cent.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { seedDatabase } from '../../scripts/seed/seed';
+import { priceQuote } from '../../simulators/underwriting';
+import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { centsToMoney } from '../../platform/scalars';
+import { graphql } from '../support/graphql';
+import { startStack, type Stack } from '../support/stack';
+
+/** The new carrier as its own system knows it: the simulator's data, never read by the carriers subgraph. */
+const QUARRY: CarrierFixture = {
+  id: 'car_quarry_hill',
+  code: 'QUARRY',
+  name: 'Quarry Hill Life',
+  naicCode: '99876',
+  amBestRating: 'A',
+  ageBasis: 'LAST',
+  protocol: 'REST',
+  policyFeeCents: 6_500,
+  modalFactors: { SEMI_ANNUAL: 0.52, QUARTERLY: 0.265, MONTHLY: 0.0885 },
+  classNames: { PREFERRED_PLUS: 'Granite', PREFERRED: 'Marble', STANDARD_PLUS: 'Slate', STANDARD: 'Sandstone' },
+  faceBands: [0, 250_000, 1_000_000],
+  rateCurve: {
+    baseRate35: 600,
+    youngGrowthPermille: 50,
+    oldGrowthPermille: 76,
+    pivotAge: 45,
+    femalePercent: 85,
+    tobaccoPercent: 300,
+    classPercents: { PREFERRED_PLUS: 86, PREFERRED: 100, STANDARD_PLUS: 122, STANDARD: 150 },
+    termPercents: { 10: 68, 15: 82, 20: 100, 25: 135, 30: 160 },
+    bandPercents: [115, 100, 92],
+  },
+  preAppointmentStates: [],
+  products: [
+    {
+      id: 'prd_quarry_hill_term',
+      carrierId: 'car_quarry_hill',
+      code: 'QHL-TERM',
+      name: 'Quarry Hill Term',
+      type: 'TERM',
+      terms: [
+        { years: 10, minIssueAge: 18, maxIssueAge: 70 },
+        { years: 20, minIssueAge: 18, maxIssueAge: 60 },
+      ],
+      minIssueAge: 18,
+      maxIssueAge: 70,
+      minFaceAmount: 100_000,
+      maxFaceAmount: 5_000_000,
+      healthClasses: ['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'],
+      availableStates: ['TX', 'CA', 'OH'],
+      fullyUnderwritten: true,
+    },
+  ],
+};
+
+const COMPARE = `query($i: QuoteInput!) { compareQuotes(input: $i) {
+  quotes { carrier { id name } product { id code } carrierClassName issueAge annualPremium policyFee premiums { annual semiAnnual quarterly monthly } }
+  outcomes { carrier { id } status cached quoteCount } } }`;
+const INPUT = {
+  state: 'TX',
+  birthDate: '1990-03-10',
+  gender: 'MALE',
+  tobacco: false,
+  healthClass: 'PREFERRED',
+  faceAmount: 500_000,
+  termYears: 20,
+  asOf: '2025-11-24',
+};
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * A database of its own, so the suite's shared one keeps exactly the twelve demo carriers: the
+ * embedded PGlite server in a child process (PGlite cannot start inside Jest's module sandbox),
+ * its TypeScript compiled on the fly with the project's .swcrc.
+ */
+async function startOwnDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+  const swc = JSON.parse(readFileSync(join(ROOT, '.swcrc'), 'utf8'));
+  delete swc.$schema;
+  const program = `
+    const fs = require('node:fs');
+    const { transformSync } = require('@swc/core');
+    const options = ${JSON.stringify(swc)};
+    require.extensions['.ts'] = (module, file) =>
+      module._compile(transformSync(fs.readFileSync(file, 'utf8'), { ...options, filename: file }).code, file);
+    require('./scripts/embedded/pglite-server.ts').startEmbeddedDatabase().then((db) => {
+      console.log('listening ' + db.url);
+      process.once('SIGTERM', () => db.stop().finally(() => process.exit(0)));
+      setInterval(() => process.ppid === 1 && process.exit(0), 1000).unref();
+    });`;
+  const child = spawn(process.execPath, ['-e', program], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    void exited.then(() => reject(new Error('the embedded database exited before listening')));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+let database: { url: string; stop(): Promise<void> };
+let stack: Stack;
+let token: string;
+
+beforeAll(async () => {
+  database = await startOwnDatabase();
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  try {
+    await seedDatabase(pool, { cases: 10, agents: 5, seed: 13, anchor: '2025-11-24' });
+    // The catalog rows an operator would add: the carrier, then its product. Nothing else changes.
+    await pool.query(
+      `INSERT INTO carriers.carrier (id, code, name, naic_code, am_best_rating, age_basis, protocol)
+       VALUES ('car_quarry_hill', 'QUARRY', 'Quarry Hill Life', '99876', 'A', 'LAST', 'REST')`,
+    );
+    await pool.query(
+      `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,
+                                     max_face_amount, health_classes, available_states, fully_underwritten)
+       VALUES ('prd_quarry_hill_term', 'car_quarry_hill', 'QHL-TERM', 'Quarry Hill Term', 'TERM',
+               '[{"years":10,"minIssueAge":18,"maxIssueAge":70},{"years":20,"minIssueAge":18,"maxIssueAge":60}]',
+               18, 70, 100000, 5000000, '{PREFERRED_PLUS,PREFERRED,STANDARD_PLUS,STANDARD}', '{TX,CA,OH}', true)`,
+    );
+  } finally {
+    await pool.end();
+  }
+  // The simulators announce CARRIER_QUARRY_URL / _CLIENT_ID / _CLIENT_SECRET with the twelve others' settings.
+  stack = await startStack({
+    env: { DATABASE_URL: database.url, CARRIER_TIMEOUT_MS: '3000', COMPARE_TIMEOUT_MS: '4000' },
+    simulators: { carriers: [...CARRIERS, QUARRY] },
+  });
+  token = await stack.token('STAFF');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await database?.stop();
+});
+
+it('is configured by the environment alone', () => {
+  expect(Object.keys(stack.simulators.env).filter((name) => name.startsWith('CARRIER_QUARRY_'))).toEqual([
+    'CARRIER_QUARRY_URL',
+    'CARRIER_QUARRY_CLIENT_ID',
+    'CARRIER_QUARRY_CLIENT_SECRET',
+  ]);
+});
+
+it('is quoted by compareQuotes with one call to it, at the premium its simulator priced', async () => {
+  const control = stack.simulators.control;
+  const before = control.counts('QUARRY').quote;
+  const response = await graphql(stack.url, COMPARE, { i: { ...INPUT, carrierIds: ['car_quarry_hill'] } }, { token });
+  expect(response.errors).toBeUndefined();
+  const { quotes, outcomes } = response.data!.compareQuotes;
+  expect(outcomes).toEqual([{ carrier: { id: 'car_quarry_hill' }, status: 'OK', cached: false, quoteCount: 1 }]);
+  expect(control.counts('QUARRY').quote - before).toBe(1);
+
+  // Age last birthday 35, so the curve's base rate: 600 thousandths per $1,000 (every percent 100 here).
+  // 600 × 500,000 / 10,000 = 30,000 cents, plus the $65.00 fee = 36,500; semi-annual × 0.52 = 18,980;
+  // quarterly × 0.265 = 9,672.5 → 9,673; monthly × 0.0885 = 3,230.25 → 3,230.
+  expect(quotes).toEqual([
+    {
+      carrier: { id: 'car_quarry_hill', name: 'Quarry Hill Life' },
+      product: { id: 'prd_quarry_hill_term', code: 'QHL-TERM' },
+      carrierClassName: 'Marble',
+      issueAge: 35,
+      annualPremium: '365.00',
+      policyFee: '65.00',
+      premiums: { annual: '365.00', semiAnnual: '189.80', quarterly: '96.73', monthly: '32.30' },
+    },
+  ]);
+  // The same figures from the simulator's own pricing, called directly.
+  const [priced] = priceQuote(QUARRY, { ...INPUT, issueAge: 35, tableRating: 0, productCodes: ['QHL-TERM'] } as never).priced;
+  expect(quotes[0].annualPremium).toBe(centsToMoney(priced.annualPremiumCents));
+  expect(quotes[0].premiums.monthly).toBe(centsToMoney(priced.modalPremiumsCents.MONTHLY));
+
+  // Asked again: from the quote cache, the carrier is not called.
+  const again = await graphql(stack.url, COMPARE, { i: { ...INPUT, carrierIds: ['car_quarry_hill'] } }, { token });
+  expect(again.data!.compareQuotes.outcomes[0]).toMatchObject({ status: 'OK', cached: true });
+  expect(control.counts('QUARRY').quote - before).toBe(1);
+});
+
+it('stands beside the twelve demo carriers in a full comparison', async () => {
+  const response = await graphql(stack.url, COMPARE, { i: { ...INPUT, faceAmount: 600_000 } }, { token });
+  expect(response.errors).toBeUndefined();
+  const { outcomes } = response.data!.compareQuotes;
+  expect(outcomes).toHaveLength(CARRIERS.length + 1);
+  expect(outcomes.every((o: { status: string }) => o.status === 'OK')).toBe(true);
+});
