@@ -42,7 +42,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintDevToken } from '../gateway/auth';
+import { mintDevToken } from '../gateway/plugins/authentication';
 import { GATEWAY_NODE_ARGS } from '../gateway/runtime';
 import { freePort, redisServerOnPath } from '../scripts/embedded/redis-server';
 import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../platform/config';

@@ -30,7 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import pg from 'pg';
-import { mintDevToken } from '../gateway/auth';
+import { mintDevToken } from '../gateway/plugins/authentication';
 import { startEmbeddedDatabase } from '../scripts/embedded/pglite-server';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../scripts/embedded/redis-server';
 import { seedDatabase } from '../scripts/seed/seed';

@@ -1,6 +1,10 @@
 import type { Identity } from '../platform/identity';
-import type { SubgraphStats } from './subgraph-datasource';
+import type { RequestStats } from '../platform/stats';
 
+/** What the gateway reports per subgraph in extensions.stats: fetches plus the subgraph's own counts. */
+export type SubgraphStats = RequestStats & { fetches: number };
+
+/** The context of one client request, shared by the request plugins and the subgraph fetch path. */
 export interface GatewayContext {
   identity: Identity;
   requestId: string;
@@ -10,6 +14,6 @@ export interface GatewayContext {
    * shallow copy of the context): the front learns from it what a request was.
    */
   operation: { type: string | null; name: string | null };
-  /** Per subgraph name, filled by SubgraphDataSource.didReceiveResponse. */
+  /** Per subgraph name, filled by the fetch path's stats step (fetch/fetch-stats.ts). */
   stats: Record<string, SubgraphStats>;
 }

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { mintDevToken } from '../gateway/auth';
+import { mintDevToken } from '../gateway/plugins/authentication';
 import { DEV_JWT_SECRET, int } from '../platform/config';
 import { createPool } from '../subgraphs/shared/db';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite-server';

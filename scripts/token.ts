@@ -3,7 +3,7 @@
  *   npm run token -- --role staff|admin
  *   npm run token -- --agent agt_0013
  */
-import { mintDevToken } from '../gateway/auth';
+import { mintDevToken } from '../gateway/plugins/authentication';
 import { DEV_JWT_SECRET } from '../platform/config';
 import { isId } from '../platform/ids';
 

@@ -1,6 +1,6 @@
-import { Lru } from '../front';
+import { Lru } from '../lru';
 
-describe("the front's approximate LRU", () => {
+describe("the approximate LRU (the front's and the entity cache's)", () => {
   it('keeps at most its bound, evicting the oldest first', () => {
     const lru = new Lru<number>(10);
     for (let i = 0; i < 25; i++) lru.set(`k${i}`, i);

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintDevToken } from '../../gateway/auth';
+import { mintDevToken } from '../../gateway/plugins/authentication';
 import { machineLine, percentile, table, writeResultsSection } from '../../bench/bench-support';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { DEV_JWT_SECRET } from '../../platform/config';

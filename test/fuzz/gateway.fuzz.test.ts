@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check';
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { mintDevToken } from '../../gateway/auth';
+import { mintDevToken } from '../../gateway/plugins/authentication';
 import { machineLine, table, writeResultsSection } from '../../bench/bench-support';
 import { DEV_JWT_SECRET } from '../../platform/config';
 import { graphql } from '../support/graphql';

@@ -6,8 +6,8 @@
  * platform/cache.ts.
  */
 import net from 'node:net';
-import { MAX_VARIABLE_ERRORS } from '../../gateway/limits';
-import { MAX_OPERATION_LABELS } from '../../gateway/metrics';
+import { MAX_VARIABLE_ERRORS } from '../../gateway/plugins/limits';
+import { MAX_OPERATION_LABELS } from '../../gateway/plugins/metrics';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { collectGarbage, mib, RawClient, settledHeap } from './support/harness';

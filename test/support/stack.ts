@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { readGatewayConfig } from '../../gateway/gateway.config';
 import { startGateway, type RunningGateway } from '../../gateway/gateway';
-import { mintDevToken } from '../../gateway/auth';
+import { mintDevToken } from '../../gateway/plugins/authentication';
 import { composeSupergraph } from '../../scripts/compose';
 import { DEV_JWT_SECRET, readCommonConfig } from '../../platform/config';
 import { SUBGRAPHS } from '../../subgraphs/registry';

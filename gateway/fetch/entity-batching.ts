@@ -1,5 +1,8 @@
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Kind, parse, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import { Kind, OperationTypeNode, print, type SelectionNode } from 'graphql';
+import type { GatewayContext } from '../gateway.context';
+import { entitySelections } from './entity-fetch';
+import type { FetchStep } from './subgraph-fetch';
 
 /**
  * Merges the `_entities` fetches that one client request sends to one subgraph at the same moment
@@ -15,41 +18,6 @@ interface Pending {
   representations: unknown[];
   resolve: (response: GatewayGraphQLResponse) => void;
   reject: (error: unknown) => void;
-}
-
-const parsed = new Map<string, readonly SelectionNode[] | null>();
-
-/** The `_entities` selections of a planner fetch, or null when the fetch is anything else. */
-export function entitySelections(query: string, variables: Record<string, unknown> | undefined): readonly SelectionNode[] | null {
-  if (!variables || Object.keys(variables).length !== 1 || !Array.isArray(variables.representations)) return null;
-  let selections = parsed.get(query);
-  if (selections === undefined) {
-    selections = null;
-    try {
-      const document: DocumentNode = parse(query);
-      const operation = document.definitions[0] as OperationDefinitionNode;
-      const field = operation.selectionSet.selections[0] as FieldNode;
-      if (
-        document.definitions.length === 1 &&
-        operation.kind === Kind.OPERATION_DEFINITION &&
-        operation.operation === 'query' &&
-        operation.selectionSet.selections.length === 1 &&
-        field.kind === Kind.FIELD &&
-        field.name.value === '_entities' &&
-        !field.alias &&
-        field.arguments?.length === 1 &&
-        field.arguments[0].value.kind === Kind.VARIABLE &&
-        field.arguments[0].value.name.value === 'representations'
-      ) {
-        selections = field.selectionSet!.selections;
-      }
-    } catch {
-      selections = null;
-    }
-    if (parsed.size > 5_000) parsed.clear(); // planner queries are few; bound the memo anyway
-    parsed.set(query, selections);
-  }
-  return selections;
 }
 
 /** Merged queries printed so far, by the queries merged: a plan sends the same few combinations again and again. */
@@ -169,4 +137,28 @@ export class EntityBatcher {
       for (const pending of batch) pending.reject(error);
     }
   }
+}
+
+/**
+ * The fetch path's batching step: the entity fetches of one client request to one subgraph, queued
+ * in the same turn of the event loop, go on down the path as one. A mutation's own fetch is never
+ * merged; the entities a mutation returns are fetched by queries, and those may be.
+ */
+export function entityBatching(): FetchStep {
+  // One batcher per client request and subgraph: fetches of different callers are never merged.
+  const batchers = new WeakMap<GatewayContext, Map<string, EntityBatcher>>();
+  return (fetch, next) => {
+    const context = fetch.caller?.context;
+    if (!context || fetch.kind !== OperationTypeNode.QUERY) return next(fetch);
+    const selections = entitySelections(fetch.request.query ?? '', fetch.request.variables);
+    if (!selections) return next(fetch);
+    let bySubgraph = batchers.get(context);
+    if (!bySubgraph) batchers.set(context, (bySubgraph = new Map()));
+    let batcher = bySubgraph.get(fetch.subgraph);
+    if (!batcher) {
+      batcher = new EntityBatcher((request) => next({ ...fetch, request }));
+      bySubgraph.set(fetch.subgraph, batcher);
+    }
+    return batcher.enqueue(fetch.request, selections);
+  };
 }

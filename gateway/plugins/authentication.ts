@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
-import { HttpError } from '../platform/http';
-import { ANONYMOUS, IdentityError, type Identity, IDENTITY_HEADER, type Role, verifyIdentity } from '../platform/identity';
+import { HttpError } from '../../platform/http';
+import { ANONYMOUS, IdentityError, type Identity, IDENTITY_HEADER, type Role, verifyIdentity } from '../../platform/identity';
+import type { GatewayPlugin } from './gateway-plugin';
 
 /** Roles a JWT may carry; SERVICE comes only from a signed internal identity header. */
 const TOKEN_ROLES: readonly Role[] = ['AGENT', 'STAFF', 'ADMIN'];
@@ -150,4 +151,14 @@ export async function mintDevToken(
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .sign(new TextEncoder().encode(secret));
+}
+
+/** The authentication plugin: every request's context gets its caller's identity, or the request is refused (401, 503). */
+export function authentication(options: AuthOptions): GatewayPlugin {
+  const authenticate = createAuthenticator(options);
+  return {
+    async onContext(req, context) {
+      context.identity = await authenticate(req);
+    },
+  };
 }

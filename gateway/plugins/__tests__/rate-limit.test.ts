@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { createCache, MemoryCache, type Cache } from '../../platform/cache';
-import { HttpError } from '../../platform/http';
+import { createCache, MemoryCache, type Cache } from '../../../platform/cache';
+import { HttpError } from '../../../platform/http';
 import { rateLimiter } from '../rate-limit';
 
 /** The limiter reads only these of a request. */

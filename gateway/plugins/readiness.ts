@@ -1,4 +1,6 @@
-import type { Cache } from '../platform/cache';
+import type { Cache } from '../../platform/cache';
+import { sendJson } from '../../platform/http';
+import type { GatewayPlugin } from './gateway-plugin';
 
 /**
  * What /ready answers: whether the supergraph is loaded, and which subgraphs and which cache the
@@ -41,4 +43,24 @@ export async function readiness(options: {
         ? 'degraded'
         : 'ready';
   return { status, supergraph: options.supergraphLoaded, subgraphs, cache: { kind: options.cache?.kind ?? 'none', ok: cacheOk } };
+}
+
+/**
+ * The health plugin: /health (the process answers) and /ready (readiness above; 503 when
+ * unavailable). The supergraph counts as loaded from the first schema the gateway reports.
+ */
+export function health(options: { subgraphs: ReadonlyMap<string, string>; cache?: Cache }): GatewayPlugin {
+  let supergraphLoaded = false;
+  return {
+    onSchema() {
+      supergraphLoaded = true;
+    },
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/ready': async (_req, res) => {
+        const state = await readiness({ supergraphLoaded, subgraphs: options.subgraphs, cache: options.cache });
+        sendJson(res, state.status === 'unavailable' ? 503 : 200, state);
+      },
+    },
+  };
 }

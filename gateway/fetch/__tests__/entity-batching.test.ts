@@ -1,5 +1,6 @@
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { EntityBatcher, entitySelections } from '../entity-batcher';
+import { EntityBatcher } from '../entity-batching';
+import { entitySelections } from '../entity-fetch';
 
 const CARRIERS = 'query Q__carriers__1($representations:[_Any!]!){_entities(representations:$representations){...on Carrier{id name}}}';
 const PRODUCTS =

@@ -1,6 +1,10 @@
 import { hash } from 'node:crypto';
-import type { GraphqlAnswer, GraphqlHttpRequest } from '../platform/http';
-import type { GatewayContext } from './gateway.context';
+import type { GraphqlAnswer, GraphqlHttpRequest } from '../../platform/http';
+import type { GatewayContext } from '../gateway.context';
+import type { Logger } from '../../platform/logger';
+import { Lru } from '../lru';
+import type { GatewayPlugin } from './gateway-plugin';
+import type { GatewayMetrics } from './metrics';
 
 export interface FrontOptions {
   /** Keep cacheable answers in this process (the response cache's first level). */
@@ -21,35 +25,6 @@ interface Kept {
   storedAt: number;
   expiresAt: number;
   age: number;
-}
-
-/**
- * A Map used as an (approximate) LRU: writes evict from the front; a read moves an entry to the back
- * only once it is in the older half (moving on every read, a delete and a set, cost more than the
- * rest of a cached answer's lookup), so a hot entry is never the next to go.
- */
-export class Lru<V> {
-  private readonly entries = new Map<string, { value: V; tick: number }>();
-  private tick = 0;
-  constructor(private readonly max: number) {}
-  get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (this.tick - entry.tick > this.max / 2) {
-      this.entries.delete(key);
-      entry.tick = ++this.tick;
-      this.entries.set(key, entry);
-    }
-    return entry.value;
-  }
-  set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, tick: ++this.tick });
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-  }
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
 }
 
 const DECIDING_HEADERS = ['content-type', 'accept', 'apollo-require-preflight', 'x-apollo-operation-name'] as const;
@@ -166,4 +141,34 @@ export class GatewayFront {
     headers.push(['x-request-id', context.requestId]);
     return { ...answer, headers };
   }
+}
+
+/**
+ * The front plugin: GatewayFront around every execution, with the requests it answers itself logged
+ * and counted as Apollo Server's are (access-log.ts, metrics.ts), which never see them.
+ */
+export function front(options: { responseCache: boolean; coalesce: boolean }, metrics: GatewayMetrics, logger: Logger): GatewayPlugin {
+  if (!options.responseCache && !options.coalesce) return {};
+  const hits = metrics.frontAnswers.labels({ outcome: 'hit' });
+  const coalesced = metrics.frontAnswers.labels({ outcome: 'coalesced' });
+  const gatewayFront = new GatewayFront({ ...options, maxEntries: 500, maxAnswerBytes: 64 * 1024 }, (outcome, name, context, started) => {
+    const durationMs = performance.now() - started;
+    metrics.recordRequest(name, 'ok', durationMs / 1000);
+    (outcome === 'hit' ? hits : coalesced).inc();
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        {
+          requestId: context.requestId,
+          operation: name,
+          type: 'query',
+          outcome: 'ok',
+          role: context.identity.role,
+          durationMs: Math.round(durationMs * 10) / 10,
+          front: outcome,
+        },
+        'graphql request',
+      );
+    }
+  });
+  return { around: gatewayFront.around };
 }

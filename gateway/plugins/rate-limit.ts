@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { Cache } from '../platform/cache';
-import { HttpError } from '../platform/http';
+import type { Cache } from '../../platform/cache';
+import { HttpError } from '../../platform/http';
+import type { GatewayPlugin } from './gateway-plugin';
 
 /**
  * A per-client rate limit in a fixed window, counted in the shared cache (one Redis key per client
@@ -95,4 +96,9 @@ export function rateLimiter(cache: Cache, options: RateLimitOptions): (req: Inco
     if (options.limit <= 0) return;
     return take(clientKey(req));
   };
+}
+
+/** The rate-limit plugin: each request takes a permit before its body is read, or is refused (429). */
+export function rateLimit(cache: Cache, options: RateLimitOptions): GatewayPlugin {
+  return options.limit > 0 ? { onRequest: rateLimiter(cache, options) } : {};
 }

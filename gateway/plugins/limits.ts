@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { coerceInputValue, GraphQLError, isInputType, typeFromAST, type GraphQLFormattedError, type ParseOptions } from 'graphql';
-import type { GatewayConfig } from './gateway.config';
+import type { GatewayConfig } from '../gateway.config';
+import type { GatewayPlugin } from './gateway-plugin';
 
 /**
  * Request-shape limits (graphql-armor): depth, aliases, tokens, cost and directives, checked during
@@ -116,4 +117,13 @@ export function limitCode(formatted: GraphQLFormattedError): GraphQLFormattedErr
   }
   const message = formatted.message.replace(TOKENS_MESSAGE, 'Token limit of $1 exceeded.').replace(/^Syntax Error: /, '');
   return { ...formatted, message, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
+}
+
+/**
+ * The limits plugin: the request-shape limits (armor) during parsing and validation, the operation
+ * checks once the operation is resolved, and the contract's LIMIT_EXCEEDED for what they refuse.
+ */
+export function limits(config: Pick<GatewayConfig, 'limits'>): GatewayPlugin {
+  const { validationRules, parseOptions, plugins } = armor(config);
+  return { server: { validationRules, parseOptions }, apollo: plugins, formatError: limitCode };
 }

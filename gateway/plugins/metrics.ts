@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { GatewayContext } from './gateway.context';
+import type { GatewayContext } from '../gateway.context';
+import type { GatewayPlugin } from './gateway-plugin';
 
 /** Distinct operation names that get their own label (the application's own operations fit many times over). */
 export const MAX_OPERATION_LABELS = 500;
@@ -84,6 +85,11 @@ export class GatewayMetrics {
     series.latency.observe(seconds);
   }
 
+  /** A cache lookup (namespace: apq, response) and whether it found something: the hit ratio. */
+  countLookup(namespace: string, hit: boolean): void {
+    this.cacheLookups.inc({ cache: namespace, result: hit ? 'hit' : 'miss' });
+  }
+
   plugin(): ApolloServerPlugin<GatewayContext> {
     return {
       requestDidStart: async () => {
@@ -97,4 +103,17 @@ export class GatewayMetrics {
       },
     };
   }
+}
+
+/** The metrics plugin: every request Apollo Server answers counted and timed, and the registry served at /metrics. */
+export function metricsPlugin(metrics: GatewayMetrics): GatewayPlugin {
+  return {
+    apollo: [metrics.plugin()],
+    routes: {
+      '/metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
+    },
+  };
 }

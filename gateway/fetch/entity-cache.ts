@@ -1,5 +1,10 @@
 import { hash } from 'node:crypto';
-import { Lru } from './front';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { OperationTypeNode } from 'graphql';
+import { Lru } from '../lru';
+import { publicMaxAge } from './cache-control';
+import { entitySelections } from './entity-fetch';
+import type { FetchStep } from './subgraph-fetch';
 
 /**
  * Entities a subgraph fetched by reference and said may be kept: an `_entities` fetch whose answer
@@ -101,4 +106,56 @@ export class EntityCache {
     const expiresAt = Date.now() + maxAgeSeconds * 1000;
     for (const [i, key] of keys.entries()) this.entries.set(key, { json: JSON.stringify(values[i]), expiresAt });
   }
+}
+
+/**
+ * The fetch path's entity cache step, for entity fetches of a client query: the entities kept from
+ * earlier ones are taken from the cache, only the others are asked for down the path, and nothing is
+ * sent when none is left. The answer is in the order of the representations asked, with the errors'
+ * paths pointing there. Only a query's entities are kept or served: a mutation's fetch always goes
+ * to its subgraph.
+ */
+export function entityCache(cache: EntityCache | undefined): FetchStep {
+  if (!cache) return (fetch, next) => next(fetch);
+  return async (fetch, next) => {
+    const { request, caller, subgraph } = fetch;
+    const role = caller?.context.identity?.role;
+    const query = request.query ?? '';
+    // A selection found uncacheable is looked up again once its memo runs out (EntityCache.mayKeep).
+    if (!role || fetch.kind !== OperationTypeNode.QUERY || !entitySelections(query, request.variables) || !cache.mayKeep(subgraph, query))
+      return next(fetch);
+    const representations = request.variables!.representations as unknown[];
+    const { keys, kept } = cache.lookup(subgraph, role, query, representations);
+    const missing = kept.flatMap((entity, i) => (entity ? [] : [i]));
+    // What is served from the cache bounds the whole response's cache policy, as a fetch's Cache-Control would.
+    const soonest = Math.min(...kept.map((entity) => entity?.expiresAt ?? Infinity));
+    if (Number.isFinite(soonest)) {
+      const policy = caller!.incoming.overallCachePolicy;
+      if (policy && 'restrict' in policy) policy.restrict({ maxAge: Math.floor((soonest - Date.now()) / 1000), scope: 'PUBLIC' });
+    }
+    if (missing.length === 0) return { data: { _entities: kept.map((entity) => entity!.value) } };
+    const partial = missing.length < representations.length;
+    const asked = partial
+      ? { ...fetch, request: { ...request, variables: { representations: missing.map((i) => representations[i]) } } }
+      : fetch;
+    const response = await next(asked);
+    const fetched = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
+    const maxAge = response.errors?.length ? 0 : publicMaxAge(response.http?.headers.get('cache-control'));
+    if (maxAge && Array.isArray(fetched) && fetched.length === missing.length)
+      cache.store(
+        missing.map((i) => keys[i]),
+        fetched,
+        maxAge,
+      );
+    else if (!response.errors?.length) cache.notCacheable(subgraph, query);
+    if (!partial) return response;
+    const merged = kept.map((entity) => entity?.value ?? null);
+    for (const [j, i] of missing.entries()) merged[i] = fetched?.[j] ?? null;
+    const errors = response.errors?.map((error) =>
+      error.path?.[0] === '_entities' && typeof error.path[1] === 'number'
+        ? { ...error, path: ['_entities', missing[error.path[1]] ?? error.path[1], ...error.path.slice(2)] }
+        : error,
+    );
+    return { ...response, data: { _entities: merged }, ...(errors ? { errors } : {}) } as GatewayGraphQLResponse;
+  };
 }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '../platform/logger';
-import type { GatewayContext } from './gateway.context';
+import type { Logger } from '../../platform/logger';
+import type { GatewayContext } from '../gateway.context';
+import type { GatewayPlugin } from './gateway-plugin';
 
 /**
  * One JSON log line per GraphQL request: request id (also sent to every subgraph and back to the
@@ -43,4 +44,9 @@ export function accessLogPlugin(logger: Logger): ApolloServerPlugin<GatewayConte
       };
     },
   };
+}
+
+/** The access-log plugin (accessLogPlugin). */
+export function accessLog(logger: Logger): GatewayPlugin {
+  return { apollo: [accessLogPlugin(logger)] };
 }

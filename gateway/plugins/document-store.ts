@@ -1,5 +1,6 @@
 import type { DocumentStore } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
+import type { GatewayPlugin } from './gateway-plugin';
 
 /**
  * Apollo Server's cache of parsed and validated documents, bounded by what it really holds. A parsed
@@ -44,4 +45,9 @@ export class BoundedDocumentStore implements DocumentStore {
     this.size -= entry.size;
     return this.entries.delete(key);
   }
+}
+
+/** The document-store plugin: Apollo Server keeps its parsed documents in a BoundedDocumentStore. */
+export function documentStore(): GatewayPlugin {
+  return { server: { documentStore: new BoundedDocumentStore() } };
 }

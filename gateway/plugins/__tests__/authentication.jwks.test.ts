@@ -6,11 +6,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { base64url } from 'jose';
-import { type AuthOptions, createAuthenticator, mintDevToken } from '../auth';
-import { readGatewayConfig } from '../gateway.config';
-import { HttpError } from '../../platform/http';
-import { DEV_JWT_SECRET } from '../../platform/config';
-import { makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../../test/support/jwks-server';
+import { type AuthOptions, createAuthenticator, mintDevToken } from '../authentication';
+import { readGatewayConfig } from '../../gateway.config';
+import { HttpError } from '../../../platform/http';
+import { DEV_JWT_SECRET } from '../../../platform/config';
+import { makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../../../test/support/jwks-server';
 
 const ISSUER = 'https://idp.example.test/';
 const AUDIENCE = 'bga-graph';
