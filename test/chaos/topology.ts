@@ -236,7 +236,6 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       ...(redis ? { REDIS_URL: redis.url } : {}),
       DEBUG_STATS: 'true',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
       HOST: '127.0.0.1',
       // Applications go out within half a second of being written (1 s by default).
       OUTBOX_POLL_MS: '500',
@@ -245,9 +244,14 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     // Only what this run started: never a Redis or database of the caller's environment.
     if (!redis) delete env.REDIS_URL;
     delete env.REDIS_CLUSTER;
+    // Every port first: the cases subgraph asks the agents and carriers subgraphs on their own URLs.
+    const ports = {} as Record<SubgraphName, number>;
+    for (const name of SUBGRAPH_NAMES) ports[name] = await freePort();
+    env.AGENTS_SUBGRAPH_URL = `http://127.0.0.1:${ports.agents}/graphql`;
+    env.CARRIERS_SUBGRAPH_URL = `http://127.0.0.1:${ports.carriers}/graphql`;
     const subgraphs = {} as Record<SubgraphName, Service>;
     for (const name of SUBGRAPH_NAMES) {
-      const port = await freePort();
+      const port = ports[name];
       subgraphs[name] = {
         name: `${name} subgraph`,
         port,

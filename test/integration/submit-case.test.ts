@@ -125,6 +125,22 @@ describe('submitCase checks before it writes', () => {
     expect(response.errors![0].extensions!.reasons).toContain('agent: NOT_LICENSED_IN_STATE');
   });
 
+  it("answers the carriers subgraph's BAD_USER_INPUT as it is (no termYears for a TERM product), not SERVICE_UNAVAILABLE", async () => {
+    const { target, state } = await eligibleAgent();
+    const before = await countCases();
+    const response = await graphql(
+      stack.url,
+      SUBMIT,
+      { input: { ...input({ ...target, insured: { ...input({}).insured, state } }), termYears: undefined } },
+      { token: await stack.token('STAFF') },
+    );
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    // The carriers subgraph's own words (compareQuotes), not "a dependency failed".
+    expect(response.errors![0].message).toBe('termYears is required for TERM');
+    expect(response.errors![0].extensions!.reasons).toEqual(['termYears is required for TERM']);
+    expect(await countCases()).toBe(before);
+  });
+
   it('answers CARRIER_UNAVAILABLE when the carrier cannot price the case, and writes nothing', async () => {
     const { target, state, code } = await eligibleAgent();
     const before = await countCases();
