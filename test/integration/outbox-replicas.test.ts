@@ -71,8 +71,15 @@ it('sends each application exactly once with two workers racing', async () => {
   }
   const logger = createLogger('test', 'silent');
   const cache = createCache({});
+  // Every call the replicas make to another subgraph, by subgraph.
+  const calls = { agents: 0, carriers: 0 };
   const client = (target: 'agents' | 'carriers') =>
-    new SubgraphClient({ service: 'cases', target, url: stack.subgraphs[target].url, identitySecret: DEV_IDENTITY_SECRET });
+    new (class extends SubgraphClient {
+      override request<T>(query: string, variables: Record<string, unknown>, requestId?: string): Promise<T> {
+        calls[target]++;
+        return super.request<T>(query, variables, requestId);
+      }
+    })({ service: 'cases', target, url: stack.subgraphs[target].url, identitySecret: DEV_IDENTITY_SECRET });
   const replicas = [0, 1].map(
     () =>
       new OutboxWorker({
@@ -89,10 +96,14 @@ it('sends each application exactly once with two workers racing', async () => {
     const handled = await Promise.all(replicas.map((r) => r.runOnce()));
     if (handled.every((n) => n === 0)) break;
   }
-  const rows = (await pool.query(`SELECT case_id, attempts, sent_at IS NOT NULL AS sent FROM cases.outbox WHERE case_id = ANY($1)`, [ids]))
-    .rows;
+  const rows = (
+    await pool.query(`SELECT case_id, attempts, sent_at IS NOT NULL AS sent, agent_npn FROM cases.outbox WHERE case_id = ANY($1)`, [ids])
+  ).rows;
   expect(rows).toHaveLength(ids.length);
-  expect(rows.every((r) => r.sent && r.attempts === 1)).toBe(true);
+  expect(rows.every((r) => r.sent && r.attempts === 1 && r.agent_npn)).toBe(true);
+  // One call per application, to the carriers subgraph: the submission recorded the agent, and no
+  // appointment was asked for (every agent here is appointed), so the agents subgraph is not asked.
+  expect(calls).toEqual({ agents: 0, carriers: ids.length });
   // At the carriers: one application per case, whoever sent it.
   const applications = CARRIERS.flatMap((c) => stack.simulators.control.applications(c.code)).filter((a) =>
     ids.some((id) => a.reference === `bga-${id}`),
