@@ -21,7 +21,7 @@ import {
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
-import { throwForStatus, transportFailure, unknownCodeReporter } from '../wire';
+import { exchange, unknownCodeReporter } from '../wire';
 import {
   TRANS_TYPE,
   applicationResultFrom,
@@ -124,7 +124,7 @@ export class AcordAdapter implements CarrierAdapter {
     });
   }
 
-  /** One HTTP exchange: counted, sent with the caller's signal, answered by a parsed TXLife or a CarrierFailure. */
+  /** One HTTP exchange (wire.ts), answered by a parsed TXLife or a CarrierFailure. */
   private async exchange(
     kind: NetworkCallKind,
     method: 'GET' | 'POST',
@@ -132,33 +132,23 @@ export class AcordAdapter implements CarrierAdapter {
     body: string | undefined,
     options: CallOptions,
   ): Promise<XmlNode> {
-    this.calls[kind]++;
-    options.onNetworkCall?.(kind);
-    let response: Response;
-    let payload: string;
-    try {
-      response = await fetch(`${this.endpoint.url}${path}`, {
-        method,
-        headers: { accept: 'application/xml', ...(body ? { 'content-type': 'application/xml; charset=utf-8' } : {}) },
-        body,
-        signal: options.signal,
-      });
-      payload = await response.text();
-    } catch (error) {
-      throw this.transportFailure(error, options.signal);
-    }
-    throwForStatus(this.carrier.code, response);
-    if (response.status === 401 || response.status === 403)
-      throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our credentials (HTTP ${response.status})`);
+    const answer = await exchange(this.carrier.code, this.calls, {
+      kind,
+      method,
+      url: `${this.endpoint.url}${path}`,
+      headers: { accept: 'application/xml', ...(body ? { 'content-type': 'application/xml; charset=utf-8' } : {}) },
+      body,
+      signal: options.signal,
+      onNetworkCall: options.onNetworkCall,
+    });
+    if (answer.status === 401 || answer.status === 403)
+      throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our credentials (HTTP ${answer.status})`);
     // ACORD says no in ResultCode: an HTTP error is the carrier's system failing, whatever its number.
-    if (!response.ok) throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${response.status} from ${this.carrier.code}`);
-    const root = parseTxLife(payload);
+    if (answer.status < 200 || answer.status > 299)
+      throw new CarrierFailure('CARRIER.HTTP_ERROR', `HTTP ${answer.status} from ${this.carrier.code}`);
+    const root = parseTxLife(answer.text);
     if (!root) throw new CarrierFailure('CARRIER.MALFORMED', `unreadable TXLife response from ${this.carrier.code}`);
     return root;
-  }
-
-  private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
-    return transportFailure(this.carrier.code, error, signal);
   }
 }
 

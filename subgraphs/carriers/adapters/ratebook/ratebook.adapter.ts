@@ -25,7 +25,7 @@ import {
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
-import { throwForStatus, transportFailure, unknownCodeReporter } from '../wire';
+import { exchange, unknownCodeReporter, untilAborted, type WireAnswer } from '../wire';
 import { RateBook } from './rate-book';
 import { caseStatusFrom, productsFrom, quotesFromBook, submissionBody, submissionResultFrom } from './ratebook.mapper';
 
@@ -57,26 +57,6 @@ interface HeldBook {
 export const rateBookPointerKey = (carrierId: string) => `ratebook:v1:${carrierId}:current`;
 export const rateBookKey = (carrierId: string, etag: string) =>
   `ratebook:v1:${carrierId}:${createHash('sha256').update(etag).digest('hex').slice(0, 32)}`;
-
-/** The promise's outcome, or CARRIER.TIMEOUT as soon as this caller's signal aborts (others keep waiting). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  const timeout = () => new CarrierFailure('CARRIER.TIMEOUT', 'no rate book before the deadline');
-  if (signal.aborted) return Promise.reject(timeout());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(timeout());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 export class RateBookAdapter implements CarrierAdapter {
   readonly protocol = 'RATEBOOK' as const;
@@ -181,7 +161,7 @@ export class RateBookAdapter implements CarrierAdapter {
         this.loading = null;
       });
     }
-    return (await untilAborted(this.loading, options.signal)).book;
+    return (await untilAborted(this.loading, options.signal, 'rate book')).book;
   }
 
   private async load(onNetworkCall: CallOptions['onNetworkCall']): Promise<HeldBook> {
@@ -257,15 +237,16 @@ export class RateBookAdapter implements CarrierAdapter {
     signal: AbortSignal,
     onNetworkCall: CallOptions['onNetworkCall'],
   ): Promise<'not-modified' | { etag: string; csv: string }> {
-    const response = await this.send(
-      'rateBook',
-      '/ratebook',
-      { method: 'GET', headers: { accept: 'text/csv', ...(etag ? { 'if-none-match': etag } : {}) } },
+    const response = await exchange(this.carrier.code, this.calls, {
+      kind: 'rateBook',
+      method: 'GET',
+      url: `${this.endpoint.url}/ratebook`,
+      headers: { accept: 'text/csv', ...(etag ? { 'if-none-match': etag } : {}) },
       signal,
       onNetworkCall,
-    );
+    });
     if (response.status === 304) return 'not-modified';
-    const csv = await this.body(response, signal);
+    const csv = this.body(response);
     // A book without an ETag still needs a version to be cached under: its content's hash.
     return { etag: response.headers.get('etag') ?? `"sha256-${createHash('sha256').update(csv).digest('hex').slice(0, 16)}"`, csv };
   }
@@ -273,18 +254,16 @@ export class RateBookAdapter implements CarrierAdapter {
   // ---------------------------------------------------------------- HTTP
 
   private async json(kind: NetworkCallKind, method: 'GET' | 'POST', path: string, body: unknown, options: CallOptions): Promise<unknown> {
-    const response = await this.send(
+    const response = await exchange(this.carrier.code, this.calls, {
       kind,
-      path,
-      {
-        method,
-        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      },
-      options.signal,
-      options.onNetworkCall,
-    );
-    const text = await this.body(response, options.signal);
+      method,
+      url: `${this.endpoint.url}${path}`,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal,
+      onNetworkCall: options.onNetworkCall,
+    });
+    const text = this.body(response);
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -292,40 +271,13 @@ export class RateBookAdapter implements CarrierAdapter {
     }
   }
 
-  /** One HTTP request, counted right before it is sent; transport trouble becomes a CarrierFailure. */
-  private async send(
-    kind: NetworkCallKind,
-    path: string,
-    init: RequestInit,
-    signal: AbortSignal,
-    onNetworkCall: CallOptions['onNetworkCall'],
-  ): Promise<Response> {
-    this.calls[kind]++;
-    onNetworkCall?.(kind);
-    try {
-      return await fetch(`${this.endpoint.url}${path}`, { ...init, signal });
-    } catch (error) {
-      throw this.transportFailure(error, signal);
-    }
-  }
-
-  /** The body of a successful answer; failures by status become CarrierFailures. */
-  private async body(response: Response, signal: AbortSignal): Promise<string> {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw this.transportFailure(error, signal);
-    }
-    throwForStatus(this.carrier.code, response);
+  /** The body of a successful answer (429 and 5xx are failures in wire.ts); 401/403 are AUTH, other refusals REJECTED. */
+  private body(response: WireAnswer): string {
     if (response.status === 401 || response.status === 403)
       throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP ${response.status})`);
-    if (!response.ok) throw new CarrierFailure('CARRIER.REJECTED', `${this.carrier.code} refused the request (HTTP ${response.status})`);
-    return text;
-  }
-
-  private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
-    return transportFailure(this.carrier.code, error, signal);
+    if (response.status < 200 || response.status > 299)
+      throw new CarrierFailure('CARRIER.REJECTED', `${this.carrier.code} refused the request (HTTP ${response.status})`);
+    return response.text;
   }
 }
 

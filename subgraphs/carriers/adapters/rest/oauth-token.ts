@@ -4,7 +4,8 @@
  * share one token request, and a caller whose deadline passes stops waiting without cancelling the
  * request the others still wait on.
  */
-import { CarrierFailure, type CallOptions } from '../carrier-adapter.port';
+import type { CallOptions } from '../carrier-adapter.port';
+import { untilAborted } from '../wire';
 
 export interface TokenGrant {
   accessToken: string;
@@ -19,26 +20,6 @@ export interface TokenSourceOptions {
 
 /** Refresh this long before expiry (a tenth of the lifetime, at most 30 s), so a token never dies in flight. */
 const refreshMarginMs = (lifetimeMs: number) => Math.min(30_000, lifetimeMs / 10);
-
-/** The promise's outcome, or CARRIER.TIMEOUT as soon as the signal aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  const timeout = () => new CarrierFailure('CARRIER.TIMEOUT', 'no token before the deadline');
-  if (signal.aborted) return Promise.reject(timeout());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(timeout());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 export class OAuthTokenSource {
   private held: { token: string; refreshAt: number } | null = null;
@@ -68,7 +49,7 @@ export class OAuthTokenSource {
           this.pending = null;
         });
     }
-    return untilAborted(this.pending, options.signal);
+    return untilAborted(this.pending, options.signal, 'token');
   }
 
   /** Forgets a token the carrier refused; a newer one fetched meanwhile by someone else is kept. */

@@ -20,7 +20,7 @@ import {
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
-import { throwForStatus, transportFailure, unknownCodeReporter } from '../wire';
+import { exchange, unknownCodeReporter, type WireAnswer } from '../wire';
 import { OAuthTokenSource, type TokenGrant } from './oauth-token';
 import { applicationBody, applicationResultFrom, caseStatusFrom, productsFrom, quoteBody, quotesFrom } from './rest.mapper';
 
@@ -130,24 +130,21 @@ export class RestAdapter implements CarrierAdapter {
   ): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       const token = await this.tokens.get(options);
-      const response = await this.send(
+      const answer = await exchange(this.carrier.code, this.calls, {
         kind,
-        `${this.endpoint.url}${path}`,
-        {
-          method,
-          headers: {
-            accept: 'application/json',
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...headers,
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
+        method,
+        url: `${this.endpoint.url}${path}`,
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
         },
-        options.signal,
-        options.onNetworkCall,
-      );
-      if (response.status !== 401) return this.read(response, options.signal);
-      await response.body?.cancel().catch(() => undefined);
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: options.signal,
+        onNetworkCall: options.onNetworkCall,
+      });
+      if (answer.status !== 401) return this.read(answer);
       this.tokens.invalidate(token);
       if (attempt >= 2) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused a freshly issued token`);
     }
@@ -157,22 +154,19 @@ export class RestAdapter implements CarrierAdapter {
     const credentials = Buffer.from(
       `${encodeURIComponent(this.endpoint.clientId)}:${encodeURIComponent(this.endpoint.clientSecret)}`,
     ).toString('base64');
-    const response = await this.send(
-      'token',
-      `${this.endpoint.url}/oauth/token`,
-      {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${credentials}` },
-        body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-      },
+    // Reported to callers by the token source, which knows whose call caused it: no onNetworkCall here.
+    const response = await exchange(this.carrier.code, this.calls, {
+      kind: 'token',
+      method: 'POST',
+      url: `${this.endpoint.url}/oauth/token`,
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${credentials}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
       signal,
-    );
+    });
     // The token endpoint saying no is an authentication problem, whatever its status code.
-    if (response.status === 400 || response.status === 401 || response.status === 403) {
-      await response.body?.cancel().catch(() => undefined);
+    if (response.status === 400 || response.status === 401 || response.status === 403)
       throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused our client credentials (HTTP ${response.status})`);
-    }
-    const answer = await this.read(response, signal);
+    const answer = this.read(response);
     const json = answer.body as { access_token?: unknown; expires_in?: unknown } | null;
     if (answer.status !== 200 || typeof json?.access_token !== 'string' || !json.access_token || !(Number(json.expires_in) > 0)) {
       throw new CarrierFailure('CARRIER.MALFORMED', `unreadable token response from ${this.carrier.code}`);
@@ -180,45 +174,14 @@ export class RestAdapter implements CarrierAdapter {
     return { accessToken: json.access_token, expiresInSeconds: Number(json.expires_in) };
   }
 
-  /**
-   * One HTTP request, counted right before it is sent; transport trouble becomes a CarrierFailure.
-   * Token requests are reported to callers by the token source, which knows whose call caused them.
-   */
-  private async send(
-    kind: NetworkCallKind,
-    url: string,
-    init: RequestInit,
-    signal: AbortSignal,
-    onNetworkCall?: CallOptions['onNetworkCall'],
-  ): Promise<Response> {
-    this.calls[kind]++;
-    onNetworkCall?.(kind);
+  /** The JSON body of an answer wire.ts let through (429 and 5xx are failures there); 403 is AUTH; other statuses are the caller's. */
+  private read(answer: WireAnswer): Answer {
+    if (answer.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP 403)`);
     try {
-      return await fetch(url, { ...init, signal });
-    } catch (error) {
-      throw this.transportFailure(error, signal);
-    }
-  }
-
-  /** The status and JSON body; 429 and 5xx become failures here, other statuses are for the caller to judge. */
-  private async read(response: Response, signal: AbortSignal): Promise<Answer> {
-    let payload: string;
-    try {
-      payload = await response.text();
-    } catch (error) {
-      throw this.transportFailure(error, signal);
-    }
-    throwForStatus(this.carrier.code, response);
-    if (response.status === 403) throw new CarrierFailure('CARRIER.AUTH', `${this.carrier.code} refused access (HTTP 403)`);
-    try {
-      return { status: response.status, body: payload ? (JSON.parse(payload) as unknown) : null };
+      return { status: answer.status, body: answer.text ? (JSON.parse(answer.text) as unknown) : null };
     } catch {
-      throw new CarrierFailure('CARRIER.MALFORMED', `unreadable JSON from ${this.carrier.code} (HTTP ${response.status})`);
+      throw new CarrierFailure('CARRIER.MALFORMED', `unreadable JSON from ${this.carrier.code} (HTTP ${answer.status})`);
     }
-  }
-
-  private transportFailure(error: unknown, signal: AbortSignal): CarrierFailure {
-    return transportFailure(this.carrier.code, error, signal);
   }
 }
 
