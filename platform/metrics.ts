@@ -2,8 +2,8 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics of one subgraph process (prom-client), served at its /metrics: the process
- * defaults, cache lookups by cache and result (the hit ratio is hits / (hits + misses)), and, in the
- * carriers subgraph, carrier outcomes by carrier and status. Labels are ids and enum values only.
+ * defaults and cache lookups by cache and result (the hit ratio is hits / (hits + misses)). A
+ * subgraph may register counters of its own on subgraphRegistry. Labels are ids and enum values only.
  */
 export const subgraphRegistry = new Registry();
 collectDefaultMetrics({ register: subgraphRegistry, prefix: 'bga_subgraph_' });
@@ -12,13 +12,6 @@ export const cacheLookups = new Counter({
   name: 'bga_cache_lookups_total',
   help: 'Read-through cache lookups by cache (the key family) and result (hit or miss).',
   labelNames: ['cache', 'result'],
-  registers: [subgraphRegistry],
-});
-
-export const carrierOutcomes = new Counter({
-  name: 'bga_carrier_outcomes_total',
-  help: 'Carrier outcomes of quote comparisons by carrier and status (OK, TIMEOUT, ERROR, CIRCUIT_OPEN, ...).',
-  labelNames: ['carrier', 'status'],
   registers: [subgraphRegistry],
 });
 

@@ -4,8 +4,8 @@ import { badInput, coded } from '../../platform/errors';
 import { parseId } from '../../platform/ids';
 import { CarrierFailure, type ApplicationRequest, type CarrierCaseStatus } from './adapters/carrier-adapter.port';
 import { CarrierApplicationInput, CarrierCaseSnapshot, CarrierSubmission } from './application.type';
-import type { CarriersContext } from './carrier.loader';
-import { statusCacheKey, toStoredStatus } from './case-status.loader';
+import type { CarriersContext } from './carriers.context';
+import { statusCacheKey, toStoredStatus } from './case/case-status.loader';
 import { parseMoney } from './domain/premium';
 
 const SERVICE_ONLY = ['SERVICE'] as const;

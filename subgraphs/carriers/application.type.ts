@@ -1,7 +1,7 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CaseStatus, Gender, HealthClass, PaymentMode, State } from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
-import { CarrierRequirement } from './case.type';
+import { CarrierRequirement } from './case/case.type';
 
 /**
  * The types of the SERVICE-only operations the cases subgraph asks this subgraph for directly: hand

@@ -1,11 +1,9 @@
 import DataLoader from 'dataloader';
-import type { BaseSubgraphContext } from '../shared/context';
 import type { Db } from '../shared/db';
 import { byKey, groupBy } from '../shared/loaders';
 import { allCarriers, carriersByIds, productsByIds, productsOfCarriers } from './carrier.repository';
-import type { CarrierRow, ProductRow } from './carrier.type';
-import type { CarriersRuntime } from './carriers.runtime';
-import type { CaseStatusLoader } from './case-status.loader';
+import type { CarrierRow } from './carrier.type';
+import type { ProductRow } from './product.type';
 
 /**
  * The carriers subgraph's per-request loaders: one SQL statement per table per batch. Created
@@ -33,11 +31,3 @@ export function createCarrierLoaders(db: Db) {
 }
 
 export type CarrierLoaders = ReturnType<typeof createCarrierLoaders>;
-
-export interface CarriersContext extends BaseSubgraphContext {
-  loaders: CarrierLoaders;
-  /** Process-wide: configuration, one adapter and one policy per carrier. */
-  runtime: CarriersRuntime;
-  /** Per request: Case.carrierStatus batched per carrier. */
-  caseStatus: CaseStatusLoader;
-}

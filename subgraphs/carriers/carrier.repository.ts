@@ -3,7 +3,8 @@
  * loaders and resolvers, the registry read at start, and the catalog refresh's upserts.
  */
 import type { Db } from '../shared/db';
-import type { CarrierRow, ProductRow } from './carrier.type';
+import type { CarrierRow } from './carrier.type';
+import type { ProductRow } from './product.type';
 import { isProtocol, type Carrier, type CarrierProfile, type Product } from './domain/carrier';
 
 export const CARRIER_COLUMNS = `id, code, name, naic_code AS "naicCode", am_best_rating AS "amBestRating", age_basis AS "ageBasis", protocol`;

@@ -4,17 +4,21 @@ import { buildFederatedSchema } from '../shared/federation';
 import type { Logger } from '../../platform/logger';
 import type { SubgraphModule } from '../shared/subgraph-server';
 import { ApplicationResolver } from './application.resolver';
-import { createCarrierLoaders, type CarriersContext } from './carrier.loader';
-import { carrierReferences } from './carrier.reference';
-import { CarrierFieldsResolver, CarrierResolver, ProductResolver } from './carrier.resolver';
+import { createCarrierLoaders } from './carrier.loader';
+import type { CarriersContext } from './carriers.context';
+import { carrierReference } from './carrier.reference';
+import { CarrierResolver } from './carrier.resolver';
 import { readCarrierProfiles } from './carrier.repository';
 import { carriersMigrations } from './carriers.migrations';
 import type { CarrierProfile } from './domain/carrier';
 import { type CatalogRefreshHandle, startCatalogRefresh } from './catalog.refresh';
 import { createCarriersRuntime, type CarriersRuntime } from './carriers.runtime';
-import { createCaseStatusLoader } from './case-status.loader';
-import { CaseStatusResolver } from './case-status.resolver';
-import { Case } from './case.type';
+import { createCaseStatusLoader } from './case/case-status.loader';
+import { caseReference } from './case/case.reference';
+import { CaseStatusResolver } from './case/case-status.resolver';
+import { Case } from './case/case.type';
+import { ProductResolver } from './product.resolver';
+import { productReference } from './product.reference';
 import { QuoteResolver } from './quote.resolver';
 
 /**
@@ -48,10 +52,10 @@ const buildSchema = () =>
   buildFederatedSchema(
     // Case is reachable only through _entities: name it, or type-graphql leaves it out.
     {
-      resolvers: [CarrierResolver, CarrierFieldsResolver, ProductResolver, QuoteResolver, CaseStatusResolver, ApplicationResolver],
+      resolvers: [CarrierResolver, ProductResolver, QuoteResolver, CaseStatusResolver, ApplicationResolver],
       orphanedTypes: [Case],
     },
-    carrierReferences,
+    { Carrier: carrierReference, Product: productReference, Case: caseReference },
   );
 
 /**

@@ -1,5 +1,6 @@
 import { deepFreeze } from '../../platform/config';
-import type { CarrierRow, ProductRow } from './carrier.type';
+import type { CarrierRow } from './carrier.type';
+import type { ProductRow } from './product.type';
 
 /** The whole catalog, as compareQuotes needs it: every carrier and every product. */
 export interface Catalog {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { requireSignedIn } from '../shared/auth';
-import type { CarriersContext } from './carrier.loader';
-import { compareQuotes } from './compare-quotes';
+import type { CarriersContext } from './carriers.context';
+import { compareQuotes } from './compare-quotes.service';
 import { QuoteComparison, QuoteInput, type QuoteComparisonView } from './quote.type';
 
 @Resolver(() => QuoteComparison)

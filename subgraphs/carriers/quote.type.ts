@@ -1,7 +1,8 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgeBasis, AmBestRating, Gender, HealthClass, PaymentMode, ProductType, State } from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
-import { Carrier, Product, type CarrierRow, type ProductRow } from './carrier.type';
+import { Carrier, type CarrierRow } from './carrier.type';
+import { Product, type ProductRow } from './product.type';
 
 export const CarrierOutcomeStatus = {
   OK: 'OK',

@@ -1,4 +1,5 @@
-import type { CarrierRow, ProductRow } from '../carrier.type';
+import type { CarrierRow } from '../carrier.type';
+import type { ProductRow } from '../product.type';
 import { CatalogSnapshot } from '../catalog.snapshot';
 import { CARRIER_ROWS, PRODUCT_ROWS } from './fake-carriers';
 

@@ -2,7 +2,7 @@
  * compareQuotes' orchestration — fan-out, outcomes, deadlines, breaker, cache and single-flight —
  * over in-test fake adapters (fake-carriers.ts). The real protocols are tested against the simulators.
  */
-import { compareQuotes } from '../compare-quotes';
+import { compareQuotes } from '../compare-quotes.service';
 import { issueAge } from '../domain/premium';
 import { productEligibilityAtAge } from '../domain/product-eligibility';
 import { CARRIERS } from '../fixtures/carriers.fixture';

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { QuoteRequest } from '../adapters/carrier-adapter.port';
-import { MAX_FACE_AMOUNT, quoteCacheKey, rankQuotes, toQuoteView, validateQuoteInput } from '../compare-quotes';
+import { MAX_FACE_AMOUNT, quoteCacheKey, rankQuotes, toQuoteView, validateQuoteInput } from '../compare-quotes.service';
 import type { QuoteInput } from '../quote.type';
 import { CARRIER_ROWS, PRODUCT_ROWS } from './fake-carriers';
 

@@ -15,12 +15,14 @@ import type {
   CarrierQuote,
 } from '../adapters/carrier-adapter.port';
 import { CarrierFailure } from '../adapters/carrier-adapter.port';
-import type { CarrierLoaders, CarriersContext } from '../carrier.loader';
+import type { CarrierLoaders } from '../carrier.loader';
+import type { CarriersContext } from '../carriers.context';
 import { withTermYears } from '../carrier.repository';
-import type { CarrierRow, ProductRow } from '../carrier.type';
+import type { CarrierRow } from '../carrier.type';
+import type { ProductRow } from '../product.type';
 import { envCode, readCarriersConfig } from '../carriers.config';
 import { CarriersRuntime } from '../carriers.runtime';
-import { createCaseStatusLoader } from '../case-status.loader';
+import { createCaseStatusLoader } from '../case/case-status.loader';
 import { annualPremiumCents, modalPremiumsCents } from '../domain/premium';
 import type { CarrierProfile } from '../domain/carrier';
 import { CARRIERS, carrierById, type CarrierFixture } from '../fixtures/carriers.fixture';

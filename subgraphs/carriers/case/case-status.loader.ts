@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { CASE_STATUSES, REQUIREMENT_CODES, RequirementStatus, type CaseStatus, type RequirementCode } from '../shared/enums';
-import { coded } from '../../platform/errors';
-import type { RequestStats } from '../../platform/stats';
-import { CarrierFailure, type CarrierCaseStatus } from './adapters/carrier-adapter.port';
+import { CASE_STATUSES, REQUIREMENT_CODES, RequirementStatus, type CaseStatus, type RequirementCode } from '../../shared/enums';
+import { coded } from '../../../platform/errors';
+import type { RequestStats } from '../../../platform/stats';
+import { CarrierFailure, type CarrierCaseStatus } from '../adapters/carrier-adapter.port';
 import type { CarrierCaseStatusView } from './case.type';
-import type { CarriersRuntime } from './carriers.runtime';
+import type { CarriersRuntime } from '../carriers.runtime';
 
 /** A cached status: everything but the `cached` flag, which depends on who reads it. */
 type StoredStatus = Omit<CarrierCaseStatusView, 'cached'>;

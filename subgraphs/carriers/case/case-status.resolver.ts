@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { requireSignedIn } from '../shared/auth';
-import type { CarriersContext } from './carrier.loader';
+import { requireSignedIn } from '../../shared/auth';
+import type { CarriersContext } from '../carriers.context';
 import { Case, CarrierCaseStatus, type CarrierCaseStatusView, type CaseRepresentation } from './case.type';
 
 @Resolver(() => Case)

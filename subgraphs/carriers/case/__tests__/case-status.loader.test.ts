@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
-import type { CarrierCaseStatus } from '../adapters/carrier-adapter.port';
+import type { CarrierCaseStatus } from '../../adapters/carrier-adapter.port';
 import { statusCacheKey } from '../case-status.loader';
-import { fakeWorld, type FakeWorld } from './fake-carriers';
+import { fakeWorld, type FakeWorld } from '../../__tests__/fake-carriers';
 
 const ACORD = 'car_summit';
 const REST = 'car_cedar_crest';

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { CaseStatus, RequirementCode, RequirementStatus } from '../shared/enums';
-import { DateScalar, DateTimeScalar } from '../../platform/scalars';
-import { Carrier } from './carrier.type';
+import { CaseStatus, RequirementCode, RequirementStatus } from '../../shared/enums';
+import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
+import { Carrier } from '../carrier.type';
 
 @ObjectType({ description: "A requirement as the carrier's system reports it." })
 export class CarrierRequirement {

@@ -1,0 +1,92 @@
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { HealthClass, ProductType, State, type StateCode } from '../shared/enums';
+
+/** Issue-age limits for one level-premium period, as stored in carriers.product.terms. */
+export interface ProductTermRow {
+  years: number;
+  minIssueAge: number;
+  maxIssueAge: number;
+}
+
+/** A row of carriers.product, as the resolvers see it. */
+export interface ProductRow {
+  id: string;
+  carrierId: string;
+  code: string;
+  name: string;
+  type: ProductType;
+  terms: ProductTermRow[];
+  /** The years of `terms`, ascending; empty for anything but TERM. */
+  termYears: number[];
+  minIssueAge: number;
+  maxIssueAge: number;
+  minFaceAmount: number;
+  maxFaceAmount: number;
+  healthClasses: HealthClass[];
+  availableStates: StateCode[];
+  fullyUnderwritten: boolean;
+}
+
+@ObjectType({ description: 'Issue-age limits of a product for one level-premium period: long terms stop at lower ages.' })
+export class ProductTerm implements ProductTermRow {
+  @Field(() => Int, { description: 'Length of the level-premium period in years.' })
+  years!: number;
+
+  @Field(() => Int, { description: 'Youngest issue age for this period.' })
+  minIssueAge!: number;
+
+  @Field(() => Int, { description: 'Oldest issue age for this period.' })
+  maxIssueAge!: number;
+}
+
+@ObjectType({ description: 'A life insurance product a carrier offers through the BGA.' })
+@Directive('@key(fields: "id")')
+export class Product {
+  @Field(() => ID, { description: 'Opaque id, prefixed prd_.' })
+  id!: string;
+
+  @Field(() => String, { description: "The carrier's product code." })
+  code!: string;
+
+  @Field(() => String, { description: "The product's marketing name." })
+  name!: string;
+
+  @Field(() => ProductType, { description: 'Kind of product.' })
+  type!: ProductType;
+
+  @Field(() => [Int], { description: 'Level-premium periods offered, in years, ascending (TERM only; empty otherwise).' })
+  termYears!: number[];
+
+  @Field(() => [ProductTerm], { description: 'Issue-age limits per period: long terms stop at lower ages.' })
+  terms!: ProductTermRow[];
+
+  @Field(() => Int, { description: 'Youngest issue age for any period.' })
+  minIssueAge!: number;
+
+  @Field(() => Int, { description: 'Oldest issue age for any period.' })
+  maxIssueAge!: number;
+
+  @Field(() => Int, { description: 'Smallest face amount in whole dollars.' })
+  minFaceAmount!: number;
+
+  @Field(() => Int, { description: 'Largest face amount in whole dollars.' })
+  maxFaceAmount!: number;
+
+  @Field(() => [HealthClass], { description: 'Health classes this product offers.' })
+  healthClasses!: HealthClass[];
+
+  @Field(() => [State], { description: 'States where the product is sold.' })
+  availableStates!: string[];
+}
+
+@InputType({ description: 'Which products to list; every product when omitted.' })
+export class ProductFilter {
+  @Field(() => [ID], { nullable: true, description: 'Only products of these carriers (car_...).' })
+  carrierIds?: string[];
+
+  @Field(() => ProductType, { nullable: true, description: 'Only products of this type.' })
+  type?: ProductType;
+
+  @Field(() => State, { nullable: true, description: 'Only products sold in this state.' })
+  state?: string;
+}
