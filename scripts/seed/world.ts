@@ -1,5 +1,5 @@
 /**
- * The demo world, generated deterministically from a seed and an anchor day (DOMAIN.md "Demo data"):
+ * The demo world, generated deterministically from a seed and an anchor day (docs/domain.md "Demo data"):
  * agencies and agents with licenses and appointments, and cases over two years whose requirements
  * and events add up. Pure: no I/O, so the same inputs always give the same rows.
  */

@@ -1,5 +1,5 @@
 /**
- * The simulated carriers' own rules: prices equal the fixture rate table × DOMAIN.md's arithmetic,
+ * The simulated carriers' own rules: prices equal the fixture rate table × docs/domain.md's arithmetic,
  * limits are enforced, and the issue age on an application follows the carrier's OWN age basis.
  */
 import { carrierByCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
@@ -21,7 +21,7 @@ const ask: QuoteAsk = {
 };
 
 describe('priceQuote', () => {
-  it("gives DOMAIN.md's worked example and declines what it cannot quote, with reasons", () => {
+  it("gives docs/domain.md's worked example and declines what it cannot quote, with reasons", () => {
     const { priced, declined } = priceQuote(summit, ask);
     expect(priced.map((p) => [p.product.code, p.rateThousandths, p.annualPremiumCents, p.modalPremiumsCents])).toEqual([
       ['SR-LT', 620, 37_000, { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 }],

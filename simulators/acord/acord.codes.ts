@@ -1,6 +1,6 @@
 /**
  * The ACORD code lists the simulated ACORD carriers publish in their implementation guide: the
- * `tc` values of DOMAIN.md ("Carrier protocols") plus the requirement codes and a few private codes
+ * `tc` values of docs/domain.md ("Carrier protocols") plus the requirement codes and a few private codes
  * (ACORD reserves tc values from 1,000,000,000 up for a carrier's own use). The adapter's mapper
  * holds its own copy of these tables, as a BGA would code them from the carrier's guide.
  */

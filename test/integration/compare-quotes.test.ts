@@ -1,6 +1,6 @@
 /**
  * compareQuotes through the gateway against the twelve simulated carriers (ACORD TXLife, REST/OAuth2,
- * rate book): every carrier answers, premiums are what the rate tables and DOMAIN.md's arithmetic
+ * rate book): every carrier answers, premiums are what the rate tables and docs/domain.md's arithmetic
  * say to the cent, repeats come from the cache, faulty carriers become outcomes (timeouts inside the
  * deadline, an open circuit answered at once and closing again after recovery), and bad input is
  * BAD_USER_INPUT naming the field.
@@ -68,7 +68,7 @@ describe('compareQuotes', () => {
         a.product.code.localeCompare(b.product.code);
       expect(order).toBeLessThanOrEqual(0);
     }
-    // Each premium by hand: issue age on the carrier's basis, rate from its table, DOMAIN.md's arithmetic.
+    // Each premium by hand: issue age on the carrier's basis, rate from its table, docs/domain.md's arithmetic.
     for (const quote of quotes) {
       const carrier = carrierById(quote.carrier.id)!;
       const product = productById(quote.product.id)!;
@@ -95,7 +95,7 @@ describe('compareQuotes', () => {
         monthly: centsToMoney(modal.MONTHLY),
       });
     }
-    // DOMAIN.md's worked example is Summit Ridge's 20-year term: nearest age 36, $370.00 a year, $32.38 a month.
+    // docs/domain.md's worked example is Summit Ridge's 20-year term: nearest age 36, $370.00 a year, $32.38 a month.
     const summit = quotes.find((q: { carrier: { id: string } }) => q.carrier.id === CARRIERS.find((c) => c.code === 'SUMMIT')!.id);
     expect(summit).toMatchObject({
       issueAge: 36,

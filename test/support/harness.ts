@@ -54,7 +54,7 @@ export function recordingOptions(timeoutMs = 5_000): CallOptions & { network: Ne
 
 /**
  * The quote a carrier must give for one product, computed independently of any protocol: the
- * fixture rate table's rate × DOMAIN.md's arithmetic. Undefined when the rate table has no row.
+ * fixture rate table's rate × docs/domain.md's arithmetic. Undefined when the rate table has no row.
  */
 export function expectedQuote(carrier: CarrierFixture, productId: string, request: QuoteRequest): CarrierQuote | undefined {
   const product = productById(productId)!;

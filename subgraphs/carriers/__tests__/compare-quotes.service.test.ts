@@ -62,7 +62,7 @@ describe('compareQuotes with every carrier healthy', () => {
     const cents = result.quotes.map((q) => q.annualPremiumCents);
     expect(cents).toEqual([...cents].sort((a, b) => a - b));
     expect(result.quotes.every((q) => q.modalPremium === q.premiums.monthly)).toBe(true);
-    // Realistic level (DOMAIN.md): male 35-36, Preferred, $500k, 20-year term costs about $330-$450 a year.
+    // Realistic level (docs/domain.md): male 35-36, Preferred, $500k, 20-year term costs about $330-$450 a year.
     expect(Number(result.quotes[0].annualPremium)).toBeGreaterThan(250);
     expect(Number(result.quotes[0].annualPremium)).toBeLessThan(500);
     expect(new Date(result.generatedAt).getTime()).toBeGreaterThan(Date.now() - 5_000);

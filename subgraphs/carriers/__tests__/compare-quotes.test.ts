@@ -167,7 +167,7 @@ describe('rankQuotes', () => {
 });
 
 describe('toQuoteView', () => {
-  // DOMAIN.md's worked example: annual $370.00, monthly $32.38, quarterly $98.05, semi-annual $190.55, fee $60.00.
+  // docs/domain.md's worked example: annual $370.00, monthly $32.38, quarterly $98.05, semi-annual $190.55, fee $60.00.
   const carrierQuote = {
     productId: 'prd_x',
     healthClass: 'PREFERRED' as const,

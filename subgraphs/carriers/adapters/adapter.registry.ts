@@ -7,7 +7,8 @@ import { createRestAdapter } from './rest/rest.adapter';
 
 /**
  * One adapter per configured carrier, made by its protocol's factory. Adding a carrier of a known
- * protocol is configuration (fixture + CARRIER_<CODE>_URL); adding a protocol is one new folder and
+ * protocol is catalog data and configuration (its carriers.carrier and carriers.product rows +
+ * CARRIER_<CODE>_URL); adding a protocol is one new folder and
  * one line in PROTOCOL_FACTORIES. A carrier whose protocol has no factory is reported, never a crash.
  */
 export type AdapterFactories = Readonly<Record<string, CarrierAdapterFactory>>;

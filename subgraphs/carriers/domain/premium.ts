@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md "The arithmetic, exactly" as pure functions: issue ages and premiums, money in integer
+ * docs/domain.md "Premium, to the cent" as pure functions: issue ages and premiums, money in integer
  * cents. Every implementation must agree to the cent, so nothing here goes through a binary float:
  * dates are integer fields, products are BigInt, rounding is half-up exactly once per figure.
  */

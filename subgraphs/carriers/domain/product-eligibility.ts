@@ -1,5 +1,5 @@
 /**
- * DOMAIN.md's per-product eligibility as pure functions: may this product be quoted for this
+ * docs/domain.md's per-product eligibility as pure functions: may this product be quoted for this
  * request? An ineligible product is an outcome (it feeds NO_ELIGIBLE_PRODUCT), never an error, so
  * the answer is a value with a namespaced code and a reason a person can read.
  */

@@ -1,6 +1,6 @@
 /**
  * Our normalized carrier types to and from ACORD TXLife, with every code map in one place (the tc
- * values of DOMAIN.md "Carrier protocols" and of our ACORD carriers' implementation guide).
+ * values of docs/domain.md "Carrier protocols" and of our ACORD carriers' implementation guide).
  * Unknown codes never throw: a status or requirement we cannot name maps to null with the raw code
  * kept, and `report` hears about it. A response we cannot read at all is CARRIER.MALFORMED.
  */
@@ -426,7 +426,7 @@ const STATES = new Set<string>(STATE_CODES);
 
 /**
  * Each PolicyProduct as a catalog product with our id, matched on the carrier's product code. A code
- * the fixture does not list has no catalog id yet (ids are configuration): reported and skipped.
+ * the catalog does not list has no id of ours yet (ids are catalog data): reported and skipped.
  */
 export function productsFrom(root: XmlNode, carrier: CarrierProfile, report: ReportUnknown): Product[] {
   const response = responsesOf(root)[0];

@@ -253,8 +253,8 @@ export function caseStatusFrom(body: unknown, report: ReportUnknown): CarrierCas
 // ---------------------------------------------------------------- catalog
 
 /**
- * The catalog with our ids, matched on the carrier's product code. A code the fixture does not list
- * has no catalog id yet (ids are configuration): reported and skipped.
+ * The catalog with our ids, matched on the carrier's product code. A code the catalog does not list
+ * has no id of ours yet (ids are catalog data): reported and skipped.
  */
 export function productsFrom(body: unknown, carrier: CarrierProfile, report: ReportUnknown): Product[] {
   return list(object(body, 'products response').products, 'products').flatMap((entry, i) => {

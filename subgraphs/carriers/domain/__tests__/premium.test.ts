@@ -15,7 +15,7 @@ import {
   parseMoney,
 } from '../premium';
 
-describe("DOMAIN.md's worked example, to the cent", () => {
+describe("docs/domain.md's worked example, to the cent", () => {
   const birthDate = '1990-03-10';
   const asOf = '2025-11-24';
 
@@ -250,7 +250,7 @@ describe('properties', () => {
   });
 
   it('each modal premium times its payments a year covers at least the annual premium', () => {
-    // Factors anywhere in DOMAIN.md's ranges, as ten-thousandths (0.5100..0.5300, ...).
+    // Factors anywhere in docs/domain.md's ranges, as ten-thousandths (0.5100..0.5300, ...).
     const factors = fc.record({
       SEMI_ANNUAL: fc.integer({ min: 5100, max: 5300 }).map((n) => n / 10_000),
       QUARTERLY: fc.integer({ min: 2600, max: 2700 }).map((n) => n / 10_000),

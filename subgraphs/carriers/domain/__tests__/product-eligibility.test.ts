@@ -106,7 +106,7 @@ describe('productEligibility (from the birth date, under the carrier age basis)'
     expect(productEligibility(product, nearest, request)).toMatchObject({ eligible: false, code: 'PRODUCT.AGE_OUT_OF_RANGE' });
   });
 
-  it("works on the fixture catalog: DOMAIN.md's worked example is 36 at a NEAREST carrier", () => {
+  it("works on the fixture catalog: docs/domain.md's worked example is 36 at a NEAREST carrier", () => {
     const summit = carrierById('car_summit')!;
     const term = productById('prd_summit_level_term')!;
     expect(productEligibility(term, summit, { ...request, birthDate: '1990-03-10', termYears: 20 })).toEqual({

@@ -70,7 +70,7 @@ async function failureOf(promise: Promise<unknown>): Promise<CarrierFailure> {
 }
 
 describe('quotes (TransType 111)', () => {
-  it("prices DOMAIN.md's worked example to the cent", async () => {
+  it("prices docs/domain.md's worked example to the cent", async () => {
     const { adapter: acord, carrier } = adapter();
     // Born 1990-03-10, quoted 2025-11-24: age nearest 36 at this NEAREST carrier.
     const age = issueAge(carrier.ageBasis, '1990-03-10', '2025-11-24');
