@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { todayUtc } from '../../platform/dates';
-import { AmBestRating, type Gender, type HealthClass, type PaymentMode, type ProductType, type StateCode } from '../shared/enums';
+import type { Gender, HealthClass, PaymentMode, ProductType, StateCode } from '../shared/enums';
 import { badInput } from '../../platform/errors';
+import { AM_BEST_RATINGS } from '../shared/vocabulary';
 import { carrierOutcomes } from './carriers.metrics';
 import { isId } from '../../platform/ids';
 import { centsToMoney, isIsoDate } from '../../platform/scalars';
@@ -26,7 +27,7 @@ export const MAX_TABLE_RATING = 8;
 /** Nobody is insured past this age: an earlier birth date is a typo. */
 const MAX_AGE_YEARS = 120;
 
-const RATING_ORDER: readonly string[] = Object.keys(AmBestRating);
+const RATING_ORDER: readonly string[] = AM_BEST_RATINGS;
 
 /** QuoteInput with defaults applied and every field checked. */
 export interface NormalizedQuoteInput {
