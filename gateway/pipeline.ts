@@ -53,7 +53,7 @@ export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }:
     customScalars(), // each supergraph loaded gets the subgraphs' Date, DateTime and Money checks
     rateLimit(cache, config.rateLimit), // a permit per request before its body is read, or 429
     authentication(config), // the caller's identity in the context, or 401
-    front({ responseCache: config.responseCache, coalesce: config.coalesce }, metrics, logger), // in-process response cache (first level) and request coalescing
+    front(config, metrics, logger), // in-process response cache (first level) and request coalescing
     limits(config), // depth, aliases, tokens, cost, directives, operation and variable checks
     documentStore(), // parsed documents, bounded by their source text
     persistedQueries(cache, config.apqTtlSeconds, countLookup), // automatic persisted queries, shared
@@ -91,7 +91,7 @@ export function fetchPath({ config, metrics, entities, transport }: FetchParts):
       unavailable, // a subgraph that cannot be reached: SERVICE_UNAVAILABLE at the fields' path
       entityBatching(), // a request's parallel entity fetches to one subgraph sent as one
       entityCache(entities), // entities kept from earlier answers; only the others asked for
-      fetchMetrics((subgraph, seconds, failed) => metrics.subgraphFetches.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds)), // every fetch sent, timed
+      fetchMetrics(metrics.observeFetch), // every fetch sent, timed
       cachePolicy, // the subgraph's Cache-Control bounds the response's
       fetchStats, // fetches and the subgraph's own counts, for extensions.stats
       signing(config.identitySecret), // the signed identity, request id and debug flag: the only headers sent

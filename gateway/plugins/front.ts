@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { GraphqlAnswer, GraphqlHttpRequest } from '../../platform/http';
+import type { GatewayConfig } from '../gateway.config';
 import type { GatewayContext } from '../gateway.context';
 import type { Logger } from '../../platform/logger';
 import { Lru } from '../lru';
@@ -147,28 +148,32 @@ export class GatewayFront {
  * The front plugin: GatewayFront around every execution, with the requests it answers itself logged
  * and counted as Apollo Server's are (access-log.ts, metrics.ts), which never see them.
  */
-export function front(options: { responseCache: boolean; coalesce: boolean }, metrics: GatewayMetrics, logger: Logger): GatewayPlugin {
-  if (!options.responseCache && !options.coalesce) return {};
+export function front(config: Pick<GatewayConfig, 'responseCache' | 'coalesce'>, metrics: GatewayMetrics, logger: Logger): GatewayPlugin {
+  const { responseCache, coalesce } = config;
+  if (!responseCache && !coalesce) return {};
   const hits = metrics.frontAnswers.labels({ outcome: 'hit' });
   const coalesced = metrics.frontAnswers.labels({ outcome: 'coalesced' });
-  const gatewayFront = new GatewayFront({ ...options, maxEntries: 500, maxAnswerBytes: 64 * 1024 }, (outcome, name, context, started) => {
-    const durationMs = performance.now() - started;
-    metrics.recordRequest(name, 'ok', durationMs / 1000);
-    (outcome === 'hit' ? hits : coalesced).inc();
-    if (logger.isLevelEnabled('info')) {
-      logger.info(
-        {
-          requestId: context.requestId,
-          operation: name,
-          type: 'query',
-          outcome: 'ok',
-          role: context.identity.role,
-          durationMs: Math.round(durationMs * 10) / 10,
-          front: outcome,
-        },
-        'graphql request',
-      );
-    }
-  });
+  const gatewayFront = new GatewayFront(
+    { responseCache, coalesce, maxEntries: 500, maxAnswerBytes: 64 * 1024 },
+    (outcome, name, context, started) => {
+      const durationMs = performance.now() - started;
+      metrics.recordRequest(name, 'ok', durationMs / 1000);
+      (outcome === 'hit' ? hits : coalesced).inc();
+      if (logger.isLevelEnabled('info')) {
+        logger.info(
+          {
+            requestId: context.requestId,
+            operation: name,
+            type: 'query',
+            outcome: 'ok',
+            role: context.identity.role,
+            durationMs: Math.round(durationMs * 10) / 10,
+            front: outcome,
+          },
+          'graphql request',
+        );
+      }
+    },
+  );
   return { around: gatewayFront.around };
 }

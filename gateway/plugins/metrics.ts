@@ -85,6 +85,11 @@ export class GatewayMetrics {
     series.latency.observe(seconds);
   }
 
+  /** One subgraph fetch sent: its duration and whether it failed (the fetch path's metrics step). */
+  readonly observeFetch = (subgraph: string, seconds: number, failed: boolean): void => {
+    this.subgraphFetches.observe({ subgraph, outcome: failed ? 'error' : 'ok' }, seconds);
+  };
+
   /** A cache lookup (namespace: apq, response) and whether it found something: the hit ratio. */
   countLookup(namespace: string, hit: boolean): void {
     this.cacheLookups.inc({ cache: namespace, result: hit ? 'hit' : 'miss' });

@@ -1,9 +1,9 @@
 /**
  * What the gateway fuzz suite (gateway.fuzz.test.ts) found, pinned with the exact inputs: each was a
  * 500, a crashed process, an echo of the variables, a connection left hanging, or memory without
- * bound. The fixes are in gateway/limits.ts (token limit, operation names, variable errors), gateway/document-store.ts, gateway/metrics.ts,
- * gateway/gateway.ts (APQ version code), platform/http.ts, platform/redact.ts and
- * platform/cache.ts.
+ * bound. The fixes are in gateway/plugins/limits.ts (token limit, operation names, variable errors),
+ * gateway/plugins/document-store.ts, gateway/plugins/metrics.ts, gateway/plugins/persisted-queries.ts
+ * (APQ version code), platform/http.ts, platform/redact.ts and platform/cache.ts.
  */
 import net from 'node:net';
 import { MAX_VARIABLE_ERRORS } from '../../gateway/plugins/limits';
