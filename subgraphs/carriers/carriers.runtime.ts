@@ -7,33 +7,88 @@ import { readCarriersConfig, type CarriersConfig } from './carriers.config';
 import { CatalogSnapshot } from './catalog.snapshot';
 import type { CarrierProfile } from './domain/carrier';
 
+/** How the runtime makes an adapter for a carrier the catalog gains while the process runs. */
+export interface AdapterMaker {
+  env: Readonly<Record<string, string | undefined>>;
+  factories: AdapterFactories;
+}
+
 /**
- * What the carriers subgraph keeps for the life of the process: its configuration, the carriers of
- * the catalog as it stood at start (the registry: catalog rows + CARRIER_<CODE>_* settings), one
- * adapter and one policy per configured carrier. Breaker state and health are per process (each replica judges the
- * carriers it calls); cached carrier answers are shared through the Cache (Redis).
+ * What the carriers subgraph keeps for the life of the process: its configuration, the registry
+ * (the catalog's carriers, each reached through its CARRIER_<CODE>_* settings), one adapter and one
+ * policy per configured carrier. The registry is read at start and again before each catalog
+ * refresh pass (`admit`): a carrier whose rows appear later (a seed that ran after this process
+ * started, an operator's INSERT) is served from that pass on. Breaker state and health are per
+ * process (each replica judges the carriers it calls); cached carrier answers are shared through
+ * the Cache (Redis).
  */
 export class CarriersRuntime {
   private readonly policies = new Map<string, CarrierPolicy>();
+  private readonly registry = new Map<string, CarrierProfile>();
+  private readonly built = new Map<string, CarrierAdapter>();
   /** compareQuotes' copy of the catalog (CATALOG_SNAPSHOT_MS). */
   readonly catalog: CatalogSnapshot;
 
   constructor(
     readonly config: Readonly<CarriersConfig>,
-    readonly carriers: readonly CarrierProfile[],
-    readonly adapters: ReadonlyMap<string, CarrierAdapter>,
+    carriers: readonly CarrierProfile[],
+    adapters: ReadonlyMap<string, CarrierAdapter>,
     readonly cache: Cache,
     readonly logger: Logger,
+    /** Without one (tests with fixed adapters), carriers the catalog gains later get no adapter. */
+    private readonly maker?: AdapterMaker,
   ) {
     this.catalog = new CatalogSnapshot(config.catalogSnapshotMs);
+    for (const carrier of carriers) this.registry.set(carrier.id, carrier);
+    for (const [carrierId, adapter] of adapters) this.built.set(carrierId, adapter);
     for (const endpoint of config.endpoints) {
       if (!adapters.has(endpoint.carrierId)) continue;
       this.policies.set(endpoint.carrierId, new CarrierPolicy(endpoint.carrierId, { ...config.policy, timeoutMs: endpoint.timeoutMs }));
     }
   }
 
+  /** The registry: every carrier of the catalog this process knows, configured or not. */
+  get carriers(): readonly CarrierProfile[] {
+    return [...this.registry.values()];
+  }
+
+  /** One adapter per configured carrier, by carrier id. */
+  get adapters(): ReadonlyMap<string, CarrierAdapter> {
+    return this.built;
+  }
+
+  /**
+   * Takes in the carriers of the catalog this process does not know yet: each gets its endpoint
+   * from the same environment and an adapter from its protocol's factory. Known carriers are left
+   * as they are (their adapter and breaker live on). Returns one line per carrier left without an
+   * adapter, for the log.
+   */
+  admit(carriers: readonly CarrierProfile[]): string[] {
+    const added = carriers.filter((carrier) => !this.registry.has(carrier.id));
+    if (!added.length) return [];
+    for (const carrier of added) this.registry.set(carrier.id, carrier);
+    // compareQuotes' copy of the catalog may predate the newcomers' rows: read it again.
+    this.catalog.invalidate();
+    if (!this.maker)
+      return added.map((carrier) => `carrier ${carrier.id} (${carrier.code}) joined the catalog: no adapter (fixed adapters)`);
+    const config = readCarriersConfig(added, this.maker.env);
+    const { adapters, warnings } = buildAdapters(added, config.endpoints, { cache: this.cache, logger: this.logger }, this.maker.factories);
+    for (const endpoint of config.endpoints) {
+      const adapter = adapters.get(endpoint.carrierId);
+      if (!adapter) continue;
+      this.built.set(endpoint.carrierId, adapter);
+      this.policies.set(
+        endpoint.carrierId,
+        new CarrierPolicy(endpoint.carrierId, { ...this.config.policy, timeoutMs: endpoint.timeoutMs }),
+      );
+    }
+    if (adapters.size) this.logger.info({ carriers: added.map((c) => c.code), adapters: adapters.size }, 'carriers joined the catalog');
+    // config.warnings would name every other carrier's variables as unknown: only this carrier's gaps matter here.
+    return [...config.unconfigured.map((name) => `${name} is not set: that carrier's quotes answer ERROR`), ...warnings];
+  }
+
   adapter(carrierId: string): CarrierAdapter | undefined {
-    return this.adapters.get(carrierId);
+    return this.built.get(carrierId);
   }
 
   /** A carrier never called (or without an adapter) looks healthy: nothing has failed. */
@@ -51,7 +106,7 @@ export class CarriersRuntime {
     fn: (adapter: CarrierAdapter, options: CallOptions) => Promise<T>,
     onNetworkCall?: (kind: NetworkCallKind) => void,
   ): Promise<T> {
-    const adapter = this.adapters.get(carrierId);
+    const adapter = this.built.get(carrierId);
     const policy = this.policies.get(carrierId);
     if (!adapter || !policy) throw new Error(`carrier ${carrierId} has no adapter`);
     return policy.execute(operation, (signal) => fn(adapter, { signal, onNetworkCall }));
@@ -74,13 +129,15 @@ export function createCarriersRuntime(options: RuntimeOptions): CarriersRuntime 
   const config = readCarriersConfig(carriers, options.env ?? process.env);
   const warnings = [...config.warnings];
   let adapters = options.adapters;
+  const factories = options.factories ?? defaultAdapterFactories();
   if (!adapters) {
-    const factories = options.factories ?? defaultAdapterFactories();
     const built = buildAdapters(carriers, config.endpoints, { cache: options.cache, logger: options.logger }, factories);
     warnings.push(...built.warnings);
     adapters = built.adapters;
   }
   for (const warning of warnings) options.logger.warn(warning);
   options.logger.info({ adapters: adapters.size, carriers: carriers.length }, 'carrier adapters ready');
-  return new CarriersRuntime(config, carriers, adapters, options.cache, options.logger);
+  // Pre-built adapters (tests) are a fixed set: nothing is made for carriers that join later.
+  const maker = options.adapters ? undefined : { env: options.env ?? process.env, factories };
+  return new CarriersRuntime(config, carriers, adapters, options.cache, options.logger, maker);
 }

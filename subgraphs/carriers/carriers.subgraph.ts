@@ -74,7 +74,8 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
       // The registry: the catalog's carriers as they stand now, each reached through its CARRIER_<CODE>_* settings.
       const registry = await readCarrierProfiles(new Db(pool));
       for (const warning of registry.warnings) logger.warn(warning);
-      if (registry.carriers.length === 0) logger.warn('the catalog has no carriers (seed it, or add carriers.carrier rows, then restart)');
+      if (registry.carriers.length === 0)
+        logger.warn('the catalog has no carriers yet: carriers added to it are served from the next catalog refresh pass');
       // A bad carrier setting stops the process here, naming the variable.
       const carriers = registry.carriers;
       const runtime = options.runtime

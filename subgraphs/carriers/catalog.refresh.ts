@@ -3,7 +3,7 @@ import { isId } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import { CarrierFailure } from './adapters/carrier-adapter.port';
 import type { CarriersRuntime } from './carriers.runtime';
-import { upsertCatalog, type CatalogProduct } from './carrier.repository';
+import { readCarrierProfiles, upsertCatalog, type CatalogProduct } from './carrier.repository';
 import { HEALTH_CLASSES, PRODUCT_TYPES, STATE_CODES } from '../shared/vocabulary';
 import type { Product } from './domain/carrier';
 
@@ -130,16 +130,24 @@ export interface CatalogRefreshHandle {
 /**
  * Starts the refresh loop of a running carriers subgraph: call it with the pool and cache that
  * startSubgraph returned (RunningSubgraph.pool / .cache), so it shares the runtime (adapters,
- * breakers) that requests use. A pass at start, then every CATALOG_REFRESH_MS (0: start only).
+ * breakers) that requests use. A pass at start, then every CATALOG_REFRESH_MS (0: start only); each
+ * pass first admits the carriers the catalog gained (runtime.admit), then refreshes every carrier.
  */
 export function startCatalogRefresh(options: { pool: Pool; logger: Logger; runtime: CarriersRuntime }): CatalogRefreshHandle {
   const { runtime } = options;
   const refresher = new CatalogRefresher(new Db(options.pool), runtime, options.logger);
-  const pass = () =>
-    refresher.refreshAll().catch((error) => {
+  const db = new Db(options.pool);
+  const pass = async () => {
+    try {
+      // Carriers whose rows appeared since the last pass (a seed after our start, an operator's INSERT) join first.
+      const { carriers } = await readCarrierProfiles(db);
+      for (const warning of runtime.admit(carriers)) options.logger.warn(warning);
+      return await refresher.refreshAll();
+    } catch (error) {
       options.logger.error({ err: error }, 'catalog refresh pass failed');
       return [] as CarrierRefreshResult[];
-    });
+    }
+  };
   const firstPass = pass();
   let timer: NodeJS.Timeout | undefined;
   if (runtime.config.catalogRefreshMs > 0) {

@@ -62,6 +62,22 @@ const QUARRY: CarrierFixture = {
   ],
 };
 
+/** A fourteenth, ACORD this time, whose rows are added while everything runs. */
+const KILN: CarrierFixture = {
+  ...QUARRY,
+  id: 'car_kiln_valley',
+  code: 'KILN',
+  name: 'Kiln Valley Assurance',
+  naicCode: '99877',
+  ageBasis: 'NEAREST',
+  protocol: 'ACORD',
+  policyFeeCents: 7_000,
+  classNames: { PREFERRED_PLUS: 'Kiln Best', PREFERRED: 'Kiln Preferred', STANDARD_PLUS: 'Kiln Plus', STANDARD: 'Kiln Standard' },
+  products: [
+    { ...QUARRY.products[0], id: 'prd_kiln_valley_term', carrierId: 'car_kiln_valley', code: 'KVA-TERM', name: 'Kiln Valley Term' },
+  ],
+};
+
 const COMPARE = `query($i: QuoteInput!) { compareQuotes(input: $i) {
   quotes { carrier { id name } product { id code } carrierClassName issueAge annualPremium policyFee premiums { annual semiAnnual quarterly monthly } }
   outcomes { carrier { id } status cached quoteCount } } }`;
@@ -143,8 +159,14 @@ beforeAll(async () => {
   }
   // The simulators announce CARRIER_QUARRY_URL / _CLIENT_ID / _CLIENT_SECRET with the twelve others' settings.
   stack = await startStack({
-    env: { DATABASE_URL: database.url, CARRIER_TIMEOUT_MS: '3000', COMPARE_TIMEOUT_MS: '4000' },
-    simulators: { carriers: [...CARRIERS, QUARRY] },
+    env: {
+      DATABASE_URL: database.url,
+      CARRIER_TIMEOUT_MS: '3000',
+      COMPARE_TIMEOUT_MS: '4000',
+      CATALOG_REFRESH_MS: '300',
+      CATALOG_SNAPSHOT_MS: '0',
+    },
+    simulators: { carriers: [...CARRIERS, QUARRY, KILN] },
   });
   token = await stack.token('STAFF');
 });
@@ -202,4 +224,48 @@ it('stands beside the twelve demo carriers in a full comparison', async () => {
   const { outcomes } = response.data!.compareQuotes;
   expect(outcomes).toHaveLength(CARRIERS.length + 1);
   expect(outcomes.every((o: { status: string }) => o.status === 'OK')).toBe(true);
+});
+
+it('takes in a carrier whose catalog rows are added while it runs, from the next catalog refresh pass', async () => {
+  const ask = () => graphql(stack.url, COMPARE, { i: { ...INPUT, carrierIds: ['car_kiln_valley'] } }, { token });
+  // Not in the catalog yet: an unknown carrier id is bad input.
+  expect((await ask()).errors?.[0]?.message).toContain('unknown carriers: car_kiln_valley');
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  try {
+    await pool.query(
+      `INSERT INTO carriers.carrier (id, code, name, naic_code, am_best_rating, age_basis, protocol)
+       VALUES ('car_kiln_valley', 'KILN', 'Kiln Valley Assurance', '99877', 'A', 'NEAREST', 'ACORD')`,
+    );
+    await pool.query(
+      `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,
+                                     max_face_amount, health_classes, available_states, fully_underwritten)
+       VALUES ('prd_kiln_valley_term', 'car_kiln_valley', 'KVA-TERM', 'Kiln Valley Term', 'TERM',
+               '[{"years":10,"minIssueAge":18,"maxIssueAge":70},{"years":20,"minIssueAge":18,"maxIssueAge":60}]',
+               18, 70, 100000, 5000000, '{PREFERRED_PLUS,PREFERRED,STANDARD_PLUS,STANDARD}', '{TX,CA,OH}', true)`,
+    );
+  } finally {
+    await pool.end();
+  }
+  let outcome: { status: string } | undefined;
+  let response: Awaited<ReturnType<typeof ask>> | undefined;
+  for (const until = Date.now() + 10_000; Date.now() < until; ) {
+    response = await ask();
+    outcome = response.data?.compareQuotes.outcomes[0];
+    if (outcome?.status === 'OK') break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(outcome).toMatchObject({ status: 'OK', quoteCount: 1 });
+  // Age nearest 36 (the half-birthday 2025-09-10 has passed): 600 × 1.05 = 630 thousandths per $1,000;
+  // 630 × 500,000 / 10,000 = 31,500 cents + the $70.00 fee = 38,500; monthly × 0.0885 = 3,407.25 → 3,407.
+  expect(response!.data!.compareQuotes.quotes).toEqual([
+    {
+      carrier: { id: 'car_kiln_valley', name: 'Kiln Valley Assurance' },
+      product: { id: 'prd_kiln_valley_term', code: 'KVA-TERM' },
+      carrierClassName: 'Kiln Preferred',
+      issueAge: 36,
+      annualPremium: '385.00',
+      policyFee: '70.00',
+      premiums: { annual: '385.00', semiAnnual: '200.20', quarterly: '102.03', monthly: '34.07' },
+    },
+  ]);
 });
