@@ -1,11 +1,14 @@
 /**
  * The rate-book parser on its own: it reads the published CSV exactly (every row equals the fixture
- * rate table), finds the face band, and refuses a book it cannot fully read.
+ * rate table), finds the face band, reads the terms stated before the header, and refuses a book it
+ * cannot fully read; and pricing from a book uses the book's terms, nothing of ours.
  */
 import { carrierByCode } from '../../../fixtures/carriers.fixture';
 import { rateTable, rateTableCsv } from '../../../fixtures/rate-table';
 import { CarrierFailure } from '../../carrier-adapter.port';
+import type { CarrierProfile } from '../../../domain/carrier';
 import { RateBook } from '../rate-book';
+import { quotesFromBook } from '../ratebook.mapper';
 
 const carrier = carrierByCode('BIRCH')!;
 const product = carrier.products.find((p) => p.code === 'SBL-EASY')!;
@@ -125,5 +128,79 @@ describe('RateBook terms', () => {
     ]) {
       await expect(RateBook.parse(`${bad.join('\n')}\n${rows}`)).rejects.toBeInstanceOf(CarrierFailure);
     }
+  });
+});
+
+describe('pricing from a book', () => {
+  const profile: CarrierProfile = {
+    id: 'car_example',
+    code: 'EXAMPLE',
+    name: 'Example Life',
+    naicCode: '00000',
+    amBestRating: 'A',
+    ageBasis: 'LAST',
+    protocol: 'RATEBOOK',
+    products: [
+      {
+        id: 'prd_example_term',
+        carrierId: 'car_example',
+        code: 'P1',
+        name: 'Example Term',
+        type: 'TERM',
+        terms: [{ years: 10, minIssueAge: 18, maxIssueAge: 70 }],
+        minIssueAge: 18,
+        maxIssueAge: 70,
+        minFaceAmount: 0,
+        maxFaceAmount: 99_999,
+        healthClasses: ['STANDARD'],
+        availableStates: ['TX'],
+        fullyUnderwritten: true,
+      },
+    ],
+  };
+  const request = {
+    state: 'TX' as const,
+    issueAge: 50,
+    gender: 'FEMALE' as const,
+    tobacco: true,
+    healthClass: 'STANDARD' as const,
+    tableRating: 0,
+    faceAmount: 80_000,
+    termYears: 10,
+    productIds: ['prd_example_term'],
+  };
+
+  it("prices with the book's own fee, modal factors and class name", async () => {
+    const csv = [
+      '# policy_fee_cents=4321',
+      '# modal_factor.SEMI_ANNUAL=0.5',
+      '# modal_factor.QUARTERLY=0.25',
+      '# modal_factor.MONTHLY=0.1',
+      '# class_name.STANDARD=Bedrock',
+      'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths',
+      'P1,10,50,FEMALE,Y,STANDARD,0,99999,1234',
+    ].join('\n');
+    // 1,234 × 80,000 / 10,000 = 9,872 cents, + 4,321 = 14,193; monthly × 0.1 = 1,419.3 → 1,419.
+    expect(quotesFromBook(await RateBook.parse(csv), profile, request)).toEqual([
+      {
+        productId: 'prd_example_term',
+        healthClass: 'STANDARD',
+        carrierClassName: 'Bedrock',
+        issueAge: 50,
+        ageBasis: 'LAST',
+        faceAmount: 80_000,
+        termYears: 10,
+        annualPremiumCents: 14_193,
+        policyFeeCents: 4_321,
+        modalPremiumsCents: { ANNUAL: 14_193, SEMI_ANNUAL: 7_097, QUARTERLY: 3_548, MONTHLY: 1_419 },
+      },
+    ]);
+  });
+
+  it('refuses to price from a book that states no terms', async () => {
+    const csv =
+      'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,FEMALE,Y,STANDARD,0,99999,1234\n';
+    const book = await RateBook.parse(csv);
+    expect(() => quotesFromBook(book, profile, request)).toThrow(CarrierFailure);
   });
 });
