@@ -11,19 +11,19 @@ import type { CarriersContext } from './carriers.context';
 import type { CarrierRow } from './carrier.type';
 import type { ProductRow } from './product.type';
 import { issueAge } from './domain/premium';
-import { productEligibilityAtAge } from './domain/product-eligibility';
+import { MAX_TABLE_RATING, productEligibilityAtAge } from './domain/product-eligibility';
+import { rankQuotes } from './domain/quote-ranking';
 import { TERM_YEARS } from './domain/carrier';
 import type { CarrierOutcomeStatus, CarrierOutcomeView, QuoteComparisonView, QuoteInput, QuoteView } from './quote.type';
 
 /**
  * compareQuotes: every asked carrier in parallel, each through the cache (single-flight) and then
  * its adapter under its policy; one outcome per carrier, whatever happens to the others; quotes
- * ranked by annual premium. The pure parts (validation, cache key, ranking) are exported for tests.
+ * ranked by annual premium (domain/quote-ranking.ts). Validation and the cache key are exported for tests.
  */
 
 /** Larger faces are not life insurance a BGA quotes online: refused as input, not as an outcome. */
 export const MAX_FACE_AMOUNT = 100_000_000;
-export const MAX_TABLE_RATING = 8;
 /** Nobody is insured past this age: an earlier birth date is a typo. */
 const MAX_AGE_YEARS = 120;
 
@@ -135,19 +135,6 @@ export function quoteCacheKey(carrierId: string, request: QuoteRequest): string 
     [...request.productIds].sort(),
   ]);
   return `quote:v1:${carrierId}:${createHash('sha256').update(canonical).digest('hex')}`;
-}
-
-/** Cheapest annual premium first; ties by carrier name, then product code (then ids, so the order is total). */
-export function rankQuotes<T extends Pick<QuoteView, 'annualPremiumCents' | 'carrier' | 'product'>>(quotes: readonly T[]): T[] {
-  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...quotes].sort(
-    (a, b) =>
-      a.annualPremiumCents - b.annualPremiumCents ||
-      text(a.carrier.name, b.carrier.name) ||
-      text(a.product.code, b.product.code) ||
-      text(a.carrier.id, b.carrier.id) ||
-      text(a.product.id, b.product.id),
-  );
 }
 
 const MODE_KEYS = { ANNUAL: 'annual', SEMI_ANNUAL: 'semiAnnual', QUARTERLY: 'quarterly', MONTHLY: 'monthly' } as const;

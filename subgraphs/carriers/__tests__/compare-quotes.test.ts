@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { QuoteRequest } from '../adapters/carrier-adapter.port';
-import { MAX_FACE_AMOUNT, quoteCacheKey, rankQuotes, toQuoteView, validateQuoteInput } from '../compare-quotes.service';
+import { MAX_FACE_AMOUNT, quoteCacheKey, toQuoteView, validateQuoteInput } from '../compare-quotes.service';
 import type { QuoteInput } from '../quote.type';
 import { CARRIER_ROWS, PRODUCT_ROWS } from './fake-carriers';
 
@@ -131,38 +131,6 @@ describe('quoteCacheKey', () => {
       expect(quoteCacheKey('car_summit', { ...request, ...change } as QuoteRequest)).not.toBe(key);
     }
     expect(quoteCacheKey('car_other', request)).not.toBe(key);
-  });
-});
-
-describe('rankQuotes', () => {
-  type Ranked = Parameters<typeof rankQuotes>[0][number];
-  const quote = (cents: number, carrierName: string, code: string) =>
-    ({
-      annualPremiumCents: cents,
-      carrier: { id: `car_${carrierName.toLowerCase()}`, name: carrierName },
-      product: { id: `prd_${code.toLowerCase()}`, code },
-    }) as Ranked;
-
-  it('orders by annual premium, then carrier name, then product code', () => {
-    const ranked = rankQuotes([
-      quote(50_000, 'Bravo', 'B1'),
-      quote(40_000, 'Zulu', 'Z1'),
-      quote(50_000, 'Alpha', 'A2'),
-      quote(50_000, 'Alpha', 'A1'),
-      quote(39_999, 'Yankee', 'Y1'),
-    ]);
-    expect(ranked.map((q) => `${q.annualPremiumCents}/${q.carrier.name}/${q.product.code}`)).toEqual([
-      '39999/Yankee/Y1',
-      '40000/Zulu/Z1',
-      '50000/Alpha/A1',
-      '50000/Alpha/A2',
-      '50000/Bravo/B1',
-    ]);
-  });
-
-  it('does not depend on the input order', () => {
-    const quotes = [quote(3, 'C', 'x'), quote(1, 'B', 'y'), quote(1, 'A', 'z'), quote(2, 'A', 'a')];
-    expect(rankQuotes([...quotes].reverse())).toEqual(rankQuotes(quotes));
   });
 });
 
