@@ -9,7 +9,7 @@ import type { Product } from './domain/carrier';
 
 /**
  * Keeps the `carriers` catalog in step with what the carriers say they sell: at start and then
- * periodically, each adapter's products() is upserted (never deleted: old cases keep their products).
+ * periodically, each adapter's products() is upserted (products only: carrier rows are the registry's) (never deleted: old cases keep their products).
  * Stale-while-revalidate: the catalog in Postgres keeps serving while a refresh runs, and a carrier
  * that fails to answer leaves its rows as they were; its last answer, kept in the cache for
  * CATALOG_CACHE_TTL_S, is still applied. A fresh cached answer (another replica refreshed within
@@ -104,14 +104,14 @@ export class CatalogRefresher {
   }
 
   private async apply(carrierId: string, products: Product[], source: 'carrier' | 'cache' | 'stale-cache'): Promise<CarrierRefreshResult> {
-    const carrier = this.runtime.carriers.find((c) => c.id === carrierId)!;
     const valid: CatalogProduct[] = [];
     for (const product of products) {
       const problem = catalogProblem(product, carrierId);
       if (problem) this.logger.warn({ carrierId, problem }, 'catalog refresh skipped a product');
       else valid.push(product);
     }
-    const written = await upsertCatalog(this.db, [carrier], valid);
+    // Products only: the carrier's own row is catalog data the refresh never rewrites (an operator's edit stands).
+    const written = await upsertCatalog(this.db, [], valid);
     if (written.carriers || written.products) {
       this.runtime.catalog.invalidate();
       this.logger.info({ carrierId, source, ...written }, 'catalog updated');

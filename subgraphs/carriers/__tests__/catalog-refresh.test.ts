@@ -30,17 +30,18 @@ beforeEach(() => {
 const refresher = (db: Db) => new CatalogRefresher(db, world.runtime, world.runtime.logger);
 
 describe('CatalogRefresher', () => {
-  it('asks the carrier, keeps its answer in the cache and upserts carrier and products', async () => {
+  it('asks the carrier, keeps its answer in the cache and upserts its products, never the carrier row', async () => {
     const { db, writes } = recordingDb();
     const result = await refresher(db).refresh(CARRIER.id);
     expect(result).toEqual({
       carrierId: CARRIER.id,
       source: 'carrier',
       products: CARRIER.products.length,
-      written: 1 + CARRIER.products.length,
+      written: CARRIER.products.length,
     });
     expect(world.adapters.get(CARRIER.id)!.calls.products).toBe(1);
-    expect(writes.map((w) => w.rows.map((r) => r.id))).toEqual([[CARRIER.id], CARRIER.products.map((p) => p.id)]);
+    expect(writes.map((w) => w.rows.map((r) => r.id))).toEqual([CARRIER.products.map((p) => p.id)]);
+    expect(writes.every((w) => !/carriers\.carrier\b/.test(w.sql))).toBe(true);
     expect(writes.every((w) => !/DELETE/i.test(w.sql))).toBe(true);
     expect(await world.runtime.cache.get(catalogCacheKey(CARRIER.id))).not.toBeNull();
   });
@@ -59,7 +60,8 @@ describe('CatalogRefresher', () => {
     const { db, writes } = recordingDb();
     const result = await refresher(db).refresh(CARRIER.id);
     expect(result).toMatchObject({ source: 'stale-cache', products: CARRIER.products.length });
-    expect(writes).toHaveLength(2);
+    // The held products are written (one statement); the carrier row is never rewritten.
+    expect(writes.map((w) => w.rows.map((r) => r.id))).toEqual([CARRIER.products.map((p) => p.id)]);
   });
 
   it('writes nothing when the carrier fails and nothing is held: the catalog keeps its rows', async () => {
