@@ -7,6 +7,13 @@ import { readCarriersConfig, type CarriersConfig } from './carriers.config';
 import { CatalogSnapshot } from './catalog.snapshot';
 import type { CarrierProfile } from './domain/carrier';
 
+/** What an adapter maps by: the carrier's product ids and codes. */
+const productKeys = (carrier: CarrierProfile) =>
+  carrier.products
+    .map((p) => `${p.id}=${p.code}`)
+    .sort()
+    .join(',');
+
 /** How the runtime makes an adapter for a carrier the catalog gains while the process runs. */
 export interface AdapterMaker {
   env: Readonly<Record<string, string | undefined>>;
@@ -18,7 +25,7 @@ export interface AdapterMaker {
  * (the catalog's carriers, each reached through its CARRIER_<CODE>_* settings), one adapter and one
  * policy per configured carrier. The registry is read at start and again before each catalog
  * refresh pass (`admit`): a carrier whose rows appear later (a seed that ran after this process
- * started, an operator's INSERT) is served from that pass on. Breaker state and health are per
+ * started, an operator's INSERT), or a product added to a known carrier, is served from that pass on. Breaker state and health are per
  * process (each replica judges the carriers it calls); cached carrier answers are shared through
  * the Cache (Redis).
  */
@@ -58,32 +65,44 @@ export class CarriersRuntime {
   }
 
   /**
-   * Takes in the carriers of the catalog this process does not know yet: each gets its endpoint
-   * from the same environment and an adapter from its protocol's factory. Known carriers are left
-   * as they are (their adapter and breaker live on). Returns one line per carrier left without an
-   * adapter, for the log.
+   * Brings the registry up to the catalog: a carrier this process does not know yet gets its
+   * endpoint from the same environment and an adapter from its protocol's factory; a known carrier
+   * whose products changed (one added, a code changed) gets a new adapter with the new list, its
+   * policy (breaker, health) kept. Nothing else changes. Returns lines for the log: carriers left
+   * without an adapter.
    */
   admit(carriers: readonly CarrierProfile[]): string[] {
-    const added = carriers.filter((carrier) => !this.registry.has(carrier.id));
-    if (!added.length) return [];
-    for (const carrier of added) this.registry.set(carrier.id, carrier);
-    // compareQuotes' copy of the catalog may predate the newcomers' rows: read it again.
+    const changed = carriers.filter((carrier) => {
+      const known = this.registry.get(carrier.id);
+      return !known || productKeys(known) !== productKeys(carrier);
+    });
+    if (!changed.length) return [];
+    const added = changed.filter((carrier) => !this.registry.has(carrier.id));
+    for (const carrier of changed) this.registry.set(carrier.id, carrier);
+    // compareQuotes' copy of the catalog may predate these rows: read it again.
     this.catalog.invalidate();
     if (!this.maker)
       return added.map((carrier) => `carrier ${carrier.id} (${carrier.code}) joined the catalog: no adapter (fixed adapters)`);
-    const config = readCarriersConfig(added, this.maker.env);
-    const { adapters, warnings } = buildAdapters(added, config.endpoints, { cache: this.cache, logger: this.logger }, this.maker.factories);
+    const config = readCarriersConfig(changed, this.maker.env);
+    const { adapters, warnings } = buildAdapters(
+      changed,
+      config.endpoints,
+      { cache: this.cache, logger: this.logger },
+      this.maker.factories,
+    );
     for (const endpoint of config.endpoints) {
       const adapter = adapters.get(endpoint.carrierId);
       if (!adapter) continue;
       this.built.set(endpoint.carrierId, adapter);
-      this.policies.set(
-        endpoint.carrierId,
-        new CarrierPolicy(endpoint.carrierId, { ...this.config.policy, timeoutMs: endpoint.timeoutMs }),
-      );
+      if (!this.policies.has(endpoint.carrierId))
+        this.policies.set(
+          endpoint.carrierId,
+          new CarrierPolicy(endpoint.carrierId, { ...this.config.policy, timeoutMs: endpoint.timeoutMs }),
+        );
     }
-    if (adapters.size) this.logger.info({ carriers: added.map((c) => c.code), adapters: adapters.size }, 'carriers joined the catalog');
-    // config.warnings would name every other carrier's variables as unknown: only this carrier's gaps matter here.
+    if (adapters.size)
+      this.logger.info({ carriers: changed.map((c) => c.code), adapters: adapters.size }, 'carrier adapters (re)built from the catalog');
+    // config.warnings would name every other carrier's variables as unknown: only these carriers' gaps matter here.
     return [...config.unconfigured.map((name) => `${name} is not set: that carrier's quotes answer ERROR`), ...warnings];
   }
 

@@ -131,7 +131,7 @@ export interface CatalogRefreshHandle {
  * Starts the refresh loop of a running carriers subgraph: call it with the pool and cache that
  * startSubgraph returned (RunningSubgraph.pool / .cache), so it shares the runtime (adapters,
  * breakers) that requests use. A pass at start, then every CATALOG_REFRESH_MS (0: start only); each
- * pass first admits the carriers the catalog gained (runtime.admit), then refreshes every carrier.
+ * pass first brings the registry up to the catalog (runtime.admit), then refreshes every carrier.
  */
 export function startCatalogRefresh(options: { pool: Pool; logger: Logger; runtime: CarriersRuntime }): CatalogRefreshHandle {
   const { runtime } = options;

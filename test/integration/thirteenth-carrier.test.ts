@@ -59,6 +59,23 @@ const QUARRY: CarrierFixture = {
       availableStates: ['TX', 'CA', 'OH'],
       fullyUnderwritten: true,
     },
+    {
+      // Sold by the carrier from the start; in our catalog only once its row is added (the last test).
+      id: 'prd_quarry_hill_select',
+      carrierId: 'car_quarry_hill',
+      code: 'QHL-SELECT',
+      name: 'Quarry Hill Select Term',
+      type: 'TERM',
+      terms: [{ years: 20, minIssueAge: 18, maxIssueAge: 60 }],
+      minIssueAge: 18,
+      maxIssueAge: 60,
+      minFaceAmount: 250_000,
+      maxFaceAmount: 5_000_000,
+      healthClasses: ['PREFERRED_PLUS', 'PREFERRED'],
+      availableStates: ['TX'],
+      fullyUnderwritten: true,
+      ratePercent: 90,
+    },
   ],
 };
 
@@ -268,4 +285,33 @@ it('takes in a carrier whose catalog rows are added while it runs, from the next
       premiums: { annual: '385.00', semiAnnual: '200.20', quarterly: '102.03', monthly: '34.07' },
     },
   ]);
+}, 60_000);
+
+it("quotes a product added to a known carrier's catalog while it runs", async () => {
+  const ask = (faceAmount: number) =>
+    graphql(stack.url, COMPARE, { i: { ...INPUT, faceAmount, carrierIds: ['car_quarry_hill'] } }, { token });
+  const codesOf = (response: Awaited<ReturnType<typeof ask>>): string[] =>
+    (response.data?.compareQuotes.quotes ?? []).map((q: { product: { code: string } }) => q.product.code);
+  expect(codesOf(await ask(700_000))).toEqual(['QHL-TERM']);
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  try {
+    await pool.query(
+      `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,
+                                     max_face_amount, health_classes, available_states, fully_underwritten)
+       VALUES ('prd_quarry_hill_select', 'car_quarry_hill', 'QHL-SELECT', 'Quarry Hill Select Term', 'TERM',
+               '[{"years":20,"minIssueAge":18,"maxIssueAge":60}]', 18, 60, 250000, 5000000, '{PREFERRED_PLUS,PREFERRED}', '{TX}', true)`,
+    );
+  } finally {
+    await pool.end();
+  }
+  const started = Date.now();
+  let codes: string[] = [];
+  // A different face each time: a repeat would be answered from the quote cache.
+  for (let face = 700_001; Date.now() < started + 25_000; face++) {
+    codes = codesOf(await ask(face));
+    if (codes.length === 2) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // The select product is priced at 90% of the level term's rate: cheaper, so ranked first.
+  expect(codes).toEqual(['QHL-SELECT', 'QHL-TERM']);
 }, 60_000);
