@@ -1,6 +1,7 @@
 import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgeBasis, AmBestRating } from '../shared/enums';
 import type { CircuitStateName } from './carrier-policy';
+import type { Carrier as CatalogCarrier } from './domain/carrier';
 
 export const CircuitState = {
   CLOSED: 'CLOSED',
@@ -17,14 +18,8 @@ registerEnumType(CircuitState, {
   },
 });
 
-/** A row of carriers.carrier, as the resolvers see it. */
-export interface CarrierRow {
-  id: string;
-  code: string;
-  name: string;
-  naicCode: string;
-  amBestRating: AmBestRating;
-  ageBasis: AgeBasis;
+/** A row of carriers.carrier, as the resolvers see it: the domain's Carrier, its protocol as stored (any text). */
+export interface CarrierRow extends Omit<CatalogCarrier, 'protocol'> {
   protocol: string;
 }
 

@@ -1,30 +1,17 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { HealthClass, ProductType, State, type StateCode } from '../shared/enums';
+import type { Product as CatalogProduct, ProductTerm as CatalogProductTerm } from './domain/carrier';
 
 /** Issue-age limits for one level-premium period, as stored in carriers.product.terms. */
-export interface ProductTermRow {
-  years: number;
-  minIssueAge: number;
-  maxIssueAge: number;
-}
+export type ProductTermRow = CatalogProductTerm;
 
-/** A row of carriers.product, as the resolvers see it. */
-export interface ProductRow {
-  id: string;
-  carrierId: string;
-  code: string;
-  name: string;
-  type: ProductType;
+/** A row of carriers.product, as the resolvers see it: the domain's Product, with the years of its terms. */
+export interface ProductRow extends CatalogProduct {
   terms: ProductTermRow[];
   /** The years of `terms`, ascending; empty for anything but TERM. */
   termYears: number[];
-  minIssueAge: number;
-  maxIssueAge: number;
-  minFaceAmount: number;
-  maxFaceAmount: number;
   healthClasses: HealthClass[];
   availableStates: StateCode[];
-  fullyUnderwritten: boolean;
 }
 
 @ObjectType({ description: 'Issue-age limits of a product for one level-premium period: long terms stop at lower ages.' })
