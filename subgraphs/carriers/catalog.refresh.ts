@@ -128,20 +128,31 @@ export interface CatalogRefreshHandle {
 }
 
 /**
+ * How often the registry (the catalog's carriers and their product lists) is read between refresh
+ * passes: two small SELECTs, so a carrier added after start (a seed Job that ran after this pod, an
+ * operator's INSERT) is served within this long even when CATALOG_REFRESH_MS is 15 minutes.
+ */
+export const REGISTRY_CHECK_MS = 30_000;
+
+/**
  * Starts the refresh loop of a running carriers subgraph: call it with the pool and cache that
  * startSubgraph returned (RunningSubgraph.pool / .cache), so it shares the runtime (adapters,
  * breakers) that requests use. A pass at start, then every CATALOG_REFRESH_MS (0: start only); each
  * pass first brings the registry up to the catalog (runtime.admit), then refreshes every carrier.
+ * Between passes the registry alone is read every REGISTRY_CHECK_MS (or CATALOG_REFRESH_MS when shorter).
  */
 export function startCatalogRefresh(options: { pool: Pool; logger: Logger; runtime: CarriersRuntime }): CatalogRefreshHandle {
   const { runtime } = options;
-  const refresher = new CatalogRefresher(new Db(options.pool), runtime, options.logger);
   const db = new Db(options.pool);
+  const refresher = new CatalogRefresher(db, runtime, options.logger);
+  // Carriers whose rows appeared since the last look (a seed after our start, an operator's INSERT) join.
+  const admitFromCatalog = async () => {
+    const { carriers } = await readCarrierProfiles(db);
+    for (const warning of runtime.admit(carriers)) options.logger.warn(warning);
+  };
   const pass = async () => {
     try {
-      // Carriers whose rows appeared since the last pass (a seed after our start, an operator's INSERT) join first.
-      const { carriers } = await readCarrierProfiles(db);
-      for (const warning of runtime.admit(carriers)) options.logger.warn(warning);
+      await admitFromCatalog();
       return await refresher.refreshAll();
     } catch (error) {
       options.logger.error({ err: error }, 'catalog refresh pass failed');
@@ -149,10 +160,17 @@ export function startCatalogRefresh(options: { pool: Pool; logger: Logger; runti
     }
   };
   const firstPass = pass();
-  let timer: NodeJS.Timeout | undefined;
-  if (runtime.config.catalogRefreshMs > 0) {
-    timer = setInterval(() => void pass(), runtime.config.catalogRefreshMs);
-    timer.unref(); // never keeps a stopping process alive
+  const timers: NodeJS.Timeout[] = [];
+  const { catalogRefreshMs } = runtime.config;
+  if (catalogRefreshMs > 0) timers.push(setInterval(() => void pass(), catalogRefreshMs));
+  if (catalogRefreshMs === 0 || catalogRefreshMs > REGISTRY_CHECK_MS) {
+    timers.push(
+      setInterval(
+        () => void admitFromCatalog().catch((error) => options.logger.warn({ err: error }, 'reading the carrier registry failed')),
+        REGISTRY_CHECK_MS,
+      ),
+    );
   }
-  return { firstPass, refresher, stop: () => clearInterval(timer) };
+  for (const timer of timers) timer.unref(); // never keeps a stopping process alive
+  return { firstPass, refresher, stop: () => timers.forEach(clearInterval) };
 }
