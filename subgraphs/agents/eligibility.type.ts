@@ -14,12 +14,12 @@ registerEnumType(EligibilityReason, {
   description: "Why an agent may not write a carrier's business in a state.",
   valuesConfig: {
     AGENT_NOT_ACTIVE: { description: 'The agent is not ACTIVE with the BGA.' },
-    NOT_LICENSED_IN_STATE: 'No license in the state (resident in the home state, non-resident elsewhere).',
-    LICENSE_EXPIRED: 'The license in the state is expired, revoked or not yet effective.',
-    NO_LIFE_AUTHORITY: 'The active license lacks the LIFE line of authority.',
-    NOT_APPOINTED: 'Pre-appointment state and no ACTIVE appointment with the carrier.',
-    EO_EXPIRED: 'Errors-and-omissions coverage missing or expired.',
-  } as never,
+    NOT_LICENSED_IN_STATE: { description: 'No license in the state (resident in the home state, non-resident elsewhere).' },
+    LICENSE_EXPIRED: { description: 'The license in the state is expired, revoked or not yet effective.' },
+    NO_LIFE_AUTHORITY: { description: 'The active license lacks the LIFE line of authority.' },
+    NOT_APPOINTED: { description: 'Pre-appointment state and no ACTIVE appointment with the carrier.' },
+    EO_EXPIRED: { description: 'Errors-and-omissions coverage missing or expired.' },
+  },
 });
 
 @ObjectType({ description: "Whether an agent may write a carrier's business for an insured in a state today." })
