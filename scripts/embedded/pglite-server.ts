@@ -10,7 +10,7 @@ export interface EmbeddedDatabase {
 
 /**
  * Postgres in WebAssembly, served over the Postgres wire protocol so every service uses `pg`
- * exactly as in production. One Postgres session serves every connection (STACK.md): tables are
+ * exactly as in production. One Postgres session serves every connection: tables are
  * schema-qualified everywhere and transactions stay short. `dataDir` undefined keeps it in memory.
  */
 export async function startEmbeddedDatabase(options: { dataDir?: string; port?: number; host?: string } = {}): Promise<EmbeddedDatabase> {

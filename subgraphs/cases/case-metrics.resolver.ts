@@ -11,7 +11,7 @@ import type { CasesContext } from './cases.context';
 export class CaseMetricsResolver {
   @Query(() => CaseMetrics, {
     description:
-      "Dashboard figures over the cases submitted in the filter's date range that match it, as they stand now (DOMAIN.md). Never older than the last case change the caller could see.",
+      "Dashboard figures over the cases submitted in the filter's date range that match it, as they stand now. Never older than the last case change the caller could see.",
   })
   async caseMetrics(
     @Ctx() ctx: CasesContext,

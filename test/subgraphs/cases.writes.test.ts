@@ -232,7 +232,7 @@ describe('caseMetrics', () => {
     );
   });
 
-  it('computes every figure of DOMAIN.md over the cohort', async () => {
+  it('computes every figure of docs/domain.md over the cohort', async () => {
     const response = await ask(METRICS, {
       filter: { agentIds: [AGENT], submittedFrom: '2025-01-01', submittedTo: '2025-02-28' },
       groupBy: 'MONTH',

@@ -8,7 +8,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-/** The codes the contract lists (contract.graphql, "Errors carry extensions.code"). */
+/** The codes the contract lists (the codes platform/errors.ts lets through to clients). */
 export const CONTRACT_CODES = [
   'BAD_USER_INPUT',
   'GRAPHQL_VALIDATION_FAILED',
