@@ -17,7 +17,10 @@ registerEnumType(MetricsGrouping, {
   },
 });
 
-@ObjectType({ description: 'Figures over one cohort of cases: those submitted in the date range that match the filter, as they stand now (each figure says how it is computed).' })
+@ObjectType({
+  description:
+    'Figures over one cohort of cases: those submitted in the date range that match the filter, as they stand now (each figure says how it is computed).',
+})
 export class CaseMetricsFigures {
   @Field(() => Int, { description: 'Cases in the cohort.' })
   submitted!: number;
