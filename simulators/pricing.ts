@@ -2,7 +2,8 @@
  * How a simulated carrier prices, written on its own: the carriers subgraph has its own premium
  * code, and an adapter test compares the two, so a mistake on either side shows as a difference
  * of a cent. The arithmetic is the industry's: base = rate per $1,000 × face / 1,000 × (1 + 0.25 ×
- * table), rounded half-up to cents once; annual = base + policy fee; each mode = annual × factor,
+ * table), the rate being Standard's whenever there is a table, rounded half-up to cents once;
+ * annual = base + flat extra + policy fee; each mode = annual × factor,
  * rounded half-up. Everything stays in safe integers: no binary float touches a cent.
  */
 
@@ -17,16 +18,31 @@ function assertWhole(name: string, value: number, max = Number.MAX_SAFE_INTEGER)
 
 /**
  * The annual premium in cents. The rate is thousandths of a dollar per $1,000, so cents =
- * rate × face / 10,000, and × (4 + table) / 4 applies the table: one division, one rounding.
+ * rate × face / 10,000, and × (4 + table) / 4 applies the table: one division, one rounding. The
+ * caller passes the Standard rate whenever there is a table. A flat extra (cents per $1,000 a year)
+ * is × face / 1,000, rounded half-up on its own, and is neither table-rated nor part of the fee.
  */
-export function annualPremium(rateThousandths: number, faceAmount: number, tableRating: number, policyFeeCents: number): number {
+export function annualPremium(
+  rateThousandths: number,
+  faceAmount: number,
+  tableRating: number,
+  policyFeeCents: number,
+  flatExtraPerThousandCents = 0,
+): number {
   assertWhole('rate', rateThousandths, 10_000_000);
   assertWhole('face amount', faceAmount, 1_000_000_000);
   assertWhole('table rating', tableRating, 8);
   assertWhole('policy fee', policyFeeCents);
+  assertWhole('flat extra', flatExtraPerThousandCents, 1_000_000);
   const numerator = rateThousandths * faceAmount * (4 + tableRating);
-  if (!Number.isSafeInteger(numerator)) throw new RangeError('premium out of range');
-  return roundedQuotient(numerator, 40_000) + policyFeeCents;
+  const extraNumerator = flatExtraPerThousandCents * faceAmount;
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(extraNumerator)) throw new RangeError('premium out of range');
+  return roundedQuotient(numerator, 40_000) + roundedQuotient(extraNumerator, 1000) + policyFeeCents;
+}
+
+/** The class a carrier rates at: a table is a rating on Standard, so any class asked with a table is priced as Standard. */
+export function ratedClass<C extends string>(healthClass: C, tableRating: number): C | 'STANDARD' {
+  return tableRating > 0 ? 'STANDARD' : healthClass;
 }
 
 /** A modal factor as the carrier writes it (0.0875) read as digits over a power of ten: 875 / 10,000. */

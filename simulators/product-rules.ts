@@ -11,6 +11,9 @@ export interface RuleAsk {
   issueAge: number;
   healthClass: string;
   tableRating: number;
+  /** Cents per $1,000 a year; 0 or absent = none. */
+  flatExtraPerThousandCents?: number;
+  flatExtraYears?: number;
   faceAmount: number;
   termYears?: number | null;
 }
@@ -30,9 +33,18 @@ export function ruleBroken(product: ProductFixture, ask: RuleAsk): string | null
   if (!Number.isInteger(ask.faceAmount) || ask.faceAmount < product.minFaceAmount || ask.faceAmount > product.maxFaceAmount)
     return `face amount ${dollars(ask.faceAmount)} is outside ${dollars(product.minFaceAmount)}-${dollars(product.maxFaceAmount)} for ${product.name}`;
   if (!(product.availableStates as readonly string[]).includes(ask.state)) return `${product.name} is not available in ${ask.state}`;
-  if (!(product.healthClasses as readonly string[]).includes(ask.healthClass)) return `${product.name} does not offer ${ask.healthClass}`;
+  // Rated business is Standard plus the table: Standard is what the product must offer.
+  const rated = ask.tableRating > 0 ? 'STANDARD' : ask.healthClass;
+  if (!(product.healthClasses as readonly string[]).includes(rated)) return `${product.name} does not offer ${rated}`;
   if (!Number.isInteger(ask.tableRating) || ask.tableRating < 0 || ask.tableRating > 8)
     return `table rating must be 0-8, got ${ask.tableRating}`;
   if (ask.tableRating > 0 && !product.fullyUnderwritten) return `${product.name} is not fully underwritten: table ratings are not allowed`;
+  const flatExtra = ask.flatExtraPerThousandCents ?? 0;
+  if (flatExtra > 0) {
+    if (!product.fullyUnderwritten) return `${product.name} is not fully underwritten: flat extras are not allowed`;
+    const years = ask.flatExtraYears ?? 0;
+    if (!Number.isInteger(years) || years < 1 || years > Math.min(30, ask.termYears))
+      return `a flat extra runs 1 to ${Math.min(30, ask.termYears)} years, got ${years}`;
+  }
   return null;
 }

@@ -16,7 +16,7 @@ import {
 } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../subgraphs/carriers/fixtures/rate-table';
 import type { UnderwritingDecision } from './carrier-store';
-import { ageOn, annualPremium, type ModalPremiumSet, modalPremiums } from './pricing';
+import { ageOn, annualPremium, type ModalPremiumSet, modalPremiums, ratedClass } from './pricing';
 import { ruleBroken } from './product-rules';
 
 /** A quote as a carrier receives it, already decoded from the protocol. */
@@ -27,6 +27,10 @@ export interface QuoteAsk {
   tobacco: boolean;
   healthClass: HealthClassCode;
   tableRating: number;
+  /** Cents per $1,000 a year; 0 or absent = none. */
+  flatExtraPerThousandCents?: number;
+  /** Present exactly when the flat extra is. */
+  flatExtraYears?: number;
   faceAmount: number;
   termYears: number;
   productCodes: string[];
@@ -34,6 +38,8 @@ export interface QuoteAsk {
 
 export interface PricedProduct {
   product: ProductFixture;
+  /** The class priced: Standard whenever a table was asked. */
+  healthClass: HealthClassCode;
   rateThousandths: number;
   annualPremiumCents: number;
   policyFeeCents: number;
@@ -78,11 +84,12 @@ export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer 
       answer.declined.push({ productCode, reason: broken });
       continue;
     }
+    const healthClass = ratedClass(ask.healthClass, ask.tableRating);
     const rate = rateFor(carrier, product, {
       age: ask.issueAge,
       gender: ask.gender,
       tobacco: ask.tobacco,
-      healthClass: ask.healthClass,
+      healthClass,
       termYears: ask.termYears,
       faceAmount: ask.faceAmount,
     });
@@ -90,9 +97,10 @@ export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer 
       answer.declined.push({ productCode, reason: `${product.name} has no rate for this request` });
       continue;
     }
-    const annual = annualPremium(rate, ask.faceAmount, ask.tableRating, carrier.policyFeeCents);
+    const annual = annualPremium(rate, ask.faceAmount, ask.tableRating, carrier.policyFeeCents, ask.flatExtraPerThousandCents ?? 0);
     answer.priced.push({
       product,
+      healthClass,
       rateThousandths: rate,
       annualPremiumCents: annual,
       policyFeeCents: carrier.policyFeeCents,
@@ -143,7 +151,7 @@ export function underwriteApplication(carrier: CarrierFixture, ask: ApplicationA
     age,
     gender: ask.gender,
     tobacco: ask.tobacco,
-    healthClass: terms.healthClass,
+    healthClass: ratedClass(terms.healthClass, ask.tableRating),
     termYears: ask.termYears,
     faceAmount: ask.faceAmount,
   });

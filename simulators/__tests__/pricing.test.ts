@@ -2,9 +2,22 @@
  * The simulated carriers' own arithmetic on its own: the industry's worked example to the cent,
  * both age bases around the half-birthday and 29 February, and the table rating.
  */
-import { ageOn, annualPremium, modalPremiums } from '../pricing';
+import { ageOn, annualPremium, modalPremiums, ratedClass } from '../pricing';
 
 describe('simulated carrier pricing', () => {
+  it('prices the table and flat extra example: Standard 1.100 on $500,000, table 2, $2.50 flat extra, $60 fee = 2,135.00', () => {
+    const annual = annualPremium(1_100, 500_000, 2, 6_000, 250);
+    expect(annual).toBe(213_500);
+    // The flat extra is in the annual premium before the modal factor.
+    expect(modalPremiums(annual, { SEMI_ANNUAL: 0.515, QUARTERLY: 0.265, MONTHLY: 0.0875 }).MONTHLY).toBe(18_681);
+    expect(annualPremium(1_100, 1_500, 0, 0, 255)).toBe(165 + 383); // 3.825 rounds half-up on its own
+  });
+
+  it('rates any class with a table as Standard', () => {
+    expect(ratedClass('PREFERRED_PLUS', 4)).toBe('STANDARD');
+    expect(ratedClass('PREFERRED', 0)).toBe('PREFERRED');
+  });
+
   it('prices the worked example: $0.620 per $1,000 on $500,000 plus a $60 fee', () => {
     const annual = annualPremium(620, 500_000, 0, 6_000);
     expect(annual).toBe(37_000);

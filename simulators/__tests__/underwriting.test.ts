@@ -34,6 +34,34 @@ describe('priceQuote', () => {
   });
 });
 
+describe('priceQuote: table ratings and flat extras', () => {
+  it('prices a table off the Standard rate whatever class is asked, and adds the flat extra', () => {
+    const rated = { ...ask, tableRating: 2, productCodes: ['SR-LT'] };
+    const [preferred] = priceQuote(summit, rated).priced;
+    const [standard] = priceQuote(summit, { ...rated, healthClass: 'STANDARD' }).priced;
+    const [unrated] = priceQuote(summit, { ...ask, healthClass: 'STANDARD', productCodes: ['SR-LT'] }).priced;
+    expect(preferred).toEqual(standard);
+    expect(preferred.healthClass).toBe('STANDARD');
+    expect(preferred.rateThousandths).toBe(unrated.rateThousandths);
+    const [extra] = priceQuote(summit, { ...rated, flatExtraPerThousandCents: 250, flatExtraYears: 5 }).priced;
+    expect(extra.annualPremiumCents - preferred.annualPremiumCents).toBe(125_000);
+  });
+
+  it('declines a flat extra on a product that is not fully underwritten, or for more years than the term', () => {
+    const { priced, declined } = priceQuote(summit, {
+      ...ask,
+      flatExtraPerThousandCents: 250,
+      flatExtraYears: 5,
+      productCodes: ['SR-LT', 'SR-XT'],
+    });
+    expect(priced.map((p) => p.product.code)).toEqual(['SR-LT']);
+    expect(declined).toEqual([{ productCode: 'SR-XT', reason: expect.stringContaining('flat extras are not allowed') }]);
+    expect(priceQuote(summit, { ...ask, flatExtraPerThousandCents: 250, flatExtraYears: 21, productCodes: ['SR-LT'] }).declined).toEqual([
+      { productCode: 'SR-LT', reason: 'a flat extra runs 1 to 20 years, got 21' },
+    ]);
+  });
+});
+
 function application(overrides: Partial<ApplicationAsk>): ApplicationAsk {
   return {
     productCode: 'SR-LT',

@@ -44,6 +44,8 @@ export const UNDERWRITING_CLASS: Record<HealthClassCode, string> = {
   STANDARD_PLUS: '6',
   STANDARD: '1',
 };
+/** 3: rated (substandard), Standard with the PermTableRating beside it; a temporary flat extra travels as TempFlatExtraAmt/TempFlatExtraDuration. */
+export const UNDERWRITING_CLASS_RATED = '3';
 
 /** ReqCode tc as this guide numbers them; the last two are private. */
 export const REQ_CODE: Record<SimRequirementCode, string> = {

@@ -8,7 +8,7 @@
  * A request is counted by the TransType of its first TXLifeRequest.
  */
 import { ageOn } from '../pricing';
-import type { CarrierFixture, PaymentModeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import type { CarrierFixture, HealthClassCode, PaymentModeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
 import type { ProtocolHandler, SimRequest, SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
@@ -30,6 +30,7 @@ import {
   TRANS_TYPE_NAMES,
   UNDERWRITING_APPROACH,
   UNDERWRITING_CLASS,
+  UNDERWRITING_CLASS_RATED,
   fromTc,
 } from './acord.codes';
 import { amount, buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from './txlife';
@@ -69,6 +70,12 @@ function partyInRole(olife: XmlNode | undefined, role: string): XmlNode | undefi
   const relation = children(olife, 'Relation').find((r) => tcOf(r, 'RelationRoleCode') === role);
   const id = relation?.['@_RelatedObjectID'];
   return children(olife, 'Party').find((p) => p['@_id'] === id);
+}
+
+/** The participant's class: rated (tc 3) is Standard with its PermTableRating; undefined for a tc this guide does not list. */
+function classOf(participant: XmlNode | undefined): HealthClassCode | undefined {
+  const code = tcOf(participant, 'UnderwritingClass');
+  return code === UNDERWRITING_CLASS_RATED ? 'STANDARD' : fromTc(UNDERWRITING_CLASS, code);
 }
 
 /** The pieces of a holding every transaction reads. */
@@ -209,9 +216,16 @@ export class AcordCarrier implements ProtocolHandler {
                       {
                         LifeParticipantRoleCode: tc('1', 'Primary Insured'),
                         IssueAge: String(ask.issueAge),
-                        UnderwritingClass: tc(UNDERWRITING_CLASS[ask.healthClass], this.carrier.classNames[ask.healthClass]),
+                        // Rated business answers as rated (3), named as the carrier names its Standard class.
+                        UnderwritingClass: tc(
+                          ask.tableRating ? UNDERWRITING_CLASS_RATED : UNDERWRITING_CLASS[price.healthClass],
+                          this.carrier.classNames[price.healthClass],
+                        ),
                         TobaccoPremiumBasis: tc(ask.tobacco ? SMOKER_STATUS.CURRENT : SMOKER_STATUS.NEVER),
                         ...(ask.tableRating ? { PermTableRating: String(ask.tableRating) } : {}),
+                        ...(ask.flatExtraPerThousandCents
+                          ? { TempFlatExtraAmt: amount(ask.flatExtraPerThousandCents), TempFlatExtraDuration: String(ask.flatExtraYears) }
+                          : {}),
                       },
                     ],
                   },
@@ -236,9 +250,12 @@ export class AcordCarrier implements ProtocolHandler {
     const faceAmount = wholeNumber(text(coverage, 'CurrentAmt'));
     const termYears = wholeNumber(text(coverage, 'LevelPremiumPeriod'));
     const gender = fromTc(GENDER, tcOf(participant, 'IssueGender') ?? tcOf(person, 'Gender'));
-    const healthClass = fromTc(UNDERWRITING_CLASS, tcOf(participant, 'UnderwritingClass'));
+    const healthClass = classOf(participant);
     const state = text(child(insured, 'Address'), 'AddressState');
     const tableRating = wholeNumber(text(participant, 'PermTableRating') ?? '0');
+    const flatExtraAmount = text(participant, 'TempFlatExtraAmt');
+    const flatExtraPerThousandCents = flatExtraAmount === undefined ? 0 : toCents(flatExtraAmount);
+    const flatExtraYears = wholeNumber(text(participant, 'TempFlatExtraDuration'));
     if (!productCode) return 'Policy/ProductCode is required';
     if (faceAmount === undefined) return 'Coverage/CurrentAmt must be a whole number of dollars';
     if (termYears === undefined) return 'Coverage/LevelPremiumPeriod is required for a term illustration';
@@ -246,6 +263,10 @@ export class AcordCarrier implements ProtocolHandler {
     if (!healthClass) return `UnderwritingClass tc ${tcOf(participant, 'UnderwritingClass') ?? '(missing)'} is not offered`;
     if (!state) return 'the insured Party needs Address/AddressState';
     if (tableRating === undefined) return 'PermTableRating must be a whole number';
+    if (tcOf(participant, 'UnderwritingClass') === UNDERWRITING_CLASS_RATED && tableRating === 0)
+      return 'UnderwritingClass tc 3 (rated) needs a PermTableRating of 1 to 8';
+    if (flatExtraPerThousandCents === null) return 'TempFlatExtraAmt must be an amount such as 2.50';
+    if (flatExtraPerThousandCents > 0 && flatExtraYears === undefined) return 'TempFlatExtraAmt needs TempFlatExtraDuration in years';
     let age = wholeNumber(text(participant, 'IssueAge'));
     const birthDate = text(person, 'BirthDate');
     if (age === undefined && birthDate) {
@@ -264,6 +285,7 @@ export class AcordCarrier implements ProtocolHandler {
       healthClass,
       state: state as QuoteAsk['state'],
       tableRating,
+      ...(flatExtraPerThousandCents > 0 ? { flatExtraPerThousandCents, flatExtraYears } : {}),
       issueAge: age,
       tobacco: tcOf(participant, 'TobaccoPremiumBasis') === SMOKER_STATUS.CURRENT,
     };
@@ -299,8 +321,7 @@ export class AcordCarrier implements ProtocolHandler {
         birthDate: text(person, 'BirthDate')!,
         gender: fromTc(GENDER, tcOf(person, 'Gender'))!,
         tobacco: tcOf(participant, 'TobaccoPremiumBasis') === SMOKER_STATUS.CURRENT,
-        healthClass:
-          fromTc(UNDERWRITING_CLASS, tcOf(participant, 'UnderwritingClass')) ?? `tc ${tcOf(participant, 'UnderwritingClass') ?? 'missing'}`,
+        healthClass: classOf(participant) ?? `tc ${tcOf(participant, 'UnderwritingClass') ?? 'missing'}`,
         tableRating: wholeNumber(text(participant, 'PermTableRating') ?? '0') ?? -1,
         faceAmount: wholeNumber(text(coverage, 'CurrentAmt'))!,
         termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? null,

@@ -27,7 +27,7 @@ export function simulatorCredentials(
   const prefix = `CARRIER_${envName(code)}_`;
   return { clientId: env[`${prefix}CLIENT_ID`] || dev.clientId, clientSecret: env[`${prefix}CLIENT_SECRET`] || dev.clientSecret };
 }
-import { formatMoney } from '../../platform/money';
+import { formatMoney, parseMoney } from '../../platform/money';
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
@@ -70,6 +70,16 @@ function parseBody(request: SimRequest): Record<string, unknown> | null {
 
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 const isWhole = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+/** A non-negative JSON money string ("2.50") in cents, or null. */
+function moneyCents(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const cents = parseMoney(value);
+    return cents >= 0 ? cents : null;
+  } catch {
+    return null;
+  }
+}
 const MONEY = /^\d+\.\d{2}$/;
 
 export class RestCarrier implements ProtocolHandler {
@@ -147,6 +157,7 @@ export class RestCarrier implements ProtocolHandler {
     const body = parseBody(request);
     if (!body) return invalid('the body must be a JSON object');
     const healthClass = fromCode(RISK_CLASS, body.riskClass);
+    const flatExtra = body.flatExtraPerThousand === undefined ? 0 : moneyCents(body.flatExtraPerThousand);
     const problems = [
       typeof body.state !== 'string' && 'state',
       !isWhole(body.issueAge) && 'issueAge',
@@ -154,6 +165,8 @@ export class RestCarrier implements ProtocolHandler {
       typeof body.tobacco !== 'boolean' && 'tobacco',
       !healthClass && `riskClass (one of ${Object.values(RISK_CLASS).join(', ')})`,
       !isWhole(body.tableRating ?? 0) && 'tableRating',
+      flatExtra === null && 'flatExtraPerThousand (an amount such as "2.50")',
+      (flatExtra ?? 0) > 0 && !isWhole(body.flatExtraYears) && 'flatExtraYears (with flatExtraPerThousand)',
       !isWhole(body.faceAmount) && 'faceAmount',
       !isWhole(body.termYears) && 'termYears',
       !(Array.isArray(body.productCodes) && body.productCodes.every((c) => typeof c === 'string')) && 'productCodes',
@@ -166,6 +179,7 @@ export class RestCarrier implements ProtocolHandler {
       tobacco: body.tobacco as boolean,
       healthClass: healthClass!,
       tableRating: (body.tableRating ?? 0) as number,
+      ...(flatExtra ? { flatExtraPerThousandCents: flatExtra, flatExtraYears: body.flatExtraYears as number } : {}),
       faceAmount: body.faceAmount as number,
       termYears: body.termYears as number,
       productCodes: body.productCodes as string[],
@@ -174,8 +188,9 @@ export class RestCarrier implements ProtocolHandler {
     return json(200, {
       quotes: priced.map((price) => ({
         productCode: price.product.code,
-        riskClass: RISK_CLASS[ask.healthClass],
-        riskClassName: this.carrier.classNames[ask.healthClass],
+        // The class priced: a table is rated on Standard whatever class was asked.
+        riskClass: RISK_CLASS[price.healthClass],
+        riskClassName: this.carrier.classNames[price.healthClass],
         issueAge: ask.issueAge,
         faceAmount: ask.faceAmount,
         termYears: ask.termYears,

@@ -10,7 +10,7 @@ import { CarrierFailure, type CarrierQuote, type QuoteRequest } from './adapters
 import type { CarriersContext } from './carriers.context';
 import type { CarrierRow } from './carrier.type';
 import type { ProductRow } from './product.type';
-import { issueAge } from './domain/premium';
+import { formatMoney, issueAge, MAX_FLAT_EXTRA_PER_THOUSAND_CENTS, MAX_FLAT_EXTRA_YEARS, parseMoney, pricingClass } from './domain/premium';
 import { MAX_TABLE_RATING, productEligibilityAtAge } from './domain/product-eligibility';
 import { rankQuotes } from './domain/quote-ranking';
 import { TERM_YEARS } from './domain/carrier';
@@ -35,8 +35,13 @@ export interface NormalizedQuoteInput {
   birthDate: string;
   gender: Gender;
   tobacco: boolean;
+  /** The class asked for (pricingClass makes it STANDARD when a table is given). */
   healthClass: HealthClass;
   tableRating: number;
+  /** Cents per $1,000 a year; 0 = none. */
+  flatExtraPerThousandCents: number;
+  /** 0 exactly when there is no flat extra. */
+  flatExtraYears: number;
   faceAmount: number;
   termYears: number | null;
   productType: ProductType;
@@ -81,6 +86,7 @@ export function validateQuoteInput(
   } else if (productType === 'TERM') {
     reasons.push('termYears is required for TERM');
   }
+  const flatExtra = validFlatExtra(input, termYears, reasons);
 
   let carriers = [...catalog.carriers];
   if (input.carrierIds) {
@@ -104,6 +110,7 @@ export function validateQuoteInput(
     tobacco: input.tobacco,
     healthClass: input.healthClass,
     tableRating,
+    ...flatExtra,
     faceAmount: input.faceAmount,
     termYears,
     productType,
@@ -113,6 +120,40 @@ export function validateQuoteInput(
   };
 }
 
+const FLAT_EXTRA_MONEY = /^\d+\.\d{2}$/;
+const MAX_FLAT_EXTRA = formatMoney(MAX_FLAT_EXTRA_PER_THOUSAND_CENTS);
+
+/** The flat extra in cents per $1,000 and its years, both 0 when there is none; each problem names its field in `reasons`. */
+function validFlatExtra(
+  input: Pick<QuoteInput, 'flatExtraPerThousand' | 'flatExtraYears'>,
+  termYears: number | null,
+  reasons: string[],
+): { flatExtraPerThousandCents: number; flatExtraYears: number } {
+  const amount = input.flatExtraPerThousand ?? null;
+  const years = input.flatExtraYears ?? null;
+  let cents = 0;
+  if (amount !== null) {
+    // The Money scalar already refuses other shapes; a negative amount is Money too, and a caller may skip the scalar.
+    if (typeof amount !== 'string' || !FLAT_EXTRA_MONEY.test(amount))
+      reasons.push('flatExtraPerThousand must be a non-negative amount of dollars with two decimal places, such as "2.50"');
+    else {
+      cents = parseMoney(amount);
+      if (cents <= 0) reasons.push('flatExtraPerThousand must be more than 0.00 (omit it for no flat extra)');
+      else if (cents > MAX_FLAT_EXTRA_PER_THOUSAND_CENTS) reasons.push(`flatExtraPerThousand must be at most ${MAX_FLAT_EXTRA} per $1,000`);
+    }
+    if (years === null) reasons.push('flatExtraYears is required with flatExtraPerThousand');
+  }
+  if (years !== null) {
+    if (amount === null) reasons.push('flatExtraYears needs flatExtraPerThousand (omit both for no flat extra)');
+    if (!Number.isInteger(years) || years < 1 || years > MAX_FLAT_EXTRA_YEARS)
+      reasons.push(`flatExtraYears must be between 1 and ${MAX_FLAT_EXTRA_YEARS}`);
+    else if (termYears !== null && years > termYears) reasons.push(`flatExtraYears must be at most termYears (${termYears})`);
+  }
+  return amount !== null && years !== null
+    ? { flatExtraPerThousandCents: cents, flatExtraYears: years }
+    : { flatExtraPerThousandCents: 0, flatExtraYears: 0 };
+}
+
 function byName(a: CarrierRow, b: CarrierRow): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -120,7 +161,9 @@ function byName(a: CarrierRow, b: CarrierRow): number {
 /**
  * The quote cache key: carrier + a hash of the normalized request that prices it. The request holds
  * the issue age under that carrier's basis, never a birth date or a name, so the key carries no PII,
- * and two people of the same age and class share an entry. Fields are written in a fixed order.
+ * and two people of the same age and class share an entry. Fields are written in a fixed order. The
+ * class is the one priced (a table prices off Standard, so "Preferred, table 2" shares "Standard,
+ * table 2"'s entry); the table and the flat extra (amount and years) are part of the key.
  */
 export function quoteCacheKey(carrierId: string, request: QuoteRequest): string {
   const canonical = JSON.stringify([
@@ -128,8 +171,10 @@ export function quoteCacheKey(carrierId: string, request: QuoteRequest): string 
     request.issueAge,
     request.gender,
     request.tobacco,
-    request.healthClass,
+    pricingClass(request.healthClass, request.tableRating),
     request.tableRating,
+    request.flatExtraPerThousandCents ?? 0,
+    request.flatExtraYears ?? 0,
     request.faceAmount,
     request.termYears,
     [...request.productIds].sort(),
@@ -230,8 +275,12 @@ async function quoteCarrier(
     issueAge: age,
     gender: input.gender,
     tobacco: input.tobacco,
-    healthClass: input.healthClass,
+    // A table prices off Standard whatever class was asked: the carrier is asked for what it will price.
+    healthClass: pricingClass(input.healthClass, input.tableRating),
     tableRating: input.tableRating,
+    ...(input.flatExtraYears > 0
+      ? { flatExtraPerThousandCents: input.flatExtraPerThousandCents, flatExtraYears: input.flatExtraYears }
+      : {}),
     faceAmount: input.faceAmount,
     termYears: input.termYears!,
     productIds: eligible.map((p) => p.id).sort(),

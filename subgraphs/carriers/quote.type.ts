@@ -45,8 +45,27 @@ export class QuoteInput {
   @Field(() => HealthClass, { description: 'The health class to quote.' })
   healthClass!: HealthClass;
 
-  @Field(() => Int, { nullable: true, defaultValue: 0, description: 'Table rating: 0 = none; 1..8, each table adds 25% to the rate.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 0,
+    description:
+      "Table rating: 0 = none; 1..8 (tables A-H), each adding 25% to the Standard rate of the insured's tobacco class. A preferred class never carries a table: with a table, any healthClass prices as STANDARD. Fully underwritten products only.",
+  })
   tableRating?: number | null;
+
+  @Field(() => MoneyScalar, {
+    nullable: true,
+    description:
+      'Flat extra in dollars per $1,000 of face a year, more than 0.00 and at most 100.00 (two decimal places), charged for flatExtraYears. Added to the annual premium (not table-rated) before the modal factors. Fully underwritten products only. Omit for none; give it with flatExtraYears.',
+  })
+  flatExtraPerThousand?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "How many years the flat extra is charged: 1 to 30, and no longer than termYears for TERM. Required with flatExtraPerThousand and refused without it. The quoted premiums are those of the flat extra's years.",
+  })
+  flatExtraYears?: number | null;
 
   @Field(() => Int, { description: 'Face amount in whole dollars, 1 to 100,000,000.' })
   faceAmount!: number;
@@ -122,7 +141,7 @@ export class Quote {
   @Field(() => Product, { description: 'The product quoted.' })
   product!: ProductRow;
 
-  @Field(() => HealthClass, { description: 'The health class quoted.' })
+  @Field(() => HealthClass, { description: 'The health class quoted: STANDARD whenever a table rating was asked.' })
   healthClass!: HealthClass;
 
   @Field(() => String, { description: "The carrier's own name for the class." })

@@ -164,6 +164,73 @@ describe('compareQuotes', () => {
     expect(closed.data!.carrier.health.circuit).toBe('CLOSED');
   });
 
+  it('prices table 2 at Preferred exactly as table 2 at Standard, off the Standard rate, and adds a flat extra before the modal factors', async () => {
+    const face = 600_000;
+    const byHand = (quote: { carrier: { id: string }; product: { id: string } }, flatExtraPerThousandCents: number) => {
+      const carrier = carrierById(quote.carrier.id)!;
+      const rate = rateFor(carrier, productById(quote.product.id)!, {
+        age: issueAge(carrier.ageBasis, BASE.birthDate, BASE.asOf),
+        gender: 'MALE',
+        tobacco: false,
+        healthClass: 'STANDARD',
+        termYears: 20,
+        faceAmount: face,
+      })!;
+      const annual = annualPremiumCents({
+        rateThousandths: rate,
+        faceAmount: face,
+        tableRating: 2,
+        policyFeeCents: carrier.policyFeeCents,
+        flatExtraPerThousandCents,
+      });
+      return {
+        healthClass: 'STANDARD',
+        annualPremium: centsToMoney(annual),
+        monthly: centsToMoney(modalPremiumsCents(annual, carrier.modalFactors).MONTHLY),
+      };
+    };
+    const preferred = await compare({ faceAmount: face, tableRating: 2 });
+    expect(preferred.errors).toBeUndefined();
+    const quotes = preferred.data!.compareQuotes.quotes;
+    expect(new Set(quotes.map((q: { carrier: { id: string } }) => q.carrier.id)).size).toBeGreaterThanOrEqual(6);
+    for (const quote of quotes)
+      expect({ healthClass: quote.healthClass, annualPremium: quote.annualPremium, monthly: quote.premiums.monthly }).toEqual(
+        byHand(quote, 0),
+      );
+    const standard = await compare({ faceAmount: face, tableRating: 2, healthClass: 'STANDARD' });
+    expect(standard.data!.compareQuotes.quotes).toEqual(quotes);
+
+    const extra = await compare({ faceAmount: face, tableRating: 2, flatExtraPerThousand: '2.50', flatExtraYears: 10 });
+    expect(extra.errors).toBeUndefined();
+    expect(extra.data!.compareQuotes.quotes.length).toBeGreaterThan(0);
+    for (const quote of extra.data!.compareQuotes.quotes)
+      expect({ healthClass: quote.healthClass, annualPremium: quote.annualPremium, monthly: quote.premiums.monthly }).toEqual(
+        byHand(quote, 250),
+      );
+  });
+
+  it('refuses a bad flat extra naming the field, before any carrier is called', async () => {
+    const carrierCalls = () => CARRIERS.reduce((sum, c) => sum + stack.simulators.control.counts(c.code).quote, 0);
+    const callsBefore = carrierCalls();
+    for (const [input, field] of [
+      [{ flatExtraPerThousand: '-2.50', flatExtraYears: 5 }, 'flatExtraPerThousand'],
+      [{ flatExtraPerThousand: '2.50' }, 'flatExtraYears'],
+      [{ flatExtraYears: 5 }, 'flatExtraYears'],
+      [{ flatExtraPerThousand: '2.50', flatExtraYears: 31 }, 'flatExtraYears'],
+      [{ flatExtraPerThousand: '2.50', flatExtraYears: 25 }, 'flatExtraYears'],
+    ] as const) {
+      const bad = await compare(input);
+      expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+      expect(bad.errors![0].message).toContain(field);
+      expect(bad.data?.compareQuotes ?? null).toBeNull();
+    }
+    // More than two decimals is not Money: refused by the scalar, naming the field's path.
+    const threePlaces = await compare({ flatExtraPerThousand: '2.505', flatExtraYears: 5 });
+    expect(codes(threePlaces)).toEqual(['BAD_USER_INPUT']);
+    expect(threePlaces.errors![0].message).toContain('flatExtraPerThousand');
+    expect(carrierCalls()).toBe(callsBefore);
+  });
+
   it('refuses bad input naming each field, and makes valid but uncoverable input an outcome', async () => {
     const bad = await compare({ birthDate: '2999-01-01', faceAmount: 0, carrierIds: ['car_nope'] });
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);

@@ -58,11 +58,13 @@ export function recordingOptions(timeoutMs = 5_000): CallOptions & { network: Ne
  */
 export function expectedQuote(carrier: CarrierFixture, productId: string, request: QuoteRequest): CarrierQuote | undefined {
   const product = productById(productId)!;
+  // Carriers rate a table on Standard, whatever class was asked.
+  const healthClass = request.tableRating > 0 ? 'STANDARD' : request.healthClass;
   const rate = rateFor(carrier, product, {
     age: request.issueAge,
     gender: request.gender,
     tobacco: request.tobacco,
-    healthClass: request.healthClass,
+    healthClass,
     termYears: request.termYears,
     faceAmount: request.faceAmount,
   });
@@ -71,12 +73,13 @@ export function expectedQuote(carrier: CarrierFixture, productId: string, reques
     rateThousandths: rate,
     faceAmount: request.faceAmount,
     tableRating: request.tableRating,
+    flatExtraPerThousandCents: request.flatExtraPerThousandCents ?? 0,
     policyFeeCents: carrier.policyFeeCents,
   });
   return {
     productId,
-    healthClass: request.healthClass,
-    carrierClassName: carrier.classNames[request.healthClass],
+    healthClass,
+    carrierClassName: carrier.classNames[healthClass],
     issueAge: request.issueAge,
     ageBasis: carrier.ageBasis,
     faceAmount: request.faceAmount,

@@ -123,6 +123,7 @@ describe('quoteCacheKey', () => {
       { tobacco: true },
       { healthClass: 'STANDARD' },
       { tableRating: 2 },
+      { flatExtraPerThousandCents: 250, flatExtraYears: 5 },
       { faceAmount: 500_001 },
       { termYears: 30 },
       { state: 'OK' },
@@ -131,6 +132,74 @@ describe('quoteCacheKey', () => {
       expect(quoteCacheKey('car_summit', { ...request, ...change } as QuoteRequest)).not.toBe(key);
     }
     expect(quoteCacheKey('car_other', request)).not.toBe(key);
+  });
+});
+
+describe('quoteCacheKey with table ratings and flat extras', () => {
+  const rated: QuoteRequest = {
+    state: 'TX',
+    issueAge: 36,
+    gender: 'MALE',
+    tobacco: false,
+    healthClass: 'PREFERRED',
+    tableRating: 2,
+    flatExtraPerThousandCents: 250,
+    flatExtraYears: 5,
+    faceAmount: 500_000,
+    termYears: 20,
+    productIds: ['prd_a'],
+  };
+
+  it('shares an entry between classes that price the same (any class with a table is Standard)', () => {
+    expect(quoteCacheKey('car_summit', { ...rated, healthClass: 'STANDARD' })).toBe(quoteCacheKey('car_summit', rated));
+    expect(quoteCacheKey('car_summit', { ...rated, tableRating: 0 })).not.toBe(
+      quoteCacheKey('car_summit', { ...rated, tableRating: 0, healthClass: 'STANDARD' }),
+    );
+  });
+
+  it('differs with the table, the flat extra amount and its years', () => {
+    const key = quoteCacheKey('car_summit', rated);
+    for (const change of [{ tableRating: 3 }, { flatExtraPerThousandCents: 251 }, { flatExtraYears: 6 }]) {
+      expect(quoteCacheKey('car_summit', { ...rated, ...change })).not.toBe(key);
+    }
+    const none = { ...rated, flatExtraPerThousandCents: undefined, flatExtraYears: undefined };
+    expect(quoteCacheKey('car_summit', none)).toBe(
+      quoteCacheKey('car_summit', { ...rated, flatExtraPerThousandCents: 0, flatExtraYears: 0 }),
+    );
+  });
+});
+
+describe('validateQuoteInput: flat extras', () => {
+  it('takes dollars per $1,000 as Money and its years, in cents', () => {
+    const normalized = validateQuoteInput({ ...INPUT, flatExtraPerThousand: '2.50', flatExtraYears: 5 }, CATALOG, TODAY);
+    expect(normalized).toMatchObject({ flatExtraPerThousandCents: 250, flatExtraYears: 5 });
+    expect(validateQuoteInput(INPUT, CATALOG, TODAY)).toMatchObject({ flatExtraPerThousandCents: 0, flatExtraYears: 0 });
+    expect(validateQuoteInput({ ...INPUT, flatExtraPerThousand: null, flatExtraYears: null }, CATALOG, TODAY)).toMatchObject({
+      flatExtraPerThousandCents: 0,
+      flatExtraYears: 0,
+    });
+    // The bounds themselves are accepted.
+    expect(reasonsOf({ flatExtraPerThousand: '100.00', flatExtraYears: 20 })).toEqual([]);
+    expect(reasonsOf({ flatExtraPerThousand: '0.01', flatExtraYears: 1, termYears: 30 })).toEqual([]);
+    expect(reasonsOf({ flatExtraPerThousand: '0.01', flatExtraYears: 30, termYears: 30 })).toEqual([]);
+  });
+
+  it.each([
+    [{ flatExtraPerThousand: '-2.50', flatExtraYears: 5 }, 'flatExtraPerThousand must be a non-negative amount'],
+    [{ flatExtraPerThousand: '2.505', flatExtraYears: 5 }, 'flatExtraPerThousand must be a non-negative amount'],
+    [{ flatExtraPerThousand: '2.5', flatExtraYears: 5 }, 'flatExtraPerThousand must be a non-negative amount'],
+    [{ flatExtraPerThousand: '0.00', flatExtraYears: 5 }, 'flatExtraPerThousand must be more than 0.00'],
+    [{ flatExtraPerThousand: '100.01', flatExtraYears: 5 }, 'flatExtraPerThousand must be at most 100.00'],
+    [{ flatExtraPerThousand: '2.50' }, 'flatExtraYears is required with flatExtraPerThousand'],
+    [{ flatExtraYears: 5 }, 'flatExtraYears needs flatExtraPerThousand'],
+    [{ flatExtraPerThousand: '2.50', flatExtraYears: 0 }, 'flatExtraYears must be between 1 and 30'],
+    [{ flatExtraPerThousand: '2.50', flatExtraYears: 31 }, 'flatExtraYears must be between 1 and 30'],
+    [{ flatExtraPerThousand: '2.50', flatExtraYears: 2.5 }, 'flatExtraYears must be between 1 and 30'],
+    [{ flatExtraPerThousand: '2.50', flatExtraYears: 21 }, 'flatExtraYears must be at most termYears (20)'],
+  ] as [Partial<QuoteInput>, string][])('refuses %j naming the field', (input, reason) => {
+    const reasons = reasonsOf(input);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toContain(reason);
   });
 });
 

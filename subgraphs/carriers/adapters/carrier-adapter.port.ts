@@ -17,8 +17,13 @@ export interface QuoteRequest {
   issueAge: number;
   gender: 'MALE' | 'FEMALE';
   tobacco: boolean;
+  /** The class asked for; with a table it prices as Standard (domain/premium.ts pricingClass). */
   healthClass: HealthClassCode;
   tableRating: number;
+  /** A flat extra in cents per $1,000 of face a year, added to the annual premium; 0 or absent = none. */
+  flatExtraPerThousandCents?: number;
+  /** How many years the flat extra is charged; present exactly when the flat extra is. */
+  flatExtraYears?: number;
   faceAmount: number;
   termYears: number;
   /** Products of this carrier already judged eligible by product-eligibility.ts; the adapter prices them. */

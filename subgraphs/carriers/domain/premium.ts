@@ -3,7 +3,7 @@
  * cents. Every implementation must agree to the cent, so nothing here goes through a binary float:
  * dates are integer fields, products are BigInt, rounding is half-up exactly once per figure.
  */
-import type { AgeBasisCode } from '../../shared/vocabulary';
+import type { AgeBasisCode, HealthClassCode } from '../../shared/vocabulary';
 
 interface CalendarDate {
   year: number;
@@ -103,24 +103,79 @@ export interface AnnualPremiumInput {
   /** 0 = none; 1..8, each table adds 25% to the rate. */
   tableRating: number;
   policyFeeCents: number;
+  /** A flat extra in cents per $1,000 of face per year (250 = $2.50); 0 or absent = none. */
+  flatExtraPerThousandCents?: number;
+}
+
+/** The largest table rating carriers use (table H, 300%): beyond it they decline. */
+export const MAX_TABLE_RATING = 8;
+
+/**
+ * Flat extras as we accept them: at most $100.00 per $1,000 a year (carriers' own flat extras run
+ * about $1 to $25; more is a typo) for 1 to 30 years (and never longer than a term's level period).
+ */
+export const MAX_FLAT_EXTRA_PER_THOUSAND_CENTS = 10_000;
+export const MAX_FLAT_EXTRA_YEARS = 30;
+
+/**
+ * The class a request is priced at. A table rating is a substandard rating on top of Standard: a
+ * preferred class never carries one, so with a table any class asked prices as Standard.
+ */
+export function pricingClass(healthClass: HealthClassCode, tableRating: number): HealthClassCode {
+  return tableRating > 0 ? 'STANDARD' : healthClass;
 }
 
 /**
  * The base premium in cents: rate × face / 1,000 dollars × (1 + 0.25 × table), rounded half-up once.
  * Rate is thousandths of a dollar, so dollars = rate/1000 × face/1000 and cents = rate × face / 10,000;
- * (1 + table/4) = (4 + table)/4 keeps the table exact.
+ * (1 + table/4) = (4 + table)/4 keeps the table exact. The rate must already be the Standard rate
+ * when a table is given (pricingClass).
  */
-export function basePremiumCents(input: Omit<AnnualPremiumInput, 'policyFeeCents'>): number {
+export function basePremiumCents(input: Omit<AnnualPremiumInput, 'policyFeeCents' | 'flatExtraPerThousandCents'>): number {
   const rate = requireInteger('rateThousandths', input.rateThousandths, 0);
   const face = requireInteger('faceAmount', input.faceAmount, 0);
-  const table = requireInteger('tableRating', input.tableRating, 0, 8);
+  const table = requireInteger('tableRating', input.tableRating, 0, MAX_TABLE_RATING);
   return Number(divideHalfUp(rate * face * (4n + table), 40_000n));
 }
 
-/** Annual premium in cents: the rounded base plus the policy fee (the fee is never table-rated). */
+/** The flat extra a year in cents: (cents per $1,000) × face / 1,000, rounded half-up once; never table-rated. */
+export function flatExtraCents(flatExtraPerThousandCents: number, faceAmount: number): number {
+  const perThousand = requireInteger('flatExtraPerThousandCents', flatExtraPerThousandCents, 0);
+  const face = requireInteger('faceAmount', faceAmount, 0);
+  return Number(divideHalfUp(perThousand * face, 1_000n));
+}
+
+/**
+ * Annual premium in cents: the rounded base, plus the flat extra, plus the policy fee (neither the
+ * fee nor the flat extra is table-rated). Modal premiums are taken from this figure, so the flat
+ * extra is in every mode's premium before its factor.
+ */
 export function annualPremiumCents(input: AnnualPremiumInput): number {
   const fee = requireInteger('policyFeeCents', input.policyFeeCents, 0);
-  return Number(BigInt(basePremiumCents(input)) + fee);
+  const extra = flatExtraCents(input.flatExtraPerThousandCents ?? 0, input.faceAmount);
+  return Number(BigInt(basePremiumCents(input)) + BigInt(extra) + fee);
+}
+
+export interface RatedPremiumInput extends Omit<AnnualPremiumInput, 'rateThousandths'> {
+  /** The class asked for; with a table it prices as Standard. */
+  healthClass: HealthClassCode;
+  /** The carrier's rate for a class, of the applicant's gender, age, tobacco status, term and face band; undefined when it has none. */
+  rateOf: (healthClass: HealthClassCode) => number | undefined;
+}
+
+export interface RatedPremium {
+  /** The class the premium is priced at (Standard whenever a table is given). */
+  healthClass: HealthClassCode;
+  rateThousandths: number;
+  annualPremiumCents: number;
+}
+
+/** The annual premium as carriers price it: the rate of pricingClass, the table, the flat extra, the fee. Undefined when that class has no rate. */
+export function ratedAnnualPremium(input: RatedPremiumInput): RatedPremium | undefined {
+  const healthClass = pricingClass(input.healthClass, input.tableRating);
+  const rateThousandths = input.rateOf(healthClass);
+  if (rateThousandths === undefined) return undefined;
+  return { healthClass, rateThousandths, annualPremiumCents: annualPremiumCents({ ...input, rateThousandths }) };
 }
 
 /** A decimal factor exactly as written (0.0875 → 875 / 10,000), read from its shortest decimal form, never multiplied as a float. */

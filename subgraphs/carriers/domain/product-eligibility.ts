@@ -4,10 +4,9 @@
  * the answer is a value with a namespaced code and a reason a person can read.
  */
 import type { Carrier, HealthClassCode, Product, ProductTypeCode, StateCode } from './carrier';
-import { issueAge } from './premium';
+import { issueAge, MAX_TABLE_RATING, pricingClass } from './premium';
 
-/** The largest table rating carriers use: each table adds 25%. */
-export const MAX_TABLE_RATING = 8;
+export { MAX_TABLE_RATING } from './premium';
 
 export type ProductIneligibilityCode =
   | 'PRODUCT.TYPE_MISMATCH'
@@ -18,7 +17,8 @@ export type ProductIneligibilityCode =
   | 'PRODUCT.FACE_OUT_OF_RANGE'
   | 'PRODUCT.STATE_NOT_AVAILABLE'
   | 'PRODUCT.CLASS_NOT_OFFERED'
-  | 'PRODUCT.TABLE_RATING_NOT_ALLOWED';
+  | 'PRODUCT.TABLE_RATING_NOT_ALLOWED'
+  | 'PRODUCT.FLAT_EXTRA_NOT_ALLOWED';
 
 export type ProductEligibility = { eligible: true; issueAge: number } | { eligible: false; code: ProductIneligibilityCode; reason: string };
 
@@ -27,8 +27,10 @@ export interface ProductRequestAtAge {
   state: StateCode;
   issueAge: number;
   healthClass: HealthClassCode;
-  /** 0 = none; 1..8 only on fully underwritten products. */
+  /** 0 = none; 1..8 only on fully underwritten products. With a table the class checked is Standard. */
   tableRating: number;
+  /** Cents per $1,000 a year; 0 or absent = none. Only fully underwritten products carry one. */
+  flatExtraPerThousandCents?: number;
   faceAmount: number;
   /** Required for TERM. */
   termYears?: number | null;
@@ -52,7 +54,8 @@ const dollars = (amount: number) => `$${String(amount).replace(/\B(?=(\d{3})+(?!
 
 /**
  * Checks, in order: product type (v1 prices TERM only), term offered, issue age within that term's
- * limits, face within min/max, state, class, table rating. The first failure is the reason.
+ * limits, face within min/max, state, class (Standard when a table is given), table rating, flat
+ * extra. The first failure is the reason.
  */
 export function productEligibilityAtAge(product: Product, request: ProductRequestAtAge): ProductEligibility {
   const wanted = request.productType ?? 'TERM';
@@ -83,8 +86,9 @@ export function productEligibilityAtAge(product: Product, request: ProductReques
 
   if (!product.availableStates.includes(request.state))
     return no('PRODUCT.STATE_NOT_AVAILABLE', `${product.name} is not available in ${request.state}`);
-  if (!product.healthClasses.includes(request.healthClass))
-    return no('PRODUCT.CLASS_NOT_OFFERED', `${product.name} does not offer ${request.healthClass}`);
+  // A table prices off Standard whatever class was asked, so Standard is the class the product must offer.
+  const healthClass = pricingClass(request.healthClass, request.tableRating);
+  if (!product.healthClasses.includes(healthClass)) return no('PRODUCT.CLASS_NOT_OFFERED', `${product.name} does not offer ${healthClass}`);
 
   const table = request.tableRating;
   if (!Number.isInteger(table) || table < 0 || table > MAX_TABLE_RATING) {
@@ -92,6 +96,9 @@ export function productEligibilityAtAge(product: Product, request: ProductReques
   }
   if (table > 0 && !product.fullyUnderwritten) {
     return no('PRODUCT.TABLE_RATING_NOT_ALLOWED', `${product.name} is not fully underwritten: table ratings are not allowed`);
+  }
+  if ((request.flatExtraPerThousandCents ?? 0) > 0 && !product.fullyUnderwritten) {
+    return no('PRODUCT.FLAT_EXTRA_NOT_ALLOWED', `${product.name} is not fully underwritten: flat extras are not allowed`);
   }
 
   return { eligible: true, issueAge: request.issueAge };

@@ -16,6 +16,7 @@ import {
   type CarrierRequirementStatus,
   type QuoteRequest,
 } from '../carrier-adapter.port';
+import { formatMoney, pricingClass } from '../../domain/premium';
 import { child, children, tc, tcOf, text, type XmlNode } from './txlife.xml';
 
 /** Hears each code the maps below do not know: the adapter logs it (once per code). */
@@ -49,6 +50,27 @@ export const UNDERWRITING_CLASS: Readonly<Record<HealthClassCode, string>> = {
   STANDARD_PLUS: '6',
   STANDARD: '1',
 };
+/** UnderwritingClass tc 3: rated (substandard), priced off Standard with the PermTableRating beside it. */
+export const UNDERWRITING_CLASS_RATED = '3';
+
+/**
+ * A life participant's rating as ACORD carries it: UnderwritingClass 3 (rated) with PermTableRating
+ * when a table is given (a table prices off Standard, so the class asked is not sent), and a
+ * temporary flat extra as TempFlatExtraAmt (dollars per $1,000 a year) for TempFlatExtraDuration years.
+ */
+export function participantRating(rating: {
+  healthClass: HealthClassCode;
+  tableRating: number;
+  flatExtraPerThousandCents?: number;
+  flatExtraYears?: number;
+}): XmlNode {
+  const flatExtra = rating.flatExtraPerThousandCents ?? 0;
+  return {
+    UnderwritingClass: tc(rating.tableRating > 0 ? UNDERWRITING_CLASS_RATED : UNDERWRITING_CLASS[rating.healthClass]),
+    ...(rating.tableRating > 0 ? { PermTableRating: String(rating.tableRating) } : {}),
+    ...(flatExtra > 0 ? { TempFlatExtraAmt: formatMoney(flatExtra), TempFlatExtraDuration: String(rating.flatExtraYears ?? 0) } : {}),
+  };
+}
 
 /** ReqCode tc → RequirementCode, as the carriers' implementation guide numbers them. */
 export const REQ_CODE: Readonly<Record<string, RequirementCode>> = {
@@ -176,9 +198,8 @@ export function quoteTransactions(carrier: CarrierProfile, request: QuoteRequest
                         LifeParticipantRoleCode: tc('1', 'Primary Insured'),
                         IssueAge: String(request.issueAge),
                         IssueGender: tc(GENDER[request.gender]),
-                        UnderwritingClass: tc(UNDERWRITING_CLASS[request.healthClass]),
+                        ...participantRating(request),
                         TobaccoPremiumBasis: tc(request.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
-                        ...(request.tableRating ? { PermTableRating: String(request.tableRating) } : {}),
                       },
                     ],
                   },
@@ -235,7 +256,9 @@ export function quotesFrom(responses: XmlNode[], carrier: CarrierProfile, reques
     const coverage = child(child(policy, 'Life'), 'Coverage');
     const participant = child(coverage, 'LifeParticipant');
     const classTc = tcOf(participant, 'UnderwritingClass');
-    const healthClass = classTc ? CLASS_BY_TC[classTc] : request.healthClass;
+    // Rated (3) is Standard with a table: only a price we asked a table for can be shown as one.
+    const rated = classTc === UNDERWRITING_CLASS_RATED && request.tableRating > 0 ? 'STANDARD' : undefined;
+    const healthClass = classTc ? (rated ?? CLASS_BY_TC[classTc]) : pricingClass(request.healthClass, request.tableRating);
     if (!healthClass) {
       // A price for a class we cannot name cannot be shown as the class asked for.
       report('UnderwritingClass', classTc!);
@@ -315,9 +338,8 @@ export function applicationTransaction(
                         {
                           '@_PartyID': 'Party_Insured',
                           LifeParticipantRoleCode: tc('1', 'Primary Insured'),
-                          UnderwritingClass: tc(UNDERWRITING_CLASS[application.healthClass]),
+                          ...participantRating(application),
                           TobaccoPremiumBasis: tc(insured.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
-                          ...(application.tableRating ? { PermTableRating: String(application.tableRating) } : {}),
                         },
                       ],
                     },

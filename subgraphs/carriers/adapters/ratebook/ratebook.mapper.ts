@@ -5,7 +5,7 @@
  * the raw code kept, and `report` hears of them; a body we cannot read is CARRIER.MALFORMED.
  */
 import type { CaseStatus, RequirementCode } from '../../../shared/enums';
-import { annualPremiumCents, modalPremiumsCents } from '../../domain/premium';
+import { modalPremiumsCents, ratedAnnualPremium } from '../../domain/premium';
 import { STATE_CODES, HEALTH_CLASSES, PRODUCT_TYPES } from '../../../shared/vocabulary';
 import type { CarrierProfile, HealthClassCode, PaymentModeCode, Product, ProductTypeCode, StateCode } from '../../domain/carrier';
 import {
@@ -91,8 +91,10 @@ const optionalText = (value: unknown) => (typeof value === 'string' && value ? v
 
 // ---------------------------------------------------------------- local pricing
 
-/** Prices every asked product the book has a row for; a product without one is not quoted (not offered). */
-/** Prices with the book's rates AND the book's terms (fee, modal factors, class names): all of it is the carrier's word. */
+/**
+ * Prices every asked product the book has a row for; a product without one is not quoted (not
+ * offered). Prices with the book's rates AND the book's terms (fee, modal factors, class names): all of it is the carrier's word.
+ */
 export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request: QuoteRequest): CarrierQuote[] {
   const { terms } = book;
   if (!terms) throw new CarrierFailure('CARRIER.MALFORMED', `the rate book of ${carrier.code} states no policy fee or modal factors`);
@@ -100,34 +102,37 @@ export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request:
     const product = carrier.products.find((p) => p.id === productId);
     // The caller passes only this carrier's eligible products: anything else is a bug upstream.
     if (!product) throw new Error(`product ${productId} is not a product of ${carrier.id}`);
-    const rate = book.rate({
-      productCode: product.code,
-      termYears: request.termYears,
-      age: request.issueAge,
-      gender: request.gender,
-      tobacco: request.tobacco,
+    // A table prices off the Standard row of the book whatever class was asked (pricingClass).
+    const priced = ratedAnnualPremium({
       healthClass: request.healthClass,
-      faceAmount: request.faceAmount,
-    });
-    if (rate === undefined) return [];
-    const annual = annualPremiumCents({
-      rateThousandths: rate,
-      faceAmount: request.faceAmount,
       tableRating: request.tableRating,
+      flatExtraPerThousandCents: request.flatExtraPerThousandCents ?? 0,
+      faceAmount: request.faceAmount,
       policyFeeCents: terms.policyFeeCents,
+      rateOf: (healthClass) =>
+        book.rate({
+          productCode: product.code,
+          termYears: request.termYears,
+          age: request.issueAge,
+          gender: request.gender,
+          tobacco: request.tobacco,
+          healthClass,
+          faceAmount: request.faceAmount,
+        }),
     });
+    if (!priced) return [];
     return [
       {
         productId,
-        healthClass: request.healthClass,
-        carrierClassName: terms.classNames[request.healthClass],
+        healthClass: priced.healthClass,
+        carrierClassName: terms.classNames[priced.healthClass],
         issueAge: request.issueAge,
         ageBasis: carrier.ageBasis,
         faceAmount: request.faceAmount,
         termYears: request.termYears,
-        annualPremiumCents: annual,
+        annualPremiumCents: priced.annualPremiumCents,
         policyFeeCents: terms.policyFeeCents,
-        modalPremiumsCents: modalPremiumsCents(annual, terms.modalFactors),
+        modalPremiumsCents: modalPremiumsCents(priced.annualPremiumCents, terms.modalFactors),
       },
     ];
   });

@@ -126,6 +126,10 @@ export function quoteBody(carrier: CarrierProfile, request: QuoteRequest) {
     tobacco: request.tobacco,
     riskClass: RISK_CLASS[request.healthClass],
     tableRating: request.tableRating,
+    // Dollars per $1,000 a year, as the carrier's JSON writes money ("2.50"); absent when there is none.
+    ...((request.flatExtraPerThousandCents ?? 0) > 0
+      ? { flatExtraPerThousand: formatMoney(request.flatExtraPerThousandCents!), flatExtraYears: request.flatExtraYears }
+      : {}),
     faceAmount: request.faceAmount,
     termYears: request.termYears,
     productCodes: request.productIds.map((id) => productOf(carrier, id).code),

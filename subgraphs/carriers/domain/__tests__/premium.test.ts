@@ -1,5 +1,11 @@
 import fc from 'fast-check';
+import { CARRIERS } from '../../fixtures/carriers.fixture';
+import { rateFor } from '../../fixtures/rate-table';
+import type { HealthClassCode } from '../carrier';
 import {
+  flatExtraCents,
+  pricingClass,
+  ratedAnnualPremium,
   PAYMENTS_PER_YEAR,
   ageLastBirthday,
   ageNearestBirthday,
@@ -274,6 +280,113 @@ describe('properties', () => {
         const exact = (BigInt(annual) * BigInt(tenThousandths) * 2n + 10_000n) / 20_000n;
         expect(modalPremiumCents(annual, tenThousandths / 10_000)).toBe(Number(exact));
       }),
+    );
+  });
+});
+
+describe("docs/domain.md's table rating and flat extra example, to the cent", () => {
+  // Standard rate 1.100 per $1,000; the preferred rates must not be used once a table is given.
+  const rates: Record<HealthClassCode, number> = { PREFERRED_PLUS: 550, PREFERRED: 620, STANDARD_PLUS: 800, STANDARD: 1_100 };
+  const example = {
+    tableRating: 2,
+    faceAmount: 500_000,
+    policyFeeCents: 6_000,
+    flatExtraPerThousandCents: 250,
+    rateOf: (c: HealthClassCode) => rates[c],
+  };
+
+  it('gives 550.00 × 1.5 = 825.00, + 1,250.00 flat extra, + 60.00 fee = 2,135.00 a year', () => {
+    expect(basePremiumCents({ rateThousandths: 1_100, faceAmount: 500_000, tableRating: 2 })).toBe(82_500);
+    expect(flatExtraCents(250, 500_000)).toBe(125_000);
+    expect(
+      annualPremiumCents({
+        rateThousandths: 1_100,
+        faceAmount: 500_000,
+        tableRating: 2,
+        policyFeeCents: 6_000,
+        flatExtraPerThousandCents: 250,
+      }),
+    ).toBe(213_500);
+    for (const healthClass of ['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'] as const) {
+      expect(ratedAnnualPremium({ ...example, healthClass })).toEqual({
+        healthClass: 'STANDARD',
+        rateThousandths: 1_100,
+        annualPremiumCents: 213_500,
+      });
+    }
+    expect(formatMoney(213_500)).toBe('2135.00');
+  });
+
+  it('adds the flat extra before the modal factors (monthly 186.81, not 77.44 + 109.38 = 186.82)', () => {
+    const factors = { SEMI_ANNUAL: 0.515, QUARTERLY: 0.265, MONTHLY: 0.0875 };
+    expect(modalPremiumsCents(213_500, factors)).toEqual({ ANNUAL: 213_500, SEMI_ANNUAL: 109_953, QUARTERLY: 56_578, MONTHLY: 18_681 });
+    expect(modalPremiumCents(88_500, 0.0875) + modalPremiumCents(125_000, 0.0875)).toBe(18_682);
+  });
+
+  it('prices the class asked when there is no table, and nothing when that class has no rate', () => {
+    expect(pricingClass('PREFERRED', 0)).toBe('PREFERRED');
+    expect(pricingClass('PREFERRED', 1)).toBe('STANDARD');
+    expect(ratedAnnualPremium({ ...example, tableRating: 0, flatExtraPerThousandCents: 0, healthClass: 'PREFERRED' })).toEqual({
+      healthClass: 'PREFERRED',
+      rateThousandths: 620,
+      annualPremiumCents: 37_000,
+    });
+    expect(
+      ratedAnnualPremium({ ...example, healthClass: 'PREFERRED', rateOf: (c) => (c === 'STANDARD' ? undefined : rates[c]) }),
+    ).toBeUndefined();
+  });
+
+  it('rounds a flat extra half-up once, and refuses a negative or fractional one', () => {
+    expect(flatExtraCents(255, 1_500)).toBe(383); // 3.825 → 3.83
+    expect(flatExtraCents(1, 499)).toBe(0); // 0.499 cents
+    expect(flatExtraCents(1, 500)).toBe(1); // 0.5 cents rounds up
+    expect(() => flatExtraCents(-1, 500_000)).toThrow(RangeError);
+    expect(() => flatExtraCents(2.5, 500_000)).toThrow(RangeError);
+  });
+});
+
+describe('a table prices off Standard: the class asked does not matter (property)', () => {
+  // Every fixture TERM product that offers Standard, with one of its terms.
+  const points = CARRIERS.flatMap((carrier) =>
+    carrier.products
+      .filter((product) => product.type === 'TERM' && product.fullyUnderwritten && product.healthClasses.includes('STANDARD'))
+      .flatMap((product) => product.terms.map((term) => ({ carrier, product, term }))),
+  );
+
+  it('table 2 (and every table) at Preferred costs exactly what it costs at Standard, over ages, faces and tables', () => {
+    expect(points.length).toBeGreaterThan(5);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...points),
+        fc.integer({ min: 0, max: 1_000 }),
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom('PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD') as fc.Arbitrary<HealthClassCode>,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 10_000 }),
+        ({ carrier, product, term }, agePick, facePick, tableRating, healthClass, tobacco, flatExtraPerThousandCents) => {
+          const age = term.minIssueAge + (agePick % (term.maxIssueAge - term.minIssueAge + 1));
+          const faceAmount = product.minFaceAmount + (facePick % (product.maxFaceAmount - product.minFaceAmount + 1));
+          const query = { age, gender: 'MALE' as const, tobacco, termYears: term.years, faceAmount };
+          const inputs = { tableRating, faceAmount, policyFeeCents: carrier.policyFeeCents, flatExtraPerThousandCents };
+          const rateOf = (c: HealthClassCode) => rateFor(carrier, product, { ...query, healthClass: c });
+          const asked = ratedAnnualPremium({ ...inputs, healthClass, rateOf });
+          const standard = ratedAnnualPremium({ ...inputs, healthClass: 'STANDARD', rateOf });
+          expect(asked).toEqual(standard);
+          const standardRate = rateOf('STANDARD')!;
+          expect(asked!.annualPremiumCents).toBe(
+            Number(divideHalfUp(BigInt(standardRate * faceAmount) * BigInt(4 + tableRating), 40_000n)) +
+              flatExtraCents(flatExtraPerThousandCents, faceAmount) +
+              carrier.policyFeeCents,
+          );
+          // Table 2 at Preferred, the case agents see most, always equals table 2 at Standard.
+          if (product.healthClasses.includes('PREFERRED'))
+            expect(ratedAnnualPremium({ ...inputs, tableRating: 2, healthClass: 'PREFERRED', rateOf })).toEqual(
+              ratedAnnualPremium({ ...inputs, tableRating: 2, healthClass: 'STANDARD', rateOf }),
+            );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

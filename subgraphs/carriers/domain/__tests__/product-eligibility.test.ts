@@ -123,3 +123,22 @@ describe('productEligibility (from the birth date, under the carrier age basis)'
     expect(() => productEligibility(product, { id: 'car_other', ageBasis: 'LAST' }, request)).toThrow(/does not belong/);
   });
 });
+
+describe('table ratings price as Standard, flat extras need full underwriting', () => {
+  const noStandard: ProductFixture = { ...product, healthClasses: ['PREFERRED_PLUS', 'PREFERRED'] };
+
+  it('checks the class a table prices at (Standard), not the class asked', () => {
+    expect(codeOf({ healthClass: 'PREFERRED_PLUS', tableRating: 4 })).toBe('ELIGIBLE');
+    expect(codeOf({ healthClass: 'PREFERRED', tableRating: 0 }, noStandard)).toBe('ELIGIBLE');
+    expect(codeOf({ healthClass: 'PREFERRED', tableRating: 2 }, noStandard)).toBe('PRODUCT.CLASS_NOT_OFFERED');
+    // STANDARD_PLUS is not offered, but with a table it prices as Standard, which is.
+    expect(codeOf({ healthClass: 'STANDARD_PLUS', tableRating: 1 })).toBe('ELIGIBLE');
+    expect(codeOf({ healthClass: 'STANDARD_PLUS', tableRating: 0 })).toBe('PRODUCT.CLASS_NOT_OFFERED');
+  });
+
+  it('allows a flat extra on fully underwritten products only', () => {
+    expect(codeOf({ flatExtraPerThousandCents: 250 })).toBe('ELIGIBLE');
+    expect(codeOf({ flatExtraPerThousandCents: 250 }, { ...product, fullyUnderwritten: false })).toBe('PRODUCT.FLAT_EXTRA_NOT_ALLOWED');
+    expect(codeOf({ flatExtraPerThousandCents: 0 }, { ...product, fullyUnderwritten: false })).toBe('ELIGIBLE');
+  });
+});

@@ -5,9 +5,12 @@
  */
 import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
-import { issueAge } from '../../../domain/premium';
+import { productById } from '../../../fixtures/carriers.fixture';
+import { rateFor } from '../../../fixtures/rate-table';
+import { issueAge, modalPremiumsCents } from '../../../domain/premium';
 import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
 import { type AcordAdapter, createAcordAdapter } from '../acord.adapter';
+import { quoteTransactions } from '../acord.mapper';
 
 const CODE = 'SUMMIT';
 const LEVEL_TERM = 'prd_summit_level_term';
@@ -88,8 +91,75 @@ describe('quotes (TransType 111)', () => {
       policyFeeCents: 6_000,
       modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
     });
+    // A table prices off the Standard rate, whatever class was asked: Preferred, table 2 is Standard, table 2.
     const [rated] = await acord.quote(quoteRequest({ issueAge: age, tableRating: 2 }), recordingOptions());
-    expect(rated.annualPremiumCents).toBe(52_500);
+    const [standard] = await acord.quote(quoteRequest({ issueAge: age, tableRating: 2, healthClass: 'STANDARD' }), recordingOptions());
+    expect(rated).toEqual(standard);
+    expect(rated).toEqual(expectedQuote(carrier, LEVEL_TERM, quoteRequest({ issueAge: age, tableRating: 2, healthClass: 'STANDARD' })));
+    expect(rated).toMatchObject({ healthClass: 'STANDARD', carrierClassName: 'Standard' });
+    expect(rated.annualPremiumCents).toBeGreaterThan(52_500); // what the old, wrong rule (table on the Preferred rate) gave
+  });
+
+  it("prices docs/domain.md's table and flat extra example to the cent: 825.00 + 1,250.00 + 60.00 = 2,135.00", async () => {
+    const { adapter: acord, carrier } = adapter();
+    // Summit's 15-year level term, male 21, tobacco, $500,000: its Standard rate is 1.100 per $1,000.
+    const request = quoteRequest({
+      issueAge: 21,
+      tobacco: true,
+      healthClass: 'PREFERRED_PLUS',
+      tableRating: 2,
+      flatExtraPerThousandCents: 250,
+      flatExtraYears: 5,
+      termYears: 15,
+    });
+    expect(rateFor(carrier, productById(LEVEL_TERM)!, { ...request, age: 21, healthClass: 'STANDARD' })).toBe(1_100);
+    const [quote] = await acord.quote(request, recordingOptions());
+    // The flat extra is in the annual premium before the modal factors: monthly = 2,135.00 × 0.0875 = 186.81.
+    expect(quote).toEqual({
+      productId: LEVEL_TERM,
+      healthClass: 'STANDARD',
+      carrierClassName: 'Standard',
+      issueAge: 21,
+      ageBasis: 'NEAREST',
+      faceAmount: 500_000,
+      termYears: 15,
+      annualPremiumCents: 213_500,
+      policyFeeCents: 6_000,
+      modalPremiumsCents: modalPremiumsCents(213_500, carrier.modalFactors),
+    });
+    expect(quote.modalPremiumsCents.MONTHLY).toBe(18_681);
+    expect(quote).toEqual(expectedQuote(carrier, LEVEL_TERM, request));
+  });
+
+  it('sends a table as UnderwritingClass 3 (rated) with PermTableRating, and a flat extra as TempFlatExtraAmt for TempFlatExtraDuration years', () => {
+    const { carrier } = adapter();
+    const envelope = { guid: 'g-1', type: '111', date: '2025-11-24', time: '10:00:00' };
+    const participantOf = (request: QuoteRequest) => {
+      const document = quoteTransactions(carrier, request, [envelope]) as any;
+      return document.TXLifeRequest[0].OLifE.Holding[0].Policy.Life.Coverage[0].LifeParticipant[0];
+    };
+    const rated = participantOf(
+      quoteRequest({ healthClass: 'PREFERRED', tableRating: 4, flatExtraPerThousandCents: 250, flatExtraYears: 5 }),
+    );
+    expect(rated).toMatchObject({
+      UnderwritingClass: { '@_tc': '3' },
+      PermTableRating: '4',
+      TempFlatExtraAmt: '2.50',
+      TempFlatExtraDuration: '5',
+    });
+    const plain = participantOf(quoteRequest({ healthClass: 'PREFERRED' }));
+    expect(plain.UnderwritingClass).toMatchObject({ '@_tc': '2' });
+    expect(plain).not.toHaveProperty('PermTableRating');
+    expect(plain).not.toHaveProperty('TempFlatExtraAmt');
+  });
+
+  it('a flat extra needs a fully underwritten product: the express term is left out, the level term priced', async () => {
+    const { adapter: acord, carrier } = adapter();
+    const request = quoteRequest({ flatExtraPerThousandCents: 500, flatExtraYears: 10, productIds: [LEVEL_TERM, EXPRESS_TERM] });
+    const quotes = await acord.quote(request, recordingOptions());
+    expect(quotes).toEqual([expectedQuote(carrier, LEVEL_TERM, request)]);
+    // $5.00 per $1,000 on $500,000 is $2,500.00 a year on top of the unrated premium.
+    expect(quotes[0].annualPremiumCents - expectedQuote(carrier, LEVEL_TERM, quoteRequest())!.annualPremiumCents).toBe(250_000);
   });
 
   it('prices several products in ONE HTTP call, each equal to the fixture rate × the arithmetic', async () => {

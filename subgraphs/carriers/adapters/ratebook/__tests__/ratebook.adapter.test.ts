@@ -126,6 +126,29 @@ describe('pricing from the rate book', () => {
   });
 });
 
+describe('table ratings and flat extras from the book', () => {
+  it("a table prices off the book's Standard row whatever class is asked; the flat extra adds to the annual premium", async () => {
+    const { adapter: book, carrier } = adapter();
+    const rated = {
+      issueAge: 50,
+      faceAmount: 500_000,
+      tableRating: 3,
+      flatExtraPerThousandCents: 375,
+      flatExtraYears: 5,
+      productIds: [TERM],
+    };
+    for (const healthClass of ['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS'] as const) {
+      const quotes = await book.quote(quoteRequest({ ...rated, healthClass }), recordingOptions());
+      expect(quotes).toEqual([expectedQuote(carrier, TERM, quoteRequest({ ...rated, healthClass: 'STANDARD' }))]);
+      expect(quotes[0].healthClass).toBe('STANDARD');
+    }
+    const [plain] = await book.quote(quoteRequest({ ...rated, flatExtraPerThousandCents: 0, healthClass: 'STANDARD' }), recordingOptions());
+    const [extra] = await book.quote(quoteRequest({ ...rated, healthClass: 'STANDARD' }), recordingOptions());
+    // $3.75 per $1,000 on $500,000: $1,875.00 a year.
+    expect(extra.annualPremiumCents - plain.annualPremiumCents).toBe(187_500);
+  });
+});
+
 describe('revalidation with the ETag', () => {
   it('If-None-Match with the held ETag gets 304: nothing downloaded, the book kept', async () => {
     const { adapter: book } = adapter();

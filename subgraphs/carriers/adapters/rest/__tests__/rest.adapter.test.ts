@@ -153,6 +153,28 @@ describe('quotes', () => {
   });
 });
 
+describe('table ratings and flat extras', () => {
+  it('a table prices off Standard whatever class is sent; the flat extra is in the JSON and in the annual premium', async () => {
+    const { adapter: rest, carrier } = adapter();
+    const rated = {
+      issueAge: 44,
+      faceAmount: 500_000,
+      tableRating: 2,
+      flatExtraPerThousandCents: 250,
+      flatExtraYears: 10,
+      productIds: [TERM],
+    };
+    const [preferred] = await rest.quote(quoteRequest({ ...rated, healthClass: 'PREFERRED' }), recordingOptions());
+    const [standard] = await rest.quote(quoteRequest({ ...rated, healthClass: 'STANDARD' }), recordingOptions());
+    expect(preferred).toEqual(standard);
+    expect(preferred).toEqual(expectedQuote(carrier, TERM, quoteRequest({ ...rated, healthClass: 'STANDARD' })));
+    expect(preferred.healthClass).toBe('STANDARD');
+    const withoutExtra = expectedQuote(carrier, TERM, quoteRequest({ ...rated, flatExtraPerThousandCents: 0, healthClass: 'STANDARD' }))!;
+    // $2.50 per $1,000 on $500,000: $1,250.00 a year, added before the modal factors.
+    expect(preferred.annualPremiumCents - withoutExtra.annualPremiumCents).toBe(125_000);
+  });
+});
+
 describe('applications', () => {
   it('sends the reference as Idempotency-Key: a resend returns the first result and makes no second application', async () => {
     const { adapter: rest } = adapter();
