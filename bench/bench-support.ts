@@ -70,3 +70,12 @@ export function table(header: string[], rows: (string | number)[][]): string {
 export function machineLine(): string {
   return `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
 }
+
+/** Milliseconds of CPU (user + system, every thread of this process) used since the call, read by the returned function. */
+export function cpuStopwatch(): () => number {
+  const before = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  };
+}

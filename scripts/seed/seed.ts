@@ -4,7 +4,7 @@
  * on an empty database. Used by `npm start`, `npm run seed` and the test setup.
  */
 import type pg from 'pg';
-import { CARRIERS, PRODUCTS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { migrateAll } from '../migrate-all';
 import { generateWorld, type WorldOptions } from './world';
 
@@ -21,6 +21,84 @@ async function insertRows(client: pg.PoolClient, table: string, columns: string[
     const params: unknown[] = [];
     const values = chunk.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
     await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')} ${suffix}`, params);
+  }
+}
+
+/**
+ * The catalog rows of these carriers (carrier, products, contracting), each left as it is when
+ * already there: the demo carriers, or generated ones a benchmark or test adds.
+ */
+async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFixture[]): Promise<void> {
+  await insertRows(
+    client,
+    'carriers.carrier',
+    ['id', 'code', 'name', 'naic_code', 'am_best_rating', 'age_basis', 'protocol'],
+    carriers.map((c) => [c.id, c.code, c.name, c.naicCode, c.amBestRating, c.ageBasis, c.protocol]),
+    'ON CONFLICT (id) DO NOTHING',
+  );
+  await insertRows(
+    client,
+    'carriers.product',
+    [
+      'id',
+      'carrier_id',
+      'code',
+      'name',
+      'type',
+      'terms',
+      'min_issue_age',
+      'max_issue_age',
+      'min_face_amount',
+      'max_face_amount',
+      'health_classes',
+      'available_states',
+      'fully_underwritten',
+    ],
+    carriers
+      .flatMap((c) => c.products)
+      .map((p) => [
+        p.id,
+        p.carrierId,
+        p.code,
+        p.name,
+        p.type,
+        JSON.stringify(p.terms),
+        p.minIssueAge,
+        p.maxIssueAge,
+        p.minFaceAmount,
+        p.maxFaceAmount,
+        p.healthClasses,
+        p.availableStates,
+        p.fullyUnderwritten,
+      ]),
+    'ON CONFLICT (id) DO NOTHING',
+  );
+  await insertRows(
+    client,
+    'agents.carrier_contracting',
+    ['carrier_id', 'pre_appointment_states'],
+    carriers.map((c) => [c.id, c.preAppointmentStates]),
+    'ON CONFLICT (carrier_id) DO NOTHING',
+  );
+}
+
+/**
+ * Adds these carriers to the catalog of an already migrated (or empty) database, without the rest of
+ * the demo world: e.g. the generated carriers a benchmark compares beside the demo ones. Carriers
+ * already there are left as they are. Each carrier also needs its CARRIER_<CODE>_* settings.
+ */
+export async function seedCarriers(pool: pg.Pool, carriers: readonly CarrierFixture[]): Promise<void> {
+  await migrateAll(pool);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await insertCatalog(client, carriers);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }
 
@@ -45,55 +123,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
       await client.query(`TRUNCATE cases.case_event, cases.requirement, cases.outbox, cases."case", agents.appointment, agents.license,
         agents.carrier_contracting, agents.agent, carriers.product, carriers.carrier`);
     }
-    await insertRows(
-      client,
-      'carriers.carrier',
-      ['id', 'code', 'name', 'naic_code', 'am_best_rating', 'age_basis', 'protocol'],
-      CARRIERS.map((c) => [c.id, c.code, c.name, c.naicCode, c.amBestRating, c.ageBasis, c.protocol]),
-      'ON CONFLICT (id) DO NOTHING',
-    );
-    await insertRows(
-      client,
-      'carriers.product',
-      [
-        'id',
-        'carrier_id',
-        'code',
-        'name',
-        'type',
-        'terms',
-        'min_issue_age',
-        'max_issue_age',
-        'min_face_amount',
-        'max_face_amount',
-        'health_classes',
-        'available_states',
-        'fully_underwritten',
-      ],
-      PRODUCTS.map((p) => [
-        p.id,
-        p.carrierId,
-        p.code,
-        p.name,
-        p.type,
-        JSON.stringify(p.terms),
-        p.minIssueAge,
-        p.maxIssueAge,
-        p.minFaceAmount,
-        p.maxFaceAmount,
-        p.healthClasses,
-        p.availableStates,
-        p.fullyUnderwritten,
-      ]),
-      'ON CONFLICT (id) DO NOTHING',
-    );
-    await insertRows(
-      client,
-      'agents.carrier_contracting',
-      ['carrier_id', 'pre_appointment_states'],
-      CARRIERS.map((c) => [c.id, c.preAppointmentStates]),
-      'ON CONFLICT (carrier_id) DO NOTHING',
-    );
+    await insertCatalog(client, CARRIERS);
     // Agencies first: agents reference their upline.
     await insertRows(
       client,
