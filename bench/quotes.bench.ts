@@ -17,6 +17,7 @@
  */
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../scripts/embedded/pglite-server';
 import { seedCarriers, seedDatabase } from '../scripts/seed/seed';
@@ -132,6 +133,7 @@ interface SizeResult {
 }
 
 async function main() {
+  const loadBefore = loadavg()[0];
   const backend = await startBackend();
   const pool = new pg.Pool({ connectionString: backend.databaseUrl, max: 2 });
   await seedDatabase(pool, { cases: 50, agents: 30 });
@@ -275,7 +277,7 @@ async function main() {
   const cpuGrowth = sizes.at(-1)!.cpuPerCarrierMs / sizes[0].cpuPerCarrierMs;
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
   const body = `Command: \`npm run bench:quotes\` (${ITERATIONS} cold and ${ITERATIONS * 5} warm comparisons per size, the sizes taking turns round after round after 3 unmeasured rounds; every simulated carrier at ${LATENCY_MS} ms; per-carrier deadline ${TIMEOUT_MS} ms; gateway -> carriers subgraph over HTTP on loopback, both in the bench process; the simulated carriers and the database in a child process; cache: ${process.env.REDIS_URL ? 'Redis' : 'in-process'}).
-${machineLine()}
+${machineLine()} Load average (1 min) on the machine's ${availableParallelism()} CPUs: ${loadBefore.toFixed(2)} before the run, ${loadavg()[0].toFixed(2)} after.
 
 Carriers: the 12 demo ones, then generated ones (GEN013, GEN014, ...: the three protocols in rotation, their own rates), all ${ALL.length} in the catalog and configured by their CARRIER_<CODE>_* settings; a size is compared with \`carrierIds\` naming its first N carriers. CPU is this process's user + system time (every thread: the gateway, the three subgraphs and the bench's own requests) while each cold comparison runs, divided by its carriers.
 
