@@ -92,7 +92,10 @@ export function validateQuoteInput(
   if (input.carrierIds) {
     if (input.carrierIds.length === 0) reasons.push('carrierIds must name at least one carrier (omit it to ask every carrier)');
     const known = new Map(catalog.carriers.map((c) => [c.id, c]));
-    const unknown = input.carrierIds.filter((id) => !isId('carrier', id) || !known.has(id));
+    // Well-formed ids are opaque and safe to name; anything else is the caller's text and is never echoed.
+    const malformed = input.carrierIds.filter((id) => !isId('carrier', id)).length;
+    if (malformed) reasons.push(`carrierIds has ${malformed} malformed ${malformed === 1 ? 'id' : 'ids'} (expected car_...)`);
+    const unknown = input.carrierIds.filter((id) => isId('carrier', id) && !known.has(id));
     if (unknown.length) reasons.push(`carrierIds has unknown carriers: ${[...new Set(unknown)].slice(0, 5).join(', ')}`.slice(0, 300));
     const asked = new Set(input.carrierIds);
     carriers = carriers.filter((c) => asked.has(c.id));

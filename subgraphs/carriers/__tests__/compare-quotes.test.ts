@@ -57,10 +57,16 @@ describe('validateQuoteInput', () => {
     [{ termYears: 12 }, 'termYears must be one of 10, 15, 20, 25, 30'],
     [{ termYears: null }, 'termYears is required for TERM'],
     [{ carrierIds: ['car_nope'] }, 'carrierIds has unknown carriers: car_nope'],
-    [{ carrierIds: ['not-an-id'] }, 'carrierIds has unknown carriers: not-an-id'],
+    [{ carrierIds: ['not-an-id'] }, 'carrierIds has 1 malformed id (expected car_...)'],
     [{ carrierIds: [] }, 'carrierIds must name at least one carrier (omit it to ask every carrier)'],
   ] as [Partial<QuoteInput>, string][])('refuses %j: %s', (input, reason) => {
     expect(reasonsOf(input)).toEqual([reason]);
+  });
+
+  it("never echoes a malformed carrier id (it is the caller's text: the fuzz suite once planted an SSN there)", () => {
+    const reasons = reasonsOf({ carrierIds: ['PIIMARK1x123-45-6789', 'car_nope', 'also bad'] });
+    expect(reasons).toEqual(['carrierIds has 2 malformed ids (expected car_...)', 'carrierIds has unknown carriers: car_nope']);
+    expect(reasons.join(' ')).not.toContain('123-45-6789');
   });
 
   it('lists every reason at once, each naming its field', () => {
