@@ -154,23 +154,50 @@ let database: { url: string; stop(): Promise<void> };
 let stack: Stack;
 let token: string;
 
+/**
+ * The catalog rows an operator adds for a carrier of a known protocol: its carrier row and one
+ * 10/20-year term product. Nothing else (no source change) brings the carrier into the graph.
+ */
+async function addCatalogCarrier(
+  pool: pg.Pool,
+  c: {
+    id: string;
+    code: string;
+    name: string;
+    naicCode: string;
+    ageBasis: 'LAST' | 'NEAREST';
+    protocol: string;
+    product: { id: string; code: string; name: string };
+  },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO carriers.carrier (id, code, name, naic_code, am_best_rating, age_basis, protocol) VALUES ($1, $2, $3, $4, 'A', $5, $6)`,
+    [c.id, c.code, c.name, c.naicCode, c.ageBasis, c.protocol],
+  );
+  await pool.query(
+    `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,
+                                   max_face_amount, health_classes, available_states, fully_underwritten)
+     VALUES ($1, $2, $3, $4, 'TERM', '[{"years":10,"minIssueAge":18,"maxIssueAge":70},{"years":20,"minIssueAge":18,"maxIssueAge":60}]',
+             18, 70, 100000, 5000000, '{PREFERRED_PLUS,PREFERRED,STANDARD_PLUS,STANDARD}', '{TX,CA,OH}', true)`,
+    [c.product.id, c.id, c.product.code, c.product.name],
+  );
+}
+
 beforeAll(async () => {
   database = await startOwnDatabase();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   try {
     await seedDatabase(pool, { cases: 10, agents: 5, seed: 13, anchor: '2025-11-24' });
     // The catalog rows an operator would add: the carrier, then its product. Nothing else changes.
-    await pool.query(
-      `INSERT INTO carriers.carrier (id, code, name, naic_code, am_best_rating, age_basis, protocol)
-       VALUES ('car_quarry_hill', 'QUARRY', 'Quarry Hill Life', '99876', 'A', 'LAST', 'REST')`,
-    );
-    await pool.query(
-      `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,
-                                     max_face_amount, health_classes, available_states, fully_underwritten)
-       VALUES ('prd_quarry_hill_term', 'car_quarry_hill', 'QHL-TERM', 'Quarry Hill Term', 'TERM',
-               '[{"years":10,"minIssueAge":18,"maxIssueAge":70},{"years":20,"minIssueAge":18,"maxIssueAge":60}]',
-               18, 70, 100000, 5000000, '{PREFERRED_PLUS,PREFERRED,STANDARD_PLUS,STANDARD}', '{TX,CA,OH}', true)`,
-    );
+    await addCatalogCarrier(pool, {
+      id: 'car_quarry_hill',
+      code: 'QUARRY',
+      name: 'Quarry Hill Life',
+      naicCode: '99876',
+      ageBasis: 'LAST',
+      protocol: 'REST',
+      product: { id: 'prd_quarry_hill_term', code: 'QHL-TERM', name: 'Quarry Hill Term' },
+    });
   } finally {
     await pool.end();
   }
@@ -249,17 +276,15 @@ it('takes in a carrier whose catalog rows are added while it runs, from the next
   expect((await ask()).errors?.[0]?.message).toContain('unknown carriers: car_kiln_valley');
   const pool = new pg.Pool({ connectionString: database.url, max: 1 });
   try {
-    await pool.query(
-      `INSERT INTO carriers.carrier (id, code, name, naic_code, am_best_rating, age_basis, protocol)
-       VALUES ('car_kiln_valley', 'KILN', 'Kiln Valley Assurance', '99877', 'A', 'NEAREST', 'ACORD')`,
-    );
-    await pool.query(
-      `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,
-                                     max_face_amount, health_classes, available_states, fully_underwritten)
-       VALUES ('prd_kiln_valley_term', 'car_kiln_valley', 'KVA-TERM', 'Kiln Valley Term', 'TERM',
-               '[{"years":10,"minIssueAge":18,"maxIssueAge":70},{"years":20,"minIssueAge":18,"maxIssueAge":60}]',
-               18, 70, 100000, 5000000, '{PREFERRED_PLUS,PREFERRED,STANDARD_PLUS,STANDARD}', '{TX,CA,OH}', true)`,
-    );
+    await addCatalogCarrier(pool, {
+      id: 'car_kiln_valley',
+      code: 'KILN',
+      name: 'Kiln Valley Assurance',
+      naicCode: '99877',
+      ageBasis: 'NEAREST',
+      protocol: 'ACORD',
+      product: { id: 'prd_kiln_valley_term', code: 'KVA-TERM', name: 'Kiln Valley Term' },
+    });
   } finally {
     await pool.end();
   }
