@@ -58,7 +58,10 @@ describe('graceful stop', () => {
   it('finishes a request in flight, then refuses new connections', async () => {
     const gateway = await startGateway(readGatewayConfig({ ...subgraphEnv(), SHUTDOWN_GRACE_MS: '5000' }), undefined, supergraph);
     const token = await stack.token('STAFF');
-    // A comparison waits ~400 ms on the simulated carriers: the stop begins while it runs.
+    // A comparison waits ~400 ms on the simulated carriers: the stop begins once the gateway holds
+    // the request (a fixed sleep raced a loaded machine, where the connection could still be idle
+    // when the stop closed idle connections: ECONNRESET instead of a drained answer).
+    const received = new Promise((resolve) => gateway.server.once('request', resolve));
     const inFlight = graphql(
       gateway.url,
       `query($input: QuoteInput!) { compareQuotes(input: $input) { outcomes { status } } }`,
@@ -76,7 +79,7 @@ describe('graceful stop', () => {
       },
       { token },
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await received;
     const stopped = gateway.stop();
     const response = await inFlight;
     expect(response.status).toBe(200);
