@@ -19,7 +19,7 @@ import type { CarrierOutcomeStatus, CarrierOutcomeView, QuoteComparisonView, Quo
 /**
  * compareQuotes: every asked carrier in parallel, each through the cache (single-flight) and then
  * its adapter under its policy; one outcome per carrier, whatever happens to the others; quotes
- * ranked by annual premium (domain/quote-ranking.ts). Validation and the cache key are exported for tests.
+ * ranked by the premium in the requested payment mode (domain/quote-ranking.ts). Validation and the cache key are exported for tests.
  */
 
 /** Larger faces are not life insurance a BGA quotes online: refused as input, not as an outcome. */
@@ -208,6 +208,7 @@ export function toQuoteView(quote: CarrierQuote, carrier: CarrierRow, product: P
     modalPremium: premiums[MODE_KEYS[paymentMode]],
     policyFee: centsToMoney(quote.policyFeeCents),
     annualPremiumCents: quote.annualPremiumCents,
+    modalPremiumCents: paymentMode === 'ANNUAL' ? quote.annualPremiumCents : quote.modalPremiumsCents[paymentMode],
   };
 }
 

@@ -80,7 +80,11 @@ export class QuoteInput {
   })
   productType?: ProductType | null;
 
-  @Field(() => PaymentMode, { nullable: true, defaultValue: 'MONTHLY', description: 'The payment mode Quote.modalPremium is given in.' })
+  @Field(() => PaymentMode, {
+    nullable: true,
+    defaultValue: 'MONTHLY',
+    description: 'The payment mode Quote.modalPremium is given in, and the one quotes are ranked by.',
+  })
   paymentMode?: PaymentMode | null;
 
   @Field(() => [ID], { nullable: true, description: 'Carriers to ask (car_...); every carrier when omitted.' })
@@ -131,6 +135,8 @@ export interface QuoteView {
   modalPremium: string;
   policyFee: string;
   annualPremiumCents: number;
+  /** The premium per payment in the requested mode, in cents: what quotes are ranked by. */
+  modalPremiumCents: number;
 }
 
 @ObjectType({ description: "One carrier's price for one eligible product." })
@@ -211,7 +217,10 @@ export interface QuoteComparisonView {
 
 @ObjectType({ description: "Every asked carrier's answer to one quote request." })
 export class QuoteComparison {
-  @Field(() => [Quote], { description: 'One per eligible product; cheapest annualPremium first, ties by carrier name then product code.' })
+  @Field(() => [Quote], {
+    description:
+      "One per eligible product, cheapest first in the client's terms: by modalPremium, the premium per payment in the requested paymentMode (carriers' modal factors differ, so the order by annual premium is not the order by monthly premium); ties by annualPremium, then carrier name, then product code.",
+  })
   quotes!: QuoteView[];
 
   @Field(() => [CarrierOutcome], { description: 'Exactly one per carrier asked, ordered by carrier name.' })

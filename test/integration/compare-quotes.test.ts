@@ -62,7 +62,9 @@ describe('compareQuotes', () => {
     expect(quotes.length).toBeGreaterThanOrEqual(CARRIERS.length);
     for (let i = 1; i < quotes.length; i++) {
       const [a, b] = [quotes[i - 1], quotes[i]];
+      // Ranked by the premium in the requested mode (MONTHLY here), then annual, then names.
       const order =
+        Number(a.modalPremium) - Number(b.modalPremium) ||
         Number(a.annualPremium) - Number(b.annualPremium) ||
         a.carrier.name.localeCompare(b.carrier.name) ||
         a.product.code.localeCompare(b.product.code);

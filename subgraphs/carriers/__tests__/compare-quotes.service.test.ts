@@ -59,7 +59,8 @@ describe('compareQuotes with every carrier healthy', () => {
       expect(outcome.cached).toBe(false);
       expect(outcome.quoteCount).toBe(result.quotes.filter((q) => q.carrier.id === outcome.carrier.id).length);
     }
-    const cents = result.quotes.map((q) => q.annualPremiumCents);
+    // Ranked by the premium in the requested mode (MONTHLY by default).
+    const cents = result.quotes.map((q) => q.modalPremiumCents);
     expect(cents).toEqual([...cents].sort((a, b) => a - b));
     expect(result.quotes.every((q) => q.modalPremium === q.premiums.monthly)).toBe(true);
     // Realistic level (docs/domain.md): male 35-36, Preferred, $500k, 20-year term costs about $330-$450 a year.
