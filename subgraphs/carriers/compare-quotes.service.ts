@@ -333,54 +333,80 @@ async function quoteCarrier(
   }
 }
 
-/** The whole comparison. Validation errors throw BAD_USER_INPUT; nothing a carrier does fails it. */
-export async function compareQuotes(ctx: CarriersContext, input: QuoteInput): Promise<QuoteComparisonView> {
-  const started = performance.now();
-  // Warm comparisons read the catalog from this process's copy: no SQL, no carrier call.
-  const catalog = await ctx.runtime.catalog.get(async () => {
+/** The catalog as compareQuotes reads it: warm comparisons read this process's copy (no SQL, no carrier call). */
+export function quoteCatalog(ctx: CarriersContext) {
+  return ctx.runtime.catalog.get(async () => {
     const carriers = await ctx.loaders.allCarriers();
     const lists = await ctx.loaders.productsByCarrier.loadMany(carriers.map((c) => c.id));
     const failed = lists.find((list): list is Error => list instanceof Error);
     if (failed) throw failed;
     return { carriers, products: (lists as ProductRow[][]).flat() };
   });
-  const normalized = validateQuoteInput(input, catalog);
-  const productsOf = catalog.productsOf;
-  // Quote.product.carrier then resolves from memory too.
-  for (const carrier of normalized.carriers) ctx.loaders.carrier.prime(carrier.id, carrier);
+}
 
-  // One deadline for the whole comparison: a carrier still out when it passes is a TIMEOUT outcome.
-  // Its call goes on under its own deadline and fills the cache for the next comparison.
+export type QuoteCatalog = Awaited<ReturnType<typeof quoteCatalog>>;
+
+/**
+ * One deadline for a whole request (a comparison, or every cell of a matrix): a carrier still out
+ * when it passes is a TIMEOUT outcome. Its call goes on under its own deadline and fills the cache
+ * for the next request. `clear` must be called when the request is answered.
+ */
+export function comparisonDeadline(ctx: CarriersContext, started: number): { passed: Promise<'deadline'>; clear(): void } {
   const remaining = Math.max(0, ctx.runtime.config.compareTimeoutMs - (performance.now() - started));
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => {
+  const passed = new Promise<'deadline'>((resolve) => {
     timer = setTimeout(() => resolve('deadline'), remaining);
   });
+  return { passed, clear: () => clearTimeout(timer) };
+}
+
+/** Every asked carrier for one validated request, each racing the shared deadline; never throws for a carrier's sake. */
+export async function runComparison(
+  ctx: CarriersContext,
+  catalog: QuoteCatalog,
+  normalized: NormalizedQuoteInput,
+  deadline: Promise<'deadline'>,
+): Promise<QuoteComparisonView> {
+  const results = await Promise.all(
+    normalized.carriers.map(async (carrier) => {
+      const carrierStarted = performance.now();
+      const result = await Promise.race([quoteCarrier(ctx, carrier, catalog.productsOf.get(carrier.id) ?? [], normalized), deadline]);
+      if (result !== 'deadline') return result;
+      return {
+        outcome: {
+          carrier,
+          status: 'TIMEOUT' as const,
+          message: `no answer within the comparison deadline of ${ctx.runtime.config.compareTimeoutMs} ms`,
+          latencyMs: Math.round(performance.now() - carrierStarted),
+          cached: false,
+          quoteCount: 0,
+        },
+        quotes: [],
+      } satisfies CarrierResult;
+    }),
+  );
+  return {
+    quotes: rankQuotes(results.flatMap((r) => r.quotes)),
+    outcomes: results.map((r) => r.outcome),
+    generatedAt: new Date().toISOString(),
+  };
+}
+
+/** Quote.product.carrier then resolves from memory. */
+export function primeCarriers(ctx: CarriersContext, carriers: readonly CarrierRow[]): void {
+  for (const carrier of carriers) ctx.loaders.carrier.prime(carrier.id, carrier);
+}
+
+/** The whole comparison. Validation errors throw BAD_USER_INPUT; nothing a carrier does fails it. */
+export async function compareQuotes(ctx: CarriersContext, input: QuoteInput): Promise<QuoteComparisonView> {
+  const started = performance.now();
+  const catalog = await quoteCatalog(ctx);
+  const normalized = validateQuoteInput(input, catalog);
+  primeCarriers(ctx, normalized.carriers);
+  const deadline = comparisonDeadline(ctx, started);
   try {
-    const results = await Promise.all(
-      normalized.carriers.map(async (carrier) => {
-        const carrierStarted = performance.now();
-        const result = await Promise.race([quoteCarrier(ctx, carrier, productsOf.get(carrier.id) ?? [], normalized), deadline]);
-        if (result !== 'deadline') return result;
-        return {
-          outcome: {
-            carrier,
-            status: 'TIMEOUT' as const,
-            message: `no answer within the comparison deadline of ${ctx.runtime.config.compareTimeoutMs} ms`,
-            latencyMs: Math.round(performance.now() - carrierStarted),
-            cached: false,
-            quoteCount: 0,
-          },
-          quotes: [],
-        } satisfies CarrierResult;
-      }),
-    );
-    return {
-      quotes: rankQuotes(results.flatMap((r) => r.quotes)),
-      outcomes: results.map((r) => r.outcome),
-      generatedAt: new Date().toISOString(),
-    };
+    return await runComparison(ctx, catalog, normalized, deadline.passed);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }

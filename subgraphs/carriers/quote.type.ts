@@ -26,8 +26,13 @@ registerEnumType(CarrierOutcomeStatus, {
   },
 });
 
-@InputType({ description: 'Who to quote and how: the inputs that price a term life policy.' })
-export class QuoteInput {
+/**
+ * The client and the request's terms, shared by QuoteInput (one face amount and term) and
+ * QuoteMatrixInput (several of each): a field added here reaches both. Not part of the schema by
+ * itself (no argument takes it): its fields are printed in each input that extends it.
+ */
+@InputType('QuoteClientInput')
+export class QuoteClientInput {
   @Field(() => State, { description: "The insured's state of residence." })
   state!: string;
 
@@ -67,12 +72,6 @@ export class QuoteInput {
   })
   flatExtraYears?: number | null;
 
-  @Field(() => Int, { description: 'Face amount in whole dollars, 1 to 100,000,000.' })
-  faceAmount!: number;
-
-  @Field(() => Int, { nullable: true, description: 'Level-premium period in years, required for TERM: 10, 15, 20, 25 or 30.' })
-  termYears?: number | null;
-
   @Field(() => ProductType, {
     nullable: true,
     defaultValue: 'TERM',
@@ -95,6 +94,15 @@ export class QuoteInput {
 
   @Field(() => DateScalar, { nullable: true, description: 'The day issue ages are computed on; today (UTC) when omitted.' })
   asOf?: string | null;
+}
+
+@InputType({ description: 'Who to quote and how: the inputs that price a life policy.' })
+export class QuoteInput extends QuoteClientInput {
+  @Field(() => Int, { description: 'Face amount in whole dollars, 1 to 100,000,000.' })
+  faceAmount!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Level-premium period in years, required for TERM: 10, 15, 20, 25 or 30.' })
+  termYears?: number | null;
 }
 
 /** Premiums of one quote in integer cents, by payment mode. */

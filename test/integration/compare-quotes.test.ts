@@ -247,3 +247,64 @@ describe('compareQuotes', () => {
     expect(old.extensions!.stats.carriers.carrierCalls).toBe(0);
   });
 });
+
+describe('quoteMatrix', () => {
+  const MATRIX = `query($i: QuoteMatrixInput!) { quoteMatrix(input: $i) {
+    cells { faceAmount termYears quotes { carrier { id } product { id } annualPremium modalPremium } outcomes { carrier { id } status cached } }
+    generatedAt } }`;
+  const { faceAmount: _face, termYears: _term, ...client } = BASE;
+  const quoteCalls = () => stack.simulators.control.totalCounts().quote;
+
+  it('prices every face x term through the real carriers, each cell what compareQuotes answers, each carrier at most once per cell', async () => {
+    // Faces no earlier test asked for, so every cell is cold.
+    const input = { ...client, faceAmounts: [410_000, 170_000], termYears: [15, 25] };
+    const before = quoteCalls();
+    const response = await graphql(stack.url, MATRIX, { i: input }, { token });
+    expect(response.errors).toBeUndefined();
+    const { cells } = response.data!.quoteMatrix;
+    expect(cells.map((c: { faceAmount: number; termYears: number }) => `${c.faceAmount}/${c.termYears}`)).toEqual([
+      '170000/15',
+      '170000/25',
+      '410000/15',
+      '410000/25',
+    ]);
+    const okPerCell = cells.map((c: { outcomes: { status: string }[] }) => c.outcomes.filter((o) => o.status === 'OK').length);
+    const callsForMatrix = quoteCalls() - before;
+    // Rate-book carriers price from the book they hold: network calls are at most one per carrier per cell.
+    expect(callsForMatrix).toBeLessThanOrEqual(4 * CARRIERS.length);
+    expect(okPerCell.every((n: number) => n > 0)).toBe(true);
+    expect(response.extensions!.stats.carriers.carrierCalls).toBeLessThanOrEqual(4 * CARRIERS.length);
+
+    for (const cell of cells) {
+      const single = await compare({ faceAmount: cell.faceAmount, termYears: cell.termYears });
+      // The cell's answers are in the cache compareQuotes reads: nothing is asked again.
+      expect(single.extensions!.stats.carriers.carrierCalls).toBe(0);
+      expect(cell.quotes).toEqual(
+        single.data!.compareQuotes.quotes.map(
+          (q: { carrier: { id: string }; product: { id: string }; annualPremium: string; modalPremium: string }) => ({
+            carrier: { id: q.carrier.id },
+            product: { id: q.product.id },
+            annualPremium: q.annualPremium,
+            modalPremium: q.modalPremium,
+          }),
+        ),
+      );
+    }
+  });
+
+  it('refuses more than 25 cells and bad lists before any carrier is asked, naming the list and position', async () => {
+    const before = quoteCalls();
+    const tooMany = await graphql(
+      stack.url,
+      MATRIX,
+      { i: { ...client, faceAmounts: [1, 2, 3, 4, 5, 6].map((n) => n * 100_000), termYears: [10, 15, 20, 25, 30] } },
+      { token },
+    );
+    expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
+    expect(tooMany.errors![0].message).toContain('30 cells');
+    const repeated = await graphql(stack.url, MATRIX, { i: { ...client, faceAmounts: [100_000, 100_000], termYears: [20] } }, { token });
+    expect(codes(repeated)).toEqual(['BAD_USER_INPUT']);
+    expect(repeated.errors![0].message).toContain('faceAmounts[1]');
+    expect(quoteCalls()).toBe(before);
+  });
+});
