@@ -109,6 +109,7 @@ function controlOf(endpoints: Record<string, string>) {
 // ---------------------------------------------------------------------------------------------
 
 const COMPARE = `query($i: QuoteInput!) { compareQuotes(input: $i) { quotes { carrier { id } annualPremium } outcomes { carrier { id } status latencyMs cached } } }`;
+const MATRIX = `query($i: QuoteMatrixInput!) { quoteMatrix(input: $i) { cells { faceAmount termYears quotes { carrier { id } annualPremium } outcomes { status } } } }`;
 const input = (faceAmount: number, extra: Record<string, unknown> = {}) => ({
   state: 'TX',
   birthDate: '1985-07-01',
@@ -231,6 +232,31 @@ async function main() {
   });
   const cold12 = sizes[0].cold;
 
+  // A 5 x 5 quoteMatrix against one comparison at the 12 demo carriers, taking turns, both cold
+  // (new face amounts each time): the matrix asks 25 cells of every carrier under one deadline.
+  const matrixRounds = Math.max(5, Math.floor(ITERATIONS / 3));
+  const matrixCold: number[] = [];
+  const singleCold: number[] = [];
+  let fewestMatrixCells = 25;
+  for (let round = 0; round < matrixRounds + 1; round++) {
+    const startedSingle = performance.now();
+    await compare(demo(nextFace()));
+    const single = performance.now() - startedSingle;
+    const faceAmounts = Array.from({ length: 5 }, () => nextFace());
+    const { termYears: _term, faceAmount: _face, ...client } = demo(0);
+    const startedMatrix = performance.now();
+    const response = await graphql(stack.url, MATRIX, { i: { ...client, faceAmounts, termYears: [10, 15, 20, 25, 30] } }, { token });
+    const matrix = performance.now() - startedMatrix;
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    // The first round warms the matrix's code path: not measured.
+    if (round === 0) continue;
+    singleCold.push(single);
+    matrixCold.push(matrix);
+    fewestMatrixCells = Math.min(fewestMatrixCells, response.data!.quoteMatrix.cells.length);
+  }
+  const matrixTiming = summarize(matrixCold);
+  const singleTiming = summarize(singleCold);
+
   // Single-flight: 50 identical cold comparisons at once.
   await control.resetCounts(CARRIERS.map((c) => c.code));
   const burst = demo(nextFace());
@@ -321,6 +347,7 @@ ${table(
   ],
 )}
 
+- A 5 × 5 \`quoteMatrix\` (25 cells × 12 carriers), cold, taking turns with one cold comparison (${matrixRounds} rounds after one unmeasured): matrix p50 ${ms(matrixTiming.p50)} (p99 ${ms(matrixTiming.p99)}), comparison p50 ${ms(singleTiming.p50)}: ${ratio(matrixTiming.p50 / singleTiming.p50)} one comparison (target ≤ 1.5×: ${verdict(matrixTiming.p50 / singleTiming.p50 <= 1.5)}); ${fewestMatrixCells} of 25 cells answered in every round.
 - cold / slowest carrier: ${ratio(cold12.p50 / slowest)}; sequential / cold: ${ratio(sequential.p50 / cold12.p50)}; cold / warm: ${ratio(cold12.p50 / sizes[0].warm.p50)}.
 - 50 concurrent identical cold comparisons (${ms(burstMs)} for all): quote calls per carrier ${quoteCalls.map((q) => `${q.code} ${q.calls}`).join(', ')} — ${burstOk ? 'exactly one per quoting carrier; rate-book carriers price locally (0)' : 'NOT one per carrier'}.
 - 3 of 12 faulty (${hang} hangs, ${fail} answers 500, ${garble} answers malformed XML): first comparison ${ms(firstFault.total)} in all, slowest healthy carrier ${firstFault.slowestHealthy} ms (deadline + 100 ms = ${TIMEOUT_MS + 100} ms); faulty outcomes ${firstFault.statuses.join(', ')}.
