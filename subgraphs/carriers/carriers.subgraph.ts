@@ -21,6 +21,7 @@ import { ProductResolver } from './product.resolver';
 import { productReference } from './product.reference';
 import { QuoteResolver } from './quote.resolver';
 import { QuoteMatrixResolver } from './quote-matrix.resolver';
+import { createQuoteBatcher } from './quote-batch.loader';
 
 /**
  * The catalog is the same for every caller and changes only with a catalog refresh: five minutes at
@@ -97,6 +98,7 @@ export function createCarriersSubgraph(options: CarriersSubgraphOptions = {}): S
           loaders: createCarrierLoaders(base.db),
           runtime,
           caseStatus: createCaseStatusLoader(runtime, base.stats),
+          quoteBatches: createQuoteBatcher(runtime, base.stats),
         }),
       };
     },

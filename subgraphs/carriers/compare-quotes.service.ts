@@ -297,6 +297,9 @@ async function quoteCarrier(
       runtime.config.ttlSeconds.quote,
       () => {
         leader = true;
+        // Carriers whose protocol carries many requests in one exchange are asked once for every cell of a matrix.
+        if (ctx.quoteBatches.batches(carrier.id))
+          return ctx.quoteBatches.load(carrier.id, { request, onNetworkCall: () => networkCalls++ });
         return runtime.call(
           carrier.id,
           'quote',

@@ -22,6 +22,7 @@ import type { CarrierRow } from '../carrier.type';
 import type { ProductRow } from '../product.type';
 import { envCode, readCarriersConfig } from '../carriers.config';
 import { CarriersRuntime } from '../carriers.runtime';
+import { createQuoteBatcher } from '../quote-batch.loader';
 import { createCaseStatusLoader } from '../case/case-status.loader';
 import { annualPremiumCents, modalPremiumsCents } from '../domain/premium';
 import type { CarrierProfile } from '../domain/carrier';
@@ -184,6 +185,7 @@ export function fakeWorld(env: Record<string, string> = {}): FakeWorld {
         loaders,
         runtime,
         caseStatus: createCaseStatusLoader(runtime, stats),
+        quoteBatches: createQuoteBatcher(runtime, stats),
       } satisfies CarriersContext;
     },
   };

@@ -101,6 +101,12 @@ export interface CarrierAdapter {
   products(options: CallOptions): Promise<Product[]>;
   /** Prices the request; an empty list means no eligible product at this carrier. */
   quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]>;
+  /**
+   * Several requests in ONE network exchange, answered in request order (each answer what `quote`
+   * would give). Only protocols that carry many transactions in one document implement it (ACORD:
+   * one TXLife of many 111s); a quote matrix then asks such a carrier once for all its cells.
+   */
+  quoteBatch?(requests: readonly QuoteRequest[], options: CallOptions): Promise<CarrierQuote[][]>;
   submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult>;
   /** Batched where the protocol allows it: one call for many references of this carrier. */
   caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>>;

@@ -60,18 +60,27 @@ export class AcordAdapter implements CarrierAdapter {
   }
 
   async quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]> {
-    if (!request.productIds.length) return [];
-    const envelopes = request.productIds.map(() => this.envelope(TRANS_TYPE.QUOTE));
-    const root = await this.exchange('quote', 'POST', '/txlife', buildTxLife(quoteTransactions(this.carrier, request, envelopes)), options);
-    return quotesFrom(
-      this.answersFor(
-        envelopes.map((e) => e.guid),
-        root,
-      ),
-      this.carrier,
-      request,
-      this.reportUnknown,
+    return (await this.quoteBatch([request], options))[0];
+  }
+
+  /** Every request's 111s (one per product) in one TXLife: one HTTP call for all, answers matched on TransRefGUID. */
+  async quoteBatch(requests: readonly QuoteRequest[], options: CallOptions): Promise<CarrierQuote[][]> {
+    const envelopes = requests.map((request) => request.productIds.map(() => this.envelope(TRANS_TYPE.QUOTE)));
+    const transactions = requests.flatMap((request, i) =>
+      request.productIds.length ? (quoteTransactions(this.carrier, request, envelopes[i]).TXLifeRequest as XmlNode[]) : [],
     );
+    if (!transactions.length) return requests.map(() => []);
+    const root = await this.exchange('quote', 'POST', '/txlife', buildTxLife({ TXLifeRequest: transactions }), options);
+    const answers = this.answersFor(
+      envelopes.flatMap((list) => list.map((e) => e.guid)),
+      root,
+    );
+    let next = 0;
+    return requests.map((request, i) => {
+      const mine = answers.slice(next, next + envelopes[i].length);
+      next += envelopes[i].length;
+      return quotesFrom(mine, this.carrier, request, this.reportUnknown);
+    });
   }
 
   // A write: the policy never retries it; the outbox resends with the same TransRefGUID when it must.

@@ -181,6 +181,32 @@ describe('quotes (TransType 111)', () => {
     expect(simulators.control.counts(CODE)).toMatchObject({ quote: 1, submit: 0, status: 0 });
   });
 
+  it('prices several requests in ONE HTTP call (quoteBatch), each answer what quote gives for it alone', async () => {
+    const { adapter: acord, carrier } = adapter();
+    const requests = [
+      quoteRequest({ faceAmount: 250_000, termYears: 10, productIds: [LEVEL_TERM, EXPRESS_TERM] }),
+      quoteRequest({ faceAmount: 1_000_000, termYears: 30, productIds: [LEVEL_TERM] }),
+      quoteRequest({ productIds: [] }),
+      quoteRequest({ issueAge: 58, faceAmount: 400_000, productIds: [LEVEL_TERM, EXPRESS_TERM] }),
+    ];
+    const options = recordingOptions();
+    const answers = await acord.quoteBatch(requests, options);
+    expect(options.network).toEqual(['quote']);
+    expect(simulators.control.counts(CODE)).toMatchObject({ quote: 1 });
+    expect(answers).toEqual([
+      [expectedQuote(carrier, LEVEL_TERM, requests[0]), expectedQuote(carrier, EXPRESS_TERM, requests[0])],
+      [expectedQuote(carrier, LEVEL_TERM, requests[1])],
+      [],
+      // The express term stops at 55: left out of its request's answer only.
+      [expectedQuote(carrier, LEVEL_TERM, requests[3])],
+    ]);
+    for (const [i, request] of requests.entries()) expect(await acord.quote(request, recordingOptions())).toEqual(answers[i]);
+    // Nothing to price: no call at all.
+    const none = recordingOptions();
+    expect(await acord.quoteBatch([quoteRequest({ productIds: [] })], none)).toEqual([[]]);
+    expect(none.network).toEqual([]);
+  });
+
   it('leaves out a product the carrier will not illustrate (ResultCode 5) instead of failing', async () => {
     const { adapter: acord, carrier } = adapter();
     // 20-year express term stops at 55; level term goes to 65.
