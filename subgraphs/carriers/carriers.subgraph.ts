@@ -20,6 +20,7 @@ import { Case } from './case/case.type';
 import { ProductResolver } from './product.resolver';
 import { productReference } from './product.reference';
 import { QuoteResolver } from './quote.resolver';
+import { UnderwritingRequirementsResolver } from './underwriting-requirements.resolver';
 
 /**
  * The catalog is the same for every caller and changes only with a catalog refresh: five minutes at
@@ -52,7 +53,14 @@ const buildSchema = () =>
   buildFederatedSchema(
     // Case is reachable only through _entities: name it, or type-graphql leaves it out.
     {
-      resolvers: [CarrierResolver, ProductResolver, QuoteResolver, CaseStatusResolver, ApplicationResolver],
+      resolvers: [
+        CarrierResolver,
+        ProductResolver,
+        QuoteResolver,
+        UnderwritingRequirementsResolver,
+        CaseStatusResolver,
+        ApplicationResolver,
+      ],
       orphanedTypes: [Case],
     },
     { Carrier: carrierReference, Product: productReference, Case: caseReference },

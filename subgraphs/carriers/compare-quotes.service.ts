@@ -8,6 +8,7 @@ import { isId } from '../../platform/ids';
 import { centsToMoney, isIsoDate } from '../../platform/scalars';
 import { CarrierFailure, type CarrierQuote, type QuoteRequest } from './adapters/carrier-adapter.port';
 import type { CarriersContext } from './carriers.context';
+import { catalogOf } from './catalog.snapshot';
 import type { CarrierRow } from './carrier.type';
 import type { ProductRow } from './product.type';
 import { formatMoney, issueAge, MAX_FLAT_EXTRA_PER_THOUSAND_CENTS, MAX_FLAT_EXTRA_YEARS, parseMoney, pricingClass } from './domain/premium';
@@ -336,13 +337,7 @@ async function quoteCarrier(
 export async function compareQuotes(ctx: CarriersContext, input: QuoteInput): Promise<QuoteComparisonView> {
   const started = performance.now();
   // Warm comparisons read the catalog from this process's copy: no SQL, no carrier call.
-  const catalog = await ctx.runtime.catalog.get(async () => {
-    const carriers = await ctx.loaders.allCarriers();
-    const lists = await ctx.loaders.productsByCarrier.loadMany(carriers.map((c) => c.id));
-    const failed = lists.find((list): list is Error => list instanceof Error);
-    if (failed) throw failed;
-    return { carriers, products: (lists as ProductRow[][]).flat() };
-  });
+  const catalog = await catalogOf(ctx);
   const normalized = validateQuoteInput(input, catalog);
   const productsOf = catalog.productsOf;
   // Quote.product.carrier then resolves from memory too.
