@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { underwritingFixture } from '../../subgraphs/carriers/fixtures/requirement-grids.fixture';
 import { migrateAll } from '../migrate-all';
 import { generateWorld, type WorldOptions } from './world';
 
@@ -25,8 +26,8 @@ async function insertRows(client: pg.PoolClient, table: string, columns: string[
 }
 
 /**
- * The catalog rows of these carriers (carrier, products, contracting), each left as it is when
- * already there: the demo carriers, or generated ones a benchmark or test adds.
+ * The catalog rows of these carriers (carrier, products, underwriting data, contracting), each left
+ * as it is when already there: the demo carriers, or generated ones a benchmark or test adds.
  */
 async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFixture[]): Promise<void> {
   await insertRows(
@@ -72,6 +73,17 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
         p.fullyUnderwritten,
       ]),
     'ON CONFLICT (id) DO NOTHING',
+  );
+  // The requirements grid and accelerated program; guidelines (field underwriting) are written elsewhere.
+  await insertRows(
+    client,
+    'carriers.carrier_underwriting',
+    ['carrier_id', 'requirement_grid', 'accelerated_rules'],
+    carriers.flatMap((c) => {
+      const underwriting = underwritingFixture(c.code);
+      return underwriting ? [[c.id, JSON.stringify(underwriting.requirementGrid), JSON.stringify(underwriting.acceleratedRules)]] : [];
+    }),
+    'ON CONFLICT (carrier_id) DO NOTHING',
   );
   await insertRows(
     client,
@@ -121,7 +133,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
     await client.query('BEGIN');
     if (options.force) {
       await client.query(`TRUNCATE cases.case_event, cases.requirement, cases.outbox, cases."case", agents.appointment, agents.license,
-        agents.carrier_contracting, agents.agent, carriers.product, carriers.carrier`);
+        agents.carrier_contracting, agents.agent, carriers.carrier_underwriting, carriers.product, carriers.carrier`);
     }
     await insertCatalog(client, CARRIERS);
     // Agencies first: agents reference their upline.

@@ -1,7 +1,7 @@
 /**
  * The short codes the simulated rate-book carriers use in their submission and status API. Rate
- * books themselves use the class names of the CSV (PREFERRED_PLUS ...). REIN, FINQ and REPL are
- * carrier-only codes an adapter will not know.
+ * books themselves use the class names of the CSV (PREFERRED_PLUS ...). REIN is a carrier-only code
+ * an adapter will not know (FINQ and REPL it maps since Quoting v2).
  */
 import type { PaymentModeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { SimCaseStatus, SimRequirementCode, SimRequirementStatus } from '../carrier-store';

@@ -1,7 +1,7 @@
 /**
  * The vocabulary of the simulated REST carriers' API (snake_case strings, as such APIs publish
- * them). The carrier-only entries (facultative_review, financial_questionnaire, replacement_form)
- * are codes a BGA's adapter will not know.
+ * them). facultative_review is carrier-only: a BGA's adapter will not know it (financial_questionnaire
+ * and replacement_form it maps since Quoting v2).
  */
 import type { HealthClassCode, PaymentModeCode, ProductTypeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { SimCaseStatus, SimRequirementCode, SimRequirementStatus } from '../carrier-store';

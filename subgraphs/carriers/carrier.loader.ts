@@ -1,7 +1,14 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../shared/db';
 import { byKey, groupBy } from '../shared/loaders';
-import { allCarriers, carriersByIds, productsByIds, productsOfCarriers } from './carrier.repository';
+import {
+  allCarrierUnderwriting,
+  allCarriers,
+  carriersByIds,
+  productsByIds,
+  productsOfCarriers,
+  type CarrierUnderwritingRow,
+} from './carrier.repository';
 import type { CarrierRow } from './carrier.type';
 import type { ProductRow } from './product.type';
 
@@ -26,6 +33,10 @@ export function createCarrierLoaders(db: Db) {
       const rows = await allCarriers(db);
       for (const row of rows) carrier.prime(row.id, row);
       return rows;
+    },
+    /** Every carrier's requirements grid and accelerated program: one statement. */
+    allUnderwriting(): Promise<CarrierUnderwritingRow[]> {
+      return allCarrierUnderwriting(db);
     },
   };
 }

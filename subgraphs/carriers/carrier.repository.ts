@@ -1,11 +1,12 @@
 /**
- * Every SQL statement on the catalog (carriers.carrier, carriers.product): the reads behind the
- * loaders and resolvers, the registry read at start, and the catalog refresh's upserts.
+ * Every SQL statement on the catalog (carriers.carrier, carriers.product, carriers.carrier_underwriting):
+ * the reads behind the loaders and resolvers, the registry read at start, and the catalog refresh's upserts.
  */
 import type { Db } from '../shared/db';
 import type { CarrierRow } from './carrier.type';
 import type { ProductRow } from './product.type';
 import { isProtocol, type Carrier, type CarrierProfile, type Product } from './domain/carrier';
+import type { CarrierUnderwriting } from './domain/requirements-grid';
 
 export const CARRIER_COLUMNS = `id, code, name, naic_code AS "naicCode", am_best_rating AS "amBestRating", age_basis AS "ageBasis", protocol`;
 
@@ -21,6 +22,19 @@ export function withTermYears(row: Omit<ProductRow, 'termYears'> & { termYears?:
 
 export function carriersByIds(db: Db, ids: readonly string[]): Promise<CarrierRow[]> {
   return db.query<CarrierRow>(`SELECT ${CARRIER_COLUMNS} FROM carriers.carrier WHERE id = ANY($1)`, [ids]);
+}
+
+/** One carrier's requirements grid and accelerated program (carriers.carrier_underwriting). */
+export interface CarrierUnderwritingRow extends CarrierUnderwriting {
+  carrierId: string;
+}
+
+/** Every carrier's underwriting data, one statement. Carriers without a row have no grid. */
+export function allCarrierUnderwriting(db: Db): Promise<CarrierUnderwritingRow[]> {
+  return db.query<CarrierUnderwritingRow>(
+    `SELECT carrier_id AS "carrierId", requirement_grid AS "requirementGrid", accelerated_rules AS "acceleratedRules"
+       FROM carriers.carrier_underwriting ORDER BY carrier_id`,
+  );
 }
 
 /** Every carrier, ordered by name. */

@@ -37,4 +37,20 @@ export const carriersMigrations: readonly Migration[] = [
       CREATE INDEX product_carrier_idx ON carriers.product (carrier_id);
     `,
   },
+  {
+    version: 2,
+    name: 'carrier underwriting',
+    sql: `
+      -- Each carrier's underwriting data, kept like its rates: the requirements grid by issue age and
+      -- face amount, the accelerated (no exam) program, and the field-underwriting guidelines. A
+      -- carrier without a row has no grid: its quotes list no requirements and are not accelerated.
+      CREATE TABLE carriers.carrier_underwriting (
+        carrier_id text PRIMARY KEY REFERENCES carriers.carrier (id),
+        requirement_grid jsonb NOT NULL,
+        accelerated_rules jsonb NOT NULL,
+        guidelines jsonb,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

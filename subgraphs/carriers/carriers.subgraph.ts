@@ -22,6 +22,7 @@ import { productReference } from './product.reference';
 import { QuoteResolver } from './quote.resolver';
 import { QuoteMatrixResolver } from './quote-matrix.resolver';
 import { createQuoteBatcher } from './quote-batch.loader';
+import { UnderwritingRequirementsResolver } from './underwriting-requirements.resolver';
 
 /**
  * The catalog is the same for every caller and changes only with a catalog refresh: five minutes at
@@ -54,7 +55,15 @@ const buildSchema = () =>
   buildFederatedSchema(
     // Case is reachable only through _entities: name it, or type-graphql leaves it out.
     {
-      resolvers: [CarrierResolver, ProductResolver, QuoteResolver, QuoteMatrixResolver, CaseStatusResolver, ApplicationResolver],
+      resolvers: [
+        CarrierResolver,
+        ProductResolver,
+        QuoteResolver,
+        QuoteMatrixResolver,
+        UnderwritingRequirementsResolver,
+        CaseStatusResolver,
+        ApplicationResolver,
+      ],
       orphanedTypes: [Case],
     },
     { Carrier: carrierReference, Product: productReference, Case: caseReference },

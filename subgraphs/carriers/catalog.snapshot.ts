@@ -1,5 +1,8 @@
 import { deepFreeze } from '../../platform/config';
+import type { CarrierLoaders } from './carrier.loader';
+import type { CarrierUnderwritingRow } from './carrier.repository';
 import type { CarrierRow } from './carrier.type';
+import type { CarrierUnderwriting } from './domain/requirements-grid';
 import type { ProductRow } from './product.type';
 
 /** The whole catalog, as compareQuotes needs it: every carrier and every product. */
@@ -8,6 +11,16 @@ export interface Catalog {
   products: readonly ProductRow[];
   /** Products by carrier id. */
   productsOf: ReadonlyMap<string, readonly ProductRow[]>;
+  /** Requirements grid and accelerated program by carrier id; a carrier without a row is absent. */
+  underwritingOf: ReadonlyMap<string, Readonly<CarrierUnderwriting>>;
+}
+
+/** What a load of the catalog returns: the rows of its tables. */
+export interface CatalogRows {
+  carriers: CarrierRow[];
+  products: ProductRow[];
+  /** Absent: no carrier has underwriting data (a loader that does not read it). */
+  underwriting?: CarrierUnderwritingRow[];
 }
 
 /**
@@ -24,7 +37,7 @@ export class CatalogSnapshot {
 
   constructor(private readonly maxAgeMs: number) {}
 
-  async get(load: () => Promise<{ carriers: CarrierRow[]; products: ProductRow[] }>): Promise<Catalog> {
+  async get(load: () => Promise<CatalogRows>): Promise<Catalog> {
     const current = this.current;
     if (current && Date.now() - current.loadedAt < this.maxAgeMs) return current.catalog;
     const reload = this.reload(load);
@@ -41,17 +54,23 @@ export class CatalogSnapshot {
     this.current = undefined;
   }
 
-  private reload(load: () => Promise<{ carriers: CarrierRow[]; products: ProductRow[] }>): Promise<Catalog> {
+  private reload(load: () => Promise<CatalogRows>): Promise<Catalog> {
     if (this.loading) return this.loading;
     const generation = this.generation;
     const loading = (async () => {
       try {
-        const { carriers, products } = await load();
+        const { carriers, products, underwriting = [] } = await load();
         const productsOf = new Map<string, ProductRow[]>(carriers.map((c) => [c.id, []]));
         for (const product of products) productsOf.get(product.carrierId)?.push(product);
+        const underwritingOf = new Map(
+          underwriting.map(({ carrierId, requirementGrid, acceleratedRules }) => [
+            carrierId,
+            deepFreeze({ requirementGrid, acceleratedRules }),
+          ]),
+        );
         // A Map's entries are not its properties: freeze each list, then the rows and the catalog.
         for (const list of productsOf.values()) Object.freeze(list);
-        const catalog: Catalog = deepFreeze({ carriers, products, productsOf });
+        const catalog: Catalog = deepFreeze({ carriers, products, productsOf, underwritingOf });
         // A write during the load may not be in it: keep it for this caller only.
         if (generation === this.generation && this.maxAgeMs > 0) this.current = { catalog, loadedAt: Date.now() };
         return catalog;
@@ -62,4 +81,18 @@ export class CatalogSnapshot {
     this.loading = loading;
     return loading;
   }
+}
+
+/**
+ * The process's copy of the catalog; when it must be read (the first call, or past its age), this
+ * request's loaders read it: carriers, their products, their underwriting data (three statements).
+ */
+export function catalogOf(ctx: { runtime: { catalog: CatalogSnapshot }; loaders: CarrierLoaders }): Promise<Catalog> {
+  return ctx.runtime.catalog.get(async () => {
+    const carriers = await ctx.loaders.allCarriers();
+    const lists = await ctx.loaders.productsByCarrier.loadMany(carriers.map((c) => c.id));
+    const failed = lists.find((list): list is Error => list instanceof Error);
+    if (failed) throw failed;
+    return { carriers, products: (lists as ProductRow[][]).flat(), underwriting: await ctx.loaders.allUnderwriting() };
+  });
 }

@@ -8,11 +8,13 @@ import { isId } from '../../platform/ids';
 import { centsToMoney, isIsoDate } from '../../platform/scalars';
 import { CarrierFailure, type CarrierQuote, type QuoteRequest } from './adapters/carrier-adapter.port';
 import type { CarriersContext } from './carriers.context';
+import { catalogOf, type Catalog } from './catalog.snapshot';
 import type { CarrierRow } from './carrier.type';
 import type { ProductRow } from './product.type';
 import { formatMoney, issueAge, MAX_FLAT_EXTRA_PER_THOUSAND_CENTS, MAX_FLAT_EXTRA_YEARS, parseMoney, pricingClass } from './domain/premium';
 import { MAX_TABLE_RATING, productEligibilityAtAge } from './domain/product-eligibility';
 import { rankQuotes } from './domain/quote-ranking';
+import { quoteRequirements, type CarrierUnderwriting, type QuoteRequirements } from './domain/requirements-grid';
 import { TERM_YEARS } from './domain/carrier';
 import type { CarrierOutcomeStatus, CarrierOutcomeView, QuoteComparisonView, QuoteInput, QuoteView } from './quote.type';
 
@@ -187,7 +189,13 @@ export function quoteCacheKey(carrierId: string, request: QuoteRequest): string 
 
 const MODE_KEYS = { ANNUAL: 'annual', SEMI_ANNUAL: 'semiAnnual', QUARTERLY: 'quarterly', MONTHLY: 'monthly' } as const;
 
-export function toQuoteView(quote: CarrierQuote, carrier: CarrierRow, product: ProductRow, paymentMode: PaymentMode): QuoteView {
+export function toQuoteView(
+  quote: CarrierQuote,
+  carrier: CarrierRow,
+  product: ProductRow,
+  paymentMode: PaymentMode,
+  requirements: QuoteRequirements,
+): QuoteView {
   const premiums = {
     annual: centsToMoney(quote.modalPremiumsCents.ANNUAL ?? quote.annualPremiumCents),
     semiAnnual: centsToMoney(quote.modalPremiumsCents.SEMI_ANNUAL),
@@ -209,6 +217,7 @@ export function toQuoteView(quote: CarrierQuote, carrier: CarrierRow, product: P
     policyFee: centsToMoney(quote.policyFeeCents),
     annualPremiumCents: quote.annualPremiumCents,
     modalPremiumCents: paymentMode === 'ANNUAL' ? quote.annualPremiumCents : quote.modalPremiumsCents[paymentMode],
+    ...requirements,
   };
 }
 
@@ -238,6 +247,7 @@ async function quoteCarrier(
   carrier: CarrierRow,
   products: readonly ProductRow[],
   input: NormalizedQuoteInput,
+  underwriting: Readonly<CarrierUnderwriting> | undefined,
 ): Promise<CarrierResult> {
   const started = performance.now();
   const outcome = (
@@ -316,7 +326,17 @@ async function quoteCarrier(
     const byId = new Map(eligible.map((p) => [p.id, p]));
     const quotes = (Array.isArray(value) ? value : [])
       .filter((q) => usable(q, asked))
-      .map((q) => toQuoteView(q, carrier, byId.get(q.productId)!, input.paymentMode));
+      .map((q) => {
+        const product = byId.get(q.productId)!;
+        // What the carrier will likely order is ours to say (its grid in the catalog): never cached with the price.
+        const requirements = quoteRequirements(underwriting, {
+          issueAge: q.issueAge,
+          faceAmount: q.faceAmount,
+          productType: product.type,
+          fullyUnderwritten: product.fullyUnderwritten,
+        });
+        return toQuoteView(q, carrier, product, input.paymentMode, requirements);
+      });
     // "cached": answered without calling the carrier — from the cache, or priced from a rate book already held.
     const answeredLocally = cached || (leader && networkCalls === 0);
     if (quotes.length === 0)
@@ -336,19 +356,6 @@ async function quoteCarrier(
   }
 }
 
-/** The catalog as compareQuotes reads it: warm comparisons read this process's copy (no SQL, no carrier call). */
-export function quoteCatalog(ctx: CarriersContext) {
-  return ctx.runtime.catalog.get(async () => {
-    const carriers = await ctx.loaders.allCarriers();
-    const lists = await ctx.loaders.productsByCarrier.loadMany(carriers.map((c) => c.id));
-    const failed = lists.find((list): list is Error => list instanceof Error);
-    if (failed) throw failed;
-    return { carriers, products: (lists as ProductRow[][]).flat() };
-  });
-}
-
-export type QuoteCatalog = Awaited<ReturnType<typeof quoteCatalog>>;
-
 /**
  * One deadline for a whole request (a comparison, or every cell of a matrix): a carrier still out
  * when it passes is a TIMEOUT outcome. Its call goes on under its own deadline and fills the cache
@@ -366,14 +373,17 @@ export function comparisonDeadline(ctx: CarriersContext, started: number): { pas
 /** Every asked carrier for one validated request, each racing the shared deadline; never throws for a carrier's sake. */
 export async function runComparison(
   ctx: CarriersContext,
-  catalog: QuoteCatalog,
+  catalog: Catalog,
   normalized: NormalizedQuoteInput,
   deadline: Promise<'deadline'>,
 ): Promise<QuoteComparisonView> {
   const results = await Promise.all(
     normalized.carriers.map(async (carrier) => {
       const carrierStarted = performance.now();
-      const result = await Promise.race([quoteCarrier(ctx, carrier, catalog.productsOf.get(carrier.id) ?? [], normalized), deadline]);
+      const result = await Promise.race([
+        quoteCarrier(ctx, carrier, catalog.productsOf.get(carrier.id) ?? [], normalized, catalog.underwritingOf.get(carrier.id)),
+        deadline,
+      ]);
       if (result !== 'deadline') return result;
       return {
         outcome: {
@@ -403,7 +413,8 @@ export function primeCarriers(ctx: CarriersContext, carriers: readonly CarrierRo
 /** The whole comparison. Validation errors throw BAD_USER_INPUT; nothing a carrier does fails it. */
 export async function compareQuotes(ctx: CarriersContext, input: QuoteInput): Promise<QuoteComparisonView> {
   const started = performance.now();
-  const catalog = await quoteCatalog(ctx);
+  // Warm comparisons read the catalog from this process's copy: no SQL, no carrier call.
+  const catalog = await catalogOf(ctx);
   const normalized = validateQuoteInput(input, catalog);
   primeCarriers(ctx, normalized.carriers);
   const deadline = comparisonDeadline(ctx, started);

@@ -1,10 +1,10 @@
 import { badInput } from '../../platform/errors';
 import type { CarriersContext } from './carriers.context';
+import { catalogOf } from './catalog.snapshot';
 import {
   comparisonDeadline,
   MAX_FACE_AMOUNT,
   primeCarriers,
-  quoteCatalog,
   runComparison,
   validateQuoteInput,
   type NormalizedQuoteInput,
@@ -69,7 +69,7 @@ export function matrixCells(input: QuoteMatrixInput, catalog: Parameters<typeof 
 
 export async function quoteMatrix(ctx: CarriersContext, input: QuoteMatrixInput): Promise<QuoteMatrixView> {
   const started = performance.now();
-  const catalog = await quoteCatalog(ctx);
+  const catalog = await catalogOf(ctx);
   const cells = matrixCells(input, catalog);
   primeCarriers(ctx, cells[0].carriers);
   const deadline = comparisonDeadline(ctx, started);

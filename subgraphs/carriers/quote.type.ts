@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AgeBasis, AmBestRating, Gender, HealthClass, PaymentMode, ProductType, State } from '../shared/enums';
+import { AgeBasis, AmBestRating, Gender, HealthClass, PaymentMode, ProductType, RequirementCode, State } from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { Carrier, type CarrierRow } from './carrier.type';
 import { Product, type ProductRow } from './product.type';
@@ -145,6 +145,9 @@ export interface QuoteView {
   annualPremiumCents: number;
   /** The premium per payment in the requested mode, in cents: what quotes are ranked by. */
   modalPremiumCents: number;
+  expectedRequirements: RequirementCode[];
+  acceleratedUnderwriting: boolean;
+  acceleratedReasons: string[];
 }
 
 @ObjectType({ description: "One carrier's price for one eligible product." })
@@ -184,6 +187,21 @@ export class Quote {
 
   @Field(() => MoneyScalar, { description: "The carrier's annual policy fee, included in annualPremium." })
   policyFee!: string;
+
+  @Field(() => [RequirementCode], {
+    description:
+      "What this carrier will likely order before it decides, from its requirements grid for this issue age, face amount and product (MIB, Rx check, MVR always; exams, fluids, APS, EKG, financials as the grid says). Without the accelerated program's exam and fluids when acceleratedUnderwriting is true. The same answer underwritingRequirements gives.",
+  })
+  expectedRequirements!: RequirementCode[];
+
+  @Field(() => Boolean, {
+    description:
+      "True when this client is within the carrier's accelerated (no exam, no fluids) program for this product: its age and face limits, and, with QuoteInput.health, no disqualifying condition, build within Standard and no recent DUI. Without health answers it is judged on age and face alone. Simplified-issue products are never 'accelerated': they ask no exam at all.",
+  })
+  acceleratedUnderwriting!: boolean;
+
+  @Field(() => [String], { description: 'Why the client is not in the accelerated program (empty when acceleratedUnderwriting is true).' })
+  acceleratedReasons!: string[];
 }
 
 /** An outcome as the resolvers see it. */

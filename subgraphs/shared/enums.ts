@@ -167,6 +167,11 @@ export const RequirementCode = register(enumOf(REQUIREMENT_CODES), 'RequirementC
   DELIVERY_RECEIPT: 'Policy delivery receipt (delivery requirement).',
   AMENDMENT: 'Signed amendment to the application (delivery requirement).',
   GOOD_HEALTH_STATEMENT: 'Statement of continued good health (delivery requirement).',
+  EKG: 'Resting electrocardiogram, taken at the paramedical exam (days); older insureds at large amounts.',
+  FINANCIAL_QUESTIONNAIRE: "Financial questionnaire justifying a large face amount against the insured's income and net worth.",
+  COGNITIVE_SCREEN: 'Cognitive screening (a short recall test, usually by phone) for older insureds.',
+  REPLACEMENT_FORM: "The carrier's replacement form, when an existing policy will be replaced.",
+  AGENT_REPORT: "The writing agent's report on the insured and the sale, signed with the application.",
 });
 export type RequirementCode = (typeof REQUIREMENT_CODES)[number];
 

@@ -119,6 +119,11 @@ export const REQUIREMENT_CODES = Object.freeze([
   'DELIVERY_RECEIPT',
   'AMENDMENT',
   'GOOD_HEALTH_STATEMENT',
+  'EKG',
+  'FINANCIAL_QUESTIONNAIRE',
+  'COGNITIVE_SCREEN',
+  'REPLACEMENT_FORM',
+  'AGENT_REPORT',
 ] as const);
 export type RequirementCodeValue = (typeof REQUIREMENT_CODES)[number];
 

@@ -8,6 +8,8 @@
 import { CARRIERS, carrierById, productById } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../../subgraphs/carriers/fixtures/rate-table';
 import { annualPremiumCents, issueAge, modalPremiumsCents } from '../../subgraphs/carriers/domain/premium';
+import { quoteRequirements } from '../../subgraphs/carriers/domain/requirements-grid';
+import { underwritingFixture } from '../../subgraphs/carriers/fixtures/requirement-grids.fixture';
 import { centsToMoney } from '../../platform/scalars';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
@@ -97,6 +99,33 @@ describe('compareQuotes', () => {
         monthly: centsToMoney(modal.MONTHLY),
       });
     }
+    // What each carrier will likely order: its own grid in the catalog, at the quote's issue age and face amount.
+    const withRequirements = await graphql(
+      stack.url,
+      `query($i: QuoteInput!) { compareQuotes(input: $i) { quotes { carrier { id } product { id } issueAge expectedRequirements acceleratedUnderwriting acceleratedReasons } } }`,
+      { i: { ...BASE, faceAmount: 2_500_000 } },
+      { token },
+    );
+    expect(withRequirements.errors).toBeUndefined();
+    const answered = withRequirements.data!.compareQuotes.quotes;
+    expect(answered.length).toBeGreaterThan(0);
+    for (const quote of answered) {
+      const carrier = carrierById(quote.carrier.id)!;
+      const product = productById(quote.product.id)!;
+      const expected = quoteRequirements(underwritingFixture(carrier.code), {
+        issueAge: quote.issueAge,
+        faceAmount: 2_500_000,
+        productType: product.type,
+        fullyUnderwritten: product.fullyUnderwritten,
+      });
+      expect({ expectedRequirements: quote.expectedRequirements, acceleratedUnderwriting: quote.acceleratedUnderwriting }).toEqual({
+        expectedRequirements: expected.expectedRequirements,
+        acceleratedUnderwriting: expected.acceleratedUnderwriting,
+      });
+      expect(quote.expectedRequirements).toEqual(expect.arrayContaining(['MIB', 'RX_CHECK', 'MVR']));
+    }
+    // Carriers' grids differ: at $2.5 million some accelerate a 35-year-old and some do not.
+    expect(new Set(answered.map((q: { acceleratedUnderwriting: boolean }) => q.acceleratedUnderwriting)).size).toBe(2);
     // docs/domain.md's worked example is Summit Ridge's 20-year term: nearest age 36, $370.00 a year, $32.38 a month.
     const summit = quotes.find((q: { carrier: { id: string } }) => q.carrier.id === CARRIERS.find((c) => c.code === 'SUMMIT')!.id);
     expect(summit).toMatchObject({

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { seedDatabase } from '../../scripts/seed/seed';
 import { priceQuote } from '../../simulators/underwriting';
 import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import { acceleratedRules, requirementGrid, TYPICAL } from '../../subgraphs/carriers/fixtures/requirement-grids.fixture';
 import { centsToMoney } from '../../platform/scalars';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
@@ -260,6 +261,37 @@ it('is quoted by compareQuotes with one call to it, at the premium its simulator
   const again = await graphql(stack.url, COMPARE, { i: { ...INPUT, carrierIds: ['car_quarry_hill'] } }, { token });
   expect(again.data!.compareQuotes.outcomes[0]).toMatchObject({ status: 'OK', cached: true });
   expect(control.counts('QUARRY').quote - before).toBe(1);
+});
+
+it('has no requirements grid until its underwriting row is written: the answer says so, then follows the row', async () => {
+  const query = `query($b: Date!) { underwritingRequirements(carrierId: "car_quarry_hill", birthDate: $b, faceAmount: 500000, state: TX) {
+    issueAge requirements acceleratedUnderwriting acceleratedReasons } }`;
+  const ask = () => graphql(stack.url, query, { b: INPUT.birthDate }, { token });
+  const before = await ask();
+  expect(before.errors).toBeUndefined();
+  expect(before.data!.underwritingRequirements).toMatchObject({
+    requirements: [],
+    acceleratedUnderwriting: false,
+    acceleratedReasons: ['the catalog has no requirements grid for this carrier'],
+  });
+  // The operator writes the carrier's grid and program: docs/domain.md's typical ones.
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  try {
+    await pool.query(`INSERT INTO carriers.carrier_underwriting (carrier_id, requirement_grid, accelerated_rules) VALUES ($1, $2, $3)`, [
+      'car_quarry_hill',
+      JSON.stringify(requirementGrid(TYPICAL)),
+      JSON.stringify(acceleratedRules(TYPICAL)),
+    ]);
+  } finally {
+    await pool.end();
+  }
+  // CATALOG_SNAPSHOT_MS is 0 here: the next answer reads the row.
+  const after = await ask();
+  expect(after.data!.underwritingRequirements).toMatchObject({
+    requirements: ['MIB', 'MVR', 'RX_CHECK'],
+    acceleratedUnderwriting: true,
+    acceleratedReasons: [],
+  });
 });
 
 it('stands beside the twelve demo carriers in a full comparison', async () => {

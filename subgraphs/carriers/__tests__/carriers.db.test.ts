@@ -198,7 +198,7 @@ describe('carriers subgraph: compareQuotes', () => {
       { i: { ...INPUT, birthDate: '2999-01-01', faceAmount: 0, tableRating: 9, termYears: 12, carrierIds: ['car_nope'] } },
       STAFF,
     );
-    expect(response.extensions!.stats.sql).toBe(2); // the first comparison of the process reads the catalog
+    expect(response.extensions!.stats.sql).toBe(3); // the first comparison of the process reads the catalog: carriers, products, underwriting
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0].extensions!.reasons).toEqual([
       'birthDate is in the future',
@@ -210,7 +210,7 @@ describe('carriers subgraph: compareQuotes', () => {
     expect(response.extensions!.stats.carrierCalls).toBe(0);
   });
 
-  it("reads the catalog once (2 statements) and then answers from the process's copy without SQL", async () => {
+  it("reads the catalog once (3 statements) and then answers from the process's copy without SQL", async () => {
     await ask(QUERY, { i: INPUT }, STAFF);
     const response = await ask(
       `query($i: QuoteInput!) { compareQuotes(input: $i) { outcomes { carrier { name products { id } } } quotes { product { carrier { name } } } } }`,

@@ -224,12 +224,20 @@ describe('toQuoteView', () => {
     modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
   };
 
+  const REQUIREMENTS = { expectedRequirements: ['MIB' as const], acceleratedUnderwriting: true, acceleratedReasons: [] };
+
   it('formats every amount as Money and picks the requested mode', () => {
-    const view = toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'QUARTERLY');
-    expect(view).toMatchObject({ annualPremium: '370.00', policyFee: '60.00', modalPremium: '98.05', annualPremiumCents: 37_000 });
+    const view = toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'QUARTERLY', REQUIREMENTS);
+    expect(view).toMatchObject({
+      annualPremium: '370.00',
+      policyFee: '60.00',
+      modalPremium: '98.05',
+      annualPremiumCents: 37_000,
+      ...REQUIREMENTS,
+    });
     expect(view.premiums).toEqual({ annual: '370.00', semiAnnual: '190.55', quarterly: '98.05', monthly: '32.38' });
-    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'MONTHLY').modalPremium).toBe('32.38');
-    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'ANNUAL').modalPremium).toBe('370.00');
-    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'SEMI_ANNUAL').modalPremium).toBe('190.55');
+    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'MONTHLY', REQUIREMENTS).modalPremium).toBe('32.38');
+    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'ANNUAL', REQUIREMENTS).modalPremium).toBe('370.00');
+    expect(toQuoteView(carrierQuote, CARRIER_ROWS[0], PRODUCT_ROWS[0], 'SEMI_ANNUAL', REQUIREMENTS).modalPremium).toBe('190.55');
   });
 });

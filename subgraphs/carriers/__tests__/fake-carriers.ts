@@ -28,6 +28,7 @@ import { annualPremiumCents, modalPremiumsCents } from '../domain/premium';
 import type { CarrierProfile } from '../domain/carrier';
 import { CARRIERS, carrierById, type CarrierFixture } from '../fixtures/carriers.fixture';
 import { rateFor } from '../fixtures/rate-table';
+import { underwritingFixture } from '../fixtures/requirement-grids.fixture';
 
 export type FakeMode = 'ok' | 'http-error' | 'malformed' | 'hang' | 'bug' | 'local' | 'reject';
 
@@ -167,6 +168,11 @@ export function fakeWorld(env: Record<string, string> = {}): FakeWorld {
     productsByCarrier: { loadMany: async (ids: readonly string[]) => ids.map((id) => PRODUCT_ROWS.filter((p) => p.carrierId === id)) },
     product: { load: async (id: string) => PRODUCT_ROWS.find((p) => p.id === id) },
     carrier: { prime: () => undefined, load: async (id: string) => CARRIER_ROWS.find((c) => c.id === id) },
+    allUnderwriting: async () =>
+      CARRIER_ROWS.flatMap((c) => {
+        const underwriting = underwritingFixture(c.code);
+        return underwriting ? [{ carrierId: c.id, ...underwriting }] : [];
+      }),
   } as unknown as CarrierLoaders;
   return {
     adapters,

@@ -18,6 +18,11 @@ export const FOLLOW_UP_DAYS: Readonly<Record<RequirementCode, number>> = {
   DELIVERY_RECEIPT: 14,
   AMENDMENT: 14,
   GOOD_HEALTH_STATEMENT: 14,
+  AGENT_REPORT: 3,
+  COGNITIVE_SCREEN: 5,
+  REPLACEMENT_FORM: 5,
+  EKG: 7,
+  FINANCIAL_QUESTIONNAIRE: 10,
 };
 
 /** The follow-up date (YYYY-MM-DD) of a requirement of `code` ordered at `orderedAt`. */

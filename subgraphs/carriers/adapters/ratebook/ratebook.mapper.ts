@@ -51,6 +51,8 @@ export const REQUIREMENT: Readonly<Record<string, RequirementCode>> = {
   DREC: 'DELIVERY_RECEIPT',
   AMND: 'AMENDMENT',
   GHS: 'GOOD_HEALTH_STATEMENT',
+  FINQ: 'FINANCIAL_QUESTIONNAIRE',
+  REPL: 'REPLACEMENT_FORM',
 };
 
 export const REQUIREMENT_STATUS: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = {

@@ -56,6 +56,8 @@ export const REQUIREMENT_TYPE: Readonly<Record<string, RequirementCode>> = {
   delivery_receipt: 'DELIVERY_RECEIPT',
   amendment: 'AMENDMENT',
   good_health_statement: 'GOOD_HEALTH_STATEMENT',
+  financial_questionnaire: 'FINANCIAL_QUESTIONNAIRE',
+  replacement_form: 'REPLACEMENT_FORM',
 };
 
 export const REQUIREMENT_STATE: Readonly<Record<string, NonNullable<CarrierRequirementStatus['status']>>> = {

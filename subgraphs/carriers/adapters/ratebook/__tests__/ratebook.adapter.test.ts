@@ -214,6 +214,8 @@ describe('applications and status', () => {
       requirements: [
         { code: 'DELIVERY_RECEIPT', status: 'RECEIVED' },
         { code: 'FINANCIAL_QUESTIONNAIRE', status: 'WAIVED' },
+        // A code of the carrier's own that no RequirementCode names.
+        { code: 'PHONE_INTERVIEW', carrierCode: 'AVQ', status: 'WAIVED' },
       ],
     });
     const options = recordingOptions();
@@ -224,11 +226,13 @@ describe('applications and status', () => {
     expect(statuses.get(b.carrierReference)!.requirements).toEqual(
       expect.arrayContaining([
         { carrierCode: 'DREC', code: 'DELIVERY_RECEIPT', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
-        { carrierCode: 'FINQ', code: null, status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
+        { carrierCode: 'FINQ', code: 'FINANCIAL_QUESTIONNAIRE', status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
+        { carrierCode: 'AVQ', code: null, status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
       ]),
     );
     expect(statuses.has('LANTERN-APP-999999')).toBe(false);
-    expect(deps.logs.some((l) => l.msg === 'carrier sent a code we do not map' && l.code === 'FINQ')).toBe(true);
+    expect(deps.logs.some((l) => l.msg === 'carrier sent a code we do not map' && l.code === 'AVQ')).toBe(true);
+    expect(deps.logs.some((l) => l.code === 'FINQ')).toBe(false);
   });
 });
 

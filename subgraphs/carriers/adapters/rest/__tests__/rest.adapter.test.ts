@@ -229,6 +229,8 @@ describe('case status', () => {
       requirements: [
         { code: 'BLOOD_URINE', status: 'RECEIVED' },
         { code: 'REPLACEMENT_FORM', status: 'ORDERED' },
+        // A code of the carrier's own that no RequirementCode names.
+        { code: 'PHONE_INTERVIEW', carrierCode: 'aviation_questionnaire', status: 'ORDERED' },
       ],
     });
     const status = (await rest.caseStatuses([ref], recordingOptions())).get(ref)!;
@@ -236,7 +238,8 @@ describe('case status', () => {
     expect(status.requirements).toEqual(
       expect.arrayContaining([
         { carrierCode: 'lab_specimens', code: 'BLOOD_URINE', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
-        { carrierCode: 'replacement_form', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+        { carrierCode: 'replacement_form', code: 'REPLACEMENT_FORM', status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+        { carrierCode: 'aviation_questionnaire', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
       ]),
     );
 
@@ -244,7 +247,7 @@ describe('case status', () => {
     const odd = (await rest.caseStatuses([ref], recordingOptions())).get(ref)!;
     expect(odd).toMatchObject({ status: null, carrierStatusCode: 'referred_to_medical_director' });
     expect(deps.logs.filter((l) => l.msg === 'carrier sent a code we do not map').map((l) => l.code)).toEqual([
-      'replacement_form',
+      'aviation_questionnaire',
       'referred_to_medical_director',
     ]);
   });
