@@ -370,3 +370,29 @@ export function estimateUnderwriting(
     reasons: [...classReasons, ...reasons],
   };
 }
+
+/** What a quote prices for an estimate: the class (STANDARD with a table), tobacco rates or not, the table and the flat extra. */
+export interface UnderwritingPricing {
+  healthClass: HealthClassCode;
+  tobacco: boolean;
+  tableRating: number;
+  flatExtraPerThousandCents: number;
+  flatExtraYears: number;
+}
+
+/**
+ * The pricing inputs for one carrier's estimate, or null when it declines (no quote from that
+ * carrier's product: an outcome, not an error). The flat extra's years stop at `maxYears` (a term's
+ * length), since a flat extra is never charged longer than the premiums it is added to.
+ */
+export function pricingOf(estimate: UnderwritingEstimate, maxYears?: number | null): UnderwritingPricing | null {
+  if (estimate.declined || !estimate.estimatedClass) return null;
+  const years = maxYears ? Math.min(estimate.flatExtraYears, maxYears) : estimate.flatExtraYears;
+  return {
+    healthClass: estimate.estimatedClass,
+    tobacco: estimate.tobacco,
+    tableRating: estimate.tableRating,
+    flatExtraPerThousandCents: years > 0 ? estimate.flatExtraPerThousandCents : 0,
+    flatExtraYears: estimate.flatExtraPerThousandCents > 0 ? years : 0,
+  };
+}

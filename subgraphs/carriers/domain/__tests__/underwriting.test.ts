@@ -8,6 +8,7 @@ import {
   duiWithinYears,
   estimateUnderwriting,
   hasMajorCondition,
+  pricingOf,
   type UnderwritingEstimate,
   type UnderwritingGuidelines,
 } from '../underwriting';
@@ -333,6 +334,37 @@ describe('estimateUnderwriting: reasons', () => {
     for (const answer of ['287', '163', '97', '277', '6.3', '17', '2025', '2019', '2023', '-11-', '-07-', '-03-'])
       expect(text).not.toContain(answer);
     expect(factors(e)).toEqual(expect.arrayContaining(['BUILD', 'BLOOD_PRESSURE', 'CHOLESTEROL', 'NICOTINE', 'CONDITION', 'DRIVING']));
+  });
+});
+
+describe('pricingOf', () => {
+  it('prices the estimated class, tobacco, table and flat extra; the flat extra stops with the term', () => {
+    const e = estimate({
+      heightInches: 70,
+      weightPounds: 250,
+      nicotine: [{ kind: 'CIGARETTE', lastUsedOn: monthsAgo(2) }],
+      avocations: ['SKYDIVING'],
+    });
+    expect(pricingOf(e)).toEqual({
+      healthClass: 'STANDARD',
+      tobacco: true,
+      tableRating: 2,
+      flatExtraPerThousandCents: 300,
+      flatExtraYears: 10,
+    });
+    expect(pricingOf(e, 20)?.flatExtraYears).toBe(10);
+    expect(pricingOf(e, 5)?.flatExtraYears).toBe(5);
+    expect(pricingOf(estimate({}))).toEqual({
+      healthClass: 'PREFERRED_PLUS',
+      tobacco: false,
+      tableRating: 0,
+      flatExtraPerThousandCents: 0,
+      flatExtraYears: 0,
+    });
+  });
+
+  it('a decline prices nothing', () => {
+    expect(pricingOf(estimate({ avocations: ['BASE_JUMPING'] }))).toBeNull();
   });
 });
 
