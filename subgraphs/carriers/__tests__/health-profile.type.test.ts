@@ -66,7 +66,7 @@ describe('HealthProfileInput through GraphQL', () => {
       declined: false,
       tobacco: true,
       reasons: [
-        { factor: 'NICOTINE', message: 'Tobacco or nicotine within 1 year: tobacco rates: Preferred at best' },
+        { factor: 'NICOTINE', message: 'Tobacco or nicotine within 1 year, tobacco rates: Preferred at best' },
         { factor: 'AVOCATION', message: 'Skydiving: flat extra $3.00 per $1,000' },
       ],
     });

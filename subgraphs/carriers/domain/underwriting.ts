@@ -321,7 +321,7 @@ export function estimateUnderwriting(
   }
   if (tobacco) {
     const rank = Math.max(nicotineRank, classRank(rules.tobaccoBestClass));
-    limit('NICOTINE', rank, `Tobacco or nicotine within ${durationText(rules.tobaccoWithinMonths)}: tobacco rates`);
+    limit('NICOTINE', rank, `Tobacco or nicotine within ${durationText(rules.tobaccoWithinMonths)}, tobacco rates`);
   } else limit('NICOTINE', nicotineRank, nicotineText);
 
   const family = guidelines.familyHistory;

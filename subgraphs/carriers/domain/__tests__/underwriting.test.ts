@@ -151,7 +151,7 @@ describe('estimateUnderwriting: nicotine', () => {
     const summit = estimate(answers, at('SUMMIT'));
     expect(outcome(summit)).toBe('PREFERRED tobacco');
     expect(summit.reasons).toEqual([
-      { factor: 'NICOTINE', message: 'Tobacco or nicotine within 1 year: tobacco rates: Preferred at best' },
+      { factor: 'NICOTINE', message: 'Tobacco or nicotine within 1 year, tobacco rates: Preferred at best' },
     ]);
     expect(outcome(estimate(answers, at('HARBOR')))).toBe('PREFERRED_PLUS');
     expect(outcome(estimate(answers, at('NORTHWIND')))).toBe('PREFERRED');
