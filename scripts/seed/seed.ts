@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { underwritingFixture } from '../../subgraphs/carriers/fixtures/requirement-grids.fixture';
+import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
 import { generateWorld, type WorldOptions } from './world';
 
@@ -74,14 +75,23 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
       ]),
     'ON CONFLICT (id) DO NOTHING',
   );
-  // The requirements grid and accelerated program; guidelines (field underwriting) are written elsewhere.
+  // The requirements grid, the accelerated program and the field-underwriting guidelines: carrier data, like rates.
   await insertRows(
     client,
     'carriers.carrier_underwriting',
-    ['carrier_id', 'requirement_grid', 'accelerated_rules'],
+    ['carrier_id', 'requirement_grid', 'accelerated_rules', 'guidelines'],
     carriers.flatMap((c) => {
       const underwriting = underwritingFixture(c.code);
-      return underwriting ? [[c.id, JSON.stringify(underwriting.requirementGrid), JSON.stringify(underwriting.acceleratedRules)]] : [];
+      return underwriting
+        ? [
+            [
+              c.id,
+              JSON.stringify(underwriting.requirementGrid),
+              JSON.stringify(underwriting.acceleratedRules),
+              JSON.stringify(guidelinesFor(c)),
+            ],
+          ]
+        : [];
     }),
     'ON CONFLICT (carrier_id) DO NOTHING',
   );
@@ -118,7 +128,11 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
   const log = options.log ?? (() => undefined);
   await migrateAll(pool);
   const existing = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM agents.agent');
-  if (existing.rows[0].n > 0 && !options.force) return { seeded: false, cases: 0 };
+  if (existing.rows[0].n > 0 && !options.force) {
+    // A database seeded by an earlier version still gets the demo catalog's new tables (rows already there are left alone).
+    await seedCarriers(pool, CARRIERS);
+    return { seeded: false, cases: 0 };
+  }
   const world = generateWorld({
     anchor: options.anchor ?? new Date().toISOString().slice(0, 10),
     cases: options.cases ?? 3000,

@@ -24,15 +24,17 @@ export function carriersByIds(db: Db, ids: readonly string[]): Promise<CarrierRo
   return db.query<CarrierRow>(`SELECT ${CARRIER_COLUMNS} FROM carriers.carrier WHERE id = ANY($1)`, [ids]);
 }
 
-/** One carrier's requirements grid and accelerated program (carriers.carrier_underwriting). */
+/** One carrier's requirements grid, accelerated program and field-underwriting guidelines (carriers.carrier_underwriting). */
 export interface CarrierUnderwritingRow extends CarrierUnderwriting {
   carrierId: string;
+  /** As stored (parsed JSON), read by domain/underwriting-guidelines.ts; null when the carrier has none. */
+  guidelines: unknown | null;
 }
 
 /** Every carrier's underwriting data, one statement. Carriers without a row have no grid. */
 export function allCarrierUnderwriting(db: Db): Promise<CarrierUnderwritingRow[]> {
   return db.query<CarrierUnderwritingRow>(
-    `SELECT carrier_id AS "carrierId", requirement_grid AS "requirementGrid", accelerated_rules AS "acceleratedRules"
+    `SELECT carrier_id AS "carrierId", requirement_grid AS "requirementGrid", accelerated_rules AS "acceleratedRules", guidelines
        FROM carriers.carrier_underwriting ORDER BY carrier_id`,
   );
 }

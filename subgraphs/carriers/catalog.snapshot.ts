@@ -4,6 +4,16 @@ import type { CarrierUnderwritingRow } from './carrier.repository';
 import type { CarrierRow } from './carrier.type';
 import type { CarrierUnderwriting } from './domain/requirements-grid';
 import type { ProductRow } from './product.type';
+import { readUnderwritingGuidelines } from './domain/underwriting-guidelines';
+import type { UnderwritingGuidelines } from './domain/underwriting';
+
+function readGuidelines(stored: unknown): UnderwritingGuidelines | { unreadable: string } {
+  try {
+    return deepFreeze(readUnderwritingGuidelines(stored));
+  } catch (error) {
+    return { unreadable: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 /** The whole catalog, as compareQuotes needs it: every carrier and every product. */
 export interface Catalog {
@@ -13,6 +23,11 @@ export interface Catalog {
   productsOf: ReadonlyMap<string, readonly ProductRow[]>;
   /** Requirements grid and accelerated program by carrier id; a carrier without a row is absent. */
   underwritingOf: ReadonlyMap<string, Readonly<CarrierUnderwriting>>;
+  /**
+   * Field-underwriting guidelines by carrier id, or why they cannot be used (unreadable as stored:
+   * the quote says so rather than the whole catalog failing); a carrier without guidelines is absent.
+   */
+  guidelinesOf: ReadonlyMap<string, Readonly<UnderwritingGuidelines> | { unreadable: string }>;
 }
 
 /** What a load of the catalog returns: the rows of its tables. */
@@ -68,9 +83,14 @@ export class CatalogSnapshot {
             deepFreeze({ requirementGrid, acceleratedRules }),
           ]),
         );
+        const guidelinesOf = new Map(
+          underwriting.flatMap(({ carrierId, guidelines }) =>
+            guidelines === null || guidelines === undefined ? [] : [[carrierId, readGuidelines(guidelines)] as const],
+          ),
+        );
         // A Map's entries are not its properties: freeze each list, then the rows and the catalog.
         for (const list of productsOf.values()) Object.freeze(list);
-        const catalog: Catalog = deepFreeze({ carriers, products, productsOf, underwritingOf });
+        const catalog: Catalog = deepFreeze({ carriers, products, productsOf, underwritingOf, guidelinesOf });
         // A write during the load may not be in it: keep it for this caller only.
         if (generation === this.generation && this.maxAgeMs > 0) this.current = { catalog, loadedAt: Date.now() };
         return catalog;

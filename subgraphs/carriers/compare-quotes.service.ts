@@ -14,7 +14,10 @@ import type { ProductRow } from './product.type';
 import { formatMoney, issueAge, MAX_FLAT_EXTRA_PER_THOUSAND_CENTS, MAX_FLAT_EXTRA_YEARS, parseMoney, pricingClass } from './domain/premium';
 import { MAX_TABLE_RATING, productEligibilityAtAge } from './domain/product-eligibility';
 import { rankQuotes } from './domain/quote-ranking';
-import { quoteRequirements, type CarrierUnderwriting, type QuoteRequirements } from './domain/requirements-grid';
+import { validateHealthProfile, type HealthProfile } from './domain/health-profile';
+import { estimateUnderwriting, pricingOf, requirementHealthFacts } from './domain/underwriting';
+import { quoteUnderwritingView, type QuoteUnderwritingView } from './health-profile.type';
+import { quoteRequirements, type CarrierUnderwriting, type HealthFacts, type QuoteRequirements } from './domain/requirements-grid';
 import { TERM_YEARS } from './domain/carrier';
 import type { CarrierOutcomeStatus, CarrierOutcomeView, QuoteComparisonView, QuoteInput, QuoteView } from './quote.type';
 
@@ -48,6 +51,8 @@ export interface NormalizedQuoteInput {
   termYears: number | null;
   productType: ProductType;
   paymentMode: PaymentMode;
+  /** The client's health answers, normalized (dates as months before asOf); null without QuoteInput.health. */
+  health: HealthProfile | null;
   /** The carriers to ask, after carrierIds and minAmBestRating, ordered by name. */
   carriers: CarrierRow[];
   asOf: string;
@@ -89,6 +94,17 @@ export function validateQuoteInput(
     reasons.push('termYears is required for TERM');
   }
   const flatExtra = validFlatExtra(input, termYears, reasons);
+  let health: HealthProfile | null = null;
+  if (input.health) {
+    if (tableRating > 0) reasons.push("tableRating comes from each carrier's estimate when health is given: omit it");
+    if (input.flatExtraPerThousand != null)
+      reasons.push("flatExtraPerThousand comes from each carrier's estimate when health is given: omit it");
+    if (isIsoDate(asOf)) {
+      const checked = validateHealthProfile(input.health, asOf);
+      reasons.push(...checked.reasons.map((reason) => reason.message));
+      health = checked.profile;
+    }
+  }
 
   let carriers = [...catalog.carriers];
   if (input.carrierIds) {
@@ -120,6 +136,7 @@ export function validateQuoteInput(
     termYears,
     productType,
     paymentMode: input.paymentMode ?? 'MONTHLY',
+    health,
     carriers: carriers.sort(byName),
     asOf,
   };
@@ -195,6 +212,7 @@ export function toQuoteView(
   product: ProductRow,
   paymentMode: PaymentMode,
   requirements: QuoteRequirements,
+  underwriting: QuoteUnderwritingView | null = null,
 ): QuoteView {
   const premiums = {
     annual: centsToMoney(quote.modalPremiumsCents.ANNUAL ?? quote.annualPremiumCents),
@@ -218,6 +236,7 @@ export function toQuoteView(
     annualPremiumCents: quote.annualPremiumCents,
     modalPremiumCents: paymentMode === 'ANNUAL' ? quote.annualPremiumCents : quote.modalPremiumsCents[paymentMode],
     ...requirements,
+    underwriting,
   };
 }
 
@@ -231,6 +250,49 @@ function usable(quote: CarrierQuote, asked: ReadonlySet<string>): boolean {
     quote.modalPremiumsCents?.MONTHLY,
   ];
   return asked.has(quote.productId) && cents.every((c) => Number.isSafeInteger(c) && (c as number) >= 0);
+}
+
+type CatalogGuidelines = Catalog['guidelinesOf'] extends ReadonlyMap<string, infer V> ? V : never;
+
+/** What one carrier is asked to price: the class, tobacco rates, table and flat extra. */
+type PricingTerms = Pick<NormalizedQuoteInput, 'healthClass' | 'tobacco' | 'tableRating' | 'flatExtraPerThousandCents' | 'flatExtraYears'>;
+
+interface Underwritten {
+  /** Null when the carrier's guidelines would likely decline the client. */
+  terms: PricingTerms | null;
+  /** Quote.underwriting and CarrierOutcome.underwriting. */
+  view: QuoteUnderwritingView | null;
+  /** For the requirements grid and the accelerated program; empty without health answers. */
+  facts: { health?: HealthFacts; treated?: boolean };
+  /** Said on the outcome when the quotes are not what was asked. */
+  note: string | null;
+}
+
+/**
+ * Field underwriting at one carrier: without health answers, the terms asked for; with them, the
+ * class, tobacco rates, table and flat extra this carrier's own guidelines would likely give (the
+ * flat extra never longer than the term). Pure and per carrier: nothing of it is cached, so two
+ * clients whose answers differ never share an estimate, though they share a cached price when
+ * their estimates price alike (the cache key holds the priced terms, never the answers).
+ */
+function underwriteAt(input: NormalizedQuoteInput, guidelines: CatalogGuidelines | undefined, age: number): Underwritten {
+  const asked: PricingTerms = input;
+  if (!input.health) return { terms: asked, view: null, facts: {}, note: null };
+  if (!guidelines || 'unreadable' in guidelines) {
+    const facts = requirementHealthFacts(null, input.health);
+    const note = guidelines
+      ? "this carrier's underwriting guidelines in the catalog are unreadable: quoted at the healthClass and tobacco asked"
+      : 'the catalog holds no underwriting guidelines for this carrier: quoted at the healthClass and tobacco asked';
+    return { terms: asked, view: null, facts: { health: facts, treated: facts.treated }, note };
+  }
+  const estimate = estimateUnderwriting(guidelines, input.health, { issueAge: age, asOf: input.asOf });
+  const facts = requirementHealthFacts(guidelines, input.health);
+  return {
+    terms: pricingOf(estimate, input.termYears),
+    view: quoteUnderwritingView(estimate),
+    facts: { health: facts, treated: facts.treated },
+    note: null,
+  };
 }
 
 interface CarrierResult {
@@ -248,32 +310,39 @@ async function quoteCarrier(
   products: readonly ProductRow[],
   input: NormalizedQuoteInput,
   underwriting: Readonly<CarrierUnderwriting> | undefined,
+  guidelines: CatalogGuidelines | undefined,
 ): Promise<CarrierResult> {
   const started = performance.now();
+  const age = issueAge(carrier.ageBasis, input.birthDate, input.asOf);
+  const underwritten = underwriteAt(input, guidelines, age);
   const outcome = (
     status: CarrierOutcomeStatus,
     extra: { message?: string | null; cached?: boolean; quotes?: QuoteView[] } = {},
   ): CarrierResult => {
     carrierOutcomes.inc({ carrier: carrier.id, status });
+    const message = extra.message ?? underwritten.note;
     return {
       outcome: {
         carrier,
         status,
-        message: extra.message ? clip(extra.message) : null,
+        message: message ? clip(message) : null,
         latencyMs: Math.round(performance.now() - started),
         cached: extra.cached ?? false,
         quoteCount: extra.quotes?.length ?? 0,
+        underwriting: underwritten.view,
       },
       quotes: extra.quotes ?? [],
     };
   };
 
-  const age = issueAge(carrier.ageBasis, input.birthDate, input.asOf);
+  const terms = underwritten.terms;
+  if (!terms)
+    return outcome('DECLINED', { message: "this carrier's guidelines would likely decline the client: see underwriting.reasons" });
   const ineligible: string[] = [];
   const ofType = products.filter((product) => product.type === input.productType);
   if (ofType.length === 0) return outcome('NO_ELIGIBLE_PRODUCT', { message: `no ${input.productType} product in this carrier's catalog` });
   const eligible = ofType.filter((product) => {
-    const verdict = productEligibilityAtAge(product, { ...input, issueAge: age });
+    const verdict = productEligibilityAtAge(product, { ...input, ...terms, issueAge: age });
     if (!verdict.eligible) ineligible.push(verdict.reason);
     return verdict.eligible;
   });
@@ -288,12 +357,12 @@ async function quoteCarrier(
     state: input.state,
     issueAge: age,
     gender: input.gender,
-    tobacco: input.tobacco,
+    tobacco: terms.tobacco,
     // A table prices off Standard whatever class was asked: the carrier is asked for what it will price.
-    healthClass: pricingClass(input.healthClass, input.tableRating),
-    tableRating: input.tableRating,
-    ...(input.flatExtraYears > 0
-      ? { flatExtraPerThousandCents: input.flatExtraPerThousandCents, flatExtraYears: input.flatExtraYears }
+    healthClass: pricingClass(terms.healthClass, terms.tableRating),
+    tableRating: terms.tableRating,
+    ...(terms.flatExtraYears > 0
+      ? { flatExtraPerThousandCents: terms.flatExtraPerThousandCents, flatExtraYears: terms.flatExtraYears }
       : {}),
     faceAmount: input.faceAmount,
     termYears: input.termYears!,
@@ -334,8 +403,9 @@ async function quoteCarrier(
           faceAmount: q.faceAmount,
           productType: product.type,
           fullyUnderwritten: product.fullyUnderwritten,
+          ...underwritten.facts,
         });
-        return toQuoteView(q, carrier, product, input.paymentMode, requirements);
+        return toQuoteView(q, carrier, product, input.paymentMode, requirements, underwritten.view);
       });
     // "cached": answered without calling the carrier — from the cache, or priced from a rate book already held.
     const answeredLocally = cached || (leader && networkCalls === 0);
@@ -381,7 +451,14 @@ export async function runComparison(
     normalized.carriers.map(async (carrier) => {
       const carrierStarted = performance.now();
       const result = await Promise.race([
-        quoteCarrier(ctx, carrier, catalog.productsOf.get(carrier.id) ?? [], normalized, catalog.underwritingOf.get(carrier.id)),
+        quoteCarrier(
+          ctx,
+          carrier,
+          catalog.productsOf.get(carrier.id) ?? [],
+          normalized,
+          catalog.underwritingOf.get(carrier.id),
+          catalog.guidelinesOf.get(carrier.id),
+        ),
         deadline,
       ]);
       if (result !== 'deadline') return result;
@@ -393,6 +470,7 @@ export async function runComparison(
           latencyMs: Math.round(performance.now() - carrierStarted),
           cached: false,
           quoteCount: 0,
+          underwriting: null,
         },
         quotes: [],
       } satisfies CarrierResult;

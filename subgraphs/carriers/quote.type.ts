@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { AgeBasis, AmBestRating, Gender, HealthClass, PaymentMode, ProductType, RequirementCode, State } from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { Carrier, type CarrierRow } from './carrier.type';
+import { HealthProfileInput, QuoteUnderwriting, type QuoteUnderwritingView } from './health-profile.type';
 import { Product, type ProductRow } from './product.type';
 
 export const CarrierOutcomeStatus = {
@@ -10,6 +11,7 @@ export const CarrierOutcomeStatus = {
   TIMEOUT: 'TIMEOUT',
   ERROR: 'ERROR',
   CIRCUIT_OPEN: 'CIRCUIT_OPEN',
+  DECLINED: 'DECLINED',
 } as const;
 export type CarrierOutcomeStatus = keyof typeof CarrierOutcomeStatus;
 registerEnumType(CarrierOutcomeStatus, {
@@ -23,6 +25,10 @@ registerEnumType(CarrierOutcomeStatus, {
     TIMEOUT: { description: "The carrier did not answer within its deadline or the comparison's." },
     ERROR: { description: 'The carrier answered with an error, an unreadable answer, or is not configured.' },
     CIRCUIT_OPEN: { description: 'The carrier failed repeatedly of late: it was not called this time.' },
+    DECLINED: {
+      description:
+        "With QuoteInput.health: the carrier's own guidelines would likely decline this client; underwriting.reasons says why. No carrier call is made.",
+    },
   },
 });
 
@@ -44,11 +50,23 @@ export class QuoteClientInput {
   @Field(() => Gender, { description: "The insured's gender as rated." })
   gender!: Gender;
 
-  @Field(() => Boolean, { description: 'True when the insured uses tobacco or nicotine.' })
+  @Field(() => Boolean, {
+    description: 'True when the insured uses tobacco or nicotine. Ignored when health is given (its nicotine answers decide, per carrier).',
+  })
   tobacco!: boolean;
 
-  @Field(() => HealthClass, { description: 'The health class to quote.' })
+  @Field(() => HealthClass, {
+    description:
+      'The health class to quote. Ignored when health is given: each carrier is then quoted at the class its own guidelines would likely give.',
+  })
   healthClass!: HealthClass;
+
+  @Field(() => HealthProfileInput, {
+    nullable: true,
+    description:
+      "The client's health, lifestyle and history for field underwriting. Given, each carrier is quoted at the class, table and flat extra its OWN guidelines would likely give (carriers differ: Quote.underwriting and CarrierOutcome.underwriting say what each estimated and why not better), tobacco rates follow each carrier's nicotine rules, and healthClass and tobacco are ignored; tableRating and flatExtraPerThousand must then be omitted. Personal data: never stored, logged, echoed in errors or put in a cache key.",
+  })
+  health?: HealthProfileInput | null;
 
   @Field(() => Int, {
     nullable: true,
@@ -148,6 +166,7 @@ export interface QuoteView {
   expectedRequirements: RequirementCode[];
   acceleratedUnderwriting: boolean;
   acceleratedReasons: string[];
+  underwriting: QuoteUnderwritingView | null;
 }
 
 @ObjectType({ description: "One carrier's price for one eligible product." })
@@ -202,6 +221,13 @@ export class Quote {
 
   @Field(() => [String], { description: 'Why the client is not in the accelerated program (empty when acceleratedUnderwriting is true).' })
   acceleratedReasons!: string[];
+
+  @Field(() => QuoteUnderwriting, {
+    nullable: true,
+    description:
+      "This carrier's field-underwriting estimate for the client (QuoteInput.health), the class, table and flat extra this quote is priced at, with the reason for each better class it could not give; null without health.",
+  })
+  underwriting!: QuoteUnderwritingView | null;
 }
 
 /** An outcome as the resolvers see it. */
@@ -212,6 +238,7 @@ export interface CarrierOutcomeView {
   latencyMs: number;
   cached: boolean;
   quoteCount: number;
+  underwriting: QuoteUnderwritingView | null;
 }
 
 @ObjectType({ description: 'How one carrier asked in a comparison answered.' })
@@ -222,7 +249,11 @@ export class CarrierOutcome {
   @Field(() => CarrierOutcomeStatus, { description: 'OK, or why there are no quotes from this carrier.' })
   status!: CarrierOutcomeStatus;
 
-  @Field(() => String, { nullable: true, description: 'Why, for anything but OK; never a stack trace.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why, for anything but OK (for OK, a note when the quotes are not what was asked: no guidelines to underwrite with); never a stack trace.',
+  })
   message!: string | null;
 
   @Field(() => Int, { description: "Milliseconds this carrier's answer took, cache lookups included." })
@@ -233,6 +264,13 @@ export class CarrierOutcome {
 
   @Field(() => Int, { description: 'Quotes from this carrier in the comparison.' })
   quoteCount!: number;
+
+  @Field(() => QuoteUnderwriting, {
+    nullable: true,
+    description:
+      "This carrier's field-underwriting estimate for the client (QuoteInput.health), also when it declines (status DECLINED); null without health, or when the catalog holds no guidelines for this carrier (message says so).",
+  })
+  underwriting!: QuoteUnderwritingView | null;
 }
 
 export interface QuoteComparisonView {

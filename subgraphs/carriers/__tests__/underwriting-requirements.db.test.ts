@@ -18,6 +18,7 @@ import { createCarriersSubgraph } from '../carriers.subgraph';
 import { CatalogSnapshot, catalogOf } from '../catalog.snapshot';
 import { quoteRequirements } from '../domain/requirements-grid';
 import { CARRIERS } from '../fixtures/carriers.fixture';
+import { guidelinesFor } from '../fixtures/underwriting-guidelines.fixture';
 import { underwritingFixture } from '../fixtures/requirement-grids.fixture';
 
 const STAFF: Identity = { sub: 'user:test-staff', role: 'STAFF' };
@@ -60,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('the seeded catalog', () => {
-  it("holds every demo carrier's grid and program in carriers.carrier_underwriting, guidelines left empty", async () => {
+  it("holds every demo carrier's grid, program and field-underwriting guidelines in carriers.carrier_underwriting", async () => {
     const rows = await new Db(pool).query<{ code: string; requirement_grid: unknown; accelerated_rules: unknown; guidelines: unknown }>(
       `SELECT c.code, u.requirement_grid, u.accelerated_rules, u.guidelines
          FROM carriers.carrier_underwriting u JOIN carriers.carrier c ON c.id = u.carrier_id ORDER BY c.code`,
@@ -72,9 +73,12 @@ describe('the seeded catalog', () => {
         code: row.code,
         requirement_grid: fixture.requirementGrid,
         accelerated_rules: fixture.acceleratedRules,
-        guidelines: null,
+        guidelines: JSON.parse(JSON.stringify(guidelinesFor(CARRIERS.find((c) => c.code === row.code)!))),
       });
     }
+    // Read back into the catalog, each carrier's guidelines are what the seed wrote.
+    const catalog = await catalogOf({ runtime: { catalog: new CatalogSnapshot(0) }, loaders: createCarrierLoaders(new Db(pool)) });
+    for (const carrier of CARRIERS) expect(catalog.guidelinesOf.get(carrier.id)).toEqual(guidelinesFor(carrier));
   });
 
   it('a carrier without a row has no grid: an empty list, not accelerated, and the reason', async () => {

@@ -396,3 +396,22 @@ export function pricingOf(estimate: UnderwritingEstimate, maxYears?: number | nu
     flatExtraYears: estimate.flatExtraPerThousandCents > 0 ? years : 0,
   };
 }
+
+/**
+ * What the requirements grid and the accelerated program need to know of a health profile at one
+ * carrier: a disqualifying condition, the build against this carrier's Standard limit, the years
+ * since the last DUI, and whether anything is under treatment (the grid's "APS if treated" rows).
+ * Without the carrier's guidelines the build cannot be judged and counts as within Standard.
+ */
+export function requirementHealthFacts(
+  guidelines: UnderwritingGuidelines | null,
+  profile: HealthProfile,
+): { majorCondition: boolean; buildWithinStandard: boolean; duiYearsAgo: number | null; treated: boolean } {
+  const duiMonths = profile.driving.filter((incident) => incident.kind === 'DUI').map((incident) => incident.monthsSince);
+  return {
+    majorCondition: hasMajorCondition(profile),
+    buildWithinStandard: guidelines ? buildWithinStandard(guidelines, profile) : true,
+    duiYearsAgo: duiMonths.length ? Math.floor(Math.min(...duiMonths) / 12) : null,
+    treated: profile.conditions.length > 0 || !!profile.bloodPressure?.treated || !!profile.cholesterol?.treated,
+  };
+}
