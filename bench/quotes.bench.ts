@@ -24,6 +24,10 @@ import { seedCarriers, seedDatabase } from '../scripts/seed/seed';
 import { startSimulators } from '../simulators/simulators';
 import { CARRIERS } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { carriersUpTo } from '../subgraphs/carriers/fixtures/generated-carriers';
+import { guidelinesFor } from '../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
+import { validateHealthProfile } from '../subgraphs/carriers/domain/health-profile';
+import { estimateUnderwriting, pricingOf, requirementHealthFacts } from '../subgraphs/carriers/domain/underwriting';
+import { readUnderwritingGuidelines } from '../subgraphs/carriers/domain/underwriting-guidelines';
 import { graphql } from '../test/support/graphql';
 import { startStack } from '../test/support/stack';
 import {
@@ -120,6 +124,36 @@ const input = (faceAmount: number, extra: Record<string, unknown> = {}) => ({
   termYears: 20,
   ...extra,
 });
+
+/** A client with something for every guideline to judge: build, blood pressure, cigars, a condition, a hobby. */
+const HEALTH = {
+  heightInches: 70,
+  weightPounds: 196,
+  bloodPressure: { systolic: 132, diastolic: 84, treated: false },
+  cholesterol: { total: 215, ratio: 4.4, treated: false },
+  nicotine: [{ kind: 'CIGAR', lastUsedOn: '2026-09-01', perYear: 6 }],
+  familyHistory: { heartDiseaseBefore60: true, cancerBefore60: false },
+  conditions: [{ code: 'SLEEP_APNEA', diagnosedOn: '2019-04-01', controlled: true }],
+  avocations: ['SCUBA_OVER_100_FT'],
+};
+
+/** Microseconds per carrier of the analyzer's pure work, over every benchmarked carrier's guidelines. */
+function analyzerCostPerCarrier(): number {
+  const asOf = '2026-12-01';
+  const profile = validateHealthProfile(HEALTH, asOf).profile!;
+  const all = ALL.map((carrier) => readUnderwritingGuidelines(JSON.parse(JSON.stringify(guidelinesFor(carrier)))));
+  const rounds = 200;
+  let sink = 0;
+  const started = performance.now();
+  for (let round = 0; round < rounds; round++)
+    for (const guidelines of all) {
+      const estimate = estimateUnderwriting(guidelines, profile, { issueAge: 40 + (round % 20), asOf });
+      sink += (pricingOf(estimate, 20)?.tableRating ?? 1) + (requirementHealthFacts(guidelines, profile).treated ? 1 : 0);
+    }
+  const micros = ((performance.now() - started) * 1000) / (rounds * all.length);
+  if (sink < 0) console.log(sink);
+  return micros;
+}
 
 interface SizeResult {
   size: number;
@@ -257,6 +291,26 @@ async function main() {
   const matrixTiming = summarize(matrixCold);
   const singleTiming = summarize(singleCold);
 
+  // The health analyzer: warm comparisons at 50 carriers with and without health answers, taking
+  // turns (the analyzer runs per carrier per comparison, cache hit or not), and the analyzer alone
+  // per carrier (estimate, pricing terms and requirement facts over the 100 carriers' guidelines).
+  const fifty = ALL.slice(0, 50).map((c) => c.id);
+  const plainWarm = input(nextFace(), { carrierIds: fifty });
+  const healthWarm = { ...plainWarm, health: HEALTH };
+  await compare(plainWarm);
+  await compare(healthWarm);
+  const warmPlain: number[] = [];
+  const warmHealth: number[] = [];
+  for (let round = 0; round < ITERATIONS * 3; round++) {
+    let started = performance.now();
+    await compare(plainWarm);
+    warmPlain.push(performance.now() - started);
+    started = performance.now();
+    await compare(healthWarm);
+    warmHealth.push(performance.now() - started);
+  }
+  const analyzer = analyzerCostPerCarrier();
+
   // Single-flight: 50 identical cold comparisons at once.
   await control.resetCounts(CARRIERS.map((c) => c.code));
   const burst = demo(nextFace());
@@ -348,6 +402,7 @@ ${table(
 )}
 
 - A 5 × 5 \`quoteMatrix\` (25 cells × 12 carriers), cold, taking turns with one cold comparison (${matrixRounds} rounds after one unmeasured): matrix p50 ${ms(matrixTiming.p50)} (p99 ${ms(matrixTiming.p99)}), comparison p50 ${ms(singleTiming.p50)}: ${ratio(matrixTiming.p50 / singleTiming.p50)} one comparison (target ≤ 1.5×: ${verdict(matrixTiming.p50 / singleTiming.p50 <= 1.5)}); ${fewestMatrixCells} of 25 cells answered in every round.
+- The health analyzer (field underwriting, per carrier per comparison): warm comparison at 50 carriers with \`health\` p50 ${ms(summarize(warmHealth).p50)} vs without ${ms(summarize(warmPlain).p50)} (${ratio(summarize(warmHealth).p50 / summarize(warmPlain).p50)}, ${ITERATIONS * 3} of each, taking turns); the analyzer alone ${analyzer.toFixed(1)} µs per carrier (estimate, pricing terms and requirement facts, over ${ALL.length} carriers' guidelines).
 - cold / slowest carrier: ${ratio(cold12.p50 / slowest)}; sequential / cold: ${ratio(sequential.p50 / cold12.p50)}; cold / warm: ${ratio(cold12.p50 / sizes[0].warm.p50)}.
 - 50 concurrent identical cold comparisons (${ms(burstMs)} for all): quote calls per carrier ${quoteCalls.map((q) => `${q.code} ${q.calls}`).join(', ')} — ${burstOk ? 'exactly one per quoting carrier; rate-book carriers price locally (0)' : 'NOT one per carrier'}.
 - 3 of 12 faulty (${hang} hangs, ${fail} answers 500, ${garble} answers malformed XML): first comparison ${ms(firstFault.total)} in all, slowest healthy carrier ${firstFault.slowestHealthy} ms (deadline + 100 ms = ${TIMEOUT_MS + 100} ms); faulty outcomes ${firstFault.statuses.join(', ')}.
