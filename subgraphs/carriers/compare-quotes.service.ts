@@ -285,7 +285,8 @@ async function quoteCarrier(
       ? { flatExtraPerThousandCents: input.flatExtraPerThousandCents, flatExtraYears: input.flatExtraYears }
       : {}),
     faceAmount: input.faceAmount,
-    termYears: input.termYears!,
+    productType: input.productType,
+    termYears: input.termYears,
     productIds: eligible.map((p) => p.id).sort(),
   };
   let leader = false;

@@ -14,12 +14,36 @@ import type {
 } from '../../subgraphs/carriers/adapters/carrier-adapter.port';
 import { readCarriersConfig, type CarrierEndpointConfig } from '../../subgraphs/carriers/carriers.config';
 import { annualPremiumCents, modalPremiumsCents } from '../../subgraphs/carriers/domain/premium';
-import { CARRIERS, carrierByCode, productById, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
+import {
+  CARRIERS,
+  carrierByCode,
+  productById,
+  type CarrierFixture,
+  type ProductFixture,
+} from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../../subgraphs/carriers/fixtures/rate-table';
 import { MemoryCache } from '../../platform/cache';
 import type { RunningSimulators } from '../../simulators/simulators';
 
 /** The carrier and its endpoint as the carriers subgraph's configuration reads them from `simulators.env`. */
+/**
+ * A fixture product as a carrier's catalog answer maps it: the catalog has no place yet for the
+ * pricing data (rate and period percents) nor the guarantee ages, pay periods, plans and riders a
+ * product offers (the carrier states those on each quote).
+ */
+export function catalogProduct(product: ProductFixture) {
+  const {
+    ratePercent: _ratePercent,
+    periodPercents: _periodPercents,
+    guaranteeAges: _guaranteeAges,
+    payPeriods: _payPeriods,
+    finalExpensePlans: _plans,
+    riders: _riders,
+    ...catalog
+  } = product;
+  return catalog;
+}
+
 export function carrierEndpoint(
   simulators: RunningSimulators,
   code: string,
@@ -84,6 +108,10 @@ export function expectedQuote(carrier: CarrierFixture, productId: string, reques
     ageBasis: carrier.ageBasis,
     faceAmount: request.faceAmount,
     termYears: request.termYears,
+    guaranteedToAge: null,
+    payPeriod: null,
+    finalExpensePlan: null,
+    riders: [],
     annualPremiumCents: annual,
     policyFeeCents: carrier.policyFeeCents,
     modalPremiumsCents: modalPremiumsCents(annual, carrier.modalFactors),

@@ -101,6 +101,7 @@ describe('validateQuoteInput', () => {
 
 describe('quoteCacheKey', () => {
   const request: QuoteRequest = {
+    productType: 'TERM',
     state: 'TX',
     issueAge: 36,
     gender: 'MALE',
@@ -143,6 +144,7 @@ describe('quoteCacheKey', () => {
 
 describe('quoteCacheKey with table ratings and flat extras', () => {
   const rated: QuoteRequest = {
+    productType: 'TERM',
     state: 'TX',
     issueAge: 36,
     gender: 'MALE',
@@ -219,6 +221,10 @@ describe('toQuoteView', () => {
     ageBasis: 'NEAREST' as const,
     faceAmount: 500_000,
     termYears: 20,
+    guaranteedToAge: null,
+    payPeriod: null,
+    finalExpensePlan: null,
+    riders: [],
     annualPremiumCents: 37_000,
     policyFeeCents: 6_000,
     modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },

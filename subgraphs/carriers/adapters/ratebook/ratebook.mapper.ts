@@ -112,7 +112,7 @@ export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request:
       rateOf: (healthClass) =>
         book.rate({
           productCode: product.code,
-          termYears: request.termYears,
+          termYears: request.termYears ?? 0,
           age: request.issueAge,
           gender: request.gender,
           tobacco: request.tobacco,
@@ -130,6 +130,10 @@ export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request:
         ageBasis: carrier.ageBasis,
         faceAmount: request.faceAmount,
         termYears: request.termYears,
+        guaranteedToAge: null,
+        payPeriod: null,
+        finalExpensePlan: null,
+        riders: [],
         annualPremiumCents: priced.annualPremiumCents,
         policyFeeCents: terms.policyFeeCents,
         modalPremiumsCents: modalPremiumsCents(priced.annualPremiumCents, terms.modalFactors),

@@ -171,6 +171,10 @@ export function quotesFrom(body: unknown, carrier: CarrierProfile, request: Quot
         ageBasis: carrier.ageBasis,
         faceAmount: count(quote.faceAmount, 'faceAmount'),
         termYears: count(quote.termYears, 'termYears'),
+        guaranteedToAge: null,
+        payPeriod: null,
+        finalExpensePlan: null,
+        riders: [],
         annualPremiumCents: annual,
         policyFeeCents: money(quote.policyFee, 'policyFee'),
         modalPremiumsCents: {

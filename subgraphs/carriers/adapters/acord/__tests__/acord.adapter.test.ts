@@ -3,7 +3,7 @@
  * HTTP call per batch, deduplicated submissions, status progression, private codes reported (not
  * thrown), and every wire failure as the right CarrierFailure.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps, catalogProduct } from '../../../../../test/support/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { productById } from '../../../fixtures/carriers.fixture';
 import { rateFor } from '../../../fixtures/rate-table';
@@ -31,6 +31,7 @@ function adapter(deps = testDeps()) {
 }
 
 const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  productType: 'TERM',
   state: 'CA',
   issueAge: 36,
   gender: 'MALE',
@@ -87,6 +88,10 @@ describe('quotes (TransType 111)', () => {
       ageBasis: 'NEAREST',
       faceAmount: 500_000,
       termYears: 20,
+      guaranteedToAge: null,
+      payPeriod: null,
+      finalExpensePlan: null,
+      riders: [],
       annualPremiumCents: 37_000,
       policyFeeCents: 6_000,
       modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
@@ -123,6 +128,10 @@ describe('quotes (TransType 111)', () => {
       ageBasis: 'NEAREST',
       faceAmount: 500_000,
       termYears: 15,
+      guaranteedToAge: null,
+      payPeriod: null,
+      finalExpensePlan: null,
+      riders: [],
       annualPremiumCents: 213_500,
       policyFeeCents: 6_000,
       modalPremiumsCents: modalPremiumsCents(213_500, carrier.modalFactors),
@@ -316,7 +325,7 @@ describe('catalog', () => {
     const { adapter: acord, carrier } = adapter();
     const options = recordingOptions();
     const products = await acord.products(options);
-    expect(products).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+    expect(products).toEqual(carrier.products.map(catalogProduct));
     expect(options.network).toEqual(['products']);
   });
 });

@@ -159,6 +159,7 @@ describe('pricing from a book', () => {
     ],
   };
   const request = {
+    productType: 'TERM' as const,
     state: 'TX' as const,
     issueAge: 50,
     gender: 'FEMALE' as const,
@@ -190,6 +191,10 @@ describe('pricing from a book', () => {
         ageBasis: 'LAST',
         faceAmount: 80_000,
         termYears: 10,
+        guaranteedToAge: null,
+        payPeriod: null,
+        finalExpensePlan: null,
+        riders: [],
         annualPremiumCents: 14_193,
         policyFeeCents: 4_321,
         modalPremiumsCents: { ANNUAL: 14_193, SEMI_ANNUAL: 7_097, QUARTERLY: 3_548, MONTHLY: 1_419 },

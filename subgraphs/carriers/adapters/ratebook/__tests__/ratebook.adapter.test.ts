@@ -3,7 +3,7 @@
  * the held book with no network call at all; ETag revalidation (304 downloads nothing); the book
  * shared through the cache; submissions, status and failures as for the other protocols.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps, catalogProduct } from '../../../../../test/support/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { MemoryCache } from '../../../../../platform/cache';
 import { issueAge } from '../../../domain/premium';
@@ -29,6 +29,7 @@ function adapter(settings: RateBookSettings = {}, deps = testDeps()) {
 }
 
 const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  productType: 'TERM',
   state: 'OH',
   issueAge: 44,
   gender: 'MALE',
@@ -235,7 +236,7 @@ describe('applications and status', () => {
 describe('catalog', () => {
   it("maps the carrier's products to the fixture's", async () => {
     const { adapter: book, carrier } = adapter();
-    expect(await book.products(recordingOptions())).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+    expect(await book.products(recordingOptions())).toEqual(carrier.products.map(catalogProduct));
   });
 });
 

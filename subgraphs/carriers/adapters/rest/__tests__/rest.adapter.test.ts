@@ -3,7 +3,7 @@
  * refreshed before expiry and exactly once on a 401; premiums to the cent; Idempotency-Key
  * deduplication; batched status; unknown codes reported; every wire failure as a CarrierFailure.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps, catalogProduct } from '../../../../../test/support/harness';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { issueAge } from '../../../domain/premium';
 import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
@@ -28,6 +28,7 @@ function adapter(overrides: Record<string, string> = {}, deps = testDeps()) {
 }
 
 const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  productType: 'TERM',
   state: 'TX',
   issueAge: 41,
   gender: 'FEMALE',
@@ -253,7 +254,7 @@ describe('case status', () => {
 describe('catalog', () => {
   it("maps the carrier's catalog to the fixture's products", async () => {
     const { adapter: rest, carrier } = adapter();
-    expect(await rest.products(recordingOptions())).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+    expect(await rest.products(recordingOptions())).toEqual(carrier.products.map(catalogProduct));
   });
 });
 
