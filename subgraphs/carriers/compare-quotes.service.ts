@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { todayUtc } from '../../platform/dates';
-import type { Gender, HealthClass, PaymentMode, ProductType, StateCode } from '../shared/enums';
+import type { FinalExpensePlan, Gender, HealthClass, PaymentMode, PayPeriod, ProductType, StateCode } from '../shared/enums';
 import { badInput } from '../../platform/errors';
-import { AM_BEST_RATINGS } from '../shared/vocabulary';
+import { AM_BEST_RATINGS, GUARANTEE_AGES, type GuaranteeAgeCode } from '../shared/vocabulary';
+import { riderAmountProblem, type RiderAsk, type RiderQuote } from './domain/riders';
 import { carrierOutcomes } from './carriers.metrics';
 import { isId } from '../../platform/ids';
 import { centsToMoney, isIsoDate } from '../../platform/scalars';
@@ -45,6 +46,14 @@ export interface NormalizedQuoteInput {
   faceAmount: number;
   termYears: number | null;
   productType: ProductType;
+  /** UNIVERSAL_LIFE: the guarantee age (121 when not given); null for other types. */
+  guaranteedToAge: GuaranteeAgeCode | null;
+  /** WHOLE_LIFE: the pay period (LIFE when not given); null for other types. */
+  payPeriod: PayPeriod | null;
+  /** FINAL_EXPENSE: the plan (LEVEL: without health answers every knock-out question counts as no); null for other types. */
+  finalExpensePlan: FinalExpensePlan | null;
+  /** Riders asked, each type once, in the order asked. */
+  riders: RiderAsk[];
   paymentMode: PaymentMode;
   /** The carriers to ask, after carrierIds and minAmBestRating, ordered by name. */
   carriers: CarrierRow[];
@@ -87,6 +96,7 @@ export function validateQuoteInput(
     reasons.push('termYears is required for TERM');
   }
   const flatExtra = validFlatExtra(input, termYears, reasons);
+  const permanent = validPermanent(input, productType, reasons);
 
   let carriers = [...catalog.carriers];
   if (input.carrierIds) {
@@ -117,6 +127,7 @@ export function validateQuoteInput(
     faceAmount: input.faceAmount,
     termYears,
     productType,
+    ...permanent,
     paymentMode: input.paymentMode ?? 'MONTHLY',
     carriers: carriers.sort(byName),
     asOf,
@@ -157,6 +168,42 @@ function validFlatExtra(
     : { flatExtraPerThousandCents: 0, flatExtraYears: 0 };
 }
 
+/**
+ * What the product type adds: a guarantee age only for UNIVERSAL_LIFE (one of GUARANTEE_AGES, 121
+ * when omitted), a pay period only for WHOLE_LIFE (LIFE when omitted), the final expense plan, and
+ * the riders (each type once, amounts by riderAmountProblem). Each problem names its field in
+ * `reasons`; an amount is named, never a birth date or health answer.
+ */
+function validPermanent(
+  input: Pick<QuoteInput, 'guaranteedToAge' | 'payPeriod' | 'riders' | 'faceAmount'>,
+  productType: ProductType,
+  reasons: string[],
+): Pick<NormalizedQuoteInput, 'guaranteedToAge' | 'payPeriod' | 'finalExpensePlan' | 'riders'> {
+  const guarantee = input.guaranteedToAge ?? null;
+  if (guarantee !== null) {
+    if (!(GUARANTEE_AGES as readonly number[]).includes(guarantee))
+      reasons.push(`guaranteedToAge must be one of ${GUARANTEE_AGES.join(', ')}`);
+    else if (productType !== 'UNIVERSAL_LIFE') reasons.push('guaranteedToAge applies to UNIVERSAL_LIFE only');
+  }
+  const payPeriod = input.payPeriod ?? null;
+  if (payPeriod !== null && productType !== 'WHOLE_LIFE') reasons.push('payPeriod applies to WHOLE_LIFE only');
+  const riders = input.riders ?? [];
+  const types = riders.map((rider) => rider.type);
+  const repeated = [...new Set(types.filter((type, i) => types.indexOf(type) !== i))];
+  if (repeated.length) reasons.push(`riders may name each type once: ${repeated.join(', ')} repeated`);
+  for (const rider of riders) {
+    const problem = Number.isInteger(input.faceAmount) ? riderAmountProblem(rider, input.faceAmount) : null;
+    if (problem) reasons.push(problem);
+  }
+  return {
+    guaranteedToAge: productType === 'UNIVERSAL_LIFE' ? ((guarantee ?? 121) as GuaranteeAgeCode) : null,
+    payPeriod: productType === 'WHOLE_LIFE' ? (payPeriod ?? 'LIFE') : null,
+    // The plan follows from the health answers (domain/final-expense.ts finalExpensePlan); none are asked yet: LEVEL.
+    finalExpensePlan: productType === 'FINAL_EXPENSE' ? 'LEVEL' : null,
+    riders: riders.map((rider) => ({ type: rider.type, ...(rider.amount != null ? { amount: rider.amount } : {}) })),
+  };
+}
+
 function byName(a: CarrierRow, b: CarrierRow): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -166,7 +213,9 @@ function byName(a: CarrierRow, b: CarrierRow): number {
  * the issue age under that carrier's basis, never a birth date or a name, so the key carries no PII,
  * and two people of the same age and class share an entry. Fields are written in a fixed order. The
  * class is the one priced (a table prices off Standard, so "Preferred, table 2" shares "Standard,
- * table 2"'s entry); the table and the flat extra (amount and years) are part of the key.
+ * table 2"'s entry); the table and the flat extra (amount and years) are part of the key, as are
+ * the product type, guarantee age, pay period, plan and the riders (in the order asked, which is
+ * the order they are answered in).
  */
 export function quoteCacheKey(carrierId: string, request: QuoteRequest): string {
   const canonical = JSON.stringify([
@@ -180,6 +229,11 @@ export function quoteCacheKey(carrierId: string, request: QuoteRequest): string 
     request.flatExtraYears ?? 0,
     request.faceAmount,
     request.termYears,
+    request.productType,
+    request.guaranteedToAge ?? null,
+    request.payPeriod ?? null,
+    request.finalExpensePlan ?? null,
+    (request.riders ?? []).map((rider) => [rider.type, rider.amount ?? null]),
     [...request.productIds].sort(),
   ]);
   return `quote:v1:${carrierId}:${createHash('sha256').update(canonical).digest('hex')}`;
@@ -203,6 +257,14 @@ export function toQuoteView(quote: CarrierQuote, carrier: CarrierRow, product: P
     ageBasis: quote.ageBasis,
     faceAmount: quote.faceAmount,
     termYears: quote.termYears ?? null,
+    guaranteedToAge: quote.guaranteedToAge ?? null,
+    payPeriod: quote.payPeriod ?? null,
+    finalExpensePlan: quote.finalExpensePlan ?? null,
+    riders: (quote.riders ?? []).map((rider: RiderQuote) =>
+      rider.offered
+        ? { type: rider.type, premium: centsToMoney(rider.premiumCents), offered: true, message: null }
+        : { type: rider.type, premium: null, offered: false, message: clip(rider.reason) },
+    ),
     annualPremium: centsToMoney(quote.annualPremiumCents),
     premiums,
     modalPremium: premiums[MODE_KEYS[paymentMode]],
@@ -220,7 +282,8 @@ function usable(quote: CarrierQuote, asked: ReadonlySet<string>): boolean {
     quote.modalPremiumsCents?.QUARTERLY,
     quote.modalPremiumsCents?.MONTHLY,
   ];
-  return asked.has(quote.productId) && cents.every((c) => Number.isSafeInteger(c) && (c as number) >= 0);
+  const riders = (quote.riders ?? []).map((rider) => (rider.offered ? rider.premiumCents : 0));
+  return asked.has(quote.productId) && [...cents, ...riders].every((c) => Number.isSafeInteger(c) && (c as number) >= 0);
 }
 
 interface CarrierResult {
@@ -279,14 +342,18 @@ async function quoteCarrier(
     gender: input.gender,
     tobacco: input.tobacco,
     // A table prices off Standard whatever class was asked: the carrier is asked for what it will price.
-    healthClass: pricingClass(input.healthClass, input.tableRating),
+    healthClass: pricingClass(input.healthClass, input.tableRating, input.productType),
     tableRating: input.tableRating,
     ...(input.flatExtraYears > 0
       ? { flatExtraPerThousandCents: input.flatExtraPerThousandCents, flatExtraYears: input.flatExtraYears }
       : {}),
     faceAmount: input.faceAmount,
     productType: input.productType,
-    termYears: input.termYears,
+    termYears: input.productType === 'TERM' ? input.termYears : null,
+    ...(input.guaranteedToAge !== null ? { guaranteedToAge: input.guaranteedToAge } : {}),
+    ...(input.payPeriod !== null ? { payPeriod: input.payPeriod } : {}),
+    ...(input.finalExpensePlan !== null ? { finalExpensePlan: input.finalExpensePlan } : {}),
+    ...(input.riders.length ? { riders: input.riders } : {}),
     productIds: eligible.map((p) => p.id).sort(),
   };
   let leader = false;

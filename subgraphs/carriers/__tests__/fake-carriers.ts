@@ -82,6 +82,9 @@ export class FakeAdapter implements CarrierAdapter {
         tobacco: request.tobacco,
         healthClass: request.healthClass,
         termYears: request.termYears,
+        guaranteedToAge: request.guaranteedToAge,
+        payPeriod: request.payPeriod,
+        finalExpensePlan: request.finalExpensePlan,
         faceAmount: request.faceAmount,
       });
       if (rate === undefined) continue;
@@ -99,9 +102,9 @@ export class FakeAdapter implements CarrierAdapter {
         ageBasis: this.carrier.ageBasis,
         faceAmount: request.faceAmount,
         termYears: request.termYears,
-        guaranteedToAge: null,
-        payPeriod: null,
-        finalExpensePlan: null,
+        guaranteedToAge: request.guaranteedToAge ?? null,
+        payPeriod: request.payPeriod ?? null,
+        finalExpensePlan: request.finalExpensePlan ?? null,
         riders: [],
         annualPremiumCents: annual,
         policyFeeCents: this.carrier.policyFeeCents,
