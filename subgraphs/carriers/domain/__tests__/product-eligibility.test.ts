@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { CarrierFixture, ProductFixture } from '../../fixtures/carriers.fixture';
 import { carrierById, productById } from '../../fixtures/carriers.fixture';
 import { productEligibility, productEligibilityAtAge, type ProductRequestAtAge } from '../product-eligibility';
@@ -198,5 +199,61 @@ describe('table ratings price as Standard, flat extras need full underwriting', 
     expect(codeOf({ flatExtraPerThousandCents: 250 })).toBe('ELIGIBLE');
     expect(codeOf({ flatExtraPerThousandCents: 250 }, { ...product, fullyUnderwritten: false })).toBe('PRODUCT.FLAT_EXTRA_NOT_ALLOWED');
     expect(codeOf({ flatExtraPerThousandCents: 0 }, { ...product, fullyUnderwritten: false })).toBe('ELIGIBLE');
+  });
+});
+
+describe('eligibility of permanent products, for any request', () => {
+  const permanent = (type: ProductFixture['type']): ProductFixture => ({
+    ...product,
+    type,
+    terms: [],
+    minIssueAge: 0,
+    maxIssueAge: 99,
+    minFaceAmount: 1_000,
+    maxFaceAmount: 10_000_000,
+    healthClasses: ['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'],
+    fullyUnderwritten: type !== 'FINAL_EXPENSE',
+  });
+  const age = fc.integer({ min: 0, max: 99 });
+  const face = fc.integer({ min: 1_000, max: 200_000 });
+
+  it('never quotes final expense outside 45-85 and $5,000-$50,000, nor guaranteed issue outside 50-80 and $25,000', () => {
+    fc.assert(
+      fc.property(age, face, fc.constantFrom('LEVEL', 'GRADED', 'MODIFIED', 'GUARANTEED_ISSUE' as const), (issueAge, faceAmount, plan) => {
+        const verdict = productEligibilityAtAge(permanent('FINAL_EXPENSE'), {
+          ...ok,
+          productType: 'FINAL_EXPENSE',
+          termYears: null,
+          issueAge,
+          faceAmount,
+          finalExpensePlan: plan,
+        });
+        const inBand = issueAge >= 45 && issueAge <= 85 && faceAmount >= 5_000 && faceAmount <= 50_000;
+        const giBand = issueAge >= 50 && issueAge <= 80 && faceAmount <= 25_000;
+        expect(verdict.eligible).toBe(inBand && (plan !== 'GUARANTEED_ISSUE' || giBand));
+      }),
+    );
+  });
+
+  it('quotes a guarantee exactly when it runs at least 10 years, and premiums to 65 exactly up to issue age 55', () => {
+    fc.assert(
+      fc.property(age, fc.constantFrom(90, 95, 100, 105, 121 as const), (issueAge, guaranteedToAge) => {
+        const verdict = productEligibilityAtAge(permanent('UNIVERSAL_LIFE'), {
+          ...ok,
+          productType: 'UNIVERSAL_LIFE',
+          termYears: null,
+          issueAge,
+          guaranteedToAge,
+        });
+        expect(verdict.eligible).toBe(issueAge <= guaranteedToAge - 10);
+      }),
+    );
+    fc.assert(
+      fc.property(age, (issueAge) => {
+        const request = { ...ok, productType: 'WHOLE_LIFE' as const, termYears: null, issueAge };
+        expect(productEligibilityAtAge(permanent('WHOLE_LIFE'), { ...request, payPeriod: 'TO_AGE_65' }).eligible).toBe(issueAge <= 55);
+        expect(productEligibilityAtAge(permanent('WHOLE_LIFE'), request).eligible).toBe(true);
+      }),
+    );
   });
 });
