@@ -16,11 +16,20 @@ function assertWhole(name: string, value: number, max = Number.MAX_SAFE_INTEGER)
   if (!Number.isSafeInteger(value) || value < 0 || value > max) throw new RangeError(`${name} must be a whole number, got ${value}`);
 }
 
+/** The base premium in cents: rate × face / 10,000 × (4 + table) / 4, one division, one rounding (Standard's rate with a table). */
+export function basePremium(rateThousandths: number, faceAmount: number, tableRating: number): number {
+  assertWhole('rate', rateThousandths, 10_000_000);
+  assertWhole('face amount', faceAmount, 1_000_000_000);
+  assertWhole('table rating', tableRating, 8);
+  const numerator = rateThousandths * faceAmount * (4 + tableRating);
+  if (!Number.isSafeInteger(numerator)) throw new RangeError('premium out of range');
+  return roundedQuotient(numerator, 40_000);
+}
+
 /**
- * The annual premium in cents. The rate is thousandths of a dollar per $1,000, so cents =
- * rate × face / 10,000, and × (4 + table) / 4 applies the table: one division, one rounding. The
- * caller passes the Standard rate whenever there is a table. A flat extra (cents per $1,000 a year)
- * is × face / 1,000, rounded half-up on its own, and is neither table-rated nor part of the fee.
+ * The annual premium in cents: the base, plus a flat extra (cents per $1,000 a year × face / 1,000,
+ * rounded half-up on its own, neither table-rated nor part of the fee), plus the riders' premiums
+ * (each already rounded), plus the policy fee.
  */
 export function annualPremium(
   rateThousandths: number,
@@ -28,16 +37,47 @@ export function annualPremium(
   tableRating: number,
   policyFeeCents: number,
   flatExtraPerThousandCents = 0,
+  riderCents = 0,
 ): number {
-  assertWhole('rate', rateThousandths, 10_000_000);
-  assertWhole('face amount', faceAmount, 1_000_000_000);
-  assertWhole('table rating', tableRating, 8);
   assertWhole('policy fee', policyFeeCents);
   assertWhole('flat extra', flatExtraPerThousandCents, 1_000_000);
-  const numerator = rateThousandths * faceAmount * (4 + tableRating);
+  assertWhole('riders', riderCents);
   const extraNumerator = flatExtraPerThousandCents * faceAmount;
-  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(extraNumerator)) throw new RangeError('premium out of range');
-  return roundedQuotient(numerator, 40_000) + roundedQuotient(extraNumerator, 1000) + policyFeeCents;
+  if (!Number.isSafeInteger(extraNumerator)) throw new RangeError('premium out of range');
+  return basePremium(rateThousandths, faceAmount, tableRating) + roundedQuotient(extraNumerator, 1000) + riderCents + policyFeeCents;
+}
+
+/** What a rider's price depends on besides its kind. */
+export interface RiderPricing {
+  /** The base premium in cents (rate × face × table, before extras, fee and riders). */
+  baseCents: number;
+  /** Accidental death and child term: the rider's amount in dollars. */
+  amount: number;
+  /** Waiver: permille of the base; accidental death: cents per $1,000; child term: cents per $1,000 unit; ROP: hundredths of the base. */
+  rate: number;
+}
+
+/**
+ * A rider's yearly premium in cents as the carrier prices it: waiver = base × permille / 1,000;
+ * accidental death = amount × cents per $1,000 / 1,000; child term = units × cents per unit;
+ * return of premium = base × (multiplier − 1). Each rounded half-up once.
+ */
+export function riderPremium(kind: string, pricing: RiderPricing): number {
+  assertWhole('base premium', pricing.baseCents);
+  assertWhole('rider amount', pricing.amount, 10_000_000);
+  assertWhole('rider rate', pricing.rate, 100_000);
+  switch (kind) {
+    case 'WAIVER_OF_PREMIUM':
+      return roundedQuotient(pricing.baseCents * pricing.rate, 1000);
+    case 'ACCIDENTAL_DEATH':
+      return roundedQuotient(pricing.amount * pricing.rate, 1000);
+    case 'CHILD_TERM':
+      return Math.floor(pricing.amount / 1000) * pricing.rate;
+    case 'RETURN_OF_PREMIUM':
+      return roundedQuotient(pricing.baseCents * (pricing.rate - 100), 100);
+    default:
+      throw new RangeError(`no such rider: ${kind}`);
+  }
 }
 
 /** The class a carrier rates at: a table is a rating on Standard, so any class asked with a table is priced as Standard. */

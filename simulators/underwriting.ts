@@ -16,8 +16,8 @@ import {
 } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateFor } from '../subgraphs/carriers/fixtures/rate-table';
 import type { UnderwritingDecision } from './carrier-store';
-import { ageOn, annualPremium, type ModalPremiumSet, modalPremiums, ratedClass } from './pricing';
-import { ruleBroken } from './product-rules';
+import { ageOn, annualPremium, basePremium, type ModalPremiumSet, modalPremiums, ratedClass, riderPremium } from './pricing';
+import { type RiderAskAtCarrier, riderRate, ruleBroken } from './product-rules';
 
 /** A quote as a carrier receives it, already decoded from the protocol. */
 export interface QuoteAsk {
@@ -32,9 +32,20 @@ export interface QuoteAsk {
   /** Present exactly when the flat extra is. */
   flatExtraYears?: number;
   faceAmount: number;
-  termYears: number;
+  /** TERM only; null for the other types. */
+  termYears: number | null;
+  /** UNIVERSAL_LIFE: the guarantee age (121 when absent). */
+  guaranteedToAge?: number;
+  /** WHOLE_LIFE: LIFE, TEN_PAY, TWENTY_PAY or TO_AGE_65 (LIFE when absent). */
+  payPeriod?: string;
+  /** FINAL_EXPENSE: LEVEL, GRADED, MODIFIED or GUARANTEED_ISSUE (LEVEL when absent). */
+  finalExpensePlan?: string;
+  riders?: RiderAskAtCarrier[];
   productCodes: string[];
 }
+
+/** A rider on a priced product: its yearly premium (in the annual premium), or why the carrier does not sell it here. */
+export type PricedRider = { type: string; premiumCents: number } | { type: string; refused: string };
 
 export interface PricedProduct {
   product: ProductFixture;
@@ -44,6 +55,8 @@ export interface PricedProduct {
   annualPremiumCents: number;
   policyFeeCents: number;
   modalPremiumsCents: ModalPremiumSet;
+  /** One per asked rider, in the order asked. */
+  riders: PricedRider[];
 }
 
 export interface QuoteAnswer {
@@ -84,20 +97,38 @@ export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer 
       answer.declined.push({ productCode, reason: broken });
       continue;
     }
-    const healthClass = ratedClass(ask.healthClass, ask.tableRating);
+    // Final expense has plans, not classes: it is rated on its one Standard class.
+    const healthClass = product.type === 'FINAL_EXPENSE' ? 'STANDARD' : ratedClass(ask.healthClass, ask.tableRating);
     const rate = rateFor(carrier, product, {
       age: ask.issueAge,
       gender: ask.gender,
       tobacco: ask.tobacco,
       healthClass,
       termYears: ask.termYears,
+      guaranteedToAge: (ask.guaranteedToAge ?? null) as 121 | null,
+      payPeriod: (ask.payPeriod ?? null) as 'LIFE' | null,
+      finalExpensePlan: (ask.finalExpensePlan ?? null) as 'LEVEL' | null,
       faceAmount: ask.faceAmount,
     });
     if (rate === undefined) {
       answer.declined.push({ productCode, reason: `${product.name} has no rate for this request` });
       continue;
     }
-    const annual = annualPremium(rate, ask.faceAmount, ask.tableRating, carrier.policyFeeCents, ask.flatExtraPerThousandCents ?? 0);
+    const baseCents = basePremium(rate, ask.faceAmount, ask.tableRating);
+    const riders = (ask.riders ?? []).map((rider): PricedRider => {
+      const priced = riderRate(carrier, product, rider, ask.issueAge, ask.termYears);
+      if ('refused' in priced) return { type: rider.type, refused: priced.refused };
+      return { type: rider.type, premiumCents: riderPremium(rider.type, { baseCents, amount: rider.amount ?? 0, rate: priced.rate }) };
+    });
+    const riderCents = riders.reduce((sum, rider) => sum + ('premiumCents' in rider ? rider.premiumCents : 0), 0);
+    const annual = annualPremium(
+      rate,
+      ask.faceAmount,
+      ask.tableRating,
+      carrier.policyFeeCents,
+      ask.flatExtraPerThousandCents ?? 0,
+      riderCents,
+    );
     answer.priced.push({
       product,
       healthClass,
@@ -105,6 +136,7 @@ export function priceQuote(carrier: CarrierFixture, ask: QuoteAsk): QuoteAnswer 
       annualPremiumCents: annual,
       policyFeeCents: carrier.policyFeeCents,
       modalPremiumsCents: modalPremiums(annual, carrier.modalFactors),
+      riders,
     });
   }
   return answer;

@@ -194,12 +194,12 @@ describe('REST carriers', () => {
 });
 
 describe('rate-book carriers', () => {
-  it('publish every TERM product in one CSV with an ETag, and answer 304 to If-None-Match', async () => {
+  it('publish every priced product in one CSV with their rider rates and an ETag, and answer 304 to If-None-Match', async () => {
     const carrier = CARRIERS.find((c) => c.code === 'TIDEWATER')!;
     const response = await fetch(url('TIDEWATER', '/ratebook'));
     const etag = response.headers.get('etag')!;
     const csv = await response.text();
-    const expected = carrier.products.filter((p) => p.type === 'TERM').flatMap((p) => rateTableCsv(carrier, p).trim().split('\n').slice(1));
+    const expected = carrier.products.flatMap((p) => rateTableCsv(carrier, p).trim().split('\n').slice(1));
     expect(csv.trim().split('\n')).toEqual([...rateBookTermsLines(carrier), RATE_TABLE_CSV_HEADER, ...expected]);
     expect(rateBookTermsLines(carrier)).toEqual([
       '# policy_fee_cents=5000',
@@ -210,7 +210,13 @@ describe('rate-book carriers', () => {
       '# class_name.PREFERRED=Preferred',
       '# class_name.STANDARD_PLUS=Select',
       '# class_name.STANDARD=Standard',
+      '# rider_rate.WAIVER_OF_PREMIUM=18:60,30:72,40:92,50:118',
+      '# rider_rate.ACCIDENTAL_DEATH=115',
+      '# rider_rate.CHILD_TERM=590',
+      '# rider_rate.RETURN_OF_PREMIUM=18:20:215,18:30:185,40:20:245,40:30:215',
+      '# rider.THL-WL=WAIVER_OF_PREMIUM:18-55,ACCIDENTAL_DEATH:18-65,CHILD_TERM:18-55',
     ]);
+    expect(csv).toContain('\nTHL-WL,0,TEN_PAY,35,MALE,N,PREFERRED,');
     expect(etag).toMatch(/^"tidewater-[0-9a-f]{8}-r1"$/);
 
     const again = await fetch(url('TIDEWATER', '/ratebook'), { headers: { 'if-none-match': `W/${etag}` } });

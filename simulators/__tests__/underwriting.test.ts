@@ -17,7 +17,7 @@ const ask: QuoteAsk = {
   tableRating: 0,
   faceAmount: 500_000,
   termYears: 20,
-  productCodes: ['SR-LT', 'SR-XT', 'SR-GUL', 'NOPE'],
+  productCodes: ['SR-LT', 'SR-XT', 'NOPE'],
 };
 
 describe('priceQuote', () => {
@@ -27,10 +27,50 @@ describe('priceQuote', () => {
       ['SR-LT', 620, 37_000, { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 }],
       ['SR-XT', expect.any(Number), expect.any(Number), expect.any(Object)],
     ]);
-    expect(declined).toEqual([
-      { productCode: 'SR-GUL', reason: expect.stringContaining('only TERM is priced') },
-      { productCode: 'NOPE', reason: 'unknown product NOPE' },
+    expect(declined).toEqual([{ productCode: 'NOPE', reason: 'unknown product NOPE' }]);
+  });
+});
+
+describe('priceQuote: Quoting v2', () => {
+  const gul = { ...ask, termYears: null, issueAge: 45, productCodes: ['SR-GUL'] };
+
+  it('prices a guaranteed UL by its guarantee age, and declines a guarantee shorter than 10 years', () => {
+    const [to121] = priceQuote(summit, { ...gul, guaranteedToAge: 121 }).priced;
+    const [to90] = priceQuote(summit, { ...gul, guaranteedToAge: 90 }).priced;
+    expect(to90.rateThousandths).toBeLessThan(to121.rateThousandths);
+    expect(to121.annualPremiumCents).toBe(Math.floor((2 * to121.rateThousandths * 500_000 * 4 + 40_000) / 80_000) + 6_000);
+    expect(priceQuote(summit, { ...gul, guaranteedToAge: 90, issueAge: 81 }).declined).toEqual([
+      { productCode: 'SR-GUL', reason: 'a guarantee to age 90 needs an issue age of at most 80' },
     ]);
+  });
+
+  it('prices each rider on its own, adds them before the modal factors, and states the ones it does not sell', () => {
+    const withRiders = {
+      ...ask,
+      productCodes: ['SR-LT'],
+      riders: [
+        { type: 'WAIVER_OF_PREMIUM' },
+        { type: 'ACCIDENTAL_DEATH', amount: 100_000 },
+        { type: 'CHILD_TERM', amount: 10_000 },
+        { type: 'RETURN_OF_PREMIUM' },
+      ],
+    };
+    const [priced] = priceQuote(summit, withRiders).priced;
+    // Summit at 36: waiver 6.5% of 310.00, accidental death $0.95 per $1,000, child term $5.50 a unit, ROP 1.90x on 20 years.
+    expect(priced.riders).toEqual([
+      { type: 'WAIVER_OF_PREMIUM', premiumCents: 2_015 },
+      { type: 'ACCIDENTAL_DEATH', premiumCents: 9_500 },
+      { type: 'CHILD_TERM', premiumCents: 5_500 },
+      { type: 'RETURN_OF_PREMIUM', premiumCents: 27_900 },
+    ]);
+    expect(priced.annualPremiumCents).toBe(37_000 + 2_015 + 9_500 + 5_500 + 27_900);
+    const [gulQuote] = priceQuote(summit, {
+      ...withRiders,
+      productCodes: ['SR-GUL'],
+      termYears: null,
+      riders: [{ type: 'RETURN_OF_PREMIUM' }],
+    }).priced;
+    expect(gulQuote.riders).toEqual([{ type: 'RETURN_OF_PREMIUM', refused: 'RETURN_OF_PREMIUM is not offered on this product' }]);
   });
 });
 

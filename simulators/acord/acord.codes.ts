@@ -81,6 +81,20 @@ export const PRODUCT_TYPE: Record<ProductTypeCode, string> = {
   INDEXED_UNIVERSAL_LIFE: '4',
   FINAL_EXPENSE: '9',
 };
+/** Coverage/IndicatorCode: the base coverage and its riders. */
+export const COVERAGE_INDICATOR = { BASE: '1', RIDER: '2' } as const;
+/** A rider's Coverage/LifeCovTypeCode in this implementation guide. */
+export const RIDER_COV_TYPE: Record<string, string> = {
+  WAIVER_OF_PREMIUM: '9',
+  ACCIDENTAL_DEATH: '5',
+  CHILD_TERM: '26',
+  RETURN_OF_PREMIUM: '40',
+};
+/** Coverage/PremiumPayingPeriod of a whole life: for life, 10 or 20 years, or to age 65. */
+export const PAY_PERIOD: Record<string, string> = { LIFE: 'L', TEN_PAY: '10', TWENTY_PAY: '20', TO_AGE_65: 'A65' };
+/** Coverage/BenefitPlanType tc of a final expense policy. */
+export const BENEFIT_PLAN: Record<string, string> = { LEVEL: '1', GRADED: '2', MODIFIED: '3', GUARANTEED_ISSUE: '4' };
+
 /** 1 fully underwritten, 2 simplified issue. */
 export const UNDERWRITING_APPROACH = { FULL: '1', SIMPLIFIED: '2' } as const;
 

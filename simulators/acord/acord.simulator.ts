@@ -14,7 +14,11 @@ import type { ProtocolHandler, SimRequest, SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
 import {
+  BENEFIT_PLAN,
+  COVERAGE_INDICATOR,
   GENDER,
+  PAY_PERIOD,
+  RIDER_COV_TYPE,
   PAYMENT_MODE,
   POLICY_STATUS,
   POLICY_STATUS_PROPOSED,
@@ -211,7 +215,7 @@ export class AcordCarrier implements ProtocolHandler {
                   {
                     IndicatorCode: tc('1', 'Base'),
                     CurrentAmt: String(ask.faceAmount),
-                    LevelPremiumPeriod: String(ask.termYears),
+                    ...this.periodElements(ask),
                     LifeParticipant: [
                       {
                         LifeParticipantRoleCode: tc('1', 'Primary Insured'),
@@ -229,6 +233,14 @@ export class AcordCarrier implements ProtocolHandler {
                       },
                     ],
                   },
+                  // Each rider is a Coverage of its own, with its yearly premium or why it is not sold here.
+                  ...price.riders.map((rider) => ({
+                    IndicatorCode: tc(COVERAGE_INDICATOR.RIDER, 'Rider'),
+                    LifeCovTypeCode: tc(RIDER_COV_TYPE[rider.type] ?? rider.type),
+                    ...('premiumCents' in rider
+                      ? { AnnualPremAmt: amount(rider.premiumCents) }
+                      : { OLifEExtension: { '@_VendorCode': this.carrier.code, RiderDeclinedReason: rider.refused } }),
+                  })),
                 ],
               },
               // ACORD's extension point carries what a single PaymentAmt cannot: every mode, and the fee.
@@ -244,11 +256,47 @@ export class AcordCarrier implements ProtocolHandler {
     };
   }
 
+  /** The base coverage's period as the ask gave it: the level period, the no-lapse guarantee age, the pay period or the plan. */
+  private periodElements(ask: QuoteAsk): XmlNode {
+    return {
+      ...(ask.termYears !== null ? { LevelPremiumPeriod: String(ask.termYears) } : {}),
+      ...(ask.guaranteedToAge !== undefined ? { NoLapseGuarAge: String(ask.guaranteedToAge) } : {}),
+      ...(ask.payPeriod !== undefined ? { PremiumPayingPeriod: PAY_PERIOD[ask.payPeriod] } : {}),
+      ...(ask.finalExpensePlan !== undefined ? { BenefitPlanType: tc(BENEFIT_PLAN[ask.finalExpensePlan]) } : {}),
+    };
+  }
+
+  /** The riders asked: every Coverage after the base with IndicatorCode 2; a code this guide does not list is refused. */
+  private readRiders(policy: XmlNode | undefined): QuoteAsk['riders'] | string {
+    const riders: NonNullable<QuoteAsk['riders']> = [];
+    for (const coverage of children(child(policy, 'Life'), 'Coverage')) {
+      if (tcOf(coverage, 'IndicatorCode') !== COVERAGE_INDICATOR.RIDER) continue;
+      const type = fromTc(RIDER_COV_TYPE, tcOf(coverage, 'LifeCovTypeCode'));
+      if (!type) return `rider LifeCovTypeCode tc ${tcOf(coverage, 'LifeCovTypeCode') ?? '(missing)'} is not one this carrier sells`;
+      const amountText = text(coverage, 'CurrentAmt');
+      const riderAmount = amountText === undefined ? undefined : wholeNumber(amountText);
+      if (amountText !== undefined && riderAmount === undefined) return 'a rider CurrentAmt must be a whole number of dollars';
+      riders.push({ type, ...(riderAmount !== undefined ? { amount: riderAmount } : {}) });
+    }
+    return riders;
+  }
+
   private readQuoteAsk(transaction: XmlNode): QuoteAsk | string {
     const { policy, coverage, participant, insured, person } = holdingParts(transaction);
     const productCode = text(policy, 'ProductCode');
     const faceAmount = wholeNumber(text(coverage, 'CurrentAmt'));
-    const termYears = wholeNumber(text(coverage, 'LevelPremiumPeriod'));
+    const termYears = wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? null;
+    const guarantee = text(coverage, 'NoLapseGuarAge');
+    const guaranteedToAge = guarantee === undefined ? undefined : wholeNumber(guarantee);
+    const payPeriodCode = text(coverage, 'PremiumPayingPeriod');
+    const payPeriod = payPeriodCode === undefined ? undefined : fromTc(PAY_PERIOD, payPeriodCode);
+    const planTc = tcOf(coverage, 'BenefitPlanType');
+    const finalExpensePlan = planTc === undefined ? undefined : fromTc(BENEFIT_PLAN, planTc);
+    const riders = this.readRiders(policy);
+    if (typeof riders === 'string') return riders;
+    if (guarantee !== undefined && guaranteedToAge === undefined) return 'Coverage/NoLapseGuarAge must be a whole age';
+    if (payPeriodCode !== undefined && !payPeriod) return `Coverage/PremiumPayingPeriod ${payPeriodCode} is not a pay period`;
+    if (planTc !== undefined && !finalExpensePlan) return `Coverage/BenefitPlanType tc ${planTc} is not a plan`;
     const gender = fromTc(GENDER, tcOf(participant, 'IssueGender') ?? tcOf(person, 'Gender'));
     const healthClass = classOf(participant);
     const state = text(child(insured, 'Address'), 'AddressState');
@@ -258,7 +306,6 @@ export class AcordCarrier implements ProtocolHandler {
     const flatExtraYears = wholeNumber(text(participant, 'TempFlatExtraDuration'));
     if (!productCode) return 'Policy/ProductCode is required';
     if (faceAmount === undefined) return 'Coverage/CurrentAmt must be a whole number of dollars';
-    if (termYears === undefined) return 'Coverage/LevelPremiumPeriod is required for a term illustration';
     if (!gender) return 'LifeParticipant/IssueGender tc must be 1 or 2';
     if (!healthClass) return `UnderwritingClass tc ${tcOf(participant, 'UnderwritingClass') ?? '(missing)'} is not offered`;
     if (!state) return 'the insured Party needs Address/AddressState';
@@ -281,6 +328,10 @@ export class AcordCarrier implements ProtocolHandler {
       productCodes: [productCode],
       faceAmount,
       termYears,
+      ...(guaranteedToAge !== undefined ? { guaranteedToAge } : {}),
+      ...(payPeriod ? { payPeriod } : {}),
+      ...(finalExpensePlan ? { finalExpensePlan } : {}),
+      ...(riders?.length ? { riders } : {}),
       gender,
       healthClass,
       state: state as QuoteAsk['state'],

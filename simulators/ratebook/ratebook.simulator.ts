@@ -1,9 +1,9 @@
 /**
  * A rate-book carrier: it publishes its rates and lets the BGA price locally, so it is called only
  * for the book itself, the catalog, submissions and status. Endpoints:
- *   GET  /ratebook             every TERM product's rate table as one CSV (RATE_TABLE_CSV_HEADER),
+ *   GET  /ratebook             every priced product's rate table as one CSV (RATE_TABLE_CSV_HEADER),
  *                              after the terms it prices with (`# name=value` lines: policy fee,
- *                              modal factors, class names), with an ETag; If-None-Match with the
+ *                              modal factors, class names, rider rates and each product's riders), with an ETag; If-None-Match with the
  *                              current ETag answers 304
  *   GET  /products             catalog (JSON)
  *   POST /submissions          JSON application; `submissionRef` is the deduplication key
@@ -31,7 +31,7 @@ export function rateBookCsv(carrier: CarrierFixture): string {
   let csv = books.get(carrier.id);
   if (!csv) {
     const rows = carrier.products
-      .filter((p) => p.type === 'TERM')
+      .filter((p) => p.type !== 'INDEXED_UNIVERSAL_LIFE')
       .flatMap((product) => rateTableCsv(carrier, product).split('\n').slice(1).filter(Boolean));
     csv = `${[...rateBookTermsLines(carrier), RATE_TABLE_CSV_HEADER, ...rows].join('\n')}\n`;
     books.set(carrier.id, csv);
@@ -48,6 +48,29 @@ export function rateBookTermsLines(carrier: CarrierFixture): string[] {
     `# policy_fee_cents=${carrier.policyFeeCents}`,
     ...(['SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const).map((mode) => `# modal_factor.${mode}=${carrier.modalFactors[mode]}`),
     ...Object.entries(carrier.classNames).map(([healthClass, name]) => `# class_name.${healthClass}=${name}`),
+    ...riderLines(carrier),
+  ];
+}
+
+/**
+ * The rider rates and which product carries which rider, as `# name=value` lines:
+ * `rider_rate.WAIVER_OF_PREMIUM=<from age>:<permille>,...`, `rider_rate.ACCIDENTAL_DEATH=<cents per $1,000>`,
+ * `rider_rate.CHILD_TERM=<cents per unit>`, `rider_rate.RETURN_OF_PREMIUM=<from age>:<term>:<hundredths>,...`,
+ * and `rider.<product code>=<type>:<min age>-<max age>,...`.
+ */
+function riderLines(carrier: CarrierFixture): string[] {
+  const rates = carrier.riderRates;
+  if (!rates) return [];
+  return [
+    `# rider_rate.WAIVER_OF_PREMIUM=${rates.waiverPermilleByAge.map((r) => `${r.fromAge}:${r.permille}`).join(',')}`,
+    `# rider_rate.ACCIDENTAL_DEATH=${rates.accidentalDeathCentsPerThousand}`,
+    `# rider_rate.CHILD_TERM=${rates.childTermCentsPerUnit}`,
+    `# rider_rate.RETURN_OF_PREMIUM=${rates.returnOfPremiumByAge
+      .flatMap((r) => Object.entries(r.hundredthsByTerm).map(([term, hundredths]) => `${r.fromAge}:${term}:${hundredths}`))
+      .join(',')}`,
+    ...carrier.products
+      .filter((p) => p.riders?.length)
+      .map((p) => `# rider.${p.code}=${p.riders!.map((r) => `${r.type}:${r.minIssueAge}-${r.maxIssueAge}`).join(',')}`),
   ];
 }
 

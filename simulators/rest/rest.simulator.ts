@@ -71,6 +71,20 @@ function parseBody(request: SimRequest): Record<string, unknown> | null {
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 const isWhole = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 /** A non-negative JSON money string ("2.50") in cents, or null. */
+/** Riders as the carrier's JSON lists them: a type, and an amount in whole dollars where the rider has one. */
+function validRiders(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (rider) =>
+        !!rider &&
+        typeof rider === 'object' &&
+        typeof rider.type === 'string' &&
+        (rider.amount === undefined || rider.amount === null || isWhole(rider.amount)),
+    )
+  );
+}
+
 function moneyCents(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   try {
@@ -168,7 +182,11 @@ export class RestCarrier implements ProtocolHandler {
       flatExtra === null && 'flatExtraPerThousand (an amount such as "2.50")',
       (flatExtra ?? 0) > 0 && !isWhole(body.flatExtraYears) && 'flatExtraYears (with flatExtraPerThousand)',
       !isWhole(body.faceAmount) && 'faceAmount',
-      !isWhole(body.termYears) && 'termYears',
+      body.termYears !== undefined && body.termYears !== null && !isWhole(body.termYears) && 'termYears',
+      body.guaranteedToAge !== undefined && !isWhole(body.guaranteedToAge) && 'guaranteedToAge',
+      body.payPeriod !== undefined && typeof body.payPeriod !== 'string' && 'payPeriod',
+      body.plan !== undefined && typeof body.plan !== 'string' && 'plan',
+      body.riders !== undefined && !validRiders(body.riders) && 'riders (a list of { type, amount? })',
       !(Array.isArray(body.productCodes) && body.productCodes.every((c) => typeof c === 'string')) && 'productCodes',
     ].filter(Boolean);
     if (problems.length) return invalid(`invalid or missing: ${problems.join(', ')}`);
@@ -181,7 +199,11 @@ export class RestCarrier implements ProtocolHandler {
       tableRating: (body.tableRating ?? 0) as number,
       ...(flatExtra ? { flatExtraPerThousandCents: flatExtra, flatExtraYears: body.flatExtraYears as number } : {}),
       faceAmount: body.faceAmount as number,
-      termYears: body.termYears as number,
+      termYears: (body.termYears ?? null) as number | null,
+      ...(body.guaranteedToAge !== undefined ? { guaranteedToAge: body.guaranteedToAge as number } : {}),
+      ...(body.payPeriod !== undefined ? { payPeriod: body.payPeriod as string } : {}),
+      ...(body.plan !== undefined ? { finalExpensePlan: body.plan as string } : {}),
+      ...(body.riders !== undefined ? { riders: body.riders as QuoteAsk['riders'] } : {}),
       productCodes: body.productCodes as string[],
     };
     const { priced, declined } = priceQuote(this.carrier, ask);
@@ -194,6 +216,15 @@ export class RestCarrier implements ProtocolHandler {
         issueAge: ask.issueAge,
         faceAmount: ask.faceAmount,
         termYears: ask.termYears,
+        ...(ask.guaranteedToAge !== undefined ? { guaranteedToAge: ask.guaranteedToAge } : {}),
+        ...(ask.payPeriod !== undefined ? { payPeriod: ask.payPeriod } : {}),
+        ...(ask.finalExpensePlan !== undefined ? { plan: ask.finalExpensePlan } : {}),
+        // Each rider's yearly premium (in the annual premium), or why this product does not carry it.
+        riders: price.riders.map((rider) =>
+          'premiumCents' in rider
+            ? { type: rider.type, annualPremium: formatMoney(rider.premiumCents) }
+            : { type: rider.type, declined: rider.refused },
+        ),
         policyFee: formatMoney(price.policyFeeCents),
         premiums: {
           annual: formatMoney(price.modalPremiumsCents.ANNUAL),

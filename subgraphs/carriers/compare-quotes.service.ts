@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { todayUtc } from '../../platform/dates';
-import type { Gender, HealthClass, PaymentMode, ProductType, StateCode } from '../shared/enums';
+import type { FinalExpensePlan, Gender, HealthClass, PaymentMode, PayPeriod, ProductType, StateCode } from '../shared/enums';
 import { badInput } from '../../platform/errors';
-import { AM_BEST_RATINGS } from '../shared/vocabulary';
+import { AM_BEST_RATINGS, GUARANTEE_AGES, type GuaranteeAgeCode } from '../shared/vocabulary';
+import { riderAmountProblem, type RiderAsk, type RiderQuote } from './domain/riders';
 import { carrierOutcomes } from './carriers.metrics';
 import { isId } from '../../platform/ids';
 import { centsToMoney, isIsoDate } from '../../platform/scalars';
@@ -14,7 +15,8 @@ import type { ProductRow } from './product.type';
 import { formatMoney, issueAge, MAX_FLAT_EXTRA_PER_THOUSAND_CENTS, MAX_FLAT_EXTRA_YEARS, parseMoney, pricingClass } from './domain/premium';
 import { MAX_TABLE_RATING, productEligibilityAtAge } from './domain/product-eligibility';
 import { rankQuotes } from './domain/quote-ranking';
-import { validateHealthProfile, type HealthProfile } from './domain/health-profile';
+import { finalExpenseSeverity, validateHealthProfile, type HealthProfile } from './domain/health-profile';
+import { finalExpensePlan, GUARANTEED_ISSUE_MAX_AGE, GUARANTEED_ISSUE_MAX_FACE, GUARANTEED_ISSUE_MIN_AGE } from './domain/final-expense';
 import { estimateUnderwriting, pricingOf, requirementHealthFacts } from './domain/underwriting';
 import { quoteUnderwritingView, type QuoteUnderwritingView } from './health-profile.type';
 import { quoteRequirements, type CarrierUnderwriting, type HealthFacts, type QuoteRequirements } from './domain/requirements-grid';
@@ -50,6 +52,14 @@ export interface NormalizedQuoteInput {
   faceAmount: number;
   termYears: number | null;
   productType: ProductType;
+  /** UNIVERSAL_LIFE: the guarantee age (121 when not given); null for other types. */
+  guaranteedToAge: GuaranteeAgeCode | null;
+  /** WHOLE_LIFE: the pay period (LIFE when not given); null for other types. */
+  payPeriod: PayPeriod | null;
+  /** FINAL_EXPENSE: the plan (LEVEL: without health answers every knock-out question counts as no); null for other types. */
+  finalExpensePlan: FinalExpensePlan | null;
+  /** Riders asked, each type once, in the order asked. */
+  riders: RiderAsk[];
   paymentMode: PaymentMode;
   /** The client's health answers, normalized (dates as months before asOf); null without QuoteInput.health. */
   health: HealthProfile | null;
@@ -105,6 +115,7 @@ export function validateQuoteInput(
       health = checked.profile;
     }
   }
+  const permanent = validPermanent(input, productType, reasons);
 
   let carriers = [...catalog.carriers];
   if (input.carrierIds) {
@@ -135,6 +146,7 @@ export function validateQuoteInput(
     faceAmount: input.faceAmount,
     termYears,
     productType,
+    ...permanent,
     paymentMode: input.paymentMode ?? 'MONTHLY',
     health,
     carriers: carriers.sort(byName),
@@ -176,6 +188,43 @@ function validFlatExtra(
     : { flatExtraPerThousandCents: 0, flatExtraYears: 0 };
 }
 
+/**
+ * What the product type adds: a guarantee age only for UNIVERSAL_LIFE (one of GUARANTEE_AGES, 121
+ * when omitted), a pay period only for WHOLE_LIFE (LIFE when omitted), the final expense plan, and
+ * the riders (each type once, amounts by riderAmountProblem). Each problem names its field in
+ * `reasons`; an amount is named, never a birth date or health answer.
+ */
+function validPermanent(
+  input: Pick<QuoteInput, 'guaranteedToAge' | 'payPeriod' | 'riders' | 'faceAmount'>,
+  productType: ProductType,
+  reasons: string[],
+): Pick<NormalizedQuoteInput, 'guaranteedToAge' | 'payPeriod' | 'finalExpensePlan' | 'riders'> {
+  const guarantee = input.guaranteedToAge ?? null;
+  if (guarantee !== null) {
+    if (!(GUARANTEE_AGES as readonly number[]).includes(guarantee))
+      reasons.push(`guaranteedToAge must be one of ${GUARANTEE_AGES.join(', ')}`);
+    else if (productType !== 'UNIVERSAL_LIFE') reasons.push('guaranteedToAge applies to UNIVERSAL_LIFE only');
+  }
+  const payPeriod = input.payPeriod ?? null;
+  if (payPeriod !== null && productType !== 'WHOLE_LIFE') reasons.push('payPeriod applies to WHOLE_LIFE only');
+  const riders = input.riders ?? [];
+  const types = riders.map((rider) => rider.type);
+  const repeated = [...new Set(types.filter((type, i) => types.indexOf(type) !== i))];
+  if (repeated.length) reasons.push(`riders may name each type once: ${repeated.join(', ')} repeated`);
+  for (const rider of riders) {
+    const problem = Number.isInteger(input.faceAmount) ? riderAmountProblem(rider, input.faceAmount) : null;
+    if (problem) reasons.push(problem);
+  }
+  return {
+    guaranteedToAge: productType === 'UNIVERSAL_LIFE' ? ((guarantee ?? 121) as GuaranteeAgeCode) : null,
+    payPeriod: productType === 'WHOLE_LIFE' ? (payPeriod ?? 'LIFE') : null,
+    // Without health answers every knock-out question counts as "no": LEVEL. With them, each carrier
+    // decides at its own issue age (quoteCarrier), since guaranteed issue has an age band.
+    finalExpensePlan: productType === 'FINAL_EXPENSE' ? 'LEVEL' : null,
+    riders: riders.map((rider) => ({ type: rider.type, ...(rider.amount != null ? { amount: rider.amount } : {}) })),
+  };
+}
+
 function byName(a: CarrierRow, b: CarrierRow): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -185,7 +234,9 @@ function byName(a: CarrierRow, b: CarrierRow): number {
  * the issue age under that carrier's basis, never a birth date or a name, so the key carries no PII,
  * and two people of the same age and class share an entry. Fields are written in a fixed order. The
  * class is the one priced (a table prices off Standard, so "Preferred, table 2" shares "Standard,
- * table 2"'s entry); the table and the flat extra (amount and years) are part of the key.
+ * table 2"'s entry); the table and the flat extra (amount and years) are part of the key, as are
+ * the product type, guarantee age, pay period, plan and the riders (in the order asked, which is
+ * the order they are answered in).
  */
 export function quoteCacheKey(carrierId: string, request: QuoteRequest): string {
   const canonical = JSON.stringify([
@@ -199,6 +250,11 @@ export function quoteCacheKey(carrierId: string, request: QuoteRequest): string 
     request.flatExtraYears ?? 0,
     request.faceAmount,
     request.termYears,
+    request.productType,
+    request.guaranteedToAge ?? null,
+    request.payPeriod ?? null,
+    request.finalExpensePlan ?? null,
+    (request.riders ?? []).map((rider) => [rider.type, rider.amount ?? null]),
     [...request.productIds].sort(),
   ]);
   return `quote:v1:${carrierId}:${createHash('sha256').update(canonical).digest('hex')}`;
@@ -229,6 +285,14 @@ export function toQuoteView(
     ageBasis: quote.ageBasis,
     faceAmount: quote.faceAmount,
     termYears: quote.termYears ?? null,
+    guaranteedToAge: quote.guaranteedToAge ?? null,
+    payPeriod: quote.payPeriod ?? null,
+    finalExpensePlan: quote.finalExpensePlan ?? null,
+    riders: (quote.riders ?? []).map((rider: RiderQuote) =>
+      rider.offered
+        ? { type: rider.type, premium: centsToMoney(rider.premiumCents), offered: true, message: null }
+        : { type: rider.type, premium: null, offered: false, message: clip(rider.reason) },
+    ),
     annualPremium: centsToMoney(quote.annualPremiumCents),
     premiums,
     modalPremium: premiums[MODE_KEYS[paymentMode]],
@@ -249,7 +313,8 @@ function usable(quote: CarrierQuote, asked: ReadonlySet<string>): boolean {
     quote.modalPremiumsCents?.QUARTERLY,
     quote.modalPremiumsCents?.MONTHLY,
   ];
-  return asked.has(quote.productId) && cents.every((c) => Number.isSafeInteger(c) && (c as number) >= 0);
+  const riders = (quote.riders ?? []).map((rider) => (rider.offered ? rider.premiumCents : 0));
+  return asked.has(quote.productId) && [...cents, ...riders].every((c) => Number.isSafeInteger(c) && (c as number) >= 0);
 }
 
 type CatalogGuidelines = Catalog['guidelinesOf'] extends ReadonlyMap<string, infer V> ? V : never;
@@ -278,6 +343,15 @@ interface Underwritten {
 function underwriteAt(input: NormalizedQuoteInput, guidelines: CatalogGuidelines | undefined, age: number): Underwritten {
   const asked: PricingTerms = input;
   if (!input.health) return { terms: asked, view: null, facts: {}, note: null };
+  if (input.productType === 'FINAL_EXPENSE') {
+    // Simplified issue: no class to estimate (the health answers choose the plan instead), only
+    // whether this carrier's nicotine rules put the client on tobacco rates.
+    const estimate =
+      guidelines && !('unreadable' in guidelines)
+        ? estimateUnderwriting(guidelines, input.health, { issueAge: age, asOf: input.asOf })
+        : null;
+    return { terms: { ...asked, tobacco: estimate ? estimate.tobacco : asked.tobacco }, view: null, facts: {}, note: null };
+  }
   if (!guidelines || 'unreadable' in guidelines) {
     const facts = requirementHealthFacts(null, input.health);
     const note = guidelines
@@ -293,6 +367,13 @@ function underwriteAt(input: NormalizedQuoteInput, guidelines: CatalogGuidelines
     facts: { health: facts, treated: facts.treated },
     note: null,
   };
+}
+
+/** The final-expense plan at this carrier's issue age: LEVEL without health answers, else by the answers' severity. */
+function finalExpensePlanAt(input: NormalizedQuoteInput, age: number): FinalExpensePlan | null {
+  if (input.productType !== 'FINAL_EXPENSE') return null;
+  if (!input.health) return input.finalExpensePlan;
+  return finalExpensePlan(finalExpenseSeverity(input.health), age, input.faceAmount);
 }
 
 interface CarrierResult {
@@ -338,11 +419,16 @@ async function quoteCarrier(
   const terms = underwritten.terms;
   if (!terms)
     return outcome('DECLINED', { message: "this carrier's guidelines would likely decline the client: see underwriting.reasons" });
+  const plan = finalExpensePlanAt(input, age);
+  if (input.productType === 'FINAL_EXPENSE' && plan === null)
+    return outcome('NO_ELIGIBLE_PRODUCT', {
+      message: `the health answers leave only guaranteed issue, which takes issue ages ${GUARANTEED_ISSUE_MIN_AGE}-${GUARANTEED_ISSUE_MAX_AGE} and at most $${GUARANTEED_ISSUE_MAX_FACE.toLocaleString('en-US')}`,
+    });
   const ineligible: string[] = [];
   const ofType = products.filter((product) => product.type === input.productType);
   if (ofType.length === 0) return outcome('NO_ELIGIBLE_PRODUCT', { message: `no ${input.productType} product in this carrier's catalog` });
   const eligible = ofType.filter((product) => {
-    const verdict = productEligibilityAtAge(product, { ...input, ...terms, issueAge: age });
+    const verdict = productEligibilityAtAge(product, { ...input, ...terms, finalExpensePlan: plan, issueAge: age });
     if (!verdict.eligible) ineligible.push(verdict.reason);
     return verdict.eligible;
   });
@@ -359,13 +445,18 @@ async function quoteCarrier(
     gender: input.gender,
     tobacco: terms.tobacco,
     // A table prices off Standard whatever class was asked: the carrier is asked for what it will price.
-    healthClass: pricingClass(terms.healthClass, terms.tableRating),
+    healthClass: pricingClass(terms.healthClass, terms.tableRating, input.productType),
     tableRating: terms.tableRating,
     ...(terms.flatExtraYears > 0
       ? { flatExtraPerThousandCents: terms.flatExtraPerThousandCents, flatExtraYears: terms.flatExtraYears }
       : {}),
     faceAmount: input.faceAmount,
-    termYears: input.termYears!,
+    productType: input.productType,
+    termYears: input.productType === 'TERM' ? input.termYears : null,
+    ...(input.guaranteedToAge !== null ? { guaranteedToAge: input.guaranteedToAge } : {}),
+    ...(input.payPeriod !== null ? { payPeriod: input.payPeriod } : {}),
+    ...(plan !== null ? { finalExpensePlan: plan } : {}),
+    ...(input.riders.length ? { riders: input.riders } : {}),
     productIds: eligible.map((p) => p.id).sort(),
   };
   let leader = false;

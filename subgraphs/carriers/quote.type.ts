@@ -1,5 +1,17 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AgeBasis, AmBestRating, Gender, HealthClass, PaymentMode, ProductType, RequirementCode, State } from '../shared/enums';
+import {
+  AgeBasis,
+  AmBestRating,
+  FinalExpensePlan,
+  Gender,
+  HealthClass,
+  PaymentMode,
+  PayPeriod,
+  ProductType,
+  RequirementCode,
+  RiderType,
+  State,
+} from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { Carrier, type CarrierRow } from './carrier.type';
 import { HealthProfileInput, QuoteUnderwriting, type QuoteUnderwritingView } from './health-profile.type';
@@ -31,6 +43,19 @@ registerEnumType(CarrierOutcomeStatus, {
     },
   },
 });
+
+@InputType({ description: 'A rider to add to each quoted policy.' })
+export class RiderInput {
+  @Field(() => RiderType, { description: 'Which rider; each type at most once per quote.' })
+  type!: RiderType;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Whole dollars: required for ACCIDENTAL_DEATH (whole thousands, at most the face amount and 250,000) and CHILD_TERM (1,000 to 25,000 in whole thousands); refused for the others.',
+  })
+  amount?: number | null;
+}
 
 /**
  * The client and the request's terms, shared by QuoteInput (one face amount and term) and
@@ -93,9 +118,26 @@ export class QuoteClientInput {
   @Field(() => ProductType, {
     nullable: true,
     defaultValue: 'TERM',
-    description: 'Product type. v1 prices TERM; other types answer NO_ELIGIBLE_PRODUCT.',
+    description:
+      'Product type: TERM (with termYears), UNIVERSAL_LIFE (guaranteed, with guaranteedToAge), WHOLE_LIFE (with payPeriod) or FINAL_EXPENSE (ages 45-85, faces 5,000 to 50,000). INDEXED_UNIVERSAL_LIFE needs an illustration: its outcomes are NO_ELIGIBLE_PRODUCT saying so.',
   })
   productType?: ProductType | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'UNIVERSAL_LIFE only: the age the no-lapse guarantee runs to, 90, 95, 100, 105 or 121; 121 when omitted.',
+  })
+  guaranteedToAge?: number | null;
+
+  @Field(() => PayPeriod, { nullable: true, description: 'WHOLE_LIFE only: how long premiums are paid; LIFE when omitted.' })
+  payPeriod?: PayPeriod | null;
+
+  @Field(() => [RiderInput], {
+    nullable: true,
+    description:
+      "Riders to add, each type at most once. Each quote answers every rider: its premium (in the quote's premiums), or why that product does not offer it.",
+  })
+  riders?: RiderInput[] | null;
 
   @Field(() => PaymentMode, {
     nullable: true,
@@ -146,6 +188,32 @@ export class ModalPremiums implements ModalPremiumsView {
   monthly!: string;
 }
 
+/** A rider on a quote as the resolvers see it. */
+export interface QuoteRiderView {
+  type: RiderType;
+  premium: string | null;
+  offered: boolean;
+  message: string | null;
+}
+
+@ObjectType({ description: 'A rider asked for, on one quote: its yearly premium, or why this product does not offer it.' })
+export class QuoteRider implements QuoteRiderView {
+  @Field(() => RiderType, { description: 'Which rider.' })
+  type!: RiderType;
+
+  @Field(() => MoneyScalar, {
+    nullable: true,
+    description: "The rider's yearly premium, included in the quote's premiums; null when not offered.",
+  })
+  premium!: string | null;
+
+  @Field(() => Boolean, { description: 'False when this product does not offer the rider (or not at this age or term): not an error.' })
+  offered!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the rider is not offered; null when it is.' })
+  message!: string | null;
+}
+
 /** A quote as the resolvers see it: rows for the entities, money already formatted, cents kept for ranking. */
 export interface QuoteView {
   carrier: CarrierRow;
@@ -156,6 +224,10 @@ export interface QuoteView {
   ageBasis: AgeBasis;
   faceAmount: number;
   termYears: number | null;
+  guaranteedToAge: number | null;
+  payPeriod: PayPeriod | null;
+  finalExpensePlan: FinalExpensePlan | null;
+  riders: QuoteRiderView[];
   annualPremium: string;
   premiums: ModalPremiumsView;
   modalPremium: string;
@@ -195,7 +267,22 @@ export class Quote {
   @Field(() => Int, { nullable: true, description: 'Level-premium period in years (TERM).' })
   termYears!: number | null;
 
-  @Field(() => MoneyScalar, { description: 'Annual premium, policy fee included.' })
+  @Field(() => Int, { nullable: true, description: 'The age the no-lapse guarantee runs to (UNIVERSAL_LIFE).' })
+  guaranteedToAge!: number | null;
+
+  @Field(() => PayPeriod, { nullable: true, description: 'How long premiums are paid (WHOLE_LIFE).' })
+  payPeriod!: PayPeriod | null;
+
+  @Field(() => FinalExpensePlan, {
+    nullable: true,
+    description: 'The plan quoted (FINAL_EXPENSE): LEVEL unless the health answers call for another.',
+  })
+  finalExpensePlan!: FinalExpensePlan | null;
+
+  @Field(() => [QuoteRider], { description: 'One per rider asked, in the order asked: its premium or why it is not offered.' })
+  riders!: QuoteRiderView[];
+
+  @Field(() => MoneyScalar, { description: 'Annual premium, policy fee and offered riders included.' })
   annualPremium!: string;
 
   @Field(() => ModalPremiums, { description: 'The premium in every payment mode.' })

@@ -5,13 +5,16 @@ import {
   AM_BEST_RATINGS,
   APPOINTMENT_STATUSES,
   CASE_STATUSES,
+  FINAL_EXPENSE_PLANS,
   GENDERS,
   HEALTH_CLASSES,
   LINES_OF_AUTHORITY,
   PAYMENT_MODES,
+  PAY_PERIODS,
   PRODUCT_TYPES,
   REQUIREMENT_CODES,
   REQUIREMENT_STATUSES,
+  RIDER_TYPES,
   STATE_CODES,
   type StateCode,
 } from './vocabulary';
@@ -66,13 +69,18 @@ export const HealthClass = register(
 );
 export type HealthClass = keyof typeof HealthClass;
 
-export const ProductType = register(enumOf(PRODUCT_TYPES), 'ProductType', 'Kind of life insurance product. v1 prices TERM only.', {
-  TERM: 'Level-premium term life for a fixed period.',
-  UNIVERSAL_LIFE: 'Flexible-premium permanent life.',
-  INDEXED_UNIVERSAL_LIFE: 'Universal life with index-linked crediting.',
-  WHOLE_LIFE: 'Fixed-premium permanent life with cash value.',
-  FINAL_EXPENSE: 'Small simplified-issue whole life for burial costs.',
-});
+export const ProductType = register(
+  enumOf(PRODUCT_TYPES),
+  'ProductType',
+  'Kind of life insurance product. Every type is quoted but INDEXED_UNIVERSAL_LIFE, which needs an illustration.',
+  {
+    TERM: 'Level-premium term life for a fixed period.',
+    UNIVERSAL_LIFE: 'Permanent life; quoted as guaranteed universal life: the level premium that keeps a no-lapse guarantee to an age.',
+    INDEXED_UNIVERSAL_LIFE: 'Universal life with index-linked crediting. Not quoted: it needs an illustration.',
+    WHOLE_LIFE: 'Fixed-premium permanent life with cash value.',
+    FINAL_EXPENSE: 'Small simplified-issue whole life for burial costs.',
+  },
+);
 export type ProductType = keyof typeof ProductType;
 
 export const PaymentMode = register(enumOf(PAYMENT_MODES), 'PaymentMode', 'How often the premium is paid.', {
@@ -182,3 +190,34 @@ export const RequirementStatus = register(enumOf(REQUIREMENT_STATUSES), 'Require
   CANCELLED: 'No longer needed.',
 });
 export type RequirementStatus = keyof typeof RequirementStatus;
+
+export const PayPeriod = register(enumOf(PAY_PERIODS), 'PayPeriod', 'How long whole life premiums are paid.', {
+  LIFE: 'For life.',
+  TEN_PAY: 'For 10 years, then paid up.',
+  TWENTY_PAY: 'For 20 years, then paid up.',
+  TO_AGE_65: 'Until age 65, then paid up (issue ages up to 55).',
+});
+export type PayPeriod = keyof typeof PayPeriod;
+
+export const FinalExpensePlan = register(
+  enumOf(FINAL_EXPENSE_PLANS),
+  'FinalExpensePlan',
+  'A final expense plan, chosen from the simplified-issue health answers.',
+  {
+    LEVEL: 'The full benefit from day one: every knock-out question answered no.',
+    GRADED: 'Part of the benefit in the first two years (for example 30% in year 1, 70% in year 2), full after: moderate conditions.',
+    MODIFIED: 'Return of premium plus 10% in the first two years, full after: severe conditions.',
+    GUARANTEED_ISSUE: 'No health questions: ages 50-80, up to $25,000, return of premium plus 10% in the first two years.',
+  },
+);
+export type FinalExpensePlan = keyof typeof FinalExpensePlan;
+
+export const RiderType = register(enumOf(RIDER_TYPES), 'RiderType', 'A rider a quote may add to the policy.', {
+  WAIVER_OF_PREMIUM:
+    'Waives the premium on disability: a percent of the base premium by issue age (issue ages 18-55 at most carriers). No amount.',
+  ACCIDENTAL_DEATH:
+    'Pays its amount on accidental death: a rate per $1,000 of it. Amount in whole thousands, at most the face and $250,000.',
+  CHILD_TERM: 'Term cover on every child: a price per $1,000 unit. Amount 1 to 25 units of $1,000.',
+  RETURN_OF_PREMIUM: 'Returns the premiums at the end of a term: a multiple of the base premium by age and term. Term only. No amount.',
+});
+export type RiderType = keyof typeof RiderType;

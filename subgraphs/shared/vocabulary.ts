@@ -69,6 +69,22 @@ export type HealthClassCode = (typeof HEALTH_CLASSES)[number];
 export const PRODUCT_TYPES = Object.freeze(['TERM', 'UNIVERSAL_LIFE', 'INDEXED_UNIVERSAL_LIFE', 'WHOLE_LIFE', 'FINAL_EXPENSE'] as const);
 export type ProductTypeCode = (typeof PRODUCT_TYPES)[number];
 
+/** The ages a guaranteed universal life no-lapse guarantee can run to (Quoting v2). */
+export const GUARANTEE_AGES = Object.freeze([90, 95, 100, 105, 121] as const);
+export type GuaranteeAgeCode = (typeof GUARANTEE_AGES)[number];
+
+/** How long whole life premiums are paid. */
+export const PAY_PERIODS = Object.freeze(['LIFE', 'TEN_PAY', 'TWENTY_PAY', 'TO_AGE_65'] as const);
+export type PayPeriodCode = (typeof PAY_PERIODS)[number];
+
+/** Final expense plans, from the full benefit on day one to guaranteed issue. */
+export const FINAL_EXPENSE_PLANS = Object.freeze(['LEVEL', 'GRADED', 'MODIFIED', 'GUARANTEED_ISSUE'] as const);
+export type FinalExpensePlanCode = (typeof FINAL_EXPENSE_PLANS)[number];
+
+/** Riders a quote may ask for. */
+export const RIDER_TYPES = Object.freeze(['WAIVER_OF_PREMIUM', 'ACCIDENTAL_DEATH', 'CHILD_TERM', 'RETURN_OF_PREMIUM'] as const);
+export type RiderTypeCode = (typeof RIDER_TYPES)[number];
+
 export const PAYMENT_MODES = Object.freeze(['ANNUAL', 'SEMI_ANNUAL', 'QUARTERLY', 'MONTHLY'] as const);
 export type PaymentModeCode = (typeof PAYMENT_MODES)[number];
 

@@ -115,11 +115,23 @@ describe('compareQuotes with every carrier healthy', () => {
     expect(ctx.stats.carrierCalls).toBe(0);
   });
 
-  it('answers NO_ELIGIBLE_PRODUCT for types v1 does not price', async () => {
+  it('answers NO_ELIGIBLE_PRODUCT for indexed UL without calling a carrier: it needs an illustration', async () => {
+    const ctx = world.context();
+    const result = await compareQuotes(ctx, { ...INPUT, productType: 'INDEXED_UNIVERSAL_LIFE', termYears: null });
+    expect(result.outcomes.every((o) => o.status === 'NO_ELIGIBLE_PRODUCT')).toBe(true);
+    expect(
+      result.outcomes.some(
+        (o) => o.message === 'Cedar Crest Indexed UL is indexed universal life: it needs an illustration and is not quoted here',
+      ),
+    ).toBe(true);
+    expect(ctx.stats.carrierCalls).toBe(0);
+  });
+
+  it('quotes whole life (life pay by default) from the carriers that sell it', async () => {
     const ctx = world.context();
     const result = await compareQuotes(ctx, { ...INPUT, productType: 'WHOLE_LIFE', termYears: null });
-    expect(result.outcomes.every((o) => o.status === 'NO_ELIGIBLE_PRODUCT')).toBe(true);
-    expect(ctx.stats.carrierCalls).toBe(0);
+    expect(result.quotes.length).toBeGreaterThan(0);
+    expect(result.quotes.every((q) => q.product.type === 'WHOLE_LIFE' && q.payPeriod === 'LIFE' && q.termYears === null)).toBe(true);
   });
 });
 

@@ -99,8 +99,62 @@ describe('validateQuoteInput', () => {
   });
 });
 
+describe('validateQuoteInput: Quoting v2', () => {
+  it('defaults the guarantee to 121, the pay period to LIFE and the final expense plan to LEVEL, each only for its type', () => {
+    const ul = validateQuoteInput({ ...INPUT, productType: 'UNIVERSAL_LIFE', termYears: null }, CATALOG, TODAY);
+    expect([ul.guaranteedToAge, ul.payPeriod, ul.finalExpensePlan]).toEqual([121, null, null]);
+    const wl = validateQuoteInput({ ...INPUT, productType: 'WHOLE_LIFE', termYears: null }, CATALOG, TODAY);
+    expect([wl.guaranteedToAge, wl.payPeriod, wl.finalExpensePlan]).toEqual([null, 'LIFE', null]);
+    const fe = validateQuoteInput({ ...INPUT, productType: 'FINAL_EXPENSE', termYears: null, faceAmount: 10_000 }, CATALOG, TODAY);
+    expect([fe.guaranteedToAge, fe.payPeriod, fe.finalExpensePlan]).toEqual([null, null, 'LEVEL']);
+    const term = validateQuoteInput(INPUT, CATALOG, TODAY);
+    expect([term.guaranteedToAge, term.payPeriod, term.finalExpensePlan, term.riders]).toEqual([null, null, null, []]);
+  });
+
+  it('refuses a guarantee age not in the list, and a guarantee age or pay period with another type, naming the field', () => {
+    expect(reasonsOf({ productType: 'UNIVERSAL_LIFE', termYears: null, guaranteedToAge: 110 })).toEqual([
+      'guaranteedToAge must be one of 90, 95, 100, 105, 121',
+    ]);
+    expect(reasonsOf({ guaranteedToAge: 95 })).toEqual(['guaranteedToAge applies to UNIVERSAL_LIFE only']);
+    expect(reasonsOf({ payPeriod: 'TEN_PAY' })).toEqual(['payPeriod applies to WHOLE_LIFE only']);
+  });
+
+  it('refuses repeated rider types and amounts outside the rider rules, before any carrier is called', () => {
+    expect(reasonsOf({ riders: [{ type: 'WAIVER_OF_PREMIUM' }, { type: 'WAIVER_OF_PREMIUM' }] })).toEqual([
+      'riders may name each type once: WAIVER_OF_PREMIUM repeated',
+    ]);
+    expect(
+      reasonsOf({
+        riders: [
+          { type: 'ACCIDENTAL_DEATH', amount: 300_000 },
+          { type: 'CHILD_TERM', amount: 30_000 },
+          { type: 'RETURN_OF_PREMIUM', amount: 1_000 },
+        ],
+      }),
+    ).toEqual([
+      'riders ACCIDENTAL_DEATH amount must be at most $250,000 (the face amount, and never over $250,000)',
+      'riders CHILD_TERM amount must be 1 to 25 units of $1,000',
+      'riders RETURN_OF_PREMIUM takes no amount',
+    ]);
+    expect(reasonsOf({ faceAmount: 1000.5 })).toEqual(['faceAmount must be a positive whole number of dollars']);
+    const ok = validateQuoteInput(
+      {
+        ...INPUT,
+        riders: [
+          { type: 'CHILD_TERM', amount: 5_000 },
+          { type: 'WAIVER_OF_PREMIUM', amount: null },
+        ],
+      },
+      CATALOG,
+      TODAY,
+    );
+    expect(ok.riders).toEqual([{ type: 'CHILD_TERM', amount: 5_000 }, { type: 'WAIVER_OF_PREMIUM' }]);
+  });
+});
+
 describe('quoteCacheKey', () => {
   const request: QuoteRequest = {
+    productType: 'TERM',
     state: 'TX',
     issueAge: 36,
     gender: 'MALE',
@@ -134,6 +188,11 @@ describe('quoteCacheKey', () => {
       { termYears: 30 },
       { state: 'OK' },
       { productIds: ['prd_a'] },
+      { productType: 'UNIVERSAL_LIFE', termYears: null, guaranteedToAge: 121 },
+      { productType: 'WHOLE_LIFE', termYears: null, payPeriod: 'LIFE' },
+      { productType: 'FINAL_EXPENSE', termYears: null, finalExpensePlan: 'LEVEL' },
+      { riders: [{ type: 'WAIVER_OF_PREMIUM' }] },
+      { riders: [{ type: 'ACCIDENTAL_DEATH', amount: 50_000 }] },
     ]) {
       expect(quoteCacheKey('car_summit', { ...request, ...change } as QuoteRequest)).not.toBe(key);
     }
@@ -143,6 +202,7 @@ describe('quoteCacheKey', () => {
 
 describe('quoteCacheKey with table ratings and flat extras', () => {
   const rated: QuoteRequest = {
+    productType: 'TERM',
     state: 'TX',
     issueAge: 36,
     gender: 'MALE',
@@ -219,6 +279,10 @@ describe('toQuoteView', () => {
     ageBasis: 'NEAREST' as const,
     faceAmount: 500_000,
     termYears: 20,
+    guaranteedToAge: null,
+    payPeriod: null,
+    finalExpensePlan: null,
+    riders: [],
     annualPremiumCents: 37_000,
     policyFeeCents: 6_000,
     modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },

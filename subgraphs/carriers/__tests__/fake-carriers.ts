@@ -84,6 +84,9 @@ export class FakeAdapter implements CarrierAdapter {
         tobacco: request.tobacco,
         healthClass: request.healthClass,
         termYears: request.termYears,
+        guaranteedToAge: request.guaranteedToAge,
+        payPeriod: request.payPeriod,
+        finalExpensePlan: request.finalExpensePlan,
         faceAmount: request.faceAmount,
       });
       if (rate === undefined) continue;
@@ -101,6 +104,10 @@ export class FakeAdapter implements CarrierAdapter {
         ageBasis: this.carrier.ageBasis,
         faceAmount: request.faceAmount,
         termYears: request.termYears,
+        guaranteedToAge: request.guaranteedToAge ?? null,
+        payPeriod: request.payPeriod ?? null,
+        finalExpensePlan: request.finalExpensePlan ?? null,
+        riders: [],
         annualPremiumCents: annual,
         policyFeeCents: this.carrier.policyFeeCents,
         modalPremiumsCents: modalPremiumsCents(annual, this.carrier.modalFactors),

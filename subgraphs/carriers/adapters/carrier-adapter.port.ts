@@ -7,7 +7,20 @@
 import type { Cache } from '../../../platform/cache';
 import type { Logger } from '../../../platform/logger';
 import type { CarrierEndpointConfig } from '../carriers.config';
-import type { AgeBasisCode, CarrierProfile, HealthClassCode, PaymentModeCode, Product, Protocol, StateCode } from '../domain/carrier';
+import type {
+  AgeBasisCode,
+  CarrierProfile,
+  FinalExpensePlanCode,
+  GuaranteeAgeCode,
+  HealthClassCode,
+  PaymentModeCode,
+  PayPeriodCode,
+  Product,
+  ProductTypeCode,
+  Protocol,
+  StateCode,
+} from '../domain/carrier';
+import type { RiderAsk, RiderQuote } from '../domain/riders';
 
 export { CarrierFailure, type CarrierFailureCode } from '../domain/carrier-failure';
 
@@ -25,7 +38,18 @@ export interface QuoteRequest {
   /** How many years the flat extra is charged; present exactly when the flat extra is. */
   flatExtraYears?: number;
   faceAmount: number;
-  termYears: number;
+  /** The type of every product in productIds. */
+  productType: ProductTypeCode;
+  /** TERM: the level period; null for every other type. */
+  termYears: number | null;
+  /** UNIVERSAL_LIFE: the age the no-lapse guarantee runs to. */
+  guaranteedToAge?: GuaranteeAgeCode;
+  /** WHOLE_LIFE: how long premiums are paid. */
+  payPeriod?: PayPeriodCode;
+  /** FINAL_EXPENSE: the plan the health answers allow. */
+  finalExpensePlan?: FinalExpensePlanCode;
+  /** Riders asked, each type at most once; absent or empty = none. */
+  riders?: RiderAsk[];
   /** Products of this carrier already judged eligible by product-eligibility.ts; the adapter prices them. */
   productIds: string[];
 }
@@ -37,7 +61,12 @@ export interface CarrierQuote {
   issueAge: number;
   ageBasis: AgeBasisCode;
   faceAmount: number;
-  termYears: number;
+  termYears: number | null;
+  guaranteedToAge: GuaranteeAgeCode | null;
+  payPeriod: PayPeriodCode | null;
+  finalExpensePlan: FinalExpensePlanCode | null;
+  /** One per asked rider, in the order asked: its yearly premium (already in annualPremiumCents) or why it is not offered. */
+  riders: RiderQuote[];
   annualPremiumCents: number;
   policyFeeCents: number;
   modalPremiumsCents: Record<PaymentModeCode, number>;

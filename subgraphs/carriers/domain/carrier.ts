@@ -4,13 +4,27 @@
  * see them. Who the carriers are is catalog data plus configuration, never code: a carrier of a
  * known protocol is added with its catalog rows and its CARRIER_<CODE>_* settings.
  */
-import type { AgeBasisCode, AmBestCode, HealthClassCode, ProductTypeCode, StateCode } from '../../shared/vocabulary';
+import type {
+  AgeBasisCode,
+  AmBestCode,
+  FinalExpensePlanCode,
+  GuaranteeAgeCode,
+  HealthClassCode,
+  PayPeriodCode,
+  ProductTypeCode,
+  StateCode,
+} from '../../shared/vocabulary';
+import type { RiderOffer } from './riders';
 import type { ModalFactors } from './premium';
 
 export type {
   AgeBasisCode,
   AmBestCode,
+  FinalExpensePlanCode,
   GenderCode,
+  GuaranteeAgeCode,
+  PayPeriodCode,
+  RiderTypeCode,
   HealthClassCode,
   PaymentModeCode,
   ProductTypeCode,
@@ -52,6 +66,14 @@ export interface Product {
   availableStates: readonly StateCode[];
   /** Table ratings (1..8) are allowed only on fully underwritten products. */
   fullyUnderwritten: boolean;
+  /** UNIVERSAL_LIFE: the no-lapse guarantee ages offered; absent = not stated in the catalog (the carrier decides). */
+  guaranteeAges?: readonly GuaranteeAgeCode[];
+  /** WHOLE_LIFE: the pay periods offered; absent = not stated in the catalog (the carrier decides). */
+  payPeriods?: readonly PayPeriodCode[];
+  /** FINAL_EXPENSE: the plans offered; absent = not stated in the catalog (the carrier decides). */
+  finalExpensePlans?: readonly FinalExpensePlanCode[];
+  /** Riders offered with their issue ages; absent = not stated in the catalog (the carrier answers per rider). */
+  riders?: readonly RiderOffer[];
 }
 
 export interface Carrier {

@@ -3,7 +3,7 @@
  * cents. Every implementation must agree to the cent, so nothing here goes through a binary float:
  * dates are integer fields, products are BigInt, rounding is half-up exactly once per figure.
  */
-import type { AgeBasisCode, HealthClassCode } from '../../shared/vocabulary';
+import type { AgeBasisCode, HealthClassCode, ProductTypeCode } from '../../shared/vocabulary';
 
 interface CalendarDate {
   year: number;
@@ -105,6 +105,8 @@ export interface AnnualPremiumInput {
   policyFeeCents: number;
   /** A flat extra in cents per $1,000 of face per year (250 = $2.50); 0 or absent = none. */
   flatExtraPerThousandCents?: number;
+  /** The riders' yearly premiums, each already rounded once (domain/riders.ts); 0 or absent = none. */
+  riderPremiumsCents?: number;
 }
 
 /** The largest table rating carriers use (table H, 300%): beyond it they decline. */
@@ -121,8 +123,9 @@ export const MAX_FLAT_EXTRA_YEARS = 30;
  * The class a request is priced at. A table rating is a substandard rating on top of Standard: a
  * preferred class never carries one, so with a table any class asked prices as Standard.
  */
-export function pricingClass(healthClass: HealthClassCode, tableRating: number): HealthClassCode {
-  return tableRating > 0 ? 'STANDARD' : healthClass;
+export function pricingClass(healthClass: HealthClassCode, tableRating: number, productType?: ProductTypeCode): HealthClassCode {
+  // Final expense has plans instead of classes: its one rate class is Standard whatever was asked.
+  return tableRating > 0 || productType === 'FINAL_EXPENSE' ? 'STANDARD' : healthClass;
 }
 
 /**
@@ -131,7 +134,7 @@ export function pricingClass(healthClass: HealthClassCode, tableRating: number):
  * (1 + table/4) = (4 + table)/4 keeps the table exact. The rate must already be the Standard rate
  * when a table is given (pricingClass).
  */
-export function basePremiumCents(input: Omit<AnnualPremiumInput, 'policyFeeCents' | 'flatExtraPerThousandCents'>): number {
+export function basePremiumCents(input: Pick<AnnualPremiumInput, 'rateThousandths' | 'faceAmount' | 'tableRating'>): number {
   const rate = requireInteger('rateThousandths', input.rateThousandths, 0);
   const face = requireInteger('faceAmount', input.faceAmount, 0);
   const table = requireInteger('tableRating', input.tableRating, 0, MAX_TABLE_RATING);
@@ -146,19 +149,22 @@ export function flatExtraCents(flatExtraPerThousandCents: number, faceAmount: nu
 }
 
 /**
- * Annual premium in cents: the rounded base, plus the flat extra, plus the policy fee (neither the
- * fee nor the flat extra is table-rated). Modal premiums are taken from this figure, so the flat
- * extra is in every mode's premium before its factor.
+ * Annual premium in cents: the rounded base, plus the flat extra, plus the riders, plus the policy
+ * fee (none of them table-rated). Modal premiums are taken from this figure, so the flat extra and
+ * the riders are in every mode's premium before its factor.
  */
 export function annualPremiumCents(input: AnnualPremiumInput): number {
   const fee = requireInteger('policyFeeCents', input.policyFeeCents, 0);
+  const riders = requireInteger('riderPremiumsCents', input.riderPremiumsCents ?? 0, 0);
   const extra = flatExtraCents(input.flatExtraPerThousandCents ?? 0, input.faceAmount);
-  return Number(BigInt(basePremiumCents(input)) + BigInt(extra) + fee);
+  return Number(BigInt(basePremiumCents(input)) + BigInt(extra) + riders + fee);
 }
 
 export interface RatedPremiumInput extends Omit<AnnualPremiumInput, 'rateThousandths'> {
   /** The class asked for; with a table it prices as Standard. */
   healthClass: HealthClassCode;
+  /** Final expense prices at Standard whatever class was asked (pricingClass). */
+  productType?: ProductTypeCode;
   /** The carrier's rate for a class, of the applicant's gender, age, tobacco status, term and face band; undefined when it has none. */
   rateOf: (healthClass: HealthClassCode) => number | undefined;
 }
@@ -172,7 +178,7 @@ export interface RatedPremium {
 
 /** The annual premium as carriers price it: the rate of pricingClass, the table, the flat extra, the fee. Undefined when that class has no rate. */
 export function ratedAnnualPremium(input: RatedPremiumInput): RatedPremium | undefined {
-  const healthClass = pricingClass(input.healthClass, input.tableRating);
+  const healthClass = pricingClass(input.healthClass, input.tableRating, input.productType);
   const rateThousandths = input.rateOf(healthClass);
   if (rateThousandths === undefined) return undefined;
   return { healthClass, rateThousandths, annualPremiumCents: annualPremiumCents({ ...input, rateThousandths }) };

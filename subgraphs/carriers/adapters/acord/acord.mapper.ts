@@ -6,7 +6,18 @@
  */
 import type { CaseStatus, RequirementCode } from '../../../shared/enums';
 import { STATE_CODES } from '../../../shared/vocabulary';
-import type { CarrierProfile, HealthClassCode, PaymentModeCode, Product, ProductTypeCode, StateCode } from '../../domain/carrier';
+import type {
+  CarrierProfile,
+  FinalExpensePlanCode,
+  HealthClassCode,
+  PaymentModeCode,
+  PayPeriodCode,
+  Product,
+  ProductTypeCode,
+  RiderTypeCode,
+  StateCode,
+} from '../../domain/carrier';
+import type { RiderQuote } from '../../domain/riders';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -113,12 +124,31 @@ const PRODUCT_TYPE: Readonly<Record<string, ProductTypeCode>> = {
   '9': 'FINAL_EXPENSE',
 };
 const UNDERWRITING_APPROACH_FULL = '1';
+/** Coverage/IndicatorCode: the base coverage, and each rider as a Coverage of its own. */
+const COVERAGE_INDICATOR = { BASE: '1', RIDER: '2' } as const;
+/** A rider's Coverage/LifeCovTypeCode tc, as the carriers' implementation guide numbers them. */
+export const RIDER_COV_TYPE: Readonly<Record<RiderTypeCode, string>> = {
+  WAIVER_OF_PREMIUM: '9',
+  ACCIDENTAL_DEATH: '5',
+  CHILD_TERM: '26',
+  RETURN_OF_PREMIUM: '40',
+};
+/** Coverage/PremiumPayingPeriod of a whole life. */
+export const PAY_PERIOD: Readonly<Record<PayPeriodCode, string>> = { LIFE: 'L', TEN_PAY: '10', TWENTY_PAY: '20', TO_AGE_65: 'A65' };
+/** Coverage/BenefitPlanType tc of a final expense policy. */
+export const BENEFIT_PLAN: Readonly<Record<FinalExpensePlanCode, string>> = {
+  LEVEL: '1',
+  GRADED: '2',
+  MODIFIED: '3',
+  GUARANTEED_ISSUE: '4',
+};
 
 const malformed = (what: string) => new CarrierFailure('CARRIER.MALFORMED', `unreadable TXLife response: ${what}`);
 
 const invert = <K extends string>(table: Readonly<Record<K, string>>) =>
   Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<string, K>;
 const CLASS_BY_TC = invert(UNDERWRITING_CLASS);
+const RIDER_BY_TC = invert(RIDER_COV_TYPE);
 const MODE_BY_TC = invert(PAYMENT_MODE);
 
 const AMOUNT = /^\d+(\.\d{1,2})?$/;
@@ -191,7 +221,10 @@ export function quoteTransactions(carrier: CarrierProfile, request: QuoteRequest
                   {
                     IndicatorCode: tc('1', 'Base'),
                     CurrentAmt: String(request.faceAmount),
-                    LevelPremiumPeriod: String(request.termYears),
+                    ...(request.termYears !== null ? { LevelPremiumPeriod: String(request.termYears) } : {}),
+                    ...(request.guaranteedToAge ? { NoLapseGuarAge: String(request.guaranteedToAge) } : {}),
+                    ...(request.payPeriod ? { PremiumPayingPeriod: PAY_PERIOD[request.payPeriod] } : {}),
+                    ...(request.finalExpensePlan ? { BenefitPlanType: tc(BENEFIT_PLAN[request.finalExpensePlan]) } : {}),
                     LifeParticipant: [
                       {
                         '@_PartyID': 'Party_1',
@@ -203,6 +236,11 @@ export function quoteTransactions(carrier: CarrierProfile, request: QuoteRequest
                       },
                     ],
                   },
+                  ...(request.riders ?? []).map((rider) => ({
+                    IndicatorCode: tc(COVERAGE_INDICATOR.RIDER, 'Rider'),
+                    LifeCovTypeCode: tc(RIDER_COV_TYPE[rider.type]),
+                    ...(rider.amount ? { CurrentAmt: String(rider.amount) } : {}),
+                  })),
                 ],
               },
             },
@@ -253,7 +291,8 @@ export function quotesFrom(responses: XmlNode[], carrier: CarrierProfile, reques
       report('ProductCode', productCode ?? '(none)');
       continue;
     }
-    const coverage = child(child(policy, 'Life'), 'Coverage');
+    const coverages = children(child(policy, 'Life'), 'Coverage');
+    const coverage = coverages.find((c) => tcOf(c, 'IndicatorCode') !== COVERAGE_INDICATOR.RIDER);
     const participant = child(coverage, 'LifeParticipant');
     const classTc = tcOf(participant, 'UnderwritingClass');
     // Rated (3) is Standard with a table: only a price we asked a table for can be shown as one.
@@ -287,13 +326,38 @@ export function quotesFrom(responses: XmlNode[], carrier: CarrierProfile, reques
       issueAge: wholeNumber(text(participant, 'IssueAge')) ?? request.issueAge,
       ageBasis: carrier.ageBasis,
       faceAmount: wholeNumber(text(coverage, 'CurrentAmt')) ?? request.faceAmount,
-      termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? request.termYears,
+      termYears: request.productType === 'TERM' ? (wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? request.termYears) : null,
+      guaranteedToAge: request.guaranteedToAge ?? null,
+      payPeriod: request.payPeriod ?? null,
+      finalExpensePlan: request.finalExpensePlan ?? null,
+      riders: ridersFrom(coverages, request),
       annualPremiumCents: annual,
       policyFeeCents: cents(feeAmount, 'PolicyFeeAmt'),
       modalPremiumsCents: { ANNUAL: annual, SEMI_ANNUAL: modal.SEMI_ANNUAL!, QUARTERLY: modal.QUARTERLY!, MONTHLY: modal.MONTHLY! },
     });
   }
   return quotes;
+}
+
+/**
+ * The riders asked, in the order asked, from the rider Coverages of an illustration: the yearly
+ * premium (AnnualPremAmt, already in the annual premium) or the carrier's reason it does not sell
+ * the rider here. A rider the carrier left out is stated as not priced.
+ */
+function ridersFrom(coverages: XmlNode[], request: QuoteRequest): RiderQuote[] {
+  const answered = new Map<string, XmlNode>();
+  for (const coverage of coverages) {
+    if (tcOf(coverage, 'IndicatorCode') !== COVERAGE_INDICATOR.RIDER) continue;
+    const type = RIDER_BY_TC[tcOf(coverage, 'LifeCovTypeCode') ?? ''];
+    if (type) answered.set(type, coverage);
+  }
+  return (request.riders ?? []).map((rider): RiderQuote => {
+    const coverage = answered.get(rider.type);
+    const premium = text(coverage, 'AnnualPremAmt');
+    if (coverage && premium !== undefined) return { type: rider.type, offered: true, premiumCents: cents(premium, 'rider AnnualPremAmt') };
+    const reason = text(child(coverage, 'OLifEExtension'), 'RiderDeclinedReason');
+    return { type: rider.type, offered: false, reason: reason ?? 'the carrier did not price this rider' };
+  });
 }
 
 // ---------------------------------------------------------------- 103 new business

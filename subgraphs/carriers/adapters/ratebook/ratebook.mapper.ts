@@ -5,7 +5,8 @@
  * the raw code kept, and `report` hears of them; a body we cannot read is CARRIER.MALFORMED.
  */
 import type { CaseStatus, RequirementCode } from '../../../shared/enums';
-import { modalPremiumsCents, ratedAnnualPremium } from '../../domain/premium';
+import { basePremiumCents, modalPremiumsCents, ratedAnnualPremium } from '../../domain/premium';
+import { priceRiders, riderPremiumsTotalCents } from '../../domain/riders';
 import { STATE_CODES, HEALTH_CLASSES, PRODUCT_TYPES } from '../../../shared/vocabulary';
 import type { CarrierProfile, HealthClassCode, PaymentModeCode, Product, ProductTypeCode, StateCode } from '../../domain/carrier';
 import {
@@ -93,9 +94,24 @@ const optionalText = (value: unknown) => (typeof value === 'string' && value ? v
 
 // ---------------------------------------------------------------- local pricing
 
+/** The book's rate basis of a permanent product for this request (the `rate_basis` column); undefined for TERM. */
+function rateBasis(request: QuoteRequest): string | undefined {
+  switch (request.productType) {
+    case 'UNIVERSAL_LIFE':
+      return String(request.guaranteedToAge ?? 121);
+    case 'WHOLE_LIFE':
+      return request.payPeriod ?? 'LIFE';
+    case 'FINAL_EXPENSE':
+      return request.finalExpensePlan ?? 'LEVEL';
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Prices every asked product the book has a row for; a product without one is not quoted (not
- * offered). Prices with the book's rates AND the book's terms (fee, modal factors, class names): all of it is the carrier's word.
+ * offered). Prices with the book's rates AND the book's terms (fee, modal factors, class names,
+ * rider rates and each product's riders): all of it is the carrier's word.
  */
 export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request: QuoteRequest): CarrierQuote[] {
   const { terms } = book;
@@ -104,37 +120,59 @@ export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request:
     const product = carrier.products.find((p) => p.id === productId);
     // The caller passes only this carrier's eligible products: anything else is a bug upstream.
     if (!product) throw new Error(`product ${productId} is not a product of ${carrier.id}`);
-    // A table prices off the Standard row of the book whatever class was asked (pricingClass).
-    const priced = ratedAnnualPremium({
+    const basis = rateBasis(request);
+    const rateOf = (healthClass: HealthClassCode) =>
+      book.rate({
+        productCode: product.code,
+        termYears: request.termYears,
+        ...(basis ? { basis } : {}),
+        age: request.issueAge,
+        gender: request.gender,
+        tobacco: request.tobacco,
+        healthClass,
+        faceAmount: request.faceAmount,
+      });
+    // A table prices off the Standard row of the book whatever class was asked (pricingClass); final expense has only Standard.
+    const rated = ratedAnnualPremium({
       healthClass: request.healthClass,
+      productType: product.type,
       tableRating: request.tableRating,
       flatExtraPerThousandCents: request.flatExtraPerThousandCents ?? 0,
       faceAmount: request.faceAmount,
       policyFeeCents: terms.policyFeeCents,
-      rateOf: (healthClass) =>
-        book.rate({
-          productCode: product.code,
-          termYears: request.termYears,
-          age: request.issueAge,
-          gender: request.gender,
-          tobacco: request.tobacco,
-          healthClass,
-          faceAmount: request.faceAmount,
-        }),
+      rateOf,
     });
-    if (!priced) return [];
+    if (!rated) return [];
+    const riders = priceRiders({
+      asks: request.riders ?? [],
+      offers: book.ridersOf(product.code),
+      rates: book.riderRates,
+      productType: product.type,
+      issueAge: request.issueAge,
+      basePremiumCents: basePremiumCents({
+        rateThousandths: rated.rateThousandths,
+        faceAmount: request.faceAmount,
+        tableRating: request.tableRating,
+      }),
+      termYears: request.termYears,
+    });
+    const annual = rated.annualPremiumCents + riderPremiumsTotalCents(riders);
     return [
       {
         productId,
-        healthClass: priced.healthClass,
-        carrierClassName: terms.classNames[priced.healthClass],
+        healthClass: rated.healthClass,
+        carrierClassName: terms.classNames[rated.healthClass],
         issueAge: request.issueAge,
         ageBasis: carrier.ageBasis,
         faceAmount: request.faceAmount,
-        termYears: request.termYears,
-        annualPremiumCents: priced.annualPremiumCents,
+        termYears: product.type === 'TERM' ? request.termYears : null,
+        guaranteedToAge: request.guaranteedToAge ?? null,
+        payPeriod: request.payPeriod ?? null,
+        finalExpensePlan: request.finalExpensePlan ?? null,
+        riders,
+        annualPremiumCents: annual,
         policyFeeCents: terms.policyFeeCents,
-        modalPremiumsCents: modalPremiumsCents(priced.annualPremiumCents, terms.modalFactors),
+        modalPremiumsCents: modalPremiumsCents(annual, terms.modalFactors),
       },
     ];
   });

@@ -7,6 +7,7 @@ import type { CaseStatus, RequirementCode } from '../../../shared/enums';
 import { formatMoney, parseMoney } from '../../domain/premium';
 import { STATE_CODES } from '../../../shared/vocabulary';
 import type { CarrierProfile, HealthClassCode, PaymentModeCode, Product, ProductTypeCode, StateCode } from '../../domain/carrier';
+import type { RiderQuote } from '../../domain/riders';
 import {
   CarrierFailure,
   type ApplicationRequest,
@@ -134,6 +135,10 @@ export function quoteBody(carrier: CarrierProfile, request: QuoteRequest) {
       : {}),
     faceAmount: request.faceAmount,
     termYears: request.termYears,
+    ...(request.guaranteedToAge ? { guaranteedToAge: request.guaranteedToAge } : {}),
+    ...(request.payPeriod ? { payPeriod: request.payPeriod } : {}),
+    ...(request.finalExpensePlan ? { plan: request.finalExpensePlan } : {}),
+    ...(request.riders?.length ? { riders: request.riders.map((r) => ({ type: r.type, ...(r.amount ? { amount: r.amount } : {}) })) } : {}),
     productCodes: request.productIds.map((id) => productOf(carrier, id).code),
   };
 }
@@ -172,7 +177,11 @@ export function quotesFrom(body: unknown, carrier: CarrierProfile, request: Quot
         issueAge: count(quote.issueAge, 'issueAge'),
         ageBasis: carrier.ageBasis,
         faceAmount: count(quote.faceAmount, 'faceAmount'),
-        termYears: count(quote.termYears, 'termYears'),
+        termYears: request.productType === 'TERM' ? count(quote.termYears, 'termYears') : null,
+        guaranteedToAge: request.guaranteedToAge ?? null,
+        payPeriod: request.payPeriod ?? null,
+        finalExpensePlan: request.finalExpensePlan ?? null,
+        riders: ridersFrom(quote.riders, request, i),
         annualPremiumCents: annual,
         policyFeeCents: money(quote.policyFee, 'policyFee'),
         modalPremiumsCents: {
@@ -187,6 +196,26 @@ export function quotesFrom(body: unknown, carrier: CarrierProfile, request: Quot
 }
 
 // ---------------------------------------------------------------- applications
+
+/**
+ * The riders asked, in the order asked, from a quote's `riders`: each one's annualPremium (already
+ * in the annual premium) or the carrier's `declined` reason; one the carrier left out is stated as not priced.
+ */
+function ridersFrom(value: unknown, request: QuoteRequest, index: number): RiderQuote[] {
+  const asked = request.riders ?? [];
+  if (!asked.length) return [];
+  const answered = new Map<string, Json>();
+  list(value, `quotes[${index}].riders`).forEach((entry, j) => {
+    const rider = object(entry, `quotes[${index}].riders[${j}]`);
+    if (typeof rider.type === 'string') answered.set(rider.type, rider);
+  });
+  return asked.map((ask): RiderQuote => {
+    const rider = answered.get(ask.type);
+    if (rider?.annualPremium !== undefined)
+      return { type: ask.type, offered: true, premiumCents: money(rider.annualPremium, 'riders.annualPremium') };
+    return { type: ask.type, offered: false, reason: optionalText(rider?.declined) ?? 'the carrier did not price this rider' };
+  });
+}
 
 export function applicationBody(carrier: CarrierProfile, application: ApplicationRequest, applicationDate: string) {
   const { insured, agent } = application;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { CarrierFixture, ProductFixture } from '../../fixtures/carriers.fixture';
 import { carrierById, productById } from '../../fixtures/carriers.fixture';
 import { productEligibility, productEligibilityAtAge, type ProductRequestAtAge } from '../product-eligibility';
@@ -35,11 +36,69 @@ describe('productEligibilityAtAge', () => {
     expect(productEligibilityAtAge(product, ok)).toEqual({ eligible: true, issueAge: 35 });
   });
 
-  it('prices TERM only: other types are ineligible, and a TERM product is not what a WHOLE_LIFE request wants', () => {
+  it('quotes only the type asked for, and never indexed UL (it needs an illustration)', () => {
     const wholeLife: ProductFixture = { ...product, type: 'WHOLE_LIFE', terms: [] };
-    expect(codeOf({ productType: 'WHOLE_LIFE' }, wholeLife)).toBe('PRODUCT.TYPE_NOT_PRICED');
     expect(codeOf({}, wholeLife)).toBe('PRODUCT.TYPE_MISMATCH');
     expect(codeOf({ productType: 'WHOLE_LIFE' })).toBe('PRODUCT.TYPE_MISMATCH');
+    const iul: ProductFixture = { ...product, type: 'INDEXED_UNIVERSAL_LIFE', terms: [] };
+    const verdict = productEligibilityAtAge(iul, { ...ok, productType: 'INDEXED_UNIVERSAL_LIFE' });
+    expect(verdict).toEqual({
+      eligible: false,
+      code: 'PRODUCT.NEEDS_ILLUSTRATION',
+      reason: 'Test Term is indexed universal life: it needs an illustration and is not quoted here',
+    });
+  });
+
+  it('quotes guaranteed UL for a guarantee age it offers (121 when none is asked) that runs at least 10 years', () => {
+    const gul: ProductFixture = { ...product, type: 'UNIVERSAL_LIFE', terms: [], maxIssueAge: 85, guaranteeAges: [90, 100, 121] };
+    const ul = { productType: 'UNIVERSAL_LIFE' as const, termYears: null };
+    expect(codeOf({ ...ul }, gul)).toBe('ELIGIBLE');
+    expect(codeOf({ ...ul, guaranteedToAge: 90 }, gul)).toBe('ELIGIBLE');
+    expect(codeOf({ ...ul, guaranteedToAge: 95 }, gul)).toBe('PRODUCT.GUARANTEE_NOT_OFFERED');
+    expect(codeOf({ ...ul, guaranteedToAge: 90, issueAge: 80 }, gul)).toBe('ELIGIBLE');
+    expect(codeOf({ ...ul, guaranteedToAge: 90, issueAge: 81 }, gul)).toBe('PRODUCT.GUARANTEE_NOT_OFFERED');
+    expect(codeOf({ ...ul, issueAge: 86 }, gul)).toBe('PRODUCT.AGE_OUT_OF_RANGE');
+    // A catalog row that does not list its guarantee ages leaves the answer to the carrier.
+    expect(codeOf({ ...ul, guaranteedToAge: 95 }, { ...gul, guaranteeAges: undefined })).toBe('ELIGIBLE');
+  });
+
+  it('quotes whole life for a pay period it offers (LIFE when none is asked); paid to 65 only up to issue age 55', () => {
+    const wl: ProductFixture = { ...product, type: 'WHOLE_LIFE', terms: [], payPeriods: ['LIFE', 'TEN_PAY', 'TO_AGE_65'] };
+    const whole = { productType: 'WHOLE_LIFE' as const, termYears: null };
+    expect(codeOf({ ...whole }, wl)).toBe('ELIGIBLE');
+    expect(codeOf({ ...whole, payPeriod: 'TWENTY_PAY' }, wl)).toBe('PRODUCT.PAY_PERIOD_NOT_OFFERED');
+    expect(codeOf({ ...whole, payPeriod: 'TO_AGE_65', issueAge: 55 }, wl)).toBe('ELIGIBLE');
+    expect(codeOf({ ...whole, payPeriod: 'TO_AGE_65', issueAge: 56 }, wl)).toBe('PRODUCT.PAY_PERIOD_NOT_OFFERED');
+  });
+
+  it('quotes final expense at 45-85 and $5,000-$50,000 at Standard whatever class was asked; guaranteed issue at 50-80 up to $25,000', () => {
+    const fe: ProductFixture = {
+      ...product,
+      type: 'FINAL_EXPENSE',
+      terms: [],
+      minIssueAge: 40,
+      maxIssueAge: 90,
+      minFaceAmount: 2_000,
+      maxFaceAmount: 100_000,
+      healthClasses: ['STANDARD'],
+      fullyUnderwritten: false,
+    };
+    const burial = {
+      productType: 'FINAL_EXPENSE' as const,
+      termYears: null,
+      faceAmount: 10_000,
+      issueAge: 70,
+      healthClass: 'PREFERRED' as const,
+    };
+    expect(codeOf({ ...burial }, fe)).toBe('ELIGIBLE');
+    expect(codeOf({ ...burial, issueAge: 44 }, fe)).toBe('PRODUCT.AGE_OUT_OF_RANGE');
+    expect(codeOf({ ...burial, issueAge: 86 }, fe)).toBe('PRODUCT.AGE_OUT_OF_RANGE');
+    expect(codeOf({ ...burial, faceAmount: 4_999 }, fe)).toBe('PRODUCT.FACE_OUT_OF_RANGE');
+    expect(codeOf({ ...burial, faceAmount: 50_001 }, fe)).toBe('PRODUCT.FACE_OUT_OF_RANGE');
+    expect(codeOf({ ...burial, finalExpensePlan: 'GUARANTEED_ISSUE', faceAmount: 25_000 }, fe)).toBe('ELIGIBLE');
+    expect(codeOf({ ...burial, finalExpensePlan: 'GUARANTEED_ISSUE', faceAmount: 25_001 }, fe)).toBe('PRODUCT.PLAN_NOT_OFFERED');
+    expect(codeOf({ ...burial, finalExpensePlan: 'GUARANTEED_ISSUE', issueAge: 81 }, fe)).toBe('PRODUCT.PLAN_NOT_OFFERED');
+    expect(codeOf({ ...burial, finalExpensePlan: 'GRADED' }, { ...fe, finalExpensePlans: ['LEVEL'] })).toBe('PRODUCT.PLAN_NOT_OFFERED');
   });
 
   it('needs a term, and one the product offers', () => {
@@ -140,5 +199,61 @@ describe('table ratings price as Standard, flat extras need full underwriting', 
     expect(codeOf({ flatExtraPerThousandCents: 250 })).toBe('ELIGIBLE');
     expect(codeOf({ flatExtraPerThousandCents: 250 }, { ...product, fullyUnderwritten: false })).toBe('PRODUCT.FLAT_EXTRA_NOT_ALLOWED');
     expect(codeOf({ flatExtraPerThousandCents: 0 }, { ...product, fullyUnderwritten: false })).toBe('ELIGIBLE');
+  });
+});
+
+describe('eligibility of permanent products, for any request', () => {
+  const permanent = (type: ProductFixture['type']): ProductFixture => ({
+    ...product,
+    type,
+    terms: [],
+    minIssueAge: 0,
+    maxIssueAge: 99,
+    minFaceAmount: 1_000,
+    maxFaceAmount: 10_000_000,
+    healthClasses: ['PREFERRED_PLUS', 'PREFERRED', 'STANDARD_PLUS', 'STANDARD'],
+    fullyUnderwritten: type !== 'FINAL_EXPENSE',
+  });
+  const age = fc.integer({ min: 0, max: 99 });
+  const face = fc.integer({ min: 1_000, max: 200_000 });
+
+  it('never quotes final expense outside 45-85 and $5,000-$50,000, nor guaranteed issue outside 50-80 and $25,000', () => {
+    fc.assert(
+      fc.property(age, face, fc.constantFrom('LEVEL', 'GRADED', 'MODIFIED', 'GUARANTEED_ISSUE' as const), (issueAge, faceAmount, plan) => {
+        const verdict = productEligibilityAtAge(permanent('FINAL_EXPENSE'), {
+          ...ok,
+          productType: 'FINAL_EXPENSE',
+          termYears: null,
+          issueAge,
+          faceAmount,
+          finalExpensePlan: plan,
+        });
+        const inBand = issueAge >= 45 && issueAge <= 85 && faceAmount >= 5_000 && faceAmount <= 50_000;
+        const giBand = issueAge >= 50 && issueAge <= 80 && faceAmount <= 25_000;
+        expect(verdict.eligible).toBe(inBand && (plan !== 'GUARANTEED_ISSUE' || giBand));
+      }),
+    );
+  });
+
+  it('quotes a guarantee exactly when it runs at least 10 years, and premiums to 65 exactly up to issue age 55', () => {
+    fc.assert(
+      fc.property(age, fc.constantFrom(90, 95, 100, 105, 121 as const), (issueAge, guaranteedToAge) => {
+        const verdict = productEligibilityAtAge(permanent('UNIVERSAL_LIFE'), {
+          ...ok,
+          productType: 'UNIVERSAL_LIFE',
+          termYears: null,
+          issueAge,
+          guaranteedToAge,
+        });
+        expect(verdict.eligible).toBe(issueAge <= guaranteedToAge - 10);
+      }),
+    );
+    fc.assert(
+      fc.property(age, (issueAge) => {
+        const request = { ...ok, productType: 'WHOLE_LIFE' as const, termYears: null, issueAge };
+        expect(productEligibilityAtAge(permanent('WHOLE_LIFE'), { ...request, payPeriod: 'TO_AGE_65' }).eligible).toBe(issueAge <= 55);
+        expect(productEligibilityAtAge(permanent('WHOLE_LIFE'), request).eligible).toBe(true);
+      }),
+    );
   });
 });

@@ -3,7 +3,8 @@
  * HTTP call per batch, deduplicated submissions, status progression, private codes reported (not
  * thrown), and every wire failure as the right CarrierFailure.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps, catalogProduct } from '../../../../../test/support/harness';
+import { expectPricedToTheCent, quotingCases } from '../../../../../test/support/quoting-v2';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { productById } from '../../../fixtures/carriers.fixture';
 import { rateFor } from '../../../fixtures/rate-table';
@@ -31,6 +32,7 @@ function adapter(deps = testDeps()) {
 }
 
 const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  productType: 'TERM',
   state: 'CA',
   issueAge: 36,
   gender: 'MALE',
@@ -87,6 +89,10 @@ describe('quotes (TransType 111)', () => {
       ageBasis: 'NEAREST',
       faceAmount: 500_000,
       termYears: 20,
+      guaranteedToAge: null,
+      payPeriod: null,
+      finalExpensePlan: null,
+      riders: [],
       annualPremiumCents: 37_000,
       policyFeeCents: 6_000,
       modalPremiumsCents: { ANNUAL: 37_000, SEMI_ANNUAL: 19_055, QUARTERLY: 9_805, MONTHLY: 3_238 },
@@ -123,6 +129,10 @@ describe('quotes (TransType 111)', () => {
       ageBasis: 'NEAREST',
       faceAmount: 500_000,
       termYears: 15,
+      guaranteedToAge: null,
+      payPeriod: null,
+      finalExpensePlan: null,
+      riders: [],
       annualPremiumCents: 213_500,
       policyFeeCents: 6_000,
       modalPremiumsCents: modalPremiumsCents(213_500, carrier.modalFactors),
@@ -342,8 +352,60 @@ describe('catalog', () => {
     const { adapter: acord, carrier } = adapter();
     const options = recordingOptions();
     const products = await acord.products(options);
-    expect(products).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+    expect(products).toEqual(carrier.products.map(catalogProduct));
     expect(options.network).toEqual(['products']);
+  });
+});
+
+describe('Quoting v2 (guaranteed UL, whole life, final expense, riders) through TXLife', () => {
+  it.each(quotingCases('ACORD'))('%s is priced to the cent', async (_, c) => {
+    const { carrier, endpoint } = carrierEndpoint(simulators, c.carrier.code);
+    await expectPricedToTheCent(createAcordAdapter(carrier, endpoint, testDeps()), c);
+  });
+
+  it('sends the guarantee age, pay period, plan and each rider as its own Coverage', () => {
+    const { carrier } = carrierEndpoint(simulators, CODE);
+    const envelope = { guid: 'g', type: '111', date: '2025-11-24', time: '12:00:00' };
+    const gul = quoteTransactions(
+      carrier,
+      quoteRequest({
+        productType: 'UNIVERSAL_LIFE',
+        termYears: null,
+        guaranteedToAge: 95,
+        riders: [{ type: 'WAIVER_OF_PREMIUM' }, { type: 'ACCIDENTAL_DEATH', amount: 50_000 }],
+        productIds: ['prd_summit_guaranteed_ul'],
+      }),
+      [envelope],
+    );
+    const coverages = (gul.TXLifeRequest as any)[0].OLifE.Holding[0].Policy.Life.Coverage;
+    expect(coverages[0]).toMatchObject({ IndicatorCode: { '@_tc': '1' }, NoLapseGuarAge: '95' });
+    expect(coverages[0].LevelPremiumPeriod).toBeUndefined();
+    expect(coverages.slice(1)).toEqual([
+      { IndicatorCode: { '@_tc': '2', '#text': 'Rider' }, LifeCovTypeCode: { '@_tc': '9' } },
+      { IndicatorCode: { '@_tc': '2', '#text': 'Rider' }, LifeCovTypeCode: { '@_tc': '5' }, CurrentAmt: '50000' },
+    ]);
+  });
+
+  it("states a rider the product does not sell on the quote, with the carrier's reason, and prices the rest", async () => {
+    const { carrier, endpoint } = carrierEndpoint(simulators, 'HARBOR');
+    const harbor = createAcordAdapter(carrier, endpoint, testDeps());
+    const request = quoteRequest({
+      productType: 'WHOLE_LIFE',
+      termYears: null,
+      payPeriod: 'LIFE',
+      issueAge: 60,
+      faceAmount: 250_000,
+      riders: [{ type: 'RETURN_OF_PREMIUM' }, { type: 'WAIVER_OF_PREMIUM' }, { type: 'ACCIDENTAL_DEATH', amount: 25_000 }],
+      productIds: ['prd_harborlight_whole_life'],
+    });
+    const [quote] = await harbor.quote(request, recordingOptions());
+    expect(quote.riders).toEqual([
+      { type: 'RETURN_OF_PREMIUM', offered: false, reason: 'RETURN_OF_PREMIUM is not offered on this product' },
+      { type: 'WAIVER_OF_PREMIUM', offered: false, reason: 'WAIVER_OF_PREMIUM is offered at issue ages 18-55 only' },
+      { type: 'ACCIDENTAL_DEATH', offered: true, premiumCents: 2_500 }, // 25 × $1.00
+    ]);
+    expect(quote.payPeriod).toBe('LIFE');
+    expect(quote.termYears).toBeNull();
   });
 });
 

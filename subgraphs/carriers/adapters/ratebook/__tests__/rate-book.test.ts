@@ -159,6 +159,7 @@ describe('pricing from a book', () => {
     ],
   };
   const request = {
+    productType: 'TERM' as const,
     state: 'TX' as const,
     issueAge: 50,
     gender: 'FEMALE' as const,
@@ -190,6 +191,10 @@ describe('pricing from a book', () => {
         ageBasis: 'LAST',
         faceAmount: 80_000,
         termYears: 10,
+        guaranteedToAge: null,
+        payPeriod: null,
+        finalExpensePlan: null,
+        riders: [],
         annualPremiumCents: 14_193,
         policyFeeCents: 4_321,
         modalPremiumsCents: { ANNUAL: 14_193, SEMI_ANNUAL: 7_097, QUARTERLY: 3_548, MONTHLY: 1_419 },
@@ -202,5 +207,90 @@ describe('pricing from a book', () => {
       'product_code,term_years,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths\nP1,10,50,FEMALE,Y,STANDARD,0,99999,1234\n';
     const book = await RateBook.parse(csv);
     expect(() => quotesFromBook(book, profile, request)).toThrow(CarrierFailure);
+  });
+});
+
+describe('Quoting v2 in a book: rate_basis rows and rider lines', () => {
+  const profile: CarrierProfile = {
+    id: 'car_example',
+    code: 'EXAMPLE',
+    name: 'Example Life',
+    naicCode: '00000',
+    amBestRating: 'A',
+    ageBasis: 'LAST',
+    protocol: 'RATEBOOK',
+    products: [
+      {
+        id: 'prd_example_wl',
+        carrierId: 'car_example',
+        code: 'WL',
+        name: 'Example Whole Life',
+        type: 'WHOLE_LIFE',
+        terms: [],
+        minIssueAge: 0,
+        maxIssueAge: 80,
+        minFaceAmount: 10_000,
+        maxFaceAmount: 1_000_000,
+        healthClasses: ['PREFERRED'],
+        availableStates: ['TX'],
+        fullyUnderwritten: true,
+      },
+    ],
+  };
+  const book = [
+    '# policy_fee_cents=5000',
+    '# modal_factor.SEMI_ANNUAL=0.5',
+    '# modal_factor.QUARTERLY=0.25',
+    '# modal_factor.MONTHLY=0.09',
+    '# rider_rate.WAIVER_OF_PREMIUM=18:60,40:90',
+    '# rider_rate.ACCIDENTAL_DEATH=100',
+    '# rider_rate.CHILD_TERM=500',
+    '# rider_rate.RETURN_OF_PREMIUM=18:20:200',
+    '# rider.WL=WAIVER_OF_PREMIUM:18-55,CHILD_TERM:18-55',
+    'product_code,term_years,rate_basis,issue_age,gender,tobacco,health_class,face_band_min,face_band_max,rate_thousandths',
+    'WL,0,LIFE,35,MALE,N,PREFERRED,10000,1000000,12345',
+    'WL,0,TEN_PAY,35,MALE,N,PREFERRED,10000,1000000,30000',
+  ].join('\n');
+  const request = {
+    productType: 'WHOLE_LIFE' as const,
+    state: 'TX' as const,
+    issueAge: 35,
+    gender: 'MALE' as const,
+    tobacco: false,
+    healthClass: 'PREFERRED' as const,
+    tableRating: 0,
+    faceAmount: 250_000,
+    termYears: null,
+    payPeriod: 'LIFE' as const,
+    riders: [{ type: 'WAIVER_OF_PREMIUM' as const }, { type: 'ACCIDENTAL_DEATH' as const, amount: 50_000 }],
+    productIds: ['prd_example_wl'],
+  };
+
+  it('prices a row by its rate basis and each rider from the book, added before the modal factors', async () => {
+    const [quote] = quotesFromBook(await RateBook.parse(book), profile, request);
+    // 12.345 × 250 = 3,086.25; waiver 6% of it = 185.175 → 185.18; accidental death is not on this product.
+    expect(quote.riders).toEqual([
+      { type: 'WAIVER_OF_PREMIUM', offered: true, premiumCents: 18_518 },
+      { type: 'ACCIDENTAL_DEATH', offered: false, reason: 'ACCIDENTAL_DEATH is not offered on this product' },
+    ]);
+    expect(quote).toMatchObject({ payPeriod: 'LIFE', termYears: null, annualPremiumCents: 308_625 + 18_518 + 5_000 });
+    expect(quote.modalPremiumsCents.MONTHLY).toBe(29_893); // 3,321.43 × 0.09 = 298.9287 → 298.93
+  });
+
+  it('refuses a book whose rider lines it cannot read', async () => {
+    await expect(RateBook.parse(book.replace('18:60,40:90', '18:sixty'))).rejects.toThrow(CarrierFailure);
+    await expect(RateBook.parse(book.replace('CHILD_TERM:18-55', 'PET_COVER:18-55'))).rejects.toThrow(/rider\.WL/);
+  });
+
+  it('reads a book without riders as selling none', async () => {
+    const plain = await RateBook.parse(
+      book
+        .split('\n')
+        .filter((line) => !line.startsWith('# rider'))
+        .join('\n'),
+    );
+    expect(plain.riderRates).toBeNull();
+    expect(plain.ridersOf('WL')).toEqual([]);
+    expect(quotesFromBook(plain, profile, request)[0].riders.every((r) => !r.offered)).toBe(true);
   });
 });

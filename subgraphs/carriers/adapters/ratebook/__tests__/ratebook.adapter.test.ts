@@ -3,7 +3,8 @@
  * the held book with no network call at all; ETag revalidation (304 downloads nothing); the book
  * shared through the cache; submissions, status and failures as for the other protocols.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps, catalogProduct } from '../../../../../test/support/harness';
+import { expectPricedToTheCent, quotingCases } from '../../../../../test/support/quoting-v2';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { MemoryCache } from '../../../../../platform/cache';
 import { issueAge } from '../../../domain/premium';
@@ -29,6 +30,7 @@ function adapter(settings: RateBookSettings = {}, deps = testDeps()) {
 }
 
 const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  productType: 'TERM',
   state: 'OH',
   issueAge: 44,
   gender: 'MALE',
@@ -239,7 +241,34 @@ describe('applications and status', () => {
 describe('catalog', () => {
   it("maps the carrier's products to the fixture's", async () => {
     const { adapter: book, carrier } = adapter();
-    expect(await book.products(recordingOptions())).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+    expect(await book.products(recordingOptions())).toEqual(carrier.products.map(catalogProduct));
+  });
+});
+
+describe('Quoting v2 (guaranteed UL, whole life, final expense, riders) from the rate book', () => {
+  it.each(quotingCases('RATEBOOK'))('%s is priced to the cent', async (_, c) => {
+    const { carrier, endpoint } = carrierEndpoint(simulators, c.carrier.code);
+    await expectPricedToTheCent(createRatebookAdapter(carrier, endpoint, testDeps()), c);
+  });
+
+  it('states on the quote a rider the book does not give the product, and prices a guarantee to 90 below one to 121', async () => {
+    const { carrier, endpoint } = carrierEndpoint(simulators, 'PRAIRIE');
+    const prairie = createRatebookAdapter(carrier, endpoint, testDeps());
+    const ask = quoteRequest({
+      productType: 'UNIVERSAL_LIFE',
+      termYears: null,
+      issueAge: 45,
+      faceAmount: 500_000,
+      riders: [{ type: 'RETURN_OF_PREMIUM' }],
+      productIds: ['prd_prairie_star_ul'],
+    });
+    const [to90] = await prairie.quote({ ...ask, guaranteedToAge: 90 }, recordingOptions());
+    const [to121] = await prairie.quote({ ...ask, guaranteedToAge: 121 }, recordingOptions());
+    expect(to90.annualPremiumCents).toBeLessThan(to121.annualPremiumCents);
+    expect(to121).toMatchObject({ guaranteedToAge: 121, termYears: null });
+    expect(to121.riders).toEqual([
+      { type: 'RETURN_OF_PREMIUM', offered: false, reason: 'RETURN_OF_PREMIUM is not offered on this product' },
+    ]);
   });
 });
 

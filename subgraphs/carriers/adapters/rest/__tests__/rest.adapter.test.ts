@@ -3,11 +3,13 @@
  * refreshed before expiry and exactly once on a 401; premiums to the cent; Idempotency-Key
  * deduplication; batched status; unknown codes reported; every wire failure as a CarrierFailure.
  */
-import { carrierEndpoint, expectedQuote, recordingOptions, testDeps } from '../../../../../test/support/harness';
+import { carrierEndpoint, expectedQuote, recordingOptions, testDeps, catalogProduct } from '../../../../../test/support/harness';
+import { expectPricedToTheCent, quotingCases } from '../../../../../test/support/quoting-v2';
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { issueAge } from '../../../domain/premium';
 import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
 import { createRestAdapter } from '../rest.adapter';
+import { quoteBody } from '../rest.mapper';
 
 const CODE = 'GRANITE';
 const TERM = 'prd_granite_peak_term';
@@ -28,6 +30,7 @@ function adapter(overrides: Record<string, string> = {}, deps = testDeps()) {
 }
 
 const quoteRequest = (overrides: Partial<QuoteRequest> = {}): QuoteRequest => ({
+  productType: 'TERM',
   state: 'TX',
   issueAge: 41,
   gender: 'FEMALE',
@@ -256,7 +259,53 @@ describe('case status', () => {
 describe('catalog', () => {
   it("maps the carrier's catalog to the fixture's products", async () => {
     const { adapter: rest, carrier } = adapter();
-    expect(await rest.products(recordingOptions())).toEqual(carrier.products.map(({ ratePercent: _ratePercent, ...product }) => product));
+    expect(await rest.products(recordingOptions())).toEqual(carrier.products.map(catalogProduct));
+  });
+});
+
+describe('Quoting v2 (guaranteed UL, whole life, final expense, riders) over REST', () => {
+  it.each(quotingCases('REST'))('%s is priced to the cent', async (_, c) => {
+    const { carrier, endpoint } = carrierEndpoint(simulators, c.carrier.code);
+    await expectPricedToTheCent(createRestAdapter(carrier, endpoint, testDeps()), c);
+  });
+
+  it('sends the guarantee age, pay period, plan and riders as JSON fields', () => {
+    const { carrier } = carrierEndpoint(simulators, 'GRANITE');
+    const body = quoteBody(
+      carrier,
+      quoteRequest({
+        productType: 'UNIVERSAL_LIFE',
+        termYears: null,
+        guaranteedToAge: 100,
+        riders: [{ type: 'CHILD_TERM', amount: 5_000 }, { type: 'WAIVER_OF_PREMIUM' }],
+        productIds: ['prd_granite_peak_guaranteed_ul'],
+      }),
+    );
+    expect(body).toMatchObject({
+      termYears: null,
+      guaranteedToAge: 100,
+      riders: [{ type: 'CHILD_TERM', amount: 5_000 }, { type: 'WAIVER_OF_PREMIUM' }],
+      productCodes: ['GPM-GUL'],
+    });
+  });
+
+  it("states on the quote a rider the product does not carry, with the carrier's reason", async () => {
+    const { carrier, endpoint } = carrierEndpoint(simulators, 'NORTHWIND');
+    const [quote] = await createRestAdapter(carrier, endpoint, testDeps()).quote(
+      quoteRequest({
+        productType: 'FINAL_EXPENSE',
+        termYears: null,
+        finalExpensePlan: 'GRADED',
+        issueAge: 70,
+        healthClass: 'STANDARD',
+        faceAmount: 10_000,
+        riders: [{ type: 'CHILD_TERM', amount: 5_000 }],
+        productIds: ['prd_northwind_final_expense'],
+      }),
+      recordingOptions(),
+    );
+    expect(quote).toMatchObject({ finalExpensePlan: 'GRADED', termYears: null });
+    expect(quote.riders).toEqual([{ type: 'CHILD_TERM', offered: false, reason: 'CHILD_TERM is not offered on this product' }]);
   });
 });
 
