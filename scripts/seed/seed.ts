@@ -55,6 +55,10 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
       'health_classes',
       'available_states',
       'fully_underwritten',
+      'guarantee_ages',
+      'pay_periods',
+      'final_expense_plans',
+      'riders',
     ],
     carriers
       .flatMap((c) => c.products)
@@ -72,6 +76,10 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
         p.healthClasses,
         p.availableStates,
         p.fullyUnderwritten,
+        p.guaranteeAges ?? null,
+        p.payPeriods ?? null,
+        p.finalExpensePlans ?? null,
+        p.riders ? JSON.stringify(p.riders) : null,
       ]),
     'ON CONFLICT (id) DO NOTHING',
   );

@@ -12,11 +12,17 @@ export const CARRIER_COLUMNS = `id, code, name, naic_code AS "naicCode", am_best
 
 export const PRODUCT_COLUMNS = `id, carrier_id AS "carrierId", code, name, type, terms, min_issue_age AS "minIssueAge", max_issue_age AS "maxIssueAge",
   min_face_amount AS "minFaceAmount", max_face_amount AS "maxFaceAmount", health_classes AS "healthClasses",
-  available_states AS "availableStates", fully_underwritten AS "fullyUnderwritten"`;
+  available_states AS "availableStates", fully_underwritten AS "fullyUnderwritten", guarantee_ages AS "guaranteeAges",
+  pay_periods AS "payPeriods", final_expense_plans AS "finalExpensePlans", riders`;
+
+/** The permanent-product options a row may leave unstated (NULL): absent on the Product then, never null. */
+const OPTIONAL_OPTIONS = ['guaranteeAges', 'payPeriods', 'finalExpensePlans', 'riders'] as const;
 
 /** Terms ordered by years, and the years themselves for TERM products (the contract: empty otherwise). */
 export function withTermYears(row: Omit<ProductRow, 'termYears'> & { termYears?: number[] }): ProductRow {
   const terms = [...(row.terms ?? [])].sort((a, b) => a.years - b.years);
+  const options = row as Record<string, unknown>;
+  for (const key of OPTIONAL_OPTIONS) if (options[key] === null) delete options[key];
   return Object.assign(row, { terms, termYears: row.type === 'TERM' ? terms.map((t) => t.years) : [] });
 }
 

@@ -53,4 +53,18 @@ export const carriersMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'permanent product options',
+    sql: `
+      -- What a permanent product offers, as the carrier publishes it: NULL = not stated in the catalog
+      -- (eligibility lets the request through and the carrier answers). The catalog refresh leaves
+      -- these columns as the seed or an operator wrote them.
+      ALTER TABLE carriers.product
+        ADD COLUMN guarantee_ages integer[],
+        ADD COLUMN pay_periods text[],
+        ADD COLUMN final_expense_plans text[],
+        ADD COLUMN riders jsonb;
+    `,
+  },
 ];

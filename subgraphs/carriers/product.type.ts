@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { HealthClass, ProductType, State, type StateCode } from '../shared/enums';
+import { FinalExpensePlan, HealthClass, PayPeriod, ProductType, RiderType, State, type StateCode } from '../shared/enums';
 import type { Product as CatalogProduct, ProductTerm as CatalogProductTerm } from './domain/carrier';
 
 /** Issue-age limits for one level-premium period, as stored in carriers.product.terms. */
@@ -23,6 +23,18 @@ export class ProductTerm implements ProductTermRow {
   minIssueAge!: number;
 
   @Field(() => Int, { description: 'Oldest issue age for this period.' })
+  maxIssueAge!: number;
+}
+
+@ObjectType({ description: 'A rider a product offers, and the issue ages it is offered at.' })
+export class ProductRider {
+  @Field(() => RiderType, { description: 'Which rider.' })
+  type!: RiderType;
+
+  @Field(() => Int, { description: 'Youngest issue age the rider is added at.' })
+  minIssueAge!: number;
+
+  @Field(() => Int, { description: 'Oldest issue age the rider is added at.' })
   maxIssueAge!: number;
 }
 
@@ -64,6 +76,33 @@ export class Product {
 
   @Field(() => [State], { description: 'States where the product is sold.' })
   availableStates!: string[];
+
+  @Field(() => [Int], {
+    nullable: true,
+    description:
+      'UNIVERSAL_LIFE: the ages its no-lapse guarantee can run to (QuoteInput.guaranteedToAge). Null when the catalog does not say: the carrier answers.',
+  })
+  guaranteeAges?: number[];
+
+  @Field(() => [PayPeriod], {
+    nullable: true,
+    description: 'WHOLE_LIFE: the pay periods offered (QuoteInput.payPeriod). Null when the catalog does not say: the carrier answers.',
+  })
+  payPeriods?: PayPeriod[];
+
+  @Field(() => [FinalExpensePlan], {
+    nullable: true,
+    description:
+      'FINAL_EXPENSE: the plans offered (chosen from the health answers). Null when the catalog does not say: the carrier answers.',
+  })
+  finalExpensePlans?: FinalExpensePlan[];
+
+  @Field(() => [ProductRider], {
+    nullable: true,
+    description:
+      'The riders this product offers, with their issue ages (QuoteInput.riders). Null when the catalog does not say: each quote answers per rider.',
+  })
+  riders?: ProductRider[];
 }
 
 @InputType({ description: 'Which products to list; every product when omitted.' })

@@ -83,6 +83,38 @@ function expectEachPricedToTheCent(quotes: QuoteJson[], input: Record<string, un
 const protocolsOf = (quotes: QuoteJson[]) => new Set(quotes.map((q) => carrierById(q.carrier.id)!.protocol));
 
 describe('Quoting v2 through the gateway', () => {
+  it("shows each permanent product's options from the catalog: guarantee ages, pay periods, plans, riders", async () => {
+    const response = await graphql(
+      stack.url,
+      `{ products { id type guaranteeAges payPeriods finalExpensePlans riders { type minIssueAge maxIssueAge } } }`,
+      {},
+      { token },
+    );
+    expect(response.errors).toBeUndefined();
+    const products: {
+      id: string;
+      type: string;
+      guaranteeAges: number[] | null;
+      payPeriods: string[] | null;
+      finalExpensePlans: string[] | null;
+      riders: unknown[] | null;
+    }[] = response.data!.products;
+    const permanent = products.filter((p) => ['UNIVERSAL_LIFE', 'WHOLE_LIFE', 'FINAL_EXPENSE'].includes(p.type));
+    expect(new Set(permanent.map((p) => p.type))).toEqual(new Set(['UNIVERSAL_LIFE', 'WHOLE_LIFE', 'FINAL_EXPENSE']));
+    // Other suites may add carriers of their own to the shared catalog: the demo ones are checked.
+    for (const product of products.filter((p) => productById(p.id))) {
+      const fixture = productById(product.id)!;
+      expect(product).toEqual({
+        id: fixture.id,
+        type: fixture.type,
+        guaranteeAges: fixture.guaranteeAges ?? null,
+        payPeriods: fixture.payPeriods ?? null,
+        finalExpensePlans: fixture.finalExpensePlans ?? null,
+        riders: fixture.riders ?? null,
+      });
+    }
+  });
+
   it('prices guaranteed UL to 121 with riders at a carrier of every protocol', async () => {
     const input = {
       productType: 'UNIVERSAL_LIFE',
