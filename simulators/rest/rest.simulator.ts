@@ -4,6 +4,8 @@
  *                                             HTTP Basic or client_id/client_secret) → bearer token
  *   GET  /v1/products                         catalog
  *   POST /v1/quotes                           price some products for one insured
+ *   POST /v1/quotes/batch                     {"requests": [quote, ...]} (1 to 25): each answered as
+ *                                             POST /v1/quotes would, {"results": [{status, body}, ...]}
  *   POST /v1/applications                     submit; Idempotency-Key required; a resend with the same
  *                                             key replays the first response (Idempotent-Replayed: true)
  *   GET  /v1/applications/:id                 one application's status and requirements
@@ -45,6 +47,7 @@ import {
 
 const APPLICATION_PATH = /^\/v1\/applications\/([^/]+)$/;
 const MAX_INQUIRY = 200;
+const MAX_QUOTE_BATCH = 25;
 
 const invalid = (message: string) => json(400, { error: 'invalid_request', message });
 
@@ -107,7 +110,7 @@ export class RestCarrier implements ProtocolHandler {
     const route = `${request.method} ${request.path}`;
     if (route === 'POST /oauth/token') return 'token';
     if (route === 'GET /v1/products') return 'products';
-    if (route === 'POST /v1/quotes') return 'quote';
+    if (route === 'POST /v1/quotes' || route === 'POST /v1/quotes/batch') return 'quote';
     if (route === 'POST /v1/applications') return 'submit';
     if (route === 'POST /v1/applications/status-inquiry') return 'status';
     if (request.method === 'GET' && APPLICATION_PATH.test(request.path)) return 'status';
@@ -135,7 +138,7 @@ export class RestCarrier implements ProtocolHandler {
       case 'products':
         return json(200, { products: this.carrier.products.map(productJson) });
       case 'quote':
-        return this.quote(request);
+        return request.path === '/v1/quotes/batch' ? this.quoteBatch(request) : this.quote(request);
       case 'submit':
         return this.submit(request);
       default:
@@ -168,7 +171,20 @@ export class RestCarrier implements ProtocolHandler {
   }
 
   private quote(request: SimRequest): SimResponse {
-    const body = parseBody(request);
+    const answer = this.quoteAnswer(parseBody(request));
+    return json(answer.status, answer.body);
+  }
+
+  /** Many quote requests in one call, each answered as POST /v1/quotes answers it alone. */
+  private quoteBatch(request: SimRequest): SimResponse {
+    const requests = parseBody(request)?.requests;
+    if (!Array.isArray(requests) || requests.length === 0 || requests.length > MAX_QUOTE_BATCH)
+      return invalid(`requests must be a list of 1 to ${MAX_QUOTE_BATCH} quote requests`);
+    return json(200, { results: requests.map((one) => this.quoteAnswer(isObject(one) ? one : null)) });
+  }
+
+  private quoteAnswer(body: Record<string, unknown> | null): { status: number; body: unknown } {
+    const invalid = (message: string) => ({ status: 400, body: { error: 'invalid_request', message } });
     if (!body) return invalid('the body must be a JSON object');
     const healthClass = fromCode(RISK_CLASS, body.riskClass);
     const flatExtra = body.flatExtraPerThousand === undefined ? 0 : moneyCents(body.flatExtraPerThousand);
@@ -207,34 +223,37 @@ export class RestCarrier implements ProtocolHandler {
       productCodes: body.productCodes as string[],
     };
     const { priced, declined } = priceQuote(this.carrier, ask);
-    return json(200, {
-      quotes: priced.map((price) => ({
-        productCode: price.product.code,
-        // The class priced: a table is rated on Standard whatever class was asked.
-        riskClass: RISK_CLASS[price.healthClass],
-        riskClassName: this.carrier.classNames[price.healthClass],
-        issueAge: ask.issueAge,
-        faceAmount: ask.faceAmount,
-        termYears: ask.termYears,
-        ...(ask.guaranteedToAge !== undefined ? { guaranteedToAge: ask.guaranteedToAge } : {}),
-        ...(ask.payPeriod !== undefined ? { payPeriod: ask.payPeriod } : {}),
-        ...(ask.finalExpensePlan !== undefined ? { plan: ask.finalExpensePlan } : {}),
-        // Each rider's yearly premium (in the annual premium), or why this product does not carry it.
-        riders: price.riders.map((rider) =>
-          'premiumCents' in rider
-            ? { type: rider.type, annualPremium: formatMoney(rider.premiumCents) }
-            : { type: rider.type, declined: rider.refused },
-        ),
-        policyFee: formatMoney(price.policyFeeCents),
-        premiums: {
-          annual: formatMoney(price.modalPremiumsCents.ANNUAL),
-          semiannual: formatMoney(price.modalPremiumsCents.SEMI_ANNUAL),
-          quarterly: formatMoney(price.modalPremiumsCents.QUARTERLY),
-          monthly: formatMoney(price.modalPremiumsCents.MONTHLY),
-        },
-      })),
-      declined,
-    });
+    return {
+      status: 200,
+      body: {
+        quotes: priced.map((price) => ({
+          productCode: price.product.code,
+          // The class priced: a table is rated on Standard whatever class was asked.
+          riskClass: RISK_CLASS[price.healthClass],
+          riskClassName: this.carrier.classNames[price.healthClass],
+          issueAge: ask.issueAge,
+          faceAmount: ask.faceAmount,
+          termYears: ask.termYears,
+          ...(ask.guaranteedToAge !== undefined ? { guaranteedToAge: ask.guaranteedToAge } : {}),
+          ...(ask.payPeriod !== undefined ? { payPeriod: ask.payPeriod } : {}),
+          ...(ask.finalExpensePlan !== undefined ? { plan: ask.finalExpensePlan } : {}),
+          // Each rider's yearly premium (in the annual premium), or why this product does not carry it.
+          riders: price.riders.map((rider) =>
+            'premiumCents' in rider
+              ? { type: rider.type, annualPremium: formatMoney(rider.premiumCents) }
+              : { type: rider.type, declined: rider.refused },
+          ),
+          policyFee: formatMoney(price.policyFeeCents),
+          premiums: {
+            annual: formatMoney(price.modalPremiumsCents.ANNUAL),
+            semiannual: formatMoney(price.modalPremiumsCents.SEMI_ANNUAL),
+            quarterly: formatMoney(price.modalPremiumsCents.QUARTERLY),
+            monthly: formatMoney(price.modalPremiumsCents.MONTHLY),
+          },
+        })),
+        declined,
+      },
+    };
   }
 
   private submit(request: SimRequest): SimResponse {

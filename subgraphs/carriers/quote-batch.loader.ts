@@ -12,7 +12,7 @@ export interface QuoteCall {
 /**
  * Quote requests to one carrier within one GraphQL request, sent together where the carrier's
  * protocol carries many in one exchange (CarrierAdapter.quoteBatch): a 5 x 5 quoteMatrix asks an
- * ACORD carrier once, not 25 times. The batch runs under the carrier's policy like any call
+ * ACORD or REST carrier once, not 25 times. The batch runs under the carrier's policy like any call
  * (deadline, retries, breaker: one failure is every cell's failure, as 25 calls failing together
  * would be). Made fresh for every request, as loaders are; the cache and single-flight sit in
  * front of it (compare-quotes.service.ts), so only misses reach a batch.

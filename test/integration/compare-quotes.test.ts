@@ -284,7 +284,7 @@ describe('quoteMatrix', () => {
   const { faceAmount: _face, termYears: _term, ...client } = BASE;
   const quoteCalls = () => stack.simulators.control.totalCounts().quote;
 
-  it('prices every face x term through the real carriers, each cell what compareQuotes answers, each carrier at most once per cell (ACORD once for all)', async () => {
+  it('prices every face x term through the real carriers, each cell what compareQuotes answers, each carrier at most once per cell (ACORD and REST once for all)', async () => {
     // Faces no earlier test asked for, so every cell is cold.
     const input = { ...client, faceAmounts: [410_000, 170_000], termYears: [15, 25] };
     const before = quoteCalls();
@@ -298,8 +298,8 @@ describe('quoteMatrix', () => {
       '410000/15',
       '410000/25',
     ]);
-    // ACORD carries many transactions in one TXLife: each ACORD carrier was asked once for all four cells.
-    for (const carrier of CARRIERS.filter((c) => c.protocol === 'ACORD'))
+    // ACORD carries many transactions in one TXLife, the REST carriers take a batch of quotes: each was asked once for all four cells.
+    for (const carrier of CARRIERS.filter((c) => c.protocol === 'ACORD' || c.protocol === 'REST'))
       expect(stack.simulators.control.counts(carrier.code).quote - acordBefore[carrier.code]).toBe(1);
     const okPerCell = cells.map((c: { outcomes: { status: string }[] }) => c.outcomes.filter((o) => o.status === 'OK').length);
     const callsForMatrix = quoteCalls() - before;

@@ -132,8 +132,9 @@ export interface CarrierAdapter {
   quote(request: QuoteRequest, options: CallOptions): Promise<CarrierQuote[]>;
   /**
    * Several requests in ONE network exchange, answered in request order (each answer what `quote`
-   * would give). Only protocols that carry many transactions in one document implement it (ACORD:
-   * one TXLife of many 111s); a quote matrix then asks such a carrier once for all its cells.
+   * would give). Protocols that carry many requests in one exchange implement it (ACORD: one TXLife
+   * of many 111s; REST: POST /v1/quotes/batch); a quote matrix then asks such a carrier once for all
+   * its cells. Rate books price locally and need none.
    */
   quoteBatch?(requests: readonly QuoteRequest[], options: CallOptions): Promise<CarrierQuote[][]>;
   submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult>;

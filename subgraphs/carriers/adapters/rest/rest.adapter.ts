@@ -22,7 +22,15 @@ import {
 } from '../carrier-adapter.port';
 import { exchange, unknownCodeReporter, type WireAnswer } from '../wire';
 import { OAuthTokenSource, type TokenGrant } from './oauth-token';
-import { applicationBody, applicationResultFrom, caseStatusFrom, productsFrom, quoteBody, quotesFrom } from './rest.mapper';
+import {
+  applicationBody,
+  applicationResultFrom,
+  batchResultsFrom,
+  caseStatusFrom,
+  productsFrom,
+  quoteBody,
+  quotesFrom,
+} from './rest.mapper';
 
 /**
  * Deadline of the shared token request. Each caller waits at most until its own deadline; the request
@@ -31,6 +39,8 @@ import { applicationBody, applicationResultFrom, caseStatusFrom, productsFrom, q
 const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 /** Applications asked for in one status inquiry (the carrier's documented maximum). */
 const MAX_IDS_PER_INQUIRY = 200;
+/** The carrier takes at most this many quote requests in one POST /v1/quotes/batch. */
+const MAX_QUOTE_BATCH = 25;
 
 interface Answer {
   status: number;
@@ -75,6 +85,28 @@ export class RestAdapter implements CarrierAdapter {
     const answer = await this.authorized('quote', 'POST', '/v1/quotes', quoteBody(this.carrier, request), options);
     this.expect(answer, 200);
     return quotesFrom(answer.body, this.carrier, request, this.reportUnknown);
+  }
+
+  /** Every request in one POST /v1/quotes/batch (at most 25 a call); an item the carrier refuses fails the batch, as it fails a single quote. */
+  async quoteBatch(requests: readonly QuoteRequest[], options: CallOptions): Promise<CarrierQuote[][]> {
+    const asked = requests.flatMap((request, i) => (request.productIds.length ? [i] : []));
+    const answers: CarrierQuote[][] = requests.map(() => []);
+    for (let start = 0; start < asked.length; start += MAX_QUOTE_BATCH) {
+      const chunk = asked.slice(start, start + MAX_QUOTE_BATCH);
+      const answer = await this.authorized(
+        'quote',
+        'POST',
+        '/v1/quotes/batch',
+        { requests: chunk.map((i) => quoteBody(this.carrier, requests[i])) },
+        options,
+      );
+      this.expect(answer, 200);
+      batchResultsFrom(answer.body, chunk.length).forEach((result, j) => {
+        this.expect(result, 200);
+        answers[chunk[j]] = quotesFrom(result.body, this.carrier, requests[chunk[j]], this.reportUnknown);
+      });
+    }
+    return answers;
   }
 
   // A write: the policy never retries it; the outbox resends with the same Idempotency-Key when it must.

@@ -150,6 +150,16 @@ function productOf(carrier: CarrierProfile, productId: string): Product {
   return product;
 }
 
+/** A batch's answers, one {status, body} per request in request order: any other shape is unreadable. */
+export function batchResultsFrom(body: unknown, expected: number): { status: number; body: unknown }[] {
+  const results = list(object(body, 'batch response').results, 'results');
+  if (results.length !== expected) throw malformed(`${results.length} batch results for ${expected} requests`);
+  return results.map((entry, i) => {
+    const result = object(entry, `results[${i}]`);
+    return { status: count(result.status, `results[${i}].status`), body: result.body };
+  });
+}
+
 /** The carrier's quotes for the products asked; `declined` products are simply absent. */
 export function quotesFrom(body: unknown, carrier: CarrierProfile, request: QuoteRequest, report: ReportUnknown): CarrierQuote[] {
   const asked = new Set(request.productIds);

@@ -154,6 +154,35 @@ describe('quotes', () => {
     const mixed = quoteRequest({ healthClass: 'STANDARD_PLUS' });
     expect(await rest.quote(mixed, recordingOptions())).toEqual([expectedQuote(carrier, TERM, mixed)]);
   });
+
+  it('prices several requests in ONE call (POST /v1/quotes/batch), each answer what quote gives for it alone', async () => {
+    const { adapter: rest, carrier } = adapter();
+    const requests = [
+      quoteRequest({ faceAmount: 250_000, termYears: 10 }),
+      quoteRequest({ faceAmount: 1_000_000, termYears: 30, productIds: [TERM] }),
+      quoteRequest({ productIds: [] }),
+      quoteRequest({ healthClass: 'STANDARD_PLUS', faceAmount: 400_000 }),
+    ];
+    await rest.quote(quoteRequest(), recordingOptions()); // the token, fetched once
+    simulators.control.resetCounts(CODE);
+    const options = recordingOptions();
+    const answers = await rest.quoteBatch!(requests, options);
+    expect(options.network).toEqual(['quote']);
+    expect(simulators.control.counts(CODE)).toMatchObject({ quote: 1 });
+    expect(answers).toEqual([
+      requests[0].productIds.map((id) => expectedQuote(carrier, id, requests[0])),
+      [expectedQuote(carrier, TERM, requests[1])],
+      [],
+      [expectedQuote(carrier, TERM, requests[3])],
+    ]);
+    for (const [i, request] of requests.entries()) expect(await rest.quote(request, recordingOptions())).toEqual(answers[i]);
+  });
+
+  it('fails the whole batch when the carrier refuses one of its requests, as a single quote fails', async () => {
+    const { adapter: rest } = adapter();
+    const broken = quoteRequest({ issueAge: 2.5 });
+    await expect(rest.quoteBatch!([quoteRequest(), broken], recordingOptions())).rejects.toMatchObject({ code: 'CARRIER.REJECTED' });
+  });
 });
 
 describe('table ratings and flat extras', () => {
