@@ -70,7 +70,8 @@ export interface NormalizedQuoteInput {
 
 /**
  * Checks everything at once and answers BAD_USER_INPUT with every reason in extensions.reasons,
- * each naming its field. Valid inputs no carrier can cover are not errors: they become outcomes.
+ * each naming its field. An age outside every product of the type asked is refused too; other valid
+ * inputs no carrier can cover are not errors: they become outcomes.
  */
 export function validateQuoteInput(
   input: QuoteInput,
@@ -86,6 +87,7 @@ export function validateQuoteInput(
   else if (isIsoDate(asOf) && Number(asOf.slice(0, 4)) - Number(input.birthDate.slice(0, 4)) > MAX_AGE_YEARS) {
     reasons.push(`birthDate is more than ${MAX_AGE_YEARS} years before asOf`);
   }
+  const agesKnown = reasons.length === 0;
 
   if (!Number.isInteger(input.faceAmount) || input.faceAmount <= 0) reasons.push('faceAmount must be a positive whole number of dollars');
   else if (input.faceAmount > MAX_FACE_AMOUNT) reasons.push(`faceAmount must be at most ${MAX_FACE_AMOUNT}`);
@@ -133,6 +135,10 @@ export function validateQuoteInput(
     const floor = RATING_ORDER.indexOf(input.minAmBestRating);
     carriers = carriers.filter((c) => RATING_ORDER.indexOf(c.amBestRating) <= floor);
   }
+  if (agesKnown) {
+    const outside = ageOutsideEveryProduct(input.birthDate, asOf, productType, carriers, catalog.products);
+    if (outside) reasons.push(outside);
+  }
   if (reasons.length) throw badInput(reasons.length === 1 ? reasons[0] : `invalid quote input: ${reasons.join('; ')}`, reasons);
 
   return {
@@ -152,6 +158,32 @@ export function validateQuoteInput(
     carriers: carriers.sort(byName),
     asOf,
   };
+}
+
+/**
+ * An issue age that no product of the type asked takes, at any carrier asked, is the caller's to
+ * fix, not every carrier's outcome: said (naming birthDate, never its value) before any carrier is
+ * called. Each carrier's own age basis decides its issue age.
+ */
+function ageOutsideEveryProduct(
+  birthDate: string,
+  asOf: string,
+  productType: ProductType,
+  carriers: readonly CarrierRow[],
+  products: readonly ProductRow[],
+): string | null {
+  const basisOf = new Map(carriers.map((c) => [c.id, c.ageBasis]));
+  const ofType = products.filter((p) => p.type === productType && basisOf.has(p.carrierId));
+  if (!ofType.length) return null;
+  const ages = { NEAREST: issueAge('NEAREST', birthDate, asOf), LAST: issueAge('LAST', birthDate, asOf) };
+  const fits = ofType.some((p) => {
+    const age = ages[basisOf.get(p.carrierId)!];
+    return age >= p.minIssueAge && age <= p.maxIssueAge;
+  });
+  if (fits) return null;
+  const min = Math.min(...ofType.map((p) => p.minIssueAge));
+  const max = Math.max(...ofType.map((p) => p.maxIssueAge));
+  return `birthDate gives issue age ${ages.LAST}, outside every ${productType} product's issue ages (${min}-${max}) at the carriers asked`;
 }
 
 const FLAT_EXTRA_MONEY = /^\d+\.\d{2}$/;

@@ -270,10 +270,16 @@ describe('compareQuotes', () => {
     expect(reasons.some((r) => r.startsWith('faceAmount'))).toBe(true);
     expect(reasons.some((r) => r.startsWith('carrierIds'))).toBe(true);
     expect(codes(await compare({ termYears: 12 }))).toEqual(['BAD_USER_INPUT']);
+    // An age no TERM product takes is the caller's to fix: refused naming birthDate, never its value.
     const old = await compare({ birthDate: '1935-01-01' });
-    expect(old.data!.compareQuotes.quotes).toEqual([]);
-    expect(old.data!.compareQuotes.outcomes.every((o: { status: string }) => o.status === 'NO_ELIGIBLE_PRODUCT')).toBe(true);
-    expect(old.extensions!.stats.carriers.carrierCalls).toBe(0);
+    expect(codes(old)).toEqual(['BAD_USER_INPUT']);
+    expect(old.errors![0].message).toMatch(/^birthDate gives issue age 90, outside every TERM product's issue ages \(\d+-\d+\)/);
+    expect(JSON.stringify(old.errors)).not.toContain('1935');
+    // Valid input that no product covers (a face beyond every product's maximum) is an outcome, not an error.
+    const huge = await compare({ faceAmount: 90_000_000 });
+    expect(huge.data!.compareQuotes.quotes).toEqual([]);
+    expect(huge.data!.compareQuotes.outcomes.every((o: { status: string }) => o.status === 'NO_ELIGIBLE_PRODUCT')).toBe(true);
+    expect(huge.extensions!.stats.carriers.carrierCalls).toBe(0);
   });
 });
 

@@ -109,9 +109,18 @@ describe('compareQuotes with every carrier healthy', () => {
 
   it('answers NO_ELIGIBLE_PRODUCT without calling a carrier when nothing fits, with the reasons', async () => {
     const ctx = world.context();
-    const result = await compareQuotes(ctx, { ...INPUT, birthDate: '1935-01-01' });
+    // 68: inside some products' ages, outside every 20-year term's (long terms stop at lower ages).
+    const result = await compareQuotes(ctx, { ...INPUT, birthDate: '1957-06-01' });
     expect(result.quotes).toEqual([]);
     expect(result.outcomes.every((o) => o.status === 'NO_ELIGIBLE_PRODUCT' && /issue age \d+ is outside/.test(o.message!))).toBe(true);
+    expect(ctx.stats.carrierCalls).toBe(0);
+  });
+
+  it('refuses an age outside every product before any carrier is called', async () => {
+    const ctx = world.context();
+    await expect(compareQuotes(ctx, { ...INPUT, birthDate: '1935-01-01' })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(ctx.stats.carrierCalls).toBe(0);
   });
 

@@ -105,10 +105,25 @@ describe('validateQuoteInput: Quoting v2', () => {
     expect([ul.guaranteedToAge, ul.payPeriod, ul.finalExpensePlan]).toEqual([121, null, null]);
     const wl = validateQuoteInput({ ...INPUT, productType: 'WHOLE_LIFE', termYears: null }, CATALOG, TODAY);
     expect([wl.guaranteedToAge, wl.payPeriod, wl.finalExpensePlan]).toEqual([null, 'LIFE', null]);
-    const fe = validateQuoteInput({ ...INPUT, productType: 'FINAL_EXPENSE', termYears: null, faceAmount: 10_000 }, CATALOG, TODAY);
+    const fe = validateQuoteInput(
+      { ...INPUT, productType: 'FINAL_EXPENSE', termYears: null, faceAmount: 10_000, birthDate: '1955-01-15' },
+      CATALOG,
+      TODAY,
+    );
     expect([fe.guaranteedToAge, fe.payPeriod, fe.finalExpensePlan]).toEqual([null, null, 'LEVEL']);
     const term = validateQuoteInput(INPUT, CATALOG, TODAY);
     expect([term.guaranteedToAge, term.payPeriod, term.finalExpensePlan, term.riders]).toEqual([null, null, null, []]);
+  });
+
+  it('refuses an issue age outside every product of the type asked, naming birthDate and never its value', () => {
+    const reasons = reasonsOf({ productType: 'FINAL_EXPENSE', termYears: null, faceAmount: 10_000 });
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(
+      /^birthDate gives issue age \d+, outside every FINAL_EXPENSE product's issue ages \(45-85\) at the carriers asked$/,
+    );
+    expect(reasons[0]).not.toContain('1990');
+    // Within some product's ages at some carrier: not refused (the others answer NO_ELIGIBLE_PRODUCT).
+    expect(reasonsOf({ productType: 'FINAL_EXPENSE', termYears: null, faceAmount: 10_000, birthDate: '1955-01-15' })).toEqual([]);
   });
 
   it('refuses a guarantee age not in the list, and a guarantee age or pay period with another type, naming the field', () => {
