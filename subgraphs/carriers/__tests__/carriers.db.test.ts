@@ -5,13 +5,11 @@
  * No carrier is configured here (no CARRIER_<CODE>_URL): quotes that would need one answer ERROR.
  */
 import 'reflect-metadata';
-import pino from 'pino';
-import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../../platform/config';
+import { DEV_IDENTITY_SECRET } from '../../../platform/config';
 import { signIdentity, type Identity } from '../../../platform/identity';
-import { startSubgraph, type RunningSubgraph } from '../../shared/subgraph-server';
+import type { RunningSubgraph } from '../../shared/subgraph-server';
 import { codes, graphql } from '../../../test/support/graphql';
-import { createCarriersRuntime } from '../carriers.runtime';
-import { createCarriersSubgraph } from '../carriers.subgraph';
+import { startCarriersSubgraph } from './carriers-subgraph';
 import { CARRIERS, PRODUCTS } from '../fixtures/carriers.fixture';
 
 const ANONYMOUS: Identity = { sub: 'anonymous', role: 'ANONYMOUS' };
@@ -22,14 +20,7 @@ const ask = (query: string, variables: Record<string, unknown> = {}, identity: I
   graphql(subgraph.url, query, variables, { headers: identity ? signIdentity(identity, DEV_IDENTITY_SECRET) : {} });
 
 beforeAll(async () => {
-  const definition = createCarriersSubgraph({
-    runtime: (cache, _logger, _env, carriers) => createCarriersRuntime({ cache, logger: pino({ level: 'silent' }), env: {}, carriers }),
-  });
-  subgraph = await startSubgraph(
-    definition,
-    readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
-    0,
-  );
+  subgraph = await startCarriersSubgraph();
 });
 
 afterAll(async () => {

@@ -5,16 +5,14 @@
  * a cold and a warm call cost. No carrier is configured: none is ever called.
  */
 import 'reflect-metadata';
-import pino from 'pino';
-import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../../platform/config';
+import { DEV_IDENTITY_SECRET } from '../../../platform/config';
 import { signIdentity, type Identity } from '../../../platform/identity';
 import { newStats } from '../../../platform/stats';
 import { codes, graphql } from '../../../test/support/graphql';
 import { createPool, Db, type Pool } from '../../shared/db';
-import { startSubgraph, type RunningSubgraph } from '../../shared/subgraph-server';
+import type { RunningSubgraph } from '../../shared/subgraph-server';
 import { createCarrierLoaders } from '../carrier.loader';
-import { createCarriersRuntime } from '../carriers.runtime';
-import { createCarriersSubgraph } from '../carriers.subgraph';
+import { startCarriersSubgraph } from './carriers-subgraph';
 import { CatalogSnapshot, catalogOf } from '../catalog.snapshot';
 import { quoteRequirements } from '../domain/requirements-grid';
 import { CARRIERS } from '../fixtures/carriers.fixture';
@@ -44,14 +42,7 @@ const at = (carrierId: string, age: number, faceAmount: number, extra: Record<st
   ask({ c: carrierId, b: bornAged(age), f: faceAmount, s: 'TX', ...extra });
 
 beforeAll(async () => {
-  const definition = createCarriersSubgraph({
-    runtime: (cache, _logger, _env, carriers) => createCarriersRuntime({ cache, logger: pino({ level: 'silent' }), env: {}, carriers }),
-  });
-  subgraph = await startSubgraph(
-    definition,
-    readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
-    0,
-  );
+  subgraph = await startCarriersSubgraph();
   pool = createPool(process.env.DATABASE_URL!, 2);
 });
 
