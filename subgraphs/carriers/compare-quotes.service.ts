@@ -13,7 +13,7 @@ import { catalogOf, type Catalog } from './catalog.snapshot';
 import type { CarrierRow } from './carrier.type';
 import type { ProductRow } from './product.type';
 import { formatMoney, issueAge, MAX_FLAT_EXTRA_PER_THOUSAND_CENTS, MAX_FLAT_EXTRA_YEARS, parseMoney, pricingClass } from './domain/premium';
-import { MAX_TABLE_RATING, productEligibilityAtAge } from './domain/product-eligibility';
+import { MAX_TABLE_RATING, productEligibilityAtAge, type ProductRequestAtAge } from './domain/product-eligibility';
 import { rankQuotes } from './domain/quote-ranking';
 import { finalExpenseSeverity, validateHealthProfile, type HealthProfile } from './domain/health-profile';
 import { finalExpensePlan, GUARANTEED_ISSUE_MAX_AGE, GUARANTEED_ISSUE_MAX_FACE, GUARANTEED_ISSUE_MIN_AGE } from './domain/final-expense';
@@ -173,16 +173,19 @@ function ageOutsideEveryProduct(
   products: readonly ProductRow[],
 ): string | null {
   const basisOf = new Map(carriers.map((c) => [c.id, c.ageBasis]));
-  const ofType = products.filter((p) => p.type === productType && basisOf.has(p.carrierId));
-  if (!ofType.length) return null;
   const ages = { NEAREST: issueAge('NEAREST', birthDate, asOf), LAST: issueAge('LAST', birthDate, asOf) };
-  const fits = ofType.some((p) => {
-    const age = ages[basisOf.get(p.carrierId)!];
-    return age >= p.minIssueAge && age <= p.maxIssueAge;
-  });
-  if (fits) return null;
-  const min = Math.min(...ofType.map((p) => p.minIssueAge));
-  const max = Math.max(...ofType.map((p) => p.maxIssueAge));
+  // Runs on every comparison: the first product that takes the age ends the search.
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const product of products) {
+    const basis = product.type === productType ? basisOf.get(product.carrierId) : undefined;
+    if (!basis) continue;
+    const age = ages[basis];
+    if (age >= product.minIssueAge && age <= product.maxIssueAge) return null;
+    min = Math.min(min, product.minIssueAge);
+    max = Math.max(max, product.maxIssueAge);
+  }
+  if (min > max) return null;
   return `birthDate gives issue age ${ages.LAST}, outside every ${productType} product's issue ages (${min}-${max}) at the carriers asked`;
 }
 
@@ -459,8 +462,22 @@ async function quoteCarrier(
   const ineligible: string[] = [];
   const ofType = products.filter((product) => product.type === input.productType);
   if (ofType.length === 0) return outcome('NO_ELIGIBLE_PRODUCT', { message: `no ${input.productType} product in this carrier's catalog` });
+  // One request for every product of this carrier (the normalized input is wide: not spread per product).
+  const atAge: ProductRequestAtAge & { finalExpensePlan: FinalExpensePlan | null } = {
+    state: input.state,
+    issueAge: age,
+    healthClass: terms.healthClass,
+    tableRating: terms.tableRating,
+    flatExtraPerThousandCents: terms.flatExtraPerThousandCents,
+    faceAmount: input.faceAmount,
+    termYears: input.termYears,
+    productType: input.productType,
+    guaranteedToAge: input.guaranteedToAge,
+    payPeriod: input.payPeriod,
+    finalExpensePlan: plan,
+  };
   const eligible = ofType.filter((product) => {
-    const verdict = productEligibilityAtAge(product, { ...input, ...terms, finalExpensePlan: plan, issueAge: age });
+    const verdict = productEligibilityAtAge(product, atAge);
     if (!verdict.eligible) ineligible.push(verdict.reason);
     return verdict.eligible;
   });
