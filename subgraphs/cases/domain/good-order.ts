@@ -37,6 +37,8 @@ export interface FormRequirement {
   formNumber: string;
   states?: readonly StateCode[];
   productTypes?: readonly ProductTypeCode[];
+  /** Only for these products (the carrier's product codes). */
+  productCodes?: readonly string[];
   when: FormCondition;
   /** Only when this rider is chosen (rider disclosures). */
   rider?: RiderTypeCode;
@@ -316,6 +318,7 @@ function questionRules(application: Application, rules: CarrierApplicationRules,
 function formRules(application: Application, rules: CarrierApplicationRules, replacing: boolean, add: Add): void {
   const state = application.state;
   const productType = application.coverage?.productType;
+  const productCode = application.coverage?.productCode;
   const riders = application.coverage?.riders ?? [];
   const attached = new Set((application.forms ?? []).map((form) => form.code));
   const reported = new Set<string>();
@@ -323,6 +326,7 @@ function formRules(application: Application, rules: CarrierApplicationRules, rep
     if (attached.has(form.code) || reported.has(form.code)) continue;
     if (form.states && (!state || !form.states.includes(state))) continue;
     if (form.productTypes && (!productType || !form.productTypes.includes(productType))) continue;
+    if (form.productCodes && (!productCode || !form.productCodes.includes(productCode))) continue;
     if (form.rider && !riders.includes(form.rider)) continue;
     if (form.when === 'NO_PHONE_INTERVIEW' && application.phoneInterview === true) continue;
     if (form.when === 'REPLACEMENT' && !replacing) continue;

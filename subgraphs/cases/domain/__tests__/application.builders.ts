@@ -59,6 +59,7 @@ export const RULES: CarrierApplicationRules = {
     { code: 'REPLACEMENT_NOTICE', formNumber: 'TYP-RN', states: ['TX', 'FL', 'CA'], when: 'REPLACEMENT' },
     { code: 'CARRIER_REPLACEMENT_FORM', formNumber: 'TYP-400', when: 'REPLACEMENT' },
     { code: 'ILLUSTRATION', formNumber: 'TYP-ILL', when: 'PERMANENT_PRODUCT' },
+    { code: 'CONVERSION_PRIVILEGE_NOTICE', formNumber: 'TYP-CNV', productCodes: ['TYP-TERM-PLUS'], when: 'ALWAYS' },
     { code: 'RIDER_DISCLOSURE_WAIVER', formNumber: 'TYP-WP', when: 'ALWAYS', rider: 'WAIVER_OF_PREMIUM' },
   ],
   questions: [

@@ -431,6 +431,12 @@ describe('forms', () => {
     expect(missing({ ...draft, forms: [...(draft.forms ?? []), { code: 'RIDER_DISCLOSURE_WAIVER' }] })).toEqual([]);
   });
 
+  it("a product's own form is asked of that product only", () => {
+    const plus = change((a) => ({ ...a, coverage: { ...a.coverage, productCode: 'TYP-TERM-PLUS' } }));
+    expect(missing(plus)).toEqual(['forms.CONVERSION_PRIVILEGE_NOTICE: REQUIRED']);
+    expect(missing({ ...plus, forms: [...(plus.forms ?? []), { code: 'CONVERSION_PRIVILEGE_NOTICE' }] })).toEqual([]);
+  });
+
   it('a permanent product needs a signed illustration; a term does not', () => {
     const ul = change((a) => ({ ...a, coverage: { ...a.coverage, productType: 'WHOLE_LIFE' } }));
     expect(missing(ul)).toEqual(['forms.ILLUSTRATION: REQUIRED']);
