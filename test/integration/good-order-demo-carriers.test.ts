@@ -75,6 +75,32 @@ describe('good order at the demo carriers', () => {
     },
   );
 
+  it.each(CARRIERS.flatMap((carrier) => carrier.products.map((product) => [carrier.code, product.code] as const)))(
+    '%s %s: removing any field the carrier requires yields exactly REQUIRED for it',
+    (carrierCode, productCode) => {
+      const product = CARRIERS.find((carrier) => carrier.code === carrierCode)?.products.find(
+        (candidate) => candidate.code === productCode,
+      ) as ProductFixture;
+      const rules: CarrierApplicationRules = applicationRulesFor({ code: carrierCode });
+      const draft = applicationFor(product, carrierCode, 'TX', rules);
+      const complete: Application = {
+        ...draft,
+        forms: missingItems(draft, rules, { asOf: AS_OF }).map((item) => ({ code: item.path.slice('forms.'.length) })),
+      };
+      expect(missingItems(complete, rules, { asOf: AS_OF })).toEqual([]);
+      for (const path of [...rules.requiredFields.all, ...(rules.requiredFields.byProductType?.[product.type] ?? [])]) {
+        const copy = structuredClone(complete) as Record<string, unknown>;
+        const keys = path.split('.');
+        let parent = copy;
+        for (const key of keys.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
+        delete parent[keys[keys.length - 1] as string];
+        expect(missingItems(copy as Application, rules, { asOf: AS_OF }).map((item) => `${item.path}: ${item.code}`)).toEqual([
+          `${path}: REQUIRED`,
+        ]);
+      }
+    },
+  );
+
   it("a replacement in New York asks for New York's own disclosure; in Alaska only the carrier's form", () => {
     const rules = applicationRulesFor({ code: 'SUMMIT' });
     const product = CARRIERS[0]?.products[0] as ProductFixture;

@@ -362,6 +362,8 @@ function signatureRules(application: Application, rules: CarrierApplicationRules
     }
     if (isBlank(signature.signedOn) || !DATE.test(signature.signedOn as string))
       add(`${at}.signedOn`, 'REQUIRED', `The ${role.toLowerCase()}'s signature date is required.`);
+    else if ((signature.signedOn as string) > options.asOf)
+      add(`${at}.signedOn`, 'INVALID_VALUE', `The ${role.toLowerCase()}'s signature date is in the future.`);
     else if (!first || (signature.signedOn as string) < first) first = signature.signedOn;
     if (isBlank(signature.state)) add(`${at}.state`, 'REQUIRED', `The state where the ${role.toLowerCase()} signed is required.`);
     else if (application.state && signature.state !== application.state) {

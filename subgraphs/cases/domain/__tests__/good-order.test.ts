@@ -110,6 +110,15 @@ describe('identifiers', () => {
     expect(missing(change((a) => ({ ...a, insured: { ...a.insured, ssn } })))).toEqual(['insured.ssn: INVALID_SSN']);
   });
 
+  it('a birth date that is not YYYY-MM-DD is INVALID_VALUE, and the financial check waits for it', () => {
+    const draft = change((a) => ({
+      ...a,
+      insured: { ...a.insured, birthDate: '01/10/1986' },
+      coverage: { ...a.coverage, faceAmount: 900_000 },
+    }));
+    expect(missing(draft)).toEqual(['insured.birthDate: INVALID_VALUE']);
+  });
+
   it('an ITIN is a valid identifier for the insured', () => {
     expect(missing(change((a) => ({ ...a, insured: { ...a.insured, ssn: '912-70-1234' } })))).toEqual([]);
   });
@@ -487,6 +496,17 @@ describe('signatures', () => {
         })),
       ),
     ).toEqual(['signatures.INSURED.signedOn: REQUIRED']);
+  });
+
+  it('a signature dated after today is INVALID_VALUE', () => {
+    const draft = change((a) => ({
+      ...a,
+      signatures: [
+        { role: 'INSURED', signedOn: '2026-06-16', state: 'TX' },
+        { role: 'AGENT', signedOn: '2026-06-15', state: 'TX' },
+      ],
+    }));
+    expect(missing(draft)).toEqual(['signatures.INSURED.signedOn: INVALID_VALUE']);
   });
 
   it('signing in another state is SIGNED_IN_OTHER_STATE', () => {
