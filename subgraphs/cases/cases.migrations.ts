@@ -121,4 +121,35 @@ export const casesMigrations: readonly Migration[] = [
       ALTER TABLE cases.outbox ADD COLUMN agent_npn text, ADD COLUMN writing_number text;
     `,
   },
+  {
+    version: 4,
+    name: 'the personal data access log: who read which personal data in full, when, in which request',
+    // Append-only: a trigger refuses UPDATE and DELETE, so the log cannot be edited by the service
+    // that writes it. Values are never stored here, only the field's name. The indexes serve the
+    // admin's reads: newest first, overall, per subject and per actor. Milliseconds, as the cursor
+    // carries them: a finer instant would fall between two pages.
+    sql: `
+      CREATE TABLE cases.personal_data_access (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz(3) NOT NULL DEFAULT now(),
+        actor_sub text NOT NULL,
+        actor_role text NOT NULL,
+        subject_kind text NOT NULL CHECK (subject_kind IN ('APPLICATION', 'CASE')),
+        subject_id text NOT NULL,
+        field text NOT NULL,
+        request_id text NOT NULL,
+        reason text
+      );
+      CREATE INDEX personal_data_access_at_idx ON cases.personal_data_access (at DESC, id DESC);
+      CREATE INDEX personal_data_access_subject_idx ON cases.personal_data_access (subject_id, at DESC, id DESC);
+      CREATE INDEX personal_data_access_actor_idx ON cases.personal_data_access (actor_sub, at DESC, id DESC);
+      CREATE FUNCTION cases.personal_data_access_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'cases.personal_data_access is append-only';
+        END;
+      $$;
+      CREATE TRIGGER personal_data_access_append_only BEFORE UPDATE OR DELETE ON cases.personal_data_access
+        FOR EACH STATEMENT EXECUTE FUNCTION cases.personal_data_access_append_only();
+    `,
+  },
 ];

@@ -12,17 +12,18 @@ import { readCasesConfig } from './cases.config';
 import type { CasesContext } from './cases.context';
 import { casesMigrations } from './cases.migrations';
 import { OutboxWorker } from './outbox.worker';
+import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
 import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
 import { RequirementResolver } from './requirement.resolver';
 
 const buildSchema = () =>
   buildFederatedSchema(
-    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMetricsResolver] },
+    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMetricsResolver, PersonalDataAccessResolver] },
     { ...caseReferences, ...agentReferences },
   );
 
-/** The cases subgraph: cases, requirements, history, Agent.cases, metrics, and the outbox to carriers. */
+/** The cases subgraph: cases, requirements, history, Agent.cases, metrics, the personal data access log, and the outbox to carriers. */
 export const casesSubgraph: SubgraphModule = {
   name: 'cases',
   migrations: casesMigrations,
