@@ -169,7 +169,8 @@ class Builder {
     // Leaves without arguments: they may also appear in fragments and inline fragments and still merge.
     const leaves = fields.filter((f) => isLeafType(getNamedType(f.type)) && f.args.length === 0);
     const deeper = depth < maxDepth ? fields : leaves;
-    const count = this.g(fc.integer, { min: 1, max: Math.min(5, deeper.length) });
+    // A type whose fields are all objects or take arguments has no leaves to stop on: pick from all of them.
+    const count = this.g(fc.integer, { min: 1, max: Math.max(1, Math.min(5, deeper.length)) });
     const used = new Set<string>();
     for (let i = 0; i < count; i++) {
       const field = this.pick(deeper.length ? deeper : fields);
