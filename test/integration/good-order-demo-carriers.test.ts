@@ -1,8 +1,8 @@
 /**
- * The demo carriers' application rules (carriers subgraph data) read by the cases subgraph's
- * good-order check: the two subgraphs share no code, so this test holds the shapes together (the
- * assignment below type-checks) and checks a complete application is in good order at every demo
- * carrier, for every product, in a few states that differ in their forms.
+ * The demo carriers' application rules (carriers subgraph data, in the shape of
+ * subgraphs/shared/application-rules.ts) read by the cases subgraph's good-order check: a complete
+ * application is in good order at every demo carrier, for every product, in a few states that
+ * differ in their forms.
  */
 import type { Application } from '../../subgraphs/cases/domain/application';
 import { type CarrierApplicationRules, missingItems } from '../../subgraphs/cases/domain/good-order';
