@@ -4,7 +4,7 @@ import { badInput, conflict, notFound } from '../../platform/errors';
 import { newId, parseId } from '../../platform/ids';
 import { requireRole, requireSignedIn } from '../shared/auth';
 import { State } from '../shared/enums';
-import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
+import { decodeCursor, keysetPage, pageSize } from '../shared/pagination';
 import { canSeeAgent, visibleAgentIds } from './agent-scope.loader';
 import { agentByNpn, countAgents, insertAgent, listAgents, type AgentListFilter } from './agent.repository';
 import { Agent, AgentConnection, AgentFilter, CreateAgentInput, type AgentRow } from './agent.type';
@@ -67,18 +67,8 @@ export class AgentResolver {
       search: filter?.search,
     };
     const rows = await listAgents(ctx.db, where, { afterId, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    for (const row of page) ctx.loaders.agent.prime(row.id, row);
-    const edges = page.map((node) => ({ cursor: encodeCursor([node.id]), node: node as Agent }));
-    const connection = {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > limit,
-        hasPreviousPage: Boolean(after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    } as AgentConnection;
+    const connection = keysetPage(rows, limit, after, (row) => [row.id]) as AgentConnection;
+    for (const { node } of connection.edges) ctx.loaders.agent.prime(node.id, node);
     // totalCount is a getter: the count(*) runs only when a client selects the field.
     Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => countAgents(ctx.db, where) });
     return connection;

@@ -8,9 +8,9 @@ import { badInput } from '../../platform/errors';
 import { newId, parseIds } from '../../platform/ids';
 import type { Db } from '../shared/db';
 import type { CaseStatus, HealthClass, RequirementCode } from '../shared/enums';
-import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
+import { decodeCursor, keysetPage, pageSize } from '../shared/pagination';
 import type { CaseEventRow, CaseEventType } from './case-event.type';
-import type { Case, CaseConnection, CaseFilter, CaseOrder, CaseRow } from './case.type';
+import type { CaseConnection, CaseFilter, CaseOrder, CaseRow } from './case.type';
 import { CLOSED_STATUSES_SQL } from './cases.migrations';
 import type { Stamps } from './domain/case-status';
 import type { SyncStep } from './domain/carrier-sync';
@@ -100,17 +100,7 @@ export async function casePage(
       ORDER BY submitted_at ${direction}, id ${direction} LIMIT $${params.push(limit + 1)}`,
     params,
   );
-  const page = rows.slice(0, limit);
-  const edges = page.map((row) => ({ cursor: encodeCursor([row.submittedAt, row.id]), node: row as unknown as Case }));
-  const connection = {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  } as unknown as CaseConnection;
+  const connection = keysetPage(rows, limit, args.after, (row) => [row.submittedAt, row.id]) as unknown as CaseConnection;
   // A getter: the count(*) runs only when a client selects totalCount, and once however often
   // it is selected (aliases, fragments).
   let total: Promise<number> | undefined;
@@ -124,7 +114,7 @@ export async function casePage(
         )
         .then((r) => r!.n)),
   });
-  return { rows: page, connection };
+  return { rows: rows.slice(0, limit), connection };
 }
 
 export const casesByIds = (db: Db, ids: readonly string[]): Promise<CaseRow[]> =>

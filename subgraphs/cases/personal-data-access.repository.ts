@@ -1,26 +1,17 @@
 import { badInput } from '../../platform/errors';
 import type { Db } from '../shared/db';
-import { decodeCursor, encodeCursor, pageSize } from '../shared/pagination';
+import { decodeCursor, keysetPage, pageSize } from '../shared/pagination';
 import type {
   PersonalDataAccess,
   PersonalDataAccessConnection,
   PersonalDataAccessFilter,
   PersonalDataAccessRow,
-  PersonalDataSubjectKind,
 } from './personal-data-access.type';
 
 export const MAX_ACCESS_PAGE = 200;
 
 /** One full read to record: who, what, in which request. The value read is never part of it. */
-export interface PersonalDataAccessEntry {
-  actorSub: string;
-  actorRole: string;
-  subjectKind: PersonalDataSubjectKind;
-  subjectId: string;
-  field: string;
-  requestId: string;
-  reason?: string | null;
-}
+export type PersonalDataAccessEntry = Omit<PersonalDataAccessRow, 'id' | 'at' | 'reason'> & { reason?: string | null };
 
 const COLUMNS = `id, at, actor_sub AS "actorSub", actor_role AS "actorRole", subject_kind AS "subjectKind", subject_id AS "subjectId",
   field, request_id AS "requestId", reason`;
@@ -70,17 +61,11 @@ export async function personalDataAccessPage(
       ORDER BY at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
     params,
   );
-  const edges = rows.slice(0, limit).map((row) => ({
-    cursor: encodeCursor([row.at, row.id]),
-    node: { ...row, id: String(row.id), actor: row.actorSub } as PersonalDataAccess,
-  }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return keysetPage(
+    rows,
+    limit,
+    args.after,
+    (row) => [row.at, row.id],
+    (row) => ({ ...row, id: String(row.id), actor: row.actorSub }) as PersonalDataAccess,
+  );
 }

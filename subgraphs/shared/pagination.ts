@@ -43,3 +43,26 @@ export function pageSize(first: number | undefined | null, max: number, fallback
   if (!Number.isInteger(n) || n < 0 || n > max) throw badInput(`first must be between 0 and ${max}`);
   return n;
 }
+
+/**
+ * A keyset page from rows read with `limit + 1` (the extra row only says another page follows):
+ * the edges with their cursors and the page info. `after` is the cursor the page was asked after.
+ */
+export function keysetPage<Row, Node = Row>(
+  rows: readonly Row[],
+  limit: number,
+  after: string | null | undefined,
+  cursorOf: (row: Row) => readonly (string | number)[],
+  nodeOf: (row: Row) => Node = (row) => row as unknown as Node,
+): { edges: { cursor: string; node: Node }[]; pageInfo: PageInfo } {
+  const edges = rows.slice(0, limit).map((row) => ({ cursor: encodeCursor(cursorOf(row)), node: nodeOf(row) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: Boolean(after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
