@@ -4,11 +4,10 @@
  * database in .data/pglite when DATABASE_URL is unset). Prints counts only. Safe to run again, and
  * while the services run; retire an old kid from PERSONAL_DATA_KEYS only after a run that resealed 0.
  */
-import { join } from 'node:path';
 import { createLogger } from '../../platform/logger';
 import { PersonalDataVault } from '../../platform/personal-data';
-import { createPool, Db } from '../../subgraphs/shared/db';
-import { startEmbeddedDatabase } from '../embedded/pglite-server';
+import { Db } from '../../subgraphs/shared/db';
+import { withScriptDatabase } from '../embedded/script-database';
 import { rotatePersonalData } from './rotate';
 
 async function main() {
@@ -18,18 +17,11 @@ async function main() {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
     throw new Error(`--batch takes a whole number from 1 to 10000, got "${args[i + 1]}"`);
   const vault = PersonalDataVault.fromEnv();
-  const embedded = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedDatabase({ dataDir: process.env.PGLITE_DATA_DIR ?? join(process.cwd(), '.data', 'pglite') });
-  const pool = createPool(process.env.DATABASE_URL ?? embedded!.url, 2);
-  try {
+  await withScriptDatabase(async (pool) => {
     const counts = await rotatePersonalData(new Db(pool), vault, { batchSize, logger: createLogger('personal-data-rotate') });
     const total = counts.reduce((sum, count) => sum + count.resealed, 0);
     console.log(`resealed ${total} values in ${counts.length} columns under kid "${vault.activeKid}"`);
-  } finally {
-    await pool.end();
-    await embedded?.stop();
-  }
+  });
 }
 
 main().catch((error) => {

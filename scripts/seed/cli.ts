@@ -3,11 +3,9 @@
  * .data/pglite when DATABASE_URL is unset). An already seeded database is left alone, unless --force
  * or --cases (asking for a size means: replace the demo data with a world of that size).
  */
-import { join } from 'node:path';
 import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case-metrics.cache';
 import { createCache } from '../../platform/cache';
-import { createPool } from '../../subgraphs/shared/db';
-import { startEmbeddedDatabase } from '../embedded/pglite-server';
+import { withScriptDatabase } from '../embedded/script-database';
 import { seedDatabase } from './seed';
 
 async function main() {
@@ -19,11 +17,7 @@ async function main() {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number, got "${args[i + 1]}"`);
     return n;
   };
-  const embedded = process.env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedDatabase({ dataDir: process.env.PGLITE_DATA_DIR ?? join(process.cwd(), '.data', 'pglite') });
-  const pool = createPool(process.env.DATABASE_URL ?? embedded!.url, 2);
-  try {
+  await withScriptDatabase(async (pool) => {
     const started = Date.now();
     const result = await seedDatabase(pool, {
       cases: number('--cases'),
@@ -43,10 +37,7 @@ async function main() {
       else console.warn('Redis not reachable: cached caseMetrics may show the old data until the next case write');
       await cache.close();
     }
-  } finally {
-    await pool.end();
-    await embedded?.stop();
-  }
+  });
 }
 
 main().catch((error) => {
