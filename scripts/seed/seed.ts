@@ -119,6 +119,11 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
  */
 export async function seedCarriers(pool: pg.Pool, carriers: readonly CarrierFixture[]): Promise<void> {
   await migrateAll(pool);
+  await insertCatalogOnce(pool, carriers);
+}
+
+/** The catalog rows of `carriers` in one transaction, on a migrated database. */
+async function insertCatalogOnce(pool: pg.Pool, carriers: readonly CarrierFixture[]): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -138,7 +143,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
   const existing = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM agents.agent');
   if (existing.rows[0].n > 0 && !options.force) {
     // A database seeded by an earlier version still gets the demo catalog's new tables (rows already there are left alone).
-    await seedCarriers(pool, CARRIERS);
+    await insertCatalogOnce(pool, CARRIERS);
     return { seeded: false, cases: 0 };
   }
   const world = generateWorld({
