@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'FAILED_PRECONDITION'
   | 'RATE_LIMITED'
   | 'LIMIT_EXCEEDED'
   | 'CARRIER_UNAVAILABLE'
@@ -30,6 +31,9 @@ export function badInput(message: string, reasons?: string[]): GraphQLError {
 export const notFound = (what: string) => coded('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'not allowed for this role') => coded('FORBIDDEN', message);
 export const unauthenticated = (message = 'authentication required') => coded('UNAUTHENTICATED', message);
+/** The object is not yet (or no longer) in the state the operation needs; `extensions` may say what is missing. */
+export const failedPrecondition = (message: string, extensions: Record<string, unknown> = {}) =>
+  coded('FAILED_PRECONDITION', message, extensions);
 export const conflict = (message: string, extensions: Record<string, unknown> = {}) => coded('CONFLICT', message, extensions);
 
 /** Codes the contract lets through to clients; anything else is a bug and is masked. */
@@ -41,6 +45,7 @@ const CLIENT_CODES = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'FAILED_PRECONDITION',
   'RATE_LIMITED',
   'LIMIT_EXCEEDED',
   'CARRIER_UNAVAILABLE',

@@ -13,10 +13,12 @@ export interface SealedColumn {
 }
 
 /**
- * Every column of the product that holds sealed personal data. Empty until the applications store
- * some: whoever adds a sealed column adds it here, with the same field name the code uses.
+ * Every column of the product that holds sealed personal data: whoever adds a sealed column adds it
+ * here, with the same field name the code uses.
  */
-export const SEALED_COLUMNS: readonly SealedColumn[] = [];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  { table: 'cases.application', key: 'id', column: 'personal', field: 'application.personal' },
+];
 
 export interface RotationCount {
   table: string;

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { underwritingFixture } from '../../subgraphs/carriers/fixtures/requirement-grids.fixture';
+import { applicationRulesFor } from '../../subgraphs/carriers/fixtures/application-rules.fixture';
 import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
 import { generateWorld, type WorldOptions } from './world';
@@ -105,6 +106,13 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
   );
   await insertRows(
     client,
+    'carriers.carrier_application_rules',
+    ['carrier_id', 'rules'],
+    carriers.map((c) => [c.id, JSON.stringify(applicationRulesFor(c))]),
+    'ON CONFLICT (carrier_id) DO NOTHING',
+  );
+  await insertRows(
+    client,
     'agents.carrier_contracting',
     ['carrier_id', 'pre_appointment_states'],
     carriers.map((c) => [c.id, c.preAppointmentStates]),
@@ -159,8 +167,9 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
   try {
     await client.query('BEGIN');
     if (options.force) {
+      // CASCADE: what hangs off cases (applications, documents, changes) goes with them.
       await client.query(`TRUNCATE cases.case_event, cases.requirement, cases.outbox, cases."case", agents.appointment, agents.license,
-        agents.carrier_contracting, agents.agent, carriers.carrier_underwriting, carriers.product, carriers.carrier`);
+        agents.carrier_contracting, agents.agent, carriers.carrier_application_rules, carriers.carrier_underwriting, carriers.product, carriers.carrier CASCADE`);
     }
     await insertCatalog(client, CARRIERS);
     // Agencies first: agents reference their upline.

@@ -215,3 +215,11 @@ export async function upsertCatalog(
   }
   return counts;
 }
+
+/** One carrier's application rules as stored (carriers.carrier_application_rules), or undefined when it has none. */
+export async function applicationRulesOf(db: Db, carrierId: string): Promise<unknown | undefined> {
+  const rows = await db.query<{ rules: unknown }>(`SELECT rules FROM carriers.carrier_application_rules WHERE carrier_id = $1`, [
+    carrierId,
+  ]);
+  return rows[0]?.rules;
+}

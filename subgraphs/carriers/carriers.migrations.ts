@@ -67,4 +67,19 @@ export const carriersMigrations: readonly Migration[] = [
         ADD COLUMN riders jsonb;
     `,
   },
+  {
+    version: 4,
+    name: 'carrier application rules',
+    sql: `
+      -- Each carrier's application rules, kept like its rates: the fields it requires, the financial
+      -- justification bands, the forms catalog by state and product, the medical and lifestyle
+      -- questions with their follow-ups, the submission window. The cases subgraph checks every
+      -- application against them (good order). A carrier without a row takes no e-applications.
+      CREATE TABLE carriers.carrier_application_rules (
+        carrier_id text PRIMARY KEY REFERENCES carriers.carrier (id),
+        rules jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

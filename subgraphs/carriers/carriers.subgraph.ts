@@ -3,6 +3,7 @@ import { Db } from '../shared/db';
 import { buildFederatedSchema } from '../shared/federation';
 import type { Logger } from '../../platform/logger';
 import type { SubgraphModule } from '../shared/subgraph-server';
+import { ApplicationRulesResolver } from './application-rules.resolver';
 import { ApplicationResolver } from './application.resolver';
 import { createCarrierLoaders } from './carrier.loader';
 import type { CarriersContext } from './carriers.context';
@@ -63,6 +64,7 @@ const buildSchema = () =>
         UnderwritingRequirementsResolver,
         CaseStatusResolver,
         ApplicationResolver,
+        ApplicationRulesResolver,
       ],
       orphanedTypes: [Case],
     },

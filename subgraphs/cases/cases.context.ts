@@ -1,4 +1,7 @@
+import type DataLoader from 'dataloader';
+import type { PersonalDataVault } from '../../platform/personal-data';
 import type { BaseSubgraphContext } from '../shared/context';
+import type { PersonalDataAccessEntry } from './personal-data-access.repository';
 import type { CaseLoaders } from './case.loader';
 import type { AgentsPort } from './ports/agents.port';
 import type { CarriersPort } from './ports/carriers.port';
@@ -12,4 +15,10 @@ export interface CasesContext extends BaseSubgraphContext {
   nudgeOutbox: () => void;
   /** The caller's visible agent ids, computed once per request (case.scope.ts). */
   scope?: Promise<ReadonlySet<string> | null>;
+  /** Seals and opens personal data (applications' parties, identifiers, answers). */
+  vault: PersonalDataVault;
+  /** This request's full reads of personal data, written to the access log in one statement (personal-data.service.ts). */
+  accessLog?: DataLoader<PersonalDataAccessEntry, void>;
+  /** Applications opened in this request, by id and version: a draft is unsealed once per request. */
+  openedApplications?: Map<string, unknown>;
 }

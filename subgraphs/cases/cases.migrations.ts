@@ -152,4 +152,37 @@ export const casesMigrations: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION cases.personal_data_access_append_only();
     `,
   },
+  {
+    version: 5,
+    name: 'applications: e-application drafts, their personal data sealed',
+    // The parts of a draft that are not personal (coverage, forms, signatures' dates and states) are
+    // jsonb, readable in SQL; everything about people (parties, beneficiaries, identifiers, answers,
+    // finances, bank account) is one sealed value (platform/personal-data.ts), so the database never
+    // holds an SSN, a TIN or a medical answer in clear. Idempotent starts: one application per
+    // caller and key.
+    sql: `
+      CREATE TABLE cases.application (
+        id text PRIMARY KEY,
+        agent_id text NOT NULL,
+        carrier_id text NOT NULL,
+        product_id text NOT NULL,
+        state text NOT NULL,
+        status text NOT NULL CHECK (status IN ('DRAFT', 'SIGNED', 'SUBMITTED')),
+        draft jsonb NOT NULL,
+        personal text NOT NULL,
+        case_id text,
+        created_by text NOT NULL,
+        idempotency_key text,
+        request_hash text,
+        created_at timestamptz(3) NOT NULL,
+        updated_at timestamptz(3) NOT NULL,
+        signed_at timestamptz(3),
+        submitted_at timestamptz(3),
+        UNIQUE (created_by, idempotency_key)
+      );
+      CREATE INDEX application_agent_idx ON cases.application (agent_id, created_at DESC, id DESC);
+      CREATE INDEX application_created_idx ON cases.application (created_at DESC, id DESC);
+      CREATE UNIQUE INDEX application_case_idx ON cases.application (case_id) WHERE case_id IS NOT NULL;
+    `,
+  },
 ];

@@ -1,6 +1,14 @@
+import { PersonalDataVault } from '../../platform/personal-data';
 import { buildFederatedSchema } from '../shared/federation';
 import { SubgraphClient } from '../shared/subgraph-client';
 import type { Background, SubgraphModule } from '../shared/subgraph-server';
+import {
+  ApplicationBankAccountResolver,
+  ApplicationBeneficiaryResolver,
+  ApplicationInsuredResolver,
+  ApplicationPartyResolver,
+  ApplicationResolver,
+} from './application.resolver';
 import { AgentCasesResolver } from './agent/agent-cases.resolver';
 import { agentReferences } from './agent/agent.reference';
 import { CaseMetricsResolver } from './case-metrics.resolver';
@@ -19,7 +27,20 @@ import { RequirementResolver } from './requirement.resolver';
 
 const buildSchema = () =>
   buildFederatedSchema(
-    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMetricsResolver, PersonalDataAccessResolver] },
+    {
+      resolvers: [
+        CaseResolver,
+        RequirementResolver,
+        AgentCasesResolver,
+        CaseMetricsResolver,
+        PersonalDataAccessResolver,
+        ApplicationResolver,
+        ApplicationInsuredResolver,
+        ApplicationPartyResolver,
+        ApplicationBeneficiaryResolver,
+        ApplicationBankAccountResolver,
+      ],
+    },
     { ...caseReferences, ...agentReferences },
   );
 
@@ -30,6 +51,8 @@ export const casesSubgraph: SubgraphModule = {
   buildSchema,
   async create({ config: common, env, pool, cache, logger }) {
     const config = readCasesConfig(env);
+    // Refuses to start in production without PERSONAL_DATA_KEYS: the development key is public.
+    const vault = PersonalDataVault.fromEnv(env);
     // The other subgraphs, each on its own URL, asked as SERVICE through the ports.
     const client = (target: string, url: string) =>
       new SubgraphClient({ service: 'cases', target, url, identitySecret: common.identitySecret });
@@ -56,6 +79,7 @@ export const casesSubgraph: SubgraphModule = {
         loaders: createCaseLoaders(base.db),
         agents,
         carriers,
+        vault,
         nudgeOutbox: () => outbox?.nudge(),
       }),
     };

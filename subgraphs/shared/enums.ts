@@ -24,7 +24,7 @@ import {
  * subgraphs that share it agree on its values, and front ends read these descriptions. The values
  * are vocabulary.ts's code lists (framework-free, for domain modules); only descriptions live here.
  */
-function register<T extends Record<string, string>>(
+export function register<T extends Record<string, string>>(
   values: T,
   name: string,
   description: string,
@@ -38,7 +38,7 @@ function register<T extends Record<string, string>>(
   return values;
 }
 
-const enumOf = <K extends string>(keys: readonly K[]) =>
+export const enumOf = <K extends string>(keys: readonly K[]) =>
   Object.freeze(Object.fromEntries(keys.map((k) => [k, k]))) as { readonly [P in K]: P };
 
 export { STATE_CODES };

@@ -62,6 +62,21 @@ const INTERNAL = [
     answered: (data: Record<string, any>, variables: Record<string, unknown>) => expect(data.agentScope).toContain(variables.id),
   },
   {
+    coordinate: 'Query.applicationCatalog',
+    owner: 'carriers',
+    query: 'query($c: ID!, $p: ID!) { applicationCatalog(carrierId: $c, productId: $p) }',
+    variables: async () => {
+      const { rows } = await pool.query(`SELECT id, carrier_id AS "carrierId" FROM carriers.product ORDER BY id LIMIT 1`);
+      return { c: rows[0].carrierId, p: rows[0].id };
+    },
+    answered: (data: Record<string, any>, variables: Record<string, unknown>) =>
+      expect(JSON.parse(data.applicationCatalog)).toMatchObject({
+        carrier: { id: variables.c },
+        product: { id: variables.p },
+        rules: { requiredFields: expect.any(Object), forms: expect.any(Array), questions: expect.any(Array) },
+      }),
+  },
+  {
     coordinate: 'Query.carrierCaseSnapshots',
     owner: 'carriers',
     query: 'query($c: ID!) { carrierCaseSnapshots(carrierId: $c, carrierReferences: []) { status } }',

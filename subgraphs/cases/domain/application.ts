@@ -214,12 +214,21 @@ export interface AttachedForm {
   formNumber?: string;
 }
 
+/** The account premiums are drawn from (EFT). */
+export interface BankAccount {
+  /** ABA routing number: nine digits with its check digit. */
+  routingNumber?: string;
+  accountNumber?: string;
+  accountType?: 'CHECKING' | 'SAVINGS';
+}
+
 export interface Application {
   id?: string;
   status?: ApplicationStatus;
   /** The state of application (the insured's or owner's resident state where it is solicited and signed). */
   state?: StateCode;
-  insured?: Omit<PersonParty, 'kind' | 'relationshipToInsured'>;
+  /** The insured; `fullName` is the first and last names joined when the application is taken name by name. */
+  insured?: Omit<PersonParty, 'kind' | 'relationshipToInsured'> & { firstName?: string; lastName?: string };
   owner?: Owner;
   /** Absent: the owner pays. */
   payor?: Payor;
@@ -233,6 +242,8 @@ export interface Application {
   financial?: Financial;
   agentReport?: AgentReport;
   hipaaAuthorized?: boolean;
+  /** Where premiums are drawn from when the payment method is EFT. */
+  bankAccount?: BankAccount;
   signatures?: readonly Signature[];
   forms?: readonly AttachedForm[];
 }

@@ -8,7 +8,7 @@
  * date, the income) says nothing, so a missing field is exactly one REQUIRED item.
  */
 import { daysBetween } from '../../../platform/dates';
-import type { CarrierApplicationRules, FinancialBand } from '../../shared/application-rules';
+import type { CarrierApplicationRules, FinancialBand, FormRequirement } from '../../shared/application-rules';
 import type { ProductTypeCode } from '../../shared/vocabulary';
 import {
   ENTITY_RELATIONSHIPS,
@@ -19,7 +19,7 @@ import {
   type PersonParty,
   type SignerRole,
 } from './application';
-import { validEin, validItin, validSsn } from './identifiers';
+import { validEin, validItin, validRoutingNumber, validSsn } from './identifiers';
 
 export {
   FORM_CONDITIONS,
@@ -33,6 +33,11 @@ export {
 export interface GoodOrderOptions {
   /** Today (YYYY-MM-DD, UTC): ages and the signature window are counted to it. */
   asOf: string;
+  /**
+   * Check the signatures too (default). False asks whether the application is ready to be signed:
+   * everything but the signatures, which the e-signature ceremony or a signed paper scan supplies.
+   */
+  signatures?: boolean;
 }
 
 const PERMANENT_TYPES: ReadonlySet<ProductTypeCode> = new Set(['UNIVERSAL_LIFE', 'INDEXED_UNIVERSAL_LIFE', 'WHOLE_LIFE']);
@@ -62,10 +67,11 @@ export function missingItems(application: Application, rules: CarrierApplication
   partiesRules(application, add);
   beneficiaryRules(application.beneficiaries ?? [], add);
   financialRules(application, rules, options, add);
-  const replacing = replacementRules(application, add);
+  replacementRules(application, add);
+  paymentRules(application, add);
   questionRules(application, rules, add);
-  formRules(application, rules, replacing, add);
-  signatureRules(application, rules, options, add);
+  formRules(application, rules, add);
+  if (options.signatures !== false) signatureRules(application, rules, options, add);
 
   return items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
@@ -235,22 +241,37 @@ function financialRules(application: Application, rules: CarrierApplicationRules
   }
 }
 
-/** A replacement names each replaced policy's carrier and number; returns whether the application replaces coverage. */
-function replacementRules(application: Application, add: Add): boolean {
+/** The application replaces coverage: an existing policy will be lapsed, surrendered, reduced or borrowed against. */
+export function isReplacement(application: Application): boolean {
+  if (application.existingCoverage?.hasExisting !== true) return false;
+  return (application.existingCoverage.policies ?? []).some((policy) => policy.disposition && policy.disposition !== 'KEEP');
+}
+
+/** A replacement names each replaced policy's carrier and number. */
+function replacementRules(application: Application, add: Add): void {
   const existing = application.existingCoverage;
-  if (existing?.hasExisting !== true) return false;
+  if (existing?.hasExisting !== true) return;
   const policies = existing.policies ?? [];
   if (policies.length === 0) add('existingCoverage.policies', 'REQUIRED', 'Existing coverage was declared: list each policy.');
-  let replacing = false;
   policies.forEach((policy, index) => {
     const at = `existingCoverage.policies.${index}`;
     if (isBlank(policy.disposition)) add(`${at}.disposition`, 'REQUIRED', `${at}.disposition is required: will the policy be kept?`);
     if (!policy.disposition || policy.disposition === 'KEEP') return;
-    replacing = true;
     if (isBlank(policy.carrierName)) add(`${at}.carrierName`, 'REQUIRED', `${at}.carrierName is required for a replacement.`);
     if (isBlank(policy.policyNumber)) add(`${at}.policyNumber`, 'REQUIRED', `${at}.policyNumber is required for a replacement.`);
   });
-  return replacing;
+}
+
+/** Premiums drawn by EFT need the account: a routing number with a valid check digit and an account number. */
+function paymentRules(application: Application, add: Add): void {
+  if (application.coverage?.paymentMethod !== 'EFT') return;
+  const account = application.bankAccount;
+  if (isBlank(account?.routingNumber)) add('bankAccount.routingNumber', 'REQUIRED', 'bankAccount.routingNumber is required for EFT.');
+  else if (!validRoutingNumber(account?.routingNumber as string))
+    add('bankAccount.routingNumber', 'INVALID_VALUE', 'bankAccount.routingNumber is not a valid ABA routing number.');
+  if (isBlank(account?.accountNumber)) add('bankAccount.accountNumber', 'REQUIRED', 'bankAccount.accountNumber is required for EFT.');
+  else if (!/^\d{4,17}$/.test(account?.accountNumber as string))
+    add('bankAccount.accountNumber', 'INVALID_VALUE', 'bankAccount.accountNumber must be 4 to 17 digits.');
 }
 
 /** Every question for the product answered; each "yes" with every follow-up's detail. */
@@ -272,16 +293,17 @@ function questionRules(application: Application, rules: CarrierApplicationRules,
   }
 }
 
-/** The catalog's forms for this state, product, riders and replacement, each attached. */
-function formRules(application: Application, rules: CarrierApplicationRules, replacing: boolean, add: Add): void {
+/** The catalog's forms this application needs, for its state, product, riders and replacement: one per form code. */
+export function applicableForms(application: Application, rules: CarrierApplicationRules): FormRequirement[] {
+  const replacing = isReplacement(application);
   const state = application.state;
   const productType = application.coverage?.productType;
   const productCode = application.coverage?.productCode;
   const riders = application.coverage?.riders ?? [];
-  const attached = new Set((application.forms ?? []).map((form) => form.code));
-  const reported = new Set<string>();
+  const seen = new Set<string>();
+  const forms: FormRequirement[] = [];
   for (const form of rules.forms) {
-    if (attached.has(form.code) || reported.has(form.code)) continue;
+    if (seen.has(form.code)) continue;
     if (form.states && (!state || !form.states.includes(state))) continue;
     if (form.productTypes && (!productType || !form.productTypes.includes(productType))) continue;
     if (form.productCodes && (!productCode || !form.productCodes.includes(productCode))) continue;
@@ -289,7 +311,18 @@ function formRules(application: Application, rules: CarrierApplicationRules, rep
     if (form.when === 'NO_PHONE_INTERVIEW' && application.phoneInterview === true) continue;
     if (form.when === 'REPLACEMENT' && !replacing) continue;
     if (form.when === 'PERMANENT_PRODUCT' && (!productType || !PERMANENT_TYPES.has(productType))) continue;
-    reported.add(form.code);
+    seen.add(form.code);
+    forms.push(form);
+  }
+  return forms;
+}
+
+/** Each applicable form attached. */
+function formRules(application: Application, rules: CarrierApplicationRules, add: Add): void {
+  const attached = new Set((application.forms ?? []).map((form) => form.code));
+  const state = application.state;
+  for (const form of applicableForms(application, rules)) {
+    if (attached.has(form.code)) continue;
     if (form.states) add(`forms.${form.code}`, 'REQUIRED_IN_STATE', `Form ${form.code} (${form.formNumber}) is required in ${state}.`);
     else add(`forms.${form.code}`, 'REQUIRED', `Form ${form.code} (${form.formNumber}) is required.`);
   }

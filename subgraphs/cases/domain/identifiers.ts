@@ -43,3 +43,11 @@ export function maskTin(value: string): string {
   const digits = normalizeTin(value);
   return `**-***${digits === null ? '****' : digits.slice(5)}`;
 }
+
+/** An ABA routing number: nine digits whose weighted sum (3, 7, 1 repeating) is a multiple of ten. */
+export function validRoutingNumber(value: string): boolean {
+  if (!/^\d{9}$/.test(value)) return false;
+  const weights = [3, 7, 1, 3, 7, 1, 3, 7, 1];
+  const sum = weights.reduce((total, weight, index) => total + weight * Number(value[index]), 0);
+  return sum % 10 === 0 && value !== '000000000';
+}

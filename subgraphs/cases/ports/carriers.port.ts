@@ -1,4 +1,6 @@
+import type { CarrierApplicationRules } from '../../shared/application-rules';
 import type { CaseStatus, RequirementCode, RequirementStatus } from '../../shared/enums';
+import type { HealthClassCode, ProductTypeCode, StateCode } from '../../shared/vocabulary';
 
 /**
  * What the cases subgraph needs of the carriers subgraph, in the cases subgraph's terms: the price of
@@ -13,6 +15,27 @@ export interface CarriersPort {
   sendApplication(application: CarrierApplication): Promise<SendResult>;
   /** The carrier's view of these applications, asked now in one batched call; references it does not know are left out. */
   caseSnapshots(carrierId: string, carrierReferences: readonly string[]): Promise<CarrierSnapshot[]>;
+  /** The carrier and product an application is for, and the carrier's application rules; null when the product is not the carrier's. */
+  applicationCatalog(carrierId: string, productId: string): Promise<ApplicationCatalog | null>;
+}
+
+/** What an application needs to know of its carrier and product: names and codes, limits, and the carrier's application rules. */
+export interface ApplicationCatalog {
+  carrier: { id: string; code: string; name: string };
+  product: {
+    id: string;
+    code: string;
+    name: string;
+    type: ProductTypeCode;
+    /** Term lengths in years (TERM products; empty otherwise). */
+    terms: number[];
+    minFaceAmount: number;
+    maxFaceAmount: number;
+    availableStates: StateCode[];
+    healthClasses: HealthClassCode[];
+  };
+  /** Null: the carrier takes no e-applications (it has no rules in the catalog). */
+  rules: CarrierApplicationRules | null;
 }
 
 export interface InsuredFacts {

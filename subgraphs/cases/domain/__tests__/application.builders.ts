@@ -118,6 +118,7 @@ export function completeApplication(): Application {
     financial: { annualIncome: 100_000 },
     agentReport: { agentId: 'agent-1', knowsOfReplacement: false, relatedToInsured: false },
     hipaaAuthorized: true,
+    bankAccount: { routingNumber: '011000015', accountNumber: '123456789', accountType: 'CHECKING' },
     signatures: [
       { role: 'INSURED', signedOn: '2026-06-10', state: 'TX' },
       { role: 'AGENT', signedOn: '2026-06-10', state: 'TX' },

@@ -533,3 +533,31 @@ describe('signatures', () => {
     expect(missing(signedOn('2026-04-15'))).toEqual(['signatures: SIGNATURE_EXPIRED']);
   });
 });
+
+describe('EFT needs the bank account', () => {
+  const rules = RULES;
+  const eft = (bankAccount: Application['bankAccount']) =>
+    missingItems({ ...completeApplication(), bankAccount }, rules, { asOf: AS_OF }).map((item) => `${item.path}: ${item.code}`);
+  it('asks for the routing and account numbers', () => {
+    expect(eft(undefined)).toEqual(['bankAccount.accountNumber: REQUIRED', 'bankAccount.routingNumber: REQUIRED']);
+  });
+  it('checks the routing number by its check digit and the account number by its form', () => {
+    expect(eft({ routingNumber: '011000016', accountNumber: '12' })).toEqual([
+      'bankAccount.accountNumber: INVALID_VALUE',
+      'bankAccount.routingNumber: INVALID_VALUE',
+    ]);
+  });
+  it('asks nothing of a check payer', () => {
+    const byCheck = { ...completeApplication(), bankAccount: undefined };
+    byCheck.coverage = { ...byCheck.coverage, paymentMethod: 'CHECK' };
+    expect(missingItems(byCheck, rules, { asOf: AS_OF })).toEqual([]);
+  });
+});
+
+describe('ready to sign', () => {
+  it('leaves the signatures out when asked', () => {
+    const unsigned = { ...completeApplication(), signatures: [] };
+    expect(missingItems(unsigned, RULES, { asOf: AS_OF }).map((item) => item.path)).toEqual(['signatures.AGENT', 'signatures.INSURED']);
+    expect(missingItems(unsigned, RULES, { asOf: AS_OF, signatures: false })).toEqual([]);
+  });
+});

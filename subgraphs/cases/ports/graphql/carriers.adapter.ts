@@ -1,9 +1,20 @@
 import { join } from 'node:path';
 import { readOperations, type SubgraphClient } from '../../../shared/subgraph-client';
-import type { CarrierApplication, CarrierSnapshot, CarriersPort, Pricing, PricingRequest, SendResult } from '../carriers.port';
+import type {
+  ApplicationCatalog,
+  CarrierApplication,
+  CarrierSnapshot,
+  CarriersPort,
+  Pricing,
+  PricingRequest,
+  SendResult,
+} from '../carriers.port';
 
 /** The operations of carriers.graphql, read once when the adapter is made. */
-export const CARRIERS_OPERATIONS = ['Price', 'SendApplication', 'CaseSnapshots'] as const;
+export const CARRIERS_OPERATIONS = ['Price', 'SendApplication', 'CaseSnapshots', 'ApplicationCatalog'] as const;
+
+/** How long this process keeps a carrier's application rules: catalog data, changed by an operator, not per request. */
+const CATALOG_TTL_MS = 60_000;
 
 /** Outcomes of compareQuotes that say the carrier could not answer now, rather than that the product does not fit. */
 const CARRIER_DOWN = ['TIMEOUT', 'ERROR', 'CIRCUIT_OPEN'];
@@ -18,7 +29,24 @@ export class CarriersGraphqlAdapter implements CarriersPort {
   // Beside this module in the source tree, and copied beside the compiled one by the build (swc --copy-files).
   private readonly operations = readOperations(join(__dirname, 'carriers.graphql'), CARRIERS_OPERATIONS);
 
+  /** Application catalogs by carrier and product, kept CATALOG_TTL_MS: every read of a draft checks its good order. */
+  private readonly catalogs = new Map<string, { at: number; catalog: Promise<ApplicationCatalog | null> }>();
+
   constructor(private readonly client: SubgraphClient) {}
+
+  applicationCatalog(carrierId: string, productId: string): Promise<ApplicationCatalog | null> {
+    const key = `${carrierId}:${productId}`;
+    const kept = this.catalogs.get(key);
+    if (kept && Date.now() - kept.at < CATALOG_TTL_MS) return kept.catalog;
+    const catalog = this.client
+      .request<{ applicationCatalog: string | null }>(this.operations.ApplicationCatalog, { carrierId, productId })
+      .then(({ applicationCatalog }) => (applicationCatalog === null ? null : (JSON.parse(applicationCatalog) as ApplicationCatalog)));
+    // A failed ask is not kept: the next read asks again.
+    catalog.catch(() => this.catalogs.delete(key));
+    if (this.catalogs.size > 1_000) this.catalogs.clear();
+    this.catalogs.set(key, { at: Date.now(), catalog });
+    return catalog;
+  }
 
   async price(request: PricingRequest, requestId?: string): Promise<Pricing> {
     const { compareQuotes } = await this.client.request<{ compareQuotes: Comparison }>(
