@@ -19,6 +19,7 @@ import type { CasesContext } from './cases.context';
 import { allowedNextStatuses, checkTransition, isClosed } from './domain/case-status';
 import { outstandingCodes } from './requirement.repository';
 import { Requirement, type RequirementRow } from './requirement.type';
+import { submitApplication } from './submit-application.service';
 import { submitCase } from './submit-case.service';
 
 /** The row when the caller may see the case; undefined otherwise, so existence never leaks. */
@@ -131,7 +132,7 @@ export class CaseResolver {
     @Ctx() ctx: CasesContext,
   ): Promise<CaseRow> {
     requireSignedIn(ctx.identity);
-    const created = await submitCase(ctx, input);
+    const created = input.applicationId ? await submitApplication(ctx, input) : await submitCase(ctx, input);
     ctx.nudgeOutbox();
     return created;
   }

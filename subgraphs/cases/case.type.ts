@@ -201,33 +201,48 @@ export class InsuredInput {
   tobacco!: boolean;
 }
 
-@InputType({ description: 'A new application. Everything is checked before anything is written.' })
+@InputType({
+  description:
+    'A new case: a signed application (`applicationId`), or the inline fields of the deprecated way. Everything is checked before anything is written.',
+})
 export class SubmitCaseInput {
   @Field(() => String, {
     description: 'Per caller: the same key and payload twice make one case; the same key with another payload is CONFLICT.',
   })
   idempotencyKey!: string;
 
-  @Field(() => ID, { description: 'The writing agent.' })
-  agentId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'A signed application in good order (app_...): the case is made from it, with every party, answer and signature, and the other fields are taken from it (leave them out).',
+  })
+  applicationId?: string | null;
 
-  @Field(() => ID, { description: 'The carrier.' })
-  carrierId!: string;
+  @Field(() => ID, { nullable: true, description: 'The writing agent (required without applicationId).' })
+  agentId?: string;
 
-  @Field(() => ID, { description: "The carrier's product." })
-  productId!: string;
+  @Field(() => ID, { nullable: true, description: 'The carrier (required without applicationId).' })
+  carrierId?: string;
 
-  @Field(() => InsuredInput, { description: 'The person to insure.' })
-  insured!: InsuredInput;
+  @Field(() => ID, { nullable: true, description: "The carrier's product (required without applicationId)." })
+  productId?: string;
 
-  @Field(() => Int, { description: 'Face amount in whole dollars.' })
-  faceAmount!: number;
+  @Field(() => InsuredInput, {
+    nullable: true,
+    description: 'The person to insure (required without applicationId).',
+    deprecationReason:
+      'Submit a signed application with applicationId: an inline insured carries no owner, beneficiaries, answers or signatures, so the carrier cannot take it in good order.',
+  })
+  insured?: InsuredInput;
+
+  @Field(() => Int, { nullable: true, description: 'Face amount in whole dollars (required without applicationId).' })
+  faceAmount?: number;
 
   @Field(() => Int, { nullable: true, description: 'Level-premium period (TERM): 10, 15, 20, 25 or 30.' })
   termYears?: number;
 
-  @Field(() => HealthClass, { description: 'The health class applied for.' })
-  healthClass!: HealthClass;
+  @Field(() => HealthClass, { nullable: true, description: 'The health class applied for (required without applicationId).' })
+  healthClass?: HealthClass;
 
   @Field(() => Int, { nullable: true, defaultValue: 0, description: 'Table rating, 0 (none) to 8.' })
   tableRating?: number;

@@ -15,12 +15,18 @@ import { isIsoDate } from '../../platform/scalars';
 import { bumpMetricsGeneration } from './case-metrics.cache';
 import { appendEvent, caseByIdempotencyKey, insertCase, nowIso } from './case.repository';
 import { visibleAgentIds } from './case.scope';
+import type { Gender, HealthClass, PaymentMode } from '../shared/enums';
+import type { Db } from '../shared/db';
 import type { CaseRow, SubmitCaseInput } from './case.type';
 import type { CasesContext } from './cases.context';
 import { enqueueApplication } from './outbox.repository';
 
+/** An inline submission: every field of the case given in the input (the deprecated way). */
+type InlineSubmission = SubmitCaseInput &
+  Required<Pick<SubmitCaseInput, 'agentId' | 'carrierId' | 'productId' | 'insured' | 'faceAmount' | 'healthClass'>>;
+
 /** Canonical payload hash: key order and defaults never make two equal submissions differ. */
-export function payloadHash(input: SubmitCaseInput): string {
+export function payloadHash(input: InlineSubmission): string {
   const i = input.insured;
   const canonical = JSON.stringify([
     input.agentId,
@@ -41,7 +47,7 @@ export function payloadHash(input: SubmitCaseInput): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-function validate(input: SubmitCaseInput): void {
+function validate(input: InlineSubmission): void {
   const reasons: string[] = [];
   if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(input.idempotencyKey)) reasons.push('idempotencyKey must be 1 to 100 letters, digits or _.:-');
   for (const [field, value] of [
@@ -70,34 +76,84 @@ function replay(found: { row: CaseRow; hash: string }, hash: string): CaseRow {
   return found.row;
 }
 
+/** The inline submission (its fields in the input); a signed application goes through submit-application.service.ts. */
 export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Promise<CaseRow> {
   const { identity } = ctx;
   if (!['AGENT', 'STAFF', 'ADMIN'].includes(identity.role)) throw forbidden('only agents and staff submit cases');
-  parseId('agent', input.agentId, 'input.agentId');
-  parseId('carrier', input.carrierId, 'input.carrierId');
-  parseId('product', input.productId, 'input.productId');
-  validate(input);
-  const scope = await visibleAgentIds(ctx);
-  if (scope && !scope.has(input.agentId)) throw forbidden('an agent submits only for themself and their downline');
-  const hash = payloadHash(input);
-  // A retry of a submission that went through: answer it without asking anyone again.
-  const before = await existing(ctx, input.idempotencyKey);
-  if (before) return replay(before, hash);
+  const inline = inlineInput(input);
+  parseId('agent', inline.agentId, 'input.agentId');
+  parseId('carrier', inline.carrierId, 'input.carrierId');
+  parseId('product', inline.productId, 'input.productId');
+  validate(inline);
+  return createCase(ctx, {
+    idempotencyKey: inline.idempotencyKey,
+    requestHash: payloadHash(inline),
+    agentId: inline.agentId,
+    carrierId: inline.carrierId,
+    productId: inline.productId,
+    insured: { ...inline.insured, firstName: inline.insured.firstName.trim(), lastName: inline.insured.lastName.trim() },
+    faceAmount: inline.faceAmount,
+    termYears: inline.termYears ?? null,
+    healthClass: inline.healthClass,
+    tableRating: inline.tableRating ?? 0,
+    paymentMode: inline.paymentMode ?? 'MONTHLY',
+  });
+}
 
-  const paymentMode = input.paymentMode ?? 'MONTHLY';
-  const tableRating = input.tableRating ?? 0;
+/** The inline (deprecated) submission: everything but applicationId is then required. */
+function inlineInput(input: SubmitCaseInput): InlineSubmission {
+  const absent = (['agentId', 'carrierId', 'productId', 'insured', 'faceAmount', 'healthClass'] as const).filter(
+    (field) => input[field] == null,
+  );
+  if (absent.length) {
+    const reasons = absent.map((field) => `${field} is required without applicationId`);
+    throw badInput(`the case cannot be submitted: ${reasons.join('; ')}`, reasons);
+  }
+  return input as InlineSubmission;
+}
+
+/** A case about to be written: where it comes from (an inline submission or a signed application) no longer matters. */
+export interface CaseToCreate {
+  idempotencyKey: string;
+  requestHash: string;
+  agentId: string;
+  carrierId: string;
+  productId: string;
+  insured: { firstName: string; lastName: string; birthDate: string; gender: Gender; state: string; tobacco: boolean };
+  faceAmount: number;
+  termYears: number | null;
+  healthClass: HealthClass;
+  tableRating: number;
+  paymentMode: PaymentMode;
+  /** Runs in the case's transaction once the case is written (an application marks itself submitted). */
+  alsoInTransaction?: (tx: Db, caseId: string, at: string) => Promise<void>;
+}
+
+/**
+ * Checks the scope, the agent's eligibility and the product's price, then writes the case, its first
+ * events and the outbox row in one transaction. A retry with the same key and payload answers the case
+ * it made; another payload under the key is CONFLICT.
+ */
+export async function createCase(ctx: CasesContext, c: CaseToCreate): Promise<CaseRow> {
+  const { identity } = ctx;
+  const scope = await visibleAgentIds(ctx);
+  if (scope && !scope.has(c.agentId)) throw forbidden('an agent submits only for themself and their downline');
+  // A retry of a submission that went through: answer it without asking anyone again.
+  const before = await existing(ctx, c.idempotencyKey);
+  if (before) return replay(before, c.requestHash);
+
   const [eligibility, pricing] = await Promise.all([
-    ctx.agents.eligibility({ agentId: input.agentId, carrierId: input.carrierId, state: input.insured.state }, ctx.requestId),
+    ctx.agents.eligibility({ agentId: c.agentId, carrierId: c.carrierId, state: c.insured.state }, ctx.requestId),
     ctx.carriers.price(
       {
-        carrierId: input.carrierId,
-        productId: input.productId,
-        insured: input.insured,
-        healthClass: input.healthClass,
-        tableRating,
-        faceAmount: input.faceAmount,
-        termYears: input.termYears ?? null,
-        paymentMode,
+        carrierId: c.carrierId,
+        productId: c.productId,
+        insured: c.insured,
+        healthClass: c.healthClass,
+        tableRating: c.tableRating,
+        faceAmount: c.faceAmount,
+        termYears: c.termYears,
+        paymentMode: c.paymentMode,
       },
       ctx.requestId,
     ),
@@ -118,22 +174,22 @@ export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Pro
   const created = await ctx.db.transaction(async (tx) => {
     const row = await insertCase(tx, {
       id,
-      agentId: input.agentId,
-      carrierId: input.carrierId,
-      productId: input.productId,
+      agentId: c.agentId,
+      carrierId: c.carrierId,
+      productId: c.productId,
       productType: pricing.productType,
-      insured: { ...input.insured, firstName: input.insured.firstName.trim(), lastName: input.insured.lastName.trim() },
-      faceAmount: input.faceAmount,
-      termYears: input.termYears ?? null,
-      healthClass: input.healthClass,
-      tableRating,
-      paymentMode,
+      insured: c.insured,
+      faceAmount: c.faceAmount,
+      termYears: c.termYears,
+      healthClass: c.healthClass,
+      tableRating: c.tableRating,
+      paymentMode: c.paymentMode,
       annualPremiumCents: parseMoney(pricing.annualPremium),
       modalPremiumCents: parseMoney(pricing.modalPremium),
       submittedAt: at,
       createdBy: identity.sub,
-      idempotencyKey: input.idempotencyKey,
-      requestHash: hash,
+      idempotencyKey: c.idempotencyKey,
+      requestHash: c.requestHash,
     });
     // A concurrent duplicate committed first: this transaction writes nothing and answers with that case.
     if (!row) return undefined;
@@ -144,7 +200,7 @@ export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Pro
         at,
         type: 'APPOINTMENT_REQUESTED',
         actor: identity.sub,
-        note: `just-in-time appointment in ${input.insured.state}`,
+        note: `just-in-time appointment in ${c.insured.state}`,
       });
     }
     // The reference is stable per case: every resend carries it, so the carrier never sees two applications.
@@ -155,9 +211,10 @@ export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Pro
       agentNpn: eligibility.npn,
       writingNumber: eligibility.writingNumber,
     });
+    await c.alsoInTransaction?.(tx, id, at);
     return row;
   });
-  if (!created) return replay((await existing(ctx, input.idempotencyKey))!, hash);
+  if (!created) return replay((await existing(ctx, c.idempotencyKey))!, c.requestHash);
   await bumpMetricsGeneration(ctx.cache);
   return created;
 }
