@@ -3,7 +3,8 @@
  * default), measured over real HTTP with signed identity headers, side by side in one run:
  *  - caseMetrics(groupBy: CARRIER): cold (a new generation each time, so nothing is cached) and cached;
  *  - a filtered cases(first: 50) page without totalCount;
- *  - page 1,000 of the unfiltered list (keyset cursor) against page 1.
+ *  - page 1,000 of the unfiltered list (keyset cursor) against page 1;
+ *  - e-applications (bench/applications.ts): updateApplication, reading good order, the check itself.
  * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
  * (BENCH_CASES sets the size; BENCH_RESEED=1 starts over). Results go to bench/RESULTS.md.
  */
@@ -15,6 +16,8 @@ import { readCommonConfig, DEV_IDENTITY_SECRET } from '../platform/config';
 import { signIdentity } from '../platform/identity';
 import { startSubgraph } from '../subgraphs/shared/subgraph-server';
 import { seedDatabase } from '../scripts/seed/seed';
+import { carriersSubgraph } from '../subgraphs/carriers/carriers.subgraph';
+import { applicationRows, benchApplications } from './applications';
 import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } from './bench-support';
 
 const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
@@ -47,11 +50,12 @@ async function main() {
   const [{ carrier }] = (await pool.query(`SELECT carrier_id AS carrier FROM cases."case" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows;
   await pool.end();
 
-  const subgraph = await startSubgraph(
-    casesSubgraph,
-    readCommonConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', DEBUG_STATS: 'false' }),
-    0,
-  );
+  const common = readCommonConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', DEBUG_STATS: 'false' });
+  // Applications ask the carriers subgraph for their carrier's rules (kept a minute by the cases subgraph).
+  const carriers = await startSubgraph(carriersSubgraph, common, 0);
+  const subgraph = await startSubgraph(casesSubgraph, common, 0, '127.0.0.1', {
+    env: { ...process.env, CARRIERS_SUBGRAPH_URL: carriers.url, OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0' },
+  });
   const ask = async (query: string, variables: Record<string, unknown> = {}) => {
     // Signed per request: a signature is valid for a minute, a run takes longer.
     const response = await fetch(subgraph.url, {
@@ -83,7 +87,11 @@ async function main() {
   for (let page = 1; page < 1_000 && SIZE > 50_000; page++) after = (await ask(PAGE, { after })).cases.pageInfo.endCursor;
   const pageOne = await timeSequential(ITERATIONS * 2, () => ask(PAGE, {}), 5);
   const pageThousand = await timeSequential(ITERATIONS * 2, () => ask(PAGE, { after }), 5);
+  const benchPool = new pg.Pool({ connectionString: url, max: 2 });
+  const applications = await benchApplications(ask, benchPool, ITERATIONS * 2);
+  await benchPool.end();
   await subgraph.stop();
+  await carriers.stop();
 
   const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${ITERATIONS}+ iterations each, cases subgraph over HTTP on loopback, PostgreSQL 15 local, Redis ${process.env.REDIS_URL ? 'on' : 'off (in-process cache)'}).
 ${machineLine()}
@@ -102,6 +110,12 @@ ${table(
 Page 1,000 / page 1: ${ratio(pageThousand.p50 / pageOne.p50)}; cold / cached metrics: ${ratio(cold.p50 / cached.p50)}.`;
   writeResultsSection('Cases: lists and metrics on PostgreSQL (bench:cases)', body);
   console.log(body);
+  const applicationsBody = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (the same run and database; cases subgraph over HTTP on loopback with the carriers subgraph beside it, ${ITERATIONS * 2} iterations each).
+${machineLine()}
+
+${table(['measure', 'p50', 'p99', 'target'], applicationRows(applications))}`;
+  writeResultsSection('Applications: drafts and good order on PostgreSQL (bench:cases)', applicationsBody);
+  console.log(applicationsBody);
 }
 
 main().catch((error) => {
