@@ -13,10 +13,13 @@ export interface SealedColumn {
 }
 
 /**
- * Every column of the product that holds sealed personal data. Empty until the applications store
- * some: whoever adds a sealed column adds it here, with the same field name the code uses.
+ * Every column of the product that holds sealed personal data: whoever adds a sealed column adds it
+ * here, with the same field name the code uses.
  */
-export const SEALED_COLUMNS: readonly SealedColumn[] = [];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  // A case change's beneficiaries, owner and reason (subgraphs/cases/case-change.service.ts CHANGE_PERSONAL_FIELD).
+  { table: 'cases.case_change', key: 'id', column: 'personal', field: 'case_change.personal' },
+];
 
 export interface RotationCount {
   table: string;

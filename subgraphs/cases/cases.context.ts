@@ -1,3 +1,4 @@
+import type { PersonalDataVault } from '../../platform/personal-data';
 import type { BaseSubgraphContext } from '../shared/context';
 import type { CaseLoaders } from './case.loader';
 import type { AgentsPort } from './ports/agents.port';
@@ -10,6 +11,10 @@ export interface CasesContext extends BaseSubgraphContext {
   carriers: CarriersPort;
   /** Asks the outbox worker to send now rather than at its next poll (no-op when it is off). */
   nudgeOutbox: () => void;
+  /** Asks the case-change worker to send now rather than at its next poll (no-op when it is off). */
+  nudgeChanges: () => void;
+  /** Seals and opens personal data at rest (made once from PERSONAL_DATA_KEYS / PERSONAL_DATA_ACTIVE_KEY). */
+  vault: PersonalDataVault;
   /** The caller's visible agent ids, computed once per request (case.scope.ts). */
   scope?: Promise<ReadonlySet<string> | null>;
 }

@@ -1,7 +1,10 @@
+import { PersonalDataVault } from '../../platform/personal-data';
 import { buildFederatedSchema } from '../shared/federation';
 import { SubgraphClient } from '../shared/subgraph-client';
 import type { Background, SubgraphModule } from '../shared/subgraph-server';
 import { AgentCasesResolver } from './agent/agent-cases.resolver';
+import { CaseChangeResolver } from './case-change.resolver';
+import { CaseChangeWorker } from './case-change.worker';
 import { agentReferences } from './agent/agent.reference';
 import { CaseMetricsResolver } from './case-metrics.resolver';
 import { createSyncWorker } from './case-sync.worker';
@@ -19,7 +22,16 @@ import { RequirementResolver } from './requirement.resolver';
 
 const buildSchema = () =>
   buildFederatedSchema(
-    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMetricsResolver, PersonalDataAccessResolver] },
+    {
+      resolvers: [
+        CaseResolver,
+        CaseChangeResolver,
+        RequirementResolver,
+        AgentCasesResolver,
+        CaseMetricsResolver,
+        PersonalDataAccessResolver,
+      ],
+    },
     { ...caseReferences, ...agentReferences },
   );
 
@@ -40,8 +52,12 @@ export const casesSubgraph: SubgraphModule = {
     const outbox = config.outboxPollMs
       ? new OutboxWorker({ pool, cache, logger, agents, carriers, pollMs: config.outboxPollMs })
       : undefined;
+    // Personal data at rest (case changes' beneficiaries and owners): the keyring is read once, here.
+    const vault = PersonalDataVault.fromEnv(env);
+    // Case changes go out through their own leased worker, on the outbox's schedule.
+    const changes = config.outboxPollMs ? new CaseChangeWorker({ pool, logger, carriers, vault, pollMs: config.outboxPollMs }) : undefined;
     const sync = config.syncIntervalMs ? createSyncWorker({ pool, cache, logger, carriers, intervalMs: config.syncIntervalMs }) : undefined;
-    const workers = [outbox, sync].filter((worker) => worker !== undefined);
+    const workers = [outbox, changes, sync].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
@@ -57,6 +73,8 @@ export const casesSubgraph: SubgraphModule = {
         agents,
         carriers,
         nudgeOutbox: () => outbox?.nudge(),
+        nudgeChanges: () => changes?.nudge(),
+        vault,
       }),
     };
   },

@@ -1,9 +1,18 @@
 import { join } from 'node:path';
 import { readOperations, type SubgraphClient } from '../../../shared/subgraph-client';
-import type { CarrierApplication, CarrierSnapshot, CarriersPort, Pricing, PricingRequest, SendResult } from '../carriers.port';
+import type {
+  CarrierApplication,
+  CarrierChangeRequest,
+  CarrierSnapshot,
+  CarriersPort,
+  ChangeResult,
+  Pricing,
+  PricingRequest,
+  SendResult,
+} from '../carriers.port';
 
 /** The operations of carriers.graphql, read once when the adapter is made. */
-export const CARRIERS_OPERATIONS = ['Price', 'SendApplication', 'CaseSnapshots'] as const;
+export const CARRIERS_OPERATIONS = ['Price', 'SendApplication', 'CaseSnapshots', 'RequestChange'] as const;
 
 /** Outcomes of compareQuotes that say the carrier could not answer now, rather than that the product does not fit. */
 const CARRIER_DOWN = ['TIMEOUT', 'ERROR', 'CIRCUIT_OPEN'];
@@ -64,5 +73,10 @@ export class CarriersGraphqlAdapter implements CarriersPort {
         carrierReferences,
       })
     ).carrierCaseSnapshots;
+  }
+
+  async requestChange(change: CarrierChangeRequest): Promise<ChangeResult> {
+    return (await this.client.request<{ requestCarrierChange: ChangeResult }>(this.operations.RequestChange, { input: change }))
+      .requestCarrierChange;
   }
 }
