@@ -42,8 +42,8 @@ export const insertCaseChange = (tx: Db, c: NewCaseChange): Promise<CaseChangeRo
   );
 
 export const caseChangeByIdempotencyKey = (db: Db, requestedBy: string, key: string) =>
-  db.one<CaseChangeRow & { requestHash: string }>(
-    `SELECT ${COLUMNS}, request_hash AS "requestHash" FROM cases.case_change WHERE requested_by = $1 AND idempotency_key = $2`,
+  db.one<CaseChangeRow & { requestHash: string; personal: string | null }>(
+    `SELECT ${COLUMNS}, request_hash AS "requestHash", personal FROM cases.case_change WHERE requested_by = $1 AND idempotency_key = $2`,
     [requestedBy, key],
   );
 

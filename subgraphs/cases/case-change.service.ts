@@ -50,16 +50,42 @@ export function changeRequestOf(input: CaseChangeInput): CaseChangeRequest {
   };
 }
 
-/** Canonical payload hash: key order and whitespace never make two equal requests differ. */
+/** The personal parts of a change, in one canonical form: what is sealed, and what a replay is compared with. */
+function personalOf(change: CaseChangeRequest): ChangePersonalData | null {
+  const personal: ChangePersonalData = {
+    beneficiaries: change.beneficiaries ?? null,
+    owner: change.owner ?? null,
+    reason: change.reason ?? null,
+  };
+  return personal.beneficiaries !== null || personal.owner !== null || personal.reason !== null ? personal : null;
+}
+
+/**
+ * Canonical hash of the non-personal parts (the case, amounts, product, term, riders, payment mode,
+ * and which personal parts are present). The personal values stay out: a hash of a TIN or a name is
+ * as good as the value to whoever can guess it. A replay compares them by opening the sealed value.
+ */
 export function changeHash(caseId: string, change: CaseChangeRequest): string {
+  const { beneficiaries, owner, reason, ...rest } = change;
+  const present = [beneficiaries != null, owner != null, reason != null];
   return createHash('sha256')
-    .update(JSON.stringify([caseId, change]))
+    .update(JSON.stringify([caseId, rest, present]))
     .digest('hex');
 }
 
-function replay(found: CaseChangeRow & { requestHash: string }, hash: string): CaseChangeRow {
-  if (found.requestHash !== hash) throw conflict('this idempotencyKey was used for another change');
-  const { requestHash: _, ...row } = found;
+function replay(
+  ctx: CasesContext,
+  found: CaseChangeRow & { requestHash: string; personal: string | null },
+  hash: string,
+  change: CaseChangeRequest,
+): CaseChangeRow {
+  const personal = personalOf(change);
+  const samePersonal =
+    found.personal === null
+      ? personal === null
+      : personal !== null && ctx.vault.open(CHANGE_PERSONAL_FIELD, found.personal).plaintext === JSON.stringify(personal);
+  if (found.requestHash !== hash || !samePersonal) throw conflict('this idempotencyKey was used for another change');
+  const { requestHash: _hash, personal: _personal, ...row } = found;
   return row;
 }
 
@@ -77,7 +103,7 @@ export async function requestCaseChange(
   const hash = changeHash(caseId, change);
   // A retry of a request that went through: answer it without writing or sending anything again.
   const before = await caseChangeByIdempotencyKey(ctx.db, identity.sub, idempotencyKey);
-  if (before) return replay(before, hash);
+  if (before) return replay(ctx, before, hash, change);
   // The scope is asked of the agents subgraph before the transaction, so no lock waits on it.
   await visibleAgentIds(ctx);
 
@@ -88,12 +114,7 @@ export async function requestCaseChange(
     const problems = changeProblems(change, row);
     if (problems.length) throw badInput(problems.join('; '), problems);
     const kinds = changeKinds(change);
-    const personal: ChangePersonalData = {
-      beneficiaries: change.beneficiaries ?? null,
-      owner: change.owner ?? null,
-      reason: change.reason ?? null,
-    };
-    const hasPersonal = personal.beneficiaries !== null || personal.owner !== null || personal.reason !== null;
+    const personal = personalOf(change);
     const at = nowIso();
     const id = newId('caseChange');
     const inserted = await insertCaseChange(tx, {
@@ -107,7 +128,7 @@ export async function requestCaseChange(
         riders: change.riders ?? null,
         paymentMode: change.paymentMode ?? null,
       },
-      personal: hasPersonal ? ctx.vault.seal(CHANGE_PERSONAL_FIELD, JSON.stringify(personal)) : null,
+      personal: personal ? ctx.vault.seal(CHANGE_PERSONAL_FIELD, JSON.stringify(personal)) : null,
       // Stable per change: every resend to the carrier carries it, so the carrier applies the change once.
       reference: `bga-${id}`,
       requestedAt: at,
@@ -124,7 +145,7 @@ export async function requestCaseChange(
   if (!created) {
     const winner = await caseChangeByIdempotencyKey(ctx.db, identity.sub, idempotencyKey);
     if (!winner) throw conflict('the change could not be recorded; try again');
-    return replay(winner, hash);
+    return replay(ctx, winner, hash, change);
   }
   return created;
 }

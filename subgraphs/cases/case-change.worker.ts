@@ -5,7 +5,7 @@
  * leased (case-change.repository.ts claimDueChanges), so replicas never send one at once and no
  * transaction stays open while the carrier is called. The carrier's decision is written in one
  * transaction: the change's status, its event, and the AMENDMENT requirement when the carrier needs
- * the client's signature.
+ * the client's signature (unless one is already outstanding: the client signs one amendment).
  */
 import type { Logger } from '../../platform/logger';
 import type { PersonalDataVault } from '../../platform/personal-data';
@@ -18,7 +18,7 @@ import type { CaseRow } from './case.type';
 import { followUpOn } from './domain/requirement.rules';
 import { backoffSeconds } from './outbox.worker';
 import type { CarrierChangeRequest, CarriersPort, ChangeResult } from './ports/carriers.port';
-import { insertRequirement } from './requirement.repository';
+import { insertRequirement, isOutstanding } from './requirement.repository';
 import { newId } from '../../platform/ids';
 
 export interface ChangeWorkerOptions {
@@ -137,7 +137,9 @@ export class CaseChangeWorker {
         actor,
         note: `${kinds}${message ? `: ${message}` : ''}`.slice(0, 500),
       });
-      if (amendment) {
+      // One outstanding amendment gathers every change still to be signed, as the carrier keeps one
+      // amendment requirement per application: a second would stay ORDERED after the carrier's one is received.
+      if (amendment && !(await isOutstanding(tx, row.caseId, 'AMENDMENT'))) {
         await insertRequirement(tx, {
           id: newId('requirement'),
           caseId: row.caseId,

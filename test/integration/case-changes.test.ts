@@ -181,6 +181,12 @@ describe.each(['ACORD', 'REST'])('case changes at a %s carrier', (protocol) => {
     expect(current.requirements.filter((r: { code: string }) => r.code === 'AMENDMENT')).toHaveLength(1);
     expect(current.changes.map((c: { kinds: string[] }) => c.kinds)).toEqual([['FACE_AMOUNT'], ['PAYMENT_MODE']]);
 
+    // Riders need the client's signature too, on the amendment already outstanding: one form to sign, one requirement.
+    const riders = await change(id, { riders: ['WAIVER_OF_PREMIUM'] }, `riders-${protocol}-${Date.now()}`, staff);
+    expect(await decided(id, riders.data!.requestCaseChange.id)).toMatchObject({ status: 'ACCEPTED', amendmentRequired: true });
+    current = await readCase(id);
+    expect(current.requirements.filter((r: { code: string }) => r.code === 'AMENDMENT')).toHaveLength(1);
+
     // Beyond the carrier's limit for the product: the carrier's refusal, recorded with its message, no amendment.
     const big = await change(id, { faceAmount: 60_000_000 }, `big-${protocol}-${Date.now()}`, staff);
     expect(big.errors).toBeUndefined();
@@ -191,7 +197,7 @@ describe.each(['ACORD', 'REST'])('case changes at a %s carrier', (protocol) => {
     expect(current.requirements.filter((r: { code: string }) => r.code === 'AMENDMENT')).toHaveLength(1);
 
     // Exactly one change call per change at the carrier, whatever the retries.
-    expect(stack.simulators.control.counts(target.code).change).toBe(3);
+    expect(stack.simulators.control.counts(target.code).change).toBe(4);
   });
 
   it('refuses bad shares, seals beneficiary names, and refuses another branch and a closed case', async () => {
@@ -219,6 +225,7 @@ describe.each(['ACORD', 'REST'])('case changes at a %s carrier', (protocol) => {
       codes(await change(id, { owner: { entity: { name: 'Quillfeather Family Trust', tin: '00-1234567' } } }, `tin-${protocol}`, agent)),
     ).toEqual(['BAD_USER_INPUT']);
 
+    const beneKey = `bene-${protocol}-${Date.now()}`;
     const good = await change(
       id,
       {
@@ -228,11 +235,22 @@ describe.each(['ACORD', 'REST'])('case changes at a %s carrier', (protocol) => {
         ],
         owner: { entity: { name: 'Quillfeather Family Trust', tin: '12-3456789' } },
       },
-      `bene-${protocol}-${Date.now()}`,
+      beneKey,
       agent,
     );
     expect(good.errors).toBeUndefined();
     expect(good.data!.requestCaseChange.kinds).toEqual(['BENEFICIARIES', 'OWNER']);
+    // The same key with another beneficiary name is another change: the sealed names are compared, not hashed.
+    const goodKey = good.data!.requestCaseChange.id;
+    const renamed = (name: string) => ({
+      beneficiaries: [
+        { designation: 'PRIMARY', fullName: name, relationship: 'SPOUSE', sharePercent: 70 },
+        { designation: 'PRIMARY', fullName: 'Blake Quillfeather', relationship: 'CHILD', sharePercent: 30 },
+      ],
+      owner: { entity: { name: 'Quillfeather Family Trust', tin: '12-3456789' } },
+    });
+    expect(codes(await change(id, renamed('Avery Quillfeather-Lee'), beneKey, agent))).toEqual(['CONFLICT']);
+    expect((await change(id, renamed(' Avery Quillfeather '), beneKey, agent)).data!.requestCaseChange.id).toBe(goodKey);
     expect(await decided(id, good.data!.requestCaseChange.id)).toMatchObject({ status: 'ACCEPTED', amendmentRequired: true });
     // The database holds no beneficiary name nor TIN in clear: the personal parts are one sealed value.
     const { rows } = await pool.query(`SELECT c::text AS row, personal FROM cases.case_change c WHERE id = $1`, [
