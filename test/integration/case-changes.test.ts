@@ -5,7 +5,8 @@
  * appears with its events; a payment mode change needs none; a retry with the same key is the same
  * change and never a second call to the carrier; another branch's agent, a closed case, a case the
  * carrier has not accepted yet and bad beneficiary shares are refused; the carrier's own refusal is
- * recorded with its message; beneficiary names are sealed in the database.
+ * recorded with its message; beneficiary names are sealed in the database; a carrier that is down
+ * loses no change (the worker resends with the same reference).
  */
 import pg from 'pg';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
@@ -294,4 +295,29 @@ it('refuses a change before the carrier has accepted the application (FAILED_PRE
   expect(codes(early)).toEqual(['FAILED_PRECONDITION']);
   expect(early.errors![0].message).toContain('has not accepted the application yet');
   expect((await readCase(id)).changes).toEqual([]);
+});
+
+it('loses no change while the carrier is down: the worker resends with the same reference until the carrier decides, once', async () => {
+  const target = await eligible('REST');
+  const { id, reference } = await caseAtCarrier(target, `down-${Date.now()}`);
+  stack.simulators.control.resetCounts(target.code);
+  stack.simulators.control.setFault(target.code, '5xx', { kinds: ['change'], times: 1 });
+  const requested = await change(id, { faceAmount: 650_000 }, `down-${Date.now()}`, staff);
+  expect(requested.errors).toBeUndefined();
+  const changeId = requested.data!.requestCaseChange.id;
+  // The failed attempt is recorded on the change, which stays SENT: the carrier may have it.
+  const failure = await until(
+    'a failed attempt',
+    async () => (await pool.query(`SELECT last_error FROM cases.case_change WHERE id = $1`, [changeId])).rows[0].last_error ?? undefined,
+  );
+  expect(failure).toContain('CARRIER.HTTP_ERROR');
+  expect((await changeOf(id, changeId)).status).toBe('SENT');
+  // Backoff is seconds: let the change come due now rather than wait.
+  await pool.query(`UPDATE cases.case_change SET next_attempt_at = now() WHERE id = $1`, [changeId]);
+  expect(await decided(id, changeId)).toMatchObject({ status: 'ACCEPTED', amendmentRequired: true });
+  const [row] = (await pool.query(`SELECT attempts, last_error FROM cases.case_change WHERE id = $1`, [changeId])).rows;
+  expect(row).toEqual({ attempts: 2, last_error: null });
+  expect(stack.simulators.control.counts(target.code).change).toBe(2);
+  expect(stack.simulators.control.application(target.code, reference)!.faceAmount).toBe(650_000);
+  expect((await readCase(id)).requirements.filter((r: { code: string }) => r.code === 'AMENDMENT')).toHaveLength(1);
 });
