@@ -264,6 +264,17 @@ describe.each(['ACORD', 'REST'])('case changes at a %s carrier', (protocol) => {
       .rows[0];
     expect(events.notes).not.toContain('Quillfeather');
 
+    // Concurrent duplicates (a client retrying in a hurry): one change, one row, one event.
+    const hurriedKey = `hurry-${protocol}-${Date.now()}`;
+    const hurried = await Promise.all(Array.from({ length: 5 }, () => change(id, { termYears: 30 }, hurriedKey, agent)));
+    expect(hurried.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(new Set(hurried.map((r) => r.data!.requestCaseChange.id)).size).toBe(1);
+    await decided(id, hurried[0].data!.requestCaseChange.id);
+    const requestedEvents = (
+      await pool.query(`SELECT count(*)::int AS n FROM cases.case_event WHERE case_id = $1 AND type = 'CHANGE_REQUESTED'`, [id])
+    ).rows[0].n;
+    expect(requestedEvents).toBe(2);
+
     // Another branch's agent: the case does not exist for them; nothing is written or sent.
     const stranger = await stack.agentToken(await agentOfAnotherBranch(target.agentId));
     expect(codes(await change(id, { paymentMode: 'QUARTERLY' }, `stranger-${protocol}-${Date.now()}`, stranger))).toEqual(['NOT_FOUND']);
@@ -281,8 +292,8 @@ describe.each(['ACORD', 'REST'])('case changes at a %s carrier', (protocol) => {
     expect(closed.errors![0].message).toContain('WITHDRAWN');
 
     const { rows: count } = await pool.query(`SELECT count(*)::int AS n FROM cases.case_change WHERE case_id = $1`, [id]);
-    expect(count[0].n).toBe(1);
-    expect(stack.simulators.control.counts(target.code).change).toBe(1);
+    expect(count[0].n).toBe(2);
+    expect(stack.simulators.control.counts(target.code).change).toBe(2);
   });
 });
 
