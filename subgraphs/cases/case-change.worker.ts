@@ -7,11 +7,12 @@
  * transaction: the change's status, its event, and the AMENDMENT requirement when the carrier needs
  * the client's signature (unless one is already outstanding: the client signs one amendment).
  */
+import { newId } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { PersonalDataVault } from '../../platform/personal-data';
 import { Db, type Pool } from '../shared/db';
 import { PollingWorker } from '../shared/polling-worker';
-import { type DueChange, claimDueChanges, decideChange, retryChangeLater } from './case-change.repository';
+import { type DueChange, claimDueChanges, decideChange, lockUndecidedChange, retryChangeLater } from './case-change.repository';
 import { CHANGE_PERSONAL_FIELD, type ChangePersonalData } from './case-change.service';
 import { appendEvent, caseById, nowIso } from './case.repository';
 import type { CaseRow } from './case.type';
@@ -19,7 +20,6 @@ import { followUpOn } from './domain/requirement.rules';
 import { backoffSeconds } from './outbox.worker';
 import type { CarrierChangeRequest, CarriersPort, ChangeResult } from './ports/carriers.port';
 import { insertRequirement, isOutstanding } from './requirement.repository';
-import { newId } from '../../platform/ids';
 
 export interface ChangeWorkerOptions {
   pool: Pool;
@@ -122,8 +122,7 @@ export class CaseChangeWorker {
     await this.db.transaction(async (tx) => {
       // A lease that ran out while the carrier answered lets another worker decide the same change:
       // the first to lock it writes the decision, the other nothing.
-      const open = await tx.one(`SELECT 1 FROM cases.case_change WHERE id = $1 AND decided_at IS NULL FOR UPDATE`, [row.id]);
-      if (!open) return;
+      if (!(await lockUndecidedChange(tx, row.id))) return;
       await decideChange(tx, row.id, {
         status: result.accepted ? 'ACCEPTED' : 'REJECTED',
         carrierMessage: message,
