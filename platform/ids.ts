@@ -11,6 +11,7 @@ export const ID_PREFIX = {
   case: 'case_',
   requirement: 'req_',
   application: 'app_',
+  caseChange: 'chg_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

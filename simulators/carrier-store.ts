@@ -79,7 +79,8 @@ export interface ApplicationTerms {
   annualPremiumCents: number;
 }
 
-export interface StoredApplication extends Readonly<ApplicationTerms> {
+/** Its terms move only when the carrier accepts a change (`change`). */
+export interface StoredApplication extends ApplicationTerms {
   /** The submission's reference (TransRefGUID / Idempotency-Key): the deduplication key. */
   readonly reference: string;
   /** The carrier's own id for the application, answered at submission and used for status. */
@@ -118,6 +119,21 @@ export interface ApplicationUpdate {
   policyNumber?: string;
   requirements?: RequirementUpdate[];
 }
+
+/** A change to a pending application, as every protocol reads it off its wire (names are not kept: only what decides). */
+export interface ChangeAsk {
+  faceAmount?: number;
+  productCode?: string;
+  termYears?: number;
+  riders?: string[];
+  /** Designations and shares only: the carrier checks the split, the names go to its paper file. */
+  beneficiaries?: { designation: string; sharePercent: number }[];
+  paymentMode?: PaymentModeCode;
+  /** A new owner was named. */
+  owner?: boolean;
+}
+
+export type ChangeOutcome = { accepted: true; amendmentRequired: boolean; message: string | null } | { accepted: false; message: string };
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -191,6 +207,8 @@ const SCRIPT: readonly ScriptStep[] = [
 export class ApplicationStore {
   private readonly byReference = new Map<string, SubmissionOutcome>();
   private readonly byCarrierReference = new Map<string, StoredApplication>();
+  /** Change decisions by the change's reference: a resend is answered with the first. */
+  private readonly changes = new Map<string, ChangeOutcome>();
   private sequence = 0;
   private readonly autoProgressMs: number;
   private readonly now: () => number;
@@ -238,6 +256,61 @@ export class ApplicationStore {
     }
     this.byReference.set(reference, outcome);
     return { outcome, replayed: false };
+  }
+
+  /**
+   * Receives a change to an application: the first request under a reference decides, a resend gets
+   * that decision back. This carrier's rules: only an open application it knows; the face amount
+   * within the product's limits; primary shares (and contingent, if any) summing to 100. The client
+   * signs an amendment for anything that adds risk or moves ownership or benefits — a face increase,
+   * another product or term, riders, beneficiaries, the owner — never for a payment mode or a face
+   * decrease alone.
+   */
+  change(reference: string, carrierReference: string, ask: ChangeAsk): { outcome: ChangeOutcome; replayed: boolean } {
+    const first = this.changes.get(reference);
+    if (first) return { outcome: first, replayed: true };
+    const outcome = this.decideChange(carrierReference, ask);
+    this.changes.set(reference, outcome);
+    return { outcome, replayed: false };
+  }
+
+  private decideChange(carrierReference: string, ask: ChangeAsk): ChangeOutcome {
+    const application = this.find(carrierReference);
+    if (!application) return { accepted: false, message: `no application ${carrierReference}` };
+    if (CLOSED.has(application.status))
+      return { accepted: false, message: `application ${carrierReference} is closed (${application.status})` };
+    const productCode = ask.productCode ?? application.productCode;
+    const product = this.carrier.products.find((p) => p.code === productCode);
+    if (!product) return { accepted: false, message: `no product ${productCode}` };
+    const face = ask.faceAmount ?? application.faceAmount;
+    if (face > product.maxFaceAmount)
+      return { accepted: false, message: `face amount ${face} is beyond our limit of ${product.maxFaceAmount} for ${product.code}` };
+    if (face < product.minFaceAmount)
+      return { accepted: false, message: `face amount ${face} is below our minimum of ${product.minFaceAmount} for ${product.code}` };
+    const termYears = ask.termYears ?? application.termYears;
+    if (termYears !== null && product.terms.length && !product.terms.some((t) => t.years === termYears))
+      return { accepted: false, message: `${product.code} has no ${termYears}-year term` };
+    if (ask.beneficiaries) {
+      const sum = (designation: string) =>
+        ask.beneficiaries!.filter((b) => b.designation === designation).reduce((t, b) => t + b.sharePercent, 0);
+      const contingents = ask.beneficiaries.some((b) => b.designation === 'CONTINGENT');
+      if (sum('PRIMARY') !== 100 || (contingents && sum('CONTINGENT') !== 100))
+        return { accepted: false, message: 'beneficiary shares must sum to 100 per designation' };
+    }
+    const amendmentRequired =
+      (ask.faceAmount !== undefined && ask.faceAmount > application.faceAmount) ||
+      (ask.productCode !== undefined && ask.productCode !== application.productCode) ||
+      ask.termYears !== undefined ||
+      ask.riders !== undefined ||
+      ask.beneficiaries !== undefined ||
+      ask.owner === true;
+    const on = isoDate(this.now());
+    application.productCode = productCode;
+    application.faceAmount = face;
+    application.termYears = termYears;
+    if (ask.paymentMode) application.paymentMode = ask.paymentMode;
+    if (amendmentRequired) upsertRequirement(application, 'AMENDMENT', 'ORDERED', on);
+    return { accepted: true, amendmentRequired, message: amendmentRequired ? 'amendment to be signed by the owner' : null };
   }
 
   /** The application as it stands now (scripted progress applied), or undefined for a reference never issued. */

@@ -9,7 +9,7 @@ import { ApplicationStore } from './carrier-store';
 import { TokenIssuer } from './rest/token-issuer';
 
 /** What a request to a carrier is for; the same names as CarrierAdapter.calls, so tests can compare both sides. */
-export const CALL_KINDS = ['quote', 'token', 'rateBook', 'submit', 'status', 'products'] as const;
+export const CALL_KINDS = ['quote', 'token', 'rateBook', 'submit', 'status', 'products', 'change'] as const;
 export type CallKind = (typeof CALL_KINDS)[number];
 
 /** Requests received by kind; rateBookNotModified counts the rate-book requests answered 304 (also counted in rateBook). */
@@ -58,6 +58,7 @@ export const zeroCounts = (): CallCounts => ({
   submit: 0,
   status: 0,
   products: 0,
+  change: 0,
   rateBookNotModified: 0,
 });
 

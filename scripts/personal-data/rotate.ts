@@ -18,6 +18,8 @@ export interface SealedColumn {
  */
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'cases.application', key: 'id', column: 'personal', field: 'application.personal' },
+  // A case change's beneficiaries, owner and reason (subgraphs/cases/case-change.service.ts CHANGE_PERSONAL_FIELD).
+  { table: 'cases.case_change', key: 'id', column: 'personal', field: 'case_change.personal' },
 ];
 
 export interface RotationCount {

@@ -56,6 +56,7 @@ describe('startSimulators', () => {
       submit: 0,
       status: 0,
       products: 0,
+      change: 0,
       rateBookNotModified: 0,
     });
   });

@@ -72,7 +72,13 @@ export const PAYMENT_MODE: Record<PaymentModeCode, string> = { ANNUAL: '1', SEMI
 export const GENDER = { MALE: '1', FEMALE: '2' } as const;
 /** Smoker status: 1 never, 2 prior (rated as non-tobacco), 3 current. */
 export const SMOKER_STATUS = { NEVER: '1', PRIOR: '2', CURRENT: '3' } as const;
-export const RELATION_ROLE = { INSURED: '32', OWNER: '8', WRITING_AGENT: '37' } as const;
+export const RELATION_ROLE = {
+  INSURED: '32',
+  OWNER: '8',
+  PRIMARY_BENEFICIARY: '34',
+  CONTINGENT_BENEFICIARY: '36',
+  WRITING_AGENT: '37',
+} as const;
 
 export const PRODUCT_TYPE: Record<ProductTypeCode, string> = {
   WHOLE_LIFE: '1',
@@ -102,3 +108,19 @@ export const UNDERWRITING_APPROACH = { FULL: '1', SIMPLIFIED: '2' } as const;
 export function fromTc<K extends string>(table: Record<K, string>, tc: string | undefined): K | undefined {
   return (Object.keys(table) as K[]).find((key) => table[key] === tc);
 }
+
+/**
+ * A change to a pending application: a 103 on the existing holding (ApplicationInfo/TrackingID) with
+ * this private TransSubType and one ChangeSubType/ChangeTC per kind of change (private codes of this
+ * guide). A 103 without the sub-type is a new application.
+ */
+export const TRANS_SUB_TYPE_APPLICATION_CHANGE = '1000500103';
+export const CHANGE_TC = {
+  FACE_AMOUNT: '1000500201',
+  PRODUCT: '1000500202',
+  TERM: '1000500203',
+  RIDERS: '1000500204',
+  BENEFICIARIES: '1000500205',
+  PAYMENT_MODE: '1000500206',
+  OWNER: '1000500207',
+} as const;

@@ -3,13 +3,14 @@
  *   POST /txlife           one TXLife holding one or more TXLifeRequest elements, each answered by its
  *                          own TXLifeResponse (TransRefGUID echoed): that is how ACORD batches, and
  *                          how the adapter asks for many holdings' status in one call.
- *                          TransType 111 illustration (a quote), 103 new business, 203 holding inquiry.
+ *                          TransType 111 illustration (a quote), 103 new business (or, with TransSubType
+ *                          application change, a change to a pending application), 203 holding inquiry.
  *   GET  /txlife/products  the product profile: one PolicyProduct per product the carrier sells.
  * A request is counted by the TransType of its first TXLifeRequest.
  */
 import { ageOn } from '../pricing';
 import type { CarrierFixture, HealthClassCode, PaymentModeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { ChangeAsk, ChangeOutcome, StoredApplication, SubmissionOutcome } from '../carrier-store';
 import type { ProtocolHandler, SimRequest, SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
@@ -30,6 +31,8 @@ import {
   RESULT_CODE_NAMES,
   RESULT_INFO,
   SMOKER_STATUS,
+  CHANGE_TC,
+  TRANS_SUB_TYPE_APPLICATION_CHANGE,
   TRANS_TYPE,
   TRANS_TYPE_NAMES,
   UNDERWRITING_APPROACH,
@@ -111,6 +114,7 @@ export class AcordCarrier implements ProtocolHandler {
     if (request.method === 'GET' && request.path === '/txlife/products') return 'products';
     if (request.method !== 'POST' || request.path !== '/txlife') return null;
     const first = children(this.document(request) ?? undefined, 'TXLifeRequest')[0];
+    if (isChange(first)) return 'change';
     return KIND_BY_TRANS_TYPE[tcOf(first, 'TransType') ?? ''] ?? null;
   }
 
@@ -169,6 +173,12 @@ export class AcordCarrier implements ProtocolHandler {
       case TRANS_TYPE.QUOTE:
         return { ...envelope, ...this.illustrate(transaction) };
       case TRANS_TYPE.NEW_BUSINESS:
+        if (isChange(transaction))
+          return {
+            ...envelope,
+            TransSubType: tc(TRANS_SUB_TYPE_APPLICATION_CHANGE, 'Application Change'),
+            ...this.applicationChange(transaction, envelope.TransRefGUID),
+          };
         return { ...envelope, ...this.newBusiness(transaction, envelope.TransRefGUID) };
       case TRANS_TYPE.HOLDING_INQUIRY:
         return { ...envelope, ...this.inquiry(transaction) };
@@ -384,6 +394,60 @@ export class AcordCarrier implements ProtocolHandler {
     return submissionAnswer(outcome);
   }
 
+  /**
+   * TransType 103, sub-type application change: deduplicated on TransRefGUID; the holding named by
+   * TrackingID; what changes read from the ChangeSubType list and the elements it names. Accepted:
+   * ResultCode 1 with the holding, and an ordered RequirementInfo 44 (amendment) when the client must sign.
+   */
+  private applicationChange(transaction: XmlNode, reference: string): XmlNode {
+    const fail = (code: string, description: string) => ({ TransResult: transResult(RESULT_CODE.FAILURE, [{ code, description }]) });
+    if (!reference) return fail(RESULT_INFO.DATA_ERROR, 'TransRefGUID is required');
+    const olife = child(transaction, 'OLifE');
+    const policy = child(child(olife, 'Holding'), 'Policy');
+    const trackingId = text(child(policy, 'ApplicationInfo'), 'TrackingID');
+    if (!trackingId) return fail(RESULT_INFO.DATA_ERROR, 'ApplicationInfo/TrackingID is required');
+    const kinds = new Set(children(policy, 'ChangeSubType').map((c) => tcOf(c, 'ChangeTC')));
+    if (!kinds.size) return fail(RESULT_INFO.DATA_ERROR, 'at least one ChangeSubType is required');
+    const coverages = children(child(policy, 'Life'), 'Coverage');
+    const base = coverages.find((c) => tcOf(c, 'IndicatorCode') === COVERAGE_INDICATOR.BASE);
+    const ask: ChangeAsk = {};
+    if (kinds.has(CHANGE_TC.FACE_AMOUNT)) {
+      const face = wholeNumber(text(base, 'CurrentAmt'));
+      if (face === undefined) return fail(RESULT_INFO.DATA_ERROR, 'a face amount change needs Coverage/CurrentAmt');
+      ask.faceAmount = face;
+    }
+    if (kinds.has(CHANGE_TC.PRODUCT)) ask.productCode = text(policy, 'ProductCode') ?? '';
+    if (kinds.has(CHANGE_TC.TERM)) ask.termYears = wholeNumber(text(base, 'LevelPremiumPeriod')) ?? -1;
+    if (kinds.has(CHANGE_TC.RIDERS))
+      ask.riders = coverages
+        .filter((c) => tcOf(c, 'IndicatorCode') === COVERAGE_INDICATOR.RIDER)
+        .map((c) => tcOf(c, 'LifeCovTypeCode') ?? '');
+    if (kinds.has(CHANGE_TC.PAYMENT_MODE)) {
+      const mode = fromTc(PAYMENT_MODE, tcOf(policy, 'PaymentMode'));
+      if (!mode) return fail(RESULT_INFO.DATA_ERROR, 'a payment mode change needs a PaymentMode this guide lists');
+      ask.paymentMode = mode;
+    }
+    const relations = children(olife, 'Relation');
+    if (kinds.has(CHANGE_TC.BENEFICIARIES)) {
+      ask.beneficiaries = relations
+        .filter((r) =>
+          [RELATION_ROLE.PRIMARY_BENEFICIARY, RELATION_ROLE.CONTINGENT_BENEFICIARY].includes(tcOf(r, 'RelationRoleCode') as '34'),
+        )
+        .map((r) => ({
+          designation: tcOf(r, 'RelationRoleCode') === RELATION_ROLE.PRIMARY_BENEFICIARY ? 'PRIMARY' : 'CONTINGENT',
+          sharePercent: wholeNumber(text(r, 'InterestPercent')) ?? 0,
+        }));
+      if (!ask.beneficiaries.length) return fail(RESULT_INFO.DATA_ERROR, 'a beneficiary change needs a Relation 34 or 36 per beneficiary');
+    }
+    if (kinds.has(CHANGE_TC.OWNER)) {
+      if (!relations.some((r) => tcOf(r, 'RelationRoleCode') === RELATION_ROLE.OWNER))
+        return fail(RESULT_INFO.DATA_ERROR, 'an owner change needs a Relation 8 to the new owner');
+      ask.owner = true;
+    }
+    const { outcome } = this.sim.store.change(reference, trackingId, ask);
+    return changeAnswer(outcome, trackingId, this.sim.store.find(trackingId));
+  }
+
   /** TransType 203: the holding's status and requirements; an unknown holding is ResultCode 5. */
   private inquiry(transaction: XmlNode): XmlNode {
     const policy = child(child(child(transaction, 'OLifE'), 'Holding'), 'Policy');
@@ -398,6 +462,45 @@ export class AcordCarrier implements ProtocolHandler {
     }
     return { TransResult: transResult(RESULT_CODE.SUCCESS), OLifE: { Holding: [holdingOf(application)] } };
   }
+}
+
+/** A 103 that changes a pending application rather than submitting one. */
+function isChange(transaction: XmlNode | undefined): boolean {
+  return (
+    tcOf(transaction, 'TransType') === TRANS_TYPE.NEW_BUSINESS && tcOf(transaction, 'TransSubType') === TRANS_SUB_TYPE_APPLICATION_CHANGE
+  );
+}
+
+function changeAnswer(outcome: ChangeOutcome, trackingId: string, application: StoredApplication | undefined): XmlNode {
+  if (!outcome.accepted) {
+    const code = application ? RESULT_INFO.DATA_ERROR : RESULT_INFO.NOT_FOUND;
+    return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code, description: outcome.message }]) };
+  }
+  const infos = outcome.message ? [{ code: RESULT_INFO.INFORMATION, description: outcome.message }] : [];
+  return {
+    TransResult: transResult(infos.length ? RESULT_CODE.SUCCESS_WITH_INFO : RESULT_CODE.SUCCESS, infos),
+    OLifE: {
+      Holding: [
+        {
+          '@_id': 'Holding_1',
+          Policy: {
+            ApplicationInfo: { TrackingID: trackingId },
+            ...(outcome.amendmentRequired
+              ? {
+                  RequirementInfo: [
+                    {
+                      '@_id': 'Requirement_Amendment',
+                      ReqCode: tc(REQ_CODE.AMENDMENT, 'Amendment'),
+                      ReqStatus: tc(REQ_STATUS.ORDERED, 'Ordered'),
+                    },
+                  ],
+                }
+              : {}),
+          },
+        },
+      ],
+    },
+  };
 }
 
 function submissionAnswer(outcome: SubmissionOutcome): XmlNode {

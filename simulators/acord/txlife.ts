@@ -24,6 +24,7 @@ const LISTS = new Set([
   'DurationDesign',
   'UnderwritingClassProduct',
   'JurisdictionApproval',
+  'ChangeSubType',
 ]);
 
 const reader = new XMLParser({

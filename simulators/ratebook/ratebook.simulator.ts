@@ -8,16 +8,19 @@
  *   GET  /products             catalog (JSON)
  *   POST /submissions          JSON application; `submissionRef` is the deduplication key
  *   GET  /submissions?ids=a,b  status and requirements of several submissions at once
+ *   POST /submissions/:id/changes  JSON change to a pending submission; `changeRef` is the deduplication
+ *                              key; {accepted, amendment (the requirement code to sign, or null)} or {accepted: false, reason}
  */
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { RATE_TABLE_CSV_HEADER, rateTableCsv } from '../../subgraphs/carriers/fixtures/rate-table';
-import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { ChangeAsk, StoredApplication, SubmissionOutcome } from '../carrier-store';
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { underwriteApplication } from '../underwriting';
 import { PAYMENT_MODE, REQUIREMENT, REQUIREMENT_STATUS, SUBMISSION_STATUS } from './ratebook.codes';
 
 const MAX_IDS = 200;
+const CHANGES_PATH = /^\/submissions\/([^/]+)\/changes$/;
 
 // A book is about 1 MB and takes ~200 ms of CPU to generate: once per carrier per process.
 const books = new Map<string, string>();
@@ -96,6 +99,7 @@ export class RateBookCarrier implements ProtocolHandler {
     if (route === 'GET /products') return 'products';
     if (route === 'POST /submissions') return 'submit';
     if (route === 'GET /submissions') return 'status';
+    if (request.method === 'POST' && CHANGES_PATH.test(request.path)) return 'change';
     return null;
   }
 
@@ -118,6 +122,8 @@ export class RateBookCarrier implements ProtocolHandler {
         return json(200, { carrier: this.carrier.code, products: this.carrier.products.map(productJson) });
       case 'submit':
         return this.submit(request);
+      case 'change':
+        return this.change(request);
       default:
         return this.status(request);
     }
@@ -173,6 +179,39 @@ export class RateBookCarrier implements ProtocolHandler {
       }),
     );
     return json(200, submissionJson(outcome));
+  }
+
+  private change(request: SimRequest): SimResponse {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(request.body) as Record<string, unknown>;
+    } catch {
+      return json(400, { error: 'invalid_json' });
+    }
+    if (typeof body?.changeRef !== 'string' || !body.changeRef)
+      return json(400, { error: 'invalid_request', message: 'changeRef is required' });
+    const ask: ChangeAsk = {};
+    if (isWhole(body.faceAmount)) ask.faceAmount = body.faceAmount;
+    if (typeof body.productCode === 'string') ask.productCode = body.productCode;
+    if (isWhole(body.termYears)) ask.termYears = body.termYears;
+    if (Array.isArray(body.riders)) ask.riders = body.riders.map(String);
+    const mode = Object.entries(PAYMENT_MODE).find(([, code]) => code === body.paymentMode)?.[0];
+    if (mode) ask.paymentMode = mode as ChangeAsk['paymentMode'];
+    if (Array.isArray(body.beneficiaries))
+      ask.beneficiaries = (body.beneficiaries as Record<string, unknown>[]).map((b) => ({
+        designation: String(b?.designation),
+        sharePercent: isWhole(b?.sharePercent) ? b.sharePercent : 0,
+      }));
+    if (body.owner && typeof body.owner === 'object') ask.owner = true;
+    if (!Object.keys(ask).length) return json(400, { error: 'invalid_request', message: 'the change names nothing to change' });
+    const id = decodeURIComponent(CHANGES_PATH.exec(request.path)![1]);
+    const { outcome } = this.sim.store.change(body.changeRef, id, ask);
+    if (!outcome.accepted) return json(200, { accepted: false, reason: outcome.message });
+    return json(200, {
+      accepted: true,
+      amendment: outcome.amendmentRequired ? REQUIREMENT.AMENDMENT : null,
+      notes: outcome.message ? [outcome.message] : [],
+    });
   }
 
   private status(request: SimRequest): SimResponse {

@@ -10,6 +10,9 @@
  *                                             key replays the first response (Idempotent-Replayed: true)
  *   GET  /v1/applications/:id                 one application's status and requirements
  *   POST /v1/applications/status-inquiry      {"applicationIds": [...]}: many at once
+ *   POST /v1/applications/:id/changes         {"changes": {...}} a change to a pending application;
+ *                                             Idempotency-Key required, a resend replays the decision:
+ *                                             201 {status, amendmentRequired, message}, 404 unknown, 422 refused
  * Every /v1 call needs a valid bearer token: missing, unknown, expired or revoked → 401.
  * Amounts are decimal strings ("370.00").
  */
@@ -31,7 +34,7 @@ export function simulatorCredentials(
 }
 import { formatMoney, parseMoney } from '../../platform/money';
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import type { StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { ChangeAsk, StoredApplication, SubmissionOutcome } from '../carrier-store';
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
@@ -46,6 +49,7 @@ import {
 } from './rest.codes';
 
 const APPLICATION_PATH = /^\/v1\/applications\/([^/]+)$/;
+const CHANGES_PATH = /^\/v1\/applications\/([^/]+)\/changes$/;
 const MAX_INQUIRY = 200;
 const MAX_QUOTE_BATCH = 25;
 
@@ -114,6 +118,7 @@ export class RestCarrier implements ProtocolHandler {
     if (route === 'POST /v1/applications') return 'submit';
     if (route === 'POST /v1/applications/status-inquiry') return 'status';
     if (request.method === 'GET' && APPLICATION_PATH.test(request.path)) return 'status';
+    if (request.method === 'POST' && CHANGES_PATH.test(request.path)) return 'change';
     return null;
   }
 
@@ -141,6 +146,8 @@ export class RestCarrier implements ProtocolHandler {
         return request.path === '/v1/quotes/batch' ? this.quoteBatch(request) : this.quote(request);
       case 'submit':
         return this.submit(request);
+      case 'change':
+        return this.change(request);
       default:
         return this.status(request);
     }
@@ -299,6 +306,80 @@ export class RestCarrier implements ProtocolHandler {
     const response = submissionResponse(outcome);
     if (replayed) response.headers = { ...response.headers, 'idempotent-replayed': 'true' };
     return response;
+  }
+
+  private change(request: SimRequest): SimResponse {
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || !key.trim() || key.length > 255)
+      return invalid('an Idempotency-Key header (1 to 255 characters) is required');
+    const id = decodeURIComponent(CHANGES_PATH.exec(request.path)![1]);
+    const changes = parseBody(request)?.changes;
+    if (!isObject(changes) || !Object.keys(changes).length) return invalid('changes must name at least one change');
+    const ask: ChangeAsk = {};
+    const problems: string[] = [];
+    if (changes.faceAmount !== undefined) {
+      if (isWhole(changes.faceAmount)) ask.faceAmount = changes.faceAmount;
+      else problems.push('changes.faceAmount');
+    }
+    if (changes.productCode !== undefined) {
+      if (typeof changes.productCode === 'string') ask.productCode = changes.productCode;
+      else problems.push('changes.productCode');
+    }
+    if (changes.termYears !== undefined) {
+      if (isWhole(changes.termYears)) ask.termYears = changes.termYears;
+      else problems.push('changes.termYears');
+    }
+    if (changes.riders !== undefined) {
+      if (Array.isArray(changes.riders) && changes.riders.every((r) => isObject(r) && typeof r.type === 'string'))
+        ask.riders = (changes.riders as { type: string }[]).map((r) => r.type);
+      else problems.push('changes.riders');
+    }
+    if (changes.billingMode !== undefined) {
+      const mode = fromCode(BILLING_MODE, changes.billingMode);
+      if (mode) ask.paymentMode = mode;
+      else problems.push('changes.billingMode');
+    }
+    if (changes.beneficiaries !== undefined) {
+      const list = changes.beneficiaries;
+      if (
+        Array.isArray(list) &&
+        list.length > 0 &&
+        list.every(
+          (b) =>
+            isObject(b) &&
+            (b.designation === 'PRIMARY' || b.designation === 'CONTINGENT') &&
+            typeof b.name === 'string' &&
+            isWhole(b.sharePercent),
+        )
+      )
+        ask.beneficiaries = (list as { designation: string; sharePercent: number }[]).map((b) => ({
+          designation: b.designation,
+          sharePercent: b.sharePercent,
+        }));
+      else problems.push('changes.beneficiaries');
+    }
+    if (changes.owner !== undefined) {
+      const owner = changes.owner;
+      const valid =
+        isObject(owner) &&
+        typeof owner.name === 'string' &&
+        ((owner.type === 'PERSON' && typeof owner.relationship === 'string') ||
+          (owner.type === 'ENTITY' && typeof owner.tin === 'string' && /^\d{9}$/.test(owner.tin)));
+      if (valid) ask.owner = true;
+      else problems.push('changes.owner');
+    }
+    if (problems.length) return invalid(`invalid: ${problems.join(', ')}`);
+    const { outcome, replayed } = this.sim.store.change(key, id, ask);
+    const headers: Record<string, string> = replayed ? { 'idempotent-replayed': 'true' } : {};
+    if (!outcome.accepted) {
+      const known = this.sim.store.find(id) !== undefined;
+      return json(known ? 422 : 404, { error: known ? 'change_rejected' : 'not_found', message: outcome.message }, headers);
+    }
+    return json(
+      201,
+      { applicationId: id, status: 'ACCEPTED', amendmentRequired: outcome.amendmentRequired, message: outcome.message },
+      headers,
+    );
   }
 
   private status(request: SimRequest): SimResponse {

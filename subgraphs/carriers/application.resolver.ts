@@ -1,9 +1,15 @@
 import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { requireRole } from '../shared/auth';
 import { badInput, coded } from '../../platform/errors';
-import { parseId } from '../../platform/ids';
-import { CarrierFailure, type ApplicationRequest, type CarrierCaseStatus } from './adapters/carrier-adapter.port';
-import { CarrierApplicationInput, CarrierCaseSnapshot, CarrierSubmission } from './application.type';
+import { isId, parseId } from '../../platform/ids';
+import { CarrierFailure, type ApplicationRequest, type CarrierCaseStatus, type ChangeRequest } from './adapters/carrier-adapter.port';
+import {
+  CarrierApplicationInput,
+  CarrierCaseSnapshot,
+  CarrierChangeInput,
+  CarrierChangeResult,
+  CarrierSubmission,
+} from './application.type';
 import type { CarriersContext } from './carriers.context';
 import { statusCacheKey, toStoredStatus } from './case/case-status.loader';
 import { parseMoney } from './domain/premium';
@@ -93,6 +99,105 @@ export class ApplicationResolver {
         accepted: false,
         carrierReference: null,
         message: 'unexpected error while sending the application',
+        retryable: true,
+        failureCode: 'CARRIER.ERROR',
+      };
+    }
+  }
+
+  /**
+   * Sends one change of an accepted application to its carrier: a write, so the policy NEVER retries
+   * it. The change worker resends with the same reference when `retryable`; carriers deduplicate on it.
+   */
+  // Internal: @inaccessible keeps it out of the public API; the cases change worker asks this subgraph directly, as SERVICE.
+  @Directive('@inaccessible')
+  @Mutation(() => CarrierChangeResult, {
+    description:
+      "Sends a change of an accepted application to its carrier through the carrier's adapter. SERVICE only (the cases change worker); never retried here: resend with the same reference when retryable.",
+  })
+  async requestCarrierChange(
+    @Arg('input', () => CarrierChangeInput, { description: 'The change.' }) input: CarrierChangeInput,
+    @Ctx() ctx: CarriersContext,
+  ): Promise<CarrierChangeResult> {
+    requireRole(ctx.identity, SERVICE_ONLY);
+    parseId('case', input.caseId, 'input.caseId');
+    parseId('carrier', input.carrierId, 'input.carrierId');
+    const reasons: string[] = [];
+    if (!REFERENCE.test(input.reference)) reasons.push('reference must be 1 to 128 letters, digits or ._:-');
+    if (!REFERENCE.test(input.carrierReference)) reasons.push('carrierReference must be 1 to 128 letters, digits or ._:-');
+    if (reasons.length) throw badInput(reasons.join('; '), reasons);
+    const refused = (message: string): CarrierChangeResult => ({
+      accepted: false,
+      amendmentRequired: false,
+      message,
+      retryable: false,
+      failureCode: 'CARRIER.REJECTED',
+    });
+    // A product of another carrier is a decision, not a retry: the change can never be sent as it is.
+    if (input.productId != null) {
+      const product = isId('product', input.productId) ? await ctx.loaders.product.load(input.productId) : undefined;
+      if (!product || product.carrierId !== input.carrierId) return refused('productId is not a product of this carrier');
+    }
+    if (!ctx.runtime.adapter(input.carrierId)) {
+      return {
+        accepted: false,
+        amendmentRequired: false,
+        message: 'carrier not configured',
+        retryable: true,
+        failureCode: 'CARRIER.NOT_CONFIGURED',
+      };
+    }
+    const owner = input.owner;
+    const change: ChangeRequest = {
+      reference: input.reference,
+      caseId: input.caseId,
+      carrierReference: input.carrierReference,
+      faceAmount: input.faceAmount ?? null,
+      productId: input.productId ?? null,
+      termYears: input.termYears ?? null,
+      riders: (input.riders as ChangeRequest['riders']) ?? null,
+      beneficiaries:
+        input.beneficiaries?.map((b) => ({
+          designation: b.designation === 'CONTINGENT' ? 'CONTINGENT' : 'PRIMARY',
+          fullName: b.fullName,
+          relationship: b.relationship,
+          sharePercent: b.sharePercent,
+        })) ?? null,
+      paymentMode: input.paymentMode ?? null,
+      owner: !owner
+        ? null
+        : owner.kind === 'ENTITY'
+          ? { kind: 'ENTITY', name: owner.name ?? '', tin: owner.tin ?? '' }
+          : { kind: 'PERSON', fullName: owner.fullName ?? '', relationship: owner.relationship ?? '' },
+    };
+    try {
+      // The write policy ('submit'): one attempt, never retried here.
+      const decision = await ctx.runtime.call(
+        input.carrierId,
+        'submit',
+        (adapter, options) => adapter.requestChange(change, options),
+        () => ctx.stats.carrierCalls++,
+      );
+      if (decision.accepted)
+        return {
+          accepted: true,
+          amendmentRequired: decision.amendmentRequired,
+          message: decision.message ?? null,
+          retryable: false,
+          failureCode: null,
+        };
+      return refused(decision.message);
+    } catch (error) {
+      if (error instanceof CarrierFailure) {
+        const rejected = error.code === 'CARRIER.REJECTED';
+        return { accepted: false, amendmentRequired: false, message: error.message, retryable: !rejected, failureCode: error.code };
+      }
+      // Never log the change itself: it may name beneficiaries and owners.
+      ctx.logger.error({ err: error, carrierId: input.carrierId, caseId: input.caseId }, 'case change failed unexpectedly');
+      return {
+        accepted: false,
+        amendmentRequired: false,
+        message: 'unexpected error while sending the change',
         retryable: true,
         failureCode: 'CARRIER.ERROR',
       };

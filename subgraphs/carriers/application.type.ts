@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { CaseStatus, Gender, HealthClass, PaymentMode, State } from '../shared/enums';
+import { CaseStatus, Gender, HealthClass, PaymentMode, RiderType, State } from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { CarrierRequirement } from './case/case.type';
 
@@ -131,4 +131,102 @@ export class CarrierCaseSnapshot {
 
   @Field(() => DateTimeScalar, { description: 'When the carrier gave this answer.' })
   asOf!: string;
+}
+
+@Directive('@inaccessible')
+@InputType({ description: 'A beneficiary named by a change (personal data: never logged or cached).' })
+export class CarrierChangeBeneficiaryInput {
+  @Field(() => String, { description: 'PRIMARY or CONTINGENT.' })
+  designation!: string;
+
+  @Field(() => String, { description: 'Full name of the person, or name of the trust, estate or business.' })
+  fullName!: string;
+
+  @Field(() => String, { description: 'Relation to the insured.' })
+  relationship!: string;
+
+  @Field(() => Int, { description: 'Whole percent.' })
+  sharePercent!: number;
+}
+
+@Directive('@inaccessible')
+@InputType({ description: 'The new owner named by a change (personal data: never logged or cached).' })
+export class CarrierChangeOwnerInput {
+  @Field(() => String, { description: 'PERSON or ENTITY.' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true, description: "A person's full name." })
+  fullName?: string | null;
+
+  @Field(() => String, { nullable: true, description: "A person's relation to the insured." })
+  relationship?: string | null;
+
+  @Field(() => String, { nullable: true, description: "An entity's name." })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: "An entity's TIN, nine digits." })
+  tin?: string | null;
+}
+
+@Directive('@inaccessible')
+@InputType({ description: 'A change of an accepted application, to send to its carrier. SERVICE only (the cases change worker).' })
+export class CarrierChangeInput {
+  @Field(() => String, {
+    description: 'Stable per change (TransRefGUID / Idempotency-Key): a resend with it never applies the change twice.',
+  })
+  reference!: string;
+
+  @Field(() => ID, { description: 'The case (case_...).' })
+  caseId!: string;
+
+  @Field(() => ID, { description: 'The carrier (car_...).' })
+  carrierId!: string;
+
+  @Field(() => String, { description: "The carrier's id for the application." })
+  carrierReference!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The new face amount in whole dollars.' })
+  faceAmount?: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'Another product of the same carrier (prd_...).' })
+  productId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'The new level term in years.' })
+  termYears?: number | null;
+
+  @Field(() => [RiderType], { nullable: true, description: 'The riders wanted: replaces those applied for.' })
+  riders?: string[] | null;
+
+  @Field(() => [CarrierChangeBeneficiaryInput], { nullable: true, description: 'The beneficiaries: replaces them all.' })
+  beneficiaries?: CarrierChangeBeneficiaryInput[] | null;
+
+  @Field(() => PaymentMode, { nullable: true, description: 'The new payment mode.' })
+  paymentMode?: PaymentMode | null;
+
+  @Field(() => CarrierChangeOwnerInput, { nullable: true, description: 'The new owner.' })
+  owner?: CarrierChangeOwnerInput | null;
+}
+
+@Directive('@inaccessible')
+@ObjectType({ description: 'What the carrier said to a change. Failures are values, so the change worker can decide to resend.' })
+export class CarrierChangeResult {
+  @Field(() => Boolean, { description: 'True when the carrier accepted the change (a resend of an accepted one answers the same).' })
+  accepted!: boolean;
+
+  @Field(() => Boolean, { description: "True when the carrier needs the client's signature on an amendment (accepted changes only)." })
+  amendmentRequired!: boolean;
+
+  @Field(() => String, { nullable: true, description: "The carrier's message, or why the change did not reach it." })
+  message!: string | null;
+
+  @Field(() => Boolean, {
+    description: 'True when no decision was reached (timeout, carrier down, circuit open): resend later with the same reference.',
+  })
+  retryable!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Namespaced failure code (CARRIER.REJECTED, CARRIER.TIMEOUT, ...) when not accepted.',
+  })
+  failureCode!: string | null;
 }

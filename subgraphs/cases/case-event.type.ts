@@ -12,6 +12,9 @@ export const CASE_EVENT_TYPES = [
   'SUBMITTED_TO_CARRIER',
   'SUBMISSION_REJECTED',
   'APPOINTMENT_REQUESTED',
+  'CHANGE_REQUESTED',
+  'CHANGE_ACCEPTED',
+  'CHANGE_REJECTED',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 export const CaseEventType = Object.fromEntries(CASE_EVENT_TYPES.map((t) => [t, t])) as { [K in CaseEventType]: K };
@@ -28,6 +31,11 @@ registerEnumType(CaseEventType, {
     SUBMITTED_TO_CARRIER: { description: 'The application reached the carrier, which accepted it.' },
     SUBMISSION_REJECTED: { description: 'The carrier rejected the application; the note carries its message.' },
     APPOINTMENT_REQUESTED: { description: 'A just-in-time appointment was requested with the submission.' },
+    CHANGE_REQUESTED: {
+      description: 'A change to the pending case was requested (Case.changes); the note names the kinds of change, never their values.',
+    },
+    CHANGE_ACCEPTED: { description: 'The carrier accepted a requested change; the note names its kinds and carries the carrier message.' },
+    CHANGE_REJECTED: { description: "The carrier rejected a requested change; the note carries the carrier's message." },
   },
 });
 

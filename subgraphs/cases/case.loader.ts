@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../shared/db';
 import { byKey, groupBy } from '../shared/loaders';
+import { caseChangesByCaseIds } from './case-change.repository';
+import type { CaseChangeRow } from './case-change.type';
 import type { CaseEventRow } from './case-event.type';
 import { casesByIds, eventsByCaseIds } from './case.repository';
 import type { CaseRow } from './case.type';
@@ -16,6 +18,9 @@ export function createCaseLoaders(db: Db) {
     ),
     events: new DataLoader<string, CaseEventRow[]>(async (caseIds) =>
       groupBy(caseIds, await eventsByCaseIds(db, caseIds), (r) => r.caseId),
+    ),
+    changes: new DataLoader<string, CaseChangeRow[]>(async (caseIds) =>
+      groupBy(caseIds, await caseChangesByCaseIds(db, caseIds), (r) => r.caseId),
     ),
   };
 }

@@ -9,6 +9,7 @@ import { CaseStatus as CaseStatusEnum } from '../shared/enums';
 import { optionalText } from '../shared/text-input';
 import { Agent } from './agent/agent.type';
 import { Carrier, Product } from './carrier/carrier.type';
+import { CaseChange, type CaseChangeRow } from './case-change.type';
 import { CaseEvent, type CaseEventRow } from './case-event.type';
 import { bumpMetricsGeneration } from './case-metrics.cache';
 import { appendEvent, caseByNumber, casePage, MAX_PAGE, moveCaseStatus, nowIso } from './case.repository';
@@ -121,6 +122,11 @@ export class CaseResolver {
   @FieldResolver(() => [CaseEvent], { description: 'Append-only history, oldest first.' })
   events(@Root() row: CaseRow, @Ctx() ctx: CasesContext): Promise<CaseEventRow[]> {
     return ctx.loaders.events.load(row.id);
+  }
+
+  @FieldResolver(() => [CaseChange], { description: 'Changes requested after submission, oldest first.' })
+  changes(@Root() row: CaseRow, @Ctx() ctx: CasesContext): Promise<CaseChangeRow[]> {
+    return ctx.loaders.changes.load(row.id);
   }
 
   @Mutation(() => Case, {

@@ -13,10 +13,12 @@ export interface CasesContext extends BaseSubgraphContext {
   carriers: CarriersPort;
   /** Asks the outbox worker to send now rather than at its next poll (no-op when it is off). */
   nudgeOutbox: () => void;
+  /** Asks the case-change worker to send now rather than at its next poll (no-op when it is off). */
+  nudgeChanges: () => void;
+  /** Seals and opens personal data at rest: applications' parties, identifiers and answers, case changes' beneficiaries and owners (made once from PERSONAL_DATA_KEYS / PERSONAL_DATA_ACTIVE_KEY). */
+  vault: PersonalDataVault;
   /** The caller's visible agent ids, computed once per request (case.scope.ts). */
   scope?: Promise<ReadonlySet<string> | null>;
-  /** Seals and opens personal data (applications' parties, identifiers, answers). */
-  vault: PersonalDataVault;
   /** This request's full reads of personal data, written to the access log in one statement (personal-data.service.ts). */
   accessLog?: DataLoader<PersonalDataAccessEntry, void>;
   /** Applications opened in this request, by id and version: a draft is unsealed once per request. */

@@ -185,4 +185,38 @@ export const casesMigrations: readonly Migration[] = [
       CREATE UNIQUE INDEX application_case_idx ON cases.application (case_id) WHERE case_id IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: 'case changes after submission: the change, its sealed personal data, and its sending to the carrier',
+    // The change row is its own outbox entry (attempts, next_attempt_at, decided_at): written in the
+    // transaction that records the request, leased by the change worker FOR UPDATE SKIP LOCKED like
+    // cases.outbox, so one row holds the change and its delivery and nothing joins the two. The
+    // reference is what the carrier deduplicates on: every resend carries it. `draft` holds the
+    // non-personal parts (amounts, product, term, riders, payment mode); `personal` the sealed JSON of
+    // beneficiaries, owner and reason (PersonalDataVault, field case_change.personal).
+    sql: `
+      CREATE TABLE cases.case_change (
+        id text PRIMARY KEY,
+        case_id text NOT NULL REFERENCES cases."case" (id),
+        kinds text[] NOT NULL CHECK (cardinality(kinds) > 0),
+        status text NOT NULL CHECK (status IN ('REQUESTED', 'SENT', 'ACCEPTED', 'REJECTED')),
+        draft jsonb NOT NULL,
+        personal text,
+        reference text NOT NULL UNIQUE,
+        requested_at timestamptz(3) NOT NULL,
+        requested_by text NOT NULL,
+        idempotency_key text NOT NULL,
+        request_hash text NOT NULL,
+        carrier_message text,
+        amendment_required boolean,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        decided_at timestamptz,
+        last_error text,
+        UNIQUE (requested_by, idempotency_key)
+      );
+      CREATE INDEX case_change_case_idx ON cases.case_change (case_id, requested_at, id);
+      CREATE INDEX case_change_due_idx ON cases.case_change (next_attempt_at) WHERE decided_at IS NULL;
+    `,
+  },
 ];

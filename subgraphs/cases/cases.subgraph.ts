@@ -10,6 +10,8 @@ import {
   ApplicationResolver,
 } from './application.resolver';
 import { AgentCasesResolver } from './agent/agent-cases.resolver';
+import { CaseChangeResolver } from './case-change.resolver';
+import { CaseChangeWorker } from './case-change.worker';
 import { agentReferences } from './agent/agent.reference';
 import { CaseMetricsResolver } from './case-metrics.resolver';
 import { createSyncWorker } from './case-sync.worker';
@@ -30,6 +32,7 @@ const buildSchema = () =>
     {
       resolvers: [
         CaseResolver,
+        CaseChangeResolver,
         RequirementResolver,
         AgentCasesResolver,
         CaseMetricsResolver,
@@ -63,8 +66,10 @@ export const casesSubgraph: SubgraphModule = {
     const outbox = config.outboxPollMs
       ? new OutboxWorker({ pool, cache, logger, agents, carriers, pollMs: config.outboxPollMs })
       : undefined;
+    // Case changes go out through their own leased worker, on the outbox's schedule.
+    const changes = config.outboxPollMs ? new CaseChangeWorker({ pool, logger, carriers, vault, pollMs: config.outboxPollMs }) : undefined;
     const sync = config.syncIntervalMs ? createSyncWorker({ pool, cache, logger, carriers, intervalMs: config.syncIntervalMs }) : undefined;
-    const workers = [outbox, sync].filter((worker) => worker !== undefined);
+    const workers = [outbox, changes, sync].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
@@ -81,6 +86,7 @@ export const casesSubgraph: SubgraphModule = {
         carriers,
         vault,
         nudgeOutbox: () => outbox?.nudge(),
+        nudgeChanges: () => changes?.nudge(),
       }),
     };
   },

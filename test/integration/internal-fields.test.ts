@@ -111,6 +111,23 @@ const INTERNAL = [
     // The carrier answered (accepted or not): the call went through to its adapter.
     answered: (data: Record<string, any>) => expect(typeof data.submitApplicationToCarrier.accepted).toBe('boolean'),
   },
+  {
+    coordinate: 'Mutation.requestCarrierChange',
+    owner: 'carriers',
+    query: 'mutation($input: CarrierChangeInput!) { requestCarrierChange(input: $input) { accepted amendmentRequired failureCode } }',
+    variables: async () => ({
+      input: {
+        reference: `internal-fields-change-${Date.now()}`,
+        caseId: 'case_internal_fields',
+        carrierId: 'car_summit',
+        carrierReference: 'NO-SUCH-APPLICATION',
+        paymentMode: 'ANNUAL',
+      },
+    }),
+    // The carrier answered (it knows no such application): the call went through to its adapter.
+    answered: (data: Record<string, any>) =>
+      expect(data.requestCarrierChange).toMatchObject({ accepted: false, failureCode: 'CARRIER.REJECTED' }),
+  },
 ] as const;
 
 describe('internal fields', () => {

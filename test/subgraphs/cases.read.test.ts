@@ -339,7 +339,7 @@ describe('Agent.cases', () => {
 describe('Case references', () => {
   it('resolves representations in order, null for unknown ones, with one statement per table', async () => {
     const response = await ask(
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id carrier { id } carrierReference requirements { code } events { type } } } }`,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { id carrier { id } carrierReference requirements { code } events { type } changes { id } } } }`,
       {
         r: [
           { __typename: 'Case', id: placed.id },
@@ -354,8 +354,10 @@ describe('Case references', () => {
       carrier: { id: CARRIER },
       carrierReference: null,
       requirements: [{ code: 'MIB' }, { code: 'APS' }],
+      changes: [],
     });
-    expect(response.extensions!.stats.sql).toBe(3);
+    // The cases, their requirements, events and changes: one statement each, however many cases are asked.
+    expect(response.extensions!.stats.sql).toBe(4);
   });
 });
 

@@ -12,6 +12,8 @@ import type {
   CallOptions,
   CarrierAdapter,
   CarrierCaseStatus,
+  ChangeDecision,
+  ChangeRequest,
   CarrierQuote,
 } from '../adapters/carrier-adapter.port';
 import { CarrierFailure } from '../adapters/carrier-adapter.port';
@@ -35,7 +37,7 @@ export type FakeMode = 'ok' | 'http-error' | 'malformed' | 'hang' | 'bug' | 'loc
 export class FakeAdapter implements CarrierAdapter {
   readonly carrierId: string;
   readonly protocol: CarrierAdapter['protocol'];
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
   mode: FakeMode = 'ok';
   latencyMs = 0;
   /** Status answers by carrier reference; every caseStatuses call's references, in order. */
@@ -124,6 +126,12 @@ export class FakeAdapter implements CarrierAdapter {
     if (this.mode === 'reject') return { accepted: false, message: 'face amount exceeds the retention limit' };
     if (!this.applications.has(application.reference)) this.applications.set(application.reference, application);
     return { accepted: true, carrierReference: `${this.carrier.code}-${application.reference}` };
+  }
+
+  async requestChange(_change: ChangeRequest, options: CallOptions): Promise<ChangeDecision> {
+    await this.network('change', options);
+    if (this.mode === 'reject') return { accepted: false, message: 'face amount exceeds the retention limit' };
+    return { accepted: true, amendmentRequired: false };
   }
 
   async caseStatuses(references: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>> {

@@ -18,6 +18,7 @@ import type {
   Product,
   ProductTypeCode,
   Protocol,
+  RiderTypeCode,
   StateCode,
 } from '../domain/carrier';
 import type { RiderAsk, RiderQuote } from '../domain/riders';
@@ -89,6 +90,31 @@ export interface ApplicationRequest {
 
 export type ApplicationResult = { accepted: true; carrierReference: string; message?: string } | { accepted: false; message: string };
 
+/**
+ * A change to an application the carrier accepted, named by the carrier's reference; only what
+ * changes is set. Personal data (beneficiary names, the owner's name and TIN): never logged or cached.
+ */
+export interface ChangeRequest {
+  /** Stable per change: TransRefGUID / Idempotency-Key. A resend with it never applies the change twice. */
+  reference: string;
+  caseId: string;
+  /** The carrier's id for the application. */
+  carrierReference: string;
+  faceAmount: number | null;
+  /** Another product of this carrier (our id; adapters send the carrier's code). */
+  productId: string | null;
+  termYears: number | null;
+  /** The riders wanted: replaces those applied for. */
+  riders: RiderTypeCode[] | null;
+  /** Replaces every beneficiary. */
+  beneficiaries: { designation: 'PRIMARY' | 'CONTINGENT'; fullName: string; relationship: string; sharePercent: number }[] | null;
+  paymentMode: PaymentModeCode | null;
+  owner: { kind: 'PERSON'; fullName: string; relationship: string } | { kind: 'ENTITY'; name: string; tin: string } | null;
+}
+
+/** The carrier's decision on a change: accepted (with or without an amendment for the client to sign) or rejected with its message. */
+export type ChangeDecision = { accepted: true; amendmentRequired: boolean; message?: string } | { accepted: false; message: string };
+
 export interface CarrierRequirementStatus {
   /** The carrier's own requirement code, mapped by the caller's code map; unknown codes stay visible. */
   carrierCode: string;
@@ -138,10 +164,12 @@ export interface CarrierAdapter {
    */
   quoteBatch?(requests: readonly QuoteRequest[], options: CallOptions): Promise<CarrierQuote[][]>;
   submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult>;
+  /** Sends a change of an accepted application once (a write: never retried by the policy; resend with the same reference). */
+  requestChange(change: ChangeRequest, options: CallOptions): Promise<ChangeDecision>;
   /** Batched where the protocol allows it: one call for many references of this carrier. */
   caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>>;
   /** Counts of real network calls made, by kind, for stats and benchmarks. */
-  readonly calls: { quote: number; token: number; rateBook: number; submit: number; status: number; products: number };
+  readonly calls: { quote: number; token: number; rateBook: number; submit: number; status: number; products: number; change: number };
 }
 
 /** What every adapter factory gets besides its carrier: the shared cache (tokens, rate books) and a logger. */

@@ -27,7 +27,13 @@ describe('OutboxWorker when the database goes away mid-pass', () => {
     const logger = { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined } as unknown as Logger;
     const unasked = () => Promise.reject(new Error('no one must be asked without the case'));
     const agents: AgentsPort = { scope: unasked, eligibility: unasked, requestAppointment: unasked, applicationAgent: unasked };
-    const carriers: CarriersPort = { price: unasked, sendApplication: unasked, caseSnapshots: unasked, applicationCatalog: unasked };
+    const carriers: CarriersPort = {
+      price: unasked,
+      sendApplication: unasked,
+      caseSnapshots: unasked,
+      applicationCatalog: unasked,
+      requestChange: unasked,
+    };
     const worker = new OutboxWorker({ pool, cache: new MemoryCache(10), logger, agents, carriers, pollMs: 60_000 });
 
     await expect(worker.runOnce()).resolves.toBe(1);

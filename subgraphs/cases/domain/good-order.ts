@@ -143,6 +143,13 @@ function sameDigits(a: string, b: string): boolean {
   return a.replace(/[\s-]/g, '') === b.replace(/[\s-]/g, '');
 }
 
+/** What a list of beneficiaries lacks by the beneficiary rules alone (a case change names a new list; nothing else of an application). */
+export function beneficiaryItems(beneficiaries: readonly Beneficiary[]): MissingItem[] {
+  const items: MissingItem[] = [];
+  beneficiaryRules(beneficiaries, (path, code, message) => items.push({ path, code, message }));
+  return items;
+}
+
 /** Whole-percent shares: the primaries sum to 100, and the contingents too when there are any. */
 function beneficiaryRules(beneficiaries: readonly Beneficiary[], add: Add): void {
   const sums = { PRIMARY: 0, CONTINGENT: 0 };

@@ -17,6 +17,8 @@ export interface CarriersPort {
   caseSnapshots(carrierId: string, carrierReferences: readonly string[]): Promise<CarrierSnapshot[]>;
   /** The carrier and product an application is for, and the carrier's application rules; null when the product is not the carrier's. */
   applicationCatalog(carrierId: string, productId: string): Promise<ApplicationCatalog | null>;
+  /** Sends a change of a pending application to its carrier once (never retried by the carriers subgraph: resend with the same reference). */
+  requestChange(change: CarrierChangeRequest): Promise<ChangeResult>;
 }
 
 /** What an application needs to know of its carrier and product: names and codes, limits, and the carrier's application rules. */
@@ -99,4 +101,37 @@ export interface CarrierSnapshot {
     requestedOn: string | null;
     fulfilledOn: string | null;
   }[];
+}
+
+/** A change to an application the carrier has accepted; only the fields that change are set. Personal data: never logged. */
+export interface CarrierChangeRequest {
+  /** Stable per change: every resend carries it, so the carrier never applies a change twice. */
+  reference: string;
+  caseId: string;
+  carrierId: string;
+  /** The carrier's id for the application (from its acceptance). */
+  carrierReference: string;
+  faceAmount: number | null;
+  productId: string | null;
+  termYears: number | null;
+  riders: string[] | null;
+  beneficiaries: { designation: string; fullName: string; relationship: string; sharePercent: number }[] | null;
+  paymentMode: string | null;
+  owner: {
+    kind: 'PERSON' | 'ENTITY';
+    fullName: string | null;
+    relationship: string | null;
+    name: string | null;
+    tin: string | null;
+  } | null;
+}
+
+export interface ChangeResult {
+  accepted: boolean;
+  /** The carrier needs the client's signature on an amendment (accepted changes only). */
+  amendmentRequired: boolean;
+  message: string | null;
+  /** No decision was reached (timeout, carrier down): send again later with the same reference. */
+  retryable: boolean;
+  failureCode: string | null;
 }

@@ -18,6 +18,8 @@ import {
   type CarrierAdapterDeps,
   type CarrierCaseStatus,
   type CarrierQuote,
+  type ChangeDecision,
+  type ChangeRequest,
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
@@ -27,6 +29,8 @@ import {
   applicationResultFrom,
   applicationTransaction,
   caseStatusFrom,
+  changeDecisionFrom,
+  changeTransaction,
   productsFrom,
   quoteTransactions,
   quotesFrom,
@@ -41,7 +45,7 @@ const MAX_HOLDINGS_PER_INQUIRY = 100;
 export class AcordAdapter implements CarrierAdapter {
   readonly protocol = 'ACORD' as const;
   readonly carrierId: string;
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
   /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
   private readonly reportUnknown: (field: string, code: string) => void;
 
@@ -94,6 +98,13 @@ export class AcordAdapter implements CarrierAdapter {
       options,
     );
     return applicationResultFrom(this.answersFor([application.reference], root));
+  }
+
+  // A write, like a submission: never retried by the policy; the change worker resends with the same TransRefGUID.
+  async requestChange(change: ChangeRequest, options: CallOptions): Promise<ChangeDecision> {
+    const envelope = this.envelope(TRANS_TYPE.NEW_BUSINESS);
+    const root = await this.exchange('change', 'POST', '/txlife', buildTxLife(changeTransaction(this.carrier, change, envelope)), options);
+    return changeDecisionFrom(this.answersFor([change.reference], root));
   }
 
   async caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>> {

@@ -23,6 +23,8 @@ import {
   type ApplicationRequest,
   type ApplicationResult,
   type CarrierCaseStatus,
+  type ChangeDecision,
+  type ChangeRequest,
   type CarrierQuote,
   type CarrierRequirementStatus,
   type QuoteRequest,
@@ -115,7 +117,7 @@ export const PAYMENT_MODE: Readonly<Record<PaymentModeCode, string>> = { ANNUAL:
 const GENDER = { MALE: '1', FEMALE: '2' } as const;
 /** Smoker status: 1 never, 2 prior, 3 current. We quote tobacco users as current smokers, everyone else as never. */
 const SMOKER = { NEVER: '1', CURRENT: '3' } as const;
-const RELATION_ROLE = { INSURED: '32', OWNER: '8', WRITING_AGENT: '37' } as const;
+const RELATION_ROLE = { INSURED: '32', OWNER: '8', PRIMARY_BENEFICIARY: '34', CONTINGENT_BENEFICIARY: '36', WRITING_AGENT: '37' } as const;
 const PRODUCT_TYPE: Readonly<Record<string, ProductTypeCode>> = {
   '1': 'WHOLE_LIFE',
   '2': 'TERM',
@@ -461,6 +463,138 @@ export function applicationResultFrom(responses: XmlNode[]): ApplicationResult {
   const carrierReference = text(child(policy, 'ApplicationInfo'), 'TrackingID') ?? text(policy, 'PolNumber');
   if (!carrierReference) throw malformed('an accepted application without ApplicationInfo/TrackingID');
   return { accepted: true, carrierReference, ...(result.messages.length ? { message: result.messages.join('; ') } : {}) };
+}
+
+// ---------------------------------------------------------------- 103 change to a pending application
+
+/**
+ * A change to an application the carrier holds goes as a 103 on the existing holding, named by the
+ * carrier's TrackingID, with TransSubType "application change" and one ChangeSubType per kind of
+ * change. Why 103 and not 181 or 1203: those change an in-force policy, and a pending case has none
+ * yet; the carrier amends the application it is underwriting, which is what a 103 describes. The
+ * sub-type and ChangeTC values are private codes of our carriers' implementation guide (ACORD keeps
+ * tc values from 1,000,000,000 up for a carrier's own use); the simulator publishes the same table.
+ * TransRefGUID is the change's stable reference: a resend is answered with the first decision.
+ */
+export const TRANS_SUB_TYPE_APPLICATION_CHANGE = '1000500103';
+export const CHANGE_TC = {
+  FACE_AMOUNT: '1000500201',
+  PRODUCT: '1000500202',
+  TERM: '1000500203',
+  RIDERS: '1000500204',
+  BENEFICIARIES: '1000500205',
+  PAYMENT_MODE: '1000500206',
+  OWNER: '1000500207',
+} as const;
+/** GovtIDTC of a taxpayer identification number (an EIN). */
+const GOVT_ID_TIN = '2';
+
+export function changeTransaction(carrier: CarrierProfile, change: ChangeRequest, envelope: Omit<Envelope, 'guid'>): XmlNode {
+  const kinds: (keyof typeof CHANGE_TC)[] = [];
+  if (change.faceAmount !== null) kinds.push('FACE_AMOUNT');
+  if (change.productId !== null) kinds.push('PRODUCT');
+  if (change.termYears !== null) kinds.push('TERM');
+  if (change.riders !== null) kinds.push('RIDERS');
+  if (change.beneficiaries !== null) kinds.push('BENEFICIARIES');
+  if (change.paymentMode !== null) kinds.push('PAYMENT_MODE');
+  if (change.owner !== null) kinds.push('OWNER');
+  const coverages: XmlNode[] = [];
+  if (change.faceAmount !== null || change.termYears !== null)
+    coverages.push({
+      IndicatorCode: tc(COVERAGE_INDICATOR.BASE, 'Base'),
+      ...(change.faceAmount !== null ? { CurrentAmt: String(change.faceAmount) } : {}),
+      ...(change.termYears !== null ? { LevelPremiumPeriod: String(change.termYears) } : {}),
+    });
+  for (const rider of change.riders ?? [])
+    coverages.push({ IndicatorCode: tc(COVERAGE_INDICATOR.RIDER, 'Rider'), LifeCovTypeCode: tc(RIDER_COV_TYPE[rider]) });
+  const parties: XmlNode[] = [];
+  const relations: XmlNode[] = [];
+  const relate = (party: string, role: string, name: string, extra: XmlNode = {}) =>
+    relations.push({
+      '@_id': `Relation_${relations.length + 1}`,
+      '@_OriginatingObjectID': 'Holding_1',
+      '@_RelatedObjectID': party,
+      RelationRoleCode: tc(role, name),
+      ...extra,
+    });
+  (change.beneficiaries ?? []).forEach((beneficiary, i) => {
+    const id = `Party_Beneficiary_${i + 1}`;
+    parties.push({ '@_id': id, FullName: beneficiary.fullName });
+    const primary = beneficiary.designation === 'PRIMARY';
+    relate(
+      id,
+      primary ? RELATION_ROLE.PRIMARY_BENEFICIARY : RELATION_ROLE.CONTINGENT_BENEFICIARY,
+      primary ? 'Primary Beneficiary' : 'Contingent Beneficiary',
+      {
+        InterestPercent: String(beneficiary.sharePercent),
+        RelationDescription: beneficiary.relationship,
+      },
+    );
+  });
+  if (change.owner) {
+    const owner = change.owner;
+    parties.push(
+      owner.kind === 'PERSON'
+        ? { '@_id': 'Party_Owner', PartyTypeCode: tc('1', 'Person'), FullName: owner.fullName }
+        : {
+            '@_id': 'Party_Owner',
+            PartyTypeCode: tc('2', 'Organization'),
+            FullName: owner.name,
+            GovtID: owner.tin,
+            GovtIDTC: tc(GOVT_ID_TIN, 'Tax ID'),
+          },
+    );
+    relate('Party_Owner', RELATION_ROLE.OWNER, 'Owner', owner.kind === 'PERSON' ? { RelationDescription: owner.relationship } : {});
+  }
+  const subType = tc(TRANS_SUB_TYPE_APPLICATION_CHANGE, 'Application Change');
+  return {
+    TXLifeRequest: [
+      {
+        // TransSubType right after TransType, where the schema puts it (later keys keep their first place).
+        TransRefGUID: change.reference,
+        TransType: tc(envelope.type),
+        TransSubType: subType,
+        ...transaction(
+          { ...envelope, guid: change.reference },
+          {
+            Holding: [
+              {
+                '@_id': 'Holding_1',
+                Policy: {
+                  ...(change.productId !== null ? { ProductCode: productOf(carrier, change.productId).code } : {}),
+                  ...(change.paymentMode !== null ? { PaymentMode: tc(PAYMENT_MODE[change.paymentMode]) } : {}),
+                  ApplicationInfo: { TrackingID: change.carrierReference, HOAssignedAppNumber: change.caseId },
+                  ChangeSubType: kinds.map((kind) => ({ ChangeTC: tc(CHANGE_TC[kind]) })),
+                  ...(coverages.length
+                    ? { Life: { ...(change.faceAmount !== null ? { FaceAmt: String(change.faceAmount) } : {}), Coverage: coverages } }
+                    : {}),
+                },
+              },
+            ],
+            ...(parties.length ? { Party: parties, Relation: relations } : {}),
+          },
+        ),
+      },
+    ],
+  };
+}
+
+/**
+ * ResultCode 1/2: accepted; the amendment the client must sign comes as an ordered RequirementInfo
+ * with ReqCode 44 (amendment) on the holding. ResultCode 5: rejected with the carrier's messages.
+ */
+export function changeDecisionFrom(responses: XmlNode[]): ChangeDecision {
+  const response = responses[0];
+  const result = resultOf(response);
+  if (!result.ok) {
+    if (result.code !== RESULT.FAILURE) throw malformed(`ResultCode ${result.code} is neither success nor failure`);
+    return { accepted: false, message: result.messages.join('; ') || 'the carrier refused the change without a reason' };
+  }
+  const policy = child(child(child(response, 'OLifE'), 'Holding'), 'Policy');
+  const amendmentRequired = children(policy, 'RequirementInfo').some(
+    (info) => REQ_CODE[tcOf(info, 'ReqCode') ?? ''] === 'AMENDMENT' && REQ_STATUS[tcOf(info, 'ReqStatus') ?? ''] === 'ORDERED',
+  );
+  return { accepted: true, amendmentRequired, ...(result.messages.length ? { message: result.messages.join('; ') } : {}) };
 }
 
 // ---------------------------------------------------------------- 203 holding inquiry (status)

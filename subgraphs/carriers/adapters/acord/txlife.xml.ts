@@ -23,6 +23,7 @@ const REPEATABLE = new Set([
   'DurationDesign',
   'UnderwritingClassProduct',
   'JurisdictionApproval',
+  'ChangeSubType',
 ]);
 
 const parser = new XMLParser({

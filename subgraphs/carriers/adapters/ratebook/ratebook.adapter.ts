@@ -22,12 +22,22 @@ import {
   type CarrierAdapterDeps,
   type CarrierCaseStatus,
   type CarrierQuote,
+  type ChangeDecision,
+  type ChangeRequest,
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
 import { exchange, unknownCodeReporter, untilAborted, type WireAnswer } from '../wire';
 import { RateBook } from './rate-book';
-import { caseStatusFrom, productsFrom, quotesFromBook, submissionBody, submissionResultFrom } from './ratebook.mapper';
+import {
+  caseStatusFrom,
+  changeBody,
+  changeDecisionFrom,
+  productsFrom,
+  quotesFromBook,
+  submissionBody,
+  submissionResultFrom,
+} from './ratebook.mapper';
 
 export interface RateBookSettings {
   /** Age after which a held book is revalidated in the background (default 15 minutes). */
@@ -61,7 +71,7 @@ export const rateBookKey = (carrierId: string, etag: string) =>
 export class RateBookAdapter implements CarrierAdapter {
   readonly protocol = 'RATEBOOK' as const;
   readonly carrierId: string;
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
   /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
   private readonly reportUnknown: (field: string, code: string) => void;
   private readonly cache: Cache;
@@ -128,6 +138,12 @@ export class RateBookAdapter implements CarrierAdapter {
   async submitApplication(application: ApplicationRequest, options: CallOptions): Promise<ApplicationResult> {
     const body = submissionBody(this.carrier, application, new Date().toISOString().slice(0, 10));
     return submissionResultFrom(await this.json('submit', 'POST', '/submissions', body, options));
+  }
+
+  // A write: never retried by the policy; the change worker resends with the same changeRef.
+  async requestChange(change: ChangeRequest, options: CallOptions): Promise<ChangeDecision> {
+    const path = `/submissions/${encodeURIComponent(change.carrierReference)}/changes`;
+    return changeDecisionFrom(await this.json('change', 'POST', path, changeBody(this.carrier, change), options));
   }
 
   async caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>> {

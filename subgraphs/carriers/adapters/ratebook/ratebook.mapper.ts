@@ -14,6 +14,8 @@ import {
   type ApplicationRequest,
   type ApplicationResult,
   type CarrierCaseStatus,
+  type ChangeDecision,
+  type ChangeRequest,
   type CarrierQuote,
   type CarrierRequirementStatus,
   type QuoteRequest,
@@ -213,6 +215,35 @@ export function submissionResultFrom(body: unknown): ApplicationResult {
   if (json.accepted !== true || !carrierReference) throw malformed('a submission answer that is neither accepted with an id nor rejected');
   const notes = Array.isArray(json.notes) ? json.notes.filter((n): n is string => typeof n === 'string') : [];
   return { accepted: true, carrierReference, ...(notes.length ? { message: notes.join('; ') } : {}) };
+}
+
+// ---------------------------------------------------------------- changes
+
+/** POST /submissions/{id}/changes: `changeRef` is the carrier's deduplication key; only what changes is sent. */
+export function changeBody(carrier: CarrierProfile, change: ChangeRequest) {
+  const product = change.productId === null ? undefined : carrier.products.find((p) => p.id === change.productId);
+  if (change.productId !== null && !product) throw new Error(`product ${change.productId} is not a product of ${carrier.id}`);
+  return {
+    changeRef: change.reference,
+    ...(change.faceAmount !== null ? { faceAmount: change.faceAmount } : {}),
+    ...(product ? { productCode: product.code } : {}),
+    ...(change.termYears !== null ? { termYears: change.termYears } : {}),
+    ...(change.riders !== null ? { riders: change.riders } : {}),
+    ...(change.beneficiaries !== null ? { beneficiaries: change.beneficiaries } : {}),
+    ...(change.paymentMode !== null ? { paymentMode: PAYMENT_MODE[change.paymentMode] } : {}),
+    ...(change.owner !== null ? { owner: change.owner } : {}),
+  };
+}
+
+/** `amendment` names the requirement the client signs (AMND), or null when none is needed. */
+export function changeDecisionFrom(body: unknown): ChangeDecision {
+  const json = object(body, 'change response');
+  if (json.accepted === false)
+    return { accepted: false, message: optionalText(json.reason) ?? 'the carrier refused the change without a reason' };
+  if (json.accepted !== true) throw malformed('a change answer that is neither accepted nor refused');
+  const notes = Array.isArray(json.notes) ? json.notes.filter((n): n is string => typeof n === 'string') : [];
+  const amendmentRequired = typeof json.amendment === 'string' && REQUIREMENT[json.amendment] === 'AMENDMENT';
+  return { accepted: true, amendmentRequired, ...(notes.length ? { message: notes.join('; ') } : {}) };
 }
 
 // ---------------------------------------------------------------- status

@@ -17,6 +17,8 @@ import {
   type CarrierAdapterDeps,
   type CarrierCaseStatus,
   type CarrierQuote,
+  type ChangeDecision,
+  type ChangeRequest,
   type NetworkCallKind,
   type QuoteRequest,
 } from '../carrier-adapter.port';
@@ -27,6 +29,8 @@ import {
   applicationResultFrom,
   batchResultsFrom,
   caseStatusFrom,
+  changeBody,
+  changeDecisionFrom,
   productsFrom,
   quoteBody,
   quotesFrom,
@@ -57,7 +61,7 @@ function reasonOf(body: unknown): string {
 export class RestAdapter implements CarrierAdapter {
   readonly protocol = 'REST' as const;
   readonly carrierId: string;
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
   /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
   private readonly reportUnknown: (field: string, code: string) => void;
   private readonly tokens: OAuthTokenSource;
@@ -115,6 +119,16 @@ export class RestAdapter implements CarrierAdapter {
     const answer = await this.authorized('submit', 'POST', '/v1/applications', body, options, { 'idempotency-key': application.reference });
     if (answer.status !== 422) this.expect(answer, 200, 201);
     return applicationResultFrom(answer.status, answer.body);
+  }
+
+  // A write: the policy never retries it; the change worker resends with the same Idempotency-Key when it must.
+  async requestChange(change: ChangeRequest, options: CallOptions): Promise<ChangeDecision> {
+    const path = `/v1/applications/${encodeURIComponent(change.carrierReference)}/changes`;
+    const answer = await this.authorized('change', 'POST', path, changeBody(this.carrier, change), options, {
+      'idempotency-key': change.reference,
+    });
+    if (answer.status !== 404 && answer.status !== 422) this.expect(answer, 200, 201);
+    return changeDecisionFrom(answer.status, answer.body);
   }
 
   async caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>> {

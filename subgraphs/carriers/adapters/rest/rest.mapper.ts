@@ -12,6 +12,8 @@ import {
   CarrierFailure,
   type ApplicationRequest,
   type ApplicationResult,
+  type ChangeDecision,
+  type ChangeRequest,
   type CarrierCaseStatus,
   type CarrierQuote,
   type CarrierRequirementStatus,
@@ -260,6 +262,51 @@ export function applicationResultFrom(status: number, body: unknown): Applicatio
   if (!carrierReference) throw malformed('an accepted application without applicationId');
   const message = optionalText(json.message);
   return { accepted: true, carrierReference, ...(message ? { message } : {}) };
+}
+
+// ---------------------------------------------------------------- changes to a pending application
+
+/** POST /v1/applications/{id}/changes: only what changes, in the carrier's own codes. */
+export function changeBody(carrier: CarrierProfile, change: ChangeRequest) {
+  const owner = change.owner;
+  return {
+    externalCaseId: change.caseId,
+    changes: {
+      ...(change.faceAmount !== null ? { faceAmount: change.faceAmount } : {}),
+      ...(change.productId !== null ? { productCode: productOf(carrier, change.productId).code } : {}),
+      ...(change.termYears !== null ? { termYears: change.termYears } : {}),
+      ...(change.riders !== null ? { riders: change.riders.map((type) => ({ type })) } : {}),
+      ...(change.beneficiaries !== null
+        ? {
+            beneficiaries: change.beneficiaries.map((b) => ({
+              designation: b.designation,
+              name: b.fullName,
+              relationship: b.relationship,
+              sharePercent: b.sharePercent,
+            })),
+          }
+        : {}),
+      ...(change.paymentMode !== null ? { billingMode: BILLING_MODE[change.paymentMode] } : {}),
+      ...(owner
+        ? {
+            owner:
+              owner.kind === 'PERSON'
+                ? { type: 'PERSON', name: owner.fullName, relationship: owner.relationship }
+                : { type: 'ENTITY', name: owner.name, tin: owner.tin },
+          }
+        : {}),
+    },
+  };
+}
+
+/** 201: accepted, `amendmentRequired` saying whether the client signs an amendment; 404 and 422: refused with the carrier's message. */
+export function changeDecisionFrom(status: number, body: unknown): ChangeDecision {
+  const json = object(body, 'change response');
+  if (status === 404 || status === 422)
+    return { accepted: false, message: optionalText(json.message) ?? 'the carrier refused the change without a reason' };
+  if (typeof json.amendmentRequired !== 'boolean') throw malformed('an accepted change without amendmentRequired');
+  const message = optionalText(json.message);
+  return { accepted: true, amendmentRequired: json.amendmentRequired, ...(message ? { message } : {}) };
 }
 
 // ---------------------------------------------------------------- status

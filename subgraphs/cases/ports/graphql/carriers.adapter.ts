@@ -3,15 +3,17 @@ import { readOperations, type SubgraphClient } from '../../../shared/subgraph-cl
 import type {
   ApplicationCatalog,
   CarrierApplication,
+  CarrierChangeRequest,
   CarrierSnapshot,
   CarriersPort,
+  ChangeResult,
   Pricing,
   PricingRequest,
   SendResult,
 } from '../carriers.port';
 
 /** The operations of carriers.graphql, read once when the adapter is made. */
-export const CARRIERS_OPERATIONS = ['Price', 'SendApplication', 'CaseSnapshots', 'ApplicationCatalog'] as const;
+export const CARRIERS_OPERATIONS = ['Price', 'SendApplication', 'CaseSnapshots', 'RequestChange', 'ApplicationCatalog'] as const;
 
 /** How long this process keeps a carrier's application rules: catalog data, changed by an operator, not per request. */
 const CATALOG_TTL_MS = 60_000;
@@ -92,5 +94,10 @@ export class CarriersGraphqlAdapter implements CarriersPort {
         carrierReferences,
       })
     ).carrierCaseSnapshots;
+  }
+
+  async requestChange(change: CarrierChangeRequest): Promise<ChangeResult> {
+    return (await this.client.request<{ requestCarrierChange: ChangeResult }>(this.operations.RequestChange, { input: change }))
+      .requestCarrierChange;
   }
 }

@@ -9,9 +9,10 @@ import { startSimulators, type RunningSimulators } from '../../../../../simulato
 import { productById } from '../../../fixtures/carriers.fixture';
 import { rateFor } from '../../../fixtures/rate-table';
 import { issueAge, modalPremiumsCents } from '../../../domain/premium';
-import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
+import { CarrierFailure, type ApplicationRequest, type ChangeRequest, type QuoteRequest } from '../../carrier-adapter.port';
 import { type AcordAdapter, createAcordAdapter } from '../acord.adapter';
-import { quoteTransactions } from '../acord.mapper';
+import { changeTransaction, quoteTransactions } from '../acord.mapper';
+import { buildTxLife } from '../txlife.xml';
 
 const CODE = 'SUMMIT';
 const LEVEL_TERM = 'prd_summit_level_term';
@@ -187,7 +188,7 @@ describe('quotes (TransType 111)', () => {
     const quotes = await acord.quote(request, options);
     expect(quotes).toEqual([expectedQuote(carrier, LEVEL_TERM, request), expectedQuote(carrier, EXPRESS_TERM, request)]);
     expect(options.network).toEqual(['quote']);
-    expect(acord.calls).toEqual({ quote: 1, token: 0, rateBook: 0, submit: 0, status: 0, products: 0 });
+    expect(acord.calls).toEqual({ quote: 1, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 });
     expect(simulators.control.counts(CODE)).toMatchObject({ quote: 1, submit: 0, status: 0 });
   });
 
@@ -256,6 +257,77 @@ describe('applications (TransType 103)', () => {
     const logged = JSON.stringify(deps.logs);
     expect(logged).not.toContain('Examplestone');
     expect(logged).not.toContain('1990-03-10');
+  });
+});
+
+describe('changes to a pending application (TransType 103, application change)', () => {
+  const change = (reference: string, carrierReference: string, overrides: Partial<ChangeRequest>): ChangeRequest => ({
+    reference,
+    caseId: 'case_acordtest',
+    carrierReference,
+    faceAmount: null,
+    productId: null,
+    termYears: null,
+    riders: null,
+    beneficiaries: null,
+    paymentMode: null,
+    owner: null,
+    ...overrides,
+  });
+
+  it('names the holding by TrackingID, each kind by ChangeTC, beneficiaries as Relations 34/36 and an entity owner by its GovtID', () => {
+    const { carrier } = adapter();
+    const xml = buildTxLife(
+      changeTransaction(
+        carrier,
+        change('chg:x', 'SUMMIT-APP-000042', {
+          productId: EXPRESS_TERM,
+          beneficiaries: [
+            { designation: 'PRIMARY', fullName: 'Ada Example', relationship: 'SPOUSE', sharePercent: 100 },
+            { designation: 'CONTINGENT', fullName: 'Bo Example', relationship: 'CHILD', sharePercent: 100 },
+          ],
+          owner: { kind: 'ENTITY', name: 'Example Trust', tin: '123456789' },
+        }),
+        { type: '103', date: '2026-01-02', time: '10:00:00' },
+      ),
+    );
+    expect(xml).toContain(
+      '<TransRefGUID>chg:x</TransRefGUID><TransType tc="103"/><TransSubType tc="1000500103">Application Change</TransSubType>',
+    );
+    expect(xml).toContain('<ProductCode>SR-XT</ProductCode>');
+    expect(xml).toContain('<TrackingID>SUMMIT-APP-000042</TrackingID>');
+    for (const tc of ['1000500202', '1000500205', '1000500207']) expect(xml).toContain(`<ChangeTC tc="${tc}"/>`);
+    expect(xml).not.toContain('1000500201');
+    expect(xml).toMatch(/<RelationRoleCode tc="34">Primary Beneficiary<\/RelationRoleCode><InterestPercent>100<\/InterestPercent>/);
+    expect(xml).toContain('<RelationRoleCode tc="36">Contingent Beneficiary</RelationRoleCode>');
+    expect(xml).toContain('<GovtID>123456789</GovtID><GovtIDTC tc="2">Tax ID</GovtIDTC>');
+  });
+
+  it('is decided once per TransRefGUID: an amendment (ReqCode 44) on a face increase, none on a payment mode, ResultCode 5 beyond the limit or for an unknown holding', async () => {
+    const { adapter: acord } = adapter();
+    const submitted = await acord.submitApplication(application('case_acordtest:50'), recordingOptions());
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    const options = recordingOptions();
+    const increase = await acord.requestChange(change('chg:50', ref, { faceAmount: 750_000 }), options);
+    expect(increase).toEqual({ accepted: true, amendmentRequired: true, message: expect.any(String) });
+    expect(options.network).toEqual(['change']);
+    expect(await acord.requestChange(change('chg:50', ref, { faceAmount: 750_000 }), recordingOptions())).toEqual(increase);
+    expect(simulators.control.application(CODE, ref)).toMatchObject({ faceAmount: 750_000 });
+    expect(await acord.requestChange(change('chg:51', ref, { paymentMode: 'ANNUAL' }), recordingOptions())).toEqual({
+      accepted: true,
+      amendmentRequired: false,
+    });
+    expect(await acord.requestChange(change('chg:52', ref, { faceAmount: 20_000_000 }), recordingOptions())).toEqual({
+      accepted: false,
+      message: expect.stringContaining('beyond our limit'),
+    });
+    expect(await acord.requestChange(change('chg:53', 'SUMMIT-APP-999999', { paymentMode: 'ANNUAL' }), recordingOptions())).toEqual({
+      accepted: false,
+      message: 'no application SUMMIT-APP-999999',
+    });
+    expect(simulators.control.counts(CODE).change).toBe(5);
+    expect(acord.calls.change).toBe(5);
   });
 });
 

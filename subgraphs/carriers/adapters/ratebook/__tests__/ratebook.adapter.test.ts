@@ -8,7 +8,7 @@ import { expectPricedToTheCent, quotingCases } from '../../../../../test/support
 import { startSimulators, type RunningSimulators } from '../../../../../simulators/simulators';
 import { MemoryCache } from '../../../../../platform/cache';
 import { issueAge } from '../../../domain/premium';
-import { CarrierFailure, type ApplicationRequest, type QuoteRequest } from '../../carrier-adapter.port';
+import { CarrierFailure, type ApplicationRequest, type ChangeRequest, type QuoteRequest } from '../../carrier-adapter.port';
 import { createRatebookAdapter, rateBookPointerKey, type RateBookSettings } from '../ratebook.adapter';
 
 const CODE = 'LANTERN';
@@ -99,7 +99,7 @@ describe('pricing from the rate book', () => {
       expect(await book.quote(later, options)).toEqual(later.productIds.map((id) => expectedQuote(carrier, id, later)).filter(Boolean));
       expect(options.network).toEqual([]);
     }
-    expect(book.calls).toEqual({ quote: 0, token: 0, rateBook: 1, submit: 0, status: 0, products: 0 });
+    expect(book.calls).toEqual({ quote: 0, token: 0, rateBook: 1, submit: 0, status: 0, products: 0, change: 0 });
     expect(simulators.control.counts(CODE)).toMatchObject({ rateBook: 1, quote: 0 });
   });
 
@@ -235,6 +235,59 @@ describe('applications and status', () => {
     expect(statuses.has('LANTERN-APP-999999')).toBe(false);
     expect(deps.logs.some((l) => l.msg === 'carrier sent a code we do not map' && l.code === 'AVQ')).toBe(true);
     expect(deps.logs.some((l) => l.code === 'FINQ')).toBe(false);
+  });
+});
+
+describe('changes to a pending application', () => {
+  const change = (reference: string, carrierReference: string, overrides: Partial<ChangeRequest>): ChangeRequest => ({
+    reference,
+    caseId: 'case_ratebooktest',
+    carrierReference,
+    faceAmount: null,
+    productId: null,
+    termYears: null,
+    riders: null,
+    beneficiaries: null,
+    paymentMode: null,
+    owner: null,
+    ...overrides,
+  });
+
+  it('applies a change once per changeRef, asks for an amendment on a face increase but not on a payment mode, and says no beyond its limit', async () => {
+    const { adapter: book } = adapter();
+    const submitted = await book.submitApplication(application('case_ratebooktest:20'), recordingOptions());
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+
+    const options = recordingOptions();
+    const increase = await book.requestChange(change('chg:1', ref, { faceAmount: 400_000 }), options);
+    expect(increase).toEqual({ accepted: true, amendmentRequired: true, message: expect.any(String) });
+    expect(options.network).toEqual(['change']);
+    // A resend is answered with the first decision, and the carrier applies nothing twice.
+    expect(await book.requestChange(change('chg:1', ref, { faceAmount: 400_000 }), recordingOptions())).toEqual(increase);
+    const atCarrier = simulators.control.application(CODE, ref)!;
+    expect(atCarrier.faceAmount).toBe(400_000);
+    expect(atCarrier.requirements.filter((r) => r.code === 'AMENDMENT')).toHaveLength(1);
+
+    expect(await book.requestChange(change('chg:2', ref, { paymentMode: 'ANNUAL' }), recordingOptions())).toEqual({
+      accepted: true,
+      amendmentRequired: false,
+    });
+    expect(simulators.control.application(CODE, ref)!.paymentMode).toBe('ANNUAL');
+    expect(await book.requestChange(change('chg:3', ref, { faceAmount: 90_000_000 }), recordingOptions())).toEqual({
+      accepted: false,
+      message: expect.stringContaining('beyond our limit'),
+    });
+    expect(await book.requestChange(change('chg:4', 'LANTERN-APP-999999', { paymentMode: 'ANNUAL' }), recordingOptions())).toEqual({
+      accepted: false,
+      message: 'no application LANTERN-APP-999999',
+    });
+    simulators.control.advance(CODE, ref, { status: 'PLACED' });
+    expect(await book.requestChange(change('chg:5', ref, { paymentMode: 'MONTHLY' }), recordingOptions())).toEqual({
+      accepted: false,
+      message: expect.stringContaining('closed (PLACED)'),
+    });
+    expect(simulators.control.counts(CODE).change).toBe(6);
   });
 });
 
