@@ -24,6 +24,10 @@ const LISTS = new Set([
   'DurationDesign',
   'UnderwritingClassProduct',
   'JurisdictionApproval',
+  'SignatureInfo',
+  'Attachment',
+  'FormInstance',
+  'FormResponse',
 ]);
 
 const reader = new XMLParser({

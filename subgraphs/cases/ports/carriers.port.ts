@@ -1,3 +1,4 @@
+import type { Application, CarrierAttachment } from '../../shared/application';
 import type { CaseStatus, RequirementCode, RequirementStatus } from '../../shared/enums';
 
 /**
@@ -34,7 +35,16 @@ export interface PricingRequest {
 }
 
 export type Pricing =
-  | { priced: true; productType: string; annualPremium: string; modalPremium: string }
+  | {
+      priced: true;
+      productType: string;
+      annualPremium: string;
+      modalPremium: string;
+      /** What the carrier's requirements grid orders for this insured's age and this face amount (accelerated program applied). */
+      expectedRequirements: RequirementCode[];
+      /** Within the carrier's accelerated (no exam, no fluids) program, judged on age and face amount. */
+      acceleratedUnderwriting: boolean;
+    }
   /** `carrierDown`: the carrier could not answer now (a retry may price it); otherwise `message` says why the product does not fit. */
   | { priced: false; carrierDown: boolean; carrierStatus: string | null; message: string | null };
 
@@ -52,6 +62,10 @@ export interface CarrierApplication {
   paymentMode: string;
   annualPremium: string;
   agent: { id: string; npn: string; writingNumber: string | null };
+  /** The full application (parties, beneficiaries, answers, signatures): personal data, never logged. Absent for legacy cases. */
+  application?: Application;
+  /** Documents sent with it (the signed application PDF). */
+  attachments?: CarrierAttachment[];
 }
 
 export interface SendResult {
