@@ -16,7 +16,8 @@ import { CarriersGraphqlAdapter } from '../../subgraphs/cases/ports/graphql/carr
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { applicationLoader, completeApplication, signedApplicationPdf, withoutBeneficiaryShare } from '../support/applications';
-import { graphql } from '../support/graphql';
+import { signIdentity } from '../../platform/identity';
+import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -169,3 +170,47 @@ it.each(['ACORD', 'REST'] as const)(
     expect(rejection.note).not.toContain('Example');
   },
 );
+
+it('the carriers subgraph refuses a fullApplication it cannot read with BAD_USER_INPUT naming the field, never a value', async () => {
+  const t = await target('ACORD');
+  const send = (fullApplication: string) =>
+    graphql(
+      stack.subgraphs.carriers.url,
+      'mutation($input: CarrierApplicationInput!) { submitApplicationToCarrier(input: $input) { accepted } }',
+      {
+        input: {
+          reference: `full-bad-${Date.now()}`,
+          caseId: 'case_full_bad',
+          carrierId: t.carrierId,
+          productId: t.productId,
+          insured: { ...INSURED, state: t.state, tobacco: false },
+          faceAmount: 500_000,
+          termYears: 20,
+          healthClass: 'PREFERRED',
+          paymentMode: 'MONTHLY',
+          annualPremium: '400.00',
+          agent: { id: t.agentId, npn: '1234567', writingNumber: null },
+          fullApplication,
+        },
+      },
+      { headers: signIdentity({ sub: 'service:cases', role: 'SERVICE' }, DEV_IDENTITY_SECRET), debugStats: false },
+    );
+  const submitsBefore = stack.simulators.control.counts(t.carrierCode).submit;
+  const notJson = await send('{"application": {"insured": {"ssn": "123-45-6789"');
+  expect(codes(notJson)).toEqual(['BAD_USER_INPUT']);
+  expect(notJson.errors![0].message).toBe('fullApplication must be JSON');
+  const badPdf = await send(
+    JSON.stringify({
+      application: { state: 'TX' },
+      attachments: [
+        { type: 'SIGNED_APPLICATION', fileName: 'a.pdf', contentType: 'application/pdf', sha256: 'nope', contentBase64: 'JVBERi0=' },
+      ],
+    }),
+  );
+  expect(codes(badPdf)).toEqual(['BAD_USER_INPUT']);
+  expect(badPdf.errors![0].extensions!.reasons).toEqual([
+    'fullApplication.attachments[0] needs type, fileName, contentType, sha256 (hex) and contentBase64',
+  ]);
+  expect(JSON.stringify([notJson, badPdf])).not.toContain('123-45-6789');
+  expect(stack.simulators.control.counts(t.carrierCode).submit).toBe(submitsBefore);
+});
