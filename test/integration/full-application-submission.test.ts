@@ -5,6 +5,7 @@
  * sends the whole draft and its signed PDF; on one ACORD and one REST carrier a complete application
  * is accepted and one whose beneficiary has no share is closed INCOMPLETE with the carrier's reason.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createCache } from '../../platform/cache';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
@@ -170,6 +171,55 @@ it.each(['ACORD', 'REST'] as const)(
     expect(rejection.note).not.toContain('Example');
   },
 );
+
+it('a signed PDF of several megabytes reaches the carrier (the subgraphs take bodies up to SUBGRAPH_MAX_BODY_BYTES)', async () => {
+  const t = await target('ACORD');
+  const response = await graphql(
+    stack.url,
+    SUBMIT,
+    {
+      input: {
+        idempotencyKey: 'full-big-pdf',
+        agentId: t.agentId,
+        carrierId: t.carrierId,
+        productId: t.productId,
+        insured: { ...INSURED, state: t.state, tobacco: false },
+        faceAmount: 500_000,
+        termYears: 20,
+        healthClass: 'PREFERRED',
+        paymentMode: 'MONTHLY',
+      },
+    },
+    { token: staff },
+  );
+  const caseId = response.data!.submitCase.id as string;
+  // 3 MB of scanned pages: 4 MB in base64, far over the gateway's 1 MiB.
+  const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(3 * 1024 * 1024)]);
+  const big: CarrierAttachment = {
+    type: 'SIGNED_APPLICATION',
+    fileName: 'signed-application.pdf',
+    contentType: 'application/pdf',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    contentBase64: bytes.toString('base64'),
+  };
+  const application = completeApplication({ carrierCode: t.carrierCode, productCode: t.productCode, state: t.state, agentId: t.agentId });
+  const worker = new OutboxWorker({
+    pool,
+    cache: createCache({}),
+    logger: createLogger('test', 'silent'),
+    agents: new AgentsGraphqlAdapter(
+      new SubgraphClient({ service: 'cases', target: 'agents', url: stack.subgraphs.agents.url, identitySecret: DEV_IDENTITY_SECRET }),
+    ),
+    carriers: new CarriersGraphqlAdapter(
+      new SubgraphClient({ service: 'cases', target: 'carriers', url: stack.subgraphs.carriers.url, identitySecret: DEV_IDENTITY_SECRET }),
+    ),
+    pollMs: 60_000,
+    loadApplication: applicationLoader(new Map([[caseId, { application, attachments: [big] }]])),
+  });
+  await worker.runOnce();
+  const sent = await caseOf(caseId);
+  expect(sent.carrierReference).toMatch(new RegExp(`^${t.carrierCode}-APP-\\d{6}$`));
+});
 
 it('the carriers subgraph refuses a fullApplication it cannot read with BAD_USER_INPUT naming the field, never a value', async () => {
   const t = await target('ACORD');
