@@ -239,6 +239,16 @@ export interface Application {
   forms?: readonly AttachedForm[];
 }
 
+/** Whether any existing policy will lapse, be surrendered, reduced or borrowed against: the new policy is a replacement. */
+export function isReplacement(application: Application): boolean {
+  return (application.existingCoverage?.policies ?? []).some((policy) => policy.disposition && policy.disposition !== 'KEEP');
+}
+
+/** Signed through our e-signature (status SIGNED or later, with signatures): carriers then expect the signed application PDF. */
+export function isElectronicallySigned(application: Application): boolean {
+  return (application.status === 'SIGNED' || application.status === 'SUBMITTED') && (application.signatures ?? []).length > 0;
+}
+
 /**
  * A document sent with an application (the signed application PDF): its bytes in base64 and their
  * SHA-256 (hex), which the carrier checks against the bytes it receives.

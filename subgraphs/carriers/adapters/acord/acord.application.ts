@@ -7,15 +7,17 @@
  * as our ACORD carriers' implementation guide numbers them (private codes from 1,000,000,000 up).
  * Personal data goes to the carrier and nowhere else: nothing here logs.
  */
-import type {
-  Application,
-  Beneficiary,
-  CarrierAttachment,
-  EntityParty,
-  ExistingPolicy,
-  PersonParty,
-  Relationship,
-  SignerRole,
+import {
+  type Application,
+  type Beneficiary,
+  type CarrierAttachment,
+  type EntityParty,
+  type ExistingPolicy,
+  isElectronicallySigned,
+  isReplacement,
+  type PersonParty,
+  type Relationship,
+  type SignerRole,
 } from '../../../shared/application';
 import type { ApplicationRequest } from '../carrier-adapter.port';
 import { tc, type XmlNode } from './txlife.xml';
@@ -207,16 +209,6 @@ function replacedHolding(policy: ExistingPolicy, i: number): XmlNode {
   };
 }
 
-/** Whether any existing policy is lapsed, surrendered, reduced or borrowed against: a replacement. */
-export function isReplacement(application: Application): boolean {
-  return (application.existingCoverage?.policies ?? []).some((policy) => policy.disposition && policy.disposition !== 'KEEP');
-}
-
-/** Signed through our e-signature: the carrier then expects the signed application PDF attached. */
-export function isElectronicallySigned(application: Application): boolean {
-  return (application.status === 'SIGNED' || application.status === 'SUBMITTED') && (application.signatures ?? []).length > 0;
-}
-
 function attachment(document: CarrierAttachment, i: number): XmlNode {
   return {
     '@_id': `Attachment_${i + 1}`,
@@ -331,6 +323,7 @@ export function fullApplicationOLifE(
     ...replaced.map((_, i) => ({ role: ROLE.REPLACED_POLICY, party: `Holding_Replaced_${i + 1}` })),
   ];
   const documents = request.attachments ?? [];
+  const formInstances = forms(application);
   return {
     Holding: [
       {
@@ -386,6 +379,6 @@ export function fullApplicationOLifE(
       agentParty,
     ],
     Relation: relations.map(relation),
-    ...(forms(application).length ? { FormInstance: forms(application) } : {}),
+    ...(formInstances.length ? { FormInstance: formInstances } : {}),
   };
 }

@@ -5,15 +5,16 @@
  * the signed application PDF in base64 with its SHA-256. Codes are the carriers' lower snake case.
  * Personal data goes to the carrier and nowhere else: nothing here logs.
  */
-import type {
-  Address,
-  Application,
-  Beneficiary,
-  CarrierAttachment,
-  EntityParty,
-  Owner,
-  Payor,
-  PersonParty,
+import {
+  type Address,
+  type Application,
+  type Beneficiary,
+  type CarrierAttachment,
+  type EntityParty,
+  isElectronicallySigned,
+  type Owner,
+  type Payor,
+  type PersonParty,
 } from '../../../shared/application';
 
 const lower = (code: string | undefined) => code?.toLowerCase();
@@ -70,11 +71,6 @@ function beneficiary(value: Beneficiary) {
     sharePercent: value.sharePercent,
     ...(kind === 'PERSON' ? { ssn: value.ssn, birthDate: value.birthDate } : { tin: value.ssn }),
   });
-}
-
-/** Signed through our e-signature: the carrier then expects the signed application among the documents. */
-export function isElectronicallySigned(application: Application): boolean {
-  return (application.status === 'SIGNED' || application.status === 'SUBMITTED') && (application.signatures ?? []).length > 0;
 }
 
 /** `application` and `documents` of the submission body. */
