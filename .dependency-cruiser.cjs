@@ -44,11 +44,11 @@ module.exports = {
       name: 'domain-is-pure',
       severity: 'error',
       comment:
-        'Domain rules are plain functions: no adapter, resolver, loader, repository, database or framework code (money and dates from platform/, the shared vocabulary and the application-rules shape are plain too).',
+        'Domain rules are plain functions: no adapter, resolver, loader, repository, database or framework code (money and dates from platform/, the shared vocabulary, the application and the application-rules shapes are plain too).',
       from: { path: '^(subgraphs/[^/]+)/domain/', pathNot: '/__tests__/' },
       to: {
         dependencyTypesNot: ['core'],
-        pathNot: ['^$1/domain/', '^platform/(money|dates)\\.ts$', '^subgraphs/shared/(vocabulary|application-rules)\\.ts$'],
+        pathNot: ['^$1/domain/', '^platform/(money|dates)\\.ts$', '^subgraphs/shared/(vocabulary|application|application-rules)\\.ts$'],
       },
     },
     {

@@ -94,6 +94,11 @@ export interface CommonConfig {
   identitySecret: string;
   /** IDENTITY_MAX_SKEW_MS: how old a signed identity header may be (default 60000). */
   identityMaxSkewMs: number;
+  /**
+   * SUBGRAPH_MAX_BODY_BYTES: largest request body a subgraph takes (default 8 MiB). Larger than the
+   * gateway's MAX_BODY_BYTES: subgraph to subgraph calls carry an application with its signed PDF.
+   */
+  subgraphMaxBodyBytes: number;
   /** DEBUG_STATS: answer `x-debug-stats: 1` with per-request counts in extensions.stats (default false; on under npm start). */
   debugStats: boolean;
   /** LOG_LEVEL: pino level (default info). */
@@ -115,6 +120,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     redisCluster: bool(env, 'REDIS_CLUSTER', false),
     identitySecret,
     identityMaxSkewMs: int(env, 'IDENTITY_MAX_SKEW_MS', 60_000, { min: 1_000 }),
+    subgraphMaxBodyBytes: int(env, 'SUBGRAPH_MAX_BODY_BYTES', 8 * 1024 * 1024, { min: 1024 }),
     debugStats: bool(env, 'DEBUG_STATS', false),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     production,

@@ -17,8 +17,8 @@ export interface RunningCarrierServer {
   close(): Promise<void>;
 }
 
-/** Requests larger than this are refused: a simulator has no reason to buffer more. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Requests larger than this are refused: room for an application with its signed PDF, and no more. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 class BodyTooLarge extends Error {}
 

@@ -12,6 +12,7 @@
  * - No personal data is kept: the insured's name and birth date are used to underwrite and dropped.
  */
 import type { CarrierFixture, HealthClassCode, PaymentModeCode } from '../subgraphs/carriers/fixtures/carriers.fixture';
+import type { ApplicationProblem } from './application-check';
 
 export const SIM_CASE_STATUSES = [
   'SUBMITTED',
@@ -97,9 +98,12 @@ export interface StoredApplication extends ApplicationTerms {
 
 export type SubmissionOutcome =
   | { accepted: true; application: StoredApplication; message: string | null }
-  | { accepted: false; message: string };
+  /** `problems`: each not-in-good-order reason of a full application, for protocols that list them one by one. */
+  | { accepted: false; message: string; problems?: ApplicationProblem[] };
 
-export type UnderwritingDecision = { accepted: true; terms: ApplicationTerms; message?: string } | { accepted: false; message: string };
+export type UnderwritingDecision =
+  | { accepted: true; terms: ApplicationTerms; message?: string }
+  | { accepted: false; message: string; problems?: ApplicationProblem[] };
 
 export interface RequirementUpdate {
   code: SimRequirementCode;
@@ -231,7 +235,7 @@ export class ApplicationStore {
     const decision = underwrite();
     let outcome: SubmissionOutcome;
     if (!decision.accepted) {
-      outcome = { accepted: false, message: decision.message };
+      outcome = { accepted: false, message: decision.message, ...(decision.problems ? { problems: decision.problems } : {}) };
     } else {
       const submittedAt = this.now();
       const on = isoDate(submittedAt);

@@ -75,10 +75,23 @@ export const SMOKER_STATUS = { NEVER: '1', PRIOR: '2', CURRENT: '3' } as const;
 export const RELATION_ROLE = {
   INSURED: '32',
   OWNER: '8',
+  PAYOR: '31',
   PRIMARY_BENEFICIARY: '34',
   CONTINGENT_BENEFICIARY: '36',
   WRITING_AGENT: '37',
 } as const;
+/** SignatureRoleCode: the signer's RelationRoleCode. */
+export const SIGNATURE_ROLE = { INSURED: '32', OWNER: '8', PAYOR: '31', AGENT: '37' } as const;
+/** GovtIDTC: 1 SSN (or ITIN), 2 TIN. */
+export const GOVT_ID = { SSN: '1', TIN: '2' } as const;
+/** PartyTypeCode: 1 person, 2 organization. */
+export const PARTY_TYPE = { PERSON: '1', ORGANIZATION: '2' } as const;
+/** PaymentMethod tc 7: electronic funds transfer. */
+export const PAYMENT_METHOD_EFT = '7';
+/** AttachmentType tc of the signed application. */
+export const ATTACHMENT_TYPE_SIGNED_APPLICATION = '30';
+/** OLI_BOOL: 1 true, 0 false. */
+export const TRUE = '1';
 
 export const PRODUCT_TYPE: Record<ProductTypeCode, string> = {
   WHOLE_LIFE: '1',

@@ -40,6 +40,8 @@ import {
   UNDERWRITING_CLASS_RATED,
   fromTc,
 } from './acord.codes';
+import { applicationProblems, problemsMessage } from '../application-check';
+import { submittedApplication } from './acord.application';
 import { amount, buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from './txlife';
 
 const KIND_BY_TRANS_TYPE: Record<string, CallKind> = {
@@ -56,13 +58,17 @@ const xml = (status: number, body: string): SimResponse => ({
 
 interface Info {
   code: string;
+  /** The code's name, as ACORD writes it beside the tc. */
+  name?: string;
   description: string;
 }
 
 function transResult(code: string, infos: Info[] = []): XmlNode {
   return {
     ResultCode: tc(code, RESULT_CODE_NAMES[code]),
-    ...(infos.length ? { ResultInfo: infos.map((info) => ({ ResultInfoCode: tc(info.code), ResultInfoDesc: info.description })) } : {}),
+    ...(infos.length
+      ? { ResultInfo: infos.map((info) => ({ ResultInfoCode: tc(info.code, info.name), ResultInfoDesc: info.description })) }
+      : {}),
   };
 }
 
@@ -375,8 +381,12 @@ export class AcordCarrier implements ProtocolHandler {
         ),
       };
 
-    const { outcome } = this.sim.store.submit(reference, () =>
-      underwriteApplication(this.carrier, {
+    // Checked inside the store's first-time callback: a resend under the reference gets the same answer, rejection included.
+    const { outcome } = this.sim.store.submit(reference, () => {
+      const full = submittedApplication(transaction);
+      const problems = full ? applicationProblems(full) : [];
+      if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
+      return underwriteApplication(this.carrier, {
         productCode: text(policy, 'ProductCode')!,
         state: text(child(insured, 'Address'), 'AddressState')!,
         birthDate: text(person, 'BirthDate')!,
@@ -389,8 +399,8 @@ export class AcordCarrier implements ProtocolHandler {
         paymentMode: fromTc(PAYMENT_MODE, tcOf(policy, 'PaymentMode')) ?? `tc ${tcOf(policy, 'PaymentMode') ?? 'missing'}`,
         annualPremiumCents: toCents(text(policy, 'AnnualPaymentAmt')),
         applicationDate: text(child(policy, 'ApplicationInfo'), 'SignedDate') ?? text(transaction, 'TransExeDate') ?? today(),
-      }),
-    );
+      });
+    });
     return submissionAnswer(outcome);
   }
 
@@ -504,6 +514,18 @@ function changeAnswer(outcome: ChangeOutcome, trackingId: string, application: S
 }
 
 function submissionAnswer(outcome: SubmissionOutcome): XmlNode {
+  if (!outcome.accepted && outcome.problems?.length)
+    // One ResultInfo per not-in-good-order reason, named by its problem code, described by its path.
+    return {
+      TransResult: transResult(
+        RESULT_CODE.FAILURE,
+        outcome.problems.map((problem) => ({
+          code: RESULT_INFO.DATA_ERROR,
+          name: problem.code,
+          description: `${problem.path}: ${problem.message}`,
+        })),
+      ),
+    };
   if (!outcome.accepted)
     return { TransResult: transResult(RESULT_CODE.FAILURE, [{ code: RESULT_INFO.DATA_ERROR, description: outcome.message }]) };
   const infos = outcome.message ? [{ code: RESULT_INFO.INFORMATION, description: outcome.message }] : [];

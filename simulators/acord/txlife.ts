@@ -25,6 +25,10 @@ const LISTS = new Set([
   'UnderwritingClassProduct',
   'JurisdictionApproval',
   'ChangeSubType',
+  'SignatureInfo',
+  'Attachment',
+  'FormInstance',
+  'FormResponse',
 ]);
 
 const reader = new XMLParser({

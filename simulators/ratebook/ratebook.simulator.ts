@@ -6,7 +6,9 @@
  *                              modal factors, class names, rider rates and each product's riders), with an ETag; If-None-Match with the
  *                              current ETag answers 304
  *   GET  /products             catalog (JSON)
- *   POST /submissions          JSON application; `submissionRef` is the deduplication key
+ *   POST /submissions          JSON application; `submissionRef` is the deduplication key. With
+ *                              `application` (the full draft, ratebook.application.ts) it is checked
+ *                              for good order first: `accepted: false` with `problems`
  *   GET  /submissions?ids=a,b  status and requirements of several submissions at once
  *   POST /submissions/:id/changes  JSON change to a pending submission; `changeRef` is the deduplication
  *                              key; {accepted, amendment (the requirement code to sign, or null)} or {accepted: false, reason}
@@ -17,6 +19,8 @@ import type { ChangeAsk, StoredApplication, SubmissionOutcome } from '../carrier
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { underwriteApplication } from '../underwriting';
+import { applicationProblems, problemsMessage } from '../application-check';
+import { submittedApplication } from './ratebook.application';
 import { PAYMENT_MODE, REQUIREMENT, REQUIREMENT_STATUS, SUBMISSION_STATUS } from './ratebook.codes';
 
 const MAX_IDS = 200;
@@ -162,8 +166,12 @@ export class RateBookCarrier implements ProtocolHandler {
     ].filter(Boolean);
     if (problems.length) return json(400, { error: 'invalid_request', message: `invalid or missing: ${problems.join(', ')}` });
     const mode = Object.entries(PAYMENT_MODE).find(([, code]) => code === body.paymentMode)?.[0];
-    const { outcome } = this.sim.store.submit(body.submissionRef as string, () =>
-      underwriteApplication(this.carrier, {
+    // Checked inside the store's first-time callback: a resend under the reference gets the same answer, rejection included.
+    const { outcome } = this.sim.store.submit(body.submissionRef as string, () => {
+      const full = submittedApplication(body);
+      const problems = full ? applicationProblems(full) : [];
+      if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
+      return underwriteApplication(this.carrier, {
         productCode: body.productCode as string,
         applicationDate: body.signedOn as string,
         birthDate: insured.birthDate as string,
@@ -176,8 +184,8 @@ export class RateBookCarrier implements ProtocolHandler {
         termYears: (body.termYears ?? null) as number | null,
         paymentMode: mode ?? `payment mode ${String(body.paymentMode)}`,
         annualPremiumCents: body.annualPremiumCents as number,
-      }),
-    );
+      });
+    });
     return json(200, submissionJson(outcome));
   }
 
@@ -230,7 +238,8 @@ export class RateBookCarrier implements ProtocolHandler {
 }
 
 function submissionJson(outcome: SubmissionOutcome) {
-  if (!outcome.accepted) return { accepted: false, reason: outcome.message };
+  // `problems`: one per not-in-good-order reason of a full application; `reason` lists them all.
+  if (!outcome.accepted) return { accepted: false, reason: outcome.message, ...(outcome.problems ? { problems: outcome.problems } : {}) };
   return {
     accepted: true,
     submissionId: outcome.application.carrierReference,

@@ -7,7 +7,9 @@
  *   POST /v1/quotes/batch                     {"requests": [quote, ...]} (1 to 25): each answered as
  *                                             POST /v1/quotes would, {"results": [{status, body}, ...]}
  *   POST /v1/applications                     submit; Idempotency-Key required; a resend with the same
- *                                             key replays the first response (Idempotent-Replayed: true)
+ *                                             key replays the first response (Idempotent-Replayed: true).
+ *                                             With `application` (the full application, rest.application.ts)
+ *                                             it is checked for good order first: 422 with `problems`.
  *   GET  /v1/applications/:id                 one application's status and requirements
  *   POST /v1/applications/status-inquiry      {"applicationIds": [...]}: many at once
  *   POST /v1/applications/:id/changes         {"changes": {...}} a change to a pending application;
@@ -37,6 +39,8 @@ import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fi
 import type { ChangeAsk, StoredApplication, SubmissionOutcome } from '../carrier-store';
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
+import { applicationProblems, problemsMessage } from '../application-check';
+import { submittedApplication } from './rest.application';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
 import {
   APPLICATION_STATUS,
@@ -287,8 +291,12 @@ export class RestCarrier implements ProtocolHandler {
       !(typeof billing.annualPremium === 'string' && MONEY.test(billing.annualPremium)) && 'billing.annualPremium',
     ].filter(Boolean);
     if (problems.length) return invalid(`invalid or missing: ${problems.join(', ')}`);
-    const { outcome, replayed } = this.sim.store.submit(key, () =>
-      underwriteApplication(this.carrier, {
+    // Checked inside the store's first-time callback: a resend under the key replays the same answer, rejection included.
+    const { outcome, replayed } = this.sim.store.submit(key, () => {
+      const full = submittedApplication(body);
+      const problems = full ? applicationProblems(full) : [];
+      if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
+      return underwriteApplication(this.carrier, {
         productCode: body.productCode as string,
         applicationDate: body.applicationDate as string,
         birthDate: insured.birthDate as string,
@@ -301,8 +309,8 @@ export class RestCarrier implements ProtocolHandler {
         healthClass: fromCode(RISK_CLASS, coverage.riskClass) ?? `risk class ${String(coverage.riskClass)}`,
         paymentMode: fromCode(BILLING_MODE, billing.mode) ?? `billing mode ${String(billing.mode)}`,
         annualPremiumCents: Math.round(Number(billing.annualPremium) * 100),
-      }),
-    );
+      });
+    });
     const response = submissionResponse(outcome);
     if (replayed) response.headers = { ...response.headers, 'idempotent-replayed': 'true' };
     return response;
@@ -405,7 +413,13 @@ export class RestCarrier implements ProtocolHandler {
 }
 
 function submissionResponse(outcome: SubmissionOutcome): SimResponse {
-  if (!outcome.accepted) return json(422, { error: 'application_rejected', message: outcome.message });
+  if (!outcome.accepted)
+    return json(422, {
+      error: 'application_rejected',
+      message: outcome.message,
+      // One entry per not-in-good-order reason of a full application: where (a JSON path), which rule, and words without personal data.
+      ...(outcome.problems ? { problems: outcome.problems } : {}),
+    });
   const application = outcome.application;
   return json(201, {
     applicationId: application.carrierReference,

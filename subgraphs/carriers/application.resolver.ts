@@ -13,10 +13,52 @@ import {
 import type { CarriersContext } from './carriers.context';
 import { statusCacheKey, toStoredStatus } from './case/case-status.loader';
 import { parseMoney } from './domain/premium';
+import type { Application, CarrierAttachment } from '../shared/application';
 
 const SERVICE_ONLY = ['SERVICE'] as const;
 const MAX_REFERENCES = 500;
 const REFERENCE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The full application and its attachments from CarrierApplicationInput.fullApplication (JSON), or
+ * nothing for a legacy case. Shape problems go to `reasons`, naming only the field: never a value.
+ */
+function fullApplicationOf(json: string | null | undefined, reasons: string[]): Pick<ApplicationRequest, 'application' | 'attachments'> {
+  if (json == null) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    reasons.push('fullApplication must be JSON');
+    return {};
+  }
+  const { application, attachments } = (parsed ?? {}) as { application?: unknown; attachments?: unknown };
+  if (!application || typeof application !== 'object' || Array.isArray(application)) {
+    reasons.push('fullApplication.application must be an object');
+    return {};
+  }
+  const list = attachments ?? [];
+  if (!Array.isArray(list)) {
+    reasons.push('fullApplication.attachments must be a list');
+    return {};
+  }
+  list.forEach((attachment: Partial<CarrierAttachment>, i) => {
+    const ok =
+      attachment &&
+      typeof attachment.type === 'string' &&
+      typeof attachment.fileName === 'string' &&
+      typeof attachment.contentType === 'string' &&
+      typeof attachment.sha256 === 'string' &&
+      SHA256_HEX.test(attachment.sha256) &&
+      typeof attachment.contentBase64 === 'string' &&
+      BASE64.test(attachment.contentBase64);
+    if (!ok) reasons.push(`fullApplication.attachments[${i}] needs type, fileName, contentType, sha256 (hex) and contentBase64`);
+  });
+  return { application: application as Application, attachments: list as CarrierAttachment[] };
+}
 
 @Resolver()
 export class ApplicationResolver {
@@ -46,6 +88,7 @@ export class ApplicationResolver {
     } catch {
       reasons.push('annualPremium must be Money such as "412.50"');
     }
+    const full = fullApplicationOf(input.fullApplication, reasons);
     const product = await ctx.loaders.product.load(input.productId);
     if (!product || product.carrierId !== input.carrierId) reasons.push('productId is not a product of carrierId');
     if (reasons.length) throw badInput(reasons.join('; '), reasons);
@@ -71,6 +114,7 @@ export class ApplicationResolver {
       paymentMode: input.paymentMode,
       annualPremiumCents,
       agent: { id: input.agent.id, npn: input.agent.npn, writingNumber: input.agent.writingNumber ?? null },
+      ...full,
     };
     try {
       const result = await ctx.runtime.call(

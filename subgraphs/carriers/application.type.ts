@@ -84,6 +84,13 @@ export class CarrierApplicationInput {
 
   @Field(() => ApplicationAgentInput, { description: 'The writing agent.' })
   agent!: ApplicationAgentInput;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The full application, as JSON: {"application": Application, "attachments": [{type, fileName, contentType, sha256, contentBase64}]}, the shapes of subgraphs/shared/application.ts (parties, beneficiaries, answers, signatures; the signed PDF in base64 with its SHA-256 in hex). Personal data: never logged or cached. Absent for a case without a full application: the carrier gets the basics above.',
+  })
+  fullApplication?: string | null;
 }
 
 @Directive('@inaccessible')

@@ -139,3 +139,9 @@ export function applicationPage(db: Db, query: ApplicationQuery): Promise<Applic
     params,
   );
 }
+
+/** The application a case was made from, if any. */
+export async function applicationOfCase(db: Db, caseId: string): Promise<ApplicationRow | undefined> {
+  const rows = await db.query<ApplicationRow>(`SELECT ${COLUMNS} FROM cases.application WHERE case_id = $1`, [caseId]);
+  return rows[0];
+}

@@ -37,8 +37,8 @@ import {
 } from './application.type';
 import { visibleAgentIds } from './case.scope';
 import type { CasesContext } from './cases.context';
-import type { Beneficiary, PersonParty } from './domain/application';
-import { applicableForms, isReplacement } from './domain/good-order';
+import { type Beneficiary, isReplacement, type PersonParty } from './domain/application';
+import { applicableForms } from './domain/good-order';
 
 const MAX_APPLICATIONS_PAGE = 200;
 

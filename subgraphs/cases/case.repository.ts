@@ -269,6 +269,20 @@ export async function appendEvent(tx: Db, event: NewEvent): Promise<Omit<CaseEve
   return { fromStatus: null, toStatus: null, requirementCode: null, note: null, ...event, at: row!.at };
 }
 
+/** One event per requirement code, all of one kind, in one statement. */
+export async function appendRequirementEvents(
+  tx: Db,
+  event: Omit<NewEvent, 'requirementCode' | 'fromStatus' | 'toStatus'>,
+  codes: readonly string[],
+): Promise<void> {
+  if (!codes.length) return;
+  await tx.query(
+    `INSERT INTO cases.case_event (case_id, at, type, requirement_code, actor, note)
+     SELECT $1, $2, $3, code, $4, $5 FROM unnest($6::text[]) WITH ORDINALITY AS c (code, n) ORDER BY n`,
+    [event.caseId, event.at, event.type, event.actor, event.note ?? null, codes],
+  );
+}
+
 export const eventsByCaseIds = (db: Db, caseIds: readonly string[]): Promise<CaseEventRow[]> =>
   db.query<CaseEventRow>(
     `SELECT case_id AS "caseId", at, type, from_status AS "fromStatus", to_status AS "toStatus", requirement_code AS "requirementCode", actor, note

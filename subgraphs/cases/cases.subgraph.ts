@@ -9,6 +9,7 @@ import {
   ApplicationPartyResolver,
   ApplicationResolver,
 } from './application.resolver';
+import { applicationLoader } from './application-loader';
 import { AgentCasesResolver } from './agent/agent-cases.resolver';
 import { CaseChangeResolver } from './case-change.resolver';
 import { CaseChangeWorker } from './case-change.worker';
@@ -64,7 +65,15 @@ export const casesSubgraph: SubgraphModule = {
     // Applications go out through the outbox worker (polling, and nudged after each submission);
     // the sync worker pulls carrier status for open cases.
     const outbox = config.outboxPollMs
-      ? new OutboxWorker({ pool, cache, logger, agents, carriers, pollMs: config.outboxPollMs })
+      ? new OutboxWorker({
+          pool,
+          cache,
+          logger,
+          agents,
+          carriers,
+          pollMs: config.outboxPollMs,
+          loadApplication: applicationLoader(vault, async () => []),
+        })
       : undefined;
     // Case changes go out through their own leased worker, on the outbox's schedule.
     const changes = config.outboxPollMs ? new CaseChangeWorker({ pool, logger, carriers, vault, pollMs: config.outboxPollMs }) : undefined;

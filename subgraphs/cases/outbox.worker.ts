@@ -20,6 +20,13 @@ import type { CaseRow } from './case.type';
 import { claimDueApplications, markSent, type OutboxRow, retryLater } from './outbox.repository';
 import type { AgentsPort, ApplicationAgent } from './ports/agents.port';
 import type { CarrierApplication, CarriersPort } from './ports/carriers.port';
+import type { Application, CarrierAttachment } from './domain/application';
+
+/** A case's full application and the documents to send with it, or null for a case that has none (legacy: the basics go). */
+export type ApplicationLoader = (db: Db, caseId: string) => Promise<{ application: Application; attachments: CarrierAttachment[] } | null>;
+
+/** How much of a carrier's rejection the case's history keeps: room for a carrier's list of not-in-good-order reasons. */
+export const REJECTION_NOTE_MAX = 2_000;
 
 export interface OutboxOptions {
   pool: Pool;
@@ -32,6 +39,12 @@ export interface OutboxOptions {
   /** How long a claimed row stays leased to this worker before another may retry it (s). */
   leaseSeconds?: number;
   batchSize?: number;
+  /**
+   * The full application of a case (the application subgraph's draft and its signed PDF), read when
+   * the row is sent. Absent, or null for a case: the carrier gets the basics, as before. Personal
+   * data: never logged.
+   */
+  loadApplication?: ApplicationLoader;
 }
 
 /** Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes. */
@@ -109,7 +122,11 @@ export class OutboxWorker {
       // Idempotent at the agents subgraph: asking again after a crash is harmless.
       if (await hasEvent(this.db, row.caseId, 'APPOINTMENT_REQUESTED')) await agents.requestAppointment(key);
       const agent = row.agentNpn !== null ? { npn: row.agentNpn, writingNumber: row.writingNumber } : await agents.applicationAgent(key);
-      const result = await carriers.sendApplication(application(row, caseRow, agent));
+      const full = (await this.options.loadApplication?.(this.db, row.caseId)) ?? null;
+      const payload = application(row, caseRow, agent);
+      const result = await carriers.sendApplication(
+        full ? { ...payload, application: full.application, attachments: full.attachments } : payload,
+      );
       if (result.accepted) await this.accepted(row, result.carrierReference!, result.message);
       else if (result.retryable) await this.retryLater(row, `${result.failureCode}: ${result.message ?? ''}`);
       else await this.rejected(row, caseRow, result.message ?? 'rejected by the carrier');
@@ -146,9 +163,9 @@ export class OutboxWorker {
         actor: `carrier:${caseRow.carrierId}`,
         fromStatus: closes ? caseRow.status : null,
         toStatus: closes ? 'INCOMPLETE' : null,
-        note: message.slice(0, 500),
+        note: message.slice(0, REJECTION_NOTE_MAX),
       });
-      await markSent(tx, row.id, message.slice(0, 500));
+      await markSent(tx, row.id, message.slice(0, REJECTION_NOTE_MAX));
     });
     await bumpMetricsGeneration(this.options.cache);
   }

@@ -75,3 +75,20 @@ export async function setRequirementStatus(tx: Db, id: string, status: Requireme
     [id, status, at],
   );
 }
+
+/** Several new ORDERED requirements of one case in one statement (the grid's order at submission). */
+export async function insertOrderedRequirements(
+  tx: Db,
+  caseId: string,
+  rows: readonly { id: string; code: RequirementCode; followUpOn: string }[],
+  orderedAt: string,
+  note: string | null,
+): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
+    `INSERT INTO cases.requirement (id, case_id, code, status, ordered_at, received_at, follow_up_on, carrier_code, note)
+     SELECT r.id, $1, r.code, 'ORDERED', $4, NULL, r.follow_up_on, NULL, $5
+       FROM unnest($2::text[], $3::text[], $6::date[]) AS r (id, code, follow_up_on)`,
+    [caseId, rows.map((r) => r.id), rows.map((r) => r.code), orderedAt, note, rows.map((r) => r.followUpOn)],
+  );
+}

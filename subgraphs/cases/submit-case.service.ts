@@ -13,10 +13,13 @@ import { newId, parseId } from '../../platform/ids';
 import { parseMoney } from '../../platform/money';
 import { isIsoDate } from '../../platform/scalars';
 import { bumpMetricsGeneration } from './case-metrics.cache';
-import { appendEvent, caseByIdempotencyKey, insertCase, nowIso } from './case.repository';
+import type { Db } from '../shared/db';
+import type { RequirementCode } from '../shared/enums';
+import { appendEvent, appendRequirementEvents, caseByIdempotencyKey, insertCase, nowIso } from './case.repository';
+import { followUpOn } from './domain/requirement.rules';
+import { insertOrderedRequirements, outstandingCodes } from './requirement.repository';
 import { visibleAgentIds } from './case.scope';
 import type { Gender, HealthClass, PaymentMode } from '../shared/enums';
-import type { Db } from '../shared/db';
 import type { CaseRow, SubmitCaseInput } from './case.type';
 import type { CasesContext } from './cases.context';
 import { enqueueApplication } from './outbox.repository';
@@ -77,6 +80,40 @@ function replay(found: { row: CaseRow; hash: string }, hash: string): CaseRow {
 }
 
 /** The inline submission (its fields in the input); a signed application goes through submit-application.service.ts. */
+/** Who orders the grid's requirements, in the case's history. */
+export const GRID_ACTOR = 'system:requirements-grid';
+
+/**
+ * Orders the requirements the carrier's grid names for this case (price answer's expectedRequirements),
+ * each ORDERED with its follow-up date and a REQUIREMENT_ORDERED event, inside the caller's
+ * transaction. Codes already outstanding on the case are not ordered twice, so calling it again
+ * (a retried submission, the application path) is harmless. Three statements, whatever the count.
+ */
+export async function orderGridRequirements(
+  tx: Db,
+  caseId: string,
+  codes: readonly RequirementCode[],
+  at: string,
+  options: { accelerated?: boolean } = {},
+): Promise<RequirementCode[]> {
+  if (!codes.length) return [];
+  const outstanding = new Set(await outstandingCodes(tx, caseId));
+  const toOrder = [...new Set(codes)].filter((code) => !outstanding.has(code));
+  if (!toOrder.length) return [];
+  const note = options.accelerated
+    ? "ordered at submission from the carrier's requirements grid (accelerated underwriting: no exam, no fluids)"
+    : "ordered at submission from the carrier's requirements grid";
+  await insertOrderedRequirements(
+    tx,
+    caseId,
+    toOrder.map((code) => ({ id: newId('requirement'), code, followUpOn: followUpOn(code, at) })),
+    at,
+    note,
+  );
+  await appendRequirementEvents(tx, { caseId, at, type: 'REQUIREMENT_ORDERED', actor: GRID_ACTOR, note }, toOrder);
+  return toOrder;
+}
+
 export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Promise<CaseRow> {
   const { identity } = ctx;
   if (!['AGENT', 'STAFF', 'ADMIN'].includes(identity.role)) throw forbidden('only agents and staff submit cases');
@@ -203,6 +240,7 @@ export async function createCase(ctx: CasesContext, c: CaseToCreate): Promise<Ca
         note: `just-in-time appointment in ${c.insured.state}`,
       });
     }
+    await orderGridRequirements(tx, id, pricing.expectedRequirements, at, { accelerated: pricing.acceleratedUnderwriting });
     // The reference is stable per case: every resend carries it, so the carrier never sees two applications.
     await enqueueApplication(tx, {
       caseId: id,

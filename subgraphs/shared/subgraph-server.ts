@@ -182,6 +182,7 @@ export async function startSubgraph(
   const server = createHttpServer({
     apollo,
     context,
+    maxBodyBytes: config.subgraphMaxBodyBytes,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/metrics': async (_req, res) => {

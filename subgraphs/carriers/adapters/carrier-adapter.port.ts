@@ -22,6 +22,7 @@ import type {
   StateCode,
 } from '../domain/carrier';
 import type { RiderAsk, RiderQuote } from '../domain/riders';
+import type { Application, CarrierAttachment } from '../../shared/application';
 
 export { CarrierFailure, type CarrierFailureCode } from '../domain/carrier-failure';
 
@@ -86,6 +87,10 @@ export interface ApplicationRequest {
   paymentMode: PaymentModeCode;
   annualPremiumCents: number;
   agent: { id: string; npn: string; writingNumber: string | null };
+  /** The full application: every party, beneficiary, answer and signature. Absent: the carrier gets the basics above, as before. */
+  application?: Application;
+  /** Documents sent with it (the signed application PDF). */
+  attachments?: CarrierAttachment[];
 }
 
 export type ApplicationResult = { accepted: true; carrierReference: string; message?: string } | { accepted: false; message: string };

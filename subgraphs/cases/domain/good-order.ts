@@ -12,6 +12,7 @@ import type { CarrierApplicationRules, FinancialBand, FormRequirement } from '..
 import type { ProductTypeCode } from '../../shared/vocabulary';
 import {
   ENTITY_RELATIONSHIPS,
+  isReplacement,
   type Application,
   type Beneficiary,
   type MissingCode,
@@ -246,12 +247,6 @@ function financialRules(application: Application, rules: CarrierApplicationRules
       `coverage.faceAmount exceeds ${band.incomeMultiple}x income and ${band.netWorthMultiple}x net worth, the limits at the insured's age.`,
     );
   }
-}
-
-/** The application replaces coverage: an existing policy will be lapsed, surrendered, reduced or borrowed against. */
-export function isReplacement(application: Application): boolean {
-  if (application.existingCoverage?.hasExisting !== true) return false;
-  return (application.existingCoverage.policies ?? []).some((policy) => policy.disposition && policy.disposition !== 'KEEP');
 }
 
 /** A replacement names each replaced policy's carrier and number. */

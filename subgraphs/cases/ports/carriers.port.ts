@@ -1,4 +1,5 @@
 import type { CarrierApplicationRules } from '../../shared/application-rules';
+import type { Application, CarrierAttachment } from '../../shared/application';
 import type { CaseStatus, RequirementCode, RequirementStatus } from '../../shared/enums';
 import type { HealthClassCode, ProductTypeCode, StateCode } from '../../shared/vocabulary';
 
@@ -59,7 +60,16 @@ export interface PricingRequest {
 }
 
 export type Pricing =
-  | { priced: true; productType: string; annualPremium: string; modalPremium: string }
+  | {
+      priced: true;
+      productType: string;
+      annualPremium: string;
+      modalPremium: string;
+      /** What the carrier's requirements grid orders for this insured's age and this face amount (accelerated program applied). */
+      expectedRequirements: RequirementCode[];
+      /** Within the carrier's accelerated (no exam, no fluids) program, judged on age and face amount. */
+      acceleratedUnderwriting: boolean;
+    }
   /** `carrierDown`: the carrier could not answer now (a retry may price it); otherwise `message` says why the product does not fit. */
   | { priced: false; carrierDown: boolean; carrierStatus: string | null; message: string | null };
 
@@ -77,6 +87,10 @@ export interface CarrierApplication {
   paymentMode: string;
   annualPremium: string;
   agent: { id: string; npn: string; writingNumber: string | null };
+  /** The full application (parties, beneficiaries, answers, signatures): personal data, never logged. Absent for legacy cases. */
+  application?: Application;
+  /** Documents sent with it (the signed application PDF). */
+  attachments?: CarrierAttachment[];
 }
 
 export interface SendResult {

@@ -30,6 +30,7 @@ import {
   type QuoteRequest,
 } from '../carrier-adapter.port';
 import { formatMoney, pricingClass } from '../../domain/premium';
+import { fullApplicationOLifE } from './acord.application';
 import { child, children, tc, tcOf, text, type XmlNode } from './txlife.xml';
 
 /** Hears each code the maps below do not know: the adapter logs it (once per code). */
@@ -364,7 +365,11 @@ function ridersFrom(coverages: XmlNode[], request: QuoteRequest): RiderQuote[] {
 
 // ---------------------------------------------------------------- 103 new business
 
-/** The application as a 103; TransRefGUID is the stable per-case reference the carrier deduplicates on. */
+/**
+ * The application as a 103; TransRefGUID is the stable per-case reference the carrier deduplicates on.
+ * With the full application (parties, beneficiaries, answers, signatures, the signed PDF) the 103
+ * carries all of it (acord.application.ts); without, the insured's basics as before.
+ */
 export function applicationTransaction(
   carrier: CarrierProfile,
   application: ApplicationRequest,
@@ -372,9 +377,50 @@ export function applicationTransaction(
 ): XmlNode {
   const product = productOf(carrier, application.productId);
   const { insured, agent } = application;
+  const policyBasics = {
+    ProductCode: product.code,
+    CarrierCode: carrier.naicCode,
+    PaymentMode: tc(PAYMENT_MODE[application.paymentMode]),
+    AnnualPaymentAmt: formatAmount(application.annualPremiumCents),
+  };
+  const baseCoverage = {
+    IndicatorCode: tc('1', 'Base'),
+    CurrentAmt: String(application.faceAmount),
+    ...(application.termYears ? { LevelPremiumPeriod: String(application.termYears) } : {}),
+    LifeParticipant: [
+      {
+        '@_PartyID': 'Party_Insured',
+        LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+        ...participantRating(application),
+        TobaccoPremiumBasis: tc(insured.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
+      },
+    ],
+  };
+  const agentParty = {
+    '@_id': 'Party_Agent',
+    PartyTypeCode: tc('1', 'Person'),
+    Producer: {
+      NIPRNumber: agent.npn,
+      ...(agent.writingNumber ? { CarrierAppointment: { CompanyProducerID: agent.writingNumber } } : {}),
+    },
+  };
+  if (application.application) {
+    const rider = (type: string) => ({
+      IndicatorCode: tc(COVERAGE_INDICATOR.RIDER, 'Rider'),
+      LifeCovTypeCode: tc(RIDER_COV_TYPE[type as RiderTypeCode] ?? type, type),
+    });
+    return {
+      TXLifeRequest: [
+        transaction(
+          { ...envelope, guid: application.reference },
+          fullApplicationOLifE(application, policyBasics, baseCoverage, rider, agentParty),
+        ),
+      ],
+    };
+  }
   const relations = [
     { role: RELATION_ROLE.INSURED, name: 'Insured', party: 'Party_Insured' },
-    // The insured owns the policy: v1 takes no separate owner.
+    // The insured owns the policy: a case without a full application names no separate owner.
     { role: RELATION_ROLE.OWNER, name: 'Owner', party: 'Party_Insured' },
     { role: RELATION_ROLE.WRITING_AGENT, name: 'Primary Writing Agent', party: 'Party_Agent' },
   ];
@@ -388,29 +434,9 @@ export function applicationTransaction(
               '@_id': 'Holding_1',
               HoldingTypeCode: tc('2', 'Policy'),
               Policy: {
-                ProductCode: product.code,
-                CarrierCode: carrier.naicCode,
-                PaymentMode: tc(PAYMENT_MODE[application.paymentMode]),
-                AnnualPaymentAmt: formatAmount(application.annualPremiumCents),
+                ...policyBasics,
                 ApplicationInfo: { HOAssignedAppNumber: application.caseId, SignedDate: envelope.date },
-                Life: {
-                  FaceAmt: String(application.faceAmount),
-                  Coverage: [
-                    {
-                      IndicatorCode: tc('1', 'Base'),
-                      CurrentAmt: String(application.faceAmount),
-                      ...(application.termYears ? { LevelPremiumPeriod: String(application.termYears) } : {}),
-                      LifeParticipant: [
-                        {
-                          '@_PartyID': 'Party_Insured',
-                          LifeParticipantRoleCode: tc('1', 'Primary Insured'),
-                          ...participantRating(application),
-                          TobaccoPremiumBasis: tc(insured.tobacco ? SMOKER.CURRENT : SMOKER.NEVER),
-                        },
-                      ],
-                    },
-                  ],
-                },
+                Life: { FaceAmt: String(application.faceAmount), Coverage: [baseCoverage] },
               },
             },
           ],
@@ -426,14 +452,7 @@ export function applicationTransaction(
               },
               Address: { AddressState: insured.state },
             },
-            {
-              '@_id': 'Party_Agent',
-              PartyTypeCode: tc('1', 'Person'),
-              Producer: {
-                NIPRNumber: agent.npn,
-                ...(agent.writingNumber ? { CarrierAppointment: { CompanyProducerID: agent.writingNumber } } : {}),
-              },
-            },
+            agentParty,
           ],
           Relation: relations.map((relation, i) => ({
             '@_id': `Relation_${i + 1}`,

@@ -205,6 +205,9 @@ export function submissionBody(carrier: CarrierProfile, application: Application
     paymentMode: PAYMENT_MODE[application.paymentMode],
     annualPremiumCents: application.annualPremiumCents,
     agent: { npn: agent.npn, writingNumber: agent.writingNumber },
+    // The full application when the case has one: this carrier's submission speaks our vocabulary (as gender and
+    // health class above), so the draft goes as it is, with the signed PDF; without one, the basics above as before.
+    ...(application.application ? { application: application.application, attachments: application.attachments ?? [] } : {}),
   };
 }
 

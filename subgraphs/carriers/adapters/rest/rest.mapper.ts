@@ -20,6 +20,8 @@ import {
   type QuoteRequest,
 } from '../carrier-adapter.port';
 
+import { fullApplicationJson } from './rest.application';
+
 export type ReportUnknown = (field: string, code: string) => void;
 
 export const RISK_CLASS: Readonly<Record<HealthClassCode, string>> = {
@@ -251,13 +253,32 @@ export function applicationBody(carrier: CarrierProfile, application: Applicatio
     },
     billing: { mode: BILLING_MODE[application.paymentMode], annualPremium: formatMoney(application.annualPremiumCents) },
     agent: { npn: agent.npn, writingNumber: agent.writingNumber },
+    // The full application when the case has one (rest.application.ts); a case without it sends the basics above, as before.
+    ...(application.application ? fullApplicationJson(application.application, application.attachments ?? []) : {}),
   };
 }
 
-/** 201: accepted with the carrier's application id; 422: rejected with its message. */
+/** A 422's problem list as one message: each problem's path and words, as the carrier wrote them. */
+function problemsOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) => {
+    if (!entry || typeof entry !== 'object') return [];
+    const { path, message } = entry as { path?: unknown; message?: unknown };
+    const words = optionalText(message);
+    if (!words) return [];
+    const where = optionalText(path);
+    return [where ? `${where}: ${words}` : words];
+  });
+}
+
+/** 201: accepted with the carrier's application id; 422: rejected with its message, or each of its problems when it lists them. */
 export function applicationResultFrom(status: number, body: unknown): ApplicationResult {
   const json = object(body, 'application response');
-  if (status === 422) return { accepted: false, message: optionalText(json.message) ?? 'rejected by the carrier without a reason' };
+  if (status === 422) {
+    const problems = problemsOf(json.problems);
+    if (problems.length) return { accepted: false, message: problems.join('; ') };
+    return { accepted: false, message: optionalText(json.message) ?? 'rejected by the carrier without a reason' };
+  }
   const carrierReference = optionalText(json.applicationId);
   if (!carrierReference) throw malformed('an accepted application without applicationId');
   const message = optionalText(json.message);

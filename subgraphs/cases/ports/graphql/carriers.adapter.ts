@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { RequirementCode } from '../../../shared/enums';
 import { readOperations, type SubgraphClient } from '../../../shared/subgraph-client';
 import type {
   ApplicationCatalog,
@@ -22,7 +23,13 @@ const CATALOG_TTL_MS = 60_000;
 const CARRIER_DOWN = ['TIMEOUT', 'ERROR', 'CIRCUIT_OPEN'];
 
 interface Comparison {
-  quotes: { product: { id: string; type: string }; annualPremium: string; modalPremium: string }[];
+  quotes: {
+    product: { id: string; type: string };
+    annualPremium: string;
+    modalPremium: string;
+    expectedRequirements: RequirementCode[];
+    acceleratedUnderwriting: boolean;
+  }[];
   outcomes: { status: string; message: string | null }[];
 }
 
@@ -71,7 +78,14 @@ export class CarriersGraphqlAdapter implements CarriersPort {
     );
     const quote = compareQuotes.quotes.find((q) => q.product.id === request.productId);
     if (quote)
-      return { priced: true, productType: quote.product.type, annualPremium: quote.annualPremium, modalPremium: quote.modalPremium };
+      return {
+        priced: true,
+        productType: quote.product.type,
+        annualPremium: quote.annualPremium,
+        modalPremium: quote.modalPremium,
+        expectedRequirements: quote.expectedRequirements,
+        acceleratedUnderwriting: quote.acceleratedUnderwriting,
+      };
     // One carrier asked: one outcome.
     const outcome = compareQuotes.outcomes[0];
     return {
@@ -82,8 +96,11 @@ export class CarriersGraphqlAdapter implements CarriersPort {
     };
   }
 
-  async sendApplication(application: CarrierApplication): Promise<SendResult> {
-    return (await this.client.request<{ submitApplicationToCarrier: SendResult }>(this.operations.SendApplication, { input: application }))
+  async sendApplication(carrierApplication: CarrierApplication): Promise<SendResult> {
+    const { application, attachments, ...basics } = carrierApplication;
+    // The full application crosses as one JSON string (CarrierApplicationInput.fullApplication): internal, SERVICE only.
+    const input = application ? { ...basics, fullApplication: JSON.stringify({ application, attachments: attachments ?? [] }) } : basics;
+    return (await this.client.request<{ submitApplicationToCarrier: SendResult }>(this.operations.SendApplication, { input }))
       .submitApplicationToCarrier;
   }
 
