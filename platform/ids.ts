@@ -10,6 +10,7 @@ export const ID_PREFIX = {
   product: 'prd_',
   case: 'case_',
   requirement: 'req_',
+  document: 'doc_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -4,6 +4,8 @@ import { byKey, groupBy } from '../shared/loaders';
 import type { CaseEventRow } from './case-event.type';
 import { casesByIds, eventsByCaseIds } from './case.repository';
 import type { CaseRow } from './case.type';
+import { documentsByCaseIds } from './document.repository';
+import type { DocumentRow } from './document.type';
 import { requirementsByCaseIds } from './requirement.repository';
 import type { RequirementRow } from './requirement.type';
 
@@ -16,6 +18,9 @@ export function createCaseLoaders(db: Db) {
     ),
     events: new DataLoader<string, CaseEventRow[]>(async (caseIds) =>
       groupBy(caseIds, await eventsByCaseIds(db, caseIds), (r) => r.caseId),
+    ),
+    documents: new DataLoader<string, DocumentRow[]>(async (caseIds) =>
+      groupBy(caseIds, await documentsByCaseIds(db, caseIds), (r) => r.caseId!),
     ),
   };
 }

@@ -16,6 +16,7 @@ import { CASE_MANAGERS, canSeeCase, lockVisibleCase, visibleAgentIds } from './c
 import { syncCases } from './case-sync.worker';
 import { Case, CaseConnection, CaseFilter, CaseOrder, type CaseRow, CaseStatusChangeInput, Insured, SubmitCaseInput } from './case.type';
 import type { CasesContext } from './cases.context';
+import { Document, type DocumentRow } from './document.type';
 import { allowedNextStatuses, checkTransition, isClosed } from './domain/case-status';
 import { outstandingCodes } from './requirement.repository';
 import { Requirement, type RequirementRow } from './requirement.type';
@@ -120,6 +121,14 @@ export class CaseResolver {
   @FieldResolver(() => [CaseEvent], { description: 'Append-only history, oldest first.' })
   events(@Root() row: CaseRow, @Ctx() ctx: CasesContext): Promise<CaseEventRow[]> {
     return ctx.loaders.events.load(row.id);
+  }
+
+  @FieldResolver(() => [Document], {
+    description:
+      "The case's documents, its requirements' and (once submitted) its application's, oldest first; each with a signed download URL.",
+  })
+  documents(@Root() row: CaseRow, @Ctx() ctx: CasesContext): Promise<DocumentRow[]> {
+    return ctx.loaders.documents.load(row.id);
   }
 
   @Mutation(() => Case, {

@@ -2,6 +2,8 @@ import type { BaseSubgraphContext } from '../shared/context';
 import type { CaseLoaders } from './case.loader';
 import type { AgentsPort } from './ports/agents.port';
 import type { CarriersPort } from './ports/carriers.port';
+import type { DocumentStore } from './ports/document-store.port';
+import type { DocumentUrls } from './document-url';
 
 /** What every cases resolver gets: the base context, this request's loaders, and the ports to the other subgraphs. */
 export interface CasesContext extends BaseSubgraphContext {
@@ -10,6 +12,16 @@ export interface CasesContext extends BaseSubgraphContext {
   carriers: CarriersPort;
   /** Asks the outbox worker to send now rather than at its next poll (no-op when it is off). */
   nudgeOutbox: () => void;
+  /** Documents: where their content is kept, how download URLs are signed, the size limit. */
+  documents: DocumentsDeps;
   /** The caller's visible agent ids, computed once per request (case.scope.ts). */
   scope?: Promise<ReadonlySet<string> | null>;
+}
+
+/** What document resolvers need, made once at start. */
+export interface DocumentsDeps {
+  store: DocumentStore;
+  urls: DocumentUrls;
+  /** DOCUMENT_MAX_BYTES. */
+  maxBytes: number;
 }

@@ -11,19 +11,25 @@ import { CaseResolver } from './case.resolver';
 import { readCasesConfig } from './cases.config';
 import type { CasesContext } from './cases.context';
 import { casesMigrations } from './cases.migrations';
+import { documentDownloadRoute } from './document.route';
+import { DocumentResolver } from './document.resolver';
+import { DOCUMENTS_PATH, DocumentUrls } from './document-url';
 import { OutboxWorker } from './outbox.worker';
 import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
+import { createDocumentStore } from './ports/documents/document-store.factory';
 import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
 import { RequirementResolver } from './requirement.resolver';
 
 const buildSchema = () =>
   buildFederatedSchema(
-    { resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMetricsResolver, PersonalDataAccessResolver] },
+    {
+      resolvers: [CaseResolver, RequirementResolver, AgentCasesResolver, CaseMetricsResolver, PersonalDataAccessResolver, DocumentResolver],
+    },
     { ...caseReferences, ...agentReferences },
   );
 
-/** The cases subgraph: cases, requirements, history, Agent.cases, metrics, the personal data access log, and the outbox to carriers. */
+/** The cases subgraph: cases, requirements, history, documents, Agent.cases, metrics, the personal data access log, and the outbox to carriers. */
 export const casesSubgraph: SubgraphModule = {
   name: 'cases',
   migrations: casesMigrations,
@@ -42,21 +48,35 @@ export const casesSubgraph: SubgraphModule = {
       : undefined;
     const sync = config.syncIntervalMs ? createSyncWorker({ pool, cache, logger, carriers, intervalMs: config.syncIntervalMs }) : undefined;
     const workers = [outbox, sync].filter((worker) => worker !== undefined);
+    // Documents: content in the configured store, downloads by signed URL on this subgraph's own route.
+    const store = createDocumentStore(config.documents, pool);
+    const documents = {
+      store,
+      urls: new DocumentUrls(config.documents.urlSecret, config.documents.urlTtlSeconds, config.documents.publicUrl),
+      maxBytes: config.documents.maxBytes,
+    };
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
       },
-      stop: () => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined),
+      stop: async () => {
+        await Promise.all(workers.map((worker) => worker.stop()));
+        store.destroy?.();
+      },
     };
     return {
       schema: await buildSchema(),
       background,
+      routes: { [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }) },
+      // An upload's base64 is 4/3 of the document, plus the rest of the request.
+      maxBodyBytes: Math.ceil((config.documents.maxBytes * 4) / 3) + 64 * 1024,
       context: (base): CasesContext => ({
         ...base,
         loaders: createCaseLoaders(base.db),
         agents,
         carriers,
         nudgeOutbox: () => outbox?.nudge(),
+        documents,
       }),
     };
   },
