@@ -43,6 +43,8 @@ export interface S3Config {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** S3_FORCE_PATH_STYLE: bucket in the path rather than the host name (default false; true for MinIO and the simulator). */
   forcePathStyle: boolean;
+  /** S3_TIMEOUT_MS: how long one S3 call may take, connection included (default 10000); the SDK retries twice. */
+  timeoutMs: number;
 }
 
 /** The development secret of download URLs: refused when NODE_ENV=production. */
@@ -67,6 +69,7 @@ export function readDocumentsConfig(env: Record<string, string | undefined>): Do
             region: str(env, 'S3_REGION', 'us-east-1'),
             credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
             forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', false),
+            timeoutMs: int(env, 'S3_TIMEOUT_MS', 10_000, { min: 100 }),
           }
         : undefined,
     maxBytes: int(env, 'DOCUMENT_MAX_BYTES', 10 * 1024 * 1024, { min: 1, max: 100 * 1024 * 1024 }),

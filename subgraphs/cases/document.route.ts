@@ -34,7 +34,13 @@ export function documentDownloadRoute(deps: { pool: Pool; store: DocumentStore; 
     if (check === 'bad-signature') return refuse(res, 403, 'FORBIDDEN', 'the download link is not valid');
     if (check === 'expired') return refuse(res, 410, 'EXPIRED', 'the download link has expired: read the document again for a fresh one');
     const row = await documentById(db, id);
-    const bytes = row ? await deps.store.get(row.storageKey) : null;
+    let bytes: Uint8Array | null = null;
+    try {
+      bytes = row ? await deps.store.get(row.storageKey) : null;
+    } catch (error) {
+      deps.logger.error({ err: error, documentId: id, storage: row!.storage }, 'document store read failed');
+      return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'the document store is unavailable; try again shortly', { 'retry-after': '5' });
+    }
     if (!row || !bytes) {
       // Metadata without content is ours to fix, not the caller's: logged by id alone.
       if (row) deps.logger.error({ documentId: id, storage: row.storage }, 'document content missing from the store');

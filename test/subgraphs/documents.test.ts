@@ -283,6 +283,7 @@ describe('the cases subgraph on the S3 store (the S3 simulator, the real SDK)', 
     const env = {
       ...process.env,
       ...sim.env,
+      S3_TIMEOUT_MS: '500',
       DOCUMENT_MAX_BYTES: String(MAX_BYTES),
       OUTBOX_POLL_MS: '0',
       SYNC_INTERVAL_MS: '0',
@@ -336,6 +337,13 @@ describe('the cases subgraph on the S3 store (the S3 simulator, the real SDK)', 
     const retry = await ask(input(bytes, { idempotencyKey: `s3-${RUN}` }));
     expect(retry.data!.uploadDocument.id).toBe(doc.id);
     expect(sim.control.counts()).toMatchObject({ PutObject: 1, GetObject: 1, refused: 0 });
+
+    // S3 down at download time: 503 with a JSON error, not a 500.
+    sim.control.setFault('5xx');
+    const unavailable = await fetch(onSubgraph(doc.downloadUrl));
+    sim.control.setFault(null);
+    expect(unavailable.status).toBe(503);
+    expect((await unavailable.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
   });
 
   it('answers SERVICE_UNAVAILABLE when S3 fails, and writes no metadata', async () => {
@@ -347,5 +355,17 @@ describe('the cases subgraph on the S3 store (the S3 simulator, the real SDK)', 
     expect(codes(response)).toEqual(['SERVICE_UNAVAILABLE']);
     expect(JSON.stringify(response.errors)).not.toContain(sim.url);
     expect(await countDocuments(caseId)).toBe(before);
+  });
+
+  it('gives up on an S3 that does not answer after S3_TIMEOUT_MS per attempt', async () => {
+    sim.control.reset();
+    sim.control.setFault('hang');
+    const started = Date.now();
+    const response = await ask(input(pdf('s3 hangs')));
+    sim.control.setFault(null);
+    expect(codes(response)).toEqual(['SERVICE_UNAVAILABLE']);
+    // Three attempts of 500 ms each, not the gateway's deadline nor forever.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(sim.control.counts().PutObject).toBe(3);
   });
 });

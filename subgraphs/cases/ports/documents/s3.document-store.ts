@@ -26,6 +26,12 @@ export class S3DocumentStore implements DocumentStore {
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
         maxAttempts: 3,
+        // Without a deadline a bucket that does not answer would hold the upload (and the download) forever.
+        requestHandler: {
+          connectionTimeout: Math.min(config.timeoutMs, 2_000),
+          requestTimeout: config.timeoutMs,
+          throwOnRequestTimeout: true,
+        },
       });
   }
 
