@@ -22,6 +22,7 @@ import { accessLog } from './plugins/access-log';
 import { authentication } from './plugins/authentication';
 import { customScalars } from './plugins/custom-scalars';
 import { debugStats } from './plugins/debug-stats';
+import { documentDownloads } from './plugins/document-downloads';
 import { documentStore } from './plugins/document-store';
 import { errorMasking } from './plugins/error-masking';
 import { front } from './plugins/front';
@@ -49,6 +50,7 @@ export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }:
   const countLookup = (namespace: string, hit: boolean) => metrics.countLookup(namespace, hit);
   return [
     health({ subgraphs: subgraphUrls, cache: config.redisUrl ? cache : undefined }), // /health, /ready
+    documentDownloads({ subgraphs: subgraphUrls, timeoutMs: config.subgraphTimeoutMs }), // /documents/ forwarded to the cases subgraph
     metricsPlugin(metrics), // /metrics; every request Apollo Server answers counted and timed
     customScalars(), // each supergraph loaded gets the subgraphs' Date, DateTime and Money checks
     rateLimit(cache, config.rateLimit), // a permit per request before its body is read, or 429

@@ -23,7 +23,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** Builds the request context; may throw HttpError (e.g. 401) to answer without running GraphQL. */
   context: (req: IncomingMessage) => Promise<TContext>;
-  routes?: Record<string, Route>;
+  /**
+   * Plain routes by path. A path ending in '/' (`/documents/`) is a prefix: it serves every path
+   * under it, the longest prefix first; any other path is matched exactly.
+   */
+  routes?: Readonly<Record<string, Route>>;
   /** Largest request body accepted, in bytes (default 1 MiB): larger is 413 LIMIT_EXCEEDED. */
   maxBodyBytes?: number;
   /** Runs before GraphQL for every /graphql request (rate limits); may throw HttpError. */
@@ -166,10 +170,19 @@ function flatHeaders(pairs: readonly [string, string][]): string[] {
 
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): http.Server {
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const prefixes = Object.keys(options.routes ?? {})
+    .filter((path) => path.length > 1 && path.endsWith('/'))
+    .sort((a, b) => b.length - a.length);
+  const routeOf = (pathname: string): Route | undefined => {
+    const exact = options.routes?.[pathname];
+    if (exact || prefixes.length === 0) return exact;
+    const prefix = prefixes.find((candidate) => pathname.startsWith(candidate));
+    return prefix ? options.routes![prefix] : undefined;
+  };
   return http.createServer(async (req, res) => {
     try {
       const url = requestUrl(req);
-      const route = options.routes?.[url.pathname];
+      const route = routeOf(url.pathname);
       if (route) return await route(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, { error: 'not found' });

@@ -12,6 +12,7 @@ export const ID_PREFIX = {
   requirement: 'req_',
   application: 'app_',
   caseChange: 'chg_',
+  document: 'doc_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

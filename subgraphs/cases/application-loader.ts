@@ -10,10 +10,30 @@ import { applicationOfCase } from './application.repository';
 import { PERSONAL_FIELD } from './application.service';
 import type { CarrierAttachment } from './domain/application';
 import type { ApplicationLoader } from './outbox.worker';
+import { signedApplicationDocument } from './document.repository';
 import { recordAccess } from './personal-data-access.repository';
+import type { DocumentStore } from './ports/document-store.port';
 
-/** The signed application's attachments for a case, read from the document store (none until documents are kept). */
-export type AttachmentsOf = (db: Db, applicationId: string) => Promise<CarrierAttachment[]>;
+/** The signed application (the e-signed PDF, or the signed scan of a paper application) as the carrier receives it. */
+export function signedApplicationAttachments(store: DocumentStore) {
+  return async (db: Db, applicationId: string): Promise<CarrierAttachment[]> => {
+    const document = await signedApplicationDocument(db, applicationId);
+    if (!document) return [];
+    const bytes = await store.get(document.storageKey);
+    if (!bytes) throw new Error(`document ${document.id}: content missing from the ${store.kind} store`);
+    return [
+      {
+        type: 'SIGNED_APPLICATION',
+        fileName: document.fileName,
+        contentType: document.contentType,
+        sha256: document.sha256,
+        contentBase64: Buffer.from(bytes).toString('base64'),
+      },
+    ];
+  };
+}
+
+export type AttachmentsOf = ReturnType<typeof signedApplicationAttachments>;
 
 export function applicationLoader(vault: PersonalDataVault, attachmentsOf: AttachmentsOf): ApplicationLoader {
   return async (db, caseId) => {

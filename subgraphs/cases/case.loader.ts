@@ -6,6 +6,8 @@ import type { CaseChangeRow } from './case-change.type';
 import type { CaseEventRow } from './case-event.type';
 import { casesByIds, eventsByCaseIds } from './case.repository';
 import type { CaseRow } from './case.type';
+import { documentsByCaseIds } from './document.repository';
+import type { DocumentRow } from './document.type';
 import { requirementsByCaseIds } from './requirement.repository';
 import type { RequirementRow } from './requirement.type';
 
@@ -21,6 +23,9 @@ export function createCaseLoaders(db: Db) {
     ),
     changes: new DataLoader<string, CaseChangeRow[]>(async (caseIds) =>
       groupBy(caseIds, await caseChangesByCaseIds(db, caseIds), (r) => r.caseId),
+    ),
+    documents: new DataLoader<string, DocumentRow[]>(async (caseIds) =>
+      groupBy(caseIds, await documentsByCaseIds(db, caseIds), (r) => r.caseId!),
     ),
   };
 }

@@ -17,6 +17,7 @@ import { CASE_MANAGERS, canSeeCase, lockVisibleCase, visibleAgentIds } from './c
 import { syncCases } from './case-sync.worker';
 import { Case, CaseConnection, CaseFilter, CaseOrder, type CaseRow, CaseStatusChangeInput, Insured, SubmitCaseInput } from './case.type';
 import type { CasesContext } from './cases.context';
+import { Document, type DocumentRow } from './document.type';
 import { allowedNextStatuses, checkTransition, isClosed } from './domain/case-status';
 import { outstandingCodes } from './requirement.repository';
 import { Requirement, type RequirementRow } from './requirement.type';
@@ -127,6 +128,14 @@ export class CaseResolver {
   @FieldResolver(() => [CaseChange], { description: 'Changes requested after submission, oldest first.' })
   changes(@Root() row: CaseRow, @Ctx() ctx: CasesContext): Promise<CaseChangeRow[]> {
     return ctx.loaders.changes.load(row.id);
+  }
+
+  @FieldResolver(() => [Document], {
+    description:
+      "The case's documents, its requirements' and (once submitted) its application's, oldest first; each with a signed download URL.",
+  })
+  documents(@Root() row: CaseRow, @Ctx() ctx: CasesContext): Promise<DocumentRow[]> {
+    return ctx.loaders.documents.load(row.id);
   }
 
   @Mutation(() => Case, {

@@ -1,4 +1,4 @@
-import { deepFreeze, int, url } from '../../platform/config';
+import { bool, ConfigError, deepFreeze, int, oneOf, required, str, url } from '../../platform/config';
 
 export interface CasesConfig {
   /**
@@ -13,6 +13,70 @@ export interface CasesConfig {
   outboxPollMs: number;
   /** SYNC_INTERVAL_MS: how often open cases are synced from their carriers (default 300000; 0 turns the periodic sync off). */
   syncIntervalMs: number;
+  documents: DocumentsConfig;
+}
+
+/** Where document content lives and how it is handed out. */
+export interface DocumentsConfig {
+  /** DOCUMENT_STORE: `postgres` (default; bytea in cases.document_content, written in the upload's transaction) or `s3`. */
+  store: 'postgres' | 's3';
+  /** The S3 settings, when DOCUMENT_STORE=s3. */
+  s3?: S3Config;
+  /** DOCUMENT_MAX_BYTES: the largest document accepted, decoded (default 10485760, 10 MiB). */
+  maxBytes: number;
+  /** DOCUMENT_URL_SECRET: the HMAC key of signed download URLs (a development default; required in production). */
+  urlSecret: string;
+  /** DOCUMENT_URL_TTL_S: how long a download URL works, in seconds (default 300). */
+  urlTtlSeconds: number;
+  /** PUBLIC_URL: the gateway's origin as front ends reach it, the base of download URLs (default http://localhost:4000). */
+  publicUrl: string;
+}
+
+export interface S3Config {
+  /** S3_BUCKET (required with DOCUMENT_STORE=s3). */
+  bucket: string;
+  /** S3_ENDPOINT: an S3-compatible endpoint (MinIO, the simulator); unset for AWS itself. */
+  endpoint?: string;
+  /** S3_REGION (default us-east-1). */
+  region: string;
+  /** S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: unset, the SDK's default credential chain (instance role, AWS_* variables). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** S3_FORCE_PATH_STYLE: bucket in the path rather than the host name (default false; true for MinIO and the simulator). */
+  forcePathStyle: boolean;
+  /** S3_TIMEOUT_MS: how long one S3 call may take, connection included (default 10000); the SDK retries twice. */
+  timeoutMs: number;
+}
+
+/** The development secret of download URLs: refused when NODE_ENV=production. */
+export const DEV_DOCUMENT_URL_SECRET = 'bga-graph-development-document-url-secret-do-not-use-in-production';
+
+export function readDocumentsConfig(env: Record<string, string | undefined>): DocumentsConfig {
+  const store = oneOf(env, 'DOCUMENT_STORE', ['postgres', 's3'] as const, 'postgres');
+  const urlSecret = str(env, 'DOCUMENT_URL_SECRET', DEV_DOCUMENT_URL_SECRET);
+  if (env.NODE_ENV === 'production' && urlSecret === DEV_DOCUMENT_URL_SECRET)
+    throw new ConfigError('DOCUMENT_URL_SECRET', 'must be set to a real secret when NODE_ENV=production');
+  const accessKeyId = str(env, 'S3_ACCESS_KEY_ID');
+  const secretAccessKey = str(env, 'S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
+    throw new ConfigError(accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'must be set with the other S3 key variable');
+  return {
+    store,
+    s3:
+      store === 's3'
+        ? {
+            bucket: required(env, 'S3_BUCKET', 'the bucket documents are kept in, with DOCUMENT_STORE=s3'),
+            endpoint: url(env, 'S3_ENDPOINT'),
+            region: str(env, 'S3_REGION', 'us-east-1'),
+            credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+            forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', false),
+            timeoutMs: int(env, 'S3_TIMEOUT_MS', 10_000, { min: 100 }),
+          }
+        : undefined,
+    maxBytes: int(env, 'DOCUMENT_MAX_BYTES', 10 * 1024 * 1024, { min: 1, max: 100 * 1024 * 1024 }),
+    urlSecret,
+    urlTtlSeconds: int(env, 'DOCUMENT_URL_TTL_S', 300, { min: 1, max: 7 * 86_400 }),
+    publicUrl: url(env, 'PUBLIC_URL', 'http://localhost:4000')!.replace(/\/+$/, ''),
+  };
 }
 
 export function readCasesConfig(env: Record<string, string | undefined> = process.env): Readonly<CasesConfig> {
@@ -21,5 +85,6 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
     carriersSubgraphUrl: url(env, 'CARRIERS_SUBGRAPH_URL', 'http://127.0.0.1:4003/graphql')!,
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1_000, { min: 0 }),
     syncIntervalMs: int(env, 'SYNC_INTERVAL_MS', 300_000, { min: 0 }),
+    documents: readDocumentsConfig(env),
   });
 }

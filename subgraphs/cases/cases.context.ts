@@ -5,6 +5,8 @@ import type { PersonalDataAccessEntry } from './personal-data-access.repository'
 import type { CaseLoaders } from './case.loader';
 import type { AgentsPort } from './ports/agents.port';
 import type { CarriersPort } from './ports/carriers.port';
+import type { DocumentStore } from './ports/document-store.port';
+import type { DocumentUrls } from './document-url';
 
 /** What every cases resolver gets: the base context, this request's loaders, and the ports to the other subgraphs. */
 export interface CasesContext extends BaseSubgraphContext {
@@ -17,10 +19,20 @@ export interface CasesContext extends BaseSubgraphContext {
   nudgeChanges: () => void;
   /** Seals and opens personal data at rest: applications' parties, identifiers and answers, case changes' beneficiaries and owners (made once from PERSONAL_DATA_KEYS / PERSONAL_DATA_ACTIVE_KEY). */
   vault: PersonalDataVault;
+  /** Documents: where their content is kept, how download URLs are signed, the size limit. */
+  documents: DocumentsDeps;
   /** The caller's visible agent ids, computed once per request (case.scope.ts). */
   scope?: Promise<ReadonlySet<string> | null>;
   /** This request's full reads of personal data, written to the access log in one statement (personal-data.service.ts). */
   accessLog?: DataLoader<PersonalDataAccessEntry, void>;
   /** Applications opened in this request, by id and version: a draft is unsealed once per request. */
   openedApplications?: Map<string, unknown>;
+}
+
+/** What document resolvers need, made once at start. */
+export interface DocumentsDeps {
+  store: DocumentStore;
+  urls: DocumentUrls;
+  /** DOCUMENT_MAX_BYTES. */
+  maxBytes: number;
 }

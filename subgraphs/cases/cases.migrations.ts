@@ -219,4 +219,40 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX case_change_due_idx ON cases.case_change (next_attempt_at) WHERE decided_at IS NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'documents: metadata of files attached to applications, cases and requirements, and their content when kept in PostgreSQL',
+    // case_id is the case a document belongs to (the case itself, a requirement's case, later an
+    // application's case once submitted): Case.documents reads one index for a page of cases.
+    // Content lives apart from the metadata (the PostgreSQL store's bytea rows, or S3 objects) under
+    // storage_key, which names the document id and nothing else. The idempotency key is per uploader,
+    // and request_hash says whether a retry is the same upload. Milliseconds, as the API shows them.
+    sql: `
+      CREATE TABLE cases.document (
+        id text PRIMARY KEY,
+        owner_kind text NOT NULL CHECK (owner_kind IN ('APPLICATION', 'CASE', 'REQUIREMENT')),
+        owner_id text NOT NULL,
+        case_id text REFERENCES cases."case" (id),
+        type text NOT NULL CHECK (type IN ('APPLICATION_PDF', 'SIGNED_APPLICATION', 'APPLICATION_SCAN', 'AMENDMENT', 'APS', 'EXAM_RESULTS', 'ILLUSTRATION', 'OTHER')),
+        file_name text NOT NULL,
+        content_type text NOT NULL,
+        size_bytes integer NOT NULL CHECK (size_bytes > 0),
+        sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        storage text NOT NULL CHECK (storage IN ('postgres', 's3')),
+        storage_key text NOT NULL UNIQUE,
+        uploaded_by text NOT NULL,
+        uploaded_at timestamptz(3) NOT NULL DEFAULT now(),
+        idempotency_key text,
+        request_hash text,
+        UNIQUE (uploaded_by, idempotency_key)
+      );
+      CREATE INDEX document_case_idx ON cases.document (case_id, uploaded_at, id) WHERE case_id IS NOT NULL;
+      CREATE INDEX document_owner_idx ON cases.document (owner_kind, owner_id, uploaded_at, id);
+
+      CREATE TABLE cases.document_content (
+        storage_key text PRIMARY KEY,
+        content bytea NOT NULL
+      );
+    `,
+  },
 ];

@@ -9,7 +9,7 @@ import {
   ApplicationPartyResolver,
   ApplicationResolver,
 } from './application.resolver';
-import { applicationLoader } from './application-loader';
+import { applicationLoader, signedApplicationAttachments } from './application-loader';
 import { AgentCasesResolver } from './agent/agent-cases.resolver';
 import { CaseChangeResolver } from './case-change.resolver';
 import { CaseChangeWorker } from './case-change.worker';
@@ -22,9 +22,13 @@ import { CaseResolver } from './case.resolver';
 import { readCasesConfig } from './cases.config';
 import type { CasesContext } from './cases.context';
 import { casesMigrations } from './cases.migrations';
+import { documentDownloadRoute } from './document.route';
+import { DocumentResolver } from './document.resolver';
+import { DOCUMENTS_PATH, DocumentUrls } from './document-url';
 import { OutboxWorker } from './outbox.worker';
 import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
+import { createDocumentStore } from './ports/documents/document-store.factory';
 import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
 import { RequirementResolver } from './requirement.resolver';
 
@@ -43,12 +47,13 @@ const buildSchema = () =>
         ApplicationPartyResolver,
         ApplicationBeneficiaryResolver,
         ApplicationBankAccountResolver,
+        DocumentResolver,
       ],
     },
     { ...caseReferences, ...agentReferences },
   );
 
-/** The cases subgraph: cases, requirements, history, Agent.cases, metrics, the personal data access log, and the outbox to carriers. */
+/** The cases subgraph: cases, requirements, history, documents, Agent.cases, metrics, the personal data access log, and the outbox to carriers. */
 export const casesSubgraph: SubgraphModule = {
   name: 'cases',
   migrations: casesMigrations,
@@ -62,6 +67,13 @@ export const casesSubgraph: SubgraphModule = {
       new SubgraphClient({ service: 'cases', target, url, identitySecret: common.identitySecret });
     const agents = new AgentsGraphqlAdapter(client('agents', config.agentsSubgraphUrl));
     const carriers = new CarriersGraphqlAdapter(client('carriers', config.carriersSubgraphUrl));
+    // Documents: content in the configured store, downloads by signed URL on this subgraph's own route.
+    const store = createDocumentStore(config.documents, pool);
+    const documents = {
+      store,
+      urls: new DocumentUrls(config.documents.urlSecret, config.documents.urlTtlSeconds, config.documents.publicUrl),
+      maxBytes: config.documents.maxBytes,
+    };
     // Applications go out through the outbox worker (polling, and nudged after each submission);
     // the sync worker pulls carrier status for open cases.
     const outbox = config.outboxPollMs
@@ -72,7 +84,7 @@ export const casesSubgraph: SubgraphModule = {
           agents,
           carriers,
           pollMs: config.outboxPollMs,
-          loadApplication: applicationLoader(vault, async () => []),
+          loadApplication: applicationLoader(vault, signedApplicationAttachments(store)),
         })
       : undefined;
     // Case changes go out through their own leased worker, on the outbox's schedule.
@@ -83,11 +95,17 @@ export const casesSubgraph: SubgraphModule = {
       start: () => {
         for (const worker of workers) worker.start();
       },
-      stop: () => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined),
+      stop: async () => {
+        await Promise.all(workers.map((worker) => worker.stop()));
+        store.destroy?.();
+      },
     };
     return {
       schema: await buildSchema(),
       background,
+      routes: { [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }) },
+      // An upload's base64 is 4/3 of the document, plus the rest of the request.
+      maxBodyBytes: Math.ceil((config.documents.maxBytes * 4) / 3) + 64 * 1024,
       context: (base): CasesContext => ({
         ...base,
         loaders: createCaseLoaders(base.db),
@@ -96,6 +114,7 @@ export const casesSubgraph: SubgraphModule = {
         vault,
         nudgeOutbox: () => outbox?.nudge(),
         nudgeChanges: () => changes?.nudge(),
+        documents,
       }),
     };
   },

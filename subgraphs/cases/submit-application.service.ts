@@ -12,6 +12,7 @@ import type { Gender, HealthClass, PaymentMode } from '../shared/enums';
 import { lockApplication, saveApplication, applicationsByIds } from './application.repository';
 import { applicationOf, missingOf, visibleApplication } from './application.service';
 import { caseByIdempotencyKey } from './case.repository';
+import { attachApplicationDocumentsToCase } from './document.repository';
 import type { CaseRow, SubmitCaseInput } from './case.type';
 import type { CasesContext } from './cases.context';
 import { createCase } from './submit-case.service';
@@ -81,6 +82,8 @@ export async function submitApplication(ctx: CasesContext, input: SubmitCaseInpu
         submittedAt: at,
         caseId,
       });
+      // Its documents (the signed PDF, scans) are the case's too.
+      await attachApplicationDocumentsToCase(tx, applicationId, caseId);
     },
   });
 }

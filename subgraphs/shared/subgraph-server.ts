@@ -7,7 +7,7 @@ import { CachedLoader, createCache, type Cache } from '../../platform/cache';
 import type { CommonConfig } from '../../platform/config';
 import type { BaseSubgraphContext } from './context';
 import { createPool, Db, type Pool } from './db';
-import { closeServer, createHttpServer, HttpError, listen, sendJson } from '../../platform/http';
+import { closeServer, createHttpServer, HttpError, listen, type Route, sendJson } from '../../platform/http';
 import { type Identity, IdentityError, identityVerifier } from '../../platform/identity';
 import { createLogger, type Logger } from '../../platform/logger';
 import { subgraphRegistry } from '../../platform/metrics';
@@ -37,6 +37,14 @@ export interface SubgraphInstance {
   /** Adds the subgraph's own per-request state (loaders, ports) to the base context. */
   context(base: BaseSubgraphContext): BaseSubgraphContext;
   background?: Background;
+  /**
+   * Plain HTTP routes the subgraph serves beside /graphql (the cases subgraph's document downloads).
+   * A path ending in '/' is a prefix (platform/http.ts). They get no signed identity: each route
+   * authorizes its own requests (a signed URL).
+   */
+  routes?: Readonly<Record<string, Route>>;
+  /** The largest request body the subgraph accepts (default 1 MiB): more for a subgraph that takes uploads. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -182,8 +190,10 @@ export async function startSubgraph(
   const server = createHttpServer({
     apollo,
     context,
-    maxBodyBytes: config.subgraphMaxBodyBytes,
+    // The larger of the subgraph's own need (documents) and the configured limit.
+    maxBodyBytes: Math.max(instance.maxBodyBytes ?? 0, config.subgraphMaxBodyBytes),
     routes: {
+      ...instance.routes,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/metrics': async (_req, res) => {
         res.writeHead(200, { 'content-type': subgraphRegistry.contentType });

@@ -33,6 +33,8 @@ export async function startStack(options: { env?: Record<string, string>; simula
   const extra: Record<string, string> = {
     AGENTS_SUBGRAPH_URL: `http://127.0.0.1:${ports.agents}/graphql`,
     CARRIERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.carriers}/graphql`,
+    // Download URLs name the gateway, as front ends reach it.
+    PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     ...simulators.env,
     ...options.env,
   };
