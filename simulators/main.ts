@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const simulators = await startSimulators(options);
   for (const [code, url] of Object.entries(simulators.endpoints))
     console.log(`${code.padEnd(10)} ${simulators.control.carrier(code).carrier.protocol.padEnd(8)} ${url}`);
-  console.log('\n# for the carriers subgraph:');
+  console.log(`${'ESIGN'.padEnd(10)} ${'ESIGN'.padEnd(8)} ${simulators.esign.url}`);
+  console.log('\n# for the carriers and cases subgraphs:');
   for (const [name, value] of Object.entries(simulators.env)) console.log(`${name}=${value}`);
   const stop = () => {
     void simulators.stop().then(() => process.exit(0));
