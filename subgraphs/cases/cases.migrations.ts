@@ -152,4 +152,32 @@ export const casesMigrations: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION cases.personal_data_access_append_only();
     `,
   },
+  {
+    version: 6,
+    name: 'e-signature envelopes and the webhook events received',
+    // signature_event's key makes a second delivery of one event a no-op (the provider retries until
+    // we answer 2xx). signature_envelope keeps an envelope's progress as the webhooks bring it, with
+    // no personal data: per signer only the role, status, time and IP (the audit trail). No foreign
+    // key to the application: its table is another migration's, and an envelope row is written in
+    // the same transaction as the application's move to signing.
+    sql: `
+      CREATE TABLE cases.signature_envelope (
+        envelope_id text PRIMARY KEY,
+        application_id text NOT NULL,
+        reference text NOT NULL UNIQUE,
+        status text NOT NULL CHECK (status IN ('SENT', 'COMPLETED', 'DECLINED', 'EXPIRED', 'VOIDED')),
+        signers jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX signature_envelope_application_idx ON cases.signature_envelope (application_id, created_at DESC);
+
+      CREATE TABLE cases.signature_event (
+        event_id text PRIMARY KEY,
+        envelope_id text NOT NULL,
+        type text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 import { buildFederatedSchema } from '../shared/federation';
+import { Db } from '../shared/db';
 import { SubgraphClient } from '../shared/subgraph-client';
 import type { Background, SubgraphModule } from '../shared/subgraph-server';
 import { AgentCasesResolver } from './agent/agent-cases.resolver';
@@ -11,10 +12,12 @@ import { CaseResolver } from './case.resolver';
 import { readCasesConfig } from './cases.config';
 import type { CasesContext } from './cases.context';
 import { casesMigrations } from './cases.migrations';
+import { ESIGN_WEBHOOK_PATH, esignWebhookRoute } from './esign-webhook.route';
 import { OutboxWorker } from './outbox.worker';
 import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
 import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
+import { EsignAdapter } from './ports/esign/esign.adapter';
 import { RequirementResolver } from './requirement.resolver';
 
 const buildSchema = () =>
@@ -35,6 +38,14 @@ export const casesSubgraph: SubgraphModule = {
       new SubgraphClient({ service: 'cases', target, url, identitySecret: common.identitySecret });
     const agents = new AgentsGraphqlAdapter(client('agents', config.agentsSubgraphUrl));
     const carriers = new CarriersGraphqlAdapter(client('carriers', config.carriersSubgraphUrl));
+    const signatures = new EsignAdapter({ baseUrl: config.esign.url, apiKey: config.esign.apiKey });
+    // The provider's signed webhook: each verified event updates its envelope once.
+    const esignWebhook = esignWebhookRoute({
+      db: new Db(pool),
+      secret: config.esign.webhookSecret,
+      toleranceSeconds: config.esign.webhookToleranceSeconds,
+      logger: logger.child({ route: ESIGN_WEBHOOK_PATH }),
+    });
     // Applications go out through the outbox worker (polling, and nudged after each submission);
     // the sync worker pulls carrier status for open cases.
     const outbox = config.outboxPollMs
@@ -51,11 +62,13 @@ export const casesSubgraph: SubgraphModule = {
     return {
       schema: await buildSchema(),
       background,
+      routes: { [ESIGN_WEBHOOK_PATH]: esignWebhook },
       context: (base): CasesContext => ({
         ...base,
         loaders: createCaseLoaders(base.db),
         agents,
         carriers,
+        signatures,
         nudgeOutbox: () => outbox?.nudge(),
       }),
     };

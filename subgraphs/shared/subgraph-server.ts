@@ -7,7 +7,7 @@ import { CachedLoader, createCache, type Cache } from '../../platform/cache';
 import type { CommonConfig } from '../../platform/config';
 import type { BaseSubgraphContext } from './context';
 import { createPool, Db, type Pool } from './db';
-import { closeServer, createHttpServer, HttpError, listen, sendJson } from '../../platform/http';
+import { closeServer, createHttpServer, HttpError, listen, type Route, sendJson } from '../../platform/http';
 import { type Identity, IdentityError, identityVerifier } from '../../platform/identity';
 import { createLogger, type Logger } from '../../platform/logger';
 import { subgraphRegistry } from '../../platform/metrics';
@@ -37,6 +37,11 @@ export interface SubgraphInstance {
   /** Adds the subgraph's own per-request state (loaders, ports) to the base context. */
   context(base: BaseSubgraphContext): BaseSubgraphContext;
   background?: Background;
+  /**
+   * Plain HTTP routes beside /graphql, by path (e.g. a provider's webhook). They get no signed
+   * identity: each authenticates its own callers. /health, /ready and /metrics cannot be replaced.
+   */
+  routes?: Readonly<Record<string, Route>>;
 }
 
 /**
@@ -183,6 +188,7 @@ export async function startSubgraph(
     apollo,
     context,
     routes: {
+      ...instance.routes,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/metrics': async (_req, res) => {
         res.writeHead(200, { 'content-type': subgraphRegistry.contentType });
