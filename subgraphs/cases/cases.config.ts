@@ -21,6 +21,8 @@ export interface CasesConfig {
     apiKey: string;
     /** ESIGN_WEBHOOK_SECRET: the secret the provider signs its webhooks with (default the development secret; refused when NODE_ENV=production). */
     webhookSecret: string;
+    /** ESIGN_CALLBACK_URL: where the provider POSTs its webhooks, this subgraph's /webhooks/esign as the provider reaches it (default http://127.0.0.1:4002/webhooks/esign). */
+    callbackUrl: string;
     /** ESIGN_WEBHOOK_TOLERANCE_S: how far a webhook's timestamp may be from our clock, either way, in seconds (default 300). */
     webhookToleranceSeconds: number;
   };
@@ -44,6 +46,7 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
       url: url(env, 'ESIGN_URL', 'http://127.0.0.1:4090')!,
       apiKey: secret(env, 'ESIGN_API_KEY', DEV_ESIGN_API_KEY),
       webhookSecret: secret(env, 'ESIGN_WEBHOOK_SECRET', DEV_ESIGN_WEBHOOK_SECRET),
+      callbackUrl: url(env, 'ESIGN_CALLBACK_URL', 'http://127.0.0.1:4002/webhooks/esign')!,
       webhookToleranceSeconds: int(env, 'ESIGN_WEBHOOK_TOLERANCE_S', 300, { min: 1, max: 86_400 }),
     },
   });

@@ -34,6 +34,7 @@ export async function startStack(options: { env?: Record<string, string>; simula
     AGENTS_SUBGRAPH_URL: `http://127.0.0.1:${ports.agents}/graphql`,
     CARRIERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.carriers}/graphql`,
     ...simulators.env,
+    ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     ...options.env,
   };
   const env = { ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...extra };
