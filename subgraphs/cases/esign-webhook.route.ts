@@ -100,6 +100,9 @@ export function verifyEsignSignature(
     throw new Refusal(401, 'UNAUTHENTICATED', 'wrong webhook signature');
 }
 
+/** A verified event of a type we do not use (a provider may add types): acknowledged, so it is not resent, and ignored. */
+class IgnoredType extends Error {}
+
 /** The verified body as our event; 400 when it is not one (signed by the provider, so its bug, not an attack). */
 function parseEvent(rawBody: Buffer): SignatureEvent {
   let body: Record<string, unknown>;
@@ -114,7 +117,7 @@ function parseEvent(rawBody: Buffer): SignatureEvent {
     return value;
   };
   const type = EVENT_TYPES[text(body.type, 'type')];
-  if (!type) throw new Refusal(400, 'BAD_REQUEST', 'unknown webhook type');
+  if (!type) throw new IgnoredType();
   let role: SignerRole | null = null;
   if (body.role !== null && body.role !== undefined) {
     role = text(body.role, 'role').toUpperCase() as SignerRole;
@@ -152,7 +155,14 @@ export function esignWebhookRoute(options: EsignWebhookOptions): Route {
         options.toleranceSeconds,
         now(),
       );
-      const event = parseEvent(rawBody);
+      let event: SignatureEvent;
+      try {
+        event = parseEvent(rawBody);
+      } catch (error) {
+        if (!(error instanceof IgnoredType)) throw error;
+        options.logger.info('e-signature webhook of a type we do not use: acknowledged and ignored');
+        return sendJson(res, 200, { received: true, ignored: true });
+      }
       const outcome = await options.db
         .transaction<Outcome>(async (tx) => {
           if (!(await claimSignatureEvent(tx, event))) return { applied: false, reason: 'DUPLICATE' };

@@ -168,6 +168,16 @@ describe('through a started cases subgraph', () => {
     expect((await deliver(webhookUrl, body, { timestamp: now - 250 })).status).toBe(200);
   });
 
+  test('a signed event of a type we do not use is acknowledged and ignored; a signed body that is no event is 400', async () => {
+    const envelope = await newEnvelope();
+    const unknown = await deliver(webhookUrl, JSON.stringify(wireEvent(envelope, { type: 'envelope.viewed' })));
+    expect(unknown.status).toBe(200);
+    expect(await unknown.json()).toEqual({ received: true, ignored: true });
+    expect((await deliver(webhookUrl, 'not json')).status).toBe(400);
+    expect((await deliver(webhookUrl, JSON.stringify(wireEvent(envelope, { eventId: '' })))).status).toBe(400);
+    expect(await countEvents(envelope.envelopeId)).toBe(0);
+  });
+
   test('a body over the limit is 413; GET is 405', async () => {
     const huge = JSON.stringify({ padding: 'x'.repeat(70 * 1024) });
     expect((await deliver(webhookUrl, huge)).status).toBe(413);
