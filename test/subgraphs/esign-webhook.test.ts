@@ -36,7 +36,7 @@ beforeAll(async () => {
   esign = await startEsignSimulator({
     apiKey: 'test-key',
     webhookSecret: SECRET,
-    webhookRetry: { initialDelayMs: 20, maxDelayMs: 200, maxAttempts: 8, timeoutMs: 5_000 },
+    webhookRetry: { initialDelayMs: 20, maxDelayMs: 200, maxAttempts: 20, timeoutMs: 5_000 },
   });
   const env = { ...process.env, LOG_LEVEL: 'silent', ESIGN_URL: esign.url, ESIGN_API_KEY: 'test-key', ESIGN_WEBHOOK_SECRET: SECRET };
   subgraph = await startSubgraph(casesSubgraph, readCommonConfig(env), 0, '127.0.0.1', { env });
@@ -132,7 +132,8 @@ describe('through a started cases subgraph', () => {
     });
     // Signed before we recorded the envelope: the subgraph answers 404 and keeps nothing, the provider tries again.
     esign.control.sign(created.envelopeId, 'insured');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    const attempted = () => esign.control.deliveries().some((d) => d.envelopeId === created.envelopeId);
+    for (let waited = 0; !attempted() && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await countEvents(created.envelopeId)).toBe(0);
     await recordEnvelope(db(), { envelopeId: created.envelopeId, applicationId: `app_late_${RUN}`, reference, roles: ['INSURED'] });
     await esign.control.webhooksIdle();
