@@ -79,6 +79,9 @@ export function deepFreeze<T>(value: T): Readonly<T> {
 /** The development secrets: documented in README, refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'bga-graph-development-jwt-secret-do-not-use-in-production';
 export const DEV_IDENTITY_SECRET = 'bga-graph-development-identity-secret-do-not-use-in-production';
+/** The e-signature provider's development API key and webhook secret: the simulator accepts and signs with these, the cases subgraph defaults to them. */
+export const DEV_ESIGN_API_KEY = 'bga-dev-esign-api-key';
+export const DEV_ESIGN_WEBHOOK_SECRET = 'bga-graph-development-esign-webhook-secret-do-not-use-in-production';
 
 /** Settings every service shares: database, cache, identity signing, logging, debug stats. */
 export interface CommonConfig {

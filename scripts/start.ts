@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole graph on embedded defaults, one command. Starts the database (PGlite over
  * the Postgres wire protocol unless DATABASE_URL is set), Redis (REDIS_URL, else a redis-server from
- * PATH on a free port, else an in-process cache, said plainly), the carrier simulators, the three
+ * PATH on a free port, else an in-process cache, said plainly), the carrier and e-signature simulators, the three
  * subgraphs and the gateway as their own processes, seeds demo data on first run, and prints how to
  * query. Ctrl-C stops everything it started.
  */
@@ -106,6 +106,7 @@ async function main(): Promise<void> {
       autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0 }),
     });
     say(`started ${Object.keys(simulators.endpoints).length} simulated carriers (ACORD TXLife, REST/OAuth2, rate book)`);
+    say(`started the simulated e-signature provider at ${simulators.esign.url}`);
 
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
       AGENTS_SUBGRAPH_URL: env.AGENTS_SUBGRAPH_URL ?? `http://127.0.0.1:${ports.agents}/graphql`,
       CARRIERS_SUBGRAPH_URL: env.CARRIERS_SUBGRAPH_URL ?? `http://127.0.0.1:${ports.carriers}/graphql`,
       ...simulators.env,
+      // The e-signature provider calls the cases subgraph's webhook back on its own port.
+      ESIGN_CALLBACK_URL: env.ESIGN_CALLBACK_URL ?? `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     };
     const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []) => {
       const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(DIST, script)], {

@@ -8,8 +8,12 @@
  *   SIMULATOR_JITTER_MS     random extra latency, up to this (default 0)
  *   SIMULATOR_TOKEN_TTL_S   lifetime of REST carriers' OAuth tokens (default 300)
  *   SIMULATOR_PROGRESS_MS   time per step of an application's scripted progress (default 60000; 0 = only the control API)
+ *   ESIGN_API_KEY           the key the e-signature provider accepts (default the development key the cases subgraph defaults to)
+ *   ESIGN_WEBHOOK_SECRET    the secret it signs its webhooks with (default the development secret)
+ * The e-signature provider listens on SIMULATOR_BASE_PORT + the number of carriers (5112 with the
+ * twelve demo carriers from 5100), or any free port.
  */
-import { ConfigError, int, str } from '../platform/config';
+import { ConfigError, DEV_ESIGN_API_KEY, DEV_ESIGN_WEBHOOK_SECRET, int, str } from '../platform/config';
 import { startSimulators } from './simulators';
 
 async function main(): Promise<void> {
@@ -21,11 +25,16 @@ async function main(): Promise<void> {
     jitterMs: int(env, 'SIMULATOR_JITTER_MS', 0, { min: 0, max: 60_000 }),
     tokenTtlSeconds: int(env, 'SIMULATOR_TOKEN_TTL_S', 300, { min: 1, max: 86_400 }),
     autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0, max: 86_400_000 }),
+    esign: {
+      apiKey: str(env, 'ESIGN_API_KEY', DEV_ESIGN_API_KEY),
+      webhookSecret: str(env, 'ESIGN_WEBHOOK_SECRET', DEV_ESIGN_WEBHOOK_SECRET),
+    },
   };
   const simulators = await startSimulators(options);
   for (const [code, url] of Object.entries(simulators.endpoints))
     console.log(`${code.padEnd(10)} ${simulators.control.carrier(code).carrier.protocol.padEnd(8)} ${url}`);
-  console.log('\n# for the carriers subgraph:');
+  console.log(`${'ESIGN'.padEnd(10)} ${'ESIGN'.padEnd(8)} ${simulators.esign.url}`);
+  console.log('\n# for the carriers and cases subgraphs:');
   for (const [name, value] of Object.entries(simulators.env)) console.log(`${name}=${value}`);
   const stop = () => {
     void simulators.stop().then(() => process.exit(0));

@@ -1,7 +1,8 @@
 /**
  * Starts every fixture carrier as its own HTTP server speaking its protocol, on loopback ports, and
- * hands back what the carriers subgraph needs to reach them (CARRIER_<CODE>_URL and, for REST
- * carriers, OAuth2 client credentials) plus the control API tests and benchmarks steer them with.
+ * the e-signature provider, and hands back what the subgraphs need to reach them (CARRIER_<CODE>_URL
+ * and, for REST carriers, OAuth2 client credentials; ESIGN_URL, ESIGN_API_KEY, ESIGN_WEBHOOK_SECRET)
+ * plus the control APIs tests and benchmarks steer them with.
  */
 import { CARRIERS, type CarrierFixture, type Protocol } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { acordProtocol } from './acord/acord.simulator';
@@ -12,6 +13,9 @@ import { SimulatorControl } from './control';
 import { rateBookCsv, rateBookProtocol } from './ratebook/ratebook.simulator';
 import { restProtocol } from './rest/rest.simulator';
 import { SimulatedCarrier } from './simulated-carrier';
+import { DEV_ESIGN_API_KEY, DEV_ESIGN_WEBHOOK_SECRET } from '../platform/config';
+import { startEsignSimulator, type RunningEsignSimulator } from './esign/esign.simulator';
+import type { WebhookRetrySettings } from './esign/webhook-sender';
 
 export interface SimulatorOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -28,14 +32,18 @@ export interface SimulatorOptions {
   basePort?: number;
   /** The carriers to simulate (default every fixture carrier). */
   carriers?: readonly CarrierFixture[];
+  /** The e-signature provider: its API key and webhook secret (default the development pair the cases subgraph defaults to), webhook retries. */
+  esign?: { apiKey?: string; webhookSecret?: string; webhookRetry?: Partial<WebhookRetrySettings> };
 }
 
 export interface RunningSimulators {
   /** Base URL by carrier code. */
   endpoints: Record<string, string>;
-  /** CARRIER_<CODE>_URL for every carrier, plus CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET for REST ones. */
+  /** CARRIER_<CODE>_URL for every carrier, plus CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET for REST ones, plus ESIGN_URL / _API_KEY / _WEBHOOK_SECRET. */
   env: Record<string, string>;
   control: SimulatorControl;
+  /** The e-signature provider (its control API: sign, decline, expire, faults, the webhook log). */
+  esign: RunningEsignSimulator;
   stop(): Promise<void>;
 }
 
@@ -60,6 +68,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
   const servers: RunningCarrierServer[] = [];
   const endpoints: Record<string, string> = {};
   const env: Record<string, string> = {};
+  let esign: RunningEsignSimulator | undefined;
   try {
     for (const [i, sim] of sims.entries()) {
       const server = await startCarrierServer(sim, PROTOCOLS[sim.carrier.protocol](sim), {
@@ -76,17 +85,30 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
         env[`CARRIER_${code}_CLIENT_SECRET`] = credentials.clientSecret;
       }
     }
+    esign = await startEsignSimulator({
+      host,
+      port: options.basePort ? options.basePort + sims.length : 0,
+      apiKey: options.esign?.apiKey ?? DEV_ESIGN_API_KEY,
+      webhookSecret: options.esign?.webhookSecret ?? DEV_ESIGN_WEBHOOK_SECRET,
+      latency: { fixedMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
+      webhookRetry: options.esign?.webhookRetry,
+    });
+    env.ESIGN_URL = esign.url;
+    env.ESIGN_API_KEY = esign.apiKey;
+    env.ESIGN_WEBHOOK_SECRET = esign.webhookSecret;
   } catch (error) {
     // A port already taken must not leave the servers started so far running.
     await Promise.all(servers.map((server) => server.close()));
     throw error;
   }
+  const provider = esign;
   return {
     endpoints,
     env,
     control: new SimulatorControl(sims),
+    esign: provider,
     async stop() {
-      await Promise.all(servers.map((server) => server.close()));
+      await Promise.all([...servers.map((server) => server.close()), provider.stop()]);
     },
   };
 }

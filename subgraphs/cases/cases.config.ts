@@ -1,4 +1,15 @@
-import { bool, ConfigError, deepFreeze, int, oneOf, required, str, url } from '../../platform/config';
+import {
+  bool,
+  ConfigError,
+  DEV_ESIGN_API_KEY,
+  DEV_ESIGN_WEBHOOK_SECRET,
+  deepFreeze,
+  int,
+  oneOf,
+  required,
+  str,
+  url,
+} from '../../platform/config';
 
 export interface CasesConfig {
   /**
@@ -14,6 +25,19 @@ export interface CasesConfig {
   /** SYNC_INTERVAL_MS: how often open cases are synced from their carriers (default 300000; 0 turns the periodic sync off). */
   syncIntervalMs: number;
   documents: DocumentsConfig;
+  /** The e-signature provider. */
+  esign: {
+    /** ESIGN_URL: the provider's API (default http://127.0.0.1:4090, where no simulator listens unless told; npm start and the tests set it). */
+    url: string;
+    /** ESIGN_API_KEY: our key at the provider (default the development key the simulator accepts; refused when NODE_ENV=production). */
+    apiKey: string;
+    /** ESIGN_WEBHOOK_SECRET: the secret the provider signs its webhooks with (default the development secret; refused when NODE_ENV=production). */
+    webhookSecret: string;
+    /** ESIGN_CALLBACK_URL: where the provider POSTs its webhooks, this subgraph's /webhooks/esign as the provider reaches it (default http://127.0.0.1:4002/webhooks/esign). */
+    callbackUrl: string;
+    /** ESIGN_WEBHOOK_TOLERANCE_S: how far a webhook's timestamp may be from our clock, either way, in seconds (default 300). */
+    webhookToleranceSeconds: number;
+  };
 }
 
 /** Where document content lives and how it is handed out. */
@@ -52,9 +76,7 @@ export const DEV_DOCUMENT_URL_SECRET = 'bga-graph-development-document-url-secre
 
 export function readDocumentsConfig(env: Record<string, string | undefined>): DocumentsConfig {
   const store = oneOf(env, 'DOCUMENT_STORE', ['postgres', 's3'] as const, 'postgres');
-  const urlSecret = str(env, 'DOCUMENT_URL_SECRET', DEV_DOCUMENT_URL_SECRET);
-  if (env.NODE_ENV === 'production' && urlSecret === DEV_DOCUMENT_URL_SECRET)
-    throw new ConfigError('DOCUMENT_URL_SECRET', 'must be set to a real secret when NODE_ENV=production');
+  const urlSecret = secret(env, 'DOCUMENT_URL_SECRET', DEV_DOCUMENT_URL_SECRET);
   const accessKeyId = str(env, 'S3_ACCESS_KEY_ID');
   const secretAccessKey = str(env, 'S3_SECRET_ACCESS_KEY');
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
@@ -79,6 +101,14 @@ export function readDocumentsConfig(env: Record<string, string | undefined>): Do
   };
 }
 
+/** A development secret is fine on a laptop and a hole in production. */
+function secret(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  const value = str(env, name, fallback);
+  if (env.NODE_ENV === 'production' && value === fallback)
+    throw new ConfigError(name, 'must be set to a real secret when NODE_ENV=production');
+  return value;
+}
+
 export function readCasesConfig(env: Record<string, string | undefined> = process.env): Readonly<CasesConfig> {
   return deepFreeze({
     agentsSubgraphUrl: url(env, 'AGENTS_SUBGRAPH_URL', 'http://127.0.0.1:4001/graphql')!,
@@ -86,5 +116,12 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1_000, { min: 0 }),
     syncIntervalMs: int(env, 'SYNC_INTERVAL_MS', 300_000, { min: 0 }),
     documents: readDocumentsConfig(env),
+    esign: {
+      url: url(env, 'ESIGN_URL', 'http://127.0.0.1:4090')!,
+      apiKey: secret(env, 'ESIGN_API_KEY', DEV_ESIGN_API_KEY),
+      webhookSecret: secret(env, 'ESIGN_WEBHOOK_SECRET', DEV_ESIGN_WEBHOOK_SECRET),
+      callbackUrl: url(env, 'ESIGN_CALLBACK_URL', 'http://127.0.0.1:4002/webhooks/esign')!,
+      webhookToleranceSeconds: int(env, 'ESIGN_WEBHOOK_TOLERANCE_S', 300, { min: 1, max: 86_400 }),
+    },
   });
 }

@@ -186,37 +186,31 @@ export const casesMigrations: readonly Migration[] = [
     `,
   },
   {
-    version: 8,
-    name: 'case changes after submission: the change, its sealed personal data, and its sending to the carrier',
-    // The change row is its own outbox entry (attempts, next_attempt_at, decided_at): written in the
-    // transaction that records the request, leased by the change worker FOR UPDATE SKIP LOCKED like
-    // cases.outbox, so one row holds the change and its delivery and nothing joins the two. The
-    // reference is what the carrier deduplicates on: every resend carries it. `draft` holds the
-    // non-personal parts (amounts, product, term, riders, payment mode); `personal` the sealed JSON of
-    // beneficiaries, owner and reason (PersonalDataVault, field case_change.personal).
+    version: 6,
+    name: 'e-signature envelopes and the webhook events received',
+    // signature_event's key makes a second delivery of one event a no-op (the provider retries until
+    // we answer 2xx). signature_envelope keeps an envelope's progress as the webhooks bring it, with
+    // no personal data: per signer only the role, status, time and IP (the audit trail). No foreign
+    // key to the application: its table is another migration's, and an envelope row is written in
+    // the same transaction as the application's move to signing.
     sql: `
-      CREATE TABLE cases.case_change (
-        id text PRIMARY KEY,
-        case_id text NOT NULL REFERENCES cases."case" (id),
-        kinds text[] NOT NULL CHECK (cardinality(kinds) > 0),
-        status text NOT NULL CHECK (status IN ('REQUESTED', 'SENT', 'ACCEPTED', 'REJECTED')),
-        draft jsonb NOT NULL,
-        personal text,
+      CREATE TABLE cases.signature_envelope (
+        envelope_id text PRIMARY KEY,
+        application_id text NOT NULL,
         reference text NOT NULL UNIQUE,
-        requested_at timestamptz(3) NOT NULL,
-        requested_by text NOT NULL,
-        idempotency_key text NOT NULL,
-        request_hash text NOT NULL,
-        carrier_message text,
-        amendment_required boolean,
-        attempts integer NOT NULL DEFAULT 0,
-        next_attempt_at timestamptz NOT NULL DEFAULT now(),
-        decided_at timestamptz,
-        last_error text,
-        UNIQUE (requested_by, idempotency_key)
+        status text NOT NULL CHECK (status IN ('SENT', 'COMPLETED', 'DECLINED', 'EXPIRED', 'VOIDED')),
+        signers jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
       );
-      CREATE INDEX case_change_case_idx ON cases.case_change (case_id, requested_at, id);
-      CREATE INDEX case_change_due_idx ON cases.case_change (next_attempt_at) WHERE decided_at IS NULL;
+      CREATE INDEX signature_envelope_application_idx ON cases.signature_envelope (application_id, created_at DESC);
+
+      CREATE TABLE cases.signature_event (
+        event_id text PRIMARY KEY,
+        envelope_id text NOT NULL,
+        type text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      );
     `,
   },
   {
@@ -253,6 +247,40 @@ export const casesMigrations: readonly Migration[] = [
         storage_key text PRIMARY KEY,
         content bytea NOT NULL
       );
+    `,
+  },
+  {
+    version: 8,
+    name: 'case changes after submission: the change, its sealed personal data, and its sending to the carrier',
+    // The change row is its own outbox entry (attempts, next_attempt_at, decided_at): written in the
+    // transaction that records the request, leased by the change worker FOR UPDATE SKIP LOCKED like
+    // cases.outbox, so one row holds the change and its delivery and nothing joins the two. The
+    // reference is what the carrier deduplicates on: every resend carries it. `draft` holds the
+    // non-personal parts (amounts, product, term, riders, payment mode); `personal` the sealed JSON of
+    // beneficiaries, owner and reason (PersonalDataVault, field case_change.personal).
+    sql: `
+      CREATE TABLE cases.case_change (
+        id text PRIMARY KEY,
+        case_id text NOT NULL REFERENCES cases."case" (id),
+        kinds text[] NOT NULL CHECK (cardinality(kinds) > 0),
+        status text NOT NULL CHECK (status IN ('REQUESTED', 'SENT', 'ACCEPTED', 'REJECTED')),
+        draft jsonb NOT NULL,
+        personal text,
+        reference text NOT NULL UNIQUE,
+        requested_at timestamptz(3) NOT NULL,
+        requested_by text NOT NULL,
+        idempotency_key text NOT NULL,
+        request_hash text NOT NULL,
+        carrier_message text,
+        amendment_required boolean,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        decided_at timestamptz,
+        last_error text,
+        UNIQUE (requested_by, idempotency_key)
+      );
+      CREATE INDEX case_change_case_idx ON cases.case_change (case_id, requested_at, id);
+      CREATE INDEX case_change_due_idx ON cases.case_change (next_attempt_at) WHERE decided_at IS NULL;
     `,
   },
 ];

@@ -1,5 +1,6 @@
 import { PersonalDataVault } from '../../platform/personal-data';
 import { buildFederatedSchema } from '../shared/federation';
+import { Db } from '../shared/db';
 import { SubgraphClient } from '../shared/subgraph-client';
 import type { Background, SubgraphModule } from '../shared/subgraph-server';
 import {
@@ -25,11 +26,13 @@ import { casesMigrations } from './cases.migrations';
 import { documentDownloadRoute } from './document.route';
 import { DocumentResolver } from './document.resolver';
 import { DOCUMENTS_PATH, DocumentUrls } from './document-url';
+import { ESIGN_WEBHOOK_PATH, esignWebhookRoute } from './esign-webhook.route';
 import { OutboxWorker } from './outbox.worker';
 import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
 import { createDocumentStore } from './ports/documents/document-store.factory';
 import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
+import { EsignAdapter } from './ports/esign/esign.adapter';
 import { RequirementResolver } from './requirement.resolver';
 
 const buildSchema = () =>
@@ -74,6 +77,14 @@ export const casesSubgraph: SubgraphModule = {
       urls: new DocumentUrls(config.documents.urlSecret, config.documents.urlTtlSeconds, config.documents.publicUrl),
       maxBytes: config.documents.maxBytes,
     };
+    const signatures = new EsignAdapter({ baseUrl: config.esign.url, apiKey: config.esign.apiKey });
+    // The provider's signed webhook: each verified event updates its envelope once.
+    const esignWebhook = esignWebhookRoute({
+      db: new Db(pool),
+      secret: config.esign.webhookSecret,
+      toleranceSeconds: config.esign.webhookToleranceSeconds,
+      logger: logger.child({ route: ESIGN_WEBHOOK_PATH }),
+    });
     // Applications go out through the outbox worker (polling, and nudged after each submission);
     // the sync worker pulls carrier status for open cases.
     const outbox = config.outboxPollMs
@@ -103,7 +114,10 @@ export const casesSubgraph: SubgraphModule = {
     return {
       schema: await buildSchema(),
       background,
-      routes: { [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }) },
+      routes: {
+        [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }),
+        [ESIGN_WEBHOOK_PATH]: esignWebhook,
+      },
       // An upload's base64 is 4/3 of the document, plus the rest of the request.
       maxBodyBytes: Math.ceil((config.documents.maxBytes * 4) / 3) + 64 * 1024,
       context: (base): CasesContext => ({
@@ -112,6 +126,7 @@ export const casesSubgraph: SubgraphModule = {
         agents,
         carriers,
         vault,
+        signatures,
         nudgeOutbox: () => outbox?.nudge(),
         nudgeChanges: () => changes?.nudge(),
         documents,

@@ -38,9 +38,9 @@ export interface SubgraphInstance {
   context(base: BaseSubgraphContext): BaseSubgraphContext;
   background?: Background;
   /**
-   * Plain HTTP routes the subgraph serves beside /graphql (the cases subgraph's document downloads).
+   * Plain HTTP routes the subgraph serves beside /graphql (the cases subgraph's document downloads and the e-signature provider's webhook).
    * A path ending in '/' is a prefix (platform/http.ts). They get no signed identity: each route
-   * authorizes its own requests (a signed URL).
+   * authorizes its own requests (a signed URL, a signed webhook). /health, /ready and /metrics cannot be replaced.
    */
   routes?: Readonly<Record<string, Route>>;
   /** The largest request body the subgraph accepts (default 1 MiB): more for a subgraph that takes uploads. */

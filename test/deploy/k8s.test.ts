@@ -247,7 +247,11 @@ describe('deploy/k8s', () => {
     // Carrier i of the fixture listens on SIMULATOR_BASE_PORT + i.
     const simulators = main('simulators');
     const base = Number(containerEnv(simulators).SIMULATOR_BASE_PORT);
-    expect(simulators.ports!.map((p) => [p.name, p.containerPort])).toEqual(CARRIERS.map((c, i) => [c.code.toLowerCase(), base + i]));
+    // Then the e-signature provider, on the next port.
+    expect(simulators.ports!.map((p) => [p.name, p.containerPort])).toEqual([
+      ...CARRIERS.map((c, i) => [c.code.toLowerCase(), base + i]),
+      ['esign', base + CARRIERS.length],
+    ]);
   });
 
   it('points every URL at a Service that publishes that port', () => {
@@ -268,6 +272,10 @@ describe('deploy/k8s', () => {
     const cases = containerEnv(main('cases'));
     expect(servicePort(cases.AGENTS_SUBGRAPH_URL)?.service.metadata.name).toBe('agents');
     expect(servicePort(cases.CARRIERS_SUBGRAPH_URL)?.service.metadata.name).toBe('carriers');
+    // The e-signature provider on the simulators' esign port; its webhooks back to the cases service.
+    expect(servicePort(cases.ESIGN_URL)?.port.targetPort).toBe('esign');
+    expect(servicePort(cases.ESIGN_CALLBACK_URL)?.service.metadata.name).toBe('cases');
+    expect(new URL(cases.ESIGN_CALLBACK_URL).pathname).toBe('/webhooks/esign');
     const carriers = containerEnv(main('carriers'));
     CARRIERS.forEach((carrier, i) => {
       const url = carriers[`CARRIER_${carrier.code.toUpperCase()}_URL`];

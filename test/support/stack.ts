@@ -36,6 +36,7 @@ export async function startStack(options: { env?: Record<string, string>; simula
     // Download URLs name the gateway, as front ends reach it.
     PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     ...simulators.env,
+    ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     ...options.env,
   };
   const env = { ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...extra };

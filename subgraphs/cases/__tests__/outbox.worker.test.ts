@@ -26,7 +26,13 @@ describe('OutboxWorker when the database goes away mid-pass', () => {
     } as unknown as Pool;
     const logger = { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined } as unknown as Logger;
     const unasked = () => Promise.reject(new Error('no one must be asked without the case'));
-    const agents: AgentsPort = { scope: unasked, eligibility: unasked, requestAppointment: unasked, applicationAgent: unasked };
+    const agents: AgentsPort = {
+      scope: unasked,
+      eligibility: unasked,
+      requestAppointment: unasked,
+      applicationAgent: unasked,
+      contact: unasked,
+    };
     const carriers: CarriersPort = {
       price: unasked,
       sendApplication: unasked,

@@ -13,6 +13,8 @@ export interface AgentsPort {
   requestAppointment(key: AppointmentKey): Promise<void>;
   /** How an application names the agent at this carrier in this state; null for an unknown agent. */
   applicationAgent(key: AppointmentKey): Promise<ApplicationAgent | null>;
+  /** The agent's name and email, for the signing ceremony (personal data: never logged); null for an unknown agent. */
+  contact(agentId: string, requestId?: string): Promise<{ fullName: string; email: string } | null>;
 }
 
 /** An agent at a carrier in a state (the insured's). */

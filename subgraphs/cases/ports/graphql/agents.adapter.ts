@@ -3,7 +3,7 @@ import { readOperations, type SubgraphClient } from '../../../shared/subgraph-cl
 import type { AgentEligibility, AgentsPort, ApplicationAgent, AppointmentKey } from '../agents.port';
 
 /** The operations of agents.graphql, read once when the adapter is made. */
-export const AGENTS_OPERATIONS = ['Scope', 'Eligibility', 'ApplicationAgent', 'RequestAppointment'] as const;
+export const AGENTS_OPERATIONS = ['Scope', 'Eligibility', 'ApplicationAgent', 'RequestAppointment', 'AgentContact'] as const;
 
 interface AgentAnswer {
   npn: string;
@@ -36,6 +36,15 @@ export class AgentsGraphqlAdapter implements AgentsPort {
 
   async requestAppointment(key: AppointmentKey): Promise<void> {
     await this.client.request(this.operations.RequestAppointment, { ...key });
+  }
+
+  async contact(agentId: string, requestId?: string): Promise<{ fullName: string; email: string } | null> {
+    const { agent } = await this.client.request<{ agent: { firstName: string; lastName: string; email: string } | null }>(
+      this.operations.AgentContact,
+      { agentId },
+      requestId,
+    );
+    return agent && { fullName: `${agent.firstName} ${agent.lastName}`, email: agent.email };
   }
 
   async applicationAgent(key: AppointmentKey): Promise<ApplicationAgent | null> {

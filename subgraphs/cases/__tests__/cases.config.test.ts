@@ -1,0 +1,39 @@
+/** The cases subgraph's e-signature settings: development defaults the simulator shares, refused in production. */
+import { DEV_ESIGN_API_KEY, DEV_ESIGN_WEBHOOK_SECRET } from '../../../platform/config';
+import { readCasesConfig } from '../cases.config';
+
+test('defaults are the development pair the simulator uses, a 300 s tolerance and the webhook on the cases port', () => {
+  expect(readCasesConfig({}).esign).toEqual({
+    url: 'http://127.0.0.1:4090',
+    apiKey: DEV_ESIGN_API_KEY,
+    webhookSecret: DEV_ESIGN_WEBHOOK_SECRET,
+    callbackUrl: 'http://127.0.0.1:4002/webhooks/esign',
+    webhookToleranceSeconds: 300,
+  });
+});
+
+test('in production the development key and secret are refused, each by name; real ones are taken', () => {
+  // The documents' link secret is real in each: only the e-signature settings are under test here.
+  const production = { NODE_ENV: 'production', DOCUMENT_URL_SECRET: 'real-document-secret' };
+  expect(() => readCasesConfig({ ...production, ESIGN_WEBHOOK_SECRET: 'real-secret' })).toThrow(/ESIGN_API_KEY/);
+  expect(() => readCasesConfig({ ...production, ESIGN_API_KEY: 'real-key' })).toThrow(/ESIGN_WEBHOOK_SECRET/);
+  const esign = readCasesConfig({
+    ...production,
+    ESIGN_URL: 'https://esign.example.test',
+    ESIGN_API_KEY: 'real-key',
+    ESIGN_WEBHOOK_SECRET: 'real-secret',
+    ESIGN_WEBHOOK_TOLERANCE_S: '120',
+  }).esign;
+  expect(esign).toMatchObject({
+    url: 'https://esign.example.test',
+    apiKey: 'real-key',
+    webhookSecret: 'real-secret',
+    webhookToleranceSeconds: 120,
+  });
+});
+
+test('a tolerance that is not a positive whole number of seconds is refused', () => {
+  expect(() => readCasesConfig({ ESIGN_WEBHOOK_TOLERANCE_S: '0' })).toThrow(/ESIGN_WEBHOOK_TOLERANCE_S/);
+  expect(() => readCasesConfig({ ESIGN_WEBHOOK_TOLERANCE_S: 'soon' })).toThrow(/ESIGN_WEBHOOK_TOLERANCE_S/);
+  expect(() => readCasesConfig({ ESIGN_URL: 'not a url' })).toThrow(/ESIGN_URL/);
+});
