@@ -150,6 +150,8 @@ function party(input: PartyInput, role: 'owner' | 'payor', reasons: Reasons): Ow
       });
     }
     default: {
+      const entityEmail = text(input.email, `${role}.email`, reasons);
+      if (entityEmail && !EMAIL.test(entityEmail)) reasons.add(`${role}.email is not an email address`);
       if (input.relationshipToInsured && !['TRUST', 'BUSINESS'].includes(input.relationshipToInsured))
         reasons.add(`${role}.relationshipToInsured is for people only`);
       return stripUndefined({
@@ -158,6 +160,7 @@ function party(input: PartyInput, role: 'owner' | 'payor', reasons: Reasons): Ow
         tin: text(input.taxId, `${role}.taxId`, reasons, 20),
         establishedOn: pastDate(input.birthDate, `${role}.birthDate`, reasons),
         address: address(input.address, `${role}.address`, reasons),
+        email: entityEmail,
       });
     }
   }

@@ -35,7 +35,10 @@ import {
   MissingItem,
   StartApplicationInput,
 } from './application.type';
+import { recordPaperSignatures, requestSignatures } from './application-signing.service';
+import { PaperSignaturesInput, SignatureRequest } from './application-signing.type';
 import { visibleAgentIds } from './case.scope';
+import { envelopesOfApplication, type SignatureEnvelopeRecord } from './signature-envelope.repository';
 import type { CasesContext } from './cases.context';
 import { type Beneficiary, isReplacement, type PersonParty } from './domain/application';
 import { applicableForms } from './domain/good-order';
@@ -134,6 +137,36 @@ export class ApplicationResolver {
     @Ctx() ctx: CasesContext,
   ): Promise<ApplicationRow> {
     return updateApplication(ctx, id, patch);
+  }
+
+  @Mutation(() => SignatureRequest, {
+    description:
+      'Sends a draft in good order for e-signature: the application PDF to the signature provider, with a signing link for each signer it needs (insured, owner and payor when others, agent). FAILED_PRECONDITION with `extensions.missing` when not ready; asking again while it is out answers the same request.',
+  })
+  async requestSignatures(
+    @Arg('applicationId', () => ID, { description: 'The application (app_...).' }) applicationId: string,
+    @Ctx() ctx: CasesContext,
+  ): Promise<SignatureRequest> {
+    const sent = await requestSignatures(ctx, applicationId);
+    const links = new Map(sent.signingLinks.map((link) => [link.role, link.signingUrl]));
+    return { ...signatureRequestOf(sent.envelope), signers: sent.envelope.signers.map((s) => ({ ...s, signingUrl: links.get(s.role) })) };
+  }
+
+  @Mutation(() => Application, {
+    description:
+      'Records the signatures of a paper application from its signed scan (uploaded first as an APPLICATION_SCAN document of the application). Staff only; the application is then SIGNED and checked for submission.',
+  })
+  recordPaperSignatures(
+    @Arg('applicationId', () => ID, { description: 'The application (app_...).' }) applicationId: string,
+    @Arg('input', () => PaperSignaturesInput, { description: 'The signatures and the scan.' }) input: PaperSignaturesInput,
+    @Ctx() ctx: CasesContext,
+  ): Promise<ApplicationRow> {
+    return recordPaperSignatures(ctx, applicationId, input);
+  }
+
+  @FieldResolver(() => [SignatureRequest], { description: 'Its e-signature requests, newest first (signing links are never shown here).' })
+  async signatureRequests(@Root() row: ApplicationRow, @Ctx() ctx: CasesContext): Promise<SignatureRequest[]> {
+    return (await envelopesOfApplication(ctx.db, row.id)).map(signatureRequestOf);
   }
 
   @FieldResolver(() => Agent, { description: 'The writing agent.' })
@@ -287,6 +320,15 @@ export class ApplicationResolver {
   }
 }
 
+function signatureRequestOf(envelope: SignatureEnvelopeRecord): SignatureRequest {
+  return {
+    envelopeId: envelope.envelopeId,
+    status: envelope.status,
+    signers: envelope.signers.map((signer) => ({ ...signer, signingUrl: null })),
+    createdAt: new Date(envelope.createdAt).toISOString(),
+  };
+}
+
 function partyView(
   party: ReturnType<typeof applicationOf>['owner'] | ReturnType<typeof applicationOf>['payor'],
   row: ApplicationRow,
@@ -320,6 +362,7 @@ function partyView(
         rawTaxId: party.tin,
         taxKind: 'TIN',
         address: party.address,
+        email: party.email,
         subject,
       };
   }

@@ -27,7 +27,9 @@ import type { CasesContext } from './cases.context';
 import type { Application, MissingItem } from './domain/application';
 import { missingItems } from './domain/good-order';
 import { recordAccess } from './personal-data-access.repository';
+import { envelopesOfApplication } from './signature-envelope.repository';
 import type { ApplicationCatalog } from './ports/carriers.port';
+import type { Db } from '../shared/db';
 
 /** The vault's field for the sealed personal part: the authenticated data that binds a sealed value to its column. */
 export const PERSONAL_FIELD = 'application.personal';
@@ -178,6 +180,8 @@ export async function updateApplication(ctx: CasesContext, id: string, patch: Ap
   return ctx.db.transaction(async (tx) => {
     const row = await lockApplication(tx, id);
     if (!row) throw notFound('application');
+    if (row.status === 'DRAFT' && (await outForSignature(tx, row.id)))
+      throw failedPrecondition('the application is out for signature: it changes only after the request is declined or expires');
     if (row.status !== 'DRAFT')
       throw failedPrecondition(
         `the application is ${row.status.toLowerCase()}: a signed application no longer changes (start a new one, or request a case change once submitted)`,
@@ -209,4 +213,9 @@ export function recordFullRead(ctx: CasesContext, subjectId: string, field: stri
     field,
     requestId: ctx.requestId,
   });
+}
+
+/** An envelope still out for signature: the draft must not change under its signers. */
+async function outForSignature(db: Db, applicationId: string): Promise<boolean> {
+  return (await envelopesOfApplication(db, applicationId)).some((envelope) => envelope.status === 'SENT');
 }

@@ -206,7 +206,10 @@ export class ApplicationParty {
   address?: Address;
   @Field(() => String, { nullable: true, description: 'Phone number (people).' })
   phone?: string;
-  @Field(() => String, { nullable: true, description: 'Email address (people).' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Email address: a person's, or for a trust or business, the signing trustee's or officer's.",
+  })
   email?: string;
 }
 
@@ -518,7 +521,10 @@ export class PartyInput {
   address?: AddressInput | null;
   @Field(() => String, { nullable: true, description: 'Phone number (people).' })
   phone?: string | null;
-  @Field(() => String, { nullable: true, description: 'Email address (people).' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Email address: a person's, or for a trust or business, the signing trustee's or officer's.",
+  })
   email?: string | null;
 }
 

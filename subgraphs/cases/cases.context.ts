@@ -16,6 +16,8 @@ export interface CasesContext extends BaseSubgraphContext {
   carriers: CarriersPort;
   /** The e-signature provider (envelopes, their state, the signed PDF). */
   signatures: SignatureProvider;
+  /** Where the provider calls our webhook back (ESIGN_CALLBACK_URL): given with every envelope. */
+  esignCallbackUrl: string;
   /** Asks the outbox worker to send now rather than at its next poll (no-op when it is off). */
   nudgeOutbox: () => void;
   /** Asks the case-change worker to send now rather than at its next poll (no-op when it is off). */

@@ -11,6 +11,7 @@ import {
   ApplicationResolver,
 } from './application.resolver';
 import { applicationLoader, signedApplicationAttachments } from './application-loader';
+import { applySignatureToApplication } from './application-signing.service';
 import { AgentCasesResolver } from './agent/agent-cases.resolver';
 import { CaseChangeResolver } from './case-change.resolver';
 import { CaseChangeWorker } from './case-change.worker';
@@ -84,6 +85,8 @@ export const casesSubgraph: SubgraphModule = {
       secret: config.esign.webhookSecret,
       toleranceSeconds: config.esign.webhookToleranceSeconds,
       logger: logger.child({ route: ESIGN_WEBHOOK_PATH }),
+      // Every signer signed: the application is SIGNED, in the event's transaction.
+      onSignatureEvent: applySignatureToApplication,
     });
     // Applications go out through the outbox worker (polling, and nudged after each submission);
     // the sync worker pulls carrier status for open cases.
@@ -127,6 +130,7 @@ export const casesSubgraph: SubgraphModule = {
         carriers,
         vault,
         signatures,
+        esignCallbackUrl: config.esign.callbackUrl,
         nudgeOutbox: () => outbox?.nudge(),
         nudgeChanges: () => changes?.nudge(),
         documents,

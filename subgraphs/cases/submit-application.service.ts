@@ -10,6 +10,7 @@ import { badInput, conflict, failedPrecondition, notFound } from '../../platform
 import { parseId } from '../../platform/ids';
 import type { Gender, HealthClass, PaymentMode } from '../shared/enums';
 import { lockApplication, saveApplication, applicationsByIds } from './application.repository';
+import { ensureSignedDocument } from './application-signing.service';
 import { applicationOf, missingOf, visibleApplication } from './application.service';
 import { caseByIdempotencyKey } from './case.repository';
 import { attachApplicationDocumentsToCase } from './document.repository';
@@ -47,6 +48,8 @@ export async function submitApplication(ctx: CasesContext, input: SubmitCaseInpu
     const missing = await missingOf(ctx, row);
     if (missing.length) throw failedPrecondition('the application is not in good order', { missing });
   }
+  // The carrier gets the signed PDF: fetched from the provider now (outside any transaction) if not kept yet.
+  await ensureSignedDocument(ctx, row);
   const application = applicationOf(ctx, row);
   const insured = application.insured!;
   const coverage = application.coverage!;

@@ -118,6 +118,8 @@ export interface EntityParty {
   /** The date the trust was signed or the business formed. */
   establishedOn?: string;
   address?: Address;
+  /** Where the trustee or officer who signs for it receives the signing link. */
+  email?: string;
 }
 
 /** The insured is the owner (the usual case). */
