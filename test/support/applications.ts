@@ -34,8 +34,9 @@ export async function writingAgent(pool: pg.Pool, protocol: string, offset = 0):
        JOIN agents.appointment p ON p.agent_id = a.id AND p.status = 'ACTIVE' AND p.carrier_id = ANY($1)
        JOIN agents.license l ON l.agent_id = a.id AND l.state = p.state AND l.resident = (l.state = a.resident_state)
             AND 'LIFE' = ANY(l.lines_of_authority) AND l.expires_on >= current_date AND l.effective_on <= current_date AND NOT l.revoked
+       -- Room above $500,000: the tests raise the face amount after submission.
        JOIN carriers.product pr ON pr.carrier_id = p.carrier_id AND pr.type = 'TERM' AND p.state = ANY(pr.available_states)
-            AND pr.min_face_amount <= 500000 AND pr.max_face_amount >= 500000 AND 'PREFERRED' = ANY(pr.health_classes)
+            AND pr.min_face_amount <= 500000 AND pr.max_face_amount >= 1000000 AND 'PREFERRED' = ANY(pr.health_classes)
             AND pr.terms::text LIKE '%"years": 20%'
       WHERE a.status = 'ACTIVE' AND a.eo_expires_on >= current_date
       -- Agents with an upline first: the tests look at what the upline sees.
@@ -72,6 +73,7 @@ export function fillingIn(target: WritingAgent): Record<string, unknown>[] {
         gender: 'FEMALE',
         ssn: INSURED_SSN,
         phone: '555-0100',
+        email: 'robin@example.com',
         citizenship: 'US_CITIZEN',
       },
     },
