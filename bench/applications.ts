@@ -9,6 +9,10 @@ import { todayUtc } from '../platform/dates';
 import { applicationRulesFor } from '../subgraphs/carriers/fixtures/application-rules.fixture';
 import { missingItems } from '../subgraphs/cases/domain/good-order';
 import type { Application } from '../subgraphs/cases/domain/application';
+import { DEV_ESIGN_WEBHOOK_SECRET } from '../platform/config';
+import { webhookSignature } from '../simulators/esign/webhook-sender';
+import { recordEnvelope } from '../subgraphs/cases/signature-envelope.repository';
+import { Db } from '../subgraphs/shared/db';
 import { ms, summarize, timeSequential, type Timing } from './bench-support';
 
 type Ask = (query: string, variables?: Record<string, unknown>) => Promise<any>;
@@ -19,6 +23,17 @@ export interface ApplicationTimings {
   update: Timing;
   read: Timing;
   check: Timing;
+  webhooks: WebhookRun;
+}
+
+/** 50 applications' completions delivered at once, each twice (a provider's redelivery racing the first). */
+export interface WebhookRun {
+  applications: number;
+  deliveries: number;
+  latency: Timing;
+  wallMs: number;
+  signed: number;
+  eventsApplied: number;
 }
 
 /** A term product some agent can write in a state where it is sold. */
@@ -64,7 +79,7 @@ const patches = (state: string, i: number) => [
   },
 ];
 
-export async function benchApplications(ask: Ask, pool: pg.Pool, iterations: number): Promise<ApplicationTimings> {
+export async function benchApplications(ask: Ask, pool: pg.Pool, iterations: number, webhookUrl: string): Promise<ApplicationTimings> {
   const t = await target(pool);
   const start = async () =>
     (
@@ -74,7 +89,7 @@ export async function benchApplications(ask: Ask, pool: pg.Pool, iterations: num
     ).startApplication;
   const UPDATE = `mutation($id: ID!, $patch: ApplicationPatch!) { updateApplication(id: $id, patch: $patch) { ${FIELDS} } }`;
   // Every timed update changes a fresh application's next part, as agents fill them in.
-  const drafts = await Promise.all(Array.from({ length: Math.ceil(iterations / 4) + 2 }, start));
+  const drafts = await Promise.all(Array.from({ length: Math.max(Math.ceil(iterations / 4) + 2, WEBHOOK_APPLICATIONS + 1) }, start));
   const update = await timeSequential(
     iterations,
     (i) => ask(UPDATE, { id: drafts[Math.floor(i / 4) % drafts.length].id, patch: patches(t.state, i)[i % 4] }),
@@ -108,7 +123,76 @@ export async function benchApplications(ask: Ask, pool: pg.Pool, iterations: num
     for (let i = 0; i < 100; i++) missingItems(application, rules, { asOf, signatures: false });
     samples.push((performance.now() - started) / 100);
   }
-  return { update, read, check: summarize(samples) };
+  const webhooks = await benchWebhooks(
+    ask,
+    pool,
+    drafts.slice(0, WEBHOOK_APPLICATIONS).map((d: { id: string }) => d.id),
+    webhookUrl,
+  );
+  return { update, read, check: summarize(samples), webhooks };
+}
+
+const WEBHOOK_APPLICATIONS = 50;
+
+/**
+ * Every application's envelope completes at the same moment and the provider's webhook arrives twice
+ * for each (100 concurrent signed POSTs): each application must be SIGNED once and each event applied
+ * once. The envelopes are recorded as requestSignatures records them (the provider itself is not part
+ * of this measure).
+ */
+async function benchWebhooks(ask: Ask, pool: pg.Pool, ids: string[], webhookUrl: string): Promise<WebhookRun> {
+  const run = Date.now().toString(36);
+  const db = new Db(pool);
+  const envelopes = await Promise.all(
+    ids.map((applicationId, i) =>
+      recordEnvelope(db, {
+        envelopeId: `env_bench_${run}_${i}`,
+        applicationId,
+        reference: `${applicationId}:1`,
+        roles: ['INSURED', 'AGENT'],
+      }),
+    ),
+  );
+  const bodies = envelopes.map((envelope, i) =>
+    JSON.stringify({
+      eventId: `evt_bench_${run}_${i}`,
+      type: 'envelope.completed',
+      envelopeId: envelope.envelopeId,
+      clientReference: envelope.reference,
+      occurredAt: new Date().toISOString(),
+      ip: null,
+      envelopeStatus: 'COMPLETED',
+    }),
+  );
+  const deliver = async (body: string) => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const started = performance.now();
+    const response = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-esign-timestamp': timestamp,
+        'x-esign-signature': webhookSignature(DEV_ESIGN_WEBHOOK_SECRET, timestamp, body),
+      },
+      body,
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+    return performance.now() - started;
+  };
+  const started = performance.now();
+  const latencies = await Promise.all([...bodies, ...bodies].map(deliver));
+  const wallMs = performance.now() - started;
+  const signed = (
+    await Promise.all(ids.map(async (id) => (await ask(`query($id: ID!) { application(id: $id) { status } }`, { id })).application.status))
+  ).filter((status) => status === 'SIGNED').length;
+  const [{ n }] = (
+    await pool.query(`SELECT count(*)::int AS n FROM cases.signature_event WHERE envelope_id = ANY($1)`, [
+      envelopes.map((e) => e.envelopeId),
+    ])
+  ).rows;
+  if (signed !== ids.length || n !== ids.length) throw new Error(`webhooks: ${signed} signed, ${n} events applied, of ${ids.length}`);
+  return { applications: ids.length, deliveries: latencies.length, latency: summarize(latencies), wallMs, signed, eventsApplied: n };
 }
 
 function completeDomainApplication(state: string): Application {

@@ -88,7 +88,7 @@ async function main() {
   const pageOne = await timeSequential(ITERATIONS * 2, () => ask(PAGE, {}), 5);
   const pageThousand = await timeSequential(ITERATIONS * 2, () => ask(PAGE, { after }), 5);
   const benchPool = new pg.Pool({ connectionString: url, max: 2 });
-  const applications = await benchApplications(ask, benchPool, ITERATIONS * 2);
+  const applications = await benchApplications(ask, benchPool, ITERATIONS * 2, subgraph.url.replace(/\/graphql$/, '/webhooks/esign'));
   await benchPool.end();
   await subgraph.stop();
   await carriers.stop();

@@ -40,6 +40,7 @@ function applicationFor(product: ProductFixture, carrierCode: string, state: Sta
       paymentMode: 'MONTHLY',
       paymentMethod: 'EFT',
     },
+    bankAccount: { routingNumber: '011000015', accountNumber: '123456789', accountType: 'CHECKING' },
     existingCoverage: { hasExisting: false },
     answers: Object.fromEntries(rules.questions.map((question) => [question.code, { yes: false }])),
     financial: { annualIncome: 60_000 },
