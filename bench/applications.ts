@@ -246,5 +246,11 @@ export function applicationRows(t: ApplicationTimings): (string | number)[][] {
       `${(t.check.p99 * 1000).toFixed(1)} µs`,
       '≤ 2 ms',
     ],
+    [
+      `${t.webhooks.deliveries} concurrent signed webhooks (${t.webhooks.applications} completions, each delivered twice), per webhook`,
+      ms(t.webhooks.latency.p50),
+      ms(t.webhooks.latency.p99),
+      `each applied once: ${t.webhooks.signed}/${t.webhooks.applications} SIGNED, ${t.webhooks.eventsApplied} events recorded (all in ${ms(t.webhooks.wallMs)})`,
+    ],
   ];
 }
