@@ -63,7 +63,8 @@ async function target(protocol: 'ACORD' | 'REST') {
 
 beforeAll(async () => {
   // The stack's own outbox is off: the worker below, with its application loader, is the only sender.
-  stack = await startStack({ env: { OUTBOX_POLL_MS: '0' } });
+  // A generous carrier deadline: a send that timed out under load would be resent (the carrier dedupes it, but the test counts sends).
+  stack = await startStack({ env: { OUTBOX_POLL_MS: '0', CARRIER_TIMEOUT_MS: '15000' } });
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   staff = await stack.token('STAFF');
 });

@@ -25,7 +25,8 @@ const compare = (input: Record<string, unknown>) =>
   graphql(stack.url, COMPARE, { i: { state: 'TX', tobacco: false, healthClass: 'PREFERRED', asOf: ASOF, ...input } }, { token });
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Generous carrier deadlines: these tests are about prices, not timing (a loaded CI machine once missed the 4 s comparison).
+  stack = await startStack({ env: { CARRIER_TIMEOUT_MS: '10000', COMPARE_TIMEOUT_MS: '15000' } });
   token = await stack.token('STAFF');
 });
 afterAll(() => stack?.stop());

@@ -16,7 +16,15 @@ let counter = 0;
 beforeAll(() => {
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
 });
-afterAll(() => pool.end());
+// The database is shared with the other suites: these cases (an unknown agent, no history) are
+// dated long ago, off every list's first page, and removed at the end.
+afterAll(async () => {
+  const ids = [`case_g${RUN}_%`];
+  await pool.query(`DELETE FROM cases.case_event WHERE case_id LIKE $1`, ids);
+  await pool.query(`DELETE FROM cases.requirement WHERE case_id LIKE $1`, ids);
+  await pool.query(`DELETE FROM cases."case" WHERE id LIKE $1`, ids);
+  await pool.end();
+});
 
 async function newCase(): Promise<string> {
   const id = `case_g${RUN}_${++counter}`;
@@ -25,7 +33,7 @@ async function newCase(): Promise<string> {
        insured_gender, insured_state, insured_tobacco, face_amount, term_years, applied_health_class, payment_mode, annual_premium_cents, modal_premium_cents,
        status, submitted_at, created_by)
      VALUES ($1, $2, 'agt_grid', 'car_summit', 'prd_summit_term', 'TERM', 'Test', 'Insured', '1980-01-01', 'MALE', 'TX', false, 500000, 20, 'PREFERRED',
-       'ANNUAL', 100000, 100000, 'SUBMITTED', now(), 'user:test')`,
+       'ANNUAL', 100000, 100000, 'SUBMITTED', '2001-01-01T00:00:00.000Z', 'user:test')`,
     [id, `GRD-${(Date.now() % 1e9) * 10 + counter}`],
   );
   return id;
