@@ -112,7 +112,8 @@ async function agentOfAnotherBranch(agentId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ env: { OUTBOX_POLL_MS: '200', CARRIER_RETRIES: '0' } });
+  // A generous carrier deadline: the counts of change calls below must not include a resend after a timeout on a loaded machine.
+  stack = await startStack({ env: { OUTBOX_POLL_MS: '200', CARRIER_RETRIES: '0', CARRIER_TIMEOUT_MS: '15000' } });
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   staff = await stack.token('STAFF');
 });

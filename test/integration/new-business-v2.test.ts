@@ -20,7 +20,8 @@ let pool: pg.Pool;
 let staff: string;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { OUTBOX_POLL_MS: '100', CARRIER_RETRIES: '0' } });
+  // A generous carrier deadline: this is about the flow, not timing (a loaded machine must not turn a send into a resend).
+  stack = await startStack({ env: { OUTBOX_POLL_MS: '100', CARRIER_RETRIES: '0', CARRIER_TIMEOUT_MS: '15000' } });
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   staff = await stack.token('STAFF');
 });
