@@ -28,6 +28,8 @@ export interface GatewayConfig {
   /** REDIS_URL / REDIS_CLUSTER: the shared cache (APQ, response cache, rate limits). */
   redisUrl: string | undefined;
   redisCluster: boolean;
+  /** CACHE_MEMORY_MAX_MB: without REDIS_URL, MiB of characters the in-process cache holds at most (default 32; platform/config.ts). */
+  cacheMemoryMaxMb: number;
   /** DEBUG_STATS: honour x-debug-stats: 1 (default false; npm start turns it on). */
   debugStats: boolean;
   /** MAX_BODY_BYTES: largest request body (default 1 MiB). */
@@ -78,6 +80,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphTimeoutMs: int(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 100 }),
     redisUrl: str(env, 'REDIS_URL'),
     redisCluster: bool(env, 'REDIS_CLUSTER', false),
+    cacheMemoryMaxMb: int(env, 'CACHE_MEMORY_MAX_MB', 32, { min: 1, max: 1024 }),
     debugStats: bool(env, 'DEBUG_STATS', false),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024 }),
     introspection: bool(env, 'INTROSPECTION', !production),

@@ -41,7 +41,12 @@ export async function startGateway(
   supergraphSdl: string = readFileSync(config.supergraphPath, 'utf8'),
 ): Promise<RunningGateway> {
   // Redis when configured (shared by every replica), else this process's memory (said in the log).
-  const cache = createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger });
+  const cache = createCache({
+    redisUrl: config.redisUrl,
+    cluster: config.redisCluster,
+    memoryMaxChars: config.cacheMemoryMaxMb * 2 ** 20,
+    logger,
+  });
   if (!config.redisUrl) logger.info('no REDIS_URL: rate limits, persisted queries and the response cache are per gateway process');
   // Commands fail fast while Redis is not connected (no offline queue): give it a moment at start.
   else if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: rate limits are not enforced and caches miss until it is');

@@ -40,11 +40,13 @@ export interface CacheOptions {
   commandTimeoutMs?: number;
   /** Entries the in-process cache keeps before evicting the least recently used. */
   memoryMaxEntries?: number;
+  /** Characters (keys and values) the in-process cache holds at most (CACHE_MEMORY_MAX_MB; default 32 Mi). */
+  memoryMaxChars?: number;
   logger?: Logger;
 }
 
 export function createCache(options: CacheOptions): Cache {
-  return options.redisUrl ? new RedisCache(options) : new MemoryCache(options.memoryMaxEntries ?? 10_000);
+  return options.redisUrl ? new RedisCache(options) : new MemoryCache(options.memoryMaxEntries ?? 10_000, options.memoryMaxChars);
 }
 
 export class RedisCache implements Cache {
@@ -147,12 +149,17 @@ export class RedisCache implements Cache {
   }
 }
 
+/** How often the in-process cache drops its expired entries (on a write). */
+const SWEEP_MS = 10_000;
+
 export class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
   // A Map iterates in insertion order: re-inserting on read makes the first key the least recent.
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
   /** Characters held in keys and values. */
   private chars = 0;
+  /** When expired entries are next looked for (see sweep). */
+  private nextSweep = 0;
 
   /**
    * maxChars bounds what the entries hold, not only how many there are: callers cache what clients
@@ -184,7 +191,28 @@ export class MemoryCache implements Cache {
     return entry.value;
   }
 
+  /**
+   * Drops every expired entry, at most once per SWEEP_MS, from write. Entries are in recency order,
+   * not expiry order, so an expired one that is never read again would otherwise stay until the LRU
+   * pushes it out, as Redis never keeps it: the cases subgraph's metrics answers of past generations
+   * (every write starts a new one) and one-off quotes filled the budget that way, growing the heap
+   * under steady load for as long as the budget allowed (bench:soak without Redis). Swept, what is
+   * held is what is live: the rate of new keys times their TTL, within the budget. No timer: an idle
+   * cache holds no handle, and a scan of at most maxEntries now and then costs microseconds.
+   */
+  private sweep(now: number): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + SWEEP_MS;
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.drop(key);
+  }
+
+  /** What the cache holds now: entries and characters of keys and values. */
+  held(): { entries: number; chars: number } {
+    return { entries: this.entries.size, chars: this.chars };
+  }
+
   private write(key: string, value: string, ttlSeconds: number): void {
+    this.sweep(Date.now());
     this.drop(key);
     if (key.length + value.length > this.maxChars) return;
     this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });

@@ -93,6 +93,13 @@ export interface CommonConfig {
   redisUrl: string | undefined;
   /** REDIS_CLUSTER: treat REDIS_URL as a comma-separated list of Redis Cluster seed nodes (default false). */
   redisCluster: boolean;
+  /**
+   * CACHE_MEMORY_MAX_MB: without REDIS_URL, what the process's in-process cache holds at most, in
+   * MiB of key and value characters (default 32). Its expired entries are dropped as they expire,
+   * so under steady load it holds what is live, up to this; it must fit well under the heap cap
+   * (the gateway runs with --max-old-space-size=192). Unused with Redis.
+   */
+  cacheMemoryMaxMb: number;
   /** IDENTITY_SECRET: HMAC secret shared by the gateway and the subgraphs to sign the caller's identity. */
   identitySecret: string;
   /** IDENTITY_MAX_SKEW_MS: how old a signed identity header may be (default 60000). */
@@ -121,6 +128,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
     redisUrl: str(env, 'REDIS_URL'),
     redisCluster: bool(env, 'REDIS_CLUSTER', false),
+    cacheMemoryMaxMb: int(env, 'CACHE_MEMORY_MAX_MB', 32, { min: 1, max: 1024 }),
     identitySecret,
     identityMaxSkewMs: int(env, 'IDENTITY_MAX_SKEW_MS', 60_000, { min: 1_000 }),
     subgraphMaxBodyBytes: int(env, 'SUBGRAPH_MAX_BODY_BYTES', 8 * 1024 * 1024, { min: 1024 }),

@@ -112,6 +112,37 @@ describe('memory cache eviction', () => {
   });
 });
 
+describe('memory cache expiry', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('drops expired entries nobody reads again, so under steady load it holds what is live (bench:soak without Redis)', async () => {
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const cache = new MemoryCache(10_000, 10_000_000);
+    // A new key every second, each kept 60 s and never read again (metrics of a past generation, a one-off quote).
+    for (let second = 0; second < 600; second++) {
+      await cache.set(`metrics:${second}`, 'x'.repeat(1_000), 60);
+      now += 1_000;
+    }
+    const { entries, chars } = cache.held();
+    // The last 60 s are live; at most one sweep interval (10 s) of expired ones waits for the next sweep.
+    expect(entries).toBeGreaterThanOrEqual(60);
+    expect(entries).toBeLessThanOrEqual(71);
+    expect(chars).toBe(entries * (1_000 + 'metrics:599'.length));
+    expect(await cache.get('metrics:599')).not.toBeNull();
+    expect(await cache.get('metrics:500')).toBeNull();
+  });
+});
+
+describe('createCache', () => {
+  it('bounds the in-process cache by the characters it is given (CACHE_MEMORY_MAX_MB)', async () => {
+    const cache = createCache({ memoryMaxChars: 1_000 }) as MemoryCache;
+    for (let i = 0; i < 20; i++) await cache.set(`k${i}`, 'v'.repeat(100), 60);
+    expect(cache.held().chars).toBeLessThanOrEqual(1_000);
+    expect(cache.held().entries).toBe(9); // 9 x (2 or 3 + 100) characters fit in 1,000
+  });
+});
+
 describe('redis unreachable', () => {
   it('turns every operation into a miss or a no-op, quickly', async () => {
     const cache = createCache({ redisUrl: 'redis://127.0.0.1:1', commandTimeoutMs: 100 });

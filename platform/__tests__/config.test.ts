@@ -24,4 +24,10 @@ describe('configuration readers', () => {
     expect(config.debugStats).toBe(true);
     expect(config.redisUrl).toBeUndefined();
   });
+
+  it('bounds the in-process cache at CACHE_MEMORY_MAX_MB (default 32), within 1 to 1024', () => {
+    expect(readCommonConfig({ DATABASE_URL: 'postgres://x' }).cacheMemoryMaxMb).toBe(32);
+    expect(readCommonConfig({ DATABASE_URL: 'postgres://x', CACHE_MEMORY_MAX_MB: '8' }).cacheMemoryMaxMb).toBe(8);
+    expect(() => readCommonConfig({ DATABASE_URL: 'postgres://x', CACHE_MEMORY_MAX_MB: '0' })).toThrow(/CACHE_MEMORY_MAX_MB/);
+  });
 });

@@ -143,7 +143,14 @@ export async function startSubgraph(
   const pool = createPool(config.databaseUrl, config.databasePoolSize);
   await migrate(pool, definition.name, definition.migrations);
   const ownsCache = !extra.cache;
-  const cache = extra.cache ?? createCache({ redisUrl: config.redisUrl, cluster: config.redisCluster, logger });
+  const cache =
+    extra.cache ??
+    createCache({
+      redisUrl: config.redisUrl,
+      cluster: config.redisCluster,
+      memoryMaxChars: config.cacheMemoryMaxMb * 2 ** 20,
+      logger,
+    });
   // Commands fail fast while Redis is not connected (no offline queue): give it a moment at start.
   if (!(await cache.ready(2_000))) logger.warn('Redis is not reachable yet: serving without the shared cache until it is');
   const cached = new CachedLoader(cache);
