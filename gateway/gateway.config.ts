@@ -1,4 +1,4 @@
-import { bool, ConfigError, DEV_IDENTITY_SECRET, DEV_JWT_SECRET, deepFreeze, int, oneOf, str, url } from '../platform/config';
+import { bool, ConfigError, DEV_IDENTITY_SECRET, DEV_JWT_SECRET, deepFreeze, devSecret, int, oneOf, str, url } from '../platform/config';
 
 /** The gateway's configuration: read once at start, validated, frozen. README lists every variable. */
 export interface GatewayConfig {
@@ -61,13 +61,11 @@ export interface GatewayConfig {
 export function readGatewayConfig(env: Record<string, string | undefined> = process.env): Readonly<GatewayConfig> {
   const production = env.NODE_ENV === 'production';
   const jwtSecret = str(env, 'JWT_SECRET', DEV_JWT_SECRET);
-  const identitySecret = str(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
+  const identitySecret = devSecret(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
   const jwt = readJwtConfig(env, production);
   // With a JWKS in production HS256 tokens are refused, so JWT_SECRET is not used there.
   if (production && jwt.jwtAcceptHs256 && jwtSecret === DEV_JWT_SECRET)
     throw new ConfigError('JWT_SECRET', 'must be set to a real secret when NODE_ENV=production');
-  if (production && identitySecret === DEV_IDENTITY_SECRET)
-    throw new ConfigError('IDENTITY_SECRET', 'must be set to a real secret when NODE_ENV=production');
   return deepFreeze({
     port: int(env, 'PORT', 4000, { min: 0, max: 65535 }),
     host: str(env, 'HOST', '127.0.0.1'),

@@ -117,12 +117,17 @@ export interface CommonConfig {
   production: boolean;
 }
 
+/** A secret with a documented development default: fine on a laptop, refused when NODE_ENV=production. */
+export function devSecret(env: Env, name: string, fallback: string): string {
+  const value = str(env, name, fallback);
+  if (env.NODE_ENV === 'production' && value === fallback)
+    throw new ConfigError(name, 'must be set to a real secret when NODE_ENV=production');
+  return value;
+}
+
 export function readCommonConfig(env: Env = process.env): CommonConfig {
   const production = env.NODE_ENV === 'production';
-  const identitySecret = str(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
-  if (production && identitySecret === DEV_IDENTITY_SECRET) {
-    throw new ConfigError('IDENTITY_SECRET', 'must be set to a real secret when NODE_ENV=production');
-  }
+  const identitySecret = devSecret(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
   return {
     databaseUrl: required(env, 'DATABASE_URL', 'a postgres:// URL (npm start sets it for the embedded database)'),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),

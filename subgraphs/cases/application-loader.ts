@@ -5,9 +5,9 @@
  */
 import type { PersonalDataVault } from '../../platform/personal-data';
 import type { Db } from '../shared/db';
-import { joinDraft, type PersonalPart } from './application.draft';
+import { joinDraft } from './application.draft';
 import { applicationOfCase } from './application.repository';
-import { PERSONAL_FIELD } from './application.service';
+import { PERSONAL_FIELD, unsealPersonal } from './application.service';
 import type { CarrierAttachment } from './domain/application';
 import type { ApplicationLoader } from './outbox.worker';
 import { signedApplicationDocument } from './document.repository';
@@ -39,7 +39,7 @@ export function applicationLoader(vault: PersonalDataVault, attachmentsOf: Attac
   return async (db, caseId) => {
     const row = await applicationOfCase(db, caseId);
     if (!row) return null;
-    const personal = JSON.parse(vault.open(PERSONAL_FIELD, row.personal).plaintext) as PersonalPart;
+    const personal = unsealPersonal(vault, row.personal);
     await recordAccess(db, [
       {
         actorSub: 'service:cases-outbox',

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { todayUtc } from '../../platform/dates';
 import { badInput, conflict, failedPrecondition, forbidden, notFound } from '../../platform/errors';
 import { newId, parseId } from '../../platform/ids';
+import type { PersonalDataVault } from '../../platform/personal-data';
 import type { CarrierApplicationRules } from '../shared/application-rules';
 import type { HealthClassCode, PaymentModeCode, ProductTypeCode, RiderTypeCode } from '../shared/vocabulary';
 import { applyPatch, type DraftPart, joinDraft, type PersonalPart } from './application.draft';
@@ -66,9 +67,14 @@ export function openPersonal(ctx: CasesContext, row: ApplicationRow): PersonalPa
   const key = `${row.id}@${row.updatedAt}`;
   const kept = ctx.openedApplications.get(key) as PersonalPart | undefined;
   if (kept) return kept;
-  const personal = JSON.parse(ctx.vault.open(PERSONAL_FIELD, row.personal).plaintext) as PersonalPart;
+  const personal = unsealPersonal(ctx.vault, row.personal);
   ctx.openedApplications.set(key, personal);
   return personal;
+}
+
+/** An application's personal part from its sealed column. */
+export function unsealPersonal(vault: PersonalDataVault, sealed: string): PersonalPart {
+  return JSON.parse(vault.open(PERSONAL_FIELD, sealed).plaintext) as PersonalPart;
 }
 
 export function sealPersonal(ctx: CasesContext, personal: PersonalPart): string {

@@ -4,6 +4,7 @@ import {
   DEV_ESIGN_API_KEY,
   DEV_ESIGN_WEBHOOK_SECRET,
   deepFreeze,
+  devSecret,
   int,
   oneOf,
   required,
@@ -76,7 +77,7 @@ export const DEV_DOCUMENT_URL_SECRET = 'bga-graph-development-document-url-secre
 
 export function readDocumentsConfig(env: Record<string, string | undefined>): DocumentsConfig {
   const store = oneOf(env, 'DOCUMENT_STORE', ['postgres', 's3'] as const, 'postgres');
-  const urlSecret = secret(env, 'DOCUMENT_URL_SECRET', DEV_DOCUMENT_URL_SECRET);
+  const urlSecret = devSecret(env, 'DOCUMENT_URL_SECRET', DEV_DOCUMENT_URL_SECRET);
   const accessKeyId = str(env, 'S3_ACCESS_KEY_ID');
   const secretAccessKey = str(env, 'S3_SECRET_ACCESS_KEY');
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
@@ -101,14 +102,6 @@ export function readDocumentsConfig(env: Record<string, string | undefined>): Do
   };
 }
 
-/** A development secret is fine on a laptop and a hole in production. */
-function secret(env: Record<string, string | undefined>, name: string, fallback: string): string {
-  const value = str(env, name, fallback);
-  if (env.NODE_ENV === 'production' && value === fallback)
-    throw new ConfigError(name, 'must be set to a real secret when NODE_ENV=production');
-  return value;
-}
-
 export function readCasesConfig(env: Record<string, string | undefined> = process.env): Readonly<CasesConfig> {
   return deepFreeze({
     agentsSubgraphUrl: url(env, 'AGENTS_SUBGRAPH_URL', 'http://127.0.0.1:4001/graphql')!,
@@ -118,8 +111,8 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
     documents: readDocumentsConfig(env),
     esign: {
       url: url(env, 'ESIGN_URL', 'http://127.0.0.1:4090')!,
-      apiKey: secret(env, 'ESIGN_API_KEY', DEV_ESIGN_API_KEY),
-      webhookSecret: secret(env, 'ESIGN_WEBHOOK_SECRET', DEV_ESIGN_WEBHOOK_SECRET),
+      apiKey: devSecret(env, 'ESIGN_API_KEY', DEV_ESIGN_API_KEY),
+      webhookSecret: devSecret(env, 'ESIGN_WEBHOOK_SECRET', DEV_ESIGN_WEBHOOK_SECRET),
       callbackUrl: url(env, 'ESIGN_CALLBACK_URL', 'http://127.0.0.1:4002/webhooks/esign')!,
       webhookToleranceSeconds: int(env, 'ESIGN_WEBHOOK_TOLERANCE_S', 300, { min: 1, max: 86_400 }),
     },
