@@ -4,7 +4,8 @@ const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, with a database and a Redis key prefix of its own for each test file (test/support/environment.ts).
+  testEnvironment: '<rootDir>/test/support/environment.ts',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   testMatch: ['<rootDir>/**/__tests__/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

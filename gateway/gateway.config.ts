@@ -1,4 +1,16 @@
-import { bool, ConfigError, DEV_IDENTITY_SECRET, DEV_JWT_SECRET, deepFreeze, devSecret, int, oneOf, str, url } from '../platform/config';
+import {
+  bool,
+  ConfigError,
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEV_IDENTITY_SECRET,
+  DEV_JWT_SECRET,
+  deepFreeze,
+  devSecret,
+  int,
+  oneOf,
+  str,
+  url,
+} from '../platform/config';
 
 /** The gateway's configuration: read once at start, validated, frozen. README lists every variable. */
 export interface GatewayConfig {
@@ -25,9 +37,10 @@ export interface GatewayConfig {
   identityMaxSkewMs: number;
   /** SUBGRAPH_TIMEOUT_MS: deadline for one subgraph fetch (default 10000). */
   subgraphTimeoutMs: number;
-  /** REDIS_URL / REDIS_CLUSTER: the shared cache (APQ, response cache, rate limits). */
+  /** REDIS_URL / REDIS_CLUSTER / REDIS_KEY_PREFIX: the shared cache (APQ, response cache, rate limits). */
   redisUrl: string | undefined;
   redisCluster: boolean;
+  redisKeyPrefix: string;
   /** CACHE_MEMORY_MAX_MB: without REDIS_URL, MiB of characters the in-process cache holds at most (default 32; platform/config.ts). */
   cacheMemoryMaxMb: number;
   /** DEBUG_STATS: honour x-debug-stats: 1 (default false; npm start turns it on). */
@@ -79,6 +92,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphTimeoutMs: int(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 100 }),
     redisUrl: str(env, 'REDIS_URL'),
     redisCluster: bool(env, 'REDIS_CLUSTER', false),
+    redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX', DEFAULT_REDIS_KEY_PREFIX),
     cacheMemoryMaxMb: int(env, 'CACHE_MEMORY_MAX_MB', 32, { min: 1, max: 1024 }),
     debugStats: bool(env, 'DEBUG_STATS', false),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024 }),

@@ -44,6 +44,7 @@ export async function startGateway(
   const cache = createCache({
     redisUrl: config.redisUrl,
     cluster: config.redisCluster,
+    keyPrefix: config.redisKeyPrefix,
     memoryMaxChars: config.cacheMemoryMaxMb * 2 ** 20,
     logger,
   });

@@ -1,4 +1,5 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import { DEFAULT_REDIS_KEY_PREFIX } from './config';
 import type { Logger } from './logger';
 import { cacheFamily, cacheLookups } from './metrics';
 import type { RequestStats } from './stats';
@@ -28,14 +29,14 @@ export interface Cache {
   readonly redis?: Redis | Cluster;
 }
 
-const KEY_PREFIX = 'bga:';
-
 const INCR_WITH_TTL = `local n = redis.call('INCRBY', KEYS[1], ARGV[2]) if n == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 export interface CacheOptions {
   redisUrl?: string;
   /** The URL lists Cluster seed nodes, comma-separated (redis://h1:p1,redis://h2:p2 or h1:p1,h2:p2). */
   cluster?: boolean;
+  /** Put before every key (REDIS_KEY_PREFIX, default `bga:`): deployments sharing one Redis keep apart. */
+  keyPrefix?: string;
   /** Per-command timeout: a slow Redis costs at most this much before it counts as a miss. */
   commandTimeoutMs?: number;
   /** Entries the in-process cache keeps before evicting the least recently used. */
@@ -56,7 +57,7 @@ export class RedisCache implements Cache {
 
   constructor(private readonly options: CacheOptions) {
     const common: RedisOptions = {
-      keyPrefix: KEY_PREFIX,
+      keyPrefix: options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
       // Fail fast while disconnected: a queued command would hold a request hostage.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -70,7 +71,7 @@ export class RedisCache implements Cache {
         const parsed = new URL(node.includes('://') ? node : `redis://${node}`);
         return { host: parsed.hostname, port: Number(parsed.port || 6379) };
       });
-      this.redis = new Cluster(nodes, { keyPrefix: KEY_PREFIX, enableOfflineQueue: false, redisOptions: common });
+      this.redis = new Cluster(nodes, { keyPrefix: common.keyPrefix, enableOfflineQueue: false, redisOptions: common });
     } else {
       this.redis = new Redis(url, common);
     }

@@ -93,6 +93,8 @@ export interface CommonConfig {
   redisUrl: string | undefined;
   /** REDIS_CLUSTER: treat REDIS_URL as a comma-separated list of Redis Cluster seed nodes (default false). */
   redisCluster: boolean;
+  /** REDIS_KEY_PREFIX: put before every Redis key (default `bga:`), so deployments (or test runs) sharing one Redis keep apart. */
+  redisKeyPrefix: string;
   /**
    * CACHE_MEMORY_MAX_MB: without REDIS_URL, what the process's in-process cache holds at most, in
    * MiB of key and value characters (default 32). Its expired entries are dropped as they expire,
@@ -125,6 +127,9 @@ export function devSecret(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/** What every Redis key starts with unless REDIS_KEY_PREFIX says otherwise. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'bga:';
+
 export function readCommonConfig(env: Env = process.env): CommonConfig {
   const production = env.NODE_ENV === 'production';
   const identitySecret = devSecret(env, 'IDENTITY_SECRET', DEV_IDENTITY_SECRET);
@@ -133,6 +138,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
     redisUrl: str(env, 'REDIS_URL'),
     redisCluster: bool(env, 'REDIS_CLUSTER', false),
+    redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX', DEFAULT_REDIS_KEY_PREFIX),
     cacheMemoryMaxMb: int(env, 'CACHE_MEMORY_MAX_MB', 32, { min: 1, max: 1024 }),
     identitySecret,
     identityMaxSkewMs: int(env, 'IDENTITY_MAX_SKEW_MS', 60_000, { min: 1_000 }),

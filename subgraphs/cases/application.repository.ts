@@ -73,7 +73,7 @@ export async function applicationsByIds(db: Db, ids: readonly string[]): Promise
 
 /** The application, locked for this transaction (every change reads, merges and writes under the lock). */
 export async function lockApplication(tx: Db, id: string): Promise<ApplicationRow | undefined> {
-  const rows = await tx.query<ApplicationRow>(`SELECT ${COLUMNS} FROM cases.application WHERE id = $1 FOR UPDATE`, [id]);
+  const rows = await tx.query<ApplicationRow>(`SELECT ${COLUMNS} FROM cases.application WHERE id = $1 FOR NO KEY UPDATE`, [id]);
   return rows[0];
 }
 

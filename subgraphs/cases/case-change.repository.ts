@@ -80,7 +80,7 @@ export const claimDueChanges = (db: Db, leaseSeconds: number, batchSize: number)
 
 /** Locks the change for this transaction if no decision is recorded yet; false when one is (another worker wrote it). */
 export async function lockUndecidedChange(tx: Db, id: string): Promise<boolean> {
-  return Boolean(await tx.one(`SELECT 1 FROM cases.case_change WHERE id = $1 AND decided_at IS NULL FOR UPDATE`, [id]));
+  return Boolean(await tx.one(`SELECT 1 FROM cases.case_change WHERE id = $1 AND decided_at IS NULL FOR NO KEY UPDATE`, [id]));
 }
 
 /** The carrier decided: the change is done, with its message and whether an amendment must be signed. */

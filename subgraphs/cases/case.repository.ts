@@ -126,9 +126,13 @@ export const caseById = (db: Db, id: string): Promise<CaseRow | undefined> =>
 export const caseByNumber = (db: Db, caseNumber: string): Promise<CaseRow | undefined> =>
   db.one<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases."case" WHERE case_number = $1`, [caseNumber]);
 
-/** Locks the case row for the rest of the transaction. */
+/**
+ * Locks the case row for the rest of the transaction. NO KEY UPDATE, not UPDATE: the case's id never
+ * changes, and FOR UPDATE would also block the key-share lock another transaction takes to insert a
+ * child row (an event, a change) — a deadlock when that transaction holds a row this one then waits on.
+ */
 export const lockCase = (tx: Db, id: string): Promise<CaseRow | undefined> =>
-  tx.one<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases."case" WHERE id = $1 FOR UPDATE`, [id]);
+  tx.one<CaseRow>(`SELECT ${CASE_COLUMNS} FROM cases."case" WHERE id = $1 FOR NO KEY UPDATE`, [id]);
 
 /** A case a caller submitted under an idempotency key, with the hash of the payload it was submitted with. */
 export const caseByIdempotencyKey = (db: Db, createdBy: string, key: string): Promise<(CaseRow & { requestHash: string }) | undefined> =>

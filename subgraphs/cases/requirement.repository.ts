@@ -17,7 +17,7 @@ export const requirementsOfCase = (tx: Db, caseId: string): Promise<RequirementR
 
 /** Locks the requirement row for the rest of the transaction. */
 export const lockRequirement = (tx: Db, id: string): Promise<RequirementRow | undefined> =>
-  tx.one<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE id = $1 FOR UPDATE`, [id]);
+  tx.one<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE id = $1 FOR NO KEY UPDATE`, [id]);
 
 /** The codes of the case's requirements still outstanding (ORDERED). */
 export async function outstandingCodes(tx: Db, caseId: string): Promise<RequirementCode[]> {

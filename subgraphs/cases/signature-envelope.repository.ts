@@ -82,7 +82,7 @@ function nextStatus(current: EnvelopeStatus, event: SignatureEvent): EnvelopeSta
  */
 export async function applySignatureEvent(tx: Db, event: SignatureEvent): Promise<SignatureEnvelopeRecord | undefined> {
   const current = await tx.one<SignatureEnvelopeRecord>(
-    `SELECT ${COLUMNS} FROM cases.signature_envelope WHERE envelope_id = $1 FOR UPDATE`,
+    `SELECT ${COLUMNS} FROM cases.signature_envelope WHERE envelope_id = $1 FOR NO KEY UPDATE`,
     [event.envelopeId],
   );
   if (!current) return undefined;

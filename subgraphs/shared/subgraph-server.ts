@@ -148,6 +148,7 @@ export async function startSubgraph(
     createCache({
       redisUrl: config.redisUrl,
       cluster: config.redisCluster,
+      keyPrefix: config.redisKeyPrefix,
       memoryMaxChars: config.cacheMemoryMaxMb * 2 ** 20,
       logger,
     });

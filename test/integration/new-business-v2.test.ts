@@ -150,10 +150,13 @@ describe.each(['ACORD', 'REST'] as const)('new business v2 at a %s carrier', (pr
       { token: agent },
     );
     expect(change.errors).toBeUndefined();
-    const amended = await until('the carrier to decide the change', async () => {
+    await until('the carrier to decide the change', async () => {
       const read = (await graphql(stack.url, CASE, { id: caseId }, { token: staff })).data!.case;
       return ['ACCEPTED', 'REJECTED'].includes(read.changes[0]?.status) ? read : undefined;
     });
+    // Read again once decided: one read of a case is several statements (changes, requirements), not
+    // one snapshot, so the read that first saw the decision may have read the requirements just before.
+    const amended = (await graphql(stack.url, CASE, { id: caseId }, { token: staff })).data!.case;
     expect(amended.changes[0]).toMatchObject({ status: 'ACCEPTED', amendmentRequired: true });
     expect(amended.requirements.filter((r: { code: string }) => r.code === 'AMENDMENT')).toEqual([
       { code: 'AMENDMENT', status: 'ORDERED' },

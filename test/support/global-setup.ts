@@ -1,32 +1,16 @@
 /**
  * Jest global setup: one database for the whole run, migrated and seeded with a small demo world.
- * - DATABASE_URL set (CI's PostgreSQL run): a fresh database bga_test_<pid> is created on that server
- *   and dropped afterwards, so a developer's own data is never touched.
+ * - DATABASE_URL set (CI's PostgreSQL run): a fresh database bga_test_<pid> is created on that server,
+ *   seeded, and used as the template each test file copies for itself (environment.ts); all are
+ *   dropped afterwards, so a developer's own data is never touched.
  * - Otherwise: PGlite in memory, served over the Postgres wire protocol, as `npm start` does.
- * REDIS_URL set: tests use that Redis; otherwise the Redis-only tests say they are skipped.
+ * REDIS_URL set: tests use that Redis, each file under its own key prefix (environment.ts);
+ * otherwise the Redis-only tests say they are skipped.
  */
 import 'reflect-metadata';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../../scripts/embedded/pglite-server';
 import { seedDatabase } from '../../scripts/seed/seed';
-import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case-metrics.cache';
-import { createCache } from '../../platform/cache';
-import { bool } from '../../platform/config';
-
-/**
- * Redis outlives a test run, the database does not: cached caseMetrics of an earlier run sit under
- * the generation it left behind and would answer for this run's fresh data. The seed is a case
- * write like any other, so it starts a new generation.
- */
-async function newMetricsGeneration(redisUrl: string): Promise<void> {
-  const cache = createCache({ redisUrl, cluster: bool(process.env, 'REDIS_CLUSTER', false) });
-  try {
-    if (!(await cache.ready(5_000)) || (await cache.incr(METRICS_GENERATION_KEY)) === null)
-      console.warn(`[test] Redis at ${redisUrl} is not reachable: cached caseMetrics of an earlier run may answer`);
-  } finally {
-    await cache.close();
-  }
-}
 
 export const TEST_SEED = { cases: 600, agents: 120, seed: 7 } as const;
 
@@ -46,10 +30,16 @@ export default async function globalSetup(): Promise<void> {
     state.__bgaTeardown = async () => {
       const client = new pg.Client({ connectionString: process.env.BGA_ADMIN_DATABASE_URL });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // The template, and any file's copy a killed worker left behind.
+      const { rows } = await client.query<{ name: string }>(
+        `SELECT datname AS name FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
+        [name, `${name}\\_f%`],
+      );
+      for (const row of rows) await client.query(`DROP DATABASE IF EXISTS ${row.name} WITH (FORCE)`);
       await client.end();
     };
     process.env.BGA_ADMIN_DATABASE_URL = process.env.DATABASE_URL;
+    process.env.BGA_TEST_TEMPLATE_DATABASE = name;
     console.log(`\n[test] PostgreSQL: ${target.host}/${name}`);
   } else {
     const db = await startEmbeddedDatabase();
@@ -65,7 +55,6 @@ export default async function globalSetup(): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
   await pool.end();
-  if (process.env.REDIS_URL) await newMetricsGeneration(process.env.REDIS_URL);
   process.env.DATABASE_URL = url;
   process.env.BGA_TEST_DATABASE = '1';
 }
