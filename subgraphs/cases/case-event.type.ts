@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { ID, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../platform/scalars';
 import { CaseStatus, RequirementCode } from '../shared/enums';
 
@@ -15,6 +15,12 @@ export const CASE_EVENT_TYPES = [
   'CHANGE_REQUESTED',
   'CHANGE_ACCEPTED',
   'CHANGE_REJECTED',
+  'REQUIREMENT_SENT_TO_VENDOR',
+  'REQUIREMENT_VENDOR_STATUS',
+  'REQUIREMENT_FOLLOW_UP',
+  'REQUIREMENT_ESCALATED',
+  'REQUIREMENT_CANCELLED',
+  'CASE_MANAGER_ASSIGNED',
 ] as const;
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 export const CaseEventType = Object.fromEntries(CASE_EVENT_TYPES.map((t) => [t, t])) as { [K in CaseEventType]: K };
@@ -36,6 +42,16 @@ registerEnumType(CaseEventType, {
     },
     CHANGE_ACCEPTED: { description: 'The carrier accepted a requested change; the note names its kinds and carries the carrier message.' },
     CHANGE_REJECTED: { description: "The carrier rejected a requested change; the note carries the carrier's message." },
+    REQUIREMENT_SENT_TO_VENDOR: { description: 'A requirement was ordered from its vendor (exam or APS), which acknowledged the order.' },
+    REQUIREMENT_VENDOR_STATUS: {
+      description: "The requirement's vendor reported a new stage (by webhook or when asked); the note names the stage.",
+    },
+    REQUIREMENT_FOLLOW_UP: { description: 'The follow-up job chased an outstanding requirement (asked its vendor for news).' },
+    REQUIREMENT_ESCALATED: {
+      description: 'An outstanding requirement was escalated (to the case manager, then to the agent); the note says to whom.',
+    },
+    REQUIREMENT_CANCELLED: { description: 'A requirement was cancelled (at its vendor too, when it had one).' },
+    CASE_MANAGER_ASSIGNED: { description: 'The case was assigned to a case manager (actor: who assigned it; note: the case manager).' },
   },
 });
 
@@ -46,6 +62,8 @@ export interface CaseEventRow {
   fromStatus: CaseStatus | null;
   toStatus: CaseStatus | null;
   requirementCode: RequirementCode | null;
+  /** The requirement the event is about, for requirement events written since requirements have their own history. */
+  requirementId: string | null;
   actor: string;
   note: string | null;
 }
@@ -66,6 +84,12 @@ export class CaseEvent {
 
   @Field(() => RequirementCode, { nullable: true, description: 'The requirement, for requirement events.' })
   requirementCode!: RequirementCode | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The requirement, for requirement events (null on events recorded before requirements had ids in the history).',
+  })
+  requirementId!: string | null;
 
   @Field(() => String, { description: 'Who: a user id, system:<worker>, or carrier:<carrierId> for what a carrier sent.' })
   actor!: string;

@@ -251,14 +251,16 @@ export interface NewEvent {
   fromStatus?: CaseStatus | null;
   toStatus?: CaseStatus | null;
   requirementCode?: RequirementCode | null;
+  /** The requirement the event is about (its history is these events). */
+  requirementId?: string | null;
   note?: string | null;
 }
 
 /** Appends to a case's history (rows are never updated or deleted) and returns the event as written. */
 export async function appendEvent(tx: Db, event: NewEvent): Promise<Omit<CaseEventRow, 'caseId'> & NewEvent> {
   const row = await tx.one<{ at: string }>(
-    `INSERT INTO cases.case_event (case_id, at, type, from_status, to_status, requirement_code, actor, note)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING at`,
+    `INSERT INTO cases.case_event (case_id, at, type, from_status, to_status, requirement_code, actor, note, requirement_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING at`,
     [
       event.caseId,
       event.at,
@@ -268,9 +270,10 @@ export async function appendEvent(tx: Db, event: NewEvent): Promise<Omit<CaseEve
       event.requirementCode ?? null,
       event.actor,
       event.note ?? null,
+      event.requirementId ?? null,
     ],
   );
-  return { fromStatus: null, toStatus: null, requirementCode: null, note: null, ...event, at: row!.at };
+  return { fromStatus: null, toStatus: null, requirementCode: null, requirementId: null, note: null, ...event, at: row!.at };
 }
 
 /** One event per requirement code, all of one kind, in one statement. */
@@ -289,7 +292,8 @@ export async function appendRequirementEvents(
 
 export const eventsByCaseIds = (db: Db, caseIds: readonly string[]): Promise<CaseEventRow[]> =>
   db.query<CaseEventRow>(
-    `SELECT case_id AS "caseId", at, type, from_status AS "fromStatus", to_status AS "toStatus", requirement_code AS "requirementCode", actor, note
+    `SELECT case_id AS "caseId", at, type, from_status AS "fromStatus", to_status AS "toStatus", requirement_code AS "requirementCode",
+            requirement_id AS "requirementId", actor, note
        FROM cases.case_event WHERE case_id = ANY($1) ORDER BY id`,
     [caseIds],
   );

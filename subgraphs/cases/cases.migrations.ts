@@ -283,4 +283,56 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX case_change_due_idx ON cases.case_change (next_attempt_at) WHERE decided_at IS NULL;
     `,
   },
+  {
+    version: 9,
+    name: 'requirements v2: identity end to end, vendors, follow-ups, case managers',
+    // A requirement keeps its own id end to end: the carrier's id for it (carrier_requirement_id,
+    // unique per case) and ours (id, which orders and carrier submissions carry as our reference).
+    // The vendor columns are the order at an exam or APS vendor; the row is its own outbox entry for
+    // the order (vendor_due_at, vendor_attempts), leased like cases.outbox. vendor_sequence is the
+    // highest vendor event applied, so an older stage never overwrites a newer one. physician is
+    // sealed JSON (PersonalDataVault, field requirement.physician): who treats the insured is health
+    // data. follow_up_on is the next follow-up; the follow-up job leases due rows through
+    // follow_up_leased_until. Events about a requirement carry its id (its history).
+    sql: `
+      ALTER TABLE cases.requirement
+        ADD COLUMN carrier_requirement_id text,
+        ADD COLUMN description text,
+        ADD COLUMN vendor text,
+        ADD COLUMN vendor_order_id text,
+        ADD COLUMN vendor_stage text,
+        ADD COLUMN vendor_stage_at timestamptz,
+        ADD COLUMN vendor_sequence integer NOT NULL DEFAULT 0,
+        ADD COLUMN vendor_details jsonb,
+        ADD COLUMN physician text,
+        ADD COLUMN vendor_due_at timestamptz,
+        ADD COLUMN vendor_attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN vendor_last_error text,
+        ADD COLUMN follow_ups integer NOT NULL DEFAULT 0,
+        ADD COLUMN escalation text NOT NULL DEFAULT 'NONE' CHECK (escalation IN ('NONE', 'CASE_MANAGER', 'AGENT')),
+        ADD COLUMN overdue_since date,
+        ADD COLUMN follow_up_leased_until timestamptz,
+        ADD COLUMN requested_by text,
+        ADD COLUMN idempotency_key text,
+        ADD CONSTRAINT requirement_carrier_id_key UNIQUE (case_id, carrier_requirement_id),
+        ADD CONSTRAINT requirement_vendor_order_key UNIQUE (vendor, vendor_order_id),
+        ADD CONSTRAINT requirement_idempotency_key UNIQUE (requested_by, idempotency_key);
+      CREATE INDEX requirement_vendor_due_idx ON cases.requirement (vendor_due_at) WHERE vendor_due_at IS NOT NULL;
+      CREATE INDEX requirement_follow_up_due_idx ON cases.requirement (follow_up_on) WHERE status = 'ORDERED';
+
+      ALTER TABLE cases."case" ADD COLUMN case_manager_id text;
+      CREATE INDEX case_manager_idx ON cases."case" (case_manager_id) WHERE status NOT IN ${CLOSED_STATUSES_SQL};
+
+      ALTER TABLE cases.case_event ADD COLUMN requirement_id text;
+      CREATE INDEX case_event_requirement_idx ON cases.case_event (requirement_id, id) WHERE requirement_id IS NOT NULL;
+
+      -- Vendor webhook events received: a redelivery finds its id here and changes nothing.
+      CREATE TABLE cases.vendor_event (
+        vendor text NOT NULL,
+        event_id text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (vendor, event_id)
+      );
+    `,
+  },
 ];

@@ -4,7 +4,10 @@ import type { RequirementCode, RequirementStatus } from '../shared/enums';
 import type { RequirementRow } from './requirement.type';
 
 export const REQUIREMENT_COLUMNS = `id, case_id AS "caseId", code, status, ordered_at AS "orderedAt", received_at AS "receivedAt",
-  follow_up_on AS "followUpOn", note`;
+  follow_up_on AS "followUpOn", note, carrier_requirement_id AS "carrierRequirementId", description, vendor,
+  vendor_order_id AS "vendorOrderId", vendor_stage AS "vendorStage", vendor_stage_at AS "vendorStageAt",
+  vendor_sequence AS "vendorSequence", vendor_details AS "vendorDetails", follow_ups AS "followUps", escalation,
+  overdue_since AS "overdueSince"`;
 
 export const requirementsByCaseIds = (db: Db, caseIds: readonly string[]): Promise<RequirementRow[]> =>
   db.query<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE case_id = ANY($1) ORDER BY ordered_at, id`, [

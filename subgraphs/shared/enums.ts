@@ -180,6 +180,7 @@ export const RequirementCode = register(enumOf(REQUIREMENT_CODES), 'RequirementC
   COGNITIVE_SCREEN: 'Cognitive screening (a short recall test, usually by phone) for older insureds.',
   REPLACEMENT_FORM: "The carrier's replacement form, when an existing policy will be replaced.",
   AGENT_REPORT: "The writing agent's report on the insured and the sale, signed with the application.",
+  OTHER: "A requirement the carrier added that none of these codes names; Requirement.description carries the carrier's text.",
 });
 export type RequirementCode = (typeof REQUIREMENT_CODES)[number];
 

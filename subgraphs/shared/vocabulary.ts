@@ -140,6 +140,8 @@ export const REQUIREMENT_CODES = Object.freeze([
   'COGNITIVE_SCREEN',
   'REPLACEMENT_FORM',
   'AGENT_REPORT',
+  // A requirement a carrier added that none of our codes names: its own row, with the carrier's text.
+  'OTHER',
 ] as const);
 export type RequirementCodeValue = (typeof REQUIREMENT_CODES)[number];
 

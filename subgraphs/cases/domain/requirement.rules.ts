@@ -23,6 +23,7 @@ export const FOLLOW_UP_DAYS: Readonly<Record<RequirementCode, number>> = {
   REPLACEMENT_FORM: 5,
   EKG: 7,
   FINANCIAL_QUESTIONNAIRE: 10,
+  OTHER: 7,
 };
 
 /** The follow-up date (YYYY-MM-DD) of a requirement of `code` ordered at `orderedAt`. */

@@ -103,8 +103,8 @@ const UNDERWRITING = REQUIREMENT_CODES.filter((code) => !DELIVERY.includes(code)
 const ALLOWED_PAIRS = Object.entries(TABLE).flatMap(([from, tos]) => tos.map((to) => [from as CaseStatus, to as CaseStatus] as const));
 
 describe('case state machine: requirement rules', () => {
-  it('classifies the fourteen underwriting codes (the new ones of Quoting v2 block approval too)', () => {
-    expect(UNDERWRITING).toHaveLength(14);
+  it('classifies the fifteen underwriting codes (the new ones of Quoting v2, and OTHER a carrier added, block approval too)', () => {
+    expect(UNDERWRITING).toHaveLength(15);
   });
 
   it.each(UNDERWRITING.flatMap((code) => (['APPROVED', 'APPROVED_OTHER_THAN_APPLIED'] as const).map((to) => [code, to] as const)))(
