@@ -25,6 +25,8 @@ export interface CasesConfig {
   outboxPollMs: number;
   /** SYNC_INTERVAL_MS: how often open cases are synced from their carriers (default 300000; 0 turns the periodic sync off). */
   syncIntervalMs: number;
+  /** FOLLOW_UP_INTERVAL_MS: how often the follow-up job looks for requirements due a follow-up (default 300000; 0 turns it off). */
+  followUpIntervalMs: number;
   documents: DocumentsConfig;
   /** The e-signature provider. */
   esign: {
@@ -108,6 +110,7 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
     carriersSubgraphUrl: url(env, 'CARRIERS_SUBGRAPH_URL', 'http://127.0.0.1:4003/graphql')!,
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1_000, { min: 0 }),
     syncIntervalMs: int(env, 'SYNC_INTERVAL_MS', 300_000, { min: 0 }),
+    followUpIntervalMs: int(env, 'FOLLOW_UP_INTERVAL_MS', 300_000, { min: 0 }),
     documents: readDocumentsConfig(env),
     esign: {
       url: url(env, 'ESIGN_URL', 'http://127.0.0.1:4090')!,

@@ -3,6 +3,15 @@ import type { Migration } from '../shared/migrate';
 /** Closed statuses, as SQL: a case in one of these is no longer open. */
 export const CLOSED_STATUSES_SQL = `('PLACED', 'DECLINED', 'POSTPONED', 'WITHDRAWN', 'INCOMPLETE', 'NOT_TAKEN')`;
 
+/**
+ * The worklist's sort keys as SQL expressions over cases.requirement: migration 11 indexes exactly
+ * these, and requirementsWorklist orders and pages by them (an expression must match the index's
+ * word for word to be read from it).
+ */
+export const WORKLIST_URGENCY_SQL = `(CASE escalation WHEN 'AGENT' THEN 0 WHEN 'CASE_MANAGER' THEN 1 ELSE CASE WHEN overdue_since IS NULL THEN 3 ELSE 2 END END)`;
+export const WORKLIST_OVERDUE_SQL = `(COALESCE(overdue_since, 'infinity'::date))`;
+export const WORKLIST_FOLLOW_UP_SQL = `(COALESCE(follow_up_on, 'infinity'::date))`;
+
 export const casesMigrations: readonly Migration[] = [
   {
     version: 1,
@@ -333,6 +342,18 @@ export const casesMigrations: readonly Migration[] = [
         received_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (vendor, event_id)
       );
+    `,
+  },
+  {
+    version: 11,
+    name: 'the requirements worklist: outstanding requirements in order of urgency',
+    // requirementsWorklist (requirement-worklist.repository.ts) reads outstanding requirements in
+    // this order: told the agent, then with the case manager, then overdue (oldest first), then by
+    // the next follow-up; the keyset cursor carries these expressions, so the first page and every
+    // later one read the index in order and stop after a page (700,000 requirements: bench:cases).
+    sql: `
+      CREATE INDEX requirement_worklist_idx ON cases.requirement (${WORKLIST_URGENCY_SQL}, ${WORKLIST_OVERDUE_SQL}, ${WORKLIST_FOLLOW_UP_SQL}, ordered_at, id)
+        WHERE status = 'ORDERED';
     `,
   },
 ];

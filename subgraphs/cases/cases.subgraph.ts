@@ -28,6 +28,7 @@ import { documentDownloadRoute } from './document.route';
 import { DocumentResolver } from './document.resolver';
 import { DOCUMENTS_PATH, DocumentUrls } from './document-url';
 import { ESIGN_WEBHOOK_PATH, esignWebhookRoute } from './esign-webhook.route';
+import { FollowUpWorker } from './follow-up.worker';
 import { OutboxWorker } from './outbox.worker';
 import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
@@ -104,7 +105,12 @@ export const casesSubgraph: SubgraphModule = {
     // Case changes go out through their own leased worker, on the outbox's schedule.
     const changes = config.outboxPollMs ? new CaseChangeWorker({ pool, logger, carriers, vault, pollMs: config.outboxPollMs }) : undefined;
     const sync = config.syncIntervalMs ? createSyncWorker({ pool, cache, logger, carriers, intervalMs: config.syncIntervalMs }) : undefined;
-    const workers = [outbox, changes, sync].filter((worker) => worker !== undefined);
+    // Follow-ups of outstanding requirements: events, escalations, overdue days; asks vendors for news
+    // through refreshFromVendor (vendor-event.service.ts), wired here when the vendor ports are.
+    const followUps = config.followUpIntervalMs
+      ? new FollowUpWorker({ pool, cache, logger, intervalMs: config.followUpIntervalMs })
+      : undefined;
+    const workers = [outbox, changes, sync, followUps].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
