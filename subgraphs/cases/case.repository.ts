@@ -25,7 +25,8 @@ export const CASE_COLUMNS = `id, case_number AS "caseNumber", agent_id AS "agent
   term_years AS "termYears", applied_health_class AS "appliedHealthClass", approved_health_class AS "approvedHealthClass",
   table_rating AS "tableRating", payment_mode AS "paymentMode", annual_premium_cents AS "annualPremiumCents",
   modal_premium_cents AS "modalPremiumCents", status, carrier_reference AS "carrierReference", policy_number AS "policyNumber",
-  submitted_at AS "submittedAt", approved_at AS "approvedAt", issued_at AS "issuedAt", placed_at AS "placedAt", closed_at AS "closedAt"`;
+  submitted_at AS "submittedAt", approved_at AS "approvedAt", issued_at AS "issuedAt", placed_at AS "placedAt", closed_at AS "closedAt",
+  case_manager_id AS "caseManagerId"`;
 
 /** Now, at the millisecond precision the case timestamps keep (cursors carry them exactly). */
 export const nowIso = (): string => new Date().toISOString();

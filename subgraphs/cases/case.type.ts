@@ -45,6 +45,8 @@ export interface CaseRow {
   issuedAt: string | null;
   placedAt: string | null;
   closedAt: string | null;
+  /** The staff user managing the case (assignCaseManager), or null. */
+  caseManagerId: string | null;
 }
 
 @ObjectType({ description: 'The person insured (personal data: shown only to callers who may see the case).' })

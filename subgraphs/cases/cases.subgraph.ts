@@ -36,6 +36,10 @@ import { createDocumentStore } from './ports/documents/document-store.factory';
 import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
 import { EsignAdapter } from './ports/esign/esign.adapter';
 import { RequirementResolver } from './requirement.resolver';
+import { CaseManagerResolver } from './case-manager.resolver';
+import { RequirementFollowUpResolver } from './requirement-follow-up.resolver';
+import { RequirementMetricsResolver } from './requirement-metrics.resolver';
+import { RequirementWorklistResolver } from './requirement-worklist.resolver';
 
 const buildSchema = () =>
   buildFederatedSchema(
@@ -53,6 +57,10 @@ const buildSchema = () =>
         ApplicationBeneficiaryResolver,
         ApplicationBankAccountResolver,
         DocumentResolver,
+        CaseManagerResolver,
+        RequirementFollowUpResolver,
+        RequirementWorklistResolver,
+        RequirementMetricsResolver,
       ],
     },
     { ...caseReferences, ...agentReferences },

@@ -134,7 +134,7 @@ export class FollowUpWorker {
     const today = at.slice(0, 10);
     return this.db.transaction(async (tx) => {
       const row = await lockRequirement(tx, id);
-      if (!row || row.status !== 'ORDERED' || row.followUpOn === null || row.followUpOn > today) {
+      if (row?.status !== 'ORDERED' || row.followUpOn === null || row.followUpOn > today) {
         return { made: false, askVendor: false, changed: false };
       }
       const kase = (await followUpCase(tx, row.caseId))!;
