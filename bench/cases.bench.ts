@@ -4,9 +4,11 @@
  *  - caseMetrics(groupBy: CARRIER): cold (a new generation each time, so nothing is cached) and cached;
  *  - a filtered cases(first: 50) page without totalCount;
  *  - page 1,000 of the unfiltered list (keyset cursor) against page 1;
- *  - e-applications (bench/applications.ts): updateApplication, reading good order, the check itself.
+ *  - e-applications (bench/applications.ts): updateApplication, reading good order, the check itself;
+ *  - the requirements worklist (bench/requirements-worklist.ts) over ~700,000 requirements.
  * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
- * (BENCH_CASES sets the size; BENCH_RESEED=1 starts over). Results go to bench/RESULTS.md.
+ * (BENCH_DATABASE names another; BENCH_CASES sets the size; BENCH_RESEED=1 starts over;
+ * BENCH_ONLY=worklist measures the worklist alone). Results go to bench/RESULTS.md.
  */
 import 'reflect-metadata';
 import pg from 'pg';
@@ -18,20 +20,24 @@ import { startSubgraph } from '../subgraphs/shared/subgraph-server';
 import { seedDatabase } from '../scripts/seed/seed';
 import { carriersSubgraph } from '../subgraphs/carriers/carriers.subgraph';
 import { applicationRows, benchApplications } from './applications';
+import { benchWorklist, seedRequirementsDesk, worklistRows } from './requirements-worklist';
 import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } from './bench-support';
 
 const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
+const DATABASE = process.env.BENCH_DATABASE ?? 'bga_bench_cases';
+if (!/^[a-z_][a-z0-9_]*$/.test(DATABASE)) throw new Error('BENCH_DATABASE must be a plain lower-case database name');
+const ONLY_WORKLIST = process.env.BENCH_ONLY === 'worklist';
 
 async function benchDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'bga_bench_cases'`)).rowCount;
-  if (process.env.BENCH_RESEED === '1' && exists) await admin.query('DROP DATABASE bga_bench_cases WITH (FORCE)');
-  if (!exists || process.env.BENCH_RESEED === '1') await admin.query('CREATE DATABASE bga_bench_cases');
+  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DATABASE])).rowCount;
+  if (process.env.BENCH_RESEED === '1' && exists) await admin.query(`DROP DATABASE ${DATABASE} WITH (FORCE)`);
+  if (!exists || process.env.BENCH_RESEED === '1') await admin.query(`CREATE DATABASE ${DATABASE}`);
   await admin.end();
   const url = new URL(adminUrl);
-  url.pathname = '/bga_bench_cases';
+  url.pathname = `/${DATABASE}`;
   return url.toString();
 }
 
@@ -48,6 +54,9 @@ async function main() {
   // metrics read their indexes alone (index-only scans).
   await pool.query('VACUUM ANALYZE');
   const [{ carrier }] = (await pool.query(`SELECT carrier_id AS carrier FROM cases."case" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows;
+  // The requirements desk on top of the book (once): outstanding orders at the vendors, case managers, ~700,000 requirements.
+  const desk = await seedRequirementsDesk(pool);
+  console.log(`requirements: ${desk.requirements} (${desk.outstanding} outstanding; desk added in ${desk.seconds} s)`);
   await pool.end();
 
   const common = readCommonConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', DEBUG_STATS: 'false' });
@@ -67,6 +76,18 @@ async function main() {
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
   };
+  const worklist = await benchWorklist(ask, ITERATIONS * 2);
+  const worklistBody = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${desk.requirements} requirements of which ${desk.outstanding} outstanding, ${ITERATIONS * 2} iterations each after 5 unmeasured, cases subgraph over HTTP on loopback as STAFF, PostgreSQL 15 local).
+${machineLine()}
+
+${table(['measure', 'p50', 'p99', 'target'], worklistRows(worklist))}`;
+  writeResultsSection('Requirements worklist on PostgreSQL (bench:cases)', worklistBody);
+  console.log(worklistBody);
+  if (ONLY_WORKLIST) {
+    await subgraph.stop();
+    await carriers.stop();
+    return;
+  }
   const METRICS =
     '{ caseMetrics(groupBy: CARRIER) { totals { submitted placementRatio medianDaysToIssue submittedPremium } groups { key figures { submitted placed placementRatio } } requirementsAging { code outstanding } } }';
   const cold = await timeSequential(
