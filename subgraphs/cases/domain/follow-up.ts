@@ -236,3 +236,24 @@ const nextEscalationLevel = (level: Escalation): Exclude<Escalation, 'NONE'> => 
 export function followUpColumns(s: FollowUpSubject, today: string): { followUpOn: string | null; overdueSince: string | null } {
   return { followUpOn: nextFollowUp(s, today)?.on ?? null, overdueSince: planFollowUp(s, today).overdueSince };
 }
+
+/**
+ * The first follow-up day of a requirement ordered now (`orderedAt`), for the row's follow_up_on at
+ * insert: 3 days for an exam at a vendor, 14 for an APS at a vendor, FOLLOW_UP_DAYS without one.
+ */
+export function firstFollowUpOn(code: RequirementCode, vendor: VendorCode | null, orderedAt: string): string {
+  const subject: FollowUpSubject = {
+    code,
+    status: 'ORDERED',
+    orderedAt,
+    vendor,
+    vendorStage: vendor ? 'QUEUED' : null,
+    vendorStageAt: null,
+    vendorDetails: null,
+    followUps: 0,
+    escalation: 'NONE',
+    followUpOn: null,
+    overdueSince: null,
+  };
+  return addDays(followUpClock(subject).anchor, followUpClock(subject).firstDays);
+}

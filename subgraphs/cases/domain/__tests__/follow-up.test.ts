@@ -6,7 +6,15 @@
  */
 import fc from 'fast-check';
 import { REQUIREMENT_CODES } from '../../../shared/vocabulary';
-import { addDays, type FollowUpAction, type FollowUpSubject, followUpColumns, nextFollowUp, planFollowUp } from '../follow-up';
+import {
+  addDays,
+  type FollowUpAction,
+  type FollowUpSubject,
+  firstFollowUpOn,
+  followUpColumns,
+  nextFollowUp,
+  planFollowUp,
+} from '../follow-up';
 import { APS_STAGES, EXAM_STAGES, type VendorStage } from '../requirement-vendors';
 
 const ORDERED = '2026-03-02T15:30:00.000Z';
@@ -165,6 +173,13 @@ describe('the follow-up schedule, a job running every day for 36 days', () => {
     const skipped = apply(subject(), day(31));
     expect(skipped.made!.action).toBe('NOTIFY_AGENT');
     expect(skipped.next).toMatchObject({ followUps: 1, escalation: 'AGENT', followUpOn: day(35) });
+  });
+
+  it('gives a new order its first follow-up day', () => {
+    expect(firstFollowUpOn('PARAMED_EXAM', 'PULSE', ORDERED)).toBe(day(3));
+    expect(firstFollowUpOn('APS', 'CHARTWELL', ORDERED)).toBe(day(14));
+    expect(firstFollowUpOn('APS', null, ORDERED)).toBe(day(21));
+    expect(firstFollowUpOn('MIB', null, ORDERED)).toBe(day(2));
   });
 
   it('nothing for a requirement no longer outstanding', () => {
