@@ -11,6 +11,7 @@
  * BENCH_ONLY=worklist measures the worklist alone). Results go to bench/RESULTS.md.
  */
 import 'reflect-metadata';
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { casesSubgraph } from '../subgraphs/cases/cases.subgraph';
 import { METRICS_GENERATION_KEY } from '../subgraphs/cases/case-metrics.cache';
@@ -80,7 +81,9 @@ async function main() {
   const worklistBody = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${desk.requirements} requirements of which ${desk.outstanding} outstanding, ${ITERATIONS * 2} iterations each after 5 unmeasured, cases subgraph over HTTP on loopback as STAFF, PostgreSQL 15 local).
 ${machineLine()}
 
-${table(['measure', 'p50', 'p99', 'target'], worklistRows(worklist))}`;
+${table(['measure', 'p50', 'p99', 'target'], worklistRows(worklist))}
+
+Load average (1 min) on the machine's ${cpus().length} CPUs after the run: ${loadavg()[0].toFixed(2)}.`;
   writeResultsSection('Requirements worklist on PostgreSQL (bench:cases)', worklistBody);
   console.log(worklistBody);
   if (ONLY_WORKLIST) {

@@ -87,9 +87,14 @@ export interface WorklistTimings {
   caseManager: Timing;
   deepPage: Timing;
   deepPageNumber: number;
+  /** cases(first: 50) page 1 in the same run, for scale on a noisy machine. */
+  casesPage: Timing;
 }
 
+const CASES_PAGE = '{ cases(first: 50) { edges { cursor node { id caseNumber status submittedAt } } pageInfo { endCursor } } }';
+
 export async function benchWorklist(ask: Ask, iterations: number): Promise<WorklistTimings> {
+  const casesPage = await timeSequential(iterations, () => ask(CASES_PAGE), 5);
   const firstPage = await timeSequential(iterations, () => ask(PAGE, {}), 5);
   const overdueAps = await timeSequential(iterations, () => ask(PAGE, { f: { overdue: true, code: 'APS', vendor: 'CHARTWELL' } }), 5);
   const caseManager = await timeSequential(iterations, () => ask(PAGE, { f: { caseManager: 'usr_staff_03' } }), 5);
@@ -102,7 +107,7 @@ export async function benchWorklist(ask: Ask, iterations: number): Promise<Workl
     after = page.pageInfo.endCursor;
   }
   const deepPage = await timeSequential(iterations, () => ask(PAGE, { after }), 5);
-  return { firstPage, overdueAps, caseManager, deepPage, deepPageNumber };
+  return { firstPage, overdueAps, caseManager, deepPage, deepPageNumber, casesPage };
 }
 
 export function worklistRows(t: WorklistTimings): string[][] {
@@ -111,5 +116,6 @@ export function worklistRows(t: WorklistTimings): string[][] {
     ['requirementsWorklist(first: 50), overdue APSs at CHARTWELL', ms(t.overdueAps.p50), ms(t.overdueAps.p99), ''],
     ["requirementsWorklist(first: 50), one case manager's", ms(t.caseManager.p50), ms(t.caseManager.p99), ''],
     [`requirementsWorklist(first: 50), page ${t.deepPageNumber} (keyset cursor)`, ms(t.deepPage.p50), ms(t.deepPage.p99), ''],
+    ['for scale, the same run: cases(first: 50), page 1', ms(t.casesPage.p50), ms(t.casesPage.p99), ''],
   ];
 }
