@@ -7,6 +7,9 @@
  * has none) stays out of the figures.
  */
 import pg from 'pg';
+import { createLogger } from '../../platform/logger';
+import { addDays, firstFollowUpOn } from '../../subgraphs/cases/domain/follow-up';
+import { FollowUpWorker } from '../../subgraphs/cases/follow-up.worker';
 import { codes, graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
 
@@ -91,6 +94,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // On PGlite the files share one database: leave no requirement of ours for another file's follow-up job.
+  await pool?.query(`UPDATE cases.requirement SET status = 'CANCELLED' WHERE id LIKE $1`, [`req_w${RUN}_%`]);
   await pool?.end();
   await stack?.stop();
 });
@@ -210,6 +215,91 @@ describe('requirementsWorklist', () => {
     expect(codes(await ask(staff, WORKLIST, { filter: { caseManager: 'jane@example.com' } }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await ask(staff, WORKLIST, { after: 'not-a-cursor' }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await ask(staff, WORKLIST, { first: 500 }))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('the follow-up job and the worklist', () => {
+  it('puts a stalled APS first once the job finds it overdue (day 14), and keeps it first, escalated, from day 21', async () => {
+    const CM = `usr_cm_${RUN}_5`;
+    const T0 = '2022-06-01T10:00:00.000Z';
+    const caseId = await insertCase(leafA, CM);
+    // Ordered the same day: an exam at PULSE scheduled for day 16 (the job was to look on day 10), an MIB, and an APS at CHARTWELL that stalls.
+    const exam = await insertRequirement(caseId, {
+      code: 'PARAMED_EXAM',
+      vendor: 'PULSE',
+      stage: 'SCHEDULED',
+      orderedAt: T0,
+      followUpOn: addDays(T0, 10),
+    });
+    await pool.query(`UPDATE cases.requirement SET vendor_details = $2 WHERE id = $1`, [
+      exam,
+      { appointmentAt: `${addDays(T0, 16)}T15:00:00.000Z` },
+    ]);
+    const mib = await insertRequirement(caseId, { code: 'MIB', orderedAt: T0, followUpOn: '2099-01-01' });
+    const aps = await insertRequirement(caseId, {
+      code: 'APS',
+      vendor: 'CHARTWELL',
+      stage: 'REQUESTED_FROM_PROVIDER',
+      orderedAt: T0,
+      followUpOn: firstFollowUpOn('APS', 'CHARTWELL', T0),
+    });
+    let clock = new Date(T0);
+    const asked: string[] = [];
+    const logger = createLogger('test', 'silent');
+    const options = { pool, logger, intervalMs: 60_000, now: () => clock, refreshFromVendor: async (id: string) => void asked.push(id) };
+    const workers = [new FollowUpWorker(options), new FollowUpWorker(options)];
+    const list = async () =>
+      (await ask(staff, WORKLIST, { filter: { caseManager: CM } })).data!.requirementsWorklist.edges.map(
+        (edge: { node: { id: string; overdue: boolean; escalation: string } }) => edge.node,
+      );
+    const ids = async () => (await list()).map((row: { id: string }) => row.id);
+    // Nothing overdue yet: by the next follow-up day.
+    expect(await ids()).toEqual([exam, aps, mib]);
+
+    clock = new Date(`${addDays(T0, 14)}T07:00:00.000Z`);
+    await Promise.all(workers.map((worker) => worker.runOnce()));
+    // The APS is asked about and overdue; the exam waits for its appointment (looked at again the day after it).
+    expect(asked).toEqual([aps]);
+    expect(await ids()).toEqual([aps, exam, mib]);
+    expect((await list())[0]).toMatchObject({ id: aps, overdue: true, escalation: 'NONE' });
+
+    clock = new Date(`${addDays(T0, 21)}T07:00:00.000Z`);
+    await Promise.all(workers.map((worker) => worker.runOnce()));
+    // Both escalated on day 21; the APS has been overdue longer (day 14 against the exam's 17).
+    expect(await ids()).toEqual([aps, exam, mib]);
+    expect((await list()).slice(0, 2)).toMatchObject([
+      { id: aps, overdue: true, escalation: 'CASE_MANAGER' },
+      { id: exam, overdue: true, escalation: 'CASE_MANAGER' },
+    ]);
+    expect(asked.sort()).toEqual([aps, aps, exam].sort());
+    const history = await ask(staff, `query($id: ID!) { case(id: $id) { events { type requirementCode note } } }`, { id: caseId });
+    const of = (code: string) =>
+      history.data!.case.events.filter(
+        (event: { type: string; requirementCode: string }) => event.type.startsWith('REQUIREMENT_') && event.requirementCode === code,
+      );
+    expect(of('APS')).toEqual([
+      { type: 'REQUIREMENT_FOLLOW_UP', requirementCode: 'APS', note: expect.stringMatching(/^ASK_VENDOR \(follow-up 1\)/) },
+      { type: 'REQUIREMENT_FOLLOW_UP', requirementCode: 'APS', note: expect.stringMatching(/^ESCALATE_TO_CASE_MANAGER \(follow-up 2\)/) },
+      {
+        type: 'REQUIREMENT_ESCALATED',
+        requirementCode: 'APS',
+        note: `APS outstanding since 2022-06-01: escalated to the case manager ${CM}`,
+      },
+    ]);
+    expect(of('PARAMED_EXAM')).toEqual([
+      {
+        type: 'REQUIREMENT_FOLLOW_UP',
+        requirementCode: 'PARAMED_EXAM',
+        note: expect.stringMatching(/^ESCALATE_TO_CASE_MANAGER \(follow-up 1\): PULSE SCHEDULED: not completed after the appointment/),
+      },
+      {
+        type: 'REQUIREMENT_ESCALATED',
+        requirementCode: 'PARAMED_EXAM',
+        note: `PARAMED_EXAM outstanding since 2022-06-01: escalated to the case manager ${CM}`,
+      },
+    ]);
+    expect(of('MIB')).toEqual([]);
+    await Promise.all(workers.map((worker) => worker.stop()));
   });
 });
 
