@@ -1,12 +1,14 @@
 /**
  * The case manager's requirements desk through the gateway: requirementsWorklist (urgency order,
- * keyset pages, filters, an agent's scope), assignCaseManager (rules and its event), and
+ * keyset pages, filters, an agent's scope, statements per page), assignCaseManager (rules and its event), and
  * requirementMetrics checked figure by figure against a small hand-built cohort. The rows are
  * written with SQL (escalations, overdue days, vendor stages as the follow-up job and the vendors
  * leave them); each part of the file works under its own case manager, so the seeded book (which
  * has none) stays out of the figures.
  */
 import pg from 'pg';
+import { DEV_IDENTITY_SECRET } from '../../platform/config';
+import { signIdentity } from '../../platform/identity';
 import { createLogger } from '../../platform/logger';
 import { addDays, firstFollowUpOn } from '../../subgraphs/cases/domain/follow-up';
 import { FollowUpWorker } from '../../subgraphs/cases/follow-up.worker';
@@ -22,6 +24,12 @@ let leafB: string;
 let agentA: string;
 const ask = (token: string, query: string, variables: Record<string, unknown> = {}) =>
   graphql(stack.url, query, variables, { headers: { authorization: `Bearer ${token}` } });
+
+/** The cases subgraph itself, as the gateway calls it: its answers count the SQL statements (DEBUG_STATS). */
+const direct = (query: string, variables: Record<string, unknown> = {}) =>
+  graphql(stack.subgraphs.cases.url, query, variables, {
+    headers: signIdentity({ sub: 'user:test-staff', role: 'STAFF' }, DEV_IDENTITY_SECRET),
+  });
 
 let caseCounter = 0;
 async function insertCase(agentId: string, caseManagerId: string | null, status = 'REQUIREMENTS_OUTSTANDING'): Promise<string> {
@@ -209,6 +217,27 @@ describe('requirementsWorklist', () => {
       (row) => row.agent_id,
     );
     expect(owners).toEqual([leafA]);
+  });
+
+  it("costs one statement for a page, one for its rows' cases, one more for totalCount", async () => {
+    const page = await direct(WORKLIST, { filter: { caseManager: CM }, first: 8 });
+    expect(ids(page)).toHaveLength(8);
+    expect(page.extensions!.stats.sql).toBe(2);
+    const bare = await direct(
+      `query($f: RequirementWorklistFilter) { requirementsWorklist(filter: $f) { edges { node { id nextFollowUpOn } } } }`,
+      {
+        f: { caseManager: CM },
+      },
+    );
+    expect(bare.extensions!.stats.sql).toBe(1);
+    const counted = await direct(
+      `query($f: RequirementWorklistFilter) { requirementsWorklist(filter: $f) { totalCount again: totalCount } }`,
+      {
+        f: { caseManager: CM },
+      },
+    );
+    expect(counted.data!.requirementsWorklist).toEqual({ totalCount: 8, again: 8 });
+    expect(counted.extensions!.stats.sql).toBe(2);
   });
 
   it('refuses a malformed case manager or cursor', async () => {
@@ -408,6 +437,16 @@ describe('requirementMetrics', () => {
     const later = (await ask(staff, METRICS, { f: { caseManager: CM, orderedFrom: '2026-01-04' } })).data!.requirementMetrics;
     expect(later).toMatchObject({ turnaround: [], outstandingByStage: [], overdue: 0 });
     expect(codes(await ask(staff, METRICS, { f: { orderedFrom: '2026-02-01', orderedTo: '2026-01-01' } }))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('costs four statements computed, none cached', async () => {
+    const query = `query($f: RequirementMetricsFilter) { requirementMetrics(filter: $f) { overdue turnaround { code } } }`;
+    const cold = await direct(query, { f: { caseManager: CM, codes: ['MIB'] } });
+    expect(cold.data!.requirementMetrics.overdue).toBe(1);
+    expect(cold.extensions!.stats.sql).toBe(4);
+    const cached = await direct(query, { f: { caseManager: CM, codes: ['MIB'] } });
+    expect(cached.data).toEqual(cold.data);
+    expect(cached.extensions!.stats.sql).toBe(0);
   });
 
   it("shows an agent their scope's figures only", async () => {
