@@ -12,6 +12,7 @@ import { decodeCursor, keysetPage, pageSize } from '../shared/pagination';
 import type { CaseEventRow, CaseEventType } from './case-event.type';
 import type { CaseConnection, CaseFilter, CaseOrder, CaseRow } from './case.type';
 import { CLOSED_STATUSES_SQL } from './cases.migrations';
+import { isCaseManagerId } from './domain/case-manager';
 import type { Stamps } from './domain/case-status';
 import type { SyncStep } from './domain/carrier-sync';
 import { insertRequirement, setRequirementStatus } from './requirement.repository';
@@ -61,6 +62,10 @@ export function caseConditions(
   if (filter.statuses) where.push(`${column('status')} = ANY($${params.push(filter.statuses)})`);
   if (carrierIds) where.push(`${column('carrier_id')} = ANY($${params.push(carrierIds)})`);
   if (agentIds) where.push(`${column('agent_id')} = ANY($${params.push(agentIds)})`);
+  if (filter.caseManagerIds) {
+    if (!filter.caseManagerIds.every(isCaseManagerId)) throw badInput('filter.caseManagerIds has an id that is not a valid staff user id');
+    where.push(`${column('case_manager_id')} = ANY($${params.push(filter.caseManagerIds)})`);
+  }
   if (filter.submittedFrom) where.push(`${column('submitted_at')} >= $${params.push(`${filter.submittedFrom}T00:00:00Z`)}::timestamptz`);
   if (filter.submittedTo) where.push(`${column('submitted_at')} < $${params.push(dayAfter(filter.submittedTo))}::timestamptz`);
   if (filter.open === true) where.push(`${column('status')} NOT IN ${CLOSED_STATUSES_SQL}`);

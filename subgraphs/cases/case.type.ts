@@ -151,6 +151,9 @@ export class CaseFilter {
   @Field(() => [ID], { nullable: true, description: "Only these agents' cases." })
   agentIds?: string[];
 
+  @Field(() => [ID], { nullable: true, description: "Only these case managers' cases (their staff user ids)." })
+  caseManagerIds?: string[];
+
   @Field(() => DateScalar, { nullable: true, description: 'Submitted on or after this UTC date.' })
   submittedFrom?: string;
 

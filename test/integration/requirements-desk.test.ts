@@ -354,6 +354,14 @@ describe('assignCaseManager', () => {
     ]);
     const read = await ask(staff, `query($id: ID!) { case(id: $id) { caseManagerId } }`, { id: caseId });
     expect(read.data!.case.caseManagerId).toBe(second);
+    // The case lists filter by case manager.
+    const mine = await ask(staff, `query($f: CaseFilter) { cases(filter: $f) { edges { node { id caseManagerId } } } }`, {
+      f: { caseManagerIds: [second], open: true },
+    });
+    expect(mine.data!.cases.edges).toEqual([{ node: { id: caseId, caseManagerId: second } }]);
+    expect(
+      codes(await ask(staff, `query($f: CaseFilter) { cases(filter: $f) { edges { node { id } } } }`, { f: { caseManagerIds: ['a b'] } })),
+    ).toEqual(['BAD_USER_INPUT']);
 
     const closed = await insertCase(leafA, null, 'PLACED');
     expect(codes(await ask(staff, ASSIGN, { c: closed, m: first }))).toEqual(['CONFLICT']);
