@@ -5,6 +5,7 @@
  * move the clock and the database agrees. Functions take the Db (or the transaction) to run on.
  */
 import type { Db } from '../shared/db';
+import type { CaseStatus } from '../shared/enums';
 import type { Escalation } from './domain/requirement-vendors';
 
 /**
@@ -27,7 +28,7 @@ export async function claimDueFollowUps(db: Db, now: string, today: string, leas
 
 /** The case a requirement belongs to, as the follow-up needs it: who to escalate to, and whether it is still open. */
 export const followUpCase = (tx: Db, caseId: string) =>
-  tx.one<{ agentId: string; caseManagerId: string | null; status: string }>(
+  tx.one<{ agentId: string; caseManagerId: string | null; status: CaseStatus }>(
     `SELECT agent_id AS "agentId", case_manager_id AS "caseManagerId", status FROM cases."case" WHERE id = $1`,
     [caseId],
   );

@@ -17,7 +17,7 @@ import { Db, type Pool } from '../shared/db';
 import { PollingWorker } from '../shared/polling-worker';
 import { bumpMetricsGeneration } from './case-metrics.cache';
 import { appendEvent } from './case.repository';
-import { CLOSED_STATUSES_SQL } from './cases.migrations';
+import { isClosed } from './domain/case-status';
 import { planFollowUp } from './domain/follow-up';
 import { claimDueFollowUps, followUpCase, recordFollowUp } from './follow-up.repository';
 import { lockRequirement } from './requirement.repository';
@@ -26,8 +26,6 @@ import { lockRequirement } from './requirement.repository';
 export type VendorRefresher = (requirementId: string) => Promise<void>;
 
 export const FOLLOW_UP_ACTOR = 'system:follow-up';
-
-const CLOSED = new Set(CLOSED_STATUSES_SQL.match(/[A-Z_]+/g));
 
 export interface FollowUpWorkerOptions {
   pool: Pool;
@@ -138,7 +136,7 @@ export class FollowUpWorker {
         return { made: false, askVendor: false, changed: false };
       }
       const kase = (await followUpCase(tx, row.caseId))!;
-      if (CLOSED.has(kase.status)) {
+      if (isClosed(kase.status)) {
         // Nobody chases a requirement of a closed case; the job stops looking at it.
         await recordFollowUp(tx, id, { made: false, followUpOn: null, escalation: row.escalation, overdueSince: row.overdueSince });
         return { made: false, askVendor: false, changed: false };
