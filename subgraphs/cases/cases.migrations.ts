@@ -355,13 +355,18 @@ export const casesMigrations: readonly Migration[] = [
     // The same order under a code or a vendor, for the worklist's filters. The statistics tell the
     // planner what the columns say together (outstanding APSs are CHARTWELL's; managed cases are
     // open): without them it takes a filter for rare and sorts every match instead of reading the
-    // order from the index.
+    // order from the index. A case manager's worklist may instead start from their open cases
+    // (the planner's choice: it cannot know that open cases hold the outstanding requirements): an
+    // index-only read of their case ids, then each case's outstanding requirements alone.
     sql: `
       CREATE INDEX requirement_worklist_idx ON cases.requirement (${WORKLIST_ORDER_SQL}) WHERE status = 'ORDERED';
       CREATE INDEX requirement_worklist_code_idx ON cases.requirement (code, ${WORKLIST_ORDER_SQL}) WHERE status = 'ORDERED';
       CREATE INDEX requirement_worklist_vendor_idx ON cases.requirement (vendor, ${WORKLIST_ORDER_SQL}) WHERE status = 'ORDERED';
       CREATE STATISTICS cases.requirement_status_code_vendor_stats (mcv, dependencies) ON status, code, vendor FROM cases.requirement;
       CREATE STATISTICS cases.case_manager_status_stats (mcv, dependencies) ON case_manager_id, status FROM cases."case";
+      DROP INDEX cases.case_manager_idx;
+      CREATE INDEX case_manager_idx ON cases."case" (case_manager_id, id) WHERE status NOT IN ${CLOSED_STATUSES_SQL};
+      CREATE INDEX requirement_outstanding_case_idx ON cases.requirement (case_id) WHERE status = 'ORDERED';
     `,
   },
 ];
