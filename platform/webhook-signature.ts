@@ -7,7 +7,7 @@
  * of the body is ever in a refusal's message.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /** An HTTP refusal of a delivery: 401 for a signature, 413 for a body over the limit, 400 for a body that is not an event. */
 export class WebhookRefusal extends Error {
@@ -40,7 +40,7 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
 }
 
 /** One header's value (the first, when repeated). */
-export const headerValue = (req: IncomingMessage, name: string): string | undefined => {
+export const headerValue = (req: { headers: IncomingHttpHeaders }, name: string): string | undefined => {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 };
