@@ -35,6 +35,11 @@ import { createDocumentStore } from './ports/documents/document-store.factory';
 import { CarriersGraphqlAdapter } from './ports/graphql/carriers.adapter';
 import { EsignAdapter } from './ports/esign/esign.adapter';
 import { RequirementResolver } from './requirement.resolver';
+import { RequirementVendorResolver } from './requirement-vendor.resolver';
+import { ChartwellAdapter } from './ports/vendors/chartwell.adapter';
+import { PulseAdapter } from './ports/vendors/pulse.adapter';
+import { VendorOrderWorker } from './vendor-order.worker';
+import { vendorWebhookPath, vendorWebhookRoute } from './vendor-webhook.route';
 
 const buildSchema = () =>
   buildFederatedSchema(
@@ -43,6 +48,7 @@ const buildSchema = () =>
         CaseResolver,
         CaseChangeResolver,
         RequirementResolver,
+        RequirementVendorResolver,
         AgentCasesResolver,
         CaseMetricsResolver,
         PersonalDataAccessResolver,
@@ -104,7 +110,37 @@ export const casesSubgraph: SubgraphModule = {
     // Case changes go out through their own leased worker, on the outbox's schedule.
     const changes = config.outboxPollMs ? new CaseChangeWorker({ pool, logger, carriers, vault, pollMs: config.outboxPollMs }) : undefined;
     const sync = config.syncIntervalMs ? createSyncWorker({ pool, cache, logger, carriers, intervalMs: config.syncIntervalMs }) : undefined;
-    const workers = [outbox, changes, sync].filter((worker) => worker !== undefined);
+    // Requirement vendors: orders (and cancels) go out through their leased worker on the outbox's
+    // schedule; each vendor's signed webhook moves its orders' stages.
+    const { vendors: vendorsConfig } = config;
+    const vendorSettings = (endpoint: typeof vendorsConfig.pulse) => ({
+      baseUrl: endpoint.url,
+      apiKey: endpoint.apiKey,
+      webhookSecret: endpoint.webhookSecret,
+      webhookToleranceSeconds: vendorsConfig.webhookToleranceSeconds,
+    });
+    const vendors = {
+      PULSE: new PulseAdapter(vendorSettings(vendorsConfig.pulse)),
+      CHARTWELL: new ChartwellAdapter(vendorSettings(vendorsConfig.chartwell)),
+    };
+    const vendorOrders = config.outboxPollMs
+      ? new VendorOrderWorker({
+          pool,
+          logger,
+          vendors,
+          vault,
+          carriers,
+          callbackUrl: (vendor) => `${vendorsConfig.callbackBaseUrl}${vendorWebhookPath(vendor)}`,
+          pollMs: config.outboxPollMs,
+        })
+      : undefined;
+    const vendorRoutes = Object.fromEntries(
+      Object.values(vendors).map((vendor) => [
+        vendorWebhookPath(vendor.code),
+        vendorWebhookRoute({ db: new Db(pool), vendor, logger: logger.child({ route: vendorWebhookPath(vendor.code) }) }),
+      ]),
+    );
+    const workers = [outbox, changes, sync, vendorOrders].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
@@ -120,6 +156,7 @@ export const casesSubgraph: SubgraphModule = {
       routes: {
         [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }),
         [ESIGN_WEBHOOK_PATH]: esignWebhook,
+        ...vendorRoutes,
       },
       // An upload's base64 is 4/3 of the document, plus the rest of the request.
       maxBodyBytes: Math.ceil((config.documents.maxBytes * 4) / 3) + 64 * 1024,
@@ -133,6 +170,7 @@ export const casesSubgraph: SubgraphModule = {
         esignCallbackUrl: config.esign.callbackUrl,
         nudgeOutbox: () => outbox?.nudge(),
         nudgeChanges: () => changes?.nudge(),
+        nudgeVendorOrders: () => vendorOrders?.nudge(),
         documents,
       }),
     };

@@ -1,6 +1,7 @@
 /** The SQL of requirements (cases.requirement). Functions take the Db (or the transaction) to run on. */
 import type { Db } from '../shared/db';
 import type { RequirementCode, RequirementStatus } from '../shared/enums';
+import type { CaseEventRow } from './case-event.type';
 import type { VendorCode, VendorDetails, VendorStage } from './domain/requirement-vendors';
 import type { RequirementRow } from './requirement.type';
 
@@ -197,17 +198,17 @@ export async function vendorOrderLater(db: Db, id: string, delaySeconds: number,
 
 /** Locks the requirement a vendor's order id names. */
 export const lockRequirementByVendorOrder = (tx: Db, vendor: VendorCode, orderId: string): Promise<RequirementRow | undefined> =>
-  tx.one<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE vendor = $1 AND vendor_order_id = $2 FOR NO KEY UPDATE`, [
-    vendor,
-    orderId,
-  ]);
+  tx.one<RequirementRow>(
+    `SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE vendor = $1 AND vendor_order_id = $2 FOR NO KEY UPDATE`,
+    [vendor, orderId],
+  );
 
 /** Claims a vendor's event id: false when it was received before (a redelivery). */
 export async function claimVendorEvent(tx: Db, vendor: VendorCode, eventId: string): Promise<boolean> {
-  const row = await tx.one(`INSERT INTO cases.vendor_event (vendor, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS claimed`, [
-    vendor,
-    eventId,
-  ]);
+  const row = await tx.one(
+    `INSERT INTO cases.vendor_event (vendor, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS claimed`,
+    [vendor, eventId],
+  );
   return Boolean(row);
 }
 
@@ -250,3 +251,12 @@ export async function cancelRequirementRow(tx: Db, id: string, reason: string): 
 /** The sealed physician of a requirement. */
 export const physicianOf = async (db: Db, id: string): Promise<string | null> =>
   (await db.one<{ physician: string | null }>(`SELECT physician FROM cases.requirement WHERE id = $1`, [id]))?.physician ?? null;
+
+/** The history of several requirements in one statement: their case events, oldest first. */
+export const eventsByRequirementIds = (db: Db, requirementIds: readonly string[]): Promise<CaseEventRow[]> =>
+  db.query<CaseEventRow>(
+    `SELECT case_id AS "caseId", at, type, from_status AS "fromStatus", to_status AS "toStatus", requirement_code AS "requirementCode",
+            requirement_id AS "requirementId", actor, note
+       FROM cases.case_event WHERE requirement_id = ANY($1) ORDER BY id`,
+    [requirementIds],
+  );

@@ -85,7 +85,11 @@ export type RefreshOutcome = { applied: boolean; stage: VendorOrderStatus['stage
  * "ask the vendor", and anyone's poll). The vendor is called outside any transaction; a VendorError
  * (vendor down, order unknown there) is thrown to the caller, which decides when to ask again.
  */
-export async function refreshFromVendor(deps: VendorEventDeps, requirementId: string, actor = 'system:vendor-poll'): Promise<RefreshOutcome> {
+export async function refreshFromVendor(
+  deps: VendorEventDeps,
+  requirementId: string,
+  actor = 'system:vendor-poll',
+): Promise<RefreshOutcome> {
   const current = await deps.db.one<{ vendor: VendorCode | null; vendorOrderId: string | null }>(
     `SELECT vendor, vendor_order_id AS "vendorOrderId" FROM cases.requirement WHERE id = $1`,
     [requirementId],
