@@ -10,7 +10,9 @@
  * What goes to the vendor: the insured's contact data from the case's application when there is one
  * (unsealed here, each read in the personal data access log), else the case's insured basics; the
  * carrier's code, the case's carrier reference, the carrier's id for the requirement when known and
- * a kit id; for an APS, the physician (sealed on the row). Personal data is never logged.
+ * a kit id; for an APS, the physician (sealed on the row). An order waits (with backoff) until the
+ * carrier has accepted the application: the vendor delivers results under its reference. Personal
+ * data is never logged.
  */
 import type { Logger } from '../../platform/logger';
 import type { PersonalDataVault } from '../../platform/personal-data';
@@ -45,6 +47,13 @@ import { applyVendorNews } from './vendor-event.service';
 export const PHYSICIAN_FIELD = 'requirement.physician';
 
 const ACTOR = 'system:vendor-orders';
+
+/** The case has no carrier reference yet (the carrier has not accepted the application): the order waits, with backoff. */
+class WaitingForCarrier extends Error {
+  constructor() {
+    super('waiting for the carrier to accept the application (no carrier reference yet)');
+  }
+}
 
 export interface VendorOrderOptions {
   pool: Pool;
@@ -103,7 +112,17 @@ export class VendorOrderWorker {
       const vendor = this.options.vendors[row.vendor];
       if (row.status === 'CANCELLED') {
         // Never placed, or placed with the answer lost: placing again under the same key finds the order, if any, to cancel it.
-        const orderId = row.vendorOrderId ?? (await this.place(row)).orderId;
+        // An order still waiting for the carrier's reference was never sent: nothing to cancel.
+        const orderId =
+          row.vendorOrderId ??
+          (await this.place(row).then(
+            (placed) => placed.orderId,
+            (error: unknown) => {
+              if (error instanceof WaitingForCarrier) return null;
+              throw error;
+            },
+          ));
+        if (orderId === null) return await vendorOrderDone(this.db, row.id, null);
         await vendor.cancelOrder(orderId, 'cancelled by the agency').catch((error: unknown) => {
           // Already final, or unknown there: nothing left to cancel.
           if (error instanceof VendorError && (error.code === 'VENDOR.CONFLICT' || error.code === 'VENDOR.NOT_FOUND')) return;
@@ -118,6 +137,10 @@ export class VendorOrderWorker {
       }
       logger.debug({ requirementId: row.id, vendor: row.vendor, attempts: row.attempts }, 'vendor order handled');
     } catch (error) {
+      if (error instanceof WaitingForCarrier) {
+        await vendorOrderLater(this.db, row.id, backoffSeconds(row.attempts), error.message).catch(() => undefined);
+        return;
+      }
       const reason = `${error instanceof VendorError ? `${error.code}: ` : ''}${(error as Error).message}`.slice(0, 500);
       logger.warn({ requirementId: row.id, vendor: row.vendor, attempts: row.attempts, reason }, 'vendor order not sent');
       // If even this fails, the lease expires and the row comes back.
@@ -153,6 +176,8 @@ export class VendorOrderWorker {
   private async orderOf(row: VendorOrderRow): Promise<VendorOrderRequest> {
     const caseRow = await caseById(this.db, row.caseId);
     if (!caseRow) throw new Error(`requirement ${row.id}: its case is missing`);
+    // The vendor sends the results to the carrier under the carrier's application reference: wait for it.
+    if (!caseRow.carrierReference) throw new WaitingForCarrier();
     const reason = `ordering a requirement from ${row.vendor}`;
     const physician = row.physician ? (JSON.parse(this.options.vault.open(PHYSICIAN_FIELD, row.physician).plaintext) as Physician) : null;
     if (physician)

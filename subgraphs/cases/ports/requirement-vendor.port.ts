@@ -49,8 +49,8 @@ export interface VendorOrderRequest {
   carrier: {
     /** The carrier's code (SUMMIT…), which the vendor knows the carrier by. */
     code: string;
-    /** The carrier's reference for the application (the case's carrierReference). */
-    policyReference: string | null;
+    /** The carrier's reference for the application (the case's carrierReference): vendors deliver results under it. */
+    policyReference: string;
     /** The carrier's id for this requirement, when the carrier has reported it. */
     requirementId: string | null;
     /** The exam kit the carrier wants used. */

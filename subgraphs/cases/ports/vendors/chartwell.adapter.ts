@@ -227,8 +227,10 @@ export function chartwellOrderRequestXml(kind: 'STATUS' | 'CANCEL', orderId: str
   });
 }
 
-/** When the stage was reached: a full timestamp, or StatusDate (+ StatusTime) as UTC. */
+/** When the stage was reached: OLifEExtension/StatusDateTime (ISO 8601), else StatusDate (+ StatusTime) as UTC. */
 function statusAt(info: XmlNode | undefined): string | undefined {
+  const precise = text(child(info, 'OLifEExtension'), 'StatusDateTime');
+  if (precise && !Number.isNaN(Date.parse(precise))) return new Date(precise).toISOString();
   const date = text(info, 'StatusDate');
   if (!date) return undefined;
   const time = text(info, 'StatusTime');
@@ -283,7 +285,8 @@ export class ChartwellAdapter implements RequirementVendor {
 
   async cancelOrder(orderId: string, _reason: string): Promise<void> {
     const response = await this.call(chartwellOrderRequestXml('CANCEL', orderId, this.guid()));
-    this.failIfRefused(response, 'VENDOR.CONFLICT');
+    // Refused for anything but an unknown order: the order is already final there.
+    this.failIfRefused(response, 'CANCEL');
   }
 
   parseWebhook(delivery: WebhookDelivery, nowMs: number): VendorEvent {
@@ -304,20 +307,23 @@ export class ChartwellAdapter implements RequirementVendor {
     return `bga-${Date.now().toString(36)}-${++this.calls}`;
   }
 
-  /** ResultCode 1/2 passes; 5 is refused: not found (300), missing data (200, REJECTED), or anything else (`otherwise`). */
-  private failIfRefused(response: XmlNode, otherwise: 'VENDOR.REJECTED' | 'VENDOR.CONFLICT' = 'VENDOR.REJECTED'): void {
+  /**
+   * ResultCode 1/2 passes; 5 is refused: an unknown order (300) is NOT_FOUND; for a cancel, anything
+   * else means the order is already final (CONFLICT); for an order, missing data (200) is REJECTED.
+   */
+  private failIfRefused(response: XmlNode, kind: 'ORDER' | 'CANCEL' = 'ORDER'): void {
     const result = child(response, 'TransResult');
     const code = tcOf(result, 'ResultCode');
     if (code && RESULT_SUCCESS.has(code)) return;
     if (!code) throw new VendorError('VENDOR.UNAVAILABLE', 'CHARTWELL answered no ResultCode');
     const infos = children(result, 'ResultInfo').map((info) => tcOf(info, 'ResultInfoCode'));
     if (infos.includes(INFO_NOT_FOUND)) throw new VendorError('VENDOR.NOT_FOUND', 'CHARTWELL does not know the order');
-    if (infos.includes(INFO_MISSING_DATA))
-      throw new VendorError(
-        'VENDOR.REJECTED',
-        `CHARTWELL refused the order: ${infos.filter((i) => i === INFO_MISSING_DATA).length} missing item(s)`,
-      );
-    throw new VendorError(otherwise, `CHARTWELL refused the request (ResultCode ${code})`);
+    if (kind === 'CANCEL') throw new VendorError('VENDOR.CONFLICT', 'the order is already final at CHARTWELL');
+    const missing = infos.filter((info) => info === INFO_MISSING_DATA).length;
+    throw new VendorError(
+      'VENDOR.REJECTED',
+      `CHARTWELL refused the order (ResultCode ${code}${missing ? `, ${missing} data problem(s)` : ''})`,
+    );
   }
 
   /** POSTs a TXLife document; answers the TXLifeResponse, or throws VENDOR.UNAVAILABLE. */
