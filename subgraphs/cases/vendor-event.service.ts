@@ -28,10 +28,19 @@ export type VendorNews = Pick<VendorOrderStatus, 'stage' | 'sequence' | 'at' | '
 /**
  * Applies news to a requirement locked by the caller's transaction: true when it was newer than
  * what the row holds (stage updated, history written), false when it was older or the same.
+ * `history: false` updates the stage without a REQUIREMENT_VENDOR_STATUS event (the order's
+ * acknowledgement, which REQUIREMENT_SENT_TO_VENDOR already records).
  */
-export async function applyVendorNews(tx: Db, requirement: RequirementRow, news: VendorNews, actor: string): Promise<boolean> {
+export async function applyVendorNews(
+  tx: Db,
+  requirement: RequirementRow,
+  news: VendorNews,
+  actor: string,
+  options: { history?: boolean } = {},
+): Promise<boolean> {
   if (news.sequence <= requirement.vendorSequence) return false;
   await setVendorStage(tx, requirement.id, news.stage, news.at, news.sequence, news.details);
+  if (options.history === false) return true;
   await appendEvent(tx, {
     caseId: requirement.caseId,
     at: nowIso(),

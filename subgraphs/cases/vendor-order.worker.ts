@@ -168,7 +168,8 @@ export class VendorOrderWorker {
           note: `${VENDORS[row.vendor].name}: order ${status.orderId}`,
         });
       }
-      await applyVendorNews(tx, current, status, ACTOR);
+      // A first acknowledgement at ORDERED is said by REQUIREMENT_SENT_TO_VENDOR; a later stage (a lost answer's order moved on) gets its own event.
+      await applyVendorNews(tx, current, status, ACTOR, { history: Boolean(current.vendorOrderId) || status.stage !== 'ORDERED' });
     });
     return status;
   }
