@@ -188,6 +188,15 @@ export async function vendorOrderDone(db: Db, id: string, error: string | null):
   await db.query(`UPDATE cases.requirement SET vendor_due_at = NULL, vendor_last_error = $2 WHERE id = $1`, [id, error]);
 }
 
+/** A cancelled requirement whose order never reached its vendor: nothing to cancel there, its vendor stage is CANCELLED. */
+export async function vendorOrderNeverSent(db: Db, id: string): Promise<void> {
+  await db.query(
+    `UPDATE cases.requirement SET vendor_due_at = NULL, vendor_last_error = NULL, vendor_stage = 'CANCELLED', vendor_stage_at = now()
+      WHERE id = $1 AND vendor_order_id IS NULL`,
+    [id],
+  );
+}
+
 /** No answer from the vendor: the row comes back after `delaySeconds`. */
 export async function vendorOrderLater(db: Db, id: string, delaySeconds: number, reason: string): Promise<void> {
   await db.query(

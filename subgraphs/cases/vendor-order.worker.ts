@@ -40,6 +40,7 @@ import {
   type VendorOrderRow,
   vendorOrderDone,
   vendorOrderLater,
+  vendorOrderNeverSent,
 } from './requirement.repository';
 import { applyVendorNews } from './vendor-event.service';
 
@@ -122,7 +123,7 @@ export class VendorOrderWorker {
               throw error;
             },
           ));
-        if (orderId === null) return await vendorOrderDone(this.db, row.id, null);
+        if (orderId === null) return await vendorOrderNeverSent(this.db, row.id);
         await vendor.cancelOrder(orderId, 'cancelled by the agency').catch((error: unknown) => {
           // Already final, or unknown there: nothing left to cancel.
           if (error instanceof VendorError && (error.code === 'VENDOR.CONFLICT' || error.code === 'VENDOR.NOT_FOUND')) return;

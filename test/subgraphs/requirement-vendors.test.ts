@@ -23,8 +23,10 @@ import { PERSONAL_FIELD } from '../../subgraphs/cases/application.service';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 import { ChartwellAdapter } from '../../subgraphs/cases/ports/vendors/chartwell.adapter';
 import { PulseAdapter } from '../../subgraphs/cases/ports/vendors/pulse.adapter';
+import { refreshFromVendor } from '../../subgraphs/cases/vendor-event.service';
 import { VendorOrderWorker } from '../../subgraphs/cases/vendor-order.worker';
 import { vendorWebhookPath } from '../../subgraphs/cases/vendor-webhook.route';
+import { Db } from '../../subgraphs/shared/db';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { codes, graphql } from '../support/graphql';
 
@@ -427,6 +429,25 @@ describe('vendor webhooks', () => {
     expect(signed.status).toBe(404);
     expect(await receivedEvents('PULSE')).toBe(received);
 
+    // The same well-signed event twice at once: one applies it, the other is told it is a duplicate.
+    const next = JSON.stringify({ ...JSON.parse(body), eventId: `evt_twice_${RUN}`, sequence: row.sequence + 1 });
+    const twice = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'pulse-signature': `t=${now},v1=${signWebhook(PULSE.webhookSecret, String(now), next)}`,
+        },
+        body: next,
+      }).then(async (r) => ({ status: r.status, ...((await r.json()) as { duplicate: boolean; applied: boolean }) }));
+    const answers = await Promise.all([twice(), twice()]);
+    expect(answers.map((a) => [a.status, a.applied, a.duplicate]).sort()).toEqual([
+      [200, false, true],
+      [200, true, false],
+    ]);
+    expect(await vendorRow(exam)).toMatchObject({ stage: 'RESULTS_SENT_TO_CARRIER', sequence: row.sequence + 1 });
+    expect(await receivedEvents('PULSE')).toBe(received + 1);
+
     // CHARTWELL signs with its own headers: a PULSE-style signature there is 401 too.
     const cw = await fetch(`${base}${vendorWebhookPath('CHARTWELL')}`, {
       method: 'POST',
@@ -450,6 +471,77 @@ describe('vendor webhooks', () => {
     const without = await count(many, 'id vendorStatus { stage }');
     expect(withHistory).toBe(without + 1);
     expect(await count(one, 'id history { type } vendorStatus { stage }')).toBe(withHistory);
+  });
+});
+
+describe('polling a vendor (refreshFromVendor, for the follow-up job)', () => {
+  test('a stage whose webhook was dropped is applied by a poll, once; a requirement without an order asks nobody', async () => {
+    const caseId = await acceptedCase();
+    const aps = (await order({ caseId, code: 'APS', physician: DR_ONE })).id;
+    const never = (await order({ caseId, code: 'MIB' })).id;
+    await worker.runOnce();
+    const orderId = chartwell.control.orderByReference(aps)!.orderId;
+    chartwell.control.reset();
+    chartwell.control.setWebhookFault('drop', { times: 1 });
+    chartwell.control.advance(orderId, 'AUTHORIZATION_SENT');
+    await chartwell.control.idle();
+    expect(chartwell.control.dropped).toHaveLength(1);
+    expect((await vendorRow(aps)).stage).toBe('ORDERED');
+    const deps = {
+      db: new Db(pool as never),
+      vendors: {
+        PULSE: new PulseAdapter({ webhookToleranceSeconds: 300, baseUrl: pulse.url, ...PULSE }),
+        CHARTWELL: new ChartwellAdapter({ webhookToleranceSeconds: 300, baseUrl: chartwell.url, ...CHARTWELL }),
+      },
+    };
+    expect(await refreshFromVendor(deps, aps)).toEqual({ applied: true, stage: 'AUTHORIZATION_SENT', sequence: 2 });
+    expect(await refreshFromVendor(deps, aps)).toEqual({ applied: false, stage: 'AUTHORIZATION_SENT', sequence: 2 });
+    expect(chartwell.control.counts.status).toBe(2);
+    expect(await vendorEvents(aps)).toBe(1);
+    expect((await byId(caseId, aps)).history.at(-1)).toMatchObject({ type: 'REQUIREMENT_VENDOR_STATUS', actor: 'system:vendor-poll' });
+    expect(await refreshFromVendor(deps, never)).toBeNull();
+    expect(chartwell.control.counts.status + pulse.control.counts.get).toBe(2);
+  });
+});
+
+describe("the subgraph's own worker", () => {
+  test('an order is sent when the mutation nudges the worker, and its webhooks come back to the subgraph', async () => {
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      // A poll so rare that only the nudge after the mutation can send the order in time.
+      OUTBOX_POLL_MS: '600000',
+      SYNC_INTERVAL_MS: '0',
+      VENDOR_PULSE_URL: pulse.url,
+      VENDOR_PULSE_API_KEY: PULSE.apiKey,
+      VENDOR_PULSE_WEBHOOK_SECRET: PULSE.webhookSecret,
+      VENDOR_CHARTWELL_URL: chartwell.url,
+      VENDOR_CHARTWELL_API_KEY: CHARTWELL.apiKey,
+      VENDOR_CHARTWELL_WEBHOOK_SECRET: CHARTWELL.webhookSecret,
+      VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+    };
+    const own = await startSubgraph(casesSubgraph, readCommonConfig(env), port, '127.0.0.1', { env });
+    try {
+      const caseId = await acceptedCase();
+      const response = await graphql(
+        own.url,
+        ORDER,
+        { caseId, code: 'PARAMED_EXAM' },
+        { headers: signIdentity(STAFF, DEV_IDENTITY_SECRET) },
+      );
+      expect(response.errors).toBeUndefined();
+      const id = response.data!.orderRequirement.id as string;
+      const deadline = Date.now() + 10_000;
+      while (!(await vendorRow(id)).orderId && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const orderId = (await vendorRow(id)).orderId as string;
+      expect(orderId).toBe(pulse.control.orderByReference(id)!.orderId);
+      pulse.control.advance(orderId, 'SCHEDULED');
+      await pulse.control.idle();
+      expect((await vendorRow(id)).stage).toBe('SCHEDULED');
+    } finally {
+      await own.stop();
+    }
   });
 });
 
