@@ -5,7 +5,7 @@
  * no transaction stays open while a vendor is called. The order's idempotency key is our
  * requirement id: a vendor that is down means backoff and retry, and a retry after a lost answer
  * gives back the same order, never a second one. A vendor that refuses the order for good (missing
- * data) leaves the reason in vendor_last_error and the row is not retried.
+ * data) leaves the reason in vendor_last_error and the history, and the row is not retried.
  *
  * What goes to the vendor: the insured's contact data from the case's application when there is one
  * (unsealed here, each read in the personal data access log), else the case's insured basics; the
@@ -145,9 +145,25 @@ export class VendorOrderWorker {
       const reason = `${error instanceof VendorError ? `${error.code}: ` : ''}${(error as Error).message}`.slice(0, 500);
       logger.warn({ requirementId: row.id, vendor: row.vendor, attempts: row.attempts, reason }, 'vendor order not sent');
       // If even this fails, the lease expires and the row comes back.
-      if (error instanceof VendorError && !error.retryable) await vendorOrderDone(this.db, row.id, reason).catch(() => undefined);
+      if (error instanceof VendorError && !error.retryable) await this.refused(row, reason).catch(() => undefined);
       else await vendorOrderLater(this.db, row.id, backoffSeconds(row.attempts), reason).catch(() => undefined);
     }
+  }
+
+  /** The vendor refused the order for good: the row is not retried, and the history says why (field names, never values). */
+  private async refused(row: VendorOrderRow, reason: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await vendorOrderDone(tx, row.id, reason);
+      await appendEvent(tx, {
+        caseId: row.caseId,
+        at: nowIso(),
+        type: 'REQUIREMENT_VENDOR_STATUS',
+        actor: ACTOR,
+        requirementCode: row.code,
+        requirementId: row.id,
+        note: `${VENDORS[row.vendor].name} refused the order: ${reason}`.slice(0, 500),
+      });
+    });
   }
 
   /** Places the order (idempotent at the vendor) and records its id, stage and the history, in one transaction. */

@@ -289,6 +289,10 @@ describe('ordering from vendors', () => {
     const refused = await order({ caseId: bare, code: 'EKG' });
     await worker.runOnce();
     expect(pulse.control.counts.create).toBe(1);
+    expect((await byId(bare, refused.id)).history.at(-1)).toMatchObject({
+      type: 'REQUIREMENT_VENDOR_STATUS',
+      note: expect.stringMatching(/^Pulse Paramedical refused the order: VENDOR.REJECTED/),
+    });
     expect(await vendorRow(refused.id)).toMatchObject({
       stage: 'QUEUED',
       dueAt: null,
