@@ -11,8 +11,7 @@ import { CASE_MANAGERS, lockVisibleCase } from './case.scope';
 import type { CasesContext } from './cases.context';
 import { isClosed } from './domain/case-status';
 import { followUpOn } from './domain/requirement.rules';
-import { defaultVendorFor, type VendorCode, vendorTakes } from './domain/requirement-vendors';
-import type { Physician } from './ports/requirement-vendor.port';
+import { checkVendorOrder } from './domain/vendor-order';
 import {
   cancelRequirementRow,
   closeRequirement,
@@ -59,8 +58,9 @@ export class RequirementResolver {
     parseId('case', caseId, 'caseId');
     const cleanNote = optionalText(note, 'note', 2000);
     const key = optionalText(idempotencyKey, 'idempotencyKey', 200);
-    const chosen = vendorFor(code, vendor);
-    const sealedPhysician = physicianFor(code, chosen, physician);
+    const checked = checkVendorOrder(code, vendor, physician);
+    if (!checked.ok) throw badInput(checked.reasons.map((reason) => reason.split(':')[0]).join(', '), checked.reasons);
+    const { vendor: chosen, physician: checkedPhysician } = checked;
     const requestedBy = ctx.identity.sub;
     const requirement = await ctx.db.transaction(async (tx) => {
       if (key) {
@@ -81,7 +81,7 @@ export class RequirementResolver {
         carrierCode: null,
         note: cleanNote,
         vendor: chosen,
-        physician: sealedPhysician ? ctx.vault.seal(PHYSICIAN_FIELD, JSON.stringify(sealedPhysician)) : null,
+        physician: checkedPhysician ? ctx.vault.seal(PHYSICIAN_FIELD, JSON.stringify(checkedPhysician)) : null,
         requestedBy,
         idempotencyKey: key,
       });
@@ -184,59 +184,6 @@ export class RequirementResolver {
     await bumpMetricsGeneration(ctx.cache);
     return requirement;
   }
-}
-
-/** The vendor an order goes to: the one asked for, if it takes the code, else the code's default (or none). */
-function vendorFor(code: RequirementCode, vendor: RequirementVendorCode | undefined | null): VendorCode | null {
-  if (vendor === undefined || vendor === null) return defaultVendorFor(code);
-  if (!vendorTakes(vendor, code)) throw badInput(`vendor ${vendor} does not take ${code}`, [`vendor: ${vendor} does not take ${code}`]);
-  return vendor;
-}
-
-const PHONE = /^\+?[0-9 ().-]{7,25}$/;
-const ZIP = /^\d{5}(-\d{4})?$/;
-
-/**
- * The physician of an APS ordered through a vendor, checked: name and phone are required, each
- * problem named by its field (never its value). A physician is only taken for an APS.
- */
-function physicianFor(code: RequirementCode, vendor: VendorCode | null, input: PhysicianInput | undefined | null): Physician | null {
-  if (code !== 'APS' || !vendor) {
-    if (input)
-      throw badInput('physician is only taken for an APS ordered through a vendor', ['physician: only for an APS through a vendor']);
-    return null;
-  }
-  const reasons: string[] = [];
-  const text = (value: string | undefined, field: string, max: number, required = false): string | null => {
-    const trimmed = value?.trim() ?? '';
-    if (!trimmed) {
-      if (required) reasons.push(`physician.${field}: required for an APS through a vendor`);
-      return null;
-    }
-    if (trimmed.length > max) reasons.push(`physician.${field}: at most ${max} characters`);
-    return trimmed;
-  };
-  const name = text(input?.name, 'name', 200, true);
-  const phone = text(input?.phone, 'phone', 25, true);
-  if (phone && (!PHONE.test(phone) || phone.replace(/\D/g, '').length < 10)) reasons.push('physician.phone: not a phone number');
-  const practice = text(input?.practice, 'practice', 200);
-  const line1 = text(input?.addressLine1, 'addressLine1', 200);
-  const city = text(input?.city, 'city', 100);
-  const postalCode = text(input?.postalCode, 'postalCode', 10);
-  if (postalCode && !ZIP.test(postalCode)) reasons.push('physician.postalCode: 5 digits or ZIP+4');
-  const address = line1 || city || postalCode || input?.state;
-  if (address && !(line1 && city && postalCode && input?.state))
-    reasons.push('physician.addressLine1: an address needs addressLine1, city, state and postalCode');
-  if (input?.treatedFrom && input.treatedTo && input.treatedFrom > input.treatedTo) reasons.push('physician.treatedTo: before treatedFrom');
-  if (reasons.length) throw badInput(`physician: ${reasons.map((r) => r.split(':')[0]).join(', ')}`, reasons);
-  return {
-    name: name!,
-    phone: phone!,
-    practice,
-    address: address ? { line1: line1!, city: city!, state: input!.state!, postalCode: postalCode! } : null,
-    treatedFrom: input?.treatedFrom ?? null,
-    treatedTo: input?.treatedTo ?? null,
-  };
 }
 
 /** A repeated idempotency key answers its requirement, unless it was used for another order. */

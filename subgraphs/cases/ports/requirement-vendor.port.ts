@@ -11,6 +11,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequirementCodeValue as RequirementCode } from '../../shared/vocabulary';
 import type { VendorCode, VendorDetails, VendorStage } from '../domain/requirement-vendors';
+import type { Physician } from '../domain/vendor-order';
+
+export type { Physician };
 
 /** A postal address as vendors take it. */
 export interface VendorAddress {
@@ -18,18 +21,6 @@ export interface VendorAddress {
   city: string;
   state: string;
   postalCode: string;
-}
-
-/** The physician an APS is asked of (personal data: sealed at rest, never logged). */
-export interface Physician {
-  name: string;
-  phone: string;
-  /** The practice or hospital. */
-  practice?: string | null;
-  address?: VendorAddress | null;
-  /** The treatment dates the records should cover (YYYY-MM-DD). */
-  treatedFrom?: string | null;
-  treatedTo?: string | null;
 }
 
 /** One order at a vendor: everything the vendor needs to reach the insured (or the physician) and to send the results to the carrier. */
