@@ -257,10 +257,6 @@ export async function cancelRequirementRow(tx: Db, id: string, reason: string): 
   return row!;
 }
 
-/** The sealed physician of a requirement. */
-export const physicianOf = async (db: Db, id: string): Promise<string | null> =>
-  (await db.one<{ physician: string | null }>(`SELECT physician FROM cases.requirement WHERE id = $1`, [id]))?.physician ?? null;
-
 /** The history of several requirements in one statement: their case events, oldest first. */
 export const eventsByRequirementIds = (db: Db, requirementIds: readonly string[]): Promise<CaseEventRow[]> =>
   db.query<CaseEventRow>(
