@@ -98,9 +98,13 @@ export class VendorOrderWorker {
     return this.worker.runOnce();
   }
 
-  /** Works now rather than at the next poll (after orderRequirement or cancelRequirement). */
+  /**
+   * Works now rather than at the next poll (after orderRequirement or cancelRequirement). A nudge
+   * during a pass joins that pass, which may have claimed before this row was due: one more pass
+   * follows it (nudges during one pass share that one).
+   */
   nudge(): void {
-    this.worker.nudge();
+    void this.worker.runOnce().then(() => this.worker.runOnce());
   }
 
   stop(): Promise<void> {
