@@ -122,7 +122,7 @@ export interface VendorSpec<S extends string, D extends object, K extends string
   initialDetails(): D;
   /** What entering `stage` sets when the control API gives nothing (an appointment, an expected date). */
   defaultDetails(stage: S, order: VendorOrder<S, D>, now: Date): Partial<D>;
-  /** Checks details given to advance; throws a RangeError naming what is wrong. */
+  /** Checks (and normalises) the details given to advance; throws a RangeError naming what is wrong. */
   checkDetails(details: Record<string, unknown>): Partial<D>;
   /** The webhook body as the vendor encodes it. */
   encode(event: VendorEvent<S, D>): { body: string; contentType: string };
@@ -181,7 +181,7 @@ export class VendorControl<S extends string, D extends object, K extends string>
   /** Orders whose carrier has no URL here: their results went nowhere. */
   readonly undeliverable: string[] = [];
   private readonly orders = new Map<string, VendorOrder<S, D>>();
-  private readonly byReference = new Map<string, string>();
+  private readonly byKey = new Map<string, string>();
   private readonly held = new Map<string, { url: string; event: VendorEvent<S, D> }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private apiFault: { fault: ApiFault; remaining: number | null; kinds: readonly K[] | null } | null = null;
@@ -231,7 +231,7 @@ export class VendorControl<S extends string, D extends object, K extends string>
     newId: () => string,
   ): { order: VendorOrder<S, D>; created: boolean } {
     if (input.idempotencyKey !== null) {
-      const existing = this.byReference.get(input.idempotencyKey);
+      const existing = this.byKey.get(input.idempotencyKey);
       if (existing) return { order: this.orders.get(existing)!, created: false };
     }
     let orderId = newId();
@@ -252,7 +252,7 @@ export class VendorControl<S extends string, D extends object, K extends string>
       details: this.spec.initialDetails(),
     };
     this.orders.set(orderId, order);
-    if (input.idempotencyKey !== null) this.byReference.set(input.idempotencyKey, orderId);
+    if (input.idempotencyKey !== null) this.byKey.set(input.idempotencyKey, orderId);
     this.schedule(order);
     return { order, created: true };
   }
@@ -261,10 +261,10 @@ export class VendorControl<S extends string, D extends object, K extends string>
     return this.orders.get(orderId);
   }
 
-  /** The order placed with this idempotency key (our requirement id), if any. */
+  /** The order with our reference (the one placed under it as idempotency key first). */
   orderByReference(reference: string): VendorOrder<S, D> | undefined {
-    const id = this.byReference.get(reference);
-    return id ? this.orders.get(id) : [...this.orders.values()].find((o) => o.reference === reference);
+    const keyed = this.orders.get(this.byKey.get(reference) ?? '');
+    return keyed?.reference === reference ? keyed : [...this.orders.values()].find((o) => o.reference === reference);
   }
 
   all(): VendorOrder<S, D>[] {
@@ -301,8 +301,9 @@ export class VendorControl<S extends string, D extends object, K extends string>
       throw new RangeError(`unknown stage ${String(target)}: expected one of ${this.spec.stages.join(', ')}`);
     if (!this.allowed(order.stage, target))
       throw new VendorOrderError(409, 'invalid_move', `order ${orderId} cannot move from ${order.stage} to ${target}`);
+    const given = this.spec.checkDetails(stripUndefined(details));
     const now = new Date(this.now());
-    order.details = { ...order.details, ...this.spec.defaultDetails(target, order, now), ...stripUndefined(details) };
+    order.details = { ...order.details, ...this.spec.defaultDetails(target, order, now), ...given };
     order.stage = target;
     order.sequence++;
     order.updatedAt = now.toISOString();
@@ -514,6 +515,6 @@ function checkTimes(times: number | undefined): void {
   if (times !== undefined && (!Number.isInteger(times) || times < 1)) throw new RangeError('times must be a positive integer');
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
