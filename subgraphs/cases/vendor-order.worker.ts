@@ -83,8 +83,9 @@ export class VendorOrderWorker {
       intervalMs: options.pollMs,
       logger: options.logger,
       claim: () => claimDueVendorOrders(this.db, options.leaseSeconds ?? 60, options.batchSize ?? 20),
+      // Rows at once: a vendor that hangs until the timeout holds up only its own rows, well inside the lease.
       work: async (rows) => {
-        for (const row of rows) await this.work(row);
+        await Promise.all(rows.map((row) => this.work(row)));
       },
     });
   }

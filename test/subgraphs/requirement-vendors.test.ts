@@ -277,6 +277,21 @@ describe('ordering from vendors', () => {
     expect(chartwell.control.all().filter((o) => o.reference === aps.id)).toHaveLength(1);
   });
 
+  test('a vendor that never answers: the call times out, the row is retried, and the order is placed once', async () => {
+    const caseId = await acceptedCase();
+    const ekg = await order({ caseId, code: 'EKG' });
+    pulse.control.reset();
+    pulse.control.setFault('hang', { times: 1 });
+    const started = Date.now();
+    await worker.runOnce();
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(await vendorRow(ekg.id)).toMatchObject({ orderId: null, stage: 'QUEUED', lastError: expect.stringMatching(/UNAVAILABLE/) });
+    await makeDue(ekg.id);
+    await worker.runOnce();
+    expect((await vendorRow(ekg.id)).stage).toBe('ORDERED');
+    expect(pulse.control.all().filter((o) => o.reference === ekg.id)).toHaveLength(1);
+  });
+
   test('an order waits for the carrier reference; a case without an application sends the basics (which PULSE refuses for good: no phone)', async () => {
     const waiting = await acceptedCase({ carrierReference: null });
     const exam = await order({ caseId: waiting, code: 'EKG' });
