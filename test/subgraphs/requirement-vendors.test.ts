@@ -101,13 +101,18 @@ async function acceptedCase(options: { status?: string; application?: boolean; c
        insured_gender, insured_state, insured_tobacco, face_amount, term_years, applied_health_class, payment_mode, annual_premium_cents, modal_premium_cents,
        status, submitted_at, created_by, carrier_reference)
      VALUES ($1, $2, 'agt_vendor_test', 'car_summit', 'prd_summit_term', 'TERM', 'Dana', 'Insured', '1980-05-06', 'FEMALE', 'TX', false, 500000, 20,
-       'PREFERRED', 'ANNUAL', 100000, 100000, $3, now(), 'user:test', $4)`,
+       'PREFERRED', 'ANNUAL', 100000, 100000, $3, '2024-01-02T10:00:00Z', 'user:test', $4)`,
     [
       id,
       `VND-${(Date.now() % 1e9) * 10 + n}`,
       options.status ?? 'IN_UNDERWRITING',
       options.carrierReference === undefined ? `SUM-${RUN}-${n}` : options.carrierReference,
     ],
+  );
+  // Every case has a history (other suites reading the newest cases count on it), submitted in the past so as not to crowd them.
+  await pool.query(
+    `INSERT INTO cases.case_event (case_id, at, type, to_status, actor) VALUES ($1, '2024-01-02T10:00:00Z', 'STATUS_CHANGED', 'SUBMITTED', 'user:test')`,
+    [id],
   );
   if (options.application !== false) {
     const personal = {
