@@ -129,12 +129,17 @@ export class VendorOrderWorker {
             },
           ));
         if (orderId === null) return await vendorOrderNeverSent(this.db, row.id);
-        await vendor.cancelOrder(orderId, 'cancelled by the agency').catch((error: unknown) => {
+        const cancelled = await vendor.cancelOrder(orderId, 'cancelled by the agency').catch((error: unknown) => {
           // Already final, or unknown there: nothing left to cancel.
-          if (error instanceof VendorError && (error.code === 'VENDOR.CONFLICT' || error.code === 'VENDOR.NOT_FOUND')) return;
+          if (error instanceof VendorError && (error.code === 'VENDOR.CONFLICT' || error.code === 'VENDOR.NOT_FOUND')) return null;
           throw error;
         });
-        await vendorOrderDone(this.db, row.id, null);
+        // The answer is the order, CANCELLED: applied like its webhook (whichever comes first applies it, once).
+        await this.db.transaction(async (tx) => {
+          await vendorOrderDone(tx, row.id, null);
+          const current = cancelled ? await lockRequirement(tx, row.id) : undefined;
+          if (current && cancelled) await applyVendorNews(tx, current, cancelled, ACTOR);
+        });
       } else if (row.status === 'ORDERED' && !row.vendorOrderId) {
         await this.place(row);
       } else {

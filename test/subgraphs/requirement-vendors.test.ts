@@ -333,13 +333,41 @@ describe('ordering from vendors', () => {
     const never = await ask(CANCEL, { id: queued.id, reason: 'ordered by mistake' });
     expect(never.data!.cancelRequirement.vendorStatus.stage).toBe('CANCELLED');
     pulse.control.reset();
+    // Its CANCELLED webhook is lost: the cancel's own answer moves the stage.
+    pulse.control.setWebhookFault('drop', { times: 1 });
     await worker.runOnce();
     expect(pulse.control.counts).toMatchObject({ create: 0, cancel: 1 });
     expect(pulse.control.orderByReference(sent.id)!.stage).toBe('CANCELLED');
     expect(pulse.control.orderByReference(queued.id)).toBeUndefined();
-    await pulse.control.idle();
+    expect(pulse.control.dropped).toHaveLength(1);
     expect((await byId(caseId, sent.id)).vendorStatus.stage).toBe('CANCELLED');
+    expect(await vendorEvents(sent.id)).toBe(1);
+    expect(await vendorRow(sent.id)).toMatchObject({ dueAt: null });
     expect(codes(await ask(CANCEL, { id: sent.id, reason: 'again' }))).toEqual(['CONFLICT']);
+  });
+});
+
+describe('cancelling at CHARTWELL', () => {
+  test('the 12102 cancel moves the order and the stage; cancelling again at the vendor is an order already final, and done', async () => {
+    const caseId = await acceptedCase();
+    const aps = (await order({ caseId, code: 'APS', physician: DR_TWO })).id;
+    await worker.runOnce();
+    const cancelled = await ask(`mutation($id: ID!) { cancelRequirement(requirementId: $id, reason: "records on file") { status } }`, {
+      id: aps,
+    });
+    expect(cancelled.data!.cancelRequirement.status).toBe('CANCELLED');
+    chartwell.control.reset();
+    await worker.runOnce();
+    expect(chartwell.control.counts.cancel).toBe(1);
+    expect(chartwell.control.orderByReference(aps)!.stage).toBe('CANCELLED');
+    expect((await vendorRow(aps)).stage).toBe('CANCELLED');
+    // As if the worker had lost its lease before recording it: the vendor says the order is final, and the row is done.
+    await makeDue(aps);
+    await worker.runOnce();
+    expect(chartwell.control.counts.cancel).toBe(2);
+    expect(await vendorRow(aps)).toMatchObject({ stage: 'CANCELLED', dueAt: null, lastError: null });
+    await chartwell.control.idle();
+    expect(await vendorEvents(aps)).toBe(1);
   });
 });
 

@@ -114,8 +114,8 @@ export interface RequirementVendor {
   placeOrder(order: VendorOrderRequest): Promise<VendorOrderStatus>;
   /** The order as the vendor sees it now. */
   orderStatus(orderId: string): Promise<VendorOrderStatus>;
-  /** Cancels the order at the vendor; VENDOR.CONFLICT when it is already final there. */
-  cancelOrder(orderId: string, reason: string): Promise<void>;
+  /** Cancels the order at the vendor and answers it, CANCELLED; VENDOR.CONFLICT when it is already final there. */
+  cancelOrder(orderId: string, reason: string): Promise<VendorOrderStatus>;
   /**
    * Verifies a webhook delivery's signature (a WebhookRefusal 401 otherwise, platform/webhook-signature.ts)
    * and reads it as our event (a WebhookRefusal 400 when it is not one). `nowMs` is our clock.

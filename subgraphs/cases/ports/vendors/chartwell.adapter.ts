@@ -283,10 +283,11 @@ export class ChartwellAdapter implements RequirementVendor {
     return chartwellStatusOf(find(response, 'RequirementInfo'));
   }
 
-  async cancelOrder(orderId: string, _reason: string): Promise<void> {
+  async cancelOrder(orderId: string, _reason: string): Promise<VendorOrderStatus> {
     const response = await this.call(chartwellOrderRequestXml('CANCEL', orderId, this.guid()));
     // Refused for anything but an unknown order: the order is already final there.
     this.failIfRefused(response, 'CANCEL');
+    return chartwellStatusOf(find(response, 'RequirementInfo'), new Date().toISOString());
   }
 
   parseWebhook(delivery: WebhookDelivery, nowMs: number): VendorEvent {

@@ -131,9 +131,9 @@ export class PulseAdapter implements RequirementVendor {
     throw this.unexpected(status);
   }
 
-  async cancelOrder(orderId: string, reason: string): Promise<void> {
-    const { status } = await this.call('POST', `/v1/orders/${encodeURIComponent(orderId)}/cancel`, { reason });
-    if (status === 200) return;
+  async cancelOrder(orderId: string, reason: string): Promise<VendorOrderStatus> {
+    const { status, json } = await this.call('POST', `/v1/orders/${encodeURIComponent(orderId)}/cancel`, { reason });
+    if (status === 200) return pulseStatusOf(json as WireOrder);
     if (status === 404) throw new VendorError('VENDOR.NOT_FOUND', 'PULSE does not know the order');
     if (status === 409) throw new VendorError('VENDOR.CONFLICT', 'the order is already final at PULSE');
     throw this.unexpected(status);
