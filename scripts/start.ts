@@ -120,6 +120,8 @@ async function main(): Promise<void> {
       ...simulators.env,
       // The e-signature provider calls the cases subgraph's webhook back on its own port.
       ESIGN_CALLBACK_URL: env.ESIGN_CALLBACK_URL ?? `http://127.0.0.1:${ports.cases}/webhooks/esign`,
+      // So do the requirement vendors (/webhooks/vendors/<vendor> under this origin).
+      VENDOR_CALLBACK_BASE_URL: env.VENDOR_CALLBACK_BASE_URL ?? `http://127.0.0.1:${ports.cases}`,
     };
     const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []) => {
       const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(DIST, script)], {

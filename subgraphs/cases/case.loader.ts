@@ -8,7 +8,7 @@ import { casesByIds, eventsByCaseIds } from './case.repository';
 import type { CaseRow } from './case.type';
 import { documentsByCaseIds } from './document.repository';
 import type { DocumentRow } from './document.type';
-import { requirementsByCaseIds } from './requirement.repository';
+import { eventsByRequirementIds, requirementsByCaseIds } from './requirement.repository';
 import type { RequirementRow } from './requirement.type';
 
 /** Per-request loaders: one statement per table per batch, however many cases a query touches. */
@@ -26,6 +26,9 @@ export function createCaseLoaders(db: Db) {
     ),
     documents: new DataLoader<string, DocumentRow[]>(async (caseIds) =>
       groupBy(caseIds, await documentsByCaseIds(db, caseIds), (r) => r.caseId!),
+    ),
+    requirementEvents: new DataLoader<string, CaseEventRow[]>(async (requirementIds) =>
+      groupBy(requirementIds, await eventsByRequirementIds(db, requirementIds), (r) => r.requirementId!),
     ),
   };
 }

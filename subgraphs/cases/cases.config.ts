@@ -3,6 +3,10 @@ import {
   ConfigError,
   DEV_ESIGN_API_KEY,
   DEV_ESIGN_WEBHOOK_SECRET,
+  DEV_VENDOR_CHARTWELL_API_KEY,
+  DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET,
+  DEV_VENDOR_PULSE_API_KEY,
+  DEV_VENDOR_PULSE_WEBHOOK_SECRET,
   deepFreeze,
   devSecret,
   int,
@@ -40,6 +44,44 @@ export interface CasesConfig {
     callbackUrl: string;
     /** ESIGN_WEBHOOK_TOLERANCE_S: how far a webhook's timestamp may be from our clock, either way, in seconds (default 300). */
     webhookToleranceSeconds: number;
+  };
+  /** The requirement vendors (exam, APS) and their webhooks. */
+  vendors: VendorsConfig;
+}
+
+/** One requirement vendor's API and webhook secret. */
+export interface VendorEndpointConfig {
+  /** VENDOR_<CODE>_URL: the vendor's API (default a loopback port where no simulator listens unless told; npm start and the tests set it). */
+  url: string;
+  /** VENDOR_<CODE>_API_KEY: our key at the vendor (default the development key its simulator accepts; refused when NODE_ENV=production). */
+  apiKey: string;
+  /** VENDOR_<CODE>_WEBHOOK_SECRET: the secret the vendor signs its webhooks with (default the development secret; refused when NODE_ENV=production). */
+  webhookSecret: string;
+}
+
+export interface VendorsConfig {
+  pulse: VendorEndpointConfig;
+  chartwell: VendorEndpointConfig;
+  /** VENDOR_WEBHOOK_TOLERANCE_SECONDS: how far a vendor webhook's timestamp may be from our clock, either way (default 300). */
+  webhookToleranceSeconds: number;
+  /**
+   * VENDOR_CALLBACK_BASE_URL: this subgraph's origin as the vendors reach it; each order names
+   * `<base>/webhooks/vendors/<vendor>` as its callback (default http://127.0.0.1:4002).
+   */
+  callbackBaseUrl: string;
+}
+
+function readVendorsConfig(env: Record<string, string | undefined>): VendorsConfig {
+  const endpoint = (code: 'PULSE' | 'CHARTWELL', port: number, apiKey: string, secret: string): VendorEndpointConfig => ({
+    url: url(env, `VENDOR_${code}_URL`, `http://127.0.0.1:${port}`)!.replace(/\/+$/, ''),
+    apiKey: devSecret(env, `VENDOR_${code}_API_KEY`, apiKey),
+    webhookSecret: devSecret(env, `VENDOR_${code}_WEBHOOK_SECRET`, secret),
+  });
+  return {
+    pulse: endpoint('PULSE', 4091, DEV_VENDOR_PULSE_API_KEY, DEV_VENDOR_PULSE_WEBHOOK_SECRET),
+    chartwell: endpoint('CHARTWELL', 4092, DEV_VENDOR_CHARTWELL_API_KEY, DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET),
+    webhookToleranceSeconds: int(env, 'VENDOR_WEBHOOK_TOLERANCE_SECONDS', 300, { min: 1, max: 86_400 }),
+    callbackBaseUrl: url(env, 'VENDOR_CALLBACK_BASE_URL', 'http://127.0.0.1:4002')!.replace(/\/+$/, ''),
   };
 }
 
@@ -119,5 +161,6 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
       callbackUrl: url(env, 'ESIGN_CALLBACK_URL', 'http://127.0.0.1:4002/webhooks/esign')!,
       webhookToleranceSeconds: int(env, 'ESIGN_WEBHOOK_TOLERANCE_S', 300, { min: 1, max: 86_400 }),
     },
+    vendors: readVendorsConfig(env),
   });
 }

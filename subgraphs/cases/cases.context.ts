@@ -22,6 +22,8 @@ export interface CasesContext extends BaseSubgraphContext {
   nudgeOutbox: () => void;
   /** Asks the case-change worker to send now rather than at its next poll (no-op when it is off). */
   nudgeChanges: () => void;
+  /** Asks the vendor order worker to send (or cancel) now rather than at its next poll (no-op when it is off). */
+  nudgeVendorOrders: () => void;
   /** Seals and opens personal data at rest: applications' parties, identifiers and answers, case changes' beneficiaries and owners (made once from PERSONAL_DATA_KEYS / PERSONAL_DATA_ACTIVE_KEY). */
   vault: PersonalDataVault;
   /** Documents: where their content is kept, how download URLs are signed, the size limit. */

@@ -29,6 +29,7 @@ import { DocumentResolver } from './document.resolver';
 import { DOCUMENTS_PATH, DocumentUrls } from './document-url';
 import { ESIGN_WEBHOOK_PATH, esignWebhookRoute } from './esign-webhook.route';
 import { FollowUpWorker } from './follow-up.worker';
+import { refreshFromVendor } from './vendor-event.service';
 import { OutboxWorker } from './outbox.worker';
 import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
@@ -40,6 +41,11 @@ import { CaseManagerResolver } from './case-manager.resolver';
 import { RequirementFollowUpResolver } from './requirement-follow-up.resolver';
 import { RequirementMetricsResolver } from './requirement-metrics.resolver';
 import { RequirementWorklistResolver } from './requirement-worklist.resolver';
+import { RequirementVendorResolver } from './requirement-vendor.resolver';
+import { ChartwellAdapter } from './ports/vendors/chartwell.adapter';
+import { PulseAdapter } from './ports/vendors/pulse.adapter';
+import { VendorOrderWorker } from './vendor-order.worker';
+import { vendorWebhookPath, vendorWebhookRoute } from './vendor-webhook.route';
 
 const buildSchema = () =>
   buildFederatedSchema(
@@ -48,6 +54,7 @@ const buildSchema = () =>
         CaseResolver,
         CaseChangeResolver,
         RequirementResolver,
+        RequirementVendorResolver,
         AgentCasesResolver,
         CaseMetricsResolver,
         PersonalDataAccessResolver,
@@ -113,12 +120,50 @@ export const casesSubgraph: SubgraphModule = {
     // Case changes go out through their own leased worker, on the outbox's schedule.
     const changes = config.outboxPollMs ? new CaseChangeWorker({ pool, logger, carriers, vault, pollMs: config.outboxPollMs }) : undefined;
     const sync = config.syncIntervalMs ? createSyncWorker({ pool, cache, logger, carriers, intervalMs: config.syncIntervalMs }) : undefined;
-    // Follow-ups of outstanding requirements: events, escalations, overdue days; asks vendors for news
-    // through refreshFromVendor (vendor-event.service.ts), wired here when the vendor ports are.
-    const followUps = config.followUpIntervalMs
-      ? new FollowUpWorker({ pool, cache, logger, intervalMs: config.followUpIntervalMs })
+    // Requirement vendors: orders (and cancels) go out through their leased worker on the outbox's
+    // schedule; each vendor's signed webhook moves its orders' stages.
+    const { vendors: vendorsConfig } = config;
+    const vendorSettings = (endpoint: typeof vendorsConfig.pulse) => ({
+      baseUrl: endpoint.url,
+      apiKey: endpoint.apiKey,
+      webhookSecret: endpoint.webhookSecret,
+      webhookToleranceSeconds: vendorsConfig.webhookToleranceSeconds,
+    });
+    const vendors = {
+      PULSE: new PulseAdapter(vendorSettings(vendorsConfig.pulse)),
+      CHARTWELL: new ChartwellAdapter(vendorSettings(vendorsConfig.chartwell)),
+    };
+    const vendorOrders = config.outboxPollMs
+      ? new VendorOrderWorker({
+          pool,
+          logger,
+          vendors,
+          vault,
+          carriers,
+          callbackUrl: (vendor) => `${vendorsConfig.callbackBaseUrl}${vendorWebhookPath(vendor)}`,
+          pollMs: config.outboxPollMs,
+        })
       : undefined;
-    const workers = [outbox, changes, sync, followUps].filter((worker) => worker !== undefined);
+    const vendorRoutes = Object.fromEntries(
+      Object.values(vendors).map((vendor) => [
+        vendorWebhookPath(vendor.code),
+        vendorWebhookRoute({ db: new Db(pool), vendor, logger: logger.child({ route: vendorWebhookPath(vendor.code) }) }),
+      ]),
+    );
+    // Follow-ups of outstanding requirements: events, escalations, overdue days; asks the vendor for
+    // news through refreshFromVendor (vendor-event.service.ts) after each follow-up commits.
+    const followUps = config.followUpIntervalMs
+      ? new FollowUpWorker({
+          pool,
+          cache,
+          logger,
+          intervalMs: config.followUpIntervalMs,
+          refreshFromVendor: async (requirementId) => {
+            await refreshFromVendor({ db: new Db(pool), vendors, logger }, requirementId);
+          },
+        })
+      : undefined;
+    const workers = [outbox, changes, sync, vendorOrders, followUps].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
@@ -134,6 +179,7 @@ export const casesSubgraph: SubgraphModule = {
       routes: {
         [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }),
         [ESIGN_WEBHOOK_PATH]: esignWebhook,
+        ...vendorRoutes,
       },
       // An upload's base64 is 4/3 of the document, plus the rest of the request.
       maxBodyBytes: Math.ceil((config.documents.maxBytes * 4) / 3) + 64 * 1024,
@@ -147,6 +193,7 @@ export const casesSubgraph: SubgraphModule = {
         esignCallbackUrl: config.esign.callbackUrl,
         nudgeOutbox: () => outbox?.nudge(),
         nudgeChanges: () => changes?.nudge(),
+        nudgeVendorOrders: () => vendorOrders?.nudge(),
         documents,
       }),
     };

@@ -8,10 +8,10 @@
  * answers 5xx, so the provider delivers the event again. Nothing personal is in an event, and
  * nothing but ids and types is logged.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Route, sendJson } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
+import { headerValue as header, readRawBody, verifyWebhookSignature, WebhookRefusal as Refusal } from '../../platform/webhook-signature';
 import { type Db, isDatabaseUnavailable } from '../shared/db';
 import { SIGNER_ROLES, type SignerRole } from './domain/application';
 import type { SignatureEvent, SignatureEventType } from './ports/signature-provider.port';
@@ -48,40 +48,7 @@ const EVENT_TYPES: Readonly<Record<string, SignatureEventType>> = {
   'envelope.expired': 'ENVELOPE_EXPIRED',
 };
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > limit)
-    return Promise.reject(new Refusal(413, 'LIMIT_EXCEEDED', `body exceeds ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new Refusal(413, 'LIMIT_EXCEEDED', `body exceeds ${limit} bytes`));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-const header = (req: IncomingMessage, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
-/** Throws 401 unless the delivery is signed with our secret and dated within the tolerance. */
+/** Verifies a delivery's signature and timestamp (platform/webhook-signature.ts); throws a 401 refusal otherwise. */
 export function verifyEsignSignature(
   rawBody: Buffer,
   timestamp: string | undefined,
@@ -90,14 +57,7 @@ export function verifyEsignSignature(
   toleranceSeconds: number,
   nowMs: number,
 ): void {
-  if (!timestamp || !signature) throw new Refusal(401, 'UNAUTHENTICATED', 'missing webhook signature or timestamp');
-  if (!/^\d{1,12}$/.test(timestamp)) throw new Refusal(401, 'UNAUTHENTICATED', 'malformed webhook timestamp');
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds)
-    throw new Refusal(401, 'UNAUTHENTICATED', 'webhook timestamp outside the tolerance');
-  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
-  const given = /^[0-9a-f]{64}$/i.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw new Refusal(401, 'UNAUTHENTICATED', 'wrong webhook signature');
+  verifyWebhookSignature({ rawBody, timestamp, signature }, secret, toleranceSeconds, nowMs);
 }
 
 /** A verified event of a type we do not use (a provider may add types): acknowledged, so it is not resent, and ignored. */

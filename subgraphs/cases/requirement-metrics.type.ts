@@ -2,7 +2,7 @@ import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar, DateTimeScalar } from '../../platform/scalars';
 import { RequirementCode } from '../shared/enums';
 import type { VendorCode, VendorStage as VendorStageValue } from './domain/requirement-vendors';
-import { RequirementVendorCode, VendorStage } from './requirement-vendor.enums';
+import { RequirementVendorCode, VendorStage } from './requirement-vendor.type';
 
 @InputType({ description: 'Which requirements requirementMetrics counts. Every condition given must hold.' })
 export class RequirementMetricsFilter {

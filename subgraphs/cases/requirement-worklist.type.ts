@@ -3,7 +3,7 @@ import { RequirementCode } from '../shared/enums';
 import { PageInfo } from '../shared/pagination';
 import type { VendorCode } from './domain/requirement-vendors';
 import { Requirement } from './requirement.type';
-import { RequirementVendorCode } from './requirement-vendor.enums';
+import { RequirementVendorCode } from './requirement-vendor.type';
 
 @InputType({ description: 'Which outstanding requirements the worklist shows. Every condition given must hold.' })
 export class RequirementWorklistFilter {

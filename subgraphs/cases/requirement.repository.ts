@@ -1,6 +1,8 @@
 /** The SQL of requirements (cases.requirement). Functions take the Db (or the transaction) to run on. */
 import type { Db } from '../shared/db';
 import type { RequirementCode, RequirementStatus } from '../shared/enums';
+import type { CaseEventRow } from './case-event.type';
+import type { VendorCode, VendorDetails, VendorStage } from './domain/requirement-vendors';
 import type { RequirementRow } from './requirement.type';
 
 export const REQUIREMENT_COLUMNS = `id, case_id AS "caseId", code, status, ordered_at AS "orderedAt", received_at AS "receivedAt",
@@ -95,3 +97,180 @@ export async function insertOrderedRequirements(
     [caseId, rows.map((r) => r.id), rows.map((r) => r.code), orderedAt, note, rows.map((r) => r.followUpOn)],
   );
 }
+
+// ---- Vendor orders (the row is its own outbox entry: vendor_due_at, vendor_attempts) and vendor status ----
+
+export interface NewVendorRequirement extends NewRequirement {
+  vendor: VendorCode | null;
+  /** Sealed JSON (PersonalDataVault field requirement.physician), for an APS. */
+  physician: string | null;
+  requestedBy: string;
+  idempotencyKey: string | null;
+}
+
+/**
+ * A requirement ordered by a person: with a vendor it is QUEUED and due now for the vendor order
+ * worker. Under an idempotency key already used by the same person, nothing is inserted (undefined).
+ */
+export async function insertOrderedRequirement(tx: Db, r: NewVendorRequirement): Promise<RequirementRow | undefined> {
+  return tx.one<RequirementRow>(
+    `INSERT INTO cases.requirement (id, case_id, code, status, ordered_at, received_at, follow_up_on, carrier_code, note,
+       vendor, vendor_stage, vendor_stage_at, vendor_due_at, physician, requested_by, idempotency_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10::text IS NULL THEN NULL ELSE 'QUEUED' END,
+       CASE WHEN $10::text IS NULL THEN NULL ELSE $5::timestamptz END, CASE WHEN $10::text IS NULL THEN NULL ELSE now() END, $11, $12, $13)
+     ON CONFLICT (requested_by, idempotency_key) DO NOTHING
+     RETURNING ${REQUIREMENT_COLUMNS}`,
+    [
+      r.id,
+      r.caseId,
+      r.code,
+      r.status,
+      r.orderedAt,
+      r.receivedAt,
+      r.followUpOn,
+      r.carrierCode,
+      r.note,
+      r.vendor,
+      r.physician,
+      r.requestedBy,
+      r.idempotencyKey,
+    ],
+  );
+}
+
+/** The requirement a person ordered under an idempotency key. */
+export const requirementByIdempotencyKey = (tx: Db, requestedBy: string, key: string): Promise<RequirementRow | undefined> =>
+  tx.one<RequirementRow>(`SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE requested_by = $1 AND idempotency_key = $2`, [
+    requestedBy,
+    key,
+  ]);
+
+/** A requirement row as the vendor order worker works it. */
+export interface VendorOrderRow {
+  id: string;
+  caseId: string;
+  code: RequirementCode;
+  status: RequirementStatus;
+  vendor: VendorCode;
+  vendorOrderId: string | null;
+  carrierRequirementId: string | null;
+  /** Sealed. */
+  physician: string | null;
+  /** Including this claim. */
+  attempts: number;
+}
+
+/** Leases the requirements due at their vendor (to order, or to cancel there): their due time moves ahead by the lease. */
+export const claimDueVendorOrders = (db: Db, leaseSeconds: number, batchSize: number): Promise<VendorOrderRow[]> =>
+  db.query<VendorOrderRow>(
+    `UPDATE cases.requirement r SET vendor_attempts = r.vendor_attempts + 1, vendor_due_at = now() + make_interval(secs => $1)
+      WHERE r.id IN (SELECT id FROM cases.requirement WHERE vendor_due_at <= now()
+                      ORDER BY vendor_due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING r.id, r.case_id AS "caseId", r.code, r.status, r.vendor, r.vendor_order_id AS "vendorOrderId",
+                r.carrier_requirement_id AS "carrierRequirementId", r.physician, r.vendor_attempts AS "attempts"`,
+    [leaseSeconds, batchSize],
+  );
+
+/**
+ * The vendor took the order: its id is recorded. The row stays due (now) when the requirement was
+ * cancelled meanwhile, so the worker cancels it at the vendor next; else it is done.
+ */
+export async function recordVendorOrder(tx: Db, id: string, orderId: string): Promise<void> {
+  await tx.query(
+    `UPDATE cases.requirement SET vendor_order_id = $2, vendor_last_error = NULL,
+       vendor_due_at = CASE WHEN status = 'CANCELLED' THEN now() ELSE NULL END, vendor_attempts = 0 WHERE id = $1`,
+    [id, orderId],
+  );
+}
+
+/** Nothing more to do at the vendor for this row (done, or refused for good: `error` says why). */
+export async function vendorOrderDone(db: Db, id: string, error: string | null): Promise<void> {
+  await db.query(`UPDATE cases.requirement SET vendor_due_at = NULL, vendor_last_error = $2 WHERE id = $1`, [id, error]);
+}
+
+/** A cancelled requirement whose order never reached its vendor: nothing to cancel there, its vendor stage is CANCELLED. */
+export async function vendorOrderNeverSent(db: Db, id: string): Promise<void> {
+  await db.query(
+    `UPDATE cases.requirement SET vendor_due_at = NULL, vendor_last_error = NULL, vendor_stage = 'CANCELLED', vendor_stage_at = now()
+      WHERE id = $1 AND vendor_order_id IS NULL`,
+    [id],
+  );
+}
+
+/** No answer from the vendor: the row comes back after `delaySeconds`. */
+export async function vendorOrderLater(db: Db, id: string, delaySeconds: number, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE cases.requirement SET vendor_due_at = now() + make_interval(secs => $2), vendor_last_error = $3 WHERE id = $1 AND vendor_due_at IS NOT NULL`,
+    [id, delaySeconds, reason],
+  );
+}
+
+/** Locks the requirement a vendor's order id names. */
+export const lockRequirementByVendorOrder = (tx: Db, vendor: VendorCode, orderId: string): Promise<RequirementRow | undefined> =>
+  tx.one<RequirementRow>(
+    `SELECT ${REQUIREMENT_COLUMNS} FROM cases.requirement WHERE vendor = $1 AND vendor_order_id = $2 FOR NO KEY UPDATE`,
+    [vendor, orderId],
+  );
+
+/** Claims a vendor's event id: false when it was received before (a redelivery). */
+export async function claimVendorEvent(tx: Db, vendor: VendorCode, eventId: string): Promise<boolean> {
+  const row = await tx.one(
+    `INSERT INTO cases.vendor_event (vendor, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS claimed`,
+    [vendor, eventId],
+  );
+  return Boolean(row);
+}
+
+/** A newer vendor stage: stage, its time, its sequence, and the details merged over what the vendor said before. */
+export async function setVendorStage(
+  tx: Db,
+  id: string,
+  stage: VendorStage,
+  at: string,
+  sequence: number,
+  details: VendorDetails,
+): Promise<RequirementRow> {
+  const row = await tx.one<RequirementRow>(
+    `UPDATE cases.requirement SET vendor_stage = $2, vendor_stage_at = $3, vendor_sequence = $4,
+       vendor_details = COALESCE(vendor_details, '{}'::jsonb) || $5::jsonb
+     WHERE id = $1 RETURNING ${REQUIREMENT_COLUMNS}`,
+    [id, stage, at, sequence, JSON.stringify(details)],
+  );
+  return row!;
+}
+
+/** The next follow-up day and the overdue day of a requirement whose stage just changed (domain/follow-up.ts followUpColumns). */
+export async function setFollowUpColumns(tx: Db, id: string, columns: { followUpOn: string | null; overdueSince: string | null }): Promise<void> {
+  await tx.query(`UPDATE cases.requirement SET follow_up_on = $2, overdue_since = $3 WHERE id = $1`, [
+    id,
+    columns.followUpOn,
+    columns.overdueSince,
+  ]);
+}
+
+/**
+ * A person cancels an outstanding requirement. With a vendor order (or one that may have been
+ * placed), the row becomes due so the worker cancels it at the vendor; a vendor order never tried
+ * is simply never sent.
+ */
+export async function cancelRequirementRow(tx: Db, id: string, reason: string): Promise<RequirementRow> {
+  const row = await tx.one<RequirementRow>(
+    `UPDATE cases.requirement SET status = 'CANCELLED', note = $2,
+       vendor_due_at = CASE WHEN vendor IS NULL OR vendor_stage = 'CANCELLED' THEN NULL
+                            WHEN vendor_order_id IS NULL AND vendor_attempts = 0 THEN NULL ELSE now() END,
+       vendor_stage = CASE WHEN vendor IS NOT NULL AND vendor_order_id IS NULL AND vendor_attempts = 0 THEN 'CANCELLED' ELSE vendor_stage END,
+       vendor_stage_at = CASE WHEN vendor IS NOT NULL AND vendor_order_id IS NULL AND vendor_attempts = 0 THEN now() ELSE vendor_stage_at END
+     WHERE id = $1 RETURNING ${REQUIREMENT_COLUMNS}`,
+    [id, reason],
+  );
+  return row!;
+}
+
+/** The history of several requirements in one statement: their case events, oldest first. */
+export const eventsByRequirementIds = (db: Db, requirementIds: readonly string[]): Promise<CaseEventRow[]> =>
+  db.query<CaseEventRow>(
+    `SELECT case_id AS "caseId", at, type, from_status AS "fromStatus", to_status AS "toStatus", requirement_code AS "requirementCode",
+            requirement_id AS "requirementId", actor, note
+       FROM cases.case_event WHERE requirement_id = ANY($1) ORDER BY id`,
+    [requirementIds],
+  );

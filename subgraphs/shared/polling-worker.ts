@@ -21,6 +21,8 @@ export class PollingWorker<T> {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private stopped = false;
+  /** A nudge arrived during a pass, which may have claimed before the nudged item was due: one more pass follows. */
+  private again = false;
 
   constructor(private readonly options: PollingWorkerOptions<T>) {}
 
@@ -37,13 +39,23 @@ export class PollingWorker<T> {
    */
   runOnce(): Promise<number> {
     if (this.stopped) return Promise.resolve(0);
-    this.running ??= this.pass().finally(() => (this.running = undefined));
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.runOnce();
+      }
+    });
     return this.running;
   }
 
-  /** Asks for a pass now rather than at the next interval (after a write that made an item due). */
+  /**
+   * Asks for a pass now rather than at the next interval (after a write that made an item due). A
+   * nudge during a pass is not lost in it: one more pass follows (nudges during one pass share it).
+   */
   nudge(): void {
-    void this.runOnce();
+    if (this.running) this.again = true;
+    else void this.runOnce();
   }
 
   /** No new pass starts; resolves once the pass in flight has ended. */

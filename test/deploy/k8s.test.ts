@@ -247,10 +247,12 @@ describe('deploy/k8s', () => {
     // Carrier i of the fixture listens on SIMULATOR_BASE_PORT + i.
     const simulators = main('simulators');
     const base = Number(containerEnv(simulators).SIMULATOR_BASE_PORT);
-    // Then the e-signature provider, on the next port.
+    // Then the e-signature provider, on the next port, and the requirement vendors after it.
     expect(simulators.ports!.map((p) => [p.name, p.containerPort])).toEqual([
       ...CARRIERS.map((c, i) => [c.code.toLowerCase(), base + i]),
       ['esign', base + CARRIERS.length],
+      ['pulse', base + CARRIERS.length + 1],
+      ['chartwell', base + CARRIERS.length + 2],
     ]);
   });
 
@@ -276,6 +278,10 @@ describe('deploy/k8s', () => {
     expect(servicePort(cases.ESIGN_URL)?.port.targetPort).toBe('esign');
     expect(servicePort(cases.ESIGN_CALLBACK_URL)?.service.metadata.name).toBe('cases');
     expect(new URL(cases.ESIGN_CALLBACK_URL).pathname).toBe('/webhooks/esign');
+    // The requirement vendors on theirs; their webhooks back to the cases service.
+    expect(servicePort(cases.VENDOR_PULSE_URL)?.port.targetPort).toBe('pulse');
+    expect(servicePort(cases.VENDOR_CHARTWELL_URL)?.port.targetPort).toBe('chartwell');
+    expect(servicePort(cases.VENDOR_CALLBACK_BASE_URL)?.service.metadata.name).toBe('cases');
     const carriers = containerEnv(main('carriers'));
     CARRIERS.forEach((carrier, i) => {
       const url = carriers[`CARRIER_${carrier.code.toUpperCase()}_URL`];

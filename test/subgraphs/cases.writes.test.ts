@@ -75,7 +75,7 @@ describe('case management', () => {
   it('walks a case from underwriting to placement, refusing what the rules refuse, recording every step', async () => {
     const id = await insertCase({ status: 'IN_UNDERWRITING', submittedAt: '2025-03-01T10:00:00.000Z', premiumCents: 100_00 });
     const ordered = await ask(
-      `mutation($id: ID!) { orderRequirement(caseId: $id, code: APS, note: "Dr. visit 2024") { id code status followUpOn ageDays } }`,
+      `mutation($id: ID!) { orderRequirement(caseId: $id, code: APS, note: "Dr. visit 2024", physician: { name: "Pat Doctor", phone: "512-555-0100" }) { id code status followUpOn ageDays } }`,
       { id },
     );
     expect(ordered.errors).toBeUndefined();
@@ -84,7 +84,8 @@ describe('case management', () => {
     const today = new Date();
     today.setUTCDate(today.getUTCDate() + 21);
     expect(aps.followUpOn).toBe(today.toISOString().slice(0, 10));
-    expect(codes(await ask(`mutation($id: ID!) { orderRequirement(caseId: $id, code: APS) { id } }`, { id }))).toEqual(['CONFLICT']);
+    // Several APSs may be ordered (one per physician); through the vendor, each needs its physician.
+    expect(codes(await ask(`mutation($id: ID!) { orderRequirement(caseId: $id, code: APS) { id } }`, { id }))).toEqual(['BAD_USER_INPUT']);
 
     const blocked = await ask(MOVE, { id, change: { status: 'APPROVED' } });
     expect(codes(blocked)).toEqual(['CONFLICT']);

@@ -37,6 +37,7 @@ export async function startStack(options: { env?: Record<string, string>; simula
     PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     ...simulators.env,
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
+    VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${ports.cases}`,
     ...options.env,
   };
   const env = { ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent', ...extra };
