@@ -15,7 +15,7 @@ import { restProtocol } from './rest/rest.simulator';
 import { SimulatedCarrier } from './simulated-carrier';
 import { DEV_ESIGN_API_KEY, DEV_ESIGN_WEBHOOK_SECRET } from '../platform/config';
 import { startEsignSimulator, type RunningEsignSimulator } from './esign/esign.simulator';
-import type { WebhookRetrySettings } from './esign/webhook-sender';
+import type { WebhookRetrySettings } from './webhook-sender';
 
 export interface SimulatorOptions {
   /** Interface to listen on (default 127.0.0.1). */

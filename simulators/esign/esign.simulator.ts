@@ -41,7 +41,13 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { EnvelopeError, EnvelopeStore, type StoredEnvelope } from './envelope-store';
-import { type DeliveryAttempt, type WebhookEvent, WebhookSender, type WebhookRetrySettings } from './webhook-sender';
+import {
+  type DeliveryAttempt,
+  type EsignWebhookSender,
+  esignWebhookSender,
+  type WebhookEvent,
+  type WebhookRetrySettings,
+} from './webhook-sender';
 
 export const ESIGN_CALL_KINDS = ['create', 'get', 'document', 'void'] as const;
 export type EsignCallKind = (typeof ESIGN_CALL_KINDS)[number];
@@ -77,7 +83,7 @@ const zeroCounts = (): Counts => ({ create: 0, get: 0, document: 0, void: 0 });
 /** The provider's state and the control API over it (the HTTP form under /_control/ acts on the same). */
 export class EsignControl {
   readonly store: EnvelopeStore;
-  readonly webhooks: WebhookSender;
+  readonly webhooks: EsignWebhookSender;
   counts: Counts = zeroCounts();
   latency: { fixedMs: number; jitterMs: number };
   private fault: { fault: EsignFault; remaining: number | null; kinds: readonly EsignCallKind[] | null } | null = null;
@@ -93,7 +99,7 @@ export class EsignControl {
     this.store = new EnvelopeStore(now);
     // Deliveries are signed with the real time: the moved clock simulates days passing for expiry,
     // and a receiver checks the timestamp against its own clock.
-    this.webhooks = new WebhookSender(webhookSecret, retry);
+    this.webhooks = esignWebhookSender(webhookSecret, retry);
     this.latency = { ...defaultLatency };
   }
 
