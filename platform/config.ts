@@ -82,6 +82,11 @@ export const DEV_IDENTITY_SECRET = 'bga-graph-development-identity-secret-do-not
 /** The e-signature provider's development API key and webhook secret: the simulator accepts and signs with these, the cases subgraph defaults to them. */
 export const DEV_ESIGN_API_KEY = 'bga-dev-esign-api-key';
 export const DEV_ESIGN_WEBHOOK_SECRET = 'bga-graph-development-esign-webhook-secret-do-not-use-in-production';
+/** The requirement vendors' development API keys and webhook secrets: the simulators accept and sign with these, the cases subgraph defaults to them. */
+export const DEV_VENDOR_PULSE_API_KEY = 'bga-dev-vendor-pulse-api-key';
+export const DEV_VENDOR_PULSE_WEBHOOK_SECRET = 'bga-graph-development-pulse-webhook-secret-do-not-use-in-production';
+export const DEV_VENDOR_CHARTWELL_API_KEY = 'bga-dev-vendor-chartwell-api-key';
+export const DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET = 'bga-graph-development-chartwell-webhook-secret-do-not-use-in-production';
 
 /** Settings every service shares: database, cache, identity signing, logging, debug stats. */
 export interface CommonConfig {

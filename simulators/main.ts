@@ -1,5 +1,5 @@
 /**
- * The simulated carriers as a process of their own (`npm run start:simulators`, the `simulators`
+ * The simulated carriers, the e-signature provider and the requirement vendors as a process of their own (`npm run start:simulators`, the `simulators`
  * service of docker-compose.yml). Prints each carrier's endpoint and the environment lines the
  * carriers subgraph needs to reach them. Settings, read once at start:
  *   HOST                    interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
@@ -10,10 +10,24 @@
  *   SIMULATOR_PROGRESS_MS   time per step of an application's scripted progress (default 60000; 0 = only the control API)
  *   ESIGN_API_KEY           the key the e-signature provider accepts (default the development key the cases subgraph defaults to)
  *   ESIGN_WEBHOOK_SECRET    the secret it signs its webhooks with (default the development secret)
+ *   SIMULATOR_VENDOR_PROGRESS_MS  time per stage of a vendor order's progress (default 60000; 0 = only the control API)
+ *   VENDOR_PULSE_API_KEY, VENDOR_PULSE_WEBHOOK_SECRET, VENDOR_CHARTWELL_API_KEY, VENDOR_CHARTWELL_WEBHOOK_SECRET
+ *                           the requirement vendors' keys and webhook secrets (default the development ones)
  * The e-signature provider listens on SIMULATOR_BASE_PORT + the number of carriers (5112 with the
- * twelve demo carriers from 5100), or any free port.
+ * twelve demo carriers from 5100), PULSE on the port after it, CHARTWELL on the next (5113, 5114),
+ * or any free ports.
  */
-import { ConfigError, DEV_ESIGN_API_KEY, DEV_ESIGN_WEBHOOK_SECRET, int, str } from '../platform/config';
+import {
+  ConfigError,
+  DEV_ESIGN_API_KEY,
+  DEV_ESIGN_WEBHOOK_SECRET,
+  DEV_VENDOR_CHARTWELL_API_KEY,
+  DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET,
+  DEV_VENDOR_PULSE_API_KEY,
+  DEV_VENDOR_PULSE_WEBHOOK_SECRET,
+  int,
+  str,
+} from '../platform/config';
 import { startSimulators } from './simulators';
 
 async function main(): Promise<void> {
@@ -29,11 +43,24 @@ async function main(): Promise<void> {
       apiKey: str(env, 'ESIGN_API_KEY', DEV_ESIGN_API_KEY),
       webhookSecret: str(env, 'ESIGN_WEBHOOK_SECRET', DEV_ESIGN_WEBHOOK_SECRET),
     },
+    vendors: {
+      autoProgressMs: int(env, 'SIMULATOR_VENDOR_PROGRESS_MS', 60_000, { min: 0, max: 86_400_000 }),
+      pulse: {
+        apiKey: str(env, 'VENDOR_PULSE_API_KEY', DEV_VENDOR_PULSE_API_KEY),
+        webhookSecret: str(env, 'VENDOR_PULSE_WEBHOOK_SECRET', DEV_VENDOR_PULSE_WEBHOOK_SECRET),
+      },
+      chartwell: {
+        apiKey: str(env, 'VENDOR_CHARTWELL_API_KEY', DEV_VENDOR_CHARTWELL_API_KEY),
+        webhookSecret: str(env, 'VENDOR_CHARTWELL_WEBHOOK_SECRET', DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET),
+      },
+    },
   };
   const simulators = await startSimulators(options);
   for (const [code, url] of Object.entries(simulators.endpoints))
     console.log(`${code.padEnd(10)} ${simulators.control.carrier(code).carrier.protocol.padEnd(8)} ${url}`);
   console.log(`${'ESIGN'.padEnd(10)} ${'ESIGN'.padEnd(8)} ${simulators.esign.url}`);
+  console.log(`${'PULSE'.padEnd(10)} ${'JSON'.padEnd(8)} ${simulators.env.VENDOR_PULSE_URL}`);
+  console.log(`${'CHARTWELL'.padEnd(10)} ${'ACORD'.padEnd(8)} ${simulators.env.VENDOR_CHARTWELL_URL}`);
   console.log('\n# for the carriers and cases subgraphs:');
   for (const [name, value] of Object.entries(simulators.env)) console.log(`${name}=${value}`);
   const stop = () => {

@@ -1,8 +1,10 @@
 /**
- * Starts every fixture carrier as its own HTTP server speaking its protocol, on loopback ports, and
- * the e-signature provider, and hands back what the subgraphs need to reach them (CARRIER_<CODE>_URL
- * and, for REST carriers, OAuth2 client credentials; ESIGN_URL, ESIGN_API_KEY, ESIGN_WEBHOOK_SECRET)
- * plus the control APIs tests and benchmarks steer them with.
+ * Starts every fixture carrier as its own HTTP server speaking its protocol, on loopback ports, the
+ * e-signature provider and the two requirement vendors (PULSE exams, CHARTWELL APSs), and hands back
+ * what the subgraphs need to reach them (CARRIER_<CODE>_URL and, for REST carriers, OAuth2 client
+ * credentials; ESIGN_URL, ESIGN_API_KEY, ESIGN_WEBHOOK_SECRET; VENDOR_PULSE_URL / _API_KEY /
+ * _WEBHOOK_SECRET and the same for CHARTWELL) plus the control APIs tests and benchmarks steer them
+ * with. The vendors deliver results to the carriers started here.
  */
 import { CARRIERS, type CarrierFixture, type Protocol } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { acordProtocol } from './acord/acord.simulator';
@@ -13,9 +15,18 @@ import { SimulatorControl } from './control';
 import { rateBookCsv, rateBookProtocol } from './ratebook/ratebook.simulator';
 import { restProtocol } from './rest/rest.simulator';
 import { SimulatedCarrier } from './simulated-carrier';
-import { DEV_ESIGN_API_KEY, DEV_ESIGN_WEBHOOK_SECRET } from '../platform/config';
+import {
+  DEV_ESIGN_API_KEY,
+  DEV_ESIGN_WEBHOOK_SECRET,
+  DEV_VENDOR_CHARTWELL_API_KEY,
+  DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET,
+  DEV_VENDOR_PULSE_API_KEY,
+  DEV_VENDOR_PULSE_WEBHOOK_SECRET,
+} from '../platform/config';
 import { startEsignSimulator, type RunningEsignSimulator } from './esign/esign.simulator';
 import type { WebhookRetrySettings } from './webhook-sender';
+import { type ChartwellControl, type RunningChartwellSimulator, startChartwellSimulator } from './aps/chartwell.simulator';
+import { type PulseControl, type RunningPulseSimulator, startPulseSimulator } from './exam/pulse.simulator';
 
 export interface SimulatorOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -34,16 +45,33 @@ export interface SimulatorOptions {
   carriers?: readonly CarrierFixture[];
   /** The e-signature provider: its API key and webhook secret (default the development pair the cases subgraph defaults to), webhook retries. */
   esign?: { apiKey?: string; webhookSecret?: string; webhookRetry?: Partial<WebhookRetrySettings> };
+  /**
+   * The requirement vendors: milliseconds per stage of an order's automatic progress (default 0:
+   * only advance moves orders), webhook and results retries, and each vendor's API key and webhook
+   * secret (default the development ones the cases subgraph defaults to).
+   */
+  vendors?: {
+    autoProgressMs?: number;
+    webhookRetry?: Partial<WebhookRetrySettings>;
+    pulse?: { apiKey?: string; webhookSecret?: string };
+    chartwell?: { apiKey?: string; webhookSecret?: string };
+  };
 }
 
 export interface RunningSimulators {
   /** Base URL by carrier code. */
   endpoints: Record<string, string>;
-  /** CARRIER_<CODE>_URL for every carrier, plus CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET for REST ones, plus ESIGN_URL / _API_KEY / _WEBHOOK_SECRET. */
+  /**
+   * CARRIER_<CODE>_URL for every carrier, plus CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET for REST ones,
+   * ESIGN_URL / _API_KEY / _WEBHOOK_SECRET, VENDOR_PULSE_URL / _API_KEY / _WEBHOOK_SECRET and
+   * VENDOR_CHARTWELL_URL / _API_KEY / _WEBHOOK_SECRET.
+   */
   env: Record<string, string>;
   control: SimulatorControl;
   /** The e-signature provider (its control API: sign, decline, expire, faults, the webhook log). */
   esign: RunningEsignSimulator;
+  /** The requirement vendors' controls (advance an order, auto progress, faults, the webhook and results logs). */
+  vendors: { pulse: PulseControl; chartwell: ChartwellControl };
   stop(): Promise<void>;
 }
 
@@ -69,6 +97,8 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
   const endpoints: Record<string, string> = {};
   const env: Record<string, string> = {};
   let esign: RunningEsignSimulator | undefined;
+  let pulse: RunningPulseSimulator | undefined;
+  let chartwell: RunningChartwellSimulator | undefined;
   try {
     for (const [i, sim] of sims.entries()) {
       const server = await startCarrierServer(sim, PROTOCOLS[sim.carrier.protocol](sim), {
@@ -96,19 +126,45 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
     env.ESIGN_URL = esign.url;
     env.ESIGN_API_KEY = esign.apiKey;
     env.ESIGN_WEBHOOK_SECRET = esign.webhookSecret;
+    const vendor = {
+      host,
+      latency: { fixedMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
+      autoProgressMs: options.vendors?.autoProgressMs ?? 0,
+      webhookRetry: options.vendors?.webhookRetry,
+      carrierUrl: (code: string): string | undefined => endpoints[code],
+    };
+    pulse = await startPulseSimulator({
+      ...vendor,
+      port: options.basePort ? options.basePort + sims.length + 1 : 0,
+      apiKey: options.vendors?.pulse?.apiKey ?? DEV_VENDOR_PULSE_API_KEY,
+      webhookSecret: options.vendors?.pulse?.webhookSecret ?? DEV_VENDOR_PULSE_WEBHOOK_SECRET,
+    });
+    env.VENDOR_PULSE_URL = pulse.url;
+    env.VENDOR_PULSE_API_KEY = pulse.apiKey;
+    env.VENDOR_PULSE_WEBHOOK_SECRET = pulse.webhookSecret;
+    chartwell = await startChartwellSimulator({
+      ...vendor,
+      port: options.basePort ? options.basePort + sims.length + 2 : 0,
+      apiKey: options.vendors?.chartwell?.apiKey ?? DEV_VENDOR_CHARTWELL_API_KEY,
+      webhookSecret: options.vendors?.chartwell?.webhookSecret ?? DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET,
+    });
+    env.VENDOR_CHARTWELL_URL = chartwell.url;
+    env.VENDOR_CHARTWELL_API_KEY = chartwell.apiKey;
+    env.VENDOR_CHARTWELL_WEBHOOK_SECRET = chartwell.webhookSecret;
   } catch (error) {
     // A port already taken must not leave the servers started so far running.
-    await Promise.all(servers.map((server) => server.close()));
+    await Promise.all([...servers.map((server) => server.close()), esign?.stop(), pulse?.stop(), chartwell?.stop()]);
     throw error;
   }
-  const provider = esign;
+  const running = [esign, pulse, chartwell] as const;
   return {
     endpoints,
     env,
     control: new SimulatorControl(sims),
-    esign: provider,
+    esign,
+    vendors: { pulse: pulse.control, chartwell: chartwell.control },
     async stop() {
-      await Promise.all([...servers.map((server) => server.close()), provider.stop()]);
+      await Promise.all([...servers.map((server) => server.close()), ...running.map((service) => service.stop())]);
     },
   };
 }
