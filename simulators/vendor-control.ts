@@ -122,7 +122,7 @@ export interface VendorSpec<S extends string, D extends object, K extends string
   initialDetails(): D;
   /** What entering `stage` sets when the control API gives nothing (an appointment, an expected date). */
   defaultDetails(stage: S, order: VendorOrder<S, D>, now: Date): Partial<D>;
-  /** Checks details given to advance; throws a RangeError naming what is wrong. */
+  /** Checks (and normalises) the details given to advance; throws a RangeError naming what is wrong. */
   checkDetails(details: Record<string, unknown>): Partial<D>;
   /** The webhook body as the vendor encodes it. */
   encode(event: VendorEvent<S, D>): { body: string; contentType: string };
@@ -301,8 +301,9 @@ export class VendorControl<S extends string, D extends object, K extends string>
       throw new RangeError(`unknown stage ${String(target)}: expected one of ${this.spec.stages.join(', ')}`);
     if (!this.allowed(order.stage, target))
       throw new VendorOrderError(409, 'invalid_move', `order ${orderId} cannot move from ${order.stage} to ${target}`);
+    const given = this.spec.checkDetails(stripUndefined(details));
     const now = new Date(this.now());
-    order.details = { ...order.details, ...this.spec.defaultDetails(target, order, now), ...stripUndefined(details) };
+    order.details = { ...order.details, ...this.spec.defaultDetails(target, order, now), ...given };
     order.stage = target;
     order.sequence++;
     order.updatedAt = now.toISOString();
@@ -514,6 +515,6 @@ function checkTimes(times: number | undefined): void {
   if (times !== undefined && (!Number.isInteger(times) || times < 1)) throw new RangeError('times must be a positive integer');
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
