@@ -181,7 +181,7 @@ export class VendorControl<S extends string, D extends object, K extends string>
   /** Orders whose carrier has no URL here: their results went nowhere. */
   readonly undeliverable: string[] = [];
   private readonly orders = new Map<string, VendorOrder<S, D>>();
-  private readonly byReference = new Map<string, string>();
+  private readonly byKey = new Map<string, string>();
   private readonly held = new Map<string, { url: string; event: VendorEvent<S, D> }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private apiFault: { fault: ApiFault; remaining: number | null; kinds: readonly K[] | null } | null = null;
@@ -231,7 +231,7 @@ export class VendorControl<S extends string, D extends object, K extends string>
     newId: () => string,
   ): { order: VendorOrder<S, D>; created: boolean } {
     if (input.idempotencyKey !== null) {
-      const existing = this.byReference.get(input.idempotencyKey);
+      const existing = this.byKey.get(input.idempotencyKey);
       if (existing) return { order: this.orders.get(existing)!, created: false };
     }
     let orderId = newId();
@@ -252,7 +252,7 @@ export class VendorControl<S extends string, D extends object, K extends string>
       details: this.spec.initialDetails(),
     };
     this.orders.set(orderId, order);
-    if (input.idempotencyKey !== null) this.byReference.set(input.idempotencyKey, orderId);
+    if (input.idempotencyKey !== null) this.byKey.set(input.idempotencyKey, orderId);
     this.schedule(order);
     return { order, created: true };
   }
@@ -261,10 +261,10 @@ export class VendorControl<S extends string, D extends object, K extends string>
     return this.orders.get(orderId);
   }
 
-  /** The order placed with this idempotency key (our requirement id), if any. */
+  /** The order with our reference (the one placed under it as idempotency key first). */
   orderByReference(reference: string): VendorOrder<S, D> | undefined {
-    const id = this.byReference.get(reference);
-    return id ? this.orders.get(id) : [...this.orders.values()].find((o) => o.reference === reference);
+    const keyed = this.orders.get(this.byKey.get(reference) ?? '');
+    return keyed?.reference === reference ? keyed : [...this.orders.values()].find((o) => o.reference === reference);
   }
 
   all(): VendorOrder<S, D>[] {
