@@ -36,7 +36,10 @@ afterAll(async () => {
   await chartwell.stop();
   await receiver.stop();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // Nothing of an earlier test may still be on its way (it would take a failure meant for this one).
+  chartwell.control.setAutoProgress(0);
+  await chartwell.control.idle();
   chartwell.control.reset();
   receiver.clear();
 });

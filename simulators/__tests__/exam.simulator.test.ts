@@ -41,7 +41,10 @@ afterAll(async () => {
   await pulse.stop();
   await receiver.stop();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // Nothing of an earlier test may still be on its way (it would take a failure meant for this one).
+  pulse.control.setAutoProgress(0);
+  await pulse.control.idle();
   pulse.control.reset();
   receiver.clear();
 });
@@ -270,11 +273,11 @@ describe('stages and webhooks', () => {
     const placed = await order();
     pulse.control.setAutoProgress(25);
     await eventually(() => pulse.control.order(placed.orderId)!.stage === 'RESULTS_SENT_TO_CARRIER', 'auto progress to the carrier');
+    pulse.control.setAutoProgress(0);
     await pulse.control.idle();
     expect(hooksFor(placed.orderId).map((h) => h.event.status)).toEqual(['SCHEDULED', 'COMPLETED', 'RESULTS_SENT_TO_CARRIER']);
     expect(receiver.at(RESULTS).filter((r) => JSON.parse(r.raw).orderId === placed.orderId)).toHaveLength(1);
     // Switched off, an order stays where it is.
-    pulse.control.setAutoProgress(0);
     const still = await order();
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(pulse.control.order(still.orderId)!.stage).toBe('ORDERED');
