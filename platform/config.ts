@@ -82,6 +82,8 @@ export const DEV_IDENTITY_SECRET = 'bga-graph-development-identity-secret-do-not
 /** The e-signature provider's development API key and webhook secret: the simulator accepts and signs with these, the cases subgraph defaults to them. */
 export const DEV_ESIGN_API_KEY = 'bga-dev-esign-api-key';
 export const DEV_ESIGN_WEBHOOK_SECRET = 'bga-graph-development-esign-webhook-secret-do-not-use-in-production';
+/** The secret carriers sign their status pushes with (CARRIER_PUSH_SECRET): the simulators sign with it, the cases subgraph defaults to it. */
+export const DEV_CARRIER_PUSH_SECRET = 'bga-graph-development-carrier-push-secret-do-not-use-in-production';
 
 /** Settings every service shares: database, cache, identity signing, logging, debug stats. */
 export interface CommonConfig {
