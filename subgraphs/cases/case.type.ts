@@ -34,6 +34,9 @@ export interface CaseRow {
   appliedHealthClass: HealthClass;
   approvedHealthClass: HealthClass | null;
   tableRating: number;
+  /** The approved flat extra, cents per $1,000 of face a year (0 = none), and for how many years. */
+  flatExtraPerThousandCents: number;
+  flatExtraYears: number | null;
   paymentMode: PaymentMode;
   annualPremiumCents: number;
   modalPremiumCents: number;
