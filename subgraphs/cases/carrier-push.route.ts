@@ -162,21 +162,24 @@ export function carrierPushRoute(options: CarrierPushOptions): Route {
         now(),
       );
       const reference = pushedReference(rawBody, header(req, 'content-type'));
-      const target = await options.db.one<{ id: string }>(`SELECT id FROM cases."case" WHERE carrier_id = $1 AND carrier_reference = $2`, [
-        carrierId,
-        reference,
-      ]);
-      if (!target) {
+      // One case per carrier reference in practice (carriers number their applications); each one is brought in line.
+      const targets = await options.db.query<{ id: string }>(
+        `SELECT id FROM cases."case" WHERE carrier_id = $1 AND carrier_reference = $2 ORDER BY id`,
+        [carrierId, reference],
+      );
+      if (!targets.length) {
         // Not ours (or its acceptance is still being recorded): the periodic sync will see it.
         options.logger.warn({ carrierId }, 'carrier push for an application we have no case for');
         return sendJson(res, 404, { error: 'UNKNOWN_APPLICATION' });
       }
       // The push says something changed; the carrier says what, now (as a sync asks it).
       const [snapshot] = await options.carriers.caseSnapshots(carrierId, [reference]);
-      const written = snapshot ? await applySnapshot(options.db, target.id, snapshot, options.logger, options.carriers) : 0;
+      let written = 0;
+      if (snapshot)
+        for (const target of targets) written += await applySnapshot(options.db, target.id, snapshot, options.logger, options.carriers);
       if (written > 0) await bumpMetricsGeneration(options.cache);
-      options.logger.info({ carrierId, caseId: target.id, events: written }, 'carrier push applied');
-      sendJson(res, 200, { received: true, caseId: target.id, events: written });
+      options.logger.info({ carrierId, caseIds: targets.map((t) => t.id), events: written }, 'carrier push applied');
+      sendJson(res, 200, { received: true, caseIds: targets.map((t) => t.id), events: written });
     } catch (error) {
       if (error instanceof Refusal) {
         if (error.status === 401) options.logger.warn({ carrierId, reason: error.message }, 'carrier push refused');
