@@ -69,7 +69,8 @@ export async function applySnapshot(
   logger: Logger,
   carriers?: CarriersPort,
 ): Promise<number> {
-  const before = carriers ? await caseById(db, caseId) : undefined;
+  // Only a report with approved terms may need a price: no extra read for the others.
+  const before = carriers && snapshot.approvedTerms ? await caseById(db, caseId) : undefined;
   const pricing = before ? await priceApprovedTerms(carriers, before, snapshot) : undefined;
   return db.transaction(async (tx) => {
     const row = await lockCase(tx, caseId);

@@ -95,6 +95,11 @@ export class Case {
   @Field(() => HealthClass, { nullable: true, description: 'The health class approved.' })
   approvedHealthClass!: HealthClass | null;
 
+  @Field(() => Int, {
+    description: 'The table rating: as applied for, or as the carrier approved it (0 = none; each table adds 25% to the Standard premium).',
+  })
+  tableRating!: number;
+
   @Field(() => PaymentMode, { description: 'How often the client pays.' })
   paymentMode!: PaymentMode;
 

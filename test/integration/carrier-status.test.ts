@@ -188,6 +188,21 @@ describe('carrier status as carriers send it', () => {
       flatExtraYears: 5,
       approvedFace: 400_000,
     });
+    // Through the API: the approved terms and the premium as re-priced.
+    const read = await graphql(
+      stack.url,
+      'query($id: ID!) { case(id: $id) { status tableRating flatExtraPerThousand flatExtraYears approvedFaceAmount annualPremium } }',
+      { id: caseId },
+      { token: staff },
+    );
+    expect(read.data!.case).toEqual({
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      tableRating: 2,
+      flatExtraPerThousand: '2.50',
+      flatExtraYears: 5,
+      approvedFaceAmount: 400_000,
+      annualPremium: `${Math.floor(expected.annualPremiumCents / 100)}.${String(expected.annualPremiumCents % 100).padStart(2, '0')}`,
+    });
     const notes = (
       await pool.query(`SELECT note FROM cases.case_event WHERE case_id = $1 AND type = 'CARRIER_SYNC' ORDER BY id`, [caseId])
     ).rows.map((r) => r.note as string);
