@@ -261,8 +261,12 @@ export function planSync(
   }
 
   const matched = new Set<string>();
+  const seen = new Set<string>();
   for (const theirs of report.requirements) {
     const carrierId = carrierIdOf(theirs);
+    // One row per carrier id: a carrier naming no ids and listing a code twice is one requirement to us.
+    if (seen.has(carrierId)) continue;
+    seen.add(carrierId);
     const status = theirs.status ?? 'ORDERED';
     const change = `requirement ${status.toLowerCase()} at the carrier`;
     const mine =

@@ -428,6 +428,16 @@ describe('requirements with identity', () => {
       NOW,
     );
     expect(again).toEqual([]);
+    // The same code twice without ids is one requirement (one carrier id per row).
+    expect(
+      planSync(
+        inState('IN_UNDERWRITING'),
+        [],
+        new Set(),
+        report({ status: 'IN_UNDERWRITING', requirements: [legacy, { ...legacy, status: 'ORDERED' }] }),
+        NOW,
+      ),
+    ).toHaveLength(1);
   });
 });
 
