@@ -54,6 +54,8 @@ export const SIM_REQUIREMENT_CODES = [
   'DELIVERY_RECEIPT',
   'AMENDMENT',
   'GOOD_HEALTH_STATEMENT',
+  // Taken at the exam; exam vendors deliver its results with the exam's.
+  'EKG',
   // Carrier-only requirements.
   'FINANCIAL_QUESTIONNAIRE',
   'REPLACEMENT_FORM',
@@ -266,6 +268,7 @@ const DESCRIPTIONS: Record<SimRequirementCode, string> = {
   DELIVERY_RECEIPT: 'Delivery receipt',
   AMENDMENT: 'Amendment to the application',
   GOOD_HEALTH_STATEMENT: 'Statement of good health',
+  EKG: 'Electrocardiogram (EKG)',
   FINANCIAL_QUESTIONNAIRE: 'Financial questionnaire',
   REPLACEMENT_FORM: 'Replacement form',
 };

@@ -135,6 +135,8 @@ export const REQ_CODE: Readonly<Record<string, RequirementCode>> = {
   '52': 'GOOD_HEALTH_STATEMENT',
   '84': 'HIPAA_AUTHORIZATION',
   '181': 'RX_CHECK',
+  // The guide's private code for the EKG taken at the exam (ACORD keeps tc values from 1,000,000,000 up for a carrier's own use).
+  '1000500031': 'EKG',
 };
 
 /** ReqStatus tc → our requirement status: 1 (added, not yet sent) and 3 (sent to the vendor) are still outstanding. */

@@ -69,6 +69,7 @@ export const REQUIREMENT: Readonly<Record<string, RequirementCode>> = {
   DREC: 'DELIVERY_RECEIPT',
   AMND: 'AMENDMENT',
   GHS: 'GOOD_HEALTH_STATEMENT',
+  EKG: 'EKG',
   FINQ: 'FINANCIAL_QUESTIONNAIRE',
   REPL: 'REPLACEMENT_FORM',
 };

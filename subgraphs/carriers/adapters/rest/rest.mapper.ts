@@ -76,6 +76,7 @@ export const REQUIREMENT_TYPE: Readonly<Record<string, RequirementCode>> = {
   delivery_receipt: 'DELIVERY_RECEIPT',
   amendment: 'AMENDMENT',
   good_health_statement: 'GOOD_HEALTH_STATEMENT',
+  ekg: 'EKG',
   financial_questionnaire: 'FINANCIAL_QUESTIONNAIRE',
   replacement_form: 'REPLACEMENT_FORM',
 };

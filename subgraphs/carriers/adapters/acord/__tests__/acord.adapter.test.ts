@@ -583,12 +583,15 @@ describe('requirements with identity, approved terms, vendor results', () => {
       (await post({ ...results, policyReference: 'SUMMIT-APP-999999', requirementId: null, reference: null, code: 'APS' })).status,
     ).toBe(404);
     expect((await post({ ...results, code: 'X_RAY' })).status).toBe(400);
+    // An exam vendor's EKG results: a requirement of its own, which the adapter maps to EKG.
+    expect((await post({ ...results, requirementId: null, reference: 'req_ekg', code: 'EKG' })).status).toBe(200);
     const status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
     expect(status.requirements.find((r) => r.carrierRequirementId === exam.id)).toMatchObject({
       reference: 'req_exam',
       status: 'RECEIVED',
       fulfilledOn: '2026-02-03',
     });
+    expect(status.requirements.find((r) => r.reference === 'req_ekg')).toMatchObject({ code: 'EKG', status: 'RECEIVED' });
     expect(status.requirements.filter((r) => r.code === 'APS')).toEqual([
       expect.objectContaining({ reference: 'req_aps_9', status: 'RECEIVED', fulfilledOn: '2026-02-03' }),
     ]);
