@@ -87,6 +87,8 @@ export const DEV_VENDOR_PULSE_API_KEY = 'bga-dev-vendor-pulse-api-key';
 export const DEV_VENDOR_PULSE_WEBHOOK_SECRET = 'bga-graph-development-pulse-webhook-secret-do-not-use-in-production';
 export const DEV_VENDOR_CHARTWELL_API_KEY = 'bga-dev-vendor-chartwell-api-key';
 export const DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET = 'bga-graph-development-chartwell-webhook-secret-do-not-use-in-production';
+/** The secret carriers sign their status pushes with (CARRIER_PUSH_SECRET): the simulators sign with it, the cases subgraph defaults to it. */
+export const DEV_CARRIER_PUSH_SECRET = 'bga-graph-development-carrier-push-secret-do-not-use-in-production';
 
 /** Settings every service shares: database, cache, identity signing, logging, debug stats. */
 export interface CommonConfig {

@@ -16,9 +16,16 @@
  *   GET    /_control/applications                the carrier's applications (no personal data is kept)
  *   GET    /_control/applications/<carrierRef>   one of them
  *   POST   /_control/applications/<carrierRef>/advance   ApplicationUpdate, e.g. {"status": "ISSUED", "requirements": [...]}
+ *   PUT    /_control/push                        {"url": "http://.../webhooks/carriers/car_x", "enabled": true, "secret"?: "..."}: status pushes
+ *   GET    /_control/push                        the push settings (without the secret) and the delivery log
  *   POST   /_control/reset                       latency, fault, counts and token lifetime back to their start values
+ *
+ * Requirements in an advance: {"id": "RQ-...", "status": "RECEIVED"} moves the carrier's requirement
+ * with that id; {"code": "APS", "status": "ORDERED", "reference"?, "description"?, "carrierCode"?} moves
+ * the carrier's one requirement of that code or adds it; with "add": true it always adds one.
  */
 import type { ApplicationUpdate, StoredApplication } from './carrier-store';
+import type { PushDelivery } from './carrier-push';
 import type { SimRequest, SimResponse } from './protocol';
 import {
   zeroCounts,
@@ -30,13 +37,13 @@ import {
 } from './simulated-carrier';
 
 /** An application as the control API shows it. */
-export interface ApplicationView extends Omit<StoredApplication, 'submittedAt' | 'autoStep' | 'requirements'> {
+export interface ApplicationView extends Omit<StoredApplication, 'submittedAt' | 'autoStep' | 'requirements' | 'requirementSequence'> {
   submittedAt: string;
   requirements: StoredApplication['requirements'];
 }
 
 export function applicationView(application: StoredApplication): ApplicationView {
-  const { autoStep: _autoStep, submittedAt, requirements, ...rest } = application;
+  const { autoStep: _autoStep, requirementSequence: _sequence, submittedAt, requirements, ...rest } = application;
   return { ...rest, submittedAt: new Date(submittedAt).toISOString(), requirements: requirements.map((r) => ({ ...r })) };
 }
 
@@ -122,6 +129,31 @@ export class SimulatorControl {
     return sim.rateBookEtag();
   }
 
+  /**
+   * Status pushes of one carrier (or '*'): `url` is the full webhook URL, or `baseUrl` to which each
+   * carrier's id is appended (/webhooks/carriers/<carrierId>); `enabled` turns them on or off.
+   */
+  setPush(code: string | '*', settings: { url?: string | null; baseUrl?: string; enabled?: boolean; secret?: string }): void {
+    for (const sim of this.targets(code)) {
+      const pusher = sim.pusher;
+      if (settings.baseUrl !== undefined) pusher.settings.url = `${settings.baseUrl.replace(/\/+$/, '')}/${sim.carrier.id}`;
+      if (settings.url !== undefined) pusher.settings.url = settings.url;
+      if (settings.secret !== undefined) pusher.settings.secret = settings.secret;
+      pusher.settings.enabled =
+        settings.enabled ?? (settings.url !== undefined || settings.baseUrl !== undefined ? true : pusher.settings.enabled);
+    }
+  }
+
+  /** The pushes one carrier has attempted, oldest first (a copy). */
+  pushes(code: string): PushDelivery[] {
+    return [...this.carrier(code).pusher.deliveries];
+  }
+
+  /** Waits until every push under way has been delivered or given up. */
+  async settlePushes(): Promise<void> {
+    await Promise.all([...this.carriers.values()].map((sim) => sim.pusher.settle()));
+  }
+
   /** Every carrier back to its start settings (latency, no fault, zero counts); applications stay. */
   reset(): void {
     for (const sim of this.carriers.values()) sim.reset();
@@ -191,6 +223,11 @@ export function handleControlRequest(sim: SimulatedCarrier, request: SimRequest)
         return ok({ etag: control.publishRateBook(sim.code) });
       case 'GET /_control/applications':
         return ok(control.applications(sim.code));
+      case 'PUT /_control/push':
+        control.setPush(sim.code, body as { url?: string; enabled?: boolean; secret?: string });
+        return ok({ url: sim.pusher.settings.url, enabled: sim.pusher.settings.enabled });
+      case 'GET /_control/push':
+        return ok({ url: sim.pusher.settings.url, enabled: sim.pusher.settings.enabled, deliveries: control.pushes(sim.code) });
       case 'POST /_control/reset':
         control.reset();
         return ok();

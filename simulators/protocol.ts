@@ -4,6 +4,8 @@
  * handlers and the control API depend on these shapes, not on the server that calls them.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { PushBody } from './carrier-push';
+import type { StoredApplication } from './carrier-store';
 import type { CallKind } from './simulated-carrier';
 
 export interface SimRequest {
@@ -29,6 +31,8 @@ export interface ProtocolHandler {
   handle(request: SimRequest, kind: CallKind): SimResponse | Promise<SimResponse>;
   /** A 200 answer whose body a client cannot read, in this protocol's content type. */
   malformed(kind: CallKind): SimResponse;
+  /** A status notification of this application in this protocol's shape, pushed to the BGA's webhook. */
+  notification(application: StoredApplication, eventId: string): PushBody;
 }
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimResponse => ({

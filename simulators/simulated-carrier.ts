@@ -5,7 +5,9 @@
  */
 import type { CarrierFixture } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { rateTableVersion } from '../subgraphs/carriers/fixtures/rate-table';
-import { ApplicationStore } from './carrier-store';
+import { DEV_CARRIER_PUSH_SECRET } from '../platform/config';
+import { ApplicationStore, type StoredApplication } from './carrier-store';
+import { CarrierPusher, type PushBody, type PushSettings } from './carrier-push';
 import { TokenIssuer } from './rest/token-issuer';
 
 /** What a request to a carrier is for; the same names as CarrierAdapter.calls, so tests can compare both sides. */
@@ -49,6 +51,8 @@ export interface SimulatedCarrierOptions {
   /** Milliseconds per step of an application's automatic progression; 0 = only the control API moves it. */
   autoProgressMs: number;
   now?: () => number;
+  /** Status pushes: off unless a URL is given (here or later through the control API). */
+  push?: Partial<PushSettings>;
 }
 
 export const zeroCounts = (): CallCounts => ({
@@ -65,6 +69,8 @@ export const zeroCounts = (): CallCounts => ({
 export class SimulatedCarrier {
   readonly store: ApplicationStore;
   readonly tokens: TokenIssuer;
+  /** Pushes each change of an application to the BGA's webhook, once the protocol's server attached its rendering. */
+  readonly pusher: CarrierPusher;
   counts: CallCounts = zeroCounts();
   latency: LatencySetting;
   /** Bumped by the control API to publish a new rate-book version (a new ETag). */
@@ -79,6 +85,24 @@ export class SimulatedCarrier {
     this.latency = { ...defaults.latency };
     this.store = new ApplicationStore(carrier, { autoProgressMs: defaults.autoProgressMs, now });
     this.tokens = new TokenIssuer(defaults.tokenTtlSeconds, now);
+    this.pusher = new CarrierPusher(
+      {
+        url: defaults.push?.url ?? null,
+        secret: defaults.push?.secret ?? DEV_CARRIER_PUSH_SECRET,
+        enabled: defaults.push?.enabled ?? !!defaults.push?.url,
+        ...(defaults.push?.attempts ? { attempts: defaults.push.attempts } : {}),
+        ...(defaults.push?.retryDelayMs ? { retryDelayMs: defaults.push.retryDelayMs } : {}),
+      },
+      () => {
+        throw new Error(`${carrier.code}: no push rendering attached`);
+      },
+    );
+  }
+
+  /** The protocol's rendering of a status notification: from now on every change of an application is pushed (when enabled). */
+  attachPush(render: (application: StoredApplication, eventId: string) => PushBody): void {
+    this.pusher.render = render;
+    this.store.onChange = (application) => this.pusher.notify(application);
   }
 
   get code(): string {

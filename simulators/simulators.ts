@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   basePort?: number;
   /** The carriers to simulate (default every fixture carrier). */
   carriers?: readonly CarrierFixture[];
+  /** Carrier status pushes: each carrier POSTs to `${baseUrl}/<carrierId>`, signed with `secret` (default the development one); off without a baseUrl. */
+  carrierPush?: { baseUrl?: string; secret?: string };
   /** The e-signature provider: its API key and webhook secret (default the development pair the cases subgraph defaults to), webhook retries. */
   esign?: { apiKey?: string; webhookSecret?: string; webhookRetry?: Partial<WebhookRetrySettings> };
   /**
@@ -90,6 +92,10 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
         latency: { fixedMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
         tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
         autoProgressMs: options.autoProgressMs ?? 0,
+        push: {
+          url: options.carrierPush?.baseUrl ? `${options.carrierPush.baseUrl}/${carrier.id}` : null,
+          secret: options.carrierPush?.secret,
+        },
       }),
   );
   for (const carrier of carriers) if (carrier.protocol === 'RATEBOOK') rateBookCsv(carrier);

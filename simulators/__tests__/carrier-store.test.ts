@@ -138,3 +138,72 @@ describe('scripted progression', () => {
     expect(carrierSide.find('HARBOR-APP-000001')!.status).toBe('REQUIREMENTS_OUTSTANDING');
   });
 });
+
+describe('requirements with identity', () => {
+  it("gives every requirement the carrier's own stable id, and adopts our ids for the codes the application listed", () => {
+    const { store: carrierSide } = store();
+    carrierSide.submit('ref-8', accept, [
+      { id: 'req_mib', code: 'MIB' },
+      { id: 'req_aps_1', code: 'APS' },
+      { id: 'req_aps_2', code: 'APS' },
+    ]);
+    const ref = 'HARBOR-APP-000001';
+    expect(carrierSide.find(ref)!.requirements.map((r) => [r.id, r.code, r.reference])).toEqual([
+      [`RQ-${ref}-1`, 'HIPAA_AUTHORIZATION', null],
+      [`RQ-${ref}-2`, 'MIB', 'req_mib'],
+      [`RQ-${ref}-3`, 'RX_CHECK', null],
+    ]);
+    const moved = carrierSide.advance(ref, {
+      requirements: [
+        { code: 'APS', add: true },
+        { code: 'APS', add: true },
+        { code: 'APS', add: true, reference: null, description: 'APS from a second cardiologist' },
+      ],
+    });
+    expect(moved.requirements.filter((r) => r.code === 'APS').map((r) => [r.id, r.reference, r.description])).toEqual([
+      [`RQ-${ref}-4`, 'req_aps_1', "Attending physician's statement"],
+      [`RQ-${ref}-5`, 'req_aps_2', "Attending physician's statement"],
+      [`RQ-${ref}-6`, null, 'APS from a second cardiologist'],
+    ]);
+    // By id, one moves; by code alone, several of that code are ambiguous.
+    carrierSide.advance(ref, { requirements: [{ id: `RQ-${ref}-5`, status: 'RECEIVED' }] });
+    expect(carrierSide.find(ref)!.requirements.map((r) => r.status)).toEqual([
+      'RECEIVED',
+      'ORDERED',
+      'ORDERED',
+      'ORDERED',
+      'RECEIVED',
+      'ORDERED',
+    ]);
+    expect(() => carrierSide.advance(ref, { requirements: [{ code: 'APS', status: 'RECEIVED' }] })).toThrow('name one by id');
+    expect(() => carrierSide.advance(ref, { requirements: [{ id: 'RQ-nope', status: 'RECEIVED' }] })).toThrow('has no requirement RQ-nope');
+  });
+
+  it("receives a vendor's results by the carrier's id, else our reference, else as a new requirement with our reference", () => {
+    const { store: carrierSide } = store();
+    carrierSide.submit('ref-9', accept, [{ id: 'req_exam', code: 'PARAMED_EXAM' }]);
+    const ref = 'HARBOR-APP-000001';
+    carrierSide.advance(ref, { requirements: [{ code: 'PARAMED_EXAM' }, { code: 'APS' }] });
+    const heard: string[] = [];
+    carrierSide.onChange = (application) => heard.push(application.carrierReference);
+    const base = { policyReference: ref, vendor: 'PULSE', orderId: 'PX-1', completedOn: '2025-01-20' };
+    expect(carrierSide.vendorResults({ ...base, requirementId: null, reference: 'req_exam', code: 'PARAMED_EXAM' })).toMatchObject({
+      id: `RQ-${ref}-4`,
+      status: 'RECEIVED',
+      fulfilledOn: '2025-01-20',
+    });
+    expect(carrierSide.vendorResults({ ...base, requirementId: `RQ-${ref}-5`, reference: 'req_aps', code: 'APS' })).toMatchObject({
+      id: `RQ-${ref}-5`,
+      reference: 'req_aps',
+      status: 'RECEIVED',
+    });
+    expect(carrierSide.vendorResults({ ...base, requirementId: null, reference: 'req_aps_2', code: 'APS' })).toMatchObject({
+      id: `RQ-${ref}-6`,
+      reference: 'req_aps_2',
+      status: 'RECEIVED',
+    });
+    expect(carrierSide.find(ref)!.requirements).toHaveLength(6);
+    // Each delivery is a change the carrier pushes.
+    expect(heard).toEqual([ref, ref, ref]);
+  });
+});

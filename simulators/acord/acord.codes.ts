@@ -47,7 +47,7 @@ export const UNDERWRITING_CLASS: Record<HealthClassCode, string> = {
 /** 3: rated (substandard), Standard with the PermTableRating beside it; a temporary flat extra travels as TempFlatExtraAmt/TempFlatExtraDuration. */
 export const UNDERWRITING_CLASS_RATED = '3';
 
-/** ReqCode tc as this guide numbers them; the last two are private. */
+/** ReqCode tc as this guide numbers them; EKG and the last two are private codes. */
 export const REQ_CODE: Record<SimRequirementCode, string> = {
   APS: '1',
   PARAMED_EXAM: '3',
@@ -62,6 +62,7 @@ export const REQ_CODE: Record<SimRequirementCode, string> = {
   GOOD_HEALTH_STATEMENT: '52',
   HIPAA_AUTHORIZATION: '84',
   RX_CHECK: '181',
+  EKG: '1000500031',
   FINANCIAL_QUESTIONNAIRE: '1000500017',
   REPLACEMENT_FORM: '1000500021',
 };

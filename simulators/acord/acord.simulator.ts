@@ -10,7 +10,8 @@
  */
 import { ageOn } from '../pricing';
 import type { CarrierFixture, HealthClassCode, PaymentModeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import type { ChangeAsk, ChangeOutcome, StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { ChangeAsk, ChangeOutcome, OurRequirement, StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { PushBody } from '../carrier-push';
 import type { ProtocolHandler, SimRequest, SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
@@ -43,6 +44,9 @@ import {
 import { applicationProblems, problemsMessage } from '../application-check';
 import { submittedApplication } from './acord.application';
 import { amount, buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from './txlife';
+
+/** TransType of the carrier's pushed status notification. */
+const TRANS_TYPE_STATUS_NOTIFICATION = '1125';
 
 const KIND_BY_TRANS_TYPE: Record<string, CallKind> = {
   [TRANS_TYPE.QUOTE]: 'quote',
@@ -146,6 +150,25 @@ export class AcordCarrier implements ProtocolHandler {
         },
       }),
     );
+  }
+
+  /**
+   * A status notification: TXLifeRequest TransType 1125 (this guide's status notification; TransRefGUID
+   * the event id) carrying the holding as a 203 answers it.
+   */
+  notification(application: StoredApplication, eventId: string): PushBody {
+    return {
+      contentType: 'application/xml; charset=utf-8',
+      body: buildTxLife({
+        TXLifeRequest: {
+          TransRefGUID: eventId,
+          TransType: tc(TRANS_TYPE_STATUS_NOTIFICATION, 'Status Notification'),
+          TransExeDate: today(),
+          TransExeTime: nowTime(),
+          OLifE: { Holding: [holdingOf(application)] },
+        },
+      }),
+    };
   }
 
   malformed(): SimResponse {
@@ -382,25 +405,29 @@ export class AcordCarrier implements ProtocolHandler {
       };
 
     // Checked inside the store's first-time callback: a resend under the reference gets the same answer, rejection included.
-    const { outcome } = this.sim.store.submit(reference, () => {
-      const full = submittedApplication(transaction);
-      const problems = full ? applicationProblems(full) : [];
-      if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
-      return underwriteApplication(this.carrier, {
-        productCode: text(policy, 'ProductCode')!,
-        state: text(child(insured, 'Address'), 'AddressState')!,
-        birthDate: text(person, 'BirthDate')!,
-        gender: fromTc(GENDER, tcOf(person, 'Gender'))!,
-        tobacco: tcOf(participant, 'TobaccoPremiumBasis') === SMOKER_STATUS.CURRENT,
-        healthClass: classOf(participant) ?? `tc ${tcOf(participant, 'UnderwritingClass') ?? 'missing'}`,
-        tableRating: wholeNumber(text(participant, 'PermTableRating') ?? '0') ?? -1,
-        faceAmount: wholeNumber(text(coverage, 'CurrentAmt'))!,
-        termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? null,
-        paymentMode: fromTc(PAYMENT_MODE, tcOf(policy, 'PaymentMode')) ?? `tc ${tcOf(policy, 'PaymentMode') ?? 'missing'}`,
-        annualPremiumCents: toCents(text(policy, 'AnnualPaymentAmt')),
-        applicationDate: text(child(policy, 'ApplicationInfo'), 'SignedDate') ?? text(transaction, 'TransExeDate') ?? today(),
-      });
-    });
+    const { outcome } = this.sim.store.submit(
+      reference,
+      () => {
+        const full = submittedApplication(transaction);
+        const problems = full ? applicationProblems(full) : [];
+        if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
+        return underwriteApplication(this.carrier, {
+          productCode: text(policy, 'ProductCode')!,
+          state: text(child(insured, 'Address'), 'AddressState')!,
+          birthDate: text(person, 'BirthDate')!,
+          gender: fromTc(GENDER, tcOf(person, 'Gender'))!,
+          tobacco: tcOf(participant, 'TobaccoPremiumBasis') === SMOKER_STATUS.CURRENT,
+          healthClass: classOf(participant) ?? `tc ${tcOf(participant, 'UnderwritingClass') ?? 'missing'}`,
+          tableRating: wholeNumber(text(participant, 'PermTableRating') ?? '0') ?? -1,
+          faceAmount: wholeNumber(text(coverage, 'CurrentAmt'))!,
+          termYears: wholeNumber(text(coverage, 'LevelPremiumPeriod')) ?? null,
+          paymentMode: fromTc(PAYMENT_MODE, tcOf(policy, 'PaymentMode')) ?? `tc ${tcOf(policy, 'PaymentMode') ?? 'missing'}`,
+          annualPremiumCents: toCents(text(policy, 'AnnualPaymentAmt')),
+          applicationDate: text(child(policy, 'ApplicationInfo'), 'SignedDate') ?? text(transaction, 'TransExeDate') ?? today(),
+        });
+      },
+      ourRequirements(policy),
+    );
     return submissionAnswer(outcome);
   }
 
@@ -472,6 +499,47 @@ export class AcordCarrier implements ProtocolHandler {
     }
     return { TransResult: transResult(RESULT_CODE.SUCCESS), OLifE: { Holding: [holdingOf(application)] } };
   }
+}
+
+/** The requirements a 103 lists as already ordered by the BGA: ReqCode and our id in OLifEExtension/BgaReference. */
+function ourRequirements(policy: XmlNode | undefined): OurRequirement[] {
+  return children(policy, 'RequirementInfo').flatMap((info) => {
+    const code = fromTc(REQ_CODE, tcOf(info, 'ReqCode'));
+    const id = text(child(info, 'OLifEExtension'), 'BgaReference');
+    return code && id ? [{ id, code }] : [];
+  });
+}
+
+/**
+ * The approved terms on the base coverage's LifeParticipant (UnderwritingClass, or 3 rated with
+ * PermTableRating; TempFlatExtraAmt/Duration) and its CurrentAmt: sent once the carrier approved other
+ * than applied.
+ */
+function approvedLife(application: StoredApplication): XmlNode {
+  const terms = application.approvedTerms;
+  if (!terms) return {};
+  const rated = terms.tableRating > 0 || !terms.healthClass;
+  return {
+    Life: {
+      FaceAmt: String(terms.faceAmount),
+      Coverage: [
+        {
+          IndicatorCode: tc(COVERAGE_INDICATOR.BASE, 'Base'),
+          CurrentAmt: String(terms.faceAmount),
+          LifeParticipant: [
+            {
+              LifeParticipantRoleCode: tc('1', 'Primary Insured'),
+              UnderwritingClass: tc(rated ? UNDERWRITING_CLASS_RATED : UNDERWRITING_CLASS[terms.healthClass!]),
+              ...(terms.tableRating > 0 ? { PermTableRating: String(terms.tableRating) } : {}),
+              ...(terms.flatExtraPerThousandCents > 0
+                ? { TempFlatExtraAmt: amount(terms.flatExtraPerThousandCents), TempFlatExtraDuration: String(terms.flatExtraYears) }
+                : {}),
+            },
+          ],
+        },
+      ],
+    },
+  };
 }
 
 /** A 103 that changes a pending application rather than submitting one. */
@@ -555,14 +623,19 @@ function holdingOf(application: StoredApplication): XmlNode {
       ...(application.policyNumber ? { PolNumber: application.policyNumber } : {}),
       ProductCode: application.productCode,
       PolicyStatus: tc(application.carrierStatusCode ?? POLICY_STATUS[application.status]),
+      ...approvedLife(application),
       ApplicationInfo: { TrackingID: application.carrierReference },
       RequirementInfo: application.requirements.map((requirement, i) => ({
         '@_id': `Requirement_${i + 1}`,
+        RequirementInfoUniqueID: requirement.id,
         ReqCode: tc(requirement.carrierCode ?? REQ_CODE[requirement.code]),
         ReqStatus: tc(REQ_STATUS[requirement.status]),
+        ...(requirement.description ? { RequirementDetails: requirement.description } : {}),
         RequestedDate: requirement.requestedOn,
         ...(requirement.fulfilledOn ? { FulfilledDate: requirement.fulfilledOn } : {}),
+        ...(requirement.reference ? { OLifEExtension: { BgaReference: requirement.reference } } : {}),
       })),
+      ...(application.statusNote ? { OLifEExtension: { StatusNote: application.statusNote } } : {}),
     },
   };
 }

@@ -15,7 +15,8 @@
  */
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { RATE_TABLE_CSV_HEADER, rateTableCsv } from '../../subgraphs/carriers/fixtures/rate-table';
-import type { ChangeAsk, StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { ChangeAsk, OurRequirement, StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { PushBody } from '../carrier-push';
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { underwriteApplication } from '../underwriting';
@@ -107,6 +108,19 @@ export class RateBookCarrier implements ProtocolHandler {
     return null;
   }
 
+  /** A status notification: a JSON event with the status report a status inquiry answers. */
+  notification(application: StoredApplication, eventId: string): PushBody {
+    return {
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({
+        eventId,
+        type: 'submission.updated',
+        occurredAt: new Date().toISOString(),
+        submission: statusJson(application),
+      }),
+    };
+  }
+
   malformed(kind: CallKind): SimResponse {
     // What a misconfigured CDN in front of a carrier really serves: an HTML error page with a 200.
     if (kind === 'rateBook')
@@ -167,25 +181,29 @@ export class RateBookCarrier implements ProtocolHandler {
     if (problems.length) return json(400, { error: 'invalid_request', message: `invalid or missing: ${problems.join(', ')}` });
     const mode = Object.entries(PAYMENT_MODE).find(([, code]) => code === body.paymentMode)?.[0];
     // Checked inside the store's first-time callback: a resend under the reference gets the same answer, rejection included.
-    const { outcome } = this.sim.store.submit(body.submissionRef as string, () => {
-      const full = submittedApplication(body);
-      const problems = full ? applicationProblems(full) : [];
-      if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
-      return underwriteApplication(this.carrier, {
-        productCode: body.productCode as string,
-        applicationDate: body.signedOn as string,
-        birthDate: insured.birthDate as string,
-        gender: insured.gender as 'MALE' | 'FEMALE',
-        state: insured.state as string,
-        tobacco: insured.tobacco as boolean,
-        healthClass: String(body.healthClass),
-        tableRating: isWhole(body.tableRating) ? body.tableRating : 0,
-        faceAmount: body.faceAmount as number,
-        termYears: (body.termYears ?? null) as number | null,
-        paymentMode: mode ?? `payment mode ${String(body.paymentMode)}`,
-        annualPremiumCents: body.annualPremiumCents as number,
-      });
-    });
+    const { outcome } = this.sim.store.submit(
+      body.submissionRef as string,
+      () => {
+        const full = submittedApplication(body);
+        const problems = full ? applicationProblems(full) : [];
+        if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
+        return underwriteApplication(this.carrier, {
+          productCode: body.productCode as string,
+          applicationDate: body.signedOn as string,
+          birthDate: insured.birthDate as string,
+          gender: insured.gender as 'MALE' | 'FEMALE',
+          state: insured.state as string,
+          tobacco: insured.tobacco as boolean,
+          healthClass: String(body.healthClass),
+          tableRating: isWhole(body.tableRating) ? body.tableRating : 0,
+          faceAmount: body.faceAmount as number,
+          termYears: (body.termYears ?? null) as number | null,
+          paymentMode: mode ?? `payment mode ${String(body.paymentMode)}`,
+          annualPremiumCents: body.annualPremiumCents as number,
+        });
+      },
+      ourRequirements(body.requirements),
+    );
     return json(200, submissionJson(outcome));
   }
 
@@ -249,12 +267,39 @@ function submissionJson(outcome: SubmissionOutcome) {
   };
 }
 
-function statusJson(application: StoredApplication) {
+/** `requirements: [{ref, code}]` of a submission: what the BGA already ordered, with its ids. */
+function ourRequirements(value: unknown): OurRequirement[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) => {
+    const { ref, code } = (entry ?? {}) as { ref?: unknown; code?: unknown };
+    const ours = Object.entries(REQUIREMENT).find(([, short]) => short === code)?.[0];
+    return typeof ref === 'string' && ours ? [{ id: ref, code: ours }] : [];
+  });
+}
+
+export function statusJson(application: StoredApplication) {
+  const terms = application.approvedTerms;
   return {
     submissionId: application.carrierReference,
     status: application.carrierStatusCode ?? SUBMISSION_STATUS[application.status],
     policyNumber: application.policyNumber,
+    ...(application.statusNote ? { note: application.statusNote } : {}),
+    ...(terms
+      ? {
+          approved: {
+            class: terms.healthClass,
+            table: terms.tableRating,
+            ...(terms.flatExtraPerThousandCents > 0
+              ? { flatExtraCents: terms.flatExtraPerThousandCents, flatExtraYears: terms.flatExtraYears }
+              : {}),
+            face: terms.faceAmount,
+          },
+        }
+      : {}),
     requirements: application.requirements.map((requirement) => ({
+      id: requirement.id,
+      ref: requirement.reference,
+      desc: requirement.description,
       code: requirement.carrierCode ?? REQUIREMENT[requirement.code],
       status: REQUIREMENT_STATUS[requirement.status],
       requested: requirement.requestedOn,

@@ -44,6 +44,7 @@ export const REQUIREMENT_TYPE: Record<SimRequirementCode, string> = {
   DELIVERY_RECEIPT: 'delivery_receipt',
   AMENDMENT: 'amendment',
   GOOD_HEALTH_STATEMENT: 'good_health_statement',
+  EKG: 'ekg',
   FINANCIAL_QUESTIONNAIRE: 'financial_questionnaire',
   REPLACEMENT_FORM: 'replacement_form',
 };

@@ -36,7 +36,8 @@ export function simulatorCredentials(
 }
 import { formatMoney, parseMoney } from '../../platform/money';
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import type { ChangeAsk, StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { ChangeAsk, OurRequirement, StoredApplication, SubmissionOutcome } from '../carrier-store';
+import type { PushBody } from '../carrier-push';
 import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '../protocol';
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { applicationProblems, problemsMessage } from '../application-check';
@@ -124,6 +125,19 @@ export class RestCarrier implements ProtocolHandler {
     if (request.method === 'GET' && APPLICATION_PATH.test(request.path)) return 'status';
     if (request.method === 'POST' && CHANGES_PATH.test(request.path)) return 'change';
     return null;
+  }
+
+  /** A status notification: a JSON event with the status report a status inquiry answers. */
+  notification(application: StoredApplication, eventId: string): PushBody {
+    return {
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({
+        eventId,
+        type: 'application.status_changed',
+        occurredAt: new Date().toISOString(),
+        application: statusJson(application),
+      }),
+    };
   }
 
   malformed(kind: CallKind): SimResponse {
@@ -292,25 +306,29 @@ export class RestCarrier implements ProtocolHandler {
     ].filter(Boolean);
     if (problems.length) return invalid(`invalid or missing: ${problems.join(', ')}`);
     // Checked inside the store's first-time callback: a resend under the key replays the same answer, rejection included.
-    const { outcome, replayed } = this.sim.store.submit(key, () => {
-      const full = submittedApplication(body);
-      const problems = full ? applicationProblems(full) : [];
-      if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
-      return underwriteApplication(this.carrier, {
-        productCode: body.productCode as string,
-        applicationDate: body.applicationDate as string,
-        birthDate: insured.birthDate as string,
-        gender: insured.sex === 'F' ? 'FEMALE' : 'MALE',
-        state: insured.state as string,
-        tobacco: insured.tobacco as boolean,
-        faceAmount: coverage.faceAmount as number,
-        termYears: (coverage.termYears ?? null) as number | null,
-        tableRating: (coverage.tableRating ?? 0) as number,
-        healthClass: fromCode(RISK_CLASS, coverage.riskClass) ?? `risk class ${String(coverage.riskClass)}`,
-        paymentMode: fromCode(BILLING_MODE, billing.mode) ?? `billing mode ${String(billing.mode)}`,
-        annualPremiumCents: Math.round(Number(billing.annualPremium) * 100),
-      });
-    });
+    const { outcome, replayed } = this.sim.store.submit(
+      key,
+      () => {
+        const full = submittedApplication(body);
+        const problems = full ? applicationProblems(full) : [];
+        if (problems.length) return { accepted: false, message: problemsMessage(problems), problems };
+        return underwriteApplication(this.carrier, {
+          productCode: body.productCode as string,
+          applicationDate: body.applicationDate as string,
+          birthDate: insured.birthDate as string,
+          gender: insured.sex === 'F' ? 'FEMALE' : 'MALE',
+          state: insured.state as string,
+          tobacco: insured.tobacco as boolean,
+          faceAmount: coverage.faceAmount as number,
+          termYears: (coverage.termYears ?? null) as number | null,
+          tableRating: (coverage.tableRating ?? 0) as number,
+          healthClass: fromCode(RISK_CLASS, coverage.riskClass) ?? `risk class ${String(coverage.riskClass)}`,
+          paymentMode: fromCode(BILLING_MODE, billing.mode) ?? `billing mode ${String(billing.mode)}`,
+          annualPremiumCents: Math.round(Number(billing.annualPremium) * 100),
+        });
+      },
+      ourRequirements(body.requirements),
+    );
     const response = submissionResponse(outcome);
     if (replayed) response.headers = { ...response.headers, 'idempotent-replayed': 'true' };
     return response;
@@ -429,12 +447,39 @@ function submissionResponse(outcome: SubmissionOutcome): SimResponse {
   });
 }
 
-function statusJson(application: StoredApplication) {
+/** `requirements: [{reference, type}]` of a submission: what the BGA already ordered, with its ids. */
+function ourRequirements(value: unknown): OurRequirement[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) => {
+    if (!isObject(entry) || typeof entry.reference !== 'string') return [];
+    const code = fromCode(REQUIREMENT_TYPE, entry.type);
+    return code ? [{ id: entry.reference, code }] : [];
+  });
+}
+
+export function statusJson(application: StoredApplication) {
+  const terms = application.approvedTerms;
   return {
     applicationId: application.carrierReference,
     status: application.carrierStatusCode ?? APPLICATION_STATUS[application.status],
     policyNumber: application.policyNumber,
+    ...(application.statusNote ? { statusNote: application.statusNote } : {}),
+    ...(terms
+      ? {
+          approvedTerms: {
+            riskClass: terms.healthClass ? RISK_CLASS[terms.healthClass] : null,
+            tableRating: terms.tableRating,
+            ...(terms.flatExtraPerThousandCents > 0
+              ? { flatExtraPerThousand: formatMoney(terms.flatExtraPerThousandCents), flatExtraYears: terms.flatExtraYears }
+              : {}),
+            faceAmount: terms.faceAmount,
+          },
+        }
+      : {}),
     requirements: application.requirements.map((requirement) => ({
+      id: requirement.id,
+      reference: requirement.reference,
+      description: requirement.description,
       type: requirement.carrierCode ?? REQUIREMENT_TYPE[requirement.code],
       status: REQUIREMENT_STATE[requirement.status],
       orderedOn: requirement.requestedOn,

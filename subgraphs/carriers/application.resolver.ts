@@ -114,6 +114,7 @@ export class ApplicationResolver {
       paymentMode: input.paymentMode,
       annualPremiumCents,
       agent: { id: input.agent.id, npn: input.agent.npn, writingNumber: input.agent.writingNumber ?? null },
+      ...(input.requirements?.length ? { requirements: input.requirements.map((r) => ({ id: r.id, code: r.code })) } : {}),
       ...full,
     };
     try {

@@ -1,7 +1,8 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CaseStatus, Gender, HealthClass, PaymentMode, RiderType, State } from '../shared/enums';
 import { DateScalar, DateTimeScalar, MoneyScalar } from '../../platform/scalars';
-import { CarrierRequirement } from './case/case.type';
+import { CarrierApprovedTerms, CarrierRequirement, CarrierStatusQualifier } from './case/case.type';
+import type { CarrierStatusQualifier as QualifierCode } from './adapters/carrier-adapter.port';
 
 /**
  * The types of the SERVICE-only operations the cases subgraph asks this subgraph for directly: hand
@@ -91,6 +92,12 @@ export class CarrierApplicationInput {
       'The full application, as JSON: {"application": Application, "attachments": [{type, fileName, contentType, sha256, contentBase64}]}, the shapes of subgraphs/shared/application.ts (parties, beneficiaries, answers, signatures; the signed PDF in base64 with its SHA-256 in hex). Personal data: never logged or cached. Absent for a case without a full application: the carrier gets the basics above.',
   })
   fullApplication?: string | null;
+
+  @Field(() => [ApplicationRequirementInput], {
+    nullable: true,
+    description: 'The requirements we already ordered (our ids and codes): the carrier keeps our id as its requirement’s reference.',
+  })
+  requirements?: ApplicationRequirementInput[] | null;
 }
 
 @Directive('@inaccessible')
@@ -133,11 +140,33 @@ export class CarrierCaseSnapshot {
   @Field(() => String, { nullable: true, description: 'The policy number, once issued.' })
   policyNumber!: string | null;
 
+  @Field(() => CarrierStatusQualifier, {
+    nullable: true,
+    description: "What the carrier's code says beyond the status; null for a plain one.",
+  })
+  qualifier!: QualifierCode | null;
+
+  @Field(() => String, { nullable: true, description: "The carrier's note on the status (a hold, the conditions), in words." })
+  statusNote!: string | null;
+
+  @Field(() => CarrierApprovedTerms, { nullable: true, description: 'The terms the carrier approved, when it states them.' })
+  approvedTerms!: CarrierApprovedTerms | null;
+
   @Field(() => [CarrierRequirement], { description: 'The requirements the carrier lists for the case.' })
   requirements!: CarrierRequirement[];
 
   @Field(() => DateTimeScalar, { description: 'When the carrier gave this answer.' })
   asOf!: string;
+}
+
+@Directive('@inaccessible')
+@InputType({ description: 'A requirement we already ordered for a case, listed on its application so the carrier adopts our id.' })
+export class ApplicationRequirementInput {
+  @Field(() => ID, { description: 'Our requirement (req_...).' })
+  id!: string;
+
+  @Field(() => String, { description: 'Its code (a RequirementCode value).' })
+  code!: string;
 }
 
 @Directive('@inaccessible')

@@ -13,9 +13,9 @@ import type { CaseEventRow, CaseEventType } from './case-event.type';
 import type { CaseConnection, CaseFilter, CaseOrder, CaseRow } from './case.type';
 import { CLOSED_STATUSES_SQL } from './cases.migrations';
 import { isCaseManagerId } from './domain/case-manager';
-import type { Stamps } from './domain/case-status';
+import { FREE_LOOK_DAYS, RECONSIDERATION_DAYS, type Stamps } from './domain/case-status';
 import type { SyncStep } from './domain/carrier-sync';
-import { insertRequirement, setRequirementStatus } from './requirement.repository';
+import { setRequirementStatus } from './requirement.repository';
 
 export const MAX_PAGE = 200;
 
@@ -24,7 +24,7 @@ export const CASE_COLUMNS = `id, case_number AS "caseNumber", agent_id AS "agent
   insured_birth_date AS "insuredBirthDate", insured_gender AS "insuredGender", insured_state AS "insuredState",
   insured_tobacco AS "insuredTobacco", face_amount AS "faceAmount", approved_face_amount AS "approvedFaceAmount",
   term_years AS "termYears", applied_health_class AS "appliedHealthClass", approved_health_class AS "approvedHealthClass",
-  table_rating AS "tableRating", payment_mode AS "paymentMode", annual_premium_cents AS "annualPremiumCents",
+  table_rating AS "tableRating", flat_extra_per_thousand_cents AS "flatExtraPerThousandCents", flat_extra_years AS "flatExtraYears", payment_mode AS "paymentMode", annual_premium_cents AS "annualPremiumCents",
   modal_premium_cents AS "modalPremiumCents", status, carrier_reference AS "carrierReference", policy_number AS "policyNumber",
   submitted_at AS "submittedAt", approved_at AS "approvedAt", issued_at AS "issuedAt", placed_at AS "placedAt", closed_at AS "closedAt",
   case_manager_id AS "caseManagerId"`;
@@ -318,7 +318,10 @@ export async function carrierSyncNotes(tx: Db, caseId: string): Promise<Set<stri
   return new Set(rows.map((row) => row.note));
 }
 
-/** Writes a carrier sync's steps in order, each change with its CARRIER_SYNC event by `actor`, then marks the case synced. */
+/**
+ * Writes a carrier sync's steps in order, each change with its CARRIER_SYNC event by `actor` (a
+ * requirement's events carry its id: its history), then marks the case synced.
+ */
 export async function applySyncSteps(tx: Db, caseId: string, actor: string, at: string, steps: readonly SyncStep[]): Promise<void> {
   for (const step of steps) {
     switch (step.kind) {
@@ -326,9 +329,12 @@ export async function applySyncSteps(tx: Db, caseId: string, actor: string, at: 
         await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, note: step.note });
         break;
       case 'status':
+        // A reconsidered case is open again (closed_at cleared); a free-look cancellation leaves the placed count (placed_at cleared).
         await tx.query(
           `UPDATE cases."case" SET status = $2, policy_number = COALESCE($3, policy_number), approved_at = COALESCE(approved_at, $4),
-              issued_at = COALESCE(issued_at, $5), placed_at = COALESCE(placed_at, $6), closed_at = COALESCE(closed_at, $7), updated_at = $8 WHERE id = $1`,
+              issued_at = COALESCE(issued_at, $5),
+              placed_at = CASE WHEN $9 THEN NULL ELSE COALESCE(placed_at, $6) END,
+              closed_at = CASE WHEN $10 THEN NULL ELSE COALESCE(closed_at, $7) END, updated_at = $8 WHERE id = $1`,
           [
             caseId,
             step.to,
@@ -338,6 +344,8 @@ export async function applySyncSteps(tx: Db, caseId: string, actor: string, at: 
             step.stamps.placedAt ?? null,
             step.stamps.closedAt ?? null,
             at,
+            step.unplace,
+            step.reopen,
           ],
         );
         await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, fromStatus: step.from, toStatus: step.to, note: step.note });
@@ -345,23 +353,65 @@ export async function applySyncSteps(tx: Db, caseId: string, actor: string, at: 
       case 'policyNumber':
         await tx.query(`UPDATE cases."case" SET policy_number = $2, updated_at = $3 WHERE id = $1`, [caseId, step.policyNumber, at]);
         break;
-      case 'newRequirement':
-        await insertRequirement(tx, {
-          id: newId('requirement'),
-          caseId,
-          code: step.code,
-          status: step.status,
-          orderedAt: step.orderedAt,
-          receivedAt: step.receivedAt,
-          followUpOn: step.followUpOn,
-          carrierCode: step.carrierCode,
-          note: null,
-        });
-        await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, requirementCode: step.code, note: step.note });
+      case 'terms':
+        // The carrier's approved terms, and the premium re-priced with them (unchanged when they could not be priced).
+        await tx.query(
+          `UPDATE cases."case" SET approved_health_class = COALESCE($2, approved_health_class), table_rating = $3,
+              flat_extra_per_thousand_cents = $4, flat_extra_years = $5,
+              approved_face_amount = CASE WHEN $6::integer = face_amount THEN approved_face_amount ELSE $6 END,
+              annual_premium_cents = COALESCE($7, annual_premium_cents), modal_premium_cents = COALESCE($8, modal_premium_cents), updated_at = $9
+            WHERE id = $1`,
+          [
+            caseId,
+            step.terms.healthClass,
+            step.terms.tableRating,
+            step.terms.flatExtraPerThousandCents,
+            step.terms.flatExtraYears,
+            step.terms.faceAmount,
+            step.annualPremiumCents,
+            step.modalPremiumCents,
+            at,
+          ],
+        );
+        await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, note: step.note });
         break;
+      case 'newRequirement': {
+        const id = newId('requirement');
+        await tx.query(
+          `INSERT INTO cases.requirement (id, case_id, code, status, ordered_at, received_at, follow_up_on, carrier_code, carrier_requirement_id, description)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            id,
+            caseId,
+            step.code,
+            step.status,
+            step.orderedAt,
+            step.receivedAt,
+            step.followUpOn,
+            step.carrierCode,
+            step.carrierRequirementId,
+            step.description,
+          ],
+        );
+        await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, requirementCode: step.code, requirementId: id, note: step.note });
+        break;
+      }
       case 'requirementStatus':
+        if (step.carrierRequirementId)
+          await tx.query(`UPDATE cases.requirement SET carrier_requirement_id = $2 WHERE id = $1`, [
+            step.requirementId,
+            step.carrierRequirementId,
+          ]);
         await setRequirementStatus(tx, step.requirementId, step.status, at);
-        await appendEvent(tx, { caseId, at, type: 'CARRIER_SYNC', actor, requirementCode: step.code, note: step.note });
+        await appendEvent(tx, {
+          caseId,
+          at,
+          type: 'CARRIER_SYNC',
+          actor,
+          requirementCode: step.code,
+          requirementId: step.requirementId,
+          note: step.note,
+        });
         break;
     }
   }
@@ -369,17 +419,21 @@ export async function applySyncSteps(tx: Db, caseId: string, actor: string, at: 
 }
 
 /**
- * Leases the open cases the carrier has accepted that are due a sync, oldest sync first: pushing
+ * Leases the cases the carrier has accepted that are due a sync, oldest sync first: pushing
  * last_synced_at forward inside one UPDATE ... FOR UPDATE SKIP LOCKED, so two replicas never sync
- * the same case at once.
+ * the same case at once. Open cases, and two kinds of closed ones the carrier may still move
+ * (domain/case-status.ts): PLACED within its free-look period, INCOMPLETE within reconsideration.
  */
 export const claimDueSyncs = (db: Db, intervalSeconds: number, batchSize: number) =>
   db.query<Pick<CaseRow, 'id' | 'carrierId' | 'carrierReference'>>(
     `UPDATE cases."case" c SET last_synced_at = now()
       WHERE c.id IN (SELECT id FROM cases."case"
-                      WHERE carrier_reference IS NOT NULL AND closed_at IS NULL
+                      WHERE carrier_reference IS NOT NULL
+                        AND (closed_at IS NULL
+                             OR (status = 'PLACED' AND placed_at > now() - make_interval(days => $3))
+                             OR (status = 'INCOMPLETE' AND closed_at > now() - make_interval(days => $4)))
                         AND (last_synced_at IS NULL OR last_synced_at < now() - make_interval(secs => $1))
                       ORDER BY last_synced_at NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING c.id, c.carrier_id AS "carrierId", c.carrier_reference AS "carrierReference"`,
-    [intervalSeconds, batchSize],
+    [intervalSeconds, batchSize, FREE_LOOK_DAYS, RECONSIDERATION_DAYS],
   );

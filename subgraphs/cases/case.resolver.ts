@@ -95,14 +95,33 @@ export class CaseResolver {
     };
   }
 
-  @FieldResolver(() => MoneyScalar, { description: 'Annual premium as priced at submission, policy fee included.' })
+  @FieldResolver(() => MoneyScalar, {
+    description:
+      "Annual premium, policy fee included: as priced at submission, or as re-priced from the carrier's rates when the carrier approved other terms (a counter offer).",
+  })
   annualPremium(@Root() row: CaseRow): string {
     return centsToMoney(row.annualPremiumCents);
   }
 
-  @FieldResolver(() => MoneyScalar, { description: "Premium per payment in the case's payment mode, as priced at submission." })
+  @FieldResolver(() => MoneyScalar, {
+    description:
+      "Premium per payment in the case's payment mode: as priced at submission, or as re-priced with the carrier's approved terms.",
+  })
   modalPremium(@Root() row: CaseRow): string {
     return centsToMoney(row.modalPremiumCents);
+  }
+
+  @FieldResolver(() => MoneyScalar, {
+    nullable: true,
+    description: 'The flat extra the carrier approved, in dollars per $1,000 of face a year (charged for flatExtraYears); null when none.',
+  })
+  flatExtraPerThousand(@Root() row: CaseRow): string | null {
+    return row.flatExtraPerThousandCents > 0 ? centsToMoney(row.flatExtraPerThousandCents) : null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'How many years the approved flat extra is charged; null when none.' })
+  flatExtraYears(@Root() row: CaseRow): number | null {
+    return row.flatExtraPerThousandCents > 0 ? row.flatExtraYears : null;
   }
 
   @FieldResolver(() => [CaseStatusEnum], { description: 'The statuses a person may move this case to now (empty once closed).' })

@@ -34,6 +34,9 @@ export interface CaseRow {
   appliedHealthClass: HealthClass;
   approvedHealthClass: HealthClass | null;
   tableRating: number;
+  /** The approved flat extra, cents per $1,000 of face a year (0 = none), and for how many years. */
+  flatExtraPerThousandCents: number;
+  flatExtraYears: number | null;
   paymentMode: PaymentMode;
   annualPremiumCents: number;
   modalPremiumCents: number;
@@ -93,6 +96,11 @@ export class Case {
 
   @Field(() => HealthClass, { nullable: true, description: 'The health class approved.' })
   approvedHealthClass!: HealthClass | null;
+
+  @Field(() => Int, {
+    description: 'The table rating: as applied for, or as the carrier approved it (0 = none; each table adds 25% to the Standard premium).',
+  })
+  tableRating!: number;
 
   @Field(() => PaymentMode, { description: 'How often the client pays.' })
   paymentMode!: PaymentMode;

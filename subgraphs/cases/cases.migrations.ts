@@ -369,4 +369,18 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX requirement_outstanding_case_idx ON cases.requirement (case_id) WHERE status = 'ORDERED';
     `,
   },
+  {
+    version: 12,
+    name: 'carrier status as carriers send it: approved flat extra',
+    // A counter offer (ACORD 26) may carry a temporary flat extra beside the table rating: dollars per
+    // $1,000 of face a year, charged for some years. The case keeps the approved one (0 = none); its
+    // premium is re-priced with it (case-sync.worker.ts). A carrier's push names its application by
+    // the carrier's reference: the index finds the case without a scan (carrier-push.route.ts).
+    sql: `
+      ALTER TABLE cases."case"
+        ADD COLUMN flat_extra_per_thousand_cents integer NOT NULL DEFAULT 0 CHECK (flat_extra_per_thousand_cents >= 0),
+        ADD COLUMN flat_extra_years integer CHECK (flat_extra_years BETWEEN 0 AND 30);
+      CREATE INDEX case_carrier_reference_idx ON cases."case" (carrier_id, carrier_reference) WHERE carrier_reference IS NOT NULL;
+    `,
+  },
 ];

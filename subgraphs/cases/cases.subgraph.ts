@@ -30,6 +30,7 @@ import { DOCUMENTS_PATH, DocumentUrls } from './document-url';
 import { ESIGN_WEBHOOK_PATH, esignWebhookRoute } from './esign-webhook.route';
 import { FollowUpWorker } from './follow-up.worker';
 import { refreshFromVendor } from './vendor-event.service';
+import { CARRIER_PUSH_PATH, carrierPushRoute, readCarrierPushConfig } from './carrier-push.route';
 import { OutboxWorker } from './outbox.worker';
 import { PersonalDataAccessResolver } from './personal-data-access.resolver';
 import { AgentsGraphqlAdapter } from './ports/graphql/agents.adapter';
@@ -180,6 +181,14 @@ export const casesSubgraph: SubgraphModule = {
         [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }),
         [ESIGN_WEBHOOK_PATH]: esignWebhook,
         ...vendorRoutes,
+        // Carriers' signed status pushes: applied like a sync, within seconds.
+        [CARRIER_PUSH_PATH]: carrierPushRoute({
+          ...readCarrierPushConfig(env),
+          db: new Db(pool),
+          cache,
+          carriers,
+          logger: logger.child({ route: CARRIER_PUSH_PATH }),
+        }),
       },
       // An upload's base64 is 4/3 of the document, plus the rest of the request.
       maxBodyBytes: Math.ceil((config.documents.maxBytes * 4) / 3) + 64 * 1024,

@@ -5,6 +5,9 @@
  * the same row at once and no transaction stays open while the carrier is called. A carrier that is
  * down means backoff and retry, never a lost case.
  *
+ * The application lists the requirements already ordered for the case (our ids and codes), so the
+ * carrier reports each with our id and carrier sync matches them by identity, never by code.
+ *
  * One call per application, to the carriers subgraph, which does the sending: the agent as the
  * submission named them is on the row (the eligibility check recorded it). The agents subgraph is
  * asked only for what it alone can do: the just-in-time appointment a submission asked for.
@@ -21,6 +24,7 @@ import { claimDueApplications, markSent, type OutboxRow, retryLater } from './ou
 import type { AgentsPort, ApplicationAgent } from './ports/agents.port';
 import type { CarrierApplication, CarriersPort } from './ports/carriers.port';
 import type { Application, CarrierAttachment } from './domain/application';
+import { requirementsOfCase } from './requirement.repository';
 
 /** A case's full application and the documents to send with it, or null for a case that has none (legacy: the basics go). */
 export type ApplicationLoader = (db: Db, caseId: string) => Promise<{ application: Application; attachments: CarrierAttachment[] } | null>;
@@ -123,7 +127,12 @@ export class OutboxWorker {
       if (await hasEvent(this.db, row.caseId, 'APPOINTMENT_REQUESTED')) await agents.requestAppointment(key);
       const agent = row.agentNpn !== null ? { npn: row.agentNpn, writingNumber: row.writingNumber } : await agents.applicationAgent(key);
       const full = (await this.options.loadApplication?.(this.db, row.caseId)) ?? null;
-      const payload = application(row, caseRow, agent);
+      // What we already ordered goes with the application, each with our id: the carrier keeps it as its requirement's reference.
+      const ordered = (await requirementsOfCase(this.db, row.caseId)).filter((r) => r.status === 'ORDERED' || r.status === 'RECEIVED');
+      const payload = {
+        ...application(row, caseRow, agent),
+        ...(ordered.length ? { requirements: ordered.reverse().map((r) => ({ id: r.id, code: r.code })) } : {}),
+      };
       const result = await carriers.sendApplication(
         full ? { ...payload, application: full.application, attachments: full.attachments } : payload,
       );

@@ -16,6 +16,7 @@ import { GATEWAY_HEAP_MB, GATEWAY_NODE_ARGS } from '../../gateway/runtime';
 import { readCarriersConfig } from '../../subgraphs/carriers/carriers.config';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { readCasesConfig } from '../../subgraphs/cases/cases.config';
+import { readCarrierPushConfig } from '../../subgraphs/cases/carrier-push.route';
 import { readCommonConfig } from '../../platform/config';
 import { startStack, type Stack } from '../support/stack';
 
@@ -226,6 +227,7 @@ describe('deploy/k8s', () => {
       expect(() => readCommonConfig(env)).not.toThrow();
     }
     expect(() => readCasesConfig(containerEnv(main('cases')))).not.toThrow();
+    expect(() => readCarrierPushConfig(containerEnv(main('cases')))).not.toThrow();
     const carriers = readCarriersConfig(CARRIERS, containerEnv(main('carriers')));
     expect(carriers.unconfigured).toEqual([]);
     expect(carriers.warnings).toEqual([]);

@@ -101,7 +101,8 @@ describe('new business, end to end', () => {
     });
     const synced = await graphql(stack.url, 'mutation($id: ID!) { syncCaseFromCarrier(id: $id) { status } }', { id }, { token: staff });
     expect(synced.errors).toBeUndefined();
-    expect(synced.data!.syncCaseFromCarrier.status).toBe('REQUIREMENTS_OUTSTANDING');
+    // ACORD PolicyStatus 8 is "pending": accepted and under review (DOMAIN.md "Requirements v2").
+    expect(synced.data!.syncCaseFromCarrier.status).toBe('IN_UNDERWRITING');
 
     stack.simulators.control.advance(target.code, reference, {
       status: 'IN_UNDERWRITING',
@@ -158,9 +159,8 @@ describe('new business, end to end', () => {
     const steps = [
       'STATUS_CHANGED:SUBMITTED',
       'SUBMITTED_TO_CARRIER:',
-      'CARRIER_SYNC:REQUIREMENTS_OUTSTANDING',
-      'CARRIER_SYNC:PARAMED_EXAM',
       'CARRIER_SYNC:IN_UNDERWRITING',
+      'CARRIER_SYNC:PARAMED_EXAM',
       'CARRIER_SYNC:PARAMED_EXAM',
       'STATUS_CHANGED:APPROVED',
       'STATUS_CHANGED:ISSUED',

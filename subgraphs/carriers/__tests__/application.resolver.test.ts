@@ -115,6 +115,9 @@ describe('carrierCaseSnapshots', () => {
       status: 'ISSUED',
       policyNumber: 'CED0000001',
       requirements: [],
+      qualifier: null,
+      statusNote: null,
+      approvedTerms: null,
     });
     const ctx = world.context();
     const snapshots = await resolver.carrierCaseSnapshots(CARRIER, ['R-1', 'R-2', 'R-1'], ctx);
@@ -124,6 +127,9 @@ describe('carrierCaseSnapshots', () => {
         status: 'ISSUED',
         carrierStatusCode: 'ISSUED',
         policyNumber: 'CED0000001',
+        qualifier: null,
+        statusNote: null,
+        approvedTerms: null,
         requirements: [],
         asOf: expect.any(String),
       },

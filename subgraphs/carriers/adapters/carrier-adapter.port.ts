@@ -91,6 +91,11 @@ export interface ApplicationRequest {
   application?: Application;
   /** Documents sent with it (the signed application PDF). */
   attachments?: CarrierAttachment[];
+  /**
+   * The requirements we have already ordered for the case (our requirement id and code): the
+   * carrier adopts our id as its reference when it orders the same code, so its reports name ours.
+   */
+  requirements?: { id: string; code: string }[];
 }
 
 export type ApplicationResult = { accepted: true; carrierReference: string; message?: string } | { accepted: false; message: string };
@@ -121,6 +126,12 @@ export interface ChangeRequest {
 export type ChangeDecision = { accepted: true; amendmentRequired: boolean; message?: string } | { accepted: false; message: string };
 
 export interface CarrierRequirementStatus {
+  /** The carrier's own id for this requirement (stable); null when the carrier names none. */
+  carrierRequirementId: string | null;
+  /** Our requirement id, when the carrier knows it (it adopted it from the application or a vendor's results). */
+  reference: string | null;
+  /** The carrier's words for the requirement (what a code we do not know asks for). */
+  description: string | null;
   /** The carrier's own requirement code, mapped by the caller's code map; unknown codes stay visible. */
   carrierCode: string;
   code: string | null;
@@ -137,6 +148,48 @@ export interface CarrierCaseStatus {
   status: string | null;
   policyNumber: string | null;
   requirements: CarrierRequirementStatus[];
+  /** What qualifies the status (a conditional approval, a reconsideration, a free-look cancellation...); null for a plain one. */
+  qualifier: CarrierStatusQualifier | null;
+  /** The carrier's note on the status (a hold, the conditions, non-material changes), in words; null when none. */
+  statusNote: string | null;
+  /** The terms the carrier approved, when it says (a counter offer names them); null otherwise. */
+  approvedTerms: ApprovedTerms | null;
+}
+
+/**
+ * What a carrier's status code says beyond our CaseStatus (DOMAIN.md "Requirements v2"): PROPOSED is
+ * not yet submitted (no change to the case); RECONSIDERED reopens an INCOMPLETE case as APPROVED;
+ * FREE_LOOK cancels a PLACED policy in its free-look period (NOT_TAKEN); the rest are notes.
+ */
+export const CARRIER_STATUS_QUALIFIERS = [
+  'PROPOSED',
+  'PENDING_TRANSMISSION',
+  'CONDITIONAL_APPROVAL',
+  'TENTATIVE_OFFER',
+  'ISSUE_HOLD',
+  'COUNTER_OFFER',
+  'NON_MATERIAL_CHANGES',
+  'NOT_ELIGIBLE',
+  'HOME_OFFICE_WITHDREW',
+  'CUSTOMER_CANCELLED',
+  'FURTHER_INFORMATION_UNOBTAINABLE',
+  'RECONSIDERED',
+  'NOT_PLACED',
+  'FREE_LOOK',
+] as const;
+export type CarrierStatusQualifier = (typeof CARRIER_STATUS_QUALIFIERS)[number];
+
+/** Approved terms as the carrier states them: the class, table, flat extra and face amount it will issue. */
+export interface ApprovedTerms {
+  /** Null when the carrier names no class of ours (rated: the table says it). */
+  healthClass: HealthClassCode | null;
+  tableRating: number;
+  /** Cents per $1,000 of face a year; 0 = none. */
+  flatExtraPerThousandCents: number;
+  /** Years the flat extra is charged; 0 when none. */
+  flatExtraYears: number;
+  /** Null when the carrier keeps the amount applied for. */
+  faceAmount: number | null;
 }
 
 /** Kinds of real network requests an adapter makes, as counted in `CarrierAdapter.calls`. */

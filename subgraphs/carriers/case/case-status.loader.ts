@@ -4,6 +4,7 @@ import { CASE_STATUSES, REQUIREMENT_CODES, RequirementStatus, type CaseStatus, t
 import { coded } from '../../../platform/errors';
 import type { RequestStats } from '../../../platform/stats';
 import { CarrierFailure, type CarrierCaseStatus } from '../adapters/carrier-adapter.port';
+import { formatMoney } from '../domain/premium';
 import type { CarrierCaseStatusView } from './case.type';
 import type { CarriersRuntime } from '../carriers.runtime';
 
@@ -14,16 +15,31 @@ const CASE_STATUS_SET = new Set<string>(CASE_STATUSES);
 const REQUIREMENT_CODE_SET = new Set<string>(REQUIREMENT_CODES);
 const REQUIREMENT_STATUS_SET = new Set<string>(Object.keys(RequirementStatus));
 
-/** Carrier references are the carrier's ids, not personal data; hashing keeps odd characters out of keys. */
+/** Carrier references are the carrier's ids, not personal data; hashing keeps odd characters out of keys. v2: qualifier, note, terms, requirement ids. */
 export const statusCacheKey = (carrierId: string, carrierReference: string) =>
-  `status:v1:${carrierId}:${createHash('sha256').update(carrierReference).digest('hex').slice(0, 32)}`;
+  `status:v2:${carrierId}:${createHash('sha256').update(carrierReference).digest('hex').slice(0, 32)}`;
 
 /** Only values our enums know leave this subgraph: an adapter's unknown code becomes null, never an error. */
 export function toStoredStatus(status: CarrierCaseStatus, asOf: string): StoredStatus {
   return {
     status: status.status && CASE_STATUS_SET.has(status.status) ? (status.status as CaseStatus) : null,
     carrierStatusCode: status.carrierStatusCode,
+    qualifier: status.qualifier ?? null,
+    statusNote: status.statusNote ?? null,
+    approvedTerms: status.approvedTerms
+      ? {
+          healthClass: status.approvedTerms.healthClass,
+          tableRating: status.approvedTerms.tableRating,
+          flatExtraPerThousand:
+            status.approvedTerms.flatExtraPerThousandCents > 0 ? formatMoney(status.approvedTerms.flatExtraPerThousandCents) : null,
+          flatExtraYears: status.approvedTerms.flatExtraPerThousandCents > 0 ? status.approvedTerms.flatExtraYears : null,
+          faceAmount: status.approvedTerms.faceAmount,
+        }
+      : null,
     requirements: status.requirements.map((r) => ({
+      carrierRequirementId: r.carrierRequirementId ?? null,
+      reference: r.reference ?? null,
+      description: r.description ?? null,
       code: r.code && REQUIREMENT_CODE_SET.has(r.code) ? (r.code as RequirementCode) : null,
       carrierCode: r.carrierCode,
       status: r.status && REQUIREMENT_STATUS_SET.has(r.status) ? r.status : null,

@@ -1,10 +1,69 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { CaseStatus, RequirementCode, RequirementStatus } from '../../shared/enums';
-import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { CaseStatus, HealthClass, RequirementCode, RequirementStatus, enumOf, register } from '../../shared/enums';
+import { DateScalar, DateTimeScalar, MoneyScalar } from '../../../platform/scalars';
+import { CARRIER_STATUS_QUALIFIERS, type CarrierStatusQualifier as QualifierCode } from '../adapters/carrier-adapter.port';
 import { Carrier } from '../carrier.type';
+
+export const CarrierStatusQualifier = register(
+  enumOf(CARRIER_STATUS_QUALIFIERS),
+  'CarrierStatusQualifier',
+  "What a carrier's status code says beyond our case status (the ACORD PolicyStatus codes of DOMAIN.md, or a protocol's own equivalents).",
+  {
+    PROPOSED: 'Proposed, not yet submitted (ACORD 12): no change to the case.',
+    PENDING_TRANSMISSION: 'Pending transmission to the carrier (ACORD 22): submitted.',
+    CONDITIONAL_APPROVAL: 'Approved on conditions (ACORD 53): the conditions are requirements.',
+    TENTATIVE_OFFER: 'Approved as a tentative offer (ACORD 58).',
+    ISSUE_HOLD: 'Approved, with the issue on hold (ACORD 103): statusNote says why.',
+    COUNTER_OFFER: 'Approved other than applied (ACORD 26): approvedTerms carries the class, table, flat extra and amount.',
+    NON_MATERIAL_CHANGES: 'Issued with non-material changes (ACORD 43).',
+    NOT_ELIGIBLE: 'Declined as not eligible (ACORD 35).',
+    HOME_OFFICE_WITHDREW: 'Withdrawn by the home office (ACORD 59).',
+    CUSTOMER_CANCELLED: 'The customer cancelled the application (ACORD 39): withdrawn.',
+    FURTHER_INFORMATION_UNOBTAINABLE: 'Closed because further information is unobtainable (ACORD 98): incomplete.',
+    RECONSIDERED: 'Reconsidered and approved (ACORD 97): reopens an incomplete case as approved.',
+    NOT_PLACED: 'Not placed (ACORD 51): not taken.',
+    FREE_LOOK: 'Cancelled in the free-look period after placement (ACORD 50): not taken, no longer counted placed.',
+  },
+);
+
+@ObjectType({ description: 'The terms a carrier approved: the class, table, flat extra and face amount it will issue.' })
+export class CarrierApprovedTerms {
+  @Field(() => HealthClass, { nullable: true, description: 'The approved class; null when rated (the table says it) or not named.' })
+  healthClass!: HealthClass | null;
+
+  @Field(() => Int, { description: 'The approved table rating, 0 = none (each table adds 25% to the Standard premium).' })
+  tableRating!: number;
+
+  @Field(() => MoneyScalar, {
+    nullable: true,
+    description: 'A flat extra in dollars per $1,000 of face a year, charged for flatExtraYears; null when none.',
+  })
+  flatExtraPerThousand!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'How many years the flat extra is charged; null when none.' })
+  flatExtraYears!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The approved face amount in whole dollars; null when the amount applied for stands.' })
+  faceAmount!: number | null;
+}
 
 @ObjectType({ description: "A requirement as the carrier's system reports it." })
 export class CarrierRequirement {
+  @Field(() => String, {
+    nullable: true,
+    description: "The carrier's own id for the requirement (stable across reports); null when the carrier names none.",
+  })
+  carrierRequirementId!: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Our requirement (req_...) when the carrier knows it: from the application, or from the vendor that sent the results.',
+  })
+  reference!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The carrier's words for the requirement (what a code we do not know asks for)." })
+  description!: string | null;
+
   @Field(() => RequirementCode, { nullable: true, description: "Our requirement code; null when the carrier's code maps to none of ours." })
   code!: RequirementCode | null;
 
@@ -28,6 +87,9 @@ export class CarrierRequirement {
 export interface CarrierCaseStatusView {
   status: CaseStatus | null;
   carrierStatusCode: string;
+  qualifier: QualifierCode | null;
+  statusNote: string | null;
+  approvedTerms: CarrierApprovedTerms | null;
   requirements: CarrierRequirement[];
   asOf: string;
   cached: boolean;
@@ -43,6 +105,26 @@ export class CarrierCaseStatus implements CarrierCaseStatusView {
 
   @Field(() => String, { description: "The carrier's own status code (an ACORD PolicyStatus tc, for ACORD carriers)." })
   carrierStatusCode!: string;
+
+  @Field(() => CarrierStatusQualifier, {
+    nullable: true,
+    description:
+      "What the carrier's code says beyond the status (a conditional approval, an issue hold, a free-look cancellation...); null for a plain status.",
+  })
+  qualifier!: QualifierCode | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The carrier's note on the status in words: why the issue is held, the conditions, the non-material changes; null when none.",
+  })
+  statusNote!: string | null;
+
+  @Field(() => CarrierApprovedTerms, {
+    nullable: true,
+    description: 'The terms the carrier approved, when it states them (a counter offer always does); null before approval.',
+  })
+  approvedTerms!: CarrierApprovedTerms | null;
 
   @Field(() => [CarrierRequirement], { description: 'The requirements the carrier lists for the case.' })
   requirements!: CarrierRequirement[];

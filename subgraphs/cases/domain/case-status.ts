@@ -128,3 +128,46 @@ export function checkTransition(
   if (conflicts.length) return { ok: false, kind: 'conflict', reasons: conflicts, allowed };
   return { ok: true, stamps: stampsFor(state, change.status, now) };
 }
+
+// ---------------------------------------------------------------- the carrier's moves
+
+/**
+ * How long after placement a policy can still be cancelled in its free-look period (state laws give
+ * 10 to 30 days from delivery): the sync keeps asking the carrier about a PLACED case this long.
+ */
+export const FREE_LOOK_DAYS = 30;
+/** How long after an INCOMPLETE close the carrier may still reconsider: the sync keeps asking this long. */
+export const RECONSIDERATION_DAYS = 60;
+
+/**
+ * The moves a carrier makes out of a closed state, each only on the carrier's word for it (its
+ * status qualifier, DOMAIN.md "Requirements v2"): reconsider and approve (ACORD 97) reopens an
+ * INCOMPLETE case as APPROVED; a free-look cancellation (ACORD 50) turns a PLACED case NOT_TAKEN.
+ * Any other report about a closed case is noted, not applied.
+ */
+export const CARRIER_MOVES_FROM_CLOSED: readonly { from: CaseStatus; to: CaseStatus; qualifier: string }[] = [
+  { from: 'INCOMPLETE', to: 'APPROVED', qualifier: 'RECONSIDERED' },
+  { from: 'PLACED', to: 'NOT_TAKEN', qualifier: 'FREE_LOOK' },
+];
+
+export type CarrierMove =
+  /** `reopen`: the case is open again (closedAt cleared); `unplace`: it no longer counts as placed (placedAt cleared). */
+  { ok: true; stamps: Stamps; reopen: boolean; unplace: boolean } | { ok: false; reason: string };
+
+/**
+ * May the carrier move a case from `state` to `to`? The carrier is the system of record for
+ * underwriting, so any move of an open case is taken (even several steps at once, or an approval
+ * with conditions still outstanding: a conditional approval orders them as requirements). Out of a
+ * closed state only CARRIER_MOVES_FROM_CLOSED, with their qualifier.
+ */
+export function checkCarrierMove(state: CaseState, to: CaseStatus, qualifier: string | null, now: string): CarrierMove {
+  if (!isClosed(state.status)) return { ok: true, stamps: stampsFor(state, to, now), reopen: false, unplace: false };
+  const move = CARRIER_MOVES_FROM_CLOSED.find((m) => m.from === state.status && m.to === to && m.qualifier === qualifier);
+  if (!move) return { ok: false, reason: `the case is closed as ${state.status}: the carrier's ${to} is not applied` };
+  if (move.to === 'APPROVED') {
+    // Reopened: approvedAt as on a first approval, and no longer closed.
+    return { ok: true, stamps: state.approvedAt ? {} : { approvedAt: now }, reopen: true, unplace: false };
+  }
+  // A free-look cancellation: closed still (since its placement), and out of the placed count.
+  return { ok: true, stamps: {}, reopen: false, unplace: true };
+}

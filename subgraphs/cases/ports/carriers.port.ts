@@ -57,6 +57,9 @@ export interface PricingRequest {
   faceAmount: number;
   termYears: number | null;
   paymentMode: string;
+  /** A flat extra (Money: dollars per $1,000 of face a year) and its years; absent = none. */
+  flatExtraPerThousand?: string | null;
+  flatExtraYears?: number | null;
 }
 
 export type Pricing =
@@ -91,6 +94,8 @@ export interface CarrierApplication {
   application?: Application;
   /** Documents sent with it (the signed application PDF). */
   attachments?: CarrierAttachment[];
+  /** The requirements already ordered for the case (our ids and codes): the carrier keeps our id as its requirement's reference. */
+  requirements?: { id: string; code: string }[];
 }
 
 export interface SendResult {
@@ -107,8 +112,27 @@ export interface CarrierSnapshot {
   /** Our status for the carrier's code; null when it maps to none of ours. */
   status: CaseStatus | null;
   carrierStatusCode: string;
+  /** What the carrier's code says beyond the status (CarrierStatusQualifier: CONDITIONAL_APPROVAL, RECONSIDERED, FREE_LOOK...). */
+  qualifier: string | null;
+  /** The carrier's note on the status (a hold, the conditions), in words. */
+  statusNote: string | null;
+  /** The terms the carrier approved, when it states them. */
+  approvedTerms: {
+    healthClass: HealthClassCode | null;
+    tableRating: number;
+    /** Money: dollars per $1,000 of face a year; null when none. */
+    flatExtraPerThousand: string | null;
+    flatExtraYears: number | null;
+    faceAmount: number | null;
+  } | null;
   policyNumber: string | null;
   requirements: {
+    /** The carrier's own id for the requirement. */
+    carrierRequirementId: string | null;
+    /** Our requirement id, when the carrier knows it. */
+    reference: string | null;
+    /** The carrier's words for it. */
+    description: string | null;
     code: RequirementCode | null;
     carrierCode: string;
     status: RequirementStatus | null;

@@ -27,6 +27,8 @@ import {
   type ChangeRequest,
   type CarrierQuote,
   type CarrierRequirementStatus,
+  type CarrierStatusQualifier,
+  type ApprovedTerms,
   type QuoteRequest,
 } from '../carrier-adapter.port';
 import { formatMoney, pricingClass } from '../../domain/premium';
@@ -39,22 +41,54 @@ export type ReportUnknown = (field: string, code: string) => void;
 export const TRANS_TYPE = { QUOTE: '111', NEW_BUSINESS: '103', HOLDING_INQUIRY: '203' } as const;
 const RESULT = { SUCCESS: '1', SUCCESS_WITH_INFO: '2', FAILURE: '5' } as const;
 
-/** PolicyStatus tc → CaseStatus. 12 (proposed) and 21 (applied for) both mean the carrier has it but has not started. */
-export const POLICY_STATUS: Readonly<Record<string, CaseStatus>> = {
-  '12': 'SUBMITTED',
-  '21': 'SUBMITTED',
-  '54': 'IN_UNDERWRITING',
-  '8': 'REQUIREMENTS_OUTSTANDING',
-  '24': 'APPROVED',
-  '26': 'APPROVED_OTHER_THAN_APPLIED',
-  '25': 'ISSUED',
-  '44': 'DELIVERY_REQUIREMENTS',
-  '1': 'PLACED',
-  '27': 'DECLINED',
-  '29': 'POSTPONED',
-  '60': 'WITHDRAWN',
-  '23': 'INCOMPLETE',
-  '7': 'NOT_TAKEN',
+/** What one PolicyStatus tc means for a case: our status (null: no change), what qualifies it, and the words we note. */
+export interface PolicyStatusMeaning {
+  status: CaseStatus | null;
+  qualifier: CarrierStatusQualifier | null;
+  /** What we note when the code says more than the status (the hold, the reconsideration). */
+  note: string | null;
+}
+
+const meaning = (status: CaseStatus | null, qualifier: CarrierStatusQualifier | null = null, note: string | null = null) => ({
+  status,
+  qualifier,
+  note,
+});
+
+/**
+ * PolicyStatus tc → what it means for a case: the code list of DOMAIN.md "Requirements v2". 12
+ * (proposed) is not yet submitted: no status, no change, and not unknown. 97 reopens an INCOMPLETE
+ * case as APPROVED and 50 cancels a PLACED policy in its free-look period: carrier moves out of a
+ * closed state, allowed only with these qualifiers (cases domain/case-status.ts carrierMayMove).
+ */
+export const POLICY_STATUS: Readonly<Record<string, PolicyStatusMeaning>> = {
+  '12': meaning(null, 'PROPOSED', 'proposed: not yet submitted'),
+  '21': meaning('SUBMITTED'),
+  '22': meaning('SUBMITTED', 'PENDING_TRANSMISSION', 'pending transmission to the carrier'),
+  '8': meaning('IN_UNDERWRITING'),
+  '54': meaning('IN_UNDERWRITING'),
+  '23': meaning('INCOMPLETE'),
+  '24': meaning('APPROVED'),
+  '53': meaning('APPROVED', 'CONDITIONAL_APPROVAL', 'conditional approval: the conditions are requirements'),
+  '58': meaning('APPROVED', 'TENTATIVE_OFFER', 'approved: tentative offer'),
+  '103': meaning('APPROVED', 'ISSUE_HOLD', 'approved: issue hold'),
+  '26': meaning('APPROVED_OTHER_THAN_APPLIED', 'COUNTER_OFFER', 'counter offer: approved other than applied'),
+  '25': meaning('ISSUED'),
+  '44': meaning('DELIVERY_REQUIREMENTS'),
+  '43': meaning('ISSUED', 'NON_MATERIAL_CHANGES', 'issued with non-material changes'),
+  '1': meaning('PLACED'),
+  '27': meaning('DECLINED'),
+  '35': meaning('DECLINED', 'NOT_ELIGIBLE', 'declined: not eligible'),
+  '29': meaning('POSTPONED'),
+  '59': meaning('WITHDRAWN', 'HOME_OFFICE_WITHDREW', 'withdrawn by the home office'),
+  '60': meaning('WITHDRAWN'),
+  '39': meaning('WITHDRAWN', 'CUSTOMER_CANCELLED', 'the customer cancelled the application'),
+  '98': meaning('INCOMPLETE', 'FURTHER_INFORMATION_UNOBTAINABLE', 'closed: further information unobtainable'),
+  '97': meaning('APPROVED', 'RECONSIDERED', 'reconsidered and approved'),
+  '7': meaning('NOT_TAKEN'),
+  '65': meaning('NOT_TAKEN'),
+  '51': meaning('NOT_TAKEN', 'NOT_PLACED', 'not placed'),
+  '50': meaning('NOT_TAKEN', 'FREE_LOOK', 'free-look cancellation'),
 };
 
 /** UnderwritingClass tc. 3 (rated) names no class of ours: a table rating travels separately. */
@@ -101,6 +135,8 @@ export const REQ_CODE: Readonly<Record<string, RequirementCode>> = {
   '52': 'GOOD_HEALTH_STATEMENT',
   '84': 'HIPAA_AUTHORIZATION',
   '181': 'RX_CHECK',
+  // The guide's private code for the EKG taken at the exam (ACORD keeps tc values from 1,000,000,000 up for a carrier's own use).
+  '1000500031': 'EKG',
 };
 
 /** ReqStatus tc → our requirement status: 1 (added, not yet sent) and 3 (sent to the vendor) are still outstanding. */
@@ -382,6 +418,8 @@ export function applicationTransaction(
     CarrierCode: carrier.naicCode,
     PaymentMode: tc(PAYMENT_MODE[application.paymentMode]),
     AnnualPaymentAmt: formatAmount(application.annualPremiumCents),
+    // The requirements we already ordered, each with our id: the carrier keeps it as its requirement's reference.
+    ...(orderedRequirements(application.requirements).length ? { RequirementInfo: orderedRequirements(application.requirements) } : {}),
   };
   const baseCoverage = {
     IndicatorCode: tc('1', 'Base'),
@@ -464,6 +502,27 @@ export function applicationTransaction(
       ),
     ],
   };
+}
+
+const REQ_TC_BY_CODE = invert(REQ_CODE);
+
+/**
+ * Our ordered requirements as RequirementInfo of a 103: ReqCode, ReqStatus 2 (ordered) and our id
+ * in OLifEExtension/BgaReference (a code with no tc in the guide, such as OTHER, is not listed).
+ */
+function orderedRequirements(requirements: ApplicationRequest['requirements']): XmlNode[] {
+  return (requirements ?? []).flatMap((requirement, i) => {
+    const reqTc = REQ_TC_BY_CODE[requirement.code];
+    if (!reqTc) return [];
+    return [
+      {
+        '@_id': `Requirement_Ours_${i + 1}`,
+        ReqCode: tc(reqTc),
+        ReqStatus: tc('2', 'Ordered'),
+        OLifEExtension: { BgaReference: requirement.id },
+      },
+    ];
+  });
 }
 
 function formatAmount(centsValue: number): string {
@@ -627,19 +686,32 @@ export function statusTransactions(carrierReferences: string[], envelopes: Envel
   };
 }
 
-/** The status of one holding; a holding the carrier does not know (ResultCode 5) is undefined. */
+/**
+ * The status of one holding; a holding the carrier does not know (ResultCode 5) is undefined. The
+ * PolicyStatus tc is read through POLICY_STATUS (12 proposed is no change, not unknown); the
+ * carrier's own words on it (a hold, the conditions) come in Policy/OLifEExtension/StatusNote; the
+ * approved terms in the base coverage's LifeParticipant (UnderwritingClass, PermTableRating,
+ * TempFlatExtraAmt/TempFlatExtraDuration) and CurrentAmt, once the carrier has approved. Each
+ * RequirementInfo carries the carrier's id (RequirementInfoUniqueID), ours when it knows it
+ * (OLifEExtension/BgaReference) and its words (RequirementDetails).
+ */
 export function caseStatusFrom(response: XmlNode, report: ReportUnknown): CarrierCaseStatus | undefined {
   if (!resultOf(response).ok) return undefined;
   const policy = child(child(child(response, 'OLifE'), 'Holding'), 'Policy');
   const reference = text(child(policy, 'ApplicationInfo'), 'TrackingID') ?? text(policy, 'PolNumber');
   const statusTc = tcOf(policy, 'PolicyStatus');
   if (!policy || !reference || !statusTc) throw malformed('a holding without TrackingID or PolicyStatus');
-  const status = POLICY_STATUS[statusTc] ?? null;
-  if (!status) report('PolicyStatus', statusTc);
+  const known = POLICY_STATUS[statusTc];
+  if (!known) report('PolicyStatus', statusTc);
+  const carrierNote = text(child(policy, 'OLifEExtension'), 'StatusNote') ?? null;
+  const notes = [known?.note, carrierNote].filter((n): n is string => !!n);
   return {
     carrierReference: reference,
     carrierStatusCode: statusTc,
-    status,
+    status: known?.status ?? null,
+    qualifier: known?.qualifier ?? null,
+    statusNote: notes.length ? notes.join(': ') : null,
+    approvedTerms: known?.status && APPROVED_OR_LATER.has(known.status) ? approvedTermsFrom(policy, report) : null,
     policyNumber: text(policy, 'PolNumber') ?? null,
     requirements: children(policy, 'RequirementInfo').map((info) => {
       const carrierCode = tcOf(info, 'ReqCode') ?? '';
@@ -649,6 +721,9 @@ export function caseStatusFrom(response: XmlNode, report: ReportUnknown): Carrie
       const requirementStatus = statusCode ? (REQ_STATUS[statusCode] ?? null) : null;
       if (statusCode && !requirementStatus) report('ReqStatus', statusCode);
       return {
+        carrierRequirementId: text(info, 'RequirementInfoUniqueID') ?? null,
+        reference: text(child(info, 'OLifEExtension'), 'BgaReference') ?? null,
+        description: text(info, 'RequirementDetails') ?? null,
         carrierCode,
         code,
         status: requirementStatus,
@@ -656,6 +731,31 @@ export function caseStatusFrom(response: XmlNode, report: ReportUnknown): Carrie
         fulfilledOn: text(info, 'FulfilledDate') ?? null,
       };
     }),
+  };
+}
+
+const APPROVED_OR_LATER = new Set<string>(['APPROVED', 'APPROVED_OTHER_THAN_APPLIED', 'ISSUED', 'DELIVERY_REQUIREMENTS', 'PLACED']);
+
+/**
+ * The terms the carrier approved, from the base Coverage of the holding: none when it sends no
+ * LifeParticipant with an UnderwritingClass (it keeps the terms applied for). Rated (3) names no
+ * class: the table says it, and it prices off Standard.
+ */
+function approvedTermsFrom(policy: XmlNode, report: ReportUnknown): ApprovedTerms | null {
+  const coverage = children(child(policy, 'Life'), 'Coverage').find((c) => tcOf(c, 'IndicatorCode') !== COVERAGE_INDICATOR.RIDER);
+  const participant = child(coverage, 'LifeParticipant');
+  const classTc = tcOf(participant, 'UnderwritingClass');
+  if (!classTc) return null;
+  const healthClass = classTc === UNDERWRITING_CLASS_RATED ? null : (CLASS_BY_TC[classTc] ?? null);
+  if (classTc !== UNDERWRITING_CLASS_RATED && !healthClass) report('UnderwritingClass', classTc);
+  const flatExtra = text(participant, 'TempFlatExtraAmt');
+  const flatExtraPerThousandCents = flatExtra ? cents(flatExtra, 'TempFlatExtraAmt') : 0;
+  return {
+    healthClass,
+    tableRating: wholeNumber(text(participant, 'PermTableRating')) ?? 0,
+    flatExtraPerThousandCents,
+    flatExtraYears: flatExtraPerThousandCents > 0 ? (wholeNumber(text(participant, 'TempFlatExtraDuration')) ?? 0) : 0,
+    faceAmount: wholeNumber(text(coverage, 'CurrentAmt')) ?? null,
   };
 }
 

@@ -18,6 +18,7 @@ import {
   type ChangeRequest,
   type CarrierQuote,
   type CarrierRequirementStatus,
+  type CarrierStatusQualifier,
   type QuoteRequest,
 } from '../carrier-adapter.port';
 import type { RateBook } from './rate-book';
@@ -38,6 +39,20 @@ export const SUBMISSION_STATUS: Readonly<Record<string, CaseStatus>> = {
   WDRN: 'WITHDRAWN',
   INCP: 'INCOMPLETE',
   NTKN: 'NOT_TAKEN',
+  // Statuses that say more than ours: each has its qualifier below.
+  APCN: 'APPROVED',
+  APHD: 'APPROVED',
+  RCAP: 'APPROVED',
+  FLKC: 'NOT_TAKEN',
+};
+
+/** What a submission status says beyond our CaseStatus (as the ACORD codes 53, 103, 26, 97 and 50 do). */
+export const SUBMISSION_STATUS_QUALIFIER: Readonly<Record<string, CarrierStatusQualifier>> = {
+  APCN: 'CONDITIONAL_APPROVAL',
+  APHD: 'ISSUE_HOLD',
+  APMD: 'COUNTER_OFFER',
+  RCAP: 'RECONSIDERED',
+  FLKC: 'FREE_LOOK',
 };
 
 export const REQUIREMENT: Readonly<Record<string, RequirementCode>> = {
@@ -54,6 +69,7 @@ export const REQUIREMENT: Readonly<Record<string, RequirementCode>> = {
   DREC: 'DELIVERY_RECEIPT',
   AMND: 'AMENDMENT',
   GHS: 'GOOD_HEALTH_STATEMENT',
+  EKG: 'EKG',
   FINQ: 'FINANCIAL_QUESTIONNAIRE',
   REPL: 'REPLACEMENT_FORM',
 };
@@ -182,6 +198,8 @@ export function quotesFromBook(book: RateBook, carrier: CarrierProfile, request:
 
 // ---------------------------------------------------------------- submissions
 
+const REQUIREMENT_BY_CODE = Object.fromEntries(Object.entries(REQUIREMENT).map(([short, code]) => [code, short])) as Record<string, string>;
+
 export function submissionBody(carrier: CarrierProfile, application: ApplicationRequest, signedOn: string) {
   const product = carrier.products.find((p) => p.id === application.productId);
   if (!product) throw new Error(`product ${application.productId} is not a product of ${carrier.id}`);
@@ -205,6 +223,14 @@ export function submissionBody(carrier: CarrierProfile, application: Application
     paymentMode: PAYMENT_MODE[application.paymentMode],
     annualPremiumCents: application.annualPremiumCents,
     agent: { npn: agent.npn, writingNumber: agent.writingNumber },
+    // The requirements we already ordered, with our ids: the carrier keeps each as its requirement's reference.
+    ...(application.requirements?.length
+      ? {
+          requirements: application.requirements.flatMap((r) =>
+            REQUIREMENT_BY_CODE[r.code] ? [{ ref: r.id, code: REQUIREMENT_BY_CODE[r.code] }] : [],
+          ),
+        }
+      : {}),
     // The full application when the case has one: this carrier's submission speaks our vocabulary (as gender and
     // health class above), so the draft goes as it is, with the signed PDF; without one, the basics above as before.
     ...(application.application ? { application: application.application, attachments: application.attachments ?? [] } : {}),
@@ -251,6 +277,27 @@ export function changeDecisionFrom(body: unknown): ChangeDecision {
 
 // ---------------------------------------------------------------- status
 
+/**
+ * The approved terms of a submission the carrier approved, when it states them (in our class
+ * names, as its submissions are): `approved: {class, table, flatExtraCents, flatExtraYears, face}`.
+ */
+function approvedTermsFrom(value: unknown, report: ReportUnknown): CarrierCaseStatus['approvedTerms'] {
+  if (value === undefined || value === null) return null;
+  const terms = object(value, 'approved');
+  const named = optionalText(terms.class);
+  const healthClass = named && CLASSES.has(named) ? (named as HealthClassCode) : null;
+  if (named && !healthClass) report('approved.class', named);
+  const whole = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+  const flatExtraPerThousandCents = whole(terms.flatExtraCents) ?? 0;
+  return {
+    healthClass,
+    tableRating: whole(terms.table) ?? 0,
+    flatExtraPerThousandCents,
+    flatExtraYears: flatExtraPerThousandCents > 0 ? (whole(terms.flatExtraYears) ?? 0) : 0,
+    faceAmount: whole(terms.face),
+  };
+}
+
 export function caseStatusFrom(entry: unknown, report: ReportUnknown): CarrierCaseStatus {
   const json = object(entry, 'submission status');
   const carrierReference = optionalText(json.submissionId);
@@ -262,6 +309,9 @@ export function caseStatusFrom(entry: unknown, report: ReportUnknown): CarrierCa
     carrierReference,
     carrierStatusCode,
     status,
+    qualifier: SUBMISSION_STATUS_QUALIFIER[carrierStatusCode] ?? null,
+    statusNote: optionalText(json.note),
+    approvedTerms: approvedTermsFrom(json.approved, report),
     policyNumber: optionalText(json.policyNumber),
     requirements: list(json.requirements ?? [], 'requirements').map((r, i) => {
       const requirement = object(r, `requirements[${i}]`);
@@ -272,6 +322,9 @@ export function caseStatusFrom(entry: unknown, report: ReportUnknown): CarrierCa
       const requirementStatus = state ? (REQUIREMENT_STATUS[state] ?? null) : null;
       if (state && !requirementStatus) report('requirement.status', state);
       return {
+        carrierRequirementId: optionalText(requirement.id),
+        reference: optionalText(requirement.ref),
+        description: optionalText(requirement.desc),
         carrierCode,
         code,
         status: requirementStatus,

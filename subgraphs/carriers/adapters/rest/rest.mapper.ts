@@ -17,6 +17,7 @@ import {
   type CarrierCaseStatus,
   type CarrierQuote,
   type CarrierRequirementStatus,
+  type CarrierStatusQualifier,
   type QuoteRequest,
 } from '../carrier-adapter.port';
 
@@ -45,6 +46,20 @@ export const APPLICATION_STATUS: Readonly<Record<string, CaseStatus>> = {
   withdrawn: 'WITHDRAWN',
   closed_incomplete: 'INCOMPLETE',
   not_taken: 'NOT_TAKEN',
+  // Statuses that say more than ours: each has its qualifier below.
+  approved_conditional: 'APPROVED',
+  approved_on_hold: 'APPROVED',
+  reconsidered_approved: 'APPROVED',
+  free_look_cancelled: 'NOT_TAKEN',
+};
+
+/** What a REST status says beyond our CaseStatus (as the ACORD codes 53, 103, 26, 97 and 50 do). */
+export const APPLICATION_STATUS_QUALIFIER: Readonly<Record<string, CarrierStatusQualifier>> = {
+  approved_conditional: 'CONDITIONAL_APPROVAL',
+  approved_on_hold: 'ISSUE_HOLD',
+  approved_modified: 'COUNTER_OFFER',
+  reconsidered_approved: 'RECONSIDERED',
+  free_look_cancelled: 'FREE_LOOK',
 };
 
 export const REQUIREMENT_TYPE: Readonly<Record<string, RequirementCode>> = {
@@ -61,6 +76,7 @@ export const REQUIREMENT_TYPE: Readonly<Record<string, RequirementCode>> = {
   delivery_receipt: 'DELIVERY_RECEIPT',
   amendment: 'AMENDMENT',
   good_health_statement: 'GOOD_HEALTH_STATEMENT',
+  ekg: 'EKG',
   financial_questionnaire: 'FINANCIAL_QUESTIONNAIRE',
   replacement_form: 'REPLACEMENT_FORM',
 };
@@ -253,6 +269,14 @@ export function applicationBody(carrier: CarrierProfile, application: Applicatio
     },
     billing: { mode: BILLING_MODE[application.paymentMode], annualPremium: formatMoney(application.annualPremiumCents) },
     agent: { npn: agent.npn, writingNumber: agent.writingNumber },
+    // The requirements we already ordered, with our ids: the carrier keeps each as its requirement's reference.
+    ...(application.requirements?.length
+      ? {
+          requirements: application.requirements.flatMap((r) =>
+            REQUIREMENT_TYPE_BY_CODE[r.code] ? [{ reference: r.id, type: REQUIREMENT_TYPE_BY_CODE[r.code] }] : [],
+          ),
+        }
+      : {}),
     // The full application when the case has one (rest.application.ts); a case without it sends the basics above, as before.
     ...(application.application ? fullApplicationJson(application.application, application.attachments ?? []) : {}),
   };
@@ -332,6 +356,41 @@ export function changeDecisionFrom(status: number, body: unknown): ChangeDecisio
 
 // ---------------------------------------------------------------- status
 
+const REQUIREMENT_TYPE_BY_CODE = Object.fromEntries(Object.entries(REQUIREMENT_TYPE).map(([type, code]) => [code, type])) as Record<
+  string,
+  string
+>;
+const CLASS_BY_RISK = Object.fromEntries(Object.entries(RISK_CLASS).map(([code, risk]) => [risk, code])) as Record<string, HealthClassCode>;
+
+/**
+ * The approved terms of an application the carrier approved, when it states them:
+ * `approvedTerms: {riskClass, tableRating, flatExtraPerThousand: "2.50", flatExtraYears, faceAmount}`.
+ */
+function approvedTermsFrom(value: unknown, report: ReportUnknown): CarrierCaseStatus['approvedTerms'] {
+  if (value === undefined || value === null) return null;
+  const terms = object(value, 'approvedTerms');
+  const risk = optionalText(terms.riskClass);
+  const healthClass = risk ? (CLASS_BY_RISK[risk] ?? null) : null;
+  if (risk && !healthClass) report('approvedTerms.riskClass', risk);
+  const flatExtra = optionalText(terms.flatExtraPerThousand);
+  let flatExtraPerThousandCents = 0;
+  if (flatExtra) {
+    try {
+      flatExtraPerThousandCents = parseMoney(flatExtra);
+    } catch {
+      throw malformed('approvedTerms.flatExtraPerThousand is not an amount');
+    }
+  }
+  const whole = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+  return {
+    healthClass,
+    tableRating: whole(terms.tableRating) ?? 0,
+    flatExtraPerThousandCents,
+    flatExtraYears: flatExtraPerThousandCents > 0 ? (whole(terms.flatExtraYears) ?? 0) : 0,
+    faceAmount: whole(terms.faceAmount),
+  };
+}
+
 export function caseStatusFrom(body: unknown, report: ReportUnknown): CarrierCaseStatus {
   const json = object(body, 'application status');
   const carrierReference = optionalText(json.applicationId);
@@ -343,6 +402,9 @@ export function caseStatusFrom(body: unknown, report: ReportUnknown): CarrierCas
     carrierReference,
     carrierStatusCode,
     status,
+    qualifier: APPLICATION_STATUS_QUALIFIER[carrierStatusCode] ?? null,
+    statusNote: optionalText(json.statusNote),
+    approvedTerms: approvedTermsFrom(json.approvedTerms, report),
     policyNumber: optionalText(json.policyNumber),
     requirements: list(json.requirements ?? [], 'requirements').map((entry, i) => {
       const requirement = object(entry, `requirements[${i}]`);
@@ -353,6 +415,9 @@ export function caseStatusFrom(body: unknown, report: ReportUnknown): CarrierCas
       const requirementStatus = state ? (REQUIREMENT_STATE[state] ?? null) : null;
       if (state && !requirementStatus) report('requirement.status', state);
       return {
+        carrierRequirementId: optionalText(requirement.id),
+        reference: optionalText(requirement.reference),
+        description: optionalText(requirement.description),
         carrierCode,
         code,
         status: requirementStatus,

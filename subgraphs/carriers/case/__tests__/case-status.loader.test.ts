@@ -11,7 +11,21 @@ const status = (reference: string, extra: Partial<CarrierCaseStatus> = {}): Carr
   carrierStatusCode: '8',
   status: 'IN_UNDERWRITING',
   policyNumber: null,
-  requirements: [{ carrierCode: '6', code: 'APS', status: 'ORDERED', requestedOn: '2025-11-01', fulfilledOn: null }],
+  qualifier: null,
+  statusNote: null,
+  approvedTerms: null,
+  requirements: [
+    {
+      carrierRequirementId: 'RQ-1',
+      reference: null,
+      description: null,
+      carrierCode: '6',
+      code: 'APS',
+      status: 'ORDERED',
+      requestedOn: '2025-11-01',
+      fulfilledOn: null,
+    },
+  ],
   ...extra,
 });
 
@@ -28,7 +42,18 @@ beforeEach(() => {
       status('C-1', {
         carrierStatusCode: 'PENDING_XYZ',
         status: 'SOMETHING_ELSE',
-        requirements: [{ carrierCode: 'Q9', code: 'NOT_OURS', status: 'LOST' as never, requestedOn: null, fulfilledOn: null }],
+        requirements: [
+          {
+            carrierRequirementId: null,
+            reference: null,
+            description: 'a form',
+            carrierCode: 'Q9',
+            code: 'NOT_OURS',
+            status: 'LOST' as never,
+            requestedOn: null,
+            fulfilledOn: null,
+          },
+        ],
       }),
     ],
   ]);
@@ -48,7 +73,21 @@ describe('Case.carrierStatus loader', () => {
     expect(s1).toEqual({
       status: 'IN_UNDERWRITING',
       carrierStatusCode: '8',
-      requirements: [{ code: 'APS', carrierCode: '6', status: 'ORDERED', requestedOn: '2025-11-01', fulfilledOn: null }],
+      qualifier: null,
+      statusNote: null,
+      approvedTerms: null,
+      requirements: [
+        {
+          carrierRequirementId: 'RQ-1',
+          reference: null,
+          description: null,
+          code: 'APS',
+          carrierCode: '6',
+          status: 'ORDERED',
+          requestedOn: '2025-11-01',
+          fulfilledOn: null,
+        },
+      ],
       asOf: expect.any(String),
       cached: false,
     });
@@ -57,7 +96,7 @@ describe('Case.carrierStatus loader', () => {
     expect(c1).toMatchObject({
       status: null,
       carrierStatusCode: 'PENDING_XYZ',
-      requirements: [{ code: null, carrierCode: 'Q9', status: null, requestedOn: null, fulfilledOn: null }],
+      requirements: [{ code: null, carrierCode: 'Q9', description: 'a form', status: null, requestedOn: null, fulfilledOn: null }],
     });
   });
 

@@ -1,5 +1,15 @@
 import { CASE_STATUSES, REQUIREMENT_CODES, type CaseStatus, type RequirementCode } from '../../../shared/enums';
-import { ALLOWED_MOVES, allowedNextStatuses, checkTransition, isClosed, stampsFor, type CaseState } from '../case-status';
+import {
+  ALLOWED_MOVES,
+  CARRIER_MOVES_FROM_CLOSED,
+  CLOSED_STATUSES,
+  allowedNextStatuses,
+  checkCarrierMove,
+  checkTransition,
+  isClosed,
+  stampsFor,
+  type CaseState,
+} from '../case-status';
 
 const NOW = '2026-01-15T12:00:00.000Z';
 const fresh = (status: CaseStatus): CaseState => ({ status, approvedAt: null, issuedAt: null, placedAt: null, closedAt: null });
@@ -202,5 +212,45 @@ describe('case state machine: stamps', () => {
 
   it('answers the table through allowedNextStatuses', () => {
     for (const status of CASE_STATUSES) expect(allowedNextStatuses(status)).toEqual(TABLE[status] ?? []);
+  });
+});
+
+describe("the carrier's moves (checkCarrierMove)", () => {
+  const closed = (status: CaseStatus): CaseState => ({ ...fresh(status), closedAt: NOW, placedAt: status === 'PLACED' ? NOW : null });
+
+  it('takes any move of an open case, even past what a person may do (a conditional approval with requirements outstanding)', () => {
+    expect(checkCarrierMove(fresh('SUBMITTED'), 'ISSUED', null, NOW)).toEqual({
+      ok: true,
+      stamps: { issuedAt: NOW },
+      reopen: false,
+      unplace: false,
+    });
+    expect(checkCarrierMove(fresh('REQUIREMENTS_OUTSTANDING'), 'APPROVED', 'CONDITIONAL_APPROVAL', NOW)).toMatchObject({ ok: true });
+  });
+
+  it('out of a closed state: only reconsideration (reopens INCOMPLETE as APPROVED) and free-look (PLACED to NOT_TAKEN, unplaced)', () => {
+    expect(checkCarrierMove(closed('INCOMPLETE'), 'APPROVED', 'RECONSIDERED', NOW)).toEqual({
+      ok: true,
+      stamps: { approvedAt: NOW },
+      reopen: true,
+      unplace: false,
+    });
+    expect(checkCarrierMove(closed('PLACED'), 'NOT_TAKEN', 'FREE_LOOK', NOW)).toEqual({
+      ok: true,
+      stamps: {},
+      reopen: false,
+      unplace: true,
+    });
+    for (const from of CLOSED_STATUSES)
+      for (const to of CASE_STATUSES) {
+        const allowed = CARRIER_MOVES_FROM_CLOSED.find((m) => m.from === from && m.to === to);
+        for (const qualifier of [null, 'RECONSIDERED', 'FREE_LOOK'])
+          expect({ from, to, qualifier, ok: checkCarrierMove(closed(from), to, qualifier, NOW).ok }).toEqual({
+            from,
+            to,
+            qualifier,
+            ok: allowed?.qualifier === qualifier,
+          });
+      }
   });
 });

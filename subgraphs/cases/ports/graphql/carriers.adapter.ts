@@ -71,6 +71,9 @@ export class CarriersGraphqlAdapter implements CarriersPort {
           faceAmount: request.faceAmount,
           termYears: request.termYears,
           paymentMode: request.paymentMode,
+          ...(request.flatExtraPerThousand
+            ? { flatExtraPerThousand: request.flatExtraPerThousand, flatExtraYears: request.flatExtraYears ?? null }
+            : {}),
           carrierIds: [request.carrierId],
         },
       },

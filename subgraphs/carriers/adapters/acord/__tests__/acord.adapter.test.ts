@@ -346,12 +346,24 @@ describe('case status (TransType 203)', () => {
       carrierReference: a.carrierReference,
       carrierStatusCode: '21',
       status: 'SUBMITTED',
+      qualifier: null,
+      statusNote: null,
+      approvedTerms: null,
       policyNumber: null,
       requirements: [
-        { carrierCode: '84', code: 'HIPAA_AUTHORIZATION', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
-        { carrierCode: '9', code: 'MIB', status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
-        { carrierCode: '181', code: 'RX_CHECK', status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
-      ],
+        ['84', 'HIPAA_AUTHORIZATION', 'HIPAA authorization', 'RECEIVED', today()],
+        ['9', 'MIB', 'MIB check', 'ORDERED', null],
+        ['181', 'RX_CHECK', 'Prescription history check', 'ORDERED', null],
+      ].map(([carrierCode, code, description, status, fulfilledOn], i) => ({
+        carrierRequirementId: `RQ-${a.carrierReference}-${i + 1}`,
+        reference: null,
+        description,
+        carrierCode,
+        code,
+        status,
+        requestedOn: today(),
+        fulfilledOn,
+      })),
     });
   });
 
@@ -368,9 +380,16 @@ describe('case status (TransType 203)', () => {
       ],
     });
     let status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
-    expect(status.status).toBe('REQUIREMENTS_OUTSTANDING');
+    // PolicyStatus 8 is "pending": accepted and under review (DOMAIN.md "Requirements v2"), not a status of requirements.
+    expect(status.status).toBe('IN_UNDERWRITING');
     expect(status.carrierStatusCode).toBe('8');
-    expect(status.requirements.find((r) => r.code === 'APS')).toMatchObject({ carrierCode: '1', status: 'ORDERED' });
+    // Each requirement carries the carrier's own id and its words.
+    expect(status.requirements.find((r) => r.code === 'APS')).toMatchObject({
+      carrierCode: '1',
+      status: 'ORDERED',
+      carrierRequirementId: expect.stringMatching(/^RQ-SUMMIT-APP-\d{6}-\d+$/),
+      description: "Attending physician's statement",
+    });
     expect(status.requirements.find((r) => r.code === 'MIB')).toMatchObject({ status: 'RECEIVED', fulfilledOn: today() });
 
     simulators.control.advance(CODE, ref, {
@@ -402,7 +421,7 @@ describe('case status (TransType 203)', () => {
     expect(status).toMatchObject({ status: null, carrierStatusCode: '1000500003' });
     expect(status.requirements).toEqual(
       expect.arrayContaining([
-        { carrierCode: '1000500017', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+        expect.objectContaining({ carrierCode: '1000500017', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null }),
         expect.objectContaining({ carrierCode: '1000500099', code: null }),
       ]),
     );
@@ -511,5 +530,98 @@ describe('wire failures', () => {
     const { carrier, endpoint } = carrierEndpoint(simulators, CODE);
     const acord = createAcordAdapter(carrier, { ...endpoint, url: 'http://127.0.0.1:1' }, testDeps());
     expect((await failureOf(acord.quote(quoteRequest(), recordingOptions()))).code).toBe('CARRIER.HTTP_ERROR');
+  });
+});
+
+describe('requirements with identity, approved terms, vendor results', () => {
+  it('lists our ordered requirements on the 103: the carrier adopts our ids when it orders those codes', async () => {
+    const { adapter: acord } = adapter();
+    const submitted = await acord.submitApplication(
+      application('case_acordtest:30', {
+        requirements: [
+          { id: 'req_aps_one', code: 'APS' },
+          { id: 'req_aps_two', code: 'APS' },
+          { id: 'req_mib', code: 'MIB' },
+        ],
+      }),
+      recordingOptions(),
+    );
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    // The carrier orders two APSs (one per physician): each adopts one of our ids, in order.
+    simulators.control.advance(CODE, ref, {
+      requirements: [
+        { code: 'APS', add: true },
+        { code: 'APS', add: true },
+      ],
+    });
+    const status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
+    const aps = status.requirements.filter((r) => r.code === 'APS');
+    expect(aps.map((r) => r.reference)).toEqual(['req_aps_one', 'req_aps_two']);
+    expect(new Set(aps.map((r) => r.carrierRequirementId)).size).toBe(2);
+    expect(status.requirements.find((r) => r.code === 'MIB')).toMatchObject({ reference: 'req_mib' });
+  });
+
+  it('marks the requirement a vendor delivers results for RECEIVED: by the carrier id, else our reference, else a new one', async () => {
+    const { adapter: acord } = adapter();
+    const submitted = await acord.submitApplication(application('case_acordtest:31'), recordingOptions());
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    const view = simulators.control.advance(CODE, ref, { requirements: [{ code: 'PARAMED_EXAM', status: 'ORDERED' }] });
+    const exam = view.requirements.find((r) => r.code === 'PARAMED_EXAM')!;
+    const post = (body: object) =>
+      fetch(`${simulators.endpoints[CODE]}/_vendors/results`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const results = { policyReference: ref, vendor: 'PULSE', orderId: 'PX-1', completedOn: '2026-02-03' };
+    expect((await post({ ...results, requirementId: exam.id, reference: 'req_exam', code: 'PARAMED_EXAM' })).status).toBe(200);
+    // Not the carrier's: a new APS with our reference, received.
+    expect((await post({ ...results, requirementId: null, reference: 'req_aps_9', code: 'APS', vendor: 'CHARTWELL' })).status).toBe(200);
+    expect(
+      (await post({ ...results, policyReference: 'SUMMIT-APP-999999', requirementId: null, reference: null, code: 'APS' })).status,
+    ).toBe(404);
+    expect((await post({ ...results, code: 'X_RAY' })).status).toBe(400);
+    // An exam vendor's EKG results: a requirement of its own, which the adapter maps to EKG.
+    expect((await post({ ...results, requirementId: null, reference: 'req_ekg', code: 'EKG' })).status).toBe(200);
+    const status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status.requirements.find((r) => r.carrierRequirementId === exam.id)).toMatchObject({
+      reference: 'req_exam',
+      status: 'RECEIVED',
+      fulfilledOn: '2026-02-03',
+    });
+    expect(status.requirements.find((r) => r.reference === 'req_ekg')).toMatchObject({ code: 'EKG', status: 'RECEIVED' });
+    expect(status.requirements.filter((r) => r.code === 'APS')).toEqual([
+      expect.objectContaining({ reference: 'req_aps_9', status: 'RECEIVED', fulfilledOn: '2026-02-03' }),
+    ]);
+    // Vendors are not the BGA: their deliveries are not counted as calls.
+    expect(simulators.control.counts(CODE).status).toBe(1);
+  });
+
+  it("reads a counter offer's terms and a hold's words off the carrier's holding", async () => {
+    const { adapter: acord } = adapter();
+    const submitted = await acord.submitApplication(application('case_acordtest:32'), recordingOptions());
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    simulators.control.advance(CODE, ref, {
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      approvedTerms: { healthClass: null, tableRating: 2, flatExtraPerThousandCents: 250, flatExtraYears: 5, faceAmount: 400_000 },
+    });
+    let status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      carrierStatusCode: '26',
+      qualifier: 'COUNTER_OFFER',
+      approvedTerms: { healthClass: null, tableRating: 2, flatExtraPerThousandCents: 250, flatExtraYears: 5, faceAmount: 400_000 },
+    });
+    simulators.control.advance(CODE, ref, {
+      status: 'APPROVED',
+      carrierStatusCode: '103',
+      approvedTerms: null,
+      statusNote: 'first premium due',
+    });
+    status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({ status: 'APPROVED', qualifier: 'ISSUE_HOLD', statusNote: 'approved: issue hold: first premium due' });
   });
 });

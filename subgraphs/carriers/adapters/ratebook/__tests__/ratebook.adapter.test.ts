@@ -227,9 +227,21 @@ describe('applications and status', () => {
     expect(statuses.get(b.carrierReference)).toMatchObject({ status: 'PLACED', carrierStatusCode: 'INFC', policyNumber: 'LFL778899' });
     expect(statuses.get(b.carrierReference)!.requirements).toEqual(
       expect.arrayContaining([
-        { carrierCode: 'DREC', code: 'DELIVERY_RECEIPT', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
-        { carrierCode: 'FINQ', code: 'FINANCIAL_QUESTIONNAIRE', status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
-        { carrierCode: 'AVQ', code: null, status: 'WAIVED', requestedOn: today(), fulfilledOn: today() },
+        expect.objectContaining({
+          carrierCode: 'DREC',
+          code: 'DELIVERY_RECEIPT',
+          status: 'RECEIVED',
+          requestedOn: today(),
+          fulfilledOn: today(),
+        }),
+        expect.objectContaining({
+          carrierCode: 'FINQ',
+          code: 'FINANCIAL_QUESTIONNAIRE',
+          status: 'WAIVED',
+          requestedOn: today(),
+          fulfilledOn: today(),
+        }),
+        expect.objectContaining({ carrierCode: 'AVQ', code: null, status: 'WAIVED', requestedOn: today(), fulfilledOn: today() }),
       ]),
     );
     expect(statuses.has('LANTERN-APP-999999')).toBe(false);
@@ -351,5 +363,48 @@ describe('wire failures', () => {
     simulators.control.setFault(CODE, '5xx');
     expect(await book.quote(quoteRequest(), recordingOptions())).toHaveLength(2);
     expect((await failureOf(book.caseStatuses(['LANTERN-APP-000001'], recordingOptions()))).code).toBe('CARRIER.HTTP_ERROR');
+  });
+});
+
+describe('requirements with identity, approved terms and qualified statuses', () => {
+  it('lists our requirements on the submission (the carrier adopts our ids) and reads ids, references, words, terms and qualifiers', async () => {
+    const { adapter: book } = adapter();
+    const submitted = await book.submitApplication(
+      application('case_ratebooktest:40', {
+        requirements: [
+          { id: 'req_mib', code: 'MIB' },
+          { id: 'req_aps', code: 'APS' },
+        ],
+      }),
+      recordingOptions(),
+    );
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    simulators.control.advance(CODE, ref, {
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      approvedTerms: { healthClass: 'STANDARD', tableRating: 2, flatExtraPerThousandCents: 250, flatExtraYears: 5, faceAmount: 400_000 },
+      statusNote: 'rated for build',
+      requirements: [{ code: 'APS', add: true }],
+    });
+    let status = (await book.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      qualifier: 'COUNTER_OFFER',
+      statusNote: 'rated for build',
+      approvedTerms: { healthClass: 'STANDARD', tableRating: 2, flatExtraPerThousandCents: 250, flatExtraYears: 5, faceAmount: 400_000 },
+    });
+    expect(status.requirements.find((r) => r.code === 'MIB')).toMatchObject({
+      reference: 'req_mib',
+      carrierRequirementId: `RQ-${ref}-2`,
+      description: 'MIB check',
+    });
+    expect(status.requirements.find((r) => r.code === 'APS')).toMatchObject({ reference: 'req_aps', carrierRequirementId: `RQ-${ref}-4` });
+
+    simulators.control.advance(CODE, ref, { status: 'APPROVED', carrierStatusCode: 'APCN', approvedTerms: null });
+    status = (await book.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({ status: 'APPROVED', qualifier: 'CONDITIONAL_APPROVAL', approvedTerms: null });
+    simulators.control.advance(CODE, ref, { carrierStatusCode: 'FLKC' });
+    status = (await book.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status.qualifier).toBe('FREE_LOOK');
   });
 });

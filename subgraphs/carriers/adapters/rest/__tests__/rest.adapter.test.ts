@@ -269,9 +269,27 @@ describe('case status', () => {
     expect(status.status).toBe('APPROVED_OTHER_THAN_APPLIED');
     expect(status.requirements).toEqual(
       expect.arrayContaining([
-        { carrierCode: 'lab_specimens', code: 'BLOOD_URINE', status: 'RECEIVED', requestedOn: today(), fulfilledOn: today() },
-        { carrierCode: 'replacement_form', code: 'REPLACEMENT_FORM', status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
-        { carrierCode: 'aviation_questionnaire', code: null, status: 'ORDERED', requestedOn: today(), fulfilledOn: null },
+        expect.objectContaining({
+          carrierCode: 'lab_specimens',
+          code: 'BLOOD_URINE',
+          status: 'RECEIVED',
+          requestedOn: today(),
+          fulfilledOn: today(),
+        }),
+        expect.objectContaining({
+          carrierCode: 'replacement_form',
+          code: 'REPLACEMENT_FORM',
+          status: 'ORDERED',
+          requestedOn: today(),
+          fulfilledOn: null,
+        }),
+        expect.objectContaining({
+          carrierCode: 'aviation_questionnaire',
+          code: null,
+          status: 'ORDERED',
+          requestedOn: today(),
+          fulfilledOn: null,
+        }),
       ]),
     );
 
@@ -367,5 +385,48 @@ describe('wire failures', () => {
     await rest.quote(quoteRequest(), recordingOptions());
     simulators.control.setFault(CODE, 'hang');
     expect((await failureOf(rest.quote(quoteRequest(), recordingOptions(150)))).code).toBe('CARRIER.TIMEOUT');
+  });
+});
+
+describe('requirements with identity, approved terms and qualified statuses', () => {
+  it('lists our requirements on the submission (the carrier adopts our ids) and reads ids, references, words, terms and qualifiers', async () => {
+    const { adapter: rest } = adapter();
+    const submitted = await rest.submitApplication(
+      application('case_resttest:40', {
+        requirements: [
+          { id: 'req_mib', code: 'MIB' },
+          { id: 'req_aps', code: 'APS' },
+        ],
+      }),
+      recordingOptions(),
+    );
+    if (!submitted.accepted) throw new Error('expected accepted');
+    const ref = submitted.carrierReference;
+    simulators.control.advance(CODE, ref, {
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      approvedTerms: { healthClass: 'STANDARD', tableRating: 2, flatExtraPerThousandCents: 250, flatExtraYears: 5, faceAmount: 400_000 },
+      statusNote: 'rated for build',
+      requirements: [{ code: 'APS', add: true }],
+    });
+    let status = (await rest.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({
+      status: 'APPROVED_OTHER_THAN_APPLIED',
+      qualifier: 'COUNTER_OFFER',
+      statusNote: 'rated for build',
+      approvedTerms: { healthClass: 'STANDARD', tableRating: 2, flatExtraPerThousandCents: 250, flatExtraYears: 5, faceAmount: 400_000 },
+    });
+    expect(status.requirements.find((r) => r.code === 'MIB')).toMatchObject({
+      reference: 'req_mib',
+      carrierRequirementId: `RQ-${ref}-2`,
+      description: 'MIB check',
+    });
+    expect(status.requirements.find((r) => r.code === 'APS')).toMatchObject({ reference: 'req_aps', carrierRequirementId: `RQ-${ref}-4` });
+
+    simulators.control.advance(CODE, ref, { status: 'APPROVED', carrierStatusCode: 'approved_conditional', approvedTerms: null });
+    status = (await rest.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status).toMatchObject({ status: 'APPROVED', qualifier: 'CONDITIONAL_APPROVAL', approvedTerms: null });
+    simulators.control.advance(CODE, ref, { carrierStatusCode: 'reconsidered_approved' });
+    status = (await rest.caseStatuses([ref], recordingOptions())).get(ref)!;
+    expect(status.qualifier).toBe('RECONSIDERED');
   });
 });
