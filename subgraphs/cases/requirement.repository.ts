@@ -240,7 +240,11 @@ export async function setVendorStage(
 }
 
 /** The next follow-up day and the overdue day of a requirement whose stage just changed (domain/follow-up.ts followUpColumns). */
-export async function setFollowUpColumns(tx: Db, id: string, columns: { followUpOn: string | null; overdueSince: string | null }): Promise<void> {
+export async function setFollowUpColumns(
+  tx: Db,
+  id: string,
+  columns: { followUpOn: string | null; overdueSince: string | null },
+): Promise<void> {
   await tx.query(`UPDATE cases.requirement SET follow_up_on = $2, overdue_since = $3 WHERE id = $1`, [
     id,
     columns.followUpOn,

@@ -13,7 +13,13 @@ import { appendEvent, nowIso } from './case.repository';
 import { VENDORS, type VendorCode } from './domain/requirement-vendors';
 import type { RequirementVendors, VendorEvent, VendorOrderStatus } from './ports/requirement-vendor.port';
 import { followUpColumns } from './domain/follow-up';
-import { claimVendorEvent, setFollowUpColumns, lockRequirement, lockRequirementByVendorOrder, setVendorStage } from './requirement.repository';
+import {
+  claimVendorEvent,
+  setFollowUpColumns,
+  lockRequirement,
+  lockRequirementByVendorOrder,
+  setVendorStage,
+} from './requirement.repository';
 import type { RequirementRow } from './requirement.type';
 
 /** What applying a vendor's news needs. */

@@ -104,13 +104,19 @@ describe('requirements v2, end to end through the gateway', () => {
 
     const exam = (await ask(ORDER, { caseId, code: 'PARAMED_EXAM' })).orderRequirement;
     const apsA = (
-      await ask(ORDER, { caseId, code: 'APS', physician: { name: 'Jordan Lee', phone: '214-555-0177', practice: 'Dallas Internal Medicine' } })
+      await ask(ORDER, {
+        caseId,
+        code: 'APS',
+        physician: { name: 'Jordan Lee', phone: '214-555-0177', practice: 'Dallas Internal Medicine' },
+      })
     ).orderRequirement;
-    const apsB = (await ask(ORDER, { caseId, code: 'APS', physician: { name: 'Sam Ortiz', phone: '214-555-0199' }, key: `aps-b-${caseId}` }))
-      .orderRequirement;
+    const apsB = (
+      await ask(ORDER, { caseId, code: 'APS', physician: { name: 'Sam Ortiz', phone: '214-555-0199' }, key: `aps-b-${caseId}` })
+    ).orderRequirement;
     // The same idempotency key again: the same requirement, no second order.
-    const again = (await ask(ORDER, { caseId, code: 'APS', physician: { name: 'Sam Ortiz', phone: '214-555-0199' }, key: `aps-b-${caseId}` }))
-      .orderRequirement;
+    const again = (
+      await ask(ORDER, { caseId, code: 'APS', physician: { name: 'Sam Ortiz', phone: '214-555-0199' }, key: `aps-b-${caseId}` })
+    ).orderRequirement;
     expect(again.id).toBe(apsB.id);
     expect([exam.vendorStatus, apsA.vendorStatus, apsB.vendorStatus]).toEqual([
       { vendor: 'PULSE', stage: 'QUEUED' },
@@ -140,7 +146,11 @@ describe('requirements v2, end to end through the gateway', () => {
     }
     await Promise.all([pulse.idle(), chartwell.idle()]);
     let current = await readCase(caseId);
-    expect(mine(current.requirements).map((r) => r.vendorStatus!.stage)).toEqual(['RESULTS_SENT_TO_CARRIER', 'SENT_TO_CARRIER', 'SENT_TO_CARRIER']);
+    expect(mine(current.requirements).map((r) => r.vendorStatus!.stage)).toEqual([
+      'RESULTS_SENT_TO_CARRIER',
+      'SENT_TO_CARRIER',
+      'SENT_TO_CARRIER',
+    ]);
     const examHistory = mine(current.requirements)[0].history.filter((e) => e.type === 'REQUIREMENT_VENDOR_STATUS');
     expect(examHistory).toHaveLength(3);
     // Results are the carrier's to judge: a vendor's last stage does not receive the requirement here.
