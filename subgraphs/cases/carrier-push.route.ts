@@ -12,13 +12,13 @@
  * in one transaction per case. A duplicate or late push re-applies the carrier's current view, which
  * changes nothing. Nothing personal is in a push, and only ids are logged.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import type { Cache } from '../../platform/cache';
 import { DEV_CARRIER_PUSH_SECRET, devSecret, int } from '../../platform/config';
 import { type Route, sendJson } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
+import { headerValue as header, readRawBody, verifyWebhookSignature, WebhookRefusal as Refusal } from '../../platform/webhook-signature';
 import { type Db, isDatabaseUnavailable } from '../shared/db';
 import { bumpMetricsGeneration } from './case-metrics.cache';
 import { applySnapshot } from './case-sync.worker';
@@ -53,40 +53,7 @@ export interface CarrierPushOptions extends CarrierPushConfig {
   now?: () => number;
 }
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > limit)
-    return Promise.reject(new Refusal(413, 'LIMIT_EXCEEDED', `body exceeds ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new Refusal(413, 'LIMIT_EXCEEDED', `body exceeds ${limit} bytes`));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-const header = (req: IncomingMessage, name: string): string | undefined => {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
-/** Throws 401 unless the push is signed with our secret and dated within the tolerance. */
+/** Throws 401 unless the push is signed with our secret and dated within the tolerance (the shared Stripe-style check). */
 export function verifyCarrierPush(
   rawBody: Buffer,
   timestamp: string | undefined,
@@ -95,14 +62,7 @@ export function verifyCarrierPush(
   toleranceSeconds: number,
   nowMs: number,
 ): void {
-  if (!timestamp || !signature) throw new Refusal(401, 'UNAUTHENTICATED', 'missing push signature or timestamp');
-  if (!/^\d{1,12}$/.test(timestamp)) throw new Refusal(401, 'UNAUTHENTICATED', 'malformed push timestamp');
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds)
-    throw new Refusal(401, 'UNAUTHENTICATED', 'push timestamp outside the tolerance');
-  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
-  const given = /^[0-9a-f]{64}$/i.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw new Refusal(401, 'UNAUTHENTICATED', 'wrong push signature');
+  verifyWebhookSignature({ rawBody, timestamp, signature }, secret, toleranceSeconds, nowMs);
 }
 
 const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, removeNSPrefix: true });

@@ -32,14 +32,14 @@ describe('carrier push signature', () => {
   });
 
   it('refuses another secret, a stale or future timestamp, and a missing or malformed header', () => {
-    expect(check(t, sign(t, 'other'))).toThrow('wrong push signature');
+    expect(check(t, sign(t, 'other'))).toThrow('wrong webhook signature');
     const stale = String(NOW / 1000 - 301);
     expect(check(stale, sign(stale))).toThrow('outside the tolerance');
     const ahead = String(NOW / 1000 + 301);
     expect(check(ahead, sign(ahead))).toThrow('outside the tolerance');
     expect(check(undefined, sign(t))).toThrow('missing');
     expect(check('soon', sign(t))).toThrow('malformed');
-    expect(check(t, 'xyz')).toThrow('wrong push signature');
+    expect(check(t, 'xyz')).toThrow('wrong webhook signature');
   });
 });
 
