@@ -104,9 +104,16 @@ async function main(): Promise<void> {
       latencyMs: int(env, 'SIMULATOR_LATENCY_MS', 40, { min: 0, max: 60_000 }),
       jitterMs: int(env, 'SIMULATOR_JITTER_MS', 40, { min: 0, max: 60_000 }),
       autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0 }),
+      // Vendor orders move along their stages on their own, a stage a minute by default.
+      vendors: { autoProgressMs: int(env, 'SIMULATOR_VENDOR_PROGRESS_MS', 60_000, { min: 0 }) },
+      // Carriers push each status change to the cases subgraph, signed with its (development) push secret.
+      carrierPush: { baseUrl: `http://127.0.0.1:${ports.cases}/webhooks/carriers`, secret: env.CARRIER_PUSH_SECRET },
     });
     say(`started ${Object.keys(simulators.endpoints).length} simulated carriers (ACORD TXLife, REST/OAuth2, rate book)`);
     say(`started the simulated e-signature provider at ${simulators.esign.url}`);
+    say(
+      `started the simulated requirement vendors: PULSE (exams) at ${simulators.env.VENDOR_PULSE_URL}, CHARTWELL (APS) at ${simulators.env.VENDOR_CHARTWELL_URL}`,
+    );
 
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
