@@ -7,7 +7,16 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API_FAULTS, type ApiFault, type VendorControl, VendorOrderError, WEBHOOK_FAULTS, type WebhookFault } from './vendor-control';
+import {
+  API_FAULTS,
+  type ApiFault,
+  VendorControl,
+  VendorOrderError,
+  type VendorSpec,
+  WEBHOOK_FAULTS,
+  type WebhookFault,
+} from './vendor-control';
+import type { WebhookRetrySettings } from './webhook-sender';
 
 /** Largest request a vendor takes. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -213,4 +222,43 @@ export async function startVendorServer<S extends string, D extends object, K ex
       await closed;
     },
   };
+}
+
+/** How a test, a benchmark or startSimulators starts one vendor simulator. */
+export interface VendorSimulatorOptions {
+  host?: string;
+  port?: number;
+  apiKey: string;
+  webhookSecret: string;
+  latency?: { fixedMs: number; jitterMs?: number };
+  webhookRetry?: Partial<WebhookRetrySettings>;
+  /** Milliseconds per stage of an order's automatic progress (default 0: only advance moves orders). */
+  autoProgressMs?: number;
+  /** The carrier simulators' base URLs by carrier code (results go to `<url>/_vendors/results`). */
+  carrierUrl?: (code: string) => string | undefined;
+}
+
+export interface RunningVendorSimulator<C> {
+  url: string;
+  apiKey: string;
+  webhookSecret: string;
+  control: C;
+  stop(): Promise<void>;
+}
+
+/** One vendor simulator: its state and control (the spec), its protocol over that state, on its own HTTP server. */
+export async function startVendorSimulator<S extends string, D extends object, K extends string>(
+  spec: VendorSpec<S, D, K>,
+  protocol: (control: VendorControl<S, D, K>, apiKey: string) => VendorProtocol<K>,
+  options: VendorSimulatorOptions,
+): Promise<RunningVendorSimulator<VendorControl<S, D, K>>> {
+  const control = new VendorControl(spec, {
+    webhookSecret: options.webhookSecret,
+    retry: options.webhookRetry,
+    latency: options.latency,
+    autoProgressMs: options.autoProgressMs,
+    carrierUrl: options.carrierUrl,
+  });
+  const server = await startVendorServer(control, protocol(control, options.apiKey), options);
+  return { url: server.url, apiKey: options.apiKey, webhookSecret: options.webhookSecret, control, stop: () => server.stop() };
 }

@@ -57,9 +57,16 @@
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from '../acord/txlife';
-import { VendorControl, type VendorEvent, type VendorOrder, VendorOrderError, type VendorSpec } from '../vendor-control';
-import { startVendorServer, type VendorProtocol, type VendorReply, type VendorRequest } from '../vendor-server';
-import { hmacSignature, type WebhookRetrySettings } from '../webhook-sender';
+import { type VendorControl, type VendorEvent, type VendorOrder, VendorOrderError, type VendorSpec } from '../vendor-control';
+import {
+  startVendorSimulator,
+  type RunningVendorSimulator,
+  type VendorSimulatorOptions,
+  type VendorProtocol,
+  type VendorReply,
+  type VendorRequest,
+} from '../vendor-server';
+import { hmacSignature } from '../webhook-sender';
 import {
   CHARTWELL_STAGES,
   type ChartwellStage,
@@ -437,35 +444,8 @@ function kindOf(request: XmlNode | undefined): ChartwellCallKind | null {
   return tcOf(request, 'TransSubType') === TRANS_SUB_TYPE_CANCEL ? 'cancel' : 'order';
 }
 
-export interface ChartwellSimulatorOptions {
-  host?: string;
-  port?: number;
-  apiKey: string;
-  webhookSecret: string;
-  latency?: { fixedMs: number; jitterMs?: number };
-  webhookRetry?: Partial<WebhookRetrySettings>;
-  /** Milliseconds per stage of an order's automatic progress (default 0: only advance moves orders). */
-  autoProgressMs?: number;
-  /** The carrier simulators' base URLs by carrier code (results go to `<url>/_vendors/results`). */
-  carrierUrl?: (code: string) => string | undefined;
-}
+export type ChartwellSimulatorOptions = VendorSimulatorOptions;
+export type RunningChartwellSimulator = RunningVendorSimulator<ChartwellControl>;
 
-export interface RunningChartwellSimulator {
-  url: string;
-  apiKey: string;
-  webhookSecret: string;
-  control: ChartwellControl;
-  stop(): Promise<void>;
-}
-
-export async function startChartwellSimulator(options: ChartwellSimulatorOptions): Promise<RunningChartwellSimulator> {
-  const control: ChartwellControl = new VendorControl(CHARTWELL_SPEC, {
-    webhookSecret: options.webhookSecret,
-    retry: options.webhookRetry,
-    latency: options.latency,
-    autoProgressMs: options.autoProgressMs,
-    carrierUrl: options.carrierUrl,
-  });
-  const server = await startVendorServer(control, new ChartwellProtocol(control, options.apiKey), options);
-  return { url: server.url, apiKey: options.apiKey, webhookSecret: options.webhookSecret, control, stop: () => server.stop() };
-}
+export const startChartwellSimulator = (options: ChartwellSimulatorOptions): Promise<RunningChartwellSimulator> =>
+  startVendorSimulator(CHARTWELL_SPEC, (control, apiKey) => new ChartwellProtocol(control, apiKey), options);

@@ -43,9 +43,17 @@
  * Control: vendor-control.ts (in process, and over HTTP under /_control/).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { json, startVendorServer, type VendorProtocol, type VendorReply, type VendorRequest } from '../vendor-server';
-import { VendorControl, type VendorEvent, type VendorOrder, VendorOrderError, type VendorSpec } from '../vendor-control';
-import { hmacSignature, type WebhookRetrySettings } from '../webhook-sender';
+import {
+  json,
+  startVendorSimulator,
+  type RunningVendorSimulator,
+  type VendorSimulatorOptions,
+  type VendorProtocol,
+  type VendorReply,
+  type VendorRequest,
+} from '../vendor-server';
+import { type VendorControl, type VendorEvent, type VendorOrder, VendorOrderError, type VendorSpec } from '../vendor-control';
+import { hmacSignature } from '../webhook-sender';
 
 export const PULSE_STAGES = ['ORDERED', 'SCHEDULED', 'COMPLETED', 'RESULTS_SENT_TO_CARRIER', 'CANCELLED', 'NO_SHOW'] as const;
 export type PulseStage = (typeof PULSE_STAGES)[number];
@@ -366,35 +374,8 @@ class PulseProtocol implements VendorProtocol<PulseCallKind> {
   }
 }
 
-export interface PulseSimulatorOptions {
-  host?: string;
-  port?: number;
-  apiKey: string;
-  webhookSecret: string;
-  latency?: { fixedMs: number; jitterMs?: number };
-  webhookRetry?: Partial<WebhookRetrySettings>;
-  /** Milliseconds per stage of an order's automatic progress (default 0: only advance moves orders). */
-  autoProgressMs?: number;
-  /** The carrier simulators' base URLs by carrier code (results go to `<url>/_vendors/results`). */
-  carrierUrl?: (code: string) => string | undefined;
-}
+export type PulseSimulatorOptions = VendorSimulatorOptions;
+export type RunningPulseSimulator = RunningVendorSimulator<PulseControl>;
 
-export interface RunningPulseSimulator {
-  url: string;
-  apiKey: string;
-  webhookSecret: string;
-  control: PulseControl;
-  stop(): Promise<void>;
-}
-
-export async function startPulseSimulator(options: PulseSimulatorOptions): Promise<RunningPulseSimulator> {
-  const control: PulseControl = new VendorControl(PULSE_SPEC, {
-    webhookSecret: options.webhookSecret,
-    retry: options.webhookRetry,
-    latency: options.latency,
-    autoProgressMs: options.autoProgressMs,
-    carrierUrl: options.carrierUrl,
-  });
-  const server = await startVendorServer(control, new PulseProtocol(control, options.apiKey), options);
-  return { url: server.url, apiKey: options.apiKey, webhookSecret: options.webhookSecret, control, stop: () => server.stop() };
-}
+export const startPulseSimulator = (options: PulseSimulatorOptions): Promise<RunningPulseSimulator> =>
+  startVendorSimulator(PULSE_SPEC, (control, apiKey) => new PulseProtocol(control, apiKey), options);
