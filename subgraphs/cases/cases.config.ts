@@ -69,6 +69,13 @@ export interface VendorsConfig {
    * `<base>/webhooks/vendors/<vendor>` as its callback (default http://127.0.0.1:4002).
    */
   callbackBaseUrl: string;
+  /**
+   * VENDOR_POLL_INTERVAL_MS: how often the vendor poll worker looks for outstanding orders with no
+   * news, to ask their vendor (lost webhooks caught up; default 60000; 0 turns it off).
+   */
+  pollIntervalMs: number;
+  /** VENDOR_POLL_STALE_SECONDS: how long an outstanding order goes without a stage change or a poll before its vendor is asked (default 21600, 6 h). */
+  pollStaleSeconds: number;
 }
 
 function readVendorsConfig(env: Record<string, string | undefined>): VendorsConfig {
@@ -82,6 +89,8 @@ function readVendorsConfig(env: Record<string, string | undefined>): VendorsConf
     chartwell: endpoint('CHARTWELL', 4092, DEV_VENDOR_CHARTWELL_API_KEY, DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET),
     webhookToleranceSeconds: int(env, 'VENDOR_WEBHOOK_TOLERANCE_SECONDS', 300, { min: 1, max: 86_400 }),
     callbackBaseUrl: url(env, 'VENDOR_CALLBACK_BASE_URL', 'http://127.0.0.1:4002')!.replace(/\/+$/, ''),
+    pollIntervalMs: int(env, 'VENDOR_POLL_INTERVAL_MS', 60_000, { min: 0 }),
+    pollStaleSeconds: int(env, 'VENDOR_POLL_STALE_SECONDS', 21_600, { min: 1, max: 30 * 86_400 }),
   };
 }
 

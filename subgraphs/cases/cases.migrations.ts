@@ -13,6 +13,15 @@ export const WORKLIST_OVERDUE_SQL = `(COALESCE(overdue_since, 'infinity'::date))
 export const WORKLIST_FOLLOW_UP_SQL = `(COALESCE(follow_up_on, 'infinity'::date))`;
 export const WORKLIST_ORDER_SQL = `${WORKLIST_URGENCY_SQL}, ${WORKLIST_OVERDUE_SQL}, ${WORKLIST_FOLLOW_UP_SQL}, ordered_at, id`;
 
+/**
+ * The vendor orders still outstanding (migration 13 indexes exactly these; claimStaleVendorOrders
+ * claims from them): ordered, placed at the vendor, at a stage that is not final. And when each is
+ * next worth asking about: its stage's time or the last poll, whichever is later.
+ */
+export const OUTSTANDING_VENDOR_ORDER_SQL = `status = 'ORDERED' AND vendor_order_id IS NOT NULL
+  AND vendor_stage NOT IN ('RESULTS_SENT_TO_CARRIER', 'SENT_TO_CARRIER', 'CANCELLED')`;
+export const VENDOR_LAST_NEWS_SQL = `(GREATEST(vendor_stage_at, vendor_polled_at))`;
+
 export const casesMigrations: readonly Migration[] = [
   {
     version: 1,
@@ -381,6 +390,18 @@ export const casesMigrations: readonly Migration[] = [
         ADD COLUMN flat_extra_per_thousand_cents integer NOT NULL DEFAULT 0 CHECK (flat_extra_per_thousand_cents >= 0),
         ADD COLUMN flat_extra_years integer CHECK (flat_extra_years BETWEEN 0 AND 30);
       CREATE INDEX case_carrier_reference_idx ON cases."case" (carrier_id, carrier_reference) WHERE carrier_reference IS NOT NULL;
+    `,
+  },
+  {
+    version: 13,
+    name: 'lost vendor webhooks caught up by polling',
+    // The vendor poll worker (vendor-poll.worker.ts) asks a vendor about an outstanding order whose
+    // stage has not moved and which has not been asked for a while: vendor_polled_at is when it was
+    // last asked (its lease too). The partial index holds only outstanding orders, in the order the
+    // claim reads them, so a claim reads the stale ones first and stops after a batch.
+    sql: `
+      ALTER TABLE cases.requirement ADD COLUMN vendor_polled_at timestamptz;
+      CREATE INDEX requirement_vendor_poll_idx ON cases.requirement (${VENDOR_LAST_NEWS_SQL}) WHERE ${OUTSTANDING_VENDOR_ORDER_SQL};
     `,
   },
 ];

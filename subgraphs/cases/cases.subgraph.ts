@@ -46,6 +46,7 @@ import { RequirementVendorResolver } from './requirement-vendor.resolver';
 import { ChartwellAdapter } from './ports/vendors/chartwell.adapter';
 import { PulseAdapter } from './ports/vendors/pulse.adapter';
 import { VendorOrderWorker } from './vendor-order.worker';
+import { VendorPollWorker } from './vendor-poll.worker';
 import { vendorWebhookPath, vendorWebhookRoute } from './vendor-webhook.route';
 
 const buildSchema = () =>
@@ -145,6 +146,16 @@ export const casesSubgraph: SubgraphModule = {
           pollMs: config.outboxPollMs,
         })
       : undefined;
+    // Lost webhooks: outstanding orders with no news for a while are asked about (refreshFromVendor).
+    const vendorPoll = vendorsConfig.pollIntervalMs
+      ? new VendorPollWorker({
+          pool,
+          logger,
+          vendors,
+          intervalMs: vendorsConfig.pollIntervalMs,
+          staleSeconds: vendorsConfig.pollStaleSeconds,
+        })
+      : undefined;
     const vendorRoutes = Object.fromEntries(
       Object.values(vendors).map((vendor) => [
         vendorWebhookPath(vendor.code),
@@ -164,7 +175,7 @@ export const casesSubgraph: SubgraphModule = {
           },
         })
       : undefined;
-    const workers = [outbox, changes, sync, vendorOrders, followUps].filter((worker) => worker !== undefined);
+    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();

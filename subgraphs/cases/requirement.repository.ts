@@ -2,6 +2,7 @@
 import type { Db } from '../shared/db';
 import type { RequirementCode, RequirementStatus } from '../shared/enums';
 import type { CaseEventRow } from './case-event.type';
+import { OUTSTANDING_VENDOR_ORDER_SQL, VENDOR_LAST_NEWS_SQL } from './cases.migrations';
 import type { VendorCode, VendorDetails, VendorStage } from './domain/requirement-vendors';
 import type { RequirementRow } from './requirement.type';
 
@@ -169,6 +170,22 @@ export const claimDueVendorOrders = (db: Db, leaseSeconds: number, batchSize: nu
       RETURNING r.id, r.case_id AS "caseId", r.code, r.status, r.vendor, r.vendor_order_id AS "vendorOrderId",
                 r.carrier_requirement_id AS "carrierRequirementId", r.physician, r.vendor_attempts AS "attempts"`,
     [leaseSeconds, batchSize],
+  );
+
+/**
+ * Claims (leases) outstanding vendor orders with no news for `staleSeconds`: neither a stage change
+ * nor a poll. Claiming stamps vendor_polled_at, so the order is not asked again (here or by another
+ * replica) for another `staleSeconds`, whatever the answer: a vendor that is down is asked at the
+ * order's next turn. Stalest first, read from migration 13's index.
+ */
+export const claimStaleVendorOrders = (db: Db, staleSeconds: number, batchSize: number): Promise<{ id: string }[]> =>
+  db.query<{ id: string }>(
+    `UPDATE cases.requirement r SET vendor_polled_at = now()
+      WHERE r.id IN (SELECT id FROM cases.requirement
+                      WHERE ${OUTSTANDING_VENDOR_ORDER_SQL} AND ${VENDOR_LAST_NEWS_SQL} <= now() - make_interval(secs => $1)
+                      ORDER BY ${VENDOR_LAST_NEWS_SQL} LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING r.id`,
+    [staleSeconds, batchSize],
   );
 
 /**

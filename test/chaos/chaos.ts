@@ -1,7 +1,7 @@
 /**
  * `npm run test:chaos` (a few minutes) and `npm run test:chaos:short` (under 3 minutes, in CI): the
  * whole graph as separate OS processes on loopback, under steady load, while Redis, a subgraph, the
- * database and the carriers fail in turn. Every request's outcome is recorded; each scenario checks
+ * database, the carriers and the requirement vendors fail in turn. Every request's outcome is recorded; each scenario checks
  * what users must see during and after its fault; at the end every submission must be exactly one
  * case, delivered exactly once to its carrier. Exits non-zero when any check fails. Bounded by a hard
  * timeout; every child process is killed on exit, on failure and on SIGINT/SIGTERM.
@@ -34,6 +34,7 @@ import {
   type Timing,
 } from './scenarios';
 import { startTopology, type Topology } from './topology';
+import { vendorScenario } from './vendor-scenario';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const short = process.argv.includes('--short');
@@ -49,6 +50,7 @@ const TIMING: Timing = short
       recoveryMs: 8_000,
       faultPhaseMs: 5_000,
       drainMs: 30_000,
+      vendorCases: 2,
     }
   : {
       warmupMs: 15_000,
@@ -59,6 +61,7 @@ const TIMING: Timing = short
       recoveryMs: 20_000,
       faultPhaseMs: 15_000,
       drainMs: 90_000,
+      vendorCases: 5,
     };
 const CLIENTS = short ? 4 : 6;
 const RATE_PER_CLIENT = 3;
@@ -241,6 +244,8 @@ async function main(): Promise<void> {
   await run(() => databaseScenario(ctx));
   await run(() => subgraphScenario(ctx, 'agents'));
   const carriers = await run(() => carrierScenario(ctx));
+  // Vendors after the carriers: it orders on cases the carriers accepted during the run.
+  await run(() => vendorScenario(ctx));
   say('stopping the load');
   await load.stop();
   const delivery = await run(() => deliveryChecks(ctx, runId, carriers.retriedCaseIds));

@@ -22,6 +22,8 @@ export interface Timing {
   faultPhaseMs: number;
   /** How long the outbox gets to deliver everything at the end. */
   drainMs: number;
+  /** Accepted cases the vendor scenario orders on (an exam and an APS on each, per phase). */
+  vendorCases: number;
 }
 
 export interface Check {
@@ -58,7 +60,7 @@ export interface ChaosContext {
 const ms = (n: number) => `${Math.round(n)} ms`;
 const isComparison = (o: Outcome) => o.op === 'compareQuotes' || o.op === 'compareQuotesFresh';
 
-function result(name: string): ScenarioResult & { check(name: string, pass: boolean, detail: string): void } {
+export function result(name: string): ScenarioResult & { check(name: string, pass: boolean, detail: string): void } {
   const r: ScenarioResult = { name, faults: [], windows: [], checks: [], from: Date.now(), to: 0 };
   return Object.assign(r, {
     check(checkName: string, pass: boolean, detail: string) {

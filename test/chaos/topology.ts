@@ -199,6 +199,16 @@ export async function startService(service: Service, timeoutMs = 60_000): Promis
   );
 }
 
+/**
+ * The cases subgraph's vendor settings: the vendors' webhooks reach it on its own port, and an
+ * order with no news for 3 s is asked about every second (the vendor scenario drops webhooks).
+ */
+const vendorEnv = (port: number) => ({
+  VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+  VENDOR_POLL_INTERVAL_MS: '1000',
+  VENDOR_POLL_STALE_SECONDS: '3',
+});
+
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
   const { say } = options;
   const group = new ProcessGroup(options.logDir, dist(options.root, 'test/chaos/watchdog.js'));
@@ -260,7 +270,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
           name,
           command: process.execPath,
           args: ['--enable-source-maps', dist(options.root, 'subgraphs/run.js'), name],
-          env: { ...env, PORT: String(port) },
+          env: { ...env, PORT: String(port), ...(name === 'cases' ? vendorEnv(port) : {}) },
         }),
       };
     }

@@ -59,6 +59,8 @@ test('the vendors: development keys and secrets by default, each refused by name
     chartwell: { url: 'http://127.0.0.1:4092', apiKey: DEV_VENDOR_CHARTWELL_API_KEY, webhookSecret: DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET },
     webhookToleranceSeconds: 300,
     callbackBaseUrl: 'http://127.0.0.1:4002',
+    pollIntervalMs: 60_000,
+    pollStaleSeconds: 21_600,
   });
   const production = { NODE_ENV: 'production', DOCUMENT_URL_SECRET: 'd', ESIGN_API_KEY: 'k', ESIGN_WEBHOOK_SECRET: 's' };
   const real = {
@@ -77,4 +79,14 @@ test('the vendors: development keys and secrets by default, each refused by name
     callbackBaseUrl: 'https://cases.example.test',
   });
   expect(() => readCasesConfig({ VENDOR_WEBHOOK_TOLERANCE_SECONDS: '0' })).toThrow(/VENDOR_WEBHOOK_TOLERANCE_SECONDS/);
+});
+
+test('the vendor poll: every minute for orders with no news for 6 h by default; 0 turns it off; a bad value is refused by name', () => {
+  expect(readCasesConfig({ VENDOR_POLL_INTERVAL_MS: '0', VENDOR_POLL_STALE_SECONDS: '3' }).vendors).toMatchObject({
+    pollIntervalMs: 0,
+    pollStaleSeconds: 3,
+  });
+  expect(() => readCasesConfig({ VENDOR_POLL_INTERVAL_MS: '-1' })).toThrow(/VENDOR_POLL_INTERVAL_MS/);
+  expect(() => readCasesConfig({ VENDOR_POLL_INTERVAL_MS: 'often' })).toThrow(/VENDOR_POLL_INTERVAL_MS/);
+  expect(() => readCasesConfig({ VENDOR_POLL_STALE_SECONDS: '0' })).toThrow(/VENDOR_POLL_STALE_SECONDS/);
 });
