@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { PersonalDataVault } from '../../platform/personal-data';
 import { Db, type Pool } from '../shared/db';
-import { PollingWorker } from '../shared/polling-worker';
+import { PollingJob, PollingWorker } from '../shared/polling-worker';
 import { type DueChange, claimDueChanges, decideChange, lockUndecidedChange, retryChangeLater } from './case-change.repository';
 import { CHANGE_PERSONAL_FIELD, type ChangePersonalData } from './case-change.service';
 import { appendEvent, caseById, nowIso } from './case.repository';
@@ -62,11 +62,12 @@ export function carrierChange(row: DueChange, caseRow: CaseRow, personal: Change
   };
 }
 
-export class CaseChangeWorker {
+export class CaseChangeWorker extends PollingJob<DueChange> {
   private readonly db: Db;
-  private readonly worker: PollingWorker<DueChange>;
+  protected readonly worker: PollingWorker<DueChange>;
 
   constructor(private readonly options: ChangeWorkerOptions) {
+    super();
     this.db = new Db(options.pool);
     this.worker = new PollingWorker<DueChange>({
       name: 'case-changes',
@@ -77,24 +78,6 @@ export class CaseChangeWorker {
         for (const row of rows) await this.send(row);
       },
     });
-  }
-
-  start(): void {
-    this.worker.start();
-  }
-
-  /** Sends every due change once (for tests). Resolves with the changes handled. */
-  runOnce(): Promise<number> {
-    return this.worker.runOnce();
-  }
-
-  /** Sends now rather than at the next poll (after a request). */
-  nudge(): void {
-    this.worker.nudge();
-  }
-
-  stop(): Promise<void> {
-    return this.worker.stop();
   }
 
   private async send(row: DueChange): Promise<void> {

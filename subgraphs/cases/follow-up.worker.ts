@@ -14,7 +14,7 @@
 import type { Cache } from '../../platform/cache';
 import type { Logger } from '../../platform/logger';
 import { Db, type Pool } from '../shared/db';
-import { PollingWorker } from '../shared/polling-worker';
+import { PollingJob, PollingWorker } from '../shared/polling-worker';
 import { bumpMetricsGeneration } from './case-metrics.cache';
 import { appendEvent } from './case.repository';
 import { isClosed } from './domain/case-status';
@@ -53,13 +53,14 @@ export interface FollowUpOutcome {
   changed: boolean;
 }
 
-export class FollowUpWorker {
+export class FollowUpWorker extends PollingJob<string> {
   private readonly db: Db;
-  private readonly worker: PollingWorker<string>;
+  protected readonly worker: PollingWorker<string>;
   private readonly now: () => Date;
   private readonly batchSize: number;
 
   constructor(private readonly options: FollowUpWorkerOptions) {
+    super();
     this.db = new Db(options.pool);
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 100;
@@ -73,19 +74,6 @@ export class FollowUpWorker {
       },
       work: (ids) => this.work(ids),
     });
-  }
-
-  start(): void {
-    this.worker.start();
-  }
-
-  /** One pass now (tests, and a nudge): resolves with how many requirements were claimed. */
-  runOnce(): Promise<number> {
-    return this.worker.runOnce();
-  }
-
-  stop(): Promise<void> {
-    return this.worker.stop();
   }
 
   private async work(ids: string[]): Promise<void> {

@@ -16,7 +16,7 @@ import type { Cache } from '../../platform/cache';
 import type { Logger } from '../../platform/logger';
 import { centsToMoney } from '../../platform/scalars';
 import { Db, type Pool } from '../shared/db';
-import { PollingWorker } from '../shared/polling-worker';
+import { PollingJob, PollingWorker } from '../shared/polling-worker';
 import { bumpMetricsGeneration } from './case-metrics.cache';
 import { appendEvent, caseById, closeAsIncomplete, hasEvent, nowIso, setCarrierReference } from './case.repository';
 import type { CaseRow } from './case.type';
@@ -79,11 +79,12 @@ function application(row: OutboxRow, caseRow: CaseRow, agent: ApplicationAgent |
   };
 }
 
-export class OutboxWorker {
+export class OutboxWorker extends PollingJob<OutboxRow> {
   private readonly db: Db;
-  private readonly worker: PollingWorker<OutboxRow>;
+  protected readonly worker: PollingWorker<OutboxRow>;
 
   constructor(private readonly options: OutboxOptions) {
+    super();
     this.db = new Db(options.pool);
     this.worker = new PollingWorker<OutboxRow>({
       name: 'outbox',
@@ -94,24 +95,6 @@ export class OutboxWorker {
         for (const row of rows) await this.send(row);
       },
     });
-  }
-
-  start(): void {
-    this.worker.start();
-  }
-
-  /** Sends every due row once (for tests and for a nudge after a submission). Resolves with rows handled. */
-  runOnce(): Promise<number> {
-    return this.worker.runOnce();
-  }
-
-  /** Sends now rather than at the next poll (after a submission). */
-  nudge(): void {
-    this.worker.nudge();
-  }
-
-  stop(): Promise<void> {
-    return this.worker.stop();
   }
 
   private async send(row: OutboxRow): Promise<void> {

@@ -17,7 +17,7 @@
 import type { Logger } from '../../platform/logger';
 import type { PersonalDataVault } from '../../platform/personal-data';
 import { Db, type Pool } from '../shared/db';
-import { PollingWorker } from '../shared/polling-worker';
+import { PollingJob, PollingWorker } from '../shared/polling-worker';
 import { applicationOfCase } from './application.repository';
 import { unsealPersonal } from './application.service';
 import { appendEvent, caseById, nowIso } from './case.repository';
@@ -71,12 +71,13 @@ export interface VendorOrderOptions {
   batchSize?: number;
 }
 
-export class VendorOrderWorker {
+export class VendorOrderWorker extends PollingJob<VendorOrderRow> {
   private readonly db: Db;
-  private readonly worker: PollingWorker<VendorOrderRow>;
+  protected readonly worker: PollingWorker<VendorOrderRow>;
   private readonly carrierCodes = new Map<string, string>();
 
   constructor(private readonly options: VendorOrderOptions) {
+    super();
     this.db = new Db(options.pool);
     this.worker = new PollingWorker<VendorOrderRow>({
       name: 'vendor-orders',
@@ -88,24 +89,6 @@ export class VendorOrderWorker {
         await Promise.all(rows.map((row) => this.work(row)));
       },
     });
-  }
-
-  start(): void {
-    this.worker.start();
-  }
-
-  /** Works every due row once (for tests and for a nudge after an order). Resolves with rows handled. */
-  runOnce(): Promise<number> {
-    return this.worker.runOnce();
-  }
-
-  /** Works now rather than at the next poll (after orderRequirement or cancelRequirement). */
-  nudge(): void {
-    this.worker.nudge();
-  }
-
-  stop(): Promise<void> {
-    return this.worker.stop();
   }
 
   private async work(row: VendorOrderRow): Promise<void> {

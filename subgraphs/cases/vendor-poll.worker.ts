@@ -9,7 +9,7 @@
  */
 import type { Logger } from '../../platform/logger';
 import { Db, type Pool } from '../shared/db';
-import { PollingWorker } from '../shared/polling-worker';
+import { PollingJob, PollingWorker } from '../shared/polling-worker';
 import type { RequirementVendors } from './ports/requirement-vendor.port';
 import { claimStaleVendorOrders } from './requirement.repository';
 import { refreshFromVendor } from './vendor-event.service';
@@ -25,11 +25,12 @@ export interface VendorPollOptions {
   batchSize?: number;
 }
 
-export class VendorPollWorker {
+export class VendorPollWorker extends PollingJob<{ id: string }> {
   private readonly db: Db;
-  private readonly worker: PollingWorker<{ id: string }>;
+  protected readonly worker: PollingWorker<{ id: string }>;
 
   constructor(private readonly options: VendorPollOptions) {
+    super();
     this.db = new Db(options.pool);
     this.worker = new PollingWorker<{ id: string }>({
       name: 'vendor-poll',
@@ -41,19 +42,6 @@ export class VendorPollWorker {
         await Promise.all(rows.map((row) => this.poll(row.id)));
       },
     });
-  }
-
-  start(): void {
-    this.worker.start();
-  }
-
-  /** Asks about every stale order once (for tests). Resolves with how many were claimed. */
-  runOnce(): Promise<number> {
-    return this.worker.runOnce();
-  }
-
-  stop(): Promise<void> {
-    return this.worker.stop();
   }
 
   private async poll(requirementId: string): Promise<void> {

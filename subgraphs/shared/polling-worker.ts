@@ -83,3 +83,31 @@ export class PollingWorker<T> {
     return claimed.length;
   }
 }
+
+/**
+ * A background job built on one PollingWorker (the outbox, case changes, vendor orders, the vendor
+ * poll, follow-ups): starting, stopping, a pass now and a nudge are the worker's; the job says what
+ * it claims and how it works each item.
+ */
+export abstract class PollingJob<T> {
+  protected abstract readonly worker: PollingWorker<T>;
+
+  start(): void {
+    this.worker.start();
+  }
+
+  /** One pass now (tests, and after a write that made an item due); resolves with how many items it claimed. */
+  runOnce(): Promise<number> {
+    return this.worker.runOnce();
+  }
+
+  /** A pass now rather than at the next interval. */
+  nudge(): void {
+    this.worker.nudge();
+  }
+
+  /** No new pass starts; resolves once the pass in flight has ended. */
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
+}
