@@ -248,7 +248,7 @@ export async function benchVendorWebhooks(
   // Per event: one 200 `applied` and every other delivery 200 `duplicate` (a redelivery queued behind
   // its first delivery may be the one applied: the claim decides, not the order of sending).
   const byEvent = new Map<string, Outcome[]>();
-  outcomes.forEach((o, i) => byEvent.set(plan[i].delivery.eventId, [...(byEvent.get(plan[i].delivery.eventId) ?? []), o]));
+  for (const [i, o] of outcomes.entries()) byEvent.set(plan[i].delivery.eventId, [...(byEvent.get(plan[i].delivery.eventId) ?? []), o]);
   let wrongAnswers = 0;
   for (const answers of byEvent.values()) {
     const applied = answers.filter((o) => o.status === 200 && o.applied && !o.duplicate).length;
