@@ -155,7 +155,7 @@ async function benchWebhooksSection(url: string, baseUrl: string): Promise<void>
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const run = await benchVendorWebhooks(pool, baseUrl, vendorWebhookOptions(process.env));
   await pool.end();
-  const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (BENCH_ONLY=webhooks runs this part alone; the same database: ${run.options.requirements} requirements with an order at a vendor added on the book's open cases, half at PULSE, half at CHARTWELL; webhooks encoded and signed as the vendor simulators do, with the development secrets; cases subgraph over HTTP on loopback, the sender in the same process, PostgreSQL 15 local).
+  const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (BENCH_ONLY=webhooks runs this part alone; the same database: ${run.options.requirements} requirements with an order at a vendor added on the book's open cases, half at PULSE, half at CHARTWELL; webhooks encoded and signed as the vendor simulators do, with the development secrets; cases subgraph over HTTP on loopback, the vendors' sender in a worker thread of the bench process, PostgreSQL 15 local).
 ${machineLine()}
 
 ${table(['measure', 'p50', 'p99', 'max', 'target'], vendorWebhookRows(run))}

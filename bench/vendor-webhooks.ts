@@ -4,7 +4,8 @@
  * are added in one bulk statement on the seeded book's open cases (ORDERED, sequence 1); then each
  * webhook is a next stage of one of them, half PULSE JSON and half CHARTWELL ACORD 1122 XML, encoded
  * and signed by the simulators' own encoders (PULSE_SPEC, CHARTWELL_SPEC) with the development
- * secrets the subgraph defaults to, and a share are redeliveries of an event already sent.
+ * secrets the subgraph defaults to, and a share are redeliveries of an event already sent. They are
+ * sent from a worker thread (bench/vendor-webhook-sender.ts), off the subgraph's event loop.
  *
  * Open loop: every webhook has its scheduled send time (one per 5 ms) and is sent then whether or not
  * the earlier ones were answered; its latency runs from the scheduled time, so a queue building up in
@@ -12,14 +13,15 @@
  * down and hiding itself (coordinated omission). Afterwards, in SQL: every requirement's sequence is
  * the last stage sent to it, with one REQUIREMENT_VENDOR_STATUS event per distinct event, no more.
  */
-import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
-import { DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET, DEV_VENDOR_PULSE_WEBHOOK_SECRET } from '../platform/config';
 import type { ChartwellStage } from '../simulators/aps/chartwell.codes';
 import { CHARTWELL_SPEC } from '../simulators/aps/chartwell.simulator';
 import { PULSE_SPEC, type PulseStage } from '../simulators/exam/pulse.simulator';
 import { CLOSED_STATUSES_SQL } from '../subgraphs/cases/cases.migrations';
 import { cpuStopwatch, ms, percentile } from './bench-support';
+import type { SendOutcome, SenderInput, SenderOutput } from './vendor-webhook-sender';
 
 type Vendor = 'PULSE' | 'CHARTWELL';
 
@@ -142,14 +144,6 @@ function eventOf(k: number, count: number, startedAt: number): Delivery {
   return { eventId, requirement, sequence, vendor, body, contentType };
 }
 
-/** Signed at the moment of sending, as the vendors sign each attempt afresh. */
-const signedHeaders = (delivery: Delivery): Record<string, string> => {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const sign = delivery.vendor === 'PULSE' ? PULSE_SPEC.sign : CHARTWELL_SPEC.sign;
-  const secret = delivery.vendor === 'PULSE' ? DEV_VENDOR_PULSE_WEBHOOK_SECRET : DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET;
-  return { 'content-type': delivery.contentType, ...sign(secret, timestamp, delivery.body) };
-};
-
 /** A small deterministic generator (mulberry32): the same run every time. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -162,43 +156,9 @@ function random(seed: number): () => number {
   };
 }
 
-// node:http with kept-alive connections rather than fetch: the sender shares this process (and its
-// CPU) with the subgraph it measures, and fetch's web streams cost it several times more per request.
-function post(
-  agent: Agent,
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<{ status: number; answer: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, answer: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-        } catch (error) {
-          reject(error);
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
-
-interface Outcome {
-  scheduled: number;
-  sentLag: number;
-  latency: number;
+interface Outcome extends SendOutcome {
   measured: boolean;
   redelivery: boolean;
-  status: number;
-  applied: boolean;
-  duplicate: boolean;
 }
 
 /** `baseUrl` is the cases subgraph's origin (its routes /webhooks/vendors/pulse and /webhooks/vendors/chartwell). */
@@ -228,48 +188,23 @@ export async function benchVendorWebhooks(
       plan.push({ delivery, redelivery: false });
     }
   }
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const urls = { PULSE: `${baseUrl}/webhooks/vendors/pulse`, CHARTWELL: `${baseUrl}/webhooks/vendors/chartwell` };
-  const send = async (i: number, scheduled: number): Promise<Outcome> => {
-    const { delivery, redelivery } = plan[i];
-    const sentLag = performance.now() - scheduled;
-    let status = 0;
-    let answer: { applied?: boolean; duplicate?: boolean } = {};
-    try {
-      ({ status, answer } = await post(agent, urls[delivery.vendor], signedHeaders(delivery), delivery.body));
-    } catch {
-      // status 0: counted as a wrong answer
-    }
-    return {
-      scheduled,
-      sentLag,
-      latency: performance.now() - scheduled,
-      measured: i >= warmupSends,
-      redelivery,
-      status,
-      applied: answer.applied === true,
-      duplicate: answer.duplicate === true,
-    };
+  // The vendors send from a worker thread (bench/vendor-webhook-sender.ts): not on the subgraph's event loop.
+  const input: SenderInput = {
+    baseUrl,
+    interval,
+    sends: plan.map(({ delivery }) => ({ vendor: delivery.vendor, contentType: delivery.contentType, body: delivery.body })),
   };
   const cpu = cpuStopwatch();
-  const inFlight: Promise<Outcome>[] = [];
-  const origin = performance.now() + 20;
-  let lastSent = origin;
-  for (let i = 0; i < total; i++) {
-    const scheduled = origin + i * interval;
-    // Never waits for an answer; a timer that fires late makes the send late, and that lateness is
-    // in its latency (measured from `scheduled`). No spinning: the CPU is the subgraph's.
-    const wait = scheduled - performance.now();
-    if (wait > 0) await sleep(wait);
-    inFlight.push(send(i, scheduled));
-    lastSent = performance.now();
-  }
-  const outcomes = await Promise.all(inFlight);
+  const sender = new Worker(join(__dirname, 'vendor-webhook-sender.js'), { workerData: input });
+  const output = await new Promise<SenderOutput>((resolve, reject) => {
+    sender.once('message', resolve);
+    sender.once('error', reject);
+  });
+  await sender.terminate();
   const cpuMs = cpu();
-  agent.destroy();
+  const outcomes: Outcome[] = output.outcomes.map((o, i) => ({ ...o, measured: i >= warmupSends, redelivery: plan[i].redelivery }));
   const measured = outcomes.filter((o) => o.measured);
   const latencies = measured.map((o) => o.latency);
-  const firstMeasured = origin + warmupSends * interval;
   // Per event: one 200 `applied` and every other delivery 200 `duplicate` (a redelivery queued behind
   // its first delivery may be the one applied: the claim decides, not the order of sending).
   const byEvent = new Map<string, Outcome[]>();
@@ -289,7 +224,7 @@ export async function benchVendorWebhooks(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: Math.max(...latencies),
-    achievedRate: (measured.length - 1) / ((lastSent - firstMeasured) / 1000),
+    achievedRate: (measured.length - 1) / ((output.lastSentAfter - warmupSends * interval) / 1000),
     total: outcomes.length,
     applied: outcomes.filter((o) => o.applied).length,
     duplicates: outcomes.filter((o) => o.duplicate).length,
