@@ -90,7 +90,7 @@ const CHARTWELL_PATH: readonly ChartwellStage[] = CHARTWELL_SPEC.path;
 const vendorOf = (requirement: number): Vendor => (requirement % 2 === 0 ? 'PULSE' : 'CHARTWELL');
 const orderIdOf = (requirement: number) => `HOOK-${requirement}`;
 
-/** Removes what an earlier run added (its requirements, their events, its claimed event ids). */
+/** Removes what a run added (its requirements, their events, its claimed event ids): before, and after it is checked. */
 async function clean(pool: pg.Pool): Promise<void> {
   await pool.query(`DELETE FROM cases.case_event WHERE requirement_id IN (SELECT id FROM cases.requirement WHERE id LIKE '${ID_PREFIX}%')`);
   await pool.query(`DELETE FROM cases.requirement WHERE id LIKE '${ID_PREFIX}%'`);
@@ -218,6 +218,8 @@ export async function benchVendorWebhooks(
   const statuses = new Map<number, number>();
   for (const o of outcomes) statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
   const check = await checkApplied(pool, count, distinct);
+  // The book as seeded again for the other measures (the worklist counts outstanding requirements).
+  await clean(pool);
   return {
     options,
     sends: measured.length,
