@@ -5,10 +5,11 @@
  *  - a filtered cases(first: 50) page without totalCount;
  *  - page 1,000 of the unfiltered list (keyset cursor) against page 1;
  *  - e-applications (bench/applications.ts): updateApplication, reading good order, the check itself;
- *  - the requirements worklist (bench/requirements-worklist.ts) over ~700,000 requirements.
+ *  - the requirements worklist (bench/requirements-worklist.ts) over ~700,000 requirements;
+ *  - vendor webhooks (bench/vendor-webhooks.ts): signed PULSE and CHARTWELL webhooks at 200/s, open loop.
  * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
  * (BENCH_DATABASE names another; BENCH_CASES sets the size; BENCH_RESEED=1 starts over;
- * BENCH_ONLY=worklist measures the worklist alone). Results go to bench/RESULTS.md.
+ * BENCH_ONLY=worklist or BENCH_ONLY=webhooks measures that part alone). Results go to bench/RESULTS.md.
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
@@ -22,13 +23,15 @@ import { seedDatabase } from '../scripts/seed/seed';
 import { carriersSubgraph } from '../subgraphs/carriers/carriers.subgraph';
 import { applicationRows, benchApplications } from './applications';
 import { benchWorklist, seedRequirementsDesk, worklistRows } from './requirements-worklist';
+import { appliedExactlyOnce, benchVendorWebhooks, vendorWebhookOptions, vendorWebhookRows, vendorWebhookSummary } from './vendor-webhooks';
 import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } from './bench-support';
 
 const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const DATABASE = process.env.BENCH_DATABASE ?? 'bga_bench_cases';
 if (!/^[a-z_][a-z0-9_]*$/.test(DATABASE)) throw new Error('BENCH_DATABASE must be a plain lower-case database name');
-const ONLY_WORKLIST = process.env.BENCH_ONLY === 'worklist';
+const ONLY = process.env.BENCH_ONLY ?? '';
+if (!['', 'worklist', 'webhooks'].includes(ONLY)) throw new Error('BENCH_ONLY must be worklist or webhooks (or unset for everything)');
 
 async function benchDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -64,7 +67,8 @@ async function main() {
   // Applications ask the carriers subgraph for their carrier's rules (kept a minute by the cases subgraph).
   const carriers = await startSubgraph(carriersSubgraph, common, 0);
   const subgraph = await startSubgraph(casesSubgraph, common, 0, '127.0.0.1', {
-    env: { ...process.env, CARRIERS_SUBGRAPH_URL: carriers.url, OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0' },
+    // No background workers: what is measured is the requests alone, on a desk that stays as seeded.
+    env: { ...process.env, CARRIERS_SUBGRAPH_URL: carriers.url, OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0' },
   });
   const ask = async (query: string, variables: Record<string, unknown> = {}) => {
     // Signed per request: a signature is valid for a minute, a run takes longer.
@@ -77,6 +81,14 @@ async function main() {
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
   };
+  const stop = async () => {
+    await subgraph.stop();
+    await carriers.stop();
+  };
+  if (ONLY === 'webhooks') {
+    await benchWebhooksSection(url, subgraph.url.replace(/\/graphql$/, ''));
+    return stop();
+  }
   const worklist = await benchWorklist(ask, ITERATIONS * 2);
   const worklistBody = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${desk.requirements} requirements of which ${desk.outstanding} outstanding, ${ITERATIONS * 2} iterations each after 5 unmeasured, cases subgraph over HTTP on loopback as STAFF, PostgreSQL 15 local).
 ${machineLine()}
@@ -86,11 +98,7 @@ ${table(['measure', 'p50', 'p99', 'target'], worklistRows(worklist))}
 Load average (1 min) on the machine's ${cpus().length} CPUs after the run: ${loadavg()[0].toFixed(2)}.`;
   writeResultsSection('Requirements worklist on PostgreSQL (bench:cases)', worklistBody);
   console.log(worklistBody);
-  if (ONLY_WORKLIST) {
-    await subgraph.stop();
-    await carriers.stop();
-    return;
-  }
+  if (ONLY === 'worklist') return stop();
   const METRICS =
     '{ caseMetrics(groupBy: CARRIER) { totals { submitted placementRatio medianDaysToIssue submittedPremium } groups { key figures { submitted placed placementRatio } } requirementsAging { code outstanding } } }';
   const cold = await timeSequential(
@@ -114,8 +122,8 @@ Load average (1 min) on the machine's ${cpus().length} CPUs after the run: ${loa
   const benchPool = new pg.Pool({ connectionString: url, max: 2 });
   const applications = await benchApplications(ask, benchPool, ITERATIONS * 2, subgraph.url.replace(/\/graphql$/, '/webhooks/esign'));
   await benchPool.end();
-  await subgraph.stop();
-  await carriers.stop();
+  await benchWebhooksSection(url, subgraph.url.replace(/\/graphql$/, ''));
+  await stop();
 
   const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${ITERATIONS}+ iterations each, cases subgraph over HTTP on loopback, PostgreSQL 15 local, Redis ${process.env.REDIS_URL ? 'on' : 'off (in-process cache)'}).
 ${machineLine()}
@@ -140,6 +148,26 @@ ${machineLine()}
 ${table(['measure', 'p50', 'p99', 'target'], applicationRows(applications))}`;
   writeResultsSection('Applications: drafts and good order on PostgreSQL (bench:cases)', applicationsBody);
   console.log(applicationsBody);
+}
+
+/** Vendor webhooks at 200/s against the running cases subgraph; writes its section, and fails the run when one was not applied exactly once. */
+async function benchWebhooksSection(url: string, baseUrl: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const run = await benchVendorWebhooks(pool, baseUrl, vendorWebhookOptions(process.env));
+  await pool.end();
+  const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (BENCH_ONLY=webhooks runs this part alone; the same database: ${run.options.requirements} requirements with an order at a vendor added on the book's open cases, half at PULSE, half at CHARTWELL; webhooks encoded and signed as the vendor simulators do, with the development secrets; cases subgraph over HTTP on loopback, the vendors' sender in a worker thread of the bench process, PostgreSQL 15 local).
+${machineLine()}
+
+${table(['measure', 'p50', 'p99', 'max', 'target'], vendorWebhookRows(run))}
+
+${vendorWebhookSummary(run)}
+
+Load average (1 min) on the machine's ${cpus().length} CPUs after the run: ${loadavg()[0].toFixed(2)}.`;
+  // Another load looked at by hand (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS) is printed, not recorded.
+  if (run.options.rate === 200 && run.options.seconds === 10)
+    writeResultsSection('Vendor webhooks at 200/s on PostgreSQL (bench:cases)', body);
+  console.log(body);
+  if (!appliedExactlyOnce(run)) throw new Error('vendor webhooks: not every webhook was applied exactly once (see bench/RESULTS.md)');
 }
 
 main().catch((error) => {

@@ -9,17 +9,11 @@
  */
 import type { Logger } from '../../platform/logger';
 import type { Db } from '../shared/db';
-import { appendEvent, nowIso } from './case.repository';
+import { nowIso } from './case.repository';
 import { VENDORS, type VendorCode } from './domain/requirement-vendors';
 import type { RequirementVendors, VendorEvent, VendorOrderStatus } from './ports/requirement-vendor.port';
 import { followUpColumns } from './domain/follow-up';
-import {
-  claimVendorEvent,
-  setFollowUpColumns,
-  lockRequirement,
-  lockRequirementByVendorOrder,
-  setVendorStage,
-} from './requirement.repository';
+import { claimVendorEventAndLock, lockRequirement, setVendorStage } from './requirement.repository';
 import type { RequirementRow } from './requirement.type';
 
 /** What applying a vendor's news needs. */
@@ -46,19 +40,23 @@ export async function applyVendorNews(
   options: { history?: boolean } = {},
 ): Promise<boolean> {
   if (news.sequence <= requirement.vendorSequence) return false;
-  const updated = await setVendorStage(tx, requirement.id, news.stage, news.at, news.sequence, news.details);
-  // The worklist reflects the stage at once: the next follow-up and the overdue day follow it.
-  await setFollowUpColumns(tx, requirement.id, followUpColumns(updated, nowIso().slice(0, 10)));
-  if (options.history === false) return true;
-  await appendEvent(tx, {
-    caseId: requirement.caseId,
-    at: nowIso(),
-    type: 'REQUIREMENT_VENDOR_STATUS',
-    actor,
-    requirementCode: requirement.code,
-    requirementId: requirement.id,
-    note: `${requirement.vendor ? VENDORS[requirement.vendor].name : 'vendor'}: ${news.stage}`,
-  });
+  // The row as the update leaves it (jsonb || merges the details' keys over the old ones), for the
+  // follow-up rule: the worklist reflects the stage at once, its next follow-up and overdue day.
+  const details = JSON.parse(JSON.stringify(news.details)) as VendorNews['details'];
+  const updated: RequirementRow = {
+    ...requirement,
+    vendorStage: news.stage,
+    vendorStageAt: new Date(news.at).toISOString(),
+    vendorSequence: news.sequence,
+    vendorDetails: { ...(requirement.vendorDetails ?? {}), ...details },
+  };
+  const note = `${requirement.vendor ? VENDORS[requirement.vendor].name : 'vendor'}: ${news.stage}`;
+  await setVendorStage(
+    tx,
+    requirement.id,
+    { stage: news.stage, at: news.at, sequence: news.sequence, details, ...followUpColumns(updated, nowIso().slice(0, 10)) },
+    options.history === false ? undefined : { at: nowIso(), actor, note },
+  );
   return true;
 }
 
@@ -78,8 +76,8 @@ class UnknownOrder extends Error {}
 export async function applyVendorEvent(db: Db, vendor: VendorCode, event: VendorEvent): Promise<WebhookOutcome> {
   return db
     .transaction<WebhookOutcome>(async (tx) => {
-      if (!(await claimVendorEvent(tx, vendor, event.eventId))) return { result: 'DUPLICATE' };
-      const requirement = await lockRequirementByVendorOrder(tx, vendor, event.orderId);
+      const { claimed, requirement } = await claimVendorEventAndLock(tx, vendor, event.eventId, event.orderId);
+      if (!claimed) return { result: 'DUPLICATE' };
       if (!requirement) throw new UnknownOrder();
       const applied = await applyVendorNews(
         tx,
