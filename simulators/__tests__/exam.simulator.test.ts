@@ -127,7 +127,9 @@ describe('orders', () => {
     const reused = await api('POST', '/v1/orders', orderBody(`req_other_${++counter}`), { 'idempotency-key': reference });
     expect(reused.status).toBe(409);
     // The vendor kept nothing of the applicant.
-    expect(JSON.stringify(pulse.control.all())).not.toMatch(/Pat|Applicant|1980-04-02|\(555\) 010-2030|example\.test|Elm|Springfield|"62701"/);
+    expect(JSON.stringify(pulse.control.all())).not.toMatch(
+      /Pat|Applicant|1980-04-02|\(555\) 010-2030|example\.test|Elm|Springfield|"62701"/,
+    );
     const stored = pulse.control.order(first.orderId)!;
     expect(stored.carrier).toEqual({ code: 'SUMMIT', policyReference: 'SUM-APP-1', requirementId: 'RQ-SUM-APP-1-3' });
     expect(stored.resultsCode).toBe('PARAMED_EXAM');
