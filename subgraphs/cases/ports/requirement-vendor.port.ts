@@ -79,6 +79,17 @@ export interface VendorEvent {
   details: VendorDetails;
 }
 
+/** A pushed status as an event: the same fields as a poll's answer, under the delivery's event id. */
+export const vendorEventOf = (eventId: string, status: VendorOrderStatus): VendorEvent => ({
+  eventId,
+  orderId: status.orderId,
+  reference: status.reference,
+  stage: status.stage,
+  sequence: status.sequence,
+  occurredAt: status.at,
+  details: status.details,
+});
+
 export type VendorErrorCode =
   /** No answer, a timeout, a 5xx, or an answer we cannot read: try again later. */
   | 'VENDOR.UNAVAILABLE'

@@ -19,6 +19,7 @@ import {
   type VendorOrderRequest,
   type VendorOrderStatus,
   type WebhookDelivery,
+  vendorEventOf,
 } from '../requirement-vendor.port';
 
 export const CHARTWELL_TIMESTAMP_HEADER = 'x-chartwell-timestamp';
@@ -355,16 +356,7 @@ export function chartwellEventOf(rawBody: Buffer): VendorEvent {
   const eventId = text(request, 'TransRefGUID');
   if (!eventId || eventId.length > 200) throw new WebhookRefusal(400, 'BAD_REQUEST', 'the webhook has no TransRefGUID');
   try {
-    const status = chartwellStatusOf(find(request, 'RequirementInfo'));
-    return {
-      eventId,
-      orderId: status.orderId,
-      reference: status.reference,
-      stage: status.stage,
-      sequence: status.sequence,
-      occurredAt: status.at,
-      details: status.details,
-    };
+    return vendorEventOf(eventId, chartwellStatusOf(find(request, 'RequirementInfo')));
   } catch (error) {
     if (error instanceof VendorError) throw new WebhookRefusal(400, 'BAD_REQUEST', `the webhook is not a status event (${error.message})`);
     throw error;

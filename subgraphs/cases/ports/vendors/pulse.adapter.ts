@@ -15,6 +15,7 @@ import {
   type VendorOrderRequest,
   type VendorOrderStatus,
   type WebhookDelivery,
+  vendorEventOf,
 } from '../requirement-vendor.port';
 
 export const PULSE_SIGNATURE_HEADER = 'pulse-signature';
@@ -202,16 +203,7 @@ export function pulseEventOf(rawBody: Buffer): VendorEvent {
   try {
     if (typeof body.eventId !== 'string' || !body.eventId || body.eventId.length > 200)
       throw new VendorError('VENDOR.UNAVAILABLE', 'no eventId');
-    const status = pulseStatusOf({ ...body, updatedAt: body.occurredAt });
-    return {
-      eventId: body.eventId,
-      orderId: status.orderId,
-      reference: status.reference,
-      stage: status.stage,
-      sequence: status.sequence,
-      occurredAt: status.at,
-      details: status.details,
-    };
+    return vendorEventOf(body.eventId, pulseStatusOf({ ...body, updatedAt: body.occurredAt }));
   } catch (error) {
     if (error instanceof VendorError) throw new WebhookRefusal(400, 'BAD_REQUEST', `the webhook is not an order event (${error.message})`);
     throw error;
