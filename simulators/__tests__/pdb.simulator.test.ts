@@ -2,11 +2,12 @@
  * The producer-database simulator on the raw wire: HTTP Basic auth, a seeded NPN's entity-info XML
  * parsed back against the demo world's licenses and appointments, unknown and malformed NPNs, the
  * planted discrepancies, control changes (in process and over HTTP) reflected in the XML, faults,
- * latency and counts, and nothing personal in what it logs.
+ * latency and counts, nothing personal in what it logs, and its place in startSimulators.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { PDB_LINE_OF, pdbWorld } from '../pdb/pdb.store';
 import { type RunningPdbSimulator, startPdbSimulator } from '../pdb/pdb.simulator';
+import { startSimulators } from '../simulators';
 import { DEV_PDB_PASSWORD, DEV_PDB_USER } from '../../platform/config';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { DAY_MS, dateMs } from '../../scripts/seed/random';
@@ -430,5 +431,24 @@ describe('personal data', () => {
     expect(written).toEqual([]);
     const kept = JSON.stringify([pdb.control.calls(), pdb.control.counts]);
     for (const personal of [agent.firstName, agent.lastName, agent.npn]) expect(kept).not.toContain(personal);
+  });
+});
+
+describe('startSimulators', () => {
+  it('starts the producer database with the development credentials and hands back PDB_URL, PDB_USER, PDB_PASSWORD and its control', async () => {
+    const sims = await startSimulators({ carriers: [], pdb: { world: { anchor: ANCHOR } } });
+    try {
+      expect(sims.env).toMatchObject({ PDB_USER: DEV_PDB_USER, PDB_PASSWORD: DEV_PDB_PASSWORD });
+      const npn = world.agents[0].npn;
+      const res = await fetch(`${sims.env.PDB_URL}/pdb/entity-info?npn=${npn}`, {
+        headers: { authorization: basic(sims.env.PDB_USER, sims.env.PDB_PASSWORD) },
+      });
+      expect(res.status).toBe(200);
+      expect(parseReport(await res.text()).npn).toBe(npn);
+      expect(sims.pdb.counts.entityInfo).toBe(1);
+      expect(sims.pdb.discrepancies).toEqual(pdb.control.discrepancies);
+    } finally {
+      await sims.stop();
+    }
   });
 });
