@@ -55,7 +55,7 @@
  *   POST   /_control/producers/<npn>/appointments                   {"carrierCode", "state", "line"?, "effectiveOn"?}: ACTIVE
  *   POST   /_control/producers/<npn>/appointments/<code>/<state>/terminate  {"on"?}: TERMINATED on `on` (default today)
  *   GET    /_control/discrepancies                                  the planted discrepancies
- *   GET    /_control/counts | DELETE                                API calls received by kind
+ *   GET    /_control/counts | DELETE                                API calls past authentication, by kind
  *   GET    /_control/calls                                          the call log: kind, HTTP status, error code (no NPN, no name)
  *   PUT    /_control/latency                                        {"fixedMs", "jitterMs"?}
  *   PUT    /_control/fault                                          {"fault": "hang"|"5xx"|"malformed", "times"?}
