@@ -87,6 +87,9 @@ export const DEV_VENDOR_PULSE_API_KEY = 'bga-dev-vendor-pulse-api-key';
 export const DEV_VENDOR_PULSE_WEBHOOK_SECRET = 'bga-graph-development-pulse-webhook-secret-do-not-use-in-production';
 export const DEV_VENDOR_CHARTWELL_API_KEY = 'bga-dev-vendor-chartwell-api-key';
 export const DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET = 'bga-graph-development-chartwell-webhook-secret-do-not-use-in-production';
+/** The producer database's development customer id and password (HTTP Basic): the simulator accepts these, the agents subgraph will default to them. */
+export const DEV_PDB_USER = 'bga-dev-pdb-customer';
+export const DEV_PDB_PASSWORD = 'bga-graph-development-pdb-password-do-not-use-in-production';
 /** The secret carriers sign their status pushes with (CARRIER_PUSH_SECRET): the simulators sign with it, the cases subgraph defaults to it. */
 export const DEV_CARRIER_PUSH_SECRET = 'bga-graph-development-carrier-push-secret-do-not-use-in-production';
 

@@ -3,8 +3,9 @@
  * e-signature provider and the two requirement vendors (PULSE exams, CHARTWELL APSs), and hands back
  * what the subgraphs need to reach them (CARRIER_<CODE>_URL and, for REST carriers, OAuth2 client
  * credentials; ESIGN_URL, ESIGN_API_KEY, ESIGN_WEBHOOK_SECRET; VENDOR_PULSE_URL / _API_KEY /
- * _WEBHOOK_SECRET and the same for CHARTWELL) plus the control APIs tests and benchmarks steer them
- * with. The vendors deliver results to the carriers started here.
+ * _WEBHOOK_SECRET and the same for CHARTWELL; PDB_URL, PDB_USER, PDB_PASSWORD for the producer
+ * database) plus the control APIs tests and benchmarks steer them with. The vendors deliver results
+ * to the carriers started here.
  */
 import { CARRIERS, type CarrierFixture, type Protocol } from '../subgraphs/carriers/fixtures/carriers.fixture';
 import { acordProtocol } from './acord/acord.simulator';
@@ -18,6 +19,8 @@ import { SimulatedCarrier } from './simulated-carrier';
 import {
   DEV_ESIGN_API_KEY,
   DEV_ESIGN_WEBHOOK_SECRET,
+  DEV_PDB_PASSWORD,
+  DEV_PDB_USER,
   DEV_VENDOR_CHARTWELL_API_KEY,
   DEV_VENDOR_CHARTWELL_WEBHOOK_SECRET,
   DEV_VENDOR_PULSE_API_KEY,
@@ -27,6 +30,8 @@ import { startEsignSimulator, type RunningEsignSimulator } from './esign/esign.s
 import type { WebhookRetrySettings } from './webhook-sender';
 import { type ChartwellControl, type RunningChartwellSimulator, startChartwellSimulator } from './aps/chartwell.simulator';
 import { type PulseControl, type RunningPulseSimulator, startPulseSimulator } from './exam/pulse.simulator';
+import { type PdbControl, type RunningPdbSimulator, startPdbSimulator } from './pdb/pdb.simulator';
+import type { PdbWorldOptions } from './pdb/pdb.store';
 
 export interface SimulatorOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -58,6 +63,8 @@ export interface SimulatorOptions {
     pulse?: { apiKey?: string; webhookSecret?: string };
     chartwell?: { apiKey?: string; webhookSecret?: string };
   };
+  /** The producer database: the customer id and password it accepts (default the development pair), the demo world it is seeded from (default today's). */
+  pdb?: { user?: string; password?: string; world?: PdbWorldOptions };
 }
 
 export interface RunningSimulators {
@@ -66,7 +73,7 @@ export interface RunningSimulators {
   /**
    * CARRIER_<CODE>_URL for every carrier, plus CARRIER_<CODE>_CLIENT_ID / _CLIENT_SECRET for REST ones,
    * ESIGN_URL / _API_KEY / _WEBHOOK_SECRET, VENDOR_PULSE_URL / _API_KEY / _WEBHOOK_SECRET and
-   * VENDOR_CHARTWELL_URL / _API_KEY / _WEBHOOK_SECRET.
+   * VENDOR_CHARTWELL_URL / _API_KEY / _WEBHOOK_SECRET, PDB_URL / PDB_USER / PDB_PASSWORD.
    */
   env: Record<string, string>;
   control: SimulatorControl;
@@ -74,6 +81,8 @@ export interface RunningSimulators {
   esign: RunningEsignSimulator;
   /** The requirement vendors' controls (advance an order, auto progress, faults, the webhook and results logs). */
   vendors: { pulse: PulseControl; chartwell: ChartwellControl };
+  /** The producer database's control (change licenses and appointments, faults, counts, the planted discrepancies). */
+  pdb: PdbControl;
   stop(): Promise<void>;
 }
 
@@ -105,6 +114,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
   let esign: RunningEsignSimulator | undefined;
   let pulse: RunningPulseSimulator | undefined;
   let chartwell: RunningChartwellSimulator | undefined;
+  let pdb: RunningPdbSimulator | undefined;
   try {
     for (const [i, sim] of sims.entries()) {
       const server = await startCarrierServer(sim, PROTOCOLS[sim.carrier.protocol](sim), {
@@ -157,18 +167,30 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
     env.VENDOR_CHARTWELL_URL = chartwell.url;
     env.VENDOR_CHARTWELL_API_KEY = chartwell.apiKey;
     env.VENDOR_CHARTWELL_WEBHOOK_SECRET = chartwell.webhookSecret;
+    pdb = await startPdbSimulator({
+      host,
+      port: options.basePort ? options.basePort + sims.length + 3 : 0,
+      user: options.pdb?.user ?? DEV_PDB_USER,
+      password: options.pdb?.password ?? DEV_PDB_PASSWORD,
+      latency: { fixedMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
+      world: options.pdb?.world,
+    });
+    env.PDB_URL = pdb.url;
+    env.PDB_USER = pdb.user;
+    env.PDB_PASSWORD = pdb.password;
   } catch (error) {
     // A port already taken must not leave the servers started so far running.
-    await Promise.all([...servers.map((server) => server.close()), esign?.stop(), pulse?.stop(), chartwell?.stop()]);
+    await Promise.all([...servers.map((server) => server.close()), esign?.stop(), pulse?.stop(), chartwell?.stop(), pdb?.stop()]);
     throw error;
   }
-  const running = [esign, pulse, chartwell] as const;
+  const running = [esign, pulse, chartwell, pdb] as const;
   return {
     endpoints,
     env,
     control: new SimulatorControl(sims),
     esign,
     vendors: { pulse: pulse.control, chartwell: chartwell.control },
+    pdb: pdb.control,
     async stop() {
       await Promise.all([...servers.map((server) => server.close()), ...running.map((service) => service.stop())]);
     },

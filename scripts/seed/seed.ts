@@ -9,7 +9,7 @@ import { underwritingFixture } from '../../subgraphs/carriers/fixtures/requireme
 import { applicationRulesFor } from '../../subgraphs/carriers/fixtures/application-rules.fixture';
 import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
-import { generateWorld, type WorldOptions } from './world';
+import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
 
 export interface SeedOptions extends Partial<WorldOptions> {
   force?: boolean;
@@ -157,8 +157,8 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
   const world = generateWorld({
     anchor: options.anchor ?? new Date().toISOString().slice(0, 10),
     cases: options.cases ?? 3000,
-    agents: options.agents ?? 300,
-    seed: options.seed ?? 20251124,
+    agents: options.agents ?? DEMO_AGENTS,
+    seed: options.seed ?? DEMO_SEED,
   });
   log(
     `seeding ${world.agents.length} agents, ${world.cases.length} cases, ${world.requirements.length} requirements, ${world.events.length} events`,

@@ -102,6 +102,10 @@ export interface DemoWorld {
   events: SeedEvent[];
 }
 
+/** The demo world's seed and size when none is asked for (npm run seed, and the producer-database simulator). */
+export const DEMO_SEED = 20251124;
+export const DEMO_AGENTS = 300;
+
 export interface WorldOptions {
   /** The day the world is seen from (YYYY-MM-DD): cases span the two years before it. */
   anchor: string;
