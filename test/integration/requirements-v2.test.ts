@@ -4,21 +4,12 @@
  * (CHARTWELL), ordered on it; the vendors' signed webhooks move them through every stage; at the
  * last one each vendor delivers its results to the carrier; a carrier sync then marks exactly those
  * three requirements received, matched by the carrier's requirement id and our reference in it
- * (two APSs stay two), and the case approves. Then the follow-up job, two replicas on one
- * controllable clock, asks the real APS vendor about a stalled APS on its day and escalates it on
- * its day, each exactly once, and the case manager's worklist shows that APS first.
+ * (two APSs stay two), and the case approves.
  */
 import pg from 'pg';
-import { createLogger } from '../../platform/logger';
 import { PersonalDataVault } from '../../platform/personal-data';
 import { PERSONAL_FIELD } from '../../subgraphs/cases/application.service';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
-import { addDays } from '../../subgraphs/cases/domain/follow-up';
-import { FollowUpWorker } from '../../subgraphs/cases/follow-up.worker';
-import { ChartwellAdapter } from '../../subgraphs/cases/ports/vendors/chartwell.adapter';
-import { PulseAdapter } from '../../subgraphs/cases/ports/vendors/pulse.adapter';
-import { refreshFromVendor } from '../../subgraphs/cases/vendor-event.service';
-import { Db } from '../../subgraphs/shared/db';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
@@ -97,19 +88,6 @@ async function attachApplication(caseId: string, target: { agentId: string; carr
       caseId,
     ],
   );
-}
-
-/** A case the carrier has accepted, with an e-application's contact data: what orders at vendors need. */
-async function acceptedCase(key: string) {
-  const acordIds = CARRIERS.filter((c) => c.protocol === 'ACORD').map((c) => c.id);
-  const target = (await eligibleTargets(pool, 40, 'carrier')).find((t) => acordIds.includes(t.carrierId))!;
-  const submitted = await ask('mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id } }', {
-    input: submission(target, `${key}-${Date.now()}`),
-  });
-  const caseId = submitted.submitCase.id as string;
-  const reference = await until('the carrier to accept', async () => (await readCase(caseId)).carrierReference ?? undefined);
-  await attachApplication(caseId, target);
-  return { caseId, reference, carrierCode: CARRIERS.find((c) => c.id === target.carrierId)!.code, target };
 }
 
 describe('requirements v2, end to end through the gateway', () => {
@@ -199,98 +177,5 @@ describe('requirements v2, end to end through the gateway', () => {
     expect((await ask('mutation($id: ID!) { syncCaseFromCarrier(id: $id) { status } }', { id: caseId })).syncCaseFromCarrier.status).toBe(
       'APPROVED',
     );
-  });
-  it('the follow-up job asks the stalled APS vendor on day 14 and escalates on day 21, once with two replicas; the worklist shows that APS first', async () => {
-    const { caseId } = await acceptedCase('rq2-follow-up');
-    const manager = `usr_cm_rq2_${Date.now().toString(36)}`;
-    await ask('mutation($c: ID!, $m: ID!) { assignCaseManager(caseId: $c, caseManagerId: $m) { caseManagerId } }', {
-      c: caseId,
-      m: manager,
-    });
-    // The case manager has everything else in hand: only the exam and the APS are outstanding.
-    for (const r of (await readCase(caseId)).requirements.filter((x) => x.status === 'ORDERED'))
-      await ask('mutation($r: ID!) { receiveRequirement(requirementId: $r) { status } }', { r: r.id });
-    const exam = (await ask(ORDER, { caseId, code: 'PARAMED_EXAM' })).orderRequirement.id as string;
-    const aps = (await ask(ORDER, { caseId, code: 'APS', physician: { name: 'Jordan Lee', phone: '214-555-0177' } })).orderRequirement
-      .id as string;
-    await until('both orders at their vendors', async () =>
-      (await readCase(caseId)).requirements.filter((r) => r.vendorStatus?.stage === 'ORDERED').length === 2 ? true : undefined,
-    );
-    const { pulse, chartwell } = stack.simulators.vendors;
-    // The exam is booked for day 16; the APS stalls at the physician's office.
-    const [{ orderedAt }] = (await pool.query(`SELECT ordered_at AS "orderedAt" FROM cases.requirement WHERE id = $1`, [aps])).rows;
-    const day = (n: number) => new Date(`${addDays(new Date(orderedAt).toISOString(), n)}T12:00:00.000Z`);
-    pulse.advance(pulse.orderByReference(exam)!.orderId, 'SCHEDULED', {
-      appointmentAt: day(16).toISOString(),
-      appointmentPlace: 'Pulse Dallas',
-    });
-    chartwell.advance(chartwell.orderByReference(aps)!.orderId, 'AUTHORIZATION_SENT');
-    await Promise.all([pulse.idle(), chartwell.idle()]);
-
-    // Two replicas of the job on one clock, asking the real vendors through their adapters.
-    const env = stack.simulators.env;
-    const tolerance = { webhookToleranceSeconds: 300 };
-    const vendors = {
-      PULSE: new PulseAdapter({
-        baseUrl: env.VENDOR_PULSE_URL,
-        apiKey: env.VENDOR_PULSE_API_KEY,
-        webhookSecret: env.VENDOR_PULSE_WEBHOOK_SECRET,
-        ...tolerance,
-      }),
-      CHARTWELL: new ChartwellAdapter({
-        baseUrl: env.VENDOR_CHARTWELL_URL,
-        apiKey: env.VENDOR_CHARTWELL_API_KEY,
-        webhookSecret: env.VENDOR_CHARTWELL_WEBHOOK_SECRET,
-        ...tolerance,
-      }),
-    };
-    const logger = createLogger('test', 'silent');
-    let clock = day(13);
-    const options = {
-      pool,
-      logger,
-      intervalMs: 60_000,
-      now: () => clock,
-      refreshFromVendor: async (id: string) =>
-        void (await refreshFromVendor({ db: new Db(pool), vendors, logger }, id, 'system:follow-up')),
-    };
-    const workers = [new FollowUpWorker(options), new FollowUpWorker(options)];
-    const statusCalls = () => chartwell.counts.status;
-    const apsEvents = async (type: string) =>
-      (await readCase(caseId)).requirements.find((r) => r.id === aps)!.history.filter((e) => e.type === type).length;
-    const WORKLIST = `query($m: ID!) { requirementsWorklist(filter: { caseManager: $m }) { edges { node { id overdue escalation nextFollowUpOn } } } }`;
-    const worklist = async () =>
-      (await ask(WORKLIST, { m: manager })).requirementsWorklist.edges.map((e: { node: Record<string, unknown> }) => e.node);
-
-    const before = statusCalls();
-    await Promise.all(workers.map((worker) => worker.runOnce()));
-    expect(statusCalls()).toBe(before);
-    expect(await apsEvents('REQUIREMENT_FOLLOW_UP')).toBe(0);
-
-    clock = day(14);
-    await Promise.all(workers.map((worker) => worker.runOnce()));
-    await Promise.all(workers.map((worker) => worker.runOnce()));
-    // Asked once, by one replica, on its day; overdue from then on, and first on the desk.
-    expect(statusCalls()).toBe(before + 1);
-    expect(await apsEvents('REQUIREMENT_FOLLOW_UP')).toBe(1);
-    expect(await apsEvents('REQUIREMENT_ESCALATED')).toBe(0);
-    expect((await worklist()).map((r: { id: string }) => r.id)).toEqual([aps, exam]);
-    expect((await worklist())[0]).toMatchObject({
-      id: aps,
-      overdue: true,
-      escalation: 'NONE',
-      nextFollowUpOn: addDays(day(14).toISOString(), 7),
-    });
-
-    clock = day(21);
-    await Promise.all(workers.map((worker) => worker.runOnce()));
-    await Promise.all(workers.map((worker) => worker.runOnce()));
-    expect(await apsEvents('REQUIREMENT_ESCALATED')).toBe(1);
-    expect(await apsEvents('REQUIREMENT_FOLLOW_UP')).toBe(2);
-    expect(statusCalls()).toBe(before + 2);
-    const desk = await worklist();
-    expect(desk.map((r: { id: string }) => r.id)).toEqual([aps, exam]);
-    expect(desk[0]).toMatchObject({ overdue: true, escalation: 'CASE_MANAGER' });
-    await Promise.all(workers.map((worker) => worker.stop()));
   });
 });
