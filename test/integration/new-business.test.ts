@@ -101,7 +101,7 @@ describe('new business, end to end', () => {
     });
     const synced = await graphql(stack.url, 'mutation($id: ID!) { syncCaseFromCarrier(id: $id) { status } }', { id }, { token: staff });
     expect(synced.errors).toBeUndefined();
-    // ACORD PolicyStatus 8 is "pending": accepted and under review (DOMAIN.md "Requirements v2").
+    // ACORD PolicyStatus 8 is "pending": accepted and under review (docs/domain.md "Carrier status as carriers send it").
     expect(synced.data!.syncCaseFromCarrier.status).toBe('IN_UNDERWRITING');
 
     stack.simulators.control.advance(target.code, reference, {

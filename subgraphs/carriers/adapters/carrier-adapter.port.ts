@@ -157,7 +157,7 @@ export interface CarrierCaseStatus {
 }
 
 /**
- * What a carrier's status code says beyond our CaseStatus (DOMAIN.md "Requirements v2"): PROPOSED is
+ * What a carrier's status code says beyond our CaseStatus (docs/domain.md "Carrier status as carriers send it"): PROPOSED is
  * not yet submitted (no change to the case); RECONSIDERED reopens an INCOMPLETE case as APPROVED;
  * FREE_LOOK cancels a PLACED policy in its free-look period (NOT_TAKEN); the rest are notes.
  */

@@ -7,7 +7,7 @@ import { Carrier } from '../carrier.type';
 export const CarrierStatusQualifier = register(
   enumOf(CARRIER_STATUS_QUALIFIERS),
   'CarrierStatusQualifier',
-  "What a carrier's status code says beyond our case status (the ACORD PolicyStatus codes of DOMAIN.md, or a protocol's own equivalents).",
+  "What a carrier's status code says beyond our case status (the ACORD PolicyStatus codes of docs/domain.md, or a protocol's own equivalents).",
   {
     PROPOSED: 'Proposed, not yet submitted (ACORD 12): no change to the case.',
     PENDING_TRANSMISSION: 'Pending transmission to the carrier (ACORD 22): submitted.',

@@ -141,7 +141,7 @@ export const RECONSIDERATION_DAYS = 60;
 
 /**
  * The moves a carrier makes out of a closed state, each only on the carrier's word for it (its
- * status qualifier, DOMAIN.md "Requirements v2"): reconsider and approve (ACORD 97) reopens an
+ * status qualifier, docs/domain.md "Carrier status as carriers send it"): reconsider and approve (ACORD 97) reopens an
  * INCOMPLETE case as APPROVED; a free-look cancellation (ACORD 50) turns a PLACED case NOT_TAKEN.
  * Any other report about a closed case is noted, not applied.
  */

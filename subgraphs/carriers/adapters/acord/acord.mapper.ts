@@ -56,7 +56,7 @@ const meaning = (status: CaseStatus | null, qualifier: CarrierStatusQualifier | 
 });
 
 /**
- * PolicyStatus tc → what it means for a case: the code list of DOMAIN.md "Requirements v2". 12
+ * PolicyStatus tc → what it means for a case: the code list of docs/domain.md "Carrier status as carriers send it". 12
  * (proposed) is not yet submitted: no status, no change, and not unknown. 97 reopens an INCOMPLETE
  * case as APPROVED and 50 cancels a PLACED policy in its free-look period: carrier moves out of a
  * closed state, allowed only with these qualifiers (cases domain/case-status.ts carrierMayMove).

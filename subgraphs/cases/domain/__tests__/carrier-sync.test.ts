@@ -1,6 +1,6 @@
 /**
  * The carrier-sync plan on its own: the carrier wins, one step per change, unknown codes noted once;
- * every ACORD PolicyStatus code of DOMAIN.md "Requirements v2" through the plan (as the carriers
+ * every ACORD PolicyStatus code of docs/domain.md "Carrier status as carriers send it" through the plan (as the carriers
  * subgraph maps it: status + qualifier), the carrier's moves out of a closed state (reconsideration,
  * free-look), conditional approval, counter-offer terms with their re-pricing, and requirements
  * matched by identity, never by code.
@@ -48,7 +48,7 @@ const report = (over: Partial<CarrierReport>): CarrierReport => ({
 });
 
 /**
- * DOMAIN.md's list as the carriers subgraph hands it over (status, qualifier), each with the case
+ * the list of docs/domain.md "Carrier status as carriers send it" as the carriers subgraph hands it over (status, qualifier), each with the case
  * state it is met in and what the plan must do: move to a status, or nothing.
  */
 const CODES: [tc: string, status: CaseStatus | null, qualifier: string | null, from: CaseStatus, expected: CaseStatus | null][] = [
@@ -81,7 +81,7 @@ const CODES: [tc: string, status: CaseStatus | null, qualifier: string | null, f
   ['50', 'NOT_TAKEN', 'FREE_LOOK', 'PLACED', 'NOT_TAKEN'],
 ];
 
-describe('every ACORD PolicyStatus code of DOMAIN.md through the plan', () => {
+describe('every ACORD PolicyStatus code of docs/domain.md through the plan', () => {
   it.each(CODES)('tc %s (%s %s) met in %s → %s', (tc, status, qualifier, from, expected) => {
     const steps = planSync(inState(from), [], new Set(), report({ status, qualifier, carrierStatusCode: tc }), NOW);
     if (expected === null) {

@@ -380,7 +380,7 @@ describe('case status (TransType 203)', () => {
       ],
     });
     let status = (await acord.caseStatuses([ref], recordingOptions())).get(ref)!;
-    // PolicyStatus 8 is "pending": accepted and under review (DOMAIN.md "Requirements v2"), not a status of requirements.
+    // PolicyStatus 8 is "pending": accepted and under review (docs/domain.md "Carrier status as carriers send it"), not a status of requirements.
     expect(status.status).toBe('IN_UNDERWRITING');
     expect(status.carrierStatusCode).toBe('8');
     // Each requirement carries the carrier's own id and its words.

@@ -1,5 +1,5 @@
 /**
- * The ACORD PolicyStatus code list of DOMAIN.md "Requirements v2", every code through the mapper
+ * The ACORD PolicyStatus code list of docs/domain.md "Carrier status as carriers send it", every code through the mapper
  * (caseStatusFrom on a 203 answer), written out here independently of the mapper's table so a typo
  * in either shows; plus the approved terms of a counter offer, requirement identity, and a code
  * nobody knows (kept raw, reported, never thrown).
@@ -7,7 +7,7 @@
 import { caseStatusFrom } from '../acord.mapper';
 import { type XmlNode, tc } from '../txlife.xml';
 
-/** DOMAIN.md's list: tc → [our status (null: no change), qualifier]. */
+/** the list of docs/domain.md "Carrier status as carriers send it": tc → [our status (null: no change), qualifier]. */
 const DOMAIN_LIST: [string, string | null, string | null][] = [
   ['12', null, 'PROPOSED'],
   ['21', 'SUBMITTED', null],
@@ -51,7 +51,7 @@ function read(statusTc: string, policy: XmlNode = {}) {
   return { status, reported };
 }
 
-describe('ACORD PolicyStatus, every code of DOMAIN.md', () => {
+describe('ACORD PolicyStatus, every code of docs/domain.md', () => {
   it.each(DOMAIN_LIST)('tc %s → %s (%s), never reported as unknown', (statusTc, expected, qualifier) => {
     const { status, reported } = read(statusTc);
     expect(status).toMatchObject({ carrierStatusCode: statusTc, status: expected, qualifier });
