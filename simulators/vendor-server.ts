@@ -5,7 +5,7 @@
  * control API set. A bug in a protocol handler shows as a 500 the adapter can see, never as a hung
  * socket; only the `hang` fault leaves a request unanswered (until stop).
  */
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   API_FAULTS,
@@ -16,17 +16,14 @@ import {
   WEBHOOK_FAULTS,
   type WebhookFault,
 } from './vendor-control';
+import { BodyTooLarge, parseJsonObject, readBody, type SimAnswer, sendAnswer } from './http-support';
 import type { WebhookRetrySettings } from './webhook-sender';
 
 /** Largest request a vendor takes. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface VendorReply {
-  status: number;
-  contentType: string;
-  body: string;
-  headers?: Record<string, string>;
-}
+/** An answer of a vendor's API or control API. */
+export type VendorReply = SimAnswer;
 
 export interface VendorRequest {
   method: string;
@@ -65,40 +62,6 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-class TooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new TooLarge(`the body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function reply(res: ServerResponse, answer: VendorReply): void {
-  if (res.writableEnded || res.destroyed) return;
-  res.writeHead(answer.status, {
-    'content-type': answer.contentType,
-    'content-length': String(Buffer.byteLength(answer.body)),
-    ...answer.headers,
-  });
-  res.end(answer.body);
-}
-
-function parseObject(text: string): Record<string, unknown> {
-  const parsed: unknown = text ? JSON.parse(text) : {};
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RangeError('the body must be a JSON object');
-  return parsed as Record<string, unknown>;
-}
-
 const timesOf = (input: Record<string, unknown>) => (input.times === undefined ? undefined : Number(input.times));
 
 /** The HTTP form of a vendor's control API (the routes are listed in vendor-control.ts). */
@@ -109,10 +72,10 @@ export function handleVendorControl<S extends string, D extends object, K extend
   const url = new URL(request.path, 'http://vendor');
   const route = `${request.method} ${url.pathname.replace(/\/+$/, '')}`;
   try {
-    const input = request.method === 'GET' || request.method === 'DELETE' ? {} : parseObject(request.body);
+    const input = request.method === 'GET' || request.method === 'DELETE' ? {} : parseJsonObject(request.body);
     const advance = /^POST \/_control\/orders\/([^/]+)\/advance$/.exec(route);
     if (advance) {
-      const details = input.details === undefined ? {} : parseObject(JSON.stringify(input.details));
+      const details = input.details === undefined ? {} : parseJsonObject(JSON.stringify(input.details));
       return json(200, control.advance(decodeURIComponent(advance[1]), input.stage as S | undefined, details as Partial<D>));
     }
     const one = /^GET \/_control\/orders\/([^/]+)$/.exec(route);
@@ -196,16 +159,16 @@ export async function startVendorServer<S extends string, D extends object, K ex
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://vendor');
-      const body = req.method === 'GET' ? '' : await readBody(req);
+      const body = req.method === 'GET' ? '' : await readBody(req, MAX_BODY_BYTES);
       const request: VendorRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body };
-      if (url.pathname === '/health') return reply(res, json(200, { status: 'ok', service: protocol.service }));
+      if (url.pathname === '/health') return sendAnswer(res, json(200, { status: 'ok', service: protocol.service }));
       if (url.pathname.startsWith('/_control/'))
-        return reply(res, handleVendorControl(control, { ...request, path: `${url.pathname}${url.search}` }));
+        return sendAnswer(res, handleVendorControl(control, { ...request, path: `${url.pathname}${url.search}` }));
       const answer = await api(request);
-      if (answer) reply(res, answer);
+      if (answer) sendAnswer(res, answer);
     })().catch((error: unknown) => {
-      if (error instanceof TooLarge) return reply(res, json(413, { error: 'payload_too_large', message: error.message }));
-      reply(res, json(500, { error: 'simulator_bug', message: (error as Error).message }));
+      if (error instanceof BodyTooLarge) return sendAnswer(res, json(413, { error: 'payload_too_large', message: error.message }));
+      sendAnswer(res, json(500, { error: 'simulator_bug', message: (error as Error).message }));
     });
   });
   await new Promise<void>((resolve, reject) => {

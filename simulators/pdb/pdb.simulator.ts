@@ -62,10 +62,11 @@
  *   DELETE /_control/fault
  *   POST   /_control/reset                                          the seeded data, latency, fault, counts and log back
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { XMLBuilder } from 'fast-xml-parser';
+import { parseJsonObject, readBody, type SimAnswer, sendAnswer } from '../http-support';
 import { API_FAULTS, type ApiFault } from '../vendor-control';
 import {
   type LicenseChange,
@@ -281,12 +282,7 @@ export class PdbControl {
   }
 }
 
-interface Reply {
-  status: number;
-  contentType: string;
-  body: string;
-  headers?: Record<string, string>;
-}
+type Reply = SimAnswer;
 
 const MAX_BODY_BYTES = 64 * 1024;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -301,38 +297,6 @@ const xmlError = (status: number, code: PdbErrorCode, description: string, heade
   body: pdbErrorXml(code, description),
   headers,
 });
-
-function send(res: ServerResponse, answer: Reply): void {
-  if (res.writableEnded || res.destroyed) return;
-  res.writeHead(answer.status, {
-    'content-type': answer.contentType,
-    'content-length': String(Buffer.byteLength(answer.body)),
-    ...answer.headers,
-  });
-  res.end(answer.body);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RangeError(`the body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseObject(text: string): Record<string, unknown> {
-  const parsed: unknown = text ? JSON.parse(text) : {};
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RangeError('the body must be a JSON object');
-  return parsed as Record<string, unknown>;
-}
 
 const sameSecret = (given: string, expected: string): boolean => {
   const a = Buffer.from(given);
@@ -360,7 +324,7 @@ export function handlePdbControl(control: PdbControl, method: string, pathname: 
   const route = `${method} ${pathname.replace(/\/+$/, '')}`;
   const parts = (pattern: RegExp) => pattern.exec(route)?.slice(1).map(decodeURIComponent);
   try {
-    const input = method === 'GET' || method === 'DELETE' ? {} : parseObject(body);
+    const input = method === 'GET' || method === 'DELETE' ? {} : parseJsonObject(body);
     let m = parts(/^GET \/_control\/producers\/([^/]+)$/);
     if (m) {
       const producer = control.producer(m[0]);
@@ -460,19 +424,20 @@ export async function startPdbSimulator(options: PdbSimulatorOptions): Promise<R
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://pdb');
       const method = req.method ?? 'GET';
-      if (url.pathname === '/health') return send(res, json(200, { status: 'ok', service: 'pdb' }));
+      if (url.pathname === '/health') return sendAnswer(res, json(200, { status: 'ok', service: 'pdb' }));
       if (url.pathname.startsWith('/_control/')) {
-        const body = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
-        return send(res, handlePdbControl(control, method, url.pathname, body));
+        const body = method === 'GET' || method === 'DELETE' ? '' : await readBody(req, MAX_BODY_BYTES);
+        return sendAnswer(res, handlePdbControl(control, method, url.pathname, body));
       }
       if (url.pathname.replace(/\/+$/, '') !== '/pdb/entity-info')
-        return send(res, xmlError(404, 'NOT_FOUND', 'no such report: GET /pdb/entity-info?npn=<npn>'));
-      if (method !== 'GET') return send(res, xmlError(405, 'METHOD_NOT_ALLOWED', 'the entity-info report is a GET', { allow: 'GET' }));
+        return sendAnswer(res, xmlError(404, 'NOT_FOUND', 'no such report: GET /pdb/entity-info?npn=<npn>'));
+      if (method !== 'GET')
+        return sendAnswer(res, xmlError(405, 'METHOD_NOT_ALLOWED', 'the entity-info report is a GET', { allow: 'GET' }));
       const reply = await entityInfo(req, url);
-      if (reply) send(res, reply);
+      if (reply) sendAnswer(res, reply);
     })().catch(() => {
       // A bug or an oversized control body: an answer the caller can see, never a hung socket, and nothing logged.
-      send(res, xmlError(500, 'INTERNAL_ERROR', 'the producer database could not answer'));
+      sendAnswer(res, xmlError(500, 'INTERNAL_ERROR', 'the producer database could not answer'));
     });
   });
   await new Promise<void>((resolve, reject) => {
