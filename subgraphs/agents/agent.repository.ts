@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Db } from '../shared/db';
+import type { Db } from '../shared/db';
 import type { AgentRow } from './agent.type';
 import type { AgentStatus } from '../shared/enums';
 
@@ -88,15 +88,11 @@ export interface NewAgent {
 
 /** Inserts a PENDING agent; null when an agent with this NPN exists already. */
 export async function insertAgent(db: Db, agent: NewAgent): Promise<AgentRow | null> {
-  try {
-    const row = await db.one<AgentRow>(
-      `INSERT INTO agents.agent (id, npn, first_name, last_name, email, resident_state, status, upline_id)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7) RETURNING ${AGENT_COLUMNS}`,
-      [agent.id, agent.npn, agent.firstName, agent.lastName, agent.email, agent.residentState, agent.uplineId],
-    );
-    return row!;
-  } catch (error) {
-    if (isUniqueViolation(error)) return null;
-    throw error;
-  }
+  // ON CONFLICT rather than catching the violation: inside a transaction a failed statement aborts it.
+  const row = await db.one<AgentRow>(
+    `INSERT INTO agents.agent (id, npn, first_name, last_name, email, resident_state, status, upline_id)
+     VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7) ON CONFLICT (npn) DO NOTHING RETURNING ${AGENT_COLUMNS}`,
+    [agent.id, agent.npn, agent.firstName, agent.lastName, agent.email, agent.residentState, agent.uplineId],
+  );
+  return row ?? null;
 }

@@ -13,6 +13,7 @@ import { Appointment } from './appointment.type';
 import { isNpn, newAgentProblems, RECORD_MANAGER_ROLES } from './domain/agent-records';
 import { eligibility } from './domain/eligibility';
 import { Eligibility } from './eligibility.type';
+import { appendAgentEvents } from './events/agent-event.repository';
 import { License } from './license.type';
 
 const MAX_PAGE = 200;
@@ -84,14 +85,18 @@ export class AgentResolver {
     if (input.uplineId) parseId('agent', input.uplineId, 'uplineId');
     if (problems.length) throw badInput(problems.join('; '), problems);
     if (input.uplineId && !(await ctx.loaders.agent.load(input.uplineId))) throw notFound('upline agent');
-    const row = await insertAgent(ctx.db, {
-      id: newId('agent'),
-      npn: input.npn,
-      firstName: input.firstName.trim(),
-      lastName: input.lastName.trim(),
-      email: input.email.trim().toLowerCase(),
-      residentState: input.residentState,
-      uplineId: input.uplineId ?? null,
+    const row = await ctx.db.transaction(async (tx) => {
+      const inserted = await insertAgent(tx, {
+        id: newId('agent'),
+        npn: input.npn,
+        firstName: input.firstName.trim(),
+        lastName: input.lastName.trim(),
+        email: input.email.trim().toLowerCase(),
+        residentState: input.residentState,
+        uplineId: input.uplineId ?? null,
+      });
+      if (inserted) await appendAgentEvents(tx, [{ agentId: inserted.id, type: 'CREATED', actor: ctx.identity.sub, toStatus: 'PENDING' }]);
+      return inserted;
     });
     if (!row) throw conflict('an agent with this npn exists already');
     return row;

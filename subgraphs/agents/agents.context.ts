@@ -4,6 +4,7 @@ import { createAgentLoaders } from './agent.loader';
 import { createAppointmentLoader } from './appointment.loader';
 import { createPreAppointmentStatesLoader } from './carrier/carrier-contracting.loader';
 import type { AgentScope } from './domain/agent-scope';
+import { createAgentEventsLoader } from './events/agent-event.loader';
 import { createLicenseLoader } from './license.loader';
 
 /** What every agents resolver gets: the base context and this request's loaders. */
@@ -25,6 +26,7 @@ function createAgentsLoaders(base: BaseSubgraphContext) {
     licenses: createLicenseLoader(base.db, todayUtc()),
     appointments: createAppointmentLoader(base.db),
     preAppointmentStates: createPreAppointmentStatesLoader(base.db),
+    events: createAgentEventsLoader(base.db),
   };
 }
 

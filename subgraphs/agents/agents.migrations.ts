@@ -57,4 +57,45 @@ export const agentsMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'agent events; appointments filed with carriers',
+    sql: `
+      -- Append-only history of an agent: rows are inserted, never updated or deleted.
+      CREATE TABLE agents.agent_event (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        at timestamptz NOT NULL,
+        type text NOT NULL,
+        actor text NOT NULL,
+        carrier_id text,
+        state text,
+        from_status text,
+        to_status text,
+        note text
+      );
+      CREATE INDEX agent_event_agent_idx ON agents.agent_event (agent_id, id);
+
+      -- An appointment now travels to the carrier and back: SUBMITTED when the carrier has it,
+      -- REJECTED (with a reason) or ACTIVE when it decides. Rejected and terminated ones are history.
+      ALTER TABLE agents.appointment DROP CONSTRAINT appointment_status_check;
+      ALTER TABLE agents.appointment ADD CONSTRAINT appointment_status_check
+        CHECK (status IN ('REQUESTED', 'SUBMITTED', 'ACTIVE', 'REJECTED', 'TERMINATED'));
+      DROP INDEX agents.appointment_live_idx;
+      CREATE UNIQUE INDEX appointment_live_idx ON agents.appointment (agent_id, carrier_id, state)
+        WHERE status IN ('REQUESTED', 'SUBMITTED', 'ACTIVE');
+      ALTER TABLE agents.appointment
+        ADD COLUMN filing text NOT NULL DEFAULT 'PRE_APPOINTMENT' CHECK (filing IN ('PRE_APPOINTMENT', 'JUST_IN_TIME')),
+        ADD COLUMN application_on date,
+        ADD COLUMN filing_due_on date,
+        ADD COLUMN carrier_reference text,
+        ADD COLUMN submitted_at timestamptz,
+        ADD COLUMN decided_at timestamptz,
+        ADD COLUMN rejection_reason text,
+        ADD COLUMN source text NOT NULL DEFAULT 'BGA' CHECK (source IN ('BGA', 'PRODUCER_DATABASE'));
+      -- Requests still to send, and just-in-time filings whose deadline is near.
+      CREATE INDEX appointment_unsent_idx ON agents.appointment (requested_at) WHERE status = 'REQUESTED';
+      CREATE INDEX appointment_filing_due_idx ON agents.appointment (filing_due_on) WHERE filing = 'JUST_IN_TIME' AND status IN ('REQUESTED', 'SUBMITTED');
+    `,
+  },
 ];

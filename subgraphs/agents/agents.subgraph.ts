@@ -7,6 +7,7 @@ import { AgentScopeResolver } from './agent-scope.resolver';
 import { LicenseResolver } from './license.resolver';
 import { AppointmentResolver } from './appointment.resolver';
 import { CarrierContractingResolver } from './carrier/carrier-contracting.resolver';
+import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-event.resolver';
 import { agentReference } from './agent.reference';
 import { carrierReference } from './carrier/carrier.reference';
 import { createAgentsContext } from './agents.context';
@@ -14,7 +15,17 @@ import { agentsMigrations } from './agents.migrations';
 
 const buildSchema = () =>
   buildFederatedSchema(
-    { resolvers: [AgentResolver, AgentScopeResolver, LicenseResolver, AppointmentResolver, CarrierContractingResolver] },
+    {
+      resolvers: [
+        AgentResolver,
+        AgentScopeResolver,
+        LicenseResolver,
+        AppointmentResolver,
+        CarrierContractingResolver,
+        AgentEventResolver,
+        AgentEventsFieldResolver,
+      ],
+    },
     { Agent: agentReference, Carrier: carrierReference },
   );
 

@@ -1,5 +1,6 @@
 import type { Db } from '../shared/db';
 import type { AppointmentStatus } from '../shared/enums';
+import { LIVE_APPOINTMENT_STATUSES_SQL } from '../shared/vocabulary';
 
 /** A row of agents.appointment. */
 export interface AppointmentRow {
@@ -35,13 +36,13 @@ export async function requestAppointment(
 ): Promise<AppointmentRow> {
   const inserted = await db.one<AppointmentRow>(
     `INSERT INTO agents.appointment (id, agent_id, carrier_id, state, status) VALUES ($1, $2, $3, $4, 'REQUESTED')
-     ON CONFLICT (agent_id, carrier_id, state) WHERE status <> 'TERMINATED' DO NOTHING RETURNING ${APPOINTMENT_COLUMNS}`,
+     ON CONFLICT (agent_id, carrier_id, state) WHERE status IN ${LIVE_APPOINTMENT_STATUSES_SQL} DO NOTHING RETURNING ${APPOINTMENT_COLUMNS}`,
     [request.id, request.agentId, request.carrierId, request.state],
   );
   return (
     inserted ??
     (await db.one<AppointmentRow>(
-      `SELECT ${APPOINTMENT_COLUMNS} FROM agents.appointment WHERE agent_id = $1 AND carrier_id = $2 AND state = $3 AND status <> 'TERMINATED'`,
+      `SELECT ${APPOINTMENT_COLUMNS} FROM agents.appointment WHERE agent_id = $1 AND carrier_id = $2 AND state = $3 AND status IN ${LIVE_APPOINTMENT_STATUSES_SQL}`,
       [request.agentId, request.carrierId, request.state],
     ))!
   );

@@ -404,4 +404,49 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX requirement_vendor_poll_idx ON cases.requirement (${VENDOR_LAST_NEWS_SQL}) WHERE ${OUTSTANDING_VENDOR_ORDER_SQL};
     `,
   },
+  {
+    version: 14,
+    name: 'writing agents and their splits; commissions expected per case, party and transaction',
+    // A case's writing agents share it by split (basis points summing to 10,000; the case's own
+    // agent at 100% when none are given). cases.commission holds what each party is owed, one row a
+    // line: the writing agent's own level, each upline's override (the difference of levels), the
+    // BGA's difference over the top agency; first-year when placed, chargebacks when not taken or
+    // lapsed. Rows are only inserted: a chargeback is a negative line, never an edit.
+    sql: `
+      CREATE TABLE cases.case_writing_agent (
+        case_id text NOT NULL REFERENCES cases."case" (id),
+        agent_id text NOT NULL,
+        split_basis_points integer NOT NULL CHECK (split_basis_points > 0 AND split_basis_points <= 10000),
+        PRIMARY KEY (case_id, agent_id)
+      );
+      CREATE INDEX case_writing_agent_agent_idx ON cases.case_writing_agent (agent_id, case_id);
+
+      CREATE TABLE cases.commission (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        case_id text NOT NULL REFERENCES cases."case" (id),
+        carrier_id text NOT NULL,
+        -- An agent or agency id (agt_...), or 'BGA' for the BGA's own share.
+        party_id text NOT NULL,
+        role text NOT NULL CHECK (role IN ('WRITING', 'OVERRIDE', 'BGA')),
+        -- The writing agent whose split this line comes from.
+        writing_agent_id text NOT NULL,
+        transaction text NOT NULL CHECK (transaction IN ('FIRST_YEAR', 'RENEWAL', 'CHARGEBACK', 'ADJUSTMENT')),
+        policy_year integer NOT NULL DEFAULT 1,
+        premium_cents bigint NOT NULL,
+        split_basis_points integer NOT NULL,
+        -- The party's rate for this line in basis points of premium (its level, or a difference of levels).
+        rate_basis_points integer NOT NULL,
+        amount_cents bigint NOT NULL,
+        -- YYYY-MM: the payout period the line belongs to.
+        period text NOT NULL,
+        level_code text,
+        computed_at timestamptz NOT NULL,
+        payout_batch_id text,
+        UNIQUE (case_id, transaction, policy_year, role, party_id, writing_agent_id)
+      );
+      CREATE INDEX commission_party_period_idx ON cases.commission (party_id, period, id);
+      CREATE INDEX commission_case_idx ON cases.commission (case_id);
+      CREATE INDEX commission_period_idx ON cases.commission (period, carrier_id);
+    `,
+  },
 ];

@@ -3,6 +3,8 @@ import {
   AGE_BASES,
   AGENT_STATUSES,
   AM_BEST_RATINGS,
+  AGENT_EVENT_TYPES,
+  APPOINTMENT_FILINGS,
   APPOINTMENT_STATUSES,
   CASE_STATUSES,
   FINAL_EXPENSE_PLANS,
@@ -114,11 +116,43 @@ export const AgentStatus = register(enumOf(AGENT_STATUSES), 'AgentStatus', "An a
 export type AgentStatus = keyof typeof AgentStatus;
 
 export const AppointmentStatus = register(enumOf(APPOINTMENT_STATUSES), 'AppointmentStatus', 'State of a carrier appointment.', {
-  REQUESTED: 'Filed with the carrier, not yet active.',
+  REQUESTED: 'Asked for by the BGA (contracting or a case submission), not yet received by the carrier.',
+  SUBMITTED: 'Received by the carrier, awaiting its decision.',
   ACTIVE: 'The carrier has appointed the agent in the state.',
+  REJECTED: 'The carrier refused the appointment (see rejectionReason); a new request may follow.',
   TERMINATED: 'The appointment has ended.',
 });
 export type AppointmentStatus = keyof typeof AppointmentStatus;
+
+export const AppointmentFiling = register(
+  enumOf(APPOINTMENT_FILINGS),
+  'AppointmentFiling',
+  'When an appointment is filed with the carrier.',
+  {
+    PRE_APPOINTMENT: "Before any application: the carrier's state requires the appointment first.",
+    JUST_IN_TIME: 'With the first application: the carrier must receive the filing within 15 days of the application date.',
+  },
+);
+export type AppointmentFiling = keyof typeof AppointmentFiling;
+
+export const AgentEventType = register(enumOf(AGENT_EVENT_TYPES), 'AgentEventType', 'What happened to an agent.', {
+  CREATED: 'The agent was added (PENDING).',
+  STATUS_CHANGED: 'The standing changed (e.g. PENDING to ACTIVE when onboarding completes, ACTIVE to SUSPENDED when E&O lapses).',
+  ONBOARDING_STEP_COMPLETED: 'A contracting step was completed.',
+  ONBOARDING_STEP_REOPENED: 'A completed contracting step needs doing again (e.g. E&O expired, a background answer needs review).',
+  LICENSE_ADDED: 'The producer database shows a license we did not have.',
+  LICENSE_CHANGED: "The producer database changed a license's dates, status or lines of authority.",
+  LICENSE_REMOVED: 'The producer database no longer shows a license we had.',
+  LICENSING_DISCREPANCY: 'Our records and the producer database disagree in a way staff must look at.',
+  APPOINTMENT_REQUESTED: 'An appointment was requested.',
+  APPOINTMENT_SUBMITTED: 'The carrier received the appointment request.',
+  APPOINTMENT_ACTIVE: 'The carrier appointed the agent.',
+  APPOINTMENT_REJECTED: 'The carrier refused the appointment.',
+  APPOINTMENT_TERMINATED: 'The appointment ended.',
+  CONTRACT_LEVEL_SET: "The agent's contract level with a carrier was set or changed.",
+  UPLINE_CHANGED: 'The agent moved under another upline (dated).',
+});
+export type AgentEventType = keyof typeof AgentEventType;
 
 export const AmBestRating = register(
   enumOf(AM_BEST_RATINGS),

@@ -101,8 +101,38 @@ export type LineOfAuthorityCode = (typeof LINES_OF_AUTHORITY)[number];
 export const AGENT_STATUSES = Object.freeze(['PENDING', 'ACTIVE', 'SUSPENDED', 'TERMINATED'] as const);
 export type AgentStatusCode = (typeof AGENT_STATUSES)[number];
 
-export const APPOINTMENT_STATUSES = Object.freeze(['REQUESTED', 'ACTIVE', 'TERMINATED'] as const);
+export const APPOINTMENT_STATUSES = Object.freeze(['REQUESTED', 'SUBMITTED', 'ACTIVE', 'REJECTED', 'TERMINATED'] as const);
 export type AppointmentStatusCode = (typeof APPOINTMENT_STATUSES)[number];
+/** The statuses of a live appointment: at most one per agent, carrier and state (a unique index holds it). */
+export const LIVE_APPOINTMENT_STATUSES = Object.freeze(['REQUESTED', 'SUBMITTED', 'ACTIVE'] as const);
+export const LIVE_APPOINTMENT_STATUSES_SQL = `(${LIVE_APPOINTMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+export function isLiveAppointment(status: AppointmentStatusCode): boolean {
+  return (LIVE_APPOINTMENT_STATUSES as readonly string[]).includes(status);
+}
+
+/** How an appointment is filed: before any application (pre-appointment state) or with the first one (just-in-time state). */
+export const APPOINTMENT_FILINGS = Object.freeze(['PRE_APPOINTMENT', 'JUST_IN_TIME'] as const);
+export type AppointmentFilingCode = (typeof APPOINTMENT_FILINGS)[number];
+
+/** What happened to an agent: agents.agent_event.type. Append-only history, like a case's events. */
+export const AGENT_EVENT_TYPES = Object.freeze([
+  'CREATED',
+  'STATUS_CHANGED',
+  'ONBOARDING_STEP_COMPLETED',
+  'ONBOARDING_STEP_REOPENED',
+  'LICENSE_ADDED',
+  'LICENSE_CHANGED',
+  'LICENSE_REMOVED',
+  'LICENSING_DISCREPANCY',
+  'APPOINTMENT_REQUESTED',
+  'APPOINTMENT_SUBMITTED',
+  'APPOINTMENT_ACTIVE',
+  'APPOINTMENT_REJECTED',
+  'APPOINTMENT_TERMINATED',
+  'CONTRACT_LEVEL_SET',
+  'UPLINE_CHANGED',
+] as const);
+export type AgentEventTypeCode = (typeof AGENT_EVENT_TYPES)[number];
 
 export const CASE_STATUSES = Object.freeze([
   'SUBMITTED',

@@ -1,4 +1,4 @@
-import type { AgentStatusCode, AppointmentStatusCode, LineOfAuthorityCode } from '../../shared/vocabulary';
+import { type AgentStatusCode, type AppointmentStatusCode, isLiveAppointment, type LineOfAuthorityCode } from '../../shared/vocabulary';
 
 /** Why an agent may not write a carrier's business in a state: every rule eligibility() checks. */
 export type EligibilityReason =
@@ -57,7 +57,7 @@ export function eligibility(input: EligibilityInput): EligibilityResult {
 
   if (agent.eoExpiresOn === null || agent.eoExpiresOn < today) reasons.push('EO_EXPIRED');
 
-  const live = input.appointments.filter((a) => a.carrierId === input.carrierId && a.state === state && a.status !== 'TERMINATED');
+  const live = input.appointments.filter((a) => a.carrierId === input.carrierId && a.state === state && isLiveAppointment(a.status));
   const preAppointment = input.preAppointmentStates.includes(state);
   if (preAppointment && !live.some((a) => a.status === 'ACTIVE')) reasons.push('NOT_APPOINTED');
 

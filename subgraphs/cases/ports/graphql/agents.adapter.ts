@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { readOperations, type SubgraphClient } from '../../../shared/subgraph-client';
+import { LIVE_APPOINTMENT_STATUSES } from '../../../shared/vocabulary';
 import type { AgentEligibility, AgentsPort, ApplicationAgent, AppointmentKey } from '../agents.port';
+
+const LIVE: ReadonlySet<string> = new Set(LIVE_APPOINTMENT_STATUSES);
 
 /** The operations of agents.graphql, read once when the adapter is made. */
 export const AGENTS_OPERATIONS = ['Scope', 'Eligibility', 'ApplicationAgent', 'RequestAppointment', 'AgentContact'] as const;
@@ -12,7 +15,7 @@ interface AgentAnswer {
 
 /** The live appointment's writing number at this carrier in this state (a terminated one names no one). */
 function applicationAgent(agent: AgentAnswer, key: AppointmentKey): ApplicationAgent {
-  const appointment = agent.appointments.find((a) => a.carrier?.id === key.carrierId && a.state === key.state && a.status !== 'TERMINATED');
+  const appointment = agent.appointments.find((a) => a.carrier?.id === key.carrierId && a.state === key.state && LIVE.has(a.status));
   return { npn: agent.npn, writingNumber: appointment?.writingNumber ?? null };
 }
 
