@@ -9,6 +9,7 @@ import { underwritingFixture } from '../../subgraphs/carriers/fixtures/requireme
 import { applicationRulesFor } from '../../subgraphs/carriers/fixtures/application-rules.fixture';
 import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
+import { seedContracts } from './contracts';
 import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
 
 export interface SeedOptions extends Partial<WorldOptions> {
@@ -202,6 +203,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
       ['id', 'agent_id', 'carrier_id', 'state', 'status', 'writing_number', 'effective_on', 'terminated_on'],
       world.appointments.map((a) => [a.id, a.agentId, a.carrierId, a.state, a.status, a.writingNumber, a.effectiveOn, a.terminatedOn]),
     );
+    await seedContracts(client, world);
     await insertRows(
       client,
       'cases."case"',

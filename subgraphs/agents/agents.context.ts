@@ -3,6 +3,7 @@ import type { BaseSubgraphContext } from '../shared/context';
 import { createAgentLoaders } from './agent.loader';
 import { createAppointmentLoader } from './appointment.loader';
 import { createPreAppointmentStatesLoader } from './carrier/carrier-contracting.loader';
+import { createContractLoaders } from './contracts/contract.loader';
 import type { AgentScope } from './domain/agent-scope';
 import { createAgentEventsLoader } from './events/agent-event.loader';
 import { createLicenseLoader } from './license.loader';
@@ -27,6 +28,7 @@ function createAgentsLoaders(base: BaseSubgraphContext) {
     appointments: createAppointmentLoader(base.db),
     preAppointmentStates: createPreAppointmentStatesLoader(base.db),
     events: createAgentEventsLoader(base.db),
+    ...createContractLoaders(base.db),
   };
 }
 

@@ -98,4 +98,69 @@ export const agentsMigrations: readonly Migration[] = [
       CREATE INDEX appointment_filing_due_idx ON agents.appointment (filing_due_on) WHERE filing = 'JUST_IN_TIME' AND status IN ('REQUESTED', 'SUBMITTED');
     `,
   },
+  {
+    version: 6,
+    name: 'contract levels, contracts, commission schedules, dated hierarchy',
+    sql: `
+      -- Each carrier's contract levels (commission schedules), ordered: a higher rank is a higher level.
+      CREATE TABLE agents.contract_level (
+        carrier_id text NOT NULL,
+        code text NOT NULL,
+        rank integer NOT NULL,
+        PRIMARY KEY (carrier_id, code),
+        UNIQUE (carrier_id, rank)
+      );
+
+      -- The BGA's own contract with each carrier: the level the carrier pays the BGA at.
+      CREATE TABLE agents.bga_contract (
+        carrier_id text PRIMARY KEY,
+        level_code text NOT NULL,
+        effective_on date NOT NULL,
+        FOREIGN KEY (carrier_id, level_code) REFERENCES agents.contract_level (carrier_id, code)
+      );
+
+      -- Each agent's or agency's contract with a carrier: its current level, since effective_on
+      -- (earlier levels are in agents.agent_event, CONTRACT_LEVEL_SET).
+      CREATE TABLE agents.agent_contract (
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        carrier_id text NOT NULL,
+        level_code text NOT NULL,
+        effective_on date NOT NULL,
+        PRIMARY KEY (agent_id, carrier_id),
+        FOREIGN KEY (carrier_id, level_code) REFERENCES agents.contract_level (carrier_id, code)
+      );
+      CREATE INDEX agent_contract_carrier_idx ON agents.agent_contract (carrier_id, level_code);
+
+      -- Commission schedules: per carrier, product and level, first-year and renewal rates in basis
+      -- points of premium (85% = 8500), renewals in years 2..renewal_years, and the chargeback rule.
+      CREATE TABLE agents.commission_schedule (
+        carrier_id text NOT NULL,
+        product_id text NOT NULL,
+        level_code text NOT NULL,
+        first_year_basis_points integer NOT NULL CHECK (first_year_basis_points >= 0),
+        renewal_basis_points integer NOT NULL CHECK (renewal_basis_points >= 0),
+        renewal_years integer NOT NULL CHECK (renewal_years >= 1),
+        chargeback_months integer NOT NULL CHECK (chargeback_months >= 0),
+        lapse_chargeback text NOT NULL CHECK (lapse_chargeback IN ('FULL', 'PRO_RATA')),
+        PRIMARY KEY (carrier_id, product_id, level_code),
+        FOREIGN KEY (carrier_id, level_code) REFERENCES agents.contract_level (carrier_id, code)
+      );
+
+      -- The dated hierarchy: who each agent was under, from valid_from (inclusive; '-infinity' for
+      -- "since the agent was added") to valid_to (exclusive; NULL while current). NULL upline_id: directly
+      -- under the BGA. agents.agent.upline_id stays the current upline. An agent with no rows here has
+      -- always been under agents.agent.upline_id; the first move writes that period, closed.
+      CREATE TABLE agents.agent_hierarchy (
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        upline_id text REFERENCES agents.agent (id),
+        valid_from date NOT NULL,
+        valid_to date,
+        PRIMARY KEY (agent_id, valid_from),
+        CHECK (valid_to IS NULL OR valid_to > valid_from),
+        CHECK (upline_id IS NULL OR upline_id <> agent_id)
+      );
+      CREATE UNIQUE INDEX agent_hierarchy_current_idx ON agents.agent_hierarchy (agent_id) WHERE valid_to IS NULL;
+      CREATE INDEX agent_hierarchy_upline_idx ON agents.agent_hierarchy (upline_id);
+    `,
+  },
 ];

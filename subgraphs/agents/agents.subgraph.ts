@@ -8,6 +8,9 @@ import { LicenseResolver } from './license.resolver';
 import { AppointmentResolver } from './appointment.resolver';
 import { CarrierContractingResolver } from './carrier/carrier-contracting.resolver';
 import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-event.resolver';
+import { AgentContractFieldsResolver, AgentContractsResolver, UplinePeriodResolver } from './contracts/contract.resolver';
+import { CarrierContractsResolver } from './contracts/carrier-contracts.resolver';
+import { CommissionChainResolver } from './contracts/commission-chain.resolver';
 import { agentReference } from './agent.reference';
 import { carrierReference } from './carrier/carrier.reference';
 import { createAgentsContext } from './agents.context';
@@ -24,6 +27,11 @@ const buildSchema = () =>
         CarrierContractingResolver,
         AgentEventResolver,
         AgentEventsFieldResolver,
+        AgentContractsResolver,
+        AgentContractFieldsResolver,
+        UplinePeriodResolver,
+        CarrierContractsResolver,
+        CommissionChainResolver,
       ],
     },
     { Agent: agentReference, Carrier: carrierReference },

@@ -9,6 +9,7 @@ import {
   CASE_STATUSES,
   FINAL_EXPENSE_PLANS,
   GENDERS,
+  LAPSE_CHARGEBACKS,
   HEALTH_CLASSES,
   LINES_OF_AUTHORITY,
   PAYMENT_MODES,
@@ -256,3 +257,14 @@ export const RiderType = register(enumOf(RIDER_TYPES), 'RiderType', 'A rider a q
   RETURN_OF_PREMIUM: 'Returns the premiums at the end of a term: a multiple of the base premium by age and term. Term only. No amount.',
 });
 export type RiderType = keyof typeof RiderType;
+
+export const LapseChargeback = register(
+  enumOf(LAPSE_CHARGEBACKS),
+  'LapseChargeback',
+  "How a policy lapsing inside the schedule's chargeback period takes commission back (a not-taken policy always takes back all of it).",
+  {
+    FULL: 'All of the first-year commission is charged back.',
+    PRO_RATA: "The unearned months' share is charged back: a lapse after 4 paid months of 12 takes back 8/12.",
+  },
+);
+export type LapseChargeback = keyof typeof LapseChargeback;

@@ -177,3 +177,7 @@ export type RequirementCodeValue = (typeof REQUIREMENT_CODES)[number];
 
 export const REQUIREMENT_STATUSES = Object.freeze(['ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED'] as const);
 export type RequirementStatusCode = (typeof REQUIREMENT_STATUSES)[number];
+
+/** How a lapse inside the chargeback period is charged back: all of the commission, or the unearned months' share. */
+export const LAPSE_CHARGEBACKS = Object.freeze(['FULL', 'PRO_RATA'] as const);
+export type LapseChargebackCode = (typeof LAPSE_CHARGEBACKS)[number];
