@@ -51,7 +51,10 @@ const chains = (agentIds: string[], asOf: string, identity: Identity = SERVICE) 
   direct(CHAINS, { c: CARRIER, p: PRODUCT, ids: agentIds, asOf }, identity);
 
 const events = async (agentId: string) =>
-  (await pool.query(`SELECT type, note FROM agents.agent_event WHERE agent_id = $1 ORDER BY id`, [agentId])).rows as { type: string; note: string }[];
+  (await pool.query(`SELECT type, note FROM agents.agent_event WHERE agent_id = $1 ORDER BY id`, [agentId])).rows as {
+    type: string;
+    note: string;
+  }[];
 const contractRows = async () =>
   (await pool.query(`SELECT agent_id, level_code FROM agents.agent_contract WHERE carrier_id = $1 ORDER BY agent_id`, [CARRIER])).rows;
 
@@ -60,9 +63,10 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   admin = await stack.token('ADMIN');
   // A carrier of this test's own: its levels, the BGA at L120, and a term schedule (a level's percent first-year, 2% renewals).
-  await pool.query(`INSERT INTO agents.contract_level (carrier_id, code, rank) SELECT $1, 'L' || r, r FROM unnest('{130,120,100,95,85,70}'::int[]) r`, [
-    CARRIER,
-  ]);
+  await pool.query(
+    `INSERT INTO agents.contract_level (carrier_id, code, rank) SELECT $1, 'L' || r, r FROM unnest('{130,120,100,95,85,70}'::int[]) r`,
+    [CARRIER],
+  );
   await pool.query(`INSERT INTO agents.bga_contract (carrier_id, level_code, effective_on) VALUES ($1, 'L120', '2020-01-01')`, [CARRIER]);
   await pool.query(
     `INSERT INTO agents.commission_schedule (carrier_id, product_id, level_code, first_year_basis_points, renewal_basis_points,
@@ -106,11 +110,18 @@ describe('contract levels nest down the hierarchy', () => {
       expect(response.data!.setContractLevel).toEqual({ levelCode: level, effectiveOn: TODAY, carrier: { id: CARRIER } });
     }
     expect(await events(AGENT_X)).toEqual([{ type: 'CONTRACT_LEVEL_SET', note: `contract level L85 effective ${TODAY}` }]);
-    const read = await gateway(`query($id: ID!) { agent(id: $id) { contracts { levelCode carrier { id } schedules { levelCode firstYearBasisPoints product { id } } } } }`, {
-      id: AGENT_X,
-    });
+    const read = await gateway(
+      `query($id: ID!) { agent(id: $id) { contracts { levelCode carrier { id } schedules { levelCode firstYearBasisPoints product { id } } } } }`,
+      {
+        id: AGENT_X,
+      },
+    );
     expect(read.data!.agent.contracts).toEqual([
-      { levelCode: 'L85', carrier: { id: CARRIER }, schedules: [{ levelCode: 'L85', firstYearBasisPoints: 8500, product: { id: PRODUCT } }] },
+      {
+        levelCode: 'L85',
+        carrier: { id: CARRIER },
+        schedules: [{ levelCode: 'L85', firstYearBasisPoints: 8500, product: { id: PRODUCT } }],
+      },
     ]);
   });
 
@@ -157,10 +168,14 @@ describe('the dated hierarchy', () => {
     );
     const cycle = await changeUpline(AGENCY_A, AGENT_Z, MOVED_ON);
     expect(codes(cycle)).toEqual(['BAD_USER_INPUT']);
-    expect(cycle.errors![0].message).toBe(`agent ${AGENT_Z} is in agent ${AGENCY_A}'s downline: moving ${AGENCY_A} under them would make a cycle`);
+    expect(cycle.errors![0].message).toBe(
+      `agent ${AGENT_Z} is in agent ${AGENCY_A}'s downline: moving ${AGENCY_A} under them would make a cycle`,
+    );
     expect(codes(await changeUpline(AGENT_X, AGENT_X, MOVED_ON))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await changeUpline(AGENT_X, AGENCY_B, day(1)))).toEqual(['BAD_USER_INPUT']);
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM agents.agent_hierarchy WHERE agent_id = ANY($1)`, [[AGENT_X, AGENCY_A]]);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM agents.agent_hierarchy WHERE agent_id = ANY($1)`, [
+      [AGENT_X, AGENCY_A],
+    ]);
     expect(rows[0].n).toBe(0);
     expect((await events(AGENT_X)).map((e) => e.type)).not.toContain('UPLINE_CHANGED');
   });
@@ -170,8 +185,13 @@ describe('the dated hierarchy', () => {
     const moved = await changeUpline(AGENT_X, AGENCY_B, MOVED_ON);
     expect(moved.errors).toBeUndefined();
     expect(moved.data!.changeUpline).toEqual({ id: AGENT_X, upline: { id: AGENCY_B } });
-    expect((await events(AGENT_X)).at(-1)).toEqual({ type: 'UPLINE_CHANGED', note: `upline ${AGENCY_A} -> ${AGENCY_B} effective ${MOVED_ON}` });
-    const history = await gateway(`query($id: ID!) { agent(id: $id) { uplineHistory { validFrom validTo upline { id } } } }`, { id: AGENT_X });
+    expect((await events(AGENT_X)).at(-1)).toEqual({
+      type: 'UPLINE_CHANGED',
+      note: `upline ${AGENCY_A} -> ${AGENCY_B} effective ${MOVED_ON}`,
+    });
+    const history = await gateway(`query($id: ID!) { agent(id: $id) { uplineHistory { validFrom validTo upline { id } } } }`, {
+      id: AGENT_X,
+    });
     expect(history.data!.agent.uplineHistory).toEqual([
       { validFrom: null, validTo: MOVED_ON, upline: { id: AGENCY_A } },
       { validFrom: MOVED_ON, validTo: null, upline: { id: AGENCY_B } },
@@ -269,6 +289,7 @@ describe('carrier contracting data', () => {
     const levels = response.data!.commissionChains[0].levels as { partyId: string; firstYearBasisPoints: number }[];
     expect(levels[0].partyId).toBe(c.agentId);
     expect(levels.at(-1)!.partyId).toBe('BGA');
-    for (let i = 1; i < levels.length; i++) expect(levels[i].firstYearBasisPoints).toBeGreaterThanOrEqual(levels[i - 1].firstYearBasisPoints);
+    for (let i = 1; i < levels.length; i++)
+      expect(levels[i].firstYearBasisPoints).toBeGreaterThanOrEqual(levels[i - 1].firstYearBasisPoints);
   });
 });

@@ -22,7 +22,6 @@ export interface ContractLevelDef {
 /** Who a contract nests under: an upline agent (or agency), or the BGA itself. */
 export type Parent = { kind: 'UPLINE'; agentId: string; levelCode: string | null } | { kind: 'BGA'; levelCode: string | null };
 
-
 /** The rank of a level of this carrier; undefined when the carrier has no such level. */
 export function rankOf(levels: readonly ContractLevelDef[], code: string): number | undefined {
   return levels.find((level) => level.code === code)?.rank;

@@ -42,11 +42,15 @@ describe('level nesting', () => {
     expect(aboveParentProblem(LEVELS, CARRIER, 'L85', { kind: 'UPLINE', agentId: 'agt_a', levelCode: null })).toBe(
       'the upline agt_a has no contract with carrier car_summit: contract the upline first',
     );
-    expect(aboveParentProblem(LEVELS, CARRIER, 'L85', { kind: 'BGA', levelCode: null })).toBe('the BGA has no contract with carrier car_summit');
+    expect(aboveParentProblem(LEVELS, CARRIER, 'L85', { kind: 'BGA', levelCode: null })).toBe(
+      'the BGA has no contract with carrier car_summit',
+    );
   });
 
   it("names the carrier's levels for an unknown code", () => {
-    expect(unknownLevelProblem(LEVELS, CARRIER, 'L99')).toBe("contract level L99 is not one of carrier car_summit's levels (L120, L100, L85, L70)");
+    expect(unknownLevelProblem(LEVELS, CARRIER, 'L99')).toBe(
+      "contract level L99 is not one of carrier car_summit's levels (L120, L100, L85, L70)",
+    );
     expect(unknownLevelProblem([], CARRIER, 'L99')).toBe('carrier car_summit has no contract levels on file');
     expect(unknownLevelProblem(LEVELS, CARRIER, 'L85')).toBeNull();
   });
@@ -111,7 +115,13 @@ describe('commission chains', () => {
   it("is the docs' worked example: agent L85, agency L100, BGA L120, in that order", () => {
     const rows = [row('agt_b', 0, 'agt_b', 'L85', 85), row('agt_a', 1, 'agt_agency', 'L100', 100), row('agt_a', 0, 'agt_a', 'L85', 85)];
     rows.push(row('agt_b', 1, 'agt_agency', 'L100', 100));
-    const { chains, problems } = buildCommissionChains({ carrierId: CARRIER, productId: PRODUCT, agentIds: ['agt_a', 'agt_b', 'agt_a'], rows, bga: BGA });
+    const { chains, problems } = buildCommissionChains({
+      carrierId: CARRIER,
+      productId: PRODUCT,
+      agentIds: ['agt_a', 'agt_b', 'agt_a'],
+      rows,
+      bga: BGA,
+    });
     expect(problems).toEqual([]);
     expect(chains.map((c) => c.agentId)).toEqual(['agt_a', 'agt_b']);
     expect(chains[0]).toEqual({
@@ -188,6 +198,8 @@ describe('commission chains', () => {
       rows: [row('agt_a', 0, 'agt_a', 'L100', 100), row('agt_a', 1, 'agt_old', 'L85', 85)],
       bga: BGA,
     });
-    expect(problems).toEqual([{ agentId: 'agt_a', reason: 'level L85 of agent agt_old pays less than L100 of agt_a below it at carrier car_summit' }]);
+    expect(problems).toEqual([
+      { agentId: 'agt_a', reason: 'level L85 of agent agt_old pays less than L100 of agt_a below it at carrier car_summit' },
+    ]);
   });
 });
