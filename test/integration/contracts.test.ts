@@ -281,7 +281,7 @@ describe('carrier contracting data', () => {
   it('gives a seeded writing agent a complete chain for their own case', async () => {
     const { rows } = await pool.query(
       `SELECT agent_id AS "agentId", carrier_id AS "carrierId", product_id AS "productId", submitted_at::date::text AS "asOf"
-       FROM cases."case" WHERE agent_id LIKE 'agt_0%' ORDER BY id LIMIT 1`,
+       FROM cases."case" WHERE agent_id ~ '^agt_[0-9]{4}$' ORDER BY id LIMIT 1`,
     );
     const c = rows[0];
     const response = await direct(CHAINS, { c: c.carrierId, p: c.productId, ids: [c.agentId], asOf: c.asOf }, SERVICE);

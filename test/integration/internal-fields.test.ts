@@ -62,6 +62,23 @@ const INTERNAL = [
     answered: (data: Record<string, any>, variables: Record<string, unknown>) => expect(data.agentScope).toContain(variables.id),
   },
   {
+    coordinate: 'Query.commissionChains',
+    owner: 'agents',
+    query:
+      'query($c: ID!, $p: ID!, $a: [ID!]!, $on: Date!) { commissionChains(carrierId: $c, productId: $p, agentIds: $a, asOf: $on) { agentId levels { partyId } } }',
+    variables: async () => {
+      const { rows } = await pool.query(
+        `SELECT carrier_id AS c, product_id AS p, ARRAY[agent_id] AS a, submitted_at::date::text AS on FROM cases."case" WHERE agent_id ~ '^agt_[0-9]{4}$' ORDER BY id LIMIT 1`,
+      );
+      return rows[0];
+    },
+    answered: (data: Record<string, any>, variables: Record<string, unknown>) =>
+      expect(data.commissionChains[0]).toMatchObject({
+        agentId: (variables.a as string[])[0],
+        levels: expect.arrayContaining([{ partyId: 'BGA' }]),
+      }),
+  },
+  {
     coordinate: 'Query.applicationCatalog',
     owner: 'carriers',
     query: 'query($c: ID!, $p: ID!) { applicationCatalog(carrierId: $c, productId: $p) }',

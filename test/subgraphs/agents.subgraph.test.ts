@@ -227,7 +227,7 @@ describe('agents subgraph', () => {
     expect(codes(await ask(byNpn, { npn: '12ab' }))).toEqual(['BAD_USER_INPUT']);
   });
 
-  it('finds the internal scope query, and nothing else, marked @inaccessible: the gateway leaves it out of the public API', async () => {
+  it('finds the internal queries (scope, commission chains), and nothing else, marked @inaccessible: the gateway leaves them out of the public API', async () => {
     const response = await ask('{ _service { sdl } }');
     expect(response.errors).toBeUndefined();
     const inaccessible: string[] = [];
@@ -237,7 +237,7 @@ describe('agents subgraph', () => {
         if (field.directives?.some((d) => d.name.value === 'inaccessible')) inaccessible.push(`${type.name.value}.${field.name.value}`);
       }
     }
-    expect(inaccessible).toEqual(['Query.agentScope']);
+    expect(inaccessible).toEqual(['Query.agentScope', 'Query.commissionChains']);
   });
 
   describe('an agent caller', () => {
