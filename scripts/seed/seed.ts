@@ -153,6 +153,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
   if (existing.rows[0].n > 0 && !options.force) {
     // A database seeded by an earlier version still gets the demo catalog's new tables (rows already there are left alone).
     await insertCatalogOnce(pool, CARRIERS);
+    await seedContracts(pool);
     return { seeded: false, cases: 0 };
   }
   const world = generateWorld({
@@ -203,7 +204,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
       ['id', 'agent_id', 'carrier_id', 'state', 'status', 'writing_number', 'effective_on', 'terminated_on'],
       world.appointments.map((a) => [a.id, a.agentId, a.carrierId, a.state, a.status, a.writingNumber, a.effectiveOn, a.terminatedOn]),
     );
-    await seedContracts(client, world);
+    await seedContracts(client);
     await insertRows(
       client,
       'cases."case"',

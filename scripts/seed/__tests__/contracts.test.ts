@@ -42,4 +42,10 @@ describe('demo contracts', () => {
       }
     });
   });
+
+  it('do not depend on the order agents are listed in (the seed reads them from the database)', () => {
+    const reversed = demoAgentContracts({ agents: [...world.agents].reverse(), appointments: world.appointments }, CARRIERS);
+    const key = (c: { agentId: string; carrierId: string; level: number }) => `${c.agentId}|${c.carrierId}|${c.level}`;
+    expect(reversed.map(key).sort()).toEqual(contracts.map(key).sort());
+  });
 });
