@@ -233,6 +233,18 @@ describe('commissionChains', () => {
     expect(many.extensions!.stats.sql).toBe(2);
   });
 
+  it('chains every seeded agent contracted with a demo carrier (up to 100) in two statements too', async () => {
+    const { rows } = await pool.query(
+      `SELECT agent_id AS id FROM agents.agent_contract WHERE carrier_id = 'car_summit' AND agent_id ~ '^agt_[0-9]{4}$' ORDER BY agent_id LIMIT 100`,
+    );
+    const ids = rows.map((r) => r.id as string);
+    expect(ids.length).toBeGreaterThanOrEqual(50);
+    const response = await direct(CHAINS, { c: 'car_summit', p: 'prd_summit_level_term', ids, asOf: TODAY }, SERVICE);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.commissionChains.map((c: { agentId: string }) => c.agentId)).toEqual(ids);
+    expect(response.extensions!.stats.sql).toBe(2);
+  });
+
   it('fails with FAILED_PRECONDITION naming the agents whose chain is incomplete', async () => {
     const response = await chains([AGENT_X, NO_CONTRACT], TODAY);
     expect(codes(response)).toEqual(['FAILED_PRECONDITION']);
