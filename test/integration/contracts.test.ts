@@ -141,6 +141,11 @@ describe('contract levels nest down the hierarchy', () => {
     expect(belowChild.errors![0].message).toBe(
       `contract level L85 is below L95 of downline agent ${AGENT_Y} at carrier ${CARRIER}: a parent's level is never below its child's`,
     );
+    const future = await gateway(
+      `mutation($a: ID!, $c: ID!, $on: Date!) { setContractLevel(agentId: $a, carrierId: $c, levelCode: "L70", effectiveOn: $on) { levelCode } }`,
+      { a: AGENT_X, c: CARRIER, on: day(1) },
+    );
+    expect(codes(future)).toEqual(['BAD_USER_INPUT']);
     const unknown = await setLevel(AGENT_X, 'L99');
     expect(codes(unknown)).toEqual(['BAD_USER_INPUT']);
     const noUplineContract = await gateway(SET_LEVEL, { a: NO_CONTRACT, c: 'car_summit', l: 'L85' });

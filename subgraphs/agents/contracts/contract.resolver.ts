@@ -81,7 +81,7 @@ export class AgentContractsResolver {
     @Arg('carrierId', () => ID, { description: 'The carrier (car_...).' }) carrierId: string,
     @Arg('levelCode', () => String, { description: "One of the carrier's contract levels, e.g. L100." }) levelCode: string,
     @Ctx() ctx: AgentsContext,
-    @Arg('effectiveOn', () => DateScalar, { nullable: true, description: 'Since when; today (UTC) when omitted.' })
+    @Arg('effectiveOn', () => DateScalar, { nullable: true, description: 'Since when: today (UTC) or earlier; today when omitted.' })
     effectiveOn?: string | null,
   ): Promise<AgentContract> {
     requireRole(ctx.identity, CONTRACT_MANAGER_ROLES);
@@ -89,6 +89,7 @@ export class AgentContractsResolver {
     parseId('carrier', carrierId, 'carrierId');
     if (!LEVEL_CODE.test(levelCode)) throw badInput('levelCode must be a contract level code such as L100', ['levelCode']);
     const on = effectiveOn ?? todayUtc();
+    if (on > todayUtc()) throw badInput('effectiveOn may not be in the future', ['effectiveOn']);
     return ctx.db.transaction(async (tx) => {
       await lockContracting(tx);
       const [nesting, levels] = await Promise.all([nestingAt(tx, agentId, carrierId), contractLevelsByCarrierIds(tx, [carrierId])]);
