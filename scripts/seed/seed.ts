@@ -10,6 +10,7 @@ import { applicationRulesFor } from '../../subgraphs/carriers/fixtures/applicati
 import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
 import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
+import { insertProducerDatabaseCompanies } from './licensing.seed';
 
 export interface SeedOptions extends Partial<WorldOptions> {
   force?: boolean;
@@ -118,6 +119,7 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
     carriers.map((c) => [c.id, c.preAppointmentStates]),
     'ON CONFLICT (carrier_id) DO NOTHING',
   );
+  await insertProducerDatabaseCompanies(client, carriers);
 }
 
 /**

@@ -8,6 +8,10 @@ import { LicenseResolver } from './license.resolver';
 import { AppointmentResolver } from './appointment.resolver';
 import { CarrierContractingResolver } from './carrier/carrier-contracting.resolver';
 import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-event.resolver';
+import { LicenseSyncChangeResolver, LicenseSyncResultResolver, LicensingResolver } from './licensing/licensing.resolver';
+import { LicenseSyncJob } from './licensing/license-sync.job';
+import { readLicensingConfig } from './licensing/licensing.config';
+import { PdbXmlAdapter } from './ports/pdb/pdb-xml.adapter';
 import { agentReference } from './agent.reference';
 import { carrierReference } from './carrier/carrier.reference';
 import { createAgentsContext } from './agents.context';
@@ -24,6 +28,9 @@ const buildSchema = () =>
         CarrierContractingResolver,
         AgentEventResolver,
         AgentEventsFieldResolver,
+        LicensingResolver,
+        LicenseSyncChangeResolver,
+        LicenseSyncResultResolver,
       ],
     },
     { Agent: agentReference, Carrier: carrierReference },
@@ -34,8 +41,29 @@ export const agentsSubgraph: SubgraphModule = {
   name: 'agents',
   migrations: agentsMigrations,
   buildSchema,
-  create: async () => ({
-    schema: await buildSchema(),
-    context: createAgentsContext,
-  }),
+  async create({ env, pool, logger }) {
+    // The national producer database: licenses and appointments by NPN (licensing/), on demand and on a schedule.
+    const licensing = readLicensingConfig(env);
+    const pdb = new PdbXmlAdapter({
+      baseUrl: licensing.producerDatabase.url,
+      user: licensing.producerDatabase.user,
+      password: licensing.producerDatabase.password,
+      deadlineMs: licensing.producerDatabase.timeoutMs,
+    });
+    const sync = licensing.sync.intervalMs
+      ? new LicenseSyncJob({
+          pool,
+          logger,
+          pdb,
+          intervalMs: licensing.sync.intervalMs,
+          batchSize: licensing.sync.batchSize,
+          staleSeconds: licensing.sync.staleSeconds,
+        })
+      : undefined;
+    return {
+      schema: await buildSchema(),
+      background: sync && { start: () => sync.start(), stop: () => sync.stop() },
+      context: (base) => ({ ...createAgentsContext(base), licensing: { pdb } }),
+    };
+  },
 };
