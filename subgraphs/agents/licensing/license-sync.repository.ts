@@ -268,7 +268,10 @@ export interface AlertQuery {
  * filings still REQUESTED or SUBMITTED whose deadline is within the window or past. One statement.
  */
 export async function listAlerts(db: Db, query: AlertQuery): Promise<AlertRow[]> {
-  const params: unknown[] = [query.today];
+  const params: unknown[] = [];
+  let todayAt: number | undefined;
+  // Numbered when first used: a parameter no branch names has no type Postgres can infer.
+  const today = () => `$${(todayAt ??= params.push(query.today))}::date`;
   const agentWhere = (column: string) => {
     const parts: string[] = [];
     if (query.scope) parts.push(`${column} = ANY($${params.push([...query.scope])})`);
@@ -280,7 +283,7 @@ export async function listAlerts(db: Db, query: AlertQuery): Promise<AlertRow[]>
     branches.push(`SELECT 'alert_license_' || l.id AS id, 'LICENSE_EXPIRING' AS kind, l.agent_id AS "agentId", l.state, NULL::text AS "carrierId",
         NULL::text AS discrepancy, l.expires_on AS "dueOn", NULL::timestamptz AS "detectedAt", NULL::text AS note
       FROM agents.license l
-      WHERE NOT l.revoked AND l.effective_on <= $1::date AND l.expires_on BETWEEN $1::date AND $1::date + $${params.push(query.expiringWithinDays)}::int
+      WHERE NOT l.revoked AND l.effective_on <= ${today()} AND l.expires_on BETWEEN ${today()} AND ${today()} + $${params.push(query.expiringWithinDays)}::int
       ${agentWhere('l.agent_id')}`);
   const discrepancyKinds = (['DISCREPANCY', 'NPN_NOT_FOUND'] as const).filter((k) => query.kinds.includes(k));
   if (discrepancyKinds.length)
@@ -293,7 +296,7 @@ export async function listAlerts(db: Db, query: AlertQuery): Promise<AlertRow[]>
     branches.push(`SELECT 'alert_filing_' || a.id AS id, 'APPOINTMENT_FILING_DUE' AS kind, a.agent_id AS "agentId", a.state, a.carrier_id AS "carrierId",
         NULL::text AS discrepancy, a.filing_due_on AS "dueOn", NULL::timestamptz AS "detectedAt", NULL::text AS note
       FROM agents.appointment a
-      WHERE a.filing = 'JUST_IN_TIME' AND a.status IN ('REQUESTED', 'SUBMITTED') AND a.filing_due_on <= $1::date + $${params.push(query.filingDueWithinDays)}::int
+      WHERE a.filing = 'JUST_IN_TIME' AND a.status IN ('REQUESTED', 'SUBMITTED') AND a.filing_due_on <= ${today()} + $${params.push(query.filingDueWithinDays)}::int
       ${agentWhere('a.agent_id')}`);
   if (branches.length === 0) return [];
   return db.query<AlertRow>(
