@@ -206,6 +206,63 @@ describe('syncAgentLicenses', () => {
     expect(codes(twice)).toEqual(['NOT_FOUND']);
   });
 
+  it('follows the PDB on appointments it gave us, and opens (then closes) a mismatch with one the carrier told us about', async () => {
+    const pdb = stack.simulators.pdb;
+    pdb.terminateAppointment(agent.npn, 'SUMMIT', preState, inDays(-1));
+    const ended = await sync(agent.id);
+    expect(ended.data!.syncAgentLicenses).toMatchObject({ appointmentsTerminated: 1, appointmentsAdded: 0 });
+    expect(ended.data!.syncAgentLicenses.changes).toEqual([
+      expect.objectContaining({
+        type: 'APPOINTMENT_TERMINATED',
+        state: preState,
+        fromStatus: 'ACTIVE',
+        toStatus: 'TERMINATED',
+        carrier: { id: 'car_summit' },
+      }),
+    ]);
+
+    // The carrier told us it appointed the agent in OK; the PDB says that appointment ended.
+    await pool.query(
+      `INSERT INTO agents.appointment (id, agent_id, carrier_id, state, status, effective_on, source) VALUES ($1, $2, 'car_harborlight', 'OK', 'ACTIVE', $3, 'BGA')`,
+      [`apt_lsync_${RUN}_ok`, agent.id, inDays(-100)],
+    );
+    pdb.addAppointment(agent.npn, { carrierCode: 'HARBOR', state: 'OK', effectiveOn: inDays(-100) });
+    pdb.terminateAppointment(agent.npn, 'HARBOR', 'OK', inDays(-3));
+    const mismatch = await sync(agent.id);
+    expect(mismatch.data!.syncAgentLicenses.discrepancies).toEqual([
+      expect.objectContaining({ kind: 'DISCREPANCY', discrepancy: 'APPOINTMENT_MISMATCH', state: 'OK' }),
+    ]);
+    const kept = await pool.query(`SELECT status, source FROM agents.appointment WHERE id = $1`, [`apt_lsync_${RUN}_ok`]);
+    expect(kept.rows).toEqual([{ status: 'ACTIVE', source: 'BGA' }]);
+    expect(
+      (await alerts(admin, { agentId: agent.id, kinds: ['DISCREPANCY'] })).find((a) => a.discrepancy === 'APPOINTMENT_MISMATCH'),
+    ).toMatchObject({
+      carrier: { id: 'car_harborlight' },
+    });
+    // The PDB catches up with the carrier: the mismatch closes by itself.
+    pdb.addAppointment(agent.npn, { carrierCode: 'HARBOR', state: 'OK', effectiveOn: inDays(-100) });
+    const agreed = await sync(agent.id);
+    expect(agreed.data!.syncAgentLicenses).toMatchObject({ discrepanciesResolved: 1, changes: [] });
+    expect((await alerts(admin, { agentId: agent.id, kinds: ['DISCREPANCY'] })).some((a) => a.discrepancy === 'APPOINTMENT_MISMATCH')).toBe(
+      false,
+    );
+  });
+
+  it('answers SERVICE_UNAVAILABLE while the PDB is down, changing nothing', async () => {
+    const before = await pool.query(`SELECT count(*)::int AS n FROM agents.agent_event WHERE agent_id = $1`, [agent.id]);
+    stack.simulators.pdb.setFault('5xx');
+    try {
+      const response = await sync(agent.id);
+      expect(codes(response)).toEqual(['SERVICE_UNAVAILABLE']);
+    } finally {
+      stack.simulators.pdb.setFault(null);
+    }
+    const after = await pool.query(`SELECT count(*)::int AS n FROM agents.agent_event WHERE agent_id = $1`, [agent.id]);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+    const state = await pool.query(`SELECT outcome FROM agents.license_sync WHERE agent_id = $1`, [agent.id]);
+    expect(state.rows).toEqual([{ outcome: 'FAILED' }]);
+  });
+
   it('brings the seeded EXTRA_STATE license as a discrepancy, and changes nothing for a seeded agent the PDB agrees with', async () => {
     const planted = stack.simulators.pdb.discrepancies.find((d) => d.kind === 'EXTRA_STATE')!;
     const { rows } = await pool.query<{ id: string }>(`SELECT id FROM agents.agent WHERE npn = $1`, [planted.npn]);

@@ -104,10 +104,10 @@ export interface NewPdbAppointment {
   terminatedOn: string | null;
 }
 
-/** New appointment rows from the PDB; a live one the appointments flow made meanwhile wins (ON CONFLICT on the live index). Answers how many went in. */
-export async function insertPdbAppointments(tx: Db, agentId: string, rows: readonly NewPdbAppointment[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const inserted = await tx.query(
+/** New appointment rows from the PDB; a live one the appointments flow made meanwhile wins (ON CONFLICT on the live index). Answers the ids that went in. */
+export async function insertPdbAppointments(tx: Db, agentId: string, rows: readonly NewPdbAppointment[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await tx.query<{ id: string }>(
     `INSERT INTO agents.appointment (id, agent_id, carrier_id, state, status, effective_on, terminated_on, source, decided_at)
      SELECT x.id, $1, x.carrier_id, x.state, x.status, x.effective_on, x.terminated_on, 'PRODUCER_DATABASE', now()
      FROM json_to_recordset($2::json) AS x(id text, carrier_id text, state text, status text, effective_on date, terminated_on date)
@@ -126,7 +126,7 @@ export async function insertPdbAppointments(tx: Db, agentId: string, rows: reado
       ),
     ],
   );
-  return inserted.length;
+  return new Set(inserted.map((row) => row.id));
 }
 
 /** Ends appointments the PDB gave us and has ended since (only those: the carriers' own rows are theirs). */

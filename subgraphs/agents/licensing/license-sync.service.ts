@@ -128,16 +128,16 @@ async function applyPlan(tx: Db, agentId: string, actor: string, plan: LicenseSy
     agentId,
     plan.licenses.removed.map((license) => license.id),
   );
-  const appointmentsAdded = await insertPdbAppointments(
-    tx,
-    agentId,
-    plan.appointments.added.map((row) => ({ ...row, id: newId('appointment') })),
-  );
+  const newAppointments = plan.appointments.added.map((row) => ({ ...row, id: newId('appointment') }));
+  const inserted = await insertPdbAppointments(tx, agentId, newAppointments);
+  // A live appointment the appointments flow made meanwhile won the live index: no row, so no event for it.
+  const lost = new Set(newAppointments.filter((row) => !inserted.has(row.id)).map((row) => `${row.carrierId}/${row.state}`));
+  const planned = plan.events.filter((event) => !(event.type.startsWith('APPOINTMENT_') && lost.has(`${event.carrierId}/${event.state}`)));
   await terminatePdbAppointments(tx, agentId, plan.appointments.terminated);
   const opened = await openDiscrepancies(tx, agentId, plan.discrepancies);
   const resolved = await resolveAgreedDiscrepancies(tx, agentId, SELF_RESOLVING_DISCREPANCIES, plan.discrepancies, actor);
   const events: NewAgentEvent[] = [
-    ...plan.events.map((event) => ({ agentId, actor, ...event })),
+    ...planned.map((event) => ({ agentId, actor, ...event })),
     ...opened.map((d) => discrepancyEvent(agentId, actor, d)),
   ];
   await appendAgentEvents(tx, events);
@@ -148,7 +148,7 @@ async function applyPlan(tx: Db, agentId: string, actor: string, plan: LicenseSy
     licensesAdded: plan.licenses.added.length,
     licensesChanged: plan.licenses.changed.length,
     licensesRemoved: plan.licenses.removed.length,
-    appointmentsAdded,
+    appointmentsAdded: inserted.size,
     appointmentsTerminated: plan.appointments.terminated.length,
     changes: events.map(({ type, state, carrierId, fromStatus, toStatus, note }) => ({
       type,
