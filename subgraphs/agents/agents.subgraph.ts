@@ -10,6 +10,7 @@ import { CarrierContractingResolver } from './carrier/carrier-contracting.resolv
 import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-event.resolver';
 import { LicenseSyncChangeResolver, LicenseSyncResultResolver, LicensingResolver } from './licensing/licensing.resolver';
 import { LicenseSyncJob } from './licensing/license-sync.job';
+import { AgentLicenseSyncResolver } from './licensing/license-sync-status.resolver';
 import { readLicensingConfig } from './licensing/licensing.config';
 import { PdbXmlAdapter } from './ports/pdb/pdb-xml.adapter';
 import { agentReference } from './agent.reference';
@@ -31,6 +32,7 @@ const buildSchema = () =>
         LicensingResolver,
         LicenseSyncChangeResolver,
         LicenseSyncResultResolver,
+        AgentLicenseSyncResolver,
       ],
     },
     { Agent: agentReference, Carrier: carrierReference },

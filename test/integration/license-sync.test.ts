@@ -68,7 +68,8 @@ const alerts = async (token: string, filter: Record<string, unknown>, first = 10
 };
 
 const AGENT = `query($id: ID!, $carrier: ID!, $state: State!) { agent(id: $id) {
-  licenses { state resident linesOfAuthority active }
+  licenses { state resident linesOfAuthority active source }
+  licenseSync { outcome syncedAt }
   appointments { state status carrier { id } }
   events(last: 50) { type state toStatus note actor }
   eligibility(carrierId: $carrier, state: $state) { eligible reasons }
@@ -107,6 +108,7 @@ describe('syncAgentLicenses', () => {
   it("brings a new agent's licenses and appointments in one sync, as events, and eligibility reads them", async () => {
     const before = await ask(admin, AGENT, { id: agent.id, carrier: 'car_summit', state: preState });
     expect(before.data!.agent.licenses).toEqual([]);
+    expect(before.data!.agent.licenseSync).toEqual({ outcome: null, syncedAt: null });
     expect(before.data!.agent.eligibility.reasons).toEqual(['NOT_LICENSED_IN_STATE', 'NOT_APPOINTED']);
 
     const response = await sync(agent.id);
@@ -146,6 +148,8 @@ describe('syncAgentLicenses', () => {
 
     const after = await ask(admin, AGENT, { id: agent.id, carrier: 'car_summit', state: preState });
     expect(after.data!.agent.eligibility).toEqual({ eligible: true, reasons: [] });
+    expect(after.data!.agent.licenseSync).toEqual({ outcome: 'SYNCED', syncedAt: result.syncedAt });
+    expect(after.data!.agent.licenses.map((l: { source: string }) => l.source)).toEqual(['PRODUCER_DATABASE', 'PRODUCER_DATABASE']);
     expect(after.data!.agent.appointments).toEqual([{ state: preState, status: 'ACTIVE', carrier: { id: 'car_summit' } }]);
     const events = after.data!.agent.events.map((e: { type: string }) => e.type);
     expect(events.filter((t: string) => t === 'LICENSE_ADDED')).toHaveLength(2);
@@ -310,7 +314,8 @@ describe('an NPN the producer database does not know', () => {
       expect(response.data).toBeNull();
     }
     const view = await ask(admin, AGENT, { id: agent.id, carrier: 'car_summit', state: 'OH' });
-    expect(view.data!.agent.licenses).toEqual([{ state: 'OH', resident: true, linesOfAuthority: ['LIFE'], active: true }]);
+    expect(view.data!.agent.licenses).toEqual([{ state: 'OH', resident: true, linesOfAuthority: ['LIFE'], active: true, source: 'BGA' }]);
+    expect(view.data!.agent.licenseSync.outcome).toBe('NPN_NOT_FOUND');
     // One alert and one event however often it is tried.
     const listed = await alerts(admin, { agentId: agent.id, kinds: ['NPN_NOT_FOUND'] });
     expect(listed).toEqual([

@@ -305,3 +305,18 @@ export async function listAlerts(db: Db, query: AlertQuery): Promise<AlertRow[]>
     params,
   );
 }
+
+export interface SyncStateRow {
+  agentId: string;
+  syncedAt: string | null;
+  outcome: SyncOutcome | null;
+  attemptedAt: string | null;
+}
+
+/** The sync state of these agents (agents never synced are absent): one statement. */
+export async function syncStatesByAgentIds(db: Db, agentIds: readonly string[]): Promise<SyncStateRow[]> {
+  return db.query<SyncStateRow>(
+    `SELECT agent_id AS "agentId", synced_at AS "syncedAt", outcome, attempted_at AS "attemptedAt" FROM agents.license_sync WHERE agent_id = ANY($1)`,
+    [agentIds],
+  );
+}
