@@ -13,7 +13,10 @@ export interface LicensingConfig {
     timeoutMs: number;
   };
   sync: {
-    /** PDB_SYNC_INTERVAL_MS: how often the scheduled sync takes a batch of agents (default 60000; 0 turns it off). */
+    /**
+     * PDB_SYNC_INTERVAL_MS: how often the scheduled sync takes a batch of agents (default 60000 when
+     * PDB_URL is set, else 0: a process that was never told where the database is syncs nobody; 0 turns it off).
+     */
     intervalMs: number;
     /** PDB_SYNC_BATCH: agents per pass, least recently synced first (default 20). */
     batchSize: number;
@@ -31,7 +34,7 @@ export function readLicensingConfig(env: Readonly<Record<string, string | undefi
       timeoutMs: int(env, 'PDB_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
     },
     sync: {
-      intervalMs: int(env, 'PDB_SYNC_INTERVAL_MS', 60_000, { min: 0, max: 86_400_000 }),
+      intervalMs: int(env, 'PDB_SYNC_INTERVAL_MS', env.PDB_URL ? 60_000 : 0, { min: 0, max: 86_400_000 }),
       batchSize: int(env, 'PDB_SYNC_BATCH', 20, { min: 1, max: 1_000 }),
       staleSeconds: int(env, 'PDB_SYNC_STALE_S', 86_400, { min: 0, max: 31_536_000 }),
     },
