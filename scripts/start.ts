@@ -84,6 +84,10 @@ async function main(): Promise<void> {
     }
     const pool = createPool(databaseUrl, 2);
     const seeded = await seedDatabase(pool, { log: say });
+    // The producer database's data is the seed's as of the day it was seeded (its dates count from that day).
+    const seededOn = (
+      await pool.query<{ day: string | null }>(`SELECT to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM agents.agent`)
+    ).rows[0]?.day;
     await pool.end();
     say(seeded.seeded ? `seeded demo data (${seeded.cases} cases)` : 'demo data already present (npm run db:reset starts over)');
 
@@ -108,11 +112,15 @@ async function main(): Promise<void> {
       vendors: { autoProgressMs: int(env, 'SIMULATOR_VENDOR_PROGRESS_MS', 60_000, { min: 0 }) },
       // Carriers push each status change to the cases subgraph, signed with its (development) push secret.
       carrierPush: { baseUrl: `http://127.0.0.1:${ports.cases}/webhooks/carriers`, secret: env.CARRIER_PUSH_SECRET },
+      pdb: { world: { anchor: env.SIMULATOR_PDB_ANCHOR ?? seededOn ?? undefined } },
     });
     say(`started ${Object.keys(simulators.endpoints).length} simulated carriers (ACORD TXLife, REST/OAuth2, rate book)`);
     say(`started the simulated e-signature provider at ${simulators.esign.url}`);
     say(
       `started the simulated requirement vendors: PULSE (exams) at ${simulators.env.VENDOR_PULSE_URL}, CHARTWELL (APS) at ${simulators.env.VENDOR_CHARTWELL_URL}`,
+    );
+    say(
+      `started the simulated national producer database at ${simulators.env.PDB_URL} (the license sync takes a batch of agents every 15 s)`,
     );
 
     const childEnv: NodeJS.ProcessEnv = {
@@ -129,6 +137,8 @@ async function main(): Promise<void> {
       ESIGN_CALLBACK_URL: env.ESIGN_CALLBACK_URL ?? `http://127.0.0.1:${ports.cases}/webhooks/esign`,
       // So do the requirement vendors (/webhooks/vendors/<vendor> under this origin).
       VENDOR_CALLBACK_BASE_URL: env.VENDOR_CALLBACK_BASE_URL ?? `http://127.0.0.1:${ports.cases}`,
+      // The demo's license sync goes through the seeded agents in minutes (production's default is a batch a minute).
+      PDB_SYNC_INTERVAL_MS: env.PDB_SYNC_INTERVAL_MS ?? '15000',
     };
     const spawnService = (name: string, script: string, port: number, extra: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []) => {
       const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(DIST, script)], {

@@ -11,6 +11,7 @@ import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-gu
 import { migrateAll } from '../migrate-all';
 import { seedContracts } from './contracts';
 import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
+import { insertProducerDatabaseCompanies } from './licensing.seed';
 
 export interface SeedOptions extends Partial<WorldOptions> {
   force?: boolean;
@@ -119,6 +120,7 @@ async function insertCatalog(client: pg.PoolClient, carriers: readonly CarrierFi
     carriers.map((c) => [c.id, c.preAppointmentStates]),
     'ON CONFLICT (carrier_id) DO NOTHING',
   );
+  await insertProducerDatabaseCompanies(client, carriers);
 }
 
 /**

@@ -7,12 +7,15 @@ import { createContractLoaders } from './contracts/contract.loader';
 import type { AgentScope } from './domain/agent-scope';
 import { createAgentEventsLoader } from './events/agent-event.loader';
 import { createLicenseLoader } from './license.loader';
+import type { ProducerDatabase } from './ports/producer-database.port';
 
 /** What every agents resolver gets: the base context and this request's loaders. */
 export interface AgentsContext extends BaseSubgraphContext {
   loaders: AgentsLoaders;
   /** The caller's visible agent ids, computed once per request (agent-scope.loader.ts). */
   scope?: Promise<AgentScope>;
+  /** The national producer database (licensing/): absent where the subgraph was created without one. */
+  licensing?: { pdb: ProducerDatabase };
 }
 
 export type AgentsLoaders = ReturnType<typeof createAgentsLoaders>;

@@ -163,4 +163,48 @@ export const agentsMigrations: readonly Migration[] = [
       CREATE INDEX agent_hierarchy_upline_idx ON agents.agent_hierarchy (upline_id);
     `,
   },
+  {
+    version: 4,
+    name: 'license sync from the national producer database: sync state, discrepancies, company codes, license source',
+    sql: `
+      -- Each agent's last sync with the producer database, and the lease of a sync in flight (one replica at a time).
+      CREATE TABLE agents.license_sync (
+        agent_id text PRIMARY KEY REFERENCES agents.agent (id),
+        synced_at timestamptz,
+        outcome text CHECK (outcome IN ('SYNCED', 'NPN_NOT_FOUND', 'FAILED')),
+        attempted_at timestamptz,
+        lease_until timestamptz
+      );
+      CREATE INDEX license_sync_synced_idx ON agents.license_sync (synced_at NULLS FIRST);
+
+      -- Where ours and the producer database disagreed: open (resolved_at null) until staff resolve it,
+      -- or, for appointment mismatches and unknown NPNs, until a later sync finds them agreeing.
+      CREATE TABLE agents.licensing_discrepancy (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        kind text NOT NULL CHECK (kind IN ('LICENSE_INACTIVE', 'LICENSE_EXPIRY', 'LICENSE_DETAILS', 'LICENSE_NOT_IN_PDB',
+          'LICENSE_NOT_ON_FILE', 'APPOINTMENT_MISMATCH', 'NPN_NOT_FOUND')),
+        state text,
+        carrier_id text,
+        note text NOT NULL,
+        detected_at timestamptz NOT NULL,
+        resolved_at timestamptz,
+        resolved_by text
+      );
+      -- One open discrepancy per agent, kind, state and carrier: a sync that finds it again adds nothing.
+      CREATE UNIQUE INDEX licensing_discrepancy_open_idx ON agents.licensing_discrepancy (agent_id, kind, (coalesce(state, '')), (coalesce(carrier_id, '')))
+        WHERE resolved_at IS NULL;
+      CREATE INDEX licensing_discrepancy_detected_idx ON agents.licensing_discrepancy (detected_at) WHERE resolved_at IS NULL;
+
+      -- Contracting data: the code the producer database knows each carrier by (its appointments name carriers so).
+      CREATE TABLE agents.producer_database_company (
+        company_code text PRIMARY KEY,
+        carrier_id text NOT NULL UNIQUE
+      );
+
+      -- Where a license came from: typed in (BGA) or brought or corrected by the sync (PRODUCER_DATABASE).
+      ALTER TABLE agents.license ADD COLUMN source text NOT NULL DEFAULT 'BGA' CHECK (source IN ('BGA', 'PRODUCER_DATABASE'));
+      CREATE INDEX license_expiring_idx ON agents.license (expires_on) WHERE NOT revoked;
+    `,
+  },
 ];

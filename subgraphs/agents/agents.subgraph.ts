@@ -11,6 +11,11 @@ import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-eve
 import { AgentContractFieldsResolver, AgentContractsResolver, UplinePeriodResolver } from './contracts/contract.resolver';
 import { CarrierContractsResolver } from './contracts/carrier-contracts.resolver';
 import { CommissionChainResolver } from './contracts/commission-chain.resolver';
+import { LicenseSyncChangeResolver, LicenseSyncResultResolver, LicensingResolver } from './licensing/licensing.resolver';
+import { LicenseSyncJob } from './licensing/license-sync.job';
+import { AgentLicenseSyncResolver } from './licensing/license-sync-status.resolver';
+import { readLicensingConfig } from './licensing/licensing.config';
+import { PdbXmlAdapter } from './ports/pdb/pdb-xml.adapter';
 import { agentReference } from './agent.reference';
 import { carrierReference } from './carrier/carrier.reference';
 import { createAgentsContext } from './agents.context';
@@ -32,6 +37,10 @@ const buildSchema = () =>
         UplinePeriodResolver,
         CarrierContractsResolver,
         CommissionChainResolver,
+        LicensingResolver,
+        LicenseSyncChangeResolver,
+        LicenseSyncResultResolver,
+        AgentLicenseSyncResolver,
       ],
     },
     { Agent: agentReference, Carrier: carrierReference },
@@ -42,8 +51,29 @@ export const agentsSubgraph: SubgraphModule = {
   name: 'agents',
   migrations: agentsMigrations,
   buildSchema,
-  create: async () => ({
-    schema: await buildSchema(),
-    context: createAgentsContext,
-  }),
+  async create({ env, pool, logger }) {
+    // The national producer database: licenses and appointments by NPN (licensing/), on demand and on a schedule.
+    const licensing = readLicensingConfig(env);
+    const pdb = new PdbXmlAdapter({
+      baseUrl: licensing.producerDatabase.url,
+      user: licensing.producerDatabase.user,
+      password: licensing.producerDatabase.password,
+      deadlineMs: licensing.producerDatabase.timeoutMs,
+    });
+    const sync = licensing.sync.intervalMs
+      ? new LicenseSyncJob({
+          pool,
+          logger,
+          pdb,
+          intervalMs: licensing.sync.intervalMs,
+          batchSize: licensing.sync.batchSize,
+          staleSeconds: licensing.sync.staleSeconds,
+        })
+      : undefined;
+    return {
+      schema: await buildSchema(),
+      background: sync && { start: () => sync.start(), stop: () => sync.stop() },
+      context: (base) => ({ ...createAgentsContext(base), licensing: { pdb } }),
+    };
+  },
 };

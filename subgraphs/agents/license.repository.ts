@@ -12,10 +12,12 @@ export interface LicenseRow {
   effectiveOn: string;
   expiresOn: string;
   revoked: boolean;
+  /** Typed in (BGA) or brought or corrected by the license sync (PRODUCER_DATABASE). */
+  source: 'BGA' | 'PRODUCER_DATABASE';
 }
 
 const LICENSE_COLUMNS = `id, agent_id AS "agentId", state, number, resident, lines_of_authority AS "linesOfAuthority",
-  effective_on AS "effectiveOn", expires_on AS "expiresOn", revoked`;
+  effective_on AS "effectiveOn", expires_on AS "expiresOn", revoked, source`;
 
 /** Every license of these agents, active or not, ordered by state, latest expiry first. */
 export async function licensesByAgentIds(db: Db, agentIds: readonly string[]): Promise<LicenseRow[]> {
@@ -26,7 +28,7 @@ export async function licensesByAgentIds(db: Db, agentIds: readonly string[]): P
 }
 
 /** Inserts a license (not revoked); null when the agent holds this state's license number on file already. */
-export async function insertLicense(db: Db, license: Omit<LicenseRow, 'revoked'>): Promise<LicenseRow | null> {
+export async function insertLicense(db: Db, license: Omit<LicenseRow, 'revoked' | 'source'>): Promise<LicenseRow | null> {
   try {
     const row = await db.one<LicenseRow>(
       `INSERT INTO agents.license (id, agent_id, state, number, resident, lines_of_authority, effective_on, expires_on)

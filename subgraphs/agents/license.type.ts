@@ -1,6 +1,17 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { DateScalar } from '../../platform/scalars';
-import { LineOfAuthority, State } from '../shared/enums';
+import { enumOf, LineOfAuthority, register, State } from '../shared/enums';
+
+export const LicenseSource = register(
+  enumOf(['BGA', 'PRODUCER_DATABASE'] as const),
+  'LicenseSource',
+  'Where a license on file came from.',
+  {
+    BGA: 'Typed in by the BGA (addLicense or the seed).',
+    PRODUCER_DATABASE: 'Brought or last corrected by the sync with the national producer database, the source of truth for licenses.',
+  },
+);
+export type LicenseSource = keyof typeof LicenseSource;
 
 @ObjectType({ description: 'A state insurance license held by an agent.' })
 export class License {
@@ -24,6 +35,9 @@ export class License {
 
   @Field(() => Boolean, { description: 'Effective, not expired and not revoked today (UTC).' })
   active!: boolean;
+
+  @Field(() => LicenseSource, { description: 'Typed in by the BGA, or brought or corrected by the producer-database sync.' })
+  source!: LicenseSource;
 
   revoked!: boolean;
   agentId!: string;

@@ -105,6 +105,7 @@ export const LineOfAuthority = register(enumOf(LINES_OF_AUTHORITY), 'LineOfAutho
   HEALTH: 'Health insurance.',
   ACCIDENT_HEALTH: 'Accident and health insurance.',
   VARIABLE_LIFE_ANNUITY: 'Variable life and variable annuities (securities-registered).',
+  ANNUITY: "Fixed annuities (the producer database's ANNUITY line).",
 });
 export type LineOfAuthority = keyof typeof LineOfAuthority;
 

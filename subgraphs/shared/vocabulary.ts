@@ -95,7 +95,7 @@ export type AgeBasisCode = (typeof AGE_BASES)[number];
 export const AM_BEST_RATINGS = Object.freeze(['A_PLUS_PLUS', 'A_PLUS', 'A', 'A_MINUS', 'B_PLUS_PLUS', 'B_PLUS', 'B', 'B_MINUS'] as const);
 export type AmBestCode = (typeof AM_BEST_RATINGS)[number];
 
-export const LINES_OF_AUTHORITY = Object.freeze(['LIFE', 'HEALTH', 'ACCIDENT_HEALTH', 'VARIABLE_LIFE_ANNUITY'] as const);
+export const LINES_OF_AUTHORITY = Object.freeze(['LIFE', 'HEALTH', 'ACCIDENT_HEALTH', 'VARIABLE_LIFE_ANNUITY', 'ANNUITY'] as const);
 export type LineOfAuthorityCode = (typeof LINES_OF_AUTHORITY)[number];
 
 export const AGENT_STATUSES = Object.freeze(['PENDING', 'ACTIVE', 'SUSPENDED', 'TERMINATED'] as const);

@@ -249,13 +249,16 @@ describe('deploy/k8s', () => {
     // Carrier i of the fixture listens on SIMULATOR_BASE_PORT + i.
     const simulators = main('simulators');
     const base = Number(containerEnv(simulators).SIMULATOR_BASE_PORT);
-    // Then the e-signature provider, on the next port, and the requirement vendors after it.
+    // Then the e-signature provider, on the next port, the requirement vendors and the producer database after it.
     expect(simulators.ports!.map((p) => [p.name, p.containerPort])).toEqual([
       ...CARRIERS.map((c, i) => [c.code.toLowerCase(), base + i]),
       ['esign', base + CARRIERS.length],
       ['pulse', base + CARRIERS.length + 1],
       ['chartwell', base + CARRIERS.length + 2],
+      ['pdb', base + CARRIERS.length + 3],
     ]);
+    // The agents subgraph's license sync reaches the producer database on a port the Service publishes.
+    expect(servicePort(containerEnv(main('agents')).PDB_URL)?.port.targetPort).toBe('pdb');
   });
 
   it('points every URL at a Service that publishes that port', () => {

@@ -13,6 +13,7 @@ import { SUBGRAPHS } from '../../subgraphs/registry';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { freePort } from '../../scripts/embedded/redis-server';
 import { startSimulators, type RunningSimulators, type SimulatorOptions } from '../../simulators/simulators';
+import { TEST_SEED } from './global-setup';
 
 export interface Stack {
   gateway: RunningGateway;
@@ -25,7 +26,9 @@ export interface Stack {
 }
 
 export async function startStack(options: { env?: Record<string, string>; simulators?: SimulatorOptions } = {}): Promise<Stack> {
-  const simulators = await startSimulators({ host: '127.0.0.1', ...options.simulators });
+  // The producer database knows the agents of the test database's world (global-setup.ts seeds it today).
+  const pdbWorld = { agents: TEST_SEED.agents, seed: TEST_SEED.seed };
+  const simulators = await startSimulators({ host: '127.0.0.1', pdb: { world: pdbWorld }, ...options.simulators });
   const gatewayPort = await freePort();
   // Every subgraph's port is chosen first: the cases subgraph asks the agents and carriers subgraphs on their own URLs.
   const ports: Record<string, number> = {};
@@ -39,6 +42,8 @@ export async function startStack(options: { env?: Record<string, string>; simula
     // The vendor poll claims stale orders of any case in the database: on PGlite, test files share
     // one, so a stack only polls when its test asks for it (VENDOR_POLL_INTERVAL_MS in options.env).
     VENDOR_POLL_INTERVAL_MS: '0',
+    // Likewise the scheduled license sync, which takes any agent due: tests run it themselves (LicenseSyncJob).
+    PDB_SYNC_INTERVAL_MS: '0',
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${ports.cases}`,
     ...options.env,
