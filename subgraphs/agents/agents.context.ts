@@ -6,12 +6,16 @@ import { createPreAppointmentStatesLoader } from './carrier/carrier-contracting.
 import type { AgentScope } from './domain/agent-scope';
 import { createAgentEventsLoader } from './events/agent-event.loader';
 import { createLicenseLoader } from './license.loader';
+import type { OnboardingDeps } from './onboarding/onboarding.config';
+import { createOnboardingStepsLoader } from './onboarding/onboarding.loader';
 
 /** What every agents resolver gets: the base context and this request's loaders. */
 export interface AgentsContext extends BaseSubgraphContext {
   loaders: AgentsLoaders;
   /** The caller's visible agent ids, computed once per request (agent-scope.loader.ts). */
   scope?: Promise<AgentScope>;
+  /** The vault and settings of onboarding (made once at start). */
+  onboarding?: OnboardingDeps;
 }
 
 export type AgentsLoaders = ReturnType<typeof createAgentsLoaders>;
@@ -27,9 +31,10 @@ function createAgentsLoaders(base: BaseSubgraphContext) {
     appointments: createAppointmentLoader(base.db),
     preAppointmentStates: createPreAppointmentStatesLoader(base.db),
     events: createAgentEventsLoader(base.db),
+    onboardingSteps: createOnboardingStepsLoader(base.db),
   };
 }
 
-export function createAgentsContext(base: BaseSubgraphContext): AgentsContext {
-  return { ...base, loaders: createAgentsLoaders(base) };
+export function createAgentsContext(base: BaseSubgraphContext, onboarding?: OnboardingDeps): AgentsContext {
+  return { ...base, loaders: createAgentsLoaders(base), onboarding };
 }

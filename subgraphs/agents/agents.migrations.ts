@@ -98,4 +98,30 @@ export const agentsMigrations: readonly Migration[] = [
       CREATE INDEX appointment_filing_due_idx ON agents.appointment (filing_due_on) WHERE filing = 'JUST_IN_TIME' AND status IN ('REQUESTED', 'SUBMITTED');
     `,
   },
+  {
+    version: 3,
+    name: 'onboarding steps',
+    sql: `
+      -- One row per agent and contracting step once the step is recorded (docs/domain.md, "Onboarding to ACTIVE").
+      -- details: what may be shown (E&O carrier, policy number, limit; agreement version; AML day);
+      -- sealed: personal data as one PersonalDataVault value (field onboarding_step.<STEP>): the TIN,
+      -- the bank account and routing number, the background answers. Never in clear.
+      CREATE TABLE agents.onboarding_step (
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        step text NOT NULL CHECK (step IN ('BGA_AGREEMENT', 'W9', 'DIRECT_DEPOSIT', 'EO_COVERAGE', 'AML_TRAINING', 'BACKGROUND_QUESTIONS')),
+        status text NOT NULL CHECK (status IN ('COMPLETE', 'IN_REVIEW', 'EXPIRED')),
+        completed_at timestamptz,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        recorded_by text NOT NULL,
+        details jsonb NOT NULL DEFAULT '{}',
+        sealed text,
+        -- E&O only: the coverage's last day; the lapse job watches complete coverage that ends.
+        expires_on date,
+        -- The lapse job's lease on the row (PollingJob): replicas never work the same lapse.
+        lease_until timestamptz,
+        PRIMARY KEY (agent_id, step)
+      );
+      CREATE INDEX onboarding_eo_due_idx ON agents.onboarding_step (expires_on) WHERE step = 'EO_COVERAGE' AND status = 'COMPLETE';
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { PersonalDataVault } from '../../platform/personal-data';
 import { buildFederatedSchema } from '../shared/federation';
 import type { SubgraphModule } from '../shared/subgraph-server';
 // type-graphql orders root fields by the order their resolver modules load: these keep the
@@ -8,6 +9,9 @@ import { LicenseResolver } from './license.resolver';
 import { AppointmentResolver } from './appointment.resolver';
 import { CarrierContractingResolver } from './carrier/carrier-contracting.resolver';
 import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-event.resolver';
+import { OnboardingResolver } from './onboarding/onboarding.resolver';
+import { EoLapseJob } from './onboarding/eo-lapse.job';
+import { readOnboardingConfig } from './onboarding/onboarding.config';
 import { agentReference } from './agent.reference';
 import { carrierReference } from './carrier/carrier.reference';
 import { createAgentsContext } from './agents.context';
@@ -24,18 +28,29 @@ const buildSchema = () =>
         CarrierContractingResolver,
         AgentEventResolver,
         AgentEventsFieldResolver,
+        OnboardingResolver,
       ],
     },
     { Agent: agentReference, Carrier: carrierReference },
   );
 
-/** The agents subgraph: agents, licenses, appointments, eligibility. Nothing outlives a request. */
+/** The agents subgraph: agents, licenses, appointments, eligibility, onboarding; the E&O lapse job is its one background work. */
 export const agentsSubgraph: SubgraphModule = {
   name: 'agents',
   migrations: agentsMigrations,
   buildSchema,
-  create: async () => ({
-    schema: await buildSchema(),
-    context: createAgentsContext,
-  }),
+  async create({ env, pool, logger }) {
+    const onboardingConfig = readOnboardingConfig(env);
+    // Sealed onboarding steps (TIN, bank account, background answers); refuses the development key in production.
+    const onboarding = { vault: PersonalDataVault.fromEnv(env), eoMinimumPerClaim: onboardingConfig.eoMinimumPerClaim };
+    // E&O lapse: an ACTIVE agent whose recorded coverage ended is SUSPENDED (leased, safe with replicas).
+    const eoLapse = onboardingConfig.eoLapseIntervalMs
+      ? new EoLapseJob({ pool, logger, intervalMs: onboardingConfig.eoLapseIntervalMs })
+      : undefined;
+    return {
+      schema: await buildSchema(),
+      context: (base) => createAgentsContext(base, onboarding),
+      background: eoLapse && { start: () => eoLapse.start(), stop: () => eoLapse.stop() },
+    };
+  },
 };
