@@ -9,6 +9,7 @@ import { underwritingFixture } from '../../subgraphs/carriers/fixtures/requireme
 import { applicationRulesFor } from '../../subgraphs/carriers/fixtures/application-rules.fixture';
 import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
+import { seedOnboarding } from './onboarding';
 import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
 
 export interface SeedOptions extends Partial<WorldOptions> {
@@ -190,6 +191,8 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
         a.amlTrainedOn,
       ]),
     );
+    // Each ACTIVE agent's contracting packet (scripts/seed/onboarding.ts).
+    await seedOnboarding(client, world.agents, options.anchor ?? new Date().toISOString().slice(0, 10));
     await insertRows(
       client,
       'agents.license',
