@@ -119,6 +119,8 @@ export const agentsMigrations: readonly Migration[] = [
         expires_on date,
         -- The lapse job's lease on the row (PollingJob): replicas never work the same lapse.
         lease_until timestamptz,
+        -- One key column for npm run personal-data:rotate (scripts/personal-data/rotate.ts).
+        id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
         PRIMARY KEY (agent_id, step)
       );
       CREATE INDEX onboarding_eo_due_idx ON agents.onboarding_step (expires_on) WHERE step = 'EO_COVERAGE' AND status = 'COMPLETE';
