@@ -41,7 +41,7 @@ export async function seedOnboarding(client: pg.PoolClient, agents: readonly See
       expiresOn: string | null = null,
     ) => rows.push({ agentId: agent.id, step, completedAt, details, sealed, expiresOn });
     const steps: (() => void)[] = [
-      () => add('BGA_AGREEMENT', { agreementVersion: '2026-01', method: 'CLICK_TO_SIGN', signedBy: `user:${agent.id}` }),
+      () => add('BGA_AGREEMENT', { agreementVersion: '2026-01', method: 'ESIGN', envelopeId: `env_seed_${agent.id}` }),
       () =>
         add(
           'W9',

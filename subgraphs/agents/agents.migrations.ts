@@ -109,7 +109,7 @@ export const agentsMigrations: readonly Migration[] = [
       CREATE TABLE agents.onboarding_step (
         agent_id text NOT NULL REFERENCES agents.agent (id),
         step text NOT NULL CHECK (step IN ('BGA_AGREEMENT', 'W9', 'DIRECT_DEPOSIT', 'EO_COVERAGE', 'AML_TRAINING', 'BACKGROUND_QUESTIONS')),
-        status text NOT NULL CHECK (status IN ('COMPLETE', 'IN_REVIEW', 'EXPIRED')),
+        status text NOT NULL CHECK (status IN ('COMPLETE', 'IN_REVIEW', 'EXPIRED', 'AWAITING_SIGNATURE')),
         completed_at timestamptz,
         recorded_at timestamptz NOT NULL DEFAULT now(),
         recorded_by text NOT NULL,
@@ -123,6 +123,8 @@ export const agentsMigrations: readonly Migration[] = [
         id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
         PRIMARY KEY (agent_id, step)
       );
+      -- The agreement's envelope, found when the provider's webhook says it is signed.
+      CREATE UNIQUE INDEX onboarding_envelope_idx ON agents.onboarding_step ((details ->> 'envelopeId')) WHERE step = 'BGA_AGREEMENT';
       CREATE INDEX onboarding_eo_due_idx ON agents.onboarding_step (expires_on) WHERE step = 'EO_COVERAGE' AND status = 'COMPLETE';
     `,
   },

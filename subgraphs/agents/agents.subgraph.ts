@@ -12,6 +12,9 @@ import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-eve
 import { OnboardingResolver } from './onboarding/onboarding.resolver';
 import { EoLapseJob } from './onboarding/eo-lapse.job';
 import { readOnboardingConfig } from './onboarding/onboarding.config';
+import { AGREEMENT_WEBHOOK_PATH, agreementWebhookRoute } from './onboarding/agreement-webhook.route';
+import { EsignAgreementAdapter } from './onboarding/esign-agreement.adapter';
+import { Db } from '../shared/db';
 import { agentReference } from './agent.reference';
 import { carrierReference } from './carrier/carrier.reference';
 import { createAgentsContext } from './agents.context';
@@ -42,7 +45,14 @@ export const agentsSubgraph: SubgraphModule = {
   async create({ env, pool, logger }) {
     const onboardingConfig = readOnboardingConfig(env);
     // Sealed onboarding steps (TIN, bank account, background answers); refuses the development key in production.
-    const onboarding = { vault: PersonalDataVault.fromEnv(env), eoMinimumPerClaim: onboardingConfig.eoMinimumPerClaim };
+    const { esign } = onboardingConfig;
+    const onboarding = {
+      vault: PersonalDataVault.fromEnv(env),
+      eoMinimumPerClaim: onboardingConfig.eoMinimumPerClaim,
+      // The BGA agreement goes out for e-signature; the provider's signed webhook completes it.
+      signatures: new EsignAgreementAdapter({ baseUrl: esign.url, apiKey: esign.apiKey }),
+      esignCallbackUrl: esign.callbackUrl,
+    };
     // E&O lapse: an ACTIVE agent whose recorded coverage ended is SUSPENDED (leased, safe with replicas).
     const eoLapse = onboardingConfig.eoLapseIntervalMs
       ? new EoLapseJob({ pool, logger, intervalMs: onboardingConfig.eoLapseIntervalMs })
@@ -50,6 +60,14 @@ export const agentsSubgraph: SubgraphModule = {
     return {
       schema: await buildSchema(),
       context: (base) => createAgentsContext(base, onboarding),
+      routes: {
+        [AGREEMENT_WEBHOOK_PATH]: agreementWebhookRoute({
+          db: new Db(pool),
+          secret: esign.webhookSecret,
+          toleranceSeconds: esign.webhookToleranceSeconds,
+          logger: logger.child({ route: AGREEMENT_WEBHOOK_PATH }),
+        }),
+      },
       background: eoLapse && { start: () => eoLapse.start(), stop: () => eoLapse.stop() },
     };
   },

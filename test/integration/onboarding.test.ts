@@ -1,6 +1,6 @@
 /**
  * Onboarding to ACTIVE through the gateway: a new agent (createAgent, PENDING) walks every step of
- * the contracting packet, the background "yes" waits for an ADMIN, and the last step makes the agent
+ * the contracting packet (the agreement e-signed through the simulated provider and its signed webhook), the background "yes" waits for an ADMIN, and the last step makes the agent
  * ACTIVE by a STATUS_CHANGED event; bad input is BAD_USER_INPUT naming the field without its value;
  * the bank account is sealed in the database and masked (****6789) only for ADMIN and the agent
  * themself; an E&O lapse suspends the agent through the lease job, and new coverage reinstates them.
@@ -37,6 +37,7 @@ const ONBOARDING = `query($id: ID!) { agent(id: $id) { id status eoExpiresOn
 const STEP_RESULT = '{ id status onboarding { missing stage } }';
 const MUTATIONS = {
   agreement: `mutation($id: ID!, $input: BgaAgreementInput!) { signBgaAgreement(agentId: $id, input: $input) ${STEP_RESULT} }`,
+  requestSignature: `mutation($id: ID!) { requestBgaAgreementSignature(agentId: $id) { envelopeId signingUrl agreementVersion } }`,
   w9: `mutation($id: ID!, $input: W9Input!) { recordW9(agentId: $id, input: $input) ${STEP_RESULT} }`,
   deposit: `mutation($id: ID!, $input: DirectDepositInput!) { recordDirectDeposit(agentId: $id, input: $input) ${STEP_RESULT} }`,
   eo: `mutation($id: ID!, $input: EoCoverageInput!) { recordEoCoverage(agentId: $id, input: $input) ${STEP_RESULT} }`,
@@ -52,6 +53,14 @@ function expectBadInput(response: GraphqlResponse, field: string, value: string)
   expect(codes(response)).toEqual(['BAD_USER_INPUT']);
   expect(response.errors![0].extensions!.reasons).toEqual([field]);
   expect(JSON.stringify(response.errors)).not.toContain(value);
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function stageCounts(): Promise<Record<string, number>> {
@@ -124,8 +133,26 @@ describe('a new agent onboards to ACTIVE', () => {
 
   it('walks every step; a background "yes" waits for an ADMIN, whose approval makes the agent ACTIVE by an event', async () => {
     const before = await stageCounts();
+    // The agreement goes out for e-signature; the agent signs through their link; the provider's signed webhook completes the step.
+    const requested = await ask(self, MUTATIONS.requestSignature, { id: agentId });
+    expect(requested.errors).toBeUndefined();
+    const { envelopeId, signingUrl, agreementVersion } = requested.data!.requestBgaAgreementSignature;
+    expect(agreementVersion).toBe('2026-01');
+    const repeated = await ask(self, MUTATIONS.requestSignature, { id: agentId });
+    expect(repeated.data!.requestBgaAgreementSignature.envelopeId).toBe(envelopeId);
+    const awaiting = await ask(self, ONBOARDING, { id: agentId });
+    expect(awaiting.data!.agent.onboarding.steps[0]).toEqual({ step: 'BGA_AGREEMENT', status: 'AWAITING_SIGNATURE', completedAt: null });
+    expect(
+      codes(await ask(self, MUTATIONS.agreement, { id: agentId, input: { agreementVersion: '2026-01', signedOn: yesterday() } })),
+    ).toEqual(['FORBIDDEN']);
+    const signed = await fetch(`${signingUrl}/sign`, { method: 'POST' });
+    expect(signed.status).toBe(200);
+    await waitFor(async () => {
+      const view = await ask(self, ONBOARDING, { id: agentId });
+      return view.data!.agent.onboarding.steps[0].status === 'COMPLETE';
+    });
+
     const steps: [string, Record<string, unknown>][] = [
-      [MUTATIONS.agreement, { agreementVersion: '2026-01' }],
       [MUTATIONS.w9, { tin: TIN, legalName: 'Onb Oarding', taxClassification: 'INDIVIDUAL' }],
       [MUTATIONS.deposit, { routingNumber: ROUTING, accountNumber: ACCOUNT, accountType: 'CHECKING' }],
       [MUTATIONS.eo, eoInput()],
@@ -195,7 +222,14 @@ describe('a new agent onboards to ACTIVE', () => {
         .filter((e) => e.type === 'ONBOARDING_STEP_COMPLETED')
         .map((e) => e.note)
         .sort(),
-    ).toEqual(['AML_TRAINING', 'BACKGROUND_QUESTIONS: approved after review', 'BGA_AGREEMENT', 'DIRECT_DEPOSIT', 'EO_COVERAGE', 'W9']);
+    ).toEqual([
+      'AML_TRAINING',
+      'BACKGROUND_QUESTIONS: approved after review',
+      'BGA_AGREEMENT: signed electronically',
+      'DIRECT_DEPOSIT',
+      'EO_COVERAGE',
+      'W9',
+    ]);
     expect(events.map((e) => e.type)).toContain('CREATED');
   });
 

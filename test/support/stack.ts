@@ -40,6 +40,7 @@ export async function startStack(options: { env?: Record<string, string>; simula
     // one, so a stack only polls when its test asks for it (VENDOR_POLL_INTERVAL_MS in options.env).
     VENDOR_POLL_INTERVAL_MS: '0',
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
+    AGENTS_ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.agents}/webhooks/esign-agreements`,
     VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${ports.cases}`,
     ...options.env,
   };

@@ -18,14 +18,24 @@ export const ONBOARDING_STEPS = Object.freeze([
 ] as const);
 export type OnboardingStepCode = (typeof ONBOARDING_STEPS)[number];
 
-export const ONBOARDING_STEP_STATUSES = Object.freeze(['NOT_STARTED', 'IN_REVIEW', 'COMPLETE', 'EXPIRED', 'NOT_REQUIRED'] as const);
+export const ONBOARDING_STEP_STATUSES = Object.freeze([
+  'NOT_STARTED',
+  'AWAITING_SIGNATURE',
+  'IN_REVIEW',
+  'COMPLETE',
+  'EXPIRED',
+  'NOT_REQUIRED',
+] as const);
 export type OnboardingStepStatusCode = (typeof ONBOARDING_STEP_STATUSES)[number];
 
 /** What a stored step row can hold: NOT_STARTED and NOT_REQUIRED are never stored, only derived. */
-export type StoredStepStatus = 'COMPLETE' | 'IN_REVIEW' | 'EXPIRED';
+export type StoredStepStatus = 'COMPLETE' | 'IN_REVIEW' | 'EXPIRED' | 'AWAITING_SIGNATURE';
 
 export const ONBOARDING_STAGES = Object.freeze(['NOT_STARTED', 'IN_PROGRESS', 'IN_REVIEW', 'COMPLETE', 'LAPSED'] as const);
 export type OnboardingStageCode = (typeof ONBOARDING_STAGES)[number];
+
+/** The version of the BGA agreement agents sign today (printed on it, recorded with each signature). */
+export const BGA_AGREEMENT_VERSION = '2026-01';
 
 /** The BGA's default minimum E&O limit per claim, in dollars (ONBOARDING_EO_MINIMUM_PER_CLAIM overrides it). */
 export const DEFAULT_EO_MINIMUM_PER_CLAIM = 1_000_000;

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { todayUtc } from '../../../platform/dates';
-import { badInput, forbidden, notFound } from '../../../platform/errors';
+import { randomUUID } from 'node:crypto';
+import { badInput, coded, failedPrecondition, forbidden, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import { mask } from '../../../platform/personal-data';
 import { requireRole, requireSignedIn } from '../../shared/auth';
@@ -10,6 +11,7 @@ import type { AgentsContext } from '../agents.context';
 import {
   agreementProblems,
   anyYes,
+  BGA_AGREEMENT_VERSION,
   backgroundProblems,
   backgroundStatusAfterAnswers,
   directDepositProblems,
@@ -26,12 +28,15 @@ import {
   summarize,
   w9Problems,
 } from '../domain/onboarding';
+import { AgreementSignatureError } from './agreement-signature.port';
+import { agreementPdf } from './agreement-pdf';
 import { setAgentAmlTrainedOn, setAgentEoExpiresOn, stageSummaries } from './onboarding.repository';
 import { approveBackground, openStep, recordStep, sealStep } from './onboarding.service';
 import {
   AmlTrainingInput,
   BackgroundAnswersInput,
   BgaAgreementInput,
+  BgaAgreementSignatureRequest,
   DirectDepositInput,
   type EoCoverage,
   EoCoverageInput,
@@ -103,32 +108,77 @@ export class OnboardingResolver {
     };
   }
 
-  @Mutation(() => Agent, {
+  @Mutation(() => BgaAgreementSignatureRequest, {
     description:
-      'Records the BGA agreement as signed (the agent accepting it here, or an ADMIN recording a copy signed on paper). The agent themself or an ADMIN.',
+      'Sends the BGA agreement to the agent for e-signature (the provider emails the link; the link is returned too). The step is AWAITING_SIGNATURE until the provider says it is signed, then COMPLETE. Asking again while it waits gives back the same envelope. The agent themself or an ADMIN.',
   })
+  async requestBgaAgreementSignature(
+    @Arg('agentId', () => ID, { description: 'The agent (agt_...).' }) agentId: string,
+    @Ctx() ctx: AgentsContext,
+  ): Promise<BgaAgreementSignatureRequest> {
+    agentIdArg(agentId);
+    requireSelfOrAdmin(ctx, agentId);
+    const agent = await ctx.loaders.agent.load(agentId);
+    if (!agent) throw notFound('agent');
+    if (agent.status === 'TERMINATED') throw failedPrecondition('the agent is TERMINATED: onboarding is closed');
+    const previous = (await ctx.loaders.onboardingSteps.load(agentId)).find((row) => row.step === 'BGA_AGREEMENT');
+    if (previous?.status === 'COMPLETE') throw failedPrecondition('the BGA agreement is signed already');
+    // While an envelope waits, the same reference: the provider gives back the same envelope.
+    const waiting = previous?.status === 'AWAITING_SIGNATURE' ? (previous.details as { reference?: string }) : undefined;
+    const reference = waiting?.reference ?? `bga-agreement-${agentId}-${randomUUID()}`;
+    const { signatures, esignCallbackUrl } = deps(ctx);
+    let envelope: { envelopeId: string; signingUrl: string };
+    try {
+      envelope = await signatures.requestSignature({
+        reference,
+        pdf: await agreementPdf(BGA_AGREEMENT_VERSION, agentId),
+        signer: { name: `${agent.firstName} ${agent.lastName}`, email: agent.email },
+        callbackUrl: esignCallbackUrl,
+        expiresInDays: 30,
+      });
+    } catch (error) {
+      if (error instanceof AgreementSignatureError) throw coded('SERVICE_UNAVAILABLE', `${error.message}: ask again later`);
+      throw error;
+    }
+    await recordStep(ctx.db, {
+      agentId,
+      step: 'BGA_AGREEMENT',
+      actor: ctx.identity.sub,
+      decide: (current) => {
+        if (current?.status === 'COMPLETE') throw failedPrecondition('the BGA agreement is signed already');
+        return {
+          status: 'AWAITING_SIGNATURE',
+          details: {
+            agreementVersion: BGA_AGREEMENT_VERSION,
+            method: 'ESIGN',
+            envelopeId: envelope.envelopeId,
+            reference,
+            requestedBy: ctx.identity.sub,
+          },
+          sealed: null,
+        };
+      },
+    });
+    ctx.loaders.onboardingSteps.clear(agentId);
+    return { ...envelope, agreementVersion: BGA_AGREEMENT_VERSION };
+  }
+
+  @Mutation(() => Agent, { description: 'Records a copy of the BGA agreement signed on paper, with its day. ADMIN only.' })
   async signBgaAgreement(
     @Arg('agentId', () => ID, { description: 'The agent (agt_...).' }) agentId: string,
     @Arg('input', () => BgaAgreementInput, { description: 'The agreement signed.' }) input: BgaAgreementInput,
     @Ctx() ctx: AgentsContext,
   ): Promise<AgentRow> {
     agentIdArg(agentId);
-    requireSelfOrAdmin(ctx, agentId);
-    const today = todayUtc();
-    if (input.signedOn && ctx.identity.role !== 'ADMIN')
-      throw badInput('input.signedOn is for an ADMIN recording a paper copy', ['input.signedOn']);
-    refuse([...agreementProblems(input), ...(input.signedOn ? pastDayProblems('input.signedOn', input.signedOn, today) : [])]);
+    requireRole(ctx.identity, ['ADMIN']);
+    refuse([...agreementProblems(input), ...pastDayProblems('input.signedOn', input.signedOn, todayUtc())]);
     await recordStep(ctx.db, {
       agentId,
       step: 'BGA_AGREEMENT',
       actor: ctx.identity.sub,
       decide: () => ({
         status: 'COMPLETE',
-        details: {
-          agreementVersion: input.agreementVersion,
-          method: input.signedOn ? 'PAPER' : 'CLICK_TO_SIGN',
-          signedBy: ctx.identity.sub,
-        },
+        details: { agreementVersion: input.agreementVersion, method: 'PAPER', recordedBy: ctx.identity.sub },
         sealed: null,
         completedOn: input.signedOn,
       }),

@@ -160,3 +160,31 @@ export async function lapseEoCoverage(db: Db, agentId: string, today: string): P
     return true;
   });
 }
+
+/** The events' actor when the provider's webhook completes the agreement. */
+export const ESIGN_ACTOR = 'system:esign';
+
+/**
+ * The provider says the agreement's envelope is signed (its verified webhook): the step COMPLETE at
+ * the signing time, ONBOARDING_STEP_COMPLETED, and the activation when it was the last step, in one
+ * transaction. A redelivery, or an envelope the step no longer waits for, changes nothing: false.
+ */
+export async function completeAgreementSignature(db: Db, envelopeId: string, signedAt: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const found = await tx.one<{ agentId: string }>(
+      `SELECT agent_id AS "agentId" FROM agents.onboarding_step WHERE step = 'BGA_AGREEMENT' AND details ->> 'envelopeId' = $1`,
+      [envelopeId],
+    );
+    if (!found) return false;
+    const agent = await lockAgent(tx, found.agentId);
+    const step = await lockStep(tx, found.agentId, 'BGA_AGREEMENT');
+    if (!agent || step?.status !== 'AWAITING_SIGNATURE' || step.details.envelopeId !== envelopeId) return false;
+    await setStepStatus(tx, found.agentId, 'BGA_AGREEMENT', 'COMPLETE', signedAt);
+    const events: NewAgentEvent[] = [
+      { agentId: found.agentId, type: 'ONBOARDING_STEP_COMPLETED', actor: ESIGN_ACTOR, note: 'BGA_AGREEMENT: signed electronically' },
+    ];
+    events.push(...(await activationEvents(tx, agent, ESIGN_ACTOR)));
+    await appendAgentEvents(tx, events);
+    return true;
+  });
+}

@@ -32,6 +32,7 @@ export const OnboardingStepStatus = register(
   'Where one onboarding step stands.',
   {
     NOT_STARTED: 'Nothing recorded yet (a required step).',
+    AWAITING_SIGNATURE: 'Sent to the agent for e-signature (requestBgaAgreementSignature), not signed yet.',
     IN_REVIEW: 'Recorded, waiting for staff review (a "yes" to a background question) until an ADMIN approves it.',
     COMPLETE: 'Done.',
     EXPIRED: 'Was complete but has lapsed (E&O coverage past its last day): record it again.',
@@ -105,16 +106,25 @@ export class OnboardingStageCount {
   count!: number;
 }
 
-@InputType({ description: 'The BGA agreement, signed.' })
+@InputType({ description: 'A copy of the BGA agreement signed on paper, recorded by an ADMIN.' })
 export class BgaAgreementInput {
   @Field(() => String, { description: 'The version of the agreement signed, as printed on it (e.g. "2026-01").' })
   agreementVersion!: string;
 
-  @Field(() => DateScalar, {
-    nullable: true,
-    description: 'The day it was signed, when an ADMIN records a copy signed on paper; today (UTC) when the agent signs here.',
-  })
-  signedOn?: string;
+  @Field(() => DateScalar, { description: 'The day it was signed: not in the future.' })
+  signedOn!: string;
+}
+
+@ObjectType({ description: 'The BGA agreement sent to the agent for e-signature.' })
+export class BgaAgreementSignatureRequest {
+  @Field(() => String, { description: "The provider's envelope id." })
+  envelopeId!: string;
+
+  @Field(() => String, { description: "The agent's signing link: a secret, for the agent only." })
+  signingUrl!: string;
+
+  @Field(() => String, { description: 'The version of the agreement sent.' })
+  agreementVersion!: string;
 }
 
 export const TaxClassification = register(

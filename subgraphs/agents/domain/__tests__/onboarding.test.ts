@@ -59,6 +59,13 @@ describe('step views, missing and stage', () => {
     expect(onboardingStage(summarize(views))).toBe('COMPLETE');
   });
 
+  it('an agreement sent for e-signature is still missing: IN_PROGRESS', () => {
+    const views = stepViews([{ step: 'BGA_AGREEMENT', status: 'AWAITING_SIGNATURE', completedAt: null }], TODAY);
+    expect(views[0].status).toBe('AWAITING_SIGNATURE');
+    expect(missingSteps(views)).toContain('BGA_AGREEMENT');
+    expect(onboardingStage(summarize(views))).toBe('IN_PROGRESS');
+  });
+
   it('background in review: missing, stage IN_REVIEW', () => {
     const steps = allRequired().map((s) => (s.step === 'BACKGROUND_QUESTIONS' ? { ...s, status: 'IN_REVIEW' as const } : s));
     const views = stepViews(steps, TODAY);
