@@ -7,7 +7,9 @@
  * onboardingMetrics counts agents by stage.
  */
 import pg from 'pg';
+import { DEV_ESIGN_WEBHOOK_SECRET } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
+import { signWebhook } from '../../platform/webhook-signature';
 import { EoLapseJob } from '../../subgraphs/agents/onboarding/eo-lapse.job';
 import { codes, graphql, type GraphqlResponse } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
@@ -151,6 +153,29 @@ describe('a new agent onboards to ACTIVE', () => {
       const view = await ask(self, ONBOARDING, { id: agentId });
       return view.data!.agent.onboarding.steps[0].status === 'COMPLETE';
     });
+
+    // The webhook believes only signed deliveries; a signed redelivery changes nothing.
+    const hook = `${stack.subgraphs.agents.url.replace(/\/graphql$/, '')}/webhooks/esign-agreements`;
+    const body = JSON.stringify({
+      eventId: 'evt_replay',
+      type: 'envelope.completed',
+      envelopeId,
+      clientReference: 'x',
+      occurredAt: new Date().toISOString(),
+    });
+    const unsigned = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const redelivered = await fetch(hook, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-esign-timestamp': timestamp,
+        'x-esign-signature': signWebhook(DEV_ESIGN_WEBHOOK_SECRET, timestamp, body),
+      },
+      body,
+    });
+    expect(await redelivered.json()).toEqual({ received: true, applied: false });
 
     const steps: [string, Record<string, unknown>][] = [
       [MUTATIONS.w9, { tin: TIN, legalName: 'Onb Oarding', taxClassification: 'INDIVIDUAL' }],
