@@ -325,7 +325,17 @@ describe('a new agent onboards to ACTIVE', () => {
     });
   });
 
+  it('a page of agents loads every onboarding in one statement', async () => {
+    const page = await ask(admin, `{ agents(first: 100) { edges { node { id onboarding { stage missing steps { step status } } } } } }`);
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.agents.edges).toHaveLength(100);
+    // One for the page, one for every agent's steps.
+    expect(page.extensions!.stats.agents).toMatchObject({ fetches: 1, sql: 2 });
+  });
+
   it('onboardingMetrics lists every stage, for ADMIN only', async () => {
+    const metrics = await ask(admin, METRICS);
+    expect(metrics.extensions!.stats.agents).toMatchObject({ fetches: 1, sql: 1 });
     const counts = await stageCounts();
     expect(Object.keys(counts)).toEqual(['NOT_STARTED', 'IN_PROGRESS', 'IN_REVIEW', 'COMPLETE', 'LAPSED']);
     expect(counts.COMPLETE).toBeGreaterThan(0);

@@ -94,18 +94,21 @@ export class OnboardingResolver {
     const views = stepViews(rows, todayUtc());
     const eo = rows.find((row) => row.step === 'EO_COVERAGE');
     const deposit = rows.find((row) => row.step === 'DIRECT_DEPOSIT');
-    let directDepositAccountMasked: string | null = null;
-    if (deposit?.sealed && maySeeOwnData(ctx, agent.id)) {
-      const { accountNumber } = openStep<{ accountNumber: string }>(deps(ctx).vault, deposit.sealed);
-      directDepositAccountMasked = mask('BANK_ACCOUNT', accountNumber);
-    }
-    return {
+    const onboarding = {
       steps: views,
       missing: missingSteps(views),
       stage: onboardingStage(summarize(views)),
       eoCoverage: eo ? (eo.details as unknown as EoCoverage) : null,
-      directDepositAccountMasked,
-    };
+    } as Onboarding;
+    // A getter: the account is opened only when a caller allowed to see it selects the field.
+    const vault = deps(ctx).vault;
+    const allowed = maySeeOwnData(ctx, agent.id);
+    Object.defineProperty(onboarding, 'directDepositAccountMasked', {
+      enumerable: true,
+      get: () =>
+        deposit?.sealed && allowed ? mask('BANK_ACCOUNT', openStep<{ accountNumber: string }>(vault, deposit.sealed).accountNumber) : null,
+    });
+    return onboarding;
   }
 
   @Mutation(() => BgaAgreementSignatureRequest, {
