@@ -136,10 +136,20 @@ describe('a new agent onboards to ACTIVE', () => {
   it('walks every step; a background "yes" waits for an ADMIN, whose approval makes the agent ACTIVE by an event', async () => {
     const before = await stageCounts();
     // The agreement goes out for e-signature; the agent signs through their link; the provider's signed webhook completes the step.
+    // A declined envelope puts the step back: the next request sends a new one.
+    const first = await ask(self, MUTATIONS.requestSignature, { id: agentId });
+    expect(first.errors).toBeUndefined();
+    const declined = await fetch(`${first.data!.requestBgaAgreementSignature.signingUrl}/decline`, { method: 'POST' });
+    expect(declined.status).toBe(200);
+    await waitFor(async () => {
+      const view = await ask(self, ONBOARDING, { id: agentId });
+      return view.data!.agent.onboarding.steps[0].status === 'NOT_STARTED';
+    });
     const requested = await ask(self, MUTATIONS.requestSignature, { id: agentId });
     expect(requested.errors).toBeUndefined();
     const { envelopeId, signingUrl, agreementVersion } = requested.data!.requestBgaAgreementSignature;
     expect(agreementVersion).toBe('2026-01');
+    expect(envelopeId).not.toBe(first.data!.requestBgaAgreementSignature.envelopeId);
     const repeated = await ask(self, MUTATIONS.requestSignature, { id: agentId });
     expect(repeated.data!.requestBgaAgreementSignature.envelopeId).toBe(envelopeId);
     const awaiting = await ask(self, ONBOARDING, { id: agentId });

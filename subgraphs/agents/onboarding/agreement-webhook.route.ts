@@ -2,8 +2,9 @@
  * POST /webhooks/esign-agreements: the e-signature provider's signed webhook for BGA agreements.
  * Nothing is believed before the signature is (platform/webhook-signature.ts: HMAC-SHA256 of
  * `${timestamp}.${rawBody}`, timestamp within the tolerance). `envelope.completed` completes the
- * agreement step (onboarding.service.ts completeAgreementSignature, one transaction); other event
- * types are acknowledged and ignored; a redelivery changes nothing. Nothing personal is in an
+ * agreement step (onboarding.service.ts completeAgreementSignature, one transaction);
+ * `envelope.declined` and `envelope.expired` put it back to NOT_STARTED (a new request sends a new
+ * envelope); other event types are acknowledged and ignored; a redelivery changes nothing. Nothing personal is in an
  * event, and nothing but ids and types is logged.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,7 +12,10 @@ import { type Route, sendJson } from '../../../platform/http';
 import type { Logger } from '../../../platform/logger';
 import { headerValue, readRawBody, verifyWebhookSignature, WebhookRefusal } from '../../../platform/webhook-signature';
 import { type Db, isDatabaseUnavailable } from '../../shared/db';
-import { completeAgreementSignature } from './onboarding.service';
+import { abandonAgreementSignature, completeAgreementSignature } from './onboarding.service';
+
+/** The envelope-level events the agreement follows; signer events are acknowledged and ignored. */
+const ENVELOPE_EVENTS = new Set(['envelope.completed', 'envelope.declined', 'envelope.expired']);
 
 export const AGREEMENT_WEBHOOK_PATH = '/webhooks/esign-agreements';
 
@@ -39,10 +43,13 @@ export function agreementWebhookRoute(options: {
       } catch {
         throw new WebhookRefusal(400, 'BAD_REQUEST', 'the webhook body is not JSON');
       }
-      if (event.type !== 'envelope.completed') return sendJson(res, 200, { received: true, ignored: true });
+      if (!ENVELOPE_EVENTS.has(String(event.type))) return sendJson(res, 200, { received: true, ignored: true });
       if (typeof event.envelopeId !== 'string' || typeof event.occurredAt !== 'string' || Number.isNaN(Date.parse(event.occurredAt)))
         throw new WebhookRefusal(400, 'BAD_REQUEST', 'the webhook has no envelopeId or occurredAt');
-      const applied = await completeAgreementSignature(options.db, event.envelopeId, new Date(event.occurredAt).toISOString());
+      const applied =
+        event.type === 'envelope.completed'
+          ? await completeAgreementSignature(options.db, event.envelopeId, new Date(event.occurredAt).toISOString())
+          : await abandonAgreementSignature(options.db, event.envelopeId);
       options.logger.info({ envelopeId: event.envelopeId, applied }, 'agreement e-signature webhook received');
       sendJson(res, 200, { received: true, applied });
     } catch (error) {

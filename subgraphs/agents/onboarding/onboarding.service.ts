@@ -188,3 +188,17 @@ export async function completeAgreementSignature(db: Db, envelopeId: string, sig
     return true;
   });
 }
+
+/**
+ * The provider says the agreement's envelope was declined or expired: the step waiting on it is
+ * removed (NOT_STARTED again), so the next requestBgaAgreementSignature sends a new envelope. An
+ * envelope the step no longer waits for changes nothing: false.
+ */
+export async function abandonAgreementSignature(db: Db, envelopeId: string): Promise<boolean> {
+  const removed = await db.query<{ agentId: string }>(
+    `DELETE FROM agents.onboarding_step WHERE step = 'BGA_AGREEMENT' AND status = 'AWAITING_SIGNATURE' AND details ->> 'envelopeId' = $1
+     RETURNING agent_id AS "agentId"`,
+    [envelopeId],
+  );
+  return removed.length > 0;
+}
