@@ -204,9 +204,9 @@ describe('a new agent onboards to ACTIVE', () => {
     expect(waiting.data!.agent).toMatchObject({ status: 'PENDING', onboarding: { missing: ['BACKGROUND_QUESTIONS'], stage: 'IN_REVIEW' } });
     expect(waiting.data!.agent.onboarding.steps.find((s: { step: string }) => s.step === 'BACKGROUND_QUESTIONS').status).toBe('IN_REVIEW');
     expect(waiting.data!.agent.onboarding.steps.find((s: { step: string }) => s.step === 'AML_TRAINING').status).toBe('NOT_REQUIRED');
+    // Deltas of the stages no other test file moves (on PGlite they share the database and create PENDING agents).
     const during = await stageCounts();
     expect(during.IN_REVIEW).toBe(before.IN_REVIEW + 1);
-    expect(during.NOT_STARTED).toBe(before.NOT_STARTED - 1);
 
     // The agent cannot approve their own review; answering again with every "no" does not skip it.
     expect(codes(await ask(self, MUTATIONS.approve, { id: agentId }))).toEqual(['FORBIDDEN']);
@@ -227,7 +227,6 @@ describe('a new agent onboards to ACTIVE', () => {
 
     const after = await stageCounts();
     expect(after.COMPLETE).toBe(before.COMPLETE + 1);
-    expect(after.NOT_STARTED).toBe(before.NOT_STARTED - 1);
 
     const view = await ask(self, ONBOARDING, { id: agentId });
     const agent = view.data!.agent;
