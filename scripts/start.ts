@@ -135,6 +135,8 @@ async function main(): Promise<void> {
       ...simulators.env,
       // The e-signature provider calls the cases subgraph's webhook back on its own port.
       ESIGN_CALLBACK_URL: env.ESIGN_CALLBACK_URL ?? `http://127.0.0.1:${ports.cases}/webhooks/esign`,
+      // And the agents subgraph's, for BGA agreements.
+      AGENTS_ESIGN_CALLBACK_URL: env.AGENTS_ESIGN_CALLBACK_URL ?? `http://127.0.0.1:${ports.agents}/webhooks/esign-agreements`,
       // So do the requirement vendors (/webhooks/vendors/<vendor> under this origin).
       VENDOR_CALLBACK_BASE_URL: env.VENDOR_CALLBACK_BASE_URL ?? `http://127.0.0.1:${ports.cases}`,
       // The demo's license sync goes through the seeded agents in minutes (production's default is a batch a minute).

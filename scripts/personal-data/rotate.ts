@@ -20,6 +20,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'cases.application', key: 'id', column: 'personal', field: 'application.personal' },
   // A case change's beneficiaries, owner and reason (subgraphs/cases/case-change.service.ts CHANGE_PERSONAL_FIELD).
   { table: 'cases.case_change', key: 'id', column: 'personal', field: 'case_change.personal' },
+  // An agent's TIN, bank account and background answers (subgraphs/agents/onboarding/onboarding.service.ts ONBOARDING_SEALED_FIELD).
+  { table: 'agents.onboarding_step', key: 'id', column: 'sealed', field: 'onboarding_step.sealed' },
 ];
 
 export interface RotationCount {

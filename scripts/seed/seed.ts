@@ -10,6 +10,7 @@ import { applicationRulesFor } from '../../subgraphs/carriers/fixtures/applicati
 import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
 import { seedContracts } from './contracts';
+import { seedOnboarding } from './onboarding';
 import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
 import { insertProducerDatabaseCompanies } from './licensing.seed';
 
@@ -194,6 +195,8 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
         a.amlTrainedOn,
       ]),
     );
+    // Each ACTIVE agent's contracting packet (scripts/seed/onboarding.ts).
+    await seedOnboarding(client, world.agents, options.anchor ?? new Date().toISOString().slice(0, 10));
     await insertRows(
       client,
       'agents.license',

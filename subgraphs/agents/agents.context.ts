@@ -8,6 +8,8 @@ import type { AgentScope } from './domain/agent-scope';
 import { createAgentEventsLoader } from './events/agent-event.loader';
 import { createLicenseLoader } from './license.loader';
 import type { ProducerDatabase } from './ports/producer-database.port';
+import type { OnboardingDeps } from './onboarding/onboarding.config';
+import { createOnboardingStepsLoader } from './onboarding/onboarding.loader';
 
 /** What every agents resolver gets: the base context and this request's loaders. */
 export interface AgentsContext extends BaseSubgraphContext {
@@ -16,6 +18,8 @@ export interface AgentsContext extends BaseSubgraphContext {
   scope?: Promise<AgentScope>;
   /** The national producer database (licensing/): absent where the subgraph was created without one. */
   licensing?: { pdb: ProducerDatabase };
+  /** The vault and settings of onboarding (made once at start). */
+  onboarding?: OnboardingDeps;
 }
 
 export type AgentsLoaders = ReturnType<typeof createAgentsLoaders>;
@@ -32,9 +36,10 @@ function createAgentsLoaders(base: BaseSubgraphContext) {
     preAppointmentStates: createPreAppointmentStatesLoader(base.db),
     events: createAgentEventsLoader(base.db),
     ...createContractLoaders(base.db),
+    onboardingSteps: createOnboardingStepsLoader(base.db),
   };
 }
 
-export function createAgentsContext(base: BaseSubgraphContext): AgentsContext {
-  return { ...base, loaders: createAgentsLoaders(base) };
+export function createAgentsContext(base: BaseSubgraphContext, onboarding?: OnboardingDeps): AgentsContext {
+  return { ...base, loaders: createAgentsLoaders(base), onboarding };
 }

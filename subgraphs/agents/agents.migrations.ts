@@ -207,4 +207,34 @@ export const agentsMigrations: readonly Migration[] = [
       CREATE INDEX license_expiring_idx ON agents.license (expires_on) WHERE NOT revoked;
     `,
   },
+  {
+    version: 3,
+    name: 'onboarding steps',
+    sql: `
+      -- One row per agent and contracting step once the step is recorded (docs/domain.md, "Onboarding to ACTIVE").
+      -- details: what may be shown (E&O carrier, policy number, limit; agreement version; AML day);
+      -- sealed: personal data as one PersonalDataVault value (field onboarding_step.<STEP>): the TIN,
+      -- the bank account and routing number, the background answers. Never in clear.
+      CREATE TABLE agents.onboarding_step (
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        step text NOT NULL CHECK (step IN ('BGA_AGREEMENT', 'W9', 'DIRECT_DEPOSIT', 'EO_COVERAGE', 'AML_TRAINING', 'BACKGROUND_QUESTIONS')),
+        status text NOT NULL CHECK (status IN ('COMPLETE', 'IN_REVIEW', 'EXPIRED', 'AWAITING_SIGNATURE')),
+        completed_at timestamptz,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        recorded_by text NOT NULL,
+        details jsonb NOT NULL DEFAULT '{}',
+        sealed text,
+        -- E&O only: the coverage's last day; the lapse job watches complete coverage that ends.
+        expires_on date,
+        -- The lapse job's lease on the row (PollingJob): replicas never work the same lapse.
+        lease_until timestamptz,
+        -- One key column for npm run personal-data:rotate (scripts/personal-data/rotate.ts).
+        id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        PRIMARY KEY (agent_id, step)
+      );
+      -- The agreement's envelope, found when the provider's webhook says it is signed.
+      CREATE UNIQUE INDEX onboarding_envelope_idx ON agents.onboarding_step ((details ->> 'envelopeId')) WHERE step = 'BGA_AGREEMENT';
+      CREATE INDEX onboarding_eo_due_idx ON agents.onboarding_step (expires_on) WHERE step = 'EO_COVERAGE' AND status = 'COMPLETE';
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { PersonalDataVault } from '../../platform/personal-data';
 import { buildFederatedSchema } from '../shared/federation';
 import type { SubgraphModule } from '../shared/subgraph-server';
 // type-graphql orders root fields by the order their resolver modules load: these keep the
@@ -16,6 +17,12 @@ import { LicenseSyncJob } from './licensing/license-sync.job';
 import { AgentLicenseSyncResolver } from './licensing/license-sync-status.resolver';
 import { readLicensingConfig } from './licensing/licensing.config';
 import { PdbXmlAdapter } from './ports/pdb/pdb-xml.adapter';
+import { OnboardingResolver } from './onboarding/onboarding.resolver';
+import { EoLapseJob } from './onboarding/eo-lapse.job';
+import { readOnboardingConfig } from './onboarding/onboarding.config';
+import { AGREEMENT_WEBHOOK_PATH, agreementWebhookRoute } from './onboarding/agreement-webhook.route';
+import { EsignAgreementAdapter } from './onboarding/esign-agreement.adapter';
+import { Db } from '../shared/db';
 import { agentReference } from './agent.reference';
 import { carrierReference } from './carrier/carrier.reference';
 import { createAgentsContext } from './agents.context';
@@ -41,12 +48,13 @@ const buildSchema = () =>
         LicenseSyncChangeResolver,
         LicenseSyncResultResolver,
         AgentLicenseSyncResolver,
+        OnboardingResolver,
       ],
     },
     { Agent: agentReference, Carrier: carrierReference },
   );
 
-/** The agents subgraph: agents, licenses, appointments, eligibility. Nothing outlives a request. */
+/** The agents subgraph: agents, licenses, appointments, eligibility, onboarding; the E&O lapse job is its one background work. */
 export const agentsSubgraph: SubgraphModule = {
   name: 'agents',
   migrations: agentsMigrations,
@@ -70,10 +78,42 @@ export const agentsSubgraph: SubgraphModule = {
           staleSeconds: licensing.sync.staleSeconds,
         })
       : undefined;
+    const onboardingConfig = readOnboardingConfig(env);
+    // Sealed onboarding steps (TIN, bank account, background answers); refuses the development key in production.
+    const { esign } = onboardingConfig;
+    const onboarding = {
+      vault: PersonalDataVault.fromEnv(env),
+      eoMinimumPerClaim: onboardingConfig.eoMinimumPerClaim,
+      // The BGA agreement goes out for e-signature; the provider's signed webhook completes it.
+      signatures: new EsignAgreementAdapter({ baseUrl: esign.url, apiKey: esign.apiKey }),
+      esignCallbackUrl: esign.callbackUrl,
+    };
+    // E&O lapse: an ACTIVE agent whose recorded coverage ended is SUSPENDED (leased, safe with replicas).
+    const eoLapse = onboardingConfig.eoLapseIntervalMs
+      ? new EoLapseJob({ pool, logger, intervalMs: onboardingConfig.eoLapseIntervalMs })
+      : undefined;
+    const jobs = [sync, eoLapse].filter((job) => job !== undefined);
     return {
       schema: await buildSchema(),
-      background: sync && { start: () => sync.start(), stop: () => sync.stop() },
-      context: (base) => ({ ...createAgentsContext(base), licensing: { pdb } }),
+      context: (base) => ({ ...createAgentsContext(base, onboarding), licensing: { pdb } }),
+      routes: {
+        [AGREEMENT_WEBHOOK_PATH]: agreementWebhookRoute({
+          db: new Db(pool),
+          secret: esign.webhookSecret,
+          toleranceSeconds: esign.webhookToleranceSeconds,
+          logger: logger.child({ route: AGREEMENT_WEBHOOK_PATH }),
+        }),
+      },
+      background: jobs.length
+        ? {
+            start: () => {
+              for (const job of jobs) job.start();
+            },
+            stop: async () => {
+              await Promise.all(jobs.map((job) => job.stop()));
+            },
+          }
+        : undefined,
     };
   },
 };

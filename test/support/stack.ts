@@ -45,6 +45,7 @@ export async function startStack(options: { env?: Record<string, string>; simula
     // Likewise the scheduled license sync, which takes any agent due: tests run it themselves (LicenseSyncJob).
     PDB_SYNC_INTERVAL_MS: '0',
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
+    AGENTS_ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.agents}/webhooks/esign-agreements`,
     VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${ports.cases}`,
     ...options.env,
   };

@@ -54,11 +54,14 @@ export async function appendAgentEvents(tx: Db, events: readonly NewAgentEvent[]
   );
 }
 
-/** The last `limit` events of each agent, newest first: one statement for the whole batch. */
+/**
+ * The last `limit` events of each agent, newest first: one statement for the whole batch. Ordered by
+ * the table's bigint id (e.id): a bare `id` would be the text alias of the select list, and "9" > "10".
+ */
 export async function agentEventsByAgentIds(db: Db, agentIds: readonly string[], limit: number): Promise<AgentEventRow[]> {
   return db.query<AgentEventRow>(
     `SELECT e.* FROM unnest($1::text[]) AS a(id)
-     CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM agents.agent_event WHERE agent_id = a.id ORDER BY id DESC LIMIT $2) e`,
+     CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM agents.agent_event e WHERE e.agent_id = a.id ORDER BY e.id DESC LIMIT $2) e`,
     [agentIds, limit],
   );
 }
