@@ -12,6 +12,8 @@ export interface AgentsContext extends BaseSubgraphContext {
   loaders: AgentsLoaders;
   /** The caller's visible agent ids, computed once per request (agent-scope.loader.ts). */
   scope?: Promise<AgentScope>;
+  /** Asks the appointment filing worker for a pass now (after a request), when it runs in this process. */
+  nudgeAppointmentFiling?: () => void;
 }
 
 export type AgentsLoaders = ReturnType<typeof createAgentsLoaders>;

@@ -98,4 +98,19 @@ export const agentsMigrations: readonly Migration[] = [
       CREATE INDEX appointment_filing_due_idx ON agents.appointment (filing_due_on) WHERE filing = 'JUST_IN_TIME' AND status IN ('REQUESTED', 'SUBMITTED');
     `,
   },
+  {
+    version: 5,
+    name: 'appointment filing worker: lease and attempts, late-filing alert',
+    sql: `
+      -- The filing worker's lease: a REQUESTED or SUBMITTED appointment is due when next_check_at has
+      -- passed (null: now). Claiming pushes it ahead, so replicas never take the same row.
+      ALTER TABLE agents.appointment
+        ADD COLUMN next_check_at timestamptz,
+        ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN last_error text,
+        ADD COLUMN filing_late_at timestamptz;
+      CREATE INDEX appointment_filing_work_idx ON agents.appointment (next_check_at NULLS FIRST)
+        WHERE status IN ('REQUESTED', 'SUBMITTED') AND source = 'BGA';
+    `,
+  },
 ];

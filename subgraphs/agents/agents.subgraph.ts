@@ -6,6 +6,8 @@ import { AgentResolver } from './agent.resolver';
 import { AgentScopeResolver } from './agent-scope.resolver';
 import { LicenseResolver } from './license.resolver';
 import { AppointmentResolver } from './appointment.resolver';
+import { AppointmentMetricResolver } from './appointments/appointment-metrics.resolver';
+import { createAppointmentFiling } from './appointments/appointment-filing.module';
 import { CarrierContractingResolver } from './carrier/carrier-contracting.resolver';
 import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-event.resolver';
 import { agentReference } from './agent.reference';
@@ -21,6 +23,7 @@ const buildSchema = () =>
         AgentScopeResolver,
         LicenseResolver,
         AppointmentResolver,
+        AppointmentMetricResolver,
         CarrierContractingResolver,
         AgentEventResolver,
         AgentEventsFieldResolver,
@@ -34,8 +37,13 @@ export const agentsSubgraph: SubgraphModule = {
   name: 'agents',
   migrations: agentsMigrations,
   buildSchema,
-  create: async () => ({
-    schema: await buildSchema(),
-    context: createAgentsContext,
-  }),
+  create: async ({ config, env, pool, logger }) => {
+    // Appointments filed with carriers (off when APPOINTMENT_FILING_INTERVAL_MS is 0).
+    const filing = createAppointmentFiling({ env, pool, logger, identitySecret: config.identitySecret });
+    return {
+      schema: await buildSchema(),
+      ...(filing ? { background: { start: () => filing.start(), stop: () => filing.stop() } } : {}),
+      context: (base) => ({ ...createAgentsContext(base), nudgeAppointmentFiling: () => filing?.nudge() }),
+    };
+  },
 };
