@@ -75,33 +75,42 @@ const eventOf = (
   note,
 });
 
-/** The late-filing alert, once per appointment: a just-in-time filing not at the carrier after its due date. */
-function lateAlert(row: ClaimedAppointment, today: string): NewAgentEvent | null {
-  if (row.filingLateAt !== null || !filingLate(row, today)) return null;
-  return eventOf(row, 'APPOINTMENT_FILING_LATE', row.status, row.status, `just-in-time filing was due ${row.filingDueOn}`);
+/**
+ * The late-filing alert, once per appointment (inside the caller's transaction): a just-in-time
+ * filing not at the carrier after its due date. The row's filing_late_at is claimed first, so two
+ * workers never both raise it.
+ */
+async function raiseLateAlert(tx: Db, row: ClaimedAppointment, today: string): Promise<boolean> {
+  if (row.filingLateAt !== null || !filingLate(row, today)) return false;
+  const claimed = await tx.query(
+    `UPDATE agents.appointment SET filing_late_at = now() WHERE id = $1 AND filing_late_at IS NULL RETURNING id`,
+    [row.id],
+  );
+  if (!claimed.length) return false;
+  await appendAgentEvents(tx, [
+    eventOf(row, 'APPOINTMENT_FILING_LATE', row.status, row.status, `just-in-time filing was due ${row.filingDueOn}`),
+  ]);
+  return true;
 }
 
-/** The carrier received the request: SUBMITTED under its reference, next asked after `pollSeconds`. */
+/** The carrier received the request: SUBMITTED under its reference, next asked after `pollSeconds`; `late` when it came after the due date. */
 export async function recordSubmitted(
   db: Db,
   row: ClaimedAppointment,
   carrierReference: string,
   options: { pollSeconds: number; today: string },
-): Promise<boolean> {
+): Promise<{ submitted: boolean; late: boolean }> {
   return db.transaction(async (tx) => {
-    const late = lateAlert(row, options.today);
     const updated = await tx.query(
       `UPDATE agents.appointment SET status = 'SUBMITTED', carrier_reference = $2, submitted_at = now(), last_error = NULL,
-         next_check_at = now() + make_interval(secs => $3), filing_late_at = CASE WHEN $4 THEN now() ELSE filing_late_at END
+         next_check_at = now() + make_interval(secs => $3)
        WHERE id = $1 AND status = 'REQUESTED' RETURNING id`,
-      [row.id, carrierReference, options.pollSeconds, late !== null],
+      [row.id, carrierReference, options.pollSeconds],
     );
-    if (!updated.length) return false;
-    await appendAgentEvents(tx, [
-      ...(late ? [late] : []),
-      eventOf(row, 'APPOINTMENT_SUBMITTED', 'REQUESTED', 'SUBMITTED', `carrier reference ${carrierReference}`),
-    ]);
-    return true;
+    if (!updated.length) return { submitted: false, late: false };
+    const late = await raiseLateAlert(tx, row, options.today);
+    await appendAgentEvents(tx, [eventOf(row, 'APPOINTMENT_SUBMITTED', 'REQUESTED', 'SUBMITTED', `carrier reference ${carrierReference}`)]);
+    return { submitted: true, late };
   });
 }
 
@@ -121,17 +130,16 @@ export async function recordRefused(db: Db, row: ClaimedAppointment, message: st
 
 /**
  * The carrier could not be reached (or could not answer): the error is noted and the lease brings
- * the row back. A just-in-time filing past its due date raises its late alert (once).
+ * the row back. A just-in-time filing past its due date raises its late alert (once): true then.
  */
-export async function recordTrouble(db: Db, row: ClaimedAppointment, error: string, today: string): Promise<void> {
-  const late = row.status === 'REQUESTED' ? lateAlert(row, today) : null;
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `UPDATE agents.appointment SET last_error = $2, filing_late_at = CASE WHEN $3 THEN now() ELSE filing_late_at END
-       WHERE id = $1 AND status = $4`,
-      [row.id, error.slice(0, 500), late !== null, row.status],
-    );
-    if (late) await appendAgentEvents(tx, [late]);
+export async function recordTrouble(db: Db, row: ClaimedAppointment, error: string, today: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const updated = await tx.query(`UPDATE agents.appointment SET last_error = $2 WHERE id = $1 AND status = $3 RETURNING id`, [
+      row.id,
+      error.slice(0, 500),
+      row.status,
+    ]);
+    return updated.length > 0 && row.status === 'REQUESTED' && (await raiseLateAlert(tx, row, today));
   });
 }
 

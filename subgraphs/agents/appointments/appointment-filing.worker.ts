@@ -16,6 +16,7 @@ import type { Logger } from '../../../platform/logger';
 import { Db, type Pool } from '../../shared/db';
 import { PollingJob, PollingWorker } from '../../shared/polling-worker';
 import { transitionFor } from '../domain/appointment-filing';
+import { appointmentFilingsLate, appointmentTransitions } from './appointment-filing.metrics';
 import type { CarriersPort } from '../ports/carriers.port';
 import {
   type ClaimedAppointment,
@@ -101,19 +102,36 @@ export class AppointmentFilingWorker extends PollingJob<ClaimedAppointment> {
         applicationOn: row.applicationOn,
       });
       if (answer.received && answer.carrierReference) {
-        if (await recordSubmitted(this.db, row, answer.carrierReference, { pollSeconds: this.pollSeconds, today })) this.counts.filed++;
+        const { submitted, late } = await recordSubmitted(this.db, row, answer.carrierReference, { pollSeconds: this.pollSeconds, today });
+        if (late) this.late(row);
+        if (submitted) {
+          this.counts.filed++;
+          appointmentTransitions.inc({ carrier: row.carrierId, status: 'SUBMITTED' });
+        }
       } else if (!answer.retryable) {
-        if (await recordRefused(this.db, row, answer.message ?? 'refused by the carrier')) this.counts.refused++;
+        if (await recordRefused(this.db, row, answer.message ?? 'refused by the carrier')) {
+          this.counts.refused++;
+          appointmentTransitions.inc({ carrier: row.carrierId, status: 'REJECTED' });
+        }
       } else {
         this.counts.troubles++;
-        await recordTrouble(this.db, row, `${answer.failureCode ?? 'CARRIER.ERROR'}: ${answer.message ?? ''}`, today);
+        if (await recordTrouble(this.db, row, `${answer.failureCode ?? 'CARRIER.ERROR'}: ${answer.message ?? ''}`, today)) this.late(row);
       }
     } catch (error) {
       // The carriers subgraph unreachable, or a database hiccup: the lease brings the row back.
       this.counts.troubles++;
       logger.warn({ err: (error as Error).message, appointmentId: row.id, carrierId: row.carrierId }, 'appointment filing: send failed');
-      await recordTrouble(this.db, row, (error as Error).message, today).catch(() => undefined);
+      if (await recordTrouble(this.db, row, (error as Error).message, today).catch(() => false)) this.late(row);
     }
+  }
+
+  /** A just-in-time filing missed its deadline: the event is written; the metric and the log say so too. */
+  private late(row: ClaimedAppointment): void {
+    appointmentFilingsLate.inc({ carrier: row.carrierId });
+    this.options.logger.warn(
+      { appointmentId: row.id, carrierId: row.carrierId, state: row.state, filingDueOn: row.filingDueOn },
+      'appointment filing: a just-in-time filing missed its deadline',
+    );
   }
 
   private async ask(carrierId: string, rows: ClaimedAppointment[], today: string): Promise<void> {
@@ -140,7 +158,10 @@ export class AppointmentFilingWorker extends PollingJob<ClaimedAppointment> {
         logger.warn({ carrierId, code: report.carrierStatusCode }, 'appointment filing: carrier sent an appointment status we do not map');
       const transition = transitionFor(row.status, report, today);
       if (!transition) await recheckLater(this.db, row, this.pollSeconds);
-      else if (await recordTransition(this.db, row, transition, this.pollSeconds)) this.counts.decided++;
+      else if (await recordTransition(this.db, row, transition, this.pollSeconds)) {
+        this.counts.decided++;
+        appointmentTransitions.inc({ carrier: carrierId, status: transition.to });
+      }
     }
   }
 }

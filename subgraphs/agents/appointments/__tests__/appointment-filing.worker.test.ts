@@ -203,3 +203,22 @@ it('leaves a row someone else moved meanwhile alone: no second event', async () 
   expect((await rows(agentId))[0].status).toBe('TERMINATED');
   expect(await events(agentId)).toEqual([]);
 });
+
+it('a just-in-time filing the carrier receives after its due date raises the late alert with the submission, once', async () => {
+  const { agentId, ids } = await agentWithRequests(2, 'JUST_IN_TIME');
+  await pool.query(`UPDATE agents.appointment SET application_on = current_date - 20, filing_due_on = current_date - 5 WHERE id = $1`, [
+    ids[0],
+  ]);
+  await pool.query(`UPDATE agents.appointment SET application_on = current_date - 15, filing_due_on = current_date WHERE id = $1`, [
+    ids[1],
+  ]);
+  const one = worker(new FakeCarriers(), [agentId]);
+  await one.runOnce();
+  const written = await events(agentId);
+  // The one due today is still in time; the one due five days ago is late.
+  expect(written.map((e) => e.type).sort()).toEqual(['APPOINTMENT_FILING_LATE', 'APPOINTMENT_SUBMITTED', 'APPOINTMENT_SUBMITTED']);
+  const { rows: late } = await pool.query(`SELECT id FROM agents.appointment WHERE agent_id = $1 AND filing_late_at IS NOT NULL`, [
+    agentId,
+  ]);
+  expect(late.map((r) => r.id)).toEqual([ids[0]]);
+});
