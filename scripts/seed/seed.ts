@@ -10,6 +10,7 @@ import { applicationRulesFor } from '../../subgraphs/carriers/fixtures/applicati
 import { guidelinesFor } from '../../subgraphs/carriers/fixtures/underwriting-guidelines.fixture';
 import { migrateAll } from '../migrate-all';
 import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
+import { seedAppointmentFilings } from './appointments.seed';
 
 export interface SeedOptions extends Partial<WorldOptions> {
   force?: boolean;
@@ -202,6 +203,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
       ['id', 'agent_id', 'carrier_id', 'state', 'status', 'writing_number', 'effective_on', 'terminated_on'],
       world.appointments.map((a) => [a.id, a.agentId, a.carrierId, a.state, a.status, a.writingNumber, a.effectiveOn, a.terminatedOn]),
     );
+    await seedAppointmentFilings(client, options.anchor ?? new Date().toISOString().slice(0, 10));
     await insertRows(
       client,
       'cases."case"',
