@@ -102,15 +102,17 @@ export const agentsMigrations: readonly Migration[] = [
     version: 5,
     name: 'appointment filing worker: lease and attempts, late-filing alert',
     sql: `
-      -- The filing worker's lease: a REQUESTED or SUBMITTED appointment is due when next_check_at has
-      -- passed (null: now). Claiming pushes it ahead, so replicas never take the same row.
+      -- The filing worker's lease: a REQUESTED or SUBMITTED appointment (or an ACTIVE one the carrier
+      -- knows, for terminations) is due when next_check_at has passed (null: now). Claiming pushes it
+      -- ahead, so replicas never take the same row. attempts counts the claims; last_error the last
+      -- trouble reaching the carrier; filing_late_at when the late-filing alert was raised (once).
       ALTER TABLE agents.appointment
         ADD COLUMN next_check_at timestamptz,
         ADD COLUMN attempts integer NOT NULL DEFAULT 0,
         ADD COLUMN last_error text,
         ADD COLUMN filing_late_at timestamptz;
       CREATE INDEX appointment_filing_work_idx ON agents.appointment (next_check_at NULLS FIRST)
-        WHERE status IN ('REQUESTED', 'SUBMITTED') AND source = 'BGA';
+        WHERE source = 'BGA' AND (status IN ('REQUESTED', 'SUBMITTED') OR (status = 'ACTIVE' AND carrier_reference IS NOT NULL));
     `,
   },
 ];

@@ -17,7 +17,7 @@ export class CarrierAppointmentInput {
   @Field(() => ID, { description: 'The carrier (car_...).' })
   carrierId!: string;
 
-  @Field(() => String, { description: 'The producer’s National Producer Number.' })
+  @Field(() => String, { description: "The producer's National Producer Number." })
   npn!: string;
 
   @Field(() => State, { description: 'The state of the appointment.' })

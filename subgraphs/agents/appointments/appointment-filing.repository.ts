@@ -40,8 +40,8 @@ export async function claimDueAppointments(
   return db.query<ClaimedAppointment>(
     `WITH due AS (
        SELECT id FROM agents.appointment
-       WHERE status IN ('REQUESTED', 'SUBMITTED', 'ACTIVE') AND source = 'BGA'
-         AND (status <> 'ACTIVE' OR carrier_reference IS NOT NULL)
+       -- The partial index's own predicate (appointment_filing_work_idx), word for word.
+       WHERE source = 'BGA' AND (status IN ('REQUESTED', 'SUBMITTED') OR (status = 'ACTIVE' AND carrier_reference IS NOT NULL))
          AND (next_check_at IS NULL OR next_check_at <= now())
          AND ($3::text[] IS NULL OR agent_id = ANY($3))
        ORDER BY next_check_at NULLS FIRST, requested_at, id
@@ -151,7 +151,7 @@ export async function recheckLater(db: Db, row: ClaimedAppointment, pollSeconds:
   );
 }
 
-/** A decision or termination from the carrier, with its event. ACTIVE appointments are still asked about (terminations) after `pollSeconds`. */
+/** A decision or termination from the carrier, with its event. An appointment now ACTIVE is asked about again (terminations) after `pollSeconds`. */
 export async function recordTransition(
   db: Db,
   row: ClaimedAppointment,

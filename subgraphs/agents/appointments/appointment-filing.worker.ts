@@ -6,7 +6,8 @@
  *   carrier → REJECTED with its words; carrier unreachable → noted, the lease brings it back;
  * - asks each carrier, in one call per carrier, about the SUBMITTED ones (until decided: ACTIVE with
  *   the writing number and effective date, or REJECTED with the reason) and the ACTIVE ones it filed
- *   (terminations with their dates), every APPOINTMENT_STATUS_POLL_MS per appointment;
+ *   (terminations with their dates), every APPOINTMENT_STATUS_POLL_MS per undecided appointment
+ *   (24 times that for ACTIVE ones);
  * - raises APPOINTMENT_FILING_LATE once when a just-in-time filing is not at the carrier by its due date.
  * Every transition writes the appointment and its agent event in one transaction (domain/appointment-filing.ts
  * says what a report does). The clock is an option (`now`), so tests move the day.
@@ -27,6 +28,8 @@ import {
   recordTransition,
   recordTrouble,
 } from './appointment-filing.repository';
+
+const ACTIVE_POLL_FACTOR = 24;
 
 export interface AppointmentFilingWorkerOptions {
   pool: Pool;
@@ -79,6 +82,11 @@ export class AppointmentFilingWorker extends PollingJob<ClaimedAppointment> {
 
   private get pollSeconds(): number {
     return Math.max(0, Math.round(this.options.statusPollMs / 1000));
+  }
+
+  /** An ACTIVE appointment changes rarely (a termination): asked about a twenty-fourth as often as an undecided one. */
+  private get activePollSeconds(): number {
+    return this.pollSeconds * ACTIVE_POLL_FACTOR;
   }
 
   private async work(rows: ClaimedAppointment[]): Promise<void> {
@@ -150,15 +158,16 @@ export class AppointmentFilingWorker extends PollingJob<ClaimedAppointment> {
     const byReference = new Map(reports.map((report) => [report.carrierReference, report]));
     for (const row of rows) {
       const report = byReference.get(row.carrierReference!);
+      const poll = row.status === 'ACTIVE' ? this.activePollSeconds : this.pollSeconds;
       if (!report) {
-        await recheckLater(this.db, row, this.pollSeconds, 'the carrier does not know this appointment reference');
+        await recheckLater(this.db, row, poll, 'the carrier does not know this appointment reference');
         continue;
       }
       if (report.status === null)
         logger.warn({ carrierId, code: report.carrierStatusCode }, 'appointment filing: carrier sent an appointment status we do not map');
       const transition = transitionFor(row.status, report, today);
-      if (!transition) await recheckLater(this.db, row, this.pollSeconds);
-      else if (await recordTransition(this.db, row, transition, this.pollSeconds)) {
+      if (!transition) await recheckLater(this.db, row, poll);
+      else if (await recordTransition(this.db, row, transition, this.activePollSeconds)) {
         this.counts.decided++;
         appointmentTransitions.inc({ carrier: carrierId, status: transition.to });
       }

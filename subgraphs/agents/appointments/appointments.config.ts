@@ -5,7 +5,7 @@ export interface AppointmentsConfig {
   carriersSubgraphUrl: string;
   /** APPOINTMENT_FILING_INTERVAL_MS: how often the filing worker looks for appointments to send or ask about (default 60000; 0 turns it off). */
   filingIntervalMs: number;
-  /** APPOINTMENT_STATUS_POLL_MS: how long after one inquiry an undecided or active appointment is asked about again (default 3600000). */
+  /** APPOINTMENT_STATUS_POLL_MS: how long after one inquiry an undecided appointment is asked about again, an ACTIVE one 24 times that (default 3600000). */
   statusPollMs: number;
 }
 
