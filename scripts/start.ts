@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       latencyMs: int(env, 'SIMULATOR_LATENCY_MS', 40, { min: 0, max: 60_000 }),
       jitterMs: int(env, 'SIMULATOR_JITTER_MS', 40, { min: 0, max: 60_000 }),
       autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0 }),
+      appointmentDecisionMs: int(env, 'SIMULATOR_APPOINTMENT_DECISION_MS', 60_000, { min: 0 }),
       // Vendor orders move along their stages on their own, a stage a minute by default.
       vendors: { autoProgressMs: int(env, 'SIMULATOR_VENDOR_PROGRESS_MS', 60_000, { min: 0 }) },
       // Carriers push each status change to the cases subgraph, signed with its (development) push secret.

@@ -18,13 +18,18 @@
  *   POST   /_control/applications/<carrierRef>/advance   ApplicationUpdate, e.g. {"status": "ISSUED", "requirements": [...]}
  *   PUT    /_control/push                        {"url": "http://.../webhooks/carriers/car_x", "enabled": true, "secret"?: "..."}: status pushes
  *   GET    /_control/push                        the push settings (without the secret) and the delivery log
- *   POST   /_control/reset                       latency, fault, counts and token lifetime back to their start values
+ *   POST   /_control/reset                       latency, fault, counts, token lifetime and appointment rules back to their start values
+ *   GET    /_control/appointments                the producer appointment requests received
+ *   POST   /_control/appointments/<ref>/decide   {"status": "ACTIVE"|"REJECTED"|"TERMINATED", "reason"?, "writingNumber"?, "effectiveOn"?, "terminatedOn"?}
+ *                                                (<ref>: the carrier's reference or ours)
+ *   PUT    /_control/appointments/rules          {"decisionMs"?: ms, "hold"?: bool, "rejectNpns"?: [...], "rejectStates"?: [...]}
  *
  * Requirements in an advance: {"id": "RQ-...", "status": "RECEIVED"} moves the carrier's requirement
  * with that id; {"code": "APS", "status": "ORDERED", "reference"?, "description"?, "carrierCode"?} moves
  * the carrier's one requirement of that code or adds it; with "add": true it always adds one.
  */
 import type { ApplicationUpdate, StoredApplication } from './carrier-store';
+import type { AppointmentDecision, AppointmentRules, StoredAppointment } from './appointment-book';
 import type { PushDelivery } from './carrier-push';
 import type { SimRequest, SimResponse } from './protocol';
 import {
@@ -45,6 +50,20 @@ export interface ApplicationView extends Omit<StoredApplication, 'submittedAt' |
 export function applicationView(application: StoredApplication): ApplicationView {
   const { autoStep: _autoStep, requirementSequence: _sequence, submittedAt, requirements, ...rest } = application;
   return { ...rest, submittedAt: new Date(submittedAt).toISOString(), requirements: requirements.map((r) => ({ ...r })) };
+}
+
+/** An appointment request as the control API shows it. */
+export interface AppointmentView extends Omit<StoredAppointment, 'receivedAt' | 'decidedAt'> {
+  receivedAt: string;
+  decidedAt: string | null;
+}
+
+export function appointmentView(appointment: StoredAppointment): AppointmentView {
+  return {
+    ...appointment,
+    receivedAt: new Date(appointment.receivedAt).toISOString(),
+    decidedAt: appointment.decidedAt === null ? null : new Date(appointment.decidedAt).toISOString(),
+  };
 }
 
 export class SimulatorControl {
@@ -154,6 +173,21 @@ export class SimulatorControl {
     await Promise.all([...this.carriers.values()].map((sim) => sim.pusher.settle()));
   }
 
+  /** One carrier's producer appointment requests, as received and decided so far (copies). */
+  appointments(code: string): AppointmentView[] {
+    return this.carrier(code).appointments.all().map(appointmentView);
+  }
+
+  /** The carrier decides (or terminates) an appointment request now; `reference` is the carrier's or ours. */
+  decideAppointment(code: string, reference: string, decision: AppointmentDecision): AppointmentView {
+    return appointmentView(this.carrier(code).appointments.decide(reference, decision));
+  }
+
+  /** How one carrier (or '*') decides appointment requests: delay, hold, planted rejections. */
+  setAppointmentRules(code: string | '*', rules: Partial<AppointmentRules>): void {
+    for (const sim of this.targets(code)) sim.appointments.setRules(rules);
+  }
+
   /** Every carrier back to its start settings (latency, no fault, zero counts); applications stay. */
   reset(): void {
     for (const sim of this.carriers.values()) sim.reset();
@@ -193,6 +227,12 @@ export function handleControlRequest(sim: SimulatedCarrier, request: SimRequest)
       if (!sim.store.find(reference)) return problem(404, `${sim.code} has no application ${reference}`);
       return ok(control.advance(sim.code, reference, body as ApplicationUpdate));
     }
+    const decide = /^POST \/_control\/appointments\/([^/]+)\/decide$/.exec(route);
+    if (decide) {
+      const reference = decodeURIComponent(decide[1]);
+      if (!sim.appointments.find(reference)) return problem(404, `${sim.code} has no appointment ${reference}`);
+      return ok(control.decideAppointment(sim.code, reference, body as unknown as AppointmentDecision));
+    }
     const one = /^GET \/_control\/applications\/([^/]+)$/.exec(route);
     if (one) {
       const view = control.application(sim.code, decodeURIComponent(one[1]));
@@ -228,6 +268,11 @@ export function handleControlRequest(sim: SimulatedCarrier, request: SimRequest)
         return ok({ url: sim.pusher.settings.url, enabled: sim.pusher.settings.enabled });
       case 'GET /_control/push':
         return ok({ url: sim.pusher.settings.url, enabled: sim.pusher.settings.enabled, deliveries: control.pushes(sim.code) });
+      case 'GET /_control/appointments':
+        return ok(control.appointments(sim.code));
+      case 'PUT /_control/appointments/rules':
+        control.setAppointmentRules(sim.code, body as Partial<AppointmentRules>);
+        return ok(sim.appointments.rules);
       case 'POST /_control/reset':
         control.reset();
         return ok();

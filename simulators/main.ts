@@ -8,6 +8,7 @@
  *   SIMULATOR_JITTER_MS     random extra latency, up to this (default 0)
  *   SIMULATOR_TOKEN_TTL_S   lifetime of REST carriers' OAuth tokens (default 300)
  *   SIMULATOR_PROGRESS_MS   time per step of an application's scripted progress (default 60000; 0 = only the control API)
+ *   SIMULATOR_APPOINTMENT_DECISION_MS  time from a producer appointment request's receipt to the carrier's decision (default 60000; 0 = at the first inquiry)
  *   ESIGN_API_KEY           the key the e-signature provider accepts (default the development key the cases subgraph defaults to)
  *   ESIGN_WEBHOOK_SECRET    the secret it signs its webhooks with (default the development secret)
  *   SIMULATOR_VENDOR_PROGRESS_MS  time per stage of a vendor order's progress (default 60000; 0 = only the control API)
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     jitterMs: int(env, 'SIMULATOR_JITTER_MS', 0, { min: 0, max: 60_000 }),
     tokenTtlSeconds: int(env, 'SIMULATOR_TOKEN_TTL_S', 300, { min: 1, max: 86_400 }),
     autoProgressMs: int(env, 'SIMULATOR_PROGRESS_MS', 60_000, { min: 0, max: 86_400_000 }),
+    appointmentDecisionMs: int(env, 'SIMULATOR_APPOINTMENT_DECISION_MS', 60_000, { min: 0, max: 86_400_000 }),
     esign: {
       apiKey: str(env, 'ESIGN_API_KEY', DEV_ESIGN_API_KEY),
       webhookSecret: str(env, 'ESIGN_WEBHOOK_SECRET', DEV_ESIGN_WEBHOOK_SECRET),

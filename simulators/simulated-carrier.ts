@@ -7,11 +7,22 @@ import type { CarrierFixture } from '../subgraphs/carriers/fixtures/carriers.fix
 import { rateTableVersion } from '../subgraphs/carriers/fixtures/rate-table';
 import { DEV_CARRIER_PUSH_SECRET } from '../platform/config';
 import { ApplicationStore, type StoredApplication } from './carrier-store';
+import { AppointmentBook } from './appointment-book';
 import { CarrierPusher, type PushBody, type PushSettings } from './carrier-push';
 import { TokenIssuer } from './rest/token-issuer';
 
 /** What a request to a carrier is for; the same names as CarrierAdapter.calls, so tests can compare both sides. */
-export const CALL_KINDS = ['quote', 'token', 'rateBook', 'submit', 'status', 'products', 'change'] as const;
+export const CALL_KINDS = [
+  'quote',
+  'token',
+  'rateBook',
+  'submit',
+  'status',
+  'products',
+  'change',
+  'appointment',
+  'appointmentStatus',
+] as const;
 export type CallKind = (typeof CALL_KINDS)[number];
 
 /** Requests received by kind; rateBookNotModified counts the rate-book requests answered 304 (also counted in rateBook). */
@@ -50,6 +61,8 @@ export interface SimulatedCarrierOptions {
   tokenTtlSeconds: number;
   /** Milliseconds per step of an application's automatic progression; 0 = only the control API moves it. */
   autoProgressMs: number;
+  /** Milliseconds from an appointment request's receipt to the carrier's decision (default 0: decided at the first inquiry). */
+  appointmentDecisionMs?: number;
   now?: () => number;
   /** Status pushes: off unless a URL is given (here or later through the control API). */
   push?: Partial<PushSettings>;
@@ -63,11 +76,15 @@ export const zeroCounts = (): CallCounts => ({
   status: 0,
   products: 0,
   change: 0,
+  appointment: 0,
+  appointmentStatus: 0,
   rateBookNotModified: 0,
 });
 
 export class SimulatedCarrier {
   readonly store: ApplicationStore;
+  /** Producer appointment requests received (the contracting endpoint of each protocol). */
+  readonly appointments: AppointmentBook;
   readonly tokens: TokenIssuer;
   /** Pushes each change of an application to the BGA's webhook, once the protocol's server attached its rendering. */
   readonly pusher: CarrierPusher;
@@ -84,6 +101,7 @@ export class SimulatedCarrier {
     const now = defaults.now ?? Date.now;
     this.latency = { ...defaults.latency };
     this.store = new ApplicationStore(carrier, { autoProgressMs: defaults.autoProgressMs, now });
+    this.appointments = new AppointmentBook(carrier.code, { decisionMs: defaults.appointmentDecisionMs ?? 0, now });
     this.tokens = new TokenIssuer(defaults.tokenTtlSeconds, now);
     this.pusher = new CarrierPusher(
       {
@@ -144,9 +162,10 @@ export class SimulatedCarrier {
     return fixedMs + (jitterMs > 0 ? Math.random() * jitterMs : 0);
   }
 
-  /** Back to how it started: default latency, no fault, zero counts, default token lifetime. Applications stay. */
+  /** Back to how it started: default latency, no fault, zero counts, default token lifetime and appointment rules. Applications and appointments stay. */
   reset(): void {
     this.latency = { ...this.defaults.latency };
+    this.appointments.resetRules();
     this.fault = null;
     this.counts = zeroCounts();
     this.tokens.setTtl(this.defaults.tokenTtlSeconds);

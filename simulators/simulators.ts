@@ -44,6 +44,8 @@ export interface SimulatorOptions {
   tokenTtlSeconds?: number;
   /** Milliseconds per step of an application's scripted progress (default 0: only the control API moves applications). */
   autoProgressMs?: number;
+  /** Milliseconds from a producer appointment request's receipt to the carrier's decision (default 0: decided at the first inquiry after receipt). */
+  appointmentDecisionMs?: number;
   /** First port: carrier i listens on basePort + i in fixture order (default 0: any free port each). */
   basePort?: number;
   /** The carriers to simulate (default every fixture carrier). */
@@ -101,6 +103,7 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<R
         latency: { fixedMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
         tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
         autoProgressMs: options.autoProgressMs ?? 0,
+        appointmentDecisionMs: options.appointmentDecisionMs ?? 0,
         push: {
           url: options.carrierPush?.baseUrl ? `${options.carrierPush.baseUrl}/${carrier.id}` : null,
           secret: options.carrierPush?.secret,

@@ -13,6 +13,7 @@ import { seedContracts } from './contracts';
 import { seedOnboarding } from './onboarding';
 import { DEMO_AGENTS, DEMO_SEED, generateWorld, type WorldOptions } from './world';
 import { insertProducerDatabaseCompanies } from './licensing.seed';
+import { seedAppointmentFilings } from './appointments.seed';
 
 export interface SeedOptions extends Partial<WorldOptions> {
   force?: boolean;
@@ -210,6 +211,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
       world.appointments.map((a) => [a.id, a.agentId, a.carrierId, a.state, a.status, a.writingNumber, a.effectiveOn, a.terminatedOn]),
     );
     await seedContracts(client);
+    await seedAppointmentFilings(client, options.anchor ?? new Date().toISOString().slice(0, 10));
     await insertRows(
       client,
       'cases."case"',

@@ -57,6 +57,8 @@ describe('startSimulators', () => {
       status: 0,
       products: 0,
       change: 0,
+      appointment: 0,
+      appointmentStatus: 0,
       rateBookNotModified: 0,
     });
   });

@@ -7,11 +7,20 @@
 import type { HealthClassCode, PaymentModeCode, ProductTypeCode } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import type { SimCaseStatus, SimRequirementCode, SimRequirementStatus } from '../carrier-store';
 
-export const TRANS_TYPE = { QUOTE: '111', NEW_BUSINESS: '103', HOLDING_INQUIRY: '203' } as const;
+export const TRANS_TYPE = {
+  QUOTE: '111',
+  NEW_BUSINESS: '103',
+  HOLDING_INQUIRY: '203',
+  // This guide's producer contracting transactions (acord.appointments.ts).
+  APPOINTMENT_REQUEST: '1201',
+  APPOINTMENT_INQUIRY: '1202',
+} as const;
 export const TRANS_TYPE_NAMES: Record<string, string> = {
   '111': 'Illustration Calculation',
   '103': 'New Business Submission',
   '203': 'Holding Inquiry',
+  '1201': 'Producer Appointment Request',
+  '1202': 'Producer Appointment Inquiry',
 };
 
 export const RESULT_CODE = { SUCCESS: '1', SUCCESS_WITH_INFO: '2', FAILURE: '5' } as const;

@@ -4,7 +4,8 @@
  *                          own TXLifeResponse (TransRefGUID echoed): that is how ACORD batches, and
  *                          how the adapter asks for many holdings' status in one call.
  *                          TransType 111 illustration (a quote), 103 new business (or, with TransSubType
- *                          application change, a change to a pending application), 203 holding inquiry.
+ *                          application change, a change to a pending application), 203 holding inquiry,
+ *                          1201 producer appointment request and 1202 appointment inquiry (acord.appointments.ts).
  *   GET  /txlife/products  the product profile: one PolicyProduct per product the carrier sells.
  * A request is counted by the TransType of its first TXLifeRequest.
  */
@@ -43,6 +44,7 @@ import {
 } from './acord.codes';
 import { applicationProblems, problemsMessage } from '../application-check';
 import { submittedApplication } from './acord.application';
+import { appointmentInquiry, appointmentRequest } from './acord.appointments';
 import { amount, buildTxLife, child, children, parseTxLife, tc, tcOf, text, type XmlNode } from './txlife';
 
 /** TransType of the carrier's pushed status notification. */
@@ -52,6 +54,8 @@ const KIND_BY_TRANS_TYPE: Record<string, CallKind> = {
   [TRANS_TYPE.QUOTE]: 'quote',
   [TRANS_TYPE.NEW_BUSINESS]: 'submit',
   [TRANS_TYPE.HOLDING_INQUIRY]: 'status',
+  [TRANS_TYPE.APPOINTMENT_REQUEST]: 'appointment',
+  [TRANS_TYPE.APPOINTMENT_INQUIRY]: 'appointmentStatus',
 };
 
 const xml = (status: number, body: string): SimResponse => ({
@@ -145,7 +149,10 @@ export class AcordCarrier implements ProtocolHandler {
       buildTxLife({
         TXLifeResponse: {
           TransResult: transResult(RESULT_CODE.FAILURE, [
-            { code: RESULT_INFO.UNSUPPORTED, description: 'expected a TXLife document whose TXLifeRequest has TransType 111, 103 or 203' },
+            {
+              code: RESULT_INFO.UNSUPPORTED,
+              description: 'expected a TXLife document whose TXLifeRequest has TransType 111, 103, 203, 1201 or 1202',
+            },
           ]),
         },
       }),
@@ -211,6 +218,10 @@ export class AcordCarrier implements ProtocolHandler {
         return { ...envelope, ...this.newBusiness(transaction, envelope.TransRefGUID) };
       case TRANS_TYPE.HOLDING_INQUIRY:
         return { ...envelope, ...this.inquiry(transaction) };
+      case TRANS_TYPE.APPOINTMENT_REQUEST:
+        return { ...envelope, ...appointmentRequest(this.sim.appointments, transaction, envelope.TransRefGUID) };
+      case TRANS_TYPE.APPOINTMENT_INQUIRY:
+        return { ...envelope, ...appointmentInquiry(this.sim.appointments, transaction) };
       default:
         return {
           ...envelope,

@@ -12,6 +12,7 @@
  *   GET  /submissions?ids=a,b  status and requirements of several submissions at once
  *   POST /submissions/:id/changes  JSON change to a pending submission; `changeRef` is the deduplication
  *                              key; {accepted, amendment (the requirement code to sign, or null)} or {accepted: false, reason}
+ *   POST /appointments, GET /appointments?ids=a,b  producer appointments (ratebook.appointments.ts)
  */
 import type { CarrierFixture, ProductFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { RATE_TABLE_CSV_HEADER, rateTableCsv } from '../../subgraphs/carriers/fixtures/rate-table';
@@ -22,6 +23,7 @@ import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { underwriteApplication } from '../underwriting';
 import { applicationProblems, problemsMessage } from '../application-check';
 import { submittedApplication } from './ratebook.application';
+import { APPOINTMENTS_PATH, appointmentStatuses, fileAppointment } from './ratebook.appointments';
 import { PAYMENT_MODE, REQUIREMENT, REQUIREMENT_STATUS, SUBMISSION_STATUS } from './ratebook.codes';
 
 const MAX_IDS = 200;
@@ -105,6 +107,8 @@ export class RateBookCarrier implements ProtocolHandler {
     if (route === 'POST /submissions') return 'submit';
     if (route === 'GET /submissions') return 'status';
     if (request.method === 'POST' && CHANGES_PATH.test(request.path)) return 'change';
+    if (route === `POST ${APPOINTMENTS_PATH}`) return 'appointment';
+    if (route === `GET ${APPOINTMENTS_PATH}`) return 'appointmentStatus';
     return null;
   }
 
@@ -142,6 +146,10 @@ export class RateBookCarrier implements ProtocolHandler {
         return this.submit(request);
       case 'change':
         return this.change(request);
+      case 'appointment':
+        return fileAppointment(this.sim.appointments, request);
+      case 'appointmentStatus':
+        return appointmentStatuses(this.sim.appointments, request);
       default:
         return this.status(request);
     }

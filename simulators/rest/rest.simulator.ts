@@ -15,6 +15,7 @@
  *   POST /v1/applications/:id/changes         {"changes": {...}} a change to a pending application;
  *                                             Idempotency-Key required, a resend replays the decision:
  *                                             201 {status, amendmentRequired, message}, 404 unknown, 422 refused
+ *   POST /v1/appointments, GET /v1/appointments/:id   producer appointments (rest.appointments.ts)
  * Every /v1 call needs a valid bearer token: missing, unknown, expired or revoked → 401.
  * Amounts are decimal strings ("370.00").
  */
@@ -42,6 +43,7 @@ import { json, type ProtocolHandler, type SimRequest, type SimResponse } from '.
 import type { CallKind, SimulatedCarrier } from '../simulated-carrier';
 import { applicationProblems, problemsMessage } from '../application-check';
 import { submittedApplication } from './rest.application';
+import { APPOINTMENT_PATH, APPOINTMENTS_PATH, appointmentStatus, fileAppointment } from './rest.appointments';
 import { priceQuote, underwriteApplication, type QuoteAsk } from '../underwriting';
 import {
   APPLICATION_STATUS,
@@ -124,6 +126,8 @@ export class RestCarrier implements ProtocolHandler {
     if (route === 'POST /v1/applications/status-inquiry') return 'status';
     if (request.method === 'GET' && APPLICATION_PATH.test(request.path)) return 'status';
     if (request.method === 'POST' && CHANGES_PATH.test(request.path)) return 'change';
+    if (route === `POST ${APPOINTMENTS_PATH}`) return 'appointment';
+    if (request.method === 'GET' && APPOINTMENT_PATH.test(request.path)) return 'appointmentStatus';
     return null;
   }
 
@@ -166,6 +170,10 @@ export class RestCarrier implements ProtocolHandler {
         return this.submit(request);
       case 'change':
         return this.change(request);
+      case 'appointment':
+        return fileAppointment(this.sim.appointments, request);
+      case 'appointmentStatus':
+        return appointmentStatus(this.sim.appointments, request);
       default:
         return this.status(request);
     }

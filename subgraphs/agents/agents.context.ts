@@ -20,6 +20,8 @@ export interface AgentsContext extends BaseSubgraphContext {
   licensing?: { pdb: ProducerDatabase };
   /** The vault and settings of onboarding (made once at start). */
   onboarding?: OnboardingDeps;
+  /** Asks the appointment filing worker for a pass now (after a request), when it runs in this process. */
+  nudgeAppointmentFiling?: () => void;
 }
 
 export type AgentsLoaders = ReturnType<typeof createAgentsLoaders>;

@@ -99,6 +99,97 @@ export const agentsMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'onboarding steps',
+    sql: `
+      -- One row per agent and contracting step once the step is recorded (docs/domain.md, "Onboarding to ACTIVE").
+      -- details: what may be shown (E&O carrier, policy number, limit; agreement version; AML day);
+      -- sealed: personal data as one PersonalDataVault value (field onboarding_step.<STEP>): the TIN,
+      -- the bank account and routing number, the background answers. Never in clear.
+      CREATE TABLE agents.onboarding_step (
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        step text NOT NULL CHECK (step IN ('BGA_AGREEMENT', 'W9', 'DIRECT_DEPOSIT', 'EO_COVERAGE', 'AML_TRAINING', 'BACKGROUND_QUESTIONS')),
+        status text NOT NULL CHECK (status IN ('COMPLETE', 'IN_REVIEW', 'EXPIRED', 'AWAITING_SIGNATURE')),
+        completed_at timestamptz,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        recorded_by text NOT NULL,
+        details jsonb NOT NULL DEFAULT '{}',
+        sealed text,
+        -- E&O only: the coverage's last day; the lapse job watches complete coverage that ends.
+        expires_on date,
+        -- The lapse job's lease on the row (PollingJob): replicas never work the same lapse.
+        lease_until timestamptz,
+        -- One key column for npm run personal-data:rotate (scripts/personal-data/rotate.ts).
+        id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        PRIMARY KEY (agent_id, step)
+      );
+      -- The agreement's envelope, found when the provider's webhook says it is signed.
+      CREATE UNIQUE INDEX onboarding_envelope_idx ON agents.onboarding_step ((details ->> 'envelopeId')) WHERE step = 'BGA_AGREEMENT';
+      CREATE INDEX onboarding_eo_due_idx ON agents.onboarding_step (expires_on) WHERE step = 'EO_COVERAGE' AND status = 'COMPLETE';
+    `,
+  },
+  {
+    version: 4,
+    name: 'license sync from the national producer database: sync state, discrepancies, company codes, license source',
+    sql: `
+      -- Each agent's last sync with the producer database, and the lease of a sync in flight (one replica at a time).
+      CREATE TABLE agents.license_sync (
+        agent_id text PRIMARY KEY REFERENCES agents.agent (id),
+        synced_at timestamptz,
+        outcome text CHECK (outcome IN ('SYNCED', 'NPN_NOT_FOUND', 'FAILED')),
+        attempted_at timestamptz,
+        lease_until timestamptz
+      );
+      CREATE INDEX license_sync_synced_idx ON agents.license_sync (synced_at NULLS FIRST);
+
+      -- Where ours and the producer database disagreed: open (resolved_at null) until staff resolve it,
+      -- or, for appointment mismatches and unknown NPNs, until a later sync finds them agreeing.
+      CREATE TABLE agents.licensing_discrepancy (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        agent_id text NOT NULL REFERENCES agents.agent (id),
+        kind text NOT NULL CHECK (kind IN ('LICENSE_INACTIVE', 'LICENSE_EXPIRY', 'LICENSE_DETAILS', 'LICENSE_NOT_IN_PDB',
+          'LICENSE_NOT_ON_FILE', 'APPOINTMENT_MISMATCH', 'NPN_NOT_FOUND')),
+        state text,
+        carrier_id text,
+        note text NOT NULL,
+        detected_at timestamptz NOT NULL,
+        resolved_at timestamptz,
+        resolved_by text
+      );
+      -- One open discrepancy per agent, kind, state and carrier: a sync that finds it again adds nothing.
+      CREATE UNIQUE INDEX licensing_discrepancy_open_idx ON agents.licensing_discrepancy (agent_id, kind, (coalesce(state, '')), (coalesce(carrier_id, '')))
+        WHERE resolved_at IS NULL;
+      CREATE INDEX licensing_discrepancy_detected_idx ON agents.licensing_discrepancy (detected_at) WHERE resolved_at IS NULL;
+
+      -- Contracting data: the code the producer database knows each carrier by (its appointments name carriers so).
+      CREATE TABLE agents.producer_database_company (
+        company_code text PRIMARY KEY,
+        carrier_id text NOT NULL UNIQUE
+      );
+
+      -- Where a license came from: typed in (BGA) or brought or corrected by the sync (PRODUCER_DATABASE).
+      ALTER TABLE agents.license ADD COLUMN source text NOT NULL DEFAULT 'BGA' CHECK (source IN ('BGA', 'PRODUCER_DATABASE'));
+      CREATE INDEX license_expiring_idx ON agents.license (expires_on) WHERE NOT revoked;
+    `,
+  },
+  {
+    version: 5,
+    name: 'appointment filing worker: lease and attempts, late-filing alert',
+    sql: `
+      -- The filing worker's lease: a REQUESTED or SUBMITTED appointment (or an ACTIVE one the carrier
+      -- knows, for terminations) is due when next_check_at has passed (null: now). Claiming pushes it
+      -- ahead, so replicas never take the same row. attempts counts the claims; last_error the last
+      -- trouble reaching the carrier; filing_late_at when the late-filing alert was raised (once).
+      ALTER TABLE agents.appointment
+        ADD COLUMN next_check_at timestamptz,
+        ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN last_error text,
+        ADD COLUMN filing_late_at timestamptz;
+      CREATE INDEX appointment_filing_work_idx ON agents.appointment (next_check_at NULLS FIRST)
+        WHERE source = 'BGA' AND (status IN ('REQUESTED', 'SUBMITTED') OR (status = 'ACTIVE' AND carrier_reference IS NOT NULL));
+    `,
+  },
+  {
     version: 6,
     name: 'contract levels, contracts, commission schedules, dated hierarchy',
     sql: `
@@ -161,80 +252,6 @@ export const agentsMigrations: readonly Migration[] = [
       );
       CREATE UNIQUE INDEX agent_hierarchy_current_idx ON agents.agent_hierarchy (agent_id) WHERE valid_to IS NULL;
       CREATE INDEX agent_hierarchy_upline_idx ON agents.agent_hierarchy (upline_id);
-    `,
-  },
-  {
-    version: 4,
-    name: 'license sync from the national producer database: sync state, discrepancies, company codes, license source',
-    sql: `
-      -- Each agent's last sync with the producer database, and the lease of a sync in flight (one replica at a time).
-      CREATE TABLE agents.license_sync (
-        agent_id text PRIMARY KEY REFERENCES agents.agent (id),
-        synced_at timestamptz,
-        outcome text CHECK (outcome IN ('SYNCED', 'NPN_NOT_FOUND', 'FAILED')),
-        attempted_at timestamptz,
-        lease_until timestamptz
-      );
-      CREATE INDEX license_sync_synced_idx ON agents.license_sync (synced_at NULLS FIRST);
-
-      -- Where ours and the producer database disagreed: open (resolved_at null) until staff resolve it,
-      -- or, for appointment mismatches and unknown NPNs, until a later sync finds them agreeing.
-      CREATE TABLE agents.licensing_discrepancy (
-        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        agent_id text NOT NULL REFERENCES agents.agent (id),
-        kind text NOT NULL CHECK (kind IN ('LICENSE_INACTIVE', 'LICENSE_EXPIRY', 'LICENSE_DETAILS', 'LICENSE_NOT_IN_PDB',
-          'LICENSE_NOT_ON_FILE', 'APPOINTMENT_MISMATCH', 'NPN_NOT_FOUND')),
-        state text,
-        carrier_id text,
-        note text NOT NULL,
-        detected_at timestamptz NOT NULL,
-        resolved_at timestamptz,
-        resolved_by text
-      );
-      -- One open discrepancy per agent, kind, state and carrier: a sync that finds it again adds nothing.
-      CREATE UNIQUE INDEX licensing_discrepancy_open_idx ON agents.licensing_discrepancy (agent_id, kind, (coalesce(state, '')), (coalesce(carrier_id, '')))
-        WHERE resolved_at IS NULL;
-      CREATE INDEX licensing_discrepancy_detected_idx ON agents.licensing_discrepancy (detected_at) WHERE resolved_at IS NULL;
-
-      -- Contracting data: the code the producer database knows each carrier by (its appointments name carriers so).
-      CREATE TABLE agents.producer_database_company (
-        company_code text PRIMARY KEY,
-        carrier_id text NOT NULL UNIQUE
-      );
-
-      -- Where a license came from: typed in (BGA) or brought or corrected by the sync (PRODUCER_DATABASE).
-      ALTER TABLE agents.license ADD COLUMN source text NOT NULL DEFAULT 'BGA' CHECK (source IN ('BGA', 'PRODUCER_DATABASE'));
-      CREATE INDEX license_expiring_idx ON agents.license (expires_on) WHERE NOT revoked;
-    `,
-  },
-  {
-    version: 3,
-    name: 'onboarding steps',
-    sql: `
-      -- One row per agent and contracting step once the step is recorded (docs/domain.md, "Onboarding to ACTIVE").
-      -- details: what may be shown (E&O carrier, policy number, limit; agreement version; AML day);
-      -- sealed: personal data as one PersonalDataVault value (field onboarding_step.<STEP>): the TIN,
-      -- the bank account and routing number, the background answers. Never in clear.
-      CREATE TABLE agents.onboarding_step (
-        agent_id text NOT NULL REFERENCES agents.agent (id),
-        step text NOT NULL CHECK (step IN ('BGA_AGREEMENT', 'W9', 'DIRECT_DEPOSIT', 'EO_COVERAGE', 'AML_TRAINING', 'BACKGROUND_QUESTIONS')),
-        status text NOT NULL CHECK (status IN ('COMPLETE', 'IN_REVIEW', 'EXPIRED', 'AWAITING_SIGNATURE')),
-        completed_at timestamptz,
-        recorded_at timestamptz NOT NULL DEFAULT now(),
-        recorded_by text NOT NULL,
-        details jsonb NOT NULL DEFAULT '{}',
-        sealed text,
-        -- E&O only: the coverage's last day; the lapse job watches complete coverage that ends.
-        expires_on date,
-        -- The lapse job's lease on the row (PollingJob): replicas never work the same lapse.
-        lease_until timestamptz,
-        -- One key column for npm run personal-data:rotate (scripts/personal-data/rotate.ts).
-        id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
-        PRIMARY KEY (agent_id, step)
-      );
-      -- The agreement's envelope, found when the provider's webhook says it is signed.
-      CREATE UNIQUE INDEX onboarding_envelope_idx ON agents.onboarding_step ((details ->> 'envelopeId')) WHERE step = 'BGA_AGREEMENT';
-      CREATE INDEX onboarding_eo_due_idx ON agents.onboarding_step (expires_on) WHERE step = 'EO_COVERAGE' AND status = 'COMPLETE';
     `,
   },
 ];

@@ -7,6 +7,8 @@ import { AgentResolver } from './agent.resolver';
 import { AgentScopeResolver } from './agent-scope.resolver';
 import { LicenseResolver } from './license.resolver';
 import { AppointmentResolver } from './appointment.resolver';
+import { AppointmentMetricResolver } from './appointments/appointment-metrics.resolver';
+import { createAppointmentFiling } from './appointments/appointment-filing.module';
 import { CarrierContractingResolver } from './carrier/carrier-contracting.resolver';
 import { AgentEventResolver, AgentEventsFieldResolver } from './events/agent-event.resolver';
 import { AgentContractFieldsResolver, AgentContractsResolver, UplinePeriodResolver } from './contracts/contract.resolver';
@@ -36,6 +38,7 @@ const buildSchema = () =>
         AgentScopeResolver,
         LicenseResolver,
         AppointmentResolver,
+        AppointmentMetricResolver,
         CarrierContractingResolver,
         AgentEventResolver,
         AgentEventsFieldResolver,
@@ -54,12 +57,17 @@ const buildSchema = () =>
     { Agent: agentReference, Carrier: carrierReference },
   );
 
-/** The agents subgraph: agents, licenses, appointments, eligibility, onboarding; the E&O lapse job is its one background work. */
+/**
+ * The agents subgraph: agents, licenses, appointments, eligibility, onboarding, contracts. Background
+ * work: the producer-database license sync, the E&O lapse job and the appointment filing worker.
+ */
 export const agentsSubgraph: SubgraphModule = {
   name: 'agents',
   migrations: agentsMigrations,
   buildSchema,
-  async create({ env, pool, logger }) {
+  async create({ config, env, pool, logger }) {
+    // Appointments filed with carriers (off when APPOINTMENT_FILING_INTERVAL_MS is 0).
+    const filing = createAppointmentFiling({ env, pool, logger, identitySecret: config.identitySecret });
     // The national producer database: licenses and appointments by NPN (licensing/), on demand and on a schedule.
     const licensing = readLicensingConfig(env);
     const pdb = new PdbXmlAdapter({
@@ -92,10 +100,14 @@ export const agentsSubgraph: SubgraphModule = {
     const eoLapse = onboardingConfig.eoLapseIntervalMs
       ? new EoLapseJob({ pool, logger, intervalMs: onboardingConfig.eoLapseIntervalMs })
       : undefined;
-    const jobs = [sync, eoLapse].filter((job) => job !== undefined);
+    const jobs = [sync, eoLapse, filing].filter((job) => job !== undefined);
     return {
       schema: await buildSchema(),
-      context: (base) => ({ ...createAgentsContext(base, onboarding), licensing: { pdb } }),
+      context: (base) => ({
+        ...createAgentsContext(base, onboarding),
+        licensing: { pdb },
+        nudgeAppointmentFiling: () => filing?.nudge(),
+      }),
       routes: {
         [AGREEMENT_WEBHOOK_PATH]: agreementWebhookRoute({
           db: new Db(pool),

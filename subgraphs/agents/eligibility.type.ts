@@ -8,6 +8,7 @@ export const EligibilityReason = {
   NO_LIFE_AUTHORITY: 'NO_LIFE_AUTHORITY',
   NOT_APPOINTED: 'NOT_APPOINTED',
   EO_EXPIRED: 'EO_EXPIRED',
+  APPOINTMENT_REJECTED: 'APPOINTMENT_REJECTED',
 } as const satisfies Record<EligibilityReasonCode, EligibilityReasonCode>;
 registerEnumType(EligibilityReason, {
   name: 'EligibilityReason',
@@ -19,6 +20,10 @@ registerEnumType(EligibilityReason, {
     NO_LIFE_AUTHORITY: { description: 'The active license lacks the LIFE line of authority.' },
     NOT_APPOINTED: { description: 'Pre-appointment state and no ACTIVE appointment with the carrier.' },
     EO_EXPIRED: { description: 'Errors-and-omissions coverage missing or expired.' },
+    APPOINTMENT_REJECTED: {
+      description:
+        'Just-in-time state: the carrier rejected the last appointment request and none has been requested since (requestAppointment asks again).',
+    },
   },
 });
 

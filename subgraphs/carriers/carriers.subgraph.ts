@@ -5,6 +5,7 @@ import type { Logger } from '../../platform/logger';
 import type { SubgraphModule } from '../shared/subgraph-server';
 import { ApplicationRulesResolver } from './application-rules.resolver';
 import { ApplicationResolver } from './application.resolver';
+import { CarrierAppointmentResolver } from './carrier-appointment.resolver';
 import { createCarrierLoaders } from './carrier.loader';
 import type { CarriersContext } from './carriers.context';
 import { carrierReference } from './carrier.reference';
@@ -65,6 +66,7 @@ const buildSchema = () =>
         CaseStatusResolver,
         ApplicationResolver,
         ApplicationRulesResolver,
+        CarrierAppointmentResolver,
       ],
       orphanedTypes: [Case],
     },

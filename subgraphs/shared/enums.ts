@@ -153,6 +153,8 @@ export const AgentEventType = register(enumOf(AGENT_EVENT_TYPES), 'AgentEventTyp
   APPOINTMENT_TERMINATED: 'The appointment ended.',
   CONTRACT_LEVEL_SET: "The agent's contract level with a carrier was set or changed.",
   UPLINE_CHANGED: 'The agent moved under another upline (dated).',
+  APPOINTMENT_FILING_LATE:
+    'A just-in-time appointment was not yet filed with the carrier when its 15-day deadline (from the application date) passed.',
 });
 export type AgentEventType = keyof typeof AgentEventType;
 

@@ -131,6 +131,7 @@ export const AGENT_EVENT_TYPES = Object.freeze([
   'APPOINTMENT_TERMINATED',
   'CONTRACT_LEVEL_SET',
   'UPLINE_CHANGED',
+  'APPOINTMENT_FILING_LATE',
 ] as const);
 export type AgentEventTypeCode = (typeof AGENT_EVENT_TYPES)[number];
 

@@ -145,6 +145,24 @@ const INTERNAL = [
     answered: (data: Record<string, any>) =>
       expect(data.requestCarrierChange).toMatchObject({ accepted: false, failureCode: 'CARRIER.REJECTED' }),
   },
+  {
+    coordinate: 'Mutation.fileCarrierAppointment',
+    owner: 'carriers',
+    query: 'mutation($input: CarrierAppointmentInput!) { fileCarrierAppointment(input: $input) { received carrierReference failureCode } }',
+    variables: async () => ({
+      input: { reference: `apt_internal${Date.now()}`, carrierId: 'car_summit', npn: '12345678', state: 'TX', filing: 'PRE_APPOINTMENT' },
+    }),
+    // The carrier received it: the call went through to its adapter.
+    answered: (data: Record<string, any>) =>
+      expect(data.fileCarrierAppointment).toMatchObject({ received: true, carrierReference: expect.stringMatching(/^AP-SUMMIT-/) }),
+  },
+  {
+    coordinate: 'Query.carrierAppointmentStatuses',
+    owner: 'carriers',
+    query: 'query($c: ID!) { carrierAppointmentStatuses(carrierId: $c, carrierReferences: []) { status } }',
+    variables: async () => ({ c: 'car_summit' }),
+    answered: (data: Record<string, any>) => expect(data.carrierAppointmentStatuses).toEqual([]),
+  },
 ] as const;
 
 describe('internal fields', () => {

@@ -44,6 +44,8 @@ export async function startStack(options: { env?: Record<string, string>; simula
     VENDOR_POLL_INTERVAL_MS: '0',
     // Likewise the scheduled license sync, which takes any agent due: tests run it themselves (LicenseSyncJob).
     PDB_SYNC_INTERVAL_MS: '0',
+    // Likewise the appointment filing worker claims any agent's appointments: off unless a test asks (APPOINTMENT_FILING_INTERVAL_MS).
+    APPOINTMENT_FILING_INTERVAL_MS: '0',
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     AGENTS_ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.agents}/webhooks/esign-agreements`,
     VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${ports.cases}`,

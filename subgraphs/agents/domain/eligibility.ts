@@ -7,7 +7,8 @@ export type EligibilityReason =
   | 'LICENSE_EXPIRED'
   | 'NO_LIFE_AUTHORITY'
   | 'NOT_APPOINTED'
-  | 'EO_EXPIRED';
+  | 'EO_EXPIRED'
+  | 'APPOINTMENT_REJECTED';
 
 export interface EligibilityInput {
   agent: { status: AgentStatusCode; residentState: string; eoExpiresOn: string | null };
@@ -19,7 +20,8 @@ export interface EligibilityInput {
     expiresOn: string;
     revoked: boolean;
   }[];
-  appointments: readonly { carrierId: string; state: string; status: AppointmentStatusCode }[];
+  /** In request order (oldest first) unless `requestedAt` says otherwise. */
+  appointments: readonly { carrierId: string; state: string; status: AppointmentStatusCode; requestedAt?: string }[];
   carrierId: string;
   state: string;
   /** The carrier's pre-appointment states: elsewhere the appointment is just-in-time. */
@@ -57,10 +59,21 @@ export function eligibility(input: EligibilityInput): EligibilityResult {
 
   if (agent.eoExpiresOn === null || agent.eoExpiresOn < today) reasons.push('EO_EXPIRED');
 
-  const live = input.appointments.filter((a) => a.carrierId === input.carrierId && a.state === state && isLiveAppointment(a.status));
+  const here = input.appointments.filter((a) => a.carrierId === input.carrierId && a.state === state);
+  const live = here.filter((a) => isLiveAppointment(a.status));
   const preAppointment = input.preAppointmentStates.includes(state);
+  // Pre-appointment: only an ACTIVE appointment will do (a rejected one is not live: still NOT_APPOINTED).
   if (preAppointment && !live.some((a) => a.status === 'ACTIVE')) reasons.push('NOT_APPOINTED');
+  // Just-in-time: the carrier's last word was a rejection, and nobody has asked again since.
+  if (!preAppointment && live.length === 0 && latest(here)?.status === 'REJECTED') reasons.push('APPOINTMENT_REJECTED');
 
   const eligible = reasons.length === 0;
   return { eligible, reasons, appointmentWillBeRequested: eligible && !preAppointment && live.length === 0 };
+}
+
+/** The most recently requested appointment (the last in the list when they carry no request time). */
+function latest<T extends { requestedAt?: string }>(appointments: readonly T[]): T | undefined {
+  let found: T | undefined;
+  for (const appointment of appointments) if (!found || (appointment.requestedAt ?? '') >= (found.requestedAt ?? '')) found = appointment;
+  return found;
 }

@@ -37,7 +37,7 @@ export type FakeMode = 'ok' | 'http-error' | 'malformed' | 'hang' | 'bug' | 'loc
 export class FakeAdapter implements CarrierAdapter {
   readonly carrierId: string;
   readonly protocol: CarrierAdapter['protocol'];
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0, appointment: 0, appointmentStatus: 0 };
   mode: FakeMode = 'ok';
   latencyMs = 0;
   /** Status answers by carrier reference; every caseStatuses call's references, in order. */

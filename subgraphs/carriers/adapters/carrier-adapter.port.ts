@@ -192,6 +192,35 @@ export interface ApprovedTerms {
   faceAmount: number | null;
 }
 
+/** A producer appointment request to file with the carrier (its contracting desk). */
+export interface AppointmentRequest {
+  /** Our appointment id: TransRefGUID / Idempotency-Key / appointmentRef. A resend never files a second request. */
+  reference: string;
+  /** The producer's NPN (a public producer number, not personal data). */
+  npn: string;
+  state: StateCode;
+  filing: 'PRE_APPOINTMENT' | 'JUST_IN_TIME';
+  /** Just-in-time: the application's date (YYYY-MM-DD); null otherwise. */
+  applicationOn: string | null;
+}
+
+/** The carrier's answer to a filing: received (under its own id) or refused with its words. */
+export type AppointmentFilingResult = { received: true; carrierReference: string } | { received: false; message: string };
+
+/** An appointment as the carrier reports it, mapped to our AppointmentStatus where the code is known. */
+export interface CarrierAppointmentStatus {
+  carrierReference: string;
+  /** The carrier's own status code. */
+  carrierStatusCode: string;
+  /** SUBMITTED (received, undecided), ACTIVE, REJECTED or TERMINATED; null for a code we do not map. */
+  status: 'SUBMITTED' | 'ACTIVE' | 'REJECTED' | 'TERMINATED' | null;
+  writingNumber: string | null;
+  effectiveOn: string | null;
+  terminatedOn: string | null;
+  /** The carrier's reason for a rejection (or a termination), in its words. */
+  reason: string | null;
+}
+
 /** Kinds of real network requests an adapter makes, as counted in `CarrierAdapter.calls`. */
 export type NetworkCallKind = keyof CarrierAdapter['calls'];
 
@@ -226,8 +255,25 @@ export interface CarrierAdapter {
   requestChange(change: ChangeRequest, options: CallOptions): Promise<ChangeDecision>;
   /** Batched where the protocol allows it: one call for many references of this carrier. */
   caseStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierCaseStatus>>;
+  /**
+   * Files a producer appointment request with the carrier's contracting desk (a write: never retried
+   * by the policy; resend with the same reference). Absent: the carrier takes no requests this way.
+   */
+  fileAppointment?(request: AppointmentRequest, options: CallOptions): Promise<AppointmentFilingResult>;
+  /** The carrier's answer on appointment requests it received, by its references (unknown ones left out). */
+  appointmentStatuses?(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierAppointmentStatus>>;
   /** Counts of real network calls made, by kind, for stats and benchmarks. */
-  readonly calls: { quote: number; token: number; rateBook: number; submit: number; status: number; products: number; change: number };
+  readonly calls: {
+    quote: number;
+    token: number;
+    rateBook: number;
+    submit: number;
+    status: number;
+    products: number;
+    change: number;
+    appointment: number;
+    appointmentStatus: number;
+  };
 }
 
 /** What every adapter factory gets besides its carrier: the shared cache (tokens, rate books) and a logger. */

@@ -78,6 +78,85 @@ describe('eligibility (the licensing and contracting rules)', () => {
     expect(check({ ...jit, appointments: [], agent: { ...base.agent, eoExpiresOn: null } }).appointmentWillBeRequested).toBe(false);
   });
 
+  describe('reads what the carrier answered (appointments filed with carriers)', () => {
+    const jit = { state: 'OK', preAppointmentStates: ['TX'] };
+    const at = (status: EligibilityInput['appointments'][number]['status'], requestedAt: string, state = 'OK') => ({
+      carrierId: 'car_a',
+      state,
+      status,
+      requestedAt,
+    });
+
+    it('pre-appointment: REQUESTED or SUBMITTED (undecided) is not yet appointed; ACTIVE is', () => {
+      expect(check({ appointments: [at('REQUESTED', '2025-11-01', 'TX')] }).reasons).toEqual(['NOT_APPOINTED']);
+      expect(check({ appointments: [at('SUBMITTED', '2025-11-01', 'TX')] }).reasons).toEqual(['NOT_APPOINTED']);
+      expect(check({ appointments: [at('ACTIVE', '2025-11-01', 'TX')] })).toEqual({
+        eligible: true,
+        reasons: [],
+        appointmentWillBeRequested: false,
+      });
+    });
+
+    it('pre-appointment: a REJECTED appointment is not live, so the agent stays NOT_APPOINTED (never APPOINTMENT_REJECTED)', () => {
+      expect(check({ appointments: [at('REJECTED', '2025-11-01', 'TX')] })).toEqual({
+        eligible: false,
+        reasons: ['NOT_APPOINTED'],
+        appointmentWillBeRequested: false,
+      });
+      // Asked again and appointed this time: eligible.
+      expect(check({ appointments: [at('REJECTED', '2025-10-01', 'TX'), at('ACTIVE', '2025-11-01', 'TX')] }).eligible).toBe(true);
+    });
+
+    it('pre-appointment: a TERMINATED appointment is NOT_APPOINTED', () => {
+      expect(check({ appointments: [at('TERMINATED', '2025-11-01', 'TX')] }).reasons).toEqual(['NOT_APPOINTED']);
+    });
+
+    it('just-in-time: SUBMITTED (at the carrier, undecided) and ACTIVE are eligible with nothing more to request', () => {
+      for (const status of ['SUBMITTED', 'ACTIVE'] as const)
+        expect(check({ ...jit, appointments: [at(status, '2025-11-01')] })).toEqual({
+          eligible: true,
+          reasons: [],
+          appointmentWillBeRequested: false,
+        });
+    });
+
+    it('just-in-time: a REJECTED last request makes the agent not eligible for this carrier and state: APPOINTMENT_REJECTED', () => {
+      expect(check({ ...jit, appointments: [at('REJECTED', '2025-11-01')] })).toEqual({
+        eligible: false,
+        reasons: ['APPOINTMENT_REJECTED'],
+        appointmentWillBeRequested: false,
+      });
+      // Another carrier's or another state's rejection does not matter here.
+      expect(check({ ...jit, appointments: [{ ...at('REJECTED', '2025-11-01'), carrierId: 'car_b' }] }).eligible).toBe(true);
+      expect(check({ ...jit, appointments: [at('REJECTED', '2025-11-01', 'KS')] }).eligible).toBe(true);
+    });
+
+    it('just-in-time: a new request after the rejection makes the agent eligible again', () => {
+      expect(check({ ...jit, appointments: [at('REJECTED', '2025-10-01'), at('REQUESTED', '2025-11-01')] })).toEqual({
+        eligible: true,
+        reasons: [],
+        appointmentWillBeRequested: false,
+      });
+      // Order by request time, not by list order.
+      expect(check({ ...jit, appointments: [at('TERMINATED', '2025-11-01'), at('REJECTED', '2025-10-01')] })).toEqual({
+        eligible: true,
+        reasons: [],
+        appointmentWillBeRequested: true,
+      });
+      expect(check({ ...jit, appointments: [at('TERMINATED', '2025-09-01'), at('REJECTED', '2025-10-01')] }).reasons).toEqual([
+        'APPOINTMENT_REJECTED',
+      ]);
+    });
+
+    it('just-in-time: a TERMINATED appointment is requested again with the next application', () => {
+      expect(check({ ...jit, appointments: [at('TERMINATED', '2025-11-01')] })).toEqual({
+        eligible: true,
+        reasons: [],
+        appointmentWillBeRequested: true,
+      });
+    });
+  });
+
   it('lists every reason at once', () => {
     expect(
       check({

@@ -13,6 +13,9 @@ import {
   CarrierFailure,
   type ApplicationRequest,
   type ApplicationResult,
+  type AppointmentFilingResult,
+  type AppointmentRequest,
+  type CarrierAppointmentStatus,
   type CallOptions,
   type CarrierAdapter,
   type CarrierAdapterDeps,
@@ -38,6 +41,13 @@ import {
   statusTransactions,
 } from './acord.mapper';
 import { buildTxLife, parseTxLife, text, type XmlNode } from './txlife.xml';
+import {
+  APPOINTMENT_TRANS_TYPE,
+  appointmentFilingFrom,
+  appointmentInquiryTransactions,
+  appointmentRequestTransaction,
+  appointmentStatusFrom,
+} from './acord.appointments';
 
 /** Holdings asked for in one 203 batch: a large sync is split into documents of this many. */
 const MAX_HOLDINGS_PER_INQUIRY = 100;
@@ -45,7 +55,7 @@ const MAX_HOLDINGS_PER_INQUIRY = 100;
 export class AcordAdapter implements CarrierAdapter {
   readonly protocol = 'ACORD' as const;
   readonly carrierId: string;
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0, appointment: 0, appointmentStatus: 0 };
   /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
   private readonly reportUnknown: (field: string, code: string) => void;
 
@@ -120,6 +130,39 @@ export class AcordAdapter implements CarrierAdapter {
       ).forEach((response, i) => {
         const status = caseStatusFrom(response, this.reportUnknown);
         // Keyed by what we asked for: the carrier's echo of the reference may differ in form.
+        if (status) statuses.set(batch[i], { ...status, carrierReference: batch[i] });
+      });
+    }
+    return statuses;
+  }
+
+  // A write: never retried by the policy; the filing worker resends with the same TransRefGUID (our appointment id).
+  async fileAppointment(request: AppointmentRequest, options: CallOptions): Promise<AppointmentFilingResult> {
+    const { date, time } = this.envelope(APPOINTMENT_TRANS_TYPE.REQUEST);
+    const body = buildTxLife(appointmentRequestTransaction(request, { date, time }));
+    const root = await this.exchange('appointment', 'POST', '/txlife', body, options);
+    return appointmentFilingFrom(this.answersFor([request.reference], root)[0]);
+  }
+
+  /** One TXLife of 1202s (one per appointment) per batch: one HTTP call for many appointments. */
+  async appointmentStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierAppointmentStatus>> {
+    const statuses = new Map<string, CarrierAppointmentStatus>();
+    const unique = [...new Set(carrierReferences)];
+    for (let start = 0; start < unique.length; start += MAX_HOLDINGS_PER_INQUIRY) {
+      const batch = unique.slice(start, start + MAX_HOLDINGS_PER_INQUIRY);
+      const envelopes = batch.map(() => this.envelope(APPOINTMENT_TRANS_TYPE.INQUIRY));
+      const root = await this.exchange(
+        'appointmentStatus',
+        'POST',
+        '/txlife',
+        buildTxLife(appointmentInquiryTransactions(batch, envelopes)),
+        options,
+      );
+      this.answersFor(
+        envelopes.map((e) => e.guid),
+        root,
+      ).forEach((response, i) => {
+        const status = appointmentStatusFrom(response, this.reportUnknown);
         if (status) statuses.set(batch[i], { ...status, carrierReference: batch[i] });
       });
     }

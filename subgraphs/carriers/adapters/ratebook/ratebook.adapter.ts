@@ -17,6 +17,9 @@ import {
   CarrierFailure,
   type ApplicationRequest,
   type ApplicationResult,
+  type AppointmentFilingResult,
+  type AppointmentRequest,
+  type CarrierAppointmentStatus,
   type CallOptions,
   type CarrierAdapter,
   type CarrierAdapterDeps,
@@ -29,6 +32,7 @@ import {
 } from '../carrier-adapter.port';
 import { exchange, unknownCodeReporter, untilAborted, type WireAnswer } from '../wire';
 import { RateBook } from './rate-book';
+import { appointmentBody, appointmentFilingFrom, appointmentStatusFrom } from './ratebook.appointments';
 import {
   caseStatusFrom,
   changeBody,
@@ -71,7 +75,7 @@ export const rateBookKey = (carrierId: string, etag: string) =>
 export class RateBookAdapter implements CarrierAdapter {
   readonly protocol = 'RATEBOOK' as const;
   readonly carrierId: string;
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0, appointment: 0, appointmentStatus: 0 };
   /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
   private readonly reportUnknown: (field: string, code: string) => void;
   private readonly cache: Cache;
@@ -157,6 +161,35 @@ export class RateBookAdapter implements CarrierAdapter {
       const asked = new Set(batch);
       for (const entry of submissions) {
         const status = caseStatusFrom(entry, this.reportUnknown);
+        if (asked.has(status.carrierReference)) statuses.set(status.carrierReference, status);
+      }
+    }
+    return statuses;
+  }
+
+  // A write: never retried by the policy; the filing worker resends with the same appointmentRef (our appointment id).
+  async fileAppointment(request: AppointmentRequest, options: CallOptions): Promise<AppointmentFilingResult> {
+    return appointmentFilingFrom(await this.json('appointment', 'POST', '/appointments', appointmentBody(request), options));
+  }
+
+  /** Many appointments per GET /appointments?ids=...; unknown ones are left out. */
+  async appointmentStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierAppointmentStatus>> {
+    const unique = [...new Set(carrierReferences)];
+    const statuses = new Map<string, CarrierAppointmentStatus>();
+    for (let start = 0; start < unique.length; start += MAX_IDS_PER_INQUIRY) {
+      const batch = unique.slice(start, start + MAX_IDS_PER_INQUIRY);
+      const body = await this.json(
+        'appointmentStatus',
+        'GET',
+        `/appointments?ids=${batch.map(encodeURIComponent).join(',')}`,
+        undefined,
+        options,
+      );
+      const appointments = (body as { appointments?: unknown })?.appointments;
+      if (!Array.isArray(appointments)) throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable carrier response: no appointments list');
+      const asked = new Set(batch);
+      for (const entry of appointments) {
+        const status = appointmentStatusFrom(entry, this.reportUnknown);
         if (asked.has(status.carrierReference)) statuses.set(status.carrierReference, status);
       }
     }

@@ -12,6 +12,9 @@ import {
   CarrierFailure,
   type ApplicationRequest,
   type ApplicationResult,
+  type AppointmentFilingResult,
+  type AppointmentRequest,
+  type CarrierAppointmentStatus,
   type CallOptions,
   type CarrierAdapter,
   type CarrierAdapterDeps,
@@ -24,6 +27,7 @@ import {
 } from '../carrier-adapter.port';
 import { exchange, unknownCodeReporter, type WireAnswer } from '../wire';
 import { OAuthTokenSource, type TokenGrant } from './oauth-token';
+import { appointmentBody, appointmentFilingFrom, appointmentStatusFrom } from './rest.appointments';
 import {
   applicationBody,
   applicationResultFrom,
@@ -61,7 +65,7 @@ function reasonOf(body: unknown): string {
 export class RestAdapter implements CarrierAdapter {
   readonly protocol = 'REST' as const;
   readonly carrierId: string;
-  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 };
+  readonly calls = { quote: 0, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0, appointment: 0, appointmentStatus: 0 };
   /** Unknown codes are logged once each per process: visible, never a crash, never a flood. */
   private readonly reportUnknown: (field: string, code: string) => void;
   private readonly tokens: OAuthTokenSource;
@@ -152,6 +156,33 @@ export class RestAdapter implements CarrierAdapter {
         const status = caseStatusFrom(entry, this.reportUnknown);
         if (asked.has(status.carrierReference)) statuses.set(status.carrierReference, status);
       }
+    }
+    return statuses;
+  }
+
+  // A write: never retried by the policy; the filing worker resends with the same Idempotency-Key (our appointment id).
+  async fileAppointment(request: AppointmentRequest, options: CallOptions): Promise<AppointmentFilingResult> {
+    const answer = await this.authorized('appointment', 'POST', '/v1/appointments', appointmentBody(request), options, {
+      'idempotency-key': request.reference,
+    });
+    if (answer.status !== 400 && answer.status !== 422) this.expect(answer, 200, 201, 202);
+    return appointmentFilingFrom(answer.status, answer.body);
+  }
+
+  /** One GET per appointment (the carrier has no batch inquiry for appointments); unknown ones are left out. */
+  async appointmentStatuses(carrierReferences: string[], options: CallOptions): Promise<Map<string, CarrierAppointmentStatus>> {
+    const statuses = new Map<string, CarrierAppointmentStatus>();
+    for (const reference of new Set(carrierReferences)) {
+      const answer = await this.authorized(
+        'appointmentStatus',
+        'GET',
+        `/v1/appointments/${encodeURIComponent(reference)}`,
+        undefined,
+        options,
+      );
+      if (answer.status === 404) continue;
+      this.expect(answer, 200);
+      statuses.set(reference, { ...appointmentStatusFrom(answer.body, this.reportUnknown), carrierReference: reference });
     }
     return statuses;
   }

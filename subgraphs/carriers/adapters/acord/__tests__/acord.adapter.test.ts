@@ -188,7 +188,17 @@ describe('quotes (TransType 111)', () => {
     const quotes = await acord.quote(request, options);
     expect(quotes).toEqual([expectedQuote(carrier, LEVEL_TERM, request), expectedQuote(carrier, EXPRESS_TERM, request)]);
     expect(options.network).toEqual(['quote']);
-    expect(acord.calls).toEqual({ quote: 1, token: 0, rateBook: 0, submit: 0, status: 0, products: 0, change: 0 });
+    expect(acord.calls).toEqual({
+      quote: 1,
+      token: 0,
+      rateBook: 0,
+      submit: 0,
+      status: 0,
+      products: 0,
+      change: 0,
+      appointment: 0,
+      appointmentStatus: 0,
+    });
     expect(simulators.control.counts(CODE)).toMatchObject({ quote: 1, submit: 0, status: 0 });
   });
 

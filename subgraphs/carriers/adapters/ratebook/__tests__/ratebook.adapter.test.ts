@@ -99,7 +99,17 @@ describe('pricing from the rate book', () => {
       expect(await book.quote(later, options)).toEqual(later.productIds.map((id) => expectedQuote(carrier, id, later)).filter(Boolean));
       expect(options.network).toEqual([]);
     }
-    expect(book.calls).toEqual({ quote: 0, token: 0, rateBook: 1, submit: 0, status: 0, products: 0, change: 0 });
+    expect(book.calls).toEqual({
+      quote: 0,
+      token: 0,
+      rateBook: 1,
+      submit: 0,
+      status: 0,
+      products: 0,
+      change: 0,
+      appointment: 0,
+      appointmentStatus: 0,
+    });
     expect(simulators.control.counts(CODE)).toMatchObject({ rateBook: 1, quote: 0 });
   });
 
