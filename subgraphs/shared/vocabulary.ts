@@ -177,3 +177,11 @@ export type RequirementCodeValue = (typeof REQUIREMENT_CODES)[number];
 
 export const REQUIREMENT_STATUSES = Object.freeze(['ORDERED', 'RECEIVED', 'WAIVED', 'CANCELLED'] as const);
 export type RequirementStatusCode = (typeof REQUIREMENT_STATUSES)[number];
+
+/** Who a commission line pays: the writing agent, an upline's override, the BGA's own share. */
+export const COMMISSION_ROLES = Object.freeze(['WRITING', 'OVERRIDE', 'BGA'] as const);
+export type CommissionRoleCode = (typeof COMMISSION_ROLES)[number];
+
+/** What a commission line is for (cases.commission.transaction). */
+export const COMMISSION_TRANSACTIONS = Object.freeze(['FIRST_YEAR', 'RENEWAL', 'CHARGEBACK', 'ADJUSTMENT'] as const);
+export type CommissionTransactionCode = (typeof COMMISSION_TRANSACTIONS)[number];

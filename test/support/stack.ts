@@ -39,6 +39,8 @@ export async function startStack(options: { env?: Record<string, string>; simula
     // The vendor poll claims stale orders of any case in the database: on PGlite, test files share
     // one, so a stack only polls when its test asks for it (VENDOR_POLL_INTERVAL_MS in options.env).
     VENDOR_POLL_INTERVAL_MS: '0',
+    // The commission job books any placed case of the shared database: tests run their own (commissions tests).
+    COMMISSION_INTERVAL_MS: '0',
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${ports.cases}`,
     ...options.env,
