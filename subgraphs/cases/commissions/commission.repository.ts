@@ -49,19 +49,26 @@ const DUE = `((status = 'PLACED' AND commission_booked_at IS NULL)
 /**
  * Leases the cases due to the commission job: pushes commission_due_at ahead by the lease in one
  * UPDATE ... FOR UPDATE SKIP LOCKED, so replicas never take the same case at once. A placement after
- * `now` (a test's clock) is not due yet.
+ * `now` (a test's clock) is not due yet; `carrierIds` keeps a job to some carriers' cases.
  */
-export const claimDueCommissions = (db: Db, now: string, leaseSeconds: number, batchSize: number): Promise<DueCommission[]> =>
+export const claimDueCommissions = (
+  db: Db,
+  now: string,
+  leaseSeconds: number,
+  batchSize: number,
+  carrierIds: readonly string[] | null = null,
+): Promise<DueCommission[]> =>
   db.query<DueCommission>(
     `UPDATE cases."case" c SET commission_due_at = $1::timestamptz + make_interval(secs => $2)
       WHERE c.id IN (SELECT id FROM cases."case"
                       WHERE ${DUE} AND (commission_due_at IS NULL OR commission_due_at <= $1::timestamptz)
                         AND (placed_at IS NULL OR placed_at <= $1::timestamptz)
+                        AND ($4::text[] IS NULL OR carrier_id = ANY($4))
                       ORDER BY commission_due_at NULLS FIRST, id LIMIT $3 FOR NO KEY UPDATE SKIP LOCKED)
       RETURNING c.id, CASE WHEN c.status = 'PLACED' THEN 'BOOK' ELSE 'REVERSE' END AS kind, c.agent_id AS "agentId",
         c.carrier_id AS "carrierId", c.product_id AS "productId", c.submitted_at AS "submittedAt", c.placed_at AS "placedAt",
         c.annual_premium_cents AS "annualPremiumCents"`,
-    [now, leaseSeconds, batchSize],
+    [now, leaseSeconds, batchSize, carrierIds],
   );
 
 /** The case row as the job sees it, locked for the booking's transaction. */

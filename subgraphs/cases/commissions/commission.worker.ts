@@ -55,6 +55,8 @@ export interface CommissionWorkerOptions {
   /** The longest wait before a case with an exception is tried again (s; the wait doubles from a minute). */
   maxRetrySeconds?: number;
   batchSize?: number;
+  /** Only these carriers' cases (a job split by carrier; tests on a shared database); every carrier's when omitted. */
+  carrierIds?: readonly string[];
 }
 
 /** What a pass did, case by case (tests read it through `lastPass`). */
@@ -81,7 +83,16 @@ export class CommissionWorker extends PollingJob<DueCommission> {
       name: 'commissions',
       intervalMs: options.intervalMs,
       logger: options.logger,
-      claim: () => claimDueCommissions(this.db, this.now().toISOString(), options.leaseSeconds ?? 120, options.batchSize ?? 50),
+      claim: () => {
+        this.lastPass = [];
+        return claimDueCommissions(
+          this.db,
+          this.now().toISOString(),
+          options.leaseSeconds ?? 120,
+          options.batchSize ?? 50,
+          options.carrierIds ?? null,
+        );
+      },
       work: (due) => this.work(due),
     });
   }
