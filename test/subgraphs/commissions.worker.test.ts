@@ -9,10 +9,12 @@
  */
 import pg from 'pg';
 import { createLogger } from '../../platform/logger';
+import { applySnapshot } from '../../subgraphs/cases/case-sync.worker';
 import { claimDueCommissions } from '../../subgraphs/cases/commissions/commission.repository';
 import { CommissionWorker } from '../../subgraphs/cases/commissions/commission.worker';
 import { BGA_PARTY, type CommissionChain } from '../../subgraphs/cases/domain/commissions';
 import type { CommissionChainQuestion } from '../../subgraphs/cases/ports/agents.port';
+import type { CarrierSnapshot } from '../../subgraphs/cases/ports/carriers.port';
 import { Db } from '../../subgraphs/shared/db';
 
 const RUN = Date.now().toString(36);
@@ -54,10 +56,10 @@ async function placedCase(writers: [string, number][], placedAt = '2021-03-10T15
   await pool.query(
     `INSERT INTO cases."case" (id, case_number, agent_id, carrier_id, product_id, product_type, insured_first_name, insured_last_name, insured_birth_date,
        insured_gender, insured_state, insured_tobacco, face_amount, term_years, applied_health_class, payment_mode, annual_premium_cents, modal_premium_cents,
-       status, submitted_at, placed_at, closed_at, created_by)
+       status, submitted_at, placed_at, closed_at, created_by, carrier_reference)
      VALUES ($1, $2, $3, 'car_summit', 'prd_summit_term', 'TERM', 'T', 'I', '1980-01-01', 'MALE', 'TX', false, 500000, 20, 'PREFERRED', 'ANNUAL', 240000, 240000,
-       'PLACED', '2021-02-01T10:00:00.000Z', $4, $4, 'user:test')`,
-    [id, `CW-${(Date.now() % 1e8) * 10 + caseCounter}`, writers[0]![0], placedAt],
+       'PLACED', '2021-02-01T10:00:00.000Z', $4, $4, 'user:test', $5)`,
+    [id, `CW-${(Date.now() % 1e8) * 10 + caseCounter}`, writers[0]![0], placedAt, `REF-CW-${RUN}-${caseCounter}`],
   );
   await pool.query(
     `INSERT INTO cases.case_writing_agent (case_id, agent_id, split_basis_points) SELECT $1, a, s FROM unnest($2::text[], $3::int[]) AS w (a, s)`,
@@ -158,8 +160,19 @@ describe('the commission job', () => {
 
   it('charges every line back, once, when the placed case is not taken (a free-look cancellation)', async () => {
     clock = new Date('2021-04-02T09:00:00.000Z');
-    // As a carrier sync applies a free-look cancellation: NOT_TAKEN, out of the placed count.
-    await pool.query(`UPDATE cases."case" SET status = 'NOT_TAKEN', placed_at = NULL WHERE id = $1`, [split]);
+    // The carrier's free-look cancellation (ACORD 50), applied as a carrier sync or push applies it: NOT_TAKEN, out of the placed count.
+    const reference = (await pool.query(`SELECT carrier_reference FROM cases."case" WHERE id = $1`, [split])).rows[0].carrier_reference;
+    const freeLook: CarrierSnapshot = {
+      carrierReference: reference,
+      status: 'NOT_TAKEN',
+      carrierStatusCode: '50',
+      qualifier: 'FREE_LOOK',
+      statusNote: 'free-look cancellation',
+      approvedTerms: null,
+      policyNumber: null,
+      requirements: [],
+    };
+    expect(await applySnapshot(new Db(pool), split, freeLook, logger)).toBe(1);
     await Promise.all([worker().runOnce(), worker().runOnce()]);
     const lines = await linesOf(split);
     const back = lines.filter((line) => line.transaction === 'CHARGEBACK');
