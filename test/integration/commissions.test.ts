@@ -33,9 +33,11 @@ const ask = (token: string, query: string, variables: Record<string, unknown> = 
   graphql(stack.url, query, variables, { headers: { authorization: `Bearer ${token}` } });
 
 /** The worked example's chains under `agency`: agent 85%, agency 100%, BGA 120%; 12 months pro-rated. */
+const NO_CONTRACT = `agt_cm${RUN}_nocontract`;
 const agents = {
-  commissionChains: async (question: CommissionChainQuestion): Promise<CommissionChain[]> =>
-    question.agentIds.map((agentId) => ({
+  commissionChains: async (question: CommissionChainQuestion): Promise<CommissionChain[]> => {
+    if (question.agentIds.includes(NO_CONTRACT)) throw new Error(`agent ${NO_CONTRACT} has no contract with the carrier`);
+    return question.agentIds.map((agentId) => ({
       agentId,
       levels: [
         { partyId: agentId, levelCode: 'L85', firstYearBasisPoints: 8500, renewalBasisPoints: 200, renewalYears: 10 },
@@ -43,8 +45,9 @@ const agents = {
         { partyId: BGA_PARTY, levelCode: 'L120', firstYearBasisPoints: 12_000, renewalBasisPoints: 300, renewalYears: 10 },
       ],
       chargebackMonths: 12,
-      lapseChargeback: 'PRO_RATA',
-    })),
+      lapseChargeback: 'PRO_RATA' as const,
+    }));
+  },
 };
 const clock = new Date('2020-03-20T12:00:00.000Z');
 const bookCommissions = () =>
@@ -173,6 +176,7 @@ const STATEMENT = `query($agentId: ID!, $period: String!) { commissionStatement(
 
 describe('commission statements, lapses, payouts and metrics', () => {
   let single: string;
+  let refused: string;
 
   beforeAll(async () => {
     await placedCase(
@@ -183,7 +187,20 @@ describe('commission statements, lapses, payouts and metrics', () => {
       '2020-03-10T15:00:00.000Z',
     );
     single = await placedCase([[agentA, 10_000]], '2020-03-12T15:00:00.000Z');
+    refused = await placedCase([[NO_CONTRACT, 10_000]], '2020-03-14T15:00:00.000Z');
     await bookCommissions();
+  });
+
+  it('lists a case whose chain the agents subgraph refuses as an exception for staff, with nothing booked', async () => {
+    const EXCEPTIONS = `{ commissionExceptions(first: 500) { caseId reason attempts } }`;
+    expect(codes(await ask(await stack.agentToken(agentA), EXCEPTIONS))).toEqual(['FORBIDDEN']);
+    const listed = await ask(staff, EXCEPTIONS);
+    expect(listed.data!.commissionExceptions).toContainEqual({
+      caseId: refused,
+      reason: `agent ${NO_CONTRACT} has no contract with the carrier`,
+      attempts: 1,
+    });
+    expect((await pool.query(`SELECT 1 FROM cases.commission WHERE case_id = $1`, [refused])).rowCount).toBe(0);
   });
 
   it("shows an agent their own lines, and the agency the overrides due to it on its downline's business", async () => {

@@ -183,11 +183,13 @@ export interface CommissionExceptionRow {
   lastAt: string;
 }
 
-/** Placed cases whose commissions could not be computed, oldest first. */
+/** Placed cases whose commissions could not be computed, oldest first (a case no longer placed drops out of the list). */
 export const commissionExceptions = (db: Db, limit: number): Promise<CommissionExceptionRow[]> =>
   db.query<CommissionExceptionRow>(
-    `SELECT case_id AS "caseId", reason, attempts, first_at AS "firstAt", last_at AS "lastAt"
-       FROM cases.commission_exception ORDER BY first_at, case_id LIMIT $1`,
+    `SELECT e.case_id AS "caseId", e.reason, e.attempts, e.first_at AS "firstAt", e.last_at AS "lastAt"
+       FROM cases.commission_exception e JOIN cases."case" c ON c.id = e.case_id
+      WHERE c.status = 'PLACED' AND c.commission_booked_at IS NULL
+      ORDER BY e.first_at, e.case_id LIMIT $1`,
     [limit],
   );
 
