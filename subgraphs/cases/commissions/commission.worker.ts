@@ -19,7 +19,6 @@ import type { Logger } from '../../../platform/logger';
 import { Db, type Pool } from '../../shared/db';
 import { PollingJob, PollingWorker } from '../../shared/polling-worker';
 import {
-  ChainError,
   type CommissionChain,
   chargebackLines,
   FULL_SPLIT,
@@ -121,16 +120,24 @@ export class CommissionWorker extends PollingJob<DueCommission> {
         // database) too: the case is tried again after the delay, and staff see why.
         const reason = (error as Error).message;
         outcomes.push({ caseId: c.id, kind: c.kind, lines: 0, exception: reason });
-        this.options.logger.warn(
-          { caseId: c.id, chain: error instanceof ChainError, err: reason },
-          'commissions: not booked; the case is retried later',
-        );
         await recordCommissionException(this.db, c.id, reason, this.now().toISOString(), this.options.maxRetrySeconds ?? 21_600).catch(
           () => undefined,
         );
       }
     }
     this.lastPass = outcomes;
+    // One line a pass, not one a case: a carrier without contracts would otherwise fill the log.
+    const failed = outcomes.filter((outcome) => outcome.exception);
+    if (failed.length)
+      this.options.logger.warn(
+        {
+          exceptions: failed.length,
+          booked: outcomes.length - failed.length,
+          firstCaseId: failed[0]!.caseId,
+          firstReason: failed[0]!.exception,
+        },
+        'commissions: some cases not booked (listed in commissionExceptions); retried later',
+      );
   }
 
   /** The first-year lines of a placed case: chains asked first (no lock held), then one transaction. */
