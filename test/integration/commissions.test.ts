@@ -303,6 +303,11 @@ describe('commission statements, lapses, payouts and metrics', () => {
     const batches = await ask(admin, `{ payoutBatches(first: 120) { id period lineCount total } }`);
     expect(batches.data!.payoutBatches).toContainEqual(first.data!.createPayoutBatch);
     expect(codes(await ask(admin, PAY, { period: '2999-01' }))).toEqual(['BAD_USER_INPUT']);
+    // Concurrent calls for a new period make one batch (here of nothing: 2020-03 paid every earlier line).
+    const racing = await Promise.all([1, 2, 3].map(() => ask(admin, PAY, { period: '2020-02' })));
+    expect(racing.map((answer) => answer.data?.createPayoutBatch)).toEqual(
+      [1, 2, 3].map(() => ({ id: 'pay_2020_02', period: '2020-02', lineCount: 0, total: '0.00' })),
+    );
   });
 
   it('measures expected commission and chargebacks by carrier and period, and days to the first payout', async () => {

@@ -105,7 +105,10 @@ export class CommissionWorker extends PollingJob<DueCommission> {
         )
       : [];
     const outcomes: CommissionOutcome[] = [];
-    for (const c of due) {
+    // Oldest placement first (an UPDATE's RETURNING has no order): lines are booked in the order cases were placed.
+    const placed = (c: DueCommission) => (c.placedAt ? new Date(c.placedAt).getTime() : 0);
+    const ordered = [...due].sort((a, b) => placed(a) - placed(b) || a.id.localeCompare(b.id));
+    for (const c of ordered) {
       try {
         const lines =
           c.kind === 'BOOK'
