@@ -460,6 +460,8 @@ export const casesMigrations: readonly Migration[] = [
       ALTER TABLE cases."case" ADD COLUMN commission_booked_at timestamptz;
       ALTER TABLE cases."case" ADD COLUMN commission_reversed_at timestamptz;
       ALTER TABLE cases."case" ADD COLUMN commission_due_at timestamptz;
+      -- Placements before the ledger existed were paid outside it: the job never books them.
+      UPDATE cases."case" SET commission_booked_at = placed_at WHERE status = 'PLACED' AND placed_at IS NOT NULL;
       CREATE INDEX case_commission_due_idx ON cases."case" (commission_due_at NULLS FIRST, id)
         WHERE (status = 'PLACED' AND commission_booked_at IS NULL)
            OR (status = 'NOT_TAKEN' AND commission_booked_at IS NOT NULL AND commission_reversed_at IS NULL);
