@@ -6,7 +6,8 @@
  *  - page 1,000 of the unfiltered list (keyset cursor) against page 1;
  *  - e-applications (bench/applications.ts): updateApplication, reading good order, the check itself;
  *  - the requirements worklist (bench/requirements-worklist.ts) over ~700,000 requirements;
- *  - vendor webhooks (bench/vendor-webhooks.ts): signed PULSE and CHARTWELL webhooks at 200/s, open loop.
+ *  - vendor webhooks (bench/vendor-webhooks.ts): signed PULSE and CHARTWELL webhooks at 200/s, open loop;
+ *  - commissionStatement over the book's commission ledger (bench/commission-statement.ts; BENCH_ONLY=commissions alone).
  * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
  * (BENCH_DATABASE names another; BENCH_CASES sets the size; BENCH_RESEED=1 starts over;
  * BENCH_ONLY=worklist or BENCH_ONLY=webhooks measures that part alone). Results go to bench/RESULTS.md.
@@ -25,13 +26,15 @@ import { applicationRows, benchApplications } from './applications';
 import { benchWorklist, seedRequirementsDesk, worklistRows } from './requirements-worklist';
 import { appliedExactlyOnce, benchVendorWebhooks, vendorWebhookOptions, vendorWebhookRows, vendorWebhookSummary } from './vendor-webhooks';
 import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } from './bench-support';
+import { commissionsSection } from './commission-statement';
 
 const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const DATABASE = process.env.BENCH_DATABASE ?? 'bga_bench_cases';
 if (!/^[a-z_][a-z0-9_]*$/.test(DATABASE)) throw new Error('BENCH_DATABASE must be a plain lower-case database name');
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (!['', 'worklist', 'webhooks'].includes(ONLY)) throw new Error('BENCH_ONLY must be worklist or webhooks (or unset for everything)');
+if (!['', 'worklist', 'webhooks', 'commissions'].includes(ONLY))
+  throw new Error('BENCH_ONLY must be worklist, webhooks or commissions (or unset for everything)');
 
 async function benchDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -89,6 +92,10 @@ async function main() {
     await benchWebhooksSection(url, subgraph.url.replace(/\/graphql$/, ''));
     return stop();
   }
+  if (ONLY === 'commissions') {
+    await commissionsSection(url, subgraph.url, ITERATIONS * 2);
+    return stop();
+  }
   const worklist = await benchWorklist(ask, ITERATIONS * 2);
   const worklistBody = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${desk.requirements} requirements of which ${desk.outstanding} outstanding, ${ITERATIONS * 2} iterations each after 5 unmeasured, cases subgraph over HTTP on loopback as STAFF, PostgreSQL 15 local).
 ${machineLine()}
@@ -123,6 +130,7 @@ Load average (1 min) on the machine's ${cpus().length} CPUs after the run: ${loa
   const applications = await benchApplications(ask, benchPool, ITERATIONS * 2, subgraph.url.replace(/\/graphql$/, '/webhooks/esign'));
   await benchPool.end();
   await benchWebhooksSection(url, subgraph.url.replace(/\/graphql$/, ''));
+  await commissionsSection(url, subgraph.url, ITERATIONS * 2);
   await stop();
 
   const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${ITERATIONS}+ iterations each, cases subgraph over HTTP on loopback, PostgreSQL 15 local, Redis ${process.env.REDIS_URL ? 'on' : 'off (in-process cache)'}).

@@ -2,6 +2,7 @@ import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } fr
 import { DateScalar, DateTimeScalar } from '../../platform/scalars';
 import { CaseStatus, Gender, HealthClass, PaymentMode, State } from '../shared/enums';
 import { PageInfo } from '../shared/pagination';
+import { WritingAgentInput } from './commissions/writing-agent.type';
 
 export const CaseOrder = { SUBMITTED_AT_DESC: 'SUBMITTED_AT_DESC', SUBMITTED_AT_ASC: 'SUBMITTED_AT_ASC' } as const;
 export type CaseOrder = keyof typeof CaseOrder;
@@ -262,4 +263,10 @@ export class SubmitCaseInput {
 
   @Field(() => PaymentMode, { nullable: true, defaultValue: 'MONTHLY', description: 'How often the client pays.' })
   paymentMode?: PaymentMode;
+
+  @Field(() => [WritingAgentInput], {
+    nullable: true,
+    description: "The writing agents and their splits, summing to 100, the case's agent among them; the case's agent at 100% when omitted.",
+  })
+  writingAgents?: WritingAgentInput[] | null;
 }

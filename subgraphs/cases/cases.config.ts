@@ -31,6 +31,8 @@ export interface CasesConfig {
   syncIntervalMs: number;
   /** FOLLOW_UP_INTERVAL_MS: how often the follow-up job looks for requirements due a follow-up (default 300000; 0 turns it off). */
   followUpIntervalMs: number;
+  /** COMMISSION_INTERVAL_MS: how often the commission job looks for placed cases to book and not-taken ones to charge back (default 60000; 0 turns it off). */
+  commissionIntervalMs: number;
   documents: DocumentsConfig;
   /** The e-signature provider. */
   esign: {
@@ -162,6 +164,7 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1_000, { min: 0 }),
     syncIntervalMs: int(env, 'SYNC_INTERVAL_MS', 300_000, { min: 0 }),
     followUpIntervalMs: int(env, 'FOLLOW_UP_INTERVAL_MS', 300_000, { min: 0 }),
+    commissionIntervalMs: int(env, 'COMMISSION_INTERVAL_MS', 60_000, { min: 0 }),
     documents: readDocumentsConfig(env),
     esign: {
       url: url(env, 'ESIGN_URL', 'http://127.0.0.1:4090')!,

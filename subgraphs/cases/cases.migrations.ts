@@ -449,4 +449,63 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX commission_period_idx ON cases.commission (period, carrier_id);
     `,
   },
+  {
+    version: 15,
+    name: 'expected commissions at placement: the job on the case, the terms booked, exceptions, lapses, payout batches',
+    // A PLACED case with no commission booked yet, and a NOT_TAKEN one whose commission was booked and
+    // not yet reversed, are due to the commission job (commissions/commission.worker.ts): the partial
+    // index holds only those, so finding them costs what they are, not what the book is.
+    // commission_due_at is the job's lease (and its retry time after an exception).
+    sql: `
+      ALTER TABLE cases."case" ADD COLUMN commission_booked_at timestamptz;
+      ALTER TABLE cases."case" ADD COLUMN commission_reversed_at timestamptz;
+      ALTER TABLE cases."case" ADD COLUMN commission_due_at timestamptz;
+      -- Placements before the ledger existed were paid outside it: the job never books them.
+      UPDATE cases."case" SET commission_booked_at = placed_at WHERE status = 'PLACED' AND placed_at IS NOT NULL;
+      CREATE INDEX case_commission_due_idx ON cases."case" (commission_due_at NULLS FIRST, id)
+        WHERE (status = 'PLACED' AND commission_booked_at IS NULL)
+           OR (status = 'NOT_TAKEN' AND commission_booked_at IS NOT NULL AND commission_reversed_at IS NULL);
+
+      -- The chargeback terms of the carrier's schedule as they were when the case's lines were booked.
+      CREATE TABLE cases.commission_terms (
+        case_id text PRIMARY KEY REFERENCES cases."case" (id),
+        as_of date NOT NULL,
+        chargeback_months integer NOT NULL CHECK (chargeback_months >= 0),
+        lapse_chargeback text NOT NULL CHECK (lapse_chargeback IN ('FULL', 'PRO_RATA')),
+        booked_at timestamptz NOT NULL
+      );
+
+      -- A placed case whose commissions could not be computed (no contract, an unknown chain): listed
+      -- for staff, retried with a growing delay, removed when its lines are booked.
+      CREATE TABLE cases.commission_exception (
+        case_id text PRIMARY KEY REFERENCES cases."case" (id),
+        reason text NOT NULL,
+        attempts integer NOT NULL DEFAULT 1,
+        first_at timestamptz NOT NULL,
+        last_at timestamptz NOT NULL
+      );
+
+      -- A placed policy that lapsed: recorded once, with what it charged back.
+      CREATE TABLE cases.policy_lapse (
+        case_id text PRIMARY KEY REFERENCES cases."case" (id),
+        lapsed_on date NOT NULL,
+        paid_months integer NOT NULL CHECK (paid_months >= 0),
+        chargeback_cents bigint NOT NULL,
+        recorded_by text NOT NULL,
+        recorded_at timestamptz NOT NULL
+      );
+
+      -- One payout batch per period: the unpaid lines of that period and earlier (never the BGA's own).
+      CREATE TABLE cases.payout_batch (
+        id text PRIMARY KEY,
+        period text NOT NULL UNIQUE CHECK (period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+        line_count integer NOT NULL,
+        total_cents bigint NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+      CREATE INDEX commission_unpaid_idx ON cases.commission (period) WHERE payout_batch_id IS NULL AND party_id <> 'BGA';
+      CREATE INDEX commission_batch_idx ON cases.commission (payout_batch_id, case_id) WHERE payout_batch_id IS NOT NULL;
+    `,
+  },
 ];

@@ -17,6 +17,8 @@ import { CaseChangeResolver } from './case-change.resolver';
 import { CaseChangeWorker } from './case-change.worker';
 import { agentReferences } from './agent/agent.reference';
 import { CaseMetricsResolver } from './case-metrics.resolver';
+import { CaseWritingAgentsResolver, CommissionLineResolver, CommissionResolver } from './commissions/commission.resolver';
+import { CommissionWorker } from './commissions/commission.worker';
 import { createSyncWorker } from './case-sync.worker';
 import { createCaseLoaders } from './case.loader';
 import { caseReferences } from './case.reference';
@@ -70,6 +72,9 @@ const buildSchema = () =>
         RequirementFollowUpResolver,
         RequirementWorklistResolver,
         RequirementMetricsResolver,
+        CaseWritingAgentsResolver,
+        CommissionLineResolver,
+        CommissionResolver,
       ],
     },
     { ...caseReferences, ...agentReferences },
@@ -175,7 +180,11 @@ export const casesSubgraph: SubgraphModule = {
           },
         })
       : undefined;
-    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps].filter((worker) => worker !== undefined);
+    // Expected commissions of placed cases, and chargebacks of those not taken, booked outside the status moves.
+    const commissions = config.commissionIntervalMs
+      ? new CommissionWorker({ pool, logger, agents, intervalMs: config.commissionIntervalMs })
+      : undefined;
+    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();

@@ -73,6 +73,7 @@ export async function submitApplication(ctx: CasesContext, input: SubmitCaseInpu
     healthClass: coverage.healthClassApplied as HealthClass,
     tableRating: input.tableRating ?? 0,
     paymentMode: (coverage.paymentMode ?? 'MONTHLY') as PaymentMode,
+    writingAgents: input.writingAgents,
     alsoInTransaction: async (tx, caseId, at) => {
       const locked = await lockApplication(tx, applicationId);
       // Another submission of this application committed first (under another key): this case is not made.

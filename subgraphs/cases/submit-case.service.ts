@@ -23,6 +23,9 @@ import type { Gender, HealthClass, PaymentMode } from '../shared/enums';
 import type { CaseRow, SubmitCaseInput } from './case.type';
 import type { CasesContext } from './cases.context';
 import { enqueueApplication } from './outbox.repository';
+import { insertWritingAgents } from './commissions/commission.repository';
+import type { WritingAgentInput } from './commissions/writing-agent.type';
+import { checkWritingAgents, unknownWritingAgents } from './commissions/writing-agents';
 
 /** An inline submission: every field of the case given in the input (the deprecated way). */
 type InlineSubmission = SubmitCaseInput &
@@ -46,6 +49,8 @@ export function payloadHash(input: InlineSubmission): string {
     input.healthClass,
     input.tableRating ?? 0,
     input.paymentMode ?? 'MONTHLY',
+    // Only when given, so a submission without them hashes as it always did.
+    ...(input.writingAgents ? [input.writingAgents.map((w) => [w.agentId, w.splitPercent])] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -134,6 +139,7 @@ export async function submitCase(ctx: CasesContext, input: SubmitCaseInput): Pro
     healthClass: inline.healthClass,
     tableRating: inline.tableRating ?? 0,
     paymentMode: inline.paymentMode ?? 'MONTHLY',
+    writingAgents: inline.writingAgents,
   });
 }
 
@@ -162,6 +168,8 @@ export interface CaseToCreate {
   healthClass: HealthClass;
   tableRating: number;
   paymentMode: PaymentMode;
+  /** The writing agents and their splits (commissions/writing-agents.ts); the case's agent at 100% when absent. */
+  writingAgents?: WritingAgentInput[] | null;
   /** Runs in the case's transaction once the case is written (an application marks itself submitted). */
   alsoInTransaction?: (tx: Db, caseId: string, at: string) => Promise<void>;
 }
@@ -179,7 +187,10 @@ export async function createCase(ctx: CasesContext, c: CaseToCreate): Promise<Ca
   const before = await existing(ctx, c.idempotencyKey);
   if (before) return replay(before, c.requestHash);
 
-  const [eligibility, pricing] = await Promise.all([
+  const writing = checkWritingAgents(c.writingAgents, c.agentId);
+  if (writing.reasons.length) throw badInput(`the case cannot be submitted: ${writing.reasons.join('; ')}`, writing.reasons);
+
+  const [eligibility, pricing, unknownWriters] = await Promise.all([
     ctx.agents.eligibility({ agentId: c.agentId, carrierId: c.carrierId, state: c.insured.state }, ctx.requestId),
     ctx.carriers.price(
       {
@@ -194,9 +205,10 @@ export async function createCase(ctx: CasesContext, c: CaseToCreate): Promise<Ca
       },
       ctx.requestId,
     ),
+    unknownWritingAgents(ctx.agents, c.writingAgents, writing.coWriters, ctx.requestId),
   ]);
   if (!eligibility) throw notFound('agent');
-  const reasons = eligibility.reasons.map((reason) => `agent: ${reason}`);
+  const reasons = [...eligibility.reasons.map((reason) => `agent: ${reason}`), ...unknownWriters];
   if (!pricing.priced && !pricing.carrierDown)
     reasons.push(`product: ${pricing.message ?? 'the product is not available for this insured, amount, term or class'}`);
   // What the caller must fix comes first; a carrier that cannot price now is worth a retry.
@@ -231,6 +243,7 @@ export async function createCase(ctx: CasesContext, c: CaseToCreate): Promise<Ca
     // A concurrent duplicate committed first: this transaction writes nothing and answers with that case.
     if (!row) return undefined;
     await appendEvent(tx, { caseId: id, at, type: 'STATUS_CHANGED', actor: identity.sub, toStatus: 'SUBMITTED' });
+    await insertWritingAgents(tx, id, writing.shares);
     if (eligibility.appointmentWillBeRequested) {
       await appendEvent(tx, {
         caseId: id,

@@ -7,6 +7,8 @@ import {
   APPOINTMENT_FILINGS,
   APPOINTMENT_STATUSES,
   CASE_STATUSES,
+  COMMISSION_ROLES,
+  COMMISSION_TRANSACTIONS,
   FINAL_EXPENSE_PLANS,
   GENDERS,
   LAPSE_CHARGEBACKS,
@@ -271,3 +273,17 @@ export const LapseChargeback = register(
   },
 );
 export type LapseChargeback = keyof typeof LapseChargeback;
+export const CommissionRole = register(enumOf(COMMISSION_ROLES), 'CommissionRole', 'Who a commission line pays.', {
+  WRITING: "The writing agent: their level's rate on their split of the premium.",
+  OVERRIDE: 'An upline (agency or agent): the difference between its level and the level below it, on each writing split under it.',
+  BGA: "The BGA's own share: the difference between the BGA's level and the top agency's.",
+});
+export type CommissionRole = keyof typeof CommissionRole;
+
+export const CommissionTransaction = register(enumOf(COMMISSION_TRANSACTIONS), 'CommissionTransaction', 'What a commission line is for.', {
+  FIRST_YEAR: 'First-year commission, computed when the case is placed.',
+  RENEWAL: 'Renewal commission (policy years 2 onwards).',
+  CHARGEBACK: 'Commission taken back (negative): not taken after placement, or a lapse within the chargeback period.',
+  ADJUSTMENT: 'A correction booked by hand.',
+});
+export type CommissionTransaction = keyof typeof CommissionTransaction;

@@ -182,3 +182,10 @@ export type RequirementStatusCode = (typeof REQUIREMENT_STATUSES)[number];
 /** How a lapse inside the chargeback period is charged back: all of the commission, or the unearned months' share. */
 export const LAPSE_CHARGEBACKS = Object.freeze(['FULL', 'PRO_RATA'] as const);
 export type LapseChargebackCode = (typeof LAPSE_CHARGEBACKS)[number];
+/** Who a commission line pays: the writing agent, an upline's override, the BGA's own share. */
+export const COMMISSION_ROLES = Object.freeze(['WRITING', 'OVERRIDE', 'BGA'] as const);
+export type CommissionRoleCode = (typeof COMMISSION_ROLES)[number];
+
+/** What a commission line is for (cases.commission.transaction). */
+export const COMMISSION_TRANSACTIONS = Object.freeze(['FIRST_YEAR', 'RENEWAL', 'CHARGEBACK', 'ADJUSTMENT'] as const);
+export type CommissionTransactionCode = (typeof COMMISSION_TRANSACTIONS)[number];

@@ -32,6 +32,8 @@ describe('OutboxWorker when the database goes away mid-pass', () => {
       requestAppointment: unasked,
       applicationAgent: unasked,
       contact: unasked,
+      knownAgents: unasked,
+      commissionChains: unasked,
     };
     const carriers: CarriersPort = {
       price: unasked,

@@ -4,6 +4,8 @@
  * agents subgraph (BAD_USER_INPUT, NOT_FOUND) reaches the caller with its own code and message, an
  * outage is SERVICE_UNAVAILABLE.
  */
+import type { CommissionChain } from '../domain/commissions';
+
 export interface AgentsPort {
   /** The agent ids an agent may see: themself and their whole downline. */
   scope(agentId: string, requestId?: string): Promise<string[]>;
@@ -15,6 +17,22 @@ export interface AgentsPort {
   applicationAgent(key: AppointmentKey): Promise<ApplicationAgent | null>;
   /** The agent's name and email, for the signing ceremony (personal data: never logged); null for an unknown agent. */
   contact(agentId: string, requestId?: string): Promise<{ fullName: string; email: string } | null>;
+  /** Which of these agent ids the agents subgraph knows (the rest are unknown). */
+  knownAgents(agentIds: readonly string[], requestId?: string): Promise<Set<string>>;
+  /**
+   * Each writing agent's commission chain at a carrier and product as the hierarchy stood on `asOf`
+   * (the internal commissionChains): the agent first, each upline, the BGA last. Rejects when the
+   * agents subgraph refuses one (an agent with no contract with the carrier).
+   */
+  commissionChains(question: CommissionChainQuestion, requestId?: string): Promise<CommissionChain[]>;
+}
+
+/** Whose chains, at which carrier and product, on which day (the case's submission date). */
+export interface CommissionChainQuestion {
+  carrierId: string;
+  productId: string;
+  agentIds: readonly string[];
+  asOf: string;
 }
 
 /** An agent at a carrier in a state (the insured's). */

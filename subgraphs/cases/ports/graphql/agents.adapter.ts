@@ -1,12 +1,21 @@
 import { join } from 'node:path';
 import { readOperations, type SubgraphClient } from '../../../shared/subgraph-client';
 import { LIVE_APPOINTMENT_STATUSES } from '../../../shared/vocabulary';
-import type { AgentEligibility, AgentsPort, ApplicationAgent, AppointmentKey } from '../agents.port';
+import type { CommissionChain } from '../../domain/commissions';
+import type { AgentEligibility, AgentsPort, ApplicationAgent, AppointmentKey, CommissionChainQuestion } from '../agents.port';
 
 const LIVE: ReadonlySet<string> = new Set(LIVE_APPOINTMENT_STATUSES);
 
 /** The operations of agents.graphql, read once when the adapter is made. */
-export const AGENTS_OPERATIONS = ['Scope', 'Eligibility', 'ApplicationAgent', 'RequestAppointment', 'AgentContact'] as const;
+export const AGENTS_OPERATIONS = [
+  'Scope',
+  'Eligibility',
+  'ApplicationAgent',
+  'RequestAppointment',
+  'AgentContact',
+  'KnownAgents',
+  'CommissionChains',
+] as const;
 
 interface AgentAnswer {
   npn: string;
@@ -53,5 +62,21 @@ export class AgentsGraphqlAdapter implements AgentsPort {
   async applicationAgent(key: AppointmentKey): Promise<ApplicationAgent | null> {
     const { agent } = await this.client.request<{ agent: AgentAnswer | null }>(this.operations.ApplicationAgent, { agentId: key.agentId });
     return agent && applicationAgent(agent, key);
+  }
+
+  async knownAgents(agentIds: readonly string[], requestId?: string): Promise<Set<string>> {
+    if (!agentIds.length) return new Set();
+    const { _entities } = await this.client.request<{ _entities: ({ id: string } | null)[] }>(
+      this.operations.KnownAgents,
+      { representations: agentIds.map((id) => ({ __typename: 'Agent', id })) },
+      requestId,
+    );
+    return new Set(_entities.flatMap((agent) => (agent ? [agent.id] : [])));
+  }
+
+  async commissionChains(question: CommissionChainQuestion, requestId?: string): Promise<CommissionChain[]> {
+    return (
+      await this.client.request<{ commissionChains: CommissionChain[] }>(this.operations.CommissionChains, { ...question }, requestId)
+    ).commissionChains;
   }
 }
