@@ -46,6 +46,8 @@ import { RequirementVendorResolver } from './requirement-vendor.resolver';
 import { ChartwellAdapter } from './ports/vendors/chartwell.adapter';
 import { PulseAdapter } from './ports/vendors/pulse.adapter';
 import { VendorOrderWorker } from './vendor-order.worker';
+import { CarrierStatementResolver } from './statements/statement.resolver';
+import { readStatementFolderConfig, StatementFolderWorker } from './statements/statement-folder.worker';
 import { VendorPollWorker } from './vendor-poll.worker';
 import { vendorWebhookPath, vendorWebhookRoute } from './vendor-webhook.route';
 
@@ -70,6 +72,7 @@ const buildSchema = () =>
         RequirementFollowUpResolver,
         RequirementWorklistResolver,
         RequirementMetricsResolver,
+        CarrierStatementResolver,
       ],
     },
     { ...caseReferences, ...agentReferences },
@@ -175,7 +178,20 @@ export const casesSubgraph: SubgraphModule = {
           },
         })
       : undefined;
-    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps].filter((worker) => worker !== undefined);
+    // Carrier commission statements dropped into the watched folder (COMMISSION_STATEMENTS_DIR).
+    const folder = readStatementFolderConfig(env);
+    const statementFolder =
+      folder.dir && folder.pollMs
+        ? new StatementFolderWorker({
+            pool,
+            logger,
+            dir: folder.dir,
+            intervalMs: folder.pollMs,
+            leaseMs: folder.leaseMs,
+            settleMs: folder.settleMs,
+          })
+        : undefined;
+    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, statementFolder].filter((worker) => worker !== undefined);
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
