@@ -51,6 +51,11 @@ export function* statementRecords(layout: StatementLayout, carrierId: string, li
   }
 }
 
+/** One line as its record in a layout (without the line end). */
+export function lineRecord(layout: StatementLayout, line: StatementLineInput): string {
+  return layout.kind === 'CSV' ? csvLine(layout, line) : fixedWidthLine(layout, line);
+}
+
 /** A whole small file as text (tests); large files go through statementRecords. */
 export function statementText(layout: StatementLayout, carrierId: string, lines: Iterable<StatementLineInput>): string {
   return `${[...statementRecords(layout, carrierId, lines)].join('\r\n')}\r\n`;
