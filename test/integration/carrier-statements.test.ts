@@ -227,6 +227,23 @@ describe('booking and reconciling a statement', () => {
     expect(Number((await pool.query('SELECT count(*) AS n FROM cases.statement_file')).rows[0].n)).toBe(before);
   });
 
+  // On PGlite every connection shares one session: two transactions at once need PostgreSQL.
+  (process.env.BGA_TEST_TEMPLATE_DATABASE ? it : it.skip)('books the same bytes once when two uploads race', async () => {
+    const text = statementText(SUMMIT, 'car_summit', [line(`R${RUN}-1`, 'Nobody', 1), line(`R${RUN}-2`, 'Nobody', 2)]);
+    const upload = () =>
+      bookStatement(new Db(pool), {
+        carrierId: 'car_summit',
+        fileName: 'race.csv',
+        source: 'UPLOAD',
+        bookedBy: 'user:test',
+        open: () => chunks(text),
+      });
+    const [a, b] = await Promise.all([upload(), upload()]);
+    expect([a.alreadyBooked, b.alreadyBooked].sort()).toEqual([false, true]);
+    expect(a.statement.id).toBe(b.statement.id);
+    expect(await lineCount(a.statement.id)).toBe(2);
+  });
+
   it.each([
     [10, 6],
     [1_000, 6],
