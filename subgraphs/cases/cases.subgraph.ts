@@ -46,7 +46,7 @@ import { RequirementVendorResolver } from './requirement-vendor.resolver';
 import { ChartwellAdapter } from './ports/vendors/chartwell.adapter';
 import { PulseAdapter } from './ports/vendors/pulse.adapter';
 import { VendorOrderWorker } from './vendor-order.worker';
-import { CarrierStatementResolver } from './statements/statement.resolver';
+import { CarrierStatementLineResolver, CarrierStatementResolver } from './statements/statement.resolver';
 import { readStatementFolderConfig, StatementFolderWorker } from './statements/statement-folder.worker';
 import { VendorPollWorker } from './vendor-poll.worker';
 import { vendorWebhookPath, vendorWebhookRoute } from './vendor-webhook.route';
@@ -73,6 +73,7 @@ const buildSchema = () =>
         RequirementWorklistResolver,
         RequirementMetricsResolver,
         CarrierStatementResolver,
+        CarrierStatementLineResolver,
       ],
     },
     { ...caseReferences, ...agentReferences },

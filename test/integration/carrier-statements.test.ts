@@ -320,7 +320,7 @@ describe('through the gateway', () => {
     uploadCarrierCommissionStatement(input: $input) {
       alreadyBooked
       statement { id carrier { id name } layout source lineCount matchedCount mismatchedCount unmatchedCount receivedAmount
-        lines(first: 2) { edges { node { lineNumber policyNumber caseId transaction amount expectedAmount status } } pageInfo { hasNextPage endCursor } }
+        lines(first: 2) { edges { node { lineNumber policyNumber caseId case { id status } transaction amount expectedAmount status } } pageInfo { hasNextPage endCursor } }
         exceptions { edges { node { lineNumber kind expectedAmount receivedAmount } } } }
     } }`;
 
@@ -359,6 +359,7 @@ describe('through the gateway', () => {
         lineNumber: 2,
         policyNumber: a.policy,
         caseId: a.id,
+        case: { id: a.id, status: 'PLACED' },
         transaction: 'FIRST_YEAR',
         amount: '2880.00',
         expectedAmount: '2880.00',
@@ -368,6 +369,7 @@ describe('through the gateway', () => {
         lineNumber: 3,
         policyNumber: b.policy,
         caseId: b.id,
+        case: { id: b.id, status: 'PLACED' },
         transaction: 'FIRST_YEAR',
         amount: '2900.00',
         expectedAmount: '2880.00',

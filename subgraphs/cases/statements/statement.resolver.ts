@@ -7,6 +7,8 @@ import { badInput, coded } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import { requireRole } from '../../shared/auth';
 import { decodeCursor, keysetPage, pageSize } from '../../shared/pagination';
+import { Case, type CaseRow } from '../case.type';
+import { canSeeCase } from '../case.scope';
 import type { CasesContext } from '../cases.context';
 import type { StatementSource } from './statement-parser';
 import {
@@ -28,6 +30,7 @@ import {
   type CarrierStatementException,
   CarrierStatementExceptionConnection,
   CarrierStatementExceptionKindEnum,
+  CarrierStatementLine,
   CarrierStatementLineConnection,
   CarrierStatementLineStatusEnum,
   UploadCarrierCommissionStatementInput,
@@ -225,5 +228,18 @@ export class CarrierStatementResolver {
   @FieldResolver()
   receivedAmount(@Root() statement: StatementFileRow): number {
     return statement.receivedCents;
+  }
+}
+
+@Resolver(() => CarrierStatementLine)
+export class CarrierStatementLineResolver {
+  @FieldResolver(() => Case, {
+    nullable: true,
+    description: 'The case the line matched (null when UNMATCHED); loaded in one batch per page.',
+  })
+  async case(@Root() line: StatementLineRow, @Ctx() ctx: CasesContext): Promise<CaseRow | null> {
+    if (!line.caseId) return null;
+    const found = await ctx.loaders.case.load(line.caseId);
+    return found && (await canSeeCase(ctx, found)) ? found : null;
   }
 }
