@@ -198,6 +198,13 @@ describe('booking and reconciling a statement', () => {
         ),
     });
     expect(later.statement).toMatchObject({ lineCount: 2, duplicateCount: 1, mismatchedCount: 1, matchedCount: 0 });
+    const unexpected = await pool.query(
+      'SELECT kind, expected_cents, message FROM cases.statement_exception WHERE file_id = $1 AND kind = $2',
+      [later.statement.id, 'MISMATCHED'],
+    );
+    expect(unexpected.rows).toEqual([
+      { kind: 'MISMATCHED', expected_cents: null, message: 'no commission of this transaction is expected for the policy' },
+    ]);
 
     // What was received by carrier and period: the booked lines of both files.
     const received = await receivedByCarrierPeriod(new Db(pool), { carrierIds: ['car_summit'], fromPeriod: PERIOD, toPeriod: PERIOD });

@@ -173,8 +173,9 @@ export async function bookStatementBatch(db: Db, fileId: string, carrierId: stri
      ), exceptions AS (
        INSERT INTO cases.statement_exception (file_id, line_no, kind, policy_number, transaction, expected_cents, received_cents, message)
        SELECT $1, b.line_no, b.status, b.policy_number, b.transaction, b.expected_cents, b.amount_cents,
-         CASE b.status WHEN 'UNMATCHED' THEN 'no policy of this carrier has this number'
-                       ELSE 'the amount received is not the amount expected' END
+         CASE WHEN b.status = 'UNMATCHED' THEN 'no policy of this carrier has this number'
+              WHEN b.expected_cents IS NULL THEN 'no commission of this transaction is expected for the policy'
+              ELSE 'the amount received is not the amount expected' END
        FROM booked b WHERE b.status <> 'MATCHED'
        UNION ALL
        SELECT $1, m.line_no, 'DUPLICATE', m.policy_number, m.transaction, NULL, m.amount_cents,
