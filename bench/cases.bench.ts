@@ -10,7 +10,8 @@
  *  - commissionStatement over the book's commission ledger (bench/commission-statement.ts; BENCH_ONLY=commissions alone).
  * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
  * (BENCH_DATABASE names another; BENCH_CASES sets the size; BENCH_RESEED=1 starts over;
- * BENCH_ONLY=worklist or BENCH_ONLY=webhooks measures that part alone). Results go to bench/RESULTS.md.
+ * BENCH_ONLY=worklist or BENCH_ONLY=webhooks measures that part alone; BENCH_ONLY=statements books a
+ * 100,000-line carrier statement in a database of its own, bench/carrier-statements.ts). Results go to bench/RESULTS.md.
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
@@ -27,14 +28,15 @@ import { benchWorklist, seedRequirementsDesk, worklistRows } from './requirement
 import { appliedExactlyOnce, benchVendorWebhooks, vendorWebhookOptions, vendorWebhookRows, vendorWebhookSummary } from './vendor-webhooks';
 import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } from './bench-support';
 import { commissionsSection } from './commission-statement';
+import { benchCarrierStatements } from './carrier-statements';
 
 const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const DATABASE = process.env.BENCH_DATABASE ?? 'bga_bench_cases';
 if (!/^[a-z_][a-z0-9_]*$/.test(DATABASE)) throw new Error('BENCH_DATABASE must be a plain lower-case database name');
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (!['', 'worklist', 'webhooks', 'commissions'].includes(ONLY))
-  throw new Error('BENCH_ONLY must be worklist, webhooks or commissions (or unset for everything)');
+if (!['', 'worklist', 'webhooks', 'commissions', 'statements'].includes(ONLY))
+  throw new Error('BENCH_ONLY must be worklist, webhooks, commissions or statements (or unset for everything)');
 
 async function benchDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -51,6 +53,7 @@ async function benchDatabase(adminUrl: string): Promise<string> {
 async function main() {
   if (!process.env.DATABASE_URL)
     throw new Error('bench:cases measures PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
+  if (ONLY === 'statements') return benchCarrierStatements(process.env.DATABASE_URL);
   const url = await benchDatabase(process.env.DATABASE_URL);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const started = Date.now();
@@ -156,6 +159,7 @@ ${machineLine()}
 ${table(['measure', 'p50', 'p99', 'target'], applicationRows(applications))}`;
   writeResultsSection('Applications: drafts and good order on PostgreSQL (bench:cases)', applicationsBody);
   console.log(applicationsBody);
+  await benchCarrierStatements(process.env.DATABASE_URL);
 }
 
 /** Vendor webhooks at 200/s against the running cases subgraph; writes its section, and fails the run when one was not applied exactly once. */

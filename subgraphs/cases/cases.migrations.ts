@@ -508,4 +508,71 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX commission_batch_idx ON cases.commission (payout_batch_id, case_id) WHERE payout_batch_id IS NOT NULL;
     `,
   },
+  {
+    version: 16,
+    name: 'carrier commission statements: files, booked lines, exceptions; cases by policy number',
+    // A carrier's statement file is booked once (content_sha256 is unique: the same bytes again book
+    // nothing). Each line is matched to its case by (carrier_id, policy_number) and reconciled
+    // against cases.commission (statements/statement.repository.ts); the insured's last name on a
+    // line is compared, never stored. A line already booked (same carrier, policy, transaction,
+    // period and amount) is a DUPLICATE exception, in the same file or a later one.
+    sql: `
+      CREATE INDEX case_policy_number_idx ON cases."case" (carrier_id, policy_number) WHERE policy_number IS NOT NULL;
+
+      CREATE TABLE cases.statement_file (
+        id text PRIMARY KEY,
+        carrier_id text NOT NULL,
+        file_name text NOT NULL,
+        content_sha256 text NOT NULL UNIQUE,
+        layout text NOT NULL,
+        source text NOT NULL CHECK (source IN ('UPLOAD', 'WATCHED_FOLDER')),
+        booked_by text NOT NULL,
+        booked_at timestamptz NOT NULL CHECK (booked_at = date_trunc('milliseconds', booked_at)),
+        line_count integer NOT NULL DEFAULT 0,
+        matched_count integer NOT NULL DEFAULT 0,
+        mismatched_count integer NOT NULL DEFAULT 0,
+        unmatched_count integer NOT NULL DEFAULT 0,
+        duplicate_count integer NOT NULL DEFAULT 0,
+        invalid_count integer NOT NULL DEFAULT 0,
+        received_cents bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX statement_file_booked_idx ON cases.statement_file (booked_at DESC, id DESC);
+      CREATE INDEX statement_file_carrier_idx ON cases.statement_file (carrier_id, booked_at DESC, id DESC);
+
+      CREATE TABLE cases.statement_line (
+        file_id text NOT NULL REFERENCES cases.statement_file (id),
+        line_no integer NOT NULL,
+        carrier_id text NOT NULL,
+        policy_number text NOT NULL,
+        case_id text REFERENCES cases."case" (id),
+        transaction text NOT NULL CHECK (transaction IN ('FIRST_YEAR', 'RENEWAL', 'CHARGEBACK', 'ADJUSTMENT')),
+        premium_cents bigint NOT NULL,
+        rate_basis_points integer NOT NULL,
+        amount_cents bigint NOT NULL,
+        -- YYYY-MM: the period the carrier paid for.
+        period text NOT NULL,
+        expected_cents bigint,
+        status text NOT NULL CHECK (status IN ('MATCHED', 'MISMATCHED', 'UNMATCHED')),
+        insured_name_matches boolean,
+        PRIMARY KEY (file_id, line_no)
+      );
+      CREATE UNIQUE INDEX statement_line_once_idx ON cases.statement_line (carrier_id, policy_number, transaction, period, amount_cents);
+      CREATE INDEX statement_line_carrier_period_idx ON cases.statement_line (carrier_id, period);
+      CREATE INDEX statement_line_case_idx ON cases.statement_line (case_id) WHERE case_id IS NOT NULL;
+
+      CREATE TABLE cases.statement_exception (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        file_id text NOT NULL REFERENCES cases.statement_file (id),
+        line_no integer NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('UNMATCHED', 'MISMATCHED', 'DUPLICATE', 'INVALID')),
+        policy_number text,
+        transaction text,
+        expected_cents bigint,
+        received_cents bigint,
+        message text NOT NULL
+      );
+      CREATE INDEX statement_exception_file_idx ON cases.statement_exception (file_id, id);
+      CREATE INDEX statement_exception_kind_idx ON cases.statement_exception (kind, id);
+    `,
+  },
 ];

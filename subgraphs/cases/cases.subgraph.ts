@@ -48,6 +48,8 @@ import { RequirementVendorResolver } from './requirement-vendor.resolver';
 import { ChartwellAdapter } from './ports/vendors/chartwell.adapter';
 import { PulseAdapter } from './ports/vendors/pulse.adapter';
 import { VendorOrderWorker } from './vendor-order.worker';
+import { CarrierStatementLineResolver, CarrierStatementResolver } from './statements/statement.resolver';
+import { readStatementFolderConfig, StatementFolderWorker } from './statements/statement-folder.worker';
 import { VendorPollWorker } from './vendor-poll.worker';
 import { vendorWebhookPath, vendorWebhookRoute } from './vendor-webhook.route';
 
@@ -75,6 +77,8 @@ const buildSchema = () =>
         CaseWritingAgentsResolver,
         CommissionLineResolver,
         CommissionResolver,
+        CarrierStatementResolver,
+        CarrierStatementLineResolver,
       ],
     },
     { ...caseReferences, ...agentReferences },
@@ -184,7 +188,22 @@ export const casesSubgraph: SubgraphModule = {
     const commissions = config.commissionIntervalMs
       ? new CommissionWorker({ pool, logger, agents, intervalMs: config.commissionIntervalMs })
       : undefined;
-    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions].filter((worker) => worker !== undefined);
+    // Carrier commission statements dropped into the watched folder (COMMISSION_STATEMENTS_DIR).
+    const folder = readStatementFolderConfig(env);
+    const statementFolder =
+      folder.dir && folder.pollMs
+        ? new StatementFolderWorker({
+            pool,
+            logger,
+            dir: folder.dir,
+            intervalMs: folder.pollMs,
+            leaseMs: folder.leaseMs,
+            settleMs: folder.settleMs,
+          })
+        : undefined;
+    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions, statementFolder].filter(
+      (worker) => worker !== undefined,
+    );
     const background: Background = {
       start: () => {
         for (const worker of workers) worker.start();
