@@ -53,11 +53,13 @@ import {
   CommissionException,
   CommissionLine,
   CommissionMetrics,
+  type CommissionPeriodFigures,
   CommissionStatement,
   PayoutBatch,
   PolicyLapse,
   RecordPolicyLapseInput,
 } from './commission.type';
+import { receivedByCarrierPeriod } from '../statements/statement.repository';
 import { CaseWritingAgent } from './writing-agent.type';
 
 /** A line as the resolvers carry it: the schema's fields and the ids its references need. */
@@ -283,7 +285,7 @@ export class CommissionResolver {
 
   @Query(() => CommissionMetrics, {
     description:
-      'Commission by carrier and period over a range of periods (ADMIN): expected first-year commission, chargebacks, and the time from placement to the first commission paid.',
+      "Commission by carrier and period over a range of periods (ADMIN): expected first-year commission, chargebacks, what the carriers' statements paid, and the time from placement to the first commission paid.",
   })
   async commissionMetrics(
     @Arg('from', () => String, { description: 'The first period, YYYY-MM.' }) from: string,
@@ -297,18 +299,28 @@ export class CommissionResolver {
     const months = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5)) - Number(from.slice(5));
     if (months < 0 || months > 36) throw badInput('to must be from 0 to 36 months after from');
     const carriers = parseIds('carrier', carrierIds, 'carrierIds') ?? null;
-    const [rows, firsts] = await Promise.all([
+    const [rows, received, firsts] = await Promise.all([
       commissionByCarrierPeriod(ctx.db, from, to, carriers),
+      receivedByCarrierPeriod(ctx.db, { carrierIds: carriers, fromPeriod: from, toPeriod: to }),
       placementToFirstPayout(ctx.db, from, to, carriers),
     ]);
+    // Expected (our ledger) beside received (the carriers' statements), by carrier and period: a
+    // period either side has alone still shows, with zero on the other side.
+    const figures = new Map<string, CommissionPeriodFigures>();
+    const at = (carrierId: string, period: string) => {
+      const key = `${period} ${carrierId}`;
+      let row = figures.get(key);
+      if (!row) {
+        row = { carrier: { id: carrierId }, period, expected: 0, chargebacks: 0, received: 0, cases: 0 };
+        figures.set(key, row);
+      }
+      return row;
+    };
+    for (const row of rows)
+      Object.assign(at(row.carrierId, row.period), { expected: row.expectedCents, chargebacks: row.chargebackCents, cases: row.cases });
+    for (const row of received) at(row.carrierId, row.period).received = Number(row.receivedCents);
     return {
-      byCarrierPeriod: rows.map((row) => ({
-        carrier: { id: row.carrierId },
-        period: row.period,
-        expected: row.expectedCents,
-        chargebacks: row.chargebackCents,
-        cases: row.cases,
-      })),
+      byCarrierPeriod: [...figures.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row),
       placementToFirstCommission: firsts ?? { cases: 0, meanDays: null, medianDays: null },
     };
   }

@@ -153,6 +153,12 @@ export class CommissionPeriodFigures {
   @Field(() => MoneyScalar, { description: 'Charged back in the period (negative).' })
   chargebacks!: number;
 
+  @Field(() => MoneyScalar, {
+    description:
+      "Received: the sum of the carrier's commission statement lines for the period, matched to a case or not (see carrierStatementExceptions).",
+  })
+  received!: number;
+
   @Field(() => Int, { description: 'Cases with a line in the period.' })
   cases!: number;
 }
