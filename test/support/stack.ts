@@ -36,8 +36,8 @@ export async function startStack(options: { env?: Record<string, string>; simula
     // Download URLs name the gateway, as front ends reach it.
     PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     ...simulators.env,
-    // The vendor poll claims stale orders of any case in the database: on PGlite, test files share
-    // one, so a stack only polls when its test asks for it (VENDOR_POLL_INTERVAL_MS in options.env).
+    // The vendor poll claims stale orders of any case in the file's database, and a file may run
+    // several stacks: a stack only polls when its test asks for it (VENDOR_POLL_INTERVAL_MS in options.env).
     VENDOR_POLL_INTERVAL_MS: '0',
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     VENDOR_CALLBACK_BASE_URL: `http://127.0.0.1:${ports.cases}`,
