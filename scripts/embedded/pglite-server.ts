@@ -5,6 +5,8 @@ import { SyncGroupedQueue } from './pglite-queue';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The whole data directory as a tarball: another startEmbeddedDatabase({ load }) starts from it. */
+  dump(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
@@ -13,9 +15,14 @@ export interface EmbeddedDatabase {
  * exactly as in production. One Postgres session serves every connection: tables are
  * schema-qualified everywhere and transactions stay short. `dataDir` undefined keeps it in memory.
  */
-export async function startEmbeddedDatabase(options: { dataDir?: string; port?: number; host?: string } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  options: { dataDir?: string; port?: number; host?: string; load?: Blob } = {},
+): Promise<EmbeddedDatabase> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const db = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.load ? { loadDataDir: options.load } : {}),
+  });
   const host = options.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db, port: options.port ?? 0, host, maxConnections: 200 });
   // Before any connection: each handler takes the server's queue when it is created.
@@ -24,6 +31,7 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
   const address = server.getServerConn();
   return {
     url: `postgres://postgres@${address}/postgres?sslmode=disable`,
+    dump: () => db.dumpDataDir('none'),
     async stop() {
       await server.stop();
       await db.close();

@@ -1,14 +1,10 @@
 /**
  * Adding a carrier of a known protocol is configuration and catalog data, with no source change: a
- * thirteenth carrier (REST/OAuth2), simulated like the twelve, is added to a database of its own by
+ * thirteenth carrier (REST/OAuth2), simulated like the twelve, is added to the file's database (each test file has its own) by
  * two catalog rows and reached through CARRIER_QUARRY_* variables alone. compareQuotes through the
  * gateway then asks it once and shows the premium its simulator priced, to the cent.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
-import { seedDatabase } from '../../scripts/seed/seed';
 import { priceQuote } from '../../simulators/underwriting';
 import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { acceleratedRules, requirementGrid, TYPICAL } from '../../subgraphs/carriers/fixtures/requirement-grids.fixture';
@@ -110,48 +106,6 @@ const INPUT = {
   asOf: '2025-11-24',
 };
 
-const ROOT = join(__dirname, '..', '..');
-
-/**
- * A database of its own, so the suite's shared one keeps exactly the twelve demo carriers: the
- * embedded PGlite server in a child process (PGlite cannot start inside Jest's module sandbox),
- * its TypeScript compiled on the fly with the project's .swcrc.
- */
-async function startOwnDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
-  const swc = JSON.parse(readFileSync(join(ROOT, '.swcrc'), 'utf8'));
-  delete swc.$schema;
-  const program = `
-    const fs = require('node:fs');
-    const { transformSync } = require('@swc/core');
-    const options = ${JSON.stringify(swc)};
-    require.extensions['.ts'] = (module, file) =>
-      module._compile(transformSync(fs.readFileSync(file, 'utf8'), { ...options, filename: file }).code, file);
-    require('./scripts/embedded/pglite-server.ts').startEmbeddedDatabase().then((db) => {
-      console.log('listening ' + db.url);
-      process.once('SIGTERM', () => db.stop().finally(() => process.exit(0)));
-      setInterval(() => process.ppid === 1 && process.exit(0), 1000).unref();
-    });`;
-  const child = spawn(process.execPath, ['-e', program], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    void exited.then(() => reject(new Error('the embedded database exited before listening')));
-  });
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-let database: { url: string; stop(): Promise<void> };
 let stack: Stack;
 let token: string;
 
@@ -185,10 +139,9 @@ async function addCatalogCarrier(
 }
 
 beforeAll(async () => {
-  database = await startOwnDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // The file's own database (test/support/environment.ts): the rows added here reach no other file.
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   try {
-    await seedDatabase(pool, { cases: 10, agents: 5, seed: 13, anchor: '2025-11-24' });
     // The catalog rows an operator would add: the carrier, then its product. Nothing else changes.
     await addCatalogCarrier(pool, {
       id: 'car_quarry_hill',
@@ -205,7 +158,6 @@ beforeAll(async () => {
   // The simulators announce CARRIER_QUARRY_URL / _CLIENT_ID / _CLIENT_SECRET with the twelve others' settings.
   stack = await startStack({
     env: {
-      DATABASE_URL: database.url,
       CARRIER_TIMEOUT_MS: '3000',
       COMPARE_TIMEOUT_MS: '4000',
       CATALOG_REFRESH_MS: '1000',
@@ -218,7 +170,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await database?.stop();
 });
 
 it('is configured by the environment alone', () => {
@@ -275,7 +226,7 @@ it('has no requirements grid until its underwriting row is written: the answer s
     acceleratedReasons: ['the catalog has no requirements grid for this carrier'],
   });
   // The operator writes the carrier's grid and program: docs/domain.md's typical ones.
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   try {
     await pool.query(`INSERT INTO carriers.carrier_underwriting (carrier_id, requirement_grid, accelerated_rules) VALUES ($1, $2, $3)`, [
       'car_quarry_hill',
@@ -306,7 +257,7 @@ it('takes in a carrier whose catalog rows are added while it runs, from the next
   const ask = () => graphql(stack.url, COMPARE, { i: { ...INPUT, carrierIds: ['car_kiln_valley'] } }, { token });
   // Not in the catalog yet: an unknown carrier id is bad input.
   expect((await ask()).errors?.[0]?.message).toContain('unknown carriers: car_kiln_valley');
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   try {
     await addCatalogCarrier(pool, {
       id: 'car_kiln_valley',
@@ -350,7 +301,7 @@ it("quotes a product added to a known carrier's catalog while it runs", async ()
   const codesOf = (response: Awaited<ReturnType<typeof ask>>): string[] =>
     (response.data?.compareQuotes.quotes ?? []).map((q: { product: { code: string } }) => q.product.code);
   expect(codesOf(await ask(700_000))).toEqual(['QHL-TERM']);
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
   try {
     await pool.query(
       `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,

@@ -7,23 +7,33 @@
  *   file's simulated carriers.
  * - With Redis, the file's keys carry a prefix of their own (REDIS_KEY_PREFIX), so cached answers
  *   of one file's database never answer another's.
- * PGlite serves one database: there the files share it (the embedded run has no Redis).
+ * - On PGlite, the file gets a fresh instance started from the seeded data (pglite-databases.ts),
+ *   stopped when the file ends: the same isolation, for the same reason.
  */
 import { randomBytes } from 'node:crypto';
 import { TestEnvironment } from 'jest-environment-node';
 import pg from 'pg';
+import { closeDatabaseCopy, openDatabaseCopy } from './pglite-databases';
 
 /** Where the file's settings go: the sandbox's process.env, and the worker's own for child processes started without an env. */
 type Env = Record<string, string | undefined>;
 
 export default class BgaTestEnvironment extends TestEnvironment {
   private database: string | undefined;
+  private pgliteCopy: string | undefined;
   private readonly saved: Env = {};
 
   override async setup(): Promise<void> {
     await super.setup();
     const tag = `${process.pid}_${randomBytes(4).toString('hex')}`;
     this.set('REDIS_KEY_PREFIX', `bga-test-${tag}:`);
+    const copies = process.env.BGA_TEST_PGLITE_DATABASES;
+    if (copies) {
+      const copy = await openDatabaseCopy(copies);
+      this.pgliteCopy = copy.id;
+      this.set('DATABASE_URL', copy.url);
+      return;
+    }
     const template = process.env.BGA_TEST_TEMPLATE_DATABASE;
     const admin = process.env.BGA_ADMIN_DATABASE_URL;
     if (!template || !admin) return;
@@ -52,6 +62,8 @@ export default class BgaTestEnvironment extends TestEnvironment {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
+    const copies = process.env.BGA_TEST_PGLITE_DATABASES;
+    if (this.pgliteCopy && copies) await closeDatabaseCopy(copies, this.pgliteCopy);
     const admin = process.env.BGA_ADMIN_DATABASE_URL;
     if (this.database && admin) {
       const name = this.database;

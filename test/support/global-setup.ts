@@ -3,7 +3,9 @@
  * - DATABASE_URL set (CI's PostgreSQL run): a fresh database bga_test_<pid> is created on that server,
  *   seeded, and used as the template each test file copies for itself (environment.ts); all are
  *   dropped afterwards, so a developer's own data is never touched.
- * - Otherwise: PGlite in memory, served over the Postgres wire protocol, as `npm start` does.
+ * - Otherwise: PGlite in memory, served over the Postgres wire protocol, as `npm start` does; seeded
+ *   once, then each test file gets a fresh instance started from the seeded one's data
+ *   (pglite-databases.ts).
  * REDIS_URL set: tests use that Redis, each file under its own key prefix (environment.ts);
  * otherwise the Redis-only tests say they are skipped.
  */
@@ -11,12 +13,14 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../../scripts/embedded/pglite-server';
 import { seedDatabase } from '../../scripts/seed/seed';
+import { serveDatabaseCopies } from './pglite-databases';
 
 export const TEST_SEED = { cases: 600, agents: 120, seed: 7 } as const;
 
 export default async function globalSetup(): Promise<void> {
   const state = globalThis as unknown as { __bgaTeardown?: () => Promise<void> };
   let url: string;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedDatabase>> | undefined;
   if (process.env.DATABASE_URL) {
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
@@ -42,10 +46,9 @@ export default async function globalSetup(): Promise<void> {
     process.env.BGA_TEST_TEMPLATE_DATABASE = name;
     console.log(`\n[test] PostgreSQL: ${target.host}/${name}`);
   } else {
-    const db = await startEmbeddedDatabase();
-    url = db.url;
-    state.__bgaTeardown = () => db.stop();
-    console.log('\n[test] embedded PGlite (set DATABASE_URL to run the suite on PostgreSQL)');
+    embedded = await startEmbeddedDatabase();
+    url = embedded.url;
+    console.log('\n[test] embedded PGlite, a copy for each test file (set DATABASE_URL to run the suite on PostgreSQL)');
   }
   console.log(
     process.env.REDIS_URL
@@ -55,6 +58,16 @@ export default async function globalSetup(): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
   await pool.end();
-  process.env.DATABASE_URL = url;
+  if (embedded) {
+    // The seeded data, taken once; every file starts its own instance from it (environment.ts), so
+    // the main process itself keeps no database to connect to.
+    const template = await embedded.dump();
+    await embedded.stop();
+    const copies = await serveDatabaseCopies(template);
+    state.__bgaTeardown = () => copies.stop();
+    process.env.BGA_TEST_PGLITE_DATABASES = copies.url;
+  } else {
+    process.env.DATABASE_URL = url;
+  }
   process.env.BGA_TEST_DATABASE = '1';
 }

@@ -39,8 +39,8 @@ export async function startStack(options: { env?: Record<string, string>; simula
     // Download URLs name the gateway, as front ends reach it.
     PUBLIC_URL: `http://127.0.0.1:${gatewayPort}`,
     ...simulators.env,
-    // The vendor poll claims stale orders of any case in the database: on PGlite, test files share
-    // one, so a stack only polls when its test asks for it (VENDOR_POLL_INTERVAL_MS in options.env).
+    // The vendor poll claims stale orders of any case in the file's database, and a file may run
+    // several stacks: a stack only polls when its test asks for it (VENDOR_POLL_INTERVAL_MS in options.env).
     VENDOR_POLL_INTERVAL_MS: '0',
     // Likewise the scheduled license sync, which takes any agent due: tests run it themselves (LicenseSyncJob).
     PDB_SYNC_INTERVAL_MS: '0',
