@@ -81,7 +81,7 @@ describeBrowser('the offline explorer in chromium', () => {
 
       const response = page.locator('.graphiql-response');
       await response.getByText('caseNumber').first().waitFor({ timeout: 30_000 });
-      const text = (await response.innerText()).replace(/\s+/g, ' ');
+      const text = ((await response.textContent()) ?? '').replace(/\s+/g, ' ');
       expect(text).toContain('"totalCount"');
       expect(text).toMatch(/"caseNumber": "[A-Z0-9-]+"/);
       expect(text).not.toContain('UNAUTHENTICATED');
