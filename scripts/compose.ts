@@ -1,6 +1,6 @@
 /**
  * Writes schema/subgraphs/<name>.graphql, schema/supergraph.graphql and schema/api.graphql from the
- * code, with @apollo/composition (no rover). `--check` writes nothing and fails when the files
+ * code (and the typed example client's types, examples/client/generated.ts, from api.graphql), with @apollo/composition (no rover). `--check` writes nothing and fails when the files
  * differ: CI runs it so the committed supergraph and public schema never drift from the subgraphs.
  *
  * schema/api.graphql is the public API as clients see it through the gateway: the supergraph's API
@@ -41,6 +41,9 @@ async function main() {
   const check = process.argv.includes('--check');
   const { subgraphs, supergraph, api } = await composeSupergraph();
   const files: Record<string, string> = { 'schema/supergraph.graphql': supergraph, 'schema/api.graphql': api };
+  // The typed example client's types follow the public schema (loaded here only: code generation is a development tool).
+  const { EXAMPLE_TYPES_PATH, generateExampleTypes } = require('./example-types') as typeof import('./example-types');
+  files[EXAMPLE_TYPES_PATH] = await generateExampleTypes(ROOT, api);
   for (const [name, sdl] of Object.entries(subgraphs)) files[`schema/subgraphs/${name}.graphql`] = `${sdl.trim()}\n`;
   const drifted: string[] = [];
   for (const [path, content] of Object.entries(files)) {
@@ -62,7 +65,9 @@ async function main() {
     console.error(`schema/ is out of date with the code: ${drifted.join(', ')}. Run \`npm run compose\` and commit the result.`);
     process.exit(1);
   }
-  console.log(check ? 'schema/ matches the code' : drifted.length ? `wrote ${drifted.join(', ')}` : 'schema/ already up to date');
+  console.log(
+    check ? 'schema/ and the example types match the code' : drifted.length ? `wrote ${drifted.join(', ')}` : 'schema/ already up to date',
+  );
 }
 
 if (require.main === module) {

@@ -15,6 +15,9 @@ import {
   lexicographicSortSchema,
   printSchema,
 } from 'graphql';
+import { cheapestQuote } from '../../examples/client/cheapest-quote';
+import { GraphqlRequestError, request } from '../../examples/client/client';
+import { CaseListDocument } from '../../examples/client/generated';
 import { startStack, type Stack } from '../support/stack';
 
 const APP = 'http://app.localhost:5173';
@@ -143,6 +146,19 @@ describe('schema/api.graphql and examples/ against the running gateway', () => {
     }
     expect(refused).toEqual([]);
   }, 60_000);
+});
+
+describe('the typed example client (examples/client)', () => {
+  it('gets typed data through the gateway, and the error codes of a refusal', async () => {
+    const quote = await cheapestQuote({ url: stack.url, token: await stack.token('STAFF') });
+    expect(quote?.modalPremium).toMatch(/^\d+\.\d{2}$/);
+    expect(quote?.carrier.name).toEqual(expect.any(String));
+    const cases = await request({ url: stack.url, token: await stack.token('STAFF') }, CaseListDocument, { first: 2 });
+    expect(cases.cases.edges.length).toBeLessThanOrEqual(2);
+    const refused = await request({ url: stack.url }, CaseListDocument, { first: 2 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GraphqlRequestError);
+    expect((refused as GraphqlRequestError).codes).toEqual(['UNAUTHENTICATED']);
+  });
 });
 
 describe('rate limit keyed on the verified caller (RATE_LIMIT=60 here)', () => {

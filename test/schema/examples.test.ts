@@ -2,6 +2,8 @@
  * examples/operations/: one named operation per file (`<Name>.graphql`, its variables in
  * `<Name>.json`), each valid against the public schema (schema/api.graphql) with its variables
  * accepted as the gateway would coerce them, and an example for every root field README names.
+ * (The typed client's types, examples/client/generated.ts, are generated from these by `npm run
+ * compose`; compose:check fails when they drift, and tsc compiles the client against them.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
