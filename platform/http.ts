@@ -187,6 +187,22 @@ function flatHeaders(pairs: readonly [string, string][]): string[] {
   return flat;
 }
 
+/** An answer of Apollo Server's with status >= 400 and code BAD_REQUEST, told as a refusal (never throws). */
+function reportTransportRefusal(
+  req: IncomingMessage,
+  answer: GraphqlAnswer,
+  onRefusal: NonNullable<HttpServerOptions<BaseContext>['onRefusal']>,
+): void {
+  try {
+    const text = typeof answer.body === 'string' ? answer.body : answer.body.toString('utf8');
+    if (!text.includes('"BAD_REQUEST"')) return;
+    const message = (JSON.parse(text) as { errors?: { message?: string }[] }).errors?.[0]?.message ?? 'bad request';
+    onRefusal(req, new HttpError(answer.status, 'BAD_REQUEST', message));
+  } catch {
+    // counting never turns an answer into an error
+  }
+}
+
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): http.Server {
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const prefixes = Object.keys(options.routes ?? {})
@@ -255,6 +271,9 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         return { status: result.status ?? 200, headers: [...result.headers], body: text };
       };
       const answer = options.around ? await options.around({ req, method, search: url.search, bodyText, context }, run) : await run();
+      // Apollo Server's own refusals of what is not GraphQL over HTTP (a cross-site GET, a GET
+      // without a query, a mutation by GET, a batch) are answered before any GraphQL runs: reported too.
+      if (answer.status >= 400 && answer.status !== 401 && options.onRefusal) reportTransportRefusal(req, answer, options.onRefusal);
       res.writeHead(answer.status, flatHeaders(answer.headers));
       res.end(answer.body);
     } catch (error) {

@@ -90,6 +90,21 @@ describe('HTTP-level refusals', () => {
     expect(counted(after, 413, 'LIMIT_EXCEEDED') - counted(before, 413, 'LIMIT_EXCEEDED')).toBe(1);
     expect(counted(after, 400, 'BAD_REQUEST') - counted(before, 400, 'BAD_REQUEST')).toBe(1);
   });
+
+  it("counts Apollo Server's own refusals before GraphQL: a cross-site GET, a mutation by GET", async () => {
+    const before = await metricsText();
+    const url = new URL(stack.url);
+    url.searchParams.set('query', '{ carriers { id } }');
+    expect((await fetch(url)).status).toBe(400); // no apollo-require-preflight: a CSRF risk
+    url.searchParams.set('query', 'mutation { addCaseNote(caseId: "case_000001", note: "x") { type } }');
+    expect((await fetch(url, { headers: { 'apollo-require-preflight': 'true' } })).status).toBe(405);
+    // A query the schema refuses is GraphQL's answer, counted in bga_gateway_requests_total, not here.
+    expect((await post(JSON.stringify({ query: '{ nope }' }))).status).toBe(400);
+    const after = await metricsText();
+    expect(counted(after, 400, 'BAD_REQUEST') - counted(before, 400, 'BAD_REQUEST')).toBe(1);
+    expect(counted(after, 405, 'BAD_REQUEST') - counted(before, 405, 'BAD_REQUEST')).toBe(1);
+    expect(after).not.toMatch(/bga_gateway_http_refusals_total\{[^}]*reason="GRAPHQL_VALIDATION_FAILED"/);
+  });
 });
 
 describe('the offline explorer', () => {
