@@ -62,7 +62,9 @@ async function main() {
     }
   }
   if (check && drifted.length) {
-    console.error(`schema/ or the example types are out of date with the code: ${drifted.join(', ')}. Run \`npm run compose\` and commit the result.`);
+    console.error(
+      `schema/ or the example types are out of date with the code: ${drifted.join(', ')}. Run \`npm run compose\` and commit the result.`,
+    );
     process.exit(1);
   }
   console.log(

@@ -53,7 +53,7 @@ describe('examples/operations', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const roots = [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) => Object.keys(type.getFields()));
     // Named in code spans: `compareQuotes`, `startApplication(input: ...)`, `requirementsWorklist(filter: ...)`.
-    const named = roots.filter((field) => new RegExp('`' + field + '[`(]').test(readme) || new RegExp(`\\{ ?${field}[ (]`).test(readme));
+    const named = roots.filter((field) => new RegExp(`\`${field}[\`(]`).test(readme) || new RegExp(`\\{ ?${field}[ (]`).test(readme));
     expect(named.length).toBeGreaterThan(10);
     const used = new Set<string>();
     for (const name of operations) {
