@@ -224,10 +224,10 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         return sendJson(res, 404, { error: 'not found' });
       }
       const origin = req.headers.origin;
-      if (origin !== undefined && corsOrigins.size > 0) {
+      if (corsOrigins.size > 0) {
         // Answers differ by Origin once any origin is allowed: caches must key on it.
         res.setHeader('vary', 'Origin');
-        if (corsOrigins.has(origin)) {
+        if (origin !== undefined && corsOrigins.has(origin)) {
           res.setHeader('access-control-allow-origin', origin);
           res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS);
         }

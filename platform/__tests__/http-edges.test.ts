@@ -58,6 +58,8 @@ describe('CORS at /graphql', () => {
     expect(listed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     const other = await fetch(base, { method: 'POST', headers: { origin: 'https://evil.example.net' }, body: '{}' });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    // Answers vary by Origin even without one: a shared cache must not hand a same-origin answer to a browser app.
+    expect((await fetch(base, { method: 'POST', body: '{}' })).headers.get('vary')).toBe('Origin');
   });
 });
 
