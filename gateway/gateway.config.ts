@@ -67,6 +67,10 @@ export interface GatewayConfig {
   subgraphDedupe: boolean;
   /** SHUTDOWN_GRACE_MS: how long a stopping gateway waits for requests in flight (default 10000). */
   shutdownGraceMs: number;
+  /** CORS_ORIGINS: browser origins allowed to call /graphql cross-origin, comma-separated (default none). */
+  corsOrigins: readonly string[];
+  /** METRICS_PORT: serve /metrics on this port (on HOST) instead of the GraphQL port (default unset: beside /graphql). */
+  metricsPort: number | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   production: boolean;
 }
@@ -113,6 +117,8 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphDedupe: bool(env, 'SUBGRAPH_DEDUPE', true),
     coalesce: bool(env, 'REQUEST_COALESCING', true),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+    corsOrigins: readCorsOrigins(env),
+    metricsPort: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, { min: 0, max: 65535 }) : undefined,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     production,
   });
@@ -145,4 +151,27 @@ function readJwtConfig(env: Record<string, string | undefined>, production: bool
     jwtAcceptHs256: !(production && jwtJwksUrl),
     jwtClockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_S', 30, { min: 0, max: 300 }),
   };
+}
+
+/**
+ * CORS_ORIGINS: exact origins (scheme, host and port, as a browser sends them in Origin), comma-separated.
+ * `*` is refused: the gateway takes bearer tokens, and any page on the web calling it with a user's token is
+ * what CORS is there to stop.
+ */
+function readCorsOrigins(env: Record<string, string | undefined>): string[] {
+  const origins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin)
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin (scheme://host[:port], no path or trailing slash)`);
+  }
+  return origins;
 }

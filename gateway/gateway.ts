@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createCache } from '../platform/cache';
-import { closeServer, createHttpServer, listen } from '../platform/http';
+import { closeServer, createHttpServer, type HttpError, listen } from '../platform/http';
 import { ANONYMOUS } from '../platform/identity';
 import { createLogger, type Logger } from '../platform/logger';
 import { DEBUG_STATS_HEADER } from '../platform/stats';
@@ -15,8 +15,29 @@ import { SubgraphDataSource } from './fetch/subgraph-datasource';
 import type { GatewayConfig } from './gateway.config';
 import type { GatewayContext } from './gateway.context';
 import { combinePlugins } from './plugins/gateway-plugin';
-import { GatewayMetrics } from './plugins/metrics';
+import { GatewayMetrics, metricsRoute } from './plugins/metrics';
 import { fetchPath, requestPlugins } from './pipeline';
+
+/**
+ * Requests refused before or instead of GraphQL (401, 413, 429, 400, 403, 503, 500): one log line each
+ * (warn; error with the cause's stack for a 500) and bga_gateway_http_refusals_total by status and
+ * reason. The client's answer never carries the stack (platform/http.ts answers a fixed message).
+ */
+function refusals(metrics: GatewayMetrics, logger: Logger) {
+  return (req: IncomingMessage, refusal: HttpError, cause?: unknown) => {
+    metrics.refusals.inc({ status: String(refusal.status), reason: refusal.code });
+    const line = {
+      requestId: requestIdOf(req.headers['x-request-id']),
+      status: refusal.status,
+      reason: refusal.code,
+      method: req.method,
+      path: req.url?.split('?')[0].slice(0, 128),
+      remoteAddress: req.socket.remoteAddress,
+    };
+    if (refusal.status >= 500) logger.error({ ...line, err: cause ?? refusal }, 'request refused');
+    else logger.warn({ ...line, message: refusal.message }, 'request refused');
+  };
+}
 
 /** The caller's x-request-id when it is a sane token (a load balancer's), else a new one. */
 function requestIdOf(header: string | string[] | undefined): string {
@@ -27,6 +48,8 @@ export interface RunningGateway {
   url: string;
   port: number;
   server: Server;
+  /** With METRICS_PORT: where /metrics is served (else beside /graphql). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -108,15 +131,33 @@ export async function startGateway(
       return context;
     },
     routes: plugins.routes,
+    corsOrigins: config.corsOrigins,
+    browserPage: plugins.browserPage,
+    onRefusal: refusals(metrics, logger),
   });
   server.keepAliveTimeout = 65_000;
+  // METRICS_PORT: /metrics on a port of its own (scraped inside the cluster, never exposed with /graphql).
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (config.metricsPort !== undefined) {
+    const route = metricsRoute(metrics);
+    metricsServer = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') return void route(req, res);
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    });
+    const metricsPort = await listen(metricsServer, config.metricsPort, config.host);
+    metricsUrl = `http://${config.host}:${metricsPort}/metrics`;
+    logger.info({ port: metricsPort }, 'gateway metrics listening');
+  }
   const port = await listen(server, config.port, config.host);
   logger.info({ port }, 'gateway listening');
   return {
     url: `http://${config.host}:${port}/graphql`,
     port,
     server,
+    metricsUrl,
     async stop() {
+      if (metricsServer) await closeServer(metricsServer, 1_000);
       await closeServer(server, config.shutdownGraceMs);
       await apollo.stop();
       await transport.close();

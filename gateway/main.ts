@@ -21,7 +21,7 @@ async function serve(): Promise<void> {
     const config = readGatewayConfig();
     running = await startGateway(config, createLogger('gateway', config.logLevel));
   } catch (error) {
-    logger.fatal({ err: (error as Error).message }, 'gateway failed to start');
+    logger.fatal({ err: error }, 'gateway failed to start');
     process.exit(1);
   }
   // Graceful shutdown: stop taking connections, finish what is in flight, then exit.

@@ -19,7 +19,7 @@ import { composeFetch, composeWire, type FetchNext } from './fetch/subgraph-fetc
 import { unavailable } from './fetch/unavailable';
 import type { GatewayConfig } from './gateway.config';
 import { accessLog } from './plugins/access-log';
-import { authentication } from './plugins/authentication';
+import { authentication, requestIdentity } from './plugins/authentication';
 import { customScalars } from './plugins/custom-scalars';
 import { debugStats } from './plugins/debug-stats';
 import { documentDownloads } from './plugins/document-downloads';
@@ -48,13 +48,15 @@ export interface PipelineParts {
 /** Request-level concerns. At each phase of a request (gateway-plugin.ts) their hooks run in this order. */
 export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }: PipelineParts): GatewayPlugin[] {
   const countLookup = (namespace: string, hit: boolean) => metrics.countLookup(namespace, hit);
+  // One verification per request, shared by the rate limit (keyed on who the caller is) and authentication.
+  const identify = requestIdentity(config);
   return [
     health({ subgraphs: subgraphUrls, cache: config.redisUrl ? cache : undefined }), // /health, /ready
     documentDownloads({ subgraphs: subgraphUrls, timeoutMs: config.subgraphTimeoutMs }), // /documents/ forwarded to the cases subgraph
-    metricsPlugin(metrics), // /metrics; every request Apollo Server answers counted and timed
+    metricsPlugin(metrics, config.metricsPort !== undefined), // /metrics (or on METRICS_PORT); every request Apollo Server answers counted and timed
     customScalars(), // each supergraph loaded gets the subgraphs' Date, DateTime and Money checks
-    rateLimit(cache, config.rateLimit), // a permit per request before its body is read, or 429
-    authentication(config), // the caller's identity in the context, or 401
+    rateLimit(cache, config.rateLimit, identify), // a permit per verified caller (or address) before the body is read, or 429
+    authentication(identify), // the caller's identity in the context, or 401
     front(config, metrics, logger), // in-process response cache (first level) and request coalescing
     limits(config), // depth, aliases, tokens, cost, directives, operation and variable checks
     documentStore(), // parsed documents, bounded by their source text
@@ -62,7 +64,7 @@ export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }:
     responseCache(cache, config.responseCache, countLookup), // the response cache's shared level
     accessLog(logger), // one log line per request; the resolved operation for the front
     debugStats(), // extensions.stats when asked for
-    landingPage(config.production), // none in production
+    landingPage(config.production), // the offline explorer on a browser's GET /graphql in development; none in production
     errorMasking(logger), // last of the error rewrites: internal errors masked
   ];
 }

@@ -83,7 +83,7 @@ export class RedisCache implements Cache {
     const now = Date.now();
     if (now - this.lastWarning < 10_000) return;
     this.lastWarning = now;
-    this.options.logger?.warn({ err: (error as Error)?.message }, `${message}; serving without the shared cache`);
+    this.options.logger?.warn({ err: error }, `${message}; serving without the shared cache`);
   }
 
   async get(key: string): Promise<string | null> {

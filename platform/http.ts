@@ -37,7 +37,26 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    * request coalescing): may answer without calling `run`, or share one run's answer.
    */
   around?: (request: GraphqlHttpRequest<TContext>, run: () => Promise<GraphqlAnswer>) => Promise<GraphqlAnswer>;
+  /**
+   * Told of every request refused at the HTTP level, before or instead of GraphQL (401, 413, 429,
+   * 400, 503, and 500 with the error that caused it): for logs and counters. Never throws.
+   */
+  onRefusal?: (req: IncomingMessage, refusal: HttpError, cause?: unknown) => void;
+  /**
+   * Browser origins allowed to call /graphql from another origin (CORS): a preflight from one of
+   * them is answered 204, and its requests' answers carry Access-Control-Allow-Origin. Any other
+   * origin's preflight is 403 and its answers carry no CORS header (the browser withholds them).
+   */
+  corsOrigins?: readonly string[];
+  /** GET /graphql from a browser (Accept: text/html), instead of GraphQL: the explorer page. */
+  browserPage?: Route;
 }
+
+/** Request headers a cross-origin caller may send to /graphql. */
+const CORS_ALLOWED_HEADERS =
+  'authorization, content-type, accept, x-request-id, x-debug-stats, apollo-require-preflight, apollographql-client-name, apollographql-client-version';
+/** Response headers a cross-origin caller may read. */
+const CORS_EXPOSED_HEADERS = 'x-request-id, retry-after, age, cache-control';
 
 /** A GraphQL request as it arrived, after authentication. */
 export interface GraphqlHttpRequest<TContext> {
@@ -168,6 +187,22 @@ function flatHeaders(pairs: readonly [string, string][]): string[] {
   return flat;
 }
 
+/** An answer of Apollo Server's with status >= 400 and code BAD_REQUEST, told as a refusal (never throws). */
+function reportTransportRefusal(
+  req: IncomingMessage,
+  answer: GraphqlAnswer,
+  onRefusal: NonNullable<HttpServerOptions<BaseContext>['onRefusal']>,
+): void {
+  try {
+    const text = typeof answer.body === 'string' ? answer.body : answer.body.toString('utf8');
+    if (!text.includes('"BAD_REQUEST"')) return;
+    const message = (JSON.parse(text) as { errors?: { message?: string }[] }).errors?.[0]?.message ?? 'bad request';
+    onRefusal(req, new HttpError(answer.status, 'BAD_REQUEST', message));
+  } catch {
+    // counting never turns an answer into an error
+  }
+}
+
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): http.Server {
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const prefixes = Object.keys(options.routes ?? {})
@@ -179,6 +214,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     const prefix = prefixes.find((candidate) => pathname.startsWith(candidate));
     return prefix ? options.routes![prefix] : undefined;
   };
+  const corsOrigins = new Set(options.corsOrigins ?? []);
   return http.createServer(async (req, res) => {
     try {
       const url = requestUrl(req);
@@ -186,6 +222,29 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       if (route) return await route(req, res);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, { error: 'not found' });
+      }
+      const origin = req.headers.origin;
+      if (corsOrigins.size > 0) {
+        // Answers differ by Origin once any origin is allowed: caches must key on it.
+        res.setHeader('vary', 'Origin');
+        if (origin !== undefined && corsOrigins.has(origin)) {
+          res.setHeader('access-control-allow-origin', origin);
+          res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+        }
+      }
+      if (req.method === 'OPTIONS') {
+        if (origin === undefined || !corsOrigins.has(origin) || !req.headers['access-control-request-method']) {
+          throw new HttpError(403, 'FORBIDDEN', 'cross-origin requests from this origin are not allowed');
+        }
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+          'access-control-max-age': '600',
+        });
+        return void res.end();
+      }
+      if (options.browserPage && req.method === 'GET' && url.search === '' && req.headers.accept?.includes('text/html')) {
+        return await options.browserPage(req, res);
       }
       const limited = options.beforeGraphql?.(req);
       if (limited) await limited;
@@ -212,12 +271,21 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         return { status: result.status ?? 200, headers: [...result.headers], body: text };
       };
       const answer = options.around ? await options.around({ req, method, search: url.search, bodyText, context }, run) : await run();
+      // Apollo Server's own refusals of what is not GraphQL over HTTP (a cross-site GET, a GET
+      // without a query, a mutation by GET, a batch) are answered before any GraphQL runs: reported too.
+      if (answer.status >= 400 && answer.status !== 401 && options.onRefusal) reportTransportRefusal(req, answer, options.onRefusal);
       res.writeHead(answer.status, flatHeaders(answer.headers));
       res.end(answer.body);
     } catch (error) {
+      const refusal = error instanceof HttpError ? error : new HttpError(500, 'INTERNAL_SERVER_ERROR', 'internal error');
+      try {
+        options.onRefusal?.(req, refusal, refusal === error ? undefined : error);
+      } catch {
+        // counting and logging never turn a refusal into another error
+      }
       if (res.headersSent) return void res.end();
-      if (error instanceof HttpError) return sendGraphqlError(res, error);
-      sendGraphqlError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'internal error'));
+      // The stack and the cause stay in the log: the client gets the code and a fixed message.
+      sendGraphqlError(res, refusal);
     }
   });
 }

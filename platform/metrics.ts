@@ -6,7 +6,8 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
  * subgraph may register counters of its own on subgraphRegistry. Labels are ids and enum values only.
  */
 export const subgraphRegistry = new Registry();
-collectDefaultMetrics({ register: subgraphRegistry, prefix: 'bga_subgraph_' });
+// Process metrics under their standard names (process_resident_memory_bytes, nodejs_eventloop_lag_seconds, ...).
+collectDefaultMetrics({ register: subgraphRegistry });
 
 export const cacheLookups = new Counter({
   name: 'bga_cache_lookups_total',

@@ -180,6 +180,7 @@ async function main(): Promise<void> {
     const url = `http://localhost:${gatewayPort}/graphql`;
     console.log(`
 bga-graph is up: ${url}
+Explorer (works offline): open ${url} in a browser; paste {"authorization": "Bearer <token>"} into its Headers tab.
 
 Staff token (12 h):
   ${staff}

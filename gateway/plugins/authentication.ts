@@ -153,12 +153,35 @@ export async function mintDevToken(
     .sign(new TextEncoder().encode(secret));
 }
 
-/** The authentication plugin: every request's context gets its caller's identity, or the request is refused (401, 503). */
-export function authentication(options: AuthOptions): GatewayPlugin {
+/** A request's caller, verified once per request (the rate limit asks first, authentication after it). */
+export type Identify = (req: IncomingMessage) => Promise<Identity>;
+
+/**
+ * The authenticator with its verdict remembered per request: the rate limit keys its count on the
+ * verified identity before the body is read, and the authentication plugin answers with the same
+ * verdict (the identity, or the 401/503) without verifying the token twice.
+ */
+export function requestIdentity(options: AuthOptions): Identify {
   const authenticate = createAuthenticator(options);
+  const verdicts = new WeakMap<IncomingMessage, Promise<Identity>>();
+  return (req) => {
+    let verdict = verdicts.get(req);
+    if (!verdict) {
+      verdict = authenticate(req);
+      // A refused request may never reach onContext (a 429 first): its verdict is not an unhandled rejection.
+      verdict.catch(() => {});
+      verdicts.set(req, verdict);
+    }
+    return verdict;
+  };
+}
+
+/** The authentication plugin: every request's context gets its caller's identity, or the request is refused (401, 503). */
+export function authentication(options: AuthOptions | Identify): GatewayPlugin {
+  const identify = typeof options === 'function' ? options : requestIdentity(options);
   return {
     async onContext(req, context) {
-      context.identity = await authenticate(req);
+      context.identity = await identify(req);
     },
   };
 }

@@ -37,6 +37,8 @@ export interface GatewayPlugin {
   onSchema?(apiSchema: GraphQLSchema): void;
   /** Plain HTTP routes beside /graphql (/health, /ready, /metrics). */
   routes?: Readonly<Record<string, Route>>;
+  /** A browser's GET /graphql (Accept: text/html, no query): a page instead of GraphQL (the explorer). */
+  browserPage?: Route;
 }
 
 /** The plugins' hooks, each phase's chained in order: what Apollo Server and the HTTP server are given. */
@@ -49,6 +51,7 @@ export interface CombinedPlugins {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   onSchema: (apiSchema: GraphQLSchema) => void;
   routes: Record<string, Route>;
+  browserPage?: Route;
 }
 
 /**
@@ -63,7 +66,12 @@ export function combinePlugins(plugins: readonly GatewayPlugin[]): CombinedPlugi
   const onSchema = plugins.flatMap((p) => (p.onSchema ? [p.onSchema] : []));
   const server: ServerOptions = {};
   const routes: Record<string, Route> = {};
+  let browserPage: Route | undefined;
   for (const plugin of plugins) {
+    if (plugin.browserPage) {
+      if (browserPage) throw new Error('two gateway plugins serve the browser page');
+      browserPage = plugin.browserPage;
+    }
     for (const [name, value] of Object.entries(plugin.server ?? {}) as [keyof ServerOptions, never][]) {
       if (name in server) throw new Error(`two gateway plugins set Apollo Server's ${name}`);
       server[name] = value;
@@ -94,5 +102,6 @@ export function combinePlugins(plugins: readonly GatewayPlugin[]): CombinedPlugi
       for (const hook of onSchema) hook(apiSchema);
     },
     routes,
+    browserPage,
   };
 }

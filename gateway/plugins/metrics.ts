@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Route } from '../../platform/http';
 import type { GatewayContext } from '../gateway.context';
 import type { GatewayPlugin } from './gateway-plugin';
 
@@ -51,8 +52,17 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly refusals = new Counter({
+    name: 'bga_gateway_http_refusals_total',
+    help: 'Requests refused at the HTTP level, before or instead of GraphQL, by status and reason (the error code: UNAUTHENTICATED, RATE_LIMITED, LIMIT_EXCEEDED, BAD_REQUEST, FORBIDDEN, SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR).',
+    labelNames: ['status', 'reason'],
+    registers: [this.registry],
+  });
+
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'bga_gateway_' });
+    // Under their standard names (process_cpu_seconds_total, process_resident_memory_bytes,
+    // nodejs_eventloop_lag_seconds, ...): the dashboards and alerts written for Node processes find them.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /**
@@ -110,15 +120,18 @@ export class GatewayMetrics {
   }
 }
 
-/** The metrics plugin: every request Apollo Server answers counted and timed, and the registry served at /metrics. */
-export function metricsPlugin(metrics: GatewayMetrics): GatewayPlugin {
-  return {
-    apollo: [metrics.plugin()],
-    routes: {
-      '/metrics': async (_req, res) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-      },
-    },
+/** GET /metrics: the registry in Prometheus text. */
+export function metricsRoute(metrics: GatewayMetrics): Route {
+  return async (_req, res) => {
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(await metrics.registry.metrics());
   };
+}
+
+/**
+ * The metrics plugin: every request Apollo Server answers counted and timed, and the registry served
+ * at /metrics beside /graphql, unless it has a port of its own (METRICS_PORT: gateway.ts serves it there).
+ */
+export function metricsPlugin(metrics: GatewayMetrics, ownPort = false): GatewayPlugin {
+  return { apollo: [metrics.plugin()], ...(ownPort ? {} : { routes: { '/metrics': metricsRoute(metrics) } }) };
 }

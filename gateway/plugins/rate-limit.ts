@@ -1,14 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Cache } from '../../platform/cache';
 import { HttpError } from '../../platform/http';
+import type { Identify } from './authentication';
 import type { GatewayPlugin } from './gateway-plugin';
 
 /**
  * A per-client rate limit in a fixed window, counted in the shared cache (one Redis key per client
  * and window, INCRBY with expiry in one script: atomic and Cluster-safe), so every gateway replica
- * counts together. The client is the bearer token's signature (a stand-in for its subject that
- * needs no verification yet) or, without a token, the remote address. An unreachable cache never
- * refuses a request.
+ * counts together. The client is the verified identity (role and subject, once the token's
+ * signature and claims are checked: authentication.ts, whose verdict the authentication plugin then
+ * reuses) or, for a caller without a valid token, the remote address: a forged, expired or malformed
+ * token is counted in its sender's address bucket (and then refused with 401), so minting tokens
+ * buys no fresh bucket. An unreachable cache never refuses a request.
  *
  * Permits are taken from Redis in leases, not one round trip per request: a process that needs a
  * permit for a client adds a lease's worth to the client's count at once (1 % of the limit, at least
@@ -38,16 +41,33 @@ interface Permits {
   leasing?: Promise<void>;
 }
 
-function clientKey(req: IncomingMessage): string {
-  const authorization = req.headers.authorization;
-  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
-  // The JWT's signature part identifies the token without putting the token itself in a key.
-  if (!token) return `a:${req.socket.remoteAddress ?? 'unknown'}`;
-  const signature = token.lastIndexOf('.') + 1;
-  return `t:${token.slice(signature, signature + 43)}`;
+/** Who a request counts against: `i:<role>:<sub>` for a verified caller, `a:<address>` for anyone else. */
+export type ClientOf = (req: IncomingMessage) => Promise<string> | string;
+
+/** The remote address's bucket: callers without a verified identity. */
+export const addressOf = (req: IncomingMessage): string => `a:${req.socket.remoteAddress ?? 'unknown'}`;
+
+/**
+ * The client of a request from its verified identity: a caller whose credentials do not verify
+ * (401 later) or who sent none counts against its address.
+ */
+export function verifiedClient(identify: Identify): ClientOf {
+  return async (req) => {
+    try {
+      const identity = await identify(req);
+      if (identity.role !== 'ANONYMOUS') return `i:${identity.role}:${identity.sub}`;
+    } catch {
+      // refused by authentication (401/503) once the permit is taken: the address's bucket pays
+    }
+    return addressOf(req);
+  };
 }
 
-export function rateLimiter(cache: Cache, options: RateLimitOptions): (req: IncomingMessage) => Promise<void> | void {
+export function rateLimiter(
+  cache: Cache,
+  options: RateLimitOptions,
+  clientOf: ClientOf = addressOf,
+): (req: IncomingMessage) => Promise<void> | void {
   const leaseSize = Math.min(MAX_LEASE, Math.max(1, Math.floor(options.limit * LEASE_SHARE)));
   let window = -1;
   let clients = new Map<string, Permits>();
@@ -94,11 +114,16 @@ export function rateLimiter(cache: Cache, options: RateLimitOptions): (req: Inco
 
   return (req) => {
     if (options.limit <= 0) return;
-    return take(clientKey(req));
+    const client = clientOf(req);
+    return typeof client === 'string' ? take(client) : client.then(take);
   };
 }
 
-/** The rate-limit plugin: each request takes a permit before its body is read, or is refused (429). */
-export function rateLimit(cache: Cache, options: RateLimitOptions): GatewayPlugin {
-  return options.limit > 0 ? { onRequest: rateLimiter(cache, options) } : {};
+/**
+ * The rate-limit plugin: each request takes a permit before its body is read, or is refused (429),
+ * counted against its verified identity (the token is verified here, once per request: `identify`
+ * remembers the verdict for the authentication plugin).
+ */
+export function rateLimit(cache: Cache, options: RateLimitOptions, identify: Identify): GatewayPlugin {
+  return options.limit > 0 ? { onRequest: rateLimiter(cache, options, verifiedClient(identify)) } : {};
 }

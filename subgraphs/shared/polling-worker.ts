@@ -71,14 +71,14 @@ export class PollingWorker<T> {
     try {
       claimed = await this.options.claim();
     } catch (error) {
-      logger.warn({ err: (error as Error).message }, `${name}: cannot claim work (database unavailable?); will try again`);
+      logger.warn({ err: error }, `${name}: cannot claim work (database unavailable?); will try again`);
       return 0;
     }
     if (claimed.length === 0) return 0;
     try {
       await this.options.work(claimed);
     } catch (error) {
-      logger.warn({ err: (error as Error).message, claimed: claimed.length }, `${name}: pass failed; its leases bring the work back`);
+      logger.warn({ err: error, claimed: claimed.length }, `${name}: pass failed; its leases bring the work back`);
     }
     return claimed.length;
   }

@@ -20,7 +20,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     const port = int(process.env, 'PORT', SUBGRAPH_PORTS[module.name] ?? 0, { min: 0, max: 65535 });
     running = await startSubgraph(module, config, port, process.env.HOST ?? '127.0.0.1', { logger });
   } catch (error) {
-    logger.fatal({ err: (error as Error).message }, `subgraph ${module.name} failed to start`);
+    logger.fatal({ err: error }, `subgraph ${module.name} failed to start`);
     process.exit(1);
   }
   const stop = () => void running.stop().finally(() => process.exit(0));

@@ -51,6 +51,8 @@ describe('GraphQL over HTTP', () => {
     expect(text).toMatch(/bga_gateway_requests_total\{operation="Private",outcome="UNAUTHENTICATED"\} 1/);
     expect(text).toMatch(/bga_gateway_request_duration_seconds_count\{operation="CarrierNames"\} 1/);
     expect(text).toMatch(/bga_gateway_subgraph_fetch_duration_seconds_count\{subgraph="carriers",outcome="ok"\} [1-9]/);
-    expect(text).toContain('bga_gateway_process_resident_memory_bytes');
+    expect(text).toContain('process_resident_memory_bytes');
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+    expect(text).not.toContain('bga_gateway_process_');
   });
 });

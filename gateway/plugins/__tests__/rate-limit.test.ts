@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { createCache, MemoryCache, type Cache } from '../../../platform/cache';
 import { HttpError } from '../../../platform/http';
-import { rateLimiter } from '../rate-limit';
+import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../../../platform/config';
+import { mintDevToken, requestIdentity } from '../authentication';
+import { rateLimiter, verifiedClient } from '../rate-limit';
 
-/** The limiter reads only these of a request. */
-const requestOf = (token: string) =>
-  ({ headers: { authorization: `Bearer aaa.bbb.${token}` }, socket: { remoteAddress: '10.0.0.1' } }) as unknown as IncomingMessage;
+/** The limiter reads only these of a request (by default each client is its address). */
+const requestOf = (address: string, authorization?: string) =>
+  ({ headers: authorization ? { authorization } : {}, socket: { remoteAddress: address } }) as unknown as IncomingMessage;
 
 /** The real in-process cache, with its round trips counted. */
 function counted(cache: Cache): Cache & { incrCalls: number } {
@@ -63,7 +65,7 @@ describe('rate limit (permits leased from the shared count)', () => {
     for (let i = 0; i < 2_500; i++) expect(await status(limit, req)).toBe(200);
     expect(cache.incrCalls).toBe(3);
     const window = Math.floor(Date.now() / 1000 / windowed.windowSeconds);
-    expect(Number(await cache.get(`ratelimit:${window}:t:${name}`))).toBe(3_000);
+    expect(Number(await cache.get(`ratelimit:${window}:a:${name}`))).toBe(3_000);
   });
 
   it('never serves more than the limit across processes, and serves all of it when every lease is used', async () => {
@@ -102,6 +104,42 @@ describe('rate limit (permits leased from the shared count)', () => {
     } finally {
       await cache.close();
     }
+  });
+});
+
+describe('rate limit keyed on the verified identity', () => {
+  const identify = requestIdentity({ jwtSecret: DEV_JWT_SECRET, identitySecret: DEV_IDENTITY_SECRET, identityMaxSkewMs: 60_000 });
+  const forged = (n: number) => `Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged-signature-${n}`;
+
+  it("counts forged tokens in their address's bucket: minting tokens buys no fresh one", async () => {
+    const limit = rateLimiter(new MemoryCache(100), { limit: 2, ...windowed }, verifiedClient(identify));
+    const address = `10.1.0.${++token}`;
+    expect(await status(limit, requestOf(address, forged(1)))).toBe(200);
+    expect(await status(limit, requestOf(address, forged(2)))).toBe(200);
+    expect(await status(limit, requestOf(address, forged(3)))).toBe(429);
+    expect(await status(limit, requestOf(address))).toBe(429); // anonymous from there: the same bucket
+    expect(await status(limit, requestOf(`10.1.1.${token}`, forged(4)))).toBe(200); // another address: its own
+  });
+
+  it('counts a verified caller on its subject, whichever token or address it uses', async () => {
+    const limit = rateLimiter(new MemoryCache(100), { limit: 2, ...windowed }, verifiedClient(identify));
+    const sub = `user:rate-${++token}`;
+    const first = await mintDevToken(DEV_JWT_SECRET, { sub, role: 'STAFF' }, 600);
+    const second = await mintDevToken(DEV_JWT_SECRET, { sub, role: 'STAFF' }, 700);
+    expect(first).not.toBe(second);
+    expect(await status(limit, requestOf('10.2.0.1', `Bearer ${first}`))).toBe(200);
+    expect(await status(limit, requestOf('10.2.0.2', `Bearer ${second}`))).toBe(200);
+    expect(await status(limit, requestOf('10.2.0.3', `Bearer ${first}`))).toBe(429);
+    // Another subject, and the anonymous callers of those addresses, count on their own.
+    const other = await mintDevToken(DEV_JWT_SECRET, { sub: `${sub}-other`, role: 'STAFF' }, 600);
+    expect(await status(limit, requestOf('10.2.0.1', `Bearer ${other}`))).toBe(200);
+    expect(await status(limit, requestOf('10.2.0.1'))).toBe(200);
+  });
+
+  it("verifies a request's token once: authentication reuses the verdict", async () => {
+    const req = requestOf('10.3.0.1', forged(9));
+    expect(identify(req)).toBe(identify(req));
+    await expect(identify(req)).rejects.toMatchObject({ status: 401 });
   });
 });
 
