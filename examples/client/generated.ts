@@ -129,7 +129,9 @@ export type LineOfAuthority =
   /** Accident and health insurance. */
   | 'ACCIDENT_HEALTH'
   /** Variable life and variable annuities (securities-registered). */
-  | 'VARIABLE_LIFE_ANNUITY';
+  | 'VARIABLE_LIFE_ANNUITY'
+  /** Fixed annuities (the producer database's ANNUITY line). */
+  | 'ANNUITY';
 
 /** State of a carrier appointment. */
 export type AppointmentStatus =
@@ -185,6 +187,13 @@ export type LicenseInput = {
   /** Last valid day (on or after effectiveOn). */
   expiresOn: string;
 };
+
+/** The kind of bank account. */
+export type BankAccountType =
+  /** Checking account. */
+  | 'CHECKING'
+  /** Savings account. */
+  | 'SAVINGS';
 
 /** AM Best financial strength rating, best first: the order is meaningful (minAmBestRating filters on it). */
 export type AmBestRating =
@@ -1022,13 +1031,6 @@ export type ExistingPolicyDisposition =
   /** Its values will be borrowed against to pay for the new policy. */
   | 'BORROW';
 
-/** The kind of bank account. */
-export type BankAccountType =
-  /** A checking account. */
-  | 'CHECKING'
-  /** A savings account. */
-  | 'SAVINGS';
-
 /** Which applications to list. */
 export type ApplicationFilter = {
   /** One agent's applications (within the caller's scope). */
@@ -1438,6 +1440,8 @@ export type SubmitCaseInput = {
   tableRating?: number | null | undefined;
   /** How often the client pays. */
   paymentMode?: PaymentMode | null | undefined;
+  /** The writing agents and their splits, summing to 100, the case's agent among them; the case's agent at 100% when omitted. */
+  writingAgents?: Array<WritingAgentInput> | null | undefined;
 };
 
 /** The person to insure. */
@@ -1454,6 +1458,14 @@ export type InsuredInput = {
   state: State;
   /** Uses tobacco or nicotine. */
   tobacco: boolean;
+};
+
+/** A writing agent of a case and their share of its commission (the splits of a case sum to 100). */
+export type WritingAgentInput = {
+  /** The writing agent (agt_...): a known agent, listed once. */
+  agentId: string | number;
+  /** Their share in percent, more than 0 and at most 100, with at most two decimals (60 for 60%). */
+  splitPercent: number;
 };
 
 /** A status change asked of a case. */
