@@ -20,6 +20,7 @@ import { CarriersGraphqlAdapter } from '../../subgraphs/agents/ports/graphql/car
 import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { until } from '../support/wait';
 
 const RUN = Date.now().toString(36);
 const NPN_BASE = Date.now() % 100_000;
@@ -54,16 +55,6 @@ async function insertAgent(id: string, npn: string, states: string[]): Promise<v
        VALUES ($1, $2, $3, $4, $5, ARRAY['LIFE'], current_date - 365, current_date + 365)`,
       [`lic_${id.slice(4)}_${state.toLowerCase()}`, id, state, `L-${state}-${npn}`, state === 'TX'],
     );
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const AGENT = `query($id: ID!, $carrierId: ID!, $state: State!) {

@@ -14,6 +14,7 @@ import { issueAge } from '../../subgraphs/carriers/domain/premium';
 import { expectedQuote } from '../support/harness';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { until } from '../support/wait';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -42,16 +43,6 @@ async function eligibleAcord() {
   ).rows;
   const carrier = CARRIERS.find((c) => c.id === row.carrierId)!;
   return { carrier, productId: row.productId as string, agentId: row.agentId as string, state: row.state as string };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const caseRow = async (id: string) =>

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { until } from '../support/wait';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -68,16 +69,6 @@ async function eligible(protocol: string): Promise<Target> {
       paymentMode: 'MONTHLY',
     }),
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const readCase = async (id: string) => (await graphql(stack.url, CASE, { id }, { token: staff })).data!.case;

@@ -25,6 +25,7 @@ import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
+import { until } from '../support/wait';
 
 const RUN = Date.now() % 1_000_000;
 const logger = createLogger('test', 'silent');
@@ -43,15 +44,6 @@ async function ok(token: string, query: string, variables: Record<string, unknow
   const response = await ask(token, query, variables);
   expect(response.errors).toBeUndefined();
   return response.data!;
-}
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**

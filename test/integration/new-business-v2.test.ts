@@ -14,6 +14,7 @@ import { codes, graphql } from '../support/graphql';
 import { fillingIn, lastSteps, READ, START, startInput, UPDATE, type WritingAgent, writingAgent } from '../support/applications';
 import { signedApplicationPdf } from '../support/application-drafts';
 import { startStack, type Stack } from '../support/stack';
+import { until } from '../support/wait';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -38,16 +39,6 @@ const CASE = `query($id: ID!) { case(id: $id) {
   events { type toStatus requirementCode actor note } changes { status amendmentRequired carrierMessage } } }`;
 const CHANGE = `mutation($caseId: ID!, $change: CaseChangeInput!, $key: String!) {
   requestCaseChange(caseId: $caseId, change: $change, idempotencyKey: $key) { id status } }`;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A signed application: quoted, filled in, sent for signature, signed by each signer through their own link. */
 async function signedApplication(target: WritingAgent, token: string, key: string): Promise<{ id: string; missingSeen: number[] }> {

@@ -10,6 +10,7 @@ import { PersonalDataVault } from '../../platform/personal-data';
 import { PERSONAL_FIELD } from '../../subgraphs/cases/application.service';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { until } from '../support/wait';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -26,16 +27,6 @@ afterAll(async () => {
   await stack?.stop();
   await pool?.end();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A HARBOR case the carrier has accepted, with its application's contact data. */
 async function acceptedCase(): Promise<string> {

@@ -13,6 +13,7 @@ import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
+import { until } from '../support/wait';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -30,16 +31,6 @@ afterAll(async () => {
   await stack?.stop();
   await pool?.end();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const ask = async (query: string, variables: Record<string, unknown>) => {
   const response = await graphql(stack.url, query, variables, { token: staff });

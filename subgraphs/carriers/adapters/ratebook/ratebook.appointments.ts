@@ -5,12 +5,16 @@
  */
 import { CarrierFailure } from '../../domain/carrier-failure';
 import type { AppointmentFilingResult, AppointmentRequest, CarrierAppointmentStatus } from '../carrier-adapter.port';
+import { type JsonAppointmentDialect, jsonAppointmentStatus, textOrNull } from '../json-appointment';
 
-const STATUS: Record<string, CarrierAppointmentStatus['status']> = {
-  RCVD: 'SUBMITTED',
-  APPT: 'ACTIVE',
-  DECL: 'REJECTED',
-  TERM: 'TERMINATED',
+const DIALECT: JsonAppointmentDialect = {
+  fields: { id: 'id', writingNumber: 'writingNo', effectiveOn: 'effective', terminatedOn: 'terminated', reason: 'reason' },
+  statuses: {
+    RCVD: 'SUBMITTED',
+    APPT: 'ACTIVE',
+    DECL: 'REJECTED',
+    TERM: 'TERMINATED',
+  },
 };
 
 export function appointmentBody(request: AppointmentRequest) {
@@ -23,8 +27,6 @@ export function appointmentBody(request: AppointmentRequest) {
   };
 }
 
-const textOrNull = (value: unknown) => (typeof value === 'string' && value ? value : null);
-
 export function appointmentFilingFrom(body: unknown): AppointmentFilingResult {
   const json = (body ?? {}) as { accepted?: unknown; reason?: unknown; appointment?: { id?: unknown } };
   if (json.accepted === false) return { received: false, message: textOrNull(json.reason) ?? 'refused by the carrier without a reason' };
@@ -35,20 +37,5 @@ export function appointmentFilingFrom(body: unknown): AppointmentFilingResult {
 }
 
 export function appointmentStatusFrom(entry: unknown, report: (field: string, code: string) => void): CarrierAppointmentStatus {
-  const json = (entry ?? {}) as Record<string, unknown>;
-  const carrierReference = textOrNull(json.id);
-  const code = textOrNull(json.status);
-  if (!carrierReference || !code)
-    throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable carrier response: appointment without id or status');
-  const status = STATUS[code] ?? null;
-  if (!status) report('appointment.status', code);
-  return {
-    carrierReference,
-    carrierStatusCode: code,
-    status,
-    writingNumber: textOrNull(json.writingNo),
-    effectiveOn: textOrNull(json.effective),
-    terminatedOn: textOrNull(json.terminated),
-    reason: textOrNull(json.reason),
-  };
+  return jsonAppointmentStatus(DIALECT, entry, report);
 }

@@ -5,12 +5,22 @@
  */
 import { CarrierFailure } from '../../domain/carrier-failure';
 import type { AppointmentFilingResult, AppointmentRequest, CarrierAppointmentStatus } from '../carrier-adapter.port';
+import { type JsonAppointmentDialect, jsonAppointmentStatus, textOrNull } from '../json-appointment';
 
-const STATUS: Record<string, CarrierAppointmentStatus['status']> = {
-  PENDING_REVIEW: 'SUBMITTED',
-  APPOINTED: 'ACTIVE',
-  DECLINED: 'REJECTED',
-  TERMINATED: 'TERMINATED',
+const DIALECT: JsonAppointmentDialect = {
+  fields: {
+    id: 'appointmentId',
+    writingNumber: 'writingNumber',
+    effectiveOn: 'effectiveDate',
+    terminatedOn: 'terminationDate',
+    reason: 'declineReason',
+  },
+  statuses: {
+    PENDING_REVIEW: 'SUBMITTED',
+    APPOINTED: 'ACTIVE',
+    DECLINED: 'REJECTED',
+    TERMINATED: 'TERMINATED',
+  },
 };
 
 export function appointmentBody(request: AppointmentRequest) {
@@ -22,8 +32,6 @@ export function appointmentBody(request: AppointmentRequest) {
   };
 }
 
-const textOrNull = (value: unknown) => (typeof value === 'string' && value ? value : null);
-
 /** The 202 of a filing (a 400 is the carrier refusing it, with its message). */
 export function appointmentFilingFrom(status: number, body: unknown): AppointmentFilingResult {
   const json = body as { appointmentId?: unknown; message?: unknown } | null;
@@ -34,20 +42,5 @@ export function appointmentFilingFrom(status: number, body: unknown): Appointmen
 }
 
 export function appointmentStatusFrom(body: unknown, report: (field: string, code: string) => void): CarrierAppointmentStatus {
-  const json = (body ?? {}) as Record<string, unknown>;
-  const carrierReference = textOrNull(json.appointmentId);
-  const code = textOrNull(json.status);
-  if (!carrierReference || !code)
-    throw new CarrierFailure('CARRIER.MALFORMED', 'unreadable carrier response: appointment without id or status');
-  const status = STATUS[code] ?? null;
-  if (!status) report('appointment.status', code);
-  return {
-    carrierReference,
-    carrierStatusCode: code,
-    status,
-    writingNumber: textOrNull(json.writingNumber),
-    effectiveOn: textOrNull(json.effectiveDate),
-    terminatedOn: textOrNull(json.terminationDate),
-    reason: textOrNull(json.declineReason),
-  };
+  return jsonAppointmentStatus(DIALECT, body, report);
 }
