@@ -106,8 +106,10 @@ export class OutboxWorker extends PollingJob<OutboxRow> {
       const caseRow = await caseById(this.db, row.caseId);
       if (!caseRow) return;
       const key = { agentId: caseRow.agentId, carrierId: caseRow.carrierId, state: caseRow.insuredState };
-      // Idempotent at the agents subgraph: asking again after a crash is harmless.
-      if (await hasEvent(this.db, row.caseId, 'APPOINTMENT_REQUESTED')) await agents.requestAppointment(key);
+      // Idempotent at the agents subgraph: asking again after a crash is harmless. The application
+      // date (the case's submission, UTC) starts the carrier's 15-day filing deadline, whenever the outbox runs.
+      if (await hasEvent(this.db, row.caseId, 'APPOINTMENT_REQUESTED'))
+        await agents.requestAppointment(key, new Date(caseRow.submittedAt).toISOString().slice(0, 10));
       const agent = row.agentNpn !== null ? { npn: row.agentNpn, writingNumber: row.writingNumber } : await agents.applicationAgent(key);
       const full = (await this.options.loadApplication?.(this.db, row.caseId)) ?? null;
       // What we already ordered goes with the application, each with our id: the carrier keeps it as its requirement's reference.

@@ -75,7 +75,7 @@ const LEVEL = `mutation($a: ID!, $c: ID!, $l: String!) { setContractLevel(agentI
 const AGENT = `query($id: ID!, $c: ID!, $s: State!) { agent(id: $id) { status
   onboarding { missing stage steps { step status } }
   licenses { state resident linesOfAuthority active }
-  appointments { state status filing filingDueOn writingNumber carrier { id } }
+  appointments { state status filing applicationOn filingDueOn writingNumber carrier { id } }
   eligibility(carrierId: $c, state: $s) { eligible reasons appointmentWillBeRequested }
   events(last: 50) { type fromStatus toStatus } } }`;
 
@@ -165,7 +165,7 @@ it('takes a new agent from contracting to a placed, commissioned, reconciled and
   const submitted = (
     await ok(
       staff,
-      `mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id annualPremium writingAgents { agent { id } splitPercent } } }`,
+      `mutation($input: SubmitCaseInput!) { submitCase(input: $input) { id annualPremium submittedAt writingAgents { agent { id } splitPercent } } }`,
       {
         input: {
           idempotencyKey: `contracting-${RUN}`,
@@ -194,7 +194,14 @@ it('takes a new agent from contracting to a placed, commissioned, reconciled and
     const a = (await view()).appointments.find((x: { carrier: { id: string } }) => x.carrier.id === carrier.id);
     return a?.status === 'REQUESTED' ? a : undefined;
   });
-  expect(appointment).toMatchObject({ state, filing: 'JUST_IN_TIME', filingDueOn: expect.any(String) });
+  // The application date is the case's submission (UTC); the carrier must have the filing 15 days later.
+  const applicationOn = (submitted.submittedAt as string).slice(0, 10);
+  expect(appointment).toMatchObject({
+    state,
+    filing: 'JUST_IN_TIME',
+    applicationOn,
+    filingDueOn: new Date(Date.parse(`${applicationOn}T00:00:00Z`) + 15 * 86_400_000).toISOString().slice(0, 10),
+  });
   stack.simulators.control.setAppointmentRules(carrier.code, { decisionMs: 0, hold: false });
   const filing = new AppointmentFilingWorker({
     pool,

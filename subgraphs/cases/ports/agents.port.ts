@@ -11,8 +11,11 @@ export interface AgentsPort {
   scope(agentId: string, requestId?: string): Promise<string[]>;
   /** May the agent write this carrier's business in this state, and how an application names them; null for an unknown agent. */
   eligibility(question: AppointmentKey, requestId?: string): Promise<AgentEligibility | null>;
-  /** Files the just-in-time appointment with the agents subgraph (idempotent there: asking again is harmless). */
-  requestAppointment(key: AppointmentKey): Promise<void>;
+  /**
+   * Files the just-in-time appointment with the agents subgraph (idempotent there: asking again is
+   * harmless); `applicationOn` (YYYY-MM-DD) starts its 15-day filing deadline.
+   */
+  requestAppointment(key: AppointmentKey, applicationOn?: string): Promise<void>;
   /** How an application names the agent at this carrier in this state; null for an unknown agent. */
   applicationAgent(key: AppointmentKey): Promise<ApplicationAgent | null>;
   /** The agent's name and email, for the signing ceremony (personal data: never logged); null for an unknown agent. */

@@ -46,8 +46,8 @@ export class AgentsGraphqlAdapter implements AgentsPort {
     return agent && { ...agent.eligibility, ...applicationAgent(agent, key) };
   }
 
-  async requestAppointment(key: AppointmentKey): Promise<void> {
-    await this.client.request(this.operations.RequestAppointment, { ...key });
+  async requestAppointment(key: AppointmentKey, applicationOn?: string): Promise<void> {
+    await this.client.request(this.operations.RequestAppointment, { ...key, applicationOn: applicationOn ?? null });
   }
 
   async contact(agentId: string, requestId?: string): Promise<{ fullName: string; email: string } | null> {
