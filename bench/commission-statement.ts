@@ -43,6 +43,7 @@ export async function seedCommissionLedger(pool: pg.Pool): Promise<{ lines: numb
 }
 
 export interface StatementBench {
+  baseline: Timing;
   busiest: Timing & { lines: number };
   writer: Timing & { lines: number };
 }
@@ -60,24 +61,28 @@ export async function benchCommissionStatement(pool: pg.Pool, subgraphUrl: strin
         [role],
       )
     ).rows[0]!;
-  const ask = async (agentId: string, period: string) => {
+  const post = async (query: string, variables: Record<string, unknown> = {}) => {
     const response = await fetch(subgraphUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signIdentity({ sub: 'bench', role: 'ADMIN' }, DEV_IDENTITY_SECRET) },
-      body: JSON.stringify({ query: STATEMENT, variables: { a: agentId, p: period } }),
+      body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { errors?: unknown[] };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
   };
+  const ask = (agentId: string, period: string) => post(STATEMENT, { a: agentId, p: period });
   const busiest = await pick('OVERRIDE');
   const writer = await pick('WRITING');
   return {
+    // The floor of this machine at this moment: the same subgraph, the same HTTP path, no work.
+    baseline: await timeSequential(iterations, () => post('{ __typename }'), 5),
     busiest: { ...(await timeSequential(iterations, () => ask(busiest.party, busiest.period), 5)), lines: busiest.lines },
     writer: { ...(await timeSequential(iterations, () => ask(writer.party, writer.period), 5)), lines: writer.lines },
   };
 }
 
 export const commissionStatementRows = (run: StatementBench): string[][] => [
+  ['`{ __typename }` on the same subgraph (the floor, same run)', ms(run.baseline.p50), ms(run.baseline.p99), ''],
   [`commissionStatement, busiest upline period (${run.busiest.lines} lines)`, ms(run.busiest.p50), ms(run.busiest.p99), '≤ 20 ms'],
   [`commissionStatement, busiest writing agent period (${run.writer.lines} lines)`, ms(run.writer.p50), ms(run.writer.p99), '≤ 20 ms'],
 ];
