@@ -7,8 +7,8 @@
  * a just-in-time filing the carrier cannot take past its deadline raises the late alert, once.
  * Every transition writes the appointment and an agent event; carrier calls are counted.
  *
- * The filing worker runs in this test, on this file's agents only (on PGlite test files share one
- * database, and the worker would claim every agent's appointments): the stack's own is off.
+ * The filing worker runs in this test, on this file's agents only (it would claim every agent's
+ * appointments, the seeded ones' too): the stack's own is off.
  */
 import pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';

@@ -36,7 +36,7 @@ async function eligibleAcord() {
               AND pr.min_face_amount <= 400000 AND pr.max_face_amount >= 500000 AND 'PREFERRED' = ANY(pr.health_classes)
               AND pr.fully_underwritten AND 20 = ANY(SELECT (t->>'years')::int FROM jsonb_array_elements(pr.terms) t)
         WHERE a.status = 'ACTIVE' AND a.eo_expires_on >= current_date
-        -- The last eligible one: other files take the first, and on PGlite the files share one database (carrier references repeat across simulators).
+        -- The last eligible one: other tests take the first.
         ORDER BY p.carrier_id DESC, a.id, pr.id LIMIT 1`,
       [carrierIds],
     )

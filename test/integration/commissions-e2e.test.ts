@@ -20,7 +20,7 @@ import { type Stack, startStack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
 
 const RUN = Date.now().toString(36);
-/** The other commissions tests keep to these carriers (test files share the database). */
+/** Carriers the commissions tests of other files use: kept apart, as if they shared a database. */
 const TAKEN = ['car_summit', 'car_harborlight'];
 let stack: Stack;
 let pool: pg.Pool;

@@ -6,7 +6,7 @@
  * pays nothing more) and commissionMetrics. Lines are booked by the commission job with a port double
  * for the agents subgraph's commissionChains (the real one: commissions-e2e.test.ts); its cases are
  * written with SQL, placed in 2020 under a clock in 2020, at a carrier no other commissions test uses
- * (test files share the database).
+ * (each commissions test keeps to a carrier of its own).
  */
 import pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';

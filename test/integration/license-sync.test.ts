@@ -7,9 +7,8 @@
  * licensingAlerts lists expiring licenses and just-in-time filings due, within the caller's scope;
  * and the scheduled job syncs least recently synced agents first, once each even with two replicas.
  *
- * On PGlite, test files share one database: this file works on agents of its own (NPNs of ten digits
- * starting with 9, which the seeded world never has) and on seeded agents it only reads or whose
- * sync changes nothing another file reads.
+ * The tests work on agents of their own (NPNs of ten digits starting with 9, which the seeded world
+ * never has) and on seeded agents they only read or whose sync changes nothing another test reads.
  */
 import pg from 'pg';
 import { todayUtc } from '../../platform/dates';
@@ -382,7 +381,7 @@ describe('the scheduled sync', () => {
   it('syncs least recently synced agents first, each once even with two replicas', async () => {
     const [a, b, c] = [await newAgent('NC'), await newAgent('NC'), await newAgent('NC')];
     for (const agent of [a, b, c]) stack.simulators.pdb.setLicense(agent.npn, 'NC', { lines: ['LIFE'] });
-    // Everyone else was synced just now (on PGlite the files share the database: keep their agents out of this pass).
+    // Everyone else was synced just now: keep the other tests' agents out of this pass.
     await pool.query(
       `INSERT INTO agents.license_sync (agent_id, synced_at, outcome) SELECT id, now(), 'SYNCED' FROM agents.agent WHERE NOT (id = ANY($1))
        ON CONFLICT (agent_id) DO UPDATE SET synced_at = now(), lease_until = NULL`,

@@ -204,7 +204,7 @@ describe('a new agent onboards to ACTIVE', () => {
     expect(waiting.data!.agent).toMatchObject({ status: 'PENDING', onboarding: { missing: ['BACKGROUND_QUESTIONS'], stage: 'IN_REVIEW' } });
     expect(waiting.data!.agent.onboarding.steps.find((s: { step: string }) => s.step === 'BACKGROUND_QUESTIONS').status).toBe('IN_REVIEW');
     expect(waiting.data!.agent.onboarding.steps.find((s: { step: string }) => s.step === 'AML_TRAINING').status).toBe('NOT_REQUIRED');
-    // Deltas of the stages no other test file moves (on PGlite they share the database and create PENDING agents).
+    // Deltas of the stages no other test moves (other tests create PENDING agents).
     const during = await stageCounts();
     expect(during.IN_REVIEW).toBe(before.IN_REVIEW + 1);
 

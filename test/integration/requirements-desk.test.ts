@@ -102,7 +102,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  // On PGlite the files share one database: leave no requirement of ours for another file's follow-up job.
+  // Leave no requirement of ours due for a later test's follow-up job.
   await pool?.query(`UPDATE cases.requirement SET status = 'CANCELLED' WHERE id LIKE $1`, [`req_w${RUN}_%`]);
   await pool?.end();
   await stack?.stop();

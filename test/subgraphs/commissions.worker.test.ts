@@ -5,7 +5,7 @@
  * cent of docs/domain.md's worked example; a refused chain is an exception, retried later with
  * nothing booked; a case not taken after placement is charged back once. The clock sits in 2021,
  * before the seeded book (claims skip placements after the clock), and the workers keep to this
- * file's carrier (test files share the database: the other commissions tests use other carriers).
+ * file's carrier (each test keeps to a carrier of its own).
  */
 import pg from 'pg';
 import { createLogger } from '../../platform/logger';
@@ -77,7 +77,7 @@ const linesOf = async (caseId: string) =>
     )
   ).rows;
 const sumOf = (rows: { amountCents: number }[]) => rows.reduce((total, row) => total + row.amountCents, 0);
-/** This file's carrier: test files share the database, and each commissions test keeps to a carrier of its own. */
+/** This file's carrier: each commissions test keeps to a carrier of its own, so one test's job never books another's cases. */
 const CARRIER = 'car_summit';
 const worker = () => new CommissionWorker({ pool, logger, agents, intervalMs: 60_000, now: () => clock, carrierIds: [CARRIER] });
 

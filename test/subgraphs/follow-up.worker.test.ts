@@ -90,7 +90,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pool.query(`DROP TABLE IF EXISTS fu_vendor_asked_${RUN}`);
-  // On PGlite the files share one database: leave no requirement of ours for another file's follow-up job.
+  // Leave no requirement of ours due for a later test's follow-up job.
   await pool.query(`UPDATE cases.requirement SET status = 'CANCELLED' WHERE id LIKE $1`, [`req_fu${RUN}_%`]);
   await pool.end();
 });

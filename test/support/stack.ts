@@ -46,7 +46,7 @@ export async function startStack(options: { env?: Record<string, string>; simula
     PDB_SYNC_INTERVAL_MS: '0',
     // Likewise the appointment filing worker claims any agent's appointments: off unless a test asks (APPOINTMENT_FILING_INTERVAL_MS).
     APPOINTMENT_FILING_INTERVAL_MS: '0',
-    // The commission job books any placed case of the shared database: tests run their own (commissions tests).
+    // The commission job books any placed case in the database: tests run their own (commissions tests).
     COMMISSION_INTERVAL_MS: '0',
     ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.cases}/webhooks/esign`,
     AGENTS_ESIGN_CALLBACK_URL: `http://127.0.0.1:${ports.agents}/webhooks/esign-agreements`,

@@ -31,7 +31,7 @@ export interface ClaimedAppointment {
  * ACTIVE ones the carrier knows (terminations), whose next check has come. One UPDATE ... FOR UPDATE
  * SKIP LOCKED pushes each one's next check `leaseSeconds` ahead: replicas never take the same row,
  * and a row whose work fails comes back when the lease runs out. Only the BGA's own filings (not
- * appointments the producer database reported). `agentIds` narrows the claim (tests on a shared database).
+ * appointments the producer database reported). `agentIds` narrows the claim (a test keeping to its own agents).
  */
 export async function claimDueAppointments(
   db: Db,

@@ -42,7 +42,7 @@ export interface AppointmentFilingWorkerOptions {
   /** How long a claimed row stays leased to this worker (s); also the wait before a failed send is retried. */
   leaseSeconds?: number;
   batchSize?: number;
-  /** Only these agents' appointments (tests on a shared database). */
+  /** Only these agents' appointments (a test keeping to its own agents). */
   agentIds?: readonly string[];
   now?: () => Date;
 }

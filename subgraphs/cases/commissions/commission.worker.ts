@@ -54,7 +54,7 @@ export interface CommissionWorkerOptions {
   /** The longest wait before a case with an exception is tried again (s; the wait doubles from a minute). */
   maxRetrySeconds?: number;
   batchSize?: number;
-  /** Only these carriers' cases (a job split by carrier; tests on a shared database); every carrier's when omitted. */
+  /** Only these carriers' cases (a job split by carrier; a test keeping to its own cases); every carrier's when omitted. */
   carrierIds?: readonly string[];
 }
 
