@@ -324,6 +324,44 @@ describe('delivery', () => {
     ).toEqual([[first, 2]]);
   });
 
+  it('keeps one event in flight per subscriber across replicas: two workers, every event once, in order', async () => {
+    const receiver = new Receiver();
+    receivers.push(receiver);
+    await receiver.listen();
+    const subscriber = await subscribe(`http://127.0.0.1:${receiver.port}/hooks`, ['REQUIREMENT_FOLLOW_UP']);
+    receiver.secret = subscriber.secret;
+    const replicas = [worker({ WEBHOOK_POLL_MS: '20' }).worker, worker({ WEBHOOK_POLL_MS: '20' }).worker];
+    for (const replica of replicas) replica.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await appendEvent('REQUIREMENT_FOLLOW_UP'));
+    await until('twenty events', async () => (receiver.received.length >= 20 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // time for a duplicate to show, were there one
+    for (const replica of replicas) await replica.stop();
+    expect(receiver.ids()).toEqual(ids);
+    expect(replicas[0].counts.DELIVERED + replicas[1].counts.DELIVERED).toBeGreaterThanOrEqual(20);
+    const attempts = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases.webhook_delivery WHERE subscriber_id = $1`, [
+      subscriber.id,
+    ]);
+    expect(attempts.rows[0].n).toBe(20);
+  });
+
+  it('in production, refuses at the socket a subscriber URL on loopback (saved before the policy)', async () => {
+    const receiver = new Receiver();
+    receivers.push(receiver);
+    await receiver.listen();
+    const subscriber = await subscribe(`http://localhost:${receiver.port}/hooks`, ['REQUIREMENT_ESCALATED']);
+    receiver.secret = subscriber.secret;
+    await pool.query(`UPDATE cases.webhook_subscriber SET active = false WHERE id <> $1`, [subscriber.id]);
+    const { worker: guarded } = worker({ NODE_ENV: 'production' });
+    await appendEvent('REQUIREMENT_ESCALATED');
+    await guarded.runOnce();
+    expect(receiver.received).toEqual([]);
+    const attempts = await ask(DELIVERIES, { id: subscriber.id });
+    expect(attempts.data!.webhookDeliveries.edges.map((e: { node: { status: string; error: string } }) => e.node)).toMatchObject([
+      { status: 'FAILED', error: 'EADDRNOTALLOWED' },
+    ]);
+  });
+
   (PGLITE ? it.skip : it)(
     'waits for an event whose transaction commits after a later one, and delivers both in order (PostgreSQL)',
     async () => {
