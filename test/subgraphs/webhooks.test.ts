@@ -362,6 +362,35 @@ describe('delivery', () => {
     ]);
   });
 
+  it('moves an idle cursor past events of types its subscriber does not take, never past one it does', async () => {
+    const receiver = new Receiver();
+    receivers.push(receiver);
+    await receiver.listen();
+    const subscriber = await subscribe(`http://127.0.0.1:${receiver.port}/hooks`, ['REQUIREMENT_SENT_TO_VENDOR']);
+    receiver.secret = subscriber.secret;
+    await pool.query(`UPDATE cases.webhook_subscriber SET active = false WHERE id = $1`, [subscriber.id]);
+    const wanted = await appendEvent('REQUIREMENT_SENT_TO_VENDOR');
+    const others: string[] = [];
+    for (let i = 0; i < 5; i++) others.push(await appendEvent('NOTE'));
+    const cursor = async () =>
+      (await pool.query<{ id: string }>(`SELECT cursor_id::text AS id FROM cases.webhook_subscriber WHERE id = $1`, [subscriber.id]))
+        .rows[0].id;
+    const made = new WebhookWorker({ pool, logger, vault, config: readWebhookConfig({ WEBHOOK_POLL_MS: '50' }), fastForwardMs: 0 });
+    workers.push(made);
+    // Paused with an event it takes waiting: the cursor stays before it.
+    await made.runOnce();
+    expect(Number(await cursor())).toBeLessThan(Number(wanted));
+    await pool.query(`UPDATE cases.webhook_subscriber SET active = true WHERE id = $1`, [subscriber.id]);
+    await drain(made);
+    expect(receiver.ids()).toEqual([wanted]);
+    // Caught up, with only other types after it: an idle pass moves the cursor to the last of them.
+    await made.runOnce();
+    expect(await cursor()).toBe(others.at(-1));
+    const next = await appendEvent('REQUIREMENT_SENT_TO_VENDOR');
+    await drain(made);
+    expect(receiver.ids()).toEqual([wanted, next]);
+  });
+
   (PGLITE ? it.skip : it)(
     'waits for an event whose transaction commits after a later one, and delivers both in order (PostgreSQL)',
     async () => {

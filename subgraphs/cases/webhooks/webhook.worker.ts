@@ -21,7 +21,8 @@ import { signWebhook } from '../../../platform/webhook-signature';
 import { Db, type Pool } from '../../shared/db';
 import { PollingJob, PollingWorker } from '../../shared/polling-worker';
 import { backoffMs, type WebhookConfig } from './webhook.config';
-import { type AttemptOutcome, type ClaimedDelivery, claimDueDeliveries, recordAttempt } from './webhook.repository';
+import { webhookAttempts, webhookDeliveryLag } from './webhook.metrics';
+import { type AttemptOutcome, type ClaimedDelivery, claimDueDeliveries, fastForwardCursors, recordAttempt } from './webhook.repository';
 import { isInternalAddress, publicOnlyLookup } from './webhook-url';
 
 /** The vault's field for a subscriber's signing secret (scripts/personal-data/rotate.ts lists it). */
@@ -66,6 +67,8 @@ export interface WebhookWorkerOptions {
   stats?: RequestStats;
   /** The clock (tests). */
   now?: () => number;
+  /** How often, at most, an idle pass moves caught-up cursors past events of types their subscribers do not take (default 60000 ms). */
+  fastForwardMs?: number;
 }
 
 export class WebhookWorker extends PollingJob<ClaimedDelivery> {
@@ -74,6 +77,7 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
   private readonly dispatcher: Agent;
   private readonly refuseInternal: boolean;
   private closed = false;
+  private fastForwardedAt = 0;
   /** Attempts made by this worker (metrics and tests): delivered, failed, dead-lettered. */
   readonly counts = { DELIVERED: 0, FAILED: 0, DEAD_LETTERED: 0 };
 
@@ -93,7 +97,18 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
       name: 'webhooks',
       intervalMs: config.pollMs || 1_000,
       logger: options.logger,
-      claim: () => claimDueDeliveries(this.db, leaseSeconds, options.batchSize ?? 50),
+      claim: async () => {
+        const claimed = await claimDueDeliveries(this.db, leaseSeconds, options.batchSize ?? 50);
+        // Now and then, when idle: cursors of caught-up subscribers move past the events of types
+        // they do not take, so a subscriber of rare types is not offered a long run of others to
+        // look through at every claim.
+        const at = (options.now ?? Date.now)();
+        if (claimed.length === 0 && at - this.fastForwardedAt >= (options.fastForwardMs ?? 60_000)) {
+          this.fastForwardedAt = at;
+          await fastForwardCursors(this.db);
+        }
+        return claimed;
+      },
       work: async (claimed) => {
         // One event per subscriber per pass, subscribers side by side; a subscriber with more to
         // receive is due again at once, and the pass that follows takes its next event.
@@ -169,6 +184,8 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
       return 'FAILED';
     }
     this.counts[outcome.status]++;
+    webhookAttempts.inc({ status: outcome.status });
+    if (outcome.status === 'DELIVERED') webhookDeliveryLag.observe(Math.max(0, (now() - Date.parse(claimed.event.at)) / 1000));
     if (outcome.status === 'DEAD_LETTERED')
       logger.warn(
         { subscriberId: claimed.subscriberId, eventId: claimed.event.id, attempts: claimed.attempt, error },
