@@ -133,9 +133,15 @@ export interface ClaimedDelivery {
  * and next_attempt_at pushed ahead by the lease brings a subscriber back if its worker dies. The
  * next event is the first after the cursor in (tx, id) order among events of transactions older
  * than every transaction still running (pg_snapshot_xmin): an event whose transaction is still open
- * is waited for, never skipped. Attempts count per event: a new head starts at 1.
+ * is waited for, never skipped. Attempts count per event: a new head starts at 1. With
+ * `subscriberId`, that subscriber alone (its next event, right after a delivery).
  */
-export async function claimDueDeliveries(db: Db, leaseSeconds: number, batchSize: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(
+  db: Db,
+  leaseSeconds: number,
+  batchSize: number,
+  subscriberId?: string,
+): Promise<ClaimedDelivery[]> {
   const rows = await db.query<{
     subscriberId: string;
     url: string;
@@ -162,7 +168,7 @@ export async function claimDueDeliveries(db: Db, leaseSeconds: number, batchSize
             WHERE e.tx IS NOT NULL AND (e.tx, e.id) > (s.cursor_tx, s.cursor_id) AND e.tx < h.xmin
               AND (cardinality(s.event_types) = 0 OR e.type = ANY (s.event_types))
             ORDER BY e.tx, e.id LIMIT 1) e
-        WHERE s.deleted_at IS NULL AND s.active AND s.next_attempt_at <= now()
+        WHERE s.deleted_at IS NULL AND s.active AND s.next_attempt_at <= now() AND ($3::text IS NULL OR s.id = $3)
         ORDER BY s.next_attempt_at
         LIMIT $2
         FOR UPDATE OF s SKIP LOCKED)
@@ -175,7 +181,7 @@ export async function claimDueDeliveries(db: Db, leaseSeconds: number, batchSize
      RETURNING s.id AS "subscriberId", s.url, s.secret AS "sealedSecret", s.attempts AS attempt, s.first_attempt_at AS "firstAttemptAt",
                due.event_id AS "eventId", due.tx::text AS tx, due.case_id AS "caseId", due.at, due.type, due.from_status AS "fromStatus",
                due.to_status AS "toStatus", due.requirement_id AS "requirementId"`,
-    [leaseSeconds, batchSize],
+    [leaseSeconds, batchSize, subscriberId ?? null],
   );
   return rows.map(({ eventId, tx, caseId, at, type, fromStatus, toStatus, requirementId, ...subscriber }) => ({
     ...subscriber,

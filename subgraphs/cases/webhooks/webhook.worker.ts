@@ -9,7 +9,8 @@
  * Each POST is JSON of the event without personal data (id, type, case id, status change,
  * requirement id, when), signed the Stripe way: `Bga-Signature: t=<unix seconds>,v1=<hex
  * HMAC-SHA256 of "<t>.<body>">` (platform/webhook-signature.ts signWebhook). Two statements per
- * attempt: the claim (shared by the subscribers of one pass) and the attempt's record.
+ * attempt: the claim (a pass's claim shared by its subscribers, then one per subscriber for its next
+ * event) and the attempt's record.
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -77,6 +78,9 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
   private readonly dispatcher: Agent;
   private readonly refuseInternal: boolean;
   private closed = false;
+  private stopping = false;
+  private leaseSeconds: number;
+  private readonly serving = new Set<Promise<void>>();
   private fastForwardedAt = 0;
   /** Attempts made by this worker (metrics and tests): delivered, failed, dead-lettered. */
   readonly counts = { DELIVERED: 0, FAILED: 0, DEAD_LETTERED: 0 };
@@ -92,37 +96,74 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
       bodyTimeout: config.timeoutMs,
     });
     // The lease outlives the longest POST, so a live worker never loses its subscriber to another.
-    const leaseSeconds = Math.ceil(config.timeoutMs / 1000) + 30;
+    this.leaseSeconds = Math.ceil(config.timeoutMs / 1000) + 30;
+    const batchSize = options.batchSize ?? 50;
     this.worker = new PollingWorker<ClaimedDelivery>({
       name: 'webhooks',
       intervalMs: config.pollMs || 1_000,
       logger: options.logger,
       claim: async () => {
-        const claimed = await claimDueDeliveries(this.db, leaseSeconds, options.batchSize ?? 50);
+        // Subscribers being served by this worker stay leased; room for the others up to the batch size.
+        const room = batchSize - this.serving.size;
+        const claimed = room > 0 ? await claimDueDeliveries(this.db, this.leaseSeconds, room) : [];
         // Now and then, when idle: cursors of caught-up subscribers move past the events of types
         // they do not take, so a subscriber of rare types is not offered a long run of others to
         // look through at every claim.
         const at = (options.now ?? Date.now)();
-        if (claimed.length === 0 && at - this.fastForwardedAt >= (options.fastForwardMs ?? 60_000)) {
+        if (claimed.length === 0 && this.serving.size === 0 && at - this.fastForwardedAt >= (options.fastForwardMs ?? 60_000)) {
           this.fastForwardedAt = at;
           await fastForwardCursors(this.db);
         }
         return claimed;
       },
+      // Each claimed subscriber is served on its own, event after event while it answers 2xx: a
+      // slow or failing receiver holds up no other subscriber, and the next pass does not wait.
       work: async (claimed) => {
-        // One event per subscriber per pass, subscribers side by side; a subscriber with more to
-        // receive is due again at once, and the pass that follows takes its next event.
-        const outcomes = await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
-        if (outcomes.some((status) => status !== 'FAILED')) this.worker.nudge();
+        for (const delivery of claimed) {
+          const serving = this.serve(delivery).finally(() => this.serving.delete(serving));
+          this.serving.add(serving);
+        }
       },
     });
   }
 
+  /** One pass now, and the subscribers it claimed served until each is caught up or failing (tests). */
+  override async runOnce(): Promise<number> {
+    const claimed = await super.runOnce();
+    await this.settled();
+    return claimed;
+  }
+
+  /** Resolves once every subscriber this worker is serving is caught up or failing. */
+  async settled(): Promise<void> {
+    while (this.serving.size) await Promise.all([...this.serving]);
+  }
+
   override async stop(): Promise<void> {
+    this.stopping = true;
     await super.stop();
+    await this.settled();
     if (this.closed) return;
     this.closed = true;
     await this.dispatcher.close();
+  }
+
+  /**
+   * Delivers a subscriber's events one after another: after each 2xx (or dead letter) its next
+   * event is claimed for it alone (renewing the lease), until it has none due, fails, or the worker
+   * stops. Never rejects: a database failure leaves the lease to bring the subscriber back.
+   */
+  private async serve(first: ClaimedDelivery): Promise<void> {
+    let claimed: ClaimedDelivery | undefined = first;
+    try {
+      while (claimed) {
+        const status = await this.deliver(claimed);
+        if (status === 'FAILED' || this.stopping) return;
+        [claimed] = await claimDueDeliveries(this.db, this.leaseSeconds, 1, claimed.subscriberId);
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'webhooks: cannot claim the next event of a subscriber; its lease brings it back');
+    }
   }
 
   private async deliver(claimed: ClaimedDelivery): Promise<AttemptOutcome['status']> {
