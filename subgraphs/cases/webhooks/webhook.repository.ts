@@ -127,6 +127,33 @@ export interface ClaimedDelivery {
   };
 }
 
+interface ClaimedRow {
+  subscriberId: string;
+  url: string;
+  sealedSecret: string;
+  attempt: number;
+  firstAttemptAt: string;
+  eventId: number;
+  tx: string;
+  caseId: string;
+  at: string;
+  type: CaseEventType;
+  fromStatus: string | null;
+  toStatus: string | null;
+  requirementId: string | null;
+}
+
+/** What a claim answers: the subscriber after its update, and the event (`source`: the relation the event was read into). */
+const CLAIMED_COLUMNS = (source: string) => `s.id AS "subscriberId", s.url, s.secret AS "sealedSecret", s.attempts AS attempt,
+  s.first_attempt_at AS "firstAttemptAt", ${source}.${source === 'due' ? 'event_id' : 'id'} AS "eventId", ${source}.tx::text AS tx,
+  ${source}.case_id AS "caseId", ${source}.at, ${source}.type, ${source}.from_status AS "fromStatus", ${source}.to_status AS "toStatus",
+  ${source}.requirement_id AS "requirementId"`;
+
+const claimedOf = ({ eventId, tx, caseId, at, type, fromStatus, toStatus, requirementId, ...subscriber }: ClaimedRow): ClaimedDelivery => ({
+  ...subscriber,
+  event: { id: eventId, tx, caseId, at, type, fromStatus, toStatus, requirementId },
+});
+
 /**
  * Leases up to `batchSize` due subscribers that have an event to receive, each with its next event,
  * in one statement: FOR UPDATE SKIP LOCKED keeps replicas apart (one event in flight per subscriber),
@@ -142,21 +169,7 @@ export async function claimDueDeliveries(
   batchSize: number,
   subscriberId?: string,
 ): Promise<ClaimedDelivery[]> {
-  const rows = await db.query<{
-    subscriberId: string;
-    url: string;
-    sealedSecret: string;
-    attempt: number;
-    firstAttemptAt: string;
-    eventId: number;
-    tx: string;
-    caseId: string;
-    at: string;
-    type: CaseEventType;
-    fromStatus: string | null;
-    toStatus: string | null;
-    requirementId: string | null;
-  }>(
+  const rows = await db.query<ClaimedRow>(
     `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
      due AS (
        SELECT s.id, e.id AS event_id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
@@ -178,15 +191,10 @@ export async function claimDueDeliveries(
             first_attempt_at = CASE WHEN s.head_event_id = due.event_id THEN s.first_attempt_at ELSE now() END,
             head_event_id = due.event_id
        FROM due WHERE s.id = due.id
-     RETURNING s.id AS "subscriberId", s.url, s.secret AS "sealedSecret", s.attempts AS attempt, s.first_attempt_at AS "firstAttemptAt",
-               due.event_id AS "eventId", due.tx::text AS tx, due.case_id AS "caseId", due.at, due.type, due.from_status AS "fromStatus",
-               due.to_status AS "toStatus", due.requirement_id AS "requirementId"`,
+     RETURNING ${CLAIMED_COLUMNS('due')}`,
     [leaseSeconds, batchSize, subscriberId ?? null],
   );
-  return rows.map(({ eventId, tx, caseId, at, type, fromStatus, toStatus, requirementId, ...subscriber }) => ({
-    ...subscriber,
-    event: { id: eventId, tx, caseId, at, type, fromStatus, toStatus, requirementId },
-  }));
+  return rows.map(claimedOf);
 }
 
 export interface AttemptOutcome {
@@ -200,11 +208,18 @@ export interface AttemptOutcome {
 
 /**
  * Records an attempt and moves the subscriber on, in one statement: DELIVERED and DEAD_LETTERED
- * advance the cursor past the event (and make the subscriber due at once for the next); FAILED
- * sets the backoff. Nothing moves unless the event is still the subscriber's head (a worker whose
- * lease ran out and whose event another worker already settled changes nothing but the log).
+ * advance the cursor past the event and, with `nextLeaseSeconds`, claim the subscriber's next event
+ * in the same statement (answered, leased, its attempt 1; undefined when it has none due, or is
+ * paused or deleted: it is then due at once for the next pass); FAILED sets the backoff. Nothing
+ * moves unless the event is still the subscriber's head (a worker whose lease ran out and whose
+ * event another worker already settled changes nothing but the log).
  */
-export async function recordAttempt(db: Db, claimed: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+export async function recordAttempt(
+  db: Db,
+  claimed: ClaimedDelivery,
+  outcome: AttemptOutcome,
+  nextLeaseSeconds?: number,
+): Promise<ClaimedDelivery | undefined> {
   const insert = `INSERT INTO cases.webhook_delivery (subscriber_id, event_id, attempt, status, http_status, error, duration_ms)
                   VALUES ($1, $2, $3, $4, $5, $6, $7)`;
   const params = [
@@ -223,15 +238,33 @@ export async function recordAttempt(db: Db, claimed: ClaimedDelivery, outcome: A
         WHERE id = $1 AND head_event_id = $2`,
       [...params, outcome.retryInSeconds ?? 1],
     );
-    return;
+    return undefined;
   }
-  await db.query(
-    `WITH attempt AS (${insert})
-     UPDATE cases.webhook_subscriber SET cursor_tx = $8::xid8, cursor_id = $2, last_event_id = $2, head_event_id = NULL, attempts = 0,
-         first_attempt_at = NULL, next_attempt_at = now(), last_error = $6
-      WHERE id = $1 AND head_event_id = $2`,
-    [...params, claimed.event.tx],
+  const rows = await db.query<ClaimedRow>(
+    `WITH attempt AS (${insert}),
+     nxt AS (
+       SELECT e.id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
+         FROM cases.webhook_subscriber s0
+         CROSS JOIN LATERAL (
+           SELECT e.id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
+             FROM cases.case_event e
+            WHERE $9::boolean AND s0.active AND s0.deleted_at IS NULL
+              AND e.tx IS NOT NULL AND (e.tx, e.id) > ($8::xid8, $2::bigint) AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+              AND (cardinality(s0.event_types) = 0 OR e.type = ANY (s0.event_types))
+            ORDER BY e.tx, e.id LIMIT 1) e
+        WHERE s0.id = $1)
+     UPDATE cases.webhook_subscriber s
+        SET cursor_tx = $8::xid8, cursor_id = $2, last_event_id = $2, last_error = $6, head_event_id = nxt.id,
+            attempts = CASE WHEN nxt.id IS NULL THEN 0 ELSE 1 END,
+            first_attempt_at = CASE WHEN nxt.id IS NULL THEN NULL ELSE now() END,
+            next_attempt_at = CASE WHEN nxt.id IS NULL THEN now() ELSE now() + make_interval(secs => $10) END
+       FROM (SELECT 1) AS one LEFT JOIN nxt ON true
+      WHERE s.id = $1 AND s.head_event_id = $2
+     RETURNING ${CLAIMED_COLUMNS('nxt')}`,
+    [...params, claimed.event.tx, nextLeaseSeconds !== undefined, nextLeaseSeconds ?? 0],
   );
+  const next = rows[0];
+  return next?.eventId == null ? undefined : claimedOf(next);
 }
 
 /**

@@ -8,9 +8,9 @@
  *
  * Each POST is JSON of the event without personal data (id, type, case id, status change,
  * requirement id, when), signed the Stripe way: `Bga-Signature: t=<unix seconds>,v1=<hex
- * HMAC-SHA256 of "<t>.<body>">` (platform/webhook-signature.ts signWebhook). Two statements per
- * attempt: the claim (a pass's claim shared by its subscribers, then one per subscriber for its next
- * event) and the attempt's record.
+ * HMAC-SHA256 of "<t>.<body>">` (platform/webhook-signature.ts signWebhook). One statement per
+ * attempt once a subscriber is being served: the attempt's record, which claims its next event
+ * (plus a pass's claim, shared by the subscribers it finds due).
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -149,24 +149,18 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
   }
 
   /**
-   * Delivers a subscriber's events one after another: after each 2xx (or dead letter) its next
-   * event is claimed for it alone (renewing the lease), until it has none due, fails, or the worker
-   * stops. Never rejects: a database failure leaves the lease to bring the subscriber back.
+   * Delivers a subscriber's events one after another: the record of each 2xx (or dead letter)
+   * claims its next event for it alone in the same statement (renewing the lease), until it has
+   * none due, fails, or the worker stops. Never rejects: a database failure leaves the lease to
+   * bring the subscriber back.
    */
   private async serve(first: ClaimedDelivery): Promise<void> {
     let claimed: ClaimedDelivery | undefined = first;
-    try {
-      while (claimed) {
-        const status = await this.deliver(claimed);
-        if (status === 'FAILED' || this.stopping) return;
-        [claimed] = await claimDueDeliveries(this.db, this.leaseSeconds, 1, claimed.subscriberId);
-      }
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'webhooks: cannot claim the next event of a subscriber; its lease brings it back');
-    }
+    while (claimed) claimed = await this.deliver(claimed);
   }
 
-  private async deliver(claimed: ClaimedDelivery): Promise<AttemptOutcome['status']> {
+  /** One attempt, recorded; answers the subscriber's next event when this one is settled and another is due. */
+  private async deliver(claimed: ClaimedDelivery): Promise<ClaimedDelivery | undefined> {
     const { config, logger } = this.options;
     const now = this.options.now ?? Date.now;
     const started = performance.now();
@@ -214,15 +208,16 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
         ? { status: 'DEAD_LETTERED', httpStatus, error, durationMs }
         : { status: 'FAILED', httpStatus, error, durationMs, retryInSeconds: backoffMs(config, claimed.attempt) / 1000 };
     }
+    let next: ClaimedDelivery | undefined;
     try {
-      await recordAttempt(this.db, claimed, outcome);
+      next = await recordAttempt(this.db, claimed, outcome, this.stopping ? undefined : this.leaseSeconds);
     } catch (recordError) {
       // The lease brings the subscriber back and the event goes again: at least once, never lost.
       logger.warn(
         { err: recordError, subscriberId: claimed.subscriberId, eventId: claimed.event.id },
         'webhooks: cannot record an attempt',
       );
-      return 'FAILED';
+      return undefined;
     }
     this.counts[outcome.status]++;
     webhookAttempts.inc({ status: outcome.status });
@@ -234,6 +229,6 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
       );
     else
       logger.debug({ subscriberId: claimed.subscriberId, eventId: claimed.event.id, status: outcome.status, error }, 'webhooks: attempt');
-    return outcome.status;
+    return next;
   }
 }
