@@ -38,7 +38,11 @@ export const insertSubscriber = (
     [row.id, row.url, row.description, row.eventTypes, row.sealedSecret, row.createdBy],
   );
 
-/** Changes what is given (null leaves a column as it is); undefined when there is no such subscriber. */
+/**
+ * Changes what is given (null leaves a column as it is); undefined when there is no such subscriber.
+ * The lease and backoff (next_attempt_at) are left alone: pulling them forward could put a second
+ * event in flight beside one a worker is sending.
+ */
 export const updateSubscriber = (
   db: Db,
   id: string,
@@ -46,9 +50,7 @@ export const updateSubscriber = (
 ): Promise<WebhookSubscriberRow | undefined> =>
   db.one<WebhookSubscriberRow>(
     `UPDATE cases.webhook_subscriber SET url = COALESCE($2, url), description = COALESCE($3, description),
-        event_types = COALESCE($4, event_types), active = COALESCE($5, active), updated_at = now(),
-        -- Resumed or re-pointed: try the pending event at once rather than after its backoff.
-        next_attempt_at = CASE WHEN $2::text IS NOT NULL OR $5::boolean THEN LEAST(next_attempt_at, now()) ELSE next_attempt_at END
+        event_types = COALESCE($4, event_types), active = COALESCE($5, active), updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL RETURNING ${SUBSCRIBER_COLUMNS}`,
     [id, changes.url ?? null, changes.description ?? null, changes.eventTypes ?? null, changes.active ?? null],
   );
