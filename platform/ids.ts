@@ -13,6 +13,7 @@ export const ID_PREFIX = {
   application: 'app_',
   caseChange: 'chg_',
   document: 'doc_',
+  webhookSubscriber: 'whk_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -22,6 +22,8 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'cases.case_change', key: 'id', column: 'personal', field: 'case_change.personal' },
   // An agent's TIN, bank account and background answers (subgraphs/agents/onboarding/onboarding.service.ts ONBOARDING_SEALED_FIELD).
   { table: 'agents.onboarding_step', key: 'id', column: 'sealed', field: 'onboarding_step.sealed' },
+  // A webhook subscriber's signing secret (subgraphs/cases/webhooks/webhook.worker.ts WEBHOOK_SECRET_FIELD).
+  { table: 'cases.webhook_subscriber', key: 'id', column: 'secret', field: 'webhook_subscriber.secret' },
 ];
 
 export interface RotationCount {

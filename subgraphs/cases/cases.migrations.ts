@@ -575,4 +575,59 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX statement_exception_kind_idx ON cases.statement_exception (kind, id);
     `,
   },
+  {
+    version: 17,
+    name: 'webhook subscribers: a cursor over case_event per subscriber, and their delivery attempts',
+    // The outbox of webhooks is case_event itself: each subscriber keeps a cursor (tx, id) over it.
+    // tx is the inserting transaction's id (the column's default, so no write path changes): a
+    // worker takes only events of transactions older than every one still running
+    // (pg_snapshot_xmin), so an event whose transaction commits late is never skipped by a cursor
+    // that moved past its id. Existing rows keep tx NULL (no rewrite of the table): they predate
+    // every subscriber. The secret is sealed (PersonalDataVault, field webhook_subscriber.secret).
+    sql: `
+      ALTER TABLE cases.case_event ADD COLUMN tx xid8;
+      ALTER TABLE cases.case_event ALTER COLUMN tx SET DEFAULT pg_current_xact_id();
+      CREATE INDEX case_event_tx_idx ON cases.case_event (tx, id) WHERE tx IS NOT NULL;
+
+      CREATE TABLE cases.webhook_subscriber (
+        id text PRIMARY KEY,
+        url text NOT NULL,
+        description text,
+        -- Empty: every event type.
+        event_types text[] NOT NULL DEFAULT '{}',
+        secret text NOT NULL,
+        active boolean NOT NULL DEFAULT true,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        deleted_at timestamptz,
+        -- The cursor: the last event delivered or dead-lettered (or where the subscriber started).
+        cursor_tx xid8 NOT NULL,
+        cursor_id bigint NOT NULL DEFAULT 0,
+        last_event_id bigint,
+        -- The event in flight (the head): its attempts so far and when the first was made.
+        head_event_id bigint,
+        attempts integer NOT NULL DEFAULT 0,
+        first_attempt_at timestamptz,
+        -- Lease and backoff at once: the subscriber is claimed again at this instant.
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        last_error text
+      );
+      CREATE INDEX webhook_subscriber_due_idx ON cases.webhook_subscriber (next_attempt_at) WHERE deleted_at IS NULL AND active;
+
+      CREATE TABLE cases.webhook_delivery (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        subscriber_id text NOT NULL REFERENCES cases.webhook_subscriber (id),
+        event_id bigint NOT NULL,
+        attempt integer NOT NULL,
+        status text NOT NULL CHECK (status IN ('DELIVERED', 'FAILED', 'DEAD_LETTERED')),
+        http_status integer,
+        error text,
+        duration_ms integer NOT NULL,
+        attempted_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX webhook_delivery_subscriber_idx ON cases.webhook_delivery (subscriber_id, id DESC);
+      CREATE INDEX webhook_delivery_status_idx ON cases.webhook_delivery (subscriber_id, status, id DESC);
+    `,
+  },
 ];

@@ -52,6 +52,9 @@ import { CarrierStatementLineResolver, CarrierStatementResolver } from './statem
 import { readStatementFolderConfig, StatementFolderWorker } from './statements/statement-folder.worker';
 import { VendorPollWorker } from './vendor-poll.worker';
 import { vendorWebhookPath, vendorWebhookRoute } from './vendor-webhook.route';
+import { readWebhookConfig } from './webhooks/webhook.config';
+import { WebhookResolver } from './webhooks/webhook.resolver';
+import { WebhookWorker } from './webhooks/webhook.worker';
 
 const buildSchema = () =>
   buildFederatedSchema(
@@ -79,6 +82,7 @@ const buildSchema = () =>
         CommissionResolver,
         CarrierStatementResolver,
         CarrierStatementLineResolver,
+        WebhookResolver,
       ],
     },
     { ...caseReferences, ...agentReferences },
@@ -201,7 +205,10 @@ export const casesSubgraph: SubgraphModule = {
             settleMs: folder.settleMs,
           })
         : undefined;
-    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions, statementFolder].filter(
+    // Case and requirement events to webhook subscribers, from each one's cursor over the case history.
+    const webhookConfig = readWebhookConfig(env);
+    const webhooks = webhookConfig.pollMs ? new WebhookWorker({ pool, logger, vault, config: webhookConfig }) : undefined;
+    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions, statementFolder, webhooks].filter(
       (worker) => worker !== undefined,
     );
     const background: Background = {
