@@ -27,6 +27,7 @@ import { documentStore } from './plugins/document-store';
 import { errorMasking } from './plugins/error-masking';
 import { front } from './plugins/front';
 import type { GatewayPlugin } from './plugins/gateway-plugin';
+import { exportDownloads } from './plugins/exports';
 import { landingPage } from './plugins/landing-page';
 import { limits } from './plugins/limits';
 import { type GatewayMetrics, metricsPlugin } from './plugins/metrics';
@@ -53,6 +54,7 @@ export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }:
   return [
     health({ subgraphs: subgraphUrls, cache: config.redisUrl ? cache : undefined }), // /health, /ready
     documentDownloads({ subgraphs: subgraphUrls, timeoutMs: config.subgraphTimeoutMs }), // /documents/ forwarded to the cases subgraph
+    exportDownloads({ subgraphs: subgraphUrls, identify, identitySecret: config.identitySecret, timeoutMs: config.subgraphTimeoutMs }), // /export/ CSV, token verified, forwarded signed
     metricsPlugin(metrics, config.metricsPort !== undefined), // /metrics (or on METRICS_PORT); every request Apollo Server answers counted and timed
     customScalars(), // each supergraph loaded gets the subgraphs' Date, DateTime and Money checks
     rateLimit(cache, config.rateLimit, identify), // a permit per verified caller (or address) before the body is read, or 429
