@@ -17,7 +17,7 @@ const refuse = (res: http.ServerResponse, status: number, code: string, message:
 /**
  * CSV exports on the gateway's origin: `GET /export/cases.csv?...` and `GET /export/metrics.csv?...`
  * with the same bearer token as /graphql. The gateway verifies the token (the same verification as
- * a GraphQL request: 401 without a valid one), forwards the request to the cases subgraph with the
+ * a GraphQL request: 401 without a valid one; the same rate limit, 429), forwards the request to the cases subgraph with the
  * caller's identity signed as on every subgraph fetch, and streams the answer back as it comes
  * (pipeline: the subgraph's socket is read only as fast as the caller reads). The cases subgraph
  * applies the scope and the limits.
@@ -27,6 +27,8 @@ export function exportDownloads(options: {
   identify: Identify;
   identitySecret: string;
   timeoutMs: number;
+  /** A rate-limit permit for the request (the same limit and buckets as /graphql), or a 429 HttpError. */
+  permit?: (req: http.IncomingMessage) => Promise<void> | void;
 }): GatewayPlugin {
   const sign = identitySigner(options.identitySecret);
   return {
@@ -35,6 +37,7 @@ export function exportDownloads(options: {
         if (req.method !== 'GET') return refuse(res, 405, 'METHOD_NOT_ALLOWED', 'exports are read with GET', { allow: 'GET' });
         let headers: Record<string, string>;
         try {
+          await options.permit?.(req);
           const identity = await options.identify(req);
           if (identity.role === 'ANONYMOUS')
             return refuse(res, 401, 'UNAUTHENTICATED', 'an export needs a token: send Authorization: Bearer <jwt>');

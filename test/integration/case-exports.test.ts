@@ -1,9 +1,11 @@
 /**
  * CSV exports through the gateway: the same bearer token as /graphql, verified by the gateway and
  * passed to the cases subgraph as the signed identity; an agent's export holds their scope only, the
- * same cases their metrics count; no token or a bad one is 401.
+ * same cases their metrics count; no token or a bad one is 401; over the rate limit, 429.
  */
 import pg from 'pg';
+import { exportDownloads } from '../../gateway/plugins/exports';
+import { closeServer, createHttpServer, HttpError, listen } from '../../platform/http';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 
@@ -65,4 +67,26 @@ it('refuses a request without a token or with a bad one (401), as /graphql does'
   expect(none.status).toBe(401);
   expect(JSON.parse(none.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   expect((await download('/export/cases.csv', 'not-a-jwt')).status).toBe(401);
+});
+
+it('takes a rate-limit permit before anything else: a caller over the limit gets 429 with Retry-After', async () => {
+  const plugin = exportDownloads({
+    subgraphs: new Map(),
+    identify: async () => ({ sub: 'user:x', role: 'STAFF' }),
+    identitySecret: 'unused',
+    timeoutMs: 1_000,
+    permit: () => {
+      throw new HttpError(429, 'RATE_LIMITED', 'too many requests', { 'retry-after': '7' });
+    },
+  });
+  const server = createHttpServer({ apollo: undefined as never, context: async () => ({}), routes: plugin.routes });
+  const port = await listen(server, 0);
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/export/cases.csv`);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('RATE_LIMITED');
+  } finally {
+    await closeServer(server, 100);
+  }
 });
