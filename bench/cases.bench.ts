@@ -10,7 +10,7 @@
  *  - commissionStatement over the book's commission ledger (bench/commission-statement.ts; BENCH_ONLY=commissions alone).
  * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
  * (BENCH_DATABASE names another; BENCH_CASES sets the size; BENCH_RESEED=1 starts over;
- * BENCH_ONLY=worklist or BENCH_ONLY=webhooks measures that part alone; BENCH_ONLY=statements books a
+ * BENCH_ONLY=worklist, webhooks or metrics (bench/metrics-v2.ts) measures that part alone; BENCH_ONLY=statements books a
  * 100,000-line carrier statement in a database of its own, bench/carrier-statements.ts). Results go to bench/RESULTS.md.
  */
 import 'reflect-metadata';
@@ -29,14 +29,15 @@ import { appliedExactlyOnce, benchVendorWebhooks, vendorWebhookOptions, vendorWe
 import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } from './bench-support';
 import { commissionsSection } from './commission-statement';
 import { benchCarrierStatements } from './carrier-statements';
+import { benchMetricsV2 } from './metrics-v2';
 
 const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const DATABASE = process.env.BENCH_DATABASE ?? 'bga_bench_cases';
 if (!/^[a-z_][a-z0-9_]*$/.test(DATABASE)) throw new Error('BENCH_DATABASE must be a plain lower-case database name');
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (!['', 'worklist', 'webhooks', 'commissions', 'statements'].includes(ONLY))
-  throw new Error('BENCH_ONLY must be worklist, webhooks, commissions or statements (or unset for everything)');
+if (!['', 'worklist', 'webhooks', 'commissions', 'statements', 'metrics'].includes(ONLY))
+  throw new Error('BENCH_ONLY must be worklist, webhooks, commissions, statements or metrics (or unset for everything)');
 
 async function benchDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -65,7 +66,7 @@ async function main() {
   await pool.query('VACUUM ANALYZE');
   const [{ carrier }] = (await pool.query(`SELECT carrier_id AS carrier FROM cases."case" GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows;
   // The requirements desk on top of the book (once): outstanding orders at the vendors, case managers, ~700,000 requirements.
-  const desk = await seedRequirementsDesk(pool);
+  const desk = ONLY === 'metrics' ? { requirements: 0, outstanding: 0, seconds: 0 } : await seedRequirementsDesk(pool);
   console.log(`requirements: ${desk.requirements} (${desk.outstanding} outstanding; desk added in ${desk.seconds} s)`);
   await pool.end();
 
@@ -97,6 +98,10 @@ async function main() {
   }
   if (ONLY === 'commissions') {
     await commissionsSection(url, subgraph.url, ITERATIONS * 2);
+    return stop();
+  }
+  if (ONLY === 'metrics') {
+    await benchMetricsV2(ask, subgraph.cache, subgraph.url, cases, ITERATIONS);
     return stop();
   }
   const worklist = await benchWorklist(ask, ITERATIONS * 2);
@@ -134,6 +139,7 @@ Load average (1 min) on the machine's ${cpus().length} CPUs after the run: ${loa
   await benchPool.end();
   await benchWebhooksSection(url, subgraph.url.replace(/\/graphql$/, ''));
   await commissionsSection(url, subgraph.url, ITERATIONS * 2);
+  await benchMetricsV2(ask, subgraph.cache, subgraph.url, cases, ITERATIONS);
   await stop();
 
   const body = `Command: \`DATABASE_URL=postgres://… npm run bench:cases\` (${cases} cases, ${ITERATIONS}+ iterations each, cases subgraph over HTTP on loopback, PostgreSQL 15 local, Redis ${process.env.REDIS_URL ? 'on' : 'off (in-process cache)'}).

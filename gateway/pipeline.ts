@@ -27,11 +27,12 @@ import { documentStore } from './plugins/document-store';
 import { errorMasking } from './plugins/error-masking';
 import { front } from './plugins/front';
 import type { GatewayPlugin } from './plugins/gateway-plugin';
+import { exportDownloads } from './plugins/exports';
 import { landingPage } from './plugins/landing-page';
 import { limits } from './plugins/limits';
 import { type GatewayMetrics, metricsPlugin } from './plugins/metrics';
 import { persistedQueries } from './plugins/persisted-queries';
-import { rateLimit } from './plugins/rate-limit';
+import { rateLimit, rateLimiter, verifiedClient } from './plugins/rate-limit';
 import { health } from './plugins/readiness';
 import { responseCache } from './plugins/response-cache';
 
@@ -53,6 +54,13 @@ export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }:
   return [
     health({ subgraphs: subgraphUrls, cache: config.redisUrl ? cache : undefined }), // /health, /ready
     documentDownloads({ subgraphs: subgraphUrls, timeoutMs: config.subgraphTimeoutMs }), // /documents/ forwarded to the cases subgraph
+    exportDownloads({
+      subgraphs: subgraphUrls,
+      identify,
+      identitySecret: config.identitySecret,
+      timeoutMs: config.subgraphTimeoutMs,
+      permit: rateLimiter(cache, config.rateLimit, verifiedClient(identify)),
+    }), // /export/ CSV: rate-limited, token verified, forwarded signed
     metricsPlugin(metrics, config.metricsPort !== undefined), // /metrics (or on METRICS_PORT); every request Apollo Server answers counted and timed
     customScalars(), // each supergraph loaded gets the subgraphs' Date, DateTime and Money checks
     rateLimit(cache, config.rateLimit, identify), // a permit per verified caller (or address) before the body is read, or 429

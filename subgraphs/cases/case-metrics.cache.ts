@@ -33,5 +33,24 @@ export function metricsCacheKey(
       : null,
     groupBy ?? null,
   ]);
-  return `metrics:v1:${generation}:${createHash('sha256').update(canonical).digest('hex')}`;
+  return `metrics:v2:${generation}:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+/**
+ * The cache key of any other metrics question (series, funnel, cycle times, ranking): the kind of
+ * question, the generation, and a hash of (scope, question). Ids, dates and enum values only.
+ */
+export function metricsQuestionKey(generation: number, scope: ReadonlySet<string> | null, kind: string, question: unknown): string {
+  const canonical = JSON.stringify([scope ? [...scope].sort() : null, sortedKeys(question)]);
+  return `metrics:${kind}:v1:${generation}:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+/** The same value with every object's keys in order, so equal questions hash alike; undefined and null alike. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || value === undefined || typeof value !== 'object') return value ?? null;
+  return Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]);
 }

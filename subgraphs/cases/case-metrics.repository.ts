@@ -19,7 +19,7 @@ import { caseConditions } from './case.repository';
 import { CLOSED_STATUSES_SQL } from './cases.migrations';
 import { groupLabel, type PartRow, SECONDS_PER_DAY, Tally } from './domain/case-metrics';
 
-const GROUP_KEY: Record<MetricsGrouping, string> = {
+export const GROUP_KEY: Record<MetricsGrouping, string> = {
   CARRIER: 'carrier_id',
   AGENT: 'agent_id',
   MONTH: `to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM')`,

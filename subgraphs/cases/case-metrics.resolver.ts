@@ -4,6 +4,7 @@ import { CaseFilter } from './case.type';
 import { visibleAgentIds } from './case.scope';
 import { METRICS_GENERATION_KEY, METRICS_TTL_SECONDS, metricsCacheKey } from './case-metrics.cache';
 import { computeCaseMetrics } from './case-metrics.repository';
+import { withCohort } from './case-metrics-v2.resolver';
 import { CaseMetrics, MetricsGrouping } from './case-metrics.type';
 import type { CasesContext } from './cases.context';
 
@@ -26,8 +27,8 @@ export class CaseMetricsResolver {
     // now is never served after that write. No generation yet: start one. Unreachable cache: compute.
     const raw = await ctx.cache.get(METRICS_GENERATION_KEY);
     const generation = raw !== null ? Number(raw) : await ctx.cache.incr(METRICS_GENERATION_KEY);
-    if (generation === null) return compute();
+    if (generation === null) return withCohort(await compute(), filter, scope);
     const { value } = await ctx.cached.get(metricsCacheKey(generation, scope, filter, groupBy), METRICS_TTL_SECONDS, compute, ctx.stats);
-    return value;
+    return withCohort(value, filter, scope);
   }
 }

@@ -3,12 +3,13 @@ import { CaseStatus, RequirementCode } from '../shared/enums';
 import { DateTimeScalar, MoneyScalar } from '../../platform/scalars';
 import { Agent } from './agent/agent.type';
 import { Carrier } from './carrier/carrier.type';
+import { CycleTime } from './case-metrics-v2.type';
 
 export const MetricsGrouping = { CARRIER: 'CARRIER', AGENT: 'AGENT', MONTH: 'MONTH', PRODUCT_TYPE: 'PRODUCT_TYPE' } as const;
 export type MetricsGrouping = keyof typeof MetricsGrouping;
 registerEnumType(MetricsGrouping, {
   name: 'MetricsGrouping',
-  description: 'How caseMetrics splits the cohort into groups.',
+  description: 'How caseMetrics and caseMetricsSeries split the cases into groups.',
   valuesConfig: {
     CARRIER: { description: 'One group per carrier (key: carrier id).' },
     AGENT: { description: 'One group per writing agent (key: agent id).' },
@@ -39,6 +40,13 @@ export class CaseMetricsFigures {
 
   @Field(() => Float, { nullable: true, description: 'placed / closed; null when none is closed.' })
   placementRatio!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'placed / submitted (placement of submitted, the figure most industry goals quote); null when the cohort is empty. Not placementRatio.',
+  })
+  placementOfSubmitted!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'notTaken / (placed + notTaken); null when both are 0.' })
   notTakenRate!: number | null;
@@ -120,6 +128,11 @@ export class CaseMetrics {
 
   @Field(() => [RequirementAging], { description: "Outstanding requirements of the cohort's open cases, by code." })
   requirementsAging!: RequirementAging[];
+
+  @Field(() => [CycleTime], {
+    description: 'Days from submission to approval, issue and placement (p50, p90), over the cohort cases that reached each stage.',
+  })
+  cycleTimes?: CycleTime[];
 
   @Field(() => DateTimeScalar, {
     description: 'When these figures were computed (they may come from a cache no older than the last case change).',

@@ -31,6 +31,9 @@ export interface CasesConfig {
   syncIntervalMs: number;
   /** FOLLOW_UP_INTERVAL_MS: how often the follow-up job looks for requirements due a follow-up (default 300000; 0 turns it off). */
   followUpIntervalMs: number;
+  /** CSV exports (case-export.route.ts): the most rows an export without a filter may have, and rows per batch. */
+  exportMaxRows: number;
+  exportBatchRows: number;
   /** COMMISSION_INTERVAL_MS: how often the commission job looks for placed cases to book and not-taken ones to charge back (default 60000; 0 turns it off). */
   commissionIntervalMs: number;
   documents: DocumentsConfig;
@@ -164,6 +167,8 @@ export function readCasesConfig(env: Record<string, string | undefined> = proces
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1_000, { min: 0 }),
     syncIntervalMs: int(env, 'SYNC_INTERVAL_MS', 300_000, { min: 0 }),
     followUpIntervalMs: int(env, 'FOLLOW_UP_INTERVAL_MS', 300_000, { min: 0 }),
+    exportMaxRows: int(env, 'EXPORT_MAX_ROWS', 100_000, { min: 1 }),
+    exportBatchRows: int(env, 'EXPORT_BATCH_ROWS', 1_000, { min: 1, max: 50_000 }),
     commissionIntervalMs: int(env, 'COMMISSION_INTERVAL_MS', 60_000, { min: 0 }),
     documents: readDocumentsConfig(env),
     esign: {

@@ -17,6 +17,8 @@ import { CaseChangeResolver } from './case-change.resolver';
 import { CaseChangeWorker } from './case-change.worker';
 import { agentReferences } from './agent/agent.reference';
 import { CaseMetricsResolver } from './case-metrics.resolver';
+import { CaseMetricsV2Resolver } from './case-metrics-v2.resolver';
+import { caseExportRoute, EXPORT_PATH } from './case-export.route';
 import { CaseWritingAgentsResolver, CommissionLineResolver, CommissionResolver } from './commissions/commission.resolver';
 import { CommissionWorker } from './commissions/commission.worker';
 import { createSyncWorker } from './case-sync.worker';
@@ -66,6 +68,7 @@ const buildSchema = () =>
         RequirementVendorResolver,
         AgentCasesResolver,
         CaseMetricsResolver,
+        CaseMetricsV2Resolver,
         PersonalDataAccessResolver,
         ApplicationResolver,
         ApplicationInsuredResolver,
@@ -226,6 +229,17 @@ export const casesSubgraph: SubgraphModule = {
       routes: {
         [DOCUMENTS_PATH]: documentDownloadRoute({ pool, store, urls: documents.urls, logger }),
         [ESIGN_WEBHOOK_PATH]: esignWebhook,
+        // CSV exports for a signed-in caller (the gateway forwards them with the signed identity).
+        [EXPORT_PATH]: caseExportRoute({
+          pool,
+          cache,
+          agents,
+          identitySecret: common.identitySecret,
+          identityMaxSkewMs: common.identityMaxSkewMs,
+          maxRows: config.exportMaxRows,
+          batchRows: config.exportBatchRows,
+          logger: logger.child({ route: EXPORT_PATH }),
+        }),
         ...vendorRoutes,
         // Carriers' signed status pushes: applied like a sync, within seconds.
         [CARRIER_PUSH_PATH]: carrierPushRoute({

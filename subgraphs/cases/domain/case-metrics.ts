@@ -18,6 +18,7 @@ export interface Figures {
   declined: number;
   notTaken: number;
   placementRatio: number | null;
+  placementOfSubmitted: number | null;
   notTakenRate: number | null;
   declineRate: number | null;
   averageDaysToIssue: number | null;
@@ -87,6 +88,7 @@ export class Tally {
       declined: this.declined,
       notTaken: this.notTaken,
       placementRatio: ratio(this.placed, this.closed),
+      placementOfSubmitted: ratio(this.placed, this.submitted),
       notTakenRate: ratio(this.notTaken, this.placed + this.notTaken),
       declineRate: ratio(this.declined, this.declined + this.postponed + this.approved),
       averageDaysToIssue: this.issued === 0 ? null : this.issueSeconds / this.issued / SECONDS_PER_DAY,
