@@ -17,6 +17,8 @@ import type { GatewayContext } from './gateway.context';
 import { combinePlugins } from './plugins/gateway-plugin';
 import { GatewayMetrics, metricsRoute } from './plugins/metrics';
 import { fetchPath, requestPlugins } from './pipeline';
+import { createAuthenticator } from './plugins/authentication';
+import { createSubscriptions } from './subscriptions/subscriptions';
 
 /**
  * Requests refused before or instead of GraphQL (401, 413, 429, 400, 403, 503, 500): one log line each
@@ -113,7 +115,18 @@ export async function startGateway(
     formatError: plugins.formatError,
     plugins: plugins.apollo,
   });
+  // Subscriptions (graphql-ws, graphql-sse): each event's selection runs as a query through this Apollo Server.
+  const subscriptions = createSubscriptions({
+    apollo,
+    cache,
+    metrics,
+    authenticate: createAuthenticator(config),
+    config: config.subscriptions,
+    logger,
+  });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.onSchema(apiSchema));
   await apollo.start();
+  let eventStream: ReturnType<typeof subscriptions.attach> | undefined;
   const server = createHttpServer<GatewayContext>({
     apollo,
     maxBodyBytes: config.maxBodyBytes,
@@ -134,7 +147,9 @@ export async function startGateway(
     corsOrigins: config.corsOrigins,
     browserPage: plugins.browserPage,
     onRefusal: refusals(metrics, logger),
+    eventStream: (req, res) => eventStream!(req, res),
   });
+  eventStream = subscriptions.attach(server);
   server.keepAliveTimeout = 65_000;
   // METRICS_PORT: /metrics on a port of its own (scraped inside the cluster, never exposed with /graphql).
   let metricsServer: Server | undefined;
@@ -157,6 +172,7 @@ export async function startGateway(
     server,
     metricsUrl,
     async stop() {
+      await subscriptions.drain();
       if (metricsServer) await closeServer(metricsServer, 1_000);
       await closeServer(server, config.shutdownGraceMs);
       await apollo.stop();

@@ -24,6 +24,7 @@ import { createCaseLoaders } from './case.loader';
 import { caseReferences } from './case.reference';
 import { CaseResolver } from './case.resolver';
 import { readCasesConfig } from './cases.config';
+import { caseEventRelay } from './case-event.relay';
 import type { CasesContext } from './cases.context';
 import { casesMigrations } from './cases.migrations';
 import { documentDownloadRoute } from './document.route';
@@ -201,7 +202,9 @@ export const casesSubgraph: SubgraphModule = {
             settleMs: folder.settleMs,
           })
         : undefined;
-    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions, statementFolder].filter(
+    // Committed case events to the gateways' subscriptions (Redis Stream, or this process's memory).
+    const relay = caseEventRelay({ pool, cache, env, logger });
+    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions, statementFolder, relay].filter(
       (worker) => worker !== undefined,
     );
     const background: Background = {
