@@ -18,6 +18,7 @@ import { combinePlugins } from './plugins/gateway-plugin';
 import { GatewayMetrics, metricsRoute } from './plugins/metrics';
 import { fetchPath, requestPlugins } from './pipeline';
 import { createAuthenticator } from './plugins/authentication';
+import { refuseOverHttp, servedWithSubscriptions } from './subscriptions/schema';
 import { createSubscriptions } from './subscriptions/subscriptions';
 
 /**
@@ -102,9 +103,11 @@ export async function startGateway(
     ...FETCH_DOCUMENTS,
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => plugins.onSchema(apiSchema));
+  // Apollo Server serves the API schema with the gateway's own Subscription root (subscriptions/schema.ts).
+  const served = servedWithSubscriptions(gateway);
+  served.onSchemaLoadOrUpdate(({ apiSchema }) => plugins.onSchema(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: served,
     ...plugins.server,
     // Batched operations (an array of requests in one body) are refused: one request, one operation.
     allowBatchedHttpRequests: false,
@@ -113,7 +116,7 @@ export async function startGateway(
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     formatError: plugins.formatError,
-    plugins: plugins.apollo,
+    plugins: [...plugins.apollo, refuseOverHttp],
   });
   // Subscriptions (graphql-ws, graphql-sse): each event's selection runs as a query through this Apollo Server.
   const subscriptions = createSubscriptions({
@@ -124,7 +127,7 @@ export async function startGateway(
     config: config.subscriptions,
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.onSchema(apiSchema));
+  served.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.onSchema(apiSchema));
   await apollo.start();
   let eventStream: ReturnType<typeof subscriptions.attach> | undefined;
   const server = createHttpServer<GatewayContext>({

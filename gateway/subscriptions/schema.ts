@@ -1,4 +1,7 @@
-import { buildSchema, extendSchema, type GraphQLSchema, parse, printSchema } from 'graphql';
+import type { ApolloServerOptionsWithGateway, ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { buildSchema, execute, extendSchema, GraphQLError, type GraphQLSchema, Kind, parse, printSchema } from 'graphql';
+
+type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 
 /**
  * The Subscription root, declared at the gateway (not in a subgraph): @apollo/gateway plans no
@@ -65,5 +68,53 @@ export function withSubscriptions(api: GraphQLSchema): GraphQLSchema {
  * serialized them (each event's data is resolved by the federated path, then only shaped here).
  */
 export function subscriptionSchema(api: GraphQLSchema): GraphQLSchema {
-  return buildSchema(printSchema(withSubscriptions(api)));
+  return buildSchema(printSchema(api.getSubscriptionType() ? api : withSubscriptions(api)));
 }
+
+/**
+ * The gateway as Apollo Server sees it: the same gateway, whose API schema has the Subscription root,
+ * so that introspection, the explorer and validation show what /graphql serves (exactly
+ * schema/api.graphql). Subscriptions themselves never reach its executor: see `refuseOverHttp`.
+ */
+export function servedWithSubscriptions(gateway: GatewayInterface): GatewayInterface {
+  return {
+    async load(options) {
+      const { executor } = await gateway.load(options);
+      return {
+        // gateway-js answers introspection from its own API schema: here it is answered from the served one.
+        executor: (request) =>
+          request.operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))
+            ? (execute({
+                schema: request.schema,
+                document: request.document,
+                operationName: request.operationName,
+                variableValues: request.request.variables,
+              }) as never)
+            : executor!(request),
+      };
+    },
+    stop: () => gateway.stop(),
+    onSchemaLoadOrUpdate: (callback) =>
+      gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) =>
+        callback({ apiSchema: withSubscriptions(apiSchema), coreSupergraphSdl }),
+      ),
+  };
+}
+
+/** A subscription sent as a plain HTTP request (not text/event-stream): refused, naming the two transports. */
+export const refuseOverHttp: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError(
+            'subscriptions are served over graphql-ws (WebSocket) or graphql-sse (Accept: text/event-stream) on /graphql',
+            {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            },
+          );
+        }
+      },
+    };
+  },
+};

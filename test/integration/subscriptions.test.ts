@@ -224,6 +224,17 @@ describe('subscriptions over graphql-sse', () => {
     await resumed.return?.();
   });
 
+  test('a subscription sent as a plain POST is refused (400 BAD_REQUEST), and introspection shows the Subscription root', async () => {
+    const plain = await graphql(stack.url, 'subscription { caseUpdated { id } }', {}, { token: staff });
+    expect([plain.status, plain.errors?.[0].extensions?.code]).toEqual([400, 'BAD_REQUEST']);
+    const root = await graphql(stack.url, '{ __schema { subscriptionType { fields { name } } } }', {}, { token: staff });
+    expect(root.data!.__schema.subscriptionType.fields.map((f: { name: string }) => f.name)).toEqual([
+      'caseUpdated',
+      'caseEvents',
+      'requirementUpdated',
+    ]);
+  });
+
   test('an SSE subscription without valid credentials is refused with 401', async () => {
     const response = await fetch(stack.url, {
       method: 'POST',
