@@ -247,9 +247,15 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
 
   /** The event as the subscriber's selection, or null when the subscriber may not see it. */
   private async resolve(event: CaseEventMessage): Promise<ExecutionResult | null> {
-    const { run } = this.hub.options;
-    const answer = await run(this.plan.query, { ...this.plan.variables, [CASE_ID_VARIABLE_NAME]: event.caseId }, this.request.identity);
+    const { run, logger } = this.hub.options;
     const extensions = { eventId: event.id };
+    let answer: ExecutionResult;
+    try {
+      answer = await run(this.plan.query, { ...this.plan.variables, [CASE_ID_VARIABLE_NAME]: event.caseId }, this.request.identity);
+    } catch (error) {
+      logger.error({ err: error, eventId: event.id }, 'subscription: the per-event query failed');
+      return { errors: [coded('this event could not be resolved', 'INTERNAL_SERVER_ERROR')], extensions };
+    }
     const rootValue = this.plan.rootValue(event, answer.data as Record<string, unknown> | null | undefined);
     if (!rootValue) {
       // Not visible, not matching, or the federated path failed: a failure is told, the rest skipped.

@@ -189,8 +189,10 @@ describe('subscriptions over graphql-ws', () => {
   });
 });
 
-test('a subscriber whose events pile up past SUBSCRIPTION_QUEUE_MAX is dropped with LIMIT_EXCEEDED', async () => {
-  const strict = await startGatewayFor(stack, { env: { SUBSCRIPTION_QUEUE_MAX: '5', CASE_EVENT_RELAY_INTERVAL_MS: '50' } });
+test('a subscriber whose events pile up past SUBSCRIPTION_QUEUE_MAX is dropped with LIMIT_EXCEEDED; a connection with no subscription is closed when idle', async () => {
+  const strict = await startGatewayFor(stack, {
+    env: { SUBSCRIPTION_QUEUE_MAX: '5', SUBSCRIPTION_IDLE_TIMEOUT_MS: '1000', CASE_EVENT_RELAY_INTERVAL_MS: '50' },
+  });
   try {
     const { mine } = await twoBranches();
     const client = createWsClient({
@@ -214,6 +216,18 @@ test('a subscriber whose events pile up past SUBSCRIPTION_QUEUE_MAX is dropped w
     expect(flooded.results.length).toBeLessThan(40);
     const text = await (await fetch(strict.url.replace('/graphql', '/metrics'))).text();
     expect(text).toMatch(/bga_gateway_subscriptions_ended_total\{reason="slow"\} 1/);
+    // A connection that holds no subscription is closed once idle for SUBSCRIPTION_IDLE_TIMEOUT_MS.
+    const idle = createWsClient({
+      url: wsUrl(strict.url),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${staff}` },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => {},
+    });
+    clients.push(idle);
+    const closed = new Promise<number>((resolve) => idle.on('closed', (event) => resolve((event as { code: number }).code)));
+    expect(await closed).toBe(4408);
   } finally {
     await strict.stop();
   }
