@@ -104,7 +104,10 @@ export async function startGateway(
     logger,
   });
   // Apollo Server serves the API schema with the gateway's own Subscription root (subscriptions/schema.ts).
+  // Both get the plugins' schema hooks: gateway-js coerces variables against its own API schema, Apollo
+  // Server validates against the served one (the scalar checks belong on each).
   const served = servedWithSubscriptions(gateway);
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => plugins.onSchema(apiSchema));
   served.onSchemaLoadOrUpdate(({ apiSchema }) => plugins.onSchema(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway: served,
