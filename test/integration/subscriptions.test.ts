@@ -17,6 +17,7 @@ import { DEV_JWT_SECRET } from '../../platform/config';
 import { graphql } from '../support/graphql';
 import { startGatewayFor } from '../support/scale-out';
 import { startStack, type Stack } from '../support/stack';
+import { until as waitFor } from '../support/wait';
 
 if (!process.env.REDIS_URL) {
   console.log(
@@ -58,13 +59,9 @@ function collect(client: WsClient, query: string, variables: Record<string, unkn
   return { results, ended, dispose };
 }
 
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Until `check` holds (the arrival times above are taken by the clients, not by this poll). */
+const until = (check: () => boolean, timeoutMs = 5_000) =>
+  waitFor('subscription results', async () => (check() ? true : undefined), timeoutMs);
 
 const NOTE = `mutation($caseId: ID!, $note: String!) { addCaseNote(caseId: $caseId, note: $note) { type } }`;
 const MOVE = `mutation($id: ID!, $c: CaseStatusChangeInput!) { updateCaseStatus(id: $id, change: $c) { status } }`;
