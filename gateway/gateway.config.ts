@@ -11,6 +11,7 @@ import {
   str,
   url,
 } from '../platform/config';
+import { readSubscriptionConfig, type SubscriptionConfig } from './subscriptions/config';
 
 /** The gateway's configuration: read once at start, validated, frozen. README lists every variable. */
 export interface GatewayConfig {
@@ -67,6 +68,8 @@ export interface GatewayConfig {
   subgraphDedupe: boolean;
   /** SHUTDOWN_GRACE_MS: how long a stopping gateway waits for requests in flight (default 10000). */
   shutdownGraceMs: number;
+  /** Subscriptions' limits (subscriptions/config.ts). */
+  subscriptions: SubscriptionConfig;
   /** CORS_ORIGINS: browser origins allowed to call /graphql cross-origin, comma-separated (default none). */
   corsOrigins: readonly string[];
   /** METRICS_PORT: serve /metrics on this port (on HOST) instead of the GraphQL port (default unset: beside /graphql). */
@@ -117,6 +120,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphDedupe: bool(env, 'SUBGRAPH_DEDUPE', true),
     coalesce: bool(env, 'REQUEST_COALESCING', true),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+    subscriptions: readSubscriptionConfig(env),
     corsOrigins: readCorsOrigins(env),
     metricsPort: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, { min: 0, max: 65535 }) : undefined,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

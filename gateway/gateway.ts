@@ -17,6 +17,9 @@ import type { GatewayContext } from './gateway.context';
 import { combinePlugins } from './plugins/gateway-plugin';
 import { GatewayMetrics, metricsRoute } from './plugins/metrics';
 import { fetchPath, requestPlugins } from './pipeline';
+import { createAuthenticator } from './plugins/authentication';
+import { refuseOverHttp, servedWithSubscriptions } from './subscriptions/schema';
+import { createSubscriptions } from './subscriptions/subscriptions';
 
 /**
  * Requests refused before or instead of GraphQL (401, 413, 429, 400, 403, 503, 500): one log line each
@@ -100,9 +103,14 @@ export async function startGateway(
     ...FETCH_DOCUMENTS,
     logger,
   });
+  // Apollo Server serves the API schema with the gateway's own Subscription root (subscriptions/schema.ts).
+  // Both get the plugins' schema hooks: gateway-js coerces variables against its own API schema, Apollo
+  // Server validates against the served one (the scalar checks belong on each).
+  const served = servedWithSubscriptions(gateway);
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => plugins.onSchema(apiSchema));
+  served.onSchemaLoadOrUpdate(({ apiSchema }) => plugins.onSchema(apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: served,
     ...plugins.server,
     // Batched operations (an array of requests in one body) are refused: one request, one operation.
     allowBatchedHttpRequests: false,
@@ -111,9 +119,20 @@ export async function startGateway(
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     formatError: plugins.formatError,
-    plugins: plugins.apollo,
+    plugins: [...plugins.apollo, refuseOverHttp],
   });
+  // Subscriptions (graphql-ws, graphql-sse): each event's selection runs as a query through this Apollo Server.
+  const subscriptions = createSubscriptions({
+    apollo,
+    cache,
+    metrics,
+    authenticate: createAuthenticator(config),
+    config: config.subscriptions,
+    logger,
+  });
+  served.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.onSchema(apiSchema));
   await apollo.start();
+  let eventStream: ReturnType<typeof subscriptions.attach> | undefined;
   const server = createHttpServer<GatewayContext>({
     apollo,
     maxBodyBytes: config.maxBodyBytes,
@@ -134,7 +153,9 @@ export async function startGateway(
     corsOrigins: config.corsOrigins,
     browserPage: plugins.browserPage,
     onRefusal: refusals(metrics, logger),
+    eventStream: (req, res) => eventStream!(req, res),
   });
+  eventStream = subscriptions.attach(server);
   server.keepAliveTimeout = 65_000;
   // METRICS_PORT: /metrics on a port of its own (scraped inside the cluster, never exposed with /graphql).
   let metricsServer: Server | undefined;
@@ -157,6 +178,7 @@ export async function startGateway(
     server,
     metricsUrl,
     async stop() {
+      await subscriptions.drain();
       if (metricsServer) await closeServer(metricsServer, 1_000);
       await closeServer(server, config.shutdownGraceMs);
       await apollo.stop();

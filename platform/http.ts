@@ -50,6 +50,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   corsOrigins?: readonly string[];
   /** GET /graphql from a browser (Accept: text/html), instead of GraphQL: the explorer page. */
   browserPage?: Route;
+  /** A /graphql request that accepts text/event-stream (graphql-sse subscriptions), after beforeGraphql. */
+  eventStream?: Route;
 }
 
 /** Request headers a cross-origin caller may send to /graphql. */
@@ -248,6 +250,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       }
       const limited = options.beforeGraphql?.(req);
       if (limited) await limited;
+      if (options.eventStream && req.headers.accept === 'text/event-stream') return await options.eventStream(req, res);
       if (req.method === 'GET') checkSearchDepth(url);
       const bodyText = req.method === 'POST' ? await readBody(req, maxBody) : '';
       // Built before Apollo runs, so that a refused caller gets its own status (401), not a 500.

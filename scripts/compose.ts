@@ -16,6 +16,7 @@ import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse, printSchema } from 'graphql';
 import { SUBGRAPHS } from '../subgraphs/registry';
+import { withSubscriptions } from '../gateway/subscriptions/schema';
 
 const ROOT = process.cwd(); // npm scripts run at the package root
 
@@ -33,7 +34,8 @@ export async function composeSupergraph(): Promise<{ subgraphs: Record<string, s
     })),
   );
   if (result.errors) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
-  const api = `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema()).trim()}\n`;
+  // The gateway's own Subscription root (gateway/subscriptions/schema.ts) is part of the public API.
+  const api = `${printSchema(withSubscriptions(result.schema.toAPISchema().toGraphQLJSSchema())).trim()}\n`;
   return { subgraphs, supergraph: result.supergraphSdl, api };
 }
 

@@ -26,6 +26,7 @@ import { createCaseLoaders } from './case.loader';
 import { caseReferences } from './case.reference';
 import { CaseResolver } from './case.resolver';
 import { readCasesConfig } from './cases.config';
+import { caseEventRelay } from './case-event.relay';
 import type { CasesContext } from './cases.context';
 import { casesMigrations } from './cases.migrations';
 import { documentDownloadRoute } from './document.route';
@@ -211,7 +212,9 @@ export const casesSubgraph: SubgraphModule = {
     // Case and requirement events to webhook subscribers, from each one's cursor over the case history.
     const webhookConfig = readWebhookConfig(env);
     const webhooks = webhookConfig.pollMs ? new WebhookWorker({ pool, logger, vault, config: webhookConfig }) : undefined;
-    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions, statementFolder, webhooks].filter(
+    // Committed case events to the gateways' subscriptions (Redis Stream, or this process's memory).
+    const relay = caseEventRelay({ pool, cache, env, logger });
+    const workers = [outbox, changes, sync, vendorOrders, vendorPoll, followUps, commissions, statementFolder, webhooks, relay].filter(
       (worker) => worker !== undefined,
     );
     const background: Background = {

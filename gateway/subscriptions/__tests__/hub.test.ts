@@ -1,0 +1,122 @@
+import { buildSchema, type ExecutionResult, parse } from 'graphql';
+import { Registry } from 'prom-client';
+import { type CaseEventMessage, MemoryCaseEventBus } from '../../../platform/case-event-bus';
+import { createLogger } from '../../../platform/logger';
+import type { SubscriptionConfig } from '../config';
+import { SubscriptionHub, SubscriptionMetrics } from '../hub';
+import { subscriptionSchema } from '../schema';
+
+/** The few public types the Subscription root needs, as the supergraph's API schema has them. */
+const api = buildSchema(`
+  type Query { case(id: ID!): Case }
+  type Case { id: ID! status: String! requirements: [Requirement!]! }
+  type Requirement { id: ID! code: String! }
+  type CaseEvent { at: String! type: String! note: String }
+  input CaseFilter { statuses: [String!] agentIds: [ID!] open: Boolean }
+`);
+const schema = subscriptionSchema(api);
+const config: SubscriptionConfig = {
+  perConnection: 5,
+  perClient: 2,
+  idleTimeoutMs: 60_000,
+  queueMax: 3,
+  keepAliveMs: 12_000,
+  streamMax: 1_000,
+};
+const STAFF = { sub: 'user:staff', role: 'STAFF' as const };
+
+const event = (id: number, caseId = 'case-1'): CaseEventMessage => ({
+  id: String(id),
+  caseId,
+  at: '2026-12-07T00:00:00.000Z',
+  type: 'NOTE',
+  fromStatus: null,
+  toStatus: null,
+  requirementCode: null,
+  requirementId: null,
+  actor: 'user:staff',
+  note: `note ${id}`,
+});
+
+function setup() {
+  const bus = new MemoryCaseEventBus(100);
+  const queries: { query: string; variables: Record<string, unknown> }[] = [];
+  const run = async (query: string, variables: Record<string, unknown>): Promise<ExecutionResult> => {
+    queries.push({ query, variables });
+    const caseId = variables.bgaEventCaseId as string;
+    // case-2 is not visible to the caller: the query answers null, as the cases subgraph does.
+    const visible = caseId !== 'case-2';
+    return { data: visible ? { c: { id: caseId, status: 'SUBMITTED' }, bgaGate: { status: 'SUBMITTED' } } : { c: null, bgaGate: null } };
+  };
+  const registry = new Registry();
+  const hub = new SubscriptionHub({ bus, run, config, metrics: new SubscriptionMetrics(registry), logger: createLogger('test', 'silent') });
+  const subscribe = (query: string, extra: { lastEventId?: string; sub?: string } = {}) =>
+    hub.subscribe({
+      schema,
+      document: parse(query),
+      variableValues: {},
+      identity: { ...STAFF, sub: extra.sub ?? STAFF.sub },
+      lastEventId: extra.lastEventId,
+      transport: 'ws',
+    }) as Promise<AsyncIterableIterator<ExecutionResult>>;
+  const metric = async (name: string) => (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  return { bus, hub, queries, subscribe, metric };
+}
+
+test('each event runs the subscriber selection as one case(id) query; cases the caller may not see are skipped', async () => {
+  const { bus, queries, subscribe } = setup();
+  const events = await subscribe('subscription { c: caseUpdated { id status } }');
+  await bus.publish([event(1, 'case-2'), event(2, 'case-1')]);
+  const first = await events.next();
+  expect(first.value).toEqual({ data: { c: { id: 'case-1', status: 'SUBMITTED' } }, extensions: { eventId: '2' } });
+  expect(queries.map((q) => q.variables.bgaEventCaseId)).toEqual(['case-2', 'case-1']);
+  expect(queries[0].query).toContain('c: case(id: $bgaEventCaseId)');
+  await events.return?.();
+});
+
+test('a slow consumer is dropped with LIMIT_EXCEEDED once more than SUBSCRIPTION_QUEUE_MAX events wait, and nothing is kept for it', async () => {
+  const { bus, hub, subscribe, metric } = setup();
+  const events = await subscribe('subscription { caseUpdated { id } }');
+  // The consumer reads nothing while four events arrive (the queue holds three).
+  await bus.publish([event(1), event(2), event(3), event(4)]);
+  expect(hub.size).toBe(0);
+  expect((await events.next()).value.errors[0].extensions.code).toBe('LIMIT_EXCEEDED');
+  expect((await events.next()).done).toBe(true);
+  expect(await metric('bga_gateway_subscriptions_ended_total')).toEqual([
+    expect.objectContaining({ labels: { reason: 'slow' }, value: 1 }),
+  ]);
+  expect((await metric('bga_gateway_subscriptions_open')).every((v) => v.value === 0)).toBe(true);
+});
+
+test('subscriptions per client are limited; closing one frees its place', async () => {
+  const { subscribe, hub } = setup();
+  const a = await subscribe('subscription { caseUpdated { id } }');
+  await subscribe('subscription { caseUpdated { id } }');
+  const refused = (await subscribe('subscription { caseUpdated { id } }')) as unknown as ExecutionResult;
+  expect(refused.errors?.[0].extensions.code).toBe('LIMIT_EXCEEDED');
+  expect(Symbol.asyncIterator in (await subscribe('subscription { caseUpdated { id } }', { sub: 'user:other' }))).toBe(true);
+  await a.return?.();
+  expect(Symbol.asyncIterator in (await subscribe('subscription { caseUpdated { id } }'))).toBe(true);
+  expect(hub.size).toBe(3);
+});
+
+test('resuming from a last event id delivers the kept events after it first, each once, then live ones', async () => {
+  const { bus, subscribe } = setup();
+  await bus.publish([event(1), event(2), event(3)]);
+  const events = await subscribe('subscription { caseEvents { eventId event { note } } }', { lastEventId: '1' });
+  await bus.publish([event(4)]);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await events.next()).value.data.caseEvents.eventId);
+  expect(ids).toEqual(['2', '3', '4']);
+  await events.return?.();
+});
+
+test('drain ends every subscription with SERVICE_UNAVAILABLE and refuses new ones', async () => {
+  const { hub, subscribe } = setup();
+  const events = await subscribe('subscription { caseUpdated { id } }');
+  const waiting = events.next();
+  await hub.drain();
+  expect((await waiting).value.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+  const refused = (await subscribe('subscription { caseUpdated { id } }')) as unknown as ExecutionResult;
+  expect(refused.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+});
