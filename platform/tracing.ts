@@ -161,12 +161,13 @@ export function annotate(attributes: Attributes): void {
   trace.getActiveSpan()?.setAttributes(attributes);
 }
 
-const NO_FIELDS = Object.freeze({});
-
-/** pino's mixin: the trace and span ids of the span a log line is written in (OpenTelemetry's log field names). */
+/**
+ * pino's mixin: the trace and span ids of the span a log line is written in (OpenTelemetry's log
+ * field names). A new object each time: pino merges the line's own fields into it.
+ */
 export function traceFields(): Record<string, string> {
-  if (!enabled) return NO_FIELDS;
+  if (!enabled) return {};
   const context = trace.getActiveSpan()?.spanContext();
-  if (!context) return NO_FIELDS;
+  if (!context) return {};
   return { trace_id: context.traceId, span_id: context.spanId, trace_flags: `0${context.traceFlags.toString(16)}` };
 }

@@ -138,10 +138,10 @@ it('puts the trace and span ids in every log line written inside a span', async 
   let ids: { traceId: string; spanId: string } | undefined;
   await withSpan('test.logging', {}, async (span) => {
     ids = span!.spanContext();
-    logger.info('inside');
+    logger.info({ requestId: 'r-1' }, 'inside');
   });
   logger.info('outside');
   const [inside, outside] = lines.map((line) => JSON.parse(line));
-  expect(inside).toMatchObject({ msg: 'inside', trace_id: ids!.traceId, span_id: ids!.spanId });
+  expect(inside).toMatchObject({ msg: 'inside', requestId: 'r-1', trace_id: ids!.traceId, span_id: ids!.spanId });
   expect(outside.trace_id).toBeUndefined();
 });
