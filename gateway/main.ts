@@ -13,7 +13,7 @@ import { startTracing, stopTracing } from '../platform/tracing';
 import type { RunningGateway } from './gateway';
 
 async function serve(): Promise<void> {
-  // First, before the gateway's modules load: the HTTP and Redis instrumentations hook their require.
+  // First, before the gateway's modules load: the Redis instrumentation hooks require, and @apollo/gateway takes its tracer as it loads.
   startTracing('gateway');
   const logger = createLogger('gateway');
   let running: RunningGateway;
