@@ -56,6 +56,9 @@ export interface GatewayConfig {
   limits: { depth: number; aliases: number; tokens: number; cost: number; directives: number; blockSuggestions: boolean };
   /** APQ_TTL_S: how long an automatic persisted query is kept in the shared cache (default 86400; 0 = APQ off). */
   apqTtlSeconds: number;
+  /** TRUSTED_DOCUMENTS: `required` executes only the manifest's operations (default `off`); TRUSTED_DOCUMENTS_MANIFEST: its path (default schema/trusted-documents.json). */
+  trustedDocuments: 'off' | 'required';
+  trustedDocumentsManifest: string;
   /** RESPONSE_CACHE: whole-response cache for queries the subgraphs hint cacheable (default on). */
   responseCache: boolean;
   /** ENTITY_CACHE_ENTRIES: entities kept per gateway process from `_entities` fetches a subgraph hints public (default 10000; 0 = off). */
@@ -114,6 +117,8 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       blockSuggestions: bool(env, 'BLOCK_SUGGESTIONS', production),
     },
     apqTtlSeconds: int(env, 'APQ_TTL_S', 86_400, { min: 0 }),
+    trustedDocuments: oneOf(env, 'TRUSTED_DOCUMENTS', ['off', 'required'] as const, 'off'),
+    trustedDocumentsManifest: str(env, 'TRUSTED_DOCUMENTS_MANIFEST', 'schema/trusted-documents.json'),
     responseCache: bool(env, 'RESPONSE_CACHE', true),
     entityCacheEntries: int(env, 'ENTITY_CACHE_ENTRIES', 10_000, { min: 0, max: 1_000_000 }),
     subgraphMaxSockets: int(env, 'SUBGRAPH_MAX_SOCKETS', 64, { min: 1, max: 10_000 }),

@@ -1,5 +1,6 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import type { Cache } from '../platform/cache';
+import { withSpan } from '../platform/tracing';
 
 /**
  * Apollo Server's KeyValueCache over the project's one cache port: APQ and the response cache live
@@ -17,9 +18,12 @@ export class CacheKeyValueStore implements KeyValueCache<string> {
   ) {}
 
   async get(key: string): Promise<string | undefined> {
-    const value = await this.cache.get(`${this.namespace}:${key}`);
-    this.onLookup(this.namespace, value !== null);
-    return value ?? undefined;
+    return withSpan('cache.get', { 'bga.cache': this.namespace }, async (span) => {
+      const value = await this.cache.get(`${this.namespace}:${key}`);
+      this.onLookup(this.namespace, value !== null);
+      span?.setAttribute('bga.cache.hit', value !== null);
+      return value ?? undefined;
+    });
   }
 
   async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {

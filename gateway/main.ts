@@ -9,9 +9,12 @@
 import cluster from 'node:cluster';
 import { int } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { startTracing, stopTracing } from '../platform/tracing';
 import type { RunningGateway } from './gateway';
 
 async function serve(): Promise<void> {
+  // First, before the gateway's modules load: the Redis instrumentation hooks require, and @apollo/gateway takes its tracer as it loads.
+  startTracing('gateway');
   const logger = createLogger('gateway');
   let running: RunningGateway;
   try {
@@ -26,7 +29,7 @@ async function serve(): Promise<void> {
   }
   // Graceful shutdown: stop taking connections, finish what is in flight, then exit.
   let stopping: Promise<void> | undefined;
-  const stop = () => void (stopping ??= running.stop().finally(() => process.exit(0)));
+  const stop = () => void (stopping ??= running.stop().finally(() => stopTracing().finally(() => process.exit(0))));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

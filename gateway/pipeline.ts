@@ -35,6 +35,7 @@ import { persistedQueries } from './plugins/persisted-queries';
 import { rateLimit, rateLimiter, verifiedClient } from './plugins/rate-limit';
 import { health } from './plugins/readiness';
 import { responseCache } from './plugins/response-cache';
+import { readManifest, trustedDocuments } from './plugins/trusted-documents';
 
 export interface PipelineParts {
   config: Readonly<GatewayConfig>;
@@ -69,6 +70,7 @@ export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }:
     limits(config), // depth, aliases, tokens, cost, directives, operation and variable checks
     documentStore(), // parsed documents, bounded by their source text
     persistedQueries(cache, config.apqTtlSeconds, countLookup), // automatic persisted queries, shared
+    trustedDocuments(config.trustedDocuments === 'required' ? readManifest(config.trustedDocumentsManifest) : undefined), // only the manifest's operations, when required
     responseCache(cache, config.responseCache, countLookup), // the response cache's shared level
     accessLog(logger), // one log line per request; the resolved operation for the front
     debugStats(), // extensions.stats when asked for

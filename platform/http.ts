@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { serverSpan } from './tracing';
 
 /**
  * A small node:http integration for Apollo Server 5 (it ships none since v5), shared by the gateway
@@ -217,7 +218,9 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     return prefix ? options.routes![prefix] : undefined;
   };
   const corsOrigins = new Set(options.corsOrigins ?? []);
-  return http.createServer(async (req, res) => {
+  // Each request a server span continuing its caller's trace, when tracing is on (platform/tracing.ts).
+  return http.createServer((req, res) => serverSpan(req, res, () => handle(req, res)));
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = requestUrl(req);
       const route = routeOf(url.pathname);
@@ -290,7 +293,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       // The stack and the cause stay in the log: the client gets the code and a fixed message.
       sendGraphqlError(res, refusal);
     }
-  });
+  }
 }
 
 /** Listens on host:port (0 picks a free port) and resolves with the port taken. */

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { traceFields } from './tracing';
 
 export type { Logger };
 
@@ -18,6 +19,8 @@ export function createLogger(
     // An error logged under `err` (or `error`) keeps its type, message and stack (pino's error
     // serializer); answers to clients never carry a stack (platform/errors.ts masks them).
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    // With tracing on (platform/tracing.ts), each line written inside a span carries its trace_id and span_id.
+    mixin: traceFields,
     redact: {
       paths: ['*.firstName', '*.lastName', '*.birthDate', '*.email', '*.ssn', 'insured', '*.insured', 'headers.authorization'],
       censor: '[redacted]',

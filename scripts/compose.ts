@@ -1,6 +1,7 @@
 /**
  * Writes schema/subgraphs/<name>.graphql, schema/supergraph.graphql and schema/api.graphql from the
- * code (and the typed example client's types, examples/client/generated.ts, from api.graphql), with @apollo/composition (no rover). `--check` writes nothing and fails when the files
+ * code (and the typed example client's types, examples/client/generated.ts, from api.graphql, and the
+ * trusted documents' manifest, schema/trusted-documents.json, from examples/operations), with @apollo/composition (no rover). `--check` writes nothing and fails when the files
  * differ: CI runs it so the committed supergraph and public schema never drift from the subgraphs.
  *
  * schema/api.graphql is the public API as clients see it through the gateway: the supergraph's API
@@ -17,6 +18,7 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse, printSchema } from 'graphql';
 import { SUBGRAPHS } from '../subgraphs/registry';
 import { withSubscriptions } from '../gateway/subscriptions/schema';
+import { buildManifest, printManifest, TRUSTED_DOCUMENTS_PATH } from './trusted-documents';
 
 const ROOT = process.cwd(); // npm scripts run at the package root
 
@@ -46,6 +48,8 @@ async function main() {
   // The typed example client's types follow the public schema (loaded here only: code generation is a development tool).
   const { EXAMPLE_TYPES_PATH, generateExampleTypes } = require('./example-types') as typeof import('./example-types');
   files[EXAMPLE_TYPES_PATH] = await generateExampleTypes(ROOT, api);
+  // The trusted documents' manifest follows the example operations (TRUSTED_DOCUMENTS=required runs only these).
+  files[TRUSTED_DOCUMENTS_PATH] = printManifest(buildManifest(ROOT));
   for (const [name, sdl] of Object.entries(subgraphs)) files[`schema/subgraphs/${name}.graphql`] = `${sdl.trim()}\n`;
   const drifted: string[] = [];
   for (const [path, content] of Object.entries(files)) {

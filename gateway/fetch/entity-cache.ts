@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { OperationTypeNode } from 'graphql';
+import { annotate } from '../../platform/tracing';
 import { Lru } from '../lru';
 import { publicMaxAge } from './cache-control';
 import { entitySelections } from './entity-fetch';
@@ -127,6 +128,7 @@ export function entityCache(cache: EntityCache | undefined): FetchStep {
     const representations = request.variables!.representations as unknown[];
     const { keys, kept } = cache.lookup(subgraph, role, query, representations);
     const missing = kept.flatMap((entity, i) => (entity ? [] : [i]));
+    annotate({ 'bga.entity_cache.kept': kept.length - missing.length, 'bga.entity_cache.asked': missing.length });
     // What is served from the cache bounds the whole response's cache policy, as a fetch's Cache-Control would.
     const soonest = Math.min(...kept.map((entity) => entity?.expiresAt ?? Infinity));
     if (Number.isFinite(soonest)) {

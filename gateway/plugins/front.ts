@@ -3,6 +3,7 @@ import type { GraphqlAnswer, GraphqlHttpRequest } from '../../platform/http';
 import type { GatewayConfig } from '../gateway.config';
 import type { GatewayContext } from '../gateway.context';
 import type { Logger } from '../../platform/logger';
+import { annotate, withSpan } from '../../platform/tracing';
 import { Lru } from '../lru';
 import type { GatewayPlugin } from './gateway-plugin';
 import type { GatewayMetrics } from './metrics';
@@ -159,6 +160,7 @@ export function front(config: Pick<GatewayConfig, 'responseCache' | 'coalesce'>,
       const durationMs = performance.now() - started;
       metrics.recordRequest(name, 'ok', durationMs / 1000);
       (outcome === 'hit' ? hits : coalesced).inc();
+      annotate({ 'bga.front.outcome': outcome });
       if (logger.isLevelEnabled('info')) {
         logger.info(
           {
@@ -175,5 +177,12 @@ export function front(config: Pick<GatewayConfig, 'responseCache' | 'coalesce'>,
       }
     },
   );
-  return { around: gatewayFront.around };
+  // The front's own span: whether it answered (hit), shared another execution (coalesced) or ran it (miss).
+  return {
+    around: (request, run) =>
+      withSpan('gateway.front', {}, (span) => {
+        span?.setAttribute('bga.front.outcome', 'miss');
+        return gatewayFront.around(request, run);
+      }),
+  };
 }

@@ -22,6 +22,7 @@ import { quoteUnderwritingView, type QuoteUnderwritingView } from './health-prof
 import { quoteRequirements, type CarrierUnderwriting, type HealthFacts, type QuoteRequirements } from './domain/requirements-grid';
 import { TERM_YEARS } from './domain/carrier';
 import type { CarrierOutcomeStatus, CarrierOutcomeView, QuoteComparisonView, QuoteInput, QuoteView } from './quote.type';
+import { withSpan } from '../../platform/tracing';
 
 /**
  * compareQuotes: every asked carrier in parallel, each through the cache (single-flight) and then
@@ -588,39 +589,55 @@ export async function runComparison(
   deadline: Promise<'deadline'>,
 ): Promise<QuoteComparisonView> {
   const results = await Promise.all(
-    normalized.carriers.map(async (carrier) => {
-      const carrierStarted = performance.now();
-      const result = await Promise.race([
-        quoteCarrier(
-          ctx,
-          carrier,
-          catalog.productsOf.get(carrier.id) ?? [],
-          normalized,
-          catalog.underwritingOf.get(carrier.id),
-          catalog.guidelinesOf.get(carrier.id),
-        ),
-        deadline,
-      ]);
-      if (result !== 'deadline') return result;
-      return {
-        outcome: {
-          carrier,
-          status: 'TIMEOUT' as const,
-          message: `no answer within the comparison deadline of ${ctx.runtime.config.compareTimeoutMs} ms`,
-          latencyMs: Math.round(performance.now() - carrierStarted),
-          cached: false,
-          quoteCount: 0,
-          underwriting: null,
-        },
-        quotes: [],
-      } satisfies CarrierResult;
-    }),
+    normalized.carriers.map((carrier) =>
+      // One span per carrier (its HTTP calls under it), ended with the carrier's outcome.
+      withSpan('carriers.quote', { 'bga.carrier.id': carrier.id }, async (span) => {
+        const result = await quoteOrTimeout(ctx, catalog, normalized, deadline, carrier);
+        span?.setAttribute('bga.carrier.outcome', result.outcome.status);
+        return result;
+      }),
+    ),
   );
   return {
     quotes: rankQuotes(results.flatMap((r) => r.quotes)),
     outcomes: results.map((r) => r.outcome),
     generatedAt: new Date().toISOString(),
   };
+}
+
+/** One carrier's result, or its TIMEOUT outcome once the comparison's deadline passes. */
+async function quoteOrTimeout(
+  ctx: CarriersContext,
+  catalog: Catalog,
+  normalized: NormalizedQuoteInput,
+  deadline: Promise<'deadline'>,
+  carrier: CarrierRow,
+): Promise<CarrierResult> {
+  const carrierStarted = performance.now();
+  const result = await Promise.race([
+    quoteCarrier(
+      ctx,
+      carrier,
+      catalog.productsOf.get(carrier.id) ?? [],
+      normalized,
+      catalog.underwritingOf.get(carrier.id),
+      catalog.guidelinesOf.get(carrier.id),
+    ),
+    deadline,
+  ]);
+  if (result !== 'deadline') return result;
+  return {
+    outcome: {
+      carrier,
+      status: 'TIMEOUT' as const,
+      message: `no answer within the comparison deadline of ${ctx.runtime.config.compareTimeoutMs} ms`,
+      latencyMs: Math.round(performance.now() - carrierStarted),
+      cached: false,
+      quoteCount: 0,
+      underwriting: null,
+    },
+    quotes: [],
+  } satisfies CarrierResult;
 }
 
 /** Quote.product.carrier then resolves from memory. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { int, readCommonConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
+import { stopTracing } from '../../platform/tracing';
 import { startSubgraph, type RunningSubgraph, type SubgraphModule } from './subgraph-server';
 
 /** Default loopback ports of the production topology: agents 4001, cases 4002, carriers 4003. */
@@ -23,7 +24,7 @@ export async function runSubgraph(module: SubgraphModule): Promise<void> {
     logger.fatal({ err: error }, `subgraph ${module.name} failed to start`);
     process.exit(1);
   }
-  const stop = () => void running.stop().finally(() => process.exit(0));
+  const stop = () => void running.stop().finally(() => stopTracing().finally(() => process.exit(0)));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
