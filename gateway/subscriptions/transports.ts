@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
@@ -141,6 +141,23 @@ export function attachSubscriptions(options: {
         caller: callers.get(req.raw),
         lastEventId: lastEventIdOf(params.extensions) ?? (req.raw as IncomingMessage & { lastEventId?: string }).lastEventId,
       }) as never,
+    // graphql-sse answers a document it cannot parse or validate with uncoded errors: ours carry the contract's codes.
+    onSubscribe: (_req, params) => {
+      const refused = (code: string, errors: readonly GraphQLError[]) =>
+        [
+          JSON.stringify({ errors: errors.map((error) => ({ message: error.message, extensions: { code } })) }),
+          { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } },
+        ] as never;
+      let document: ReturnType<typeof parse>;
+      try {
+        document = parse(params.query as string);
+      } catch (error) {
+        // The contract has one code for a malformed document, as the POST path answers it (plugins/limits.ts).
+        return refused('GRAPHQL_VALIDATION_FAILED', [error instanceof GraphQLError ? error : new GraphQLError('Syntax Error')]);
+      }
+      const invalid = validate(schema()!, document);
+      if (invalid.length) return refused('GRAPHQL_VALIDATION_FAILED', invalid);
+    },
     execute: onlySubscriptions as never,
     subscribe: (args) => {
       const { caller, lastEventId } = args.contextValue as unknown as { caller: Caller; lastEventId?: string };

@@ -169,6 +169,22 @@ it('keeps the heap bounded under distinct documents with large comments (the doc
   console.log(`[fuzz regressions] 200 distinct 400 KB documents: heapUsed ${mib(before.heapUsed)} -> ${mib(after.heapUsed)}`);
 }, 120_000);
 
+it('answers GraphQL over SSE (Accept: text/event-stream) with coded errors: a malformed document, and a query sent where only subscriptions are served (the first was uncoded)', async () => {
+  const get = (query: string) =>
+    fetch(`${stack.url}?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${staff}`, 'apollo-require-preflight': '1' },
+    });
+  const malformed = await get('\u0000');
+  expect([malformed.status, errorCodes((await malformed.json()) as never)]).toEqual([400, ['GRAPHQL_VALIDATION_FAILED']]);
+  const query = await get('{ carriers { id } }');
+  expect(query.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const data = (await query.text())
+    .split('\n')
+    .filter((line) => line.startsWith('data:') && line.length > 6)
+    .map((line) => JSON.parse(line.slice(5)));
+  expect(data.flatMap(errorCodes)).toEqual(['BAD_REQUEST']);
+});
+
 it('still answers the documented queries', async () => {
   const response = await graphql(stack.url, '{ carriers { id name } }', {}, { token: staff });
   expect(codes(response)).toEqual([]);

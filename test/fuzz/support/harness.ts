@@ -178,7 +178,8 @@ export interface Verdict {
  * The properties every response must keep, whatever was sent:
  * - never a 5xx (no subgraph is down in this stack, so not even 503);
  * - a JSON body for everything the gateway answers itself (the only exceptions: Node's own HTTP
- *   parser refusals, which have no body, and the landing page for a browser GET);
+ *   parser refusals, which have no body, the explorer page for a browser GET, and GraphQL over SSE,
+ *   whose every event carries a JSON result judged the same way);
  * - every GraphQL error carries extensions.code from the contract's list (or one of Apollo's
  *   transport codes), never INTERNAL_SERVER_ERROR;
  * - no stack trace, no source path, no "stacktrace" extension anywhere in the body;
@@ -205,14 +206,42 @@ export function check(reply: Reply, options: CheckOptions = {}): Verdict {
     if (![400, 413, 414, 431].includes(reply.status)) violations.push(`empty body with status ${reply.status}`);
     return { violations, codes, hasData, messages };
   }
-  let body: { data?: unknown; errors?: unknown; error?: unknown };
-  try {
-    body = JSON.parse(reply.text);
-  } catch {
-    violations.push(`status ${reply.status} with a body that is not JSON: ${reply.text.slice(0, 120)}`);
-    return { violations, codes, hasData, messages };
+  // Server-sent events (GraphQL over SSE: subscriptions, and the refusal of anything else): each
+  // event's data is a GraphQL result, judged like a JSON body.
+  const payloads = contentType.includes('text/event-stream')
+    ? reply.text
+        .split(/\n\n+/)
+        .map((event) =>
+          event
+            .split('\n')
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5).trim())
+            .join('\n'),
+        )
+        .filter((data) => data !== '')
+    : [reply.text];
+  for (const payload of payloads) {
+    let body: { data?: unknown; errors?: unknown; error?: unknown };
+    try {
+      body = JSON.parse(payload);
+    } catch {
+      violations.push(`status ${reply.status} with a body that is not JSON: ${payload.slice(0, 120)}`);
+      continue;
+    }
+    hasData ||= judgeResult(body, reply.status, options, { violations, codes, messages });
   }
-  hasData = body.data !== undefined && body.data !== null;
+  return { violations, codes, hasData, messages };
+}
+
+/** Judges one GraphQL result (a JSON body, or one server-sent event's data); answers whether it holds data. */
+function judgeResult(
+  body: { data?: unknown; errors?: unknown; error?: unknown },
+  status: number,
+  options: CheckOptions,
+  found: Pick<Verdict, 'violations' | 'codes' | 'messages'>,
+): boolean {
+  const { violations, codes, messages } = found;
+  const hasData = body.data !== undefined && body.data !== null;
   if (body.errors !== undefined) {
     if (!Array.isArray(body.errors)) {
       violations.push('errors is not a list');
@@ -231,11 +260,11 @@ export function check(reply: Reply, options: CheckOptions = {}): Verdict {
         }
       }
     }
-  } else if (!hasData && reply.status !== 200) {
+  } else if (!hasData && status !== 200) {
     // A gateway answer that is neither data nor GraphQL errors: only the plain routes do that.
-    if (body.error === undefined) violations.push(`status ${reply.status} with neither data nor errors: ${reply.text.slice(0, 120)}`);
+    if (body.error === undefined) violations.push(`status ${status} with neither data nor errors: ${JSON.stringify(body).slice(0, 120)}`);
   }
-  return { violations, codes, hasData, messages };
+  return hasData;
 }
 
 function excerpt(text: string, pattern: RegExp): string {
