@@ -57,6 +57,8 @@ export interface GatewayConfig {
   apqTtlSeconds: number;
   /** RESPONSE_CACHE: whole-response cache for queries the subgraphs hint cacheable (default on). */
   responseCache: boolean;
+  /** FRONT_CACHE_MAX_MB: MiB the front's in-process answers (the response cache's first level) hold at most (default 8). */
+  frontCacheMaxMb: number;
   /** ENTITY_CACHE_ENTRIES: entities kept per gateway process from `_entities` fetches a subgraph hints public (default 10000; 0 = off). */
   entityCacheEntries: number;
   /** SUBGRAPH_MAX_SOCKETS: keep-alive connections per subgraph (default 64). */
@@ -112,6 +114,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     },
     apqTtlSeconds: int(env, 'APQ_TTL_S', 86_400, { min: 0 }),
     responseCache: bool(env, 'RESPONSE_CACHE', true),
+    frontCacheMaxMb: int(env, 'FRONT_CACHE_MAX_MB', 8, { min: 1, max: 1024 }),
     entityCacheEntries: int(env, 'ENTITY_CACHE_ENTRIES', 10_000, { min: 0, max: 1_000_000 }),
     subgraphMaxSockets: int(env, 'SUBGRAPH_MAX_SOCKETS', 64, { min: 1, max: 10_000 }),
     subgraphDedupe: bool(env, 'SUBGRAPH_DEDUPE', true),
