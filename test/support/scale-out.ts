@@ -89,7 +89,7 @@ export function scaleResults(title: string, setup: string): ScaleResults {
       const redis = process.env.REDIS_URL ? 'REDIS_URL=redis://… ' : '';
       writeResultsSection(
         title,
-        `Command: \`${redis}npm run test:scale\` (${setup}).\n${machineLine()}\n\nEach row is a test that passed (a failed test adds none).\n\n${table(['check', 'measured'], rows)}`,
+        `Command: \`${redis}npm run test:scale\` (${setup}).\n${machineLine()}\n\nEach row is a test that passed (a failed test adds none); the counts are what the tests assert, the times are single requests on loopback.\n\n${table(['check', 'measured'], rows)}`,
       );
     },
   };
