@@ -40,26 +40,44 @@ export async function timeSequential(iterations: number, fn: (i: number) => Prom
 export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 export const ratio = (value: number) => `${value.toFixed(2)}×`;
 
-/** Replaces (or appends) the section of bench/RESULTS.md that starts with `## <title>`. */
-export function writeResultsSection(title: string, body: string): void {
+const RESULTS_PREAMBLE =
+  '# Benchmark results\n\nEach section is written by its benchmark; the command that produced it is in the section.\n';
+
+/**
+ * RESULTS.md's text with the section headed `## <title>` (the whole heading line, not a prefix of
+ * another) replaced by `body`, or appended when there is none; every other section is kept as it
+ * was, in its place. `replacing`: headings starting with one of these are removed too (a benchmark
+ * whose title carries its settings, so that it keeps one section). A `## ` line inside a fenced
+ * code block starts no section.
+ */
+export function withResultsSection(text: string, title: string, body: string, replacing: readonly string[] = []): string {
+  const heading = `## ${title}`;
+  const section = `${heading}\n\n${body.trim()}\n`;
+  const parts: { heading?: string; lines: string[] }[] = [{ lines: [] }];
+  let fenced = false;
+  for (const line of (text || RESULTS_PREAMBLE).split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    if (!fenced && line.startsWith('## ')) parts.push({ heading: line.trimEnd(), lines: [line] });
+    else parts.at(-1)!.lines.push(line);
+  }
+  const ours = (part: { heading?: string }) =>
+    part.heading !== undefined && (part.heading === heading || replacing.some((prefix) => part.heading!.startsWith(`## ${prefix}`)));
+  const at = parts.findIndex(ours);
+  const kept = parts.map((part, i) => (i === at ? section : ours(part) ? undefined : `${part.lines.join('\n').trimEnd()}\n`));
+  if (at < 0) kept.push(section);
+  return kept.filter((part): part is string => part !== undefined).join('\n');
+}
+
+/** Replaces (or appends) the section of bench/RESULTS.md that starts with `## <title>` (withResultsSection), leaving the others alone. */
+export function writeResultsSection(title: string, body: string, replacing: readonly string[] = []): void {
   const path = join(process.cwd(), 'bench', 'RESULTS.md');
-  let current = '# Benchmark results\n\nEach section is written by its benchmark; the command that produced it is in the section.\n';
+  let current = '';
   try {
     current = readFileSync(path, 'utf8');
   } catch {
     // first benchmark to run creates the file
   }
-  const heading = `## ${title}`;
-  const section = `${heading}\n\n${body.trim()}\n`;
-  const start = current.indexOf(heading);
-  let next: string;
-  if (start < 0) {
-    next = `${current.trimEnd()}\n\n${section}`;
-  } else {
-    const after = current.indexOf('\n## ', start + heading.length);
-    next = `${current.slice(0, start)}${section}${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-  }
-  writeFileSync(path, next.endsWith('\n') ? next : `${next}\n`);
+  writeFileSync(path, withResultsSection(current, title, body, replacing));
 }
 
 /** A markdown table from rows of cells. */

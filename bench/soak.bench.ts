@@ -13,7 +13,7 @@
  * case with its requirements and history, caseMetrics, carriers and products, submitCase with
  * unique idempotency keys (some retried), addCaseNote.
  * Database: DATABASE_URL, else PGlite in a child process (so its WebAssembly memory is not counted
- * here). Redis: REDIS_URL, else a throwaway redis-server from PATH, else the in-process caches (the
+ * here). Redis: REDIS_URL, else a throwaway redis-server from PATH (unless SOAK_REDIS=none), else the in-process caches (the
  * gateway's and each subgraph's, all in the measured heap: each holds its live entries, the rate of
  * new keys times their TTL, up to CACHE_MEMORY_MAX_MB, which the soak sets to 4 unless given, so
  * that they reach it within the warm-up and early soak; said in the results).
@@ -27,7 +27,7 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
@@ -379,31 +379,14 @@ function heapSnapshot(name: string, log: (message: string) => void): void {
   log(`heap snapshot: ${writeHeapSnapshot(join(tmpdir(), `soak-${process.pid}-${name}.heapsnapshot`))}`);
 }
 
-/** Removes an earlier run's soak section (its title carries the duration), so RESULTS.md keeps one. */
-function dropOldSoakSections(): void {
-  const path = join(process.cwd(), 'bench', 'RESULTS.md');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return;
-  }
-  for (;;) {
-    const start = text.indexOf('## Soak: realistic mix held for ');
-    if (start < 0) break;
-    const after = text.indexOf('\n## ', start + 3);
-    text = after < 0 ? `${text.slice(0, start).trimEnd()}\n` : text.slice(0, start) + text.slice(after + 1);
-  }
-  writeFileSync(path, text);
-}
-
 async function main() {
+  const startEnv = { ...env }; // the settings as given, for the command in the results
   if (!gc) console.warn('[soak] run node with --expose-gc (npm run bench:soak does): memory is measured without a full GC');
   const log = (message: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${message}`);
   const database = env.DATABASE_URL ? undefined : await databaseChild();
   env.DATABASE_URL ??= database!.url;
   let redis: EmbeddedRedis | undefined;
-  if (!env.REDIS_URL && (redis = await startEmbeddedRedis())) env.REDIS_URL = redis.url;
+  if (!env.REDIS_URL && env.SOAK_REDIS !== 'none' && (redis = await startEmbeddedRedis())) env.REDIS_URL = redis.url;
   // Without Redis the four caches live in this heap. The carriers subgraph's quote cache alone takes
   // ~2.5 MB of heap a minute of one-off quotes kept 15 min (QUOTE_CACHE_TTL_S; measured in heap
   // snapshots), so at the default 32 MiB it fills for longer than the 10-minute soak: a bounded cache
@@ -552,7 +535,11 @@ async function main() {
   const passed = checks.every(([, ok]) => ok);
   const minutes = SOAK_SECONDS % 60 === 0 ? `${SOAK_SECONDS / 60} minute${SOAK_SECONDS === 60 ? '' : 's'}` : `${SOAK_SECONDS} seconds`;
   const series = samples.filter((_, i) => samples.length <= 12 || i % Math.ceil(samples.length / 12) === 0 || i === samples.length - 1);
-  const body = `Command: \`${env.SOAK_SECONDS ? `SOAK_SECONDS=${env.SOAK_SECONDS} ` : ''}npm run bench:soak\` (node --expose-gc; warm-up ${WARMUP_SECONDS} s, then ${SOAK_SECONDS} s at ${RPS} req/s from ${CLIENTS} clients; at rest ${SETTLE_SECONDS} s before each resting count; the whole graph in one process — gateway, three subgraphs, 12 simulated carriers at 40 ms + up to 40 ms jitter, and the load clients; database: ${database ? 'PGlite in a child process' : 'PostgreSQL (DATABASE_URL)'}; cache: ${cacheKind}; case sync every 60 s, outbox on).
+  const given = ['SOAK_SECONDS', 'SOAK_WARMUP_SECONDS', 'SOAK_SETTLE_SECONDS', 'SOAK_REDIS', 'CACHE_MEMORY_MAX_MB']
+    .filter((name) => startEnv[name] !== undefined)
+    .map((name) => `${name}=${startEnv[name]} `)
+    .join('');
+  const body = `Command: \`${startEnv.REDIS_URL ? 'REDIS_URL=redis://… ' : ''}${given}npm run bench:soak\` (node --expose-gc; warm-up ${WARMUP_SECONDS} s, then ${SOAK_SECONDS} s at ${RPS} req/s from ${CLIENTS} clients; at rest ${SETTLE_SECONDS} s before each resting count; the whole graph in one process — gateway, three subgraphs, 12 simulated carriers at 40 ms + up to 40 ms jitter, and the load clients; database: ${database ? 'PGlite in a child process' : 'PostgreSQL (DATABASE_URL)'}; cache: ${cacheKind}; case sync every 60 s, outbox on).
 ${machineLine()}
 
 ${checks.map(([name, ok, detail]) => `- ${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}`).join('\n')}
@@ -591,8 +578,13 @@ ${
         .join('\n')}\n`
     : ''
 }`;
-  dropOldSoakSections();
-  writeResultsSection(`Soak: realistic mix held for ${minutes} (bench:soak)`, body);
+  // One section per cache mode, the latest run's whatever its length (the title carries it); with
+  // Redis it also takes the place of the section of the days when the soak had one mode only.
+  const mode = env.REDIS_URL ? 'Soak with Redis' : 'Soak without Redis (in-process caches)';
+  writeResultsSection(`${mode}: realistic mix held for ${minutes} (bench:soak)`, body, [
+    `${mode}: realistic mix held for `,
+    ...(env.REDIS_URL ? ['Soak: realistic mix held for '] : []),
+  ]);
   console.log(body);
   process.exit(passed ? 0 : 1);
 }

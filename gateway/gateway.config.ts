@@ -61,6 +61,8 @@ export interface GatewayConfig {
   trustedDocumentsManifest: string;
   /** RESPONSE_CACHE: whole-response cache for queries the subgraphs hint cacheable (default on). */
   responseCache: boolean;
+  /** FRONT_CACHE_MAX_MB: MiB the front's in-process answers (the response cache's first level) hold at most (default 8). */
+  frontCacheMaxMb: number;
   /** ENTITY_CACHE_ENTRIES: entities kept per gateway process from `_entities` fetches a subgraph hints public (default 10000; 0 = off). */
   entityCacheEntries: number;
   /** SUBGRAPH_MAX_SOCKETS: keep-alive connections per subgraph (default 64). */
@@ -120,6 +122,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     trustedDocuments: oneOf(env, 'TRUSTED_DOCUMENTS', ['off', 'required'] as const, 'off'),
     trustedDocumentsManifest: str(env, 'TRUSTED_DOCUMENTS_MANIFEST', 'schema/trusted-documents.json'),
     responseCache: bool(env, 'RESPONSE_CACHE', true),
+    frontCacheMaxMb: int(env, 'FRONT_CACHE_MAX_MB', 8, { min: 1, max: 1024 }),
     entityCacheEntries: int(env, 'ENTITY_CACHE_ENTRIES', 10_000, { min: 0, max: 1_000_000 }),
     subgraphMaxSockets: int(env, 'SUBGRAPH_MAX_SOCKETS', 64, { min: 1, max: 10_000 }),
     subgraphDedupe: bool(env, 'SUBGRAPH_DEDUPE', true),

@@ -26,4 +26,20 @@ describe("the approximate LRU (the front's and the entity cache's)", () => {
     lru.delete('a');
     expect(lru.get('a')).toBeUndefined();
   });
+
+  it('keeps the sum of its weights within its weight bound, and sweeps what it is told is stale', () => {
+    const lru = new Lru<string>(1_000, 100, (value) => value.length);
+    for (let i = 0; i < 500; i++) {
+      lru.set(`k${i}`, 'x'.repeat(1 + (i % 30)));
+      expect(lru.weight).toBeLessThanOrEqual(100);
+    }
+    lru.set('heavy', 'x'.repeat(101)); // heavier than the whole bound: not kept, nothing evicted for it
+    expect(lru.get('heavy')).toBeUndefined();
+    expect(lru.get('k499')).toBeDefined();
+    lru.sweep((value) => value.length > 10);
+    const left = Array.from({ length: 500 }, (_, i) => lru.get(`k${i}`) ?? '');
+    expect(left.every((value) => value.length <= 10)).toBe(true);
+    expect(lru.weight).toBe(left.reduce((sum, value) => sum + value.length, 0));
+    expect(lru.size).toBe(left.filter(Boolean).length);
+  });
 });

@@ -14,13 +14,18 @@ import { readCommonConfig } from '../../platform/config';
 import { newStats } from '../../platform/stats';
 import { graphql } from '../support/graphql';
 import { canRunRedisCluster, startRedisCluster, type RedisCluster } from '../support/redis-cluster';
-import { startGatewayFor } from '../support/scale-out';
+import { scaleResults, startGatewayFor } from '../support/scale-out';
 import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
 
 const available = canRunRedisCluster();
 if (!available) console.log('[test] redis-server/redis-cli not on PATH: the Redis Cluster tests are skipped (CI installs them)');
 const describeCluster = available ? describe : describe.skip; // skipped only when no redis-server is installed
+const scale = scaleResults(
+  'Redis Cluster: the cache and the whole graph on 3 nodes (test:scale)',
+  'test/scale/redis-cluster.test.ts; a throwaway 3-node Redis Cluster (redis-server, no replicas) on loopback, ioredis Cluster configured by REDIS_URL and REDIS_CLUSTER=true; two gateways over one stack; PGlite, 12 simulated carriers, in the test process',
+);
+afterAll(() => scale.write());
 
 describeCluster('cache on a 3-node Redis Cluster', () => {
   let cluster: RedisCluster;
@@ -46,6 +51,7 @@ describeCluster('cache on a 3-node Redis Cluster', () => {
     const perNode = await Promise.all((cache.redis as import('ioredis').Cluster).nodes('master').map((node) => node.dbsize()));
     expect(perNode).toHaveLength(3);
     expect(perNode.every((n) => n > 0)).toBe(true);
+    scale.record('60 keys written and read back', `keys per node: ${perNode.join(', ')}`);
   });
 
   it('counts generations atomically and single-flights loads', async () => {
@@ -59,6 +65,7 @@ describeCluster('cache on a 3-node Redis Cluster', () => {
     expect(loads).toBe(1);
     expect(results.every((r) => r.value === 1)).toBe(true);
     expect((await loader.get(`sf:${key}`, 60, async () => ++loads, stats)).cached).toBe(true);
+    scale.record('10 concurrent INCRs; 10 concurrent loads of one key', 'generations 1 to 10, each once; 1 load, then a cache hit');
   });
 });
 
@@ -90,6 +97,7 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
         cache: { kind: 'redis', ok: true },
       });
     }
+    scale.record('/ready at the gateway and the 3 subgraphs', 'cache: redis, ok');
   });
 
   it('answers through gateway B from the quotes gateway A cached, spread over every node', async () => {
@@ -106,7 +114,9 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
     const first = await graphql(stack.url, query, { i: input }, { token: staff });
     expect(first.errors).toBeUndefined();
     const before = stack.simulators.control.totalCounts();
+    const asked = performance.now();
     const again = await graphql(gatewayB.url, query, { i: input }, { token: staff });
+    const took = performance.now() - asked;
     expect(again.data!.compareQuotes).toEqual({
       ...first.data!.compareQuotes,
       outcomes: first.data!.compareQuotes.outcomes.map((o: object) => ({ ...o, cached: true })),
@@ -119,6 +129,10 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
     );
     expect(perNode).toHaveLength(3);
     expect(perNode.every((n) => n > 0)).toBe(true);
+    scale.record(
+      'a comparison cached through gateway A, asked through B',
+      `${took.toFixed(0)} ms, ${CARRIERS.length} of ${CARRIERS.length} carriers from the cache, 0 carrier calls; the graph's keys per node: ${perNode.join(', ')}`,
+    );
   });
 
   it('makes caseMetrics through gateway B fresh after a case written through gateway A', async () => {
@@ -150,6 +164,10 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
       );
       expect(submitted.errors).toBeUndefined();
       expect(await read()).toEqual({ submitted: before.submitted + 1, cached: false });
+      scale.record(
+        'caseMetrics through B after a case written through A',
+        `fresh at the first read: ${before.submitted} → ${before.submitted + 1} submitted, not from the cache`,
+      );
     } finally {
       await pool.end();
     }
@@ -170,6 +188,7 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
       for (let i = 0; i < 6; i++) statuses.push((await graphql(limited[i % 2].url, '{ carriers { id } }', {}, { token })).status);
       expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
       expect(statuses.slice(4)).toEqual([429, 429]);
+      scale.record('one client, RATE_LIMIT=4 a minute, 6 requests alternating over two gateways', `statuses ${statuses.join(', ')}`);
     } finally {
       for (const gateway of limited) await gateway.stop();
     }

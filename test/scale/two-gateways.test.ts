@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { RunningGateway } from '../../gateway/gateway';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { graphql, type GraphqlResponse } from '../support/graphql';
-import { startGatewayFor, startSubgraphReplicas, type SubgraphReplicas } from '../support/scale-out';
+import { scaleResults, startGatewayFor, startSubgraphReplicas, type SubgraphReplicas } from '../support/scale-out';
 import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
 
@@ -39,6 +39,10 @@ let replicas: SubgraphReplicas;
 let gatewayC: RunningGateway;
 let pool: pg.Pool;
 let staff: string;
+const results = scaleResults(
+  'Scale-out: two gateways sharing one Redis (test:scale)',
+  "test/scale/two-gateways.test.ts; gateway A is the stack's, B another gateway over the same subgraphs, C a gateway over a second replica of every subgraph; only Redis and the database shared; PGlite, 12 simulated carriers, all in the test process on loopback",
+);
 
 /**
  * A question no earlier run asked (Redis outlives test runs, and quotes live 15 minutes there): one
@@ -65,6 +69,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  results.write();
   await gatewayC?.stop();
   await replicas?.stop();
   await gatewayB?.stop();
@@ -101,10 +106,14 @@ const pairs = () =>
     ['C, over replicas of every subgraph', () => gatewayC.url],
   ] as const;
 
-describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, other) => {
+const since = (started: number) => `${(performance.now() - started).toFixed(0)} ms`;
+
+describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (name, other) => {
   it('answers through the other gateway, from the cache, a comparison A already made', async () => {
     const input = newQuestion();
+    const askedA = performance.now();
     const first = await graphql(stack.url, COMPARE, { i: input }, { token: staff });
+    const firstTook = since(askedA);
     expect(first.errors).toBeUndefined();
     // Asked for the first time: every carrier that is called over the network was called (a rate-book
     // carrier prices locally from a book it already holds, which also counts as "cached").
@@ -115,13 +124,19 @@ describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, 
     expect(CARRIERS.filter((c) => c.protocol !== 'RATEBOOK').every((c) => !(outcomes.get(c.id) as { cached: boolean }).cached)).toBe(true);
     expect(first.extensions!.stats.carriers.cacheHits).toBe(0);
     const before = await quietCounts();
+    const askedOther = performance.now();
     const again = await graphql(other(), COMPARE, { i: input }, { token: staff });
+    const againTook = since(askedOther);
     expect(again.errors).toBeUndefined();
     expect(again.data!.compareQuotes.quotes).toEqual(first.data!.compareQuotes.quotes);
     expect(again.data!.compareQuotes.outcomes.every((o: { cached: boolean }) => o.cached)).toBe(true);
     expect(again.extensions!.stats.carriers).toMatchObject({ carrierCalls: 0, cacheHits: CARRIERS.length, cacheMisses: 0 });
     // Not one call reached any carrier for it.
     expect(await quietCounts()).toBe(before);
+    results.record(
+      `A and ${name}: a quote comparison made through A, asked through the other`,
+      `through A ${firstTook} (every carrier called); through the other ${againTook}, ${CARRIERS.length} of ${CARRIERS.length} carriers from the shared cache, 0 carrier calls`,
+    );
   });
 
   it('makes caseMetrics read through the other gateway fresh as soon as A writes a case', async () => {
@@ -155,7 +170,9 @@ describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, 
     const { id } = submitted.data!.submitCase;
 
     // Through the other gateway: computed afresh (not the entry cached before the write), with the new case in it.
+    const readAfter = performance.now();
     const afterSubmit = await read();
+    const afterSubmitTook = since(readAfter);
     expect(afterSubmit.stats.cacheHits).toBe(0);
     expect(afterSubmit.stats.sql).toBeGreaterThan(0);
     expect(afterSubmit.figures.totals).toEqual({ submitted: before.totals.submitted + 1, open: before.totals.open + 1 });
@@ -173,6 +190,10 @@ describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, 
     });
     expect(count(afterMove.figures, 'SUBMITTED')).toBe(count(afterSubmit.figures, 'SUBMITTED') - 1);
     expect(count(afterMove.figures, 'WITHDRAWN')).toBe(count(afterSubmit.figures, 'WITHDRAWN') + 1);
+    results.record(
+      `A and ${name}: caseMetrics through the other after a write through A`,
+      `the first read after the write is fresh (${before.totals.submitted} → ${afterSubmit.figures.totals.submitted} submitted; recomputed with ${afterSubmit.stats.sql} SQL statements in ${afterSubmitTook}), and again after a status change`,
+    );
   });
 
   it('serves by hash alone a persisted query that was registered through A (automatic persisted queries)', async () => {
@@ -189,5 +210,9 @@ describeRedis.each(pairs())('two gateways sharing one Redis: A and %s', (_name, 
     const byHash = await persisted(other(), hash);
     expect(byHash.errors).toBeUndefined();
     expect(byHash.data).toEqual(registered.data);
+    results.record(
+      `A and ${name}: a persisted query registered through A`,
+      'served through the other by its hash alone (PERSISTED_QUERY_NOT_FOUND there before)',
+    );
   });
 });

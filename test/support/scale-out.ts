@@ -9,6 +9,7 @@
  * stack and stop them before it.
  */
 import 'reflect-metadata';
+import { machineLine, table, writeResultsSection } from '../../bench/bench-support';
 import { readGatewayConfig } from '../../gateway/gateway.config';
 import { startGateway, type RunningGateway } from '../../gateway/gateway';
 import { composeSupergraph } from '../../scripts/compose';
@@ -63,6 +64,33 @@ export async function startSubgraphReplicas(options: { env?: Record<string, stri
     subgraphs,
     async stop() {
       for (const subgraph of Object.values(subgraphs)) await subgraph.stop();
+    },
+  };
+}
+
+/**
+ * With SCALE_RESULTS=1 (`npm run test:scale`), a scale test file writes its section of
+ * bench/RESULTS.md after its tests: one row per test that passed, with what it measured (a failed
+ * test adds no row, and the file's tests fail as usual). Without it, nothing is written.
+ */
+export interface ScaleResults {
+  /** A passed check and what it measured; call it at the end of the test. */
+  record(check: string, measured: string): void;
+  /** Writes the section (SCALE_RESULTS=1 and at least one row); call it in afterAll. */
+  write(): void;
+}
+
+export function scaleResults(title: string, setup: string): ScaleResults {
+  const rows: string[][] = [];
+  return {
+    record: (check, measured) => void rows.push([check, measured]),
+    write() {
+      if (process.env.SCALE_RESULTS !== '1' || rows.length === 0) return;
+      const redis = process.env.REDIS_URL ? 'REDIS_URL=redis://… ' : '';
+      writeResultsSection(
+        title,
+        `Command: \`${redis}npm run test:scale\` (${setup}).\n${machineLine()}\n\nEach row is a test that passed (a failed test adds none); the counts are what the tests assert, the times are single requests on loopback.\n\n${table(['check', 'measured'], rows)}`,
+      );
     },
   };
 }
