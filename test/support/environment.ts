@@ -7,10 +7,12 @@
  *   file's simulated carriers.
  * - With Redis, the file's keys carry a prefix of their own (REDIS_KEY_PREFIX), so cached answers
  *   of one file's database never answer another's.
- * - On PGlite, the file gets a fresh instance started from the seeded data (pglite-databases.ts),
- *   stopped when the file ends: the same isolation, for the same reason.
+ * - On PGlite, a file that uses a database gets a fresh instance started from the seeded data
+ *   (pglite-databases.ts), stopped when the file ends: the same isolation, for the same reason.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { TestEnvironment } from 'jest-environment-node';
 import pg from 'pg';
 import { closeDatabaseCopy, openDatabaseCopy } from './pglite-databases';
@@ -21,6 +23,12 @@ type Env = Record<string, string | undefined>;
 export default class BgaTestEnvironment extends TestEnvironment {
   private database: string | undefined;
   private pgliteCopy: string | undefined;
+  private readonly testPath: string;
+
+  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+    super(config, context);
+    this.testPath = context.testPath;
+  }
   private readonly saved: Env = {};
 
   override async setup(): Promise<void> {
@@ -28,7 +36,7 @@ export default class BgaTestEnvironment extends TestEnvironment {
     const tag = `${process.pid}_${randomBytes(4).toString('hex')}`;
     this.set('REDIS_KEY_PREFIX', `bga-test-${tag}:`);
     const copies = process.env.BGA_TEST_PGLITE_DATABASES;
-    if (copies) {
+    if (copies && usesDatabase(this.testPath)) {
       const copy = await openDatabaseCopy(copies);
       this.pgliteCopy = copy.id;
       this.set('DATABASE_URL', copy.url);
@@ -88,4 +96,14 @@ async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>):
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Whether a test file needs a database of its own: every file under test/, and a unit test beside
+ * the code that reaches a database. Starting a PGlite instance costs a second or so, and most unit
+ * tests need none: they keep the seeded instance's URL, which no test writes to.
+ */
+function usesDatabase(testPath: string): boolean {
+  if (/[\\/]test[\\/]/.test(testPath) && !/[\\/]__tests__[\\/]/.test(testPath)) return true;
+  return /DATABASE_URL|startStack|pg\.Pool|new Pool\(/.test(readFileSync(testPath, 'utf8'));
 }

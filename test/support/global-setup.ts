@@ -59,15 +59,17 @@ export default async function globalSetup(): Promise<void> {
   await seedDatabase(pool, { ...TEST_SEED, anchor: new Date().toISOString().slice(0, 10) });
   await pool.end();
   if (embedded) {
-    // The seeded data, taken once; every file starts its own instance from it (environment.ts), so
-    // the main process itself keeps no database to connect to.
-    const template = await embedded.dump();
-    await embedded.stop();
+    // The seeded data, taken once; every file that uses a database starts its own instance from it
+    // (environment.ts). The seeded instance itself stays up for the unit tests that need none.
+    const shared = embedded;
+    const template = await shared.dump();
     const copies = await serveDatabaseCopies(template);
-    state.__bgaTeardown = () => copies.stop();
+    state.__bgaTeardown = async () => {
+      await copies.stop();
+      await shared.stop();
+    };
     process.env.BGA_TEST_PGLITE_DATABASES = copies.url;
-  } else {
-    process.env.DATABASE_URL = url;
   }
+  process.env.DATABASE_URL = url;
   process.env.BGA_TEST_DATABASE = '1';
 }
