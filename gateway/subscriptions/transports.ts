@@ -189,6 +189,9 @@ export function attachSubscriptions(options: {
       if (typeof header === 'string' && header !== '') {
         (req as IncomingMessage & { lastEventId?: string }).lastEventId = header;
       }
+      // graphql-sse refuses a GET without a document with an uncoded error: refuse it with the contract's code first.
+      if (req.method === 'GET' && !new URL(req.url ?? '/', 'http://gateway').searchParams.get('query'))
+        return sendGraphqlError(res, new HttpError(400, 'BAD_REQUEST', 'Missing query'));
       responses.add(res);
       res.once('close', () => responses.delete(res));
       await sse(req, res);
