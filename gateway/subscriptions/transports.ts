@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
@@ -70,6 +70,29 @@ export function attachSubscriptions(options: {
 }): SubscriptionTransports {
   const { server, hub, schema, authenticate, config, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  // Both transports hand the hub the same thing: the operation and the caller its context carries.
+  const subscribeOn = (
+    transport: 'ws' | 'sse',
+    args: {
+      schema: GraphQLSchema;
+      document: DocumentNode;
+      operationName?: string | null;
+      variableValues?: unknown;
+      contextValue?: unknown;
+    },
+  ) => {
+    const { caller, lastEventId } = args.contextValue as { caller: Caller; lastEventId?: string };
+    return hub.subscribe({
+      schema: args.schema,
+      document: args.document,
+      operationName: args.operationName,
+      variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
+      identity: caller.identity,
+      expiresAt: caller.expiresAt,
+      lastEventId,
+      transport,
+    });
+  };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.split('?')[0] !== '/graphql') return void socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -115,19 +138,7 @@ export function attachSubscriptions(options: {
         clearTimeout(ctx.extra.idle);
       },
       execute: onlySubscriptions,
-      subscribe: (args) => {
-        const { caller, lastEventId } = args.contextValue as { caller: Caller; lastEventId?: string };
-        return hub.subscribe({
-          schema: args.schema,
-          document: args.document,
-          operationName: args.operationName,
-          variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
-          identity: caller.identity,
-          expiresAt: caller.expiresAt,
-          lastEventId,
-          transport: 'ws',
-        }) as never;
-      },
+      subscribe: (args) => subscribeOn('ws', args) as never,
     },
     wss,
     config.keepAliveMs,
@@ -159,19 +170,7 @@ export function attachSubscriptions(options: {
       if (invalid.length) return refused('GRAPHQL_VALIDATION_FAILED', invalid);
     },
     execute: onlySubscriptions as never,
-    subscribe: (args) => {
-      const { caller, lastEventId } = args.contextValue as unknown as { caller: Caller; lastEventId?: string };
-      return hub.subscribe({
-        schema: args.schema,
-        document: args.document,
-        operationName: args.operationName,
-        variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
-        identity: caller.identity,
-        expiresAt: caller.expiresAt,
-        lastEventId,
-        transport: 'sse',
-      }) as never;
-    },
+    subscribe: (args) => subscribeOn('sse', args as never) as never,
   });
   const responses = new Set<ServerResponse>();
   return {
