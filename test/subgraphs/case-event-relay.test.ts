@@ -5,10 +5,11 @@
  * on Redis two relays publish each event once (the stream refuses the second copy).
  */
 import Redis from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { type CaseEventMessage, MemoryCaseEventBus, RedisCaseEventBus } from '../../platform/case-event-bus';
 import { createLogger } from '../../platform/logger';
 import { CaseEventRelay } from '../../subgraphs/cases/case-event.relay';
+import { testPool } from '../support/test-pool';
 
 const logger = createLogger('test', 'silent');
 let pool: pg.Pool;
@@ -18,7 +19,7 @@ const note = (text: string) =>
   pool.query(`INSERT INTO cases.case_event (case_id, at, type, actor, note) VALUES ($1, now(), 'NOTE', 'user:test', $2)`, [caseId, text]);
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   caseId = (await pool.query<{ id: string }>(`SELECT id FROM cases."case" ORDER BY id LIMIT 1`)).rows[0].id;
 });
 
