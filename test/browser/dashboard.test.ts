@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse, print } from 'graphql';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { DASHBOARD_OPERATIONS, dashboard } from '../../gateway/plugins/dashboard';
 import { startStack, type Stack } from '../support/stack';
@@ -116,6 +117,110 @@ async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+interface Figures {
+  open: number;
+  statuses: number;
+  agingCodes: number;
+  agents: string[];
+  placedPremium: number;
+}
+
+/**
+ * Every number the signed-in page shows equals the same operation's answer, fetched directly with the
+ * panel's variables (its data-variables) and the same token. Returns a few figures for scope checks.
+ */
+async function expectFiguresOfGraph(page: Page, token: string): Promise<Figures> {
+  const variablesOf = async (id: string) =>
+    JSON.parse((await page.locator(`#${id}`).getAttribute('data-variables'))!) as Record<string, unknown>;
+
+  // Placement ratio and placed premium per month: twelve months, each row the graph's figures (and shown as such).
+  const trendVariables = await variablesOf('trend');
+  const trend = await answer<{
+    cohorts: { periods: { start: string; submitted: number; placed: number; placementRatio: number | null }[] };
+    placements: { periods: { start: string; placed: number; placedPremium: string }[] };
+  }>('DashboardTrend', trendVariables, token);
+  expect(trend.cohorts.periods).toHaveLength(12);
+  const placedIn = new Map(trend.placements.periods.map((period) => [period.start, period]));
+  expect(await rowsOf(page, '#trend')).toEqual(
+    trend.cohorts.periods.map((period) => [
+      period.start,
+      period.start,
+      raw(period.submitted),
+      raw(period.placementRatio),
+      raw(placedIn.get(period.start)!.placed),
+      placedIn.get(period.start)!.placedPremium,
+    ]),
+  );
+  for (const period of trend.cohorts.periods.filter((p) => p.placementRatio !== null))
+    expect(await page.locator(`#trend tr[data-key="${period.start}"] td[data-field="placementRatio"]`).textContent()).toBe(
+      `${(period.placementRatio! * 100).toFixed(1)}%`,
+    );
+
+  // Pipeline by status, and the window's funnel.
+  const pipeline = await answer<{
+    pipeline: { totals: { open: number }; byStatus: { status: string; count: number }[] };
+    caseFunnel: Record<'submitted' | 'approved' | 'issued' | 'placed' | 'open', number>;
+  }>('DashboardPipeline', await variablesOf('pipeline'), token);
+  expect(await rowsOf(page, '#pipeline')).toEqual([
+    ...pipeline.pipeline.byStatus.map((entry) => [entry.status, entry.status, raw(entry.count)]),
+    ['TOTAL', 'TOTAL', raw(pipeline.pipeline.totals.open)],
+  ]);
+  const funnel = await page.$$eval('#pipeline .funnel dd', (items) =>
+    items.map((item) => [(item as HTMLElement).dataset.field, (item as HTMLElement).dataset.value]),
+  );
+  expect(funnel).toEqual(
+    (['submitted', 'approved', 'issued', 'placed', 'open'] as const).map((stage) => [`funnel.${stage}`, raw(pipeline.caseFunnel[stage])]),
+  );
+
+  // Requirement aging and turnaround.
+  const requirements = await answer<{
+    aging: { requirementsAging: { code: string; outstanding: number; averageAgeDays: number; pastFollowUp: number }[] };
+    requirementMetrics: { turnaround: { code: string; vendor: string | null; received: number; p50Days: number; p90Days: number }[] };
+  }>('DashboardRequirements', await variablesOf('requirements'), token);
+  expect(await rowsOf(page, '#requirements .aging')).toEqual(
+    requirements.aging.requirementsAging.map((entry) => [
+      entry.code,
+      entry.code,
+      raw(entry.outstanding),
+      raw(entry.averageAgeDays),
+      raw(entry.pastFollowUp),
+    ]),
+  );
+  expect(await rowsOf(page, '#requirements .turnaround')).toEqual(
+    requirements.requirementMetrics.turnaround.map((entry) => [
+      `${entry.code}/${entry.vendor ?? ''}`,
+      entry.code,
+      raw(entry.vendor),
+      raw(entry.received),
+      raw(entry.p50Days),
+      raw(entry.p90Days),
+    ]),
+  );
+
+  // Top agents.
+  const agents = await answer<{
+    agentProduction: { rank: number; agentId: string; placedPremium: string; placed: number; ownPlacedPremium: string }[];
+  }>('DashboardTopAgents', await variablesOf('agents'), token);
+  expect(await rowsOf(page, '#agents')).toEqual(
+    agents.agentProduction.map((entry) => [
+      entry.agentId,
+      raw(entry.rank),
+      entry.agentId,
+      entry.placedPremium,
+      raw(entry.placed),
+      entry.ownPlacedPremium,
+    ]),
+  );
+
+  return {
+    open: pipeline.pipeline.totals.open,
+    statuses: pipeline.pipeline.byStatus.length,
+    agingCodes: requirements.aging.requirementsAging.length,
+    agents: agents.agentProduction.map((entry) => entry.agentId),
+    placedPremium: trend.placements.periods.reduce((sum, period) => sum + Number(period.placedPremium), 0),
+  };
+}
+
 describeBrowser('the reference dashboard in chromium', () => {
   it('signs in, shows loading, then every figure exactly as the graph answers it, offline', async () => {
     let release!: () => void;
@@ -139,95 +244,12 @@ describeBrowser('the reference dashboard in chromium', () => {
         ['requirements', 'ready'],
         ['agents', 'ready'],
       ]);
-      const variablesOf = async (id: string) =>
-        JSON.parse((await page.locator(`#${id}`).getAttribute('data-variables'))!) as Record<string, unknown>;
-
-      // Placement ratio and placed premium per month: twelve months, each row the graph's figures.
-      const trendVariables = await variablesOf('trend');
-      const trend = await answer<{
-        cohorts: { periods: { start: string; submitted: number; placed: number; placementRatio: number | null }[] };
-        placements: { periods: { start: string; placed: number; placedPremium: string }[] };
-      }>('DashboardTrend', trendVariables, token);
-      expect(trend.cohorts.periods).toHaveLength(12);
-      const placedIn = new Map(trend.placements.periods.map((period) => [period.start, period]));
-      expect(await rowsOf(page, '#trend')).toEqual(
-        trend.cohorts.periods.map((period) => [
-          period.start,
-          period.start,
-          raw(period.submitted),
-          raw(period.placementRatio),
-          raw(placedIn.get(period.start)!.placed),
-          placedIn.get(period.start)!.placedPremium,
-        ]),
-      );
-      // Not all zeros: the seeded year has placements, and the page formats what it shows.
-      expect(trend.placements.periods.some((period) => Number(period.placedPremium) > 0)).toBe(true);
-      const withRatio = trend.cohorts.periods.find((period) => period.placementRatio !== null)!;
-      expect(await page.locator(`#trend tr[data-key="${withRatio.start}"] td[data-field="placementRatio"]`).textContent()).toBe(
-        `${(withRatio.placementRatio! * 100).toFixed(1)}%`,
-      );
-
-      // Pipeline by status, and the window's funnel.
-      const pipeline = await answer<{
-        pipeline: { totals: { open: number }; byStatus: { status: string; count: number }[] };
-        caseFunnel: Record<'submitted' | 'approved' | 'issued' | 'placed' | 'open', number>;
-      }>('DashboardPipeline', await variablesOf('pipeline'), token);
-      expect(pipeline.pipeline.byStatus.length).toBeGreaterThan(1);
-      expect(await rowsOf(page, '#pipeline')).toEqual([
-        ...pipeline.pipeline.byStatus.map((entry) => [entry.status, entry.status, raw(entry.count)]),
-        ['TOTAL', 'TOTAL', raw(pipeline.pipeline.totals.open)],
-      ]);
-      const funnel = await page.$$eval('#pipeline .funnel dd', (items) =>
-        items.map((item) => [(item as HTMLElement).dataset.field, (item as HTMLElement).dataset.value]),
-      );
-      expect(funnel).toEqual(
-        (['submitted', 'approved', 'issued', 'placed', 'open'] as const).map((stage) => [
-          `funnel.${stage}`,
-          raw(pipeline.caseFunnel[stage]),
-        ]),
-      );
-
-      // Requirement aging and turnaround.
-      const requirements = await answer<{
-        aging: { requirementsAging: { code: string; outstanding: number; averageAgeDays: number; pastFollowUp: number }[] };
-        requirementMetrics: { turnaround: { code: string; vendor: string | null; received: number; p50Days: number; p90Days: number }[] };
-      }>('DashboardRequirements', await variablesOf('requirements'), token);
-      expect(requirements.aging.requirementsAging.length).toBeGreaterThan(0);
-      expect(await rowsOf(page, '#requirements .aging')).toEqual(
-        requirements.aging.requirementsAging.map((entry) => [
-          entry.code,
-          entry.code,
-          raw(entry.outstanding),
-          raw(entry.averageAgeDays),
-          raw(entry.pastFollowUp),
-        ]),
-      );
-      expect(await rowsOf(page, '#requirements .turnaround')).toEqual(
-        requirements.requirementMetrics.turnaround.map((entry) => [
-          `${entry.code}/${entry.vendor ?? ''}`,
-          entry.code,
-          raw(entry.vendor),
-          raw(entry.received),
-          raw(entry.p50Days),
-          raw(entry.p90Days),
-        ]),
-      );
-
-      // Top agents.
-      const agents = await answer<{
-        agentProduction: { rank: number; agentId: string; placedPremium: string; placed: number; ownPlacedPremium: string }[];
-      }>('DashboardTopAgents', await variablesOf('agents'), token);
-      expect(agents.agentProduction.length).toBeGreaterThan(0);
-      expect(await rowsOf(page, '#agents')).toEqual(
-        agents.agentProduction.map((entry) => [
-          entry.agentId,
-          raw(entry.rank),
-          entry.agentId,
-          entry.placedPremium,
-          raw(entry.placed),
-          entry.ownPlacedPremium,
-        ]),
-      );
+      const figures = await expectFiguresOfGraph(page, token);
+      // Not an empty page that trivially matches: the seeded year has all of these.
+      expect(figures.placedPremium).toBeGreaterThan(0);
+      expect(figures.statuses).toBeGreaterThan(1);
+      expect(figures.agingCodes).toBeGreaterThan(0);
+      expect(figures.agents.length).toBeGreaterThan(0);
 
       // Each chart was drawn (a canvas with pixels set).
       const drawn = await page.$$eval('.panel canvas', (canvases) =>
@@ -250,6 +272,35 @@ describeBrowser('the reference dashboard in chromium', () => {
       await page.close();
     }
   }, 120_000);
+
+  it("with an agent token shows that agent's scope only, as the graph answers it", async () => {
+    const { page, offHost, errors } = await offlinePage();
+    try {
+      const token = await stack.agentToken('agt_0013');
+      await signIn(page, token);
+      await page.locator('body[data-state="done"]').waitFor({ timeout: 60_000 });
+      expect(await page.$$eval('.panel', (panels) => panels.map((panel) => (panel as HTMLElement).dataset.state))).toEqual([
+        'ready',
+        'ready',
+        'ready',
+        'ready',
+      ]);
+      expect(await page.locator('#who').textContent()).toBe('AGENT · agt_0013');
+      const figures = await expectFiguresOfGraph(page, token);
+      // The agency's figures (staff) are larger: the page showed the agent's scope, not the agency's.
+      const window = JSON.parse((await page.locator('#trend').getAttribute('data-variables'))!) as Record<string, unknown>;
+      const agency = await answer<{ placements: { periods: { placedPremium: string }[] } }>(
+        'DashboardTrend',
+        window,
+        await stack.token('STAFF'),
+      );
+      expect(figures.placedPremium).toBeLessThan(agency.placements.periods.reduce((sum, period) => sum + Number(period.placedPremium), 0));
+      expect(offHost).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 90_000);
 
   it('shows the coded error for a refused token, and the way back to sign in', async () => {
     const { page, offHost, errors } = await offlinePage();
@@ -346,6 +397,19 @@ describe('/dashboard over HTTP', () => {
       '/dashboard/app/%2e%2e/%2e%2e/%2e%2e/%2e%2e/package.json',
     ])
       expect([path, (await get(path)).status]).toEqual([path, 404]);
+  });
+
+  it("sends only operations of the trusted documents' manifest, as their example files hold them", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'schema/trusted-documents.json'), 'utf8')) as {
+      operations: { name: string; body: string }[];
+    };
+    for (const operation of DASHBOARD_OPERATIONS) {
+      const entry = manifest.operations.find((candidate) => candidate.name === operation);
+      expect([operation, entry && print(parse(readFileSync(join(ROOT, 'examples/operations', `${operation}.graphql`), 'utf8')))]).toEqual([
+        operation,
+        entry?.body,
+      ]);
+    }
   });
 
   it('is not served in production (NODE_ENV=production: the same switch as the explorer)', () => {
