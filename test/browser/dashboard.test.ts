@@ -277,7 +277,8 @@ describeBrowser('the reference dashboard in chromium', () => {
     const { page, offHost, errors } = await offlinePage();
     try {
       const token = await stack.agentToken('agt_0013');
-      await signIn(page, token);
+      // Pasted as a terminal may give it: with "Bearer " and a line break inside.
+      await signIn(page, `Bearer ${token.slice(0, 40)}\n${token.slice(40)}`);
       await page.locator('body[data-state="done"]').waitFor({ timeout: 60_000 });
       expect(await page.$$eval('.panel', (panels) => panels.map((panel) => (panel as HTMLElement).dataset.state))).toEqual([
         'ready',

@@ -343,7 +343,9 @@ function start(): void {
     event.preventDefault();
     const entered = byId<HTMLTextAreaElement>('token')
       .value.trim()
-      .replace(/^Bearer\s+/i, '');
+      .replace(/^Bearer\s+/i, '')
+      // A JWT has no whitespace: what a terminal's line wrap added is dropped.
+      .replace(/\s+/g, '');
     if (!entered) return;
     sessionStorage.setItem(TOKEN_KEY, entered);
     byId('sign-in').hidden = true;
