@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
-import { dirname, join, normalize, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { sendJson } from '../../platform/http';
 import type { GatewayPlugin } from './gateway-plugin';
 
@@ -75,19 +75,26 @@ export function dashboard(production: boolean): GatewayPlugin {
     }
     const [prefix, folder] = served.find(([candidate]) => path.startsWith(candidate))!;
     const file = normalize(join(folder, path.slice(prefix.length)));
-    const type = TYPES[file.slice(file.lastIndexOf('.'))];
+    const type = TYPES[extname(file)];
     // Only files of the served kinds inside the folder (no `..`, no tsconfig, no TypeScript source).
-    if (!type || !file.startsWith(folder + sep) || file.endsWith('.graphql') || !existsSync(file))
+    if (!type || !file.startsWith(folder + sep) || file.endsWith('.graphql') || !statSync(file, { throwIfNoEntry: false })?.isFile())
       return path.startsWith('app/') && !existsSync(folder)
         ? send(res, 503, 'text/plain; charset=utf-8', 'The dashboard is not built: run `npm run build:dashboard` (npm start does).\n')
         : sendJson(res, 404, { error: 'not found' });
     send(res, 200, type, readFileSync(file));
   };
+  const readOnly = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return true;
+    sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
+    return false;
+  };
   return {
     routes: {
-      [DASHBOARD_PATH]: (_req, res) => serve('', res),
+      [DASHBOARD_PATH]: (req, res) => {
+        if (readOnly(req, res)) serve('', res);
+      },
       [`${DASHBOARD_PATH}/`]: (req, res) => {
-        if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+        if (!readOnly(req, res)) return;
         const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
         let path: string;
         try {

@@ -396,8 +396,11 @@ describe('/dashboard over HTTP', () => {
       '/dashboard/%2e%2e/%2e%2e/package.json',
       '/dashboard/vendor/chart.js/%2e%2e/package.json',
       '/dashboard/app/%2e%2e/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/dashboard/src',
+      '/dashboard/app/',
     ])
       expect([path, (await get(path)).status]).toEqual([path, 404]);
+    expect((await fetch(`${origin}/dashboard`, { method: 'POST', body: '{}' })).status).toBe(405);
   });
 
   it("sends only operations of the trusted documents' manifest, as their example files hold them", () => {
