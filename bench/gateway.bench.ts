@@ -53,6 +53,7 @@ import { freePort, redisServerOnPath } from '../scripts/embedded/redis-server';
 import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../platform/config';
 import { signIdentity } from '../platform/identity';
 import { machineLine, ratio, table, writeResultsSection } from './bench-support';
+import { checkAnswers, post } from './gateway/answers';
 import { seed } from './gateway/database';
 import type { HiveSetup } from './gateway/hive.config';
 import { mergeRounds, runCell, type CellResult } from './gateway/load';
@@ -139,18 +140,6 @@ interface Row {
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const latency = (msValue: number) => fixed(msValue, msValue < 100 ? 1 : 0);
-
-async function post(url: string, headers: Record<string, string>, payload: string): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { raw: text.slice(0, 300) };
-  }
-  return { status: response.status, json };
-}
 
 /** One POST on a new connection (so that a cluster's round-robin hands it to the next worker). */
 function postOnNewConnection(url: string, headers: Record<string, string>, payload: string): Promise<{ status: number; text: string }> {
@@ -437,39 +426,6 @@ async function readSamples(urls: Record<string, string>, identity: Record<string
     cases: cases.cases.edges.map((e: any) => e.node),
     carriers: carriers.carriers.map((c: any) => c.id),
   };
-}
-
-/**
- * Every operation once through every gateway: no errors, and the same data as the stock gateway's.
- * Returns one line per problem, and the size of each answer (the stock gateway's JSON, in bytes).
- */
-async function checkAnswers(
-  gateways: Gateway[],
-  operations: Operation[],
-  headers: Record<string, string>,
-): Promise<{ problems: string[]; bytes: number[]; wrong: Set<string> }> {
-  const problems: string[] = [];
-  /** Keys of the gateways that answered any operation with errors or other data than the reference. */
-  const wrong = new Set<string>();
-  const bytes: number[] = [];
-  for (const op of operations) {
-    const payload = body(op);
-    const answers = await Promise.all(gateways.map(async (g) => ({ g, ...(await post(g.url, headers, payload)) })));
-    const reference = answers.find((a) => a.g.key === 'stock') ?? answers[0];
-    bytes.push(JSON.stringify(reference.json).length);
-    for (const a of answers) {
-      if (a.status !== 200 || a.json.errors || !a.json.data) {
-        wrong.add(a.g.key);
-        problems.push(
-          `${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: HTTP ${a.status} ${JSON.stringify(a.json.errors ?? a.json).slice(0, 300)}`,
-        );
-      } else if (a !== reference && JSON.stringify(a.json.data) !== JSON.stringify(reference.json.data)) {
-        wrong.add(a.g.key);
-        problems.push(`${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: data differs from ${reference.g.label}'s`);
-      }
-    }
-  }
-  return { problems, bytes, wrong };
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -797,7 +753,12 @@ ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU m
       `**Not a quiet machine**: processes the bench did not start used ${meanOther.toFixed(2)} of the ${availableParallelism()} cores on average during the cells (up to ${Math.max(...others).toFixed(2)}); requests/s and latencies are skewed by them, CPU ms per request much less. Rerun on a quiet machine for the figures that count.`,
     );
   }
-  return `Command: \`npm run bench:gateway\` (BENCH_SECONDS=${SECONDS} measured per gateway and cell, in BENCH_ROUNDS=${ROUNDS} slices the gateways of a cell take in turns, each after ${WARMUP} s of warm-up; ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}). A merged cell sums answers and seconds; p50 is the mean of the slices', p99 and memory the worst.
+  // The command as run: every BENCH_* setting given in the environment, in front of it.
+  const given = Object.keys(env)
+    .filter((name) => name.startsWith('BENCH_') && name !== 'BENCH_IDENTITY_HEADERS')
+    .sort()
+    .map((name) => `${name}=${env[name]}`);
+  return `Command: \`${[...given, 'npm run bench:gateway'].join(' ')}\` (BENCH_SECONDS=${SECONDS} measured per gateway and cell, in BENCH_ROUNDS=${ROUNDS} slices the gateways of a cell take in turns, each after ${WARMUP} s of warm-up; ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}). A merged cell sums answers and seconds; p50 is the mean of the slices', p99 and memory the worst.
 ${machineLine()}
 
 Gateways, all over the same supergraph and subgraphs: **ours** (\`dist/gateway/main.js\`, every feature on — JWT, signed identity per request, request limits, rate limit counted in ${redisLine || 'process'} with the limit out of reach, metrics, error masking — response cache off except where said; GATEWAY_WORKERS=${WORKERS} (BENCH_GATEWAY_WORKERS); ${oursProcesses} process(es) seen under load); **stock** @apollo/gateway ${versionOf('@apollo/gateway')} in @apollo/server ${versionOf('@apollo/server')}, no plugins (\`bench/gateway/stock-gateway.ts\`, one process); **${HIVE_SETUPS.jit.label}**, @graphql-hive/gateway ${versionOf('@graphql-hive/gateway')} CLI, and **${HIVE_SETUPS['router-runtime'].label}**, the same CLI with @graphql-hive/router-runtime ${versionOf('@graphql-hive/router-runtime')} (the Rust query planner), each set up as the Guild's federation gateway benchmark sets it up, from its repository ${GUILD_BENCHMARK}: ${Object.values(
