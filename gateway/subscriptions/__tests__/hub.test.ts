@@ -13,6 +13,10 @@ const api = buildSchema(`
   type Requirement { id: ID! code: String! }
   type CaseEvent { at: String! type: String! note: String }
   input CaseFilter { statuses: [String!] agentIds: [ID!] open: Boolean }
+  type Carrier { id: ID! }
+  type Quote { id: ID! }
+  type CarrierOutcome { status: String! }
+  input QuoteInput { faceAmount: Int! }
 `);
 const schema = subscriptionSchema(api);
 const config: SubscriptionConfig = {
