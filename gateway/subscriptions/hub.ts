@@ -325,7 +325,7 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
     const rootValue = this.plan.rootValue(event, answer.data as Record<string, unknown> | null | undefined);
     if (!rootValue) {
       // Not visible, not matching, or the federated path failed: a failure is told, the rest skipped.
-      return answer.errors?.length && !answer.data ? { errors: answer.errors, extensions } : null;
+      return answer.errors?.length && !answer.data ? { errors: asGraphQLErrors(answer.errors), extensions } : null;
     }
     const shaped = await execute({
       schema: this.request.schema,
@@ -335,7 +335,11 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
       rootValue,
       fieldResolver: byResponseKey,
     });
-    return { ...shaped, ...(answer.errors?.length ? { errors: [...(shaped.errors ?? []), ...answer.errors] } : {}), extensions };
+    return {
+      ...shaped,
+      ...(answer.errors?.length ? { errors: [...(shaped.errors ?? []), ...asGraphQLErrors(answer.errors)] } : {}),
+      extensions,
+    };
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
