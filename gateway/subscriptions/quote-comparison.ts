@@ -325,7 +325,12 @@ export class QuoteComparisonStream implements AsyncIterableIterator<ExecutionRes
   private enqueue(event: Promise<ExecutionResult | null>): void {
     if (this.done) return;
     // Delivered in order of arrival: the promise is queued now, its count already fixed.
-    this.queue.push(event);
+    this.queue.push(
+      event.catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'quoteComparison: an event could not be shaped');
+        return { errors: [coded('this event could not be resolved', 'INTERNAL_SERVER_ERROR')] };
+      }),
+    );
     this.wake?.();
   }
 

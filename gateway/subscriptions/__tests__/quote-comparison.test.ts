@@ -137,3 +137,13 @@ test('asOf is pinned to one day for every carrier when omitted; the input is onl
   });
   expect((given.variables.bgaQuoteInput as { asOf: string }).asOf).toBe('2025-01-02');
 });
+
+test('a drain ends a running comparison with SERVICE_UNAVAILABLE and frees its place', async () => {
+  const { hub, subscribe } = setup({ car_a: 5, car_b: 300 });
+  const events = (await subscribe({ i: { faceAmount: 1, birthDate: '1990-03-10' } })) as AsyncIterableIterator<ExecutionResult>;
+  expect((await events.next()).value.data.q.c).toEqual({ id: 'car_a' });
+  await hub.drain();
+  expect((await events.next()).value.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+  expect((await events.next()).done).toBe(true);
+  expect(hub.size).toBe(0);
+});
