@@ -152,14 +152,20 @@ export class SubscriptionHub {
     } catch (error) {
       return { errors: [error instanceof GraphQLError ? error : coded((error as Error).message, 'BAD_USER_INPUT')] };
     }
-    const answer = await run(plan.carriersQuery, plan.variables, request.identity);
+    let answer: ExecutionResult;
+    try {
+      answer = await run(plan.carriersQuery, plan.variables, request.identity);
+    } catch (error) {
+      logger.error({ err: error }, 'quoteComparison: the carriers query failed');
+      return { errors: [coded('cannot choose the carriers now', 'INTERNAL_SERVER_ERROR')] };
+    }
     const carriers = (answer.data as { quoteCarriers?: { id: string }[] | null } | null | undefined)?.quoteCarriers;
     if (!carriers)
       return {
         errors: answer.errors?.length ? asGraphQLErrors(answer.errors) : [coded('cannot choose the carriers now', 'INTERNAL_SERVER_ERROR')],
       };
-    // Counted again after the wait: other subscriptions of this client may have opened meanwhile.
     if (this.closed) return { errors: [coded('the gateway is shutting down: reconnect to another replica', 'SERVICE_UNAVAILABLE')] };
+    // Counted again after the wait: other subscriptions of this client may have opened meanwhile.
     const client = request.identity.sub;
     const count = this.perClient.get(client) ?? 0;
     if (count >= config.perClient)
