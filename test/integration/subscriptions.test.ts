@@ -271,6 +271,7 @@ describe('subscriptions over graphql-sse', () => {
       'caseUpdated',
       'caseEvents',
       'requirementUpdated',
+      'quoteComparison',
     ]);
   });
 
