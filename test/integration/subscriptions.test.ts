@@ -272,6 +272,7 @@ describe('subscriptions over graphql-sse', () => {
       'caseUpdated',
       'caseEvents',
       'requirementUpdated',
+      'quoteComparison',
     ]);
   });
 
