@@ -8,10 +8,11 @@
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import pg from 'pg';
+import type pg from 'pg';
 import { CARRIERS, carrierById } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 import { until } from '../support/wait';
 
 /** The carrier deadline: long enough for a loaded 2-core CI machine's warm comparison, short enough to wait for. */
@@ -99,7 +100,7 @@ beforeAll(async () => {
     },
   });
   staff = await stack.token('STAFF');
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   // Warm: OAuth tokens and first connections, so the measured comparisons are warm ones.
   const warm = await graphql(stack.url, COMPARE, { i: { ...BASE, faceAmount: 100_000 } }, { token: staff });
   expect(warm.errors).toBeUndefined();
