@@ -12,10 +12,8 @@ import {
   QUOTE_COMPARISON_FIELD,
   type QuoteComparisonPlan,
   QuoteComparisonStream,
+  type RunQuery,
 } from './quote-comparison';
-
-/** One query through the gateway's own federated path, as `identity` (gateway.ts: Apollo Server's executeOperation). */
-export type RunQuery = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<ExecutionResult>;
 
 export class SubscriptionMetrics {
   readonly open: Gauge;

@@ -30,13 +30,14 @@ import type { Logger } from '../../platform/logger';
  * carrier and its quotes. Each answer is one event as soon as it arrives; a last event says done.
  */
 
+/** One query through the gateway's own federated path, as `identity` (gateway.ts: Apollo Server's executeOperation). */
+export type RunQuery = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<ExecutionResult>;
+
 export const QUOTE_COMPARISON_FIELD = 'quoteComparison';
 
 const INPUT_VARIABLE = 'bgaQuoteInput';
 const CARRIER_VARIABLE = 'bgaCarrierId';
 const PART = 'bgaPart';
-
-type RunQuery = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<ExecutionResult>;
 
 /** The event's fields the federated path answers (the rest — done and the counts — the gateway knows). */
 type Resolved = 'carrier' | 'outcome' | 'quotes';
