@@ -26,6 +26,59 @@ export const GROUP_KEY: Record<MetricsGrouping, string> = {
   PRODUCT_TYPE: 'product_type',
 };
 
+/** The rollup's (cases.case_rollup, migration 18) expression for each grouping it can answer: not AGENT (it has no agent). */
+export const ROLLUP_GROUP_KEY: Partial<Record<MetricsGrouping, string>> = {
+  CARRIER: 'carrier_id',
+  MONTH: `to_char(day, 'YYYY-MM')`,
+  PRODUCT_TYPE: 'product_type',
+};
+
+/**
+ * The conditions of a cohort over cases.case_rollup, or null when the rollup cannot answer it: an
+ * agent's scope or an agent or case-manager filter (the rollup has neither column). Statuses,
+ * carriers, open/closed and the submission dates (UTC days, the rollup's own key) it answers exactly.
+ */
+export function rollupConditions(
+  filter: CaseFilter | null | undefined,
+  scope: ReadonlySet<string> | null,
+  params: unknown[],
+): string[] | null {
+  if (scope || filter?.agentIds || filter?.caseManagerIds) return null;
+  // caseConditions validates the filter (ids, date order) and throws the same errors for both paths.
+  caseConditions(filter, scope, []);
+  const where = ['cases > 0'];
+  if (!filter) return where;
+  if (filter.statuses) where.push(`status = ANY($${params.push(filter.statuses)})`);
+  if (filter.carrierIds) where.push(`carrier_id = ANY($${params.push(filter.carrierIds)})`);
+  if (filter.submittedFrom) where.push(`day >= $${params.push(filter.submittedFrom)}::date`);
+  if (filter.submittedTo) where.push(`day <= $${params.push(filter.submittedTo)}::date`);
+  if (filter.open === true) where.push(`status NOT IN ${CLOSED_STATUSES_SQL}`);
+  if (filter.open === false) where.push(`status IN ${CLOSED_STATUSES_SQL}`);
+  return where;
+}
+
+/** The additive part of caseMetrics (per key and status) from the rollup, or undefined when it cannot answer the cohort. */
+async function partsFromRollup(
+  db: Db,
+  filter: CaseFilter | null | undefined,
+  scope: ReadonlySet<string> | null,
+  groupBy: MetricsGrouping | null | undefined,
+): Promise<PartRow[] | undefined> {
+  const groupKey = groupBy ? ROLLUP_GROUP_KEY[groupBy] : 'NULL::text';
+  const params: unknown[] = [];
+  const where = rollupConditions(filter, scope, params);
+  if (!where || !groupKey) return undefined;
+  return db.query<PartRow>(
+    `SELECT ${groupKey} AS key, status, sum(cases)::int AS cases, sum(approved)::int AS approved,
+            sum(issued)::int AS issued, sum(issue_seconds)::float8 AS "issueSeconds",
+            sum(placed_count)::int AS "placedCount", sum(place_seconds)::float8 AS "placeSeconds",
+            sum(premium_cents)::text AS "premiumCents"
+       FROM cases.case_rollup WHERE ${where.join(' AND ')}
+      GROUP BY 1, 2`,
+    params,
+  );
+}
+
 export async function computeCaseMetrics(
   db: Db,
   filter: CaseFilter | null | undefined,
@@ -42,14 +95,20 @@ export async function computeCaseMetrics(
   const medians = cohort();
   const aging = cohort('c.');
   const [partRows, medianRows, agingRows] = await Promise.all([
-    db.query<PartRow>(
-      `SELECT ${groupKey} AS key, status, count(*)::int AS cases, count(approved_at)::int AS approved,
+    // The additive part from the rollup where it answers the cohort (the whole book and its carrier, month,
+    // product-type and status cuts), from the cases otherwise.
+    partsFromRollup(db, filter, scope, groupBy).then(
+      (rows) =>
+        rows ??
+        db.query<PartRow>(
+          `SELECT ${groupKey} AS key, status, count(*)::int AS cases, count(approved_at)::int AS approved,
               count(issue_seconds)::int AS issued, sum(issue_seconds) AS "issueSeconds",
               count(place_seconds)::int AS "placedCount", sum(place_seconds) AS "placeSeconds",
               coalesce(sum(annual_premium_cents), 0)::text AS "premiumCents"
          FROM cases."case" WHERE TRUE${parts.and}
         GROUP BY 1, 2`,
-      parts.params,
+          parts.params,
+        ),
     ),
     db.query<{ overall: boolean; key: string | null; median: number }>(
       `SELECT ${groupBy ? `grouping(${groupKey}) = 1` : 'TRUE'} AS overall, ${groupKey} AS key,
