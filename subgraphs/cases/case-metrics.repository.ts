@@ -16,6 +16,7 @@ import type { CaseStatus, RequirementCode } from '../shared/enums';
 import type { CaseFilter } from './case.type';
 import type { CaseMetrics, MetricsGrouping } from './case-metrics.type';
 import { caseConditions } from './case.repository';
+import { dayAfter } from './domain/metrics-periods';
 import { CLOSED_STATUSES_SQL } from './cases.migrations';
 import { groupLabel, type PartRow, SECONDS_PER_DAY, Tally } from './domain/case-metrics';
 
@@ -34,27 +35,54 @@ export const ROLLUP_GROUP_KEY: Partial<Record<MetricsGrouping, string>> = {
 };
 
 /**
- * The conditions of a cohort over cases.case_rollup, or null when the rollup cannot answer it: an
- * agent's scope or an agent or case-manager filter (the rollup has neither column). Statuses,
- * carriers, open/closed and the submission dates (UTC days, the rollup's own key) it answers exactly.
+ * The rows of cases.case_rollup_month and cases.case_rollup (migration 18) that make up a cohort, as a
+ * FROM item (`... r`), or null when the rollups cannot answer it: an agent's scope or an agent or
+ * case-manager filter (they have neither column). Statuses, carriers, open/closed and submission
+ * days (their own key) they answer exactly: the whole months of the range from the month rollup, the
+ * days at its edges (and the whole range, `byDay`, for weeks) from the day rollup. `range` narrows the
+ * filter's submission dates further (a series' from and to).
  */
-export function rollupConditions(
+export function rollupSource(
   filter: CaseFilter | null | undefined,
   scope: ReadonlySet<string> | null,
   params: unknown[],
-): string[] | null {
+  range: { from?: string; to?: string } = {},
+  byDay = false,
+): string | null {
   if (scope || filter?.agentIds || filter?.caseManagerIds) return null;
   // caseConditions validates the filter (ids, date order) and throws the same errors for both paths.
   caseConditions(filter, scope, []);
   const where = ['cases > 0'];
-  if (!filter) return where;
-  if (filter.statuses) where.push(`status = ANY($${params.push(filter.statuses)})`);
-  if (filter.carrierIds) where.push(`carrier_id = ANY($${params.push(filter.carrierIds)})`);
-  if (filter.submittedFrom) where.push(`day >= $${params.push(filter.submittedFrom)}::date`);
-  if (filter.submittedTo) where.push(`day <= $${params.push(filter.submittedTo)}::date`);
-  if (filter.open === true) where.push(`status NOT IN ${CLOSED_STATUSES_SQL}`);
-  if (filter.open === false) where.push(`status IN ${CLOSED_STATUSES_SQL}`);
-  return where;
+  if (filter?.statuses) where.push(`status = ANY($${params.push(filter.statuses)})`);
+  if (filter?.carrierIds) where.push(`carrier_id = ANY($${params.push(filter.carrierIds)})`);
+  if (filter?.open === true) where.push(`status NOT IN ${CLOSED_STATUSES_SQL}`);
+  if (filter?.open === false) where.push(`status IN ${CLOSED_STATUSES_SQL}`);
+  const latest = (a?: string, b?: string) => (a && b ? (a > b ? a : b) : (a ?? b));
+  const earliest = (a?: string, b?: string) => (a && b ? (a < b ? a : b) : (a ?? b));
+  const from = latest(filter?.submittedFrom ?? undefined, range.from);
+  const to = earliest(filter?.submittedTo ?? undefined, range.to);
+  const day = (date: string) => `$${params.push(date)}::date`;
+  const days = (conditions: string[]) => `SELECT * FROM cases.case_rollup WHERE ${[...where, ...conditions].join(' AND ')}`;
+  // Whole months: from the first month starting on or after `from` to the last one ending on or before `to` (exclusive bound: its next month's first).
+  const monthFrom = from === undefined ? undefined : from.endsWith('-01') ? from : `${firstOfNextMonth(from)}`;
+  const monthTo = to === undefined ? undefined : firstOfMonth(dayAfter(to));
+  if (byDay || (monthFrom !== undefined && monthTo !== undefined && monthFrom >= monthTo)) {
+    const bounds = [...(from ? [`day >= ${day(from)}`] : []), ...(to ? [`day <= ${day(to)}`] : [])];
+    return `(${days(bounds)}) r`;
+  }
+  const months = [...(monthFrom ? [`day >= ${day(monthFrom)}`] : []), ...(monthTo ? [`day < ${day(monthTo)}`] : [])];
+  const edges = [
+    ...(from && monthFrom && from < monthFrom ? [`(day >= ${day(from)} AND day < ${day(monthFrom)})`] : []),
+    ...(to && monthTo && monthTo <= to ? [`(day >= ${day(monthTo)} AND day <= ${day(to)})`] : []),
+  ];
+  const monthRows = `SELECT * FROM cases.case_rollup_month WHERE ${[...where, ...months].join(' AND ')}`;
+  return `(${monthRows}${edges.length ? ` UNION ALL ${days([`(${edges.join(' OR ')})`])}` : ''}) r`;
+}
+
+const firstOfMonth = (date: string) => `${date.slice(0, 7)}-01`;
+function firstOfNextMonth(date: string): string {
+  const [year, month] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
 }
 
 /** The additive part of caseMetrics (per key and status) from the rollup, or undefined when it cannot answer the cohort. */
@@ -66,14 +94,14 @@ async function partsFromRollup(
 ): Promise<PartRow[] | undefined> {
   const groupKey = groupBy ? ROLLUP_GROUP_KEY[groupBy] : 'NULL::text';
   const params: unknown[] = [];
-  const where = rollupConditions(filter, scope, params);
-  if (!where || !groupKey) return undefined;
+  const source = rollupSource(filter, scope, params);
+  if (!source || !groupKey) return undefined;
   return db.query<PartRow>(
     `SELECT ${groupKey} AS key, status, sum(cases)::int AS cases, sum(approved)::int AS approved,
             sum(issued)::int AS issued, sum(issue_seconds)::float8 AS "issueSeconds",
             sum(placed_count)::int AS "placedCount", sum(place_seconds)::float8 AS "placeSeconds",
             sum(premium_cents)::text AS "premiumCents"
-       FROM cases.case_rollup WHERE ${where.join(' AND ')}
+       FROM ${source}
       GROUP BY 1, 2`,
     params,
   );

@@ -38,11 +38,14 @@ function rollupContribution(rows: string, sign: 1 | -1): string {
        FROM ${rows}`;
 }
 
-/** Adds the summed contributions of `source` (rollupContribution rows) into cases.case_rollup, in key order (one lock order for every writer). */
-function rollupUpsert(source: string): string {
-  return `INSERT INTO cases.case_rollup AS r (day, carrier_id, product_type, status, cases, approved, issued, issue_seconds,
+/**
+ * Adds the summed contributions of `source` (rollupContribution rows) into cases.case_rollup (by day) or
+ * cases.case_rollup_month (by month: its day is the month's first), in key order (one lock order for every writer).
+ */
+function rollupUpsert(table: 'cases.case_rollup' | 'cases.case_rollup_month', source: string): string {
+  return `INSERT INTO ${table} AS r (day, carrier_id, product_type, status, cases, approved, issued, issue_seconds,
             placed_count, place_seconds, premium_cents, reached_approval, reached_issue)
-          SELECT day, carrier_id, product_type, status, sum(cases), sum(approved), sum(issued), sum(issue_seconds),
+          SELECT ${table === 'cases.case_rollup' ? 'day' : `date_trunc('month', day)::date`}, carrier_id, product_type, status, sum(cases), sum(approved), sum(issued), sum(issue_seconds),
                  sum(placed_count), sum(place_seconds), sum(premium_cents), sum(reached_approval), sum(reached_issue)
             FROM (${source}) contribution
            GROUP BY 1, 2, 3, 4
@@ -668,7 +671,8 @@ export const casesMigrations: readonly Migration[] = [
     version: 18,
     name: "the case rollup: additive case figures per submission day, carrier, product type and status, kept in the write's transaction",
     // The dashboards' whole-book questions (caseMetrics, caseMetricsSeries by submission, caseFunnel)
-    // read ~50,000 rollup rows at a million cases instead of every case. Statement-level triggers with
+    // read the month rollup for the whole months of their range and the day rollup for the days at its
+    // edges, instead of every case. Statement-level triggers with
     // transition tables keep it in the transaction of the write: a bulk insert (the seed) is one
     // grouped upsert, a single case's change one or two rows. Exact: counts, cents and numeric sums of
     // seconds, so a row whose cases all left is all zeros (readers skip cases = 0).
@@ -689,21 +693,27 @@ export const casesMigrations: readonly Migration[] = [
         reached_issue integer NOT NULL,
         PRIMARY KEY (day, carrier_id, product_type, status)
       );
-      ${rollupUpsert(rollupContribution('cases."case"', 1))};
+      -- The same by month (day: the month's first): the whole months of a range read ~50 rows a month, at any size.
+      CREATE TABLE cases.case_rollup_month (LIKE cases.case_rollup INCLUDING ALL);
+      ${rollupUpsert('cases.case_rollup', rollupContribution('cases."case"', 1))};
+      ${rollupUpsert('cases.case_rollup_month', rollupContribution('cases."case"', 1))};
 
       CREATE FUNCTION cases.case_rollup_insert() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        ${rollupUpsert(rollupContribution('arrived', 1))};
+        ${rollupUpsert('cases.case_rollup', rollupContribution('arrived', 1))};
+        ${rollupUpsert('cases.case_rollup_month', rollupContribution('arrived', 1))};
         RETURN NULL;
       END $fn$;
       CREATE FUNCTION cases.case_rollup_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        ${rollupUpsert(`${rollupContribution('arrived', 1)} UNION ALL ${rollupContribution('departed', -1)}`)};
+        ${rollupUpsert('cases.case_rollup', `${rollupContribution('arrived', 1)} UNION ALL ${rollupContribution('departed', -1)}`)};
+        ${rollupUpsert('cases.case_rollup_month', `${rollupContribution('arrived', 1)} UNION ALL ${rollupContribution('departed', -1)}`)};
         RETURN NULL;
       END $fn$;
       CREATE FUNCTION cases.case_rollup_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        ${rollupUpsert(rollupContribution('departed', -1))};
+        ${rollupUpsert('cases.case_rollup', rollupContribution('departed', -1))};
+        ${rollupUpsert('cases.case_rollup_month', rollupContribution('departed', -1))};
         RETURN NULL;
       END $fn$;
       CREATE TRIGGER case_rollup_insert AFTER INSERT ON cases."case" REFERENCING NEW TABLE AS arrived

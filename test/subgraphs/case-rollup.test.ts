@@ -1,5 +1,5 @@
 /**
- * The case rollup (migration 18, cases.case_rollup): kept in the write's transaction by statement
+ * The case rollups (migration 18, cases.case_rollup by day and cases.case_rollup_month): kept in the write's transaction by statement
  * triggers on cases."case", it always equals the cases aggregated afresh — after the seed, inserts,
  * updates that move a case between keys, updates that change nothing it counts, multi-row updates,
  * deletes, and a rolled-back write. And the whole-book answers read from it (caseMetrics by each
@@ -17,11 +17,14 @@ let pool: pg.Pool;
 let db: Db;
 const RUN = Date.now().toString(36);
 
-/** The rollup as it is, and the cases aggregated afresh, in one comparable shape. */
-const ROLLUP_SQL = `SELECT day::text, carrier_id, product_type, status, cases, approved, issued, issue_seconds::text, placed_count,
+/** A rollup as it is (by day or by month), and the cases aggregated afresh the same way, in one comparable shape. */
+const rollupSql = (
+  table: string,
+) => `SELECT day::text, carrier_id, product_type, status, cases, approved, issued, issue_seconds::text, placed_count,
     place_seconds::text, premium_cents::text, reached_approval, reached_issue
-  FROM cases.case_rollup WHERE cases <> 0 ORDER BY 1, 2, 3, 4`;
-const FRESH_SQL = `SELECT (submitted_at AT TIME ZONE 'UTC')::date::text AS day, carrier_id, product_type, status, count(*)::int AS cases,
+  FROM ${table} WHERE cases <> 0 ORDER BY 1, 2, 3, 4`;
+const ROLLUP_SQL = rollupSql('cases.case_rollup');
+const freshSql = (day: string) => `SELECT ${day}::text AS day, carrier_id, product_type, status, count(*)::int AS cases,
     count(approved_at)::int AS approved, count(issue_seconds)::int AS issued, coalesce(sum(issue_seconds::numeric), 0)::text AS issue_seconds,
     count(place_seconds)::int AS placed_count, coalesce(sum(place_seconds::numeric), 0)::text AS place_seconds,
     sum(annual_premium_cents)::text AS premium_cents,
@@ -29,12 +32,20 @@ const FRESH_SQL = `SELECT (submitted_at AT TIME ZONE 'UTC')::date::text AS day, 
     (count(*) FILTER (WHERE coalesce(issued_at, placed_at) IS NOT NULL))::int AS reached_issue
   FROM cases."case" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
 const expectRollupExact = async () => {
-  const [rollup, fresh] = await Promise.all([pool.query(ROLLUP_SQL), pool.query(FRESH_SQL)]);
-  // numeric sums print with trailing zeros in one and not the other: compare them as numbers of the same text
+  const DAY = `(submitted_at AT TIME ZONE 'UTC')::date`;
+  const [days, freshDays, months, freshMonths] = await Promise.all([
+    pool.query(ROLLUP_SQL),
+    pool.query(freshSql(DAY)),
+    pool.query(rollupSql('cases.case_rollup_month')),
+    pool.query(freshSql(`date_trunc('month', ${DAY})::date`)),
+  ]);
+  // numeric sums print with trailing zeros in one and not the other: compare them as numbers
   const norm = (rows: Record<string, unknown>[]) =>
     rows.map((r) => ({ ...r, issue_seconds: Number(r.issue_seconds), place_seconds: Number(r.place_seconds) }));
-  expect(norm(rollup.rows)).toEqual(norm(fresh.rows));
-  expect(rollup.rows.length).toBeGreaterThan(0);
+  expect(norm(days.rows)).toEqual(norm(freshDays.rows));
+  expect(norm(months.rows)).toEqual(norm(freshMonths.rows));
+  expect(days.rows.length).toBeGreaterThan(months.rows.length);
+  expect(months.rows.length).toBeGreaterThan(0);
 };
 
 /** Figures compared to 10 significant digits (sums of seconds are numeric on one side, float8 on the other); asOf and the requirement aging (ages against now(), not from the rollup) dropped. */
@@ -147,20 +158,41 @@ describe('the case rollup', () => {
       expect(comparable(fromRollup)).toEqual(comparable(fromCases));
       expect(fromRollup.totals.submitted).toBeGreaterThan(0);
     }
-    const filter = {
-      statuses: ['PLACED', 'ISSUED', 'DECLINED'],
-      carrierIds: ['car_summit', 'car_harborlight'],
-      submittedFrom: '2025-06-01',
-    };
-    const [filteredRollup, filteredCases] = await Promise.all([
-      computeCaseMetrics(db, filter as never, null, 'CARRIER'),
-      computeCaseMetrics(db, { ...filter, agentIds } as never, null, 'CARRIER'),
-    ]);
-    expect(comparable(filteredRollup)).toEqual(comparable(filteredCases));
+    // Whole months from the month rollup, the days at the edges from the day rollup: every shape of range.
     const to = new Date().toISOString().slice(0, 10);
-    const from = `${Number(to.slice(0, 4)) - 2}${to.slice(4, 8)}01`;
+    const back = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+    const ranges = [
+      { submittedFrom: '2025-06-01' },
+      { submittedFrom: back(400) },
+      { submittedTo: back(200) },
+      { submittedFrom: back(500), submittedTo: back(100) },
+      { submittedFrom: `${back(300).slice(0, 7)}-01`, submittedTo: back(60) },
+      { submittedFrom: back(45), submittedTo: back(40) },
+      { submittedFrom: `${back(100).slice(0, 7)}-03`, submittedTo: `${back(100).slice(0, 7)}-27` },
+      { submittedFrom: '2024-01-31', submittedTo: '2024-03-01' },
+    ];
+    for (const range of ranges) {
+      const filter = { statuses: ['PLACED', 'ISSUED', 'DECLINED', 'SUBMITTED'], carrierIds: ['car_summit', 'car_harborlight'], ...range };
+      const [filteredRollup, filteredCases] = await Promise.all([
+        computeCaseMetrics(db, filter as never, null, 'MONTH'),
+        computeCaseMetrics(db, { ...filter, agentIds } as never, null, 'MONTH'),
+      ]);
+      expect(comparable(filteredRollup)).toEqual(comparable(filteredCases));
+      const [open, openCases] = await Promise.all([
+        computeCaseMetrics(db, { ...range, open: true }, null, 'CARRIER'),
+        computeCaseMetrics(db, { ...range, open: true, agentIds }, null, 'CARRIER'),
+      ]);
+      expect(comparable(open)).toEqual(comparable(openCases));
+    }
+    const seriesRanges = [
+      { from: `${Number(to.slice(0, 4)) - 2}${to.slice(4, 8)}01`, to },
+      { from: back(400), to: back(35) },
+      { from: back(50), to: back(45) },
+    ];
     for (const groupBy of [[], ['CARRIER', 'PRODUCT_TYPE'], ['MONTH']] as MetricsGrouping[][]) {
-      for (const interval of ['WEEK', 'MONTH', 'QUARTER'] as const) {
+      for (const [interval, { from, to }] of (['WEEK', 'MONTH', 'QUARTER'] as const).flatMap((i) =>
+        seriesRanges.map((r) => [i, r] as const),
+      )) {
         const question = { interval, basis: 'SUBMITTED' as const, from, to, groupBy };
         const [fromRollup, fromCases] = await Promise.all([
           computeSeries(db, question, null),
