@@ -2,13 +2,16 @@
  * caseMetrics as SQL: the figures over one cohort (the cases submitted in the filter's date range
  * that match it, as they stand now); the arithmetic over the rows is domain/case-metrics.ts.
  *
- * Three statements, sent at once on separate connections:
+ * Statements sent at once on separate connections:
  *  - one pass over the cohort grouped by (group key, status) with only additive aggregates (counts,
  *    sums of seconds and cents), so PostgreSQL hashes it in one pass; every figure of the totals,
  *    the statuses and the groups is then a sum of those few hundred rows. (GROUPING SETS with the
  *    ratios written as FILTER aggregates evaluated ~40 aggregates per case per set: 3× slower.)
- *  - the medians, which are not additive: percentile_cont over the issued cases only, per group and
- *    overall (from an index, in order, for the whole book and per carrier: migration 2);
+ *    Without an agent scope or filter, from the rollups instead (migration 18): rows per day or
+ *    month, carrier, product type and status, kept in each case write's transaction;
+ *  - the medians, which are not additive: percentile_cont over the issued cases only, overall and
+ *    per group in two statements, each reading an index of (key, issue_seconds) in order
+ *    (migration 2 for the whole book and per carrier, 18 per agent, product type and month);
  *  - the requirement aging.
  */
 import type { Db } from '../shared/db';
@@ -24,6 +27,18 @@ export const GROUP_KEY: Record<MetricsGrouping, string> = {
   CARRIER: 'carrier_id',
   AGENT: 'agent_id',
   MONTH: `to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM')`,
+  PRODUCT_TYPE: 'product_type',
+};
+
+/**
+ * The groups' keys for their medians: each the leading column of an index of (key, issue_seconds) over
+ * the issued cases (migrations 2 and 18), so the values come in order; MONTH as the month's first
+ * instant (an index cannot hold to_char's text), formatted after.
+ */
+const MEDIAN_GROUP_KEY: Record<MetricsGrouping, string> = {
+  CARRIER: 'carrier_id',
+  AGENT: 'agent_id',
+  MONTH: `date_trunc('month', submitted_at AT TIME ZONE 'UTC')`,
   PRODUCT_TYPE: 'product_type',
 };
 
@@ -121,6 +136,7 @@ export async function computeCaseMetrics(
   };
   const parts = cohort();
   const medians = cohort();
+  const groupMedians = cohort();
   const aging = cohort('c.');
   const [partRows, medianRows, agingRows] = await Promise.all([
     // The additive part from the rollup where it answers the cohort (the whole book and its carrier, month,
@@ -138,13 +154,24 @@ export async function computeCaseMetrics(
           parts.params,
         ),
     ),
-    db.query<{ overall: boolean; key: string | null; median: number }>(
-      `SELECT ${groupBy ? `grouping(${groupKey}) = 1` : 'TRUE'} AS overall, ${groupKey} AS key,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY issue_seconds) AS median
-         FROM cases."case" WHERE issue_seconds IS NOT NULL${medians.and}
-        GROUP BY ${groupBy ? `GROUPING SETS ((), (${groupKey}))` : '()'}`,
-      medians.params,
-    ),
+    // The overall median and the groups' in two statements, each reading its values in order from an
+    // index of (key, issue_seconds) (migrations 2 and 18): no sort of the whole cohort, none spilled to disk.
+    Promise.all([
+      db.query<{ overall: boolean; key: string | null; median: number }>(
+        `SELECT TRUE AS overall, NULL::text AS key, percentile_cont(0.5) WITHIN GROUP (ORDER BY issue_seconds) AS median
+           FROM cases."case" WHERE issue_seconds IS NOT NULL${medians.and}`,
+        medians.params,
+      ),
+      groupBy
+        ? db.query<{ overall: boolean; key: string | null; median: number }>(
+            `SELECT FALSE AS overall, ${groupBy === 'MONTH' ? `to_char(key, 'YYYY-MM')` : 'key'} AS key, median
+               FROM (SELECT ${MEDIAN_GROUP_KEY[groupBy]} AS key, percentile_cont(0.5) WITHIN GROUP (ORDER BY issue_seconds) AS median
+                       FROM cases."case" WHERE issue_seconds IS NOT NULL${groupMedians.and}
+                      GROUP BY 1) medians`,
+            groupMedians.params,
+          )
+        : [],
+    ]).then(([overall, groups]) => [...overall, ...groups]),
     db.query<{ code: RequirementCode; outstanding: number; averageAgeDays: number; pastFollowUp: number }>(
       `SELECT r.code, count(*)::int AS outstanding,
               avg(date_part('epoch', now() - r.ordered_at) / ${SECONDS_PER_DAY}.0) AS "averageAgeDays",
@@ -169,7 +196,7 @@ export async function computeCaseMetrics(
     }
   }
   const overallMedian = medianRows.find((row) => row.overall)?.median;
-  const groupMedians = new Map(medianRows.filter((row) => !row.overall && row.key !== null).map((row) => [row.key!, row.median]));
+  const medianOf = new Map(medianRows.filter((row) => !row.overall && row.key !== null).map((row) => [row.key!, row.median]));
   return {
     totals: totals.figures(overallMedian),
     byStatus: [...byStatus]
@@ -185,7 +212,7 @@ export async function computeCaseMetrics(
             label: groupLabel(groupBy, key),
             carrier: groupBy === 'CARRIER' ? { id: key } : null,
             agent: groupBy === 'AGENT' ? { id: key } : null,
-            figures: group.figures(groupMedians.get(key)),
+            figures: group.figures(medianOf.get(key)),
           }))
       : [],
     requirementsAging: agingRows,
