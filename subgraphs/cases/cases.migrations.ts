@@ -669,7 +669,7 @@ export const casesMigrations: readonly Migration[] = [
   },
   {
     version: 18,
-    name: "the case rollups: additive case figures per submission day and month, carrier, product type and status, kept in the write's transaction; indexes for the medians by agent, product type and month",
+    name: "the case rollups: additive case figures per submission day and month, carrier, product type and status, kept in the write's transaction; indexes for the medians by agent, product type and month and for the requirement aging",
     // The dashboards' whole-book questions (caseMetrics, caseMetricsSeries by submission, caseFunnel)
     // read the month rollup for the whole months of their range and the day rollup for the days at its
     // edges, instead of every case. Statement-level triggers with
@@ -729,6 +729,10 @@ export const casesMigrations: readonly Migration[] = [
       -- submitted_at included: an index-only scan needs the column the expression is computed from.
       CREATE INDEX case_month_issue_seconds_idx ON cases."case" (date_trunc('month', submitted_at AT TIME ZONE 'UTC'), issue_seconds)
         INCLUDE (submitted_at) WHERE issue_seconds IS NOT NULL;
+      -- caseMetrics' requirement aging from the outstanding requirements' index alone (index-only: 294 ms -> 78 ms at a
+      -- million cases, ~60,000 outstanding among 7.5 million); the same key as migration 11's, so its other readers keep it.
+      DROP INDEX cases.requirement_outstanding_case_idx;
+      CREATE INDEX requirement_outstanding_case_idx ON cases.requirement (case_id) INCLUDE (code, ordered_at, follow_up_on) WHERE status = 'ORDERED';
     `,
   },
 ];
