@@ -11,7 +11,8 @@
  * Needs DATABASE_URL (PostgreSQL); seeds a database bga_bench_cases on that server once
  * (BENCH_DATABASE names another; BENCH_CASES sets the size; BENCH_RESEED=1 starts over;
  * BENCH_ONLY=worklist, webhooks or metrics (bench/metrics-v2.ts) measures that part alone; BENCH_ONLY=statements books a
- * 100,000-line carrier statement in a database of its own, bench/carrier-statements.ts). Results go to bench/RESULTS.md.
+ * 100,000-line carrier statement in a database of its own, bench/carrier-statements.ts; BENCH_ONLY=scale measures the
+ * metrics at 100,000 and 1,000,000 cases side by side, bench/metrics-scale.ts). Results go to bench/RESULTS.md.
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
@@ -30,14 +31,15 @@ import { machineLine, ms, ratio, table, timeSequential, writeResultsSection } fr
 import { commissionsSection } from './commission-statement';
 import { benchCarrierStatements } from './carrier-statements';
 import { benchMetricsV2 } from './metrics-v2';
+import { benchMetricsScale } from './metrics-scale';
 
 const SIZE = Number(process.env.BENCH_CASES ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const DATABASE = process.env.BENCH_DATABASE ?? 'bga_bench_cases';
 if (!/^[a-z_][a-z0-9_]*$/.test(DATABASE)) throw new Error('BENCH_DATABASE must be a plain lower-case database name');
 const ONLY = process.env.BENCH_ONLY ?? '';
-if (!['', 'worklist', 'webhooks', 'commissions', 'statements', 'metrics'].includes(ONLY))
-  throw new Error('BENCH_ONLY must be worklist, webhooks, commissions, statements or metrics (or unset for everything)');
+if (!['', 'worklist', 'webhooks', 'commissions', 'statements', 'metrics', 'scale'].includes(ONLY))
+  throw new Error('BENCH_ONLY must be worklist, webhooks, commissions, statements, metrics or scale (or unset for everything)');
 
 async function benchDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -51,10 +53,25 @@ async function benchDatabase(adminUrl: string): Promise<string> {
   return url.toString();
 }
 
+/** Asks a cases subgraph at `url` as STAFF, signed per request (a signature is valid for a minute, a run takes longer). */
+function askAt(url: string) {
+  return async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signIdentity({ sub: 'bench', role: 'STAFF' }, DEV_IDENTITY_SECRET) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: any; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+}
+
 async function main() {
   if (!process.env.DATABASE_URL)
     throw new Error('bench:cases measures PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
   if (ONLY === 'statements') return benchCarrierStatements(process.env.DATABASE_URL);
+  if (ONLY === 'scale') return benchMetricsScale(process.env.DATABASE_URL, askAt, ITERATIONS);
   const url = await benchDatabase(process.env.DATABASE_URL);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const started = Date.now();

@@ -1,7 +1,8 @@
 /**
- * `npm run seed [-- --cases 100000] [-- --force]`: seeds DATABASE_URL (or the embedded database in
- * .data/pglite when DATABASE_URL is unset). An already seeded database is left alone, unless --force
- * or --cases (asking for a size means: replace the demo data with a world of that size).
+ * `npm run seed [-- --cases 100000] [-- --agents 1000] [-- --seed 99] [-- --force]`: seeds DATABASE_URL (or the
+ * embedded database in .data/pglite when DATABASE_URL is unset). An already seeded database is left alone, unless
+ * --force or --cases (asking for a size means: replace the demo data with a world of that size). Any size runs in
+ * bounded memory: the cases are generated and inserted in batches (`npm run seed -- --cases 1000000`).
  */
 import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case-metrics.cache';
 import { createCache } from '../../platform/cache';
@@ -22,6 +23,7 @@ async function main() {
     const result = await seedDatabase(pool, {
       cases: number('--cases'),
       agents: number('--agents'),
+      seed: number('--seed'),
       force: args.includes('--force') || args.includes('--cases'),
       log: console.log,
     });

@@ -173,12 +173,36 @@ const STAFF = ['usr_staff_01', 'usr_staff_02', 'usr_staff_03', 'usr_staff_04', '
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-export function generateWorld(options: WorldOptions): DemoWorld {
+/** The cases of the world with their requirements and events: one batch of the stream. */
+export type CaseBatch = Pick<DemoWorld, 'cases' | 'requirements' | 'events'>;
+
+/** The people of the world (held whole: a few thousand rows) and its cases as a stream of batches. */
+export interface WorldStream {
+  people: Pick<DemoWorld, 'agents' | 'licenses' | 'appointments'>;
+  /** Batches of up to `batchCases` cases, generated as they are asked for: memory stays one batch deep at any size. */
+  batches: Generator<CaseBatch>;
+}
+
+/** The same world as generateWorld, with its cases streamed in batches (`npm run seed -- --cases 1000000`). */
+export function streamWorld(options: WorldOptions, batchCases = 5_000): WorldStream {
   const rng = new Random(options.seed);
   const anchorMs = dateMs(options.anchor);
   const world: DemoWorld = { agents: [], licenses: [], appointments: [], cases: [], requirements: [], events: [] };
   generateAgents(rng, options, anchorMs, world);
-  generateCases(rng, options, anchorMs, world);
+  return {
+    people: { agents: world.agents, licenses: world.licenses, appointments: world.appointments },
+    batches: generateCases(rng, options, anchorMs, world, batchCases),
+  };
+}
+
+export function generateWorld(options: WorldOptions): DemoWorld {
+  const { people, batches } = streamWorld(options);
+  const world: DemoWorld = { ...people, cases: [], requirements: [], events: [] };
+  for (const batch of batches) {
+    for (const c of batch.cases) world.cases.push(c);
+    for (const r of batch.requirements) world.requirements.push(r);
+    for (const e of batch.events) world.events.push(e);
+  }
   return world;
 }
 
@@ -286,7 +310,7 @@ const FACE_AMOUNTS = [
 ] as const;
 const UNDERWRITING_REQUIREMENTS = new Set(['PARAMED_EXAM', 'BLOOD_URINE', 'APS', 'INSPECTION_REPORT', 'PHONE_INTERVIEW']);
 
-function generateCases(rng: Random, options: WorldOptions, anchorMs: number, world: DemoWorld): void {
+function* generateCases(rng: Random, options: WorldOptions, anchorMs: number, world: DemoWorld, batchCases: number): Generator<CaseBatch> {
   // Writers: some agents write far more than others (a long tail), as in a real BGA.
   const writers = world.agents
     .filter((a) => a.status === 'ACTIVE')
@@ -300,6 +324,7 @@ function generateCases(rng: Random, options: WorldOptions, anchorMs: number, wor
   const carriersById = new Map(CARRIERS.map((c) => [c.id, c]));
   let made = 0;
   let attempts = 0;
+  let batch: CaseBatch = { cases: [], requirements: [], events: [] };
   while (made < options.cases && attempts < options.cases * 20) {
     attempts++;
     const writer = rng.weighted(writerWeights);
@@ -311,8 +336,13 @@ function generateCases(rng: Random, options: WorldOptions, anchorMs: number, wor
     const priced = priceCase(rng, carrier, product, appointment.state, anchorMs);
     if (!priced) continue;
     made++;
-    buildCase(rng, made, writer.agent.id, carrier, product, priced, anchorMs, world);
+    buildCase(rng, made, writer.agent.id, carrier, product, priced, anchorMs, batch);
+    if (batch.cases.length >= batchCases) {
+      yield batch;
+      batch = { cases: [], requirements: [], events: [] };
+    }
   }
+  if (batch.cases.length > 0) yield batch;
 }
 
 interface PricedCase {
@@ -388,7 +418,7 @@ function buildCase(
   product: ProductFixture,
   p: PricedCase,
   anchorMs: number,
-  world: DemoWorld,
+  world: CaseBatch,
 ): void {
   const id = `case_${pad(n, 6)}`;
   const staff = rng.pick(STAFF);
@@ -521,7 +551,7 @@ function buildCase(
     world.requirements.push(r);
   }
   const at = (ms: number | undefined) => (ms !== undefined && ms <= now ? isoInstant(ms) : null);
-  world.events.push(...seen);
+  for (const e of seen) world.events.push(e);
   const approvedSeen = at(stamps.approvedAt);
   world.cases.push({
     id,

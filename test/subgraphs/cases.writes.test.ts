@@ -319,7 +319,7 @@ describe('caseMetrics', () => {
     const [open] = (await pool.query(`SELECT id FROM cases."case" WHERE agent_id = $1 AND status = 'IN_UNDERWRITING'`, [AGENT])).rows;
     await ask(MOVE, { id: open.id, change: { status: 'WITHDRAWN' } });
     const third = await ask(METRICS, variables);
-    expect(third.extensions!.stats.sql).toBe(3); // parts, medians, aging
+    expect(third.extensions!.stats.sql).toBe(4); // parts, the overall median, the carriers' medians, aging
     expect(third.data!.caseMetrics.totals.open).toBe(first.data!.caseMetrics.totals.open - 1);
   });
 });
