@@ -1,6 +1,13 @@
 import { type DocumentNode, type ExecutionResult, execute, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { CaseEventBus, CaseEventMessage } from '../../platform/case-event-bus';
+import {
+  type CaseEventBus,
+  type CaseEventMessage,
+  type CaseEventPosition,
+  comparePositions,
+  formatPosition,
+  parsePosition,
+} from '../../platform/case-event-bus';
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
 import type { SubscriptionConfig } from './config';
@@ -97,7 +104,7 @@ export class SubscriptionHub {
     if (count >= this.options.config.perClient) {
       return { errors: [coded(`at most ${this.options.config.perClient} open subscriptions per client`, 'LIMIT_EXCEEDED')] };
     }
-    if (request.lastEventId !== undefined && !/^\d{1,19}$/.test(request.lastEventId)) {
+    if (request.lastEventId !== undefined && !parsePosition(request.lastEventId)) {
       return { errors: [coded('lastEventId must be an event id as delivered in extensions.eventId', 'BAD_USER_INPUT')] };
     }
     let plan: SubscriptionPlan;
@@ -142,7 +149,8 @@ export class SubscriptionHub {
 /** One subscription's events: an async iterator over a bounded queue, closed by the client (return) or the hub (end). */
 class EventStream implements AsyncIterableIterator<ExecutionResult> {
   private readonly queue: CaseEventMessage[] = [];
-  private lastId = -1n;
+  /** The position of the last event taken from the queue: any at or before it again is a duplicate. */
+  private last?: CaseEventPosition;
   private wake?: () => void;
   private final?: GraphQLError;
   private done = false;
@@ -172,17 +180,22 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
     return this;
   }
 
-  async resume(afterId: string): Promise<void> {
-    this.lastId = BigInt(afterId);
+  async resume(lastEventId: string): Promise<void> {
+    const after = parsePosition(lastEventId)!;
+    this.last = after;
+    // A stream that ends before what the client saw is one Redis lost and the relay has not put
+    // back yet: reading it now would answer a hole. The client tries again.
+    const newest = await this.hub.options.bus.lastPosition();
+    if (newest === null || comparePositions(newest, after) < 0) throw new Error('the case event stream is being restored');
     const backlog: CaseEventMessage[] = [];
-    let cursor = afterId;
+    let cursor: CaseEventPosition = after;
     while (backlog.length < RESUME_MAX) {
       const page = await this.hub.options.bus.since(cursor, 1_000);
       backlog.push(...page.filter((event) => this.plan.wants(event)));
       if (page.length < 1_000) break;
-      cursor = page.at(-1)!.id;
+      cursor = page.at(-1)!;
     }
-    // Live events that arrived meanwhile stay after the backlog; duplicates are skipped by id.
+    // Live events that arrived meanwhile stay after the backlog; duplicates are skipped by position.
     this.queue.unshift(...backlog);
     this.wake?.();
   }
@@ -230,9 +243,8 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
         this.wake = undefined;
         continue;
       }
-      const id = BigInt(event.id);
-      if (id <= this.lastId) continue;
-      this.lastId = id;
+      if (this.last && comparePositions(event, this.last) <= 0) continue;
+      this.last = { tx: event.tx, id: event.id };
       if (this.request.expiresAt !== undefined && Date.now() >= this.request.expiresAt) {
         this.end(coded('token expired', 'UNAUTHENTICATED'));
         continue;
@@ -248,12 +260,12 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
   /** The event as the subscriber's selection, or null when the subscriber may not see it. */
   private async resolve(event: CaseEventMessage): Promise<ExecutionResult | null> {
     const { run, logger } = this.hub.options;
-    const extensions = { eventId: event.id };
+    const extensions = { eventId: formatPosition(event) };
     let answer: ExecutionResult;
     try {
       answer = await run(this.plan.query, { ...this.plan.variables, [CASE_ID_VARIABLE_NAME]: event.caseId }, this.request.identity);
     } catch (error) {
-      logger.error({ err: error, eventId: event.id }, 'subscription: the per-event query failed');
+      logger.error({ err: error, eventId: extensions.eventId }, 'subscription: the per-event query failed');
       return { errors: [coded('this event could not be resolved', 'INTERNAL_SERVER_ERROR')], extensions };
     }
     const rootValue = this.plan.rootValue(event, answer.data as Record<string, unknown> | null | undefined);

@@ -14,7 +14,7 @@ import {
   visit,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
-import type { CaseEventMessage } from '../../platform/case-event-bus';
+import { type CaseEventMessage, formatPosition } from '../../platform/case-event-bus';
 
 export type SubscriptionField = 'caseUpdated' | 'caseEvents' | 'requirementUpdated';
 
@@ -164,7 +164,7 @@ export function planSubscription(
       const gate = data.bgaGate as Record<string, unknown> | null;
       if (!gate || (filter && !matchesFilter(filter, gate))) return null;
       const { bgaGate: _gate, ...cases } = data;
-      return { [key]: { eventId: event.id, caseId: event.caseId, event, ...cases } };
+      return { [key]: { eventId: formatPosition(event), caseId: event.caseId, event, ...cases } };
     },
   };
 }

@@ -2,6 +2,7 @@
 import { badInput } from '../../../platform/errors';
 import type { Db } from '../../shared/db';
 import { decodeCursor, keysetPage, pageSize } from '../../shared/pagination';
+import { HORIZON_SQL, NEWEST_SETTLED_SQL, positionOrder, settledAfter } from '../case-event.cursor';
 import type { CaseEventType } from '../case-event.type';
 import type {
   WebhookDelivery,
@@ -34,7 +35,7 @@ export const insertSubscriber = (
 ): Promise<WebhookSubscriberRow | undefined> =>
   db.one<WebhookSubscriberRow>(
     `INSERT INTO cases.webhook_subscriber (id, url, description, event_types, secret, created_by, cursor_tx)
-     VALUES ($1, $2, $3, $4, $5, $6, pg_snapshot_xmin(pg_current_snapshot())) RETURNING ${SUBSCRIBER_COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, ${HORIZON_SQL}) RETURNING ${SUBSCRIBER_COLUMNS}`,
     [row.id, row.url, row.description, row.eventTypes, row.sealedSecret, row.createdBy],
   );
 
@@ -172,7 +173,7 @@ export async function claimDueDeliveries(
   subscriberId?: string,
 ): Promise<ClaimedDelivery[]> {
   const rows = await db.query<ClaimedRow>(
-    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+    `WITH horizon AS (SELECT ${HORIZON_SQL} AS xmin),
      due AS (
        SELECT s.id, e.id AS event_id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
          FROM cases.webhook_subscriber s
@@ -180,9 +181,9 @@ export async function claimDueDeliveries(
          CROSS JOIN LATERAL (
            SELECT e.id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
              FROM cases.case_event e
-            WHERE e.tx IS NOT NULL AND (e.tx, e.id) > (s.cursor_tx, s.cursor_id) AND e.tx < h.xmin
+            WHERE ${settledAfter('e', { tx: 's.cursor_tx', id: 's.cursor_id' }, 'h.xmin')}
               AND (cardinality(s.event_types) = 0 OR e.type = ANY (s.event_types))
-            ORDER BY e.tx, e.id LIMIT 1) e
+            ORDER BY ${positionOrder('e')} LIMIT 1) e
         WHERE s.deleted_at IS NULL AND s.active AND s.next_attempt_at <= now() AND ($3::text IS NULL OR s.id = $3)
         ORDER BY s.next_attempt_at
         LIMIT $2
@@ -251,9 +252,9 @@ export async function recordAttempt(
            SELECT e.id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
              FROM cases.case_event e
             WHERE $9::boolean AND s0.active AND s0.deleted_at IS NULL
-              AND e.tx IS NOT NULL AND (e.tx, e.id) > ($8::xid8, $2::bigint) AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+              AND ${settledAfter('e', { tx: '$8::xid8', id: '$2::bigint' })}
               AND (cardinality(s0.event_types) = 0 OR e.type = ANY (s0.event_types))
-            ORDER BY e.tx, e.id LIMIT 1) e
+            ORDER BY ${positionOrder('e')} LIMIT 1) e
         WHERE s0.id = $1)
      UPDATE cases.webhook_subscriber s
         SET cursor_tx = $8::xid8, cursor_id = $2, last_event_id = $2, last_error = $6, head_event_id = nxt.id,
@@ -277,8 +278,7 @@ export async function recordAttempt(
  */
 export async function fastForwardCursors(db: Db): Promise<number> {
   const rows = await db.query<{ id: string }>(
-    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-     latest AS (SELECT e.tx, e.id FROM cases.case_event e, horizon h WHERE e.tx IS NOT NULL AND e.tx < h.xmin ORDER BY e.tx DESC, e.id DESC LIMIT 1)
+    `WITH latest AS (${NEWEST_SETTLED_SQL})
      UPDATE cases.webhook_subscriber s SET cursor_tx = latest.tx, cursor_id = latest.id
        FROM latest
       WHERE s.deleted_at IS NULL AND s.head_event_id IS NULL AND cardinality(s.event_types) > 0

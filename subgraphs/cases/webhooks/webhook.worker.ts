@@ -37,7 +37,7 @@ export const SIGNATURE_HEADER = 'Bga-Signature';
 
 /** What a subscriber receives: the event, never personal data. */
 export interface WebhookPayload {
-  /** The case history entry's id: the same id subscriptions carry; receivers deduplicate by it. */
+  /** The case history entry's id: a subscription's eventId is <tx>-<this id>; receivers deduplicate by it. */
   id: string;
   type: string;
   caseId: string;
