@@ -76,6 +76,9 @@ export const listSubscribers = (db: Db): Promise<WebhookSubscriberRow[]> =>
     `SELECT ${SUBSCRIBER_COLUMNS} FROM cases.webhook_subscriber WHERE deleted_at IS NULL ORDER BY created_at, id`,
   );
 
+export const subscriberById = (db: Db, id: string): Promise<WebhookSubscriberRow | undefined> =>
+  db.one<WebhookSubscriberRow>(`SELECT ${SUBSCRIBER_COLUMNS} FROM cases.webhook_subscriber WHERE id = $1 AND deleted_at IS NULL`, [id]);
+
 export const subscriberExists = async (db: Db, id: string): Promise<boolean> =>
   Boolean(await db.one(`SELECT 1 FROM cases.webhook_subscriber WHERE id = $1`, [id]));
 
@@ -114,9 +117,11 @@ export interface ClaimedDelivery {
   url: string;
   /** Sealed: opened by the worker just before signing. */
   sealedSecret: string;
-  /** This attempt's number at this event (1 for the first). */
+  /** This attempt's number at this event (1 for the first; a replay counts its own). */
   attempt: number;
   firstAttemptAt: string;
+  /** An event an ADMIN queued again after it was dead-lettered (claimDueReplays), not the cursor's next. */
+  replay?: boolean;
   event: {
     id: number;
     /** The inserting transaction (xid8, as text): the cursor's first half. */
@@ -290,4 +295,86 @@ export async function fastForwardCursors(db: Db): Promise<number> {
      RETURNING s.id`,
   );
   return rows.length;
+}
+
+/** The most dead-lettered events one replay request queues (call again for the rest). */
+export const MAX_REPLAY = 10_000;
+
+/**
+ * Queues again, for one subscriber, the events dead-lettered to it at or after `since` that it has
+ * not received since (no DELIVERED attempt after the dead letter) and that are not already queued:
+ * calling it twice queues nothing more. Answers how many it queued now and how many wait in all.
+ */
+export async function queueReplays(
+  db: Db,
+  args: { subscriberId: string; since: string; requestedBy: string },
+): Promise<{ queued: number; waiting: number }> {
+  const rows = await db.query<{ queued: number; waiting: number }>(
+    `WITH dead AS (
+       SELECT DISTINCT d.event_id FROM cases.webhook_delivery d
+        WHERE d.subscriber_id = $1 AND d.status = 'DEAD_LETTERED' AND d.attempted_at >= $2::timestamptz
+          AND NOT EXISTS (SELECT 1 FROM cases.webhook_delivery ok
+                           WHERE ok.subscriber_id = d.subscriber_id AND ok.event_id = d.event_id AND ok.status = 'DELIVERED' AND ok.id > d.id)
+          AND NOT EXISTS (SELECT 1 FROM cases.webhook_replay r WHERE r.subscriber_id = d.subscriber_id AND r.event_id = d.event_id)
+        ORDER BY d.event_id LIMIT $4),
+     queued AS (
+       INSERT INTO cases.webhook_replay (subscriber_id, event_id, requested_by)
+       SELECT $1, event_id, $3 FROM dead ON CONFLICT DO NOTHING RETURNING event_id)
+     SELECT (SELECT count(*)::int FROM queued) AS queued,
+            -- The statement does not see its own inserts: those waiting before it, and those it queued.
+            (SELECT count(*)::int FROM cases.webhook_replay WHERE subscriber_id = $1) + (SELECT count(*)::int FROM queued) AS waiting`,
+    [args.subscriberId, args.since, args.requestedBy, MAX_REPLAY],
+  );
+  return rows[0];
+}
+
+/**
+ * Leases up to `batchSize` due replays of active subscribers, with their events, in one statement
+ * (FOR UPDATE SKIP LOCKED keeps replicas apart; next_attempt_at pushed ahead is the lease).
+ */
+export async function claimDueReplays(db: Db, leaseSeconds: number, batchSize: number): Promise<ClaimedDelivery[]> {
+  const rows = await db.query<ClaimedRow>(
+    `WITH due AS (
+       SELECT r.subscriber_id, r.event_id FROM cases.webhook_replay r
+         JOIN cases.webhook_subscriber s ON s.id = r.subscriber_id AND s.deleted_at IS NULL AND s.active
+        WHERE r.next_attempt_at <= now()
+        ORDER BY r.next_attempt_at, r.event_id LIMIT $2
+        FOR UPDATE OF r SKIP LOCKED),
+     leased AS (
+       UPDATE cases.webhook_replay r SET next_attempt_at = now() + make_interval(secs => $1), attempts = r.attempts + 1,
+              first_attempt_at = COALESCE(r.first_attempt_at, now())
+         FROM due WHERE r.subscriber_id = due.subscriber_id AND r.event_id = due.event_id
+       RETURNING r.subscriber_id, r.event_id, r.attempts, r.first_attempt_at)
+     SELECT s.id AS "subscriberId", s.url, s.secret AS "sealedSecret", l.attempts AS attempt, l.first_attempt_at AS "firstAttemptAt",
+            e.id AS "eventId", e.tx::text AS tx, e.case_id AS "caseId", e.at, e.type, e.from_status AS "fromStatus",
+            e.to_status AS "toStatus", e.requirement_id AS "requirementId"
+       FROM leased l JOIN cases.webhook_subscriber s ON s.id = l.subscriber_id JOIN cases.case_event e ON e.id = l.event_id`,
+    [leaseSeconds, batchSize],
+  );
+  return rows.map(claimedOf);
+}
+
+/**
+ * Records a replay's attempt, in one statement: DELIVERED and DEAD_LETTERED take the event off the
+ * queue, FAILED sets its backoff. The attempt's record is written as any other (webhookDeliveries).
+ */
+export async function recordReplayAttempt(db: Db, claimed: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+  const params = [
+    claimed.subscriberId,
+    claimed.event.id,
+    claimed.attempt,
+    outcome.status,
+    outcome.httpStatus,
+    outcome.error,
+    Math.round(outcome.durationMs),
+  ];
+  const insert = `INSERT INTO cases.webhook_delivery (subscriber_id, event_id, attempt, status, http_status, error, duration_ms)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+  if (outcome.status === 'FAILED')
+    await db.query(
+      `WITH attempt AS (${insert})
+       UPDATE cases.webhook_replay SET next_attempt_at = now() + make_interval(secs => $8) WHERE subscriber_id = $1 AND event_id = $2`,
+      [...params, outcome.retryInSeconds ?? 1],
+    );
+  else await db.query(`WITH attempt AS (${insert}) DELETE FROM cases.webhook_replay WHERE subscriber_id = $1 AND event_id = $2`, params);
 }
