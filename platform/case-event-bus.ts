@@ -167,21 +167,21 @@ export class RedisCaseEventBus implements CaseEventBus {
   ) {}
 
   async publish(events: readonly CaseEventMessage[], options: { create?: boolean } = {}): Promise<{ lost: boolean }> {
-    let create = options.create === true;
-    for (const event of events) {
-      const entry = [`${formatPosition(event)}`, 'e', JSON.stringify(event)] as const;
-      try {
-        const added = create
-          ? await this.redis.xadd(STREAM_KEY, 'MAXLEN', '~', String(this.keep), ...entry)
-          : await this.redis.xadd(STREAM_KEY, 'NOMKSTREAM', 'MAXLEN', '~', String(this.keep), ...entry);
-        if (added === null) return { lost: true };
-      } catch (error) {
-        // Already there (another relay published it, or this one before a restart): nothing to do.
-        if (!/equal or smaller/i.test(String((error as Error).message))) throw error;
-      }
-      create = false;
+    if (events.length === 0) return { lost: false };
+    // One round trip for the batch: a relay keeps up with thousands of events a second.
+    const pipeline = this.redis.pipeline();
+    events.forEach((event, i) => {
+      const entry = [formatPosition(event), 'e', JSON.stringify(event)] as const;
+      if (i === 0 && options.create) pipeline.xadd(STREAM_KEY, 'MAXLEN', '~', String(this.keep), ...entry);
+      else pipeline.xadd(STREAM_KEY, 'NOMKSTREAM', 'MAXLEN', '~', String(this.keep), ...entry);
+    });
+    let lost = false;
+    for (const [error, added] of (await pipeline.exec()) ?? []) {
+      // Already there (another relay published it, or this one before a restart): nothing to do.
+      if (error && !/equal or smaller/i.test(String(error.message))) throw error;
+      if (!error && added === null) lost = true;
     }
-    return { lost: false };
+    return { lost };
   }
 
   async restore(pages: AsyncIterable<readonly CaseEventMessage[]>): Promise<number> {
