@@ -42,6 +42,8 @@ export interface SubscriptionPlan {
   /** The query text (one per subscription, the same for all its events) and its variables but the case id. */
   query: string;
   variables: Record<string, unknown>;
+  /** The one case it is about (a caseId argument), when it is: the hub hands it that case's events only. */
+  caseId?: string;
   wants(event: CaseEventMessage): boolean;
   rootValue(event: CaseEventMessage, data: Answer): Record<string, unknown> | null;
 }
@@ -151,6 +153,7 @@ export function planSubscription(
     field,
     query: query.text,
     variables,
+    caseId,
     wants: (event) => (!caseId || event.caseId === caseId) && (field !== 'requirementUpdated' || event.requirementId !== null),
     rootValue(event, data) {
       if (!data) return null;

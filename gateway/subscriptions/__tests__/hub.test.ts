@@ -76,6 +76,21 @@ test('each event runs the subscriber selection as one case(id) query; cases the 
   await events.return?.();
 });
 
+test("a subscription about one case is offered that case's events only; one about any case, all of them", async () => {
+  const { bus, queries, subscribe } = setup();
+  const one = await subscribe('subscription { c: caseUpdated(caseId: "case-3") { id } }');
+  const any = await subscribe('subscription { c: caseUpdated { id } }', { sub: 'user:other' });
+  await bus.publish([event(1, 'case-1'), event(2, 'case-3'), event(3, 'case-4')]);
+  expect((await one.next()).value.extensions).toEqual({ eventId: '702-2' });
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await any.next()).value.extensions.eventId);
+  expect(ids).toEqual(['701-1', '702-2', '703-3']);
+  // One per-event query for the one-case subscription, three for the other.
+  expect(queries.map((q) => q.variables.bgaEventCaseId).sort()).toEqual(['case-1', 'case-3', 'case-3', 'case-4']);
+  await one.return?.();
+  await any.return?.();
+});
+
 test('a slow consumer is dropped with LIMIT_EXCEEDED once more than SUBSCRIPTION_QUEUE_MAX events wait, and nothing is kept for it', async () => {
   const { bus, hub, subscribe, metric } = setup();
   const events = await subscribe('subscription { caseUpdated { id } }');
@@ -128,8 +143,10 @@ test('event ids follow the relay order (tx, id): an event whose transaction comm
   await resumed.return?.();
 });
 
-test('a last event id the stream has not reached (Redis lost it, not yet put back) ends with SERVICE_UNAVAILABLE: try again; not an id: BAD_USER_INPUT', async () => {
+test('a last event id the Redis stream has not reached (Redis lost it, not yet put back) ends with SERVICE_UNAVAILABLE: try again; not an id: BAD_USER_INPUT', async () => {
   const { bus, subscribe } = setup();
+  // The Redis bus's behaviour, on the in-process one.
+  Object.defineProperty(bus, 'kind', { value: 'redis' });
   await bus.publish([event(1)]);
   const early = await subscribe('subscription { caseEvents { eventId } }', { lastEventId: '799-9' });
   expect((await early.next()).value.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
