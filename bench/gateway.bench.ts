@@ -43,7 +43,7 @@ import { request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintDevToken } from '../gateway/plugins/authentication';
-import { GATEWAY_NODE_ARGS } from '../gateway/runtime';
+import { GATEWAY_HEAP_MB, GATEWAY_NODE_ARGS } from '../gateway/runtime';
 import { freePort, redisServerOnPath } from '../scripts/embedded/redis-server';
 import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../platform/config';
 import { signIdentity } from '../platform/identity';
@@ -258,6 +258,8 @@ interface Step {
   key: string;
   label: string;
   env: Record<string, string>;
+  /** Node flags after the deployed ones (a later --max-old-space-size wins). */
+  nodeArgs?: string[];
 }
 /**
  * What each step of ours buys, on the repeated nested query: ours with its throughput features
@@ -296,23 +298,28 @@ async function startOurs(
   const port = await freePort();
   const name = step?.key ?? `ours${responseCache ? '-cache' : ''}`;
   // Started as it is deployed (gateway/runtime.ts: the heap cap).
-  const child = startChild(name, process.execPath, [...GATEWAY_NODE_ARGS, ...profiling(name), join(DIST, 'gateway/main.js')], {
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SUPERGRAPH_PATH: supergraphPath,
-    AGENTS_URL: urls.agents,
-    CASES_URL: urls.cases,
-    CARRIERS_URL: urls.carriers,
-    ...(ctx.redisUrl ? { REDIS_URL: ctx.redisUrl } : {}),
-    // Every feature on; the rate limit counts every request but is out of reach.
-    RATE_LIMIT: '1000000000',
-    LOG_LEVEL: 'warn',
-    DEBUG_STATS: 'false',
-    GATEWAY_WORKERS: String(WORKERS),
-    RESPONSE_CACHE: String(responseCache),
-    ...step?.env,
-  });
+  const child = startChild(
+    name,
+    process.execPath,
+    [...GATEWAY_NODE_ARGS, ...(step?.nodeArgs ?? []), ...profiling(name), join(DIST, 'gateway/main.js')],
+    {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SUPERGRAPH_PATH: supergraphPath,
+      AGENTS_URL: urls.agents,
+      CASES_URL: urls.cases,
+      CARRIERS_URL: urls.carriers,
+      ...(ctx.redisUrl ? { REDIS_URL: ctx.redisUrl } : {}),
+      // Every feature on; the rate limit counts every request but is out of reach.
+      RATE_LIMIT: '1000000000',
+      LOG_LEVEL: 'warn',
+      DEBUG_STATS: 'false',
+      GATEWAY_WORKERS: String(WORKERS),
+      RESPONSE_CACHE: String(responseCache),
+      ...step?.env,
+    },
+  );
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, answersGraphql(url, { authorization: `Bearer ${ctx.token}` }, Number(step?.env.GATEWAY_WORKERS ?? WORKERS)));
   if (step) return { key: step.key, label: step.label, url, child };
@@ -757,6 +764,8 @@ const SUBSCRIPTION_SECONDS = Number(env.BENCH_SUBSCRIPTION_SECONDS ?? 20);
 /** How often the cases subgraph's relay reads new case events in this part (its default is 100 ms). */
 const RELAY_INTERVAL_MS = env.BENCH_RELAY_INTERVAL_MS ?? '10';
 const SUBSCRIPTIONS_TITLE = 'Gateway: subscriptions, commit to client (bench:gateway)';
+/** The gateway's old-generation cap in this part (BENCH_SUBSCRIPTION_HEAP_MB; default: as deployed, gateway/runtime.ts). */
+const SUBSCRIPTION_HEAP_MB = Number(env.BENCH_SUBSCRIPTION_HEAP_MB ?? GATEWAY_HEAP_MB);
 
 /**
  * Subscriptions (bench/gateway/subscriptions.ts): the real subgraphs over their database, Redis (the
@@ -786,6 +795,7 @@ async function subscriptionsPart(ctx: Context): Promise<string> {
       key: 'ours-subscriptions',
       label: 'ours',
       env: { GATEWAY_WORKERS: '1' },
+      nodeArgs: [`--max-old-space-size=${SUBSCRIPTION_HEAP_MB}`],
     });
     const watched: Watched[] = [
       { label: 'gateway', kind: 'gateway', pgid: ours.child.pid },
@@ -808,7 +818,7 @@ async function subscriptionsPart(ctx: Context): Promise<string> {
     const database = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'the embedded PGlite in its own process';
     return subscriptionReport(
       result,
-      `Command: \`${env.DATABASE_URL ? 'DATABASE_URL=postgres://… ' : ''}BENCH_ONLY=subscriptions npm run bench:gateway\` (${new Date().toISOString().slice(0, 10)}; BENCH_SUBSCRIPTIONS=${SUBSCRIPTIONS}, ${SUBSCRIPTION_SECONDS} s measured after 5 s; the real subgraphs over ${database} with the demo data, ${redis ? 'a redis-server of its own' : 'REDIS_URL'} for the case event stream, CASE_EVENT_RELAY_INTERVAL_MS=${RELAY_INTERVAL_MS}; ours as deployed, one process, every feature on, response cache off; the subscribers are SSE streams (graphql-sse distinct connections, one caller each) read by the bench process, which also commits the events: a multi-row INSERT into cases.case_event every 50 ms. Latency: from the INSERT's answer to the frame read here; memory: the gateway's own /metrics, median of 5 reads). ${machineLine()}`,
+      `Command: \`${env.DATABASE_URL ? 'DATABASE_URL=postgres://… ' : ''}${SUBSCRIPTION_HEAP_MB === GATEWAY_HEAP_MB ? '' : `BENCH_SUBSCRIPTION_HEAP_MB=${SUBSCRIPTION_HEAP_MB} `}BENCH_ONLY=subscriptions npm run bench:gateway\` (${new Date().toISOString().slice(0, 10)}; BENCH_SUBSCRIPTIONS=${SUBSCRIPTIONS}, ${SUBSCRIPTION_SECONDS} s measured after 5 s; the real subgraphs over ${database} with the demo data, ${redis ? 'a redis-server of its own' : 'REDIS_URL'} for the case event stream, CASE_EVENT_RELAY_INTERVAL_MS=${RELAY_INTERVAL_MS}; ours as deployed${SUBSCRIPTION_HEAP_MB === GATEWAY_HEAP_MB ? ` (old generation capped at ${GATEWAY_HEAP_MB} MB)` : `, but with its old generation capped at ${SUBSCRIPTION_HEAP_MB} MB instead of ${GATEWAY_HEAP_MB} (BENCH_SUBSCRIPTION_HEAP_MB)`}, one process, every feature on, response cache off; the subscribers are SSE streams (graphql-sse distinct connections, one caller each) read by the bench process, which also commits the events: a multi-row INSERT into cases.case_event every 50 ms. Latency: from the INSERT's answer to the frame read here; memory: the gateway's own /metrics, median of 5 reads). ${machineLine()}`,
     );
   } finally {
     await ours?.child.stop();
@@ -845,7 +855,13 @@ async function main(): Promise<void> {
     }
     if (ONLY === '' || ONLY === 'subscriptions') {
       const text = await subscriptionsPart(ctx);
-      writeResultsSection(SUBSCRIPTIONS_TITLE, text);
+      // A run with another heap cap keeps a section of its own beside the deployed one's.
+      writeResultsSection(
+        SUBSCRIPTION_HEAP_MB === GATEWAY_HEAP_MB
+          ? SUBSCRIPTIONS_TITLE
+          : `${SUBSCRIPTIONS_TITLE.slice(0, -1)}, old generation ${SUBSCRIPTION_HEAP_MB} MB)`,
+        text,
+      );
       console.log(`\n${text}`);
     }
   } finally {

@@ -46,7 +46,11 @@ export interface SubscriptionBenchResult {
   /** Commit → the entry in the Redis stream (the relay's share). */
   streamLatencies: number[];
   memory: { before: Memory; open: Memory; load: Memory };
+  /** Events the gateway delivered during the window (its own counter), whichever events they were. */
+  deliveredInWindow: number;
   cpu: ReturnType<ReturnType<typeof measureCpu>['stop']>;
+  /** How long after the window the last of its deliveries was waited for. */
+  drainedMs: number;
   reconnections: number;
   errors: string;
 }
@@ -54,6 +58,9 @@ export interface SubscriptionBenchResult {
 interface Memory {
   heap: number;
   rss: number;
+  /** The gateway's own count of open subscriptions, and of events it delivered. */
+  open: number;
+  delivered: number;
 }
 
 const SUBSCRIPTION = 'subscription BenchCase($caseId: ID!) { caseUpdated(caseId: $caseId) { id status } }';
@@ -63,14 +70,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function memoryOf(base: string, samples = 5): Promise<Memory> {
   const heaps: number[] = [];
   const rsss: number[] = [];
+  let text = '';
   for (let i = 0; i < samples; i++) {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    text = await (await fetch(`${base}/metrics`)).text();
     const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
     heaps.push(read('nodejs_heap_size_used_bytes'));
     rsss.push(read('process_resident_memory_bytes'));
     await sleep(300);
   }
-  return { heap: percentile(heaps, 50), rss: percentile(rsss, 50) };
+  const sum = (name: string) =>
+    [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'gm'))].reduce((total, m) => total + Number(m[1]), 0);
+  return {
+    heap: percentile(heaps, 50),
+    rss: percentile(rsss, 50),
+    open: sum('bga_gateway_subscriptions_open'),
+    delivered: sum('bga_gateway_subscription_events_delivered_total'),
+  };
 }
 
 export async function benchSubscriptions(options: SubscriptionBenchOptions): Promise<SubscriptionBenchResult> {
@@ -153,6 +168,7 @@ export async function benchSubscriptions(options: SubscriptionBenchOptions): Pro
     })();
     log(`subscriptions: ${caseIds.length} events/s committed; ${options.warmupSeconds} s warm-up, then ${options.seconds} s measured`);
     await sleep(options.warmupSeconds * 1_000);
+    const atStart = await memoryOf(options.base, 1);
     const from = Date.now();
     const cpu = measureCpu(options.watched);
     await sleep(options.seconds * 1_000);
@@ -161,10 +177,25 @@ export async function benchSubscriptions(options: SubscriptionBenchOptions): Pro
     const load = await memoryOf(options.base, 3);
     writing = false;
     await writer;
-    // Events committed in the window, each due to every subscriber of its case; a few seconds to arrive.
-    await sleep(3_000);
+    // Events committed in the window, each due to every subscriber of its case: waited for until all
+    // arrived, or nothing at all came for 5 s (60 s at most), so that a gateway behind still shows its latency.
     const inWindow = new Set([...committedAt].filter(([, at]) => at >= from && at < to).map(([id]) => id));
     const perCase = n / caseIds.length;
+    const arrived = () => receipts.filter((r) => inWindow.has(r.id)).length;
+    const drainStarted = Date.now();
+    let last = -1;
+    let lastChange = Date.now();
+    while (Date.now() - drainStarted < 60_000 && Date.now() - lastChange < 5_000) {
+      if (arrived() >= inWindow.size * perCase) break;
+      // Still delivering (older events first): keep waiting.
+      const count = receipts.length;
+      if (count !== last) {
+        last = count;
+        lastChange = Date.now();
+      }
+      await sleep(500);
+    }
+    const drainedMs = Date.now() - to;
     const seen = new Set<string>();
     const latencies: number[] = [];
     let duplicates = 0;
@@ -196,7 +227,9 @@ export async function benchSubscriptions(options: SubscriptionBenchOptions): Pro
       latencies,
       streamLatencies,
       memory: { before, open, load },
+      deliveredInWindow: load.delivered - atStart.delivered,
       cpu: report,
+      drainedMs,
       reconnections: subscribers.reduce((sum, s) => sum + s.connections - 1, 0),
       errors: [...errors].map(([code, count]) => `${count}× ${code}`).join(', ') || 'none',
     };
@@ -221,7 +254,8 @@ export function subscriptionReport(r: SubscriptionBenchResult, settings: string,
   const p99 = p(99);
   const perSub = (a: Memory, b: Memory) => `heap ${kb((b.heap - a.heap) / r.subscriptions)}, RSS ${kb((b.rss - a.rss) / r.subscriptions)}`;
   const limit = limitOf(r.cpu);
-  const perSecond = r.delivered / Math.max(1, r.cpu.wall);
+  // The gateway's own count over the window: what it delivered, whichever events they were.
+  const perSecond = r.deliveredInWindow / Math.max(1, r.cpu.wall);
   const perEvent = (kind: string) =>
     ((1000 * r.cpu.groups.filter((g) => g.kind === kind).reduce((sum, g) => sum + g.cores, 0)) / Math.max(1, perSecond)).toFixed(2);
   return `${settings}
@@ -255,9 +289,18 @@ ${table(
       `heap ${mb(r.memory.before.heap)} → ${mb(r.memory.open.heap)} → ${mb(r.memory.load.heap)}; RSS ${mb(r.memory.before.rss)} → ${mb(r.memory.open.rss)} → ${mb(r.memory.load.rss)}`,
       '',
     ],
+    [
+      "the gateway's metrics: subscriptions open (idle, under load), events delivered",
+      `${r.memory.open.open}, ${r.memory.load.open}; ${r.memory.load.delivered}`,
+      '',
+    ],
     ['memory per subscription, open and idle', perSub(r.memory.before, r.memory.open), ''],
     ['memory per subscription, under load', perSub(r.memory.before, r.memory.load), ''],
-    ['CPU per delivered event: gateway / subgraphs', `${perEvent('gateway')} ms / ${perEvent('subgraph')} ms`, ''],
+    [
+      "the gateway's throughput over the window (its own count); CPU per event it delivered: gateway / subgraphs",
+      `${perSecond.toFixed(0)} events/s; ${perEvent('gateway')} ms / ${perEvent('subgraph')} ms`,
+      `${r.subscriptions} events/s`,
+    ],
     ['CPU, cores: gateway / subgraphs / database / Redis / load generator / other', cpuSplit(r.cpu), ''],
     ['what held it back', limit.text, ''],
     ['reconnections, error results', `${r.reconnections}, ${r.errors}`, '0, none'],
