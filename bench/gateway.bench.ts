@@ -6,7 +6,12 @@
  *    response cache off (RESPONSE_CACHE=false) except for the cacheable query; BENCH_GATEWAY_WORKERS
  *    processes (default one: the memory target is for all of ours together);
  *  - a stock @apollo/gateway in @apollo/server, no plugins (bench/gateway/stock-gateway.ts);
- *  - Hive Gateway (@graphql-hive/gateway CLI, its defaults; bench/gateway/hive.config.ts).
+ *  - Hive Gateway (@graphql-hive/gateway CLI) as the Guild's federation benchmark runs it: NODE_ENV=production,
+ *    --jit, inbound in-flight request deduplication (bench/gateway/hive.config.ts, BENCH_HIVE_SETUP=jit);
+ *  - Hive Gateway with @graphql-hive/router-runtime (the Rust query planner) as that benchmark runs it:
+ *    NODE_ENV=production, no --jit, the same deduplication (BENCH_HIVE_SETUP=router-runtime).
+ * A gateway whose answers differ from the stock gateway's (errors, or other data) before the load is not
+ * measured: its cells are left out and the results say why.
  * The peers cannot sign identities: the subgraphs are started with one fixed STAFF identity, signed
  * once, accepted for a day (IDENTITY_MAX_SKEW_MS), and the peers send it on every subgraph request.
  * Every client request carries the same development STAFF token (the peers ignore it).
@@ -48,7 +53,9 @@ import { freePort, redisServerOnPath } from '../scripts/embedded/redis-server';
 import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../platform/config';
 import { signIdentity } from '../platform/identity';
 import { machineLine, ratio, table, writeResultsSection } from './bench-support';
+import { checkAnswers, post } from './gateway/answers';
 import { seed } from './gateway/database';
+import type { HiveSetup } from './gateway/hive.config';
 import { benchSubscriptions, subscriptionReport } from './gateway/subscriptions';
 import { mergeRounds, runCell, type CellResult } from './gateway/load';
 import {
@@ -91,6 +98,10 @@ const BACKENDS = (env.BENCH_BACKENDS ?? 'static,real')
   .map((b) => b.trim())
   .filter(Boolean) as Backend[];
 const MIX_SIZE = 100;
+/** The peers of ours, by key: the fastest of them on the mix is "the best peer" (issue #18). */
+const PEERS = ['stock', 'hive', 'hive-router'] as const;
+/** Where the Hive Gateway peers' setup comes from (bench/gateway/hive.config.ts): the Guild's benchmark, as read. */
+const GUILD_BENCHMARK = 'graphql-hive/graphql-gateways-benchmark (commit e583a1f, 2026-05-16)';
 type Workload = 'nested' | 'mix' | 'cacheable';
 /** Issue #5's targets for ours over the stock gateway (response cache on for the cacheable query only). */
 const TARGET_OVER_STOCK: Record<Workload, number> = { nested: 4, mix: 1.8, cacheable: 20 };
@@ -130,18 +141,6 @@ interface Row {
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const latency = (msValue: number) => fixed(msValue, msValue < 100 ? 1 : 0);
-
-async function post(url: string, headers: Record<string, string>, payload: string): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { raw: text.slice(0, 300) };
-  }
-  return { status: response.status, json };
-}
 
 /** One POST on a new connection (so that a cluster's round-robin hands it to the next worker). */
 function postOnNewConnection(url: string, headers: Record<string, string>, payload: string): Promise<{ status: number; text: string }> {
@@ -340,14 +339,38 @@ async function startStock(ctx: Context, supergraphPath: string): Promise<Gateway
   return { key: 'stock', label: 'stock @apollo/gateway', url, child };
 }
 
-async function startHive(ctx: Context, supergraphPath: string, fork: number): Promise<Gateway> {
+/**
+ * The Hive Gateway peers, each as the Guild's federation benchmark (graphql-hive/graphql-gateways-benchmark,
+ * gateways/hive-gateway and gateways/hive-gateway-router-runtime: package.json's start script, run.sh,
+ * gateway.config.ts) starts it: NODE_ENV=production, `--jit` for the plain one and not for router-runtime,
+ * the rest in bench/gateway/hive.config.ts. One process (`--fork 1`), as ours; that benchmark gives each
+ * gateway FORK=2 on 3 cores (BENCH_HIVE_FORK adds the equal-processes row).
+ */
+const HIVE_SETUPS: Record<HiveSetup, { key: string; label: string; jit: boolean; how: string }> = {
+  jit: {
+    key: 'hive',
+    label: 'Hive Gateway (--jit)',
+    jit: true,
+    how: '`NODE_ENV=production hive-gateway supergraph … --jit`, config `inboundInflightRequestDeduplication: true` (gateways/hive-gateway: package.json, run.sh, gateway.config.ts)',
+  },
+  'router-runtime': {
+    key: 'hive-router',
+    label: 'Hive Gateway + router-runtime',
+    jit: false,
+    how: '`NODE_ENV=production hive-gateway supergraph …` (no --jit), config `unifiedGraphHandler` from @graphql-hive/router-runtime and `inboundInflightRequestDeduplication: true` (gateways/hive-gateway-router-runtime: package.json, run.sh, gateway.config.ts)',
+  },
+};
+
+async function startHive(ctx: Context, supergraphPath: string, fork: number, setup: HiveSetup = 'jit'): Promise<Gateway> {
   const port = await freePort();
   const bin = join(process.cwd(), 'node_modules/@graphql-hive/gateway/dist/bin.js');
+  const { key, label, jit } = HIVE_SETUPS[setup];
+  const name = fork > 1 ? `${key}-fork` : key;
   const child = startChild(
-    `hive${fork > 1 ? `-fork${fork}` : ''}`,
+    name,
     process.execPath,
     [
-      ...profiling(fork > 1 ? 'hive-fork' : 'hive'),
+      ...profiling(name),
       bin,
       'supergraph',
       supergraphPath,
@@ -359,12 +382,14 @@ async function startHive(ctx: Context, supergraphPath: string, fork: number): Pr
       '127.0.0.1',
       '--fork',
       String(fork),
+      ...(jit ? ['--jit'] : []),
     ],
-    { ...env, BENCH_IDENTITY_HEADERS: JSON.stringify(ctx.identity) },
+    // JIT unset: the flag alone says it (router-runtime refuses it, hive.config.ts).
+    { ...env, JIT: '', NODE_ENV: 'production', BENCH_HIVE_SETUP: setup, BENCH_IDENTITY_HEADERS: JSON.stringify(ctx.identity) },
   );
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, answersGraphql(url, {}, fork));
-  return { key: fork > 1 ? 'hive-fork' : 'hive', label: fork > 1 ? `Hive Gateway --fork ${fork}` : 'Hive Gateway', url, child };
+  return { key: fork > 1 ? `${key}-fork` : key, label: fork > 1 ? `${label} --fork ${fork}` : label, url, child };
 }
 
 /** Headers node:http writes itself (or that belong to one connection): the floor's server adds its own. */
@@ -414,35 +439,6 @@ async function readSamples(urls: Record<string, string>, identity: Record<string
   };
 }
 
-/**
- * Every operation once through every gateway: no errors, and the same data as the stock gateway's.
- * Returns one line per problem, and the size of each answer (the stock gateway's JSON, in bytes).
- */
-async function checkAnswers(
-  gateways: Gateway[],
-  operations: Operation[],
-  headers: Record<string, string>,
-): Promise<{ problems: string[]; bytes: number[] }> {
-  const problems: string[] = [];
-  const bytes: number[] = [];
-  for (const op of operations) {
-    const payload = body(op);
-    const answers = await Promise.all(gateways.map(async (g) => ({ g, ...(await post(g.url, headers, payload)) })));
-    const reference = answers.find((a) => a.g.key === 'stock') ?? answers[0];
-    bytes.push(JSON.stringify(reference.json).length);
-    for (const a of answers) {
-      if (a.status !== 200 || a.json.errors || !a.json.data) {
-        problems.push(
-          `${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: HTTP ${a.status} ${JSON.stringify(a.json.errors ?? a.json).slice(0, 300)}`,
-        );
-      } else if (a !== reference && JSON.stringify(a.json.data) !== JSON.stringify(reference.json.data)) {
-        problems.push(`${a.g.label}, ${op.name} ${JSON.stringify(op.variables)}: data differs from ${reference.g.label}'s`);
-      }
-    }
-  }
-  return { problems, bytes };
-}
-
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const versionOf = (pkg: string) =>
   (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
@@ -477,18 +473,29 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
     running.push(ours);
     const stock = await startStock(ctx, supergraphPath);
     running.push(stock);
-    const hive = await startHive(ctx, supergraphPath, 1);
+    const hive = await startHive(ctx, supergraphPath, 1, 'jit');
     running.push(hive);
+    const hiveRouter = await startHive(ctx, supergraphPath, 1, 'router-runtime');
+    running.push(hiveRouter);
 
-    const { problems, bytes } = await checkAnswers([stock, ours, hive], [NESTED, CACHEABLE, ...operations], clientHeaders);
+    const everyGateway = [stock, ours, hive, hiveRouter];
+    const { problems, bytes, wrong } = await checkAnswers(everyGateway, [NESTED, CACHEABLE, ...operations], clientHeaders);
     const mixBytes = bytes.slice(2).sort((a, b) => a - b);
     notes.push(
       `${backend}: ${
         problems.length === 0
-          ? `every operation (the nested query, the cacheable query and the ${operations.length} of the mix) answered without errors and with the same data by all three gateways`
+          ? `every operation (the nested query, the cacheable query and the ${operations.length} of the mix) answered without errors and with the same data by all ${everyGateway.length} gateways`
           : `**${problems.length} answer problem(s)** before the load: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}`
       }. Answers: nested ${kb(bytes[0])}, cacheable ${kb(bytes[1])}, mix ${kb(mixBytes[0])} to ${kb(mixBytes.at(-1)!)} (median ${kb(mixBytes[Math.floor(mixBytes.length / 2)])}).`,
     );
+    // A gateway that does not answer as the stock one does is not measured: its requests/s would count other work.
+    const refused = everyGateway.filter((g) => g !== stock && wrong.has(g.key));
+    if (refused.length)
+      notes.push(
+        `${backend}: **not measured**, answers differ from stock @apollo/gateway's: ${refused.map((g) => g.label).join(', ')} (its cells are left out, and so are the ratios that need them).`,
+      );
+    const measured = everyGateway.filter((g) => !refused.includes(g));
+    const compared = [ours, stock, hive, hiveRouter].filter((g) => measured.includes(g));
 
     const backendWatched: Watched[] = [
       ...subgraphs.children.map((c) => ({ label: `${c.name.replace(/^static-/, '')} subgraph`, kind: 'subgraph' as const, pgid: c.pid })),
@@ -508,7 +515,7 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
         pgids: [],
       });
     };
-    for (const g of [ours, stock, hive]) await warm(g);
+    for (const g of compared) await warm(g);
     // The gateways of a cell take turns: ROUNDS slices each, so that a slow spell of the machine falls on all of them.
     const cells = async (workload: Row['workload'], gateways: readonly Gateway[], ops: readonly Operation[]) => {
       const rounds = gateways.length > 1 ? ROUNDS : 1;
@@ -561,15 +568,16 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
 
     // The repeated nested query.
     if (runs('nested')) await ceiling('nested', [nestedPlan]);
-    if (runs('nested')) await cells('nested', [ours, stock, hive], [NESTED]);
-    if (runs('nested') && HIVE_FORK > 1) await aloneCell(() => startHive(ctx, supergraphPath, HIVE_FORK), 'nested', [NESTED]);
+    if (runs('nested')) await cells('nested', compared, [NESTED]);
+    if (runs('nested') && HIVE_FORK > 1 && measured.includes(hive))
+      await aloneCell(() => startHive(ctx, supergraphPath, HIVE_FORK, 'jit'), 'nested', [NESTED]);
     // What each step buys (the full "ours" above adds the worker processes).
     if (runs('nested') && RUN_STEPS) {
       for (const step of STEPS) await stepCell(step, 'nested', [NESTED]);
     }
     // The mix.
     if (runs('mix')) await ceiling('mix', mixPlans);
-    if (runs('mix')) await cells('mix', [ours, stock, hive], operations);
+    if (runs('mix')) await cells('mix', compared, operations);
     if (runs('mix') && RUN_STEPS) await stepCell(MIX_STEP, 'mix', operations);
     if (!runs('cacheable')) return;
     // The cacheable query: ours with the response cache on, beside everyone without.
@@ -585,7 +593,7 @@ async function benchBackend(ctx: Context, backend: Backend, rows: Row[], notes: 
     await warm(cached);
     const floor = await startFloor(ctx, cached, clientHeaders);
     running.push(floor);
-    await cells('cacheable', [cached, ours, stock, hive, floor], [CACHEABLE]);
+    await cells('cacheable', [cached, ...compared, floor], [CACHEABLE]);
     if (RUN_STEPS && WORKERS === 1)
       await aloneCell(() => startOurs(ctx, supergraphPath, subgraphs.urls, true, CACHE_WORKERS_STEP), 'cacheable', [CACHEABLE]);
   } finally {
@@ -702,17 +710,32 @@ ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU m
     const r = (workload: Row['workload'], gateway: string) => rps(find(backend, workload, gateway));
     const cpu = (workload: Row['workload'], gateway: string) => find(backend, workload, gateway)?.result?.cpuMsPerRequest ?? NaN;
     target('repeated nested: ours / stock', r('nested', 'ours') / r('nested', 'stock'), TARGET_OVER_STOCK.nested);
-    target('repeated nested: ours / Hive Gateway', r('nested', 'ours') / r('nested', 'hive'), 2.5);
+    target(`repeated nested: ours / ${HIVE_SETUPS.jit.label}`, r('nested', 'ours') / r('nested', 'hive'), 2.5);
+    info(`repeated nested: ours / ${HIVE_SETUPS['router-runtime'].label}`, r('nested', 'ours') / r('nested', 'hive-router'));
     if (find(backend, 'nested', 'hive-fork'))
-      info(`repeated nested: ours / Hive Gateway --fork ${HIVE_FORK}`, r('nested', 'ours') / r('nested', 'hive-fork'));
-    info('repeated nested: Hive Gateway / stock', r('nested', 'hive') / r('nested', 'stock'));
+      info(`repeated nested: ours / ${HIVE_SETUPS.jit.label} --fork ${HIVE_FORK}`, r('nested', 'ours') / r('nested', 'hive-fork'));
+    for (const peer of Object.values(HIVE_SETUPS))
+      info(`repeated nested: ${peer.label} / stock`, r('nested', peer.key) / r('nested', 'stock'));
     info('repeated nested, CPU per request: stock / ours', cpu('nested', 'stock') / cpu('nested', 'ours'));
-    info('repeated nested, CPU per request: Hive Gateway / ours', cpu('nested', 'hive') / cpu('nested', 'ours'));
+    for (const peer of Object.values(HIVE_SETUPS))
+      info(`repeated nested, CPU per request: ${peer.label} / ours`, cpu('nested', peer.key) / cpu('nested', 'ours'));
     for (const step of STEPS)
       if (find(backend, 'nested', step.key)) info(`repeated nested: ${step.label} / stock`, r('nested', step.key) / r('nested', 'stock'));
     target('varied mix: ours / stock', r('mix', 'ours') / r('mix', 'stock'), TARGET_OVER_STOCK.mix);
-    info('varied mix: ours / Hive Gateway', r('mix', 'ours') / r('mix', 'hive'));
+    // Issue #18: on the mix, ours against the best peer measured (the fastest of stock and the Hive Gateways).
+    const peers = PEERS.filter((key) => find(backend, 'mix', key)?.result);
+    const best = peers.reduce<string | undefined>((a, key) => (a === undefined || r('mix', key) > r('mix', a) ? key : a), undefined);
+    const bestLabel = best ? find(backend, 'mix', best)!.label : 'no peer measured';
+    if (backend === 'static') target(`varied mix: ours / best peer (${bestLabel})`, r('mix', 'ours') / (best ? r('mix', best) : NaN), 1.5);
+    else info(`varied mix: ours / best peer (${bestLabel})`, r('mix', 'ours') / (best ? r('mix', best) : NaN));
+    if (backend === 'real') target('varied mix: ours / subgraph-direct ceiling', r('mix', 'ours') / r('mix', 'ceiling'), 0.95);
+    for (const peer of Object.values(HIVE_SETUPS)) {
+      info(`varied mix: ours / ${peer.label}`, r('mix', 'ours') / r('mix', peer.key));
+      info(`varied mix: ${peer.label} / stock`, r('mix', peer.key) / r('mix', 'stock'));
+    }
     info('varied mix, CPU per request: stock / ours', cpu('mix', 'stock') / cpu('mix', 'ours'));
+    for (const peer of Object.values(HIVE_SETUPS))
+      info(`varied mix, CPU per request: ${peer.label} / ours`, cpu('mix', peer.key) / cpu('mix', 'ours'));
     if (find(backend, 'mix', MIX_STEP.key)) info(`varied mix: ${MIX_STEP.label} / stock`, r('mix', MIX_STEP.key) / r('mix', 'stock'));
     target(
       'cacheable, response cache on: ours / stock',
@@ -741,10 +764,21 @@ ${table(['workload', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU m
       `**Not a quiet machine**: processes the bench did not start used ${meanOther.toFixed(2)} of the ${availableParallelism()} cores on average during the cells (up to ${Math.max(...others).toFixed(2)}); requests/s and latencies are skewed by them, CPU ms per request much less. Rerun on a quiet machine for the figures that count.`,
     );
   }
-  return `Command: \`npm run bench:gateway\` (BENCH_SECONDS=${SECONDS} measured per gateway and cell, in BENCH_ROUNDS=${ROUNDS} slices the gateways of a cell take in turns, each after ${WARMUP} s of warm-up; ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}). A merged cell sums answers and seconds; p50 is the mean of the slices', p99 and memory the worst.
+  // The command as run: every BENCH_* setting given in the environment, in front of it.
+  const given = Object.keys(env)
+    .filter((name) => name.startsWith('BENCH_') && name !== 'BENCH_IDENTITY_HEADERS')
+    .sort()
+    .map((name) => `${name}=${env[name]}`);
+  return `Command: \`${[...given, 'npm run bench:gateway'].join(' ')}\` (BENCH_SECONDS=${SECONDS} measured per gateway and cell, in BENCH_ROUNDS=${ROUNDS} slices the gateways of a cell take in turns, each after ${WARMUP} s of warm-up; ${CONNECTIONS} connections, autocannon in the bench process; backends: ${BACKENDS.join(', ')}). A merged cell sums answers and seconds; p50 is the mean of the slices', p99 and memory the worst.
 ${machineLine()}
 
-Gateways, all over the same supergraph and subgraphs: **ours** (\`dist/gateway/main.js\`, every feature on — JWT, signed identity per request, request limits, rate limit counted in ${redisLine || 'process'} with the limit out of reach, metrics, error masking — response cache off except where said; GATEWAY_WORKERS=${WORKERS} (BENCH_GATEWAY_WORKERS); ${oursProcesses} process(es) seen under load); **stock** @apollo/gateway ${versionOf('@apollo/gateway')} in @apollo/server ${versionOf('@apollo/server')}, no plugins (\`bench/gateway/stock-gateway.ts\`, one process); **Hive Gateway** ${versionOf('@graphql-hive/gateway')} CLI with its defaults (one process; \`bench/gateway/hive.config.ts\` adds only the identity headers)${HIVE_FORK > 1 ? `, and once more with \`--fork ${HIVE_FORK}\`, as many processes as ours, on the repeated query` : ''}. The peers send one fixed STAFF identity, signed at start, to every subgraph (IDENTITY_MAX_SKEW_MS=${IDENTITY_MAX_SKEW_MS}); every client request carries a development STAFF token. Requests/s counts only 200 answers with data and no errors; gateway CPU ms/req is the user + system CPU time of all the gateway's processes during the measured seconds divided by those answers (less sensitive than requests/s to what else runs on the machine), subgraphs CPU ms/req the same for the subgraph processes (the database process not included); peak MB is the summed RSS of every process of the gateway under test, sampled every 200 ms (warm-up included). The subgraph-direct ceiling replays, straight to the subgraphs, the subgraph fetches @apollo/gateway's query plan makes for the same operations (stage after stage, parallel within a stage, ${CONNECTIONS} at once): what a gateway costing nothing would reach.
+Gateways, all over the same supergraph and subgraphs: **ours** (\`dist/gateway/main.js\`, every feature on — JWT, signed identity per request, request limits, rate limit counted in ${redisLine || 'process'} with the limit out of reach, metrics, error masking — response cache off except where said; GATEWAY_WORKERS=${WORKERS} (BENCH_GATEWAY_WORKERS); ${oursProcesses} process(es) seen under load); **stock** @apollo/gateway ${versionOf('@apollo/gateway')} in @apollo/server ${versionOf('@apollo/server')}, no plugins (\`bench/gateway/stock-gateway.ts\`, one process); **${HIVE_SETUPS.jit.label}**, @graphql-hive/gateway ${versionOf('@graphql-hive/gateway')} CLI, and **${HIVE_SETUPS['router-runtime'].label}**, the same CLI with @graphql-hive/router-runtime ${versionOf('@graphql-hive/router-runtime')} (the Rust query planner), each set up as the Guild's federation gateway benchmark sets it up, from its repository ${GUILD_BENCHMARK}: ${Object.values(
+    HIVE_SETUPS,
+  )
+    .map((p) => `${p.label}: ${p.how}`)
+    .join(
+      '; ',
+    )}. Both run here as one process (\`--fork 1\`, as ours; that benchmark gives every gateway FORK=2 on 3 cores) with \`bench/gateway/hive.config.ts\` adding only the identity headers and logging at warn${HIVE_FORK > 1 ? `, and ${HIVE_SETUPS.jit.label} once more with \`--fork ${HIVE_FORK}\`, as many processes as ours, on the repeated query` : ''}. Router-runtime runs without --jit, as there: with it, graphql-jit executes the supergraph schema instead of the query plan, sends no subgraph request and answers null (hive.config.ts says why). Every gateway's answers are checked against stock's before the load, and a gateway that differs is not measured. The peers send one fixed STAFF identity, signed at start, to every subgraph (IDENTITY_MAX_SKEW_MS=${IDENTITY_MAX_SKEW_MS}); every client request carries a development STAFF token. Requests/s counts only 200 answers with data and no errors; gateway CPU ms/req is the user + system CPU time of all the gateway's processes during the measured seconds divided by those answers (less sensitive than requests/s to what else runs on the machine), subgraphs CPU ms/req the same for the subgraph processes (the database process not included); peak MB is the summed RSS of every process of the gateway under test, sampled every 200 ms (warm-up included). The subgraph-direct ceiling replays, straight to the subgraphs, the subgraph fetches @apollo/gateway's query plan makes for the same operations (stage after stage, parallel within a stage, ${CONNECTIONS} at once): what a gateway costing nothing would reach.
 
 ${sections.join('\n\n')}
 

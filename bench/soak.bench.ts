@@ -122,6 +122,8 @@ interface MemorySample {
   at: number;
   rss: number;
   heapUsed: number;
+  /** The V8 heap's committed size: what its pages hold of RSS, used or not. */
+  heapTotal: number;
   external: number;
 }
 
@@ -129,8 +131,11 @@ function memory(): MemorySample {
   gc?.();
   gc?.();
   const usage = process.memoryUsage();
-  return { at: Date.now(), rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external };
+  return { at: Date.now(), rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external };
 }
+
+/** RSS that is neither the V8 heap's pages nor external memory: native allocations (malloc), code, thread stacks. */
+const native = (m: MemorySample) => m.rss - m.heapTotal - m.external;
 
 interface HandleSample {
   resources: Record<string, number>;
@@ -561,11 +566,18 @@ ${table(
   }),
 )}
 
-Memory under load (after a full GC), every ${SAMPLE_SECONDS} s:
+Memory after a full GC: at rest after the warm-up, under load every ${SAMPLE_SECONDS} s, and at rest at the end:
 
 ${table(
-  ['t', 'RSS', 'heapUsed', 'external', 'sockets', 'active resources'],
-  series.map((s) => [`${Math.round((s.at - soakStarted) / 1000)} s`, MB(s.rss), MB(s.heapUsed), MB(s.external), s.sockets, s.resources]),
+  ['t', 'RSS', 'heapUsed', 'heapTotal', 'external', 'native (RSS − heapTotal − external)', 'sockets', 'active resources'],
+  [
+    ['rest after warm-up', start.memory],
+    ...series.map((s) => [`${Math.round((s.at - soakStarted) / 1000)} s`, s] as const),
+    ['rest at the end', end.memory],
+  ].map(([t, s]) => {
+    const m = s as MemorySample & { sockets?: number; resources?: number };
+    return [t as string, MB(m.rss), MB(m.heapUsed), MB(m.heapTotal), MB(m.external), MB(native(m)), m.sockets ?? '', m.resources ?? ''];
+  }),
 )}
 
 At rest (least over the last seconds of each rest), after the warm-up → at the end: ${types.map((t) => `${t} ${start.handles.resources[t] ?? 0} → ${end.handles.resources[t] ?? 0}`).join(', ')}; file descriptors ${start.handles.fds} → ${end.handles.fds}, of them sockets ${start.handles.sockets} → ${end.handles.sockets}.

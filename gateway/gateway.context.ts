@@ -16,4 +16,9 @@ export interface GatewayContext {
   operation: { type: string | null; name: string | null };
   /** Per subgraph name, filled by the fetch path's stats step (fetch/fetch-stats.ts). */
   stats: Record<string, SubgraphStats>;
+  /**
+   * True for a query the gateway built itself to resolve a subscription's event: it runs with the
+   * subscriber's identity and limits, but the trusted-documents check was made on the subscription.
+   */
+  derived?: boolean;
 }

@@ -19,6 +19,7 @@ import { GatewayMetrics, metricsRoute } from './plugins/metrics';
 import { fetchPath, requestPlugins } from './pipeline';
 import { createAuthenticator } from './plugins/authentication';
 import { refuseOverHttp, servedWithSubscriptions } from './subscriptions/schema';
+import { documentTrust, readManifest } from './plugins/trusted-documents';
 import { createSubscriptions } from './subscriptions/subscriptions';
 
 /**
@@ -129,6 +130,8 @@ export async function startGateway(
     authenticate: createAuthenticator(config),
     config: config.subscriptions,
     logger,
+    // The subscription's own document is checked against the manifest when it is subscribed.
+    trusted: config.trustedDocuments === 'required' ? documentTrust(readManifest(config.trustedDocumentsManifest)) : undefined,
   });
   served.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.onSchema(apiSchema));
   await apollo.start();

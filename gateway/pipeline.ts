@@ -21,6 +21,7 @@ import type { GatewayConfig } from './gateway.config';
 import { accessLog } from './plugins/access-log';
 import { authentication, requestIdentity } from './plugins/authentication';
 import { customScalars } from './plugins/custom-scalars';
+import { dashboard } from './plugins/dashboard';
 import { debugStats } from './plugins/debug-stats';
 import { documentDownloads } from './plugins/document-downloads';
 import { documentStore } from './plugins/document-store';
@@ -75,6 +76,7 @@ export function requestPlugins({ config, logger, cache, metrics, subgraphUrls }:
     accessLog(logger), // one log line per request; the resolved operation for the front
     debugStats(), // extensions.stats when asked for
     landingPage(config.production), // the offline explorer on a browser's GET /graphql in development; none in production
+    dashboard(config.production), // the reference dashboard (examples/dashboard) at /dashboard in development; none in production
     errorMasking(logger), // last of the error rewrites: internal errors masked
   ];
 }

@@ -181,6 +181,7 @@ async function main(): Promise<void> {
     console.log(`
 bga-graph is up: ${url}
 Explorer (works offline): open ${url} in a browser; paste {"authorization": "Bearer <token>"} into its Headers tab.
+Dashboard (works offline): open http://localhost:${gatewayPort}/dashboard in a browser; paste a token below to sign in.
 
 Staff token (12 h):
   ${staff}

@@ -42,20 +42,12 @@ export function readManifest(path: string): TrustedDocuments {
  */
 export function trustedDocuments(documents: TrustedDocuments | undefined): GatewayPlugin {
   if (!documents) return {};
-  // The request's query hash (SHA-256 of the text as sent) → whether it prints to a manifest body:
-  // one print per distinct text, bounded.
-  const verdicts = new Lru<boolean>(4_096);
-  const trusted = (hash: string, print: () => string): boolean => {
-    if (documents.bodies.has(hash)) return true;
-    let verdict = verdicts.get(hash);
-    if (verdict === undefined) {
-      verdict = documents.printed.has(print());
-      verdicts.set(hash, verdict);
-    }
-    return verdict;
-  };
+  const trusted = documentTrust(documents);
   const apollo: ApolloServerPlugin<GatewayContext> = {
-    async requestDidStart({ request }) {
+    async requestDidStart({ request, contextValue }) {
+      // A query the gateway built itself for a subscription's event: the subscription's own document
+      // was checked against the manifest when it was subscribed (subscriptions/transports.ts).
+      if (contextValue.derived) return {};
       // An id alone: the manifest's body is the query (and the hash Apollo checks it against).
       const hash = request.extensions?.persistedQuery?.sha256Hash;
       if (request.query === undefined && typeof hash === 'string') {
@@ -68,13 +60,32 @@ export function trustedDocuments(documents: TrustedDocuments | undefined): Gatew
       }
       return {
         async didResolveOperation({ queryHash, document }) {
-          if (!trusted(queryHash, () => print(document)))
-            throw new GraphQLError('this operation is not in the trusted documents', {
-              extensions: { code: NOT_IN_LIST, http: { status: 400 } },
-            });
+          if (!trusted(queryHash, () => print(document))) throw notInList();
         },
       };
     },
   };
   return { apollo: [apollo] };
+}
+
+/**
+ * Whether a document is trusted, by the SHA-256 of its text as sent (a manifest id, or a text seen
+ * before) or else by its printed form: one print per distinct text, bounded.
+ */
+export function documentTrust(documents: TrustedDocuments): (hash: string, print: () => string) => boolean {
+  const verdicts = new Lru<boolean>(4_096);
+  return (hash, print) => {
+    if (documents.bodies.has(hash)) return true;
+    let verdict = verdicts.get(hash);
+    if (verdict === undefined) {
+      verdict = documents.printed.has(print());
+      verdicts.set(hash, verdict);
+    }
+    return verdict;
+  };
+}
+
+/** The refusal of an operation that is not in the manifest (HTTP 400 on the POST path). */
+export function notInList(): GraphQLError {
+  return new GraphQLError('this operation is not in the trusted documents', { extensions: { code: NOT_IN_LIST, http: { status: 400 } } });
 }

@@ -12,9 +12,15 @@ import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
 import type { SubscriptionConfig } from './config';
 import { CASE_ID_VARIABLE_NAME, planSubscription, type SubscriptionPlan } from './plan';
-
-/** One query through the gateway's own federated path, as `identity` (gateway.ts: Apollo Server's executeOperation). */
-export type RunQuery = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<ExecutionResult>;
+import {
+  asGraphQLErrors,
+  isQuoteComparison,
+  planQuoteComparison,
+  QUOTE_COMPARISON_FIELD,
+  type QuoteComparisonPlan,
+  QuoteComparisonStream,
+  type RunQuery,
+} from './quote-comparison';
 
 export class SubscriptionMetrics {
   readonly open: Gauge;
@@ -68,6 +74,15 @@ const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, _args, _c
 /** Events of a resumed subscription read back from the bus at most (past this, the gap is the client's to refetch). */
 const RESUME_MAX = 10_000;
 
+/** An open subscription as the hub holds it: offered each case event, ended at shutdown. */
+interface LiveSubscription {
+  /** The one case it is about: it is offered that case's events only (undefined: every event). */
+  readonly caseId?: string;
+  wants(event: CaseEventMessage): boolean;
+  push(event: CaseEventMessage): void;
+  end(error?: GraphQLError): void;
+}
+
 /**
  * The gateway's subscriptions: one listener on the case event bus per process, fanned out to each
  * subscription whose plan wants the event; per subscription a bounded queue (one event more than
@@ -77,14 +92,14 @@ const RESUME_MAX = 10_000;
  * subscriber's selection and delivered with extensions.eventId.
  */
 export class SubscriptionHub {
-  private readonly live = new Set<EventStream>();
+  private readonly live = new Set<LiveSubscription>();
   /**
-   * The live streams by the one case they are about, and those about any case: an event is offered
-   * to its case's streams and the any-case ones, not to every stream (2,000 streams of one case each
-   * and 2,000 events a second would otherwise be 4 million checks a second).
+   * The live subscriptions by the one case they are about, and those about any case: an event is
+   * offered to its case's and the any-case ones, not to every one (2,000 subscriptions of one case
+   * each and 2,000 events a second would otherwise be 4 million checks a second).
    */
-  private readonly byCase = new Map<string, Set<EventStream>>();
-  private readonly anyCase = new Set<EventStream>();
+  private readonly byCase = new Map<string, Set<LiveSubscription>>();
+  private readonly anyCase = new Set<LiveSubscription>();
   private readonly perClient = new Map<string, number>();
   private unlisten?: () => void;
   private closed = false;
@@ -114,6 +129,7 @@ export class SubscriptionHub {
     if (request.lastEventId !== undefined && !parsePosition(request.lastEventId)) {
       return { errors: [coded('lastEventId must be an event id as delivered in extensions.eventId', 'BAD_USER_INPUT')] };
     }
+    if (isQuoteComparison(request.document, request.operationName)) return this.compareQuotes(request);
     let plan: SubscriptionPlan;
     try {
       plan = planSubscription(request.schema, request.document, request.operationName, request.variableValues);
@@ -122,17 +138,11 @@ export class SubscriptionHub {
     }
     this.unlisten ??= this.options.bus.listen((event) => {
       const ofCase = this.byCase.get(event.caseId);
-      if (ofCase) for (const stream of ofCase) if (stream.plan.wants(event)) stream.push(event);
-      for (const stream of this.anyCase) if (stream.plan.wants(event)) stream.push(event);
+      if (ofCase) for (const stream of ofCase) if (stream.wants(event)) stream.push(event);
+      for (const stream of this.anyCase) if (stream.wants(event)) stream.push(event);
     });
     this.perClient.set(client, count + 1);
-    const stream = new EventStream(this, plan, request, () => {
-      this.live.delete(stream);
-      this.index(stream, false);
-      const left = (this.perClient.get(client) ?? 1) - 1;
-      if (left <= 0) this.perClient.delete(client);
-      else this.perClient.set(client, left);
-    });
+    const stream = new EventStream(this, plan, request, () => this.release(stream, client));
     this.live.add(stream);
     this.index(stream, true);
     if (request.lastEventId !== undefined) {
@@ -146,8 +156,8 @@ export class SubscriptionHub {
     return stream;
   }
 
-  private index(stream: EventStream, add: boolean): void {
-    const caseId = stream.plan.caseId;
+  private index(stream: LiveSubscription, add: boolean): void {
+    const caseId = stream.caseId;
     if (caseId === undefined) {
       if (add) this.anyCase.add(stream);
       else this.anyCase.delete(stream);
@@ -161,6 +171,65 @@ export class SubscriptionHub {
       streams.delete(stream);
       if (streams.size === 0) this.byCase.delete(caseId);
     }
+  }
+
+  /**
+   * quoteComparison: the input checked and the carriers chosen by the carriers subgraph (its coded
+   * errors are the refusal, as compareQuotes gives them), then one stream of the carriers' answers.
+   * It counts against the per-client limit like any subscription while it runs.
+   */
+  private async compareQuotes(request: SubscribeRequest): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const { run, metrics, logger, config } = this.options;
+    let plan: QuoteComparisonPlan;
+    try {
+      plan = planQuoteComparison(request.schema, request.document, request.operationName, request.variableValues);
+    } catch (error) {
+      return { errors: [error instanceof GraphQLError ? error : coded((error as Error).message, 'BAD_USER_INPUT')] };
+    }
+    let answer: ExecutionResult;
+    try {
+      answer = await run(plan.carriersQuery, plan.variables, request.identity);
+    } catch (error) {
+      logger.error({ err: error }, 'quoteComparison: the carriers query failed');
+      return { errors: [coded('cannot choose the carriers now', 'INTERNAL_SERVER_ERROR')] };
+    }
+    const carriers = (answer.data as { quoteCarriers?: { id: string }[] | null } | null | undefined)?.quoteCarriers;
+    if (!carriers)
+      return {
+        errors: answer.errors?.length ? asGraphQLErrors(answer.errors) : [coded('cannot choose the carriers now', 'INTERNAL_SERVER_ERROR')],
+      };
+    if (this.closed) return { errors: [coded('the gateway is shutting down: reconnect to another replica', 'SERVICE_UNAVAILABLE')] };
+    // Counted again after the wait: other subscriptions of this client may have opened meanwhile.
+    const client = request.identity.sub;
+    const count = this.perClient.get(client) ?? 0;
+    if (count >= config.perClient)
+      return { errors: [coded(`at most ${config.perClient} open subscriptions per client`, 'LIMIT_EXCEEDED')] };
+    this.perClient.set(client, count + 1);
+    const labels = { transport: request.transport, field: QUOTE_COMPARISON_FIELD };
+    metrics.open.inc(labels);
+    const stream: QuoteComparisonStream = new QuoteComparisonStream({
+      run,
+      logger,
+      plan,
+      request,
+      carrierIds: carriers.map((carrier) => carrier.id),
+      onDelivered: () => metrics.delivered.inc({ field: QUOTE_COMPARISON_FIELD }),
+      onClose: () => {
+        metrics.open.dec(labels);
+        this.release(stream, client);
+      },
+    });
+    this.live.add(stream);
+    this.index(stream, true);
+    return stream;
+  }
+
+  private release(stream: LiveSubscription, client: string): void {
+    this.live.delete(stream);
+    this.index(stream, false);
+    const left = (this.perClient.get(client) ?? 1) - 1;
+    if (left <= 0) this.perClient.delete(client);
+    else this.perClient.set(client, left);
   }
 
   /** Shutdown: no new subscriptions; each open one ends (clients resume elsewhere with their last event id). */
@@ -206,6 +275,14 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
 
   [Symbol.asyncIterator]() {
     return this;
+  }
+
+  wants(event: CaseEventMessage): boolean {
+    return this.plan.wants(event);
+  }
+
+  get caseId(): string | undefined {
+    return this.plan.caseId;
   }
 
   async resume(lastEventId: string): Promise<void> {
@@ -303,7 +380,7 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
     const rootValue = this.plan.rootValue(event, answer.data as Record<string, unknown> | null | undefined);
     if (!rootValue) {
       // Not visible, not matching, or the federated path failed: a failure is told, the rest skipped.
-      return answer.errors?.length && !answer.data ? { errors: answer.errors, extensions } : null;
+      return answer.errors?.length && !answer.data ? { errors: asGraphQLErrors(answer.errors), extensions } : null;
     }
     const shaped = await execute({
       schema: this.request.schema,
@@ -313,7 +390,11 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
       rootValue,
       fieldResolver: byResponseKey,
     });
-    return { ...shaped, ...(answer.errors?.length ? { errors: [...(shaped.errors ?? []), ...answer.errors] } : {}), extensions };
+    return {
+      ...shaped,
+      ...(answer.errors?.length ? { errors: [...(shaped.errors ?? []), ...asGraphQLErrors(answer.errors)] } : {}),
+      extensions,
+    };
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {

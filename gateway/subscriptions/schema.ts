@@ -39,6 +39,39 @@ type Subscription {
     """Only this case's requirements."""
     caseId: ID
   ): Requirement!
+
+  """
+  compareQuotes as the carriers answer: one event per carrier asked, as soon as that carrier answers (its outcome and its quotes), then a last event with done true, then the subscription completes. The first quotes arrive at the fastest carrier's latency, not the slowest's. The carriers asked, the deadline (a carrier still out when it passes is its TIMEOUT outcome) and the errors for bad input (BAD_USER_INPUT naming the field) are compareQuotes's; each carrier is called at most once.
+  """
+  quoteComparison(
+    """Who to quote and how, as compareQuotes takes it."""
+    input: QuoteInput!
+  ): QuoteComparisonEvent!
+}
+
+"""
+One event of quoteComparison: one carrier's answer as it arrives, or the last event (done true, no carrier).
+"""
+type QuoteComparisonEvent {
+  """The carrier that answered (outcome.carrier); null on the last event."""
+  carrier: Carrier
+
+  """How this carrier answered, as compareQuotes's outcomes say it; null on the last event."""
+  outcome: CarrierOutcome
+
+  """
+  This carrier's quotes, cheapest first as compareQuotes ranks them; empty when it did not quote, and on the last event (rank every event's quotes together for compareQuotes's order).
+  """
+  quotes: [Quote!]!
+
+  """True on the last event only: every carrier asked has an outcome; the subscription completes after it."""
+  done: Boolean!
+
+  """Carriers answered so far, this event's included (carriersAsked on the last event)."""
+  carriersAnswered: Int!
+
+  """How many carriers the comparison asks: those compareQuotes asks for the same input."""
+  carriersAsked: Int!
 }
 
 """One case event as a subscription delivers it."""

@@ -35,8 +35,10 @@ export function createSubscriptions(parts: {
   authenticate: Authenticate;
   config: SubscriptionConfig;
   logger: Logger;
+  /** With TRUSTED_DOCUMENTS=required: whether a subscription's document is in the manifest (transports.ts). */
+  trusted?: (hash: string, print: () => string) => boolean;
 }): Subscriptions {
-  const { apollo, cache, metrics, authenticate, config, logger } = parts;
+  const { apollo, cache, metrics, authenticate, config, logger, trusted } = parts;
   const bus = createCaseEventBus({ redis: cache.redis, keep: config.streamMax, logger });
   if (bus.kind === 'memory') {
     logger.info('no REDIS_URL: subscriptions receive only the case events of a cases subgraph in this process (in-process bus)');
@@ -48,6 +50,7 @@ export function createSubscriptions(parts: {
       debugStats: false,
       stats: {},
       operation: { type: null, name: null },
+      derived: true,
     };
     const response = await apollo.executeOperation({ query, variables }, { contextValue: context });
     if (response.body.kind !== 'single') return { errors: [{ message: 'unexpected incremental answer' }] } as never;
@@ -61,7 +64,7 @@ export function createSubscriptions(parts: {
       schema = subscriptionSchema(apiSchema);
     },
     attach(server) {
-      transports = attachSubscriptions({ server, hub, schema: () => schema, authenticate, config, logger });
+      transports = attachSubscriptions({ server, hub, schema: () => schema, authenticate, config, logger, trusted });
       return transports.eventStream;
     },
     async drain() {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type DocumentNode, GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, parse, print, validate } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
@@ -8,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { HttpError, sendGraphqlError } from '../../platform/http';
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
+import { NOT_IN_LIST, notInList } from '../plugins/trusted-documents';
 import type { SubscriptionConfig } from './config';
 import type { SubscriptionHub } from './hub';
 
@@ -67,8 +69,19 @@ export function attachSubscriptions(options: {
   authenticate: Authenticate;
   config: SubscriptionConfig;
   logger: Logger;
+  /**
+   * With TRUSTED_DOCUMENTS=required, whether a subscription's document is in the manifest (by the
+   * SHA-256 of its text, or its printed form): anything else is refused with PERSISTED_QUERY_NOT_IN_LIST.
+   */
+  trusted?: (hash: string, print: () => string) => boolean;
 }): SubscriptionTransports {
-  const { server, hub, schema, authenticate, config, logger } = options;
+  const { server, hub, schema, authenticate, config, logger, trusted } = options;
+  const untrusted = (query: string, document: () => DocumentNode | undefined): boolean =>
+    trusted !== undefined &&
+    !trusted(createHash('sha256').update(query).digest('hex'), () => {
+      const parsed = document();
+      return parsed ? print(parsed) : '';
+    });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   // Both transports hand the hub the same thing: the operation and the caller its context carries.
   const subscribeOn = (
@@ -120,7 +133,17 @@ export function attachSubscriptions(options: {
         idleCheck(ctx.extra, () => ctx.extra.socket.close(4408, 'idle: no subscription'));
         return true;
       },
-      onSubscribe(ctx, id) {
+      onSubscribe(ctx, id, payload) {
+        // graphql-ws parses the document after this hook: parse here only for the manifest's printed form
+        // (a document that does not parse is in no manifest).
+        const document = () => {
+          try {
+            return parse(payload.query);
+          } catch {
+            return undefined;
+          }
+        };
+        if (untrusted(payload.query, document)) return [notInList()];
         if ((ctx.extra.open?.size ?? 0) >= config.perConnection) {
           return [
             new GraphQLError(`at most ${config.perConnection} subscriptions per connection`, { extensions: { code: 'LIMIT_EXCEEDED' } }),
@@ -168,6 +191,7 @@ export function attachSubscriptions(options: {
       }
       const invalid = validate(schema()!, document);
       if (invalid.length) return refused('GRAPHQL_VALIDATION_FAILED', invalid);
+      if (untrusted(params.query as string, () => document)) return refused(NOT_IN_LIST, [notInList()]);
     },
     execute: onlySubscriptions as never,
     subscribe: (args) => subscribeOn('sse', args as never) as never,

@@ -659,3 +659,37 @@ export async function compareQuotes(ctx: CarriersContext, input: QuoteInput): Pr
     deadline.clear();
   }
 }
+
+/**
+ * The carriers compareQuotes(input) asks, ordered by name: the input validated exactly as
+ * compareQuotes validates it (the same BAD_USER_INPUT errors), carrierIds and minAmBestRating
+ * applied. No carrier is called. The gateway's quoteComparison subscription starts here.
+ */
+export async function quoteCarriers(ctx: CarriersContext, input: QuoteInput): Promise<CarrierRow[]> {
+  const catalog = await catalogOf(ctx);
+  const normalized = validateQuoteInput(input, catalog);
+  primeCarriers(ctx, normalized.carriers);
+  return normalized.carriers;
+}
+
+/**
+ * One carrier's part of compareQuotes(input): the input validated against the whole set of carriers
+ * compareQuotes would ask (so an issue age only this carrier does not take is its NO_ELIGIBLE_PRODUCT
+ * outcome, as in the whole comparison, not an input error), then only `carrierId` priced, under the
+ * same deadline: its quotes and exactly one outcome. A carrier outside that set is BAD_USER_INPUT.
+ */
+export async function compareQuotesAt(ctx: CarriersContext, input: QuoteInput, carrierId: string): Promise<QuoteComparisonView> {
+  const started = performance.now();
+  const catalog = await catalogOf(ctx);
+  const normalized = validateQuoteInput(input, catalog);
+  const carrier = normalized.carriers.find((c) => c.id === carrierId);
+  // Never echoed: a well-formed id is opaque, but the caller's text may be anything.
+  if (!carrier) throw badInput('carrierId is not one of the carriers compareQuotes asks for this input (quoteCarriers lists them)');
+  primeCarriers(ctx, [carrier]);
+  const deadline = comparisonDeadline(ctx, started);
+  try {
+    return await runComparison(ctx, catalog, { ...normalized, carriers: [carrier] }, deadline.passed);
+  } finally {
+    deadline.clear();
+  }
+}

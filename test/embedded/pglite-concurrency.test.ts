@@ -4,12 +4,12 @@
  * extended-protocol messages of different connections (one connection ran another's statement);
  * scripts/embedded/pglite-queue.ts keeps each batch together. Also runs on PostgreSQL in CI.
  */
-import pg from 'pg';
+import { testPool } from '../support/test-pool';
 
 describe('concurrent connections to the database', () => {
   it('answers 300 concurrent parameterized queries over 20 connections, each with its own result', async () => {
     // Queries that take a few milliseconds each, so that other connections' messages arrive meanwhile.
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
+    const pool = testPool(20);
     try {
       const answers = await Promise.all(
         Array.from({ length: 300 }, (_, i) =>
@@ -35,7 +35,7 @@ describe('concurrent connections to the database', () => {
   });
 
   it('keeps answers straight when transactions and plain queries mix', async () => {
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+    const pool = testPool(10);
     try {
       const answers = await Promise.all(
         Array.from({ length: 60 }, async (_, i) => {
@@ -61,7 +61,7 @@ describe('concurrent connections to the database', () => {
   });
 
   it('keeps another connection out of an open transaction', async () => {
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+    const pool = testPool(4);
     const client = await pool.connect();
     try {
       await client.query('BEGIN');

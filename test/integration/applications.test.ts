@@ -3,7 +3,7 @@
  * with `missing` shrinking to nothing, personal data sealed in the database, masked per role, every
  * full read logged; bad input refused with nothing written.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import {
@@ -17,6 +17,7 @@ import {
   type WritingAgent,
   writingAgent,
 } from '../support/applications';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -26,7 +27,7 @@ let agent: string;
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   staff = await stack.token('STAFF');
   target = await writingAgent(pool, 'ACORD');
   agent = await stack.agentToken(target.agentId);

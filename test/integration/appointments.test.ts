@@ -10,7 +10,7 @@
  * The filing worker runs in this test, on this file's agents only (it would claim every agent's
  * appointments, the seeded ones' too): the stack's own is off.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { BACKGROUND_REJECTION } from '../../simulators/appointment-book';
@@ -21,6 +21,7 @@ import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 const NPN_BASE = Date.now() % 100_000;
@@ -109,7 +110,7 @@ const appointmentOf = (agentId: string, carrierId: string, state: string) =>
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '200', SYNC_INTERVAL_MS: '0', CARRIER_RETRIES: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   staff = await stack.token('STAFF');
   admin = await stack.token('ADMIN');
   await insertAgent(agents.jit, `7${NPN_BASE}01`, ['TX']);

@@ -3,11 +3,12 @@
  * branch, staff, admin, SERVICE-only operations, no token, and subgraphs called directly without the
  * gateway's signature. Answers about data outside a caller's scope say nothing about whether it exists.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { signIdentity, type Identity } from '../../platform/identity';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { codes, graphql, type GraphqlResponse } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -20,7 +21,7 @@ let tokens: { agentA: string; staff: string; admin: string };
 
 beforeAll(async () => {
   stack = await startStack();
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   const agencies = (
     await pool.query(
       `SELECT a.id FROM agents.agent a WHERE a.upline_id IS NULL AND EXISTS (SELECT 1 FROM cases."case" c WHERE c.agent_id = a.id) ORDER BY a.id LIMIT 2`,

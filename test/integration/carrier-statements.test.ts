@@ -10,7 +10,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { signIdentity } from '../../platform/identity';
 import { createLogger } from '../../platform/logger';
@@ -23,6 +23,7 @@ import { StatementFolderWorker } from '../../subgraphs/cases/statements/statemen
 import { type StatementLineInput, statementText } from '../../subgraphs/cases/statements/statement-writer';
 import { codes, graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36).toUpperCase();
 // A period of this run's own (the received-by-period figures are read back exactly).
@@ -93,7 +94,7 @@ const lineCount = async (fileId: string) =>
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   admin = await stack.token('ADMIN');
   staff = await stack.token('STAFF');
 }, 60_000);

@@ -6,7 +6,7 @@
  * from the carrier's rates; a free-look cancellation takes a placed case out of the placed count; a
  * push with a bad or stale signature is 401 and changes nothing.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { createHmac } from 'node:crypto';
 import { DEV_CARRIER_PUSH_SECRET } from '../../platform/config';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
@@ -15,6 +15,7 @@ import { expectedQuote } from '../support/harness';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -63,7 +64,7 @@ let pushUrl: string;
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '200', SYNC_INTERVAL_MS: '0', CARRIER_RETRIES: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   staff = await stack.token('STAFF');
   target = await eligibleAcord();
   const submitted = await graphql(

@@ -8,11 +8,12 @@
  * recorded with its message; beneficiary names are sealed in the database; a carrier that is down
  * loses no change (the worker resends with the same reference).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -105,7 +106,7 @@ async function agentOfAnotherBranch(agentId: string): Promise<string> {
 beforeAll(async () => {
   // A generous carrier deadline: the counts of change calls below must not include a resend after a timeout on a loaded machine.
   stack = await startStack({ env: { OUTBOX_POLL_MS: '200', CARRIER_RETRIES: '0', CARRIER_TIMEOUT_MS: '15000' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   staff = await stack.token('STAFF');
 });
 

@@ -3,11 +3,12 @@
  * passed to the cases subgraph as the signed identity; an agent's export holds their scope only, the
  * same cases their metrics count; no token or a bad one is 401; over the rate limit, 429.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { exportDownloads } from '../../gateway/plugins/exports';
 import { closeServer, createHttpServer, HttpError, listen } from '../../platform/http';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -17,7 +18,7 @@ let tokens: { agentA: string; staff: string };
 
 beforeAll(async () => {
   stack = await startStack();
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   [agencyA, agencyB] = (
     await pool.query(
       `SELECT a.id FROM agents.agent a WHERE a.upline_id IS NULL AND EXISTS (SELECT 1 FROM cases."case" c WHERE c.agent_id = a.id) ORDER BY a.id LIMIT 2`,

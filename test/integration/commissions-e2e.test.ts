@@ -8,7 +8,7 @@
  *
  * Needs the agents subgraph's commissionChains (the contracts work): it runs once both are merged.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { CommissionWorker } from '../../subgraphs/cases/commissions/commission.worker';
@@ -18,6 +18,7 @@ import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { codes, graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 /** Carriers the commissions tests of other files use: kept apart, as if they shared a database. */
@@ -30,7 +31,7 @@ const ask = (token: string, query: string, variables: Record<string, unknown> = 
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   staff = await stack.token('STAFF');
 }, 60_000);
 

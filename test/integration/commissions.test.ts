@@ -8,7 +8,7 @@
  * written with SQL, placed in 2020 under a clock in 2020, at a carrier no other commissions test uses
  * (each commissions test keeps to a carrier of its own).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { signIdentity } from '../../platform/identity';
 import { createLogger } from '../../platform/logger';
@@ -18,6 +18,7 @@ import type { CommissionChainQuestion } from '../../subgraphs/cases/ports/agents
 import { codes, graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 const CARRIER = 'car_harborlight';
@@ -80,7 +81,7 @@ async function placedCase(writers: [string, number][], placedAt: string): Promis
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   const ids = (await pool.query<{ id: string }>(`SELECT id FROM agents.agent ORDER BY id LIMIT 3`)).rows.map((row) => row.id);
   [agentA, agentB, agency] = ids as [string, string, string];
   staff = await stack.token('STAFF');

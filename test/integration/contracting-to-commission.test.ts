@@ -12,7 +12,7 @@
  *   5. the carrier's statement file books and reconciles them, and a second upload books nothing;
  *   6. the carrier's free-look cancellation makes the case NOT_TAKEN, and every line is charged back.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { AppointmentFilingWorker } from '../../subgraphs/agents/appointments/appointment-filing.worker';
@@ -26,6 +26,7 @@ import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now() % 1_000_000;
 const logger = createLogger('test', 'silent');
@@ -81,7 +82,7 @@ const AGENT = `query($id: ID!, $c: ID!, $s: State!) { agent(id: $id) { status
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '200', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0', CARRIER_RETRIES: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   admin = await stack.token('ADMIN');
   staff = await stack.token('STAFF');
 }, 60_000);

@@ -6,11 +6,12 @@
  * (SERVICE only, not in the public API) and costs a fixed number of SQL statements for any number
  * of agents.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { type Identity, signIdentity } from '../../platform/identity';
 import { codes, type GraphqlResponse, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 const RUN = `k${Date.now().toString(36)}`;
 const CARRIER = `car_${RUN}`;
@@ -60,7 +61,7 @@ const contractRows = async () =>
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   admin = await stack.token('ADMIN');
   // A carrier of this test's own: its levels, the BGA at L120, and a term schedule (a level's percent first-year, 2% renewals).
   await pool.query(

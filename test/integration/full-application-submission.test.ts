@@ -6,7 +6,7 @@
  * is accepted and one whose beneficiary has no share is closed INCOMPLETE with the carrier's reason.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { createCache } from '../../platform/cache';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
@@ -20,6 +20,7 @@ import { applicationLoader, completeApplication, signedApplicationPdf, withoutBe
 import { signIdentity } from '../../platform/identity';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -65,7 +66,7 @@ beforeAll(async () => {
   // The stack's own outbox is off: the worker below, with its application loader, is the only sender.
   // A generous carrier deadline: a send that timed out under load would be resent (the carrier dedupes it, but the test counts sends).
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0', CARRIER_TIMEOUT_MS: '15000' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   staff = await stack.token('STAFF');
 });
 

@@ -4,12 +4,12 @@
  * costs (SQL statements and subgraph fetches, from extensions.stats), partial data when a subgraph
  * is down, authentication, and coded errors for bad input.
  */
-import pg from 'pg';
 import { startSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { readCommonConfig } from '../../platform/config';
 import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let staff: string;
@@ -152,7 +152,7 @@ describe('the federated graph', () => {
   });
 
   it("scopes an agent to their own and their downline's cases, by every route, via the agents subgraph", async () => {
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    const pool = testPool(1);
     try {
       // An agency (top of a hierarchy) and the cases of its whole downline, straight from the database.
       const [{ id: agency }] = (await pool.query(`SELECT id FROM agents.agent WHERE upline_id IS NULL ORDER BY id LIMIT 1`)).rows;

@@ -5,19 +5,20 @@
  */
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { type DocumentNode, parse } from 'graphql';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { type Identity, signIdentity } from '../../platform/identity';
 import { subgraphByName } from '../../subgraphs/registry';
 import { codes, type GraphqlResponse, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
 });
 
 afterAll(async () => {

@@ -10,13 +10,14 @@
  * The tests work on agents of their own (NPNs of ten digits starting with 9, which the seeded world
  * never has) and on seeded agents they only read or whose sync changes nothing another test reads.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { todayUtc } from '../../platform/dates';
 import { createLogger } from '../../platform/logger';
 import { LicenseSyncJob } from '../../subgraphs/agents/licensing/license-sync.job';
 import { PdbXmlAdapter } from '../../subgraphs/agents/ports/pdb/pdb-xml.adapter';
 import { codes, graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now() % 1e7;
 let counter = 0;
@@ -78,7 +79,7 @@ let preState: string;
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   admin = await stack.token('ADMIN');
   const contracting = await pool.query<{ states: string[] }>(
     `SELECT pre_appointment_states AS states FROM agents.carrier_contracting WHERE carrier_id = 'car_summit'`,

@@ -7,7 +7,7 @@
  * AMENDMENT. And the carrier's own check: an application whose stored beneficiary share went missing
  * after signing is rejected by the carrier and the case closes INCOMPLETE with its reason.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { PersonalDataVault } from '../../platform/personal-data';
 import { PERSONAL_FIELD } from '../../subgraphs/cases/application.service';
 import { codes, graphql } from '../support/graphql';
@@ -15,6 +15,7 @@ import { fillingIn, lastSteps, READ, START, startInput, UPDATE, type WritingAgen
 import { signedApplicationPdf } from '../support/application-drafts';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -23,7 +24,7 @@ let staff: string;
 beforeAll(async () => {
   // A generous carrier deadline: this is about the flow, not timing (a loaded machine must not turn a send into a resend).
   stack = await startStack({ env: { OUTBOX_POLL_MS: '100', CARRIER_RETRIES: '0', CARRIER_TIMEOUT_MS: '15000' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   staff = await stack.token('STAFF');
 });
 

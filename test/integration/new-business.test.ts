@@ -5,11 +5,12 @@
  * requirements, approves, issues and places it — every step in the case's history. Also: concurrent
  * duplicate submissions make one case, and a carrier that is down loses nothing.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -56,7 +57,7 @@ const readCase = async (id: string) => (await graphql(stack.url, CASE, { id }, {
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '200', CARRIER_RETRIES: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   staff = await stack.token('STAFF');
 });
 

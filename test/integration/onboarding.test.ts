@@ -6,13 +6,14 @@
  * themself; an E&O lapse suspends the agent through the lease job, and new coverage reinstates them.
  * onboardingMetrics counts agents by stage.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_ESIGN_WEBHOOK_SECRET } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { signWebhook } from '../../platform/webhook-signature';
 import { EoLapseJob } from '../../subgraphs/agents/onboarding/eo-lapse.job';
 import { codes, graphql, type GraphqlResponse } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 const ACCOUNT = '000123456789';
 const ROUTING = '021000021';
@@ -73,7 +74,7 @@ async function stageCounts(): Promise<Record<string, number>> {
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0', EO_LAPSE_INTERVAL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   admin = await stack.token('ADMIN');
   staff = await stack.token('STAFF');
   const npn = `9${String(Date.now() % 1e9).padStart(9, '0')}`;

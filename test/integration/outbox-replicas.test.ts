@@ -3,7 +3,7 @@
  * twice: rows are claimed with FOR UPDATE SKIP LOCKED inside one leasing UPDATE. (Runs on PGlite
  * and, in CI, on PostgreSQL, where the locking is real.)
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { OutboxWorker } from '../../subgraphs/cases/outbox.worker';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { createCache } from '../../platform/cache';
@@ -14,6 +14,7 @@ import { CarriersGraphqlAdapter } from '../../subgraphs/cases/ports/graphql/carr
 import { SubgraphClient } from '../../subgraphs/shared/subgraph-client';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -21,7 +22,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   // The stack's own worker is off: the two replicas below are the only senders.
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 6 });
+  pool = testPool(6);
 });
 
 afterAll(async () => {

@@ -5,12 +5,13 @@
  * subgraph's catalog names it (HARBOR for car_harborlight, not a guess from the id), and the
  * vendors' signed webhooks move Requirement.vendorStatus, which the gateway serves.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { PersonalDataVault } from '../../platform/personal-data';
 import { PERSONAL_FIELD } from '../../subgraphs/cases/application.service';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -19,7 +20,7 @@ const RUN = Date.now().toString(36);
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '60000', SYNC_INTERVAL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   staff = await stack.token('STAFF');
 });
 

@@ -6,7 +6,7 @@
  * leave them); each part of the file works under its own case manager, so the seeded book (which
  * has none) stays out of the figures.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET } from '../../platform/config';
 import { signIdentity } from '../../platform/identity';
 import { createLogger } from '../../platform/logger';
@@ -14,6 +14,7 @@ import { addDays, firstFollowUpOn } from '../../subgraphs/cases/domain/follow-up
 import { FollowUpWorker } from '../../subgraphs/cases/follow-up.worker';
 import { codes, graphql } from '../support/graphql';
 import { type Stack, startStack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 let stack: Stack;
@@ -89,7 +90,7 @@ const ids = (response: Awaited<ReturnType<typeof ask>>) =>
 
 beforeAll(async () => {
   stack = await startStack({ env: { OUTBOX_POLL_MS: '0', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   // Two agents without a downline: each one's scope is themself.
   const leaves = (
     await pool.query<{ id: string }>(

@@ -6,7 +6,7 @@
  * three requirements received, matched by the carrier's requirement id and our reference in it
  * (two APSs stay two), and the case approves.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { PersonalDataVault } from '../../platform/personal-data';
 import { PERSONAL_FIELD } from '../../subgraphs/cases/application.service';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
@@ -14,6 +14,7 @@ import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   // The workers run on their own (the outbox and vendor orders every 200 ms); the periodic sync and
   // the follow-up job are off, so every carrier sync here is the one the test asks for.
   stack = await startStack({ env: { OUTBOX_POLL_MS: '200', SYNC_INTERVAL_MS: '0', FOLLOW_UP_INTERVAL_MS: '0', CARRIER_RETRIES: '0' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   staff = await stack.token('STAFF');
 });
 

@@ -4,10 +4,11 @@
  * submission writes nothing. A carrier that cannot price the case (a simulated outage) is
  * CARRIER_UNAVAILABLE; the whole round trip is in new-business.test.ts.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 let stack: Stack;
 let pool: pg.Pool;
@@ -48,7 +49,7 @@ const input = (over: Record<string, unknown>) => ({
 
 beforeAll(async () => {
   stack = await startStack();
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
 });
 
 afterAll(async () => {

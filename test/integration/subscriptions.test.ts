@@ -7,7 +7,7 @@
  * event id loses nothing, and a token that expires ends the subscription with UNAUTHENTICATED.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -18,6 +18,7 @@ import { graphql } from '../support/graphql';
 import { startGatewayFor } from '../support/scale-out';
 import { startStack, type Stack } from '../support/stack';
 import { until as waitFor } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 if (!process.env.REDIS_URL) {
   console.log(
@@ -85,7 +86,7 @@ async function twoBranches() {
 beforeAll(async () => {
   stack = await startStack({ env: { CASE_EVENT_RELAY_INTERVAL_MS: '50' } });
   gatewayB = await startGatewayFor(stack, { env: { CASE_EVENT_RELAY_INTERVAL_MS: '50' } });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   staff = await stack.token('STAFF');
 }, 60_000);
 
@@ -275,6 +276,7 @@ describe('subscriptions over graphql-sse', () => {
       'caseUpdated',
       'caseEvents',
       'requirementUpdated',
+      'quoteComparison',
     ]);
   });
 

@@ -4,13 +4,14 @@
  * two catalog rows and reached through CARRIER_QUARRY_* variables alone. compareQuotes through the
  * gateway then asks it once and shows the premium its simulator priced, to the cent.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { priceQuote } from '../../simulators/underwriting';
 import { CARRIERS, type CarrierFixture } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { acceleratedRules, requirementGrid, TYPICAL } from '../../subgraphs/carriers/fixtures/requirement-grids.fixture';
 import { centsToMoney } from '../../platform/scalars';
 import { graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { testPool } from '../support/test-pool';
 
 /** The new carrier as its own system knows it: the simulator's data, never read by the carriers subgraph. */
 const QUARRY: CarrierFixture = {
@@ -140,7 +141,7 @@ async function addCatalogCarrier(
 
 beforeAll(async () => {
   // The file's own database (test/support/environment.ts): the rows added here reach no other file.
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  const pool = testPool(2);
   try {
     // The catalog rows an operator would add: the carrier, then its product. Nothing else changes.
     await addCatalogCarrier(pool, {
@@ -226,7 +227,7 @@ it('has no requirements grid until its underwriting row is written: the answer s
     acceleratedReasons: ['the catalog has no requirements grid for this carrier'],
   });
   // The operator writes the carrier's grid and program: docs/domain.md's typical ones.
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  const pool = testPool(1);
   try {
     await pool.query(`INSERT INTO carriers.carrier_underwriting (carrier_id, requirement_grid, accelerated_rules) VALUES ($1, $2, $3)`, [
       'car_quarry_hill',
@@ -257,7 +258,7 @@ it('takes in a carrier whose catalog rows are added while it runs, from the next
   const ask = () => graphql(stack.url, COMPARE, { i: { ...INPUT, carrierIds: ['car_kiln_valley'] } }, { token });
   // Not in the catalog yet: an unknown carrier id is bad input.
   expect((await ask()).errors?.[0]?.message).toContain('unknown carriers: car_kiln_valley');
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  const pool = testPool(1);
   try {
     await addCatalogCarrier(pool, {
       id: 'car_kiln_valley',
@@ -301,7 +302,7 @@ it("quotes a product added to a known carrier's catalog while it runs", async ()
   const codesOf = (response: Awaited<ReturnType<typeof ask>>): string[] =>
     (response.data?.compareQuotes.quotes ?? []).map((q: { product: { code: string } }) => q.product.code);
   expect(codesOf(await ask(700_000))).toEqual(['QHL-TERM']);
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  const pool = testPool(1);
   try {
     await pool.query(
       `INSERT INTO carriers.product (id, carrier_id, code, name, type, terms, min_issue_age, max_issue_age, min_face_amount,

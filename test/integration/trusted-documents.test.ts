@@ -2,9 +2,14 @@
  * Trusted documents through real HTTP: with TRUSTED_DOCUMENTS=required the gateway runs the
  * manifest's operations (by id alone, or as their text in any spacing) and refuses every other
  * operation with PERSISTED_QUERY_NOT_IN_LIST before any subgraph is asked; APQ cannot register one.
+ * Subscriptions too: a manifest subscription runs (the queries the gateway builds for its events are
+ * not themselves checked), any other is refused over graphql-ws and graphql-sse alike.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { readManifest } from '../../gateway/plugins/trusted-documents';
 import { buildManifest, printManifest, sha256, TRUSTED_DOCUMENTS_PATH } from '../../scripts/trusted-documents';
 import { startStack, type Stack } from '../support/stack';
@@ -89,4 +94,73 @@ describe('TRUSTED_DOCUMENTS=required', () => {
     const byHash = await post({ extensions: persisted });
     expect(byHash.body.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
   });
+});
+
+describe('TRUSTED_DOCUMENTS=required, subscriptions', () => {
+  const example = (name: string) => ({
+    query: readFileSync(join(ROOT, `examples/operations/${name}.graphql`), 'utf8'),
+    variables: JSON.parse(readFileSync(join(ROOT, `examples/operations/${name}.json`), 'utf8')),
+  });
+  const unlisted = { query: 'subscription { caseUpdated { id status } }' };
+
+  /** Every result of one subscription, until it completes or fails. */
+  function collect(client: { subscribe: (payload: any, sink: any) => unknown }, payload: { query: string; variables?: unknown }) {
+    const results: any[] = [];
+    return new Promise<{ results: any[]; error?: any }>((resolve) => {
+      client.subscribe(payload, {
+        next: (value: unknown) => results.push(value),
+        error: (error: unknown) => resolve({ results, error }),
+        complete: () => resolve({ results }),
+      });
+    });
+  }
+  const ws = () =>
+    createWsClient({
+      url: stack.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${staff}` },
+      retryAttempts: 0,
+    });
+  const sse = () => createSseClient({ url: stack.url, headers: { authorization: `Bearer ${staff}` }, retryAttempts: 0 });
+
+  it('runs a manifest subscription: its per-carrier queries, built by the gateway, are not refused', async () => {
+    const client = ws();
+    try {
+      const { results, error } = await collect(client, example('QuoteComparison'));
+      expect(error).toBeUndefined();
+      expect(results.every((result) => result.errors === undefined)).toBe(true);
+      expect(results.at(-1).data.quoteComparison.done).toBe(true);
+      expect(results.length).toBe(results.at(-1).data.quoteComparison.carriersAsked + 1);
+    } finally {
+      await client.dispose();
+    }
+  }, 30_000);
+
+  it('refuses any other subscription with PERSISTED_QUERY_NOT_IN_LIST, over graphql-ws and graphql-sse, before a subgraph is asked', async () => {
+    const before = await subgraphFetches();
+    const overWs = ws();
+    try {
+      const refused = await collect(overWs, unlisted);
+      expect(refused.results).toEqual([]);
+      expect((refused.error as { extensions?: { code?: string } }[]).map((error) => error.extensions?.code)).toEqual([
+        'PERSISTED_QUERY_NOT_IN_LIST',
+      ]);
+    } finally {
+      await overWs.dispose();
+    }
+    const overSse = sse();
+    try {
+      const refused = await collect(overSse, unlisted);
+      expect(refused.results).toEqual([]);
+      // graphql-sse's client fails with the refused response: 400, the coded errors in its body.
+      const response = (refused.error as { response: Response }).response;
+      expect(response.status).toBe(400);
+      expect((await response.json()).errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual([
+        'PERSISTED_QUERY_NOT_IN_LIST',
+      ]);
+    } finally {
+      overSse.dispose();
+    }
+    expect(await subgraphFetches()).toBe(before);
+  }, 30_000);
 });

@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { PersonalDataVault } from '../../platform/personal-data';
 import { Db } from '../../subgraphs/shared/db';
 import { rotatePersonalData, type SealedColumn } from '../../scripts/personal-data/rotate';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 const TABLE = `public.pd_rotate_${RUN}`;
@@ -42,7 +43,7 @@ const readTable = async () =>
   (await pool.query(`SELECT id, ssn, tin FROM ${TABLE} ORDER BY id`)).rows as { id: number; ssn: string; tin: string | null }[];
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   db = new Db(pool);
   await pool.query(`CREATE TABLE ${TABLE} (id int PRIMARY KEY, ssn text, tin text)`);
   for (const [i, ssn] of SSNS.entries()) {

@@ -6,7 +6,6 @@
  * shared across gateways, and one rate limit counted by both.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { RunningGateway } from '../../gateway/gateway';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { CachedLoader, createCache, type Cache } from '../../platform/cache';
@@ -17,6 +16,7 @@ import { canRunRedisCluster, startRedisCluster, type RedisCluster } from '../sup
 import { scaleResults, startGatewayFor } from '../support/scale-out';
 import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
+import { testPool } from '../support/test-pool';
 
 const available = canRunRedisCluster();
 if (!available) console.log('[test] redis-server/redis-cli not on PATH: the Redis Cluster tests are skipped (CI installs them)');
@@ -136,7 +136,7 @@ describeCluster('the whole graph on a 3-node Redis Cluster, configured by REDIS_
   });
 
   it('makes caseMetrics through gateway B fresh after a case written through gateway A', async () => {
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    const pool = testPool(1);
     try {
       const [target] = await eligibleTargets(pool);
       const filter = { agentIds: [target.agentId], carrierIds: [target.carrierId] };

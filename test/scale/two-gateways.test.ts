@@ -11,13 +11,14 @@
  * Needs REDIS_URL: without Redis every process caches alone, and these properties do not hold.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { RunningGateway } from '../../gateway/gateway';
 import { CARRIERS } from '../../subgraphs/carriers/fixtures/carriers.fixture';
 import { graphql, type GraphqlResponse } from '../support/graphql';
 import { scaleResults, startGatewayFor, startSubgraphReplicas, type SubgraphReplicas } from '../support/scale-out';
 import { startStack, type Stack } from '../support/stack';
 import { eligibleTargets, submission } from '../support/submissions';
+import { testPool } from '../support/test-pool';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl)
@@ -64,7 +65,7 @@ beforeAll(async () => {
   gatewayB = await startGatewayFor(stack);
   replicas = await startSubgraphReplicas();
   gatewayC = await startGatewayFor(stack, { subgraphs: replicas.subgraphs });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
   staff = await stack.token('STAFF');
 }, 60_000);
 

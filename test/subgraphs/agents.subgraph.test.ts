@@ -4,12 +4,13 @@
  */
 import 'reflect-metadata';
 import { parse } from 'graphql';
-import pg from 'pg';
+import type pg from 'pg';
 import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { codes, graphql } from '../support/graphql';
+import { testPool } from '../support/test-pool';
 
 const STAFF: Identity = { sub: 'user:test-staff', role: 'STAFF' };
 const ADMIN: Identity = { sub: 'user:test-admin', role: 'ADMIN' };
@@ -29,7 +30,7 @@ beforeAll(async () => {
     readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
     0,
   );
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   // An agency with three agents under it, each licensed in TX and OK.
   for (let n = 0; n < 4; n++) {
     await pool.query(

@@ -6,10 +6,11 @@
  * each event once, and a stream Redis lost is put back.
  */
 import Redis from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { type CaseEventMessage, formatPosition, MemoryCaseEventBus, RedisCaseEventBus } from '../../platform/case-event-bus';
 import { createLogger } from '../../platform/logger';
 import { CaseEventRelay } from '../../subgraphs/cases/case-event.relay';
+import { testPool } from '../support/test-pool';
 
 const logger = createLogger('test', 'silent');
 const PGLITE = Boolean(process.env.BGA_TEST_PGLITE_DATABASES);
@@ -21,7 +22,7 @@ const note = async (text: string, on: pg.Pool | pg.PoolClient = pool) =>
   (await on.query<{ id: string }>(INSERT, [caseId, text])).rows[0].id;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
+  pool = testPool(3);
   caseId = (await pool.query<{ id: string }>(`SELECT id FROM cases."case" ORDER BY id LIMIT 1`)).rows[0].id;
 });
 

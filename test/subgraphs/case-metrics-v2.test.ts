@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import { Writable } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
 import { agentsSubgraph } from '../../subgraphs/agents/agents.subgraph';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
@@ -19,6 +19,7 @@ import type { AgentsPort } from '../../subgraphs/cases/ports/agents.port';
 import { createLogger } from '../../platform/logger';
 import { until } from '../support/wait';
 import { codes, graphql } from '../support/graphql';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 const HEAD = `agt_mv${RUN}h`; // an agency: A1 under it, A2 under A1
@@ -88,7 +89,7 @@ beforeAll(async () => {
       COMMISSION_INTERVAL_MS: '0',
     },
   });
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   let n = 0;
   for (const [id, upline] of [
     [HEAD, null],

@@ -5,12 +5,13 @@
  * computed field, Agent.cases, references, SQL statement counts, and who may call.
  */
 import 'reflect-metadata';
-import pg from 'pg';
+import type pg from 'pg';
 import { codes, graphql } from '../support/graphql';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
+import { testPool } from '../support/test-pool';
 
 const STAFF: Identity = { sub: 'user:test-read-staff', role: 'STAFF' };
 const ANONYMOUS: Identity = { sub: 'anonymous', role: 'ANONYMOUS' };
@@ -82,7 +83,7 @@ beforeAll(async () => {
     readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
     0,
   );
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   // Five cases submitted at the same instant: only the id orders them, and a page boundary falls among them.
   for (let i = 0; i < 5; i++) await insertCase(AGENT_A, TIE);
   // The edges of the range 2024-05-09..2024-05-11 (UTC, inclusive): two inside, two just outside.

@@ -3,12 +3,13 @@
  * SQL cost, keyset pagination in both orders, filters, references, and bad input.
  */
 import 'reflect-metadata';
-import pg from 'pg';
+import type pg from 'pg';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { codes, graphql } from '../support/graphql';
+import { testPool } from '../support/test-pool';
 
 const STAFF: Identity = { sub: 'user:test-staff', role: 'STAFF' };
 let subgraph: RunningSubgraph;
@@ -23,7 +24,7 @@ beforeAll(async () => {
     readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }),
     0,
   );
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
 });
 
 afterAll(async () => {

@@ -4,19 +4,20 @@
  * Requirements are matched by the carrier's id, else our reference, never by code; the carrier's
  * moves out of a closed state (reconsideration, free-look) and what they do to the metrics.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { applySnapshot } from '../../subgraphs/cases/case-sync.worker';
 import { computeCaseMetrics } from '../../subgraphs/cases/case-metrics.repository';
 import type { CarrierSnapshot } from '../../subgraphs/cases/ports/carriers.port';
 import { Db } from '../../subgraphs/shared/db';
 import { createLogger } from '../../platform/logger';
+import { testPool } from '../support/test-pool';
 
 let pool: pg.Pool;
 const RUN = Date.now().toString(36);
 const logger = createLogger('test', 'silent');
 
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
 });
 afterAll(() => pool.end());
 

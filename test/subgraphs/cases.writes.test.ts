@@ -4,12 +4,13 @@
  * figure by figure against a small hand-built cohort, with its generation-keyed cache.
  */
 import 'reflect-metadata';
-import pg from 'pg';
+import type pg from 'pg';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { codes, graphql } from '../support/graphql';
+import { testPool } from '../support/test-pool';
 
 const STAFF: Identity = { sub: 'user:test-staff', role: 'STAFF' };
 const RUN = Date.now().toString(36);
@@ -61,7 +62,7 @@ async function insertCase(seed: CaseSeed): Promise<string> {
 
 beforeAll(async () => {
   subgraph = await startSubgraph(casesSubgraph, readCommonConfig({ ...process.env, DEBUG_STATS: 'true', LOG_LEVEL: 'silent' }), 0);
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
 });
 
 afterAll(async () => {

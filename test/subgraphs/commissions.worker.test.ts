@@ -7,7 +7,7 @@
  * before the seeded book (claims skip placements after the clock), and the workers keep to this
  * file's carrier (each test keeps to a carrier of its own).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { createLogger } from '../../platform/logger';
 import { applySnapshot } from '../../subgraphs/cases/case-sync.worker';
 import { claimDueCommissions } from '../../subgraphs/cases/commissions/commission.repository';
@@ -16,6 +16,7 @@ import { BGA_PARTY, type CommissionChain } from '../../subgraphs/cases/domain/co
 import type { CommissionChainQuestion } from '../../subgraphs/cases/ports/agents.port';
 import type { CarrierSnapshot } from '../../subgraphs/cases/ports/carriers.port';
 import { Db } from '../../subgraphs/shared/db';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 const logger = createLogger('test', 'silent');
@@ -82,7 +83,7 @@ const CARRIER = 'car_summit';
 const worker = () => new CommissionWorker({ pool, logger, agents, intervalMs: 60_000, now: () => clock, carrierIds: [CARRIER] });
 
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  pool = testPool(4);
 });
 afterAll(async () => {
   await pool?.end();

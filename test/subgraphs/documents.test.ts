@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { startS3Simulator, type RunningS3Simulator } from '../../simulators/s3/s3.simulator';
 import { codes, graphql } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
@@ -18,6 +18,7 @@ import { DEV_DOCUMENT_URL_SECRET } from '../../subgraphs/cases/cases.config';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 import { DocumentUrls } from '../../subgraphs/cases/document-url';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
+import { testPool } from '../support/test-pool';
 
 const MAX_BYTES = 64 * 1024;
 const RUN = Date.now().toString(36);
@@ -35,7 +36,7 @@ const UPLOAD = `mutation($input: UploadDocumentInput!) {
 let pool: pg.Pool;
 
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
 });
 
 afterAll(async () => {

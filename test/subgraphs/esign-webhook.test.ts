@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import type pg from 'pg';
 import { PDFDocument } from 'pdf-lib';
 import { readCommonConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
@@ -22,6 +22,7 @@ import type { SignatureEvent } from '../../subgraphs/cases/ports/signature-provi
 import { findEnvelope, recordEnvelope } from '../../subgraphs/cases/signature-envelope.repository';
 import { Db } from '../../subgraphs/shared/db';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
+import { testPool } from '../support/test-pool';
 
 const SECRET = 'test-webhook-secret-for-the-cases-subgraph';
 const RUN = Date.now().toString(36);
@@ -32,7 +33,7 @@ let esign: RunningEsignSimulator;
 let webhookUrl: string;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  pool = testPool(4);
   esign = await startEsignSimulator({
     apiKey: 'test-key',
     webhookSecret: SECRET,

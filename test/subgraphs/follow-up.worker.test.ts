@@ -5,7 +5,7 @@
  * whose lease ran out finds the follow-up made and does nothing. The clock starts in 2021, before
  * the seeded book (and requirements-desk.test.ts's 2022), so only this file's requirements are due.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { MemoryCache } from '../../platform/cache';
 import { createLogger } from '../../platform/logger';
 import { METRICS_GENERATION_KEY } from '../../subgraphs/cases/case-metrics.cache';
@@ -13,6 +13,7 @@ import { addDays, followUpColumns } from '../../subgraphs/cases/domain/follow-up
 import { claimDueFollowUps } from '../../subgraphs/cases/follow-up.repository';
 import { FollowUpWorker, type VendorRefresher } from '../../subgraphs/cases/follow-up.worker';
 import { Db } from '../../subgraphs/shared/db';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 const T0 = '2021-03-01T09:15:00.000Z';
@@ -85,7 +86,7 @@ const followUpDays = async (requirementId: string, type = 'REQUIREMENT_FOLLOW_UP
   ).rows.map((row) => ({ day: Math.round((Date.parse(row.day) - Date.parse(DAY0)) / 86_400_000), note: row.note }));
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  pool = testPool(4);
   await pool.query(`CREATE TABLE fu_vendor_asked_${RUN} (requirement_id text NOT NULL, asked_on date NOT NULL)`);
 });
 afterAll(async () => {

@@ -3,18 +3,19 @@
  * their follow-up dates and one REQUIREMENT_ORDERED event each, in three statements whatever the
  * count, inside the caller's transaction (a rollback leaves nothing), and never twice.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { newStats } from '../../platform/stats';
 import { followUpOn } from '../../subgraphs/cases/domain/requirement.rules';
 import { GRID_ACTOR, orderGridRequirements } from '../../subgraphs/cases/submit-case.service';
 import { Db } from '../../subgraphs/shared/db';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 let pool: pg.Pool;
 let counter = 0;
 
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  pool = testPool(1);
 });
 // The database is shared with the other suites: these cases (an unknown agent, no history) are
 // dated long ago, off every list's first page, and removed at the end.

@@ -4,7 +4,7 @@
  * refuses updates and deletes. Subject ids are unique to this run (the log is append-only and shared).
  */
 import 'reflect-metadata';
-import pg from 'pg';
+import type pg from 'pg';
 import { codes, graphql } from '../support/graphql';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
@@ -13,6 +13,7 @@ import { Db } from '../../subgraphs/shared/db';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 import { type PersonalDataAccessEntry, recordAccess } from '../../subgraphs/cases/personal-data-access.repository';
+import { testPool } from '../support/test-pool';
 
 const ADMIN: Identity = { sub: 'user:test-pda-admin', role: 'ADMIN' };
 const STAFF: Identity = { sub: 'user:test-pda-staff', role: 'STAFF' };
@@ -47,7 +48,7 @@ let statements = 0;
 
 beforeAll(async () => {
   subgraph = await startSubgraph(casesSubgraph, readCommonConfig({ DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' }), 0);
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   before = (await pool.query<{ now: string }>('SELECT now() AS now')).rows[0].now;
   const stats = newStats();
   const db = new Db(pool, stats);

@@ -4,12 +4,13 @@
  * value under an old kid comes back resealed under the active one.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Identity } from '../../platform/identity';
 import { PersonalDataVault } from '../../platform/personal-data';
 import { Db } from '../../subgraphs/shared/db';
 import { personalDataAccessPage } from '../../subgraphs/cases/personal-data-access.repository';
 import { type SealedValue, showPersonalData } from '../../subgraphs/cases/personal-data.service';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 const KEY_OLD = randomBytes(32).toString('base64');
@@ -24,7 +25,7 @@ let db: Db;
 let counter = 0;
 
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   db = new Db(pool);
 });
 afterAll(() => pool.end());

@@ -10,7 +10,7 @@
  * every bad input with its code.
  */
 import 'reflect-metadata';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
@@ -29,6 +29,7 @@ import { vendorWebhookPath } from '../../subgraphs/cases/vendor-webhook.route';
 import { Db } from '../../subgraphs/shared/db';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { codes, graphql } from '../support/graphql';
+import { testPool } from '../support/test-pool';
 
 const STAFF: Identity = { sub: 'user:test-staff', role: 'STAFF' };
 const RUN = Date.now().toString(36);
@@ -49,7 +50,7 @@ const ask = (query: string, variables: Record<string, unknown> = {}, identity: I
   graphql(subgraph.url, query, variables, { headers: signIdentity(identity, DEV_IDENTITY_SECRET) });
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  pool = testPool(4);
   pulse = await startPulseSimulator({ ...PULSE, webhookRetry: RETRY });
   chartwell = await startChartwellSimulator({ ...CHARTWELL, webhookRetry: RETRY });
   const port = await freePort();

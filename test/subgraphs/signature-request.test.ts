@@ -5,7 +5,7 @@
  * signers are wrong; the provider down is SERVICE_UNAVAILABLE and nothing is recorded.
  */
 import 'reflect-metadata';
-import pg from 'pg';
+import type pg from 'pg';
 import { PDFDocument } from 'pdf-lib';
 import { startEsignSimulator, type RunningEsignSimulator } from '../../simulators/esign/esign.simulator';
 import { completeApplication } from '../../subgraphs/cases/domain/__tests__/application.builders';
@@ -13,6 +13,7 @@ import { EsignAdapter } from '../../subgraphs/cases/ports/esign/esign.adapter';
 import { envelopesOfApplication } from '../../subgraphs/cases/signature-envelope.repository';
 import { sendForSignature, type SignatureRequest } from '../../subgraphs/cases/signature-request.service';
 import { Db } from '../../subgraphs/shared/db';
+import { testPool } from '../support/test-pool';
 
 const RUN = Date.now().toString(36);
 let counter = 0;
@@ -21,7 +22,7 @@ let esign: RunningEsignSimulator;
 let adapter: EsignAdapter;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+  pool = testPool(2);
   esign = await startEsignSimulator({ apiKey: 'k', webhookSecret: 's', webhookRetry: { maxAttempts: 1, timeoutMs: 200 } });
   adapter = new EsignAdapter({ baseUrl: esign.url, apiKey: 'k', retryInitialDelayMs: 5, retries: 1 });
 });

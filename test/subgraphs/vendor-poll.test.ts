@@ -12,7 +12,7 @@
  * here are this suite's alone.
  */
 import 'reflect-metadata';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
@@ -32,6 +32,7 @@ import { VendorPollWorker } from '../../subgraphs/cases/vendor-poll.worker';
 import { vendorWebhookPath } from '../../subgraphs/cases/vendor-webhook.route';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { graphql } from '../support/graphql';
+import { testPool } from '../support/test-pool';
 
 const STAFF: Identity = { sub: 'user:test-staff', role: 'STAFF' };
 const RUN = Date.now().toString(36);
@@ -54,7 +55,7 @@ const ask = (query: string, variables: Record<string, unknown> = {}) =>
 const poller = () => new VendorPollWorker({ pool: pool as never, logger, vendors, intervalMs: 60_000, staleSeconds: STALE_SECONDS });
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  pool = testPool(4);
   // The vendors, and the one carrier they deliver to (no order here reaches it).
   simulators = await startSimulators({ carriers: CARRIERS.filter((c) => c.id === 'car_summit'), vendors: { webhookRetry: RETRY } });
   const port = await freePort();

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import type pg from 'pg';
 import { DEV_IDENTITY_SECRET, readCommonConfig } from '../../platform/config';
 import { signIdentity, type Identity } from '../../platform/identity';
 import { createLogger } from '../../platform/logger';
@@ -23,6 +23,7 @@ import { WebhookWorker, type WebhookPayload, type WebhookWorkerOptions } from '.
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { codes, graphql } from '../support/graphql';
 import { until } from '../support/wait';
+import { testPool } from '../support/test-pool';
 
 const ADMIN: Identity = { sub: 'user:test-hooks-admin', role: 'ADMIN' };
 const STAFF: Identity = { sub: 'user:test-hooks-staff', role: 'STAFF' };
@@ -150,7 +151,7 @@ beforeAll(async () => {
       env: { ...process.env, WEBHOOK_POLL_MS: '0' },
     },
   );
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
+  pool = testPool(3);
   caseId = (await pool.query<{ id: string }>(`SELECT id FROM cases."case" ORDER BY id LIMIT 1`)).rows[0].id;
 });
 

@@ -13,6 +13,10 @@ const api = buildSchema(`
   type Requirement { id: ID! code: String! }
   type CaseEvent { at: String! type: String! note: String }
   input CaseFilter { statuses: [String!] agentIds: [ID!] open: Boolean }
+  type Carrier { id: ID! }
+  type Quote { id: ID! }
+  type CarrierOutcome { status: String! }
+  input QuoteInput { faceAmount: Int! }
 `);
 const schema = subscriptionSchema(api);
 const config: SubscriptionConfig = {
@@ -162,4 +166,28 @@ test('drain ends every subscription with SERVICE_UNAVAILABLE and refuses new one
   expect((await waiting).value.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
   const refused = (await subscribe('subscription { caseUpdated { id } }')) as unknown as ExecutionResult;
   expect(refused.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+});
+
+test("the federated path's errors reach the subscriber as GraphQLErrors (graphql-ws serializes them with toJSON), code kept", async () => {
+  const bus = new MemoryCaseEventBus(100);
+  const run = async (): Promise<ExecutionResult> =>
+    ({ errors: [{ message: 'cases is unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }) as never;
+  const hub = new SubscriptionHub({
+    bus,
+    run,
+    config,
+    metrics: new SubscriptionMetrics(new Registry()),
+    logger: createLogger('test', 'silent'),
+  });
+  const events = (await hub.subscribe({
+    schema,
+    document: parse('subscription { caseUpdated { id } }'),
+    variableValues: {},
+    identity: STAFF,
+    transport: 'ws',
+  })) as AsyncIterableIterator<ExecutionResult>;
+  await bus.publish([event(1)]);
+  const failed = (await events.next()).value as ExecutionResult;
+  expect(failed.errors?.map((e) => e.toJSON())).toEqual([{ message: 'cases is unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }]);
+  await events.return?.();
 });

@@ -4,17 +4,18 @@
  * is a rejection, an unreachable carrier a retry (no event), an unmapped code no change; a row moved
  * by someone else meanwhile is left alone. Each test works on its own agents only.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { createLogger } from '../../../../platform/logger';
 import type { AppointmentFilingAnswer, AppointmentFilingRequest, CarrierAppointmentReport, CarriersPort } from '../../ports/carriers.port';
 import { AppointmentFilingWorker } from '../appointment-filing.worker';
+import { testPool } from '../../../../test/support/test-pool';
 
 const RUN = Date.now().toString(36);
 let pool: pg.Pool;
 let counter = 0;
 
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  pool = testPool(4);
 });
 afterAll(() => pool.end());
 
