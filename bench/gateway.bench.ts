@@ -48,7 +48,7 @@ import { request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintDevToken } from '../gateway/plugins/authentication';
-import { GATEWAY_NODE_ARGS } from '../gateway/runtime';
+import { GATEWAY_HEAP_MB, GATEWAY_NODE_ARGS } from '../gateway/runtime';
 import { freePort, redisServerOnPath } from '../scripts/embedded/redis-server';
 import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../platform/config';
 import { signIdentity } from '../platform/identity';
@@ -56,6 +56,7 @@ import { machineLine, ratio, table, writeResultsSection } from './bench-support'
 import { checkAnswers, post } from './gateway/answers';
 import { seed } from './gateway/database';
 import type { HiveSetup } from './gateway/hive.config';
+import { benchSubscriptions, subscriptionReport } from './gateway/subscriptions';
 import { mergeRounds, runCell, type CellResult } from './gateway/load';
 import {
   cpuSplit,
@@ -188,6 +189,8 @@ interface Subgraphs {
   children: Child[];
   /** The embedded database's process, when there is one. */
   database?: Child;
+  /** The real subgraphs' database. */
+  databaseUrl?: string;
 }
 
 async function startStaticSubgraphs(): Promise<Subgraphs> {
@@ -207,7 +210,7 @@ async function startStaticSubgraphs(): Promise<Subgraphs> {
   return { urls, children };
 }
 
-async function startRealSubgraphs(redisUrl: string | undefined): Promise<Subgraphs> {
+async function startRealSubgraphs(redisUrl: string | undefined, extraEnv: Record<string, string> = {}): Promise<Subgraphs> {
   const children: Child[] = [];
   let databaseUrl = env.DATABASE_URL;
   let database: Child | undefined;
@@ -233,12 +236,13 @@ async function startRealSubgraphs(redisUrl: string | undefined): Promise<Subgrap
       OUTBOX_POLL_MS: '0',
       SYNC_INTERVAL_MS: '0',
       CATALOG_REFRESH_MS: '0',
+      ...extraEnv,
     });
     children.push(child);
     await waitUntil(child, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);
     urls[name] = `http://127.0.0.1:${port}/graphql`;
   }
-  return { urls, children, database };
+  return { urls, children, database, databaseUrl };
 }
 
 interface Context {
@@ -253,6 +257,8 @@ interface Step {
   key: string;
   label: string;
   env: Record<string, string>;
+  /** Node flags after the deployed ones (a later --max-old-space-size wins). */
+  nodeArgs?: string[];
 }
 /**
  * What each step of ours buys, on the repeated nested query: ours with its throughput features
@@ -291,23 +297,28 @@ async function startOurs(
   const port = await freePort();
   const name = step?.key ?? `ours${responseCache ? '-cache' : ''}`;
   // Started as it is deployed (gateway/runtime.ts: the heap cap).
-  const child = startChild(name, process.execPath, [...GATEWAY_NODE_ARGS, ...profiling(name), join(DIST, 'gateway/main.js')], {
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SUPERGRAPH_PATH: supergraphPath,
-    AGENTS_URL: urls.agents,
-    CASES_URL: urls.cases,
-    CARRIERS_URL: urls.carriers,
-    ...(ctx.redisUrl ? { REDIS_URL: ctx.redisUrl } : {}),
-    // Every feature on; the rate limit counts every request but is out of reach.
-    RATE_LIMIT: '1000000000',
-    LOG_LEVEL: 'warn',
-    DEBUG_STATS: 'false',
-    GATEWAY_WORKERS: String(WORKERS),
-    RESPONSE_CACHE: String(responseCache),
-    ...step?.env,
-  });
+  const child = startChild(
+    name,
+    process.execPath,
+    [...GATEWAY_NODE_ARGS, ...(step?.nodeArgs ?? []), ...profiling(name), join(DIST, 'gateway/main.js')],
+    {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SUPERGRAPH_PATH: supergraphPath,
+      AGENTS_URL: urls.agents,
+      CASES_URL: urls.cases,
+      CARRIERS_URL: urls.carriers,
+      ...(ctx.redisUrl ? { REDIS_URL: ctx.redisUrl } : {}),
+      // Every feature on; the rate limit counts every request but is out of reach.
+      RATE_LIMIT: '1000000000',
+      LOG_LEVEL: 'warn',
+      DEBUG_STATS: 'false',
+      GATEWAY_WORKERS: String(WORKERS),
+      RESPONSE_CACHE: String(responseCache),
+      ...step?.env,
+    },
+  );
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, answersGraphql(url, { authorization: `Bearer ${ctx.token}` }, Number(step?.env.GATEWAY_WORKERS ?? WORKERS)));
   if (step) return { key: step.key, label: step.label, url, child };
@@ -779,6 +790,78 @@ ${table(['backend', 'measure', 'value', 'target', ''], ratioRows)}
 ${notes.map((n) => `- ${n}`).join('\n')}`;
 }
 
+/** BENCH_ONLY=subscriptions runs only the subscriptions part; unset, everything. */
+const ONLY = env.BENCH_ONLY ?? '';
+if (ONLY !== '' && ONLY !== 'subscriptions') throw new Error('BENCH_ONLY must be subscriptions (or unset for everything)');
+const SUBSCRIPTIONS = Number(env.BENCH_SUBSCRIPTIONS ?? 2_000);
+const SUBSCRIPTION_SECONDS = Number(env.BENCH_SUBSCRIPTION_SECONDS ?? 20);
+/** How often the cases subgraph's relay reads new case events in this part (its default is 100 ms). */
+const RELAY_INTERVAL_MS = env.BENCH_RELAY_INTERVAL_MS ?? '10';
+const SUBSCRIPTIONS_TITLE = 'Gateway: subscriptions, commit to client (bench:gateway)';
+/** The gateway's old-generation cap in this part (BENCH_SUBSCRIPTION_HEAP_MB; default: as deployed, gateway/runtime.ts). */
+const SUBSCRIPTION_HEAP_MB = Number(env.BENCH_SUBSCRIPTION_HEAP_MB ?? GATEWAY_HEAP_MB);
+
+/**
+ * Subscriptions (bench/gateway/subscriptions.ts): the real subgraphs over their database, Redis (the
+ * case event stream), and ours alone, one process; N SSE subscriptions with one case event a second
+ * each. Answers the results section's body.
+ */
+async function subscriptionsPart(ctx: Context): Promise<string> {
+  const log = (message: string) => console.log(`[bench:gateway] ${message}`);
+  let redis: Child | undefined;
+  let redisUrl = ctx.redisUrl;
+  if (!redisUrl) {
+    if (!redisServerOnPath()) throw new Error('subscriptions: needs Redis (REDIS_URL or a redis-server on PATH)');
+    const port = await freePort();
+    redis = startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      ...env,
+    });
+    await waitForOutput(redis, /Ready to accept connections/);
+    redisUrl = `redis://127.0.0.1:${port}`;
+  }
+  log('subscriptions: starting the real subgraphs');
+  const subgraphs = await startRealSubgraphs(redisUrl, { CASE_EVENT_RELAY_INTERVAL_MS: RELAY_INTERVAL_MS });
+  let ours: Gateway | undefined;
+  try {
+    const supergraphPath = join(ctx.tmp, 'supergraph-subscriptions.graphql');
+    rewriteSupergraph(subgraphs.urls, supergraphPath);
+    ours = await startOurs({ ...ctx, redisUrl }, supergraphPath, subgraphs.urls, false, {
+      key: 'ours-subscriptions',
+      label: 'ours',
+      env: { GATEWAY_WORKERS: '1' },
+      nodeArgs: [`--max-old-space-size=${SUBSCRIPTION_HEAP_MB}`],
+    });
+    const watched: Watched[] = [
+      { label: 'gateway', kind: 'gateway', pgid: ours.child.pid },
+      ...subgraphs.children.map((c) => ({ label: `${c.name} subgraph`, kind: 'subgraph' as const, pgid: c.pid })),
+      ...(subgraphs.database ? [{ label: 'the database (PGlite)', kind: 'database' as const, pgid: subgraphs.database.pid }] : []),
+      ...(redis ? [{ label: 'Redis', kind: 'redis' as const, pgid: redis.pid }] : []),
+    ];
+    const result = await benchSubscriptions({
+      url: ours.url,
+      base: ours.url.replace(/\/graphql$/, ''),
+      databaseUrl: subgraphs.databaseUrl!,
+      redisUrl,
+      jwtSecret: env.JWT_SECRET || DEV_JWT_SECRET,
+      subscriptions: SUBSCRIPTIONS,
+      seconds: SUBSCRIPTION_SECONDS,
+      warmupSeconds: 5,
+      watched,
+      log,
+    });
+    const database = env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'the embedded PGlite in its own process';
+    return subscriptionReport(
+      result,
+      `Command: \`${env.DATABASE_URL ? 'DATABASE_URL=postgres://… ' : ''}${SUBSCRIPTION_HEAP_MB === GATEWAY_HEAP_MB ? '' : `BENCH_SUBSCRIPTION_HEAP_MB=${SUBSCRIPTION_HEAP_MB} `}BENCH_ONLY=subscriptions npm run bench:gateway\` (${new Date().toISOString().slice(0, 10)}; BENCH_SUBSCRIPTIONS=${SUBSCRIPTIONS}, ${SUBSCRIPTION_SECONDS} s measured after 5 s; the real subgraphs over ${database} with the demo data, ${redis ? 'a redis-server of its own' : 'REDIS_URL'} for the case event stream, CASE_EVENT_RELAY_INTERVAL_MS=${RELAY_INTERVAL_MS}; ours as deployed${SUBSCRIPTION_HEAP_MB === GATEWAY_HEAP_MB ? ` (old generation capped at ${GATEWAY_HEAP_MB} MB)` : `, but with its old generation capped at ${SUBSCRIPTION_HEAP_MB} MB instead of ${GATEWAY_HEAP_MB} (BENCH_SUBSCRIPTION_HEAP_MB)`}, one process, every feature on, response cache off; the subscribers are SSE streams (graphql-sse distinct connections, one caller each) read by the bench process, which also commits the events: a multi-row INSERT into cases.case_event every 50 ms. Latency: from the INSERT's answer to the frame read here; memory: the gateway's own /metrics, median of 5 reads). ${machineLine()}`,
+    );
+  } finally {
+    await ours?.child.stop();
+    await Promise.all(subgraphs.children.map((c) => c.stop()));
+    await subgraphs.database?.stop();
+    await redis?.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'bga-bench-gateway-'));
   installCleanup(async () => rmSync(tmp, { recursive: true, force: true }));
@@ -794,14 +877,27 @@ async function main(): Promise<void> {
       token: await mintDevToken(env.JWT_SECRET || DEV_JWT_SECRET, { sub: 'user:bench-gateway', role: 'STAFF' }),
       identity: signIdentity({ sub: 'user:bench-gateway', role: 'STAFF' }, env.IDENTITY_SECRET || DEV_IDENTITY_SECRET),
     };
-    for (const backend of BACKENDS) {
-      if (backend !== 'static' && backend !== 'real') throw new Error(`BENCH_BACKENDS: unknown backend "${backend}" (static, real)`);
-      await benchBackend(ctx, backend, rows, notes);
+    if (ONLY !== 'subscriptions') {
+      for (const backend of BACKENDS) {
+        if (backend !== 'static' && backend !== 'real') throw new Error(`BENCH_BACKENDS: unknown backend "${backend}" (static, real)`);
+        await benchBackend(ctx, backend, rows, notes);
+      }
+      const text = report(rows, notes, redisLine);
+      if (WORKLOADS_RUN.length === ALL_WORKLOADS.length)
+        writeResultsSection('Gateway: ours vs stock @apollo/gateway vs Hive Gateway (bench:gateway)', text);
+      console.log(`\n${text}`);
     }
-    const text = report(rows, notes, redisLine);
-    if (WORKLOADS_RUN.length === ALL_WORKLOADS.length)
-      writeResultsSection('Gateway: ours vs stock @apollo/gateway vs Hive Gateway (bench:gateway)', text);
-    console.log(`\n${text}`);
+    if (ONLY === '' || ONLY === 'subscriptions') {
+      const text = await subscriptionsPart(ctx);
+      // A run with another heap cap keeps a section of its own beside the deployed one's.
+      writeResultsSection(
+        SUBSCRIPTION_HEAP_MB === GATEWAY_HEAP_MB
+          ? SUBSCRIPTIONS_TITLE
+          : `${SUBSCRIPTIONS_TITLE.slice(0, -1)}, old generation ${SUBSCRIPTION_HEAP_MB} MB)`,
+        text,
+      );
+      console.log(`\n${text}`);
+    }
   } finally {
     await stopAll();
     rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,13 @@
 import { type DocumentNode, type ExecutionResult, execute, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { CaseEventBus, CaseEventMessage } from '../../platform/case-event-bus';
+import {
+  type CaseEventBus,
+  type CaseEventMessage,
+  type CaseEventPosition,
+  comparePositions,
+  formatPosition,
+  parsePosition,
+} from '../../platform/case-event-bus';
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
 import type { SubscriptionConfig } from './config';
@@ -69,6 +76,8 @@ const RESUME_MAX = 10_000;
 
 /** An open subscription as the hub holds it: offered each case event, ended at shutdown. */
 interface LiveSubscription {
+  /** The one case it is about: it is offered that case's events only (undefined: every event). */
+  readonly caseId?: string;
   wants(event: CaseEventMessage): boolean;
   push(event: CaseEventMessage): void;
   end(error?: GraphQLError): void;
@@ -84,6 +93,13 @@ interface LiveSubscription {
  */
 export class SubscriptionHub {
   private readonly live = new Set<LiveSubscription>();
+  /**
+   * The live subscriptions by the one case they are about, and those about any case: an event is
+   * offered to its case's and the any-case ones, not to every one (2,000 subscriptions of one case
+   * each and 2,000 events a second would otherwise be 4 million checks a second).
+   */
+  private readonly byCase = new Map<string, Set<LiveSubscription>>();
+  private readonly anyCase = new Set<LiveSubscription>();
   private readonly perClient = new Map<string, number>();
   private unlisten?: () => void;
   private closed = false;
@@ -110,7 +126,7 @@ export class SubscriptionHub {
     if (count >= this.options.config.perClient) {
       return { errors: [coded(`at most ${this.options.config.perClient} open subscriptions per client`, 'LIMIT_EXCEEDED')] };
     }
-    if (request.lastEventId !== undefined && !/^\d{1,19}$/.test(request.lastEventId)) {
+    if (request.lastEventId !== undefined && !parsePosition(request.lastEventId)) {
       return { errors: [coded('lastEventId must be an event id as delivered in extensions.eventId', 'BAD_USER_INPUT')] };
     }
     if (isQuoteComparison(request.document, request.operationName)) return this.compareQuotes(request);
@@ -121,11 +137,14 @@ export class SubscriptionHub {
       return { errors: [error instanceof GraphQLError ? error : coded((error as Error).message, 'BAD_USER_INPUT')] };
     }
     this.unlisten ??= this.options.bus.listen((event) => {
-      for (const stream of this.live) if (stream.wants(event)) stream.push(event);
+      const ofCase = this.byCase.get(event.caseId);
+      if (ofCase) for (const stream of ofCase) if (stream.wants(event)) stream.push(event);
+      for (const stream of this.anyCase) if (stream.wants(event)) stream.push(event);
     });
     this.perClient.set(client, count + 1);
     const stream = new EventStream(this, plan, request, () => this.release(stream, client));
     this.live.add(stream);
+    this.index(stream, true);
     if (request.lastEventId !== undefined) {
       try {
         await stream.resume(request.lastEventId);
@@ -135,6 +154,23 @@ export class SubscriptionHub {
       }
     }
     return stream;
+  }
+
+  private index(stream: LiveSubscription, add: boolean): void {
+    const caseId = stream.caseId;
+    if (caseId === undefined) {
+      if (add) this.anyCase.add(stream);
+      else this.anyCase.delete(stream);
+      return;
+    }
+    let streams = this.byCase.get(caseId);
+    if (add) {
+      if (!streams) this.byCase.set(caseId, (streams = new Set()));
+      streams.add(stream);
+    } else if (streams) {
+      streams.delete(stream);
+      if (streams.size === 0) this.byCase.delete(caseId);
+    }
   }
 
   /**
@@ -184,11 +220,13 @@ export class SubscriptionHub {
       },
     });
     this.live.add(stream);
+    this.index(stream, true);
     return stream;
   }
 
   private release(stream: LiveSubscription, client: string): void {
     this.live.delete(stream);
+    this.index(stream, false);
     const left = (this.perClient.get(client) ?? 1) - 1;
     if (left <= 0) this.perClient.delete(client);
     else this.perClient.set(client, left);
@@ -208,7 +246,8 @@ export class SubscriptionHub {
 /** One subscription's events: an async iterator over a bounded queue, closed by the client (return) or the hub (end). */
 class EventStream implements AsyncIterableIterator<ExecutionResult> {
   private readonly queue: CaseEventMessage[] = [];
-  private lastId = -1n;
+  /** The position of the last event taken from the queue: any at or before it again is a duplicate. */
+  private last?: CaseEventPosition;
   private wake?: () => void;
   private final?: GraphQLError;
   private done = false;
@@ -242,17 +281,30 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
     return this.plan.wants(event);
   }
 
-  async resume(afterId: string): Promise<void> {
-    this.lastId = BigInt(afterId);
+  get caseId(): string | undefined {
+    return this.plan.caseId;
+  }
+
+  async resume(lastEventId: string): Promise<void> {
+    const after = parsePosition(lastEventId)!;
+    this.last = after;
+    // A Redis stream that ends before what the client saw is one Redis lost and the relay has not
+    // put back yet: reading it now would answer a hole. The client tries again. (The in-process bus
+    // loses nothing but with the process, and then the client's events are gone with it.)
+    const { bus } = this.hub.options;
+    if (bus.kind === 'redis') {
+      const newest = await bus.lastPosition();
+      if (newest === null || comparePositions(newest, after) < 0) throw new Error('the case event stream is being restored');
+    }
     const backlog: CaseEventMessage[] = [];
-    let cursor = afterId;
+    let cursor: CaseEventPosition = after;
     while (backlog.length < RESUME_MAX) {
       const page = await this.hub.options.bus.since(cursor, 1_000);
       backlog.push(...page.filter((event) => this.plan.wants(event)));
       if (page.length < 1_000) break;
-      cursor = page.at(-1)!.id;
+      cursor = page.at(-1)!;
     }
-    // Live events that arrived meanwhile stay after the backlog; duplicates are skipped by id.
+    // Live events that arrived meanwhile stay after the backlog; duplicates are skipped by position.
     this.queue.unshift(...backlog);
     this.wake?.();
   }
@@ -300,9 +352,8 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
         this.wake = undefined;
         continue;
       }
-      const id = BigInt(event.id);
-      if (id <= this.lastId) continue;
-      this.lastId = id;
+      if (this.last && comparePositions(event, this.last) <= 0) continue;
+      this.last = { tx: event.tx, id: event.id };
       if (this.request.expiresAt !== undefined && Date.now() >= this.request.expiresAt) {
         this.end(coded('token expired', 'UNAUTHENTICATED'));
         continue;
@@ -318,12 +369,12 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
   /** The event as the subscriber's selection, or null when the subscriber may not see it. */
   private async resolve(event: CaseEventMessage): Promise<ExecutionResult | null> {
     const { run, logger } = this.hub.options;
-    const extensions = { eventId: event.id };
+    const extensions = { eventId: formatPosition(event) };
     let answer: ExecutionResult;
     try {
       answer = await run(this.plan.query, { ...this.plan.variables, [CASE_ID_VARIABLE_NAME]: event.caseId }, this.request.identity);
     } catch (error) {
-      logger.error({ err: error, eventId: event.id }, 'subscription: the per-event query failed');
+      logger.error({ err: error, eventId: extensions.eventId }, 'subscription: the per-event query failed');
       return { errors: [coded('this event could not be resolved', 'INTERNAL_SERVER_ERROR')], extensions };
     }
     const rootValue = this.plan.rootValue(event, answer.data as Record<string, unknown> | null | undefined);

@@ -14,7 +14,7 @@ import {
   visit,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
-import type { CaseEventMessage } from '../../platform/case-event-bus';
+import { type CaseEventMessage, formatPosition } from '../../platform/case-event-bus';
 
 export type SubscriptionField = 'caseUpdated' | 'caseEvents' | 'requirementUpdated';
 
@@ -42,6 +42,8 @@ export interface SubscriptionPlan {
   /** The query text (one per subscription, the same for all its events) and its variables but the case id. */
   query: string;
   variables: Record<string, unknown>;
+  /** The one case it is about (a caseId argument), when it is: the hub hands it that case's events only. */
+  caseId?: string;
   wants(event: CaseEventMessage): boolean;
   rootValue(event: CaseEventMessage, data: Answer): Record<string, unknown> | null;
 }
@@ -151,6 +153,7 @@ export function planSubscription(
     field,
     query: query.text,
     variables,
+    caseId,
     wants: (event) => (!caseId || event.caseId === caseId) && (field !== 'requirementUpdated' || event.requirementId !== null),
     rootValue(event, data) {
       if (!data) return null;
@@ -164,7 +167,7 @@ export function planSubscription(
       const gate = data.bgaGate as Record<string, unknown> | null;
       if (!gate || (filter && !matchesFilter(filter, gate))) return null;
       const { bgaGate: _gate, ...cases } = data;
-      return { [key]: { eventId: event.id, caseId: event.caseId, event, ...cases } };
+      return { [key]: { eventId: formatPosition(event), caseId: event.caseId, event, ...cases } };
     },
   };
 }

@@ -76,7 +76,7 @@ type QuoteComparisonEvent {
 
 """One case event as a subscription delivers it."""
 type CaseEventNotice {
-  """The event's id: increasing with every event; resume after a reconnect from the last one seen."""
+  """The event's position, <transaction>-<case event id>: increasing in delivery order; resume after a reconnect from the last one seen."""
   eventId: ID!
 
   """The case the event is about."""

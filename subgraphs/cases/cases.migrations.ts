@@ -735,4 +735,24 @@ export const casesMigrations: readonly Migration[] = [
       CREATE INDEX requirement_outstanding_case_idx ON cases.requirement (case_id) INCLUDE (code, ordered_at, follow_up_on) WHERE status = 'ORDERED';
     `,
   },
+  {
+    version: 19,
+    name: 'webhook replays: dead-lettered events queued again for their subscriber by an ADMIN',
+    // One row per (subscriber, event) while it waits: queuing it again is a no-op (idempotent), and
+    // the row goes once the event is delivered (or dead-lettered again). Its own lease and backoff,
+    // beside the subscriber's cursor, which has moved on past the event.
+    sql: `
+      CREATE TABLE cases.webhook_replay (
+        subscriber_id text NOT NULL REFERENCES cases.webhook_subscriber (id),
+        event_id bigint NOT NULL,
+        requested_by text NOT NULL,
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        attempts integer NOT NULL DEFAULT 0,
+        first_attempt_at timestamptz,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (subscriber_id, event_id)
+      );
+      CREATE INDEX webhook_replay_due_idx ON cases.webhook_replay (next_attempt_at);
+    `,
+  },
 ];

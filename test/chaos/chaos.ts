@@ -33,6 +33,7 @@ import {
   type ScenarioResult,
   type Timing,
 } from './scenarios';
+import { subscriptionScenario } from './subscription-scenario';
 import { startTopology, type Topology } from './topology';
 import { vendorScenario } from './vendor-scenario';
 
@@ -240,6 +241,15 @@ async function main(): Promise<void> {
     return r;
   };
   await run(() => redisScenario(ctx));
+  // Redis killed again, this time with subscriptions open (#17): 500 in the full run, 50 in CI's.
+  await run(() =>
+    subscriptionScenario(
+      ctx,
+      short
+        ? { subscriptions: 50, cases: 10, eventsPerSecond: 10, beforeMs: 3_000, afterMs: 3_000 }
+        : { subscriptions: 500, cases: 50, eventsPerSecond: 20, beforeMs: 5_000, afterMs: 8_000 },
+    ),
+  );
   // The database early: a row claimed just as it went down waits out its lease (60 s) before it is sent.
   await run(() => databaseScenario(ctx));
   await run(() => subgraphScenario(ctx, 'agents'));

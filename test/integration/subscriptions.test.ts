@@ -125,7 +125,7 @@ describe('subscriptions over graphql-ws', () => {
     expect(event.value.data.caseUpdated).toMatchObject({ id: mine.id, status: next, agent: { id: mine.agentId } });
     expect(typeof event.value.data.caseUpdated.agent.lastName).toBe('string');
     expect(typeof event.value.data.caseUpdated.carrier.name).toBe('string');
-    expect(event.value.extensions.eventId).toMatch(/^\d+$/);
+    expect(event.value.extensions.eventId).toMatch(/^\d+-\d+$/); // its position: <transaction>-<case event id>
     // Aliases and fragments come back as asked.
     expect(all.results[0].value.data.updated).toEqual({ id: mine.id, status: next });
     await new Promise((r) => setTimeout(r, 500));
@@ -259,8 +259,12 @@ describe('subscriptions over graphql-sse', () => {
     const a = (await resumed.next()).value;
     const b = (await resumed.next()).value;
     expect([a.data.caseEvents.event.note, b.data.caseEvents.event.note]).toEqual(['sse two', 'sse three']);
-    expect(BigInt(a.extensions.eventId)).toBeGreaterThan(BigInt(lastEventId));
-    expect(BigInt(b.extensions.eventId)).toBeGreaterThan(BigInt(a.extensions.eventId));
+    // Positions increase in delivery order: <transaction>-<id>, compared as pairs.
+    const position = (text: string) => text.split('-').map(BigInt) as [bigint, bigint];
+    const later = (x: string, y: string) =>
+      position(x)[0] > position(y)[0] || (position(x)[0] === position(y)[0] && position(x)[1] > position(y)[1]);
+    expect(later(a.extensions.eventId, lastEventId)).toBe(true);
+    expect(later(b.extensions.eventId, a.extensions.eventId)).toBe(true);
     await resumed.return?.();
   });
 

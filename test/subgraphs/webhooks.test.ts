@@ -19,7 +19,7 @@ import { newStats } from '../../platform/stats';
 import { parseStripeSignature, readRawBody, verifyWebhookSignature } from '../../platform/webhook-signature';
 import { casesSubgraph } from '../../subgraphs/cases/cases.subgraph';
 import { readWebhookConfig } from '../../subgraphs/cases/webhooks/webhook.config';
-import { WebhookWorker, type WebhookPayload } from '../../subgraphs/cases/webhooks/webhook.worker';
+import { WebhookWorker, type WebhookPayload, type WebhookWorkerOptions } from '../../subgraphs/cases/webhooks/webhook.worker';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/shared/subgraph-server';
 import { codes, graphql } from '../support/graphql';
 import { until } from '../support/wait';
@@ -115,12 +115,13 @@ async function appendEvent(type = 'NOTE', status?: [string, string]): Promise<st
   return rows[0].id;
 }
 
-function worker(env: Record<string, string> = {}, stats = newStats()) {
+function worker(env: Record<string, string> = {}, stats = newStats(), extra: Partial<WebhookWorkerOptions> = {}) {
   const made = new WebhookWorker({
     pool,
     logger,
     vault,
     stats,
+    ...extra,
     config: readWebhookConfig({
       WEBHOOK_POLL_MS: '50',
       WEBHOOK_TIMEOUT_MS: '1000',
@@ -326,6 +327,56 @@ describe('delivery', () => {
     expect(
       dead.data!.webhookDeliveries.edges.map((e: { node: { eventId: string; attempt: number } }) => [e.node.eventId, e.node.attempt]),
     ).toEqual([[first, 2]]);
+  });
+
+  it('replays, for an ADMIN, the events dead-lettered since an instant: once each, signed, same ids; asking again queues nothing', async () => {
+    const REPLAY = `mutation($id: ID!, $since: DateTime!) {
+      replayWebhookDeliveries(subscriberId: $id, since: $since) { queued waiting subscriber { id } } }`;
+    const receiver = new Receiver();
+    receivers.push(receiver);
+    await receiver.listen();
+    const subscriber = await subscribe(`http://127.0.0.1:${receiver.port}/hooks`, ['REQUIREMENT_ESCALATED']);
+    receiver.secret = subscriber.secret;
+    const { worker: strict, stats } = worker({ WEBHOOK_MAX_ATTEMPTS: '1' }, newStats(), { replayPollMs: 0 });
+    const since = new Date(Date.now() - 1_000).toISOString();
+    // The receiver is down longer than the retries last: both events are dead-lettered.
+    receiver.mode = 'fail';
+    const dead = [await appendEvent('REQUIREMENT_ESCALATED'), await appendEvent('REQUIREMENT_ESCALATED')];
+    await drain(strict);
+    expect(receiver.received).toEqual([]);
+    receiver.mode = 'ok';
+    const later = await appendEvent('REQUIREMENT_ESCALATED');
+    await drain(strict);
+    expect(receiver.ids()).toEqual([later]);
+
+    expect(codes(await ask(REPLAY, { id: subscriber.id, since }, STAFF))).toEqual(['FORBIDDEN']);
+    expect(codes(await ask(REPLAY, { id: 'whk_nobody', since }))).toEqual(['NOT_FOUND']);
+    expect(codes(await ask(REPLAY, { id: subscriber.id, since: 'yesterday' }))).toEqual(['BAD_USER_INPUT']);
+    // A later instant than the dead letters: nothing to replay.
+    const none = await ask(REPLAY, { id: subscriber.id, since: new Date(Date.now() + 60_000).toISOString() });
+    expect(none.data!.replayWebhookDeliveries).toEqual({ queued: 0, waiting: 0, subscriber: { id: subscriber.id } });
+
+    const replay = await ask(REPLAY, { id: subscriber.id, since });
+    expect(replay.data!.replayWebhookDeliveries).toEqual({ queued: 2, waiting: 2, subscriber: { id: subscriber.id } });
+    const again = await ask(REPLAY, { id: subscriber.id, since });
+    expect(again.data!.replayWebhookDeliveries).toMatchObject({ queued: 0, waiting: 2 });
+
+    stats.sql = 0;
+    await drain(strict);
+    // Each dead-lettered event once more, signed (the receiver verified it), with its own id, after the later one.
+    expect(receiver.ids()).toEqual([later, ...dead]);
+    expect(receiver.received.slice(1).map((r) => r.headers['bga-event-id'])).toEqual(dead);
+    // The pass's two claims (cursor and replays), one record per replay, then the drain's idle passes (two claims each).
+    expect(stats.sql).toBe(2 + 2 + 2 * 2);
+    const delivered = await ask(DELIVERIES, { id: subscriber.id, status: 'DELIVERED' });
+    expect(delivered.data!.webhookDeliveries.edges.map((e: { node: { eventId: string } }) => e.node.eventId).sort()).toEqual(
+      [later, ...dead].sort(),
+    );
+    // Delivered since their dead letter: asking again replays nothing, and nothing more is sent.
+    const done = await ask(REPLAY, { id: subscriber.id, since });
+    expect(done.data!.replayWebhookDeliveries).toMatchObject({ queued: 0, waiting: 0 });
+    await drain(strict);
+    expect(receiver.received).toHaveLength(3);
   });
 
   it('keeps one event in flight per subscriber across replicas: two workers, every event once, in order', async () => {

@@ -29,8 +29,10 @@ const config: SubscriptionConfig = {
 };
 const STAFF = { sub: 'user:staff', role: 'STAFF' as const };
 
-const event = (id: number, caseId = 'case-1'): CaseEventMessage => ({
+/** Event `id` of transaction 700 + id (positions `<tx>-<id>`). */
+const event = (id: number, caseId = 'case-1', tx = 700 + id): CaseEventMessage => ({
   id: String(id),
+  tx: String(tx),
   caseId,
   at: '2026-12-07T00:00:00.000Z',
   type: 'NOTE',
@@ -72,10 +74,25 @@ test('each event runs the subscriber selection as one case(id) query; cases the 
   const events = await subscribe('subscription { c: caseUpdated { id status } }');
   await bus.publish([event(1, 'case-2'), event(2, 'case-1')]);
   const first = await events.next();
-  expect(first.value).toEqual({ data: { c: { id: 'case-1', status: 'SUBMITTED' } }, extensions: { eventId: '2' } });
+  expect(first.value).toEqual({ data: { c: { id: 'case-1', status: 'SUBMITTED' } }, extensions: { eventId: '702-2' } });
   expect(queries.map((q) => q.variables.bgaEventCaseId)).toEqual(['case-2', 'case-1']);
   expect(queries[0].query).toContain('c: case(id: $bgaEventCaseId)');
   await events.return?.();
+});
+
+test("a subscription about one case is offered that case's events only; one about any case, all of them", async () => {
+  const { bus, queries, subscribe } = setup();
+  const one = await subscribe('subscription { c: caseUpdated(caseId: "case-3") { id } }');
+  const any = await subscribe('subscription { c: caseUpdated { id } }', { sub: 'user:other' });
+  await bus.publish([event(1, 'case-1'), event(2, 'case-3'), event(3, 'case-4')]);
+  expect((await one.next()).value.extensions).toEqual({ eventId: '702-2' });
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await any.next()).value.extensions.eventId);
+  expect(ids).toEqual(['701-1', '702-2', '703-3']);
+  // One per-event query for the one-case subscription, three for the other.
+  expect(queries.map((q) => q.variables.bgaEventCaseId).sort()).toEqual(['case-1', 'case-3', 'case-3', 'case-4']);
+  await one.return?.();
+  await any.return?.();
 });
 
 test('a slow consumer is dropped with LIMIT_EXCEEDED once more than SUBSCRIPTION_QUEUE_MAX events wait, and nothing is kept for it', async () => {
@@ -107,12 +124,38 @@ test('subscriptions per client are limited; closing one frees its place', async 
 test('resuming from a last event id delivers the kept events after it first, each once, then live ones', async () => {
   const { bus, subscribe } = setup();
   await bus.publish([event(1), event(2), event(3)]);
-  const events = await subscribe('subscription { caseEvents { eventId event { note } } }', { lastEventId: '1' });
+  const events = await subscribe('subscription { caseEvents { eventId event { note } } }', { lastEventId: '701-1' });
   await bus.publish([event(4)]);
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) ids.push((await events.next()).value.data.caseEvents.eventId);
-  expect(ids).toEqual(['2', '3', '4']);
+  expect(ids).toEqual(['702-2', '703-3', '704-4']);
   await events.return?.();
+});
+
+test('event ids follow the relay order (tx, id): an event whose transaction committed late, with a lower id, is delivered after, and resumed from', async () => {
+  const { bus, subscribe } = setup();
+  const live = await subscribe('subscription { caseEvents { eventId event { note } } }');
+  // Event 5's transaction (710) began first and committed last: the relay publishes it after event 6.
+  await bus.publish([event(6, 'case-1', 705), event(5, 'case-1', 710), event(7, 'case-1', 711)]);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await live.next()).value.data.caseEvents.eventId);
+  expect(ids).toEqual(['705-6', '710-5', '711-7']);
+  await live.return?.();
+  const resumed = await subscribe('subscription { caseEvents { eventId } }', { lastEventId: '705-6' });
+  expect((await resumed.next()).value.data.caseEvents.eventId).toBe('710-5');
+  expect((await resumed.next()).value.data.caseEvents.eventId).toBe('711-7');
+  await resumed.return?.();
+});
+
+test('a last event id the Redis stream has not reached (Redis lost it, not yet put back) ends with SERVICE_UNAVAILABLE: try again; not an id: BAD_USER_INPUT', async () => {
+  const { bus, subscribe } = setup();
+  // The Redis bus's behaviour, on the in-process one.
+  Object.defineProperty(bus, 'kind', { value: 'redis' });
+  await bus.publish([event(1)]);
+  const early = await subscribe('subscription { caseEvents { eventId } }', { lastEventId: '799-9' });
+  expect((await early.next()).value.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+  const bad = (await subscribe('subscription { caseEvents { eventId } }', { lastEventId: '12' })) as unknown as ExecutionResult;
+  expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
 });
 
 test('drain ends every subscription with SERVICE_UNAVAILABLE and refuses new ones', async () => {

@@ -2,6 +2,7 @@
 import { badInput } from '../../../platform/errors';
 import type { Db } from '../../shared/db';
 import { decodeCursor, keysetPage, pageSize } from '../../shared/pagination';
+import { HORIZON_SQL, NEWEST_SETTLED_SQL, positionOrder, settledAfter } from '../case-event.cursor';
 import type { CaseEventType } from '../case-event.type';
 import type {
   WebhookDelivery,
@@ -34,7 +35,7 @@ export const insertSubscriber = (
 ): Promise<WebhookSubscriberRow | undefined> =>
   db.one<WebhookSubscriberRow>(
     `INSERT INTO cases.webhook_subscriber (id, url, description, event_types, secret, created_by, cursor_tx)
-     VALUES ($1, $2, $3, $4, $5, $6, pg_snapshot_xmin(pg_current_snapshot())) RETURNING ${SUBSCRIBER_COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, ${HORIZON_SQL}) RETURNING ${SUBSCRIBER_COLUMNS}`,
     [row.id, row.url, row.description, row.eventTypes, row.sealedSecret, row.createdBy],
   );
 
@@ -75,6 +76,9 @@ export const listSubscribers = (db: Db): Promise<WebhookSubscriberRow[]> =>
     `SELECT ${SUBSCRIBER_COLUMNS} FROM cases.webhook_subscriber WHERE deleted_at IS NULL ORDER BY created_at, id`,
   );
 
+export const subscriberById = (db: Db, id: string): Promise<WebhookSubscriberRow | undefined> =>
+  db.one<WebhookSubscriberRow>(`SELECT ${SUBSCRIBER_COLUMNS} FROM cases.webhook_subscriber WHERE id = $1 AND deleted_at IS NULL`, [id]);
+
 export const subscriberExists = async (db: Db, id: string): Promise<boolean> =>
   Boolean(await db.one(`SELECT 1 FROM cases.webhook_subscriber WHERE id = $1`, [id]));
 
@@ -113,9 +117,11 @@ export interface ClaimedDelivery {
   url: string;
   /** Sealed: opened by the worker just before signing. */
   sealedSecret: string;
-  /** This attempt's number at this event (1 for the first). */
+  /** This attempt's number at this event (1 for the first; a replay counts its own). */
   attempt: number;
   firstAttemptAt: string;
+  /** An event an ADMIN queued again after it was dead-lettered (claimDueReplays), not the cursor's next. */
+  replay?: boolean;
   event: {
     id: number;
     /** The inserting transaction (xid8, as text): the cursor's first half. */
@@ -172,7 +178,7 @@ export async function claimDueDeliveries(
   subscriberId?: string,
 ): Promise<ClaimedDelivery[]> {
   const rows = await db.query<ClaimedRow>(
-    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+    `WITH horizon AS (SELECT ${HORIZON_SQL} AS xmin),
      due AS (
        SELECT s.id, e.id AS event_id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
          FROM cases.webhook_subscriber s
@@ -180,9 +186,9 @@ export async function claimDueDeliveries(
          CROSS JOIN LATERAL (
            SELECT e.id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
              FROM cases.case_event e
-            WHERE e.tx IS NOT NULL AND (e.tx, e.id) > (s.cursor_tx, s.cursor_id) AND e.tx < h.xmin
+            WHERE ${settledAfter('e', { tx: 's.cursor_tx', id: 's.cursor_id' }, 'h.xmin')}
               AND (cardinality(s.event_types) = 0 OR e.type = ANY (s.event_types))
-            ORDER BY e.tx, e.id LIMIT 1) e
+            ORDER BY ${positionOrder('e')} LIMIT 1) e
         WHERE s.deleted_at IS NULL AND s.active AND s.next_attempt_at <= now() AND ($3::text IS NULL OR s.id = $3)
         ORDER BY s.next_attempt_at
         LIMIT $2
@@ -251,9 +257,9 @@ export async function recordAttempt(
            SELECT e.id, e.tx, e.case_id, e.at, e.type, e.from_status, e.to_status, e.requirement_id
              FROM cases.case_event e
             WHERE $9::boolean AND s0.active AND s0.deleted_at IS NULL
-              AND e.tx IS NOT NULL AND (e.tx, e.id) > ($8::xid8, $2::bigint) AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+              AND ${settledAfter('e', { tx: '$8::xid8', id: '$2::bigint' })}
               AND (cardinality(s0.event_types) = 0 OR e.type = ANY (s0.event_types))
-            ORDER BY e.tx, e.id LIMIT 1) e
+            ORDER BY ${positionOrder('e')} LIMIT 1) e
         WHERE s0.id = $1)
      UPDATE cases.webhook_subscriber s
         SET cursor_tx = $8::xid8, cursor_id = $2, last_event_id = $2, last_error = $6, head_event_id = nxt.id,
@@ -277,8 +283,7 @@ export async function recordAttempt(
  */
 export async function fastForwardCursors(db: Db): Promise<number> {
   const rows = await db.query<{ id: string }>(
-    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-     latest AS (SELECT e.tx, e.id FROM cases.case_event e, horizon h WHERE e.tx IS NOT NULL AND e.tx < h.xmin ORDER BY e.tx DESC, e.id DESC LIMIT 1)
+    `WITH latest AS (${NEWEST_SETTLED_SQL})
      UPDATE cases.webhook_subscriber s SET cursor_tx = latest.tx, cursor_id = latest.id
        FROM latest
       WHERE s.deleted_at IS NULL AND s.head_event_id IS NULL AND cardinality(s.event_types) > 0
@@ -290,4 +295,86 @@ export async function fastForwardCursors(db: Db): Promise<number> {
      RETURNING s.id`,
   );
   return rows.length;
+}
+
+/** The most dead-lettered events one replay request queues (call again for the rest). */
+export const MAX_REPLAY = 10_000;
+
+/**
+ * Queues again, for one subscriber, the events dead-lettered to it at or after `since` that it has
+ * not received since (no DELIVERED attempt after the dead letter) and that are not already queued:
+ * calling it twice queues nothing more. Answers how many it queued now and how many wait in all.
+ */
+export async function queueReplays(
+  db: Db,
+  args: { subscriberId: string; since: string; requestedBy: string },
+): Promise<{ queued: number; waiting: number }> {
+  const rows = await db.query<{ queued: number; waiting: number }>(
+    `WITH dead AS (
+       SELECT DISTINCT d.event_id FROM cases.webhook_delivery d
+        WHERE d.subscriber_id = $1 AND d.status = 'DEAD_LETTERED' AND d.attempted_at >= $2::timestamptz
+          AND NOT EXISTS (SELECT 1 FROM cases.webhook_delivery ok
+                           WHERE ok.subscriber_id = d.subscriber_id AND ok.event_id = d.event_id AND ok.status = 'DELIVERED' AND ok.id > d.id)
+          AND NOT EXISTS (SELECT 1 FROM cases.webhook_replay r WHERE r.subscriber_id = d.subscriber_id AND r.event_id = d.event_id)
+        ORDER BY d.event_id LIMIT $4),
+     queued AS (
+       INSERT INTO cases.webhook_replay (subscriber_id, event_id, requested_by)
+       SELECT $1, event_id, $3 FROM dead ON CONFLICT DO NOTHING RETURNING event_id)
+     SELECT (SELECT count(*)::int FROM queued) AS queued,
+            -- The statement does not see its own inserts: those waiting before it, and those it queued.
+            (SELECT count(*)::int FROM cases.webhook_replay WHERE subscriber_id = $1) + (SELECT count(*)::int FROM queued) AS waiting`,
+    [args.subscriberId, args.since, args.requestedBy, MAX_REPLAY],
+  );
+  return rows[0];
+}
+
+/**
+ * Leases up to `batchSize` due replays of active subscribers, with their events, in one statement
+ * (FOR UPDATE SKIP LOCKED keeps replicas apart; next_attempt_at pushed ahead is the lease).
+ */
+export async function claimDueReplays(db: Db, leaseSeconds: number, batchSize: number): Promise<ClaimedDelivery[]> {
+  const rows = await db.query<ClaimedRow>(
+    `WITH due AS (
+       SELECT r.subscriber_id, r.event_id FROM cases.webhook_replay r
+         JOIN cases.webhook_subscriber s ON s.id = r.subscriber_id AND s.deleted_at IS NULL AND s.active
+        WHERE r.next_attempt_at <= now()
+        ORDER BY r.next_attempt_at, r.event_id LIMIT $2
+        FOR UPDATE OF r SKIP LOCKED),
+     leased AS (
+       UPDATE cases.webhook_replay r SET next_attempt_at = now() + make_interval(secs => $1), attempts = r.attempts + 1,
+              first_attempt_at = COALESCE(r.first_attempt_at, now())
+         FROM due WHERE r.subscriber_id = due.subscriber_id AND r.event_id = due.event_id
+       RETURNING r.subscriber_id, r.event_id, r.attempts, r.first_attempt_at)
+     SELECT s.id AS "subscriberId", s.url, s.secret AS "sealedSecret", l.attempts AS attempt, l.first_attempt_at AS "firstAttemptAt",
+            e.id AS "eventId", e.tx::text AS tx, e.case_id AS "caseId", e.at, e.type, e.from_status AS "fromStatus",
+            e.to_status AS "toStatus", e.requirement_id AS "requirementId"
+       FROM leased l JOIN cases.webhook_subscriber s ON s.id = l.subscriber_id JOIN cases.case_event e ON e.id = l.event_id`,
+    [leaseSeconds, batchSize],
+  );
+  return rows.map(claimedOf);
+}
+
+/**
+ * Records a replay's attempt, in one statement: DELIVERED and DEAD_LETTERED take the event off the
+ * queue, FAILED sets its backoff. The attempt's record is written as any other (webhookDeliveries).
+ */
+export async function recordReplayAttempt(db: Db, claimed: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+  const params = [
+    claimed.subscriberId,
+    claimed.event.id,
+    claimed.attempt,
+    outcome.status,
+    outcome.httpStatus,
+    outcome.error,
+    Math.round(outcome.durationMs),
+  ];
+  const insert = `INSERT INTO cases.webhook_delivery (subscriber_id, event_id, attempt, status, http_status, error, duration_ms)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+  if (outcome.status === 'FAILED')
+    await db.query(
+      `WITH attempt AS (${insert})
+       UPDATE cases.webhook_replay SET next_attempt_at = now() + make_interval(secs => $8) WHERE subscriber_id = $1 AND event_id = $2`,
+      [...params, outcome.retryInSeconds ?? 1],
+    );
+  else await db.query(`WITH attempt AS (${insert}) DELETE FROM cases.webhook_replay WHERE subscriber_id = $1 AND event_id = $2`, params);
 }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { DateTimeScalar } from '../../../platform/scalars';
 import { badInput, notFound } from '../../../platform/errors';
 import { newId, parseId } from '../../../platform/ids';
 import { requireRole } from '../../shared/auth';
@@ -11,8 +12,11 @@ import {
   insertSubscriber,
   listSubscribers,
   MAX_DELIVERY_PAGE,
+  MAX_REPLAY,
+  queueReplays,
   replaceSecret,
   subscriberExists,
+  subscriberById,
   updateSubscriber,
 } from './webhook.repository';
 import {
@@ -20,6 +24,7 @@ import {
   UpdateWebhookSubscriberInput,
   WebhookDeliveryConnection,
   WebhookDeliveryStatus,
+  WebhookReplay,
   WebhookSubscriber,
   type WebhookSubscriberRow,
   WebhookSubscriberWithSecret,
@@ -141,6 +146,22 @@ export class WebhookResolver {
     const row = await replaceSecret(ctx.db, subscriberId, ctx.vault.seal(WEBHOOK_SECRET_FIELD, secret));
     if (!row) throw notFound('webhook subscriber');
     return { subscriber: subscriberValue(row), secret };
+  }
+
+  @Mutation(() => WebhookReplay, {
+    description: `Sends a subscriber again the events dead-lettered to it since an instant (ADMIN), e.g. after its receiver was down longer than the retries last: each such event not delivered since is queued once, POSTed and signed as before (same event id, so a receiver that deduplicates by it applies it once), with its own retries; new events keep flowing meanwhile. Idempotent: asking again queues nothing already queued or delivered. At most ${MAX_REPLAY} events a request (ask again for the rest).`,
+  })
+  async replayWebhookDeliveries(
+    @Arg('subscriberId', () => ID, { description: 'The subscriber.' }) subscriberId: string,
+    @Arg('since', () => DateTimeScalar, { description: 'Events dead-lettered at or after this instant are replayed.' }) since: string,
+    @Ctx() ctx: CasesContext,
+  ): Promise<WebhookReplay> {
+    requireRole(ctx.identity, ['ADMIN']);
+    const id = parseId('webhookSubscriber', subscriberId, 'subscriberId');
+    const row = await subscriberById(ctx.db, id);
+    if (!row) throw notFound('webhook subscriber');
+    const { queued, waiting } = await queueReplays(ctx.db, { subscriberId: id, since, requestedBy: ctx.identity.sub });
+    return { subscriber: subscriberValue(row), queued, waiting };
   }
 
   @Mutation(() => Boolean, {

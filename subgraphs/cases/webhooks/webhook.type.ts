@@ -92,6 +92,21 @@ export class WebhookSubscriber {
   lastError!: string | null;
 }
 
+@ObjectType({ description: 'What a replay request queued: dead-lettered events a subscriber is sent again.' })
+export class WebhookReplay {
+  @Field(() => WebhookSubscriber, { description: 'The subscriber.' })
+  subscriber!: WebhookSubscriber;
+
+  @Field(() => Int, {
+    description:
+      'Events this request queued: dead-lettered since the given instant, not delivered since, and not queued already (0 when asked again).',
+  })
+  queued!: number;
+
+  @Field(() => Int, { description: "Events of this subscriber waiting to be replayed now, this request's included." })
+  waiting!: number;
+}
+
 @ObjectType({ description: 'A subscriber with its signing secret: answered once, at creation and at each rotation, never again.' })
 export class WebhookSubscriberWithSecret {
   @Field(() => WebhookSubscriber, { description: 'The subscriber.' })

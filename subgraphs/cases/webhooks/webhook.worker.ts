@@ -23,7 +23,15 @@ import { Db, type Pool } from '../../shared/db';
 import { PollingJob, PollingWorker } from '../../shared/polling-worker';
 import { backoffMs, type WebhookConfig } from './webhook.config';
 import { webhookAttempts, webhookDeliveryLag } from './webhook.metrics';
-import { type AttemptOutcome, type ClaimedDelivery, claimDueDeliveries, fastForwardCursors, recordAttempt } from './webhook.repository';
+import {
+  type AttemptOutcome,
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  claimDueReplays,
+  fastForwardCursors,
+  recordAttempt,
+  recordReplayAttempt,
+} from './webhook.repository';
 import { isInternalAddress, publicOnlyLookup } from './webhook-url';
 
 /** The vault's field for a subscriber's signing secret (scripts/personal-data/rotate.ts lists it). */
@@ -37,7 +45,7 @@ export const SIGNATURE_HEADER = 'Bga-Signature';
 
 /** What a subscriber receives: the event, never personal data. */
 export interface WebhookPayload {
-  /** The case history entry's id: the same id subscriptions carry; receivers deduplicate by it. */
+  /** The case history entry's id: a subscription's eventId is <tx>-<this id>; receivers deduplicate by it. */
   id: string;
   type: string;
   caseId: string;
@@ -70,6 +78,8 @@ export interface WebhookWorkerOptions {
   now?: () => number;
   /** How often, at most, an idle pass moves caught-up cursors past events of types their subscribers do not take (default 60000 ms). */
   fastForwardMs?: number;
+  /** How often, at most, a pass looks for replays an ADMIN queued (replayWebhookDeliveries; default 5000 ms, 0: every pass). */
+  replayPollMs?: number;
 }
 
 export class WebhookWorker extends PollingJob<ClaimedDelivery> {
@@ -82,6 +92,7 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
   private leaseSeconds: number;
   private readonly serving = new Set<Promise<void>>();
   private fastForwardedAt = 0;
+  private replaysCheckedAt: number;
   /** Attempts made by this worker (metrics and tests): delivered, failed, dead-lettered. */
   readonly counts = { DELIVERED: 0, FAILED: 0, DEAD_LETTERED: 0 };
 
@@ -89,6 +100,7 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
     super();
     const { config } = options;
     this.db = new Db(options.pool, options.stats);
+    this.replaysCheckedAt = (options.now ?? Date.now)();
     this.refuseInternal = config.production && !config.allowPrivateUrls;
     this.dispatcher = new Agent({
       connect: { timeout: config.timeoutMs, ...(this.refuseInternal ? { lookup: publicOnlyLookup } : {}) },
@@ -106,10 +118,16 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
         // Subscribers being served by this worker stay leased; room for the others up to the batch size.
         const room = batchSize - this.serving.size;
         const claimed = room > 0 ? await claimDueDeliveries(this.db, this.leaseSeconds, room) : [];
+        const at = (options.now ?? Date.now)();
+        // Now and then: dead-lettered events an ADMIN queued again, beside the subscribers' cursors.
+        if (room > claimed.length && at - this.replaysCheckedAt >= (options.replayPollMs ?? 5_000)) {
+          this.replaysCheckedAt = at;
+          for (const replay of await claimDueReplays(this.db, this.leaseSeconds, room - claimed.length))
+            claimed.push({ ...replay, replay: true });
+        }
         // Now and then, when idle: cursors of caught-up subscribers move past the events of types
         // they do not take, so a subscriber of rare types is not offered a long run of others to
         // look through at every claim.
-        const at = (options.now ?? Date.now)();
         if (claimed.length === 0 && this.serving.size === 0 && at - this.fastForwardedAt >= (options.fastForwardMs ?? 60_000)) {
           this.fastForwardedAt = at;
           await fastForwardCursors(this.db);
@@ -155,13 +173,69 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
    * bring the subscriber back.
    */
   private async serve(first: ClaimedDelivery): Promise<void> {
+    if (first.replay) return this.replay(first);
     let claimed: ClaimedDelivery | undefined = first;
     while (claimed) claimed = await this.deliver(claimed);
   }
 
+  /** One attempt at a replayed event, recorded; it leaves the queue once delivered or dead-lettered again. */
+  private async replay(claimed: ClaimedDelivery): Promise<void> {
+    const outcome = await this.attempt(claimed);
+    try {
+      await recordReplayAttempt(this.db, claimed, outcome);
+    } catch (recordError) {
+      this.options.logger.warn(
+        { err: recordError, subscriberId: claimed.subscriberId, eventId: claimed.event.id },
+        'webhooks: cannot record a replay attempt',
+      );
+      return;
+    }
+    this.counted(claimed, outcome, 'replay');
+  }
+
   /** One attempt, recorded; answers the subscriber's next event when this one is settled and another is due. */
   private async deliver(claimed: ClaimedDelivery): Promise<ClaimedDelivery | undefined> {
-    const { config, logger } = this.options;
+    const { logger } = this.options;
+    const outcome = await this.attempt(claimed);
+    let next: ClaimedDelivery | undefined;
+    try {
+      next = await recordAttempt(this.db, claimed, outcome, this.stopping ? undefined : this.leaseSeconds);
+    } catch (recordError) {
+      // The lease brings the subscriber back and the event goes again: at least once, never lost.
+      logger.warn(
+        { err: recordError, subscriberId: claimed.subscriberId, eventId: claimed.event.id },
+        'webhooks: cannot record an attempt',
+      );
+      return undefined;
+    }
+    this.counted(claimed, outcome);
+    return next;
+  }
+
+  /** Counters, the delivery lag and the log line of a recorded attempt. */
+  private counted(claimed: ClaimedDelivery, outcome: AttemptOutcome, kind: 'event' | 'replay' = 'event'): void {
+    const { logger } = this.options;
+    const now = this.options.now ?? Date.now;
+    const error = outcome.error;
+    this.counts[outcome.status]++;
+    webhookAttempts.inc({ status: outcome.status });
+    if (outcome.status === 'DELIVERED' && kind === 'event')
+      webhookDeliveryLag.observe(Math.max(0, (now() - Date.parse(claimed.event.at)) / 1000));
+    if (outcome.status === 'DEAD_LETTERED')
+      logger.warn(
+        { subscriberId: claimed.subscriberId, eventId: claimed.event.id, attempts: claimed.attempt, error, kind },
+        'webhooks: event dead-lettered',
+      );
+    else
+      logger.debug(
+        { subscriberId: claimed.subscriberId, eventId: claimed.event.id, status: outcome.status, error, kind },
+        'webhooks: attempt',
+      );
+  }
+
+  /** POSTs the event, signed, and judges the answer: DELIVERED, FAILED (with its backoff) or DEAD_LETTERED. */
+  private async attempt(claimed: ClaimedDelivery): Promise<AttemptOutcome> {
+    const { config } = this.options;
     const now = this.options.now ?? Date.now;
     const started = performance.now();
     let httpStatus: number | null = null;
@@ -199,36 +273,11 @@ export class WebhookWorker extends PollingJob<ClaimedDelivery> {
       if (code === undefined && message) error = `${error}: ${message.slice(0, 200)}`;
     }
     const durationMs = performance.now() - started;
-    let outcome: AttemptOutcome;
-    if (error === null) outcome = { status: 'DELIVERED', httpStatus, error, durationMs };
-    else {
-      const age = (now() - Date.parse(claimed.firstAttemptAt)) / 1000;
-      const giveUp = claimed.attempt >= config.maxAttempts || age >= config.deadLetterAfterSeconds;
-      outcome = giveUp
-        ? { status: 'DEAD_LETTERED', httpStatus, error, durationMs }
-        : { status: 'FAILED', httpStatus, error, durationMs, retryInSeconds: backoffMs(config, claimed.attempt) / 1000 };
-    }
-    let next: ClaimedDelivery | undefined;
-    try {
-      next = await recordAttempt(this.db, claimed, outcome, this.stopping ? undefined : this.leaseSeconds);
-    } catch (recordError) {
-      // The lease brings the subscriber back and the event goes again: at least once, never lost.
-      logger.warn(
-        { err: recordError, subscriberId: claimed.subscriberId, eventId: claimed.event.id },
-        'webhooks: cannot record an attempt',
-      );
-      return undefined;
-    }
-    this.counts[outcome.status]++;
-    webhookAttempts.inc({ status: outcome.status });
-    if (outcome.status === 'DELIVERED') webhookDeliveryLag.observe(Math.max(0, (now() - Date.parse(claimed.event.at)) / 1000));
-    if (outcome.status === 'DEAD_LETTERED')
-      logger.warn(
-        { subscriberId: claimed.subscriberId, eventId: claimed.event.id, attempts: claimed.attempt, error },
-        'webhooks: event dead-lettered',
-      );
-    else
-      logger.debug({ subscriberId: claimed.subscriberId, eventId: claimed.event.id, status: outcome.status, error }, 'webhooks: attempt');
-    return next;
+    if (error === null) return { status: 'DELIVERED', httpStatus, error, durationMs };
+    const age = (now() - Date.parse(claimed.firstAttemptAt)) / 1000;
+    const giveUp = claimed.attempt >= config.maxAttempts || age >= config.deadLetterAfterSeconds;
+    return giveUp
+      ? { status: 'DEAD_LETTERED', httpStatus, error, durationMs }
+      : { status: 'FAILED', httpStatus, error, durationMs, retryInSeconds: backoffMs(config, claimed.attempt) / 1000 };
   }
 }
