@@ -11,6 +11,7 @@ import {
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
 import type { SubscriptionConfig } from './config';
+import { batchedCaseRun } from './batch';
 import { CASE_ID_VARIABLE_NAME, planSubscription, type SubscriptionPlan } from './plan';
 import {
   asGraphQLErrors,
@@ -103,6 +104,8 @@ export class SubscriptionHub {
   private readonly perClient = new Map<string, number>();
   private unlisten?: () => void;
   private closed = false;
+  /** The per-event queries, those of one selection and identity arriving together run as one operation (batch.ts). */
+  readonly resolveCase: ReturnType<typeof batchedCaseRun>;
 
   constructor(
     readonly options: {
@@ -112,7 +115,9 @@ export class SubscriptionHub {
       metrics: SubscriptionMetrics;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.resolveCase = batchedCaseRun(options.run, CASE_ID_VARIABLE_NAME);
+  }
 
   get size(): number {
     return this.live.size;
@@ -368,11 +373,11 @@ class EventStream implements AsyncIterableIterator<ExecutionResult> {
 
   /** The event as the subscriber's selection, or null when the subscriber may not see it. */
   private async resolve(event: CaseEventMessage): Promise<ExecutionResult | null> {
-    const { run, logger } = this.hub.options;
+    const { logger } = this.hub.options;
     const extensions = { eventId: formatPosition(event) };
     let answer: ExecutionResult;
     try {
-      answer = await run(this.plan.query, { ...this.plan.variables, [CASE_ID_VARIABLE_NAME]: event.caseId }, this.request.identity);
+      answer = await this.hub.resolveCase(this.plan.query, this.plan.variables, this.request.identity, event.caseId);
     } catch (error) {
       logger.error({ err: error, eventId: extensions.eventId }, 'subscription: the per-event query failed');
       return { errors: [coded('this event could not be resolved', 'INTERNAL_SERVER_ERROR')], extensions };
