@@ -229,7 +229,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       database = await startPglite(group, options);
     }
     pool = createPool(database.url, 2);
-    const seeded = await seedDatabase(pool, { ...options.seed, anchor: new Date().toISOString().slice(0, 10) });
+    const anchor = new Date().toISOString().slice(0, 10);
+    const seeded = await seedDatabase(pool, { ...options.seed, anchor });
     say(`seeded ${seeded.cases} cases`);
 
     let redis: Topology['redis'];
@@ -237,7 +238,15 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     if (redisServerOnPath()) redis = await startRedis(group);
     else redisSkipped = 'no redis-server on PATH: the services run with in-process caches and the Redis scenario is skipped';
 
-    simulators = await startSimulators({ host: '127.0.0.1', latencyMs: 20, jitterMs: 30, autoProgressMs: 0 });
+    // The producer database knows the seeded world's agents: the scheduled license sync (every 60 s) then
+    // finds the licenses the seed wrote, instead of another world's that leave agents unlicensed mid-run.
+    simulators = await startSimulators({
+      host: '127.0.0.1',
+      latencyMs: 20,
+      jitterMs: 30,
+      autoProgressMs: 0,
+      pdb: { world: { agents: options.seed.agents, seed: options.seed.seed, anchor } },
+    });
     const gatewayPort = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
