@@ -183,6 +183,28 @@ function federatedQuery(
   fields: FieldNode[],
   fragments: Map<string, FragmentDefinitionNode>,
 ): { text: string; variableDefinitions: VariableDefinitionNode[] } {
+  const caseIdDefinition: VariableDefinitionNode = {
+    kind: Kind.VARIABLE_DEFINITION,
+    variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: CASE_ID_VARIABLE } },
+    type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } },
+  };
+  const name = operation.name ? `${operation.name.value}Event` : 'SubscriptionEvent';
+  return derivedQuery(name, operation, fields, fragments, [caseIdDefinition]);
+}
+
+/**
+ * A query the gateway runs for a subscription: `fields` (from the subscriber's operation) at its root,
+ * the fragments they use, the operation's variables they use, and the gateway's own variables (`ours`,
+ * first; an operation variable of the same name is theirs). Returns the text and the operation's
+ * variable definitions kept.
+ */
+export function derivedQuery(
+  name: string,
+  operation: OperationDefinitionNode,
+  fields: FieldNode[],
+  fragments: Map<string, FragmentDefinitionNode>,
+  ours: VariableDefinitionNode[],
+): { text: string; variableDefinitions: VariableDefinitionNode[] } {
   const usedFragments = new Map<string, FragmentDefinitionNode>();
   const usedVariables = new Set<string>();
   const scan = (node: FieldNode | FragmentDefinitionNode) =>
@@ -199,21 +221,16 @@ function federatedQuery(
       },
     });
   for (const field of fields) scan(field);
-  usedVariables.delete(CASE_ID_VARIABLE);
+  for (const own of ours) usedVariables.delete(own.variable.name.value);
   const variableDefinitions = (operation.variableDefinitions ?? []).filter((v) => usedVariables.has(v.variable.name.value));
-  const caseIdDefinition: VariableDefinitionNode = {
-    kind: Kind.VARIABLE_DEFINITION,
-    variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: CASE_ID_VARIABLE } },
-    type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } },
-  };
   const document: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
       {
         kind: Kind.OPERATION_DEFINITION,
         operation: 'query' as never,
-        name: { kind: Kind.NAME, value: operation.name ? `${operation.name.value}Event` : 'SubscriptionEvent' },
-        variableDefinitions: [caseIdDefinition, ...variableDefinitions],
+        name: { kind: Kind.NAME, value: name },
+        variableDefinitions: [...ours, ...variableDefinitions],
         selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
       },
       ...usedFragments.values(),

@@ -3,23 +3,20 @@ import {
   type ExecutionResult,
   execute,
   type FieldNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLFieldResolver,
   type GraphQLSchema,
   getOperationAST,
   Kind,
-  type OperationDefinitionNode,
-  print,
   type SelectionNode,
   type SelectionSetNode,
   type VariableDefinitionNode,
-  visit,
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import { todayUtc } from '../../platform/dates';
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
+import { derivedQuery } from './plan';
 
 /**
  * quoteComparison (docs/architecture.md, "Subscriptions", quoteComparison): the carriers'
@@ -143,13 +140,13 @@ export function planQuoteComparison(
     arguments: [{ kind: Kind.ARGUMENT, name: name('input'), value: variable(INPUT_VARIABLE) }],
   };
   const base = operation.name ? operation.name.value : 'QuoteComparison';
-  const carrierQuery = queryText(`${base}Carrier`, operation, part, fragments, [
+  const carrierQuery = derivedQuery(`${base}Carrier`, operation, [part], fragments, [
     definitionOf(INPUT_VARIABLE, 'QuoteInput'),
     definitionOf(CARRIER_VARIABLE, 'ID'),
   ]);
   const used = new Set(carrierQuery.variableDefinitions.map((v) => v.variable.name.value));
   return {
-    carriersQuery: queryText(`${base}Carriers`, operation, carriers, fragments, [definitionOf(INPUT_VARIABLE, 'QuoteInput')]).text,
+    carriersQuery: derivedQuery(`${base}Carriers`, operation, [carriers], fragments, [definitionOf(INPUT_VARIABLE, 'QuoteInput')]).text,
     carrierQuery: carrierQuery.text,
     variables: { ...Object.fromEntries(Object.entries(variableValues).filter(([v]) => used.has(v))), [INPUT_VARIABLE]: input },
     key: responseKey(root),
@@ -189,48 +186,6 @@ function definitionOf(variableName: string, type: string): VariableDefinitionNod
     variable: variable(variableName),
     type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name(type) } },
   };
-}
-
-/** The query text: one field, the fragments it uses, and the operation's variables it uses after ours. */
-function queryText(
-  operationName: string,
-  operation: OperationDefinitionNode,
-  root: FieldNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  ours: VariableDefinitionNode[],
-): { text: string; variableDefinitions: VariableDefinitionNode[] } {
-  const usedFragments = new Map<string, FragmentDefinitionNode>();
-  const usedVariables = new Set<string>();
-  const scan = (node: FieldNode | FragmentDefinitionNode) =>
-    visit(node, {
-      FragmentSpread(spread) {
-        const fragment = fragments.get(spread.name.value);
-        if (fragment && !usedFragments.has(fragment.name.value)) {
-          usedFragments.set(fragment.name.value, fragment);
-          scan(fragment);
-        }
-      },
-      Variable(node) {
-        usedVariables.add(node.name.value);
-      },
-    });
-  scan(root);
-  for (const own of ours) usedVariables.delete(own.variable.name.value);
-  const variableDefinitions = (operation.variableDefinitions ?? []).filter((v) => usedVariables.has(v.variable.name.value));
-  const document: DocumentNode = {
-    kind: Kind.DOCUMENT,
-    definitions: [
-      {
-        kind: Kind.OPERATION_DEFINITION,
-        operation: 'query' as never,
-        name: name(operationName),
-        variableDefinitions: [...ours, ...variableDefinitions],
-        selectionSet: { kind: Kind.SELECTION_SET, selections: [root] },
-      },
-      ...usedFragments.values(),
-    ],
-  };
-  return { text: print(document), variableDefinitions };
 }
 
 /** Reads a field by its response key in data the federated path already resolved, else by its name. */
