@@ -11,6 +11,7 @@ import { type CaseEventMessage, formatPosition, MemoryCaseEventBus, RedisCaseEve
 import { createLogger } from '../../platform/logger';
 import { CaseEventRelay } from '../../subgraphs/cases/case-event.relay';
 import { testPool } from '../support/test-pool';
+import { until } from '../support/wait';
 
 const logger = createLogger('test', 'silent');
 const PGLITE = Boolean(process.env.BGA_TEST_PGLITE_DATABASES);
@@ -18,8 +19,27 @@ let pool: pg.Pool;
 let caseId: string;
 
 const INSERT = `INSERT INTO cases.case_event (case_id, at, type, actor, note) VALUES ($1, now(), 'NOTE', 'user:test', $2) RETURNING id::text AS id`;
-const note = async (text: string, on: pg.Pool | pg.PoolClient = pool) =>
-  (await on.query<{ id: string }>(INSERT, [caseId, text])).rows[0].id;
+/** Appends a NOTE event; outside a transaction of the test's own, waits until it is settled (settled()). */
+const note = async (text: string, on: pg.Pool | pg.PoolClient = pool) => {
+  const id = (await on.query<{ id: string }>(INSERT, [caseId, text])).rows[0].id;
+  if (on === pool) await settled();
+  return id;
+};
+
+/**
+ * Until every event of this database is settled (older than the horizon, pg_snapshot_xmin). The
+ * horizon is the whole server's: while another test file's transaction is open (two jest workers
+ * share the PostgreSQL server), an event committed here waits behind it for a moment, as it would
+ * behind any transaction on a production server. Only called while this test holds no transaction open.
+ */
+async function settled(): Promise<void> {
+  await until('the events to be settled', async () => {
+    const { rows } = await pool.query<{ ok: boolean }>(
+      `SELECT NOT EXISTS (SELECT 1 FROM cases.case_event WHERE tx >= pg_snapshot_xmin(pg_current_snapshot())) AS ok`,
+    );
+    return rows[0].ok || undefined;
+  });
+}
 
 beforeAll(async () => {
   pool = testPool(3);
@@ -82,7 +102,7 @@ test('publishes committed events in order, from the newest at start; a rolled-ba
       }
       expect(published).toEqual([]);
       await slow.query('COMMIT');
-      await relay.runOnce();
+      await settled();
       await relay.runOnce();
       expect(published.map((e) => e.id)).toEqual([lower, higher]);
 
@@ -97,6 +117,7 @@ test('publishes committed events in order, from the newest at start; a rolled-ba
       await relay.runOnce();
       expect(published).toHaveLength(2);
       await slow.query('COMMIT');
+      await settled();
       await relay.runOnce();
       expect(published.slice(2).map((e) => e.id)).toEqual([second, first]);
       expect(BigInt(published[2].tx)).toBeLessThan(BigInt(published[3].tx));
