@@ -19,6 +19,7 @@ export interface QuoteCall {
  */
 export function createQuoteBatcher(runtime: CarriersRuntime, stats: RequestStats) {
   const loaders = new Map<string, DataLoader<QuoteCall, CarrierQuote[]>>();
+  let gatherMs = 0;
   const loaderOf = (carrierId: string) => {
     let loader = loaders.get(carrierId);
     if (!loader) {
@@ -38,14 +39,22 @@ export function createQuoteBatcher(runtime: CarriersRuntime, stats: RequestStats
             },
           ),
         // Each call is already unique (single-flight is in front); setImmediate lets the cells whose
-        // cache lookups answer in the same turn of the event loop (Redis replies) join one batch.
-        { cache: false, batchScheduleFn: (send) => setImmediate(send) },
+        // cache lookups answer in the same turn of the event loop join one batch. A matrix gathers
+        // longer (gather()): its cells' Redis replies may come in several reads on a busy machine.
+        { cache: false, batchScheduleFn: (send) => (gatherMs > 0 ? setTimeout(send, gatherMs) : setImmediate(send)) },
       );
       loaders.set(carrierId, loader);
     }
     return loader;
   };
   return {
+    /**
+     * For a request of many cells (quoteMatrix): a batch waits `ms` for the cells whose cache lookups
+     * answer in later turns of the event loop, so that a carrier is asked once for all of them.
+     */
+    gather(ms: number) {
+      gatherMs = ms;
+    },
     /** True when this carrier's adapter sends several requests in one exchange. */
     batches: (carrierId: string) => typeof runtime.adapter(carrierId)?.quoteBatch === 'function',
     load: (carrierId: string, call: QuoteCall) => loaderOf(carrierId).load(call),

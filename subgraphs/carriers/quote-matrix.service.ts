@@ -67,11 +67,17 @@ export function matrixCells(input: QuoteMatrixInput, catalog: Parameters<typeof 
     .flatMap((faceAmount) => termsInOrder.map((termYears) => validateQuoteInput({ ...client, faceAmount, termYears }, catalog)));
 }
 
+/** How long a matrix's batches wait for the cells whose cache lookups answer late (quote-batch.loader.ts). */
+const MATRIX_GATHER_MS = 10;
+
 export async function quoteMatrix(ctx: CarriersContext, input: QuoteMatrixInput): Promise<QuoteMatrixView> {
   const started = performance.now();
   const catalog = await catalogOf(ctx);
   const cells = matrixCells(input, catalog);
   primeCarriers(ctx, cells[0].carriers);
+  // Every cell's misses go to a batching carrier in one exchange, also when their cache lookups
+  // answer over several reads (Redis on a busy machine): a few milliseconds against a carrier call.
+  if (cells.length > 1) ctx.quoteBatches.gather(MATRIX_GATHER_MS);
   const deadline = comparisonDeadline(ctx, started);
   try {
     const comparisons = await Promise.all(cells.map((cell) => runComparison(ctx, catalog, cell, deadline.passed)));
