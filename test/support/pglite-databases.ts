@@ -7,7 +7,7 @@
  *
  * The worker asks over loopback HTTP (BGA_TEST_PGLITE_DATABASES): POST / → { id, url }, DELETE /<id>.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../scripts/embedded/pglite-server';
 
@@ -59,11 +59,32 @@ export async function serveDatabaseCopies(template: Blob): Promise<DatabaseFacto
 
 /** From a test worker: a fresh copy of the seeded database. */
 export async function openDatabaseCopy(factoryUrl: string): Promise<{ id: string; url: string }> {
-  const res = await fetch(`${factoryUrl}/`, { method: 'POST' });
-  if (res.status !== 201) throw new Error(`test database copy failed: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { id: string; url: string };
+  const res = await ask('POST', `${factoryUrl}/`);
+  if (res.status !== 201) throw new Error(`test database copy failed: ${res.status} ${res.body}`);
+  return JSON.parse(res.body) as { id: string; url: string };
 }
 
 export async function closeDatabaseCopy(factoryUrl: string, id: string): Promise<void> {
-  await fetch(`${factoryUrl}/${id}`, { method: 'DELETE' });
+  await ask('DELETE', `${factoryUrl}/${id}`);
+}
+
+/**
+ * One request on a connection of its own (agent: false). fetch's pool reused a kept-alive socket the
+ * main process had just closed (its event loop busy starting a PGlite instance for the other worker)
+ * and failed a test file before it ran: "fetch failed" (CI, two workers).
+ */
+function ask(method: 'POST' | 'DELETE', url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
