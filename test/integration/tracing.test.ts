@@ -9,9 +9,9 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../platform/logger';
 import { startTracing, type Tracing, withSpan } from '../../platform/tracing';
-import { freePort } from '../../scripts/embedded/redis-server';
 import type { Stack } from '../support/stack';
 import { until } from '../support/wait';
 
@@ -47,9 +47,8 @@ async function startReceiver(): Promise<string> {
       res.end('{}');
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 }
 
 beforeAll(async () => {
